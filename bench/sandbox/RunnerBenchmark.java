@@ -1,0 +1,197 @@
+package ai.prometheus.sandbox.runtime;
+
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Measures the sandbox runner against bare interpreter processes: a trivial program per language,
+ * bare on the host, through a pre-started (warm) sandbox, and through a cold one, measured
+ * alternately so that machine noise hits all three alike; then sustained runs per second with the
+ * default pool. Uses the service's own SandboxRuntime and configuration, in process.
+ */
+public final class RunnerBenchmark {
+
+    private static final Map<Language, String> TRIVIAL = Map.of(
+            Language.PYTHON, "print(1)",
+            Language.NODE, "console.log(1)",
+            Language.BASH, "echo 1");
+
+    public static void main(String[] args) throws Exception {
+        int iterations = Integer.parseInt(System.getProperty("iterations", "40"));
+        int sustainedRuns = Integer.parseInt(System.getProperty("sustained", "400"));
+        boolean latencies = !Boolean.getBoolean("sustainedOnly");
+        SandboxRuntime runtime = new SandboxRuntime(config());
+        runtime.start(null);
+        try {
+            if (!runtime.status().ready()) {
+                System.err.println("The sandbox is not ready: " + runtime.status().detail());
+                System.exit(2);
+            }
+            System.out.printf("%nSandbox: %s%n", runtime.status().detail());
+            System.out.printf("Cores: %d; %d alternating iterations per language; pool size %s%n%n",
+                    Runtime.getRuntime().availableProcessors(), iterations, runtime.warmSandboxes());
+            if (latencies) {
+                latencies(runtime, iterations);
+                System.out.println();
+            }
+            for (Language language : List.of(Language.PYTHON, Language.NODE, Language.BASH)) {
+                if (runtime.supports(language)) {
+                    sustained(runtime, language, sustainedRuns);
+                }
+            }
+        } finally {
+            runtime.stop(null);
+        }
+    }
+
+    private static void latencies(SandboxRuntime runtime, int iterations) throws Exception {
+        RunLimits defaults = runtime.defaults();
+        // A workspace size nobody pre-starts sandboxes for: always the cold path.
+        RunLimits coldLimits = new RunLimits(defaults.cpuMs(), defaults.wallMs(), defaults.memoryMb(),
+                defaults.maxProcesses(), defaults.outputBytes(), defaults.diskMb() - 1);
+        System.out.println("| language | bare p50 | bare p90 | warm p50 | warm p90 | cold p50 | cold p90 | warm/bare p50 | cold/bare p50 |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (Language language : List.of(Language.PYTHON, Language.NODE, Language.BASH)) {
+            if (!runtime.supports(language)) {
+                continue;
+            }
+            byte[] code = TRIVIAL.get(language).getBytes(StandardCharsets.UTF_8);
+            Map<String, List<Double>> samples = new HashMap<>();
+            for (String kind : List.of("bare", "warm", "cold")) {
+                samples.put(kind, new ArrayList<>());
+            }
+            // Warm-up: first runs pay class loading and page-cache misses.
+            for (int i = 0; i < 3; i++) {
+                bare(language, TRIVIAL.get(language));
+                runtime.run(language, code, new byte[0], coldLimits, null);
+            }
+            // Each measurement starts once the pool is full again, so none competes with a refill.
+            for (int i = 0; i < iterations; i++) {
+                awaitWarm(runtime, language);
+                samples.get("bare").add(bare(language, TRIVIAL.get(language)));
+                samples.get("warm").add(timed(runtime, language, code, defaults, true));
+                awaitWarm(runtime, language);
+                samples.get("cold").add(timed(runtime, language, code, coldLimits, false));
+            }
+            double bare = percentile(samples.get("bare"), 50);
+            double warm = percentile(samples.get("warm"), 50);
+            double cold = percentile(samples.get("cold"), 50);
+            System.out.printf("| %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.2f× | %.2f× |%n",
+                    language.apiName(), bare, percentile(samples.get("bare"), 90), warm, percentile(samples.get("warm"), 90),
+                    cold, percentile(samples.get("cold"), 90), warm / bare, cold / bare);
+        }
+    }
+
+    private static double timed(SandboxRuntime runtime, Language language, byte[] code, RunLimits limits, boolean warm) {
+        long start = System.nanoTime();
+        RunOutcome outcome = runtime.run(language, code, new byte[0], limits, null);
+        double millis = (System.nanoTime() - start) / 1e6;
+        if (outcome.status() != ai.prometheus.shared.sandbox.ExecutionStatus.OK || outcome.warm() != warm) {
+            throw new IllegalStateException(language + " run ended " + outcome.status() + " (warm " + outcome.warm()
+                    + "): " + outcome.message() + " " + outcome.stderr());
+        }
+        return millis;
+    }
+
+    /** The same program as a plain process with a clean environment, started and awaited the same way. */
+    private static double bare(Language language, String code) throws Exception {
+        List<String> command = switch (language) {
+            case PYTHON -> List.of(language.defaultExecutable(), "-E", "-s", "-c", code);
+            case NODE -> List.of(language.defaultExecutable(), "-e", code);
+            case BASH -> List.of(language.defaultExecutable(), "-c", code);
+        };
+        long start = System.nanoTime();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().clear();
+        builder.environment().put("PATH", "/usr/bin:/bin");
+        builder.environment().put("LANG", "C.UTF-8");
+        Process process = builder.start();
+        try (InputStream out = process.getInputStream()) {
+            out.readAllBytes();
+        }
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("bare " + language + " failed");
+        }
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    private static void sustained(SandboxRuntime runtime, Language language, int runs) throws Exception {
+        int threads = Integer.getInteger("threads", Runtime.getRuntime().availableProcessors());
+        byte[] code = TRIVIAL.get(language).getBytes(StandardCharsets.UTF_8);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        Map<Boolean, Integer> served = new HashMap<>(Map.of(true, 0, false, 0));
+        long start = System.nanoTime();
+        long jvmCpuBefore = jvmCpuNanos();
+        List<Future<RunOutcome>> futures = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            futures.add(pool.submit(() -> runtime.run(language, code, new byte[0], runtime.defaults(), null)));
+        }
+        int failed = 0;
+        for (Future<RunOutcome> future : futures) {
+            RunOutcome outcome = future.get();
+            failed += outcome.status() == ai.prometheus.shared.sandbox.ExecutionStatus.OK ? 0 : 1;
+            served.merge(outcome.warm(), 1, Integer::sum);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double jvmCpuPerRun = (jvmCpuNanos() - jvmCpuBefore) / 1e6 / runs;
+        pool.shutdown();
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+        System.out.printf("Sustained %s: %d runs on %d threads in %.2f s = %.0f runs/s (%d warm, %d cold, %d failed;"
+                + " the service's JVM used %.1f ms of CPU per run)%n", language.apiName(), runs, threads, seconds,
+                runs / seconds, served.get(true), served.get(false), failed, jvmCpuPerRun);
+    }
+
+    private static long jvmCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+    }
+
+    private static void awaitWarm(SandboxRuntime runtime, Language language) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (runtime.warmSandboxes().getOrDefault(language.apiName(), 0) < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+    }
+
+    private static double percentile(List<Double> values, int percentile) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    /** The service's own configuration (application.properties defaults, overridable by -D and environment). */
+    private static SandboxConfig config() throws Exception {
+        java.util.Properties properties = new java.util.Properties();
+        try (InputStream in = RunnerBenchmark.class.getClassLoader().getResourceAsStream("application.properties")) {
+            properties.load(in);
+        }
+        Map<String, String> values = new HashMap<>();
+        properties.forEach((key, value) -> {
+            if (!key.toString().startsWith("%")) {
+                values.put(key.toString(), value.toString());
+            }
+        });
+        values.putIfAbsent("sandbox.state-dir", System.getProperty("java.io.tmpdir") + "/prometheus-sandbox-bench");
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .addSystemSources()
+                .withSources(new PropertiesConfigSource(values, "application.properties", 100))
+                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+                .withMapping(SandboxConfig.class)
+                .withValidateUnknown(false)
+                .build();
+        return config.getConfigMapping(SandboxConfig.class);
+    }
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Sandbox runner benchmark: trivial python / node / bash runs bare on the host vs through the
+# sandbox service's runner (warm pool and cold start), measured alternately, with their ratios;
+# then sustained runs per second with the default pool. Prints a table; asserts nothing.
+#
+#   bench/sandbox/run.sh                         # 40 alternating iterations, 400 sustained runs
+#   ITERATIONS=100 SUSTAINED=1000 bench/sandbox/run.sh
+#   SANDBOX_POOL_SIZE=4 bench/sandbox/run.sh     # any sandbox setting, as for the service
+#   THREADS=4 SUSTAINED_ONLY=true bench/sandbox/run.sh   # throughput alone, with more runners
+#
+# Needs what the service needs: root (each sandbox drops to its own uid), bubblewrap, and the
+# interpreters. Builds the module's classes first.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+OUT="$ROOT/bench/results/sandbox"
+mkdir -p "$OUT/classes"
+
+"$ROOT/mvnw" -B -q -f "$ROOT/pom.xml" -pl sandbox-service -am compile dependency:build-classpath \
+  -Dmdep.outputFile="$OUT/classpath.txt" -Dmdep.includeScope=runtime >&2
+CP="$ROOT/sandbox-service/target/classes:$ROOT/shared-model/target/classes:$(cat "$OUT/classpath.txt")"
+javac -q -nowarn -d "$OUT/classes" -cp "$CP" "$ROOT/bench/sandbox/RunnerBenchmark.java" 2>/dev/null \
+  || javac -d "$OUT/classes" -cp "$CP" "$ROOT/bench/sandbox/RunnerBenchmark.java"
+
+exec java -Xmx256m -XX:+UseSerialGC -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+  -Diterations="${ITERATIONS:-40}" -Dsustained="${SUSTAINED:-400}" \
+  -Dthreads="${THREADS:-$(nproc)}" -DsustainedOnly="${SUSTAINED_ONLY:-false}" \
+  -cp "$OUT/classes:$CP" ai.prometheus.sandbox.runtime.RunnerBenchmark

@@ -1,0 +1,269 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/**
+ * The end-to-end scenario, as a new user would walk it against a running suite (bin/prometheus
+ * up): an agent registers, discovers and invokes a tool synchronously and asynchronously, reads
+ * its usage, keeps memories in a context with a parent and finds them by meaning, sees the
+ * invocation's episode; a flaky tool fails until a guardian rule disables it and the registry
+ * refuses it with the rule's reason, and reverting enables it again; trace ids connect the call,
+ * the events and the guardian's record; a token without permissions is refused everywhere.
+ *
+ *   java -cp <engines classpath> bin/lib/EndToEnd.java ROOT
+ */
+public class EndToEnd {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final String REGISTRY = env("REGISTRY_URL", "http://127.0.0.1:8081");
+    static final String SANDBOX = env("SANDBOX_URL", "http://127.0.0.1:8082");
+    static final String MEMORY = env("MEMORY_URL", "http://127.0.0.1:8083");
+    static final String GUARDIAN = env("GUARDIAN_URL", "http://127.0.0.1:8084");
+    static String root;
+    static int step;
+
+    public static void main(String[] args) throws Exception {
+        root = args[0];
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String agentName = "e2e-agent-" + run;
+        String agent = token("--sub", agentName, "--type", "agent",
+                "--scope", "tools:read tools:write tools:invoke memory:read memory:write");
+        String operator = token("--sub", "e2e-oncall-" + run, "--groups", "operator");
+        String nobody = token("--sub", "e2e-nobody-" + run);
+
+        step("the agent registers a python tool with a JSON-schema signature");
+        String tool = "e2e_forecast_" + run;
+        Map<String, Object> signature = Map.of("type", "object",
+                "properties", Map.of("city", Map.of("type", "string"), "days", Map.of("type", "integer", "minimum", 1)),
+                "required", List.of("city"));
+        JsonNode registered = expect(201, post(REGISTRY + "/api/v1/tools", agent, Map.of(
+                "name", tool, "description", "Weather forecast for a city, by day", "tags", List.of("weather", "e2e"),
+                "functionSignature", signature,
+                "implementation", Map.of("language", "python", "code",
+                        "import json, sys\nargs = json.load(sys.stdin)\n"
+                                + "print(json.dumps({'city': args['city'], 'days': args.get('days', 1), 'sky': 'clear'}))"))));
+        check(registered.path("fingerprint").asText().startsWith("sha256:"), "the tool has a fingerprint");
+
+        step("it discovers the tool by meaning of its description");
+        JsonNode found = expect(200, get(REGISTRY + "/api/v1/tools?q=forecast&tag=e2e", agent));
+        check(contains(found.path("items"), "name", tool), "discovery lists " + tool);
+        JsonNode openai = expect(200, get(REGISTRY + "/api/v1/tools?format=openai&tag=e2e&q=" + run, agent));
+        check(openai.isArray() && openai.size() == 1 && openai.get(0).path("function").path("name").asText().equals(tool),
+                "the OpenAI export has the tool as a function");
+
+        step("it invokes the tool synchronously");
+        JsonNode sync = expect(200, post(REGISTRY + "/api/v1/tools/" + tool + "/invocations", agent,
+                Map.of("arguments", Map.of("city", "Oslo", "days", 2))));
+        check("COMPLETED".equals(sync.path("status").asText()) && "Oslo".equals(sync.path("result").path("city").asText()),
+                "the result came back: " + sync.path("result"));
+
+        step("a bad argument is refused naming the field");
+        HttpResponse<String> bad = post(REGISTRY + "/api/v1/tools/" + tool + "/invocations", agent,
+                Map.of("arguments", Map.of("days", 0)));
+        check(bad.statusCode() == 400 && bad.body().contains("arguments"), "400 names the arguments: " + bad.body());
+
+        step("it creates a memory context under a parent, writes memories and searches them by meaning");
+        JsonNode parent = expect(201, post(MEMORY + "/api/v1/contexts", agent, Map.of("name", "team " + run)));
+        JsonNode child = expect(201, post(MEMORY + "/api/v1/contexts", agent,
+                Map.of("name", "trip planning " + run, "parentContextId", parent.path("id").asText())));
+        String parentId = parent.path("id").asText();
+        String contextId = child.path("id").asText();
+        expect(201, post(MEMORY + "/api/v1/contexts/" + parentId + "/memories", agent,
+                Map.of("content", "The team prefers trains over flights for trips under six hours.", "kind", "fact")));
+        expect(201, post(MEMORY + "/api/v1/contexts/" + contextId + "/memories", agent,
+                Map.of("content", "Alice is allergic to peanuts; avoid restaurants that cook with them.", "kind", "fact")));
+        JsonNode hits = eventually("semantic search finds the inherited memory", Duration.ofSeconds(60), () ->
+                expect(200, post(MEMORY + "/api/v1/contexts/" + contextId + "/search", agent,
+                        Map.of("query", "how should we travel by rail or plane", "k", 3, "mode", "semantic"))),
+                r -> r.path("results").size() > 0
+                        && r.path("results").get(0).path("memory").path("content").asText().contains("trains"));
+        check(hits.path("results").get(0).path("depth").asInt() == 1, "the hit came from the parent (depth 1)");
+
+        step("it invokes the tool asynchronously with the memory context, and the episode appears there");
+        JsonNode async = expect(202, post(REGISTRY + "/api/v1/tools/" + tool + "/invocations", agent,
+                Map.of("arguments", Map.of("city", "Bergen"), "mode", "async", "memoryContextId", contextId)));
+        String asyncId = async.path("id").asText();
+        eventually("the async invocation completes through Kafka", Duration.ofSeconds(60),
+                () -> expect(200, get(REGISTRY + "/api/v1/invocations/" + asyncId, agent)),
+                r -> "COMPLETED".equals(r.path("status").asText()));
+        eventually("the episode is in the memory context", Duration.ofSeconds(60),
+                () -> expect(200, get(MEMORY + "/api/v1/contexts/" + contextId + "/memories?kind=episode", agent)),
+                r -> r.path("items").size() > 0 && r.path("items").get(0).path("content").asText().contains("Bergen"));
+
+        step("its usage counts both calls");
+        eventually("usage shows 2 successful calls", Duration.ofSeconds(30),
+                () -> expect(200, get(REGISTRY + "/api/v1/tools/" + tool + "/usage?granularity=hour", agent)),
+                r -> r.path("total").path("calls").asInt() == 2 && r.path("total").path("successes").asInt() == 2);
+
+        step("a flaky tool fails until a guardian rule disables it");
+        String flaky = "e2e_flaky_" + run;
+        expect(201, post(REGISTRY + "/api/v1/tools", agent, Map.of("name", flaky, "description", "fails every time",
+                "functionSignature", Map.of("type", "object"),
+                "implementation", Map.of("language", "python", "code", "print(1 / 0)"))));
+        String ruleName = "disable " + flaky;
+        JsonNode rule = expect(201, post(GUARDIAN + "/api/v1/rules", operator, Map.of("name", ruleName,
+                "match", Map.of("service", "tool-registry-service", "errorType", "tool.invocation.*",
+                        "attributes", Map.of("tool", flaky)),
+                "guard", Map.of("threshold", 3, "windowSeconds", 600, "cooldownSeconds", 3600, "maxAttempts", 2),
+                "action", Map.of("type", "disable_tool"))));
+        String failingTrace = null;
+        String failingInvocation = null;
+        for (int i = 0; i < 3; i++) {
+            JsonNode failed = expect(200, post(REGISTRY + "/api/v1/tools/" + flaky + "/invocations", agent,
+                    Map.of("arguments", Map.of())));
+            check("FAILED".equals(failed.path("status").asText()) && failed.path("error").asText().contains("ZeroDivisionError"),
+                    "the tool failed with its own error");
+            failingTrace = failed.path("traceId").asText();
+            failingInvocation = failed.path("id").asText();
+        }
+        JsonNode groups = eventually("the guardian grouped the three failures into one issue", Duration.ofSeconds(60),
+                () -> expect(200, get(GUARDIAN + "/api/v1/error-groups?service=tool-registry-service&size=200", operator)),
+                r -> groupOf(r, flaky) != null && groupOf(r, flaky).path("count").asInt() >= 3);
+        check(groupOf(groups, flaky).path("count").asInt() == 3, "one group with a count of 3");
+        eventually("the registry disabled the tool", Duration.ofSeconds(60),
+                () -> expect(200, get(REGISTRY + "/api/v1/tools/" + flaky, agent)),
+                r -> "DISABLED".equals(r.path("status").asText()));
+        HttpResponse<String> refused = post(REGISTRY + "/api/v1/tools/" + flaky + "/invocations", agent,
+                Map.of("arguments", Map.of()));
+        check(refused.statusCode() == 409 && refused.body().contains("tool-disabled") && refused.body().contains(ruleName),
+                "the next invocation is refused with the rule's reason: " + refused.body());
+
+        step("trace ids connect the REST call, the Kafka events and the guardian's record");
+        String traceId = failingTrace;
+        String invocationId = failingInvocation;
+        JsonNode traced = eventually("the guardian has the failure under the call's trace id", Duration.ofSeconds(30),
+                () -> expect(200, get(GUARDIAN + "/api/v1/errors?traceId=" + traceId, operator)),
+                r -> contains(r.path("items"), "service", "tool-registry-service"));
+        check(traced.path("items").get(0).path("attributes").path("invocationId").asText().equals(invocationId),
+                "the guardian's record names the invocation of that call");
+
+        step("reverting the action enables the tool again");
+        JsonNode actions = expect(200, get(GUARDIAN + "/api/v1/actions?ruleId=" + rule.path("id").asText(), operator));
+        String actionId = actions.path("items").get(0).path("id").asText();
+        eventually("the disable action was applied", Duration.ofSeconds(30),
+                () -> expect(200, get(GUARDIAN + "/api/v1/actions/" + actionId, operator)),
+                r -> "applied".equals(r.path("status").asText()));
+        expect(202, post(GUARDIAN + "/api/v1/actions/" + actionId + "/revert", operator, Map.of("reason", "e2e revert")));
+        eventually("the registry enabled the tool", Duration.ofSeconds(60),
+                () -> expect(200, get(REGISTRY + "/api/v1/tools/" + flaky, agent)),
+                r -> "ACTIVE".equals(r.path("status").asText()));
+        check(post(REGISTRY + "/api/v1/tools/" + flaky + "/invocations", agent, Map.of("arguments", Map.of()))
+                .statusCode() == 200, "the tool runs again (and still fails on its own, not refused)");
+
+        step("a token without permissions is refused everywhere");
+        check(post(REGISTRY + "/api/v1/tools", nobody, Map.of("name", "x")).statusCode() == 403, "registry: register");
+        check(post(REGISTRY + "/api/v1/tools/" + tool + "/invocations", nobody, Map.of("arguments", Map.of("city", "x")))
+                .statusCode() == 404, "registry: invoke (the tool is not even visible)");
+        check(get(REGISTRY + "/api/v1/tools", nobody).statusCode() == 403, "registry: discover");
+        check(post(SANDBOX + "/api/v1/executions", nobody, Map.of("language", "python", "code", "print(1)"))
+                .statusCode() == 403, "sandbox: execute");
+        check(post(MEMORY + "/api/v1/contexts", nobody, Map.of("name", "x")).statusCode() == 403, "memory: create context");
+        check(get(MEMORY + "/api/v1/contexts/" + contextId, nobody).statusCode() == 403, "memory: read context");
+        check(get(GUARDIAN + "/api/v1/errors", nobody).statusCode() == 403, "guardian: errors");
+        check(get(GUARDIAN + "/api/v1/error-groups", nobody).statusCode() == 403, "guardian: error groups");
+        check(get(REGISTRY + "/api/v1/tools", null).statusCode() == 401, "no token at all: 401");
+
+        System.out.println();
+        System.out.println("End-to-end scenario passed (" + step + " steps).");
+    }
+
+    static JsonNode groupOf(JsonNode page, String tool) {
+        for (JsonNode group : page.path("items")) {
+            if (group.toString().contains(tool)) {
+                return group;
+            }
+        }
+        return null;
+    }
+
+    interface Call {
+        JsonNode get() throws Exception;
+    }
+
+    static JsonNode eventually(String what, Duration timeout, Call call, Predicate<JsonNode> done) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        JsonNode last = null;
+        while (Instant.now().isBefore(deadline)) {
+            last = call.get();
+            if (done.test(last)) {
+                System.out.println("   ok: " + what);
+                return last;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError(what + ": not within " + timeout + "; last answer: " + last);
+    }
+
+    static void check(boolean condition, String what) {
+        if (!condition) {
+            throw new AssertionError(what);
+        }
+        System.out.println("   ok: " + what);
+    }
+
+    static boolean contains(JsonNode items, String field, String value) {
+        for (JsonNode item : items) {
+            if (value.equals(item.path(field).asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static void step(String what) {
+        System.out.println((++step) + ". " + what);
+    }
+
+    static JsonNode expect(int status, HttpResponse<String> response) throws IOException {
+        if (response.statusCode() != status) {
+            throw new AssertionError("expected HTTP " + status + " from " + response.request().method() + " "
+                    + response.uri() + " but got " + response.statusCode() + ": " + response.body());
+        }
+        return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+    }
+
+    static HttpResponse<String> post(String url, String token, Object body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> get(String url, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String token(String... options) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of(root + "/bin/prometheus", "token"));
+        command.addAll(List.of(options));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(process.getInputStream().readAllBytes()).trim();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("could not mint a token");
+        }
+        return out;
+    }
+
+    static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

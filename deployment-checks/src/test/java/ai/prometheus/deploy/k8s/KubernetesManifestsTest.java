@@ -1,0 +1,184 @@
+package ai.prometheus.deploy.k8s;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.prometheus.deploy.Repository;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The manifests under k8s/, as `kubectl apply -k` would send them, against the schema and our rules. */
+class KubernetesManifestsTest {
+
+    static List<Path> kustomizations() {
+        return Repository.kustomizations();
+    }
+
+    private static ManifestSet load(String directory) {
+        return ManifestSet.load(Repository.k8s().resolve(directory), Repository.root());
+    }
+
+    @Test
+    void thereAreTheBaseTheRootAndTheDemoOverlay() {
+        Path k8s = Repository.k8s();
+        assertEquals(List.of(k8s, k8s.resolve("base"), k8s.resolve("overlays/demo")), kustomizations());
+    }
+
+    @ParameterizedTest
+    @MethodSource("kustomizations")
+    void everyManifestFitsTheKubernetesSchemaAndIsListed(Path directory) {
+        ManifestSet set = ManifestSet.load(directory, Repository.root());
+        assertEquals(List.of(), set.problems(), "problems in " + directory);
+        assertFalse(set.manifests().isEmpty());
+    }
+
+    @ParameterizedTest
+    @MethodSource("kustomizations")
+    void everyKustomizationKeepsOurRules(Path directory) {
+        ManifestSet set = ManifestSet.load(directory, Repository.root());
+        assertEquals(List.of(), KubernetesRules.check(set), "rules broken in " + directory);
+    }
+
+    @Test
+    void onlyTheDemoKeyPairIsLeftToTheOperator() {
+        assertEquals(List.of(), load("base").operatorSupplied());
+        Path keys = Repository.k8s().resolve("overlays/demo/keys");
+        assertEquals(Set.of(keys.resolve("public.pem"), keys.resolve("private.pem")), Set.copyOf(load("overlays/demo").operatorSupplied()));
+    }
+
+    @Test
+    void everyManifestFileBelongsToAKustomization() throws IOException {
+        Set<Path> kustomized = Set.copyOf(kustomizations());
+        try (Stream<Path> files = Files.walk(Repository.k8s())) {
+            List<Path> stray = files.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .filter(p -> !kustomized.contains(p.getParent())).toList();
+            assertEquals(List.of(), stray);
+        }
+    }
+
+    @Test
+    void theBaseHasWhatEachServiceNeeds() {
+        ManifestSet base = load("base");
+        String namespace = base.all(Namespace.class).get(0).getMetadata().getName();
+        for (String service : Repository.SERVICES) {
+            assertTrue(base.find(Deployment.class, namespace, service).isPresent(), "Deployment " + service);
+            assertTrue(base.find(Service.class, namespace, service).isPresent(), "Service " + service);
+            assertTrue(base.find(ConfigMap.class, namespace, service).isPresent(), "ConfigMap " + service);
+            String database = service.replaceFirst("-service$", "") + "-db";
+            Secret credentials = base.find(Secret.class, namespace, database).orElseThrow(() -> new AssertionError("Secret " + database));
+            assertEquals(Set.of("DB_USER", "DB_PASSWORD"), credentials.getStringData().keySet());
+        }
+        assertTrue(base.find(Secret.class, namespace, "prometheus-jwt").isPresent());
+        assertEquals(Set.of("tool-registry-service", "sandbox-service"), base.all(HorizontalPodAutoscaler.class).stream()
+                .map(h -> h.getSpec().getScaleTargetRef().getName()).collect(Collectors.toSet()));
+        // Engines are external in the base, StatefulSets only in the demo.
+        assertEquals(List.of(), base.all(StatefulSet.class));
+        assertEquals(Set.of("postgres", "kafka"), load("overlays/demo").all(StatefulSet.class).stream()
+                .map(s -> s.getMetadata().getName()).collect(Collectors.toSet()));
+    }
+
+    @Test
+    void eachServiceReadsOnlyItsOwnDatabaseCredentialsAndOnlyTheRegistryHoldsASigningKey() {
+        ManifestSet base = load("base");
+        for (Deployment deployment : base.all(Deployment.class)) {
+            String service = deployment.getMetadata().getName();
+            var pod = deployment.getSpec().getTemplate().getSpec();
+            Set<String> secrets = new java.util.HashSet<>();
+            pod.getContainers().forEach(c -> c.getEnvFrom().stream().filter(e -> e.getSecretRef() != null)
+                    .forEach(e -> secrets.add(e.getSecretRef().getName())));
+            pod.getVolumes().stream().filter(v -> v.getSecret() != null).forEach(v -> secrets.add(v.getSecret().getSecretName()));
+            Set<String> expected = new java.util.HashSet<>(Set.of(service.replaceFirst("-service$", "") + "-db", "prometheus-jwt"));
+            if (service.equals("tool-registry-service")) {
+                expected.add("tool-registry-identity");
+            }
+            assertEquals(expected, secrets, service);
+        }
+    }
+
+    /**
+     * "Nothing into the sandbox from outside the namespace": with the base's default deny, the
+     * only ingress the sandbox's pods admit is from the registry's pods, on the sandbox port.
+     */
+    @Test
+    void onlyTheRegistryMayConnectToTheSandbox() {
+        for (String directory : List.of("base", "overlays/demo")) {
+            ManifestSet set = load(directory);
+            Deployment sandbox = set.all(Deployment.class).stream()
+                    .filter(d -> d.getMetadata().getName().equals(Repository.SANDBOX)).findFirst().orElseThrow();
+            Map<String, String> sandboxLabels = sandbox.getSpec().getTemplate().getMetadata().getLabels();
+            List<NetworkPolicy> governing = set.all(NetworkPolicy.class).stream()
+                    .filter(p -> p.getSpec().getPolicyTypes().contains("Ingress"))
+                    .filter(p -> Selectors.matches(p.getSpec().getPodSelector(), sandboxLabels))
+                    .toList();
+            assertTrue(governing.stream().anyMatch(p -> Selectors.isEmpty(p.getSpec().getPodSelector())
+                    && (p.getSpec().getIngress() == null || p.getSpec().getIngress().isEmpty())), "a default deny");
+            List<NetworkPolicyPeer> peers = new ArrayList<>();
+            for (NetworkPolicy policy : governing) {
+                for (var rule : policy.getSpec().getIngress() == null ? List.<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule>of()
+                        : policy.getSpec().getIngress()) {
+                    assertTrue(rule.getFrom() != null && !rule.getFrom().isEmpty(),
+                            policy.getMetadata().getName() + " admits anyone into the sandbox");
+                    assertEquals(List.of(8082), rule.getPorts().stream().map(p -> p.getPort().getIntVal()).toList());
+                    peers.addAll(rule.getFrom());
+                }
+            }
+            assertFalse(peers.isEmpty());
+            for (NetworkPolicyPeer peer : peers) {
+                assertEquals(null, peer.getNamespaceSelector(), "from another namespace");
+                assertEquals(null, peer.getIpBlock(), "from an address range");
+                assertEquals(Map.of("app.kubernetes.io/name", "tool-registry-service"), peer.getPodSelector().getMatchLabels());
+            }
+        }
+    }
+
+    @Test
+    void theSandboxIsTheOnlyWorkloadWithASecurityException() {
+        ManifestSet demo = load("overlays/demo");
+        List<String> excepted = Workload.in(demo).stream()
+                .filter(w -> w.podAnnotations().containsKey(KubernetesRules.SECURITY_EXCEPTION))
+                .map(Workload::name).toList();
+        assertEquals(List.of(Repository.SANDBOX), excepted);
+    }
+
+    @Test
+    void theDemoOverlayReplacesEveryPlaceholderSecret() {
+        ManifestSet demo = load("overlays/demo");
+        for (Secret secret : demo.all(Secret.class)) {
+            Map<String, String> values = secret.getStringData() == null ? Map.of() : secret.getStringData();
+            values.forEach((key, value) -> assertFalse(value.contains("replace"),
+                    secret.getMetadata().getName() + "/" + key + " still holds the placeholder"));
+        }
+        String issuer = demo.find(ConfigMap.class, "prometheus-ai", "prometheus-platform").orElseThrow().getData().get("JWT_ISSUER");
+        assertEquals("prometheus-dev", issuer, "tokens from bin/prometheus token carry this issuer");
+    }
+
+    @Test
+    void everyObjectIsLabelledAsPartOfPrometheus() {
+        for (HasMetadata object : load("overlays/demo").manifests().stream().map(Manifest::object).toList()) {
+            Map<String, String> labels = object.getMetadata().getLabels();
+            assertEquals("prometheus", labels == null ? null : labels.get("app.kubernetes.io/part-of"),
+                    object.getKind() + "/" + object.getMetadata().getName());
+        }
+    }
+}

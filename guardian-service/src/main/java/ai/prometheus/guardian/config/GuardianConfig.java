@@ -1,0 +1,74 @@
+package ai.prometheus.guardian.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+
+/** Everything an operator can tune in the guardian, under {@code guardian.*}. */
+@ConfigMapping(prefix = "guardian")
+public interface GuardianConfig {
+
+    Grouping grouping();
+
+    Intake intake();
+
+    DeadLetters deadLetters();
+
+    Remediation remediation();
+
+    interface Grouping {
+        /** The grouping algorithm new errors are fingerprinted with; groups keep the version that made them. */
+        @WithDefault("1")
+        int version();
+    }
+
+    interface Intake {
+        @WithDefault("10000")
+        int maxMessageChars();
+
+        @WithDefault("64000")
+        int maxStackTraceChars();
+
+        @WithDefault("50")
+        int maxAttributes();
+
+        @WithDefault("64")
+        int maxAttributeKeyChars();
+
+        @WithDefault("2048")
+        int maxAttributeValueChars();
+
+        /** Errors one caller may report per second over HTTP, on average (per replica). */
+        @WithDefault("50")
+        double perCallerRate();
+
+        /** How many errors one caller may report at once before the average applies. */
+        @WithDefault("200")
+        int perCallerBurst();
+
+        /** HTTP reports being stored at the same moment on this replica; beyond it callers are asked to retry. */
+        @WithDefault("64")
+        int maxInFlight();
+    }
+
+    interface DeadLetters {
+        /** Service names that own consumer groups; a group named after one (plus a suffix) is that service's. */
+        @WithDefault("tool-registry-service,sandbox-service,memory-guild-service,guardian-service")
+        List<String> services();
+    }
+
+    interface Remediation {
+        /** How often webhooks are sent, verifications settled and unanswered actions expired. */
+        @WithDefault("5s")
+        Duration checkInterval();
+
+        /** How long an action may wait for the acting service's answer before it counts as failed. */
+        @WithDefault("5m")
+        Duration resultTimeout();
+
+        /** Time limit of one webhook call. */
+        @WithDefault("10s")
+        Duration webhookTimeout();
+    }
+}

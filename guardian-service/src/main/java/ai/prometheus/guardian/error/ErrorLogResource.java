@@ -1,0 +1,141 @@
+package ai.prometheus.guardian.error;
+
+import ai.prometheus.shared.security.Caller;
+import ai.prometheus.shared.security.CurrentCaller;
+import ai.prometheus.shared.event.ErrorReported;
+import ai.prometheus.shared.problem.Problem.FieldError;
+import ai.prometheus.shared.problem.ProblemException;
+import ai.prometheus.shared.security.RequiresPermission;
+import ai.prometheus.shared.web.PageResult;
+import ai.prometheus.shared.web.Params;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/errors")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "errors")
+public class ErrorLogResource {
+
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,200}");
+
+    private final ErrorLogRepository errors;
+    private final ErrorIntake intake;
+    private final ErrorValidation validation;
+    private final IntakeLimiter limiter;
+    private final CurrentCaller caller;
+
+    public ErrorLogResource(ErrorLogRepository errors, ErrorIntake intake, ErrorValidation validation,
+            IntakeLimiter limiter, CurrentCaller caller) {
+        this.errors = errors;
+        this.intake = intake;
+        this.validation = validation;
+        this.limiter = limiter;
+        this.caller = caller;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RequiresPermission("errors:write")
+    @Operation(summary = "Report an error", description = "For clients outside the suite. The answer comes after the"
+            + " error is committed. A retry with the same Idempotency-Key header (or body eventId) from the same caller"
+            + " is answered 200 with the first report and stores nothing. A caller reporting faster than its rate is"
+            + " answered 429 with Retry-After.")
+    @APIResponse(responseCode = "201", description = "Stored")
+    @APIResponse(responseCode = "200", description = "Already stored under this key")
+    @APIResponse(responseCode = "400", description = "A field is missing, malformed or too long")
+    @APIResponse(responseCode = "429", description = "Too many reports; retry after the Retry-After seconds")
+    public Uni<Response> report(@HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, ErrorReport report) {
+        Caller who = caller.get();
+        return Uni.createFrom().voidItem().chain(() -> {
+            IntakeLimiter.Permit permit = limiter.admit(who.subject());
+            Uni<ReportAccepted> stored;
+            try {
+                String eventId = "http:" + who.subject() + ":" + keyOf(idempotencyKey, report);
+                stored = intake.accept(eventId, checked(report))
+                        .map(result -> new ReportAccepted(result.errorId(), result.groupId(), eventId, result.duplicate()));
+            } catch (RuntimeException e) {
+                permit.release();
+                throw e;
+            }
+            return stored.eventually(permit::release);
+        }).map(accepted -> accepted.duplicate()
+                ? Response.ok(accepted).build()
+                : Response.created(URI.create("/api/v1/errors/" + accepted.id())).entity(accepted).build());
+    }
+
+    private ErrorReported checked(ErrorReport report) {
+        if (report == null) {
+            throw ProblemException.invalidField("body", "an error report is required");
+        }
+        List<FieldError> problems = validation.problems(report.service(), report.errorType(), report.errorMessage(),
+                report.stackTrace(), report.traceId(), report.attributes());
+        if (!problems.isEmpty()) {
+            throw ProblemException.invalid(problems);
+        }
+        return report.toEvent();
+    }
+
+    private static String keyOf(String header, ErrorReport report) {
+        if (header != null) {
+            if (!KEY.matcher(header).matches()) {
+                throw ProblemException.invalidField(IDEMPOTENCY_KEY, "must be 1 to 200 visible ASCII characters");
+            }
+            return header;
+        }
+        if (report != null && report.eventId() != null) {
+            if (!KEY.matcher(report.eventId()).matches()) {
+                throw ProblemException.invalidField("eventId", "must be 1 to 200 visible ASCII characters");
+            }
+            return report.eventId();
+        }
+        return UUID.randomUUID().toString();
+    }
+
+    @GET
+    @RequiresPermission("errors:read")
+    @WithSession
+    @Operation(summary = "List errors, newest first", description = "Timestamps are RFC 3339; page counts from 0.")
+    public Uni<PageResult<ErrorLogView>> list(@QueryParam("service") String service,
+            @QueryParam("errorType") String errorType, @QueryParam("traceId") String traceId,
+            @QueryParam("since") String since, @QueryParam("until") String until,
+            @QueryParam("fixApplied") Boolean fixApplied, @QueryParam("groupId") String groupId,
+            @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
+        int pageIndex = Params.page(page);
+        int pageSize = Params.size(size, 50);
+        var filter = new ErrorLogRepository.ErrorLogFilter(service, errorType, traceId,
+                Params.timestamp("since", since), Params.timestamp("until", until), fixApplied,
+                Params.uuid("groupId", groupId));
+        // One row more than asked tells whether another page follows.
+        return errors.search(filter, pageIndex * pageSize, pageSize + 1)
+                .map(found -> PageResult.of(found, pageIndex, pageSize, ErrorLogView::of));
+    }
+
+    @GET
+    @Path("/{id}")
+    @RequiresPermission("errors:read")
+    @WithSession
+    @Operation(summary = "One error with its stack trace and attributes")
+    public Uni<ErrorLogView> get(@PathParam("id") String id) {
+        return errors.findById(Params.uuid("id", id))
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("error", id))
+                .map(ErrorLogView::of);
+    }
+}

@@ -1,0 +1,26 @@
+package ai.prometheus.guardian.error;
+
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.UUID;
+
+/** An error log entry as the API shows it. */
+public record ErrorLogView(
+        UUID id,
+        String service,
+        String errorType,
+        String errorMessage,
+        String stackTrace,
+        String traceId,
+        Map<String, String> attributes,
+        boolean fixApplied,
+        OffsetDateTime occurredAt,
+        OffsetDateTime createdAt,
+        String eventId,
+        UUID groupId) {
+
+    public static ErrorLogView of(ErrorLog log) {
+        return new ErrorLogView(log.id, log.service, log.errorType, log.errorMessage, log.stackTrace, log.traceId,
+                log.attributes, log.fixApplied, log.occurredAt, log.createdAt, log.eventId, log.groupId);
+    }
+}

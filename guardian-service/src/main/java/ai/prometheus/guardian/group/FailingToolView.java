@@ -1,0 +1,7 @@
+package ai.prometheus.guardian.group;
+
+import java.time.OffsetDateTime;
+
+/** A tool and how often its invocations failed in the window asked for. */
+public record FailingToolView(String tool, long failures, long groups, OffsetDateTime lastFailure) {
+}

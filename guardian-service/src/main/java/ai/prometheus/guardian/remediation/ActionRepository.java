@@ -1,0 +1,87 @@
+package ai.prometheus.guardian.remediation;
+
+import ai.prometheus.shared.config.ServiceConfig;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+@ApplicationScoped
+public class ActionRepository implements PanacheRepositoryBase<RemediationAction, UUID> {
+
+    private final String schema;
+
+    public ActionRepository(ServiceConfig service) {
+        this.schema = service.schema();
+    }
+
+    /** The actions one rule took on one group for one scope (tool), newest first. */
+    public Uni<List<RemediationAction>> byRuleGroupScope(UUID ruleId, UUID groupId, String scope) {
+        Sort newestFirst = Sort.descending("createdAt");
+        return scope == null
+                ? find("ruleId = ?1 and groupId = ?2 and scope is null and revertsActionId is null", newestFirst, ruleId, groupId).list()
+                : find("ruleId = ?1 and groupId = ?2 and scope = ?3 and revertsActionId is null", newestFirst, ruleId, groupId, scope).list();
+    }
+
+    public Uni<RemediationAction> findLocked(UUID id) {
+        return find("id", id).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    /** A pending or applied revert of {@code actionId}, if one exists. */
+    public Uni<RemediationAction> liveRevertOf(UUID actionId) {
+        return find("revertsActionId = ?1 and status in ?2", actionId,
+                List.of(RemediationAction.PENDING, RemediationAction.APPLIED)).firstResult();
+    }
+
+    /**
+     * Claims up to {@code limit} pending actions of {@code type} that were never sent or whose
+     * last send was before {@code resendBefore} (the sender died); other replicas skip claimed rows.
+     */
+    public Uni<List<RemediationAction>> claimForDispatch(String type, OffsetDateTime resendBefore, int limit) {
+        String sql = "select * from " + schema + ".remediation_actions where status = 'pending' and action_type = :type"
+                + " and (dispatched_at is null or dispatched_at < :resendBefore)"
+                + " order by created_at limit :limit for update skip locked";
+        return Panache.getSession().chain(session -> session.createNativeQuery(sql, RemediationAction.class)
+                .setParameter("type", type)
+                .setParameter("resendBefore", resendBefore)
+                .setParameter("limit", limit)
+                .getResultList());
+    }
+
+    public Uni<List<RemediationAction>> verificationDue(int limit) {
+        return find("verification", Sort.ascending("verifyUntil"), RemediationAction.VERIFY_PENDING)
+                .range(0, limit - 1).list();
+    }
+
+    public Uni<List<RemediationAction>> pendingSince(OffsetDateTime before, int limit) {
+        return find("status = ?1 and createdAt < ?2", Sort.ascending("createdAt"), RemediationAction.PENDING, before)
+                .range(0, limit - 1).list();
+    }
+
+    public Uni<List<RemediationAction>> search(UUID ruleId, UUID groupId, String status, int offset, int limit) {
+        List<String> clauses = new ArrayList<>();
+        Parameters parameters = new Parameters();
+        if (ruleId != null) {
+            clauses.add("ruleId = :ruleId");
+            parameters.and("ruleId", ruleId);
+        }
+        if (groupId != null) {
+            clauses.add("groupId = :groupId");
+            parameters.and("groupId", groupId);
+        }
+        if (status != null) {
+            clauses.add("status = :status");
+            parameters.and("status", status);
+        }
+        Sort sort = Sort.descending("createdAt").and("id", Sort.Direction.Descending);
+        var query = clauses.isEmpty() ? findAll(sort) : find(String.join(" and ", clauses), sort, parameters);
+        return query.range(offset, offset + limit - 1).list();
+    }
+}

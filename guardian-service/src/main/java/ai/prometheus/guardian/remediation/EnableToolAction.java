@@ -1,0 +1,38 @@
+package ai.prometheus.guardian.remediation;
+
+import ai.prometheus.shared.config.ServiceConfig;
+import ai.prometheus.shared.event.EventCodec;
+import ai.prometheus.shared.outbox.Outbox;
+import ai.prometheus.shared.remediation.RemediationCommand;
+import jakarta.inject.Singleton;
+
+/** Enables a tool in the registry again; also the revert of {@link DisableToolAction}. */
+@Singleton
+public class EnableToolAction extends ToolCommandAction {
+
+    public static final String TYPE = "enable_tool";
+
+    public EnableToolAction(Outbox outbox, EventCodec codec, ServiceConfig service) {
+        super(outbox, codec, service);
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    String command() {
+        return RemediationCommand.ENABLE_TOOL;
+    }
+
+    @Override
+    String defaultReason(Trigger trigger) {
+        return Placeholders.fill("Enabled by the guardian (rule '{rule}')", trigger);
+    }
+
+    @Override
+    public String revertType() {
+        return DisableToolAction.TYPE;
+    }
+}

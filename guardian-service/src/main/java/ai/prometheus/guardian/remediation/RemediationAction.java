@@ -1,0 +1,96 @@
+package ai.prometheus.guardian.remediation;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** One action the guardian took or asked another service to take, and what came of it. */
+@Entity
+@Table(name = "remediation_actions")
+public class RemediationAction extends PanacheEntityBase {
+
+    public static final String PENDING = "pending";
+    public static final String APPLIED = "applied";
+    public static final String REFUSED = "refused";
+    public static final String FAILED = "failed";
+    public static final String REVERTED = "reverted";
+
+    public static final String VERIFY_NONE = "none";
+    public static final String VERIFY_PENDING = "pending";
+    public static final String VERIFY_PASSED = "passed";
+    public static final String VERIFY_FAILED = "failed";
+
+    @Id
+    public UUID id;
+
+    @Column(name = "rule_id")
+    public UUID ruleId;
+
+    /** Kept so the record still says which rule acted after the rule is deleted. */
+    @Column(name = "rule_name")
+    public String ruleName;
+
+    @Column(name = "group_id")
+    public UUID groupId;
+
+    @Column(name = "action_type", nullable = false)
+    public String actionType;
+
+    /** What was acted on, such as the tool name; null for a webhook. */
+    public String target;
+
+    /** The tool the triggering errors came from, if any: guards and verification count only its errors. */
+    public String scope;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(nullable = false)
+    public Map<String, String> params;
+
+    @Column(nullable = false)
+    public int attempt;
+
+    @Column(nullable = false)
+    public String status;
+
+    @Column(name = "result_message")
+    public String resultMessage;
+
+    @Column(name = "trigger_error_id")
+    public UUID triggerErrorId;
+
+    /** {@code rule:<name>} for automatic actions, the caller's subject otherwise. */
+    @Column(name = "requested_by", nullable = false)
+    public String requestedBy;
+
+    @Column(name = "reverts_action_id")
+    public UUID revertsActionId;
+
+    @Column(name = "created_at", nullable = false)
+    public OffsetDateTime createdAt;
+
+    @Column(name = "completed_at")
+    public OffsetDateTime completedAt;
+
+    @Column(nullable = false)
+    public String verification;
+
+    @Column(name = "verify_until")
+    public OffsetDateTime verifyUntil;
+
+    @Column(name = "dispatch_attempts", nullable = false)
+    public int dispatchAttempts;
+
+    @Column(name = "dispatched_at")
+    public OffsetDateTime dispatchedAt;
+
+    public boolean isRevert() {
+        return revertsActionId != null;
+    }
+}

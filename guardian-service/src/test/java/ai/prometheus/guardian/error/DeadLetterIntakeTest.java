@@ -1,0 +1,80 @@
+package ai.prometheus.guardian.error;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.prometheus.guardian.Db;
+import ai.prometheus.guardian.ErrorEvents;
+import ai.prometheus.guardian.Names;
+import ai.prometheus.shared.event.Topics;
+import ai.prometheus.shared.testing.Engines;
+import ai.prometheus.shared.testing.KafkaProbe;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class DeadLetterIntakeTest {
+
+    @Test
+    void aDeadLetterOfAnyServiceIsRecordedAsThatServicesError() throws Exception {
+        String payload = "{\"broken\": \"" + Names.unique("payload-") + "\"";
+        String dlq = Topics.deadLetter(Topics.TOOL_INVOCATION_REQUESTS, "sandbox-service");
+        ProducerRecord<String, String> record = new ProducerRecord<>(dlq, "invocations/42", payload);
+        record.headers().add("dead-letter-reason", "event is not valid JSON: Unexpected end-of-input".getBytes(StandardCharsets.UTF_8));
+        record.headers().add("dead-letter-topic", Topics.TOOL_INVOCATION_REQUESTS.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("dead-letter-partition", "1".getBytes(StandardCharsets.UTF_8));
+        record.headers().add("dead-letter-offset", "77".getBytes(StandardCharsets.UTF_8));
+        record.headers().add("dead-letter-exception-class-name",
+                "ai.prometheus.shared.event.MalformedEventException".getBytes(StandardCharsets.UTF_8));
+        send(record);
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> Db.count(
+                "select count(*) from guardian.error_logs where attributes ->> 'payload' = ?", payload) == 1);
+        assertEquals("sandbox-service", Db.single("select service from guardian.error_logs where attributes ->> 'payload' = ?", payload));
+        assertEquals("dead-letter", Db.single("select error_type from guardian.error_logs where attributes ->> 'payload' = ?", payload));
+        assertEquals(Topics.TOOL_INVOCATION_REQUESTS,
+                Db.single("select attributes ->> 'topic' from guardian.error_logs where attributes ->> 'payload' = ?", payload));
+        assertEquals("77", Db.single("select attributes ->> 'offset' from guardian.error_logs where attributes ->> 'payload' = ?", payload));
+        String message = (String) Db.single("select error_message from guardian.error_logs where attributes ->> 'payload' = ?", payload);
+        assertTrue(message.contains("not valid JSON") && message.contains("sandbox-service"), message);
+        assertTrue(Db.single("select group_id from guardian.error_logs where attributes ->> 'payload' = ?", payload) != null);
+    }
+
+    @Test
+    void anOversizedErrorEventGoesToTheDeadLetterTopicWithTheReasonAndIsStillRecorded() {
+        String dlq = Topics.deadLetter(Topics.ERRORS, "guardian-service");
+        try (KafkaProbe probe = KafkaProbe.on(dlq)) {
+            String eventId = ErrorEvents.publish("memory-guild-service", "java.lang.StackOverflowError", "too deep",
+                    "\tat a.B.c(B.java:1)\n".repeat(4_000), null, Map.of());
+            ConsumerRecord<String, String> dead = probe.collect(Duration.ofSeconds(20)).stream()
+                    .filter(r -> r.value() != null && r.value().contains(eventId)).findFirst()
+                    .orElseThrow(() -> new AssertionError("the oversized event did not reach " + dlq));
+            String reason = new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
+            assertTrue(reason.contains("stackTrace") && reason.contains("at most 64000"), reason);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> Db.count(
+                    "select count(*) from guardian.error_logs where error_type = 'dead-letter' and attributes ->> 'eventId' = ?",
+                    eventId) == 1);
+            assertEquals(0, Db.count("select count(*) from guardian.error_logs where event_id = ?", eventId));
+        }
+    }
+
+    private static void send(ProducerRecord<String, String> record) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Engines.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            producer.send(record).get();
+        }
+    }
+}

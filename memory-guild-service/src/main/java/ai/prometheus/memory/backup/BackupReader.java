@@ -1,0 +1,160 @@
+package ai.prometheus.memory.backup;
+
+import ai.prometheus.shared.problem.ProblemException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Reads a backup file line by line, checks every record, and hands each one to a {@link Visitor}.
+ * A file that is not a backup, of an unknown version, malformed, out of order or truncated fails
+ * with a 400 problem naming the line, before or while the visitor works (a restore runs in one
+ * transaction, so a late failure leaves nothing behind).
+ */
+final class BackupReader {
+
+    private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9_.-]{0,63}");
+
+    interface Visitor {
+        void header(BackupFormat.Header header);
+
+        void context(BackupFormat.ContextRecord context);
+
+        void memory(BackupFormat.MemoryRecord memory);
+
+        void share(BackupFormat.ShareRecord share);
+    }
+
+    private final ObjectMapper mapper;
+
+    BackupReader(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** Reads the whole file; answers its trailer. */
+    BackupFormat.Trailer read(InputStream compressed, Visitor visitor) throws IOException {
+        BufferedReader lines;
+        try {
+            lines = new BufferedReader(new InputStreamReader(new GZIPInputStream(compressed, 1 << 16), StandardCharsets.UTF_8));
+        } catch (ZipException e) {
+            throw invalid(0, "is not gzip-compressed");
+        }
+        long lineNumber = 0;
+        BackupFormat.Header header = null;
+        Set<UUID> contexts = new HashSet<>();
+        long memories = 0;
+        long shares = 0;
+        String line;
+        try {
+            while ((line = lines.readLine()) != null) {
+                lineNumber++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode node = parse(lineNumber, line);
+                if (header == null) {
+                    header = convert(lineNumber, node, BackupFormat.Header.class);
+                    if (!BackupFormat.FORMAT.equals(header.format())) {
+                        throw invalid(lineNumber, "is not a " + BackupFormat.FORMAT + " header");
+                    }
+                    if (header.version() != BackupFormat.VERSION) {
+                        throw invalid(lineNumber, "has format version " + header.version() + "; this service reads version "
+                                + BackupFormat.VERSION);
+                    }
+                    visitor.header(header);
+                    continue;
+                }
+                String type = node.path("type").asText("");
+                switch (type) {
+                    case BackupFormat.CONTEXT -> {
+                        BackupFormat.ContextRecord context = convert(lineNumber, node, BackupFormat.ContextRecord.class);
+                        require(lineNumber, context.id() != null, "a context needs an id");
+                        boolean root = header.roots() != null && header.roots().contains(context.id());
+                        require(lineNumber, context.parentContextId() == null || root
+                                || contexts.contains(context.parentContextId()),
+                                "context " + context.id() + " comes before its parent " + context.parentContextId());
+                        require(lineNumber, context.createdAt() != null, "context " + context.id() + " needs createdAt");
+                        contexts.add(context.id());
+                        visitor.context(context);
+                    }
+                    case BackupFormat.MEMORY -> {
+                        BackupFormat.MemoryRecord memory = convert(lineNumber, node, BackupFormat.MemoryRecord.class);
+                        require(lineNumber, memory.id() != null, "a memory needs an id");
+                        require(lineNumber, contexts.contains(memory.contextId()),
+                                "memory " + memory.id() + " belongs to a context that is not in the file");
+                        require(lineNumber, memory.content() != null && !memory.content().isBlank(),
+                                "memory " + memory.id() + " has no content");
+                        require(lineNumber, memory.kind() != null && KIND.matcher(memory.kind()).matches(),
+                                "memory " + memory.id() + " has an invalid kind");
+                        require(lineNumber, memory.importance() >= 0 && memory.importance() <= 1,
+                                "memory " + memory.id() + " has an importance outside 0..1");
+                        require(lineNumber, memory.createdAt() != null && memory.updatedAt() != null,
+                                "memory " + memory.id() + " needs createdAt and updatedAt");
+                        memories++;
+                        visitor.memory(memory);
+                    }
+                    case BackupFormat.SHARE -> {
+                        BackupFormat.ShareRecord share = convert(lineNumber, node, BackupFormat.ShareRecord.class);
+                        require(lineNumber, share.id() != null && contexts.contains(share.contextId()),
+                                "share " + share.id() + " needs an id and a context in the file");
+                        require(lineNumber, share.granteeType() != null && share.granteeType().matches("user|agent|group"),
+                                "share " + share.id() + " has an invalid granteeType");
+                        require(lineNumber, share.access() != null && share.access().matches("read|write"),
+                                "share " + share.id() + " has an invalid access");
+                        require(lineNumber, share.grantee() != null && !share.grantee().isBlank(),
+                                "share " + share.id() + " has no grantee");
+                        shares++;
+                        visitor.share(share);
+                    }
+                    case BackupFormat.END -> {
+                        BackupFormat.Trailer trailer = convert(lineNumber, node, BackupFormat.Trailer.class);
+                        require(lineNumber, trailer.contexts() == contexts.size() && trailer.memories() == memories
+                                && trailer.shares() == shares, "the counts of the trailer do not match the file");
+                        return trailer;
+                    }
+                    default -> throw invalid(lineNumber, "has an unknown record type '" + type + "'");
+                }
+            }
+        } catch (ZipException | java.io.EOFException e) {
+            throw invalid(lineNumber, "ends in the middle of its compressed data");
+        }
+        throw invalid(lineNumber, header == null ? "is empty" : "has no end record: the file is truncated");
+    }
+
+    private JsonNode parse(long lineNumber, String line) {
+        try {
+            return mapper.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw invalid(lineNumber, "is not JSON");
+        }
+    }
+
+    private <T> T convert(long lineNumber, JsonNode node, Class<T> type) {
+        try {
+            return mapper.treeToValue(node, type);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw invalid(lineNumber, "is not a valid " + type.getSimpleName() + " record");
+        }
+    }
+
+    private static void require(long lineNumber, boolean condition, String reason) {
+        if (!condition) {
+            throw invalid(lineNumber, reason);
+        }
+    }
+
+    private static ProblemException invalid(long lineNumber, String reason) {
+        return ProblemException.invalidField("file", lineNumber == 0 ? "the file " + reason : "line " + lineNumber + ": " + reason);
+    }
+}

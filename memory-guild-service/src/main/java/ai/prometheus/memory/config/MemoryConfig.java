@@ -1,0 +1,113 @@
+package ai.prometheus.memory.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Everything an operator can tune in the Memory Guild, under {@code memory.*}. */
+@ConfigMapping(prefix = "memory")
+public interface MemoryConfig {
+
+    Contexts contexts();
+
+    Memories memories();
+
+    Embedding embedding();
+
+    Index index();
+
+    Search search();
+
+    Backup backup();
+
+    interface Contexts {
+        /** How deep a context tree may grow (a root is at depth 0). */
+        @WithDefault("100")
+        int maxDepth();
+    }
+
+    interface Memories {
+        @WithDefault("32000")
+        int maxContentChars();
+
+        @WithDefault("16384")
+        int maxMetadataBytes();
+    }
+
+    interface Embedding {
+        /**
+         * Where the embedding runtime may unpack its native libraries (tokenizer, JNA). Relative
+         * paths resolve against the working directory; never the user's home, which is often
+         * read-only in containers.
+         */
+        @WithDefault("data/native")
+        String nativeDirectory();
+
+        /**
+         * Threads that run the model. One is best on small machines: the ONNX runtime already
+         * spreads one inference over the cores, and more threads were measured slower on 2 cores.
+         */
+        @WithDefault("1")
+        int threads();
+
+        /** Memories embedded per batch by the background worker. */
+        @WithDefault("32")
+        int batchSize();
+
+        /** How often the worker looks for memories written elsewhere (other replicas, restores, events). */
+        @WithDefault("2s")
+        Duration pollInterval();
+
+        /** A claimed memory whose embedding never arrived (a replica died) is claimed again after this. */
+        @WithDefault("1m")
+        Duration claimTimeout();
+
+        /** Turns the background worker off (a replica that only serves reads, or a benchmark). */
+        @WithDefault("true")
+        boolean workerEnabled();
+    }
+
+    interface Index {
+        /** Upper bound of vectors kept in the in-service index; least recently searched contexts go first. */
+        @WithDefault("400000")
+        int maxCachedVectors();
+    }
+
+    interface Search {
+        @WithDefault("10")
+        int defaultK();
+
+        @WithDefault("100")
+        int maxK();
+
+        /** Constant of reciprocal rank fusion: 1 / (rrfK + rank). */
+        @WithDefault("60")
+        int rrfK();
+
+        /** Weight of recency in hybrid ranking, relative to a first rank in one list. */
+        @WithDefault("0.2")
+        double recencyWeight();
+
+        /** Age at which the recency part has halved. */
+        @WithDefault("30d")
+        Duration recencyHalfLife();
+
+        /** How many candidates each list contributes to fusion, as a multiple of k (at least 50). */
+        @WithDefault("5")
+        int candidateFactor();
+    }
+
+    interface Backup {
+        /** Where backup files are written; shared by every replica (a volume) in production. */
+        @WithDefault("data/backups")
+        String directory();
+
+        /** Cron expression of scheduled backups of every context, or {@code off}. */
+        @WithDefault("0 0 3 * * ?")
+        String schedule();
+
+        /** How many scheduled backups are kept; older ones are deleted with their files. */
+        @WithDefault("7")
+        int retention();
+    }
+}

@@ -1,0 +1,58 @@
+package ai.prometheus.memory.context;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.hibernate.annotations.DynamicUpdate;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** A memory context: an agent's working memory, optionally inheriting from a parent context. */
+@Entity
+@Table(name = "memory_contexts")
+@DynamicUpdate
+public class MemoryContext extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "agent_id")
+    public UUID agentId;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "context_data")
+    public JsonNode contextData;
+
+    @Column(name = "parent_context_id")
+    public UUID parentContextId;
+
+    @Column(name = "created_at", nullable = false)
+    public OffsetDateTime createdAt;
+
+    @Column(length = 200)
+    public String name;
+
+    /** The token subject that created the context. */
+    @Column(length = 255)
+    public String owner;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(nullable = false)
+    public JsonNode metadata;
+
+    @Column(name = "updated_at", nullable = false)
+    public OffsetDateTime updatedAt;
+
+    // Maintained by SQL in the memory write path (see MemoryContextRepository.lockForWrite); never
+    // written from here, so a context edit cannot turn them back.
+    @Column(name = "memory_version", insertable = false, updatable = false)
+    public long memoryVersion;
+
+    @Column(name = "reload_epoch", insertable = false, updatable = false)
+    public long reloadEpoch;
+}

@@ -1,0 +1,36 @@
+package ai.prometheus.memory.memory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+public final class MemoryRequests {
+
+    static final String KIND_PATTERN = "[a-z][a-z0-9_.-]{0,63}";
+
+    private MemoryRequests() {
+    }
+
+    /**
+     * {@code POST /contexts/{id}/memories}. A memory with a {@code key} supersedes the current one
+     * with that key in the context.
+     */
+    public record WriteMemory(
+            @NotBlank String content,
+            @Pattern(regexp = KIND_PATTERN, message = "must be a lower-case word such as note, fact or episode") String kind,
+            @Size(min = 1, max = 256) String key,
+            JsonNode metadata,
+            @DecimalMin("0.0") @DecimalMax("1.0") Double importance) {
+    }
+
+    /** {@code PATCH /contexts/{id}/memories/{memoryId}}: the fields present change. */
+    public record UpdateMemory(
+            @Size(min = 1) String content,
+            @Pattern(regexp = KIND_PATTERN, message = "must be a lower-case word such as note, fact or episode") String kind,
+            JsonNode metadata,
+            @DecimalMin("0.0") @DecimalMax("1.0") Double importance) {
+    }
+}

@@ -1,0 +1,248 @@
+package ai.prometheus.memory.search;
+
+import ai.prometheus.memory.config.MemoryConfig;
+import ai.prometheus.memory.config.Sql;
+import ai.prometheus.memory.context.LineageEntry;
+import ai.prometheus.memory.embedding.Embedder;
+import ai.prometheus.memory.embedding.Vectors;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The vector index, kept in the service because pgvector is not available: per context, a cached
+ * matrix of unit vectors, scanned exactly (a dot product with every vector in scope), so recall
+ * is that of exact search by construction.
+ *
+ * <p>Postgres is the source of truth and every replica stays correct on its own: each search
+ * reads the version and epoch of every context in scope (in the same query that checks access)
+ * and, before scanning, loads the rows changed since its cached version, or the whole context
+ * when its epoch moved (memories were removed). Nothing has to be broadcast between replicas.
+ */
+@ApplicationScoped
+public class VectorIndex {
+
+    private final ConcurrentHashMap<UUID, ContextBlock> blocks = new ConcurrentHashMap<>();
+    private final Pool pool;
+    private final MemoryConfig config;
+    private final String changedRows;
+
+    public VectorIndex(Pool pool, Sql sql, MemoryConfig config) {
+        this.pool = pool;
+        this.config = config;
+        this.changedRows = sql.of("""
+                select id, key, kind, created_at, superseded_at is null as current, embedding, embedding_model, change_version
+                  from {schema}.memories
+                 where context_id = $1 and change_version > $2""");
+    }
+
+    /** What a semantic search may return. {@code allowedIds} null means any id. */
+    public record Filter(boolean includeSuperseded, Set<String> kinds, Long createdAfterMillis, Long createdBeforeMillis,
+            Set<UUID> allowedIds) {
+    }
+
+    /** A vector hit; depth null for a context reached through a share. */
+    public record Hit(UUID memoryId, UUID contextId, Integer depth, float similarity, long createdAtMillis) {
+    }
+
+    /**
+     * The {@code n} memories most similar to {@code query} (a unit vector) in the given contexts,
+     * best first. Blocks until stale contexts are refreshed: call it off the event loop.
+     */
+    public List<Hit> search(float[] query, List<LineageEntry> scope, Filter filter, int n) {
+        List<ContextBlock> scanned = new ArrayList<>(scope.size());
+        for (LineageEntry entry : scope) {
+            scanned.add(refresh(entry));
+        }
+        evictBeyondCapacity(scanned);
+        TopHits top = new TopHits(n);
+        // Lineage entries come nearest first; a key seen nearer shadows the same key further up.
+        Set<String> nearerKeys = new HashSet<>();
+        for (int b = 0; b < scanned.size(); b++) {
+            ContextBlock block = scanned.get(b);
+            LineageEntry entry = scope.get(b);
+            boolean shadowing = !filter.includeSuperseded() && entry.depth() != null;
+            block.lock.readLock().lock();
+            try {
+                scan(block, entry.depth(), query, filter, shadowing ? nearerKeys : Set.of(), top);
+                if (shadowing) {
+                    nearerKeys.addAll(block.currentKeys());
+                }
+            } finally {
+                block.lock.readLock().unlock();
+            }
+        }
+        return top.sorted();
+    }
+
+    private static void scan(ContextBlock block, Integer depth, float[] query, Filter filter, Set<String> shadowed,
+            TopHits top) {
+        int dimensions = block.dimensions;
+        for (int slot = 0; slot < block.size; slot++) {
+            if (!block.hasVector[slot]
+                    || (!filter.includeSuperseded() && !block.current[slot])
+                    || (filter.kinds() != null && !filter.kinds().contains(block.kinds[slot]))
+                    || (filter.createdAfterMillis() != null && block.createdAtMillis[slot] < filter.createdAfterMillis())
+                    || (filter.createdBeforeMillis() != null && block.createdAtMillis[slot] >= filter.createdBeforeMillis())
+                    || (block.keys[slot] != null && shadowed.contains(block.keys[slot]))
+                    || (filter.allowedIds() != null && !filter.allowedIds().contains(block.ids[slot]))) {
+                continue;
+            }
+            float similarity = Vectors.dot(query, block.vectors, slot * dimensions);
+            if (top.accepts(similarity)) {
+                top.add(similarity, new Hit(block.ids[slot], block.contextId, depth, similarity,
+                        block.createdAtMillis[slot]));
+            }
+        }
+    }
+
+    /** Brings the cached copy of one context up to the version the caller just read from Postgres. */
+    ContextBlock refresh(LineageEntry entry) {
+        ContextBlock block = blocks.computeIfAbsent(entry.id(), id -> new ContextBlock(id, Embedder.DIMENSIONS));
+        block.lastUsedNanos = System.nanoTime();
+        if (block.epoch == entry.reloadEpoch() && block.version >= entry.memoryVersion()) {
+            return block;
+        }
+        block.lock.writeLock().lock();
+        try {
+            if (block.epoch == entry.reloadEpoch() && block.version >= entry.memoryVersion()) {
+                return block;
+            }
+            boolean rebuild = block.epoch != entry.reloadEpoch();
+            long since = rebuild ? -1 : block.version;
+            if (rebuild) {
+                block.clear();
+            }
+            long seen = entry.memoryVersion();
+            for (Row row : pool.preparedQuery(changedRows).execute(Tuple.of(entry.id(), since))
+                    .await().atMost(Duration.ofMinutes(2))) {
+                var bytes = row.getBuffer("embedding");
+                boolean usable = bytes != null && Embedder.MODEL_ID.equals(row.getString("embedding_model"));
+                block.upsert(row.getUUID("id"), row.getString("key"), row.getString("kind"),
+                        row.getOffsetDateTime("created_at").toInstant().toEpochMilli(), row.getBoolean("current"),
+                        usable ? Vectors.fromBytes(bytes.getBytes()) : null);
+                seen = Math.max(seen, row.getLong("change_version"));
+            }
+            // Versions of one context commit in order, so every change up to the highest one seen is loaded.
+            block.version = seen;
+            block.epoch = entry.reloadEpoch();
+            return block;
+        } finally {
+            block.lock.writeLock().unlock();
+        }
+    }
+
+    // Least recently searched contexts leave first; the ones of the current search stay.
+    private void evictBeyondCapacity(List<ContextBlock> inUse) {
+        long total = blocks.values().stream().mapToLong(ContextBlock::size).sum();
+        if (total <= config.index().maxCachedVectors()) {
+            return;
+        }
+        Set<UUID> keep = new HashSet<>();
+        inUse.forEach(block -> keep.add(block.contextId));
+        List<ContextBlock> candidates = blocks.values().stream()
+                .filter(block -> !keep.contains(block.contextId))
+                .sorted(Comparator.comparingLong(block -> block.lastUsedNanos))
+                .toList();
+        for (ContextBlock block : candidates) {
+            if (total <= config.index().maxCachedVectors()) {
+                break;
+            }
+            blocks.remove(block.contextId);
+            total -= block.size();
+        }
+    }
+
+    /** How many memories the index holds in memory, for metrics and benchmarks. */
+    public long cachedMemories() {
+        return blocks.values().stream().mapToLong(ContextBlock::size).sum();
+    }
+
+    /** A bounded min-heap keeping the best {@code n} hits. */
+    static final class TopHits {
+        private final int capacity;
+        private final float[] scores;
+        private final Hit[] hits;
+        private int size;
+
+        TopHits(int capacity) {
+            this.capacity = capacity;
+            this.scores = new float[capacity];
+            this.hits = new Hit[capacity];
+        }
+
+        boolean accepts(float score) {
+            return size < capacity || score > scores[0];
+        }
+
+        void add(float score, Hit hit) {
+            if (size < capacity) {
+                scores[size] = score;
+                hits[size] = hit;
+                siftUp(size++);
+            } else {
+                scores[0] = score;
+                hits[0] = hit;
+                siftDown(0);
+            }
+        }
+
+        List<Hit> sorted() {
+            List<Hit> result = new ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                result.add(hits[i]);
+            }
+            result.sort(Comparator.comparingDouble((Hit hit) -> hit.similarity()).reversed()
+                    .thenComparing(Hit::memoryId));
+            return result;
+        }
+
+        private void siftUp(int i) {
+            while (i > 0) {
+                int parent = (i - 1) / 2;
+                if (scores[parent] <= scores[i]) {
+                    return;
+                }
+                swap(i, parent);
+                i = parent;
+            }
+        }
+
+        private void siftDown(int i) {
+            while (true) {
+                int left = 2 * i + 1;
+                int right = left + 1;
+                int smallest = i;
+                if (left < size && scores[left] < scores[smallest]) {
+                    smallest = left;
+                }
+                if (right < size && scores[right] < scores[smallest]) {
+                    smallest = right;
+                }
+                if (smallest == i) {
+                    return;
+                }
+                swap(i, smallest);
+                i = smallest;
+            }
+        }
+
+        private void swap(int a, int b) {
+            float score = scores[a];
+            scores[a] = scores[b];
+            scores[b] = score;
+            Hit hit = hits[a];
+            hits[a] = hits[b];
+            hits[b] = hit;
+        }
+    }
+}

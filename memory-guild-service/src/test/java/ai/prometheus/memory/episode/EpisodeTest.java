@@ -1,0 +1,129 @@
+package ai.prometheus.memory.episode;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.prometheus.memory.MemoryApi;
+import ai.prometheus.shared.event.CloudEvent;
+import ai.prometheus.shared.event.EventCodec;
+import ai.prometheus.shared.event.EventTypes;
+import ai.prometheus.shared.event.ToolInvocationCompleted;
+import ai.prometheus.shared.event.ToolInvocationFailed;
+import ai.prometheus.shared.event.ToolInvocationRequested;
+import ai.prometheus.shared.event.Topics;
+import ai.prometheus.shared.testing.Engines;
+import ai.prometheus.shared.testing.KafkaProbe;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.quarkus.test.junit.QuarkusTest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class EpisodeTest {
+
+    private final EventCodec codec = new EventCodec();
+    private final MemoryApi api = MemoryApi.agent("episode-agent-" + UUID.randomUUID());
+
+    @Test
+    void aCompletedInvocationBecomesAnEpisodeOnceHoweverOftenItIsDelivered() throws Exception {
+        String context = api.createContext("agent memory", null);
+        UUID contextId = UUID.fromString(context);
+        String key = "invocations/" + UUID.randomUUID();
+        CloudEvent completed = completed(contextId, "weather", "{\"city\":\"Paris\"}");
+        String json = codec.encode(completed);
+        for (int i = 0; i < 3; i++) {
+            KafkaProbe.send(Topics.TOOL_INVOCATION_RESULTS, key, json);
+        }
+        // Same key, same partition: once this later event is stored, the copies before it were handled.
+        CloudEvent sentinel = failed(contextId, "stocks");
+        KafkaProbe.send(Topics.TOOL_INVOCATION_RESULTS, key, codec.encode(sentinel));
+        await().atMost(Duration.ofSeconds(30)).until(() -> episodesOf(context) == 2);
+        assertEquals(2, episodesOf(context));
+
+        UUID invocation = codec.data(completed, ToolInvocationCompleted.class).invocationId();
+        api.request().queryParam("kind", "episode").get("/api/v1/contexts/" + context + "/memories").then()
+                .statusCode(200).body("items", hasSize(2))
+                .body("items.find { it.metadata.tool == 'weather' }.content",
+                        containsString("Tool weather v2 completed for " + "agent-7"))
+                .body("items.find { it.metadata.tool == 'weather' }.content", containsString("Paris"))
+                .body("items.find { it.metadata.tool == 'weather' }.metadata.invocationId", equalTo(invocation.toString()))
+                .body("items.find { it.metadata.tool == 'weather' }.metadata.status", equalTo("SUCCESS"))
+                .body("items.find { it.metadata.tool == 'stocks' }.metadata.outcome", equalTo("failed"))
+                .body("items.find { it.metadata.tool == 'stocks' }.content", containsString("upstream timed out"));
+        // Episodes are memories like any other: searchable by meaning once embedded.
+        api.awaitEmbedded(context);
+        api.search(context, Map.of("query", "what was the forecast lookup for the French capital", "mode", "semantic",
+                "filters", Map.of("kind", "episode"))).then().statusCode(200)
+                .body("results[0].memory.metadata.tool", equalTo("weather"));
+    }
+
+    @Test
+    void unknownContextsAndOtherEventTypesAreSkippedAndUnreadableRecordsGoToTheDeadLetterTopic() throws Exception {
+        String context = api.createContext("sink", null);
+        String key = "invocations/" + UUID.randomUUID();
+        String dlq = Topics.TOOL_INVOCATION_RESULTS + ".memory-guild-service.dlq";
+        try (KafkaProbe probe = KafkaProbe.on(dlq)) {
+            CloudEvent nowhere = completed(UUID.randomUUID(), "weather", "{}");
+            CloudEvent noContext = completed(null, "weather", "{}");
+            CloudEvent otherType = codec.create("/tool-registry-service", EventTypes.TOOL_INVOCATION_REQUESTED, key,
+                    new ToolInvocationRequested(UUID.randomUUID(), "weather", 1, "fp", "python", "print(1)",
+                            JsonNodeFactory.instance.objectNode(), null, "agent-7", UUID.fromString(context)), null);
+            String garbage = "{not json " + UUID.randomUUID();
+            CloudEvent noTool = completed(UUID.fromString(context), null, "{}");
+            for (String record : List.of(codec.encode(nowhere), codec.encode(noContext), codec.encode(otherType), garbage,
+                    codec.encode(noTool))) {
+                KafkaProbe.send(Topics.TOOL_INVOCATION_RESULTS, key, record);
+            }
+            CloudEvent sentinel = completed(UUID.fromString(context), "sentinel", "{}");
+            KafkaProbe.send(Topics.TOOL_INVOCATION_RESULTS, key, codec.encode(sentinel));
+            await().atMost(Duration.ofSeconds(30)).until(() -> episodesOf(context) == 1);
+
+            List<String> deadLetters = probe.collect(Duration.ofSeconds(5)).stream().map(ConsumerRecord::value).toList();
+            assertTrue(deadLetters.contains(garbage), "the unreadable record reached " + dlq);
+            assertTrue(deadLetters.contains(codec.encode(noTool)), "the event without a tool reached " + dlq);
+            assertTrue(deadLetters.stream().noneMatch(value -> value.contains(otherType.id())),
+                    "an event of another type is skipped, not dead-lettered");
+            assertTrue(deadLetters.stream().noneMatch(value -> value.contains(nowhere.id())),
+                    "an event for a missing context is not an error");
+        }
+    }
+
+    private CloudEvent completed(UUID contextId, String tool, String resultJson) throws Exception {
+        Instant now = Instant.now();
+        return codec.create("/tool-registry-service", EventTypes.TOOL_INVOCATION_COMPLETED, "invocations/x",
+                new ToolInvocationCompleted(UUID.randomUUID(), tool, 2, "agent-7", contextId, "SUCCESS",
+                        codec.mapper().readTree(resultJson.equals("{}") ? "{\"temperature\":21}" : "{\"forecast\":\"sunny, 24 degrees in Paris\"}"),
+                        resultJson, null, 120, now.minusMillis(120), now), null);
+    }
+
+    private CloudEvent failed(UUID contextId, String tool) {
+        Instant now = Instant.now();
+        return codec.create("/sandbox-service", EventTypes.TOOL_INVOCATION_FAILED, "invocations/y",
+                new ToolInvocationFailed(UUID.randomUUID(), tool, 1, "agent-7", contextId, "TIMEOUT_WALL",
+                        "upstream timed out after 10 s", null, false, "{\"ticker\":\"ACME\"}", null, 10_000,
+                        now.minusSeconds(10), now), null);
+    }
+
+    private static long episodesOf(String contextId) throws Exception {
+        try (Connection db = Engines.jdbc(); PreparedStatement query = db.prepareStatement(
+                "select count(*) from memory_guild.memories where context_id = ? and kind = 'episode'")) {
+            query.setObject(1, UUID.fromString(contextId));
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package ai.prometheus.sandbox.execution;
+
+import ai.prometheus.sandbox.runtime.SandboxConfig;
+import ai.prometheus.shared.problem.ProblemException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Admission control: at most {@code concurrency} runs at once (default: the number of cores) and
+ * at most {@code queue} waiting for a turn. A request beyond that is refused at once with 429 and
+ * a Retry-After estimated from recent run times; the asynchronous path waits for a turn instead.
+ * The service never runs more sandboxes than the pool.
+ */
+@ApplicationScoped
+public class Admission {
+
+    /** Thrown inside {@link #whenFree} attempts while every slot and queue place is taken. */
+    static final class Busy extends RuntimeException {
+        Busy() {
+            super("busy", null, false, false);
+        }
+    }
+
+    private final int concurrency;
+    private final int queue;
+    private final Semaphore places;
+    private final ExecutorService runners;
+    private final AtomicInteger running = new AtomicInteger();
+    private volatile double averageRunMillis = 50;
+
+    @Inject
+    public Admission(SandboxConfig config, MeterRegistry meters) {
+        this(config.admission().concurrency().orElse(Runtime.getRuntime().availableProcessors()), config.admission().queue(),
+                meters);
+    }
+
+    Admission(int concurrency, int queue, MeterRegistry meters) {
+        this.concurrency = Math.max(1, concurrency);
+        this.queue = Math.max(0, queue);
+        this.places = new Semaphore(concurrency + queue);
+        AtomicInteger threads = new AtomicInteger();
+        this.runners = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "sandbox-run-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        meters.gauge("sandbox.runs.active", running);
+        meters.gauge("sandbox.runs.waiting", places, p -> Math.max(0, concurrency + queue - p.availablePermits() - running.get()));
+    }
+
+    /** Runs {@code work} on a run slot, or fails at once with 429 when the pool and queue are full. */
+    public <T> Uni<T> submit(Supplier<T> work) {
+        return Uni.createFrom().deferred(() -> {
+            if (!places.tryAcquire()) {
+                return Uni.createFrom().failure(ProblemException.tooManyRequests(
+                        "the sandbox is running " + concurrency + " programs and " + queue
+                                + " are waiting; try again later", retryAfterSeconds()));
+            }
+            return dispatch(work);
+        });
+    }
+
+    /** Runs {@code work} on a run slot, waiting (without holding a thread) until a place is free. */
+    public <T> Uni<T> whenFree(Supplier<T> work) {
+        return Uni.createFrom().deferred(() -> places.tryAcquire() ? dispatch(work) : Uni.createFrom().<T>failure(new Busy()))
+                .onFailure(Busy.class).retry().withBackOff(Duration.ofMillis(20), Duration.ofSeconds(1)).indefinitely();
+    }
+
+    private <T> Uni<T> dispatch(Supplier<T> work) {
+        Context context = Vertx.currentContext();
+        Uni<T> run = Uni.createFrom().emitter(emitter -> runners.execute(() -> {
+            running.incrementAndGet();
+            long start = System.nanoTime();
+            try {
+                emitter.complete(work.get());
+            } catch (Throwable failure) {
+                emitter.fail(failure);
+            } finally {
+                running.decrementAndGet();
+                places.release();
+                double took = (System.nanoTime() - start) / 1_000_000.0;
+                averageRunMillis = averageRunMillis * 0.9 + took * 0.1;
+            }
+        }));
+        // Back on the caller's Vert.x context, where the reactive database session lives.
+        return context == null ? run : run.emitOn(command -> context.runOnContext(ignored -> command.run()));
+    }
+
+    /** Seconds until a place is likely free: the queue ahead, worked off at the recent pace. */
+    long retryAfterSeconds() {
+        double waves = (double) (queue + concurrency) / concurrency;
+        return Math.max(1, (long) Math.ceil(waves * averageRunMillis / 1000.0));
+    }
+
+    public int concurrency() {
+        return concurrency;
+    }
+
+    public int queue() {
+        return queue;
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        runners.shutdownNow();
+    }
+}

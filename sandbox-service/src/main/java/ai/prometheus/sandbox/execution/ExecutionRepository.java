@@ -1,0 +1,72 @@
+package ai.prometheus.sandbox.execution;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+@ApplicationScoped
+public class ExecutionRepository implements PanacheRepositoryBase<Execution, UUID> {
+
+    /** Newest first, narrowed by whichever filters are set; rows {@code offset .. offset + limit - 1}. */
+    public Uni<List<Execution>> search(ExecutionFilter filter, int offset, int limit) {
+        List<String> clauses = new ArrayList<>();
+        Parameters parameters = new Parameters();
+        if (filter.principal() != null) {
+            clauses.add("(principal = :principal or onBehalfOf = :principal)");
+            parameters.and("principal", filter.principal());
+        }
+        if (filter.status() != null) {
+            clauses.add("status = :status");
+            parameters.and("status", filter.status());
+        }
+        if (filter.language() != null) {
+            clauses.add("language = :language");
+            parameters.and("language", filter.language());
+        }
+        if (filter.sessionId() != null) {
+            clauses.add("sessionId = :sessionId");
+            parameters.and("sessionId", filter.sessionId());
+        }
+        if (filter.since() != null) {
+            clauses.add("createdAt >= :since");
+            parameters.and("since", filter.since());
+        }
+        if (filter.until() != null) {
+            clauses.add("createdAt < :until");
+            parameters.and("until", filter.until());
+        }
+        Sort sort = Sort.descending("createdAt").and("id", Sort.Direction.Descending);
+        var query = clauses.isEmpty() ? findAll(sort) : find(String.join(" and ", clauses), sort, parameters);
+        return query.range(offset, offset + limit - 1).list();
+    }
+
+    public Uni<Execution> findByIdempotencyKey(String principal, String key) {
+        return find("principal = ?1 and idempotencyKey = ?2", principal, key).firstResult();
+    }
+
+    public Uni<Execution> findByInvocation(UUID invocationId) {
+        return find("invocationId", invocationId).firstResult();
+    }
+
+    /**
+     * Runs still marked RUNNING that started before {@code cutoff}, locked for update: a row that
+     * another transaction ends meanwhile is re-checked after its lock is released and left out.
+     */
+    public Uni<List<Execution>> lockRunningSince(OffsetDateTime cutoff, int limit) {
+        return find("status = ?1 and startedAt < ?2", Sort.ascending("startedAt"), Execution.RUNNING, cutoff)
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
+                .range(0, limit - 1).list();
+    }
+
+    /** The filters of GET /executions; null means "any". */
+    public record ExecutionFilter(String principal, String status, String language, UUID sessionId,
+            OffsetDateTime since, OffsetDateTime until) {
+    }
+}

@@ -1,0 +1,154 @@
+package ai.prometheus.sandbox.execution;
+
+import ai.prometheus.shared.problem.ProblemException;
+import ai.prometheus.shared.sandbox.ExecutionRequest;
+import ai.prometheus.shared.sandbox.ExecutionResult;
+import ai.prometheus.shared.security.Caller;
+import ai.prometheus.shared.security.CurrentCaller;
+import ai.prometheus.shared.security.PrincipalKind;
+import ai.prometheus.shared.security.RequiresPermission;
+import ai.prometheus.shared.security.ServiceIdentity;
+import ai.prometheus.shared.web.PageResult;
+import ai.prometheus.shared.web.Params;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.Locale;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/executions")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "executions")
+public class ExecutionResource {
+
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    static final String REPLAYED = "Idempotent-Replayed";
+    private static final int MAX_KEY_LENGTH = 255;
+
+    private final ExecutionService service;
+    private final ExecutionRepository executions;
+    private final RequestValidator validator;
+    private final CurrentIdentityAssociation identities;
+
+    public ExecutionResource(ExecutionService service, ExecutionRepository executions, RequestValidator validator,
+            CurrentIdentityAssociation identities) {
+        this.service = service;
+        this.executions = executions;
+        this.validator = validator;
+        this.identities = identities;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RequiresPermission("sandbox:execute")
+    @Operation(summary = "Run code and wait for the result",
+            description = "Every field but language and code is optional; absent limits take the operator's defaults."
+                    + " Answers 201 with the result (whatever the program's status), 400 naming an invalid field or a"
+                    + " limit above the operator's maximum, 429 with Retry-After when the sandbox is full, 503 when it"
+                    + " cannot isolate code. With an Idempotency-Key header a repeated request answers 200 with the"
+                    + " first result and the header Idempotent-Replayed: true.")
+    public Uni<Response> run(ExecutionRequest body, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
+            @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf, UriInfo uri) {
+        if (body == null) {
+            throw ProblemException.invalidField("body", "a JSON object with language and code is required");
+        }
+        if (body.sessionId() != null) {
+            throw ProblemException.invalidField("sessionId", "run session code with POST /api/v1/sessions/{id}/executions");
+        }
+        RunRequest request = validator.validate(body.language(), body.code(), body.stdin(), body.limits());
+        String key = key(idempotencyKey);
+        return identities.getDeferredIdentity()
+                .chain(identity -> service.execute(request, actor(CurrentCaller.of(identity), onBehalfOf), key, null, null))
+                .map(executed -> created(executed, uri));
+    }
+
+    @GET
+    @RequiresPermission("sandbox:read")
+    @WithSession
+    @Operation(summary = "List executions, newest first",
+            description = "Filters: principal (who ran it or on whose behalf), status, language, since, until (RFC 3339)."
+                    + " Items leave out code and output; fetch one execution for those.")
+    public Uni<PageResult<ExecutionView>> list(@QueryParam("principal") String principal,
+            @QueryParam("status") String status, @QueryParam("language") String language,
+            @QueryParam("since") String since, @QueryParam("until") String until,
+            @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
+        int pageIndex = Params.page(page);
+        int pageSize = Params.size(size, 50);
+        var filter = new ExecutionRepository.ExecutionFilter(blankToNull(principal), status(status),
+                blankToNull(language) == null ? null : language.trim().toLowerCase(Locale.ROOT), null,
+                Params.timestamp("since", since), Params.timestamp("until", until));
+        return executions.search(filter, pageIndex * pageSize, pageSize + 1)
+                .map(found -> PageResult.of(found, pageIndex, pageSize, row -> ExecutionRecords.toView(row, false)));
+    }
+
+    @GET
+    @Path("/{id}")
+    @RequiresPermission("sandbox:read")
+    @WithSession
+    @Operation(summary = "One execution with its code and stored output")
+    public Uni<ExecutionView> get(@PathParam("id") String id) {
+        return executions.findById(Params.uuid("id", id))
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("execution", id))
+                .map(row -> ExecutionRecords.toView(row, true));
+    }
+
+    /** 201 with the execution's location, or 200 marked as a replay for a repeated Idempotency-Key. */
+    public static Response created(ExecutionService.Executed executed, UriInfo uri) {
+        ExecutionResult result = executed.result();
+        if (executed.replayed()) {
+            return Response.ok(result).header(REPLAYED, "true").build();
+        }
+        return Response.created(uri.getBaseUriBuilder().path("api/v1/executions").path(result.id().toString()).build())
+                .entity(result).build();
+    }
+
+    /** The end caller counts only when a service of the suite says so; anyone else cannot act for another. */
+    public static ExecutionRecords.Actor actor(Caller caller, String onBehalfOf) {
+        String behalf = caller.kind() == PrincipalKind.SERVICE ? blankToNull(onBehalfOf) : null;
+        if (behalf != null && behalf.length() > MAX_KEY_LENGTH) {
+            throw ProblemException.invalidField(ServiceIdentity.ON_BEHALF_OF, "must be at most " + MAX_KEY_LENGTH + " characters");
+        }
+        return new ExecutionRecords.Actor(caller.subject(), behalf);
+    }
+
+    public static String key(String idempotencyKey) {
+        String key = blankToNull(idempotencyKey);
+        if (key != null && key.length() > MAX_KEY_LENGTH) {
+            throw ProblemException.invalidField(IDEMPOTENCY_KEY, "must be at most " + MAX_KEY_LENGTH + " characters");
+        }
+        return key;
+    }
+
+    private static String status(String status) {
+        String value = blankToNull(status);
+        if (value == null) {
+            return null;
+        }
+        String upper = value.toUpperCase(Locale.ROOT);
+        if (!upper.equals(Execution.RUNNING)) {
+            try {
+                ai.prometheus.shared.sandbox.ExecutionStatus.valueOf(upper);
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.invalidField("status", "must be RUNNING or one of "
+                        + java.util.Arrays.toString(ai.prometheus.shared.sandbox.ExecutionStatus.values()));
+            }
+        }
+        return upper;
+    }
+
+    static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

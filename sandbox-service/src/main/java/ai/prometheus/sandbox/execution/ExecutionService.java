@@ -1,0 +1,142 @@
+package ai.prometheus.sandbox.execution;
+
+import ai.prometheus.sandbox.runtime.IsolationUnavailableException;
+import ai.prometheus.sandbox.runtime.RunOutcome;
+import ai.prometheus.sandbox.runtime.SandboxConfig;
+import ai.prometheus.sandbox.runtime.SandboxRuntime;
+import ai.prometheus.sandbox.runtime.Workspace;
+import ai.prometheus.sandbox.screening.SafetyScreen;
+import ai.prometheus.shared.error.ErrorReporter;
+import ai.prometheus.shared.problem.ProblemException;
+import ai.prometheus.shared.problem.ProblemType;
+import ai.prometheus.shared.sandbox.ExecutionResult;
+import ai.prometheus.shared.sandbox.ExecutionStatus;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.hibernate.exception.ConstraintViolationException;
+
+/**
+ * Runs code for the REST API: screens it, runs it on an admitted slot, stores the execution, and
+ * reports platform failures to the guardian. With an Idempotency-Key the execution is claimed in
+ * the database before it runs, so a repeated key returns the first result instead of running twice.
+ */
+@ApplicationScoped
+public class ExecutionService {
+
+    private final ExecutionRepository executions;
+    private final SandboxRuntime runtime;
+    private final SafetyScreen screen;
+    private final Admission admission;
+    private final ErrorReporter errors;
+    private final SandboxConfig config;
+
+    public ExecutionService(ExecutionRepository executions, SandboxRuntime runtime, SafetyScreen screen,
+            Admission admission, ErrorReporter errors, SandboxConfig config) {
+        this.executions = executions;
+        this.runtime = runtime;
+        this.screen = screen;
+        this.admission = admission;
+        this.errors = errors;
+        this.config = config;
+    }
+
+    /** An execution's result, and whether it is the replay of an earlier request with the same key. */
+    public record Executed(ExecutionResult result, boolean replayed) {
+    }
+
+    /**
+     * Runs {@code request} for {@code actor}. {@code workspace} is a session's workspace (with its
+     * {@code sessionId}), or null for a fresh sandbox.
+     */
+    public Uni<Executed> execute(RunRequest request, ExecutionRecords.Actor actor, String idempotencyKey,
+            UUID sessionId, Workspace workspace) {
+        if (!runtime.status().ready()) {
+            return Uni.createFrom().failure(unavailable(runtime.status().detail()));
+        }
+        ExecutionResult.Screening screening = screen.screen(request.language(), request.code());
+        Execution row = ExecutionRecords.newRow(UUID.randomUUID(), Execution.SOURCE_API, request, actor, sessionId,
+                screening, config.storage().maxStoredCodeBytes());
+        if (idempotencyKey == null) {
+            return outcomeOf(request, screening, workspace)
+                    .chain(outcome -> Panache.withTransaction(() -> {
+                        ExecutionRecords.complete(row, outcome, config.storage().maxStoredOutputBytes());
+                        return executions.persist(row);
+                    }).chain(() -> finished(row, outcome)));
+        }
+        row.idempotencyKey = idempotencyKey;
+        row.requestHash = ExecutionRecords.requestHash(request, sessionId);
+        return claim(row).chain(existing -> {
+            if (existing != null) {
+                return Uni.createFrom().item(replay(existing, row.requestHash));
+            }
+            return outcomeOf(request, screening, workspace)
+                    // Not run at all (busy, unavailable): free the key so a retry can run.
+                    .onFailure(ProblemException.class).call(() -> Panache.withTransaction(() -> executions.deleteById(row.id)))
+                    .chain(outcome -> Panache.withTransaction(() -> executions.findById(row.id).chain(stored -> {
+                        ExecutionRecords.complete(stored, outcome, config.storage().maxStoredOutputBytes());
+                        return Uni.createFrom().item(stored);
+                    })).chain(stored -> finished(stored, outcome)));
+        });
+    }
+
+    private Uni<RunOutcome> outcomeOf(RunRequest request, ExecutionResult.Screening screening, Workspace workspace) {
+        if (SafetyScreen.denied(screening)) {
+            return Uni.createFrom().item(ExecutionRecords.policyDenied(screening));
+        }
+        return admission.submit(() -> runtime.run(request.language(), request.codeBytes(), request.stdinBytes(),
+                request.limits(), workspace))
+                .onFailure(IsolationUnavailableException.class).transform(e -> unavailable(e.getMessage()));
+    }
+
+    /** Inserts the RUNNING row under the key, or answers the row that already holds it. */
+    private Uni<Execution> claim(Execution row) {
+        return Panache.withTransaction(() -> executions.findByIdempotencyKey(row.principal, row.idempotencyKey)
+                .chain(existing -> existing != null ? Uni.createFrom().item(existing)
+                        : executions.persistAndFlush(row).replaceWith((Execution) null)))
+                // Two requests with one key raced: the loser reads the winner's row.
+                .onFailure(ExecutionService::isUniqueViolation).recoverWithUni(() -> Panache.withSession(
+                        () -> executions.findByIdempotencyKey(row.principal, row.idempotencyKey)));
+    }
+
+    private Executed replay(Execution existing, String requestHash) {
+        if (!existing.requestHash.equals(requestHash)) {
+            throw new ProblemException(ProblemType.UNPROCESSABLE, "Idempotency-Key '" + existing.idempotencyKey
+                    + "' was already used for a different request");
+        }
+        if (existing.running()) {
+            throw ProblemException.conflict("the request with Idempotency-Key '" + existing.idempotencyKey
+                    + "' is still running; repeat it once it finished");
+        }
+        return new Executed(ExecutionRecords.toResult(existing), true);
+    }
+
+    private Uni<Executed> finished(Execution row, RunOutcome outcome) {
+        Executed executed = new Executed(ExecutionRecords.toResult(row, outcome), false);
+        if (outcome.status() != ExecutionStatus.INTERNAL_ERROR) {
+            return Uni.createFrom().item(executed);
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("executionId", row.id.toString());
+        attributes.put("language", row.language);
+        return errors.report("sandbox.internal", outcome.message(), null, attributes).replaceWith(executed);
+    }
+
+    /** Whether a failed write broke a unique constraint (a concurrent duplicate). */
+    public static boolean isUniqueViolation(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConstraintViolationException
+                    || (cause.getMessage() != null && cause.getMessage().contains("23505"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static ProblemException unavailable(String detail) {
+        return ProblemException.unavailable("the sandbox cannot run code on this host: " + detail);
+    }
+}

@@ -1,0 +1,91 @@
+package ai.prometheus.sandbox.execution;
+
+import ai.prometheus.sandbox.runtime.Language;
+import ai.prometheus.sandbox.runtime.RunLimits;
+import ai.prometheus.sandbox.runtime.SandboxConfig;
+import ai.prometheus.sandbox.runtime.SandboxRuntime;
+import ai.prometheus.shared.problem.Problem;
+import ai.prometheus.shared.problem.ProblemException;
+import ai.prometheus.shared.sandbox.ExecutionLimits;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks a run request against what this sandbox offers and the operator's maxima, naming every
+ * offending field; absent limits take the operator's defaults.
+ */
+@ApplicationScoped
+public class RequestValidator {
+
+    private final SandboxRuntime runtime;
+    private final SandboxConfig config;
+
+    public RequestValidator(SandboxRuntime runtime, SandboxConfig config) {
+        this.runtime = runtime;
+        this.config = config;
+    }
+
+    /** The validated request, or a 400 problem listing each invalid field. */
+    public RunRequest validate(String languageName, String code, String stdin, ExecutionLimits requested) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        Language language = null;
+        if (languageName == null || languageName.isBlank()) {
+            errors.add(new Problem.FieldError("language", "is required; one of " + runtime.languages()));
+        } else {
+            language = Language.byName(languageName).filter(runtime::supports).orElse(null);
+            if (language == null) {
+                errors.add(new Problem.FieldError("language", "must be one of " + runtime.languages()));
+            }
+        }
+        if (code == null || code.isBlank()) {
+            errors.add(new Problem.FieldError("code", "is required"));
+        } else if (utf8Length(code) > config.request().maxCodeBytes()) {
+            errors.add(new Problem.FieldError("code", "must be at most " + config.request().maxCodeBytes() + " bytes"));
+        }
+        if (stdin != null && utf8Length(stdin) > config.request().maxStdinBytes()) {
+            errors.add(new Problem.FieldError("stdin", "must be at most " + config.request().maxStdinBytes() + " bytes"));
+        }
+        RunLimits limits = resolve(requested, errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        return new RunRequest(language, code, stdin == null ? "" : stdin, limits);
+    }
+
+    /** Request limits merged with the defaults, each checked against its minimum and the operator's maximum. */
+    RunLimits resolve(ExecutionLimits requested, List<Problem.FieldError> errors) {
+        ExecutionLimits given = requested == null ? ExecutionLimits.DEFAULTS : requested;
+        RunLimits defaults = runtime.defaults();
+        RunLimits max = runtime.maxima();
+        long cpuMs = check("limits.cpuMs", given.cpuMs(), defaults.cpuMs(), 1, max.cpuMs(), errors);
+        long wallMs = check("limits.wallMs", given.wallMs(), defaults.wallMs(), 1, max.wallMs(), errors);
+        long memoryMb = check("limits.memoryMb", given.memoryMb() == null ? null : given.memoryMb().longValue(),
+                defaults.memoryMb(), config.limits().minMemoryMb(), max.memoryMb(), errors);
+        long maxProcesses = check("limits.maxProcesses",
+                given.maxProcesses() == null ? null : given.maxProcesses().longValue(), defaults.maxProcesses(), 1,
+                max.maxProcesses(), errors);
+        long outputBytes = check("limits.outputBytes", given.outputBytes(), defaults.outputBytes(), 1, max.outputBytes(),
+                errors);
+        long diskMb = check("limits.diskMb", given.diskMb() == null ? null : given.diskMb().longValue(), defaults.diskMb(),
+                1, max.diskMb(), errors);
+        return new RunLimits(cpuMs, wallMs, (int) memoryMb, (int) maxProcesses, outputBytes, (int) diskMb);
+    }
+
+    private static long check(String field, Long value, long fallback, long min, long max, List<Problem.FieldError> errors) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value < min) {
+            errors.add(new Problem.FieldError(field, "must be at least " + min));
+        } else if (value > max) {
+            errors.add(new Problem.FieldError(field, "must be at most " + max + " (the operator's maximum)"));
+        }
+        return value;
+    }
+
+    static int utf8Length(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
+    }
+}

@@ -1,0 +1,108 @@
+package ai.prometheus.sandbox.invocation;
+
+import ai.prometheus.sandbox.execution.Execution;
+import ai.prometheus.sandbox.runtime.RunOutcome;
+import ai.prometheus.shared.config.ServiceConfig;
+import ai.prometheus.shared.event.CloudEvent;
+import ai.prometheus.shared.event.EventCodec;
+import ai.prometheus.shared.event.EventTypes;
+import ai.prometheus.shared.event.ToolInvocationCompleted;
+import ai.prometheus.shared.event.ToolInvocationFailed;
+import ai.prometheus.shared.sandbox.ExecutionStatus;
+import ai.prometheus.shared.sandbox.ExecutionUsage;
+import ai.prometheus.shared.sandbox.ToolOutput;
+import ai.prometheus.shared.tracing.TraceContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Builds the result events of tool invocations: completed when the code ran OK, failed otherwise. */
+@ApplicationScoped
+public class InvocationEvents {
+
+    static final int MAX_SUMMARY = 500;
+    static final int MAX_STDERR_IN_MESSAGE = 2000;
+
+    private final EventCodec codec;
+    private final ServiceConfig service;
+
+    public InvocationEvents(EventCodec codec, ServiceConfig service) {
+        this.codec = codec;
+        this.service = service;
+    }
+
+    /**
+     * The event for a finished invocation. Stdout larger than {@code maxResultBytes} cannot travel
+     * on Kafka, so such a run is reported as failed with {@code OUTPUT_LIMIT}.
+     */
+    public CloudEvent resultOf(Execution row, RunOutcome outcome, Instant startedAt, int maxResultBytes,
+            String traceparent) {
+        Instant finishedAt = outcome.finishedAt() == null ? Instant.now() : outcome.finishedAt();
+        long latencyMs = Math.max(0, finishedAt.toEpochMilli() - startedAt.toEpochMilli());
+        String stdout = outcome.stdout() == null ? "" : outcome.stdout();
+        int stdoutBytes = stdout.getBytes(StandardCharsets.UTF_8).length;
+        if (outcome.status() == ExecutionStatus.OK && stdoutBytes <= maxResultBytes) {
+            ToolInvocationCompleted completed = new ToolInvocationCompleted(row.invocationId, row.toolName,
+                    version(row), row.onBehalfOf, row.memoryContextId, ExecutionStatus.OK.name(), ToolOutput.parse(stdout),
+                    row.argumentsSummary, outcome.usage(), latencyMs, startedAt, finishedAt);
+            return event(EventTypes.TOOL_INVOCATION_COMPLETED, row.invocationId, completed, traceparent);
+        }
+        if (outcome.status() == ExecutionStatus.OK) {
+            return failed(row, ExecutionStatus.OUTPUT_LIMIT, "the tool printed " + stdoutBytes
+                    + " bytes; an asynchronous result carries at most " + maxResultBytes, outcome.exitCode(),
+                    outcome.usage(), latencyMs, startedAt, finishedAt, traceparent);
+        }
+        return failed(row, outcome.status(), messageOf(outcome), outcome.exitCode(), outcome.usage(), latencyMs, startedAt,
+                finishedAt, traceparent);
+    }
+
+    public CloudEvent failed(Execution row, ExecutionStatus status, String message, Integer exitCode, ExecutionUsage usage,
+            long latencyMs, Instant startedAt, Instant finishedAt, String traceparent) {
+        ToolInvocationFailed failed = new ToolInvocationFailed(row.invocationId, row.toolName, version(row), row.onBehalfOf,
+                row.memoryContextId, status.name(), message, exitCode, status.platformFault(), row.argumentsSummary, usage,
+                latencyMs, startedAt, finishedAt);
+        return event(EventTypes.TOOL_INVOCATION_FAILED, row.invocationId, failed, traceparent);
+    }
+
+    /** A refusal of a request that never became an execution (unknown language, limits above the maxima). */
+    public CloudEvent refused(UUID invocationId, String toolName, int toolVersion, String caller, UUID memoryContextId,
+            String argumentsSummary, String reason, String traceparent) {
+        Instant now = Instant.now();
+        ToolInvocationFailed failed = new ToolInvocationFailed(invocationId, toolName, toolVersion, caller, memoryContextId,
+                ExecutionStatus.POLICY_DENIED.name(), reason, null, false, argumentsSummary, new ExecutionUsage(0, 0, 0, 0),
+                0, now, now);
+        return event(EventTypes.TOOL_INVOCATION_FAILED, invocationId, failed, traceparent);
+    }
+
+    /** A compact rendering of the arguments, at most {@value #MAX_SUMMARY} characters, for episodic memory. */
+    public static String summarize(JsonNode arguments) {
+        if (arguments == null || arguments.isNull() || arguments.isMissingNode()) {
+            return "{}";
+        }
+        String text = arguments.toString();
+        return text.length() <= MAX_SUMMARY ? text : text.substring(0, MAX_SUMMARY - 1) + "…";
+    }
+
+    /** The result continues the request's trace when the request carried one, else the current one. */
+    private CloudEvent event(String type, UUID invocationId, Object payload, String requestTraceparent) {
+        String traceparent = requestTraceparent != null ? requestTraceparent : TraceContext.currentTraceparent();
+        return codec.create(service.eventSource(), type, "invocations/" + invocationId, payload, traceparent);
+    }
+
+    private static String messageOf(RunOutcome outcome) {
+        String message = outcome.message() == null ? outcome.status().name() : outcome.message();
+        String stderr = outcome.stderr() == null ? "" : outcome.stderr().strip();
+        if (stderr.isEmpty()) {
+            return message;
+        }
+        String tail = stderr.length() <= MAX_STDERR_IN_MESSAGE ? stderr
+                : "…" + stderr.substring(stderr.length() - MAX_STDERR_IN_MESSAGE);
+        return message + "\n" + tail;
+    }
+
+    private static int version(Execution row) {
+        return row.toolVersion == null ? 0 : row.toolVersion;
+    }
+}

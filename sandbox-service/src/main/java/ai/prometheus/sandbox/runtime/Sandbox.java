@@ -1,0 +1,313 @@
+package ai.prometheus.sandbox.runtime;
+
+import ai.prometheus.shared.sandbox.ExecutionUsage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One started sandbox: an isolated interpreter waiting for its code. It runs exactly one program
+ * and is then destroyed, so nothing a run leaves behind (files, processes, memory) can reach the
+ * next one.
+ */
+final class Sandbox {
+
+    /** The byte the bootstrap writes first, proving the interpreter started inside the sandbox. */
+    static final int READY = 0x06;
+    private static final long DRAIN_GRACE_MS = 2_000;
+
+    private final StartProfile profile;
+    private final int uid;
+    private final SandboxCgroup cgroup;
+    private final Process process;
+    private final boolean isolated;
+    private final Runnable release;
+    private final AtomicBoolean used = new AtomicBoolean();
+    private final AtomicBoolean destroyed = new AtomicBoolean();
+    private volatile boolean ready;
+
+    Sandbox(StartProfile profile, int uid, SandboxCgroup cgroup, Process process, boolean isolated, Runnable release) {
+        this.profile = profile;
+        this.uid = uid;
+        this.cgroup = cgroup;
+        this.process = process;
+        this.isolated = isolated;
+        this.release = release;
+    }
+
+    StartProfile profile() {
+        return profile;
+    }
+
+    int uid() {
+        return uid;
+    }
+
+    SandboxCgroup cgroup() {
+        return cgroup;
+    }
+
+    boolean usable() {
+        return ready && !used.get() && process.isAlive();
+    }
+
+    /**
+     * Waits for the bootstrap's ready byte (the interpreter is up, isolated, waiting for code), then
+     * moves the sandbox into its cgroups. Interpreters start outside them on purpose: start-up in a
+     * fresh memory cgroup is markedly slower, and nothing but the trusted bootstrap has run yet.
+     * From here on, everything the sandbox does is limited and measured there.
+     */
+    boolean awaitReady(Duration timeout, ScheduledExecutorService timers) {
+        ScheduledFuture<?> guard = timers.schedule(this::killTree, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            ready = process.getInputStream().read() == READY && joinCgroups();
+        } catch (IOException e) {
+            ready = false;
+        } finally {
+            guard.cancel(false);
+        }
+        if (!ready) {
+            killTree();
+        }
+        return ready;
+    }
+
+    private boolean joinCgroups() {
+        if (cgroup.procsFiles().isEmpty()) {
+            return true;
+        }
+        // Isolated, the interpreter is bubblewrap's child (pid 1 of the namespace); otherwise the
+        // launcher exec'd itself into the interpreter.
+        long pid = isolated ? HostProcesses.firstChild(process.pid()) : process.pid();
+        if (pid < 0) {
+            return false;
+        }
+        for (java.nio.file.Path procs : cgroup.procsFiles()) {
+            Cgroups.write(procs, Long.toString(pid));
+        }
+        return true;
+    }
+
+    /** What the sandbox wrote on stderr before it failed to start, for the error message. */
+    String startFailure() {
+        killTree();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+            return new String(process.getErrorStream().readNBytes(4096), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /**
+     * Runs {@code code} with {@code stdin} under {@code limits} and blocks until it ended. The
+     * clock started at {@code startNanos}: for a cold sandbox, before the process was started.
+     */
+    RunOutcome run(byte[] code, byte[] stdin, RunLimits limits, Workspace workspace, boolean warm, Instant startedAt,
+            long startNanos, ExecutorService io, ScheduledExecutorService timers) {
+        if (!ready || !used.compareAndSet(false, true)) {
+            throw new IllegalStateException("a sandbox runs one program only, once it is ready");
+        }
+        AtomicReference<Verdict.Kill> kill = new AtomicReference<>();
+        long cpuBase = 0;
+        long oomBase = 0;
+        long pidsBase = 0;
+        if (cgroup.enforced()) {
+            try {
+                cgroup.limitMemory(limits.memoryBytes());
+            } catch (IllegalStateException belowUsage) {
+                // The kernel refuses a limit below what the waiting interpreter already uses.
+                killTree();
+                return finish(limits, warm, startedAt, startNanos, new Verdict.Observation(null, 137, 1, 0, 0, false,
+                        "", limits), "", "", false, false, 0, 0, cgroup.peakMemoryBytes());
+            }
+            cgroup.limitProcesses(limits.maxProcesses());
+            cpuBase = warm ? Math.max(0, cgroup.cpuNanos()) : 0;
+            oomBase = cgroup.oomKills();
+            pidsBase = cgroup.processLimitHits();
+        }
+        OutputCapture output = new OutputCapture(limits.outputBytes(), () -> stop(kill, Verdict.Kill.OUTPUT));
+        Future<?> stdoutPump = io.submit(() -> output.pump(process.getInputStream(), output.stdout));
+        Future<?> stderrPump = io.submit(() -> output.pump(process.getErrorStream(), output.stderr));
+        io.submit(() -> feed(code, stdin));
+
+        long elapsedMs = (System.nanoTime() - startNanos) / 1_000_000;
+        ScheduledFuture<?> wall = timers.schedule(() -> stop(kill, Verdict.Kill.WALL),
+                Math.max(1, limits.wallMs() - elapsedMs), TimeUnit.MILLISECONDS);
+        Monitor monitor = new Monitor(limits, cpuBase, kill, workspace);
+        long period = Math.max(5, Math.min(100, limits.cpuMs() / 10));
+        ScheduledFuture<?> ticks = timers.scheduleAtFixedRate(monitor::tick, period, period, TimeUnit.MILLISECONDS);
+        try {
+            if (!process.waitFor(limits.wallMs() + 10_000, TimeUnit.MILLISECONDS)) {
+                stop(kill, Verdict.Kill.WALL);
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            killTree();
+        } finally {
+            wall.cancel(false);
+            ticks.cancel(false);
+        }
+        drain(stdoutPump, stderrPump);
+
+        long cpuNanos = cgroup.enforced() ? Math.max(0, cgroup.cpuNanos() - cpuBase) : monitor.cpuNanos;
+        long peak = cgroup.enforced() ? cgroup.peakMemoryBytes() : monitor.peakBytes;
+        int exitValue = process.isAlive() ? 137 : process.exitValue();
+        String stderr = output.stderr.text();
+        boolean workspaceFull = workspace != null && workspace.overQuota();
+        Verdict.Observation seen = new Verdict.Observation(kill.get(), exitValue, cgroup.oomKills() - oomBase,
+                cgroup.processLimitHits() - pidsBase, cpuNanos / 1_000_000, workspaceFull, stderr, limits);
+        return finish(limits, warm, startedAt, startNanos, seen, output.stdout.text(), stderr,
+                output.stdout.truncated(), output.stderr.truncated(), output.seenBytes(), cpuNanos, peak);
+    }
+
+    private RunOutcome finish(RunLimits limits, boolean warm, Instant startedAt, long startNanos,
+            Verdict.Observation seen, String stdout, String stderr, boolean stdoutTruncated, boolean stderrTruncated,
+            long outputBytes, long cpuNanos, long peak) {
+        long wallMs = (System.nanoTime() - startNanos) / 1_000_000;
+        Verdict.Decision decision = Verdict.decide(seen);
+        ExecutionUsage usage = new ExecutionUsage(wallMs, cpuNanos / 1_000_000, Math.max(0, peak), outputBytes);
+        return new RunOutcome(decision.status(), decision.exitCode(), decision.signal(), stdout, stderr,
+                stdoutTruncated, stderrTruncated, usage, decision.message(), warm, startedAt,
+                startedAt.plusMillis(wallMs));
+    }
+
+    /** Sends "length\n", the code, then stdin, and closes stdin: the program sees end of input. */
+    private void feed(byte[] code, byte[] stdin) {
+        try (OutputStream out = process.getOutputStream()) {
+            out.write((code.length + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(code);
+            out.write(stdin);
+        } catch (IOException e) {
+            // the program exited without reading everything: not an error of the platform
+        }
+    }
+
+    private void drain(Future<?> stdoutPump, Future<?> stderrPump) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_GRACE_MS);
+        for (Future<?> pump : new Future<?>[] {stdoutPump, stderrPump}) {
+            try {
+                pump.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                // Something outside the run still holds the pipe (only possible without isolation).
+                killTree();
+                closeQuietly();
+            } catch (Exception e) {
+                // the pump ended with the pipe
+            }
+        }
+    }
+
+    private void stop(AtomicReference<Verdict.Kill> kill, Verdict.Kill reason) {
+        if (kill.compareAndSet(null, reason)) {
+            killTree();
+        }
+    }
+
+    /**
+     * Kills every process of the sandbox: the namespace's pid 1 first (the kernel then kills
+     * everything else in the namespace), whatever is in its cgroup, then bubblewrap itself.
+     */
+    void killTree() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        cgroup.pids().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        process.destroyForcibly();
+    }
+
+    /** Kills what is left, removes the cgroup, and hands the uid back. Idempotent. */
+    void destroy() {
+        if (!destroyed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            if (process.isAlive() || !cgroup.pids().isEmpty()) {
+                killTree();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+            if (!isolated) {
+                // Without a pid namespace an orphan can outlive its parent: sweep the uid.
+                HostProcesses.killOwnedBy(owner -> owner == uid);
+            }
+            closeQuietly();
+            cgroup.remove();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            release.run();
+        }
+    }
+
+    private void closeQuietly() {
+        for (AutoCloseable stream : new AutoCloseable[] {process.getInputStream(), process.getErrorStream(),
+            process.getOutputStream()}) {
+            try {
+                stream.close();
+            } catch (Exception e) {
+                // already closed
+            }
+        }
+    }
+
+    /**
+     * Watches CPU use and a session workspace's size while the run goes on, and samples usage
+     * where there are no cgroups.
+     */
+    private final class Monitor {
+        private static final long WORKSPACE_CHECK_NANOS = 50_000_000;
+        private final RunLimits limits;
+        private final long cpuBase;
+        private final AtomicReference<Verdict.Kill> kill;
+        private final Workspace workspace;
+        private volatile long cpuNanos;
+        private volatile long peakBytes = -1;
+        private long rootPid = -1;
+        private long workspaceCheckedAt = System.nanoTime();
+
+        Monitor(RunLimits limits, long cpuBase, AtomicReference<Verdict.Kill> kill, Workspace workspace) {
+            this.limits = limits;
+            this.cpuBase = cpuBase;
+            this.kill = kill;
+            this.workspace = workspace;
+        }
+
+        void tick() {
+            if (workspace != null && System.nanoTime() - workspaceCheckedAt >= WORKSPACE_CHECK_NANOS) {
+                workspaceCheckedAt = System.nanoTime();
+                if (workspace.overQuota()) {
+                    stop(kill, Verdict.Kill.FILE);
+                }
+            }
+            long used;
+            if (cgroup.enforced()) {
+                used = cgroup.cpuNanos() - cpuBase;
+            } else {
+                if (rootPid < 0) {
+                    // Isolated: bubblewrap's child is the namespace's pid 1. Otherwise the chain exec'd in place.
+                    rootPid = isolated
+                            ? process.children().findFirst().map(ProcessHandle::pid).orElse(process.pid())
+                            : process.pid();
+                }
+                used = Math.max(cpuNanos, HostProcesses.cpuNanos(rootPid));
+                peakBytes = Math.max(peakBytes, HostProcesses.peakResidentBytes(rootPid));
+            }
+            cpuNanos = used;
+            if (used > limits.cpuMs() * 1_000_000L) {
+                stop(kill, Verdict.Kill.CPU);
+            }
+        }
+    }
+}

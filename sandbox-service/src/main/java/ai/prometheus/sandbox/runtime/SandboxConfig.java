@@ -1,0 +1,184 @@
+package ai.prometheus.sandbox.runtime;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything an operator can tune about the sandbox. Every key can be set by environment variable
+ * the usual way ({@code sandbox.pool.size} is {@code SANDBOX_POOL_SIZE}).
+ */
+@ConfigMapping(prefix = "sandbox")
+public interface SandboxConfig {
+
+    Isolation isolation();
+
+    Limits limits();
+
+    Admission admission();
+
+    Pool pool();
+
+    Request request();
+
+    Storage storage();
+
+    Recovery recovery();
+
+    Invocation invocation();
+
+    /** Per-language overrides, keyed by language name ({@code python}, {@code node}, {@code bash}). */
+    Map<String, LanguageSettings> languages();
+
+    /** Where the sandbox keeps its own files: uid block locks, the seccomp filter, session workspaces. */
+    @WithDefault("${java.io.tmpdir}/prometheus-sandbox")
+    String stateDir();
+
+    interface Isolation {
+
+        /**
+         * Development only: run code without bubblewrap (rlimits only). Never in production; the
+         * service logs a warning at start and on every run while it is on.
+         */
+        @WithDefault("false")
+        boolean insecureDisable();
+
+        @WithDefault("/usr/bin/bwrap")
+        String bwrap();
+
+        @WithDefault("/usr/bin/setpriv")
+        String setpriv();
+
+        @WithDefault("/usr/bin/prlimit")
+        String prlimit();
+
+        /** A POSIX shell for the tiny launcher that joins cgroups and opens the seccomp filter. */
+        @WithDefault("/bin/sh")
+        String shell();
+
+        /** Load the seccomp filter (denies ptrace, mount, namespaces, non-Unix sockets, ...). */
+        @WithDefault("true")
+        boolean seccomp();
+
+        /** {@code auto} uses cgroups (v1 or v2, detected) when the host lets the service create them; {@code off} never. */
+        @WithDefault("auto")
+        String cgroups();
+
+        /** Host paths mounted read-only into every sandbox: what the interpreters need, nothing else. */
+        @WithDefault("/usr,/etc/ld.so.cache,/etc/alternatives")
+        List<String> readOnlyPaths();
+
+        /** First host uid of the range sandboxes run as; the service claims a block of it per replica. */
+        @WithDefault("100000")
+        int uidBase();
+
+        /** Uids per block: every live sandbox (running or warm) holds one. */
+        @WithDefault("64")
+        int uidBlockSize();
+
+        /** How many blocks the range holds; replicas on one host claim different blocks. */
+        @WithDefault("256")
+        int uidBlocks();
+
+        /** The uid and gid the code sees inside the sandbox. */
+        @WithDefault("1000")
+        int innerUid();
+
+        @WithDefault("256")
+        int maxOpenFiles();
+
+        /** How often isolation is probed again while it is unavailable. */
+        @WithDefault("30s")
+        Duration reprobeInterval();
+    }
+
+    interface Limits {
+        LimitValues defaults();
+
+        LimitValues max();
+
+        /** Below this a language runtime cannot even start. */
+        @WithDefault("16")
+        int minMemoryMb();
+    }
+
+    interface LimitValues {
+        long cpuMs();
+
+        long wallMs();
+
+        int memoryMb();
+
+        int maxProcesses();
+
+        long outputBytes();
+
+        int diskMb();
+    }
+
+    interface Admission {
+        /** Runs at the same time; defaults to the number of cores. */
+        Optional<Integer> concurrency();
+
+        /** Runs waiting for a free slot; beyond it the answer is 429 with Retry-After. */
+        @WithDefault("16")
+        int queue();
+    }
+
+    interface Pool {
+        /** Pre-started sandboxes kept waiting per language (0 disables the warm pool). */
+        @WithDefault("1")
+        int size();
+
+        /** How long to wait for a new sandbox to announce it is ready. */
+        @WithDefault("10s")
+        Duration startTimeout();
+    }
+
+    interface Request {
+        @WithDefault("262144")
+        int maxCodeBytes();
+
+        @WithDefault("1048576")
+        int maxStdinBytes();
+    }
+
+    interface Storage {
+        /** Stdout and stderr are stored up to this many bytes each; the response carries everything captured. */
+        @WithDefault("65536")
+        int maxStoredOutputBytes();
+
+        @WithDefault("262144")
+        int maxStoredCodeBytes();
+    }
+
+    interface Recovery {
+        /** How often runs left RUNNING by a stopped replica are looked for. */
+        @WithDefault("30s")
+        Duration interval();
+
+        /**
+         * How long past its wall limit a RUNNING row must be before it counts as interrupted;
+         * generous, because a tool invocation may wait for a free slot before it runs.
+         */
+        @WithDefault("5m")
+        Duration grace();
+    }
+
+    interface Invocation {
+        /** Stdout above this size cannot travel in a result event; the invocation fails with OUTPUT_LIMIT. */
+        @WithDefault("262144")
+        int maxResultBytes();
+    }
+
+    interface LanguageSettings {
+        /** The interpreter binary on the host. */
+        Optional<String> executable();
+
+        /** Overrides {@code sandbox.pool.size} for this language. */
+        Optional<Integer> poolSize();
+    }
+}

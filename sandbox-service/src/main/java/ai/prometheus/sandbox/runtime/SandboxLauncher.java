@@ -1,0 +1,158 @@
+package ai.prometheus.sandbox.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Starts sandbox processes. The chain, each step exec'ing the next so one pid carries it through:
+ * a one-line POSIX shell script opens the seccomp filter on fd 3 (a JVM cannot pass extra file
+ * descriptors); {@code prlimit} sets the rlimits; {@code setpriv} drops to the sandbox's own
+ * unprivileged host uid; {@code bwrap} builds the namespaces and the filesystem view and exec's the
+ * interpreter as pid 1 of the new pid namespace. The interpreter runs the bootstrap, which
+ * announces itself and waits on stdin for the code; the sandbox joins its cgroups before the code
+ * is sent (see {@link Sandbox#awaitReady}).
+ */
+final class SandboxLauncher {
+
+    private static final String SCRIPT = """
+            if [ -n "$SANDBOX_SECCOMP" ]; then exec 3< "$SANDBOX_SECCOMP" || exit 125; fi
+            exec "$@"
+            """;
+    static final String INNER_HOME = "/work";
+
+    private final SandboxConfig.Isolation isolation;
+    private final Map<Language, String> executables;
+    private final Optional<Path> seccompFile;
+    private final boolean disableUserns;
+    private final boolean dropPrivileges;
+    private final List<String> baseView;
+
+    SandboxLauncher(SandboxConfig.Isolation isolation, Map<Language, String> executables, Optional<Path> seccompFile,
+            boolean disableUserns, boolean dropPrivileges) {
+        this.isolation = isolation;
+        this.executables = executables;
+        this.seccompFile = seccompFile;
+        this.disableUserns = disableUserns;
+        this.dropPrivileges = dropPrivileges;
+        this.baseView = filesystemView(isolation.readOnlyPaths());
+    }
+
+    boolean isolated() {
+        return !isolation.insecureDisable();
+    }
+
+    /** Starts a sandbox for {@code profile} as {@code uid}; it waits for its code. */
+    Process start(StartProfile profile, int uid, Path insecureWorkspace) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(isolation.shell());
+        command.add("-c");
+        command.add(SCRIPT);
+        command.add("sandbox-launcher");
+        command.addAll(rlimits(profile));
+        if (dropPrivileges) {
+            command.addAll(List.of(isolation.setpriv(), "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
+                    "--no-new-privs"));
+        }
+        String executable = executables.get(profile.language());
+        if (isolated()) {
+            command.addAll(bubblewrap(profile));
+        }
+        command.addAll(profile.language().command(executable));
+
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> environment = builder.environment();
+        environment.clear();
+        environment.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        seccompFile.filter(file -> isolated()).ifPresent(file -> environment.put("SANDBOX_SECCOMP", file.toString()));
+        if (!isolated()) {
+            // Development mode: the variables bubblewrap would set, on a plain process.
+            environment.put("HOME", insecureWorkspace.toString());
+            environment.put("TMPDIR", insecureWorkspace.toString());
+            environment.put("LANG", "C.UTF-8");
+            builder.directory(insecureWorkspace.toFile());
+        }
+        return builder.start();
+    }
+
+    private List<String> rlimits(StartProfile profile) {
+        List<String> prlimit = new ArrayList<>();
+        prlimit.add(isolation.prlimit());
+        prlimit.add("--cpu=" + profile.cpuSeconds() + ":" + (profile.cpuSeconds() + 1));
+        prlimit.add("--fsize=" + profile.fileSizeBytes());
+        prlimit.add("--nproc=" + profile.processes());
+        prlimit.add("--nofile=" + isolation.maxOpenFiles());
+        prlimit.add("--core=0");
+        if (profile.addressSpaceBytes() > 0) {
+            prlimit.add("--as=" + profile.addressSpaceBytes());
+        }
+        prlimit.add("--");
+        return prlimit;
+    }
+
+    private List<String> bubblewrap(StartProfile profile) {
+        String size = Long.toString(profile.workspaceBytes());
+        String inner = Integer.toString(isolation.innerUid());
+        List<String> args = new ArrayList<>(List.of(isolation.bwrap(),
+                "--unshare-all", "--unshare-user", "--die-with-parent", "--new-session", "--as-pid-1",
+                "--uid", inner, "--gid", inner, "--hostname", "sandbox", "--cap-drop", "ALL"));
+        if (disableUserns) {
+            args.add("--disable-userns");
+        }
+        args.addAll(baseView);
+        args.addAll(List.of("--proc", "/proc", "--dev", "/dev",
+                "--size", size, "--tmpfs", "/dev/shm",
+                "--remount-ro", "/dev",
+                "--size", size, "--tmpfs", "/tmp"));
+        if (profile.sessionWorkspace() != null) {
+            args.addAll(List.of("--bind", profile.sessionWorkspace().toString(), INNER_HOME));
+        } else {
+            args.addAll(List.of("--size", size, "--tmpfs", INNER_HOME));
+        }
+        // Everything outside the writable mounts above is read-only, including bubblewrap's root.
+        args.addAll(List.of("--remount-ro", "/", "--chdir", INNER_HOME));
+        if (seccompFile.isPresent()) {
+            args.addAll(List.of("--seccomp", "3"));
+        }
+        args.addAll(List.of("--clearenv",
+                "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin",
+                "--setenv", "HOME", INNER_HOME,
+                "--setenv", "TMPDIR", "/tmp",
+                "--setenv", "LANG", "C.UTF-8",
+                "--setenv", "USER", "sandbox",
+                "--"));
+        return args;
+    }
+
+    /**
+     * The read-only host paths, plus /bin, /lib, /lib64 and /sbin as the host has them: symlinks
+     * into /usr on merged-/usr systems, bind mounts on the others.
+     */
+    private static List<String> filesystemView(List<String> readOnlyPaths) {
+        List<String> args = new ArrayList<>();
+        for (String path : readOnlyPaths) {
+            args.addAll(List.of("--ro-bind-try", path, path));
+        }
+        for (String top : List.of("/bin", "/lib", "/lib64", "/sbin")) {
+            Path host = Path.of(top);
+            if (readOnlyPaths.contains(top)) {
+                continue;
+            }
+            if (Files.isSymbolicLink(host)) {
+                try {
+                    args.addAll(List.of("--symlink", Files.readSymbolicLink(host).toString(), top));
+                } catch (IOException e) {
+                    // unreadable link: leave it out
+                }
+            } else if (Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS)) {
+                args.addAll(List.of("--ro-bind", top, top));
+            }
+        }
+        return args;
+    }
+}

@@ -1,0 +1,161 @@
+package ai.prometheus.sandbox.runtime;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * Pre-started, fully isolated sandboxes per language, each waiting for its code: interpreter
+ * start-up, the dominant cost of a trivial run, is paid before the request arrives. Each sandbox
+ * serves one run and is destroyed; a replacement is started in the background. An empty pool
+ * simply means a cold start.
+ */
+final class WarmPool {
+
+    private static final Logger LOG = Logger.getLogger(WarmPool.class);
+    private static final long MAX_BACKOFF_MS = 30_000;
+
+    private final Map<Language, Integer> targets;
+    private final Map<Language, StartProfile> profiles;
+    private final Function<StartProfile, Sandbox> prepare;
+    private final ExecutorService warmers;
+    private final ScheduledExecutorService timers;
+    private final ExecutorService cleaners;
+    private final Map<Language, ConcurrentLinkedDeque<Sandbox>> idle = new EnumMap<>(Language.class);
+    private final Map<Language, AtomicInteger> starting = new EnumMap<>(Language.class);
+    private final Map<Language, AtomicInteger> failures = new EnumMap<>(Language.class);
+    private volatile boolean open = true;
+
+    /**
+     * @param prepare starts a sandbox for a profile and waits until it is ready; null when it failed
+     */
+    WarmPool(Map<Language, Integer> targets, Map<Language, StartProfile> profiles,
+            Function<StartProfile, Sandbox> prepare, ExecutorService warmers, ScheduledExecutorService timers,
+            ExecutorService cleaners) {
+        this.targets = targets;
+        this.profiles = profiles;
+        this.prepare = prepare;
+        this.warmers = warmers;
+        this.timers = timers;
+        this.cleaners = cleaners;
+        for (Language language : Language.values()) {
+            idle.put(language, new ConcurrentLinkedDeque<>());
+            starting.put(language, new AtomicInteger());
+            failures.put(language, new AtomicInteger());
+        }
+    }
+
+    /** A ready sandbox started with exactly {@code profile}, if one is waiting. */
+    Optional<Sandbox> take(StartProfile profile) {
+        Language language = profile.language();
+        if (!profile.equals(profiles.get(language))) {
+            return Optional.empty();
+        }
+        Sandbox sandbox;
+        while ((sandbox = idle.get(language).pollFirst()) != null) {
+            if (sandbox.usable()) {
+                refill(language);
+                return Optional.of(sandbox);
+            }
+            Sandbox dead = sandbox;
+            cleaners.execute(dead::destroy);
+        }
+        refill(language);
+        return Optional.empty();
+    }
+
+    void fillAll() {
+        targets.keySet().forEach(this::refill);
+    }
+
+    /** Starts as many sandboxes as the language is short of, in the background. */
+    void refill(Language language) {
+        int target = targets.getOrDefault(language, 0);
+        AtomicInteger pending = starting.get(language);
+        while (open && idle.get(language).size() + pending.get() < target) {
+            pending.incrementAndGet();
+            long delay = backoffMillis(language);
+            Runnable start = () -> startOne(language);
+            if (delay == 0) {
+                warmers.execute(start);
+            } else {
+                timers.schedule(() -> warmers.execute(start), delay, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void startOne(Language language) {
+        boolean added = false;
+        try {
+            if (!open) {
+                return;
+            }
+            Sandbox sandbox = prepare.apply(profiles.get(language));
+            if (sandbox == null) {
+                int failed = failures.get(language).incrementAndGet();
+                LOG.warnf("A warm %s sandbox failed to start (%d in a row); retrying in %d ms", language.apiName(),
+                        failed, backoffMillis(language));
+                return;
+            }
+            failures.get(language).set(0);
+            if (open) {
+                idle.get(language).addLast(sandbox);
+                added = true;
+            } else {
+                sandbox.destroy();
+            }
+        } catch (RuntimeException e) {
+            failures.get(language).incrementAndGet();
+            LOG.warnf(e, "A warm %s sandbox failed to start", language.apiName());
+        } finally {
+            starting.get(language).decrementAndGet();
+            if (!added && open && failures.get(language).get() > 0) {
+                refill(language);
+            }
+        }
+    }
+
+    private long backoffMillis(Language language) {
+        int failed = failures.get(language).get();
+        return failed == 0 ? 0 : Math.min(MAX_BACKOFF_MS, 250L << Math.min(failed, 10));
+    }
+
+    /** Sandboxes waiting now, per language. */
+    Map<Language, Integer> sizes() {
+        Map<Language, Integer> sizes = new EnumMap<>(Language.class);
+        idle.forEach((language, deque) -> sizes.put(language, deque.size()));
+        return sizes;
+    }
+
+    /** Uids held by waiting sandboxes. */
+    List<Integer> uids() {
+        List<Integer> uids = new ArrayList<>();
+        idle.values().forEach(deque -> deque.forEach(sandbox -> uids.add(sandbox.uid())));
+        return uids;
+    }
+
+    List<String> cgroupNames() {
+        List<String> names = new ArrayList<>();
+        idle.values().forEach(deque -> deque.forEach(sandbox -> names.add(sandbox.cgroup().name())));
+        return names;
+    }
+
+    void close() {
+        open = false;
+        idle.values().forEach(deque -> {
+            Sandbox sandbox;
+            while ((sandbox = deque.pollFirst()) != null) {
+                sandbox.destroy();
+            }
+        });
+    }
+}

@@ -1,0 +1,11 @@
+package ai.prometheus.sandbox;
+
+import ai.prometheus.shared.testing.Engines;
+import ai.prometheus.shared.testing.PlatformContractTest;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@QuarkusTestResource(Engines.class)
+class PlatformTest extends PlatformContractTest {
+}

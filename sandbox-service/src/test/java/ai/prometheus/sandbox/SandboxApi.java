@@ -1,0 +1,40 @@
+package ai.prometheus.sandbox;
+
+import static io.restassured.RestAssured.given;
+
+import ai.prometheus.shared.testing.TestTokens;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Runs code through the real REST API, as a client would. */
+public final class SandboxApi {
+
+    public static final String RUNNER = TestTokens.withScope("corpus-runner", "sandbox:execute sandbox:read");
+
+    private SandboxApi() {
+    }
+
+    public static Map<String, Object> body(String language, String code, Map<String, Object> limits) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("language", language);
+        body.put("code", code);
+        if (limits != null && !limits.isEmpty()) {
+            body.put("limits", limits);
+        }
+        return body;
+    }
+
+    /** POSTs the run and expects 201: every program outcome, hostile or not, is a result. */
+    public static ValidatableResponse run(String language, String code, Map<String, Object> limits) {
+        return given().auth().oauth2(RUNNER).contentType(ContentType.JSON)
+                .body(body(language, code, limits))
+                .when().post("/api/v1/executions")
+                .then().statusCode(201).contentType(ContentType.JSON);
+    }
+
+    public static ValidatableResponse run(String language, String code) {
+        return run(language, code, Map.of());
+    }
+}

@@ -1,0 +1,245 @@
+package ai.prometheus.sandbox.execution;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.prometheus.sandbox.SandboxApi;
+import ai.prometheus.sandbox.runtime.SandboxRuntime;
+import ai.prometheus.shared.security.ServiceIdentity;
+import ai.prometheus.shared.testing.Engines;
+import ai.prometheus.shared.testing.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class ExecutionApiTest {
+
+    @Inject
+    SandboxRuntime runtime;
+
+    @Test
+    void pythonRunAnswersOkWithStdoutUsageAndIsStored() throws Exception {
+        Response response = given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON)
+                .body(Map.of("language", "python", "code", "print(sum(range(10)))"))
+                .when().post("/api/v1/executions");
+        response.then().statusCode(201)
+                .header("Location", containsString("/api/v1/executions/"))
+                .body("status", equalTo("OK"))
+                .body("exitCode", equalTo(0))
+                .body("stdout", equalTo("45\n"))
+                .body("stderr", equalTo(""))
+                .body("usage.outputBytes", equalTo(3))
+                .body("usage.peakMemoryBytes", greaterThan(0))
+                .body("usage.wallMs", notNullValue())
+                .body("usage.cpuMs", notNullValue())
+                .body("limits.memoryMb", equalTo(256))
+                .body("limits.wallMs", equalTo(10000))
+                .body("screening.verdict", equalTo("ALLOW"))
+                .body("principal", equalTo("corpus-runner"));
+        String id = response.path("id");
+        assertTrue(response.header("Location").endsWith(id));
+        try (Connection db = Engines.jdbc();
+                PreparedStatement query = db.prepareStatement(
+                        "select status, stdout, principal, code, language from sandbox.executions where id = ?")) {
+            query.setObject(1, UUID.fromString(id));
+            try (ResultSet rs = query.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals("OK", rs.getString(1));
+                assertEquals("45\n", rs.getString(2));
+                assertEquals("corpus-runner", rs.getString(3));
+                assertEquals("print(sum(range(10)))", rs.getString(4));
+                assertEquals("python", rs.getString(5));
+            }
+        }
+    }
+
+    @Test
+    void nodeAndBashReadStdinAndExitCodesAreReported() {
+        given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON)
+                .body(Map.of("language", "node", "stdin", "{\"x\": 2}",
+                        "code", "let d='';process.stdin.on('data',c=>d+=c).on('end',()=>console.log(JSON.parse(d).x*21))"))
+                .when().post("/api/v1/executions")
+                .then().statusCode(201).body("status", equalTo("OK")).body("stdout", equalTo("42\n"));
+        given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON)
+                .body(Map.of("language", "bash", "stdin", "hello", "code", "read -r word; echo \"got $word\" >&2; exit 3"))
+                .when().post("/api/v1/executions")
+                .then().statusCode(201)
+                .body("status", equalTo("RUNTIME_ERROR"))
+                .body("exitCode", equalTo(3))
+                .body("signal", nullValue())
+                .body("stderr", equalTo("got hello\n"))
+                .body("message", containsString("code 3"));
+        SandboxApi.run("python", "raise ValueError('bad input')")
+                .body("status", equalTo("RUNTIME_ERROR"))
+                .body("exitCode", equalTo(1))
+                .body("stderr", containsString("ValueError: bad input"))
+                .body("stderr", containsString("File \"main.py\", line 1"));
+    }
+
+    @Test
+    void withoutTheScopeTheAnswerIs403AndWithoutATokenIs401() {
+        given().auth().oauth2(TestTokens.withScope("reader", "sandbox:read")).contentType(ContentType.JSON)
+                .body(Map.of("language", "python", "code", "print(1)"))
+                .when().post("/api/v1/executions")
+                .then().statusCode(403).contentType("application/problem+json")
+                .body("detail", containsString("sandbox:execute"));
+        given().contentType(ContentType.JSON).body(Map.of("language", "python", "code", "print(1)"))
+                .when().post("/api/v1/executions")
+                .then().statusCode(401).contentType("application/problem+json");
+        given().auth().oauth2(TestTokens.withScope("runner", "sandbox:execute")).when().get("/api/v1/executions")
+                .then().statusCode(403).body("detail", containsString("sandbox:read"));
+    }
+
+    @Test
+    void limitsAboveTheMaximumAndBadFieldsAre400NamingTheField() {
+        given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON)
+                .body(SandboxApi.body("python", "print(1)", Map.of("memoryMb", 999_999)))
+                .when().post("/api/v1/executions")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("limits.memoryMb"))
+                .body("errors[0].reason", containsString("at most 2048"));
+        given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON)
+                .body(SandboxApi.body("cobol", "", Map.of("wallMs", 0, "cpuMs", -5)))
+                .when().post("/api/v1/executions")
+                .then().statusCode(400)
+                .body("errors.field", hasItem("language"))
+                .body("errors.field", hasItem("code"))
+                .body("errors.field", hasItem("limits.wallMs"))
+                .body("errors.field", hasItem("limits.cpuMs"));
+        given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON)
+                .body("{\"language\": \"python\", \"code\": \"print(1)\", \"limits\": {\"memoryMb\": \"lots\"}}")
+                .when().post("/api/v1/executions")
+                .then().statusCode(400).body("errors[0].field", equalTo("limits.memoryMb"));
+        given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON)
+                .body(Map.of("language", "python", "code", "print(1)", "stdin", "x".repeat(1_048_577)))
+                .when().post("/api/v1/executions")
+                .then().statusCode(400).body("errors[0].field", equalTo("stdin"));
+    }
+
+    @Test
+    void aRepeatedIdempotencyKeyReturnsTheFirstResultWithoutRunningAgain() throws Exception {
+        String key = "key-" + UUID.randomUUID();
+        // The program prints a fresh random number: a second run would print another one.
+        Map<String, Object> body = SandboxApi.body("python", "import uuid; print(uuid.uuid4())", Map.of());
+        Response first = given().auth().oauth2(SandboxApi.RUNNER).header("Idempotency-Key", key)
+                .contentType(ContentType.JSON).body(body).when().post("/api/v1/executions");
+        first.then().statusCode(201).body("status", equalTo("OK"));
+        Response second = given().auth().oauth2(SandboxApi.RUNNER).header("Idempotency-Key", key)
+                .contentType(ContentType.JSON).body(body).when().post("/api/v1/executions");
+        second.then().statusCode(200).header("Idempotent-Replayed", "true")
+                .body("id", equalTo(first.path("id")))
+                .body("stdout", equalTo(first.path("stdout")));
+        try (Connection db = Engines.jdbc();
+                PreparedStatement query = db.prepareStatement(
+                        "select count(*) from sandbox.executions where idempotency_key = ?")) {
+            query.setString(1, key);
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                assertEquals(1, rs.getInt(1));
+            }
+        }
+        given().auth().oauth2(SandboxApi.RUNNER).header("Idempotency-Key", key).contentType(ContentType.JSON)
+                .body(SandboxApi.body("python", "print('something else')", Map.of()))
+                .when().post("/api/v1/executions")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("detail", containsString(key));
+    }
+
+    @Test
+    void theOnBehalfOfHeaderIsTrustedFromServicesOnly() {
+        String service = TestTokens.builder("tool-registry-service").claim("principal_type", "service")
+                .claim("scope", "sandbox:execute sandbox:read").sign(TestTokens.key());
+        String id = given().auth().oauth2(service).header(ServiceIdentity.ON_BEHALF_OF, "agent-7")
+                .contentType(ContentType.JSON).body(Map.of("language", "bash", "code", "echo hi"))
+                .when().post("/api/v1/executions")
+                .then().statusCode(201)
+                .body("principal", equalTo("tool-registry-service"))
+                .body("onBehalfOf", equalTo("agent-7"))
+                .extract().path("id");
+        given().auth().oauth2(SandboxApi.RUNNER).queryParam("principal", "agent-7").queryParam("size", 200)
+                .when().get("/api/v1/executions")
+                .then().statusCode(200).body("items.id", hasItem(id));
+        given().auth().oauth2(SandboxApi.RUNNER).header(ServiceIdentity.ON_BEHALF_OF, "someone-else")
+                .contentType(ContentType.JSON).body(Map.of("language", "bash", "code", "echo hi"))
+                .when().post("/api/v1/executions")
+                .then().statusCode(201)
+                .body("principal", equalTo("corpus-runner"))
+                .body("onBehalfOf", nullValue());
+    }
+
+    @Test
+    void historyListsAndFetchesWithFiltersAndCapsStoredOutput() {
+        // 100 000 bytes of output: all of it in the answer, at most the stored maximum in the history.
+        String id = SandboxApi.run("python", "print('y' * 100000, end='')", Map.of("outputBytes", 200_000))
+                .body("status", equalTo("OK"))
+                .body("stdoutTruncated", equalTo(false))
+                .body("stdout.length()", equalTo(100_000))
+                .extract().path("id");
+        given().auth().oauth2(SandboxApi.RUNNER).when().get("/api/v1/executions/" + id)
+                .then().statusCode(200)
+                .body("state", equalTo("FINISHED"))
+                .body("status", equalTo("OK"))
+                .body("code", equalTo("print('y' * 100000, end='')"))
+                .body("stdout.length()", lessThanOrEqualTo(65_536))
+                .body("stdoutTruncated", equalTo(true))
+                .body("usage.outputBytes", equalTo(100_000))
+                .body("limits.outputBytes", equalTo(200_000))
+                .body("source", equalTo("api"));
+        given().auth().oauth2(SandboxApi.RUNNER)
+                .queryParam("principal", "corpus-runner").queryParam("status", "ok").queryParam("language", "python")
+                .queryParam("since", "2020-01-01T00:00:00Z").queryParam("size", 200)
+                .when().get("/api/v1/executions")
+                .then().statusCode(200)
+                .body("items.id", hasItem(id))
+                .body("items.find { it.id == '" + id + "' }.stdout", nullValue())
+                .body("items.find { it.id == '" + id + "' }.code", nullValue());
+        given().auth().oauth2(SandboxApi.RUNNER).queryParam("status", "EXPLODED").when().get("/api/v1/executions")
+                .then().statusCode(400).body("errors[0].field", equalTo("status"));
+        given().auth().oauth2(SandboxApi.RUNNER).when().get("/api/v1/executions/not-a-uuid")
+                .then().statusCode(400).body("errors[0].field", equalTo("id"));
+        given().auth().oauth2(SandboxApi.RUNNER).when().get("/api/v1/executions/" + UUID.randomUUID())
+                .then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void aPreStartedSandboxServesOneRunAndIsReplacedWhileOtherProfilesStartCold() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> runtime.warmSandboxes().getOrDefault("python", 0) >= 1);
+        String warm = SandboxApi.run("python", "print('warm')").body("stdout", equalTo("warm\n")).extract().path("id");
+        given().auth().oauth2(SandboxApi.RUNNER).when().get("/api/v1/executions/" + warm)
+                .then().statusCode(200).body("warm", equalTo(true));
+        // Another workspace size is another start profile: no pre-started sandbox fits it.
+        String cold = SandboxApi.run("python", "print('cold')", Map.of("diskMb", 7)).extract().path("id");
+        given().auth().oauth2(SandboxApi.RUNNER).when().get("/api/v1/executions/" + cold)
+                .then().statusCode(200).body("warm", equalTo(false));
+        await().atMost(Duration.ofSeconds(30)).until(() -> runtime.warmSandboxes().getOrDefault("python", 0) >= 1);
+    }
+
+    @Test
+    void readinessReportsIsolation() {
+        given().when().get("/q/health/ready")
+                .then().statusCode(200)
+                .body("checks.find { it.name == 'Sandbox isolation' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'Sandbox isolation' }.data.mode", equalTo("bubblewrap"))
+                .body("checks.find { it.name == 'Sandbox isolation' }.data.seccomp", equalTo(true))
+                .body("checks.find { it.name == 'Sandbox isolation' }.data.languages", endsWith("bash"));
+    }
+}

@@ -1,0 +1,29 @@
+package ai.prometheus.shared.event;
+
+import ai.prometheus.shared.sandbox.ExecutionUsage;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A tool invocation that ran and succeeded.
+ *
+ * @param result the tool's stdout, parsed as JSON when it is JSON, else a JSON string
+ * @param argumentsSummary a short, size-capped rendering of the arguments for episodic memory
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ToolInvocationCompleted(
+        UUID invocationId,
+        String toolName,
+        int toolVersion,
+        String caller,
+        UUID memoryContextId,
+        String status,
+        JsonNode result,
+        String argumentsSummary,
+        ExecutionUsage usage,
+        long latencyMs,
+        Instant startedAt,
+        Instant finishedAt) {
+}

@@ -1,0 +1,24 @@
+package ai.prometheus.shared.event;
+
+import ai.prometheus.shared.sandbox.ExecutionLimits;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.UUID;
+
+/**
+ * A tool invocation waiting to run (the asynchronous path). It carries the code of the pinned tool
+ * version so the sandbox needs nothing else to run it.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ToolInvocationRequested(
+        UUID invocationId,
+        String toolName,
+        int toolVersion,
+        String fingerprint,
+        String language,
+        String code,
+        JsonNode arguments,
+        ExecutionLimits limits,
+        String caller,
+        UUID memoryContextId) {
+}

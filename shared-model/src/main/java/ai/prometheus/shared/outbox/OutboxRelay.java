@@ -1,0 +1,256 @@
+package ai.prometheus.shared.outbox;
+
+import ai.prometheus.shared.config.ServiceConfig;
+import ai.prometheus.shared.event.CloudEvent;
+import ai.prometheus.shared.postgres.PostgresListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes committed outbox rows to Kafka and marks them sent.
+ *
+ * <p>One thread per replica waits on a Postgres {@code LISTEN} (the outbox trigger notifies on
+ * commit, so events leave within milliseconds) or for the poll interval, then claims a batch with
+ * {@code FOR UPDATE SKIP LOCKED}: several replicas relay in parallel and never send the same row
+ * at the same time. A row whose send fails stays unsent, with its attempt count and last error,
+ * and is tried again on the next pass. Delivery is at least once; consumers deduplicate by event id.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+
+    private final OutboxConfig config;
+    private final ServiceConfig service;
+    private final DataSource dataSource;
+    private final String jdbcUrl;
+    private final String dbUser;
+    private final String dbPassword;
+    private final String bootstrapServers;
+    private final Counter sent;
+    private final Counter failed;
+    private final AtomicLong pending = new AtomicLong();
+
+    private volatile boolean running;
+    private PostgresListener listener;
+    private Producer<String, String> producer;
+    private Instant lastCleanup = Instant.EPOCH;
+
+    public OutboxRelay(OutboxConfig config, ServiceConfig service, MeterRegistry meters, DataSource dataSource,
+            @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
+            @ConfigProperty(name = "quarkus.datasource.username") String dbUser,
+            @ConfigProperty(name = "quarkus.datasource.password") String dbPassword,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.config = config;
+        this.service = service;
+        this.dataSource = dataSource;
+        this.jdbcUrl = jdbcUrl;
+        this.dbUser = dbUser;
+        this.dbPassword = dbPassword;
+        this.bootstrapServers = bootstrapServers;
+        this.sent = meters.counter("prometheus.outbox.sent");
+        this.failed = meters.counter("prometheus.outbox.failed");
+        meters.gauge("prometheus.outbox.pending", pending);
+    }
+
+    void start(@Observes StartupEvent startup) {
+        if (!config.relayEnabled()) {
+            LOG.info("Outbox relay disabled on this replica");
+            return;
+        }
+        producer = new KafkaProducer<>(producerProperties());
+        running = true;
+        // The outbox trigger notifies at commit; the poll interval catches anything missed.
+        listener = PostgresListener.start(jdbcUrl, dbUser, dbPassword, "outbox_" + service.schema(),
+                config.pollInterval(), "outbox-relay", notified -> {
+                    drain();
+                    cleanupIfDue();
+                });
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        running = false;
+        if (listener != null) {
+            listener.close();
+        }
+        if (producer != null) {
+            producer.close(java.time.Duration.ofSeconds(5));
+        }
+    }
+
+    private Properties producerProperties() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, service.name() + "-outbox");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        long timeoutMs = config.sendTimeout().toMillis();
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeoutMs));
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1_000, timeoutMs - 1_000)));
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(timeoutMs));
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return props;
+    }
+
+    private void drain() throws SQLException {
+        int claimed;
+        do {
+            claimed = relayBatch();
+        } while (running && claimed == config.batchSize());
+    }
+
+    private int relayBatch() throws SQLException {
+        String table = service.schema() + ".outbox";
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            List<Row> rows = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "select id, topic, message_key, traceparent, payload::text from " + table
+                            + " where sent_at is null order by created_at, id limit ? for update skip locked")) {
+                select.setInt(1, config.batchSize());
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
+                    }
+                }
+            }
+            if (rows.isEmpty()) {
+                connection.commit();
+                refreshPending(connection, table);
+                return 0;
+            }
+            // Sends are issued in claim order so Kafka keeps per-key order; acks are awaited together.
+            List<CompletableFuture<Void>> acks = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                acks.add(send(row));
+            }
+            List<String> done = new ArrayList<>();
+            try (PreparedStatement markFailed = connection.prepareStatement(
+                    "update " + table + " set attempts = attempts + 1, last_error = ? where id = ?")) {
+                for (int i = 0; i < rows.size(); i++) {
+                    String error = awaitAck(acks.get(i));
+                    if (error == null) {
+                        done.add(rows.get(i).id());
+                    } else {
+                        markFailed.setString(1, error);
+                        markFailed.setString(2, rows.get(i).id());
+                        markFailed.addBatch();
+                    }
+                }
+                if (done.size() < rows.size()) {
+                    markFailed.executeBatch();
+                }
+            }
+            if (!done.isEmpty()) {
+                try (PreparedStatement markSent = connection.prepareStatement(
+                        "update " + table + " set sent_at = now(), attempts = attempts + 1, last_error = null where id = any(?)")) {
+                    markSent.setArray(1, connection.createArrayOf("text", done.toArray()));
+                    markSent.executeUpdate();
+                }
+            }
+            connection.commit();
+            sent.increment(done.size());
+            failed.increment(rows.size() - done.size());
+            refreshPending(connection, table);
+            if (done.size() < rows.size()) {
+                // Kafka refused some: stop this pass so we do not spin; the poll interval retries.
+                return 0;
+            }
+            return rows.size();
+        }
+    }
+
+    private CompletableFuture<Void> send(Row row) {
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        try {
+            ProducerRecord<String, String> record = new ProducerRecord<>(row.topic(), row.key(), row.payload());
+            record.headers().add("content-type", CloudEvent.STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+            if (row.traceparent() != null) {
+                // The trace of the operation that wrote the row, not of this relay thread.
+                record.headers().add("traceparent", row.traceparent().getBytes(StandardCharsets.UTF_8));
+            }
+            producer.send(record, (metadata, error) -> {
+                if (error == null) {
+                    ack.complete(null);
+                } else {
+                    ack.completeExceptionally(error);
+                }
+            });
+        } catch (RuntimeException e) {
+            ack.completeExceptionally(e);
+        }
+        return ack;
+    }
+
+    private String awaitAck(CompletableFuture<Void> ack) {
+        try {
+            ack.get(config.sendTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            return String.valueOf(e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            return "no acknowledgement from Kafka within " + config.sendTimeout();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    private void refreshPending(Connection connection, String table) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("select count(*) from " + table + " where sent_at is null")) {
+            rs.next();
+            pending.set(rs.getLong(1));
+        }
+        connection.commit();
+    }
+
+    private void cleanupIfDue() throws SQLException {
+        Instant now = Instant.now();
+        if (lastCleanup.plusSeconds(3600).isAfter(now)) {
+            return;
+        }
+        lastCleanup = now;
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement delete = connection.prepareStatement("delete from " + service.schema()
+                        + ".outbox where sent_at < now() - make_interval(secs => ?)")) {
+            delete.setLong(1, config.retention().toSeconds());
+            int removed = delete.executeUpdate();
+            if (removed > 0) {
+                LOG.debugf("Outbox cleanup removed %d sent rows", removed);
+            }
+        }
+    }
+
+    private record Row(String id, String topic, String key, String traceparent, String payload) {
+    }
+}

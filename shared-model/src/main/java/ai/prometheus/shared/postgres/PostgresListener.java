@@ -1,0 +1,106 @@
+package ai.prometheus.shared.postgres;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * A thread that {@code LISTEN}s on a Postgres channel and calls back when a notification arrives
+ * (notifications are delivered at commit, so the callback sees committed data) and, if asked,
+ * every poll interval anyway. It holds one dedicated connection, reconnects with backoff when
+ * the database goes away, and stops when closed.
+ */
+public final class PostgresListener implements AutoCloseable {
+
+    /** What to do on a wake-up; {@code notified} is false when the poll interval simply elapsed. */
+    @FunctionalInterface
+    public interface WakeUp {
+        void run(boolean notified) throws Exception;
+    }
+
+    private static final Logger LOG = Logger.getLogger(PostgresListener.class);
+    private static final Pattern CHANNEL = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final long MAX_BACKOFF_MS = 30_000;
+
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private final String channel;
+    private final Duration pollInterval;
+    private final WakeUp wakeUp;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    private PostgresListener(String jdbcUrl, String user, String password, String channel, Duration pollInterval,
+            WakeUp wakeUp, String threadName) {
+        if (!CHANNEL.matcher(channel).matches()) {
+            throw new IllegalArgumentException("not a plain channel name: " + channel);
+        }
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
+        this.password = password;
+        this.channel = channel;
+        this.pollInterval = pollInterval;
+        this.wakeUp = wakeUp;
+        this.thread = new Thread(this::run, threadName);
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts listening; {@code wakeUp} runs once at start, on each notification and after each idle poll interval. */
+    public static PostgresListener start(String jdbcUrl, String user, String password, String channel,
+            Duration pollInterval, String threadName, WakeUp wakeUp) {
+        PostgresListener listener = new PostgresListener(jdbcUrl, user, password, channel, pollInterval, wakeUp, threadName);
+        listener.thread.start();
+        return listener;
+    }
+
+    private void run() {
+        long backoffMs = 500;
+        while (running) {
+            try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password)) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("LISTEN " + channel);
+                }
+                PGConnection notifications = connection.unwrap(PGConnection.class);
+                backoffMs = 500;
+                boolean notified = false;
+                while (running) {
+                    wakeUp.run(notified);
+                    PGNotification[] received = notifications.getNotifications((int) pollInterval.toMillis());
+                    notified = received != null && received.length > 0;
+                }
+            } catch (Exception e) {
+                if (!running) {
+                    return;
+                }
+                LOG.warnf("Listener on %s paused for %d ms: %s", channel, backoffMs, e.getMessage());
+                sleep(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(pollInterval.toMillis() + 2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

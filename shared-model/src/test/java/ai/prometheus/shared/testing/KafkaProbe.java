@@ -1,0 +1,121 @@
+package ai.prometheus.shared.testing;
+
+import ai.prometheus.shared.event.CloudEvent;
+import ai.prometheus.shared.event.EventCodec;
+import ai.prometheus.shared.event.MalformedEventException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Watches a topic on the real broker from the moment it is opened, so a test can assert that an
+ * event was published; and sends raw records, so a test can play a producer (or a redelivery).
+ */
+public final class KafkaProbe implements AutoCloseable {
+
+    private final KafkaConsumer<String, String> consumer;
+    private final EventCodec codec = new EventCodec();
+    private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+
+    private KafkaProbe(String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Engines.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        consumer = new KafkaConsumer<>(props);
+        List<TopicPartition> partitions = partitionsOf(topic);
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position); // resolve the end offsets now, before the test acts
+    }
+
+    /** Starts watching {@code topic} (created if the broker auto-creates topics). */
+    public static KafkaProbe on(String topic) {
+        return new KafkaProbe(topic);
+    }
+
+    /** Waits until an event matching {@code match} arrives, failing after {@code timeout}. */
+    public CloudEvent await(Predicate<CloudEvent> match, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                seen.add(record);
+                CloudEvent event;
+                try {
+                    event = codec.decode(record.value());
+                } catch (MalformedEventException e) {
+                    continue; // other tests put garbage on shared topics on purpose
+                }
+                if (match.test(event)) {
+                    return event;
+                }
+            }
+        }
+        throw new AssertionError("no matching event within " + timeout + "; saw " + seen.size() + " records: "
+                + seen.stream().map(ConsumerRecord::value).collect(Collectors.joining("\n")));
+    }
+
+    /** Every record that arrives within {@code window}. */
+    public List<ConsumerRecord<String, String>> collect(Duration window) {
+        Instant deadline = Instant.now().plus(window);
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        while (Instant.now().isBefore(deadline)) {
+            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+        }
+        seen.addAll(records);
+        return records;
+    }
+
+    public EventCodec codec() {
+        return codec;
+    }
+
+    /** Sends a raw record and waits for the broker to acknowledge it. */
+    public static void send(String topic, String key, String value) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Engines.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot send to " + topic, e);
+        }
+    }
+
+    private List<TopicPartition> partitionsOf(String topic) {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (true) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+            if (infos != null && !infos.isEmpty()) {
+                return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("topic " + topic + " has no partitions");
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

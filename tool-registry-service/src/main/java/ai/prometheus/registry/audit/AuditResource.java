@@ -1,0 +1,86 @@
+package ai.prometheus.registry.audit;
+
+import ai.prometheus.shared.problem.ProblemException;
+import ai.prometheus.shared.security.RequiresPermission;
+import ai.prometheus.shared.web.PageResult;
+import ai.prometheus.shared.web.Params;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/audit")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "audit")
+public class AuditResource {
+
+    /** An audit log entry as the API shows it. */
+    public record AuditView(UUID id, OffsetDateTime at, String actor, String actorKind, String action, String tool,
+            String decision, String reason, JsonNode details, String traceId) {
+    }
+
+    @GET
+    @RequiresPermission("audit:read")
+    @WithSession
+    @Operation(summary = "The audit log, newest first",
+            description = "Every allowed and denied invocation and change of a tool: who, what, when, decision and why.")
+    public Uni<PageResult<AuditView>> list(@QueryParam("tool") String tool, @QueryParam("actor") String actor,
+            @QueryParam("action") String action, @QueryParam("decision") String decision,
+            @QueryParam("since") String since, @QueryParam("until") String until,
+            @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
+        int pageIndex = Params.page(page);
+        int pageSize = Params.size(size, 50);
+        List<String> clauses = new ArrayList<>();
+        Parameters parameters = new Parameters();
+        if (tool != null) {
+            clauses.add("toolName = :tool");
+            parameters.and("tool", tool);
+        }
+        if (actor != null) {
+            clauses.add("actor = :actor");
+            parameters.and("actor", actor);
+        }
+        if (action != null) {
+            clauses.add("action = :action");
+            parameters.and("action", action);
+        }
+        if (decision != null) {
+            String normalized = decision.toUpperCase(Locale.ROOT);
+            if (!normalized.equals("ALLOW") && !normalized.equals("DENY")) {
+                throw ProblemException.invalidField("decision", "must be ALLOW or DENY");
+            }
+            clauses.add("decision = :decision");
+            parameters.and("decision", normalized);
+        }
+        OffsetDateTime from = Params.timestamp("since", since);
+        if (from != null) {
+            clauses.add("at >= :since");
+            parameters.and("since", from);
+        }
+        OffsetDateTime to = Params.timestamp("until", until);
+        if (to != null) {
+            clauses.add("at < :until");
+            parameters.and("until", to);
+        }
+        Sort sort = Sort.descending("at").and("id", Sort.Direction.Descending);
+        var query = clauses.isEmpty()
+                ? AuditEntry.<AuditEntry>findAll(sort)
+                : AuditEntry.<AuditEntry>find(String.join(" and ", clauses), sort, parameters);
+        return query.range(pageIndex * pageSize, pageIndex * pageSize + pageSize).list()
+                .map(found -> PageResult.of(found, pageIndex, pageSize, e -> new AuditView(e.id, e.at, e.actor,
+                        e.actorKind, e.action, e.toolName, e.decision, e.reason, e.details, e.traceId)));
+    }
+}

@@ -1,0 +1,97 @@
+package ai.prometheus.registry.audit;
+
+import ai.prometheus.shared.config.ServiceConfig;
+import ai.prometheus.shared.security.Caller;
+import ai.prometheus.shared.tracing.TraceContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * Writes the audit log. An allowed action is recorded in the same transaction as the change it
+ * allows (both or neither); a denial is committed on its own, because the request it refuses
+ * fails and rolls back everything else.
+ */
+@ApplicationScoped
+public class AuditTrail {
+
+    public static final String REGISTER = "tool.register";
+    public static final String UPDATE = "tool.update";
+    public static final String DELETE = "tool.delete";
+    public static final String STATUS = "tool.status";
+    public static final String PERMISSIONS = "tool.permissions";
+    public static final String INVOKE = "tool.invoke";
+
+    private final Pool pool;
+    private final ObjectMapper json;
+    private final String insert;
+
+    public AuditTrail(Pool pool, ObjectMapper json, ServiceConfig service) {
+        this.pool = pool;
+        this.json = json;
+        this.insert = "insert into " + service.schema() + ".audit_log"
+                + " (id, at, actor, actor_kind, action, tool_name, decision, reason, details, trace_id)"
+                + " values ($1, $2, $3, $4, $5, $6, $7, $8, cast(cast($9 as text) as jsonb), $10)";
+    }
+
+    /** Records an allowed action; must run inside the transaction of the action itself. */
+    public Uni<Void> allowed(Caller caller, String action, String tool, String reason, JsonNode details) {
+        AuditEntry entry = entry(caller.subject(), caller.kind().name(), action, tool, reason, details);
+        entry.decision = "ALLOW";
+        return entry.persist().replaceWithVoid();
+    }
+
+    /** Records an action taken by the platform itself (e.g. a remediation), inside its transaction. */
+    public Uni<Void> system(String actor, String action, String tool, String reason, JsonNode details) {
+        AuditEntry entry = entry(actor, "SERVICE", action, tool, reason, details);
+        entry.decision = "ALLOW";
+        return entry.persist().replaceWithVoid();
+    }
+
+    /** Records a refusal, committed at once whatever happens to the request. */
+    public Uni<Void> denied(Caller caller, String action, String tool, String reason, JsonNode details) {
+        return now(caller, action, tool, "DENY", reason, details);
+    }
+
+    /**
+     * Records an allowed action that is not itself a database change of this service (running a
+     * tool), committed at once, before the action, so no run goes unrecorded.
+     */
+    public Uni<Void> allowedNow(Caller caller, String action, String tool, String reason, JsonNode details) {
+        return now(caller, action, tool, "ALLOW", reason, details);
+    }
+
+    private Uni<Void> now(Caller caller, String action, String tool, String decision, String reason, JsonNode details) {
+        AuditEntry entry = entry(caller.isAnonymous() ? "anonymous" : caller.subject(), caller.kind().name(), action,
+                tool, reason, details);
+        return pool.preparedQuery(insert).execute(Tuple.from(new Object[] {
+            entry.id, entry.at, entry.actor, entry.actorKind, entry.action, entry.toolName, decision, entry.reason,
+            entry.details.toString(), entry.traceId
+        })).replaceWithVoid();
+    }
+
+    public ObjectNode details() {
+        return json.createObjectNode();
+    }
+
+    private AuditEntry entry(String actor, String kind, String action, String tool, String reason, JsonNode details) {
+        AuditEntry entry = new AuditEntry();
+        entry.id = UUID.randomUUID();
+        entry.at = OffsetDateTime.now(ZoneOffset.UTC);
+        entry.actor = actor;
+        entry.actorKind = kind;
+        entry.action = action;
+        entry.toolName = tool;
+        entry.reason = reason;
+        entry.details = details == null ? json.createObjectNode() : details;
+        entry.traceId = TraceContext.currentTraceId();
+        return entry;
+    }
+}

@@ -1,0 +1,29 @@
+package ai.prometheus.registry.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+@ConfigMapping(prefix = "registry")
+public interface RegistryConfig {
+
+    Invocation invocation();
+
+    interface Invocation {
+        /** The wall limit assumed for tools that set none; keep it equal to the sandbox's default. */
+        @WithDefault("10s")
+        Duration defaultWall();
+
+        /** How much longer than the tool's wall limit a synchronous call waits for the sandbox. */
+        @WithDefault("5s")
+        Duration syncMargin();
+
+        /** The longest any synchronous invocation waits, whatever the tool's limits. */
+        @WithDefault("120s")
+        Duration maxSyncWait();
+
+        /** Characters of the arguments kept in events for episodic memory and audit. */
+        @WithDefault("500")
+        int summaryChars();
+    }
+}

@@ -1,0 +1,206 @@
+package ai.prometheus.registry.discovery;
+
+import ai.prometheus.registry.permission.ToolAccess;
+import ai.prometheus.registry.permission.ToolAction;
+import ai.prometheus.shared.config.ServiceConfig;
+import ai.prometheus.shared.problem.ProblemException;
+import ai.prometheus.shared.security.Caller;
+import ai.prometheus.shared.security.Permission;
+import ai.prometheus.shared.web.PageResult;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the tools a caller may see (or invoke), in one SQL query on the hot path: permission
+ * filtering happens in the database (ACL lists, ownership, and the token's target patterns
+ * turned into {@code LIKE} patterns), so a page never hides invisible tools after the fact and
+ * counts stay right. Text search ranks Postgres full-text matches over names, descriptions and
+ * tags, with exact and prefix name matches first.
+ */
+@ApplicationScoped
+public class Discovery {
+
+    private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
+    private static final int MAX_TERMS = 12;
+    private static final Map<String, String> ORDERS = Map.of(
+            "name", "name asc",
+            "-name", "name desc",
+            "created", "created_at asc, name",
+            "-created", "created_at desc, name",
+            "updated", "updated_at asc, name",
+            "-updated", "updated_at desc, name",
+            "relevance", "score desc, name");
+
+    private final Pool pool;
+    private final ObjectMapper json;
+    private final String table;
+
+    public Discovery(Pool pool, ObjectMapper json, ServiceConfig service) {
+        this.pool = pool;
+        this.json = json;
+        this.table = service.schema() + ".tool_registry";
+    }
+
+    /** The page of tools matching {@code query} that {@code caller} may at least read. */
+    public Uni<PageResult<ToolSummary>> find(Caller caller, DiscoveryQuery query) {
+        return search(caller, query, ToolAction.READ);
+    }
+
+    /** Active tools the caller may invoke (MCP {@code tools/list}, OpenAI export). */
+    public Uni<PageResult<ToolSummary>> invocable(Caller caller, DiscoveryQuery query) {
+        return search(caller, query, ToolAction.INVOKE);
+    }
+
+    private Uni<PageResult<ToolSummary>> search(Caller caller, DiscoveryQuery query, ToolAction action) {
+        String permissionAction = action.permissionAction();
+        if (!caller.mayAnyTarget("tools", permissionAction)) {
+            return Uni.createFrom().failure(ProblemException.forbidden(
+                    "listing tools requires the permission tools:" + permissionAction + " (for at least some tools)"));
+        }
+        List<Object> args = new ArrayList<>();
+        StringBuilder where = new StringBuilder("status = any(" + bind(args, statuses(query, action)) + ")");
+
+        if (!caller.isAdmin()) {
+            String principals = bind(args, ToolAccess.principals(caller).toArray(String[]::new));
+            String owner = bind(args, caller.subject());
+            if (action == ToolAction.READ) {
+                where.append(" and (owner = ").append(owner)
+                        .append(" or permissions->'read' ?| ").append(principals)
+                        .append(" or permissions->'manage' ?| ").append(principals).append(")");
+            } else {
+                where.append(" and (owner = ").append(owner)
+                        .append(" or permissions->'invoke' ?| ").append(principals).append(")");
+            }
+            List<String> patterns = namePatterns(caller, permissionAction);
+            if (patterns != null) {
+                where.append(" and name like any(").append(bind(args, patterns.toArray(String[]::new))).append(")");
+            }
+        }
+        if (query.tags() != null && !query.tags().isEmpty()) {
+            String[] tags = query.tags().stream().map(t -> t.trim().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+            where.append(" and tags @> ").append(bind(args, tags));
+        }
+        if (query.owner() != null && !query.owner().isBlank()) {
+            where.append(" and owner = ").append(bind(args, query.owner()));
+        }
+
+        String score = "0::float8";
+        String text = query.text() == null ? "" : query.text().trim();
+        if (!text.isEmpty()) {
+            String terms = tsTerms(text);
+            String like = bind(args, escapeLike(text.toLowerCase(Locale.ROOT)) + "%");
+            String exact = bind(args, text.toLowerCase(Locale.ROOT));
+            if (terms.isEmpty()) {
+                where.append(" and lower(name) like ").append(like);
+            } else {
+                String ts = bind(args, terms);
+                String tsQuery = "(to_tsquery('simple', " + ts + ") || to_tsquery('english', " + ts + "))";
+                where.append(" and (search_vector @@ ").append(tsQuery).append(" or lower(name) like ").append(like).append(")");
+                score = "ts_rank_cd(search_vector, " + tsQuery + ", 32)";
+            }
+            score = "(" + score + " + case when lower(name) = " + exact + " then 10 when lower(name) like " + like
+                    + " then 2 else 0 end)::float8";
+        }
+
+        String sort = query.sort() == null || query.sort().isBlank() ? (text.isEmpty() ? "name" : "relevance") : query.sort();
+        String order = ORDERS.get(sort);
+        if (order == null) {
+            return Uni.createFrom().failure(ProblemException.invalidField("sort",
+                    "must be one of relevance, name, created, updated (prefix - to reverse)"));
+        }
+        String limit = bind(args, query.size() + 1);
+        String offset = bind(args, query.page() * query.size());
+        String sql = "select name, description, tags, owner, status, status_reason, current_version, fingerprint,"
+                + " function_signature::text, created_at, updated_at, " + score + " as score from " + table
+                + " where " + where + " order by " + order + " limit " + limit + " offset " + offset;
+        boolean withScore = !text.isEmpty();
+        return pool.preparedQuery(sql).execute(Tuple.from(args)).map(rows -> {
+            List<ToolSummary> found = new ArrayList<>();
+            for (Row row : rows) {
+                found.add(summary(row, withScore));
+            }
+            return PageResult.of(found, query.page(), query.size(), s -> s);
+        });
+    }
+
+    private static String[] statuses(DiscoveryQuery query, ToolAction action) {
+        if (action == ToolAction.INVOKE) {
+            return new String[] {"ACTIVE"};
+        }
+        if (query.statuses() == null || query.statuses().isEmpty()) {
+            return new String[] {"ACTIVE", "DISABLED"};
+        }
+        List<String> statuses = new ArrayList<>();
+        for (String status : query.statuses()) {
+            String normalized = status.trim().toUpperCase(Locale.ROOT);
+            if (!List.of("ACTIVE", "DISABLED", "DELETED").contains(normalized)) {
+                throw ProblemException.invalidField("status", "must be ACTIVE, DISABLED or DELETED");
+            }
+            statuses.add(normalized);
+        }
+        return statuses.toArray(String[]::new);
+    }
+
+    /**
+     * The {@code LIKE} patterns the caller's targeted grants allow ({@code tools:read:weather-*}
+     * gives {@code weather-%}), or null when some grant covers every tool.
+     */
+    static List<String> namePatterns(Caller caller, String action) {
+        List<String> patterns = new ArrayList<>();
+        for (Permission permission : caller.permissions()) {
+            if (permission.isAdmin()) {
+                return null;
+            }
+            if (permission.resource().equals("tools") && permission.action().equals(action)) {
+                if (!permission.hasTarget()) {
+                    return null;
+                }
+                patterns.add(escapeLike(permission.target()).replace("*", "%"));
+            }
+        }
+        return patterns;
+    }
+
+    /** Words of the query as an OR of prefix terms: "get weather" finds tools matching either word. */
+    static String tsTerms(String text) {
+        List<String> terms = new ArrayList<>();
+        Matcher words = WORD.matcher(text.toLowerCase(Locale.ROOT));
+        while (words.find() && terms.size() < MAX_TERMS) {
+            terms.add(words.group() + ":*");
+        }
+        return String.join(" | ", terms);
+    }
+
+    static String escapeLike(String value) {
+        return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    private static String bind(List<Object> args, Object value) {
+        args.add(value);
+        return "$" + args.size();
+    }
+
+    private ToolSummary summary(Row row, boolean withScore) {
+        try {
+            String[] tags = row.getArrayOfStrings("tags");
+            return new ToolSummary(row.getString("name"), row.getString("description"),
+                    tags == null ? List.of() : List.of(tags), row.getString("owner"), row.getString("status"),
+                    row.getString("status_reason"), row.getInteger("current_version"), row.getString("fingerprint"),
+                    json.readTree(row.getString("function_signature")),
+                    row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"),
+                    withScore ? row.getDouble("score") : null);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable function signature of tool " + row.getString("name"), e);
+        }
+    }
+}

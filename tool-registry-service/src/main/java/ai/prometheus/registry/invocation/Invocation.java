@@ -1,0 +1,116 @@
+package ai.prometheus.registry.invocation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** One call of one tool version by one caller, and how it ended. */
+@Entity
+@Table(name = "invocations")
+public class Invocation extends PanacheEntityBase {
+
+    public enum Mode { SYNC, ASYNC }
+
+    public enum Status { PENDING, COMPLETED, FAILED }
+
+    @Id
+    public UUID id;
+
+    @Column(name = "tool_id", nullable = false)
+    public UUID toolId;
+
+    @Column(name = "tool_name", nullable = false)
+    public String toolName;
+
+    @Column(name = "tool_version", nullable = false)
+    public int toolVersion;
+
+    @Column(nullable = false)
+    public String fingerprint;
+
+    @Column(nullable = false)
+    public String caller;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public Mode mode;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public Status status;
+
+    /** The sandbox's {@code ExecutionStatus}, once it ran. */
+    @Column(name = "sandbox_status")
+    public String sandboxStatus;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(nullable = false)
+    public JsonNode arguments;
+
+    /** The result as JSON text (any JSON value); see {@link #result()}. */
+    @Column(name = "result")
+    public String resultJson;
+
+    @Column(name = "error_message")
+    public String errorMessage;
+
+    @Column(name = "exit_code")
+    public Integer exitCode;
+
+    @Column(name = "wall_ms")
+    public Long wallMs;
+
+    @Column(name = "cpu_ms")
+    public Long cpuMs;
+
+    @Column(name = "peak_memory_bytes")
+    public Long peakMemoryBytes;
+
+    @Column(name = "output_bytes")
+    public Long outputBytes;
+
+    @Column(name = "latency_ms")
+    public Long latencyMs;
+
+    @Column(name = "memory_context_id")
+    public UUID memoryContextId;
+
+    @Column(name = "trace_id")
+    public String traceId;
+
+    @Column(name = "idempotency_key")
+    public String idempotencyKey;
+
+    @Column(name = "created_at", nullable = false)
+    public OffsetDateTime createdAt;
+
+    @Column(name = "finished_at")
+    public OffsetDateTime finishedAt;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public JsonNode result() {
+        if (resultJson == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(resultJson);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("invocation " + id + " has an unreadable result", e);
+        }
+    }
+
+    public void result(JsonNode value) {
+        resultJson = value == null ? null : value.toString();
+    }
+}

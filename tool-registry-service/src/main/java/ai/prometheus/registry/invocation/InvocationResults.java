@@ -1,0 +1,107 @@
+package ai.prometheus.registry.invocation;
+
+import ai.prometheus.registry.usage.UsageRecorder;
+import ai.prometheus.shared.event.EventCodec;
+import ai.prometheus.shared.event.EventTypes;
+import ai.prometheus.shared.event.ToolInvocationCompleted;
+import ai.prometheus.shared.event.ToolInvocationFailed;
+import ai.prometheus.shared.event.Topics;
+import ai.prometheus.shared.inbox.ProcessedEvents;
+import ai.prometheus.shared.outbox.Outbox;
+import ai.prometheus.shared.sandbox.ExecutionUsage;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Reads completed and failed invocation events: those of asynchronous invocations finish their
+ * invocation row (and report a failure to the guardian), and every one of them counts once into
+ * usage. Usage therefore has one source for both paths, and a redelivered event changes nothing.
+ */
+@ApplicationScoped
+public class InvocationResults {
+
+    static final String CONSUMER = "registry.invocation-results";
+
+    private final EventCodec codec;
+    private final ProcessedEvents processed;
+    private final UsageRecorder usage;
+    private final Outbox outbox;
+    private final InvocationEvents events;
+
+    public InvocationResults(EventCodec codec, ProcessedEvents processed, UsageRecorder usage, Outbox outbox,
+            InvocationEvents events) {
+        this.codec = codec;
+        this.processed = processed;
+        this.usage = usage;
+        this.outbox = outbox;
+        this.events = events;
+    }
+
+    @Incoming("invocation-results")
+    public Uni<Void> consume(String record) {
+        return Uni.createFrom().item(() -> codec.decode(record)).chain(event -> {
+            if (EventTypes.TOOL_INVOCATION_COMPLETED.equals(event.type())) {
+                ToolInvocationCompleted done = codec.data(event, ToolInvocationCompleted.class);
+                return processed.onceInTransaction(CONSUMER, event.id(), () -> completed(done));
+            }
+            if (EventTypes.TOOL_INVOCATION_FAILED.equals(event.type())) {
+                ToolInvocationFailed failed = codec.data(event, ToolInvocationFailed.class);
+                return processed.onceInTransaction(CONSUMER, event.id(), () -> failed(failed));
+            }
+            return Uni.createFrom().nullItem();
+        }).replaceWithVoid();
+    }
+
+    private Uni<Void> completed(ToolInvocationCompleted done) {
+        return Invocation.<Invocation>findById(done.invocationId()).chain(invocation -> {
+            if (invocation != null && invocation.status == Invocation.Status.PENDING) {
+                invocation.status = Invocation.Status.COMPLETED;
+                invocation.sandboxStatus = done.status();
+                invocation.result(done.result());
+                finish(invocation, done.usage(), done.finishedAt());
+            }
+            return count(done.toolName(), done.caller(), true, done.status(), done.latencyMs(), done.usage(),
+                    done.finishedAt());
+        });
+    }
+
+    private Uni<Void> failed(ToolInvocationFailed failed) {
+        return Invocation.<Invocation>findById(failed.invocationId()).chain(invocation -> {
+            Uni<Void> report = Uni.createFrom().voidItem();
+            if (invocation != null && invocation.status == Invocation.Status.PENDING) {
+                invocation.status = Invocation.Status.FAILED;
+                invocation.sandboxStatus = failed.status();
+                invocation.errorMessage = failed.errorMessage();
+                invocation.exitCode = failed.exitCode();
+                finish(invocation, failed.usage(), failed.finishedAt());
+                // The synchronous path reports its failures itself; asynchronous ones are reported here.
+                report = outbox.add(Topics.ERRORS, events.errorReport(invocation));
+            }
+            return report.chain(() -> count(failed.toolName(), failed.caller(), false, failed.status(), failed.latencyMs(),
+                    failed.usage(), failed.finishedAt()));
+        });
+    }
+
+    private static void finish(Invocation invocation, ExecutionUsage usage, Instant finishedAt) {
+        invocation.finishedAt = (finishedAt == null ? Instant.now() : finishedAt).atOffset(ZoneOffset.UTC);
+        // For asynchronous invocations the latency the caller saw includes the time in the queue.
+        invocation.latencyMs = Math.max(0, invocation.finishedAt.toInstant().toEpochMilli()
+                - invocation.createdAt.toInstant().toEpochMilli());
+        if (usage != null) {
+            invocation.wallMs = usage.wallMs();
+            invocation.cpuMs = usage.cpuMs();
+            invocation.peakMemoryBytes = usage.peakMemoryBytes();
+            invocation.outputBytes = usage.outputBytes();
+        }
+    }
+
+    private Uni<Void> count(String tool, String caller, boolean success, String status, long latencyMs, ExecutionUsage used,
+            Instant finishedAt) {
+        return usage.record(tool, caller, success, status, latencyMs, used == null ? 0 : used.cpuMs(),
+                used == null ? 0 : used.peakMemoryBytes(), finishedAt == null ? Instant.now() : finishedAt);
+    }
+}

@@ -1,0 +1,317 @@
+package ai.prometheus.registry.invocation;
+
+import ai.prometheus.registry.audit.AuditTrail;
+import ai.prometheus.registry.config.RegistryConfig;
+import ai.prometheus.registry.permission.ToolAccess;
+import ai.prometheus.registry.permission.ToolAction;
+import ai.prometheus.registry.sandbox.SandboxClient;
+import ai.prometheus.registry.sandbox.SandboxFailure;
+import ai.prometheus.registry.schema.FunctionSignatures;
+import ai.prometheus.registry.tool.Fingerprints;
+import ai.prometheus.registry.tool.Tool;
+import ai.prometheus.registry.tool.ToolRepository;
+import ai.prometheus.registry.tool.ToolService;
+import ai.prometheus.registry.tool.ToolStatus;
+import ai.prometheus.registry.tool.ToolVersion;
+import ai.prometheus.registry.tool.UniqueViolations;
+import ai.prometheus.shared.event.Topics;
+import ai.prometheus.shared.outbox.Outbox;
+import ai.prometheus.shared.problem.Problem.FieldError;
+import ai.prometheus.shared.problem.ProblemException;
+import ai.prometheus.shared.problem.ProblemType;
+import ai.prometheus.shared.sandbox.ExecutionLimits;
+import ai.prometheus.shared.sandbox.ExecutionRequest;
+import ai.prometheus.shared.sandbox.ExecutionResult;
+import ai.prometheus.shared.sandbox.ExecutionStatus;
+import ai.prometheus.shared.sandbox.ToolOutput;
+import ai.prometheus.shared.security.Caller;
+import ai.prometheus.shared.tracing.TraceContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+
+/**
+ * Invoking a tool: admission (permission, status, fingerprint pin, arguments against the
+ * signature), then either a synchronous run in the sandbox over REST, or a request on Kafka for
+ * the sandbox consumer group. Whatever happens after admission is recorded: the invocation row
+ * and its completed/failed event (plus an error report when it failed) commit together.
+ */
+@ApplicationScoped
+public class InvocationService {
+
+    private static final int MAX_IDEMPOTENCY_KEY = 255;
+    private static final int MAX_ERROR_CHARS = 2_000;
+
+    private final ToolService tools;
+    private final ToolRepository repository;
+    private final ToolAccess access;
+    private final FunctionSignatures signatures;
+    private final SandboxClient sandbox;
+    private final Outbox outbox;
+    private final InvocationEvents events;
+    private final AuditTrail audit;
+    private final RegistryConfig config;
+    private final ObjectMapper json;
+
+    public InvocationService(ToolService tools, ToolRepository repository, ToolAccess access,
+            FunctionSignatures signatures, SandboxClient sandbox, Outbox outbox, InvocationEvents events, AuditTrail audit,
+            RegistryConfig config, ObjectMapper json) {
+        this.tools = tools;
+        this.repository = repository;
+        this.access = access;
+        this.signatures = signatures;
+        this.sandbox = sandbox;
+        this.outbox = outbox;
+        this.events = events;
+        this.audit = audit;
+        this.config = config;
+        this.json = json;
+    }
+
+    /** The outcome for the caller: the invocation, and whether it is still running (async). */
+    public record Invoked(InvocationView invocation, boolean pending) {
+    }
+
+    private record Admitted(Tool tool, ToolVersion version, JsonNode arguments) {
+    }
+
+    public Uni<Invoked> invoke(Caller caller, String name, InvocationRequest request, String idempotencyKey) {
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
+            return Uni.createFrom().failure(ProblemException.invalidField("Idempotency-Key",
+                    "must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters"));
+        }
+        UUID id = invocationId(caller, idempotencyKey);
+        Uni<Invocation> previous = idempotencyKey == null ? Uni.createFrom().nullItem()
+                : Panache.withSession(() -> Invocation.<Invocation>findById(id));
+        return previous.chain(earlier -> {
+            if (earlier != null) {
+                return Uni.createFrom().item(replay(earlier, name));
+            }
+            return Panache.withSession(() -> admit(caller, name, request))
+                    .chain(admitted -> request.async()
+                            ? enqueue(caller, id, idempotencyKey, admitted, request)
+                            : run(caller, id, idempotencyKey, admitted, request));
+        });
+    }
+
+    /** An invocation the caller may see: its own, or any of a tool it manages. */
+    public Uni<InvocationView> get(Caller caller, UUID id) {
+        return Panache.withSession(() -> Invocation.<Invocation>findById(id).chain(invocation -> {
+            if (invocation == null) {
+                return Uni.createFrom().failure(ProblemException.notFound("invocation", id));
+            }
+            if (caller.isAdmin() || invocation.caller.equals(caller.subject())) {
+                return Uni.createFrom().item(InvocationView.of(invocation));
+            }
+            return repository.findById(invocation.toolId).map(tool -> {
+                if (tool == null || !access.decide(caller, tool, ToolAction.MANAGE).allowed()) {
+                    throw ProblemException.notFound("invocation", id);
+                }
+                return InvocationView.of(invocation);
+            });
+        }));
+    }
+
+    private Uni<Admitted> admit(Caller caller, String name, InvocationRequest request) {
+        return tools.authorized(caller, name, ToolAction.INVOKE, AuditTrail.INVOKE).chain(tool -> {
+            if (tool.status == ToolStatus.DISABLED) {
+                String reason = "tool '" + name + "' is disabled: " + tool.statusReason;
+                return audit.denied(caller, AuditTrail.INVOKE, name, reason, null)
+                        .chain(() -> Uni.createFrom().failure(
+                                new ProblemException(ProblemType.CONFLICT, "tool-disabled", reason)));
+            }
+            if (request.fingerprint() != null && !Fingerprints.matches(request.fingerprint(), tool.fingerprint)) {
+                String reason = "tool '" + name + "' changed: its fingerprint is now " + tool.fingerprint
+                        + " (version " + tool.currentVersion + "), not the pinned " + request.fingerprint();
+                return audit.denied(caller, AuditTrail.INVOKE, name, reason,
+                                audit.details().put("pinned", request.fingerprint()).put("current", tool.fingerprint))
+                        .chain(() -> Uni.createFrom().failure(
+                                new ProblemException(ProblemType.CONFLICT, "fingerprint-mismatch", reason)));
+            }
+            JsonNode arguments = request.arguments() == null ? json.createObjectNode() : request.arguments();
+            List<FieldError> violations = signatures.violations(tool.functionSignature, tool.fingerprint, arguments);
+            if (!violations.isEmpty()) {
+                return Uni.createFrom().failure(ProblemException.invalid(violations));
+            }
+            return repository.version(tool.id, tool.currentVersion)
+                    .map(version -> new Admitted(tool, version, arguments));
+        }).call(admitted -> audit.allowedNow(caller, AuditTrail.INVOKE, name,
+                access.decide(caller, admitted.tool(), ToolAction.INVOKE).reason(),
+                audit.details().put("version", admitted.version().version)
+                        .put("mode", request.async() ? "async" : "sync")));
+    }
+
+    private Uni<Invoked> enqueue(Caller caller, UUID id, String idempotencyKey, Admitted admitted, InvocationRequest request) {
+        Invocation invocation = newInvocation(caller, id, idempotencyKey, admitted, request, Invocation.Mode.ASYNC);
+        return Panache.withTransaction(() -> invocation.persist()
+                        .chain(() -> outbox.add(Topics.TOOL_INVOCATION_REQUESTS,
+                                events.requested(invocation, admitted.version(), limits(admitted.version())))))
+                .map(ignored -> new Invoked(InvocationView.of(invocation), true))
+                .onFailure(UniqueViolations::test).recoverWithUni(() -> replayConcurrent(id, admitted.tool().name));
+    }
+
+    private Uni<Invoked> run(Caller caller, UUID id, String idempotencyKey, Admitted admitted, InvocationRequest request) {
+        Invocation invocation = newInvocation(caller, id, idempotencyKey, admitted, request, Invocation.Mode.SYNC);
+        ToolVersion version = admitted.version();
+        ExecutionRequest execution = new ExecutionRequest(version.language, version.code,
+                admitted.arguments().toString(), limits(version));
+        long started = System.nanoTime();
+        return sandbox.execute(execution, caller.subject(), id.toString(), syncTimeout(version))
+                .onItemOrFailure().transformToUni((result, failure) -> {
+                    invocation.latencyMs = (System.nanoTime() - started) / 1_000_000;
+                    invocation.finishedAt = OffsetDateTime.now(ZoneOffset.UTC);
+                    if (failure == null) {
+                        applyResult(invocation, result);
+                        return record(invocation).map(ignored -> new Invoked(InvocationView.of(invocation), false));
+                    }
+                    SandboxFailure sandboxFailure = asSandboxFailure(failure);
+                    if (sandboxFailure.kind() == SandboxFailure.Kind.BUSY) {
+                        // Never accepted, never ran: nothing to record but the refusal itself.
+                        return Uni.createFrom().failure(ProblemException.tooManyRequests(
+                                "the sandbox is at capacity; retry later", sandboxFailure.retryAfterSeconds()));
+                    }
+                    if (sandboxFailure.kind() == SandboxFailure.Kind.REJECTED) {
+                        return Uni.createFrom().failure(new ProblemException(ProblemType.UNPROCESSABLE,
+                                "tool '" + invocation.toolName + "' cannot run as registered: " + sandboxFailure.getMessage()));
+                    }
+                    applyPlatformFailure(invocation, sandboxFailure);
+                    return record(invocation).chain(() -> Uni.createFrom().failure(platformProblem(invocation, sandboxFailure)));
+                })
+                .onFailure(UniqueViolations::test).recoverWithUni(() -> replayConcurrent(id, admitted.tool().name));
+    }
+
+    /** Writes a finished synchronous invocation with its events, all or nothing. */
+    private Uni<Void> record(Invocation invocation) {
+        boolean failed = invocation.status == Invocation.Status.FAILED;
+        boolean platformFault = failed && ExecutionStatus.INTERNAL_ERROR.name().equals(invocation.sandboxStatus);
+        return Panache.withTransaction(() -> invocation.persist()
+                .chain(() -> outbox.add(Topics.TOOL_INVOCATION_RESULTS,
+                        failed ? events.failed(invocation, platformFault) : events.completed(invocation)))
+                .chain(() -> failed ? outbox.add(Topics.ERRORS, events.errorReport(invocation)) : Uni.createFrom().voidItem()));
+    }
+
+    void applyResult(Invocation invocation, ExecutionResult result) {
+        invocation.sandboxStatus = result.status().name();
+        invocation.exitCode = result.exitCode();
+        if (result.usage() != null) {
+            invocation.wallMs = result.usage().wallMs();
+            invocation.cpuMs = result.usage().cpuMs();
+            invocation.peakMemoryBytes = result.usage().peakMemoryBytes();
+            invocation.outputBytes = result.usage().outputBytes();
+        }
+        if (result.status() == ExecutionStatus.OK) {
+            invocation.status = Invocation.Status.COMPLETED;
+            invocation.result(ToolOutput.parse(result.stdout()));
+        } else {
+            invocation.status = Invocation.Status.FAILED;
+            invocation.errorMessage = failureMessage(result);
+        }
+    }
+
+    private static void applyPlatformFailure(Invocation invocation, SandboxFailure failure) {
+        invocation.status = Invocation.Status.FAILED;
+        invocation.sandboxStatus = ExecutionStatus.INTERNAL_ERROR.name();
+        invocation.errorMessage = failure.getMessage();
+    }
+
+    /** Why a run failed, in the words most useful to the caller: the sandbox's message, then stderr's tail. */
+    private static String failureMessage(ExecutionResult result) {
+        StringBuilder message = new StringBuilder();
+        if (result.message() != null && !result.message().isBlank()) {
+            message.append(result.message());
+        } else {
+            message.append(result.status().name().toLowerCase().replace('_', ' '));
+            if (result.exitCode() != null) {
+                message.append(" (exit code ").append(result.exitCode()).append(')');
+            }
+        }
+        String stderr = result.stderr() == null ? "" : result.stderr().strip();
+        if (!stderr.isEmpty()) {
+            String tail = stderr.length() > MAX_ERROR_CHARS ? "…" + stderr.substring(stderr.length() - MAX_ERROR_CHARS) : stderr;
+            message.append(": ").append(tail);
+        }
+        return message.toString();
+    }
+
+    private static SandboxFailure asSandboxFailure(Throwable failure) {
+        if (failure instanceof SandboxFailure sandboxFailure) {
+            return sandboxFailure;
+        }
+        if (failure instanceof CircuitBreakerOpenException) {
+            return new SandboxFailure(SandboxFailure.Kind.UNAVAILABLE,
+                    "the sandbox has been failing; calls are paused for a few seconds", 5, failure);
+        }
+        return new SandboxFailure(SandboxFailure.Kind.FAILED, "the call to the sandbox failed", 1, failure);
+    }
+
+    private static ProblemException platformProblem(Invocation invocation, SandboxFailure failure) {
+        String detail = "invocation " + invocation.id + " of tool '" + invocation.toolName + "' could not run: "
+                + failure.getMessage();
+        return switch (failure.kind()) {
+            case TIMEOUT -> new ProblemException(ProblemType.GATEWAY_TIMEOUT, detail);
+            case UNAVAILABLE -> new ProblemException(ProblemType.UNAVAILABLE, detail, List.of(),
+                    Map.of("Retry-After", Long.toString(Math.max(1, failure.retryAfterSeconds()))));
+            default -> new ProblemException(ProblemType.BAD_GATEWAY, detail);
+        };
+    }
+
+    private Uni<Invoked> replayConcurrent(UUID id, String name) {
+        return Panache.withSession(() -> Invocation.<Invocation>findById(id)).map(found -> replay(found, name));
+    }
+
+    private static Invoked replay(Invocation invocation, String name) {
+        if (!invocation.toolName.equals(name)) {
+            throw ProblemException.conflict("this Idempotency-Key was already used for an invocation of tool '"
+                    + invocation.toolName + "'");
+        }
+        return new Invoked(InvocationView.of(invocation), invocation.status == Invocation.Status.PENDING);
+    }
+
+    private Invocation newInvocation(Caller caller, UUID id, String idempotencyKey, Admitted admitted,
+            InvocationRequest request, Invocation.Mode mode) {
+        Invocation invocation = new Invocation();
+        invocation.id = id;
+        invocation.toolId = admitted.tool().id;
+        invocation.toolName = admitted.tool().name;
+        invocation.toolVersion = admitted.version().version;
+        invocation.fingerprint = admitted.version().fingerprint;
+        invocation.caller = caller.subject();
+        invocation.mode = mode;
+        invocation.status = Invocation.Status.PENDING;
+        invocation.arguments = admitted.arguments();
+        invocation.memoryContextId = request.memoryContextId();
+        invocation.traceId = TraceContext.currentTraceId();
+        invocation.idempotencyKey = idempotencyKey;
+        invocation.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+        return invocation;
+    }
+
+    private static ExecutionLimits limits(ToolVersion version) {
+        return version.limits == null ? ExecutionLimits.DEFAULTS : version.limits;
+    }
+
+    private Duration syncTimeout(ToolVersion version) {
+        Duration wall = version.limits != null && version.limits.wallMs() != null
+                ? Duration.ofMillis(version.limits.wallMs()) : config.invocation().defaultWall();
+        Duration wait = wall.plus(config.invocation().syncMargin());
+        return wait.compareTo(config.invocation().maxSyncWait()) > 0 ? config.invocation().maxSyncWait() : wait;
+    }
+
+    /** A repeated Idempotency-Key from the same caller always maps to the same invocation id. */
+    static UUID invocationId(Caller caller, String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return UUID.randomUUID();
+        }
+        return UUID.nameUUIDFromBytes((caller.subject() + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,34 @@
+package ai.prometheus.registry.remediation;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** A guardian command as applied here; a repeated command answers with this instead of acting again. */
+@Entity
+@Table(name = "remediations")
+public class Remediation extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "action_id")
+    public UUID actionId;
+
+    @Column(nullable = false)
+    public String command;
+
+    @Column(name = "tool_name", nullable = false)
+    public String toolName;
+
+    @Column(nullable = false)
+    public boolean applied;
+
+    @Column(nullable = false)
+    public String message;
+
+    @Column(name = "applied_at", nullable = false)
+    public OffsetDateTime appliedAt;
+}

@@ -1,0 +1,27 @@
+package ai.prometheus.registry.sandbox;
+
+import ai.prometheus.shared.sandbox.ExecutionRequest;
+import ai.prometheus.shared.sandbox.ExecutionResult;
+import ai.prometheus.shared.security.ServiceIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/** The sandbox service's run endpoint; used only through {@link SandboxClient}. */
+@RegisterRestClient(configKey = "sandbox")
+@Path("/api/v1/executions")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+interface SandboxApi {
+
+    @POST
+    Uni<ExecutionResult> execute(@HeaderParam("Authorization") String authorization,
+            @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf,
+            @HeaderParam("Idempotency-Key") String idempotencyKey,
+            ExecutionRequest request);
+}

@@ -1,0 +1,94 @@
+package ai.prometheus.registry.sandbox;
+
+import ai.prometheus.shared.sandbox.ExecutionRequest;
+import ai.prometheus.shared.sandbox.ExecutionResult;
+import ai.prometheus.shared.security.ServiceIdentity;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/**
+ * The registry's door to the sandbox. It authenticates as the registry itself, names the end
+ * caller in {@code X-On-Behalf-Of} for the sandbox's records, and sends the invocation id as the
+ * idempotency key, which makes retrying a run safe: the sandbox answers a repeated key with the
+ * first result instead of running twice. Transient failures are retried; repeated failures open
+ * a circuit so callers get a fast 503 instead of piling up on a dead sandbox.
+ */
+@ApplicationScoped
+public class SandboxClient {
+
+    private final SandboxApi api;
+    private final ServiceIdentity identity;
+    private final ObjectMapper json;
+
+    public SandboxClient(@RestClient SandboxApi api, ServiceIdentity identity, ObjectMapper json) {
+        this.api = api;
+        this.identity = identity;
+        this.json = json;
+    }
+
+    @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = SandboxFailure.Transient.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5_000, successThreshold = 2,
+            failOn = {SandboxFailure.Transient.class, SandboxFailure.Timeout.class})
+    public Uni<ExecutionResult> execute(ExecutionRequest request, String onBehalfOf, String idempotencyKey, Duration timeout) {
+        return Uni.createFrom().deferred(() -> api.execute("Bearer " + identity.bearerToken(), onBehalfOf, idempotencyKey, request))
+                .ifNoItem().after(timeout).failWith(() -> new TimeoutException())
+                .onFailure().transform(this::translate);
+    }
+
+    /** Turns transport and HTTP failures into the {@link SandboxFailure} the policies above act on. */
+    private Throwable translate(Throwable error) {
+        if (error instanceof SandboxFailure) {
+            return error;
+        }
+        if (error instanceof TimeoutException) {
+            return new SandboxFailure.Timeout("the sandbox did not answer in time", error);
+        }
+        if (error instanceof WebApplicationException web) {
+            Response response = web.getResponse();
+            int status = response.getStatus();
+            if (status == 429) {
+                String retryAfter = response.getHeaderString("Retry-After");
+                return new SandboxFailure(SandboxFailure.Kind.BUSY, "the sandbox is at capacity",
+                        retryAfter == null ? 1 : parseLong(retryAfter, 1), error);
+            }
+            if (status >= 400 && status < 500) {
+                return new SandboxFailure(SandboxFailure.Kind.REJECTED, "the sandbox refused the run: " + detailOf(response),
+                        0, error);
+            }
+            return new SandboxFailure.Transient(SandboxFailure.Kind.FAILED, "the sandbox failed with HTTP " + status, 1, error);
+        }
+        if (error instanceof ProcessingException || error instanceof java.net.ConnectException
+                || error.getCause() instanceof java.net.ConnectException) {
+            return new SandboxFailure.Transient(SandboxFailure.Kind.UNAVAILABLE, "the sandbox is unreachable", 1, error);
+        }
+        return new SandboxFailure.Transient(SandboxFailure.Kind.FAILED, "the call to the sandbox failed", 1, error);
+    }
+
+    private String detailOf(Response response) {
+        try {
+            String body = response.readEntity(String.class);
+            JsonNode problem = json.readTree(body);
+            return problem.path("detail").asText(body);
+        } catch (RuntimeException | java.io.IOException e) {
+            return "HTTP " + response.getStatus();
+        }
+    }
+
+    private static long parseLong(String value, long fallback) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package ai.prometheus.registry.sandbox;
+
+/**
+ * The sandbox could not run a request, for a reason that is the platform's and not the tool's.
+ * The subclasses tell the fault-tolerance policies apart: {@link Transient} failures are retried
+ * and count towards opening the circuit, a {@link Timeout} counts but is not retried (the run may
+ * still be going), and the rest (busy, rejected) are neither.
+ */
+public class SandboxFailure extends RuntimeException {
+
+    /** What kind of failure, which decides the answer to the registry's own caller. */
+    public enum Kind {
+        /** Not reachable, or the circuit is open after repeated failures. */
+        UNAVAILABLE,
+        /** It answered 429: full; try again after {@link #retryAfterSeconds()}. */
+        BUSY,
+        /** It refused the request as invalid (e.g. the tool's limits exceed its maxima). */
+        REJECTED,
+        /** It failed with a server error. */
+        FAILED,
+        /** No answer within the allowed time. */
+        TIMEOUT
+    }
+
+    private final Kind kind;
+    private final long retryAfterSeconds;
+
+    public SandboxFailure(Kind kind, String message, long retryAfterSeconds, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    /** Unreachable or a server error: worth another try with the same idempotency key. */
+    public static class Transient extends SandboxFailure {
+        public Transient(Kind kind, String message, long retryAfterSeconds, Throwable cause) {
+            super(kind, message, retryAfterSeconds, cause);
+        }
+    }
+
+    /** No answer in time: the sandbox is unhealthy, but the run may still finish, so no retry. */
+    public static class Timeout extends SandboxFailure {
+        public Timeout(String message, Throwable cause) {
+            super(Kind.TIMEOUT, message, 0, cause);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package ai.prometheus.registry.tool;
+
+import ai.prometheus.registry.permission.ToolAcl;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/**
+ * A registered tool (the seed's {@code tool_registry} row). Description, signature, tags,
+ * language and fingerprint mirror its current {@link ToolVersion}; the code lives in the versions.
+ */
+@Entity
+@Table(name = "tool_registry")
+public class Tool extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(nullable = false)
+    public String name;
+
+    public String description;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "function_signature")
+    public JsonNode functionSignature;
+
+    /** The per-tool ACL; see {@link ToolAcl}. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public ToolAcl permissions;
+
+    @Column(name = "created_at", nullable = false)
+    public OffsetDateTime createdAt;
+
+    @Column(nullable = false)
+    public String owner;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(nullable = false, columnDefinition = "text[]")
+    public String[] tags;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public ToolStatus status;
+
+    @Column(name = "status_reason")
+    public String statusReason;
+
+    @Column(name = "current_version", nullable = false)
+    public int currentVersion;
+
+    @Column(nullable = false)
+    public String language;
+
+    @Column(nullable = false)
+    public String fingerprint;
+
+    @Column(name = "updated_at", nullable = false)
+    public OffsetDateTime updatedAt;
+
+    @Column(name = "deleted_at")
+    public OffsetDateTime deletedAt;
+}

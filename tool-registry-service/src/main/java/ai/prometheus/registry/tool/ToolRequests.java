@@ -1,0 +1,53 @@
+package ai.prometheus.registry.tool;
+
+import ai.prometheus.registry.permission.ToolAcl;
+import ai.prometheus.shared.sandbox.ExecutionLimits;
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+
+/** Request bodies of the tool endpoints. */
+public final class ToolRequests {
+
+    public static final int MAX_DESCRIPTION = 4_000;
+    public static final int MAX_CODE = 256 * 1024;
+    public static final int MAX_TAGS = 20;
+
+    private ToolRequests() {
+    }
+
+    /** {@code POST /tools}. */
+    public record Register(
+            String name,
+            @Size(max = MAX_DESCRIPTION) String description,
+            @Size(max = MAX_TAGS) List<@NotBlank @Size(max = 64) String> tags,
+            JsonNode functionSignature,
+            @NotNull @Valid Implementation implementation,
+            @Valid ToolAcl permissions) {
+    }
+
+    /** {@code PUT /tools/{name}}: the whole new definition; it becomes a new version. */
+    public record Update(
+            @Size(max = MAX_DESCRIPTION) String description,
+            @Size(max = MAX_TAGS) List<@NotBlank @Size(max = 64) String> tags,
+            JsonNode functionSignature,
+            @NotNull @Valid Implementation implementation) {
+    }
+
+    /**
+     * How the tool runs: its code in one of the sandbox's languages, with default limits for its runs.
+     * The code receives the arguments as one JSON document on stdin and prints its result on stdout.
+     */
+    public record Implementation(
+            @NotBlank String language,
+            @NotBlank @Size(max = MAX_CODE) String code,
+            @Valid ExecutionLimits limits) {
+    }
+
+    /** {@code PUT /tools/{name}/status}. */
+    public record StatusChange(@NotNull ToolStatus status, @Size(max = 1000) String reason) {
+    }
+}

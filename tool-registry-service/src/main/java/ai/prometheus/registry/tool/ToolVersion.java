@@ -1,0 +1,57 @@
+package ai.prometheus.registry.tool;
+
+import ai.prometheus.shared.sandbox.ExecutionLimits;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** One immutable version of a tool: what it says it does, its signature and its code. */
+@Entity
+@Table(name = "tool_versions")
+public class ToolVersion extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "tool_id", nullable = false)
+    public UUID toolId;
+
+    @Column(nullable = false)
+    public int version;
+
+    public String description;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(nullable = false, columnDefinition = "text[]")
+    public String[] tags;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "function_signature", nullable = false)
+    public JsonNode functionSignature;
+
+    @Column(nullable = false)
+    public String language;
+
+    @Column(nullable = false)
+    public String code;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(nullable = false)
+    public ExecutionLimits limits;
+
+    @Column(nullable = false)
+    public String fingerprint;
+
+    @Column(name = "created_at", nullable = false)
+    public OffsetDateTime createdAt;
+
+    @Column(name = "created_by", nullable = false)
+    public String createdBy;
+}

@@ -1,0 +1,11 @@
+package ai.prometheus.registry;
+
+import ai.prometheus.registry.RegistryEngines;
+import ai.prometheus.shared.testing.PlatformContractTest;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@QuarkusTestResource(RegistryEngines.class)
+class PlatformTest extends PlatformContractTest {
+}

@@ -1,0 +1,166 @@
+package ai.prometheus.registry.invocation;
+
+import static ai.prometheus.registry.RegistryFixtures.developer;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.prometheus.registry.RegistryFixtures;
+import ai.prometheus.shared.event.CloudEvent;
+import ai.prometheus.shared.event.ErrorReported;
+import ai.prometheus.shared.event.EventTypes;
+import ai.prometheus.shared.event.ToolInvocationCompleted;
+import ai.prometheus.shared.event.Topics;
+import ai.prometheus.shared.testing.Engines;
+import ai.prometheus.shared.testing.TestTokens;
+import ai.prometheus.shared.testing.KafkaProbe;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Synchronous invocations, run for real in the sandbox service over REST. */
+@QuarkusTest
+class SyncInvocationTest {
+
+    private static String tool(String owner, String prefix, String code, Map<String, Object> limits) {
+        String name = RegistryFixtures.uniqueName(prefix);
+        RegistryFixtures.register(developer(owner), Map.of("name", name, "description", "test tool",
+                "functionSignature", RegistryFixtures.WEATHER_SCHEMA,
+                "implementation", Map.of("language", "python", "code", code, "limits", limits))).statusCode(201);
+        return name;
+    }
+
+    private static Response invoke(String token, String tool, Map<String, Object> body) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON).body(body)
+                .when().post("/api/v1/tools/" + tool + "/invocations");
+    }
+
+    @Test
+    void runsTheToolAndAnswersItsJsonResultWithUsage() {
+        String tool = tool("sam", "echo", RegistryFixtures.ECHO_PYTHON, Map.of());
+        UUID context = UUID.randomUUID();
+        try (KafkaProbe results = KafkaProbe.on(Topics.TOOL_INVOCATION_RESULTS)) {
+            Response response = invoke(developer("caller-1"), tool,
+                    Map.of("arguments", Map.of("city", "Oslo", "days", 3), "memoryContextId", context.toString()));
+            response.then().statusCode(200)
+                    .header("Location", containsString("/api/v1/invocations/"))
+                    .body("status", equalTo("COMPLETED"))
+                    .body("sandboxStatus", equalTo("OK"))
+                    .body("result.city", equalTo("Oslo"))
+                    .body("result.days", equalTo(3))
+                    .body("result.forecast", equalTo("sunny"))
+                    .body("usage.wallMs", greaterThan(0))
+                    .body("toolVersion", equalTo(1))
+                    .body("caller", equalTo("caller-1"));
+            String id = response.path("id");
+
+            given().auth().oauth2(developer("caller-1")).when().get("/api/v1/invocations/" + id)
+                    .then().statusCode(200).body("status", equalTo("COMPLETED")).body("result.city", equalTo("Oslo"));
+            given().auth().oauth2(developer("someone-else")).when().get("/api/v1/invocations/" + id).then().statusCode(404);
+            given().auth().oauth2(developer("sam")).when().get("/api/v1/invocations/" + id).then().statusCode(200);
+
+            CloudEvent event = results.await(e -> EventTypes.TOOL_INVOCATION_COMPLETED.equals(e.type())
+                    && id.equals(results.codec().data(e, ToolInvocationCompleted.class).invocationId().toString()),
+                    Duration.ofSeconds(20));
+            ToolInvocationCompleted completed = results.codec().data(event, ToolInvocationCompleted.class);
+            assertEquals(context, completed.memoryContextId());
+            assertEquals("Oslo", completed.result().get("city").asText());
+            assertTrue(completed.argumentsSummary().contains("Oslo"));
+        }
+        given().auth().oauth2(TestTokens.withScope("auditor", "audit:read")).queryParam("tool", tool)
+                .queryParam("action", "tool.invoke").when().get("/api/v1/audit").then().statusCode(200)
+                .body("items[0].decision", equalTo("ALLOW")).body("items[0].actor", equalTo("caller-1"));
+    }
+
+    @Test
+    void textOutputIsReturnedAsText() {
+        String tool = tool("sam", "text", "print('plain words, not JSON')", Map.of());
+        invoke(developer("caller-1"), tool, Map.of("arguments", Map.of("city", "x")))
+                .then().statusCode(200).body("result", equalTo("plain words, not JSON\n"));
+    }
+
+    @Test
+    void aFailingToolIsAFailedInvocationReportedToTheGuardian() {
+        String tool = tool("sam", "fail", "import sys\nprint('city not found', file=sys.stderr)\nsys.exit(3)", Map.of());
+        try (KafkaProbe errors = KafkaProbe.on(Topics.ERRORS)) {
+            Response response = invoke(developer("caller-1"), tool, Map.of("arguments", Map.of("city", "Atlantis")));
+            response.then().statusCode(200)
+                    .body("status", equalTo("FAILED"))
+                    .body("sandboxStatus", equalTo("RUNTIME_ERROR"))
+                    .body("exitCode", equalTo(3))
+                    .body("error", containsString("city not found"));
+            String id = response.path("id");
+            CloudEvent event = errors.await(e -> EventTypes.ERROR_REPORTED.equals(e.type())
+                    && id.equals(errors.codec().data(e, ErrorReported.class).attributes().get("invocationId")),
+                    Duration.ofSeconds(20));
+            ErrorReported error = errors.codec().data(event, ErrorReported.class);
+            assertEquals("tool-registry-service", error.service());
+            assertEquals("tool.invocation.runtime_error", error.errorType());
+            assertEquals(tool, error.attributes().get("tool"));
+            assertTrue(error.errorMessage().contains("city not found"));
+        }
+    }
+
+    @Test
+    void theToolsWallLimitHolds() {
+        String tool = tool("sam", "spin", "import time\nwhile True: time.sleep(0.01)", Map.of("wallMs", 1000));
+        invoke(developer("caller-1"), tool, Map.of("arguments", Map.of("city", "x")))
+                .then().statusCode(200)
+                .body("status", equalTo("FAILED"))
+                .body("sandboxStatus", equalTo("TIMEOUT_WALL"));
+    }
+
+    @Test
+    void aRepeatedIdempotencyKeyReturnsTheFirstInvocation() throws Exception {
+        String tool = tool("sam", "idem", RegistryFixtures.ECHO_PYTHON, Map.of());
+        String key = "retry-" + UUID.randomUUID();
+        String first = given().auth().oauth2(developer("caller-1")).header("Idempotency-Key", key)
+                .contentType(ContentType.JSON).body(Map.of("arguments", Map.of("city", "Rome")))
+                .when().post("/api/v1/tools/" + tool + "/invocations").then().statusCode(200).extract().path("id");
+        String second = given().auth().oauth2(developer("caller-1")).header("Idempotency-Key", key)
+                .contentType(ContentType.JSON).body(Map.of("arguments", Map.of("city", "Rome")))
+                .when().post("/api/v1/tools/" + tool + "/invocations").then().statusCode(200)
+                .body("result.city", equalTo("Rome")).extract().path("id");
+        assertEquals(first, second);
+        try (Connection db = Engines.jdbc();
+                PreparedStatement query = db.prepareStatement("select count(*) from tool_registry.invocations where idempotency_key = ?")) {
+            query.setString(1, key);
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                assertEquals(1, rs.getInt(1));
+            }
+        }
+        // The same key from another caller is another invocation.
+        String other = given().auth().oauth2(developer("caller-2")).header("Idempotency-Key", key)
+                .contentType(ContentType.JSON).body(Map.of("arguments", Map.of("city", "Rome")))
+                .when().post("/api/v1/tools/" + tool + "/invocations").then().statusCode(200).extract().path("id");
+        assertTrue(!other.equals(first));
+    }
+
+    @Test
+    void usageReflectsRealInvocations() {
+        String tool = tool("sam", "counted", RegistryFixtures.ECHO_PYTHON, Map.of());
+        for (int i = 0; i < 3; i++) {
+            invoke(developer("caller-9"), tool, Map.of("arguments", Map.of("city", "c" + i))).then().statusCode(200);
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(developer("sam")).when().get("/api/v1/tools/" + tool + "/usage")
+                        .then().statusCode(200)
+                        .body("total.calls", equalTo(3))
+                        .body("total.successes", equalTo(3))
+                        .body("total.p50LatencyMs", greaterThan(0))
+                        .body("callers[0].caller", equalTo("caller-9")));
+    }
+}
