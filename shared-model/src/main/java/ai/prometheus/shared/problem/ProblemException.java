@@ -31,7 +31,7 @@ public class ProblemException extends RuntimeException {
         this(type, null, detail, errors, headers);
     }
 
-    private ProblemException(ProblemType type, String subtype, String detail, List<Problem.FieldError> errors,
+    public ProblemException(ProblemType type, String subtype, String detail, List<Problem.FieldError> errors,
             Map<String, String> headers) {
         super(detail, null, false, false);
         this.type = type;

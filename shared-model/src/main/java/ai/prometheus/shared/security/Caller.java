@@ -5,12 +5,10 @@ import java.util.Set;
 /**
  * The authenticated caller of a request: subject, kind, groups and the effective permissions
  * (from the token's scopes plus its roles). Services use it for per-object decisions and audit.
- *
- * @param token the raw bearer token, for calls made on the caller's behalf; null when anonymous
  */
-public record Caller(String subject, PrincipalKind kind, Set<String> groups, Set<Permission> permissions, String token) {
+public record Caller(String subject, PrincipalKind kind, Set<String> groups, Set<Permission> permissions) {
 
-    public static final Caller ANONYMOUS = new Caller(null, PrincipalKind.USER, Set.of(), Set.of(), null);
+    public static final Caller ANONYMOUS = new Caller(null, PrincipalKind.USER, Set.of(), Set.of());
 
     public Caller {
         groups = Set.copyOf(groups);

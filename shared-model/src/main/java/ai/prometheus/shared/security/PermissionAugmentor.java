@@ -14,12 +14,14 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
 
 /** Attaches the {@link Caller} (with its effective permissions) to every authenticated identity, once. */
 @ApplicationScoped
 public class PermissionAugmentor implements SecurityIdentityAugmentor {
 
     public static final String CALLER_ATTRIBUTE = "prometheus.caller";
+    private static final Logger LOG = Logger.getLogger(PermissionAugmentor.class);
 
     private final SecurityConfig config;
 
@@ -35,12 +37,21 @@ public class PermissionAugmentor implements SecurityIdentityAugmentor {
         Set<String> groups = jwt.getGroups() == null ? Set.of() : jwt.getGroups();
         Set<Permission> permissions = Grants.effective(scopeOf(jwt), strings(jwt.getClaim("permissions")), groups,
                 config.rolePermissions());
-        Caller caller = new Caller(jwt.getSubject() != null ? jwt.getSubject() : jwt.getName(),
-                PrincipalKind.fromClaim(text(jwt.getClaim(config.principalTypeClaim()))),
-                groups, permissions, jwt.getRawToken());
+        String subject = jwt.getSubject() != null ? jwt.getSubject() : jwt.getName();
+        Caller caller = new Caller(subject, kindOf(jwt, subject), groups, permissions);
         return Uni.createFrom().item(QuarkusSecurityIdentity.builder(identity)
                 .addAttribute(CALLER_ATTRIBUTE, caller)
                 .build());
+    }
+
+    /** The declared kind, except that only the suite's own service subjects may be services. */
+    private PrincipalKind kindOf(JsonWebToken jwt, String subject) {
+        PrincipalKind declared = PrincipalKind.fromClaim(text(jwt.getClaim(config.principalTypeClaim())));
+        if (declared == PrincipalKind.SERVICE && !config.serviceSubjects().contains(subject)) {
+            LOG.debugf("token of '%s' claims to be a service but is not one of the suite's; treated as a user", subject);
+            return PrincipalKind.USER;
+        }
+        return declared;
     }
 
     private static String scopeOf(JsonWebToken jwt) {

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 @ConfigMapping(prefix = "prometheus.security")
 public interface SecurityConfig {
@@ -17,4 +18,12 @@ public interface SecurityConfig {
     /** The claim that says whether the subject is a user, an agent or a service. */
     @WithDefault("principal_type")
     String principalTypeClaim();
+
+    /**
+     * The subjects allowed to act as services of the suite. A token claiming the service type
+     * counts as a service (and may name the caller it acts for in {@code X-On-Behalf-Of}) only
+     * when its subject is listed here; any other is treated as a user.
+     */
+    @WithDefault("tool-registry-service,sandbox-service,memory-guild-service,guardian-service")
+    Set<String> serviceSubjects();
 }

@@ -95,7 +95,7 @@ class PermissionMatcherTest {
 
     @Test
     void callerChecksGoThroughTheMatcher() {
-        Caller caller = new Caller("alice", PrincipalKind.AGENT, Set.of(), Set.of(Permission.parse("tools:invoke:weather-*")), "t");
+        Caller caller = new Caller("alice", PrincipalKind.AGENT, Set.of(), Set.of(Permission.parse("tools:invoke:weather-*")));
         assertTrue(caller.may("tools", "invoke", "weather-now"));
         assertFalse(caller.may("tools", "invoke", "news"));
         assertFalse(caller.has("tools:invoke"));

@@ -180,6 +180,14 @@ public class InvocationService {
                         return Uni.createFrom().failure(ProblemException.tooManyRequests(
                                 "the sandbox is at capacity; retry later", sandboxFailure.retryAfterSeconds()));
                     }
+                    if (sandboxFailure.kind() == SandboxFailure.Kind.IN_PROGRESS) {
+                        // The same invocation id reached the sandbox before (a retried call); it
+                        // answers the first run's result once that finishes, so the caller repeats.
+                        return Uni.createFrom().failure(new ProblemException(ProblemType.CONFLICT, "invocation-in-progress",
+                                "invocation " + invocation.id + " of tool '" + invocation.toolName
+                                        + "' is still running; repeat the request with the same Idempotency-Key",
+                                List.of(), Map.of("Retry-After", Long.toString(sandboxFailure.retryAfterSeconds()))));
+                    }
                     if (sandboxFailure.kind() == SandboxFailure.Kind.REJECTED) {
                         return Uni.createFrom().failure(new ProblemException(ProblemType.UNPROCESSABLE,
                                 "tool '" + invocation.toolName + "' cannot run as registered: " + sandboxFailure.getMessage()));

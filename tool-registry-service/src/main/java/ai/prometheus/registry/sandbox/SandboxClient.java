@@ -26,6 +26,9 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @ApplicationScoped
 public class SandboxClient {
 
+    /** How soon a caller should repeat an invocation whose earlier attempt is still running. */
+    static final long IN_PROGRESS_RETRY_SECONDS = 2;
+
     private final SandboxApi api;
     private final ServiceIdentity identity;
     private final ObjectMapper json;
@@ -60,6 +63,10 @@ public class SandboxClient {
                 String retryAfter = response.getHeaderString("Retry-After");
                 return new SandboxFailure(SandboxFailure.Kind.BUSY, "the sandbox is at capacity",
                         retryAfter == null ? 1 : parseLong(retryAfter, 1), error);
+            }
+            if (status == 409) {
+                return new SandboxFailure(SandboxFailure.Kind.IN_PROGRESS, "an earlier attempt of this invocation is still running",
+                        IN_PROGRESS_RETRY_SECONDS, error);
             }
             if (status >= 400 && status < 500) {
                 return new SandboxFailure(SandboxFailure.Kind.REJECTED, "the sandbox refused the run: " + detailOf(response),

@@ -14,6 +14,11 @@ public class SandboxFailure extends RuntimeException {
         UNAVAILABLE,
         /** It answered 429: full; try again after {@link #retryAfterSeconds()}. */
         BUSY,
+        /**
+         * It answered 409: a run with this idempotency key (this invocation) was accepted earlier
+         * and is still going; repeating the request later returns its result.
+         */
+        IN_PROGRESS,
         /** It refused the request as invalid (e.g. the tool's limits exceed its maxima). */
         REJECTED,
         /** It failed with a server error. */

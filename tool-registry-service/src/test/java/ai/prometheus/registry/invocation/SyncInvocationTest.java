@@ -150,6 +150,42 @@ class SyncInvocationTest {
     }
 
     @Test
+    void aRepeatWhileTheFirstAttemptStillRunsIsA409WithRetryAfterThenTheResult() throws Exception {
+        String tool = tool("sam", "slow", "import time, json, sys\nargs = json.load(sys.stdin)\ntime.sleep(4)\n"
+                + "print(json.dumps({'city': args['city']}))", Map.of());
+        String key = "slow-" + UUID.randomUUID();
+        Map<String, Object> body = Map.of("arguments", Map.of("city", "Lima"));
+        java.util.concurrent.CompletableFuture<Response> first = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                given().auth().oauth2(developer("caller-3")).header("Idempotency-Key", key)
+                        .contentType(ContentType.JSON).body(body).when().post("/api/v1/tools/" + tool + "/invocations"));
+        // Wait until the sandbox holds the first run, then repeat the same call.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+            try (Connection db = Engines.jdbc();
+                    PreparedStatement query = db.prepareStatement(
+                            "select count(*) from sandbox.executions where idempotency_key = ? and status = 'RUNNING'")) {
+                // The registry hands the sandbox the invocation id, derived from caller and key, as its key.
+                query.setString(1, UUID.nameUUIDFromBytes(("caller-3\n" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString());
+                try (ResultSet rs = query.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1) > 0;
+                }
+            }
+        });
+        given().auth().oauth2(developer("caller-3")).header("Idempotency-Key", key)
+                .contentType(ContentType.JSON).body(body).when().post("/api/v1/tools/" + tool + "/invocations")
+                .then().statusCode(409)
+                .contentType("application/problem+json")
+                .header("Retry-After", notNullValue())
+                .body("type", equalTo("urn:prometheus:problem:invocation-in-progress"))
+                .body("detail", containsString("Idempotency-Key"));
+        String firstId = first.get(30, java.util.concurrent.TimeUnit.SECONDS).then().statusCode(200)
+                .body("result.city", equalTo("Lima")).extract().path("id");
+        given().auth().oauth2(developer("caller-3")).header("Idempotency-Key", key)
+                .contentType(ContentType.JSON).body(body).when().post("/api/v1/tools/" + tool + "/invocations")
+                .then().statusCode(200).body("id", equalTo(firstId)).body("result.city", equalTo("Lima"));
+    }
+
+    @Test
     void usageReflectsRealInvocations() {
         String tool = tool("sam", "counted", RegistryFixtures.ECHO_PYTHON, Map.of());
         for (int i = 0; i < 3; i++) {
