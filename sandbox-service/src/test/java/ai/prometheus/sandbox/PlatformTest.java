@@ -8,4 +8,9 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(Engines.class)
 class PlatformTest extends PlatformContractTest {
+
+    @Override
+    protected String pagedListing() {
+        return "/api/v1/executions";
+    }
 }

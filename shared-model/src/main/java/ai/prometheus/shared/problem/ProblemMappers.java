@@ -91,6 +91,12 @@ public class ProblemMappers {
         if (status >= 500) {
             return responses.of(ProblemType.forStatus(status), "the service could not complete the request", path(uri));
         }
+        if (status == 404 && e.getCause() != null && !(e.getCause() instanceof WebApplicationException)) {
+            // JAX-RS answers 404 when a path or query parameter does not convert (page=abc): it is
+            // the request that is wrong, so say which parameter and why.
+            return responses.of(ProblemException.invalidField(unconvertibleParameter(uri, e.getCause()),
+                    "has an invalid value: " + e.getCause().getMessage()).toProblem(), path(uri), Map.of());
+        }
         ProblemType type = ProblemType.forStatus(status);
         String detail = switch (status) {
             case 404 -> "nothing at " + path(uri);
@@ -110,6 +116,23 @@ public class ProblemMappers {
                 .replaceWith(() -> responses.of(ProblemType.INTERNAL,
                         "the service failed unexpectedly; the error was reported (incident " + incident + ")",
                         path(uri)));
+    }
+
+    /** The parameter whose value the conversion failure quotes; the converters name the value, not the parameter. */
+    static String unconvertibleParameter(UriInfo uri, Throwable failure) {
+        String message = String.valueOf(failure.getMessage());
+        if (uri != null) {
+            for (var parameters : List.of(uri.getQueryParameters(), uri.getPathParameters())) {
+                for (Map.Entry<String, List<String>> parameter : parameters.entrySet()) {
+                    for (String value : parameter.getValue()) {
+                        if (value != null && !value.isEmpty() && message.contains(value)) {
+                            return parameter.getKey();
+                        }
+                    }
+                }
+            }
+        }
+        return "parameter";
     }
 
     private static String path(UriInfo uri) {

@@ -101,6 +101,18 @@ public abstract class PlatformContractTest {
                 .body("instance", equalTo("/api/v1/diagnostics/failure"));
     }
 
+    /** A listing of this service that takes {@code page} and {@code size}. */
+    protected abstract String pagedListing();
+
+    @Test
+    void anUnconvertibleQueryParameterIsA400NamingIt() {
+        given().auth().oauth2(TestTokens.admin()).when().get(pagedListing() + "?page=abc&size=5")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("page"))
+                .body("errors[0].reason", containsString("abc"));
+    }
+
     @Test
     void unknownPathIsAProblemToo() {
         given().auth().oauth2(TestTokens.admin()).when().get("/api/v1/no-such-thing")
