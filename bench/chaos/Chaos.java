@@ -63,6 +63,8 @@ public class Chaos {
 
         Map<String, String> accepted = new ConcurrentHashMap<>();
         AtomicInteger refused = new AtomicInteger();
+        // How each refusal was answered: status code, or "io" when no answer came at all.
+        Map<String, AtomicInteger> refusals = new java.util.concurrent.ConcurrentSkipListMap<>();
         AtomicInteger sent = new AtomicInteger();
         ScheduledExecutorService load = Executors.newScheduledThreadPool(8);
         long periodMicros = 1_000_000L / rate;
@@ -76,9 +78,11 @@ public class Chaos {
                     accepted.put(JSON.readTree(response.body()).get("id").asText(), mode);
                 } else {
                     refused.incrementAndGet();
+                    refusals.computeIfAbsent("HTTP " + response.statusCode(), k -> new AtomicInteger()).incrementAndGet();
                 }
             } catch (IOException | InterruptedException e) {
                 refused.incrementAndGet();
+                refusals.computeIfAbsent("no answer", k -> new AtomicInteger()).incrementAndGet();
             }
         }, 0, periodMicros, TimeUnit.MICROSECONDS);
 
@@ -93,7 +97,8 @@ public class Chaos {
         sleep(Math.max(0, remaining));
         load.shutdown();
         load.awaitTermination(60, TimeUnit.SECONDS);
-        log("load stopped: " + accepted.size() + " accepted, " + refused.get() + " refused of " + sent.get());
+        log("load stopped: " + accepted.size() + " accepted, " + refused.get() + " refused of " + sent.get()
+                + " (" + refusals + ")");
 
         // Everything accepted must finish; the system gets time to catch up.
         Instant deadline = Instant.now().plusSeconds(180);

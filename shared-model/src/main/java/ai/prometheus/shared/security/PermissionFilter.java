@@ -7,6 +7,7 @@ import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
+import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Response;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -26,17 +28,21 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  */
 public class PermissionFilter {
 
+    private static final Logger LOG = Logger.getLogger(PermissionFilter.class);
     private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([A-Za-z0-9_]+)}");
 
     private final CurrentIdentityAssociation identities;
     private final CurrentCaller currentCaller;
     private final ProblemResponses responses;
+    private final Instance<PermissionDenials> denials;
     private final Map<Method, Requirement> requirements = new ConcurrentHashMap<>();
 
-    public PermissionFilter(CurrentIdentityAssociation identities, CurrentCaller currentCaller, ProblemResponses responses) {
+    public PermissionFilter(CurrentIdentityAssociation identities, CurrentCaller currentCaller, ProblemResponses responses,
+            Instance<PermissionDenials> denials) {
         this.identities = identities;
         this.currentCaller = currentCaller;
         this.responses = responses;
+        this.denials = denials;
     }
 
     @ServerRequestFilter
@@ -54,32 +60,40 @@ public class PermissionFilter {
                 // Keep the resolved identity, so CurrentCaller (and anything injecting SecurityIdentity)
                 // can read it on the IO thread; with lazy authentication it would otherwise have to block.
                 .invoke(identity -> identities.setIdentity(identity))
-                .map(identity -> decide(identity, requirement, request, path))
+                .chain(identity -> decide(identity, requirement, request, path))
                 .onFailure(AuthenticationFailedException.class)
                 .recoverWithItem(() -> responses.of(ProblemType.UNAUTHORIZED,
                         "the bearer token is invalid or expired", path));
     }
 
-    private Response decide(SecurityIdentity identity, Requirement requirement, ContainerRequestContext request,
+    private Uni<Response> decide(SecurityIdentity identity, Requirement requirement, ContainerRequestContext request,
             String path) {
         Caller caller = CurrentCaller.of(identity);
         currentCaller.set(caller);
         if (caller.isAnonymous()) {
-            return responses.of(ProblemType.UNAUTHORIZED, "a valid bearer token is required", path);
+            return Uni.createFrom().item(responses.of(ProblemType.UNAUTHORIZED, "a valid bearer token is required", path));
         }
         if (requirement.anyOf().isEmpty()) {
-            return null;
+            return Uni.createFrom().nullItem();
         }
         List<String> needed = new ArrayList<>();
         for (String template : requirement.anyOf()) {
             Permission required = resolve(template, request);
             if (caller.has(required)) {
-                return null;
+                return Uni.createFrom().nullItem();
             }
             needed.add(required.toString());
         }
-        return responses.of(ProblemType.FORBIDDEN,
+        Response forbidden = responses.of(ProblemType.FORBIDDEN,
                 "this operation requires the permission " + String.join(" or ", needed), path);
+        if (!denials.isResolvable()) {
+            return Uni.createFrom().item(forbidden);
+        }
+        return denials.get().denied(caller, request.getMethod(), path, List.copyOf(needed))
+                .onFailure().invoke(e -> LOG.warnf(e, "could not record the refusal of %s %s to %s",
+                        request.getMethod(), path, caller.subject()))
+                .onFailure().recoverWithNull()
+                .replaceWith(forbidden);
     }
 
     // The target is built from the raw path value, not parsed: a path value with characters that

@@ -165,6 +165,22 @@ class ToolLifecycleTest {
     }
 
     @Test
+    void aRegistrationRefusedForLackOfToolsWriteIsAudited() {
+        String actor = "reader-" + java.util.UUID.randomUUID();
+        given().auth().oauth2(TestTokens.withScope(actor, "tools:read")).contentType(ContentType.JSON)
+                .body(Map.of("name", RegistryFixtures.uniqueName("nope"), "description", "x",
+                        "functionSignature", RegistryFixtures.WEATHER_SCHEMA,
+                        "implementation", Map.of("language", "python", "code", "print(1)")))
+                .when().post("/api/v1/tools").then().statusCode(403).contentType("application/problem+json");
+        given().auth().oauth2(TestTokens.withScope("auditor", "audit:read"))
+                .queryParam("actor", actor).queryParam("action", "tool.register")
+                .when().get("/api/v1/audit").then().statusCode(200)
+                .body("items", org.hamcrest.Matchers.hasSize(1))
+                .body("items[0].decision", equalTo("DENY"))
+                .body("items[0].reason", org.hamcrest.Matchers.containsString("tools:write"));
+    }
+
+    @Test
     void deleteDeregistersButKeepsHistory() throws Exception {
         String name = RegistryFixtures.registerWeatherTool("olga", "del");
         given().auth().oauth2(developer("mallory")).when().delete("/api/v1/tools/" + name).then().statusCode(403);
