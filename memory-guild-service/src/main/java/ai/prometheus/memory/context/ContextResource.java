@@ -46,13 +46,19 @@ public class ContextResource {
     }
 
     // No @RequiresPermission: a token holding only memory:write:<parent> may create a child under
-    // that parent, which one annotation cannot express. The checks below use the same matcher.
+    // that parent, which one annotation cannot express; a root needs memory:write for every
+    // context, or a narrowly scoped token could start trees of its own. Same matcher below.
     @POST
     @Operation(summary = "Create a context", description = "Owned by the caller; with parentContextId it inherits"
-            + " the parent's memories (needs write access to the parent). Needs memory:write (any target).")
+            + " the parent's memories (needs write access to the parent and memory:write for some target). A root"
+            + " context needs memory:write for every context.")
     public Uni<Response> create(@NotNull @Valid ContextRequests.CreateContext request) {
         Caller current = caller.get();
-        Viewer.requireCapability(current, "write");
+        if (request.parentContextId() == null) {
+            Viewer.requireGeneral(current, "write", "creating a root context");
+        } else {
+            Viewer.requireCapability(current, "write");
+        }
         return coordinator.create(Viewer.of(current), request)
                 .map(view -> Response.created(URI.create("/api/v1/contexts/" + view.id())).entity(view).build());
     }

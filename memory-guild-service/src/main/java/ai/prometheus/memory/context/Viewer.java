@@ -34,12 +34,33 @@ public record Viewer(String subject, String granteeType, List<String> groups, bo
     }
 
     /**
+     * A caller known by its subject alone (an event from before events carried the caller's
+     * claims): it has what it owns, and nothing granted to a kind, a group or a permission. The
+     * grantee type matches no share, so a share to user {@code bob} is not taken for agent {@code bob}.
+     */
+    public static Viewer ofSubject(String subject) {
+        return new Viewer(subject, "unknown", List.of(), false, List.of());
+    }
+
+    /**
      * Fails with 403 unless the token may use {@code memory:<action>} at all (for some target), for
      * endpoints whose target is decided inside, such as creating a child under a granted parent.
      */
     public static void requireCapability(Caller caller, String action) {
         if (!caller.mayAnyTarget("memory", action)) {
             throw ProblemException.forbidden("this operation requires the permission memory:" + action);
+        }
+    }
+
+    /**
+     * Fails with 403 unless the token holds {@code memory:<action>} for every context (not just for
+     * some targets), as creating a root context needs: a root has no parent a targeted grant could name.
+     */
+    public static void requireGeneral(Caller caller, String action, String purpose) {
+        if (!caller.has(new Permission("memory", action, null))) {
+            throw ProblemException.forbidden(purpose + " requires the permission memory:" + action
+                    + " for every context; a permission for some contexts only (memory:" + action
+                    + ":<contextId>) allows creating children under those contexts");
         }
     }
 

@@ -1,5 +1,6 @@
 package ai.prometheus.memory.episode;
 
+import ai.prometheus.shared.event.CallerClaims;
 import ai.prometheus.shared.event.MalformedEventException;
 import ai.prometheus.shared.event.ToolInvocationCompleted;
 import ai.prometheus.shared.event.ToolInvocationFailed;
@@ -13,7 +14,7 @@ import java.util.UUID;
  * well (tool, outcome, arguments, result or error), and the facts as metadata for filtering.
  */
 public record Episode(UUID contextId, String content, ObjectNode metadata, double importance, String sourceRef,
-        String caller) {
+        UUID invocationId, String caller, CallerClaims callerClaims) {
 
     static final int MAX_PART_CHARS = 2_000;
 
@@ -26,7 +27,8 @@ public record Episode(UUID contextId, String content, ObjectNode metadata, doubl
                 + " Result: " + truncate(render(done.result())) + ".";
         ObjectNode metadata = common(done.invocationId(), done.toolName(), done.toolVersion(), done.caller(),
                 done.status(), done.latencyMs(), source, "completed");
-        return new Episode(done.memoryContextId(), content, metadata, 0.5, sourceRef(done.invocationId()), done.caller());
+        return new Episode(done.memoryContextId(), content, metadata, 0.5, sourceRef(done.invocationId()),
+                done.invocationId(), done.caller(), done.callerClaims());
     }
 
     static Episode of(ToolInvocationFailed failed, String source) {
@@ -44,7 +46,7 @@ public record Episode(UUID contextId, String content, ObjectNode metadata, doubl
         metadata.put("platformFault", failed.platformFault());
         // Failures are what an agent most needs to remember.
         return new Episode(failed.memoryContextId(), content, metadata, 0.7, sourceRef(failed.invocationId()),
-                failed.caller());
+                failed.invocationId(), failed.caller(), failed.callerClaims());
     }
 
     private static ObjectNode common(UUID invocationId, String tool, int version, String caller, String status,

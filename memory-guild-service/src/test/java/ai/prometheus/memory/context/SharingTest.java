@@ -152,6 +152,18 @@ class SharingTest {
                 .body("items.content", contains("child note", "parent secret"));
     }
 
+    @Test
+    void aTokenForSomeContextsOnlyGrowsThoseButCannotStartTreesOfItsOwn() {
+        String parent = alice.createContext("scoped parent", null);
+        MemoryApi scoped = MemoryApi.withToken(TestTokens.agent(bobName, "memory:read memory:write:" + parent));
+        scoped.request().body(Map.of("name", "a root of bob's")).post("/api/v1/contexts").then().statusCode(403)
+                .contentType("application/problem+json").body("detail", containsString("root context"));
+        String child = scoped.createContext("scoped child", parent);
+        scoped.request().get("/api/v1/contexts/" + child).then().statusCode(200).body("owner", equalTo(bobName));
+        // The general permission still creates roots.
+        bob.createContext("bob's own root", null);
+    }
+
     private String grant(String context, String type, String grantee, String access, String expiresAt) {
         Map<String, Object> body = new java.util.HashMap<>(Map.of("granteeType", type, "grantee", grantee, "access", access));
         if (expiresAt != null) {

@@ -11,6 +11,7 @@ import java.util.UUID;
  *
  * @param result the tool's stdout, parsed as JSON when it is JSON, else a JSON string
  * @param argumentsSummary a short, size-capped rendering of the arguments for episodic memory
+ * @param callerClaims the caller's kind, groups and permissions at invocation time; absent in older events
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ToolInvocationCompleted(
@@ -25,5 +26,14 @@ public record ToolInvocationCompleted(
         ExecutionUsage usage,
         long latencyMs,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        CallerClaims callerClaims) {
+
+    /** An event without {@link CallerClaims}, as emitters that do not know them send it. */
+    public ToolInvocationCompleted(UUID invocationId, String toolName, int toolVersion, String caller, UUID memoryContextId,
+            String status, JsonNode result, String argumentsSummary, ExecutionUsage usage, long latencyMs,
+            Instant startedAt, Instant finishedAt) {
+        this(invocationId, toolName, toolVersion, caller, memoryContextId, status, result, argumentsSummary, usage, latencyMs,
+                startedAt, finishedAt, null);
+    }
 }

@@ -11,6 +11,7 @@ import java.util.UUID;
  *
  * @param status the sandbox status, such as {@code RUNTIME_ERROR} or {@code TIMEOUT_WALL}
  * @param platformFault true when the failure is the platform's fault rather than the tool code's
+ * @param callerClaims the caller's kind, groups and permissions at invocation time; absent in older events
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ToolInvocationFailed(
@@ -27,5 +28,14 @@ public record ToolInvocationFailed(
         ExecutionUsage usage,
         long latencyMs,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        CallerClaims callerClaims) {
+
+    /** An event without {@link CallerClaims}, as emitters that do not know them send it. */
+    public ToolInvocationFailed(UUID invocationId, String toolName, int toolVersion, String caller, UUID memoryContextId,
+            String status, String errorMessage, Integer exitCode, boolean platformFault, String argumentsSummary,
+            ExecutionUsage usage, long latencyMs, Instant startedAt, Instant finishedAt) {
+        this(invocationId, toolName, toolVersion, caller, memoryContextId, status, errorMessage, exitCode, platformFault,
+                argumentsSummary, usage, latencyMs, startedAt, finishedAt, null);
+    }
 }

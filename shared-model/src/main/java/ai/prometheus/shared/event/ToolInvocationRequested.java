@@ -8,6 +8,8 @@ import java.util.UUID;
 /**
  * A tool invocation waiting to run (the asynchronous path). It carries the code of the pinned tool
  * version so the sandbox needs nothing else to run it.
+ *
+ * @param callerClaims the caller's kind, groups and permissions at invocation time; absent in older events
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ToolInvocationRequested(
@@ -20,5 +22,12 @@ public record ToolInvocationRequested(
         JsonNode arguments,
         ExecutionLimits limits,
         String caller,
-        UUID memoryContextId) {
+        UUID memoryContextId,
+        CallerClaims callerClaims) {
+
+    /** An event without {@link CallerClaims}, as emitters that do not know them send it. */
+    public ToolInvocationRequested(UUID invocationId, String toolName, int toolVersion, String fingerprint, String language,
+            String code, JsonNode arguments, ExecutionLimits limits, String caller, UUID memoryContextId) {
+        this(invocationId, toolName, toolVersion, fingerprint, language, code, arguments, limits, caller, memoryContextId, null);
+    }
 }

@@ -1,15 +1,21 @@
 package ai.prometheus.shared.event;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.prometheus.shared.sandbox.ExecutionLimits;
+import ai.prometheus.shared.security.Caller;
+import ai.prometheus.shared.security.Permission;
+import ai.prometheus.shared.security.PrincipalKind;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,6 +63,45 @@ class EventCodecTest {
         assertNull(decoded.traceparent());
         ToolInvocationRequested data = codec.data(decoded, ToolInvocationRequested.class);
         assertEquals(request, data);
+    }
+
+    @Test
+    void invocationResultsCarryTheCallersClaimsAndGiveThemBackAsACaller() {
+        Caller alice = new Caller("alice", PrincipalKind.AGENT, Set.of("team-b", "team-a"),
+                Set.of(Permission.parse("memory:write:ctx-*"), Permission.parse("tools:invoke")), "secret-token");
+        ToolInvocationCompleted done = new ToolInvocationCompleted(UUID.randomUUID(), "weather", 2, "alice", UUID.randomUUID(),
+                "OK", null, "{}", null, 5, Instant.now(), Instant.now(), CallerClaims.of(alice));
+        String json = codec.encode(codec.create("/r", EventTypes.TOOL_INVOCATION_COMPLETED, null, done, null));
+
+        assertFalse(json.contains("secret-token"), "the caller's token never travels in an event");
+        CallerClaims claims = codec.data(codec.decode(json), ToolInvocationCompleted.class).callerClaims();
+        assertEquals(List.of("team-a", "team-b"), claims.groups());
+        Caller decoded = claims.toCaller("alice");
+        assertEquals(PrincipalKind.AGENT, decoded.kind());
+        assertEquals(alice.groups(), decoded.groups());
+        assertEquals(alice.permissions(), decoded.permissions());
+        assertNull(decoded.token());
+    }
+
+    @Test
+    void invocationEventsWithoutCallerClaimsStillDecode() {
+        // An event as emitters wrote it before callerClaims existed.
+        String old = """
+                {"specversion":"1.0","id":"e-1","source":"/sandbox-service","type":"%s",
+                 "time":"2026-01-02T03:04:05Z","datacontenttype":"application/json",
+                 "data":{"invocationId":"%s","toolName":"weather","toolVersion":1,"caller":"alice",
+                         "memoryContextId":"%s","status":"TIMEOUT_WALL","errorMessage":"slow","platformFault":false,
+                         "latencyMs":10}}""".formatted(EventTypes.TOOL_INVOCATION_FAILED, UUID.randomUUID(), UUID.randomUUID());
+        ToolInvocationFailed failed = codec.data(codec.decode(old), ToolInvocationFailed.class);
+        assertEquals("alice", failed.caller());
+        assertNull(failed.callerClaims());
+    }
+
+    @Test
+    void malformedPermissionsInClaimsGrantNothing() {
+        Caller caller = new CallerClaims(null, null, List.of("memory:write", "not a permission")).toCaller("bob");
+        assertEquals(Set.of(Permission.parse("memory:write")), caller.permissions());
+        assertEquals(Set.of(), caller.groups());
     }
 
     @Test

@@ -3,6 +3,7 @@ package ai.prometheus.registry.invocation;
 import ai.prometheus.registry.config.RegistryConfig;
 import ai.prometheus.registry.tool.ToolVersion;
 import ai.prometheus.shared.config.ServiceConfig;
+import ai.prometheus.shared.event.CallerClaims;
 import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.event.ErrorReported;
 import ai.prometheus.shared.event.EventCodec;
@@ -12,6 +13,7 @@ import ai.prometheus.shared.event.ToolInvocationFailed;
 import ai.prometheus.shared.event.ToolInvocationRequested;
 import ai.prometheus.shared.sandbox.ExecutionLimits;
 import ai.prometheus.shared.sandbox.ExecutionUsage;
+import ai.prometheus.shared.security.Caller;
 import ai.prometheus.shared.tracing.TraceContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,25 +36,27 @@ public class InvocationEvents {
         this.config = config;
     }
 
-    CloudEvent requested(Invocation invocation, ToolVersion version, ExecutionLimits limits) {
+    // The caller's claims travel with the events so consumers acting on its behalf (the memory
+    // guild's episodes) can check what it may do; the invocation row keeps only the subject.
+    CloudEvent requested(Invocation invocation, ToolVersion version, ExecutionLimits limits, Caller caller) {
         return create(EventTypes.TOOL_INVOCATION_REQUESTED, invocation, new ToolInvocationRequested(invocation.id,
                 invocation.toolName, invocation.toolVersion, invocation.fingerprint, version.language, version.code,
-                invocation.arguments, limits, invocation.caller, invocation.memoryContextId));
+                invocation.arguments, limits, invocation.caller, invocation.memoryContextId, CallerClaims.of(caller)));
     }
 
-    CloudEvent completed(Invocation invocation) {
+    CloudEvent completed(Invocation invocation, Caller caller) {
         return create(EventTypes.TOOL_INVOCATION_COMPLETED, invocation, new ToolInvocationCompleted(invocation.id,
                 invocation.toolName, invocation.toolVersion, invocation.caller, invocation.memoryContextId,
                 invocation.sandboxStatus, invocation.result(), summary(invocation.arguments), usage(invocation),
-                latency(invocation), invocation.createdAt.toInstant(), finished(invocation)));
+                latency(invocation), invocation.createdAt.toInstant(), finished(invocation), CallerClaims.of(caller)));
     }
 
-    CloudEvent failed(Invocation invocation, boolean platformFault) {
+    CloudEvent failed(Invocation invocation, boolean platformFault, Caller caller) {
         return create(EventTypes.TOOL_INVOCATION_FAILED, invocation, new ToolInvocationFailed(invocation.id,
                 invocation.toolName, invocation.toolVersion, invocation.caller, invocation.memoryContextId,
                 invocation.sandboxStatus, invocation.errorMessage, invocation.exitCode, platformFault,
                 summary(invocation.arguments), usage(invocation), latency(invocation), invocation.createdAt.toInstant(),
-                finished(invocation)));
+                finished(invocation), CallerClaims.of(caller)));
     }
 
     /**

@@ -155,7 +155,7 @@ public class InvocationService {
         Invocation invocation = newInvocation(caller, id, idempotencyKey, admitted, request, Invocation.Mode.ASYNC);
         return Panache.withTransaction(() -> invocation.persist()
                         .chain(() -> outbox.add(Topics.TOOL_INVOCATION_REQUESTS,
-                                events.requested(invocation, admitted.version(), limits(admitted.version())))))
+                                events.requested(invocation, admitted.version(), limits(admitted.version()), caller))))
                 .map(ignored -> new Invoked(InvocationView.of(invocation), true))
                 .onFailure(UniqueViolations::test).recoverWithUni(() -> replayConcurrent(id, admitted.tool().name));
     }
@@ -172,7 +172,7 @@ public class InvocationService {
                     invocation.finishedAt = OffsetDateTime.now(ZoneOffset.UTC);
                     if (failure == null) {
                         applyResult(invocation, result);
-                        return record(invocation).map(ignored -> new Invoked(InvocationView.of(invocation), false));
+                        return record(invocation, caller).map(ignored -> new Invoked(InvocationView.of(invocation), false));
                     }
                     SandboxFailure sandboxFailure = asSandboxFailure(failure);
                     if (sandboxFailure.kind() == SandboxFailure.Kind.BUSY) {
@@ -193,18 +193,18 @@ public class InvocationService {
                                 "tool '" + invocation.toolName + "' cannot run as registered: " + sandboxFailure.getMessage()));
                     }
                     applyPlatformFailure(invocation, sandboxFailure);
-                    return record(invocation).chain(() -> Uni.createFrom().failure(platformProblem(invocation, sandboxFailure)));
+                    return record(invocation, caller).chain(() -> Uni.createFrom().failure(platformProblem(invocation, sandboxFailure)));
                 })
                 .onFailure(UniqueViolations::test).recoverWithUni(() -> replayConcurrent(id, admitted.tool().name));
     }
 
     /** Writes a finished synchronous invocation with its events, all or nothing. */
-    private Uni<Void> record(Invocation invocation) {
+    private Uni<Void> record(Invocation invocation, Caller caller) {
         boolean failed = invocation.status == Invocation.Status.FAILED;
         boolean platformFault = failed && ExecutionStatus.INTERNAL_ERROR.name().equals(invocation.sandboxStatus);
         return Panache.withTransaction(() -> invocation.persist()
                 .chain(() -> outbox.add(Topics.TOOL_INVOCATION_RESULTS,
-                        failed ? events.failed(invocation, platformFault) : events.completed(invocation)))
+                        failed ? events.failed(invocation, platformFault, caller) : events.completed(invocation, caller)))
                 .chain(() -> failed ? outbox.add(Topics.ERRORS, events.errorReport(invocation)) : Uni.createFrom().voidItem()));
     }
 
