@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -51,16 +52,18 @@ public class Admission {
     Admission(int concurrency, int queue, MeterRegistry meters) {
         this.concurrency = Math.max(1, concurrency);
         this.queue = Math.max(0, queue);
-        this.places = new Semaphore(concurrency + queue);
+        this.places = new Semaphore(this.concurrency + this.queue);
         AtomicInteger threads = new AtomicInteger();
-        this.runners = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+        this.runners = new ThreadPoolExecutor(this.concurrency, this.concurrency, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(),
                 runnable -> {
                     Thread thread = new Thread(runnable, "sandbox-run-" + threads.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
                 });
         meters.gauge("sandbox.runs.active", running);
-        meters.gauge("sandbox.runs.waiting", places, p -> Math.max(0, concurrency + queue - p.availablePermits() - running.get()));
+        int capacity = this.concurrency + this.queue;
+        meters.gauge("sandbox.runs.waiting", places, p -> Math.max(0, capacity - p.availablePermits() - running.get()));
     }
 
     /** Runs {@code work} on a run slot, or fails at once with 429 when the pool and queue are full. */
@@ -71,18 +74,26 @@ public class Admission {
                         "the sandbox is running " + concurrency + " programs and " + queue
                                 + " are waiting; try again later", retryAfterSeconds()));
             }
-            return dispatch(work);
+            return dispatch(work, Vertx.currentContext());
         });
     }
 
-    /** Runs {@code work} on a run slot, waiting (without holding a thread) until a place is free. */
+    /**
+     * Runs {@code work} on a run slot, waiting (without holding a thread) until a place is free.
+     * The caller's Vert.x context is captured at subscription: the retries run on Mutiny's timer
+     * threads, and the continuation must still come back to the caller's context (its database
+     * session and transaction live there).
+     */
     public <T> Uni<T> whenFree(Supplier<T> work) {
-        return Uni.createFrom().deferred(() -> places.tryAcquire() ? dispatch(work) : Uni.createFrom().<T>failure(new Busy()))
-                .onFailure(Busy.class).retry().withBackOff(Duration.ofMillis(20), Duration.ofSeconds(1)).indefinitely();
+        return Uni.createFrom().deferred(() -> {
+            Context context = Vertx.currentContext();
+            return Uni.createFrom().deferred(() -> places.tryAcquire() ? dispatch(work, context)
+                            : Uni.createFrom().<T>failure(new Busy()))
+                    .onFailure(Busy.class).retry().withBackOff(Duration.ofMillis(20), Duration.ofSeconds(1)).indefinitely();
+        });
     }
 
-    private <T> Uni<T> dispatch(Supplier<T> work) {
-        Context context = Vertx.currentContext();
+    private <T> Uni<T> dispatch(Supplier<T> work, Context context) {
         Uni<T> run = Uni.createFrom().emitter(emitter -> runners.execute(() -> {
             running.incrementAndGet();
             long start = System.nanoTime();
@@ -98,7 +109,12 @@ public class Admission {
             }
         }));
         // Back on the caller's Vert.x context, where the reactive database session lives.
-        return context == null ? run : run.emitOn(command -> context.runOnContext(ignored -> command.run()));
+        return run.emitOn(onContext(context));
+    }
+
+    /** Emits on {@code context} (the caller's), or where the item arrives when the caller had none. */
+    private static Executor onContext(Context context) {
+        return context == null ? Runnable::run : command -> context.runOnContext(ignored -> command.run());
     }
 
     /** Seconds until a place is likely free: the queue ahead, worked off at the recent pace. */

@@ -20,6 +20,10 @@ public class Execution extends PanacheEntityBase {
     public static final String RUNNING = "RUNNING";
     public static final String SOURCE_API = "api";
     public static final String SOURCE_KAFKA = "kafka";
+    /** Unique (principal, idempotency_key): one run per caller and key. */
+    public static final String IDEMPOTENCY_CONSTRAINT = "executions_idempotency_uq";
+    /** Unique invocation_id: one run per tool invocation. */
+    public static final String INVOCATION_CONSTRAINT = "executions_invocation_uq";
 
     @Id
     public UUID id;

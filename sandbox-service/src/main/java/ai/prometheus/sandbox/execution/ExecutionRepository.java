@@ -22,6 +22,10 @@ public class ExecutionRepository implements PanacheRepositoryBase<Execution, UUI
             clauses.add("(principal = :principal or onBehalfOf = :principal)");
             parameters.and("principal", filter.principal());
         }
+        if (filter.owner() != null) {
+            clauses.add("(principal = :owner or onBehalfOf = :owner)");
+            parameters.and("owner", filter.owner());
+        }
         if (filter.status() != null) {
             clauses.add("status = :status");
             parameters.and("status", filter.status());
@@ -65,8 +69,11 @@ public class ExecutionRepository implements PanacheRepositoryBase<Execution, UUI
                 .range(0, limit - 1).list();
     }
 
-    /** The filters of GET /executions; null means "any". */
+    /**
+     * The filters of GET /executions; null means "any". {@code owner} is not a filter the caller
+     * chooses but the visibility rule: only runs by that principal or on its behalf.
+     */
     public record ExecutionFilter(String principal, String status, String language, UUID sessionId,
-            OffsetDateTime since, OffsetDateTime until) {
+            OffsetDateTime since, OffsetDateTime until, String owner) {
     }
 }

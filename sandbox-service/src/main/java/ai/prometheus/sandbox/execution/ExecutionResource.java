@@ -11,7 +11,6 @@ import ai.prometheus.shared.security.ServiceIdentity;
 import ai.prometheus.shared.web.PageResult;
 import ai.prometheus.shared.web.Params;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -36,18 +35,20 @@ public class ExecutionResource {
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     static final String REPLAYED = "Idempotent-Replayed";
     private static final int MAX_KEY_LENGTH = 255;
+    /** Reads every caller's executions; without it a caller sees only its own (ran it, or on its behalf). */
+    public static final String READ_ALL = "sandbox:admin";
 
     private final ExecutionService service;
     private final ExecutionRepository executions;
     private final RequestValidator validator;
-    private final CurrentIdentityAssociation identities;
+    private final CurrentCaller caller;
 
     public ExecutionResource(ExecutionService service, ExecutionRepository executions, RequestValidator validator,
-            CurrentIdentityAssociation identities) {
+            CurrentCaller caller) {
         this.service = service;
         this.executions = executions;
         this.validator = validator;
-        this.identities = identities;
+        this.caller = caller;
     }
 
     @POST
@@ -69,8 +70,7 @@ public class ExecutionResource {
         }
         RunRequest request = validator.validate(body.language(), body.code(), body.stdin(), body.limits());
         String key = key(idempotencyKey);
-        return identities.getDeferredIdentity()
-                .chain(identity -> service.execute(request, actor(CurrentCaller.of(identity), onBehalfOf), key, null, null))
+        return service.execute(request, actor(caller.get(), onBehalfOf), key, null, null)
                 .map(executed -> created(executed, uri));
     }
 
@@ -78,8 +78,9 @@ public class ExecutionResource {
     @RequiresPermission("sandbox:read")
     @WithSession
     @Operation(summary = "List executions, newest first",
-            description = "Filters: principal (who ran it or on whose behalf), status, language, since, until (RFC 3339)."
-                    + " Items leave out code and output; fetch one execution for those.")
+            description = "The caller's own executions (run by it or on its behalf); every caller's with "
+                    + READ_ALL + ". Filters: principal (who ran it or on whose behalf), status, language, since,"
+                    + " until (RFC 3339). Items leave out code and output; fetch one execution for those.")
     public Uni<PageResult<ExecutionView>> list(@QueryParam("principal") String principal,
             @QueryParam("status") String status, @QueryParam("language") String language,
             @QueryParam("since") String since, @QueryParam("until") String until,
@@ -88,7 +89,7 @@ public class ExecutionResource {
         int pageSize = Params.size(size, 50);
         var filter = new ExecutionRepository.ExecutionFilter(blankToNull(principal), status(status),
                 blankToNull(language) == null ? null : language.trim().toLowerCase(Locale.ROOT), null,
-                Params.timestamp("since", since), Params.timestamp("until", until));
+                Params.timestamp("since", since), Params.timestamp("until", until), visibleTo(caller.get()));
         return executions.search(filter, pageIndex * pageSize, pageSize + 1)
                 .map(found -> PageResult.of(found, pageIndex, pageSize, row -> ExecutionRecords.toView(row, false)));
     }
@@ -97,11 +98,22 @@ public class ExecutionResource {
     @Path("/{id}")
     @RequiresPermission("sandbox:read")
     @WithSession
-    @Operation(summary = "One execution with its code and stored output")
+    @Operation(summary = "One execution with its code and stored output",
+            description = "Another caller's execution answers 404, as a missing one does, unless the caller has "
+                    + READ_ALL + ".")
     public Uni<ExecutionView> get(@PathParam("id") String id) {
+        String owner = visibleTo(caller.get());
         return executions.findById(Params.uuid("id", id))
+                // 404, not 403: ids of other callers' runs cannot be probed.
+                .map(row -> row == null || (owner != null && !owner.equals(row.principal) && !owner.equals(row.onBehalfOf))
+                        ? null : row)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("execution", id))
                 .map(row -> ExecutionRecords.toView(row, true));
+    }
+
+    /** Whose executions the caller may read: its own subject, or null for everyone's. */
+    static String visibleTo(Caller caller) {
+        return caller.has(READ_ALL) ? null : caller.subject();
     }
 
     /** 201 with the execution's location, or 200 marked as a replay for a repeated Idempotency-Key. */

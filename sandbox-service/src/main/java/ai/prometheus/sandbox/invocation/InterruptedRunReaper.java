@@ -64,7 +64,7 @@ public class InterruptedRunReaper {
                     }
                     return chain;
                 }))
-                .chain(() -> report(ended))
+                .invoke(() -> log(ended))
                 .onFailure().invoke(failure -> LOG.warnf("Looking for interrupted runs failed: %s", failure.getMessage()))
                 .onFailure().recoverWithNull();
     }
@@ -74,22 +74,22 @@ public class InterruptedRunReaper {
         row.message = MESSAGE;
         row.finishedAt = now;
         ended.add(row);
+        // Reported in the transaction that ends the row: once, and only if the row is really ended.
+        Uni<Void> reported = errors.reportInTransaction("sandbox.interrupted", MESSAGE, null,
+                InvocationService.attributes(row));
         if (row.invocationId == null) {
-            return Uni.createFrom().voidItem();
+            return reported;
         }
         Instant startedAt = row.startedAt.toInstant();
         return outbox.add(Topics.TOOL_INVOCATION_RESULTS, events.failed(row, ExecutionStatus.INTERNAL_ERROR, MESSAGE, null,
                 new ExecutionUsage(0, 0, 0, 0), now.toInstant().toEpochMilli() - startedAt.toEpochMilli(), startedAt,
-                now.toInstant(), null));
+                now.toInstant(), null)).chain(() -> reported);
     }
 
-    private Uni<Void> report(List<Execution> ended) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
+    private static void log(List<Execution> ended) {
         for (Execution row : ended) {
             LOG.warnf("Execution %s (invocation %s) was interrupted by a stopped replica; answered as INTERNAL_ERROR",
                     row.id, row.invocationId);
-            chain = chain.chain(() -> errors.report("sandbox.interrupted", MESSAGE, null, InvocationService.attributes(row)));
         }
-        return chain;
     }
 }

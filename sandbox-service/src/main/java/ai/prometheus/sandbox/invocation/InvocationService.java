@@ -101,7 +101,8 @@ public class InvocationService {
         Instant claimedAt = Instant.now();
         return processed.onceInTransaction(CONSUMER, event.id(), () -> executions.persist(row))
                 // Another request event for the same invocation already claimed it.
-                .onFailure(ExecutionService::isUniqueViolation).recoverWithItem(false)
+                .onFailure(failure -> ExecutionService.isUniqueViolation(failure, Execution.INVOCATION_CONSTRAINT))
+                .recoverWithItem(false)
                 .chain(claimed -> claimed ? runAndPublish(row, run, screening, claimedAt, event.traceparent())
                         : Uni.createFrom().voidItem());
     }
@@ -117,15 +118,17 @@ public class InvocationService {
         return outcome.chain(result -> TransientFailures.retried(() -> Panache.withTransaction(() -> executions.findById(row.id, LockModeType.PESSIMISTIC_WRITE)
                 .chain(stored -> {
                     if (stored == null || !stored.running()) {
-                        return Uni.createFrom().item(false); // already answered as interrupted
+                        return Uni.createFrom().voidItem(); // already answered as interrupted
                     }
                     ExecutionRecords.complete(stored, result, config.storage().maxStoredOutputBytes());
-                    return outbox.add(Topics.TOOL_INVOCATION_RESULTS, events.resultOf(stored, result, claimedAt,
-                            config.invocation().maxResultBytes(), traceparent)).replaceWith(true);
-                })))
-                .chain(published -> published && result.status().platformFault()
-                        ? errors.report("sandbox.internal", result.message(), null, attributes(row))
-                        : Uni.createFrom().voidItem()));
+                    Uni<Void> answered = outbox.add(Topics.TOOL_INVOCATION_RESULTS, events.resultOf(stored, result,
+                            claimedAt, config.invocation().maxResultBytes(), traceparent));
+                    // The guardian hears of a platform fault exactly when its answer commits.
+                    return result.status().platformFault()
+                            ? answered.chain(() -> errors.reportInTransaction("sandbox.internal", result.message(), null,
+                                    attributes(row)))
+                            : answered;
+                }))));
     }
 
     static Map<String, String> attributes(Execution row) {

@@ -11,7 +11,6 @@ import ai.prometheus.shared.security.CurrentCaller;
 import ai.prometheus.shared.security.RequiresPermission;
 import ai.prometheus.shared.security.ServiceIdentity;
 import ai.prometheus.shared.web.Params;
-import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -49,12 +48,12 @@ public class SessionResource {
 
     private final SessionService sessions;
     private final RequestValidator validator;
-    private final CurrentIdentityAssociation identities;
+    private final CurrentCaller caller;
 
-    public SessionResource(SessionService sessions, RequestValidator validator, CurrentIdentityAssociation identities) {
+    public SessionResource(SessionService sessions, RequestValidator validator, CurrentCaller caller) {
         this.sessions = sessions;
         this.validator = validator;
-        this.identities = identities;
+        this.caller = caller;
     }
 
     @POST
@@ -154,10 +153,8 @@ public class SessionResource {
     }
 
     private <T> Uni<T> as(String onBehalfOf, Function<SessionService.Requester, Uni<T>> work) {
-        return identities.getDeferredIdentity().chain(identity -> {
-            Caller caller = CurrentCaller.of(identity);
-            ExecutionRecords.Actor actor = ExecutionResource.actor(caller, onBehalfOf);
-            return work.apply(new SessionService.Requester(actor, caller.isAdmin()));
-        });
+        Caller current = caller.get();
+        ExecutionRecords.Actor actor = ExecutionResource.actor(current, onBehalfOf);
+        return work.apply(new SessionService.Requester(actor, current.isAdmin()));
     }
 }

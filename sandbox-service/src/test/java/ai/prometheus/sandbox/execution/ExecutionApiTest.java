@@ -4,12 +4,15 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,6 +113,42 @@ class ExecutionApiTest {
     }
 
     @Test
+    void aCallerSeesOnlyItsOwnExecutionsAndAnotherCallersIdIs404() {
+        String alice = TestTokens.withScope("alice-" + UUID.randomUUID(), "sandbox:execute sandbox:read");
+        String bob = TestTokens.withScope("bob-" + UUID.randomUUID(), "sandbox:execute sandbox:read");
+        String secret = given().auth().oauth2(alice).contentType(ContentType.JSON)
+                .body(Map.of("language", "bash", "code", "echo alice-secret"))
+                .when().post("/api/v1/executions")
+                .then().statusCode(201).body("stdout", equalTo("alice-secret\n")).extract().path("id");
+        String own = given().auth().oauth2(bob).contentType(ContentType.JSON)
+                .body(Map.of("language", "bash", "code", "echo bob"))
+                .when().post("/api/v1/executions")
+                .then().statusCode(201).extract().path("id");
+
+        // Bob's history holds his run only, even when he asks for Alice's by name.
+        given().auth().oauth2(bob).queryParam("size", 200).when().get("/api/v1/executions")
+                .then().statusCode(200).body("items.id", hasItem(own)).body("items.id", not(hasItem(secret)))
+                .body("items.principal", everyItem(startsWith("bob-")));
+        given().auth().oauth2(bob).queryParam("principal", "alice").queryParam("size", 200)
+                .when().get("/api/v1/executions")
+                .then().statusCode(200).body("items.id", not(hasItem(secret)));
+        // Someone else's id answers exactly like an id that does not exist.
+        given().auth().oauth2(bob).when().get("/api/v1/executions/" + secret)
+                .then().statusCode(404).contentType("application/problem+json")
+                .body("detail", not(containsString("alice")));
+        given().auth().oauth2(alice).when().get("/api/v1/executions/" + secret)
+                .then().statusCode(200).body("stdout", equalTo("alice-secret\n"));
+
+        // sandbox:admin (or admin) reads everyone's.
+        for (String reader : new String[] {TestTokens.withScope("auditor", "sandbox:read sandbox:admin"), TestTokens.admin()}) {
+            given().auth().oauth2(reader).queryParam("size", 200).when().get("/api/v1/executions")
+                    .then().statusCode(200).body("items.id", hasItem(secret)).body("items.id", hasItem(own));
+            given().auth().oauth2(reader).when().get("/api/v1/executions/" + secret)
+                    .then().statusCode(200).body("code", equalTo("echo alice-secret"));
+        }
+    }
+
+    @Test
     void limitsAboveTheMaximumAndBadFieldsAre400NamingTheField() {
         given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON)
                 .body(SandboxApi.body("python", "print(1)", Map.of("memoryMb", 999_999)))
@@ -175,9 +214,18 @@ class ExecutionApiTest {
                 .body("principal", equalTo("tool-registry-service"))
                 .body("onBehalfOf", equalTo("agent-7"))
                 .extract().path("id");
-        given().auth().oauth2(SandboxApi.RUNNER).queryParam("principal", "agent-7").queryParam("size", 200)
+        // Visible to the service that ran it and to the caller it ran for, to no one else.
+        given().auth().oauth2(service).queryParam("principal", "agent-7").queryParam("size", 200)
                 .when().get("/api/v1/executions")
                 .then().statusCode(200).body("items.id", hasItem(id));
+        given().auth().oauth2(TestTokens.withScope("agent-7", "sandbox:read")).queryParam("size", 200)
+                .when().get("/api/v1/executions")
+                .then().statusCode(200).body("items.id", hasItem(id));
+        given().auth().oauth2(TestTokens.withScope("agent-7", "sandbox:read")).when().get("/api/v1/executions/" + id)
+                .then().statusCode(200).body("code", equalTo("echo hi"));
+        given().auth().oauth2(SandboxApi.RUNNER).queryParam("principal", "agent-7").queryParam("size", 200)
+                .when().get("/api/v1/executions")
+                .then().statusCode(200).body("items.id", not(hasItem(id)));
         given().auth().oauth2(SandboxApi.RUNNER).header(ServiceIdentity.ON_BEHALF_OF, "someone-else")
                 .contentType(ContentType.JSON).body(Map.of("language", "bash", "code", "echo hi"))
                 .when().post("/api/v1/executions")

@@ -143,6 +143,48 @@ class InvocationConsumerTest {
     }
 
     @Test
+    void twoRequestsForOneInvocationRunOnceAndAreAnsweredOnce() throws Exception {
+        UUID invocationId = UUID.randomUUID();
+        UUID sentinel = UUID.randomUUID();
+        try (KafkaProbe results = KafkaProbe.on(Topics.TOOL_INVOCATION_RESULTS)) {
+            // Two events (two ids) asking for the same invocation: the second loses on the unique invocation id.
+            send(request(invocationId, "bash", "echo first", "{}", null));
+            send(request(invocationId, "bash", "echo second", "{}", null));
+            send(request(sentinel, "bash", "echo sentinel", "{}", null));
+            java.util.concurrent.atomic.AtomicInteger answers = new java.util.concurrent.atomic.AtomicInteger();
+            results.await(e -> {
+                if (about(e, invocationId)) {
+                    answers.incrementAndGet();
+                    assertEquals(EventTypes.TOOL_INVOCATION_COMPLETED, e.type());
+                }
+                return about(e, sentinel);
+            }, RESULT_WAIT);
+            answers.addAndGet((int) results.collect(Duration.ofSeconds(2)).stream()
+                    .filter(r -> r.value().contains(invocationId.toString())).count());
+            assertEquals(1, answers.get(), "answers for the invocation");
+        }
+        assertEquals(1, rowsFor(invocationId));
+        assertTrue(healthy(), "a duplicate must not fail the channel");
+    }
+
+    @Test
+    void theChannelWaitsForARecordLongerThanTheLongestRunMayTake() {
+        // The throttled commit strategy marks the channel unhealthy when a record stays unprocessed
+        // longer than this; SmallRye's default (60 s) is below the maximum wall time (120 s).
+        var config = ConfigProvider.getConfig();
+        long maxAge = config.getOptionalValue(InvocationChannelCheck.MAX_AGE, Long.class)
+                .orElse(InvocationChannelCheck.DEFAULT_MAX_AGE_MS);
+        long maxWall = config.getValue("sandbox.limits.max.wall-ms", Long.class);
+        assertTrue(maxAge > maxWall, "max age " + maxAge + " ms is not above the maximum wall time " + maxWall + " ms");
+        assertEquals(null, InvocationChannelCheck.problem(maxAge, maxWall,
+                config.getValue("sandbox.recovery.grace", Duration.class).toMillis()));
+    }
+
+    private static boolean healthy() {
+        return io.restassured.RestAssured.given().when().get("/q/health").statusCode() == 200;
+    }
+
+    @Test
     void aRecordThatIsNotARequestGoesToTheDeadLetterTopic() {
         String dlq = requests() + ".sandbox-service.dlq";
         assertTrue(requests().startsWith(Topics.TOOL_INVOCATION_REQUESTS), requests());

@@ -46,15 +46,30 @@ public class ErrorReporter {
 
     /** Reports a failure that is not an exception, such as a sandbox that could not isolate. */
     public Uni<Void> report(String errorType, String message, String stackTrace, Map<String, String> attributes) {
-        ErrorReported payload = new ErrorReported(service.name(), errorType, truncate(message, MAX_MESSAGE_CHARS),
-                stackTrace == null ? null : truncate(stackTrace, MAX_STACK_TRACE_CHARS),
-                TraceContext.currentTraceId(), attributes, Instant.now());
-        CloudEvent event = codec.create(service.eventSource(), EventTypes.ERROR_REPORTED,
-                "services/" + service.name(), payload, TraceContext.currentTraceparent());
+        CloudEvent event = event(errorType, message, stackTrace, attributes);
         return outbox.addStandalone(Topics.ERRORS, event)
                 .onFailure().invoke(failure -> LOG.errorf(failure,
                         "Could not record error report %s (%s) in the outbox", event.id(), errorType))
                 .onFailure().recoverWithNull();
+    }
+
+    /**
+     * Reports a failure inside the caller's transaction, for a failure that is itself recorded by
+     * that transaction (a row marked failed, a failed result event): the report is written if and
+     * only if the transaction commits, so it is neither lost nor sent for a change that rolled back.
+     * Unlike {@link #report}, a failure to write it fails the transaction.
+     */
+    public Uni<Void> reportInTransaction(String errorType, String message, String stackTrace,
+            Map<String, String> attributes) {
+        return outbox.add(Topics.ERRORS, event(errorType, message, stackTrace, attributes));
+    }
+
+    private CloudEvent event(String errorType, String message, String stackTrace, Map<String, String> attributes) {
+        ErrorReported payload = new ErrorReported(service.name(), errorType, truncate(message, MAX_MESSAGE_CHARS),
+                stackTrace == null ? null : truncate(stackTrace, MAX_STACK_TRACE_CHARS),
+                TraceContext.currentTraceId(), attributes, Instant.now());
+        return codec.create(service.eventSource(), EventTypes.ERROR_REPORTED,
+                "services/" + service.name(), payload, TraceContext.currentTraceparent());
     }
 
     private static String messageOf(Throwable error) {

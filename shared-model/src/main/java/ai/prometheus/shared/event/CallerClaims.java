@@ -35,6 +35,6 @@ public record CallerClaims(PrincipalKind kind, List<String> groups, List<String>
                 .map(text -> Permission.tryParse(text).orElse(null))
                 .filter(Objects::nonNull)
                 .collect(Collectors.toSet());
-        return new Caller(subject, kind, Set.copyOf(groups), parsed, null);
+        return new Caller(subject, kind, Set.copyOf(groups), parsed);
     }
 }
