@@ -1,5 +1,6 @@
 package ai.prometheus.sandbox.execution;
 
+import ai.prometheus.shared.event.CallerClaims;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -85,6 +86,11 @@ public class Execution extends PanacheEntityBase {
 
     @Column(name = "limit_disk_mb", nullable = false)
     public int limitDiskMb;
+
+    /** For tool invocations: the caller's kind, groups and permissions, as the request carried them. */
+    @Column(name = "caller_claims")
+    @JdbcTypeCode(SqlTypes.JSON)
+    public CallerClaims callerClaims;
 
     /** The safety screen's verdict and findings; null when the screen is off. */
     @JdbcTypeCode(SqlTypes.JSON)

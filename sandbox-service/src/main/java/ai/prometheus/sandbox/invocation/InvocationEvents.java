@@ -3,6 +3,7 @@ package ai.prometheus.sandbox.invocation;
 import ai.prometheus.sandbox.execution.Execution;
 import ai.prometheus.sandbox.runtime.RunOutcome;
 import ai.prometheus.shared.config.ServiceConfig;
+import ai.prometheus.shared.event.CallerClaims;
 import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.event.EventCodec;
 import ai.prometheus.shared.event.EventTypes;
@@ -46,7 +47,7 @@ public class InvocationEvents {
         if (outcome.status() == ExecutionStatus.OK && stdoutBytes <= maxResultBytes) {
             ToolInvocationCompleted completed = new ToolInvocationCompleted(row.invocationId, row.toolName,
                     version(row), row.onBehalfOf, row.memoryContextId, ExecutionStatus.OK.name(), ToolOutput.parse(stdout),
-                    row.argumentsSummary, outcome.usage(), latencyMs, startedAt, finishedAt);
+                    row.argumentsSummary, outcome.usage(), latencyMs, startedAt, finishedAt, row.callerClaims);
             return event(EventTypes.TOOL_INVOCATION_COMPLETED, row.invocationId, completed, traceparent);
         }
         if (outcome.status() == ExecutionStatus.OK) {
@@ -62,17 +63,17 @@ public class InvocationEvents {
             long latencyMs, Instant startedAt, Instant finishedAt, String traceparent) {
         ToolInvocationFailed failed = new ToolInvocationFailed(row.invocationId, row.toolName, version(row), row.onBehalfOf,
                 row.memoryContextId, status.name(), message, exitCode, status.platformFault(), row.argumentsSummary, usage,
-                latencyMs, startedAt, finishedAt);
+                latencyMs, startedAt, finishedAt, row.callerClaims);
         return event(EventTypes.TOOL_INVOCATION_FAILED, row.invocationId, failed, traceparent);
     }
 
     /** A refusal of a request that never became an execution (unknown language, limits above the maxima). */
-    public CloudEvent refused(UUID invocationId, String toolName, int toolVersion, String caller, UUID memoryContextId,
-            String argumentsSummary, String reason, String traceparent) {
+    public CloudEvent refused(UUID invocationId, String toolName, int toolVersion, String caller, CallerClaims callerClaims,
+            UUID memoryContextId, String argumentsSummary, String reason, String traceparent) {
         Instant now = Instant.now();
         ToolInvocationFailed failed = new ToolInvocationFailed(invocationId, toolName, toolVersion, caller, memoryContextId,
                 ExecutionStatus.POLICY_DENIED.name(), reason, null, false, argumentsSummary, new ExecutionUsage(0, 0, 0, 0),
-                0, now, now);
+                0, now, now, callerClaims);
         return event(EventTypes.TOOL_INVOCATION_FAILED, invocationId, failed, traceparent);
     }
 

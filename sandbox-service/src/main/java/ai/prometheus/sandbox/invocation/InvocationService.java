@@ -84,8 +84,8 @@ public class InvocationService {
             run = validator.validate(request.language(), request.code(), stdinOf(request), request.limits());
         } catch (ProblemException refusal) {
             CloudEvent refused = events.refused(request.invocationId(), request.toolName(), request.toolVersion(),
-                    request.caller(), request.memoryContextId(), summary, "request refused: " + describe(refusal),
-                    event.traceparent());
+                    request.caller(), request.callerClaims(), request.memoryContextId(), summary,
+                    "request refused: " + describe(refusal), event.traceparent());
             return processed.onceInTransaction(CONSUMER, event.id(),
                     () -> outbox.add(Topics.TOOL_INVOCATION_RESULTS, refused)).replaceWithVoid();
         }
@@ -98,6 +98,7 @@ public class InvocationService {
         row.toolVersion = request.toolVersion();
         row.memoryContextId = request.memoryContextId();
         row.argumentsSummary = summary;
+        row.callerClaims = request.callerClaims();
         Instant claimedAt = Instant.now();
         return processed.onceInTransaction(CONSUMER, event.id(), () -> executions.persist(row))
                 // Another request event for the same invocation already claimed it.

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.prometheus.shared.event.CallerClaims;
 import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.event.ErrorReported;
 import ai.prometheus.shared.event.EventCodec;
@@ -15,6 +16,7 @@ import ai.prometheus.shared.event.ToolInvocationFailed;
 import ai.prometheus.shared.event.ToolInvocationRequested;
 import ai.prometheus.shared.event.Topics;
 import ai.prometheus.shared.sandbox.ExecutionLimits;
+import ai.prometheus.shared.security.PrincipalKind;
 import ai.prometheus.shared.testing.Engines;
 import ai.prometheus.shared.testing.KafkaProbe;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,6 +37,9 @@ import org.junit.jupiter.api.Test;
 class InvocationConsumerTest {
 
     private static final Duration RESULT_WAIT = Duration.ofSeconds(60);
+    /** What the registry says about the caller; it must come back on the result for the memory guild. */
+    private static final CallerClaims CLAIMS = new CallerClaims(PrincipalKind.AGENT, List.of("team-a"),
+            List.of("memory:write:ctx-1", "tools:invoke"));
     private final EventCodec codec = new EventCodec();
     private final ObjectMapper json = new ObjectMapper();
 
@@ -42,7 +47,7 @@ class InvocationConsumerTest {
             throws Exception {
         JsonNode args = json.readTree(arguments);
         ToolInvocationRequested requested = new ToolInvocationRequested(invocationId, "adder", 3, "fp-1", language, code,
-                args, limits, "agent-42", UUID.fromString("00000000-0000-0000-0000-00000000c0de"));
+                args, limits, "agent-42", UUID.fromString("00000000-0000-0000-0000-00000000c0de"), CLAIMS);
         return codec.create("/tool-registry-service", EventTypes.TOOL_INVOCATION_REQUESTED, "invocations/" + invocationId,
                 requested, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
     }
@@ -83,6 +88,7 @@ class InvocationConsumerTest {
             assertNotNull(completed.usage());
             assertTrue(completed.usage().peakMemoryBytes() > 0);
             assertFalse(completed.finishedAt().isBefore(completed.startedAt()));
+            assertEquals(CLAIMS, completed.callerClaims());
         }
         try (Connection db = Engines.jdbc();
                 PreparedStatement query = db.prepareStatement("select source, status, principal, on_behalf_of, tool_name"
@@ -113,6 +119,7 @@ class InvocationConsumerTest {
             assertFalse(failed.platformFault());
             assertTrue(failed.errorMessage().contains("no such city"), failed.errorMessage());
             assertEquals("{\"city\":\"Atlantis\"}", failed.argumentsSummary());
+            assertEquals(CLAIMS, failed.callerClaims());
 
             CloudEvent refusedEvent = results.await(e -> about(e, tooBig), RESULT_WAIT);
             assertEquals(EventTypes.TOOL_INVOCATION_FAILED, refusedEvent.type());
@@ -120,6 +127,7 @@ class InvocationConsumerTest {
             assertEquals("POLICY_DENIED", refused.status());
             assertTrue(refused.errorMessage().contains("limits.memoryMb"), refused.errorMessage());
             assertFalse(refused.platformFault());
+            assertEquals(CLAIMS, refused.callerClaims());
         }
     }
 
