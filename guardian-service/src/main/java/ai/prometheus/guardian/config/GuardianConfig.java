@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** Everything an operator can tune in the guardian, under {@code guardian.*}. */
 @ConfigMapping(prefix = "guardian")
@@ -70,5 +71,11 @@ public interface GuardianConfig {
         /** Time limit of one webhook call. */
         @WithDefault("10s")
         Duration webhookTimeout();
+
+        /**
+         * Webhook hosts allowed although they are loopback, link-local or private (or resolve to
+         * such an address): host names, IP addresses or CIDR ranges. Empty: only public addresses.
+         */
+        Optional<List<String>> webhookAllowedHosts();
     }
 }

@@ -44,6 +44,16 @@ public class ErrorIntake {
         this.groups = groups;
     }
 
+    /**
+     * Where an error came from. {@code reportedBy}: the HTTP caller, null for the suite's events;
+     * {@code trusted}: the origin is authenticated for the error's service, so rules may act on it.
+     */
+    public record Origin(String reportedBy, boolean trusted) {
+
+        /** An event from the suite's own Kafka topics. */
+        public static final Origin SUITE = new Origin(null, true);
+    }
+
     /** What became of an accepted error. {@code duplicate}: the event was stored before, nothing changed. */
     public record Stored(UUID errorId, UUID groupId, boolean duplicate) {
     }
@@ -53,6 +63,11 @@ public class ErrorIntake {
      * {@link MalformedEventException} naming each problem when the error breaks the intake limits.
      */
     public Uni<Stored> accept(String eventId, ErrorReported error) {
+        return accept(eventId, error, Origin.SUITE);
+    }
+
+    /** As {@link #accept(String, ErrorReported)}, for an error from {@code origin}. */
+    public Uni<Stored> accept(String eventId, ErrorReported error, Origin origin) {
         List<FieldError> problems = validation.problems(error);
         if (!problems.isEmpty()) {
             return Uni.createFrom().failure(new MalformedEventException("error event " + eventId + " rejected: "
@@ -61,7 +76,7 @@ public class ErrorIntake {
         Fingerprint fingerprint = fingerprinter.fingerprint(error);
         AtomicReference<Stored> stored = new AtomicReference<>();
         return Panache.withTransaction(() -> processed.once(CONSUMER, eventId,
-                        () -> store(eventId, error, fingerprint).invoke(stored::set))
+                        () -> store(eventId, error, origin, fingerprint).invoke(stored::set))
                 .chain(fresh -> fresh
                         ? Uni.createFrom().item(stored.get())
                         : errors.findByEventId(eventId).map(existing -> existing == null
@@ -69,7 +84,7 @@ public class ErrorIntake {
                                 : new Stored(existing.id, existing.groupId, true))));
     }
 
-    private Uni<Stored> store(String eventId, ErrorReported error, Fingerprint fingerprint) {
+    private Uni<Stored> store(String eventId, ErrorReported error, Origin origin, Fingerprint fingerprint) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         return groups.record(fingerprint, error.service(), error.errorType(), error.errorMessage(),
                         error.attributes().get("tool"), now)
@@ -78,6 +93,8 @@ public class ErrorIntake {
                     log.groupId = group.id;
                     log.fingerprint = fingerprint.hash();
                     log.fingerprintVersion = fingerprint.version();
+                    log.reportedBy = origin.reportedBy();
+                    log.trusted = origin.trusted();
                     return errors.persist(log)
                             .chain(() -> remediation.onError(log, group))
                             .replaceWith(new Stored(log.id, group.id, false));

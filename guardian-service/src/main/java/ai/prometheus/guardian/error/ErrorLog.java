@@ -60,6 +60,17 @@ public class ErrorLog extends PanacheEntityBase {
     @Column(name = "fingerprint_version")
     public Integer fingerprintVersion;
 
+    /** The subject of the token that reported it over HTTP; null for events from the suite's Kafka topics. */
+    @Column(name = "reported_by")
+    public String reportedBy;
+
+    /**
+     * Whether its origin is authenticated for {@link #service}: events from the suite's topics and
+     * reports by that service's own token. Only trusted errors drive remediation rules.
+     */
+    @Column(nullable = false)
+    public boolean trusted;
+
     /** The remediation action that set (or would set) {@code fixApplied}. */
     @Column(name = "remediation_action_id")
     public UUID remediationActionId;

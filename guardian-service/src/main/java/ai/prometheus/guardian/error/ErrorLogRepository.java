@@ -97,12 +97,13 @@ public class ErrorLogRepository implements PanacheRepositoryBase<ErrorLog, UUID>
     }
 
     /**
-     * Errors of the group within the last {@code windowSeconds}, from tool {@code scope} when it
-     * is set, whose attributes match every glob in {@code attributeGlobs}.
+     * Trusted errors of the group within the last {@code windowSeconds}, from tool {@code scope}
+     * when it is set, whose attributes match every glob in {@code attributeGlobs}.
      */
     public Uni<Long> countRecent(UUID groupId, String scope, Map<String, String> attributeGlobs, int windowSeconds) {
         Map<String, Object> parameters = new HashMap<>();
-        String where = scoped(groupId, scope, parameters) + " and created_at > now() - make_interval(secs => :window)";
+        String where = scoped(groupId, scope, parameters) + " and trusted"
+                + " and created_at > now() - make_interval(secs => :window)";
         parameters.put("window", windowSeconds);
         int i = 0;
         for (Map.Entry<String, String> glob : attributeGlobs.entrySet()) {
@@ -114,10 +115,10 @@ public class ErrorLogRepository implements PanacheRepositoryBase<ErrorLog, UUID>
         return nativeCount(where, parameters);
     }
 
-    /** Errors of the group (and tool scope) stored after {@code after}. */
+    /** Trusted errors of the group (and tool scope) stored after {@code after}. */
     public Uni<Long> countAfter(UUID groupId, String scope, OffsetDateTime after) {
         Map<String, Object> parameters = new HashMap<>();
-        String where = scoped(groupId, scope, parameters) + " and created_at > :after";
+        String where = scoped(groupId, scope, parameters) + " and trusted and created_at > :after";
         parameters.put("after", after);
         return nativeCount(where, parameters);
     }

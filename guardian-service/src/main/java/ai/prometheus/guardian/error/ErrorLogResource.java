@@ -1,10 +1,13 @@
 package ai.prometheus.guardian.error;
 
-import ai.prometheus.shared.security.Caller;
-import ai.prometheus.shared.security.CurrentCaller;
+import ai.prometheus.guardian.config.GuardianConfig;
 import ai.prometheus.shared.event.ErrorReported;
 import ai.prometheus.shared.problem.Problem.FieldError;
 import ai.prometheus.shared.problem.ProblemException;
+import ai.prometheus.shared.problem.ProblemType;
+import ai.prometheus.shared.security.Caller;
+import ai.prometheus.shared.security.CurrentCaller;
+import ai.prometheus.shared.security.PrincipalKind;
 import ai.prometheus.shared.security.RequiresPermission;
 import ai.prometheus.shared.web.PageResult;
 import ai.prometheus.shared.web.Params;
@@ -22,6 +25,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -41,9 +46,11 @@ public class ErrorLogResource {
     private final ErrorValidation validation;
     private final IntakeLimiter limiter;
     private final CurrentCaller caller;
+    private final Set<String> suiteServices;
 
     public ErrorLogResource(ErrorLogRepository errors, ErrorIntake intake, ErrorValidation validation,
-            IntakeLimiter limiter, CurrentCaller caller) {
+            IntakeLimiter limiter, CurrentCaller caller, GuardianConfig config) {
+        this.suiteServices = Set.copyOf(config.deadLetters().services());
         this.errors = errors;
         this.intake = intake;
         this.validation = validation;
@@ -57,10 +64,13 @@ public class ErrorLogResource {
     @Operation(summary = "Report an error", description = "For clients outside the suite. The answer comes after the"
             + " error is committed. A retry with the same Idempotency-Key header (or body eventId) from the same caller"
             + " is answered 200 with the first report and stores nothing. A caller reporting faster than its rate is"
-            + " answered 429 with Retry-After.")
+            + " answered 429 with Retry-After. The service named is checked against the caller: a service token reports"
+            + " only its own errors, and only a suite service's own token reports that service's errors. Other callers'"
+            + " reports are stored with reportedBy and trusted=false, and remediation rules do not act on them.")
     @APIResponse(responseCode = "201", description = "Stored")
     @APIResponse(responseCode = "200", description = "Already stored under this key")
     @APIResponse(responseCode = "400", description = "A field is missing, malformed or too long")
+    @APIResponse(responseCode = "403", description = "The caller may not report errors of the service it names")
     @APIResponse(responseCode = "429", description = "Too many reports; retry after the Retry-After seconds")
     public Uni<Response> report(@HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, ErrorReport report) {
         Caller who = caller.get();
@@ -69,7 +79,8 @@ public class ErrorLogResource {
             Uni<ReportAccepted> stored;
             try {
                 String eventId = "http:" + who.subject() + ":" + keyOf(idempotencyKey, report);
-                stored = intake.accept(eventId, checked(report))
+                ErrorReported error = checked(report);
+                stored = intake.accept(eventId, error, originOf(who, error.service()))
                         .map(result -> new ReportAccepted(result.errorId(), result.groupId(), eventId, result.duplicate()));
             } catch (RuntimeException e) {
                 permit.release();
@@ -91,6 +102,31 @@ public class ErrorLogResource {
             throw ProblemException.invalid(problems);
         }
         return report.toEvent();
+    }
+
+    /**
+     * Whether the caller may speak for the service it names. Rules act on what a service reports,
+     * so anyone holding errors:write could otherwise disable a tool by reporting it as failing in
+     * the registry's name.
+     */
+    private ErrorIntake.Origin originOf(Caller who, String service) {
+        if (who.kind() == PrincipalKind.SERVICE) {
+            if (!service.equals(who.subject())) {
+                throw forbiddenService("a service token reports only its own errors: the service must be '"
+                        + who.subject() + "'");
+            }
+            return new ErrorIntake.Origin(who.subject(), true);
+        }
+        if (suiteServices.contains(service)) {
+            throw forbiddenService("'" + service + "' is a service of the suite; only its own service token may report"
+                    + " its errors");
+        }
+        return new ErrorIntake.Origin(who.subject(), false);
+    }
+
+    private static ProblemException forbiddenService(String reason) {
+        return new ProblemException(ProblemType.FORBIDDEN, "service: " + reason, List.of(new FieldError("service", reason)),
+                Map.of());
     }
 
     private static String keyOf(String header, ErrorReport report) {

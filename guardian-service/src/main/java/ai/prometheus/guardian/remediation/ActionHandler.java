@@ -18,6 +18,14 @@ public interface ActionHandler {
     void validate(Map<String, String> params, List<FieldError> problems);
 
     /**
+     * Checks that need I/O, such as resolving a host name, once {@link #validate} found nothing
+     * wrong; adds problems the same way.
+     */
+    default Uni<Void> validateRemote(Map<String, String> params, List<FieldError> problems) {
+        return Uni.createFrom().voidItem();
+    }
+
+    /**
      * What this action acts on for the error that triggered it (a tool name, say), or null when
      * the action has no target. Throws {@link IllegalArgumentException} when it cannot act on
      * this error, such as a tool action for an error that names no tool.

@@ -49,6 +49,11 @@ public class ActionService {
      * @param notAppliedStatus {@code refused} when the acting service said no, {@code failed} when it could not be reached
      */
     public Uni<Void> complete(UUID actionId, boolean applied, String message, String notAppliedStatus) {
+        return complete(actionId, applied, null, message, notAppliedStatus);
+    }
+
+    /** As above, with whether applying the action {@code changed} its target (null: not known). */
+    public Uni<Void> complete(UUID actionId, boolean applied, Boolean changed, String message, String notAppliedStatus) {
         return actions.findLocked(actionId).chain(action -> {
             if (action == null) {
                 LOG.debugf("Result for unknown action %s ignored", actionId);
@@ -59,6 +64,7 @@ public class ActionService {
             }
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             action.status = applied ? RemediationAction.APPLIED : notAppliedStatus;
+            action.changedTarget = applied ? changed : Boolean.FALSE;
             action.resultMessage = message == null ? null : message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE);
             action.completedAt = now;
             String outcome = RemediationEngine.describe(action) + " " + action.status
@@ -71,12 +77,7 @@ public class ActionService {
                         : groups.escalate(action.groupId, "remediation failed: " + outcome, action.requestedBy));
             }
             if (action.isRevert()) {
-                return noted.chain(() -> actions.findLocked(action.revertsActionId)).chain(original -> {
-                    original.status = RemediationAction.REVERTED;
-                    original.verification = RemediationAction.VERIFY_PENDING.equals(original.verification)
-                            ? RemediationAction.VERIFY_NONE : original.verification;
-                    return errors.markFixed(original.id, false).replaceWithVoid();
-                });
+                return noted.chain(() -> actions.findLocked(action.revertsActionId)).chain(this::markReverted);
             }
             return noted.chain(() -> errors.markFixed(action.id, true))
                     .chain(() -> action.ruleId == null ? Uni.createFrom().nullItem() : rules.findById(action.ruleId))
@@ -90,7 +91,19 @@ public class ActionService {
         });
     }
 
-    /** Asks for the opposite of an applied action; the revert is an action of its own. */
+    private Uni<Void> markReverted(RemediationAction original) {
+        original.status = RemediationAction.REVERTED;
+        original.verification = RemediationAction.VERIFY_PENDING.equals(original.verification)
+                ? RemediationAction.VERIFY_NONE : original.verification;
+        return errors.markFixed(original.id, false).replaceWithVoid();
+    }
+
+    /**
+     * Asks for the opposite of an applied action; the revert is an action of its own. An action
+     * that changed nothing (its tool was already disabled by someone else, say) has nothing to
+     * undo: its revert is recorded as applied at once and sends nothing, so the tool stays as
+     * that someone left it.
+     */
     @WithTransaction
     public Uni<RemediationAction> revert(UUID actionId, String requestedBy, String reason) {
         return actions.findLocked(actionId)
@@ -124,6 +137,21 @@ public class ActionService {
                         revert.revertsActionId = original.id;
                         revert.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
                         revert.verification = RemediationAction.VERIFY_NONE;
+                        if (Boolean.FALSE.equals(original.changedTarget)) {
+                            revert.status = RemediationAction.APPLIED;
+                            revert.changedTarget = false;
+                            revert.completedAt = revert.createdAt;
+                            revert.resultMessage = "nothing to undo: " + (original.target == null ? "the target"
+                                    : original.target) + " was already in that state before action " + original.id
+                                    + ", so it is left as it is";
+                            return actions.persist(revert)
+                                    .chain(() -> markReverted(original))
+                                    .chain(() -> original.groupId == null ? Uni.createFrom().voidItem()
+                                            : groups.note(original.groupId, GroupHistoryEntry.ACTION, requestedBy,
+                                                    "revert of " + RemediationEngine.describe(original) + ": "
+                                                            + revert.resultMessage))
+                                    .replaceWith(revert);
+                        }
                         return actions.persist(revert)
                                 .chain(() -> handlers.get(revert.actionType).dispatch(revert))
                                 .chain(() -> original.groupId == null ? Uni.createFrom().voidItem()

@@ -22,12 +22,13 @@ public record ActionView(
         OffsetDateTime createdAt,
         OffsetDateTime completedAt,
         String verification,
-        OffsetDateTime verifyUntil) {
+        OffsetDateTime verifyUntil,
+        Boolean changedTarget) {
 
     static ActionView of(RemediationAction action) {
         return new ActionView(action.id, action.actionType, action.target, action.scope, Map.copyOf(action.params),
                 action.status, action.resultMessage, action.ruleId, action.ruleName, action.groupId, action.attempt,
                 action.requestedBy, action.revertsActionId, action.triggerErrorId, action.createdAt, action.completedAt,
-                action.verification, action.verifyUntil);
+                action.verification, action.verifyUntil, action.changedTarget);
     }
 }

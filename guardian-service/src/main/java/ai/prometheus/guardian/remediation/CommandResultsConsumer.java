@@ -38,7 +38,8 @@ public class CommandResultsConsumer {
                 throw new MalformedEventException("event " + event.id() + " names no actionId");
             }
             return processed.onceInTransaction(CONSUMER, event.id(),
-                    () -> actions.complete(result.actionId(), result.applied(), result.message(), RemediationAction.REFUSED));
+                    () -> actions.complete(result.actionId(), result.applied(), result.changed(), result.message(),
+                            RemediationAction.REFUSED));
         }).replaceWithVoid();
     }
 }

@@ -90,6 +90,14 @@ public class RemediationAction extends PanacheEntityBase {
     @Column(name = "dispatched_at")
     public OffsetDateTime dispatchedAt;
 
+    /**
+     * Whether applying it changed the target, as the acting service said: false when the target
+     * was already in that state (a tool someone else had disabled), so a revert leaves it alone;
+     * null when not known.
+     */
+    @Column(name = "changed_target")
+    public Boolean changedTarget;
+
     public boolean isRevert() {
         return revertsActionId != null;
     }

@@ -19,10 +19,12 @@ import org.jboss.logging.Logger;
  * the group's lock), so a rule's decision and the action it records commit together with the
  * error, and two errors of one group are never judged at once.
  *
- * <p>For each enabled rule the error matches: the guard counts the group's matching errors in the
- * window (only the same tool's, when the error names one); a rule waits out its cooldown, never
- * piles a second action on one that is pending or being verified, and after {@code maxAttempts} actions that did not stop
- * the errors it escalates the group instead of acting again. An escalated group is left to people.
+ * <p>Only trusted errors are judged (events from the suite's topics, reports by the service's own
+ * token), and only they count towards guards and verification. For each enabled rule the error
+ * matches: the guard counts the group's matching errors in the window (only the same tool's, when
+ * the error names one); a rule waits out its cooldown, never piles a second action on one that is
+ * pending or being verified, and after {@code maxAttempts} actions that did not stop the errors it
+ * escalates the group instead of acting again. An escalated group is left to people.
  */
 @ApplicationScoped
 public class RemediationEngine {
@@ -45,7 +47,8 @@ public class RemediationEngine {
     }
 
     public Uni<Void> onError(ErrorLog error, ErrorGroup group) {
-        if (group.escalatedAt != null) {
+        // Whoever can report an error in a service's name must not be able to steer its remediation.
+        if (group.escalatedAt != null || !error.trusted) {
             return Uni.createFrom().voidItem();
         }
         return rules.enabled().chain(all -> {

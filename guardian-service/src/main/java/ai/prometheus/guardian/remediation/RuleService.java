@@ -32,8 +32,7 @@ public class RuleService {
 
     @WithTransaction
     public Uni<RemediationRule> create(RuleRequest request, String actor) {
-        check(request);
-        return rules.findByName(request.name().trim()).chain(existing -> {
+        return checked(request).chain(() -> rules.findByName(request.name().trim()).chain(existing -> {
             if (existing != null) {
                 throw ProblemException.conflict("a rule named '" + request.name().trim() + "' exists already");
             }
@@ -43,13 +42,12 @@ public class RuleService {
             rule.createdBy = actor;
             apply(rule, request, actor);
             return rules.persist(rule);
-        });
+        }));
     }
 
     @WithTransaction
     public Uni<RemediationRule> update(UUID id, RuleRequest request, String actor) {
-        check(request);
-        return rules.findById(id)
+        return checked(request).chain(() -> rules.findById(id))
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("rule", id))
                 .chain(rule -> rules.findByName(request.name().trim()).map(existing -> {
                     if (existing != null && !existing.id.equals(id)) {
@@ -70,8 +68,21 @@ public class RuleService {
         });
     }
 
-    private void check(RuleRequest request) {
+    /** Fails with a 400 naming every invalid field, after the action's own checks (a webhook's host lookup). */
+    private Uni<Void> checked(RuleRequest request) {
         List<FieldError> problems = new ArrayList<>();
+        check(request, problems);
+        if (!problems.isEmpty()) {
+            return Uni.createFrom().failure(ProblemException.invalid(problems));
+        }
+        return handlers.get(request.action().type()).validateRemote(paramsOf(request), problems).invoke(() -> {
+            if (!problems.isEmpty()) {
+                throw ProblemException.invalid(problems);
+            }
+        });
+    }
+
+    private void check(RuleRequest request, List<FieldError> problems) {
         RuleRequest.Match match = request.match();
         boolean criteria = match.service() != null || match.errorType() != null || match.fingerprint() != null
                 || (match.attributes() != null && !match.attributes().isEmpty());
@@ -84,9 +95,6 @@ public class RuleService {
             problems.add(new FieldError("action.type", "'" + request.action().type() + "' is not one of " + handlers.types()));
         } else {
             handler.get().validate(paramsOf(request), problems);
-        }
-        if (!problems.isEmpty()) {
-            throw ProblemException.invalid(problems);
         }
     }
 

@@ -3,7 +3,6 @@ package ai.prometheus.guardian.remediation;
 import ai.prometheus.shared.problem.Problem.FieldError;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,8 @@ import java.util.Map;
  * Tells an operator's endpoint (a pager, a chat hook, a runbook automation) with an HTTP POST of
  * a JSON document. The {@link WebhookDispatcher} sends pending webhook actions after their
  * transaction commits; its revert posts the same document with {@code event} set to
- * {@code remediation.reverted}.
+ * {@code remediation.reverted}. Only public http(s) addresses are allowed, unless the operator lists
+ * the host (see {@link WebhookTargets}).
  */
 @Singleton
 public class WebhookAction implements ActionHandler {
@@ -20,6 +20,12 @@ public class WebhookAction implements ActionHandler {
     public static final String TYPE = "webhook";
     static final String EVENT_ACTION = "remediation.action";
     static final String EVENT_REVERTED = "remediation.reverted";
+
+    private final WebhookTargets targets;
+
+    public WebhookAction(WebhookTargets targets) {
+        this.targets = targets;
+    }
 
     @Override
     public String type() {
@@ -38,14 +44,19 @@ public class WebhookAction implements ActionHandler {
             problems.add(new FieldError("action.params.url", "is required"));
             return;
         }
-        try {
-            URI uri = URI.create(url);
-            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                problems.add(new FieldError("action.params.url", "must be an absolute http or https URL"));
-            }
-        } catch (IllegalArgumentException e) {
-            problems.add(new FieldError("action.params.url", "is not a URL"));
+        String problem = targets.problem(url);
+        if (problem != null) {
+            problems.add(new FieldError("action.params.url", problem));
         }
+    }
+
+    /** Refuses a host that resolves to a non-public address now; one that does not resolve yet is checked at each send. */
+    @Override
+    public Uni<Void> validateRemote(Map<String, String> params, List<FieldError> problems) {
+        return targets.resolve(params.get("url")).replaceWithVoid()
+                .onFailure(WebhookTargets.Refused.class).invoke(e -> problems.add(new FieldError("action.params.url",
+                        e.getMessage())))
+                .onFailure().recoverWithNull();
     }
 
     @Override

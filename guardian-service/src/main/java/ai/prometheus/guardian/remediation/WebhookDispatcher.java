@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
@@ -41,9 +42,11 @@ public class WebhookDispatcher {
     private final ErrorGroupRepository groups;
     private final ActionService service;
     private final ObjectMapper json;
+    private final WebhookTargets targets;
 
     public WebhookDispatcher(Vertx vertx, GuardianConfig config, ActionRepository actions, ErrorGroupRepository groups,
-            ActionService service, ObjectMapper json) {
+            ActionService service, ObjectMapper json, WebhookTargets targets) {
+        this.targets = targets;
         this.timeout = config.remediation().webhookTimeout();
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) timeout.toMillis())
@@ -120,10 +123,28 @@ public class WebhookDispatcher {
         });
     }
 
+    /**
+     * Checks the URL again on the addresses its host has now (a rule saved before the check existed,
+     * or a DNS answer that changed since), and connects to the checked address, never to a second
+     * lookup's. Redirects are not followed (the client's default), so a receiver cannot bounce the
+     * call inward either.
+     */
     private Uni<Void> deliver(Delivery delivery) {
+        return targets.resolve(delivery.url())
+                .chain(target -> send(delivery, target))
+                .onFailure(WebhookTargets.Refused.class).recoverWithItem(refused -> new Outcome(false,
+                        "webhook refused: the URL " + refused.getMessage()))
+                .onFailure().recoverWithItem(failure -> new Outcome(false, "webhook call failed: "
+                        + (failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage())))
+                .chain(outcome -> Panache.withTransaction(() -> service.complete(delivery.actionId(), outcome.applied(),
+                        outcome.message(), RemediationAction.FAILED)));
+    }
+
+    private Uni<Outcome> send(Delivery delivery, WebhookTargets.Target target) {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setAbsoluteURI(delivery.url())
+                .setServer(SocketAddress.inetSocketAddress(target.port(), target.address().getHostAddress()))
                 .putHeader("Content-Type", "application/json")
                 .putHeader("User-Agent", "prometheus-guardian")
                 .putHeader("X-Prometheus-Action-Id", delivery.actionId().toString());
@@ -136,11 +157,7 @@ public class WebhookDispatcher {
                     return new Outcome(status >= 200 && status < 300,
                             "HTTP " + status + (excerpt.isBlank() ? "" : ": " + excerpt));
                 }))
-                .ifNoItem().after(timeout).fail()
-                .onFailure().recoverWithItem(failure -> new Outcome(false, "webhook call failed: "
-                        + (failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage())))
-                .chain(outcome -> Panache.withTransaction(() -> service.complete(delivery.actionId(), outcome.applied(),
-                        outcome.message(), RemediationAction.FAILED)));
+                .ifNoItem().after(timeout).fail();
     }
 
     private record Delivery(UUID actionId, String url, String body) {

@@ -87,9 +87,14 @@ class RemediationTest {
 
     /** Answers a command as the tool registry does. */
     private void answer(RemediationCommand command, boolean applied, String message) {
+        answer(command, applied, message, null);
+    }
+
+    private void answer(RemediationCommand command, boolean applied, String message, Boolean changed) {
         CloudEvent result = codec.create("/tool-registry-service", EventTypes.REMEDIATION_RESULT,
                 command.actionId().toString(),
-                new RemediationResult(command.actionId(), command.command(), command.target(), applied, message), null);
+                new RemediationResult(command.actionId(), command.command(), command.target(), applied, message, changed),
+                null);
         KafkaProbe.send(Topics.GUARDIAN_COMMAND_RESULTS, command.actionId().toString(), codec.encode(result));
     }
 
@@ -164,6 +169,40 @@ class RemediationTest {
         given().auth().oauth2(READER).queryParam("groupId", Db.awaitGroupOf(fail(tool)).toString())
                 .when().get("/api/v1/actions")
                 .then().statusCode(200).body("items.ruleName", hasItem(ruleName));
+    }
+
+    @Test
+    void revertingTheDisablingOfAToolSomeoneElseHadDisabledLeavesItDisabled() {
+        String tool = Names.unique("predisabled-");
+        String ruleId = createRule(toolRule(Names.unique("already off "), tool, 1, null, 2, 3600));
+        try (KafkaProbe commands = KafkaProbe.on(Topics.GUARDIAN_COMMANDS)) {
+            Db.awaitGroupOf(fail(tool));
+            RemediationCommand disable = awaitCommand(commands, RemediationCommand.DISABLE_TOOL, tool);
+            // The registry applied it, but the tool had been disabled by its owner before.
+            answer(disable, true, "tool '" + tool + "' was already disabled", false);
+            await().atMost(WAIT).until(() -> "applied".equals(actionStatus(disable.actionId())));
+            given().auth().oauth2(READER).when().get("/api/v1/actions/" + disable.actionId())
+                    .then().body("changedTarget", equalTo(false));
+
+            given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{}")
+                    .when().post("/api/v1/actions/" + disable.actionId() + "/revert")
+                    .then().statusCode(202)
+                    .body("type", equalTo("enable_tool"))
+                    .body("status", equalTo("applied"))
+                    .body("resultMessage", containsString("nothing to undo"));
+            assertEquals("reverted", actionStatus(disable.actionId()));
+            assertEquals(0, fixedErrorsOf(tool));
+            // No enable command goes out: the owner's decision stands.
+            assertTrue(commands.collect(Duration.ofSeconds(3)).stream()
+                    .map(record -> codec.decode(record.value()))
+                    .filter(event -> EventTypes.REMEDIATION_COMMAND.equals(event.type()))
+                    .map(event -> codec.data(event, RemediationCommand.class))
+                    .noneMatch(command -> tool.equals(command.target())
+                            && RemediationCommand.ENABLE_TOOL.equals(command.command())),
+                    "no enable_tool command for a tool the guardian did not disable");
+        } finally {
+            deleteRule(ruleId);
+        }
     }
 
     @Test
@@ -301,6 +340,52 @@ class RemediationTest {
                     .then().statusCode(200)
                     .body("items[0].status", equalTo("failed"))
                     .body("items[0].resultMessage", equalTo("HTTP 503: maintenance"));
+        } finally {
+            endpoint.stop(0);
+            deleteRule(ruleId);
+        }
+    }
+
+    @Test
+    void webhooksToInternalAddressesAreRefusedWhenTheRuleIsSavedAndAgainWhenSent() throws Exception {
+        for (String url : List.of("http://169.254.169.254/latest/meta-data/", "http://127.0.0.2:8080/", "http://localhost:5432/",
+                "http://10.0.0.7/hook", "http://[::1]:8080/", "file:///etc/passwd", "gopher://127.0.0.1:6379/_INFO")) {
+            Map<String, Object> rule = new LinkedHashMap<>();
+            rule.put("name", Names.unique("ssrf "));
+            rule.put("match", Map.of("errorType", "Anything"));
+            rule.put("action", Map.of("type", "webhook", "params", Map.of("url", url)));
+            given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body(rule).when().post("/api/v1/rules")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("errors.field", hasItem("action.params.url"));
+        }
+
+        // A rule whose URL turned internal after it was saved (here: changed in the database, as a
+        // rule from before the check would be) is refused at the send, and nothing is sent.
+        List<String> received = new CopyOnWriteArrayList<>();
+        HttpServer endpoint = HttpServer.create(new InetSocketAddress("127.0.0.2", 0), 0);
+        endpoint.createContext("/", exchange -> {
+            received.add(exchange.getRequestURI().toString());
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        endpoint.start();
+        String errorType = Names.unique("Internal");
+        Map<String, Object> rule = new LinkedHashMap<>();
+        rule.put("name", Names.unique("turned internal "));
+        rule.put("match", Map.of("errorType", errorType));
+        rule.put("action", Map.of("type", "webhook", "params", Map.of("url", "http://127.0.0.1:9/")));
+        String ruleId = createRule(rule);
+        try {
+            Db.update("update guardian.remediation_rules set action_params = cast(? as jsonb) where id = cast(? as uuid)",
+                    "{\"url\": \"http://127.0.0.2:" + endpoint.getAddress().getPort() + "/hook\"}", ruleId);
+            UUID group = Db.awaitGroupOf(ErrorEvents.publish("sandbox-service", errorType, "x", null, null, Map.of()));
+            await().atMost(WAIT).until(() -> Db.single("select escalated_at from guardian.error_groups where id = ?", group) != null);
+            given().auth().oauth2(READER).queryParam("groupId", group.toString()).when().get("/api/v1/actions")
+                    .then().statusCode(200)
+                    .body("items[0].status", equalTo("failed"))
+                    .body("items[0].resultMessage", containsString("webhook refused"))
+                    .body("items[0].resultMessage", containsString("loopback"));
+            assertTrue(received.isEmpty(), "nothing reached the internal endpoint: " + received);
         } finally {
             endpoint.stop(0);
             deleteRule(ruleId);

@@ -61,10 +61,11 @@ public class GuardianCommands {
 
     private Uni<Void> handle(RemediationCommand command) {
         if (command.actionId() == null || command.target() == null) {
-            return answer(command, false, "the command lacks an action id or a target");
+            return answer(command, false, "the command lacks an action id or a target", false);
         }
+        // A repeated command is answered as before; whether it changed the tool is not kept, so not said.
         return Remediation.<Remediation>findById(command.actionId()).chain(earlier -> earlier != null
-                ? answer(command, earlier.applied, earlier.message)
+                ? answer(command, earlier.applied, earlier.message, null)
                 : apply(command));
     }
 
@@ -75,14 +76,15 @@ public class GuardianCommands {
             default -> null;
         };
         if (wanted == null) {
-            return remember(command, false, "the registry does not support the command " + command.command());
+            return remember(command, false, "the registry does not support the command " + command.command(), false);
         }
         return tools.findLive(command.target()).chain(tool -> {
             if (tool == null) {
-                return remember(command, false, "no tool named '" + command.target() + "'");
+                return remember(command, false, "no tool named '" + command.target() + "'", false);
             }
             if (tool.status == wanted) {
-                return remember(command, true, "tool '" + tool.name + "' was already " + wanted.name().toLowerCase());
+                // Applied, but changed nothing: the guardian must not undo this state on revert.
+                return remember(command, true, "tool '" + tool.name + "' was already " + wanted.name().toLowerCase(), false);
             }
             ToolStatus before = tool.status;
             tool.status = wanted;
@@ -97,11 +99,11 @@ public class GuardianCommands {
             }
             return audit.system(ACTOR, AuditTrail.STATUS, tool.name,
                             "guardian remediation: " + (command.reason() == null ? command.command() : command.reason()), details)
-                    .chain(() -> remember(command, true, "tool '" + tool.name + "' is now " + wanted.name().toLowerCase()));
+                    .chain(() -> remember(command, true, "tool '" + tool.name + "' is now " + wanted.name().toLowerCase(), true));
         });
     }
 
-    private Uni<Void> remember(RemediationCommand command, boolean applied, String message) {
+    private Uni<Void> remember(RemediationCommand command, boolean applied, String message, boolean changed) {
         Remediation remediation = new Remediation();
         remediation.actionId = command.actionId();
         remediation.command = command.command();
@@ -109,12 +111,12 @@ public class GuardianCommands {
         remediation.applied = applied;
         remediation.message = message;
         remediation.appliedAt = OffsetDateTime.now(ZoneOffset.UTC);
-        return remediation.persist().chain(() -> answer(command, applied, message));
+        return remediation.persist().chain(() -> answer(command, applied, message, changed));
     }
 
-    private Uni<Void> answer(RemediationCommand command, boolean applied, String message) {
+    private Uni<Void> answer(RemediationCommand command, boolean applied, String message, Boolean changed) {
         RemediationResult result = new RemediationResult(command.actionId(), command.command(), command.target(), applied,
-                message);
+                message, changed);
         CloudEvent event = codec.create(service.eventSource(), EventTypes.REMEDIATION_RESULT,
                 "actions/" + command.actionId(), result, TraceContext.currentTraceparent());
         return outbox.add(Topics.GUARDIAN_COMMAND_RESULTS, event);

@@ -49,6 +49,7 @@ class GuardianCommandsTest {
                     codec.encode(command(disable, RemediationCommand.DISABLE_TOOL, tool, "failing 5 times in 10 minutes")));
             RemediationResult result = awaitResult(results, disable);
             assertTrue(result.applied(), result.message());
+            assertEquals(Boolean.TRUE, result.changed(), "the registry says it disabled the tool itself");
             given().auth().oauth2(developer("gil")).when().get("/api/v1/tools/" + tool).then().statusCode(200)
                     .body("status", equalTo("DISABLED"))
                     .body("statusReason", equalTo("failing 5 times in 10 minutes"));
@@ -69,6 +70,24 @@ class GuardianCommandsTest {
                 .queryParam("action", "tool.status").when().get("/api/v1/audit").then().statusCode(200)
                 .body("items", hasSize(2))
                 .body("items.actor", equalTo(java.util.List.of("guardian-service", "guardian-service")));
+    }
+
+    @Test
+    void disablingAToolSomeoneElseDisabledIsAppliedButSaysNothingChanged() {
+        String tool = RegistryFixtures.registerWeatherTool("gil", "predisabled");
+        given().auth().oauth2(developer("gil")).contentType(io.restassured.http.ContentType.JSON)
+                .body(java.util.Map.of("status", "DISABLED", "reason", "owner is migrating it"))
+                .when().put("/api/v1/tools/" + tool + "/status").then().statusCode(200);
+        UUID disable = UUID.randomUUID();
+        try (KafkaProbe results = KafkaProbe.on(Topics.GUARDIAN_COMMAND_RESULTS)) {
+            KafkaProbe.send(Topics.GUARDIAN_COMMANDS, tool,
+                    codec.encode(command(disable, RemediationCommand.DISABLE_TOOL, tool, "failing")));
+            RemediationResult result = awaitResult(results, disable);
+            assertTrue(result.applied(), result.message());
+            assertEquals(Boolean.FALSE, result.changed(), "the tool was disabled before the command");
+        }
+        given().auth().oauth2(developer("gil")).when().get("/api/v1/tools/" + tool).then()
+                .body("status", equalTo("DISABLED")).body("statusReason", equalTo("owner is migrating it"));
     }
 
     @Test
