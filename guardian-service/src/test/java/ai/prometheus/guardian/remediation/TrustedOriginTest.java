@@ -91,14 +91,20 @@ class TrustedOriginTest {
 
     @Test
     void aServiceTokenReportsItsOwnErrorsTrustedAndOnlyTrustedErrorsCountTowardsTheGuard() {
-        String service = Names.unique("partner-");
+        // Both are listed in prometheus.security.service-subjects (test profile); the tool keeps runs apart.
+        String service = "partner-billing";
         String tool = Names.unique("partner-tool-");
         String ruleId = createRule(Map.of("service", service, "attributes", Map.of("tool", tool)), 2);
         try {
-            given().auth().oauth2(serviceToken(Names.unique("other-"))).contentType(ContentType.JSON)
+            given().auth().oauth2(serviceToken("partner-other")).contentType(ContentType.JSON)
                     .body(toolFailure(service, tool)).when().post("/api/v1/errors")
                     .then().statusCode(403).body("errors.field", hasItem("service"))
                     .body("errors.reason", hasItem(containsString("its own errors")));
+            // A token that claims to be a service but is not a listed one speaks only for itself.
+            String rogue = given().auth().oauth2(serviceToken(Names.unique("rogue-"))).contentType(ContentType.JSON)
+                    .body(toolFailure(service, tool)).when().post("/api/v1/errors")
+                    .then().statusCode(201).extract().path("id");
+            given().auth().oauth2(USER).when().get("/api/v1/errors/" + rogue).then().body("trusted", equalTo(false));
 
             // Two reports by a user in the service's name: same group, not counted.
             for (int i = 0; i < 2; i++) {
