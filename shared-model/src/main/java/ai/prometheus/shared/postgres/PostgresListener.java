@@ -2,6 +2,7 @@ package ai.prometheus.shared.postgres;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -35,6 +36,8 @@ public final class PostgresListener implements AutoCloseable {
     private final WakeUp wakeUp;
     private final Thread thread;
     private volatile boolean running = true;
+    /** The connection being listened on, so {@link #close} can end a wait for notifications at once. */
+    private volatile Connection current;
 
     private PostgresListener(String jdbcUrl, String user, String password, String channel, Duration pollInterval,
             WakeUp wakeUp, String threadName) {
@@ -63,6 +66,10 @@ public final class PostgresListener implements AutoCloseable {
         long backoffMs = 500;
         while (running) {
             try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password)) {
+                current = connection;
+                if (!running) {
+                    return;
+                }
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("LISTEN " + channel);
                 }
@@ -88,6 +95,16 @@ public final class PostgresListener implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        // The driver's wait for notifications ignores interrupts; aborting the connection ends it,
+        // so a shutdown does not wait out the poll interval. A wake-up in progress still finishes.
+        Connection connection = current;
+        if (connection != null) {
+            try {
+                connection.abort(Runnable::run);
+            } catch (SQLException | RuntimeException e) {
+                LOG.debugf("aborting the listener connection on %s: %s", channel, e.getMessage());
+            }
+        }
         thread.interrupt();
         try {
             thread.join(pollInterval.toMillis() + 2_000);
