@@ -2,6 +2,7 @@ package ai.prometheus.guardian.error;
 
 import ai.prometheus.guardian.group.FailingToolView;
 import ai.prometheus.shared.config.ServiceConfig;
+import ai.prometheus.shared.util.Glob;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
@@ -109,7 +110,7 @@ public class ErrorLogRepository implements PanacheRepositoryBase<ErrorLog, UUID>
         for (Map.Entry<String, String> glob : attributeGlobs.entrySet()) {
             where += " and attributes ->> cast(:k" + i + " as text) like cast(:p" + i + " as text) escape '\\'";
             parameters.put("k" + i, glob.getKey());
-            parameters.put("p" + i, likePattern(glob.getValue()));
+            parameters.put("p" + i, Glob.toSqlLike(glob.getValue()));
             i++;
         }
         return nativeCount(where, parameters);
@@ -135,11 +136,6 @@ public class ErrorLogRepository implements PanacheRepositoryBase<ErrorLog, UUID>
     public Uni<Integer> markFixed(UUID actionId, boolean fixed) {
         return nativeUpdate("update " + schema + ".error_logs set fix_applied = :fixed where remediation_action_id = :action",
                 Map.of("fixed", fixed, "action", actionId));
-    }
-
-    /** A glob ({@code *} for any run of characters) as a SQL LIKE pattern with {@code \} as escape. */
-    static String likePattern(String glob) {
-        return glob.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").replace('*', '%');
     }
 
     private static String scoped(UUID groupId, String scope, Map<String, Object> parameters) {

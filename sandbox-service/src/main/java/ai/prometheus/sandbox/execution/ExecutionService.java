@@ -7,19 +7,17 @@ import ai.prometheus.sandbox.runtime.SandboxRuntime;
 import ai.prometheus.sandbox.runtime.Workspace;
 import ai.prometheus.sandbox.screening.SafetyScreen;
 import ai.prometheus.shared.error.ErrorReporter;
+import ai.prometheus.shared.postgres.UniqueViolations;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.problem.ProblemType;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import ai.prometheus.shared.sandbox.ExecutionStatus;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import org.hibernate.exception.ConstraintViolationException;
 
 /**
  * Runs code for the REST API: screens it, runs it on an admitted slot, stores the execution, and
@@ -28,8 +26,6 @@ import org.hibernate.exception.ConstraintViolationException;
  */
 @ApplicationScoped
 public class ExecutionService {
-
-    static final String UNIQUE_VIOLATION = "23505";
 
     private final ExecutionRepository executions;
     private final SandboxRuntime runtime;
@@ -102,7 +98,7 @@ public class ExecutionService {
                 .chain(existing -> existing != null ? Uni.createFrom().item(existing)
                         : executions.persistAndFlush(row).replaceWith((Execution) null)))
                 // Two requests with one key raced: the loser reads the winner's row.
-                .onFailure(failure -> isUniqueViolation(failure, Execution.IDEMPOTENCY_CONSTRAINT)).recoverWithUni(() -> Panache.withSession(
+                .onFailure(failure -> UniqueViolations.of(failure, Execution.IDEMPOTENCY_CONSTRAINT)).recoverWithUni(() -> Panache.withSession(
                         () -> executions.findByIdempotencyKey(row.principal, row.idempotencyKey)));
     }
 
@@ -127,34 +123,6 @@ public class ExecutionService {
         attributes.put("executionId", row.id.toString());
         attributes.put("language", row.language);
         return errors.report("sandbox.internal", outcome.message(), null, attributes).replaceWith(executed);
-    }
-
-    /**
-     * Whether a failed write broke the unique constraint (or unique index) {@code constraint}: a
-     * concurrent duplicate. Only SQLSTATE 23505 on that name counts; any other failure, including
-     * another constraint, is a real error.
-     */
-    public static boolean isUniqueViolation(Throwable failure, String constraint) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConstraintViolationException violation
-                    && UNIQUE_VIOLATION.equals(violation.getSQLState()) && named(violation.getConstraintName(), constraint)) {
-                return true;
-            }
-            if (cause instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
-                    && named(pg.getConstraint(), constraint)) {
-                return true;
-            }
-            if (cause.getCause() == cause) {
-                break;
-            }
-        }
-        return false;
-    }
-
-    /** The name as reported, possibly schema-qualified ({@code sandbox.executions_idempotency_uq}). */
-    private static boolean named(String reported, String constraint) {
-        return reported != null
-                && (reported.equalsIgnoreCase(constraint) || reported.toLowerCase(Locale.ROOT).endsWith("." + constraint));
     }
 
     static ProblemException unavailable(String detail) {

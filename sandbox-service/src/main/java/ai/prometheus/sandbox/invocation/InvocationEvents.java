@@ -3,6 +3,7 @@ package ai.prometheus.sandbox.invocation;
 import ai.prometheus.sandbox.execution.Execution;
 import ai.prometheus.sandbox.runtime.RunOutcome;
 import ai.prometheus.shared.config.ServiceConfig;
+import ai.prometheus.shared.event.ArgumentsSummary;
 import ai.prometheus.shared.event.CallerClaims;
 import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.event.EventCodec;
@@ -79,11 +80,7 @@ public class InvocationEvents {
 
     /** A compact rendering of the arguments, at most {@value #MAX_SUMMARY} characters, for episodic memory. */
     public static String summarize(JsonNode arguments) {
-        if (arguments == null || arguments.isNull() || arguments.isMissingNode()) {
-            return "{}";
-        }
-        String text = arguments.toString();
-        return text.length() <= MAX_SUMMARY ? text : text.substring(0, MAX_SUMMARY - 1) + "…";
+        return ArgumentsSummary.of(arguments, MAX_SUMMARY);
     }
 
     /** The result continues the request's trace when the request carried one, else the current one. */

@@ -20,6 +20,7 @@ import ai.prometheus.shared.event.Topics;
 import ai.prometheus.shared.inbox.ProcessedEvents;
 import ai.prometheus.shared.inbox.TransientFailures;
 import ai.prometheus.shared.outbox.Outbox;
+import ai.prometheus.shared.postgres.UniqueViolations;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -102,7 +103,7 @@ public class InvocationService {
         Instant claimedAt = Instant.now();
         return processed.onceInTransaction(CONSUMER, event.id(), () -> executions.persist(row))
                 // Another request event for the same invocation already claimed it.
-                .onFailure(failure -> ExecutionService.isUniqueViolation(failure, Execution.INVOCATION_CONSTRAINT))
+                .onFailure(failure -> UniqueViolations.of(failure, Execution.INVOCATION_CONSTRAINT))
                 .recoverWithItem(false)
                 .chain(claimed -> claimed ? runAndPublish(row, run, screening, claimedAt, event.traceparent())
                         : Uni.createFrom().voidItem());

@@ -35,4 +35,17 @@ public final class Glob {
         }
         return p == pattern.length();
     }
+
+    /**
+     * The glob as a SQL {@code LIKE} pattern with {@code \} as the escape character (Postgres's
+     * default): {@code *} becomes {@code %}, and {@code LIKE}'s own wildcards stay literal.
+     */
+    public static String toSqlLike(String glob) {
+        return escapeSqlLike(glob).replace('*', '%');
+    }
+
+    /** {@code text} as a {@code LIKE} pattern that matches exactly it ({@code %}, {@code _}, {@code \} escaped). */
+    public static String escapeSqlLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
 }

@@ -6,6 +6,7 @@ import ai.prometheus.shared.config.ServiceConfig;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.security.Caller;
 import ai.prometheus.shared.security.Permission;
+import ai.prometheus.shared.util.Glob;
 import ai.prometheus.shared.web.PageResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
@@ -98,7 +99,7 @@ public class Discovery {
         String text = query.text() == null ? "" : query.text().trim();
         if (!text.isEmpty()) {
             String terms = tsTerms(text);
-            String like = bind(args, escapeLike(text.toLowerCase(Locale.ROOT)) + "%");
+            String like = bind(args, Glob.escapeSqlLike(text.toLowerCase(Locale.ROOT)) + "%");
             String exact = bind(args, text.toLowerCase(Locale.ROOT));
             if (terms.isEmpty()) {
                 where.append(" and lower(name) like ").append(like);
@@ -165,7 +166,7 @@ public class Discovery {
                 if (!permission.hasTarget()) {
                     return null;
                 }
-                patterns.add(escapeLike(permission.target()).replace("*", "%"));
+                patterns.add(Glob.toSqlLike(permission.target()));
             }
         }
         return patterns;
@@ -179,10 +180,6 @@ public class Discovery {
             terms.add(words.group() + ":*");
         }
         return String.join(" | ", terms);
-    }
-
-    static String escapeLike(String value) {
-        return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     private static String bind(List<Object> args, Object value) {

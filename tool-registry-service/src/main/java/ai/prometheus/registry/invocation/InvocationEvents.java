@@ -4,6 +4,7 @@ import ai.prometheus.registry.config.RegistryConfig;
 import ai.prometheus.registry.tool.ToolVersion;
 import ai.prometheus.shared.config.ServiceConfig;
 import ai.prometheus.shared.event.CallerClaims;
+import ai.prometheus.shared.event.ArgumentsSummary;
 import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.event.ErrorReported;
 import ai.prometheus.shared.event.EventCodec;
@@ -80,9 +81,7 @@ public class InvocationEvents {
 
     /** A short rendering of the arguments, for events and memory; never the whole payload. */
     String summary(JsonNode arguments) {
-        String text = arguments == null ? "{}" : arguments.toString();
-        int max = config.invocation().summaryChars();
-        return text.length() <= max ? text : text.substring(0, max) + "…";
+        return ArgumentsSummary.of(arguments, config.invocation().summaryChars());
     }
 
     private CloudEvent create(String type, Invocation invocation, Object payload) {

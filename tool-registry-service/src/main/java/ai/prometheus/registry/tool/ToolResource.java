@@ -4,6 +4,7 @@ import ai.prometheus.registry.discovery.Discovery;
 import ai.prometheus.registry.discovery.DiscoveryQuery;
 import ai.prometheus.registry.discovery.OpenAiTools;
 import ai.prometheus.registry.permission.ToolAcl;
+import ai.prometheus.shared.postgres.UniqueViolations;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.security.CurrentCaller;
 import ai.prometheus.shared.security.RequiresPermission;
