@@ -1,6 +1,6 @@
 // Sandbox bootstrap (trusted, runs before any submitted code): announce readiness with one ACK
 // byte, read "<length>\n<code>" from stdin synchronously and exactly (the rest of stdin belongs
-// to the code), then run the code as the CommonJS module /work/main.js.
+// to the code), then run the code as the CommonJS module /workspace/main.js.
 (() => {
   const fs = require('fs');
   const Module = require('module');

@@ -24,7 +24,7 @@ final class SandboxLauncher {
             if [ -n "$SANDBOX_SECCOMP" ]; then exec 3< "$SANDBOX_SECCOMP" || exit 125; fi
             exec "$@"
             """;
-    static final String INNER_HOME = "/work";
+    static final String INNER_HOME = "/workspace";
 
     private final SandboxConfig.Isolation isolation;
     private final Map<Language, String> executables;

@@ -234,7 +234,7 @@ public class SandboxRuntime {
      * Runs {@code code} and blocks until it ended. Failures of the platform come back as an
      * {@code INTERNAL_ERROR} outcome; only an unavailable sandbox throws.
      *
-     * @param workspace a session's workspace to mount at /work, or null for a fresh one
+     * @param workspace a session's workspace to mount at /workspace, or null for a fresh one
      */
     public RunOutcome run(Language language, byte[] code, byte[] stdin, RunLimits limits, Workspace workspace) {
         IsolationStatus current = status;

@@ -8,7 +8,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /**
- * A persistent workspace mounted at /work instead of a fresh tmpfs (a session's), with the quota
+ * A persistent workspace mounted at /workspace instead of a fresh tmpfs (a session's), with the quota
  * its contents must stay within.
  */
 public record Workspace(Path directory, long quotaBytes) {

@@ -137,7 +137,7 @@ public class SessionResource {
     @Path("/{id}/executions")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Run code in the session's workspace and wait for the result",
-            description = "The body and answers are those of POST /api/v1/executions; the workspace is mounted at /work"
+            description = "The body and answers are those of POST /api/v1/executions; the workspace is mounted at /workspace"
                     + " and a run that leaves it above its quota ends FILE_LIMIT.")
     public Uni<Response> run(@PathParam("id") String id, ExecutionRequest body,
             @HeaderParam(ExecutionResource.IDEMPOTENCY_KEY) String idempotencyKey,

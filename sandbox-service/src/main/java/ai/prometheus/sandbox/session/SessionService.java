@@ -135,7 +135,7 @@ public class SessionService {
         }))).replaceWithVoid();
     }
 
-    /** Runs code with the session's workspace at /work; the run counts against the workspace quota. */
+    /** Runs code with the session's workspace at /workspace; the run counts against the workspace quota. */
     public Uni<ExecutionService.Executed> run(Requester requester, UUID id, RunRequest request, String idempotencyKey) {
         return exclusive(id, () -> used(requester, id)
                 .chain(session -> blocking(() -> storage.usage(id)).chain(usage -> {

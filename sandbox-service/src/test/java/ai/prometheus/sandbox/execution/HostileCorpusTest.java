@@ -272,15 +272,15 @@ class HostileCorpusTest {
         SandboxApi.run("bash", """
                 echo secret > /tmp/marker
                 echo secret > /dev/shm/marker
-                echo secret > /work/marker
+                echo secret > /workspace/marker
                 mkdir -p /var/tmp 2>/dev/null && echo secret > /var/tmp/marker
-                ls /tmp/marker /dev/shm/marker /work/marker
+                ls /tmp/marker /dev/shm/marker /workspace/marker
                 """)
-                .body("stdout", equalTo("/dev/shm/marker\n/tmp/marker\n/work/marker\n"));
+                .body("stdout", equalTo("/dev/shm/marker\n/tmp/marker\n/workspace/marker\n"));
         for (int i = 0; i < 3; i++) {
-            SandboxApi.run("bash", "ls -A /tmp /dev/shm /work; test -e /var/tmp/marker && echo LEAK; echo checked")
+            SandboxApi.run("bash", "ls -A /tmp /dev/shm /workspace; test -e /var/tmp/marker && echo LEAK; echo checked")
                     .body("status", equalTo("OK"))
-                    .body("stdout", equalTo("/dev/shm:\n\n/tmp:\n\n/work:\nchecked\n"));
+                    .body("stdout", equalTo("/dev/shm:\n\n/tmp:\n\n/workspace:\nchecked\n"));
         }
     }
 
