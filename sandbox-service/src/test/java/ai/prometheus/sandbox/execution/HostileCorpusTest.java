@@ -167,7 +167,7 @@ class HostileCorpusTest {
         // The whole visible root: the interpreter's read-only system and the run's own mounts.
         SandboxApi.run("python", "import os\nprint(' '.join(sorted(os.listdir('/'))))")
                 .body("status", equalTo("OK"))
-                .body("stdout", equalTo("bin dev etc lib lib64 proc sbin tmp usr work\n"));
+                .body("stdout", equalTo("bin dev etc lib lib64 proc sbin tmp usr workspace\n"));
     }
 
     @Test
