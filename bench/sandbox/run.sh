@@ -21,7 +21,7 @@ CP="$ROOT/sandbox-service/target/classes:$ROOT/shared-model/target/classes:$(cat
 javac -q -nowarn -d "$OUT/classes" -cp "$CP" "$ROOT/bench/sandbox/RunnerBenchmark.java" 2>/dev/null \
   || javac -d "$OUT/classes" -cp "$CP" "$ROOT/bench/sandbox/RunnerBenchmark.java"
 
-exec java -Xmx256m -XX:+UseSerialGC -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+exec java ${BENCH_JAVA_OPTS:-} -Xmx256m -XX:+UseSerialGC -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   -Diterations="${ITERATIONS:-40}" -Dsustained="${SUSTAINED:-400}" \
   -Dthreads="${THREADS:-$(nproc)}" -DsustainedOnly="${SUSTAINED_ONLY:-false}" \
   -cp "$OUT/classes:$CP" ai.prometheus.sandbox.runtime.RunnerBenchmark

@@ -52,10 +52,10 @@ public interface SandboxConfig {
         @WithDefault("/usr/bin/setpriv")
         String setpriv();
 
-        @WithDefault("/usr/bin/prlimit")
-        String prlimit();
-
-        /** A POSIX shell for the tiny launcher that joins cgroups and opens the seccomp filter. */
+        /**
+         * The POSIX shell of the launcher script, which sets the rlimits with its {@code ulimit} builtin
+         * (dash or busybox ash: {@code -p} is the process limit) and opens the seccomp filter.
+         */
         @WithDefault("/bin/sh")
         String shell();
 

@@ -11,16 +11,27 @@ import java.util.Optional;
 
 /**
  * Starts sandbox processes. The chain, each step exec'ing the next so one pid carries it through:
- * a one-line POSIX shell script opens the seccomp filter on fd 3 (a JVM cannot pass extra file
- * descriptors); {@code prlimit} sets the rlimits; {@code setpriv} drops to the sandbox's own
- * unprivileged host uid; {@code bwrap} builds the namespaces and the filesystem view and exec's the
+ * a short POSIX shell script sets the rlimits with its {@code ulimit} builtin and opens the seccomp
+ * filter on fd 3 (a JVM can neither set another process's rlimits nor pass extra file descriptors;
+ * doing both in the shell saves a {@code prlimit} exec on every start); {@code setpriv} drops to
+ * the sandbox's own unprivileged host uid; {@code bwrap} builds the namespaces and the filesystem view and exec's the
  * interpreter as pid 1 of the new pid namespace. The interpreter runs the bootstrap, which
  * announces itself and waits on stdin for the code; the sandbox joins its cgroups before the code
  * is sent (see {@link Sandbox#awaitReady}).
  */
 final class SandboxLauncher {
 
+    /**
+     * Arguments: CPU seconds (hard, then soft), file size in 512-byte blocks, processes (0: not
+     * limited here), open files, address space in KiB (0: not limited), then the command. A plain
+     * {@code ulimit -t} sets both CPU limits, {@code -S} then lowers the soft one: dash refuses a
+     * hard limit below the current soft one. Exit 125 when a limit cannot be set.
+     */
     private static final String SCRIPT = """
+            ulimit -t "$1" && ulimit -S -t "$2" && ulimit -f "$3" && ulimit -n "$5" && ulimit -c 0 || exit 125
+            if [ "$4" != 0 ]; then ulimit -p "$4" || exit 125; fi
+            if [ "$6" != 0 ]; then ulimit -v "$6" || exit 125; fi
+            shift 6
             if [ -n "$SANDBOX_SECCOMP" ]; then exec 3< "$SANDBOX_SECCOMP" || exit 125; fi
             exec "$@"
             """;
@@ -80,19 +91,19 @@ final class SandboxLauncher {
         return builder.start();
     }
 
+    /** The script's limit arguments, in the units of the shell's {@code ulimit}. */
     private List<String> rlimits(StartProfile profile) {
-        List<String> prlimit = new ArrayList<>();
-        prlimit.add(isolation.prlimit());
-        prlimit.add("--cpu=" + profile.cpuSeconds() + ":" + (profile.cpuSeconds() + 1));
-        prlimit.add("--fsize=" + profile.fileSizeBytes());
-        prlimit.add("--nproc=" + profile.processes());
-        prlimit.add("--nofile=" + isolation.maxOpenFiles());
-        prlimit.add("--core=0");
-        if (profile.addressSpaceBytes() > 0) {
-            prlimit.add("--as=" + profile.addressSpaceBytes());
-        }
-        prlimit.add("--");
-        return prlimit;
+        return List.of(
+                Long.toString(profile.cpuSeconds() + 1),
+                Long.toString(profile.cpuSeconds()),
+                Long.toString(ceilDiv(profile.fileSizeBytes(), 512)),
+                Integer.toString(Math.max(0, profile.processes())),
+                Integer.toString(isolation.maxOpenFiles()),
+                Long.toString(profile.addressSpaceBytes() > 0 ? ceilDiv(profile.addressSpaceBytes(), 1024) : 0));
+    }
+
+    private static long ceilDiv(long value, long unit) {
+        return (value + unit - 1) / unit;
     }
 
     private List<String> bubblewrap(StartProfile profile) {

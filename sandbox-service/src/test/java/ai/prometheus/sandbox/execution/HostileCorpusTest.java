@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -65,7 +66,9 @@ class HostileCorpusTest {
 
     @Test
     void bashForkBombIsHeldAtTheProcessLimitThenKilled() {
-        SandboxApi.run("bash", ":(){ :|:& };:\nwait\n", Map.of("maxProcesses", 16, "wallMs", 3_000))
+        // The program outlives its bomb (a bare `wait` returns as soon as the first pipeline has
+        // forked, and the namespace dies with it, sometimes before the bomb reached the limit).
+        SandboxApi.run("bash", ":(){ :|:& };:\nsleep 10\n", Map.of("maxProcesses", 16, "wallMs", 3_000))
                 .body("status", equalTo("PROCESS_LIMIT"));
     }
 
@@ -247,6 +250,22 @@ class HostileCorpusTest {
                 """)
                 .body("status", equalTo("OK"))
                 .body("stdout", equalTo("passwd FileNotFoundError\nshadow FileNotFoundError\n"));
+    }
+
+    @Test
+    void everyRunStartsUnderItsRlimits() {
+        // Set by the launcher shell before the privileges are dropped: backstops behind the cgroups.
+        SandboxApi.run("bash", """
+                grep -E '^Max (cpu time|file size|processes|open files|core file size) ' /proc/self/limits \\
+                  | sed -E 's/  +/|/g'
+                """, Map.of("diskMb", 8))
+                .body("status", equalTo("OK"))
+                .body("stdout", containsString("Max file size|8388608|8388608|bytes"))
+                .body("stdout", containsString("Max open files|256|256|files"))
+                .body("stdout", containsString("Max core file size|0|0|bytes"))
+                .body("stdout", matchesPattern("(?s).*Max cpu time\\|(\\d+)\\|(\\d+)\\|seconds.*"))
+                .body("stdout", matchesPattern("(?s).*Max processes\\|\\d+\\|\\d+\\|processes.*"))
+                .body("stdout", not(containsString("unlimited")));
     }
 
     @Test
