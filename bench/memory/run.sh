@@ -6,6 +6,8 @@
 #
 #   bench/memory/run.sh                       # 100k memories
 #   MEMORY_BENCH_MEMORIES=20000 bench/memory/run.sh
+#   MEMORY_BENCH_KEEP=true bench/memory/run.sh          # keep the loaded database afterwards
+#   MEMORY_BENCH_SEARCH_ONLY=true bench/memory/run.sh   # search and recall again on the kept one
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # MEMORY_BENCH_APP runs a copy of the built application, so rebuilding meanwhile cannot disturb the run.

@@ -44,11 +44,18 @@ public interface MemoryConfig {
         String nativeDirectory();
 
         /**
-         * Threads that run the model. One is best on small machines: the ONNX runtime already
-         * spreads one inference over the cores, and more threads were measured slower on 2 cores.
+         * Threads that embed the texts of a batch in parallel, one text each; 0 means one per core.
+         * A single text (a search's query) is embedded on the caller's thread.
+         */
+        @WithDefault("0")
+        int threads();
+
+        /**
+         * Threads one inference is spread over. One, without spin-waiting, leaves the other cores
+         * to Postgres while a search embeds its query; batches are parallel through {@link #threads()}.
          */
         @WithDefault("1")
-        int threads();
+        int intraOpThreads();
 
         /** Memories embedded per batch by the background worker. */
         @WithDefault("32")

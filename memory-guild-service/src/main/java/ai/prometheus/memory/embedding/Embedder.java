@@ -4,7 +4,6 @@ import ai.prometheus.memory.config.MemoryConfig;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,13 +62,15 @@ public class Embedder {
                 if (loaded == null) {
                     long started = System.nanoTime();
                     pointNativeLibrariesAt(Path.of(config.embedding().nativeDirectory()).toAbsolutePath());
-                    executor = Executors.newFixedThreadPool(Math.max(1, config.embedding().threads()),
+                    int threads = config.embedding().threads() > 0 ? config.embedding().threads()
+                            : Runtime.getRuntime().availableProcessors();
+                    executor = Executors.newFixedThreadPool(threads,
                             runnable -> {
                                 Thread thread = new Thread(runnable, "embedding");
                                 thread.setDaemon(true);
                                 return thread;
                             });
-                    loaded = new AllMiniLmL6V2QuantizedEmbeddingModel(executor);
+                    loaded = new QuantizedMiniLm(executor, config.embedding().intraOpThreads());
                     model = loaded;
                     LOG.infof("Embedding model %s loaded in %d ms", MODEL_ID, (System.nanoTime() - started) / 1_000_000);
                 }

@@ -9,8 +9,9 @@ import java.util.UUID;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * The cached copy of one context's memories for vector search: unit vectors in one contiguous
- * array (row-major, {@code dimensions} floats per memory) beside what filters need. Postgres
+ * The cached copy of one context's memories for search: unit vectors in one contiguous array
+ * (row-major, {@code dimensions} floats per memory), each memory's lexemes as Postgres stored
+ * them (for full-text matching and ranking), and what filters need. Postgres
  * stays the source of truth; {@link VectorIndex} patches or rebuilds the copy when the context's
  * version or epoch moves.
  */
@@ -31,6 +32,7 @@ final class ContextBlock {
     long[] createdAtMillis;
     boolean[] current;
     boolean[] hasVector;
+    TextSearch.Document[] documents;
     private final Map<UUID, Integer> slots = new HashMap<>();
     private final Map<String, Integer> currentKeys = new HashMap<>();
 
@@ -48,6 +50,7 @@ final class ContextBlock {
         createdAtMillis = new long[capacity];
         current = new boolean[capacity];
         hasVector = new boolean[capacity];
+        documents = new TextSearch.Document[capacity];
     }
 
     void clear() {
@@ -58,7 +61,8 @@ final class ContextBlock {
     }
 
     /** Inserts or replaces one memory; {@code vector} null while its embedding is pending. */
-    void upsert(UUID id, String key, String kind, long created, boolean isCurrent, float[] vector) {
+    void upsert(UUID id, String key, String kind, long created, boolean isCurrent, float[] vector,
+            TextSearch.Document document) {
         Integer slot = slots.get(id);
         if (slot == null) {
             if (size == ids.length) {
@@ -75,6 +79,7 @@ final class ContextBlock {
         createdAtMillis[slot] = created;
         current[slot] = isCurrent;
         hasVector[slot] = vector != null;
+        documents[slot] = document;
         if (vector != null) {
             System.arraycopy(vector, 0, vectors, slot * dimensions, dimensions);
         }
@@ -92,6 +97,7 @@ final class ContextBlock {
         createdAtMillis = Arrays.copyOf(createdAtMillis, capacity);
         current = Arrays.copyOf(current, capacity);
         hasVector = Arrays.copyOf(hasVector, capacity);
+        documents = Arrays.copyOf(documents, capacity);
     }
 
     /** Keys of the context's current memories: they shadow the same keys further up the lineage. */

