@@ -34,6 +34,8 @@ final class ContextBlock {
     boolean[] hasVector;
     TextSearch.Document[] documents;
     private final Map<UUID, Integer> slots = new HashMap<>();
+    /** Slots whose memory contains the lexeme; may name slots that were since replaced, never miss one. */
+    private final Map<String, int[]> postings = new HashMap<>();
     private final Map<String, Integer> currentKeys = new HashMap<>();
 
     ContextBlock(UUID contextId, int dimensions) {
@@ -56,6 +58,7 @@ final class ContextBlock {
     void clear() {
         size = 0;
         slots.clear();
+        postings.clear();
         currentKeys.clear();
         allocate(16);
     }
@@ -80,12 +83,49 @@ final class ContextBlock {
         current[slot] = isCurrent;
         hasVector[slot] = vector != null;
         documents[slot] = document;
+        if (document != null) {
+            for (String lexeme : document.lexemes()) {
+                addPosting(lexeme, slot);
+            }
+        }
         if (vector != null) {
             System.arraycopy(vector, 0, vectors, slot * dimensions, dimensions);
         }
         if (isCurrent && key != null) {
             currentKeys.merge(key, 1, Integer::sum);
         }
+    }
+
+    // Each list holds its length in element 0, then the slots in ascending order of insertion.
+    private void addPosting(String lexeme, int slot) {
+        int[] list = postings.get(lexeme);
+        if (list == null) {
+            list = new int[4];
+        } else if (list[list[0]] == slot) {
+            return; // the same memory again (an update)
+        } else if (list[0] + 1 == list.length) {
+            list = Arrays.copyOf(list, list.length * 2);
+        }
+        list[++list[0]] = slot;
+        postings.put(lexeme, list);
+    }
+
+    /**
+     * Marks every slot whose memory may contain one of {@code lexemes} (a superset: the caller
+     * still checks the memory itself); false when none can.
+     */
+    boolean candidates(Iterable<String> lexemes, java.util.BitSet into) {
+        boolean any = false;
+        for (String lexeme : lexemes) {
+            int[] list = postings.get(lexeme);
+            if (list != null) {
+                for (int i = 1; i <= list[0]; i++) {
+                    into.set(list[i]);
+                }
+                any = true;
+            }
+        }
+        return any;
     }
 
     private void grow() {

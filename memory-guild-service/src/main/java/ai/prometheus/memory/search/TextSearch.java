@@ -145,6 +145,24 @@ final class TextSearch {
     /** A parsed query with its distinct lexemes in Postgres's order (for ts_rank). */
     record Query(Node root, List<String> lexemes) {
 
+        /** Whether only memories containing one of its lexemes can match (no negation anywhere). */
+        boolean needsALexeme() {
+            return root != null && !negates(root);
+        }
+
+        private static boolean negates(Node node) {
+            if (node instanceof Not) {
+                return true;
+            }
+            if (node instanceof And and) {
+                return negates(and.left()) || negates(and.right());
+            }
+            if (node instanceof Or or) {
+                return negates(or.left()) || negates(or.right());
+            }
+            return false; // terms, and phrases of terms
+        }
+
         boolean matches(Document document) {
             return root != null && evaluate(root, document);
         }

@@ -110,7 +110,14 @@ public class VectorIndex {
             Set<String> shadowed = shadowing ? nearerKeys : Set.of();
             block.lock.readLock().lock();
             try {
-                for (int slot = 0; slot < block.size; slot++) {
+                // Without negation only memories holding a query lexeme can match: visit those alone.
+                java.util.BitSet slots = new java.util.BitSet(block.size);
+                if (!query.needsALexeme()) {
+                    slots.set(0, block.size);
+                } else {
+                    block.candidates(query.lexemes(), slots);
+                }
+                for (int slot = slots.nextSetBit(0); slot >= 0 && slot < block.size; slot = slots.nextSetBit(slot + 1)) {
                     TextSearch.Document document = block.documents[slot];
                     if (document == null || excluded(block, slot, filter, shadowed) || !query.matches(document)) {
                         continue;

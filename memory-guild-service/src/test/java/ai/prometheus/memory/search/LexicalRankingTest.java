@@ -123,6 +123,18 @@ class LexicalRankingTest {
     }
 
     @Test
+    void aMemoryChangedInPlaceIsFoundByItsNewWordsOnly() {
+        String context = api.createContext("edits", null);
+        String memory = api.write(context, "The quarterly offsite is in Porto");
+        api.write(context, "Travel budget approved for the offsite");
+        assertEquals(List.of(memory), api.searchIds(context, "Porto", "lexical"));
+        api.request().body(Map.of("content", "The quarterly offsite moved to Valencia"))
+                .patch("/api/v1/contexts/" + context + "/memories/" + memory).then().statusCode(200);
+        assertEquals(List.of(), api.searchIds(context, "Porto", "lexical"));
+        assertEquals(List.of(memory), api.searchIds(context, "Valencia", "lexical"));
+    }
+
+    @Test
     void queriesTheServiceCannotEvaluateExactlyGoToPostgres() {
         assertFalse(TextSearch.parseQuery("'pric':* & 'chang'").isPresent(), "prefix");
         assertFalse(TextSearch.parseQuery("'pric':A | 'chang'").isPresent(), "weight restriction");
