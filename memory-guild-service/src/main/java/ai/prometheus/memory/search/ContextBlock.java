@@ -34,8 +34,8 @@ final class ContextBlock {
     boolean[] hasVector;
     TextSearch.Document[] documents;
     private final Map<UUID, Integer> slots = new HashMap<>();
-    /** Slots whose memory contains the lexeme; may name slots that were since replaced, never miss one. */
-    private final Map<String, int[]> postings = new HashMap<>();
+    /** Per lexeme, the slots whose memory contains it; may name slots since replaced, never misses one. */
+    private final Map<String, Posting> postings = new HashMap<>();
     private final Map<String, Integer> currentKeys = new HashMap<>();
 
     ContextBlock(UUID contextId, int dimensions) {
@@ -84,8 +84,10 @@ final class ContextBlock {
         hasVector[slot] = vector != null;
         documents[slot] = document;
         if (document != null) {
-            for (String lexeme : document.lexemes()) {
-                addPosting(lexeme, slot);
+            // One String per distinct lexeme in the context, shared by every memory holding it.
+            String[] lexemes = document.lexemes();
+            for (int i = 0; i < lexemes.length; i++) {
+                lexemes[i] = addPosting(lexemes[i], slot);
             }
         }
         if (vector != null) {
@@ -96,18 +98,11 @@ final class ContextBlock {
         }
     }
 
-    // Each list holds its length in element 0, then the slots in ascending order of insertion.
-    private void addPosting(String lexeme, int slot) {
-        int[] list = postings.get(lexeme);
-        if (list == null) {
-            list = new int[4];
-        } else if (list[list[0]] == slot) {
-            return; // the same memory again (an update)
-        } else if (list[0] + 1 == list.length) {
-            list = Arrays.copyOf(list, list.length * 2);
-        }
-        list[++list[0]] = slot;
-        postings.put(lexeme, list);
+    /** Records that {@code slot} holds {@code lexeme}; returns the context's one instance of the lexeme. */
+    private String addPosting(String lexeme, int slot) {
+        Posting posting = postings.computeIfAbsent(lexeme, Posting::new);
+        posting.add(slot);
+        return posting.lexeme;
     }
 
     /**
@@ -117,15 +112,36 @@ final class ContextBlock {
     boolean candidates(Iterable<String> lexemes, java.util.BitSet into) {
         boolean any = false;
         for (String lexeme : lexemes) {
-            int[] list = postings.get(lexeme);
-            if (list != null) {
-                for (int i = 1; i <= list[0]; i++) {
-                    into.set(list[i]);
+            Posting posting = postings.get(lexeme);
+            if (posting != null) {
+                for (int i = 0; i < posting.size; i++) {
+                    into.set(posting.slots[i]);
                 }
                 any = true;
             }
         }
         return any;
+    }
+
+    /** The slots holding one lexeme, in the order they were added. */
+    private static final class Posting {
+        final String lexeme;
+        int[] slots = new int[2];
+        int size;
+
+        Posting(String lexeme) {
+            this.lexeme = lexeme;
+        }
+
+        void add(int slot) {
+            if (size > 0 && slots[size - 1] == slot) {
+                return; // the same memory again (an update)
+            }
+            if (size == slots.length) {
+                slots = Arrays.copyOf(slots, size * 2);
+            }
+            slots[size++] = slot;
+        }
     }
 
     private void grow() {
