@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The vector index, kept in the service because pgvector is not available: per context, a cached
  * matrix of unit vectors, scanned exactly (a dot product with every vector in scope), so recall
- * is that of exact search by construction.
+ * is that of exact search by construction. Beside the vectors it keeps each memory's stored
+ * tsvector, so full-text matching and ranking ({@link TextSearch}) read the same fresh copy.
  *
  * <p>Postgres is the source of truth and every replica stays correct on its own: each search
  * reads the version and epoch of every context in scope (in the same query that checks access)
