@@ -15,8 +15,8 @@ import java.util.concurrent.Executor;
  * The quantized all-MiniLM-L6-v2 model bundled with langchain4j, in an ONNX Runtime session of
  * our own. The bundled wrapper's session uses the runtime's defaults: one inference spread over
  * every core by threads that spin between operators. A search embeds one short query while
- * Postgres ranks the full-text matches on the other core, and spinning threads took that core
- * from it. Here each inference runs on {@code intraOpThreads} threads without spinning; batches
+ * Postgres answers its other queries, and spinning threads took the other core from Postgres
+ * (and from concurrent requests). Here each inference runs on {@code intraOpThreads} threads without spinning; batches
  * are parallel across the executor's threads instead.
  */
 final class QuantizedMiniLm extends AbstractInProcessEmbeddingModel {

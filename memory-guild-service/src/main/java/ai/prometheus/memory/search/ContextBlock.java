@@ -105,22 +105,16 @@ final class ContextBlock {
         return posting.lexeme;
     }
 
-    /**
-     * Marks every slot whose memory may contain one of {@code lexemes} (a superset: the caller
-     * still checks the memory itself); false when none can.
-     */
-    boolean candidates(Iterable<String> lexemes, java.util.BitSet into) {
-        boolean any = false;
+    /** Marks every slot whose memory may contain one of {@code lexemes}: a superset, the caller checks each. */
+    void candidates(Iterable<String> lexemes, java.util.BitSet into) {
         for (String lexeme : lexemes) {
             Posting posting = postings.get(lexeme);
             if (posting != null) {
                 for (int i = 0; i < posting.size; i++) {
                     into.set(posting.slots[i]);
                 }
-                any = true;
             }
         }
-        return any;
     }
 
     /** The slots holding one lexeme, in the order they were added. */

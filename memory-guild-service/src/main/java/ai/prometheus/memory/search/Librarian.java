@@ -39,6 +39,7 @@ import java.util.UUID;
 public class Librarian {
 
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(30);
+    private static final String PARSE_QUERY = "select websearch_to_tsquery('english', $1)::text";
 
     private final Coordinator coordinator;
     private final MemoryRepository memories;
@@ -48,7 +49,6 @@ public class Librarian {
     private final MemoryConfig config;
     private final String lexicalQuery;
     private final String metadataQuery;
-    private final String parsedQuery;
 
     public Librarian(Coordinator coordinator, MemoryRepository memories, VectorIndex index, Embedder embedder, Pool pool,
             Sql sql, MemoryConfig config) {
@@ -85,7 +85,6 @@ public class Librarian {
                 """);
         this.metadataQuery = sql.of("select m.id from {schema}.memories m"
                 + " where m.context_id = any($1::uuid[]) and m.metadata @> $2::text::jsonb");
-        this.parsedQuery = "select websearch_to_tsquery('english', $1)::text";
     }
 
     // --- reading ----------------------------------------------------------------------------
@@ -140,8 +139,7 @@ public class Librarian {
         String words = anyWord(request.query());
         java.util.concurrent.CompletableFuture<String> parsed = mode == RankFusion.Mode.SEMANTIC || words.isBlank()
                 ? java.util.concurrent.CompletableFuture.completedFuture(null)
-                : pool.preparedQuery(parsedQuery).execute(Tuple.of(words))
-                        .map(rows -> rows.iterator().next().getString(0)).subscribeAsCompletionStage();
+                : parse(words).subscribeAsCompletionStage();
         VectorIndex.Filter filter = filter(resolved, criteria);
         List<RankFusion.Ranked> semantic = mode == RankFusion.Mode.LEXICAL ? List.of()
                 : semantic(request.query(), resolved, filter, candidates);
@@ -190,6 +188,11 @@ public class Librarian {
             ranked.add(new RankFusion.Ranked(hit.memoryId(), hit.similarity(), hit.createdAtMillis()));
         }
         return ranked;
+    }
+
+    /** The query as Postgres parses and stems it ({@code tsquery} text), for {@link TextSearch}. */
+    Uni<String> parse(String words) {
+        return pool.preparedQuery(PARSE_QUERY).execute(Tuple.of(words)).map(rows -> rows.iterator().next().getString(0));
     }
 
     /**

@@ -11,6 +11,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -65,28 +66,8 @@ public class VectorIndex {
      * best first. Blocks until stale contexts are refreshed: call it off the event loop.
      */
     public List<Hit> search(float[] query, List<LineageEntry> scope, Filter filter, int n) {
-        List<ContextBlock> scanned = new ArrayList<>(scope.size());
-        for (LineageEntry entry : scope) {
-            scanned.add(refresh(entry));
-        }
-        evictBeyondCapacity(scanned);
         TopHits top = new TopHits(n);
-        // Lineage entries come nearest first; a key seen nearer shadows the same key further up.
-        Set<String> nearerKeys = new HashSet<>();
-        for (int b = 0; b < scanned.size(); b++) {
-            ContextBlock block = scanned.get(b);
-            LineageEntry entry = scope.get(b);
-            boolean shadowing = !filter.includeSuperseded() && entry.depth() != null;
-            block.lock.readLock().lock();
-            try {
-                scan(block, entry.depth(), query, filter, shadowing ? nearerKeys : Set.of(), top);
-                if (shadowing) {
-                    nearerKeys.addAll(block.currentKeys());
-                }
-            } finally {
-                block.lock.readLock().unlock();
-            }
-        }
+        scanInScope(scope, filter, (block, entry, shadowed) -> scan(block, entry.depth(), query, filter, shadowed, top));
         return top.sorted();
     }
 
@@ -99,32 +80,52 @@ public class VectorIndex {
         if (query.lexemes().isEmpty()) {
             return matches;
         }
-        List<ContextBlock> scanned = new ArrayList<>(scope.size());
-        for (LineageEntry entry : scope) {
-            scanned.add(refresh(entry));
-        }
-        evictBeyondCapacity(scanned);
-        Set<String> nearerKeys = new HashSet<>();
-        for (int b = 0; b < scanned.size(); b++) {
-            ContextBlock block = scanned.get(b);
-            boolean shadowing = !filter.includeSuperseded() && scope.get(b).depth() != null;
-            Set<String> shadowed = shadowing ? nearerKeys : Set.of();
-            block.lock.readLock().lock();
-            try {
-                // Without negation only memories holding a query lexeme can match: visit those alone.
-                java.util.BitSet slots = new java.util.BitSet(block.size);
-                if (!query.needsALexeme()) {
-                    slots.set(0, block.size);
-                } else {
-                    block.candidates(query.lexemes(), slots);
-                }
-                for (int slot = slots.nextSetBit(0); slot >= 0 && slot < block.size; slot = slots.nextSetBit(slot + 1)) {
-                    TextSearch.Document document = block.documents[slot];
-                    if (document == null || excluded(block, slot, filter, shadowed) || !query.matches(document)) {
-                        continue;
-                    }
+        scanInScope(scope, filter, (block, entry, shadowed) -> {
+            // Without negation only memories holding a query lexeme can match: visit those alone.
+            BitSet slots = new BitSet(block.size);
+            if (query.needsALexeme()) {
+                block.candidates(query.lexemes(), slots);
+            } else {
+                slots.set(0, block.size);
+            }
+            for (int slot = slots.nextSetBit(0); slot >= 0 && slot < block.size; slot = slots.nextSetBit(slot + 1)) {
+                TextSearch.Document document = block.documents[slot];
+                if (document != null && !excluded(block, slot, filter, shadowed) && query.matches(document)) {
                     matches.add(new TextHit(block.ids[slot], query.rank(document), block.createdAtMillis[slot]));
                 }
+            }
+        });
+        matches.sort(Comparator.comparingDouble((TextHit hit) -> hit.rank()).reversed()
+                .thenComparing(Comparator.comparingLong(TextHit::createdAtMillis).reversed())
+                .thenComparing(TextHit::memoryId, VectorIndex::comparePostgresUuids));
+        return matches.size() > n ? new ArrayList<>(matches.subList(0, n)) : matches;
+    }
+
+    /** One context's part of a search: its block (read-locked) and the keys nearer contexts shadow. */
+    @FunctionalInterface
+    private interface BlockScan {
+        void scan(ContextBlock block, LineageEntry entry, Set<String> shadowed);
+    }
+
+    /**
+     * Brings every context in scope up to date, then hands each block to {@code scan} nearest
+     * first, with the keys that contexts nearer in the lineage hold (they shadow the same keys
+     * further up unless superseded memories are wanted too).
+     */
+    private void scanInScope(List<LineageEntry> scope, Filter filter, BlockScan scan) {
+        List<ContextBlock> blocks = new ArrayList<>(scope.size());
+        for (LineageEntry entry : scope) {
+            blocks.add(refresh(entry));
+        }
+        evictBeyondCapacity(blocks);
+        Set<String> nearerKeys = new HashSet<>();
+        for (int b = 0; b < blocks.size(); b++) {
+            ContextBlock block = blocks.get(b);
+            LineageEntry entry = scope.get(b);
+            boolean shadowing = !filter.includeSuperseded() && entry.depth() != null;
+            block.lock.readLock().lock();
+            try {
+                scan.scan(block, entry, shadowing ? nearerKeys : Set.of());
                 if (shadowing) {
                     nearerKeys.addAll(block.currentKeys());
                 }
@@ -132,10 +133,6 @@ public class VectorIndex {
                 block.lock.readLock().unlock();
             }
         }
-        matches.sort(Comparator.comparingDouble((TextHit hit) -> hit.rank()).reversed()
-                .thenComparing(Comparator.comparingLong(TextHit::createdAtMillis).reversed())
-                .thenComparing(TextHit::memoryId, VectorIndex::comparePostgresUuids));
-        return matches.size() > n ? new ArrayList<>(matches.subList(0, n)) : matches;
     }
 
     /** Postgres orders uuids by their bytes, unsigned; {@link UUID#compareTo} compares signed halves. */

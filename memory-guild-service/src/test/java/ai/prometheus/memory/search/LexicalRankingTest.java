@@ -10,8 +10,6 @@ import ai.prometheus.memory.context.ResolvedScope;
 import ai.prometheus.memory.context.Scope;
 import ai.prometheus.memory.context.Viewer;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,9 +53,6 @@ class LexicalRankingTest {
     @Inject
     Coordinator coordinator;
 
-    @Inject
-    Pool pool;
-
     private final String subject = "lexical-agent-" + UUID.randomUUID();
     private final MemoryApi api = MemoryApi.agent(subject);
 
@@ -89,8 +84,7 @@ class LexicalRankingTest {
             Librarian.Criteria criteria = Librarian.Criteria.of(filter);
             for (String query : QUERIES) {
                 String words = Librarian.anyWord(query);
-                String parsed = pool.preparedQuery("select websearch_to_tsquery('english', $1)::text")
-                        .execute(Tuple.of(words)).await().atMost(Duration.ofSeconds(10)).iterator().next().getString(0);
+                String parsed = librarian.parse(words).await().atMost(Duration.ofSeconds(10));
                 assertTrue(TextSearch.parseQuery(parsed).isPresent(), "evaluated in the service: " + parsed);
                 List<RankFusion.Ranked> inService = librarian.lexical(parsed, words, scope, criteria,
                         librarian.filter(scope, criteria), 50);
