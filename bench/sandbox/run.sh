@@ -15,7 +15,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT="$ROOT/bench/results/sandbox"
 mkdir -p "$OUT/classes"
 
-"$ROOT/mvnw" -B -q -f "$ROOT/pom.xml" -pl sandbox-service -am compile dependency:build-classpath \
+"$ROOT/mvnw" -B -q -f "$ROOT/pom.xml" -pl sandbox-service -am test-compile dependency:build-classpath \
   -Dmdep.outputFile="$OUT/classpath.txt" -Dmdep.includeScope=runtime >&2
 CP="$ROOT/sandbox-service/target/classes:$ROOT/shared-model/target/classes:$(cat "$OUT/classpath.txt")"
 javac -q -nowarn -d "$OUT/classes" -cp "$CP" "$ROOT/bench/sandbox/RunnerBenchmark.java" 2>/dev/null \

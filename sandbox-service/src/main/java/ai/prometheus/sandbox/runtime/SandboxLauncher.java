@@ -11,19 +11,21 @@ import java.util.Optional;
 
 /**
  * Starts sandbox processes. The chain, each step exec'ing the next so one pid carries it through:
- * a short POSIX shell script sets the rlimits with its {@code ulimit} builtin and opens the seccomp
- * filter on fd 3 (a JVM can neither set another process's rlimits nor pass extra file descriptors;
- * doing both in the shell saves a {@code prlimit} exec on every start); {@code setpriv} drops to
- * the sandbox's own unprivileged host uid; {@code bwrap} builds the namespaces and the filesystem view and exec's the
- * interpreter as pid 1 of the new pid namespace. The interpreter runs the bootstrap, which
- * announces itself and waits on stdin for the code; the sandbox joins its cgroups before the code
- * is sent (see {@link Sandbox#awaitReady}).
+ * the first step sets the rlimits, opens the seccomp filter on fd 3 and drops to the sandbox's own
+ * unprivileged host uid (a JVM can do none of these for a child); {@code bwrap} builds the
+ * namespaces and the filesystem view and exec's the interpreter as pid 1 of the new pid namespace.
+ * The interpreter runs the bootstrap, which announces itself and waits on stdin for the code; the
+ * sandbox joins its cgroups before the code is sent (see {@link Sandbox#awaitReady}).
+ *
+ * <p>The first step is the service's {@code sandbox-launch} program when it has one (one exec),
+ * else a POSIX shell script, whose {@code ulimit} builtin sets the rlimits, exec'ing {@code setpriv}.
  */
 final class SandboxLauncher {
 
     /**
-     * Arguments: CPU seconds (hard, then soft), file size in 512-byte blocks, processes (0: not
-     * limited here), open files, address space in KiB (0: not limited), then the command. A plain
+     * The {@code shell} first step. Arguments: CPU seconds (hard, then soft), file size in 512-byte
+     * blocks, processes (0: not limited here), open files, address space in KiB (0: not limited),
+     * then the command. A plain
      * {@code ulimit -t} sets both CPU limits, {@code -S} then lowers the soft one: dash refuses a
      * hard limit below the current soft one. Exit 125 when a limit cannot be set.
      */
@@ -43,15 +45,23 @@ final class SandboxLauncher {
     private final boolean disableUserns;
     private final boolean dropPrivileges;
     private final List<String> baseView;
+    private final Optional<Path> launchProgram;
 
+    /** {@code launchProgram}: the installed {@code sandbox-launch}, or empty for the shell script and setpriv. */
     SandboxLauncher(SandboxConfig.Isolation isolation, Map<Language, String> executables, Optional<Path> seccompFile,
-            boolean disableUserns, boolean dropPrivileges) {
+            boolean disableUserns, boolean dropPrivileges, Optional<Path> launchProgram) {
         this.isolation = isolation;
+        this.launchProgram = launchProgram;
         this.executables = executables;
         this.seccompFile = seccompFile;
         this.disableUserns = disableUserns;
         this.dropPrivileges = dropPrivileges;
         this.baseView = filesystemView(isolation.readOnlyPaths());
+    }
+
+    /** What takes the first step, for the status line. */
+    String firstStep() {
+        return launchProgram.isPresent() ? "sandbox-launch" : "sh + setpriv";
     }
 
     boolean isolated() {
@@ -61,14 +71,11 @@ final class SandboxLauncher {
     /** Starts a sandbox for {@code profile} as {@code uid}; it waits for its code. */
     Process start(StartProfile profile, int uid, Path insecureWorkspace) throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(isolation.shell());
-        command.add("-c");
-        command.add(SCRIPT);
-        command.add("sandbox-launcher");
-        command.addAll(rlimits(profile));
-        if (dropPrivileges) {
-            command.addAll(List.of(isolation.setpriv(), "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
-                    "--no-new-privs"));
+        Optional<Path> seccomp = seccompFile.filter(file -> isolated());
+        if (launchProgram.isPresent()) {
+            command.addAll(programStep(launchProgram.get(), profile, uid, seccomp));
+        } else {
+            command.addAll(shellStep(profile, uid));
         }
         String executable = executables.get(profile.language());
         if (isolated()) {
@@ -80,7 +87,9 @@ final class SandboxLauncher {
         Map<String, String> environment = builder.environment();
         environment.clear();
         environment.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-        seccompFile.filter(file -> isolated()).ifPresent(file -> environment.put("SANDBOX_SECCOMP", file.toString()));
+        if (launchProgram.isEmpty()) {
+            seccomp.ifPresent(file -> environment.put("SANDBOX_SECCOMP", file.toString()));
+        }
         if (!isolated()) {
             // Development mode: the variables bubblewrap would set, on a plain process.
             environment.put("HOME", insecureWorkspace.toString());
@@ -91,15 +100,43 @@ final class SandboxLauncher {
         return builder.start();
     }
 
-    /** The script's limit arguments, in the units of the shell's {@code ulimit}. */
-    private List<String> rlimits(StartProfile profile) {
-        return List.of(
+    /** {@code sandbox-launch} with the limits in the kernel's units; a limit of 0 processes or bytes: none. */
+    private List<String> programStep(Path program, StartProfile profile, int uid, Optional<Path> seccomp) {
+        List<String> step = new ArrayList<>();
+        step.add(program.toString());
+        step.add("--rlimit=cpu:" + profile.cpuSeconds() + ":" + (profile.cpuSeconds() + 1));
+        step.add("--rlimit=fsize:" + profile.fileSizeBytes() + ":" + profile.fileSizeBytes());
+        if (profile.processes() > 0) {
+            step.add("--rlimit=nproc:" + profile.processes() + ":" + profile.processes());
+        }
+        step.add("--rlimit=nofile:" + isolation.maxOpenFiles() + ":" + isolation.maxOpenFiles());
+        if (profile.addressSpaceBytes() > 0) {
+            step.add("--rlimit=as:" + profile.addressSpaceBytes() + ":" + profile.addressSpaceBytes());
+        }
+        step.add("--rlimit=core:0:0");
+        seccomp.ifPresent(file -> step.add("--fd3=" + file));
+        if (dropPrivileges) {
+            step.add("--uid=" + uid);
+            step.add("--gid=" + uid);
+        }
+        step.add("--");
+        return step;
+    }
+
+    /** The shell script with its limit arguments (in the units of {@code ulimit}), then {@code setpriv}. */
+    private List<String> shellStep(StartProfile profile, int uid) {
+        List<String> step = new ArrayList<>(List.of(isolation.shell(), "-c", SCRIPT, "sandbox-launcher",
                 Long.toString(profile.cpuSeconds() + 1),
                 Long.toString(profile.cpuSeconds()),
                 Long.toString(ceilDiv(profile.fileSizeBytes(), 512)),
                 Integer.toString(Math.max(0, profile.processes())),
                 Integer.toString(isolation.maxOpenFiles()),
-                Long.toString(profile.addressSpaceBytes() > 0 ? ceilDiv(profile.addressSpaceBytes(), 1024) : 0));
+                Long.toString(profile.addressSpaceBytes() > 0 ? ceilDiv(profile.addressSpaceBytes(), 1024) : 0)));
+        if (dropPrivileges) {
+            step.addAll(List.of(isolation.setpriv(), "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
+                    "--no-new-privs"));
+        }
+        return step;
     }
 
     private static long ceilDiv(long value, long unit) {

@@ -254,7 +254,7 @@ class HostileCorpusTest {
 
     @Test
     void everyRunStartsUnderItsRlimits() {
-        // Set by the launcher shell before the privileges are dropped: backstops behind the cgroups.
+        // Set by sandbox-launch before the privileges are dropped: backstops behind the cgroups.
         SandboxApi.run("bash", """
                 grep -E '^Max (cpu time|file size|processes|open files|core file size) ' /proc/self/limits \\
                   | sed -E 's/  +/|/g'
@@ -307,7 +307,9 @@ class HostileCorpusTest {
     @Order(Integer.MAX_VALUE)
     void afterTheCorpusTheServiceIsHealthyAndANormalRunSucceeds() {
         assertTrue(runtime.leftovers().none(), runtime.leftovers().toString());
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        // The whole corpus ran behind the service's own first step, not the shell fallback.
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'Sandbox isolation' }.data.detail", containsString("started by sandbox-launch"));
         for (String language : List.of("python", "node", "bash")) {
             String code = switch (language) {
                 case "python" -> "print(sum(range(10)))";

@@ -1,0 +1,217 @@
+/*
+ * sandbox-launch: the first step of every sandbox, one exec between the service and bubblewrap.
+ *
+ * The JVM can neither set another process's rlimits, nor hand it extra file descriptors, nor
+ * change its uid. This program does all three, then exec's the rest of its command line (bubblewrap,
+ * which exec's the interpreter), so one pid carries the sandbox from here to the interpreter:
+ *
+ *   sandbox-launch [--rlimit=NAME:SOFT:HARD]... [--fd3=FILE] [--uid=UID --gid=GID] -- PROGRAM [ARG]...
+ *
+ *   --rlimit  sets a resource limit; NAME is cpu, fsize, nproc, nofile, as or core, values are in
+ *             the kernel's units (seconds, bytes, processes, descriptors, bytes, bytes)
+ *   --fd3     opens FILE read-only as descriptor 3, left open across the exec (the seccomp filter
+ *             bubblewrap reads with --seccomp 3); opened before the uid changes, so it may be private
+ *   --uid     with --gid: drops to this uid and gid for good (real, effective and saved), with no
+ *             supplementary groups; numeric ids only, never looked up by name
+ *
+ * no_new_privs is always set. PROGRAM is a path, run with the environment this program received.
+ * Exit status 125 (and a message on stderr) when a step fails, 127 when PROGRAM cannot be exec'd;
+ * --version prints the version and exits 0.
+ *
+ * The sandbox service builds it when a C compiler is present (see build.sh) and falls back to a
+ * shell with setpriv when it is not; both do the same.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#define LAUNCH_VERSION "1"
+#define EXIT_FAILED 125
+#define EXIT_NOT_RUN 127
+#define MAX_RLIMITS 16
+
+extern char **environ;
+
+struct named_limit {
+    const char *name;
+    int resource;
+};
+
+static const struct named_limit LIMIT_NAMES[] = {
+    {"cpu", RLIMIT_CPU},     {"fsize", RLIMIT_FSIZE}, {"nproc", RLIMIT_NPROC},
+    {"nofile", RLIMIT_NOFILE}, {"as", RLIMIT_AS},       {"core", RLIMIT_CORE},
+};
+
+struct limit_request {
+    const char *name;
+    int resource;
+    struct rlimit value;
+};
+
+static void fail(const char *what, const char *detail) {
+    if (detail != NULL) {
+        fprintf(stderr, "sandbox-launch: %s: %s\n", what, detail);
+    } else {
+        fprintf(stderr, "sandbox-launch: %s\n", what);
+    }
+    exit(EXIT_FAILED);
+}
+
+static void fail_errno(const char *what) {
+    fail(what, strerror(errno));
+}
+
+/* A decimal number without sign, spaces or trailing characters: what the service writes. */
+static int parse_number(const char *text, const char *end, unsigned long long *out) {
+    if (text == end) {
+        return -1;
+    }
+    unsigned long long value = 0;
+    for (const char *c = text; c < end; c++) {
+        if (*c < '0' || *c > '9') {
+            return -1;
+        }
+        unsigned digit = (unsigned) (*c - '0');
+        if (value > (ULLONG_MAX - digit) / 10) {
+            return -1;
+        }
+        value = value * 10 + digit;
+    }
+    *out = value;
+    return 0;
+}
+
+static unsigned long long number_option(const char *option, const char *text) {
+    unsigned long long value;
+    if (parse_number(text, text + strlen(text), &value) != 0) {
+        fail(option, "expects a decimal number");
+    }
+    return value;
+}
+
+/* NAME:SOFT:HARD */
+static struct limit_request parse_rlimit(const char *spec) {
+    const char *first = strchr(spec, ':');
+    const char *second = first == NULL ? NULL : strchr(first + 1, ':');
+    if (second == NULL) {
+        fail("--rlimit", "expects NAME:SOFT:HARD");
+    }
+    struct limit_request request = {NULL, -1, {0, 0}};
+    for (size_t i = 0; i < sizeof LIMIT_NAMES / sizeof LIMIT_NAMES[0]; i++) {
+        size_t length = strlen(LIMIT_NAMES[i].name);
+        if ((size_t) (first - spec) == length && strncmp(spec, LIMIT_NAMES[i].name, length) == 0) {
+            request.name = LIMIT_NAMES[i].name;
+            request.resource = LIMIT_NAMES[i].resource;
+        }
+    }
+    if (request.name == NULL) {
+        fail("--rlimit", "unknown limit (cpu, fsize, nproc, nofile, as, core)");
+    }
+    unsigned long long soft;
+    unsigned long long hard;
+    if (parse_number(first + 1, second, &soft) != 0 || parse_number(second + 1, second + 1 + strlen(second + 1), &hard) != 0) {
+        fail("--rlimit", "expects decimal SOFT and HARD values");
+    }
+    if (soft > hard) {
+        fail("--rlimit", "SOFT is above HARD");
+    }
+    request.value.rlim_cur = (rlim_t) soft;
+    request.value.rlim_max = (rlim_t) hard;
+    return request;
+}
+
+static int starts_with(const char *text, const char *prefix) {
+    return strncmp(text, prefix, strlen(prefix)) == 0;
+}
+
+int main(int argc, char **argv) {
+    struct limit_request limits[MAX_RLIMITS];
+    int limit_count = 0;
+    const char *fd3_file = NULL;
+    long long uid = -1;
+    long long gid = -1;
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--") == 0) {
+            i++;
+            break;
+        } else if (strcmp(arg, "--version") == 0) {
+            printf("sandbox-launch %s\n", LAUNCH_VERSION);
+            return 0;
+        } else if (starts_with(arg, "--rlimit=")) {
+            if (limit_count == MAX_RLIMITS) {
+                fail("--rlimit", "too many limits");
+            }
+            limits[limit_count++] = parse_rlimit(arg + strlen("--rlimit="));
+        } else if (starts_with(arg, "--fd3=")) {
+            fd3_file = arg + strlen("--fd3=");
+        } else if (starts_with(arg, "--uid=")) {
+            uid = (long long) number_option("--uid", arg + strlen("--uid="));
+        } else if (starts_with(arg, "--gid=")) {
+            gid = (long long) number_option("--gid", arg + strlen("--gid="));
+        } else {
+            fail("unknown option", arg);
+        }
+    }
+    if (i >= argc || argv[i][0] != '/') {
+        fail("usage", "sandbox-launch [--rlimit=NAME:SOFT:HARD]... [--fd3=FILE] [--uid=UID --gid=GID] -- /PROGRAM [ARG]...");
+    }
+    if ((uid < 0) != (gid < 0) || uid > (long long) UINT_MAX - 1 || gid > (long long) UINT_MAX - 1) {
+        fail("--uid and --gid", "both or neither, each below 4294967295");
+    }
+
+    /* Limits first: raising a hard limit needs the privileges given up below. */
+    for (int l = 0; l < limit_count; l++) {
+        if (setrlimit(limits[l].resource, &limits[l].value) != 0) {
+            fprintf(stderr, "sandbox-launch: setrlimit %s: %s\n", limits[l].name, strerror(errno));
+            return EXIT_FAILED;
+        }
+    }
+    if (fd3_file != NULL) {
+        int fd = open(fd3_file, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            fail_errno(fd3_file);
+        }
+        if (fd != 3) {
+            /* dup2 clears close-on-exec on the copy: descriptor 3 survives the exec. */
+            if (dup2(fd, 3) < 0) {
+                fail_errno("dup2");
+            }
+            close(fd);
+        } else if (fcntl(3, F_SETFD, 0) != 0) {
+            fail_errno("fcntl");
+        }
+    }
+    if (uid >= 0) {
+        /* Groups before the uid: once the uid is dropped, they can no longer be changed. */
+        if (setgroups(0, NULL) != 0) {
+            fail_errno("setgroups");
+        }
+        if (setresgid((gid_t) gid, (gid_t) gid, (gid_t) gid) != 0) {
+            fail_errno("setresgid");
+        }
+        if (setresuid((uid_t) uid, (uid_t) uid, (uid_t) uid) != 0) {
+            fail_errno("setresuid");
+        }
+        /* Dropped for good: getting root back must fail. */
+        if (uid != 0 && setuid(0) == 0) {
+            fail("setresuid", "root could be regained");
+        }
+    }
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+        fail_errno("prctl(PR_SET_NO_NEW_PRIVS)");
+    }
+    execve(argv[i], &argv[i], environ);
+    fprintf(stderr, "sandbox-launch: %s: %s\n", argv[i], strerror(errno));
+    return EXIT_NOT_RUN;
+}
