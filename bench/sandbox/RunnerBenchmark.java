@@ -40,8 +40,11 @@ public final class RunnerBenchmark {
                 System.exit(2);
             }
             System.out.printf("%nSandbox: %s%n", runtime.status().detail());
-            System.out.printf("Cores: %d; %d alternating iterations per language; pool size %s%n%n",
-                    Runtime.getRuntime().availableProcessors(), iterations, runtime.warmSandboxes());
+            String[] descriptors = new java.io.File("/proc/self/fd").list();
+            System.out.printf("Cores: %d; %d alternating iterations per language; pool size %s; this JVM holds %d"
+                    + " file descriptors (each process start copies them)%n%n",
+                    Runtime.getRuntime().availableProcessors(), iterations, runtime.warmSandboxes(),
+                    descriptors == null ? -1 : descriptors.length);
             if (latencies) {
                 latencies(runtime, iterations);
                 System.out.println();
