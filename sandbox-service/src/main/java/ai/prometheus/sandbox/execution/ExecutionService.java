@@ -64,8 +64,8 @@ public class ExecutionService {
             return outcomeOf(request, screening, workspace)
                     .chain(outcome -> Panache.withTransaction(() -> {
                         ExecutionRecords.complete(row, outcome, config.storage().maxStoredOutputBytes());
-                        return executions.persist(row);
-                    }).chain(() -> finished(row, outcome)));
+                        return executions.persist(row).chain(() -> reportPlatformFailure(row, outcome));
+                    }).map(reported -> executed(row, outcome)));
         }
         row.idempotencyKey = idempotencyKey;
         row.requestHash = ExecutionRecords.requestHash(request, sessionId);
@@ -78,8 +78,8 @@ public class ExecutionService {
                     .onFailure(ProblemException.class).call(() -> Panache.withTransaction(() -> executions.deleteById(row.id)))
                     .chain(outcome -> Panache.withTransaction(() -> executions.findById(row.id).chain(stored -> {
                         ExecutionRecords.complete(stored, outcome, config.storage().maxStoredOutputBytes());
-                        return Uni.createFrom().item(stored);
-                    })).chain(stored -> finished(stored, outcome)));
+                        return reportPlatformFailure(stored, outcome).replaceWith(stored);
+                    })).map(stored -> executed(stored, outcome)));
         });
     }
 
@@ -114,15 +114,22 @@ public class ExecutionService {
         return new Executed(ExecutionRecords.toResult(existing), true);
     }
 
-    private Uni<Executed> finished(Execution row, RunOutcome outcome) {
-        Executed executed = new Executed(ExecutionRecords.toResult(row, outcome), false);
+    private static Executed executed(Execution row, RunOutcome outcome) {
+        return new Executed(ExecutionRecords.toResult(row, outcome), false);
+    }
+
+    /**
+     * A run that failed through the platform's fault is reported to the guardian in the transaction
+     * that stores its result: the report exists exactly when the result does.
+     */
+    private Uni<Void> reportPlatformFailure(Execution row, RunOutcome outcome) {
         if (outcome.status() != ExecutionStatus.INTERNAL_ERROR) {
-            return Uni.createFrom().item(executed);
+            return Uni.createFrom().voidItem();
         }
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("executionId", row.id.toString());
         attributes.put("language", row.language);
-        return errors.report("sandbox.internal", outcome.message(), null, attributes).replaceWith(executed);
+        return errors.reportInTransaction("sandbox.internal", outcome.message(), null, attributes);
     }
 
     static ProblemException unavailable(String detail) {
