@@ -63,9 +63,10 @@ final class Sandbox {
 
     /**
      * Waits for the bootstrap's ready byte (the interpreter is up, isolated, waiting for code), then
-     * moves the sandbox into its cgroups. Interpreters start outside them on purpose: start-up in a
-     * fresh memory cgroup is markedly slower, and nothing but the trusted bootstrap has run yet.
-     * From here on, everything the sandbox does is limited and measured there.
+     * moves the sandbox into its cgroups. Interpreters start outside them on purpose: the memory
+     * limit and the usage then cover what the code does, not the interpreter's own start-up (tens of
+     * megabytes for node), the same for warm and cold runs; nothing but the trusted bootstrap has run
+     * yet. From here on, everything the sandbox does is limited and measured there.
      */
     boolean awaitReady(Duration timeout, ScheduledExecutorService timers) {
         ScheduledFuture<?> guard = timers.schedule(this::killTree, timeout.toMillis(), TimeUnit.MILLISECONDS);
