@@ -90,12 +90,13 @@ static int parse_number(const char *text, const char *end, unsigned long long *o
     return 0;
 }
 
-static unsigned long long number_option(const char *option, const char *text) {
+/* A uid or gid: below (uid_t) -1, which the kernel reads as "leave unchanged". */
+static long long id_option(const char *option, const char *text) {
     unsigned long long value;
-    if (parse_number(text, text + strlen(text), &value) != 0) {
-        fail(option, "expects a decimal number");
+    if (parse_number(text, text + strlen(text), &value) != 0 || value >= UINT_MAX) {
+        fail(option, "expects a decimal number below 4294967295");
     }
-    return value;
+    return (long long) value;
 }
 
 /* NAME:SOFT:HARD */
@@ -156,9 +157,9 @@ int main(int argc, char **argv) {
         } else if (starts_with(arg, "--fd3=")) {
             fd3_file = arg + strlen("--fd3=");
         } else if (starts_with(arg, "--uid=")) {
-            uid = (long long) number_option("--uid", arg + strlen("--uid="));
+            uid = id_option("--uid", arg + strlen("--uid="));
         } else if (starts_with(arg, "--gid=")) {
-            gid = (long long) number_option("--gid", arg + strlen("--gid="));
+            gid = id_option("--gid", arg + strlen("--gid="));
         } else {
             fail("unknown option", arg);
         }
@@ -166,8 +167,8 @@ int main(int argc, char **argv) {
     if (i >= argc || argv[i][0] != '/') {
         fail("usage", "sandbox-launch [--rlimit=NAME:SOFT:HARD]... [--fd3=FILE] [--uid=UID --gid=GID] -- /PROGRAM [ARG]...");
     }
-    if ((uid < 0) != (gid < 0) || uid > (long long) UINT_MAX - 1 || gid > (long long) UINT_MAX - 1) {
-        fail("--uid and --gid", "both or neither, each below 4294967295");
+    if ((uid < 0) != (gid < 0)) {
+        fail("--uid and --gid", "both or neither");
     }
 
     /* Limits first: raising a hard limit needs the privileges given up below. */

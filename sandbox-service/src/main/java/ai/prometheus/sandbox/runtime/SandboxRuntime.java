@@ -170,8 +170,8 @@ public class SandboxRuntime {
         }
         status = new IsolationStatus(true, insecure ? "insecure-none" : "bubblewrap", cgroupVersion, seccomp.isPresent(),
                 languages, insecure ? INSECURE_WARNING
-                        : "isolated with bubblewrap, started by " + launcher.firstStep() + "; cgroups " + cgroupVersion + "; seccomp " + (seccomp.isPresent() ? "on" : "off")
-                                + "; uids " + uids.first() + ".." + (uids.first() + uids.size() - 1));
+                        : "isolated with bubblewrap, started by " + launcher.firstStep() + "; cgroups " + cgroupVersion
+                                + "; seccomp " + (seccomp.isPresent() ? "on" : "off") + "; uids " + uids.first() + ".." + (uids.first() + uids.size() - 1));
         LOG.infof("Sandbox ready: %s; languages %s", status.detail(), languages);
         startPool();
     }
@@ -189,7 +189,7 @@ public class SandboxRuntime {
             Optional<Path> program = LaunchProgram.install(target);
             if (program.isEmpty()) {
                 LOG.infof("This build has no sandbox-launch for %s (built without a C compiler): sandboxes start"
-                        + " through /bin/sh and setpriv, about 2 ms slower per cold start", System.getProperty("os.arch"));
+                        + " through /bin/sh and setpriv, 1.5 to 2 ms slower per cold start", System.getProperty("os.arch"));
             }
             return program;
         } catch (IOException e) {

@@ -78,6 +78,9 @@ class LaunchProgramTest {
         assertRefused("expects NAME:SOFT:HARD", "--rlimit=cpu:5", "--", "/bin/true");
         assertRefused("both or neither", "--uid=100042", "--", "/bin/true");
         assertRefused("expects a decimal number", "--uid=root", "--gid=0", "--", "/bin/true");
+        // Out of range must not read as "no uid given" and leave the program running as root.
+        assertRefused("below 4294967295", "--uid=9223372036854775808", "--gid=9223372036854775808", "--", "/bin/true");
+        assertRefused("below 4294967295", "--uid=4294967295", "--gid=1", "--", "/bin/true");
         assertRefused("unknown option", "--setuid=0", "--", "/bin/true");
         assertRefused("usage", "--rlimit=cpu:1:1", "--", "true");
         assertRefused("usage", "--rlimit=cpu:1:1");
