@@ -12,7 +12,7 @@
  *   --fd3     opens FILE read-only as descriptor 3, left open across the exec (the seccomp filter
  *             bubblewrap reads with --seccomp 3); opened before the uid changes, so it may be private
  *   --uid     with --gid: drops to this uid and gid for good (real, effective and saved), with no
- *             supplementary groups; numeric ids only, never looked up by name
+ *             supplementary groups; numeric ids only, never looked up by name, never 0
  *
  * no_new_privs is always set. PROGRAM is a path, run with the environment this program received.
  * Exit status 125 (and a message on stderr) when a step fails, 127 when PROGRAM cannot be exec'd;
@@ -125,6 +125,9 @@ static struct limit_request parse_rlimit(const char *spec) {
     if (soft > hard) {
         fail("--rlimit", "SOFT is above HARD");
     }
+    if (hard > (unsigned long long) (rlim_t) -1) {
+        fail("--rlimit", "value too large for this system");
+    }
     request.value.rlim_cur = (rlim_t) soft;
     request.value.rlim_max = (rlim_t) hard;
     return request;
@@ -169,6 +172,9 @@ int main(int argc, char **argv) {
     }
     if ((uid < 0) != (gid < 0)) {
         fail("--uid and --gid", "both or neither");
+    }
+    if (uid == 0 || gid == 0) {
+        fail("--uid and --gid", "a sandbox never runs as root");
     }
 
     /* Limits first: raising a hard limit needs the privileges given up below. */

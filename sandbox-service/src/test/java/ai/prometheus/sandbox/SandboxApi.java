@@ -1,12 +1,15 @@
 package ai.prometheus.sandbox;
 
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.prometheus.shared.testing.TestTokens;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Runs code through the real REST API, as a client would. */
 public final class SandboxApi {
@@ -36,5 +39,18 @@ public final class SandboxApi {
 
     public static ValidatableResponse run(String language, String code) {
         return run(language, code, Map.of());
+    }
+
+    /**
+     * In {@code /proc/self/limits} lines joined with {@code |}: the CPU rlimit's hard limit is one
+     * second above the soft one, so SIGXCPU comes before SIGKILL.
+     */
+    public static void assertCpuRlimitLeavesAGraceSecond(String limits) {
+        Matcher cpu = Pattern.compile("Max cpu time\\|(\\d+)\\|(\\d+)\\|seconds")
+                .matcher(limits);
+        assertTrue(cpu.find(), limits);
+        long soft = Long.parseLong(cpu.group(1));
+        long hard = Long.parseLong(cpu.group(2));
+        assertTrue(soft >= 1 && hard == soft + 1, "cpu soft/hard " + soft + "/" + hard);
     }
 }

@@ -53,11 +53,12 @@ final class LaunchProgram {
     private static void verify(Path program) throws IOException {
         Process process = new ProcessBuilder(program.toString(), "--version").redirectErrorStream(true).start();
         try {
-            String output = new String(process.getInputStream().readNBytes(256), StandardCharsets.UTF_8).strip();
+            // Its answer is a line: it fits the pipe, so waiting first cannot block the program.
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new IOException(program + " --version did not answer");
             }
+            String output = new String(process.getInputStream().readNBytes(256), StandardCharsets.UTF_8).strip();
             if (process.exitValue() != 0 || !output.startsWith("sandbox-launch ")) {
                 throw new IOException(program + " --version failed: " + output);
             }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -109,6 +110,11 @@ public class SandboxRuntime {
     private void initialize() throws IOException {
         SandboxConfig.Isolation isolation = config.isolation();
         Path state = Files.createDirectories(Path.of(config.stateDir()));
+        String unsafe = unsafeStateDirectory(state);
+        if (unsafe != null) {
+            status = notReady(unsafe);
+            return;
+        }
         dropPrivileges = HostProcesses.realUid(Path.of("/proc/self/status")) == 0;
         if (uids == null) {
             uids = UidBlock.claim(state.resolve("locks"), isolation.uidBase(), isolation.uidBlockSize(),
@@ -174,6 +180,32 @@ public class SandboxRuntime {
                                 + "; seccomp " + (seccomp.isPresent() ? "on" : "off") + "; uids " + uids.first() + ".." + (uids.first() + uids.size() - 1));
         LOG.infof("Sandbox ready: %s; languages %s", status.detail(), languages);
         startPool();
+    }
+
+    /**
+     * Why the state directory cannot be trusted, or null. Root executes {@code sandbox-launch} from it
+     * and hands every sandbox the seccomp filter written there: anyone else able to replace its
+     * entries could run code as root or weaken the filter.
+     */
+    private static String unsafeStateDirectory(Path state) throws IOException {
+        if (Files.isSymbolicLink(state)) {
+            // Whoever owns the link can point it elsewhere at any time.
+            return "the sandbox state directory " + state + " is a symbolic link; set SANDBOX_STATE_DIR to the"
+                    + " directory itself";
+        }
+        int owner = (Integer) Files.getAttribute(state, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        int self = HostProcesses.realUid(Path.of("/proc/self/status"));
+        if (owner != self) {
+            return "the sandbox state directory " + state + " belongs to uid " + owner + ", not to the service's uid "
+                    + self + "; set SANDBOX_STATE_DIR to a directory of its own";
+        }
+        int mode = (Integer) Files.getAttribute(state, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        if ((mode & 0022) != 0) {
+            return "the sandbox state directory " + state + " is writable by others (mode "
+                    + Integer.toOctalString(mode & 0777) + "); make it writable by its owner only, or set"
+                    + " SANDBOX_STATE_DIR to a directory of its own";
+        }
+        return null;
     }
 
     /**

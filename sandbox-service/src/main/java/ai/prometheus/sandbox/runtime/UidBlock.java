@@ -39,6 +39,11 @@ public final class UidBlock implements AutoCloseable {
 
     /** Claims the first block no live replica holds. */
     public static UidBlock claim(Path lockDirectory, int base, int blockSize, int blocks) throws IOException {
+        // Sandboxes must never run as root, and the last uid must fit a uid_t the kernel accepts.
+        if (base < 1 || blockSize < 1 || blocks < 1 || (long) base + (long) blockSize * blocks > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("sandbox uids " + base + " + " + blocks + " blocks of " + blockSize
+                    + " are out of range: the base must be at least 1 and the range end below 2^31");
+        }
         Files.createDirectories(lockDirectory);
         for (int index = 0; index < blocks; index++) {
             Path lockFile = lockDirectory.resolve("uid-block-" + index + ".lock");

@@ -255,7 +255,7 @@ class HostileCorpusTest {
     @Test
     void everyRunStartsUnderItsRlimits() {
         // Set by sandbox-launch before the privileges are dropped: backstops behind the cgroups.
-        SandboxApi.run("bash", """
+        String limits = SandboxApi.run("bash", """
                 grep -E '^Max (cpu time|file size|processes|open files|core file size) ' /proc/self/limits \\
                   | sed -E 's/  +/|/g'
                 """, Map.of("diskMb", 8))
@@ -265,7 +265,9 @@ class HostileCorpusTest {
                 .body("stdout", containsString("Max core file size|0|0|bytes"))
                 .body("stdout", matchesPattern("(?s).*Max cpu time\\|(\\d+)\\|(\\d+)\\|seconds.*"))
                 .body("stdout", matchesPattern("(?s).*Max processes\\|\\d+\\|\\d+\\|processes.*"))
-                .body("stdout", not(containsString("unlimited")));
+                .body("stdout", not(containsString("unlimited")))
+                .extract().path("stdout");
+        SandboxApi.assertCpuRlimitLeavesAGraceSecond(limits);
     }
 
     @Test

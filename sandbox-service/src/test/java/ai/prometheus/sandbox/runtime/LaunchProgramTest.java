@@ -62,6 +62,13 @@ class LaunchProgramTest {
     }
 
     @Test
+    void setsNoNewPrivilegesEvenWithoutAUid() throws Exception {
+        Result status = launch("--", "/bin/grep", "^NoNewPrivs:", "/proc/self/status");
+        assertEquals(0, status.exit(), status.stderr());
+        assertTrue(status.stdout().matches("NoNewPrivs:\\s+1\\n"), status.stdout());
+    }
+
+    @Test
     void opensTheFileAsDescriptor3BeforeDroppingPrivileges() throws Exception {
         Path secret = Files.writeString(directory.resolve("filter"), "only root reads this");
         Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
@@ -82,6 +89,8 @@ class LaunchProgramTest {
         assertRefused("below 4294967295", "--uid=9223372036854775808", "--gid=9223372036854775808", "--", "/bin/true");
         assertRefused("below 4294967295", "--uid=4294967295", "--gid=1", "--", "/bin/true");
         assertRefused("unknown option", "--setuid=0", "--", "/bin/true");
+        assertRefused("never runs as root", "--uid=0", "--gid=0", "--", "/bin/true");
+        assertRefused("never runs as root", "--uid=100042", "--gid=0", "--", "/bin/true");
         assertRefused("usage", "--rlimit=cpu:1:1", "--", "true");
         assertRefused("usage", "--rlimit=cpu:1:1");
         assertRefused("No such file", "--fd3=/nonexistent/filter", "--", "/bin/true");

@@ -36,7 +36,7 @@ class ShellLauncherTest {
 
     @Test
     void aRunGetsTheSameLimitsUidAndFilter() {
-        SandboxApi.run("bash", """
+        String limits = SandboxApi.run("bash", """
                 grep -E '^Max (cpu time|file size|processes|open files|core file size) ' /proc/self/limits \\
                   | sed -E 's/  +/|/g'
                 id -u
@@ -47,7 +47,9 @@ class ShellLauncherTest {
                 .body("stdout", containsString("Max open files|256|256|files"))
                 .body("stdout", containsString("Max core file size|0|0|bytes"))
                 .body("stdout", matchesPattern("(?s).*Max processes\\|\\d+\\|\\d+\\|processes.*\\n1000\\n"))
-                .body("stdout", not(containsString("unlimited")));
+                .body("stdout", not(containsString("unlimited")))
+                .extract().path("stdout");
+        SandboxApi.assertCpuRlimitLeavesAGraceSecond(limits);
         SandboxApi.run("python", """
                 import ctypes, errno, os, socket
                 libc = ctypes.CDLL(None, use_errno=True)
