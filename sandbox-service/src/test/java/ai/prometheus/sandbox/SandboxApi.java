@@ -1,6 +1,10 @@
 package ai.prometheus.sandbox;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.prometheus.shared.testing.TestTokens;
@@ -42,10 +46,30 @@ public final class SandboxApi {
     }
 
     /**
+     * A bash run with an 8 MB workspace reads its own rlimits: set before the privileges are dropped,
+     * whichever first step set them, as backstops behind the cgroups.
+     */
+    public static void assertARunStartsUnderItsRlimits() {
+        String limits = run("bash", """
+                grep -E '^Max (cpu time|file size|processes|open files|core file size) ' /proc/self/limits \\
+                  | sed -E 's/  +/|/g'
+                """, Map.of("diskMb", 8))
+                .body("status", equalTo("OK"))
+                .body("stdout", containsString("Max file size|8388608|8388608|bytes"))
+                .body("stdout", containsString("Max open files|256|256|files"))
+                .body("stdout", containsString("Max core file size|0|0|bytes"))
+                .body("stdout", matchesPattern("(?s).*Max cpu time\\|(\\d+)\\|(\\d+)\\|seconds.*"))
+                .body("stdout", matchesPattern("(?s).*Max processes\\|\\d+\\|\\d+\\|processes.*"))
+                .body("stdout", not(containsString("unlimited")))
+                .extract().path("stdout");
+        assertCpuRlimitLeavesAGraceSecond(limits);
+    }
+
+    /**
      * In {@code /proc/self/limits} lines joined with {@code |}: the CPU rlimit's hard limit is one
      * second above the soft one, so SIGXCPU comes before SIGKILL.
      */
-    public static void assertCpuRlimitLeavesAGraceSecond(String limits) {
+    private static void assertCpuRlimitLeavesAGraceSecond(String limits) {
         Matcher cpu = Pattern.compile("Max cpu time\\|(\\d+)\\|(\\d+)\\|seconds")
                 .matcher(limits);
         assertTrue(cpu.find(), limits);

@@ -110,12 +110,13 @@ public class SandboxRuntime {
     private void initialize() throws IOException {
         SandboxConfig.Isolation isolation = config.isolation();
         Path state = Files.createDirectories(Path.of(config.stateDir()));
-        String unsafe = unsafeStateDirectory(state);
+        int serviceUid = HostProcesses.realUid(Path.of("/proc/self/status"));
+        String unsafe = unsafeStateDirectory(state, serviceUid);
         if (unsafe != null) {
             status = notReady(unsafe);
             return;
         }
-        dropPrivileges = HostProcesses.realUid(Path.of("/proc/self/status")) == 0;
+        dropPrivileges = serviceUid == 0;
         if (uids == null) {
             uids = UidBlock.claim(state.resolve("locks"), isolation.uidBase(), isolation.uidBlockSize(),
                     isolation.uidBlocks());
@@ -187,17 +188,16 @@ public class SandboxRuntime {
      * and hands every sandbox the seccomp filter written there: anyone else able to replace its
      * entries could run code as root or weaken the filter.
      */
-    private static String unsafeStateDirectory(Path state) throws IOException {
+    private static String unsafeStateDirectory(Path state, int serviceUid) throws IOException {
         if (Files.isSymbolicLink(state)) {
             // Whoever owns the link can point it elsewhere at any time.
             return "the sandbox state directory " + state + " is a symbolic link; set SANDBOX_STATE_DIR to the"
                     + " directory itself";
         }
         int owner = (Integer) Files.getAttribute(state, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        int self = HostProcesses.realUid(Path.of("/proc/self/status"));
-        if (owner != self) {
+        if (owner != serviceUid) {
             return "the sandbox state directory " + state + " belongs to uid " + owner + ", not to the service's uid "
-                    + self + "; set SANDBOX_STATE_DIR to a directory of its own";
+                    + serviceUid + "; set SANDBOX_STATE_DIR to a directory of its own";
         }
         int mode = (Integer) Files.getAttribute(state, "unix:mode", LinkOption.NOFOLLOW_LINKS);
         if ((mode & 0022) != 0) {

@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
-import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -254,20 +253,7 @@ class HostileCorpusTest {
 
     @Test
     void everyRunStartsUnderItsRlimits() {
-        // Set by sandbox-launch before the privileges are dropped: backstops behind the cgroups.
-        String limits = SandboxApi.run("bash", """
-                grep -E '^Max (cpu time|file size|processes|open files|core file size) ' /proc/self/limits \\
-                  | sed -E 's/  +/|/g'
-                """, Map.of("diskMb", 8))
-                .body("status", equalTo("OK"))
-                .body("stdout", containsString("Max file size|8388608|8388608|bytes"))
-                .body("stdout", containsString("Max open files|256|256|files"))
-                .body("stdout", containsString("Max core file size|0|0|bytes"))
-                .body("stdout", matchesPattern("(?s).*Max cpu time\\|(\\d+)\\|(\\d+)\\|seconds.*"))
-                .body("stdout", matchesPattern("(?s).*Max processes\\|\\d+\\|\\d+\\|processes.*"))
-                .body("stdout", not(containsString("unlimited")))
-                .extract().path("stdout");
-        SandboxApi.assertCpuRlimitLeavesAGraceSecond(limits);
+        SandboxApi.assertARunStartsUnderItsRlimits();
     }
 
     @Test
