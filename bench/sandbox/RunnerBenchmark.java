@@ -28,11 +28,16 @@ public final class RunnerBenchmark {
             Language.NODE, "console.log(1)",
             Language.BASH, "echo 1");
 
+    /** A uid just below the service's range: no sandbox of the runtime runs as it. */
+    private static int chainUid;
+
     public static void main(String[] args) throws Exception {
         int iterations = Integer.parseInt(System.getProperty("iterations", "40"));
         int sustainedRuns = Integer.parseInt(System.getProperty("sustained", "400"));
         boolean latencies = !Boolean.getBoolean("sustainedOnly");
-        SandboxRuntime runtime = new SandboxRuntime(config());
+        SandboxConfig config = config();
+        chainUid = config.isolation().uidBase() - 1;
+        SandboxRuntime runtime = new SandboxRuntime(config);
         runtime.start(null);
         try {
             if (!runtime.status().ready()) {
@@ -64,15 +69,15 @@ public final class RunnerBenchmark {
         // A workspace size nobody pre-starts sandboxes for: always the cold path.
         RunLimits coldLimits = new RunLimits(defaults.cpuMs(), defaults.wallMs(), defaults.memoryMb(),
                 defaults.maxProcesses(), defaults.outputBytes(), defaults.diskMb() - 1);
-        System.out.println("| language | bare p50 | bare p90 | warm p50 | warm p90 | cold p50 | cold p90 | warm/bare p50 | cold/bare p50 |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| language | bare p50 | bare p90 | warm p50 | warm p90 | cold p50 | cold p90 | warm/bare p50 | cold/bare p50 | chain p50 | chain/bare p50 |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Language language : List.of(Language.PYTHON, Language.NODE, Language.BASH)) {
             if (!runtime.supports(language)) {
                 continue;
             }
             byte[] code = TRIVIAL.get(language).getBytes(StandardCharsets.UTF_8);
             Map<String, List<Double>> samples = new HashMap<>();
-            for (String kind : List.of("bare", "warm", "cold")) {
+            for (String kind : List.of("bare", "warm", "cold", "chain")) {
                 samples.put(kind, new ArrayList<>());
             }
             // Warm-up: first runs pay class loading and page-cache misses.
@@ -87,13 +92,15 @@ public final class RunnerBenchmark {
                 samples.get("warm").add(timed(runtime, language, code, defaults, true));
                 awaitWarm(runtime, language);
                 samples.get("cold").add(timed(runtime, language, code, coldLimits, false));
+                samples.get("chain").add(chainOnly(runtime, language, code, coldLimits));
             }
             double bare = percentile(samples.get("bare"), 50);
             double warm = percentile(samples.get("warm"), 50);
             double cold = percentile(samples.get("cold"), 50);
-            System.out.printf("| %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.2f× | %.2f× |%n",
+            double chain = percentile(samples.get("chain"), 50);
+            System.out.printf("| %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.2f× | %.2f× | %.1f ms | %.2f× |%n",
                     language.apiName(), bare, percentile(samples.get("bare"), 90), warm, percentile(samples.get("warm"), 90),
-                    cold, percentile(samples.get("cold"), 90), warm / bare, cold / bare);
+                    cold, percentile(samples.get("cold"), 90), warm / bare, cold / bare, chain, chain / bare);
         }
     }
 
@@ -106,6 +113,31 @@ public final class RunnerBenchmark {
                     + "): " + outcome.message() + " " + outcome.stderr());
         }
         return millis;
+    }
+
+    /**
+     * The floor under every cold start: the same sandbox process chain (sandbox-launch, bubblewrap
+     * with the service's namespaces, view and seccomp filter, the interpreter and its bootstrap),
+     * started and fed as the runner does, but without cgroups, limits, monitoring or pool.
+     */
+    private static double chainOnly(SandboxRuntime runtime, Language language, byte[] code, RunLimits limits)
+            throws Exception {
+        long start = System.nanoTime();
+        Process process = runtime.launcher().start(runtime.profileFor(language, limits, null), chainUid, null);
+        InputStream out = process.getInputStream();
+        if (out.read() != Sandbox.READY) {
+            throw new IllegalStateException("the chain did not start: " + new String(process.getErrorStream().readAllBytes(),
+                    StandardCharsets.UTF_8));
+        }
+        try (java.io.OutputStream in = process.getOutputStream()) {
+            in.write((code.length + "\n").getBytes(StandardCharsets.US_ASCII));
+            in.write(code);
+        }
+        out.readAllBytes();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("the chain's " + language + " run failed");
+        }
+        return (System.nanoTime() - start) / 1e6;
     }
 
     /** The same program as a plain process with a clean environment, started and awaited the same way. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sandbox runner benchmark: trivial python / node / bash runs bare on the host vs through the
-# sandbox service's runner (warm pool and cold start), measured alternately, with their ratios;
-# then sustained runs per second with the default pool. Prints a table; asserts nothing.
+# sandbox service's runner (warm pool and cold start) and through the isolation chain alone (the
+# floor under a cold start), measured alternately, with their ratios; then sustained runs per
+# second with the default pool. Prints a table; asserts nothing.
 #
 #   bench/sandbox/run.sh                         # 40 alternating iterations, 400 sustained runs
 #   ITERATIONS=100 SUSTAINED=1000 bench/sandbox/run.sh

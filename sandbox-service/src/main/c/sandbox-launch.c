@@ -12,7 +12,10 @@
  *   --fd3     opens FILE read-only as descriptor 3, left open across the exec (the seccomp filter
  *             bubblewrap reads with --seccomp 3); opened before the uid changes, so it may be private
  *   --uid     with --gid: drops to this uid and gid for good (real, effective and saved), with no
- *             supplementary groups; numeric ids only, never looked up by name, never 0
+ *             supplementary groups; numeric ids only, never looked up by name, never 0. Standard
+ *             streams that are anonymous pipes (what the service hands over) are given to that uid
+ *             first: the program can then reopen them as /dev/stdin, /dev/stdout and /dev/stderr,
+ *             which are links to /proc/self/fd/N and answer to the pipe's owner only
  *
  * no_new_privs is always set. PROGRAM is a path, run with the environment this program received.
  * Exit status 125 (and a message on stderr) when a step fails, 127 when PROGRAM cannot be exec'd;
@@ -32,12 +35,15 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
-#define LAUNCH_VERSION "1"
+#define LAUNCH_VERSION "2"
 #define EXIT_FAILED 125
 #define EXIT_NOT_RUN 127
 #define MAX_RLIMITS 16
+#define PIPEFS_MAGIC 0x50495045
 
 extern char **environ;
 
@@ -133,6 +139,16 @@ static struct limit_request parse_rlimit(const char *spec) {
     return request;
 }
 
+/* Only anonymous pipes: a terminal, /dev/null or a file on fd 0-2 keeps its owner. */
+static void hand_over_streams(uid_t uid, gid_t gid) {
+    for (int fd = 0; fd <= 2; fd++) {
+        struct statfs filesystem;
+        if (fstatfs(fd, &filesystem) == 0 && filesystem.f_type == PIPEFS_MAGIC && fchown(fd, uid, gid) != 0) {
+            fail_errno("fchown of a standard stream");
+        }
+    }
+}
+
 static int starts_with(const char *text, const char *prefix) {
     return strncmp(text, prefix, strlen(prefix)) == 0;
 }
@@ -200,6 +216,7 @@ int main(int argc, char **argv) {
         }
     }
     if (uid >= 0) {
+        hand_over_streams((uid_t) uid, (gid_t) gid);
         /* Groups before the uid: once the uid is dropped, they can no longer be changed. */
         if (setgroups(0, NULL) != 0) {
             fail_errno("setgroups");

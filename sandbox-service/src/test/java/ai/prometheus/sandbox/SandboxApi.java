@@ -46,6 +46,22 @@ public final class SandboxApi {
     }
 
     /**
+     * A script reopens its standard streams by name, as shell scripts do ({@code echo >/dev/stderr}):
+     * the links lead through /proc/self/fd to the service's pipes, which whichever first step started
+     * the sandbox handed to the sandbox's uid.
+     */
+    public static void assertARunReopensItsStandardStreams() {
+        Map<String, Object> body = body("bash", "cat /dev/stdin; echo out > /dev/stdout; echo err > /dev/stderr", null);
+        body.put("stdin", "in\n");
+        given().auth().oauth2(RUNNER).contentType(ContentType.JSON).body(body)
+                .when().post("/api/v1/executions")
+                .then().statusCode(201)
+                .body("status", equalTo("OK"))
+                .body("stdout", equalTo("in\nout\n"))
+                .body("stderr", equalTo("err\n"));
+    }
+
+    /**
      * A bash run with an 8 MB workspace reads its own rlimits: set before the privileges are dropped,
      * whichever first step set them, as backstops behind the cgroups.
      */

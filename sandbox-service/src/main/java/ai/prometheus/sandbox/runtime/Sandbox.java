@@ -25,6 +25,8 @@ final class Sandbox {
     /** The byte the bootstrap writes first, proving the interpreter started inside the sandbox. */
     static final int READY = 0x06;
     private static final long DRAIN_GRACE_MS = 2_000;
+    /** What an empty pipe takes without blocking the writer, however small the kernel made it (one page). */
+    private static final int PIPE_MINIMUM_CAPACITY = 4096;
 
     private final StartProfile profile;
     private final int uid;
@@ -32,12 +34,16 @@ final class Sandbox {
     private final Process process;
     private final boolean isolated;
     private final Runnable release;
+    private final RunLimits groupLimits;
     private final AtomicBoolean used = new AtomicBoolean();
     private final AtomicBoolean destroyed = new AtomicBoolean();
     private volatile boolean ready;
 
-    Sandbox(StartProfile profile, int uid, SandboxCgroup cgroup, Process process, boolean isolated, Runnable release) {
+    /** {@code groupLimits}: the memory and process limits {@code cgroup} was created with. */
+    Sandbox(StartProfile profile, int uid, SandboxCgroup cgroup, Process process, boolean isolated, RunLimits groupLimits,
+            Runnable release) {
         this.profile = profile;
+        this.groupLimits = groupLimits;
         this.uid = uid;
         this.cgroup = cgroup;
         this.process = process;
@@ -124,26 +130,32 @@ final class Sandbox {
         }
         AtomicReference<Verdict.Kill> kill = new AtomicReference<>();
         long cpuBase = 0;
-        long oomBase = 0;
-        long pidsBase = 0;
         if (cgroup.enforced()) {
-            try {
-                cgroup.limitMemory(limits.memoryBytes());
-            } catch (IllegalStateException belowUsage) {
-                // The kernel refuses a limit below what the waiting interpreter already uses.
-                killTree();
-                return finish(limits, warm, startedAt, startNanos, new Verdict.Observation(null, 137, 1, 0, 0, false,
-                        "", limits), "", "", false, false, 0, 0, cgroup.peakMemoryBytes());
+            if (!carriesGroupLimitsOf(limits)) {
+                try {
+                    cgroup.limitMemory(limits.memoryBytes());
+                } catch (IllegalStateException belowUsage) {
+                    // The kernel refuses a limit below what the waiting interpreter already uses.
+                    killTree();
+                    return finish(limits, warm, startedAt, startNanos, new Verdict.Observation(null, 137, 1, 0, 0,
+                            false, "", limits), "", "", false, false, 0, 0, cgroup.peakMemoryBytes());
+                }
+                cgroup.limitProcesses(limits.maxProcesses());
             }
-            cgroup.limitProcesses(limits.maxProcesses());
+            // The group is this sandbox's alone and only the waiting bootstrap has run in it: its
+            // OOM and task-limit counters are still 0; the CPU the bootstrap used since it joined is not the run's.
             cpuBase = warm ? Math.max(0, cgroup.cpuNanos()) : 0;
-            oomBase = cgroup.oomKills();
-            pidsBase = cgroup.processLimitHits();
         }
         OutputCapture output = new OutputCapture(limits.outputBytes(), () -> stop(kill, Verdict.Kill.OUTPUT));
         Future<?> stdoutPump = io.submit(() -> output.pump(process.getInputStream(), output.stdout));
         Future<?> stderrPump = io.submit(() -> output.pump(process.getErrorStream(), output.stderr));
-        io.submit(() -> feed(code, stdin));
+        byte[] header = (code.length + "\n").getBytes(StandardCharsets.US_ASCII);
+        if (header.length + code.length + stdin.length <= PIPE_MINIMUM_CAPACITY) {
+            // Fits the empty pipe: written at once, without waiting for an I/O thread.
+            feed(header, code, stdin);
+        } else {
+            io.submit(() -> feed(header, code, stdin));
+        }
 
         long elapsedMs = (System.nanoTime() - startNanos) / 1_000_000;
         ScheduledFuture<?> wall = timers.schedule(() -> stop(kill, Verdict.Kill.WALL),
@@ -170,10 +182,16 @@ final class Sandbox {
         int exitValue = process.isAlive() ? 137 : process.exitValue();
         String stderr = output.stderr.text();
         boolean workspaceFull = workspace != null && workspace.overQuota();
-        Verdict.Observation seen = new Verdict.Observation(kill.get(), exitValue, cgroup.oomKills() - oomBase,
-                cgroup.processLimitHits() - pidsBase, cpuNanos / 1_000_000, workspaceFull, stderr, limits);
+        Verdict.Observation seen = new Verdict.Observation(kill.get(), exitValue, cgroup.oomKills(),
+                cgroup.processLimitHits(), cpuNanos / 1_000_000, workspaceFull, stderr, limits);
         return finish(limits, warm, startedAt, startNanos, seen, output.stdout.text(), stderr,
                 output.stdout.truncated(), output.stderr.truncated(), output.seenBytes(), cpuNanos, peak);
+    }
+
+    /** Whether the cgroup was created with exactly these limits (a cold start), so nothing is left to write. */
+    private boolean carriesGroupLimitsOf(RunLimits limits) {
+        return groupLimits.memoryBytes() == limits.memoryBytes()
+                && groupLimits.maxProcesses() == limits.maxProcesses();
     }
 
     private RunOutcome finish(RunLimits limits, boolean warm, Instant startedAt, long startNanos,
@@ -188,9 +206,9 @@ final class Sandbox {
     }
 
     /** Sends "length\n", the code, then stdin, and closes stdin: the program sees end of input. */
-    private void feed(byte[] code, byte[] stdin) {
+    private void feed(byte[] header, byte[] code, byte[] stdin) {
         try (OutputStream out = process.getOutputStream()) {
-            out.write((code.length + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(header);
             out.write(code);
             out.write(stdin);
         } catch (IOException e) {

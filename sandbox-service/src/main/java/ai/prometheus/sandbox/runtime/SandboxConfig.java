@@ -52,7 +52,7 @@ public interface SandboxConfig {
         /**
          * How a sandbox's first step (rlimits, the seccomp descriptor, the uid) is taken: {@code native}
          * runs the service's own {@code sandbox-launch} program, built with the service when a C compiler
-         * is present; {@code shell} a POSIX shell script and {@code setpriv} (two execs, 1.5 to 2 ms more
+         * is present; {@code shell} a POSIX shell script, {@code chown} and {@code setpriv} (three execs, about 2 ms more
          * per cold start); {@code auto} the program when this build has it and it runs here, else the shell.
          */
         @WithDefault("auto")

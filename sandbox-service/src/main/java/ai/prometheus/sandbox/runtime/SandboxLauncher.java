@@ -25,19 +25,33 @@ final class SandboxLauncher {
     /**
      * The {@code shell} first step. Arguments: CPU seconds (hard, then soft), file size in 512-byte
      * blocks, processes (0: not limited here), open files, address space in KiB (0: not limited),
-     * then the command. A plain
+     * the {@code uid:gid} the standard streams' pipes are given to ({@code -}: none, as
+     * {@code sandbox-launch} does before dropping), then the command. A plain
      * {@code ulimit -t} sets both CPU limits, {@code -S} then lowers the soft one: dash refuses a
-     * hard limit below the current soft one. Exit 125 when a limit cannot be set.
+     * hard limit below the current soft one. Exit 125 when a step fails.
      */
     private static final String SCRIPT = """
             ulimit -t "$1" && ulimit -S -t "$2" && ulimit -f "$3" && ulimit -n "$5" && ulimit -c 0 || exit 125
             if [ "$4" != 0 ]; then ulimit -p "$4" || exit 125; fi
             if [ "$6" != 0 ]; then ulimit -v "$6" || exit 125; fi
-            shift 6
+            owner=$7
+            shift 7
+            if [ "$owner" != - ]; then
+              pipes=
+              for fd in 0 1 2; do if [ -p /proc/self/fd/$fd ]; then pipes="$pipes /proc/self/fd/$fd"; fi; done
+              if [ -n "$pipes" ]; then chown "$owner" $pipes || exit 125; fi
+            fi
             if [ -n "$SANDBOX_SECCOMP" ]; then exec 3< "$SANDBOX_SECCOMP" || exit 125; fi
             exec "$@"
             """;
     static final String INNER_HOME = "/workspace";
+
+    /**
+     * The sandbox's /dev: the data devices and the descriptor links programs expect, no terminal
+     * (a sandbox has none). Built here rather than with bubblewrap's {@code --dev}, whose extra
+     * device binds and devpts instance cost about 0.4 ms of every cold start.
+     */
+    private static final List<String> DEV = devView();
 
     private final SandboxConfig.Isolation isolation;
     private final Map<Language, String> executables;
@@ -131,7 +145,8 @@ final class SandboxLauncher {
                 Long.toString(ceilDiv(profile.fileSizeBytes(), 512)),
                 Integer.toString(Math.max(0, profile.processes())),
                 Integer.toString(isolation.maxOpenFiles()),
-                Long.toString(profile.addressSpaceBytes() > 0 ? ceilDiv(profile.addressSpaceBytes(), 1024) : 0)));
+                Long.toString(profile.addressSpaceBytes() > 0 ? ceilDiv(profile.addressSpaceBytes(), 1024) : 0),
+                dropPrivileges ? uid + ":" + uid : "-"));
         if (dropPrivileges) {
             step.addAll(List.of(isolation.setpriv(), "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
                     "--no-new-privs"));
@@ -153,8 +168,9 @@ final class SandboxLauncher {
             args.add("--disable-userns");
         }
         args.addAll(baseView);
-        args.addAll(List.of("--proc", "/proc", "--dev", "/dev",
-                "--size", size, "--tmpfs", "/dev/shm",
+        args.addAll(List.of("--proc", "/proc"));
+        args.addAll(DEV);
+        args.addAll(List.of("--size", size, "--tmpfs", "/dev/shm",
                 "--remount-ro", "/dev",
                 "--size", size, "--tmpfs", "/tmp"));
         if (profile.sessionWorkspace() != null) {
@@ -175,6 +191,19 @@ final class SandboxLauncher {
                 "--setenv", "USER", "sandbox",
                 "--"));
         return args;
+    }
+
+    private static List<String> devView() {
+        List<String> args = new ArrayList<>(List.of("--tmpfs", "/dev"));
+        for (String device : List.of("null", "zero", "full", "random", "urandom")) {
+            args.addAll(List.of("--dev-bind-try", "/dev/" + device, "/dev/" + device));
+        }
+        args.addAll(List.of("--symlink", "/proc/self/fd", "/dev/fd"));
+        List<String> streams = List.of("stdin", "stdout", "stderr");
+        for (int fd = 0; fd < streams.size(); fd++) {
+            args.addAll(List.of("--symlink", "/proc/self/fd/" + fd, "/dev/" + streams.get(fd)));
+        }
+        return List.copyOf(args);
     }
 
     /**

@@ -221,7 +221,7 @@ public class SandboxRuntime {
             Optional<Path> program = LaunchProgram.install(target);
             if (program.isEmpty()) {
                 LOG.infof("This build has no sandbox-launch for %s (built without a C compiler): sandboxes start"
-                        + " through /bin/sh and setpriv, 1.5 to 2 ms slower per cold start", System.getProperty("os.arch"));
+                        + " through /bin/sh, chown and setpriv, about 2 ms slower per cold start", System.getProperty("os.arch"));
             }
             return program;
         } catch (IOException e) {
@@ -338,7 +338,7 @@ public class SandboxRuntime {
             Instant startedAt, long startNanos) {
         Sandbox sandbox;
         try {
-            sandbox = launch(profileFor(language, limits, workspace), null);
+            sandbox = launch(profileFor(language, limits, workspace), limits);
         } catch (IOException | RuntimeException e) {
             LOG.errorf(e, "A sandbox could not be started");
             return RunOutcome.internalError("the sandbox could not be started: " + e.getMessage(), startedAt);
@@ -380,7 +380,8 @@ public class SandboxRuntime {
 
     /**
      * Starts a sandbox process, then creates its cgroups while the interpreter boots (it joins them
-     * once ready). {@code groupLimits} are set on the groups right away, or left to the run (null).
+     * once ready) and sets {@code groupLimits} on them: the pool's maxima, which the run lowers, or
+     * a cold run's own limits, which leaves the run nothing to write.
      */
     private Sandbox launch(StartProfile profile, RunLimits groupLimits) throws IOException {
         int uid = uids.take(Duration.ofSeconds(10).toMillis());
@@ -402,14 +403,13 @@ public class SandboxRuntime {
             if (cgroups.isPresent()) {
                 group = cgroups.get().create("s" + uid + "-" + sandboxCounter.incrementAndGet());
                 activeCgroups.add(group.name());
-                if (groupLimits != null) {
-                    group.limitMemory(groupLimits.memoryBytes());
-                    group.limitProcesses(groupLimits.maxProcesses());
-                }
+                group.limitMemory(groupLimits.memoryBytes());
+                group.limitProcesses(groupLimits.maxProcesses());
             }
             SandboxCgroup owned = group;
             Path ownedWorkspace = profile.sessionWorkspace() == null ? insecureWorkspace : null;
-            return new Sandbox(profile, uid, group, process, launcher.isolated(), () -> release(uid, owned, ownedWorkspace));
+            return new Sandbox(profile, uid, group, process, launcher.isolated(), groupLimits,
+                    () -> release(uid, owned, ownedWorkspace));
         } catch (IOException | RuntimeException e) {
             if (process != null) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -467,6 +467,11 @@ public class SandboxRuntime {
 
     public RunLimits maxima() {
         return maxima;
+    }
+
+    /** How sandboxes are started; the benchmark measures the isolation chain alone with it. */
+    SandboxLauncher launcher() {
+        return launcher;
     }
 
     public boolean supports(Language language) {

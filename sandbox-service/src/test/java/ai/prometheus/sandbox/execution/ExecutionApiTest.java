@@ -91,11 +91,21 @@ class ExecutionApiTest {
                 .body("signal", nullValue())
                 .body("stderr", equalTo("got hello\n"))
                 .body("message", containsString("code 3"));
-        SandboxApi.run("python", "raise ValueError('bad input')")
+        // As from `python3 -c`: every frame of the submitted code, none of the bootstrap's.
+        SandboxApi.run("python", "def check(value):\n    raise ValueError('bad input')\ncheck(1)\n")
                 .body("status", equalTo("RUNTIME_ERROR"))
                 .body("exitCode", equalTo(1))
-                .body("stderr", containsString("ValueError: bad input"))
-                .body("stderr", containsString("File \"main.py\", line 1"));
+                .body("stderr", equalTo("""
+                        Traceback (most recent call last):
+                          File "<string>", line 3, in <module>
+                          File "<string>", line 2, in check
+                        ValueError: bad input
+                        """));
+    }
+
+    @Test
+    void scriptsReopenTheirStandardStreamsByName() {
+        SandboxApi.assertARunReopensItsStandardStreams();
     }
 
     @Test

@@ -275,6 +275,18 @@ class HostileCorpusTest {
     }
 
     @Test
+    void devHoldsTheDataDevicesAndNoTerminalAndIsReadOnly() {
+        SandboxApi.run("bash", """
+                ls /dev | tr '\\n' ' '; echo
+                echo discarded > /dev/null && head -c 8 /dev/urandom | wc -c && head -c 3 /dev/zero | wc -c
+                touch /dev/planted 2>/dev/null || echo read-only
+                echo fine > /dev/shm/scratch && cat /dev/shm/scratch
+                """)
+                .body("status", equalTo("OK"))
+                .body("stdout", equalTo("fd full null random shm stderr stdin stdout urandom zero \n8\n3\nread-only\nfine\n"));
+    }
+
+    @Test
     void filesLeftInTmpShmOrWorkAreGoneForTheNextRun() {
         SandboxApi.run("bash", """
                 echo secret > /tmp/marker

@@ -78,6 +78,25 @@ class LaunchProgramTest {
     }
 
     @Test
+    void givesItsStandardPipesToTheUidSoTheProgramCanReopenThem() throws Exception {
+        Result result = launch("--uid=100042", "--gid=100043", "--", "/bin/sh", "-c",
+                "stat -L -c %u:%g /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2; echo again > /dev/stderr");
+        assertEquals(0, result.exit(), result.stderr());
+        assertEquals("100042:100043\n100042:100043\n100042:100043\n", result.stdout());
+        assertEquals("again\n", result.stderr());
+    }
+
+    @Test
+    void leavesAStandardStreamThatIsNotAPipeToItsOwner() throws Exception {
+        Path input = Files.writeString(directory.resolve("input"), "root's file");
+        Result result = launchReading(input, "--uid=100042", "--gid=100043", "--", "/bin/sh", "-c",
+                "stat -L -c %u:%g /proc/self/fd/0 /proc/self/fd/1");
+        assertEquals(0, result.exit(), result.stderr());
+        assertEquals("0:0\n100042:100043\n", result.stdout());
+        assertEquals("root", Files.getOwner(input).getName());
+    }
+
+    @Test
     void refusesMalformedArgumentsWithoutRunningAnything() throws Exception {
         assertRefused("unknown limit", "--rlimit=stack:1:1", "--", "/bin/true");
         assertRefused("SOFT is above HARD", "--rlimit=cpu:9:8", "--", "/bin/true");
@@ -125,10 +144,19 @@ class LaunchProgramTest {
     }
 
     private static Result launch(String... arguments) throws Exception {
+        return launchReading(null, arguments);
+    }
+
+    /** With {@code input} (a file) as standard input instead of a pipe, when not null. */
+    private static Result launchReading(Path input, String... arguments) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(program.toString());
         command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (input != null) {
+            builder.redirectInput(input.toFile());
+        }
+        Process process = builder.start();
         process.getOutputStream().close();
         String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -35,6 +35,7 @@ class ShellLauncherTest {
     @Test
     void aRunGetsTheSameLimitsUidAndFilter() {
         SandboxApi.assertARunStartsUnderItsRlimits();
+        SandboxApi.assertARunReopensItsStandardStreams();
         SandboxApi.run("bash", "id -u").body("status", equalTo("OK")).body("stdout", equalTo("1000\n"));
         SandboxApi.run("python", """
                 import ctypes, errno, os, socket
