@@ -18,6 +18,15 @@
  *             which are links to /proc/self/fd/N and answer to the pipe's owner only
  *
  * no_new_privs is always set. PROGRAM is a path, run with the environment this program received.
+ *
+ *   sandbox-launch --init -- PROGRAM [ARG]...
+ *
+ * is the other use, inside the sandbox as pid 1 of its pid namespace: it runs PROGRAM as a child,
+ * reaps every process that ends up orphaned in the namespace, and exits as soon as PROGRAM ends,
+ * with its exit status or 128 + the signal that killed it (the kernel then kills whatever is left
+ * in the namespace). PROGRAM is thereby an ordinary process: pid 1 ignores every signal it has no
+ * handler for when it comes from inside its namespace, so an interpreter running as pid 1 would
+ * survive its own `kill -9 $$`, a SIGSEGV it sends itself or an alarm() without handler.
  * Exit status 125 (and a message on stderr) when a step fails, 127 when PROGRAM cannot be exec'd;
  * --version prints the version and exits 0.
  *
@@ -37,9 +46,10 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-#define LAUNCH_VERSION "2"
+#define LAUNCH_VERSION "3"
 #define EXIT_FAILED 125
 #define EXIT_NOT_RUN 127
 #define MAX_RLIMITS 16
@@ -153,7 +163,39 @@ static int starts_with(const char *text, const char *prefix) {
     return strncmp(text, prefix, strlen(prefix)) == 0;
 }
 
+/* --init: runs the command as a child, reaps until it ends, and exits as it did. */
+static int run_as_init(char **command) {
+    pid_t program = fork();
+    if (program < 0) {
+        fail_errno("fork");
+    }
+    if (program == 0) {
+        execve(command[0], command, environ);
+        fprintf(stderr, "sandbox-launch: %s: %s\n", command[0], strerror(errno));
+        _exit(EXIT_NOT_RUN);
+    }
+    for (;;) {
+        int status;
+        pid_t ended = waitpid(-1, &status, 0);
+        if (ended < 0 && errno == EINTR) {
+            continue;
+        }
+        if (ended < 0) {
+            return EXIT_FAILED; /* cannot happen while the program is our child */
+        }
+        if (ended == program) {
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        }
+    }
+}
+
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "--init") == 0) {
+        if (argc < 4 || strcmp(argv[2], "--") != 0 || argv[3][0] != '/') {
+            fail("usage", "sandbox-launch --init -- /PROGRAM [ARG]...");
+        }
+        return run_as_init(&argv[3]);
+    }
     struct limit_request limits[MAX_RLIMITS];
     int limit_count = 0;
     const char *fd3_file = NULL;

@@ -40,7 +40,8 @@ final class LaunchProgram {
             Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".partial");
             try {
                 Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-                Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rwx------"));
+                // Executable by everyone: every sandbox mounts it as its init and runs it as the sandbox's uid.
+                Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rwxr-xr-x"));
                 Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(partial);

@@ -33,15 +33,22 @@ final class Sandbox {
     private final SandboxCgroup cgroup;
     private final Process process;
     private final boolean isolated;
+    private final int interpreterDepth;
     private final Runnable release;
     private final RunLimits groupLimits;
     private final AtomicBoolean used = new AtomicBoolean();
     private final AtomicBoolean destroyed = new AtomicBoolean();
     private volatile boolean ready;
+    private volatile long interpreterPid = -1;
 
-    /** {@code groupLimits}: the memory and process limits {@code cgroup} was created with. */
-    Sandbox(StartProfile profile, int uid, SandboxCgroup cgroup, Process process, boolean isolated, RunLimits groupLimits,
-            Runnable release) {
+    /**
+     * {@code interpreterDepth}: how far below the started process the interpreter is (see
+     * {@link SandboxLauncher#interpreterDepth}); {@code groupLimits}: the memory and process limits
+     * {@code cgroup} was created with.
+     */
+    Sandbox(StartProfile profile, int uid, SandboxCgroup cgroup, Process process, boolean isolated,
+            int interpreterDepth, RunLimits groupLimits, Runnable release) {
+        this.interpreterDepth = interpreterDepth;
         this.profile = profile;
         this.groupLimits = groupLimits;
         this.uid = uid;
@@ -77,7 +84,7 @@ final class Sandbox {
     boolean awaitReady(Duration timeout, ScheduledExecutorService timers) {
         ScheduledFuture<?> guard = timers.schedule(this::killTree, timeout.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            ready = process.getInputStream().read() == READY && joinCgroups();
+            ready = process.getInputStream().read() == READY && findInterpreter() && joinCgroups();
         } catch (IOException e) {
             ready = false;
         } finally {
@@ -89,18 +96,20 @@ final class Sandbox {
         return ready;
     }
 
+    /** Finds the interpreter's host pid: each process on the way down has one child so far. */
+    private boolean findInterpreter() {
+        long pid = process.pid();
+        for (int level = 0; level < interpreterDepth && pid > 0; level++) {
+            pid = HostProcesses.firstChild(pid);
+        }
+        interpreterPid = pid;
+        return pid > 0;
+    }
+
+    /** Only the interpreter: it is what runs the code; the init only waits for it. */
     private boolean joinCgroups() {
-        if (cgroup.procsFiles().isEmpty()) {
-            return true;
-        }
-        // Isolated, the interpreter is bubblewrap's child (pid 1 of the namespace); otherwise the
-        // launcher exec'd itself into the interpreter.
-        long pid = isolated ? HostProcesses.firstChild(process.pid()) : process.pid();
-        if (pid < 0) {
-            return false;
-        }
         for (java.nio.file.Path procs : cgroup.procsFiles()) {
-            Cgroups.write(procs, Long.toString(pid));
+            Cgroups.write(procs, Long.toString(interpreterPid));
         }
         return true;
     }
@@ -238,8 +247,9 @@ final class Sandbox {
     }
 
     /**
-     * Kills every process of the sandbox: the namespace's pid 1 first (the kernel then kills
-     * everything else in the namespace), whatever is in its cgroup, then bubblewrap itself.
+     * Kills every process of the sandbox: bubblewrap's descendants, the namespace's init first (the
+     * kernel then kills everything else in the namespace), whatever is in its cgroup, then
+     * bubblewrap itself.
      */
     void killTree() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -293,7 +303,6 @@ final class Sandbox {
         private final Workspace workspace;
         private volatile long cpuNanos;
         private volatile long peakBytes = -1;
-        private long rootPid = -1;
         private long workspaceCheckedAt = System.nanoTime();
 
         Monitor(RunLimits limits, long cpuBase, AtomicReference<Verdict.Kill> kill, Workspace workspace) {
@@ -314,14 +323,8 @@ final class Sandbox {
             if (cgroup.enforced()) {
                 used = cgroup.cpuNanos() - cpuBase;
             } else {
-                if (rootPid < 0) {
-                    // Isolated: bubblewrap's child is the namespace's pid 1. Otherwise the chain exec'd in place.
-                    rootPid = isolated
-                            ? process.children().findFirst().map(ProcessHandle::pid).orElse(process.pid())
-                            : process.pid();
-                }
-                used = Math.max(cpuNanos, HostProcesses.cpuNanos(rootPid));
-                peakBytes = Math.max(peakBytes, HostProcesses.peakResidentBytes(rootPid));
+                used = Math.max(cpuNanos, HostProcesses.cpuNanos(interpreterPid));
+                peakBytes = Math.max(peakBytes, HostProcesses.peakResidentBytes(interpreterPid));
             }
             cpuNanos = used;
             if (used > limits.cpuMs() * 1_000_000L) {

@@ -13,7 +13,11 @@ import java.util.Optional;
  * Starts sandbox processes. The chain, each step exec'ing the next so one pid carries it through:
  * the first step sets the rlimits, opens the seccomp filter on fd 3 and drops to the sandbox's own
  * unprivileged host uid (a JVM can do none of these for a child); {@code bwrap} builds the
- * namespaces and the filesystem view and exec's the interpreter as pid 1 of the new pid namespace.
+ * namespaces and the filesystem view and exec's, as pid 1 of the new pid namespace, {@code
+ * sandbox-launch --init} (mounted read-only at {@value #INIT}), which runs the interpreter as its
+ * child, reaps orphans and ends the namespace when the interpreter ends: the interpreter keeps
+ * ordinary signal handling (pid 1 ignores signals it sends itself). The shell fallback has no such
+ * program, and the interpreter is pid 1 there.
  * The interpreter runs the bootstrap, which announces itself and waits on stdin for the code; the
  * sandbox joins its cgroups before the code is sent (see {@link Sandbox#awaitReady}).
  *
@@ -45,6 +49,8 @@ final class SandboxLauncher {
             exec "$@"
             """;
     static final String INNER_HOME = "/workspace";
+    /** Where {@code sandbox-launch} is mounted inside a sandbox, to be its init. */
+    static final String INIT = "/run/sandbox-init";
 
     /**
      * The sandbox's /dev: the data devices and the descriptor links programs expect, no terminal
@@ -82,6 +88,20 @@ final class SandboxLauncher {
         return !isolation.insecureDisable();
     }
 
+    /**
+     * How many generations below the started process the interpreter runs: bubblewrap's child is
+     * the namespace's pid 1, which is the interpreter itself or the init that started it; without
+     * isolation the chain exec'd itself into the interpreter.
+     */
+    int interpreterDepth() {
+        return isolated() ? (launchProgram.isPresent() ? 2 : 1) : 0;
+    }
+
+    /** The interpreter's pid inside its namespace. */
+    int interpreterPidInside() {
+        return launchProgram.isPresent() ? 2 : 1;
+    }
+
     /** Starts a sandbox for {@code profile} as {@code uid}; it waits for its code. */
     Process start(StartProfile profile, int uid, Path insecureWorkspace) throws IOException {
         List<String> command = new ArrayList<>();
@@ -94,6 +114,9 @@ final class SandboxLauncher {
         String executable = executables.get(profile.language());
         if (isolated()) {
             command.addAll(bubblewrap(profile));
+            if (launchProgram.isPresent()) {
+                command.addAll(List.of(INIT, "--init", "--"));
+            }
         }
         command.addAll(profile.language().command(executable));
 
@@ -178,6 +201,7 @@ final class SandboxLauncher {
         } else {
             args.addAll(List.of("--size", size, "--tmpfs", INNER_HOME));
         }
+        launchProgram.ifPresent(program -> args.addAll(List.of("--ro-bind", program.toString(), INIT)));
         // Everything outside the writable mounts above is read-only, including bubblewrap's root.
         args.addAll(List.of("--remount-ro", "/", "--chdir", INNER_HOME));
         if (seccompFile.isPresent()) {

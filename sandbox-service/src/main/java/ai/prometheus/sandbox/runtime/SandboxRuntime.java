@@ -13,6 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -109,7 +110,12 @@ public class SandboxRuntime {
 
     private void initialize() throws IOException {
         SandboxConfig.Isolation isolation = config.isolation();
-        Path state = Files.createDirectories(Path.of(config.stateDir()));
+        Path state = Path.of(config.stateDir());
+        if (Files.notExists(state, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(state);
+            // Whatever the umask: the sandboxes' own uids must be able to search it (see below).
+            Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
         int serviceUid = HostProcesses.realUid(Path.of("/proc/self/status"));
         String unsafe = unsafeStateDirectory(state, serviceUid);
         if (unsafe != null) {
@@ -184,11 +190,12 @@ public class SandboxRuntime {
     }
 
     /**
-     * Why the state directory cannot be trusted, or null. Root executes {@code sandbox-launch} from it
-     * and hands every sandbox the seccomp filter written there: anyone else able to replace its
-     * entries could run code as root or weaken the filter.
+     * Why the state directory cannot be trusted or used, or null. Root executes {@code sandbox-launch}
+     * from it and hands every sandbox the seccomp filter written there: anyone else able to replace
+     * its entries could run code as root or weaken the filter. Sandboxes, each under its own uid,
+     * mount their init and session workspaces from it, so others must be able to search it.
      */
-    private static String unsafeStateDirectory(Path state, int serviceUid) throws IOException {
+    static String unsafeStateDirectory(Path state, int serviceUid) throws IOException {
         if (Files.isSymbolicLink(state)) {
             // Whoever owns the link can point it elsewhere at any time.
             return "the sandbox state directory " + state + " is a symbolic link; set SANDBOX_STATE_DIR to the"
@@ -204,6 +211,11 @@ public class SandboxRuntime {
             return "the sandbox state directory " + state + " is writable by others (mode "
                     + Integer.toOctalString(mode & 0777) + "); make it writable by its owner only, or set"
                     + " SANDBOX_STATE_DIR to a directory of its own";
+        }
+        if ((mode & 0001) == 0) {
+            return "the sandbox state directory " + state + " cannot be searched by others (mode "
+                    + Integer.toOctalString(mode & 0777) + "); sandboxes run as their own uids and mount their init"
+                    + " and session workspaces from it: make it at least 0711";
         }
         return null;
     }
@@ -286,7 +298,8 @@ public class SandboxRuntime {
             return "the probe run ended " + outcome.status() + ": " + outcome.message() + " " + outcome.stderr().strip();
         }
         if (!config.isolation().insecureDisable()) {
-            String expected = config.isolation().innerUid() + " sandbox 1";
+            // A fresh pid namespace, in which the interpreter is the first process or the init's child.
+            String expected = config.isolation().innerUid() + " sandbox " + launcher.interpreterPidInside();
             if (!outcome.stdout().strip().equals(expected)) {
                 return "the probe ran but was not isolated as expected (saw '" + outcome.stdout().strip() + "', expected '"
                         + expected + "')";
@@ -408,7 +421,7 @@ public class SandboxRuntime {
             }
             SandboxCgroup owned = group;
             Path ownedWorkspace = profile.sessionWorkspace() == null ? insecureWorkspace : null;
-            return new Sandbox(profile, uid, group, process, launcher.isolated(), groupLimits,
+            return new Sandbox(profile, uid, group, process, launcher.isolated(), launcher.interpreterDepth(), groupLimits,
                     () -> release(uid, owned, ownedWorkspace));
         } catch (IOException | RuntimeException e) {
             if (process != null) {

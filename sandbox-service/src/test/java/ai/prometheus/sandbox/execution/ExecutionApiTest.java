@@ -104,6 +104,24 @@ class ExecutionApiTest {
     }
 
     @Test
+    void aProgramThatSignalsItselfEndsWithThatSignal() {
+        // The interpreter is not the namespace's pid 1, which would ignore signals it sends itself.
+        SandboxApi.run("python", "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\nprint('ignored')")
+                .body("status", equalTo("RUNTIME_ERROR"))
+                .body("exitCode", nullValue())
+                .body("signal", equalTo(11))
+                .body("stdout", equalTo(""))
+                .body("message", containsString("SIGSEGV"));
+        SandboxApi.run("bash", "kill -TERM $$; echo ignored")
+                .body("status", equalTo("RUNTIME_ERROR"))
+                .body("signal", equalTo(15))
+                .body("stdout", equalTo(""));
+        SandboxApi.run("node", "process.kill(process.pid, 'SIGKILL'); console.log('ignored')")
+                .body("status", equalTo("RUNTIME_ERROR"))
+                .body("signal", equalTo(9));
+    }
+
+    @Test
     void scriptsReopenTheirStandardStreamsByName() {
         SandboxApi.assertARunReopensItsStandardStreams();
     }

@@ -166,10 +166,11 @@ class HostileCorpusTest {
         SandboxApi.run("bash", "ls -la /root; cat /root/.bash_history")
                 .body("status", equalTo("RUNTIME_ERROR"))
                 .body("stderr", containsString("No such file or directory"));
-        // The whole visible root: the interpreter's read-only system and the run's own mounts.
-        SandboxApi.run("python", "import os\nprint(' '.join(sorted(os.listdir('/'))))")
+        // The whole visible root: the interpreter's read-only system, the run's own mounts, and /run
+        // holding nothing but the sandbox's init.
+        SandboxApi.run("python", "import os\nprint(' '.join(sorted(os.listdir('/'))), os.listdir('/run'))")
                 .body("status", equalTo("OK"))
-                .body("stdout", equalTo("bin dev etc lib lib64 proc sbin tmp usr workspace\n"));
+                .body("stdout", equalTo("bin dev etc lib lib64 proc run sbin tmp usr workspace ['sandbox-init']\n"));
     }
 
     @Test
@@ -185,9 +186,9 @@ class HostileCorpusTest {
                     "unexpected variable " + name + " inside the sandbox");
         }
         assertFalse(json.contains("prometheus"), json);
-        // Its own pid namespace: the program is pid 1 and alone.
-        SandboxApi.run("python", "import os\nprint(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))")
-                .body("stdout", equalTo("[1]\n"));
+        // Its own pid namespace: bubblewrap's init (1) and the program (2), nothing else.
+        SandboxApi.run("python", "import os\nprint(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()), os.getpid())")
+                .body("stdout", equalTo("[1, 2] 2\n"));
         String serviceFile = Path.of(System.getProperty("user.dir"), "pom.xml").toAbsolutePath().toString();
         SandboxApi.run("python", "print(open('" + serviceFile + "').read())")
                 .body("status", equalTo("RUNTIME_ERROR"))
@@ -216,23 +217,35 @@ class HostileCorpusTest {
 
     @Test
     void killingTheParentOrEverythingReachesNothingOutside() {
+        // The parent is the sandbox's init, which nothing inside can signal; -1 reaches every other
+        // process the program may signal, all of them inside its own namespace.
         SandboxApi.run("python", """
                 import os, signal
+                sleeper = os.fork()
+                if sleeper == 0:
+                    os.execv('/bin/sleep', ['sleep', '30'])
+                print(os.getppid())
                 os.kill(os.getppid(), signal.SIGKILL)
-                if os.fork() == 0:
-                    for target in (os.getppid(), 1, -1):
-                        try:
-                            os.kill(target, signal.SIGKILL)
-                        except OSError as e:
-                            pass
-                    os._exit(0)
-                os.wait()
+                os.kill(1, signal.SIGKILL)
+                os.kill(-1, signal.SIGKILL)
+                print(os.waitpid(sleeper, 0)[1] & 0x7f)
                 print('survived')
                 """)
                 .body("status", equalTo("OK"))
+                .body("stdout", equalTo("1\n9\nsurvived\n"));
+        SandboxApi.run("bash", "sleep 30 & kill -9 $PPID; kill -9 1; kill -9 -1; wait; echo survived")
+                .body("status", equalTo("OK"))
                 .body("stdout", equalTo("survived\n"));
-        SandboxApi.run("bash", "kill -9 $PPID; kill -9 -1; echo survived")
-                .body("stdout", containsString("survived"));
+        // A child that kills the interpreter ends the run like any other killed program.
+        SandboxApi.run("python", """
+                import os, signal, time
+                if os.fork() == 0:
+                    os.kill(os.getppid(), signal.SIGKILL)
+                    os._exit(0)
+                time.sleep(30)
+                """)
+                .body("status", equalTo("RUNTIME_ERROR"))
+                .body("signal", equalTo(9));
     }
 
     @Test

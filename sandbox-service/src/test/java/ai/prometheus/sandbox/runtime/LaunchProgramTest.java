@@ -97,6 +97,21 @@ class LaunchProgramTest {
     }
 
     @Test
+    void asInitItRunsTheProgramAsAChildAndExitsAsItDid() throws Exception {
+        Result exited = launch("--init", "--", "/bin/sh", "-c", "echo \"$PPID\"; exit 3");
+        assertEquals(3, exited.exit(), exited.stderr());
+        // The program's parent is the init, not whoever started the init.
+        assertTrue(Long.parseLong(exited.stdout().strip()) != ProcessHandle.current().pid(), exited.stdout());
+        Result signalled = launch("--init", "--", "/bin/sh", "-c", "kill -SEGV $$");
+        assertEquals(128 + 11, signalled.exit(), signalled.stderr());
+        Result missing = launch("--init", "--", "/nonexistent/interpreter");
+        assertEquals(127, missing.exit());
+        assertTrue(missing.stderr().contains("/nonexistent/interpreter"), missing.stderr());
+        assertRefused("usage", "--init", "/bin/true");
+        assertRefused("usage", "--init", "--", "true");
+    }
+
+    @Test
     void refusesMalformedArgumentsWithoutRunningAnything() throws Exception {
         assertRefused("unknown limit", "--rlimit=stack:1:1", "--", "/bin/true");
         assertRefused("SOFT is above HARD", "--rlimit=cpu:9:8", "--", "/bin/true");

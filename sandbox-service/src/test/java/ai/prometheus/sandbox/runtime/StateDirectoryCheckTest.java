@@ -1,0 +1,50 @@
+package ai.prometheus.sandbox.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Which state directories the service accepts: its own, written by nobody else, and searchable by
+ * the sandboxes' uids (they mount their init and session workspaces from it). Runs as root, like
+ * the service; {@link UnsafeStateDirectoryTest} shows the service staying not ready.
+ */
+class StateDirectoryCheckTest {
+
+    @TempDir
+    Path parent;
+
+    @Test
+    void acceptsAnOwnDirectoryOthersCanSearchButNotWrite() throws Exception {
+        assertNull(SandboxRuntime.unsafeStateDirectory(directory("rwxr-xr-x"), 0));
+        assertNull(SandboxRuntime.unsafeStateDirectory(directory("rwx--x--x"), 0));
+    }
+
+    @Test
+    void refusesADirectoryOthersCannotSearch() throws Exception {
+        String reason = SandboxRuntime.unsafeStateDirectory(directory("rwx------"), 0);
+        assertTrue(reason != null && reason.contains("cannot be searched by others (mode 700)"), reason);
+    }
+
+    @Test
+    void refusesADirectoryOthersCanWriteOrThatIsSomeoneElsesOrALink() throws Exception {
+        String writable = SandboxRuntime.unsafeStateDirectory(directory("rwxrwxr-x"), 0);
+        assertTrue(writable != null && writable.contains("writable by others (mode 775)"), writable);
+        String foreign = SandboxRuntime.unsafeStateDirectory(directory("rwxr-xr-x"), 4242);
+        assertTrue(foreign != null && foreign.contains("belongs to uid 0, not to the service's uid 4242"), foreign);
+        Path link = Files.createSymbolicLink(parent.resolve("link"), directory("rwxr-xr-x"));
+        String linked = SandboxRuntime.unsafeStateDirectory(link, 0);
+        assertTrue(linked != null && linked.contains("symbolic link"), linked);
+    }
+
+    private Path directory(String mode) throws Exception {
+        Path directory = Files.createTempDirectory(parent, "state-");
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString(mode));
+        return directory;
+    }
+}
