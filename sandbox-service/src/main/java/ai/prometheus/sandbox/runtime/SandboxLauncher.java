@@ -66,10 +66,15 @@ final class SandboxLauncher {
     private final boolean dropPrivileges;
     private final List<String> baseView;
     private final Optional<Path> launchProgram;
+    private final List<Path> identityFiles;
 
-    /** {@code launchProgram}: the installed {@code sandbox-launch}, or empty for the shell script and setpriv. */
+    /**
+     * {@code launchProgram}: the installed {@code sandbox-launch}, or empty for the shell script and
+     * setpriv; {@code identityFiles}: the sandbox's {@code passwd} and {@code group} (see {@link SandboxIdentity}).
+     */
     SandboxLauncher(SandboxConfig.Isolation isolation, Map<Language, String> executables, Optional<Path> seccompFile,
-            boolean disableUserns, boolean dropPrivileges, Optional<Path> launchProgram) {
+            boolean disableUserns, boolean dropPrivileges, Optional<Path> launchProgram, List<Path> identityFiles) {
+        this.identityFiles = identityFiles;
         this.isolation = isolation;
         this.launchProgram = launchProgram;
         this.executables = executables;
@@ -202,6 +207,9 @@ final class SandboxLauncher {
             args.addAll(List.of("--size", size, "--tmpfs", INNER_HOME));
         }
         launchProgram.ifPresent(program -> args.addAll(List.of("--ro-bind", program.toString(), INIT)));
+        for (Path file : identityFiles) {
+            args.addAll(List.of("--ro-bind", file.toString(), "/etc/" + file.getFileName()));
+        }
         // Everything outside the writable mounts above is read-only, including bubblewrap's root.
         args.addAll(List.of("--remount-ro", "/", "--chdir", INNER_HOME));
         if (seccompFile.isPresent()) {
@@ -212,7 +220,7 @@ final class SandboxLauncher {
                 "--setenv", "HOME", INNER_HOME,
                 "--setenv", "TMPDIR", "/tmp",
                 "--setenv", "LANG", "C.UTF-8",
-                "--setenv", "USER", "sandbox",
+                "--setenv", "USER", SandboxIdentity.USER,
                 "--"));
         return args;
     }

@@ -168,7 +168,10 @@ public class SandboxRuntime {
                     + " install gcc libc6-dev); use auto or shell");
             return;
         }
-        launcher = new SandboxLauncher(isolation, executables, seccomp, disableUserns, dropPrivileges, launchProgram);
+        List<Path> identity = insecure ? List.of()
+                : SandboxIdentity.write(state.resolve("identity-" + uids.index()), isolation.innerUid());
+        launcher = new SandboxLauncher(isolation, executables, seccomp, disableUserns, dropPrivileges, launchProgram,
+                identity);
         if (insecure) {
             LOG.error(INSECURE_WARNING);
         }

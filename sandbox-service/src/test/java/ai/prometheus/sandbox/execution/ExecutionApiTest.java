@@ -122,6 +122,16 @@ class ExecutionApiTest {
     }
 
     @Test
+    void theSandboxUserHasANameAndAHome() {
+        SandboxApi.run("bash", "whoami; id -un; id -gn; stat -c %U /usr")
+                .body("status", equalTo("OK"))
+                .body("stdout", equalTo("sandbox\nsandbox\nsandbox\nnobody\n"));
+        SandboxApi.run("python", "import os, pwd\nentry = pwd.getpwuid(os.getuid())\nprint(entry.pw_name, entry.pw_dir)")
+                .body("status", equalTo("OK"))
+                .body("stdout", equalTo("sandbox /workspace\n"));
+    }
+
+    @Test
     void scriptsReopenTheirStandardStreamsByName() {
         SandboxApi.assertARunReopensItsStandardStreams();
     }

@@ -171,6 +171,9 @@ class HostileCorpusTest {
         SandboxApi.run("python", "import os\nprint(' '.join(sorted(os.listdir('/'))), os.listdir('/run'))")
                 .body("status", equalTo("OK"))
                 .body("stdout", equalTo("bin dev etc lib lib64 proc run sbin tmp usr workspace ['sandbox-init']\n"));
+        // Of the host's /etc only what the dynamic loader needs; the user database is the sandbox's own.
+        SandboxApi.run("python", "import os\nprint(sorted(os.listdir('/etc')), open('/etc/passwd').read().count(':x:0:'))")
+                .body("stdout", equalTo("['alternatives', 'group', 'ld.so.cache', 'passwd'] 0\n"));
     }
 
     @Test
@@ -254,14 +257,15 @@ class HostileCorpusTest {
                 import os
                 os.symlink('/etc/passwd', 'passwd')
                 os.symlink('/proc/1/root/etc/shadow', 'shadow')
-                for name in ('passwd', 'shadow'):
-                    try:
-                        print(open(name).read())
-                    except OSError as e:
-                        print(name, type(e).__name__)
+                # Links resolve in the sandbox's own view: its own user database, no host secrets.
+                print(open('passwd').read().splitlines()[0], 'root:' in open('passwd').read())
+                try:
+                    print(open('shadow').read())
+                except OSError as e:
+                    print('shadow', type(e).__name__)
                 """)
                 .body("status", equalTo("OK"))
-                .body("stdout", equalTo("passwd FileNotFoundError\nshadow FileNotFoundError\n"));
+                .body("stdout", equalTo("sandbox:x:1000:1000:sandbox:/workspace:/bin/sh False\nshadow FileNotFoundError\n"));
     }
 
     @Test

@@ -1,0 +1,47 @@
+package ai.prometheus.sandbox.runtime;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+/**
+ * The user database a sandbox sees: its own user ({@code sandbox}, home {@code /workspace}) and
+ * {@code nobody}, as which the host's files appear inside the user namespace. Without it {@code
+ * whoami}, {@code id -un} and Python's {@code pwd} find no name for the sandbox's uid. Written once
+ * at start and mounted read-only as {@code /etc/passwd} and {@code /etc/group}.
+ */
+final class SandboxIdentity {
+
+    static final String USER = "sandbox";
+    private static final int NOBODY = 65534;
+
+    private SandboxIdentity() {
+    }
+
+    /** Writes {@code passwd} and {@code group} for {@code innerUid} into {@code directory}; returns them. */
+    static List<Path> write(Path directory, int innerUid) throws IOException {
+        Files.createDirectories(directory);
+        Path passwd = replace(directory.resolve("passwd"), USER + ":x:" + innerUid + ":" + innerUid + ":" + USER + ":"
+                + SandboxLauncher.INNER_HOME + ":/bin/sh\n"
+                + "nobody:x:" + NOBODY + ":" + NOBODY + ":nobody:/nonexistent:/usr/sbin/nologin\n");
+        Path group = replace(directory.resolve("group"), USER + ":x:" + innerUid + ":\n" + "nogroup:x:" + NOBODY + ":\n");
+        return List.of(passwd, group);
+    }
+
+    /** Written beside and renamed over: a sandbox starting meanwhile mounts the old file or the new one. */
+    private static Path replace(Path target, String content) throws IOException {
+        Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".partial");
+        try {
+            Files.writeString(partial, content, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+        return target;
+    }
+}
