@@ -125,13 +125,13 @@ public final class Verdict {
         return markers.stream().anyMatch(text::contains);
     }
 
+    /** Linux's numbers for the standard signals, the same on x86_64 and aarch64. */
+    private static final List<String> SIGNAL_NAMES = List.of("SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP",
+            "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM",
+            "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU",
+            "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS");
+
     private static String signalName(int signal) {
-        return switch (signal) {
-            case 6 -> " (SIGABRT)";
-            case 9 -> " (SIGKILL)";
-            case 11 -> " (SIGSEGV)";
-            case 15 -> " (SIGTERM)";
-            default -> "";
-        };
+        return signal >= 1 && signal <= SIGNAL_NAMES.size() ? " (" + SIGNAL_NAMES.get(signal - 1) + ")" : "";
     }
 }

@@ -32,6 +32,10 @@ class VerdictTest {
         assertEquals(ExecutionStatus.RUNTIME_ERROR, killed.status());
         assertEquals(11, killed.signal());
         assertNull(killed.exitCode());
+        assertEquals("killed by signal 11 (SIGSEGV)", killed.message());
+        assertEquals("killed by signal 14 (SIGALRM)", decide(null, 128 + 14, 0, 0, 10, "").message());
+        assertEquals("killed by signal 13 (SIGPIPE)", decide(null, 128 + 13, 0, 0, 10, "").message());
+        assertEquals("killed by signal 40", decide(null, 128 + 40, 0, 0, 10, "").message());
         assertEquals(25, Verdict.signalOf(153));
         assertNull(Verdict.signalOf(128));
         assertNull(Verdict.signalOf(255));
