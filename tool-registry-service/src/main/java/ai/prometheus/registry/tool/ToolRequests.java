@@ -21,7 +21,7 @@ public final class ToolRequests {
 
     /** {@code POST /tools}. */
     public record Register(
-            String name,
+            @ValidToolName String name,
             @Size(max = MAX_DESCRIPTION) String description,
             @Size(max = MAX_TAGS) List<@NotBlank @Size(max = 64) String> tags,
             JsonNode functionSignature,
@@ -42,7 +42,7 @@ public final class ToolRequests {
      * The code receives the arguments as one JSON document on stdin and prints its result on stdout.
      */
     public record Implementation(
-            @NotBlank String language,
+            @NotBlank @SupportedLanguage String language,
             @NotBlank @Size(max = MAX_CODE) String code,
             @Valid ExecutionLimits limits) {
     }

@@ -9,7 +9,6 @@ import ai.prometheus.registry.schema.FunctionSignatures;
 import ai.prometheus.shared.problem.Problem.FieldError;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.sandbox.ExecutionLimits;
-import ai.prometheus.shared.sandbox.Languages;
 import ai.prometheus.shared.security.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,7 +18,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,12 +46,8 @@ public class ToolService {
 
     @WithTransaction
     public Uni<ToolViews.Detail> register(Caller caller, ToolRequests.Register request) {
-        List<FieldError> problems = new ArrayList<>();
-        String nameProblem = ToolNames.problemWith(request.name());
-        if (nameProblem != null) {
-            problems.add(new FieldError("name", nameProblem));
-        }
-        checkDefinition(request.functionSignature(), request.implementation(), problems);
+        // Field constraints (name, language, sizes) were checked with the body; the signature is checked here.
+        List<FieldError> problems = signatures.problemsWith(request.functionSignature(), "functionSignature");
         if (!problems.isEmpty()) {
             return Uni.createFrom().failure(ProblemException.invalid(problems));
         }
@@ -83,8 +77,7 @@ public class ToolService {
 
     @WithTransaction
     public Uni<ToolViews.Detail> update(Caller caller, String name, ToolRequests.Update request) {
-        List<FieldError> problems = new ArrayList<>();
-        checkDefinition(request.functionSignature(), request.implementation(), problems);
+        List<FieldError> problems = signatures.problemsWith(request.functionSignature(), "functionSignature");
         if (!problems.isEmpty()) {
             return Uni.createFrom().failure(ProblemException.invalid(problems));
         }
@@ -222,14 +215,6 @@ public class ToolService {
                     .orElseThrow(() -> new IllegalStateException("tool " + tool.name + " lacks its current version"));
             return ToolViews.detail(tool, current, all, showAcl);
         });
-    }
-
-    private void checkDefinition(JsonNode signature, ToolRequests.Implementation implementation, List<FieldError> problems) {
-        problems.addAll(signatures.problemsWith(signature, "functionSignature"));
-        if (implementation != null && implementation.language() != null
-                && !Languages.SUPPORTED.contains(implementation.language())) {
-            problems.add(new FieldError("implementation.language", "must be one of " + Languages.SUPPORTED.stream().sorted().toList()));
-        }
     }
 
     /** Builds version {@code number} of {@code tool}; the tool itself is untouched. */

@@ -5,6 +5,7 @@ import static ai.prometheus.registry.RegistryFixtures.developer;
 import static ai.prometheus.registry.RegistryFixtures.register;
 import static ai.prometheus.registry.RegistryFixtures.uniqueName;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -91,6 +92,17 @@ class ToolLifecycleTest {
         register(developer("dora"), body).statusCode(400)
                 .body("errors.field", hasItem("implementation.code"))
                 .body("errors.field", hasItem("implementation.limits.memoryMb"));
+    }
+
+    @Test
+    void oneAnswerNamesEveryFieldProblemOfTheBody() {
+        Map<String, Object> body = new HashMap<>(definition("1bad name", "d", List.of(), "print(1)"));
+        body.put("implementation", Map.of("language", "cobol", "code", ""));
+        register(developer("dora"), body).statusCode(400)
+                .body("errors.field", containsInAnyOrder("implementation.code", "implementation.language", "name"))
+                .body("errors.find { it.field == 'implementation.language' }.reason", equalTo("must be one of bash, node, python"))
+                .body("errors.find { it.field == 'name' }.reason",
+                        equalTo("must start with a letter and contain only letters, digits, '_' and '-'"));
     }
 
     @Test
