@@ -56,9 +56,8 @@ class DeadLetterIntakeTest {
         try (KafkaProbe probe = KafkaProbe.on(dlq)) {
             String eventId = ErrorEvents.publish("memory-guild-service", "java.lang.StackOverflowError", "too deep",
                     "\tat a.B.c(B.java:1)\n".repeat(4_000), null, Map.of());
-            ConsumerRecord<String, String> dead = probe.collect(Duration.ofSeconds(20)).stream()
-                    .filter(r -> r.value() != null && r.value().contains(eventId)).findFirst()
-                    .orElseThrow(() -> new AssertionError("the oversized event did not reach " + dlq));
+            ConsumerRecord<String, String> dead = probe.awaitRecord(r -> r.value() != null && r.value().contains(eventId),
+                    Duration.ofSeconds(20), "the oversized event on " + dlq);
             String reason = new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
             assertTrue(reason.contains("stackTrace") && reason.contains("at most 64000"), reason);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> Db.count(

@@ -66,9 +66,8 @@ class ErrorIntakeTest {
         try (KafkaProbe probe = KafkaProbe.on(dlq)) {
             String garbage = "{not json " + UUID.randomUUID();
             KafkaProbe.send(Topics.ERRORS, "x", garbage);
-            ConsumerRecord<String, String> record = probe.collect(Duration.ofSeconds(15)).stream()
-                    .filter(r -> garbage.equals(r.value())).findFirst()
-                    .orElseThrow(() -> new AssertionError("the malformed record did not reach " + dlq));
+            ConsumerRecord<String, String> record = probe.awaitRecord(r -> garbage.equals(r.value()),
+                    Duration.ofSeconds(15), "the malformed record on " + dlq);
             String reason = new String(record.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
             org.junit.jupiter.api.Assertions.assertTrue(reason.contains("not valid JSON"), reason);
         }

@@ -199,9 +199,8 @@ class InvocationConsumerTest {
         try (KafkaProbe probe = KafkaProbe.on(dlq)) {
             String garbage = "{\"specversion\": \"1.0\", \"id\": \"" + UUID.randomUUID() + "\"";
             KafkaProbe.send(requests(), "x", garbage);
-            ConsumerRecord<String, String> record = probe.collect(Duration.ofSeconds(20)).stream()
-                    .filter(r -> garbage.equals(r.value())).findFirst()
-                    .orElseThrow(() -> new AssertionError("the malformed record did not reach " + dlq));
+            ConsumerRecord<String, String> record = probe.awaitRecord(r -> garbage.equals(r.value()),
+                    Duration.ofSeconds(20), "the malformed record on " + dlq);
             String reason = new String(record.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
             assertTrue(reason.contains("not valid JSON"), reason);
         }

@@ -72,6 +72,24 @@ public final class KafkaProbe implements AutoCloseable {
                 + seen.stream().map(ConsumerRecord::value).collect(Collectors.joining("\n")));
     }
 
+    /**
+     * Waits until a raw record matching {@code match} arrives (dead-letter topics carry what is not
+     * an event), failing after {@code timeout} with {@code what} did not arrive.
+     */
+    public ConsumerRecord<String, String> awaitRecord(Predicate<ConsumerRecord<String, String>> match, Duration timeout,
+            String what) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                seen.add(record);
+                if (match.test(record)) {
+                    return record;
+                }
+            }
+        }
+        throw new AssertionError(what + " did not arrive within " + timeout + "; saw " + seen.size() + " records");
+    }
+
     /** Every record that arrives within {@code window}. */
     public List<ConsumerRecord<String, String>> collect(Duration window) {
         Instant deadline = Instant.now().plus(window);
