@@ -39,6 +39,7 @@
 #include <grp.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +174,15 @@ static int run_as_init(char **command) {
         execve(command[0], command, environ);
         fprintf(stderr, "sandbox-launch: %s: %s\n", command[0], strerror(errno));
         _exit(EXIT_NOT_RUN);
+    }
+    /*
+     * Not dumpable: the program runs as the same uid, and could otherwise open /proc/1/mem and
+     * take over this process, which stays outside the run's cgroups (its limits and accounting
+     * cover the program only).
+     */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+        kill(program, SIGKILL);
+        fail_errno("prctl(PR_SET_DUMPABLE)");
     }
     for (;;) {
         int status;

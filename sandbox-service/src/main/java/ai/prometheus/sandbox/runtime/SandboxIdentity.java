@@ -25,6 +25,8 @@ final class SandboxIdentity {
     /** Writes {@code passwd} and {@code group} for {@code innerUid} into {@code directory}; returns them. */
     static List<Path> write(Path directory, int innerUid) throws IOException {
         Files.createDirectories(directory);
+        // bubblewrap mounts these as the sandbox's uid, whatever the service's umask.
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path passwd = replace(directory.resolve("passwd"), USER + ":x:" + innerUid + ":" + innerUid + ":" + USER + ":"
                 + SandboxLauncher.INNER_HOME + ":/bin/sh\n"
                 + "nobody:x:" + NOBODY + ":" + NOBODY + ":nobody:/nonexistent:/usr/sbin/nologin\n");

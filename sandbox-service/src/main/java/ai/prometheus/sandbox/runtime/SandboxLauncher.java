@@ -102,6 +102,11 @@ final class SandboxLauncher {
         return isolated() ? (launchProgram.isPresent() ? 2 : 1) : 0;
     }
 
+    /** Processes of the sandbox's uid that are not the program's: bubblewrap, and the init if there is one. */
+    int helperProcesses() {
+        return isolated() && launchProgram.isPresent() ? 2 : 1;
+    }
+
     /** The interpreter's pid inside its namespace. */
     int interpreterPidInside() {
         return launchProgram.isPresent() ? 2 : 1;

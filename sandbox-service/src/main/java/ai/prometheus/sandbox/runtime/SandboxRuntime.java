@@ -13,6 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
@@ -113,8 +114,10 @@ public class SandboxRuntime {
         Path state = Path.of(config.stateDir());
         if (Files.notExists(state, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(state);
-            // Whatever the umask: the sandboxes' own uids must be able to search it (see below).
-            Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxr-xr-x"));
+            // Whatever the umask: the sandboxes' own uids must be able to search it (see below). Never
+            // through a link someone put there meanwhile: the checks below refuse a link anyway.
+            Files.getFileAttributeView(state, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setPermissions(PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         int serviceUid = HostProcesses.realUid(Path.of("/proc/self/status"));
         String unsafe = unsafeStateDirectory(state, serviceUid);
@@ -195,8 +198,9 @@ public class SandboxRuntime {
     /**
      * Why the state directory cannot be trusted or used, or null. Root executes {@code sandbox-launch}
      * from it and hands every sandbox the seccomp filter written there: anyone else able to replace
-     * its entries could run code as root or weaken the filter. Sandboxes, each under its own uid,
-     * mount their init and session workspaces from it, so others must be able to search it.
+     * its entries could run code as root or weaken the filter. Run by root, sandboxes run under uids
+     * of their own and mount their init and session workspaces from it: others must be able to
+     * search it.
      */
     static String unsafeStateDirectory(Path state, int serviceUid) throws IOException {
         if (Files.isSymbolicLink(state)) {
@@ -215,7 +219,7 @@ public class SandboxRuntime {
                     + Integer.toOctalString(mode & 0777) + "); make it writable by its owner only, or set"
                     + " SANDBOX_STATE_DIR to a directory of its own";
         }
-        if ((mode & 0001) == 0) {
+        if (serviceUid == 0 && (mode & 0001) == 0) {
             return "the sandbox state directory " + state + " cannot be searched by others (mode "
                     + Integer.toOctalString(mode & 0777) + "); sandboxes run as their own uids and mount their init"
                     + " and session workspaces from it: make it at least 0711";
@@ -460,13 +464,15 @@ public class SandboxRuntime {
         long fileSize = session != null ? session.quotaBytes() : workspace;
         Path sessionDirectory = session != null ? session.directory() : null;
         boolean limitUid = dropPrivileges;
+        // The uid's process rlimit also counts the chain's own processes (bubblewrap, the init).
+        int helpers = launcher == null ? 0 : launcher.helperProcesses();
         if (cgroups.isPresent()) {
             return new StartProfile(language, seconds(maxima.cpuMs()) + 1, fileSize,
-                    limitUid ? maxima.maxProcesses() + 2 : 0, 0, workspace, sessionDirectory);
+                    limitUid ? maxima.maxProcesses() + 1 + helpers : 0, 0, workspace, sessionDirectory);
         }
         long addressSpace = language.addressSpaceLimitSafe() ? limits.memoryBytes() + 64 * RunLimits.MIB : 0;
-        return new StartProfile(language, seconds(limits.cpuMs()), fileSize, limitUid ? limits.maxProcesses() + 1 : 0,
-                addressSpace, workspace, sessionDirectory);
+        return new StartProfile(language, seconds(limits.cpuMs()), fileSize,
+                limitUid ? limits.maxProcesses() + helpers : 0, addressSpace, workspace, sessionDirectory);
     }
 
     private static long seconds(long millis) {

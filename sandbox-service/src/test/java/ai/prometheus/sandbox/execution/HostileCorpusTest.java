@@ -252,6 +252,21 @@ class HostileCorpusTest {
     }
 
     @Test
+    void theSandboxesInitCannotBeTakenOver() {
+        // Pid 1 runs as the same uid but outside the run's cgroups: its memory must stay out of reach.
+        SandboxApi.run("python", """
+                for path, mode in (('/proc/1/mem', 'r+b'), ('/proc/1/environ', 'rb')):
+                    try:
+                        open(path, mode)
+                        print(path, 'opened')
+                    except OSError as e:
+                        print(path, type(e).__name__)
+                """)
+                .body("status", equalTo("OK"))
+                .body("stdout", equalTo("/proc/1/mem PermissionError\n/proc/1/environ PermissionError\n"));
+    }
+
+    @Test
     void symlinksCannotLeaveTheWorkspace() {
         SandboxApi.run("python", """
                 import os
@@ -265,7 +280,8 @@ class HostileCorpusTest {
                     print('shadow', type(e).__name__)
                 """)
                 .body("status", equalTo("OK"))
-                .body("stdout", equalTo("sandbox:x:1000:1000:sandbox:/workspace:/bin/sh False\nshadow FileNotFoundError\n"));
+                // /proc/1 is the init's, whose root the program may not even look through.
+                .body("stdout", equalTo("sandbox:x:1000:1000:sandbox:/workspace:/bin/sh False\nshadow PermissionError\n"));
     }
 
     @Test

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Which state directories the service accepts: its own, written by nobody else, and searchable by
- * the sandboxes' uids (they mount their init and session workspaces from it). Runs as root, like
+ * Which state directories the service accepts: its own, written by nobody else, and, when it runs
+ * as root, searchable by the sandboxes' uids (they mount their init and session workspaces from it). Runs as root, like
  * the service; {@link UnsafeStateDirectoryTest} shows the service staying not ready.
  */
 class StateDirectoryCheckTest {
@@ -26,9 +26,17 @@ class StateDirectoryCheckTest {
     }
 
     @Test
-    void refusesADirectoryOthersCannotSearch() throws Exception {
+    void refusesADirectoryOthersCannotSearchWhenRunByRoot() throws Exception {
         String reason = SandboxRuntime.unsafeStateDirectory(directory("rwx------"), 0);
         assertTrue(reason != null && reason.contains("cannot be searched by others (mode 700)"), reason);
+    }
+
+    @Test
+    void aServiceWithoutRootMayKeepItsDirectoryPrivate() throws Exception {
+        // Its sandboxes run as its own uid.
+        Path own = directory("rwx------");
+        Files.setAttribute(own, "unix:uid", 4242);
+        assertNull(SandboxRuntime.unsafeStateDirectory(own, 4242));
     }
 
     @Test
