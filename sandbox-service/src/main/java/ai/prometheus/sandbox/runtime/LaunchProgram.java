@@ -3,10 +3,7 @@ package ai.prometheus.sandbox.runtime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -36,16 +33,8 @@ final class LaunchProgram {
             if (in == null) {
                 return Optional.empty();
             }
-            // Written beside the target and renamed over it: a program being exec'd is never rewritten in place.
-            Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".partial");
-            try {
-                Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-                // Executable by everyone: every sandbox mounts it as its init and runs it as the sandbox's uid.
-                Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rwxr-xr-x"));
-                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(partial);
-            }
+            // Executable by everyone: every sandbox mounts it as its init and runs it as the sandbox's uid.
+            StateFiles.replace(target, in, "rwxr-xr-x");
         }
         verify(target);
         return Optional.of(target);

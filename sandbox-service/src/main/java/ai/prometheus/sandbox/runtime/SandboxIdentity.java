@@ -1,10 +1,10 @@
 package ai.prometheus.sandbox.runtime;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
@@ -34,16 +34,7 @@ final class SandboxIdentity {
         return List.of(passwd, group);
     }
 
-    /** Written beside and renamed over: a sandbox starting meanwhile mounts the old file or the new one. */
     private static Path replace(Path target, String content) throws IOException {
-        Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".partial");
-        try {
-            Files.writeString(partial, content, StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-r--r--"));
-            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(partial);
-        }
-        return target;
+        return StateFiles.replace(target, new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)), "rw-r--r--");
     }
 }
