@@ -1,5 +1,6 @@
 package ai.prometheus.deploy.k8s;
 
+import ai.prometheus.deploy.image.ImageReference;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -44,7 +46,9 @@ import java.util.stream.Stream;
  * <p>One exception is possible: a pod template annotated {@value #SECURITY_EXCEPTION} with the
  * reason may run as root, but only inside a user namespace ({@code hostUsers: false}), with no
  * privilege escalation, all capabilities dropped but {@link #EXCEPTION_CAPABILITIES}, and a
- * read-only root file system. The sandbox needs it to give every run a uid of its own.
+ * read-only root file system. The sandbox needs it to give every run a uid of its own. Such a pod
+ * is refused by Pod Security admission at "restricted", so it lives in a namespace of its own:
+ * every namespace enforces "restricted" but one that holds nothing but excepted workloads.
  */
 public final class KubernetesRules {
 
@@ -54,6 +58,10 @@ public final class KubernetesRules {
     /** Where the Quarkus services answer each probe (SmallRye Health). */
     private static final Map<String, String> HEALTH_PATHS = Map.of(
             "startupProbe", "/q/health/started", "livenessProbe", "/q/health/live", "readinessProbe", "/q/health/ready");
+    private static final String ENFORCE = "pod-security.kubernetes.io/enforce";
+    /** The volume types Pod Security "restricted" admits. */
+    private static final Set<String> RESTRICTED_VOLUMES = Set.of("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
+            "persistentVolumeClaim", "projected", "secret");
 
     private final ManifestSet set;
     private final List<Workload> workloads;
@@ -69,6 +77,7 @@ public final class KubernetesRules {
         KubernetesRules rules = new KubernetesRules(set);
         rules.uniqueNames();
         rules.namespaces();
+        rules.podSecurityLevels();
         rules.workloads.forEach(rules::workload);
         rules.set.all(Service.class).forEach(rules::service);
         rules.set.all(NetworkPolicy.class).forEach(rules::networkPolicy);
@@ -112,6 +121,49 @@ public final class KubernetesRules {
         }
     }
 
+    /**
+     * Every namespace enforces Pod Security "restricted", except one whose workloads all carry a
+     * documented exception (which "restricted" would refuse); a restricted namespace admits only
+     * restricted volume types.
+     */
+    private void podSecurityLevels() {
+        for (Namespace namespace : set.all(Namespace.class)) {
+            String name = namespace.getMetadata().getName();
+            Map<String, String> labels = Optional.ofNullable(namespace.getMetadata().getLabels()).orElse(Map.of());
+            String level = labels.get(ENFORCE);
+            List<Workload> inside = workloadsIn(name);
+            List<String> excepted = inside.stream().filter(w -> w.podAnnotations().containsKey(SECURITY_EXCEPTION))
+                    .map(Workload::id).toList();
+            if (level == null) {
+                violation("Namespace/" + name, "enforces no Pod Security level (label " + ENFORCE + ")");
+            } else if (!level.equals("restricted")) {
+                inside.stream().filter(w -> !w.podAnnotations().containsKey(SECURITY_EXCEPTION))
+                        .forEach(w -> violation("Namespace/" + name, "enforces only \"" + level + "\", yet runs " + w.id()
+                                + ", which has no security exception: move it to a namespace that enforces \"restricted\""));
+                if (excepted.isEmpty()) {
+                    violation("Namespace/" + name, "enforces only \"" + level + "\" though no workload in it needs an exception");
+                }
+            } else {
+                excepted.forEach(id -> violation(id, "has a security exception that Pod Security \"restricted\" in namespace "
+                        + name + " refuses: give it a namespace of its own"));
+                inside.forEach(this::restrictedVolumes);
+            }
+        }
+    }
+
+    private void restrictedVolumes(Workload workload) {
+        for (Volume volume : Optional.ofNullable(workload.template().getSpec().getVolumes()).orElse(List.of())) {
+            String type = volume.getConfigMap() != null ? "configMap" : volume.getCsi() != null ? "csi"
+                    : volume.getDownwardAPI() != null ? "downwardAPI" : volume.getEmptyDir() != null ? "emptyDir"
+                    : volume.getEphemeral() != null ? "ephemeral" : volume.getPersistentVolumeClaim() != null ? "persistentVolumeClaim"
+                    : volume.getProjected() != null ? "projected" : volume.getSecret() != null ? "secret" : "another type";
+            if (!RESTRICTED_VOLUMES.contains(type)) {
+                violation(workload.id() + " volume " + volume.getName(), "is of " + type
+                        + ", which Pod Security \"restricted\" refuses (allowed: " + new java.util.TreeSet<>(RESTRICTED_VOLUMES) + ")");
+            }
+        }
+    }
+
     // --- workloads -------------------------------------------------------------------------------
 
     private void workload(Workload workload) {
@@ -146,18 +198,38 @@ public final class KubernetesRules {
         }
         if (workload.kind().equals("Deployment")) {
             listensOnPort(workload);
+            spreadsOverNodes(workload);
+        }
+    }
+
+    /** Replicas on one node die together: a Deployment spreads its pods over nodes. */
+    private void spreadsOverNodes(Workload workload) {
+        List<TopologySpreadConstraint> constraints = Optional.ofNullable(workload.template().getSpec().getTopologySpreadConstraints())
+                .orElse(List.of());
+        boolean overNodes = constraints.stream().anyMatch(c -> "kubernetes.io/hostname".equals(c.getTopologyKey())
+                && c.getLabelSelector() != null && !Selectors.isEmpty(c.getLabelSelector())
+                && Selectors.matches(c.getLabelSelector(), workload.podLabels()));
+        if (!overNodes) {
+            violation(workload.id(), "needs a topologySpreadConstraint over kubernetes.io/hostname whose labelSelector"
+                    + " matches its pods, so its replicas do not share one node");
         }
     }
 
     private void image(String subject, Container container) {
-        String image = container.getImage();
-        if (image == null || image.isBlank()) {
+        ImageReference image = ImageReference.parse(container.getImage());
+        if (image == null) {
             violation(subject, "has no image");
             return;
         }
-        String lastPart = image.substring(image.lastIndexOf('/') + 1);
-        if (!image.contains("@") && (!lastPart.contains(":") || lastPart.endsWith(":latest"))) {
+        if (image.digest() == null && (image.tag() == null || image.tag().equals("latest"))) {
             violation(subject, "image " + image + " must name a version (a tag other than latest, or a digest)");
+        }
+        if (image.tag() != null && image.tag().toUpperCase(java.util.Locale.ROOT).contains("SNAPSHOT")) {
+            violation(subject, "image " + image + " is a development build (SNAPSHOT): deploy a release tag");
+        }
+        if (image.registry() == null) {
+            violation(subject, "image " + image + " names no registry, so it is pulled from Docker Hub, whose namespaces"
+                    + " we may not own: name the registry (docker.io/... where Docker Hub is meant)");
         }
     }
 
@@ -422,9 +494,15 @@ public final class KubernetesRules {
         Optional.ofNullable(spec.getIngress()).ifPresent(rules -> rules.forEach(r -> Optional.ofNullable(r.getFrom()).ifPresent(peers::addAll)));
         Optional.ofNullable(spec.getEgress()).ifPresent(rules -> rules.forEach(r -> Optional.ofNullable(r.getTo()).ifPresent(peers::addAll)));
         for (NetworkPolicyPeer peer : peers) {
-            // A peer with a namespaceSelector may be anywhere in the cluster; one without is in this namespace.
-            if (peer.getPodSelector() != null && peer.getNamespaceSelector() == null
-                    && selectsNothing(namespace, peer.getPodSelector())) {
+            if (peer.getPodSelector() == null) {
+                continue;
+            }
+            // A peer without a namespaceSelector is in this namespace; one whose selector picks
+            // namespaces of this set is checked there; any other may be anywhere in the cluster.
+            List<String> peerNamespaces = peer.getNamespaceSelector() == null ? List.of(namespace)
+                    : set.all(Namespace.class).stream().map(n -> n.getMetadata().getName())
+                            .filter(n -> Selectors.matches(peer.getNamespaceSelector(), namespaceLabels(n))).toList();
+            if (!peerNamespaces.isEmpty() && peerNamespaces.stream().allMatch(n -> selectsNothing(n, peer.getPodSelector()))) {
                 violation(subject, "a rule names pods " + describe(peer.getPodSelector()) + " that no workload runs");
             }
         }
@@ -471,6 +549,14 @@ public final class KubernetesRules {
     }
 
     // --- helpers -------------------------------------------------------------------------------
+
+    /** A namespace's labels as selectors see them: its own plus the name label Kubernetes sets on every namespace. */
+    private Map<String, String> namespaceLabels(String name) {
+        Map<String, String> labels = new HashMap<>();
+        set.find(Namespace.class, null, name).map(n -> n.getMetadata().getLabels()).ifPresent(labels::putAll);
+        labels.put("kubernetes.io/metadata.name", name);
+        return labels;
+    }
 
     private List<Workload> workloadsIn(String namespace) {
         return workloads.stream().filter(w -> Objects.equals(namespace, w.namespace())).toList();

@@ -11,7 +11,8 @@ import java.util.Map;
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record Kustomization(String apiVersion, String kind, String namespace, List<String> resources,
-        GeneratorOptions generatorOptions, List<Generator> configMapGenerator, List<Generator> secretGenerator) {
+        GeneratorOptions generatorOptions, List<Generator> configMapGenerator, List<Generator> secretGenerator,
+        List<Image> images) {
 
     public List<String> resourcesOrEmpty() {
         return resources == null ? List.of() : resources;
@@ -25,14 +26,27 @@ public record Kustomization(String apiVersion, String kind, String namespace, Li
         return secretGenerator == null ? List.of() : secretGenerator;
     }
 
+    public List<Image> imagesOrEmpty() {
+        return images == null ? List.of() : images;
+    }
+
     @JsonIgnoreProperties(ignoreUnknown = false)
     public record GeneratorOptions(Boolean disableNameSuffixHash, Map<String, String> labels,
             Map<String, String> annotations) {
     }
 
-    /** A configMapGenerator or secretGenerator entry. */
+    /**
+     * An {@code images} entry: containers whose image is {@code name} (with any tag or digest) get
+     * {@code newName} and {@code newTag} or {@code digest} instead, as kustomize's image transformer does.
+     */
     @JsonIgnoreProperties(ignoreUnknown = false)
-    public record Generator(String name, String behavior, String type, List<String> literals, List<String> files) {
+    public record Image(String name, String newName, String newTag, String digest) {
+    }
+
+    /** A configMapGenerator or secretGenerator entry; {@code namespace} places it when the set spans several. */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Generator(String name, String namespace, String behavior, String type, List<String> literals,
+            List<String> files) {
 
         public String behaviorOrCreate() {
             return behavior == null ? "create" : behavior;

@@ -1,5 +1,6 @@
 package ai.prometheus.deploy.k8s;
 
+import ai.prometheus.deploy.image.ImageReference;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,10 +14,14 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +39,7 @@ import java.util.stream.Stream;
 
 /**
  * The Kubernetes objects a kustomization directory renders to, built offline the way kustomize
- * builds them for the features we use (resources, namespace, ConfigMap and Secret generators),
+ * builds them for the features we use (resources, namespace, ConfigMap and Secret generators, images),
  * every document read into the fabric8 Kubernetes model. Whatever does not fit is a problem:
  * unreadable YAML, an unknown kind, a field the Kubernetes API does not have, a value of the wrong
  * type, a manifest file the kustomization forgets, a kustomize feature the checks do not model.
@@ -167,7 +172,45 @@ public final class ManifestSet {
                     .filter(m -> !CLUSTER_SCOPED.contains(m.object().getKind()))
                     .forEach(m -> m.object().getMetadata().setNamespace(kustomization.namespace()));
         }
+        for (Kustomization.Image image : kustomization.imagesOrEmpty()) {
+            setImage(where, image, objects);
+        }
         return objects;
+    }
+
+    /** Kustomize's image transformer: every container (and init container) naming {@code image.name()}. */
+    private void setImage(String where, Kustomization.Image image, List<Manifest> objects) {
+        if (image.name() == null || (image.newName() == null && image.newTag() == null && image.digest() == null)) {
+            problems.add(where + ": an images entry needs a name and a newName, newTag or digest");
+            return;
+        }
+        boolean used = false;
+        for (Manifest manifest : objects) {
+            for (PodSpec pod : podSpecs(manifest.object())) {
+                List<Container> containers = new ArrayList<>(Optional.ofNullable(pod.getContainers()).orElse(List.of()));
+                containers.addAll(Optional.ofNullable(pod.getInitContainers()).orElse(List.of()));
+                for (Container container : containers) {
+                    ImageReference current = ImageReference.parse(container.getImage());
+                    if (current != null && current.name().equals(image.name())) {
+                        container.setImage(current.with(image.newName(), image.newTag(), image.digest()).toString());
+                        used = true;
+                    }
+                }
+            }
+        }
+        if (!used) {
+            problems.add(where + ": images entry " + image.name() + " matches no container");
+        }
+    }
+
+    private static List<PodSpec> podSpecs(HasMetadata object) {
+        if (object instanceof Deployment deployment && deployment.getSpec() != null && deployment.getSpec().getTemplate() != null) {
+            return List.of(deployment.getSpec().getTemplate().getSpec());
+        }
+        if (object instanceof StatefulSet statefulSet && statefulSet.getSpec() != null && statefulSet.getSpec().getTemplate() != null) {
+            return List.of(statefulSet.getSpec().getTemplate().getSpec());
+        }
+        return List.of();
     }
 
     private List<Manifest> parse(Path file) {
@@ -270,16 +313,24 @@ public final class ManifestSet {
                 data.put(key, "");
             }
         }
-        Optional<Manifest> existing = objects.stream()
-                .filter(m -> kind.equals(m.object().getKind()) && generator.name().equals(m.object().getMetadata().getName()))
-                .findFirst();
         String source = where + " (" + kind.toLowerCase() + " generator " + generator.name() + ")";
+        List<Manifest> sameName = objects.stream()
+                .filter(m -> kind.equals(m.object().getKind()) && generator.name().equals(m.object().getMetadata().getName()))
+                .filter(m -> generator.namespace() == null
+                        || generator.namespace().equals(m.object().getMetadata().getNamespace()))
+                .toList();
+        if (sameName.size() > 1) {
+            problems.add(source + ": " + kind + " " + generator.name() + " exists in several namespaces; name the generator's namespace");
+            return;
+        }
+        Optional<Manifest> existing = sameName.stream().findFirst();
         switch (generator.behaviorOrCreate()) {
             case "create" -> {
                 if (existing.isPresent()) {
                     problems.add(source + ": " + kind + " " + generator.name() + " already exists; use behavior merge or replace");
                 } else {
                     HasMetadata created = newObject(kind, generator, data);
+                    created.getMetadata().setNamespace(generator.namespace());
                     if (!labels.isEmpty()) {
                         created.getMetadata().setLabels(new LinkedHashMap<>(labels));
                     }

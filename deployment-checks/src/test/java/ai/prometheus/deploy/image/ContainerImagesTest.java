@@ -31,7 +31,10 @@ class ContainerImagesTest {
                 ImageRules.REQUIRED_PACKAGES.getOrDefault(service, List.of())));
     }
 
-    /** The image, docker-compose.yml and the Deployment name the same image and the same port. */
+    /**
+     * The image, docker-compose.yml and the Deployment name the same image and the same port:
+     * compose the local build (project version), Kubernetes the release from the registry kustomize sets.
+     */
     @ParameterizedTest
     @MethodSource("services")
     void composeAndKubernetesRunTheImageAsBuilt(String service) throws IOException {
@@ -48,7 +51,7 @@ class ContainerImagesTest {
         Deployment deployment = base.all(Deployment.class).stream().filter(d -> d.getMetadata().getName().equals(service))
                 .findFirst().orElseThrow();
         var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-        assertEquals("prometheus/" + service + ":0.1.0-SNAPSHOT", container.getImage());
+        assertEquals(KUBERNETES_REGISTRY + "/prometheus/" + service + ":" + RELEASE, container.getImage());
         assertEquals(Integer.valueOf(port), container.getPorts().get(0).getContainerPort());
         assertEquals(port, base.all(ConfigMap.class).stream().filter(c -> c.getMetadata().getName().equals(service))
                 .findFirst().orElseThrow().getData().get("PORT"));
@@ -57,9 +60,14 @@ class ContainerImagesTest {
     @Test
     void theImageVersionIsTheProjectVersion() throws IOException {
         String pom = Files.readString(Repository.root().resolve("pom.xml"));
-        assertTrue(pom.contains("<version>0.1.0-SNAPSHOT</version>"),
-                "the images are tagged with the project version: update docker-compose.yml and k8s/ with it");
+        assertTrue(pom.contains("<version>" + RELEASE + "-SNAPSHOT</version>"),
+                "compose runs the project version's local build and k8s/ its release: update docker-compose.yml and"
+                        + " the images of k8s/base/kustomization.yaml with it");
     }
+
+    /** The placeholder registry and the release the base's kustomization points the images at. */
+    private static final String KUBERNETES_REGISTRY = "registry.example.com";
+    private static final String RELEASE = "0.1.0";
 
     private static void breaks(String dockerfile, boolean mayRunAsRoot, List<String> packages, String expected) {
         List<String> violations = ImageRules.check("example-service", Dockerfile.parse(dockerfile), mayRunAsRoot, packages);

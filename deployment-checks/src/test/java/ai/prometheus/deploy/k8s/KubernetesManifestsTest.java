@@ -40,10 +40,46 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void thereAreTheBaseTheRootAndTheDemoOverlay() {
+    void thereAreTheBaseItsTwoNamespacesTheRootAndTheDemoOverlay() {
         Path k8s = Repository.k8s();
-        assertEquals(List.of(k8s, k8s.resolve("base"), k8s.resolve("overlays/demo")), kustomizations());
+        assertEquals(List.of(k8s, k8s.resolve("base"), k8s.resolve("base/core"), k8s.resolve("base/sandbox"),
+                k8s.resolve("overlays/demo")), kustomizations());
     }
+
+    /** The one namespace Pod Security does not hold to "restricted" runs the sandbox and nothing else. */
+    @Test
+    void theSandboxRunsAloneInTheOnlyNamespaceBelowRestricted() {
+        for (String directory : List.of("base", "overlays/demo")) {
+            ManifestSet set = load(directory);
+            Map<String, String> levels = set.all(Namespace.class).stream().collect(Collectors.toMap(
+                    n -> n.getMetadata().getName(), n -> n.getMetadata().getLabels().get("pod-security.kubernetes.io/enforce")));
+            assertEquals(Map.of(CORE, "restricted", SANDBOX_NAMESPACE, "privileged"), levels, directory);
+            assertEquals(List.of(Repository.SANDBOX), Workload.in(set).stream()
+                    .filter(w -> w.namespace().equals(SANDBOX_NAMESPACE)).map(Workload::name).toList(), directory);
+        }
+    }
+
+    /** The sandbox's namespace repeats the platform settings; they must say the same thing. */
+    @Test
+    void thePlatformSettingsAgreeInBothNamespaces() {
+        for (String directory : List.of("base", "overlays/demo")) {
+            ManifestSet set = load(directory);
+            Map<String, String> core = set.find(ConfigMap.class, CORE, "prometheus-platform").orElseThrow().getData();
+            Map<String, String> sandbox = new java.util.HashMap<>(
+                    set.find(ConfigMap.class, SANDBOX_NAMESPACE, "prometheus-platform").orElseThrow().getData());
+            // Hosts in the services' namespace are qualified with it from the sandbox's.
+            assertEquals(core.get("DB_HOST") + "." + CORE, sandbox.remove("DB_HOST"), directory);
+            String kafka = core.get("KAFKA_BOOTSTRAP_SERVERS");
+            assertEquals(kafka.replaceFirst(":", "." + CORE + ":"), sandbox.remove("KAFKA_BOOTSTRAP_SERVERS"), directory);
+            Map<String, String> rest = new java.util.HashMap<>(core);
+            rest.remove("DB_HOST");
+            rest.remove("KAFKA_BOOTSTRAP_SERVERS");
+            assertEquals(rest, sandbox, directory);
+        }
+    }
+
+    private static final String CORE = "prometheus-ai";
+    private static final String SANDBOX_NAMESPACE = "prometheus-ai-sandbox";
 
     @ParameterizedTest
     @MethodSource("kustomizations")
@@ -80,8 +116,8 @@ class KubernetesManifestsTest {
     @Test
     void theBaseHasWhatEachServiceNeeds() {
         ManifestSet base = load("base");
-        String namespace = base.all(Namespace.class).get(0).getMetadata().getName();
         for (String service : Repository.SERVICES) {
+            String namespace = service.equals(Repository.SANDBOX) ? SANDBOX_NAMESPACE : CORE;
             assertTrue(base.find(Deployment.class, namespace, service).isPresent(), "Deployment " + service);
             assertTrue(base.find(Service.class, namespace, service).isPresent(), "Service " + service);
             assertTrue(base.find(ConfigMap.class, namespace, service).isPresent(), "ConfigMap " + service);
@@ -89,7 +125,8 @@ class KubernetesManifestsTest {
             Secret credentials = base.find(Secret.class, namespace, database).orElseThrow(() -> new AssertionError("Secret " + database));
             assertEquals(Set.of("DB_USER", "DB_PASSWORD"), credentials.getStringData().keySet());
         }
-        assertTrue(base.find(Secret.class, namespace, "prometheus-jwt").isPresent());
+        assertTrue(base.find(Secret.class, CORE, "prometheus-jwt").isPresent());
+        assertTrue(base.find(Secret.class, SANDBOX_NAMESPACE, "prometheus-jwt").isPresent());
         assertEquals(Set.of("tool-registry-service", "sandbox-service"), base.all(HorizontalPodAutoscaler.class).stream()
                 .map(h -> h.getSpec().getScaleTargetRef().getName()).collect(Collectors.toSet()));
         // Engines are external in the base, StatefulSets only in the demo.
@@ -117,8 +154,9 @@ class KubernetesManifestsTest {
     }
 
     /**
-     * "Nothing into the sandbox from outside the namespace": with the base's default deny, the
-     * only ingress the sandbox's pods admit is from the registry's pods, on the sandbox port.
+     * "Nothing into the sandbox but the registry": with the default deny of the sandbox's namespace,
+     * the only ingress its pods admit is from the registry's pods in the services' namespace, on the
+     * sandbox port.
      */
     @Test
     void onlyTheRegistryMayConnectToTheSandbox() {
@@ -128,6 +166,7 @@ class KubernetesManifestsTest {
                     .filter(d -> d.getMetadata().getName().equals(Repository.SANDBOX)).findFirst().orElseThrow();
             Map<String, String> sandboxLabels = sandbox.getSpec().getTemplate().getMetadata().getLabels();
             List<NetworkPolicy> governing = set.all(NetworkPolicy.class).stream()
+                    .filter(p -> p.getMetadata().getNamespace().equals(sandbox.getMetadata().getNamespace()))
                     .filter(p -> p.getSpec().getPolicyTypes().contains("Ingress"))
                     .filter(p -> Selectors.matches(p.getSpec().getPodSelector(), sandboxLabels))
                     .toList();
@@ -145,7 +184,10 @@ class KubernetesManifestsTest {
             }
             assertFalse(peers.isEmpty());
             for (NetworkPolicyPeer peer : peers) {
-                assertEquals(null, peer.getNamespaceSelector(), "from another namespace");
+                assertEquals(Map.of("kubernetes.io/metadata.name", CORE), peer.getNamespaceSelector().getMatchLabels(),
+                        "from the registry's namespace only");
+                assertTrue(peer.getNamespaceSelector().getMatchExpressions() == null
+                        || peer.getNamespaceSelector().getMatchExpressions().isEmpty());
                 assertEquals(null, peer.getIpBlock(), "from an address range");
                 assertEquals(Map.of("app.kubernetes.io/name", "tool-registry-service"), peer.getPodSelector().getMatchLabels());
             }
@@ -169,8 +211,10 @@ class KubernetesManifestsTest {
             values.forEach((key, value) -> assertFalse(value.contains("replace"),
                     secret.getMetadata().getName() + "/" + key + " still holds the placeholder"));
         }
-        String issuer = demo.find(ConfigMap.class, "prometheus-ai", "prometheus-platform").orElseThrow().getData().get("JWT_ISSUER");
-        assertEquals("prometheus-dev", issuer, "tokens from bin/prometheus token carry this issuer");
+        for (String namespace : List.of(CORE, SANDBOX_NAMESPACE)) {
+            String issuer = demo.find(ConfigMap.class, namespace, "prometheus-platform").orElseThrow().getData().get("JWT_ISSUER");
+            assertEquals("prometheus-dev", issuer, "tokens from bin/prometheus token carry this issuer");
+        }
     }
 
     @Test

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.prometheus.deploy.Repository;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -139,7 +141,8 @@ class KubernetesRulesTest {
 
     @Test
     void anImageWithoutAVersionFails() {
-        breaks(set -> container(set, "guardian-service").setImage("prometheus/guardian-service:latest"), "must name a version");
+        breaks(set -> container(set, "guardian-service").setImage("registry.example.com/prometheus/guardian-service:latest"),
+                "must name a version");
     }
 
     @Test
@@ -203,6 +206,51 @@ class KubernetesRulesTest {
     void anObjectOutsideTheNamespaceFails() {
         breaks(set -> set.all(Service.class).get(0).getMetadata().setNamespace("default"),
                 "is in namespace default, which no Namespace object creates");
+    }
+
+    @Test
+    void anImageOfADevelopmentBuildFails() {
+        breaks(set -> container(set, "guardian-service").setImage("registry.example.com/prometheus/guardian-service:0.2.0-SNAPSHOT"),
+                "is a development build (SNAPSHOT)");
+    }
+
+    @Test
+    void anImageThatNamesNoRegistryFails() {
+        breaks(set -> container(set, "guardian-service").setImage("prometheus/guardian-service:0.1.0"),
+                "names no registry, so it is pulled from Docker Hub");
+    }
+
+    @Test
+    void aPrivilegedNamespaceWithAnUnexceptedWorkloadFails() {
+        breaks(set -> set.find(Namespace.class, null, "prometheus-ai").orElseThrow().getMetadata().getLabels()
+                .put("pod-security.kubernetes.io/enforce", "privileged"),
+                "Namespace/prometheus-ai: enforces only \"privileged\", yet runs Deployment/tool-registry-service");
+    }
+
+    @Test
+    void theSandboxInARestrictedNamespaceFails() {
+        breaks(set -> set.find(Namespace.class, null, "prometheus-ai-sandbox").orElseThrow().getMetadata().getLabels()
+                .put("pod-security.kubernetes.io/enforce", "restricted"),
+                "Deployment/sandbox-service: has a security exception that Pod Security \"restricted\"");
+    }
+
+    @Test
+    void aNamespaceWithoutAnEnforcedLevelFails() {
+        breaks(set -> set.find(Namespace.class, null, "prometheus-ai").orElseThrow().getMetadata().getLabels()
+                .remove("pod-security.kubernetes.io/enforce"), "Namespace/prometheus-ai: enforces no Pod Security level");
+    }
+
+    @Test
+    void aHostPathVolumeInARestrictedNamespaceFails() {
+        breaks(set -> pod(set, "guardian-service").getVolumes().add(new VolumeBuilder().withName("host")
+                .withNewHostPath().withPath("/var/run").endHostPath().build()), "volume host: is of another type");
+    }
+
+    @Test
+    void aDeploymentThatDoesNotSpreadOverNodesFails() {
+        breaks(set -> pod(set, "memory-guild-service").getTopologySpreadConstraints()
+                .removeIf(c -> c.getTopologyKey().equals("kubernetes.io/hostname")),
+                "Deployment/memory-guild-service: needs a topologySpreadConstraint over kubernetes.io/hostname");
     }
 
     @Test
