@@ -1,0 +1,93 @@
+package ai.prometheus.shared.web;
+
+import ai.prometheus.shared.problem.Problem;
+import ai.prometheus.shared.problem.ProblemResponses;
+import ai.prometheus.shared.problem.ProblemType;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Answers requests over the HTTP limits with problem details instead of the empty bodies Vert.x
+ * writes: a URI longer than {@code prometheus.http.max-uri-length} is a 414, headers larger than
+ * {@code prometheus.http.max-header-bytes} a 431, a declared body larger than
+ * {@code quarkus.http.limits.max-body-size} a 413.
+ *
+ * <p>Vert.x answers requests its decoder refuses before any route runs, and Quarkus offers no hook
+ * there; so the decoder's own limits are set well above these (64 KiB, in the shared
+ * {@code microprofile-config.properties}) and these smaller limits are enforced by the first route
+ * of the router. Only a request beyond the decoder's limits still gets Vert.x's bare answer.
+ */
+@ApplicationScoped
+public class RequestLimits {
+
+    private final ProblemResponses responses;
+    private final int maxUriLength;
+    private final int maxHeaderBytes;
+    private final long maxBodyBytes;
+
+    public RequestLimits(ProblemResponses responses,
+            @ConfigProperty(name = "prometheus.http.max-uri-length", defaultValue = "8192") int maxUriLength,
+            @ConfigProperty(name = "prometheus.http.max-header-bytes", defaultValue = "20480") int maxHeaderBytes,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize maxBody) {
+        this.responses = responses;
+        this.maxUriLength = maxUriLength;
+        this.maxHeaderBytes = maxHeaderBytes;
+        this.maxBodyBytes = maxBody.asLongValue();
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE).handler(this::check);
+    }
+
+    void check(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        if (request.uri().length() > maxUriLength) {
+            refuse(context, 414, "URI Too Long", "the request URI is longer than " + maxUriLength + " characters", "/");
+            return;
+        }
+        long headerBytes = 0;
+        for (Map.Entry<String, String> header : request.headers()) {
+            headerBytes += header.getKey().length() + header.getValue().length() + 4;
+        }
+        if (headerBytes > maxHeaderBytes) {
+            refuse(context, 431, "Request Header Fields Too Large",
+                    "the request headers are larger than " + maxHeaderBytes + " bytes", request.path());
+            return;
+        }
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && declaredLength(length) > maxBodyBytes) {
+            refuse(context, ProblemType.PAYLOAD_TOO_LARGE.status(), ProblemType.PAYLOAD_TOO_LARGE.title(),
+                    "the request body is larger than " + maxBodyBytes + " bytes", request.path());
+            return;
+        }
+        context.next();
+    }
+
+    private static long declaredLength(String header) {
+        try {
+            return Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void refuse(RoutingContext context, int status, String title, String detail, String path) {
+        Problem problem = new Problem(ProblemType.URN_PREFIX + slug(title), title, status, detail, null, null, null);
+        // The rest of an oversized request is not read: close the connection after answering.
+        context.response().setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(responses.body(problem, path));
+    }
+
+    private static String slug(String title) {
+        return title.toLowerCase().replace(' ', '-');
+    }
+}
