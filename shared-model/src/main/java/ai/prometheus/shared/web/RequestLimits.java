@@ -80,11 +80,12 @@ public class RequestLimits {
 
     private void refuse(RoutingContext context, int status, String title, String detail, String path) {
         Problem problem = new Problem(ProblemType.URN_PREFIX + slug(title), title, status, detail, null, null, null);
-        // The rest of an oversized request is not read: close the connection after answering.
+        // The rest of an oversized request is not read: close the connection once answered.
         context.response().setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .putHeader(HttpHeaders.CONNECTION, "close")
-                .end(responses.body(problem, path));
+                .end(responses.body(problem, path))
+                .onComplete(answered -> context.request().connection().close());
     }
 
     private static String slug(String title) {

@@ -25,11 +25,17 @@ public final class RawHttp {
 
     /** {@code requestLineAndHeaders}: the request line and any headers, each ending in CRLF. */
     public static RawResponse send(String requestLineAndHeaders) throws IOException {
+        return send(requestLineAndHeaders, "");
+    }
+
+    /** As {@link #send(String)}, then {@code body} (give its Content-Length among the headers). */
+    public static RawResponse send(String requestLineAndHeaders, String body) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
             socket.setSoTimeout(15_000);
             OutputStream out = socket.getOutputStream();
             out.write((requestLineAndHeaders + "Host: localhost\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body.getBytes(StandardCharsets.UTF_8));
             out.flush();
             ByteArrayOutputStream received = new ByteArrayOutputStream();
             InputStream in = socket.getInputStream();
