@@ -1,5 +1,6 @@
 package ai.prometheus.shared.web;
 
+import ai.prometheus.shared.problem.ProblemException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingJsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.ConstrainedTo;
@@ -18,7 +20,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Deque;
+import java.util.TreeSet;
 
 /**
  * Reads request bodies strictly: a duplicate key, content after the JSON value, a field the
@@ -56,6 +60,22 @@ public class StrictJson implements ContextResolver<ObjectMapper> {
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
         copy.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         return copy;
+    }
+
+    /**
+     * For a body a resource takes as a bare {@code JsonNode} (a partial update): refuses the first
+     * field that is not one of {@code known}, as the strict reader does for typed bodies.
+     */
+    public static void requireKnownFields(JsonNode body, Collection<String> known) {
+        if (body == null || !body.isObject()) {
+            return;
+        }
+        for (String name : (Iterable<String>) body::fieldNames) {
+            if (!known.contains(name)) {
+                throw ProblemException.invalidField(StorableText.sanitize(name),
+                        "is not a field of this request; known fields: " + String.join(", ", new TreeSet<>(known)));
+            }
+        }
     }
 
     /** {@code limits.memoryMb}, {@code tags[2]}: where the parser stands, in the suite's field notation. */
