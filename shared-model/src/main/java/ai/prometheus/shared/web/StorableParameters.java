@@ -4,12 +4,10 @@ import ai.prometheus.shared.problem.Problem;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.problem.ProblemResponses;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.MultivaluedMap;
-import jakarta.ws.rs.core.PathSegment;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +17,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * Refuses path and query parameters that are not valid percent-encoding, or that decode to text
  * PostgreSQL cannot store ({@link StorableText}), with a 400 naming the parameter, before any
  * resource, permission check or audit writes them anywhere. It runs ahead of authentication: the
- * request is malformed whoever sends it.
+ * request is malformed whoever sends it. The raw query comes from Vert.x, because JAX-RS here
+ * offers no encoded view of the parameters.
  */
 public class StorableParameters {
 
@@ -30,16 +29,24 @@ public class StorableParameters {
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION - 100)
-    public Response refuseUnstorable(ContainerRequestContext request) {
-        UriInfo uri = request.getUriInfo();
-        Problem.FieldError refused = firstRefused(uri.getPathParameters(false));
-        if (refused == null) {
-            refused = firstRefused(uri.getQueryParameters(false));
+    public Response refuseUnstorable(ContainerRequestContext request, HttpServerRequest http) {
+        Problem.FieldError refused = null;
+        // Decoded path parameters, to name the one at fault.
+        for (Map.Entry<String, List<String>> parameter : request.getUriInfo().getPathParameters().entrySet()) {
+            for (String value : parameter.getValue()) {
+                String reason = StorableText.problem(value);
+                if (reason != null && refused == null) {
+                    refused = new Problem.FieldError(parameter.getKey(), reason);
+                }
+            }
         }
         if (refused == null) {
-            // Segments no template names (an unmatched path) would still reach logs and 404 details.
-            for (PathSegment segment : uri.getPathSegments(false)) {
-                refused = refusal("path", segment.getPath());
+            refused = firstRefusedQueryParameter(http.query());
+        }
+        if (refused == null) {
+            // Segments no template names would still reach logs and 404 details.
+            for (String segment : http.path().split("/")) {
+                refused = refusal("path", segment);
                 if (refused != null) {
                     break;
                 }
@@ -49,19 +56,24 @@ public class StorableParameters {
             return null;
         }
         return responses.of(ProblemException.invalid(List.of(refused)).toProblem(),
-                "/" + StorableText.sanitize(safeDecode(uri.getPath(false))).replaceFirst("^/", ""), Map.of());
+                StorableText.sanitize(safeDecode(http.path())), Map.of());
     }
 
-    private static Problem.FieldError firstRefused(MultivaluedMap<String, String> encoded) {
-        for (Map.Entry<String, List<String>> parameter : encoded.entrySet()) {
-            Problem.FieldError refused = refusal("parameter name", parameter.getKey());
+    /** The raw query string, pair by pair: names and values must decode, and to storable text. */
+    static Problem.FieldError firstRefusedQueryParameter(String query) {
+        if (query == null || query.isEmpty()) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            int equals = pair.indexOf('=');
+            String encodedName = equals < 0 ? pair : pair.substring(0, equals);
+            Problem.FieldError refused = refusal("parameter name", encodedName);
             if (refused != null) {
-                return new Problem.FieldError(StorableText.sanitize(safeDecode(parameter.getKey())),
+                return new Problem.FieldError(StorableText.sanitize(safeDecode(encodedName)),
                         "the parameter name " + refused.reason());
             }
-            String name = QueryStringDecoder.decodeComponent(parameter.getKey(), StandardCharsets.UTF_8);
-            for (String value : parameter.getValue()) {
-                refused = refusal(name, value);
+            if (equals >= 0) {
+                refused = refusal(safeDecode(encodedName), pair.substring(equals + 1));
                 if (refused != null) {
                     return refused;
                 }
