@@ -1,6 +1,7 @@
 package ai.prometheus.shared.web;
 
 import ai.prometheus.shared.problem.Problem;
+import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.problem.ProblemResponses;
 import ai.prometheus.shared.problem.ProblemType;
 import io.quarkus.runtime.configuration.MemorySize;
@@ -10,6 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -23,6 +25,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * there; so the decoder's own limits are set well above these (64 KiB, in the shared
  * {@code microprofile-config.properties}) and these smaller limits are enforced by the first route
  * of the router. Only a request beyond the decoder's limits still gets Vert.x's bare answer.
+ * The same route refuses a query parameter that is not valid percent-encoding or decodes to text
+ * PostgreSQL cannot store, and a path with a broken escape, with a 400 naming it
+ * ({@link StorableParameters} names path parameters once JAX-RS has matched the path).
  */
 @ApplicationScoped
 public class RequestLimits {
@@ -65,6 +70,25 @@ public class RequestLimits {
         if (length != null && declaredLength(length) > maxBodyBytes) {
             refuse(context, ProblemType.PAYLOAD_TOO_LARGE.status(), ProblemType.PAYLOAD_TOO_LARGE.title(),
                     "the request body is larger than " + maxBodyBytes + " bytes", request.path());
+            return;
+        }
+        // Before anything decodes the URI (JAX-RS matching would fail on a broken escape): the
+        // query must decode to storable text, the path at least decode.
+        Problem.FieldError refused = StorableParameters.firstRefusedQueryParameter(request.query());
+        if (refused == null) {
+            for (String segment : request.path().split("/")) {
+                Problem.FieldError broken = StorableParameters.refusal("path", segment);
+                if (broken != null && broken.reason().contains("percent-encoding")) {
+                    refused = broken;
+                    break;
+                }
+            }
+        }
+        if (refused != null) {
+            Problem problem = ProblemException.invalid(List.of(refused)).toProblem();
+            context.response().setStatusCode(400)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                    .end(responses.body(problem, StorableText.sanitize(request.path())));
             return;
         }
         context.next();
