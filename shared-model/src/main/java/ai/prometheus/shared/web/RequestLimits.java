@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
@@ -48,7 +49,29 @@ public class RequestLimits {
     }
 
     void install(@Observes Router router) {
-        router.route().order(Integer.MIN_VALUE).handler(this::check);
+        router.route().order(Integer.MIN_VALUE).handler(this::check).failureHandler(this::failed);
+    }
+
+    /**
+     * A request Vert.x itself failed with a 4xx before any resource ran (a query it could not
+     * decode, a body over the limit while reading): answer problem details instead of an empty
+     * body. Server errors are left to the application's handler.
+     */
+    void failed(RoutingContext context) {
+        int status = context.failure() instanceof HttpException http ? http.getStatusCode() : context.statusCode();
+        if (context.response().ended() || context.response().headWritten() || status < 400 || status >= 500) {
+            context.next();
+            return;
+        }
+        HttpServerRequest request = context.request();
+        Problem.FieldError refused = status == 400 ? StorableParameters.firstRefusedQueryParameter(request.query()) : null;
+        Problem problem = refused != null
+                ? ProblemException.invalid(List.of(refused)).toProblem()
+                : new Problem(ProblemType.forStatus(status).uri(), ProblemType.forStatus(status).title(), status,
+                        "the request could not be read", null, null, null);
+        context.response().setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .end(responses.body(problem, StorableText.sanitize(request.path())));
     }
 
     void check(RoutingContext context) {
