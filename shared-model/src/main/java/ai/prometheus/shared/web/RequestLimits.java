@@ -77,7 +77,7 @@ public class RequestLimits {
     void check(RoutingContext context) {
         HttpServerRequest request = context.request();
         if (request.uri().length() > maxUriLength) {
-            refuse(context, 414, "URI Too Long", "the request URI is longer than " + maxUriLength + " characters", "/");
+            refuse(context, ProblemType.URI_TOO_LONG, "the request URI is longer than " + maxUriLength + " characters", "/");
             return;
         }
         long headerBytes = 0;
@@ -85,14 +85,14 @@ public class RequestLimits {
             headerBytes += header.getKey().length() + header.getValue().length() + 4;
         }
         if (headerBytes > maxHeaderBytes) {
-            refuse(context, 431, "Request Header Fields Too Large",
+            refuse(context, ProblemType.REQUEST_HEADER_FIELDS_TOO_LARGE,
                     "the request headers are larger than " + maxHeaderBytes + " bytes", request.path());
             return;
         }
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && declaredLength(length) > maxBodyBytes) {
-            refuse(context, ProblemType.PAYLOAD_TOO_LARGE.status(), ProblemType.PAYLOAD_TOO_LARGE.title(),
-                    "the request body is larger than " + maxBodyBytes + " bytes", request.path());
+            refuse(context, ProblemType.PAYLOAD_TOO_LARGE, "the request body is larger than " + maxBodyBytes + " bytes",
+                    request.path());
             return;
         }
         // Before anything decodes the URI (JAX-RS matching would fail on a broken escape): the
@@ -125,17 +125,13 @@ public class RequestLimits {
         }
     }
 
-    private void refuse(RoutingContext context, int status, String title, String detail, String path) {
-        Problem problem = new Problem(ProblemType.URN_PREFIX + slug(title), title, status, detail, null, null, null);
+    private void refuse(RoutingContext context, ProblemType type, String detail, String path) {
+        Problem problem = new Problem(type.uri(), type.title(), type.status(), detail, null, null, null);
         // The rest of an oversized request is not read: close the connection once answered.
-        context.response().setStatusCode(status)
+        context.response().setStatusCode(type.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .putHeader(HttpHeaders.CONNECTION, "close")
                 .end(responses.body(problem, path))
                 .onComplete(answered -> context.request().connection().close());
-    }
-
-    private static String slug(String title) {
-        return title.toLowerCase().replace(' ', '-');
     }
 }
