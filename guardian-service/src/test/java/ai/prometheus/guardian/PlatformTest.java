@@ -13,4 +13,9 @@ class PlatformTest extends PlatformContractTest {
     protected String pagedListing() {
         return "/api/v1/errors";
     }
+
+    @Override
+    protected JsonOperation jsonOperation() {
+        return new JsonOperation("/api/v1/errors", "errorMessage", "{\"service\": \"contract-check\", \"errorType\": \"ContractCheck\", \"errorMessage\": \"%s\"}");
+    }
 }

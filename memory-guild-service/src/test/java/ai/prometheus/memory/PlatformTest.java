@@ -13,4 +13,9 @@ class PlatformTest extends PlatformContractTest {
     protected String pagedListing() {
         return "/api/v1/contexts";
     }
+
+    @Override
+    protected JsonOperation jsonOperation() {
+        return new JsonOperation("/api/v1/contexts", "name", "{\"name\": \"%s\", \"metadata\": {}}");
+    }
 }

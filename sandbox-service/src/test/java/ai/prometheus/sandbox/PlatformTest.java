@@ -13,4 +13,9 @@ class PlatformTest extends PlatformContractTest {
     protected String pagedListing() {
         return "/api/v1/executions";
     }
+
+    @Override
+    protected JsonOperation jsonOperation() {
+        return new JsonOperation("/api/v1/executions", "code", "{\"language\": \"python\", \"code\": \"%s\"}");
+    }
 }

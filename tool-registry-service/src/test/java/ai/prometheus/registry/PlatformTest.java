@@ -13,4 +13,9 @@ class PlatformTest extends PlatformContractTest {
     protected String pagedListing() {
         return "/api/v1/tools";
     }
+
+    @Override
+    protected JsonOperation jsonOperation() {
+        return new JsonOperation("/api/v1/tools/contract-probe/invocations", "fingerprint", "{\"arguments\": {}, \"mode\": \"sync\", \"fingerprint\": \"%s\"}");
+    }
 }

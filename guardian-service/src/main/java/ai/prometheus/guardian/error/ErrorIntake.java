@@ -8,12 +8,15 @@ import ai.prometheus.shared.event.ErrorReported;
 import ai.prometheus.shared.event.MalformedEventException;
 import ai.prometheus.shared.inbox.ProcessedEvents;
 import ai.prometheus.shared.problem.Problem.FieldError;
+import ai.prometheus.shared.web.StorableText;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -67,7 +70,9 @@ public class ErrorIntake {
     }
 
     /** As {@link #accept(String, ErrorReported)}, for an error from {@code origin}. */
-    public Uni<Stored> accept(String eventId, ErrorReported error, Origin origin) {
+    public Uni<Stored> accept(String eventId, ErrorReported reported, Origin origin) {
+        // Reports are often about input the database refused (a dead letter holding NUL): store them anyway.
+        ErrorReported error = storable(reported);
         List<FieldError> problems = validation.problems(error);
         if (!problems.isEmpty()) {
             return Uni.createFrom().failure(new MalformedEventException("error event " + eventId + " rejected: "
@@ -99,6 +104,14 @@ public class ErrorIntake {
                             .chain(() -> remediation.onError(log, group))
                             .replaceWith(new Stored(log.id, group.id, false));
                 });
+    }
+
+    private static ErrorReported storable(ErrorReported error) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        error.attributes().forEach((key, value) -> attributes.put(StorableText.sanitize(key), StorableText.sanitize(value)));
+        return new ErrorReported(StorableText.sanitize(error.service()), StorableText.sanitize(error.errorType()),
+                StorableText.sanitize(error.errorMessage()), StorableText.sanitize(error.stackTrace()),
+                StorableText.sanitize(error.traceId()), attributes, error.occurredAt());
     }
 
     private static ErrorLog toLog(String eventId, ErrorReported error, OffsetDateTime now) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.prometheus.guardian.Db;
 import ai.prometheus.guardian.ErrorEvents;
 import ai.prometheus.guardian.Names;
+import ai.prometheus.shared.event.EventTypes;
 import ai.prometheus.shared.event.Topics;
 import ai.prometheus.shared.testing.Engines;
 import ai.prometheus.shared.testing.KafkaProbe;
@@ -65,6 +66,29 @@ class DeadLetterIntakeTest {
                     eventId) == 1);
             assertEquals(0, Db.count("select count(*) from guardian.error_logs where event_id = ?", eventId));
         }
+    }
+
+    @Test
+    void anErrorEventHoldingNulIsDeadLetteredWithTheReasonAndItsReportIsStoredSanitised() {
+        String dlq = Topics.deadLetter(Topics.ERRORS, "guardian-service");
+        String marker = Names.unique("nul-");
+        // The escaped NUL is valid JSON but cannot be stored: the consumer must not retry it forever.
+        String escaped = "{\"specversion\":\"1.0\",\"id\":\"" + marker + "\",\"source\":\"/fuzz\",\"type\":\""
+                + EventTypes.ERROR_REPORTED + "\",\"data\":{\"service\":\"fuzz\",\"errorType\":\"E\","
+                + "\"errorMessage\":\"a\\u0000b\"}}";
+        try (KafkaProbe probe = KafkaProbe.on(dlq)) {
+            KafkaProbe.send(Topics.ERRORS, "fuzz", escaped);
+            ConsumerRecord<String, String> dead = probe.awaitRecord(r -> r.value() != null && r.value().contains(marker),
+                    Duration.ofSeconds(20), "the event holding NUL on " + dlq);
+            String reason = new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
+            assertTrue(reason.contains("data.errorMessage") && reason.contains("NUL"), reason);
+        }
+        // A raw NUL in a dead letter's payload (not even JSON) is replaced, so the report is stored.
+        String raw = "not json \u0000 " + marker;
+        KafkaProbe.send(Topics.deadLetter(Topics.TOOL_INVOCATION_REQUESTS, "sandbox-service"), "k", raw);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> Db.count(
+                "select count(*) from guardian.error_logs where error_type = 'dead-letter' and attributes ->> 'payload' = ?",
+                raw.replace('\0', '\uFFFD')) == 1);
     }
 
     private static void send(ProducerRecord<String, String> record) throws Exception {

@@ -6,6 +6,7 @@ import ai.prometheus.shared.security.CurrentCaller;
 import ai.prometheus.shared.security.RequiresPermission;
 import ai.prometheus.shared.web.PageResult;
 import ai.prometheus.shared.web.Params;
+import ai.prometheus.shared.web.StrictJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -24,6 +25,7 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -36,6 +38,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "contexts")
 public class ContextResource {
+
+    /** What a partial update may change; anything else is refused, as in every typed body. */
+    static final Set<String> PATCHABLE = Set.of("name", "contextData", "metadata", "parentContextId");
 
     private final Coordinator coordinator;
     private final CurrentCaller caller;
@@ -89,6 +94,7 @@ public class ContextResource {
             description = "Only the fields present change. Moving needs manage access (owner) and is refused with"
                     + " 409 when the new parent is the context itself or below it.")
     public Uni<ContextView> update(@PathParam("id") String id, JsonNode patch) {
+        StrictJson.requireKnownFields(patch, PATCHABLE);
         return coordinator.update(viewer(), Params.uuid("id", id), patch);
     }
 

@@ -8,11 +8,13 @@ import ai.prometheus.shared.event.EventTypes;
 import ai.prometheus.shared.event.Topics;
 import ai.prometheus.shared.outbox.Outbox;
 import ai.prometheus.shared.tracing.TraceContext;
+import ai.prometheus.shared.web.StorableText;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
@@ -65,9 +67,15 @@ public class ErrorReporter {
     }
 
     private CloudEvent event(String errorType, String message, String stackTrace, Map<String, String> attributes) {
-        ErrorReported payload = new ErrorReported(service.name(), errorType, truncate(message, MAX_MESSAGE_CHARS),
-                stackTrace == null ? null : truncate(stackTrace, MAX_STACK_TRACE_CHARS),
-                TraceContext.currentTraceId(), attributes, Instant.now());
+        // A report is often about input the database refused: it must be storable itself.
+        Map<String, String> storableAttributes = new LinkedHashMap<>();
+        if (attributes != null) {
+            attributes.forEach((key, value) -> storableAttributes.put(StorableText.sanitize(key), StorableText.sanitize(value)));
+        }
+        ErrorReported payload = new ErrorReported(service.name(), StorableText.sanitize(errorType),
+                StorableText.sanitize(truncate(message, MAX_MESSAGE_CHARS)),
+                stackTrace == null ? null : StorableText.sanitize(truncate(stackTrace, MAX_STACK_TRACE_CHARS)),
+                TraceContext.currentTraceId(), storableAttributes, Instant.now());
         return codec.create(service.eventSource(), EventTypes.ERROR_REPORTED,
                 "services/" + service.name(), payload, TraceContext.currentTraceparent());
     }

@@ -1,5 +1,6 @@
 package ai.prometheus.shared.event;
 
+import ai.prometheus.shared.web.StorableText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +21,13 @@ import java.util.regex.Pattern;
 public class EventCodec {
 
     private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+
+    /**
+     * The most an event's data may take, in bytes of JSON: with the envelope it stays below the
+     * outbox relay's {@code prometheus.outbox.max-event-bytes} (1,000,000) and Kafka's default 1 MB
+     * limits. Larger data is cut by {@link EventBudget}.
+     */
+    public static final int MAX_DATA_BYTES = 900_000;
 
     private final ObjectMapper mapper;
 
@@ -42,7 +50,7 @@ public class EventCodec {
                 OffsetDateTime.now(ZoneOffset.UTC),
                 CloudEvent.JSON,
                 traceparent != null && isValidTraceparent(traceparent) ? traceparent : null,
-                mapper.valueToTree(data));
+                EventBudget.fit(mapper.valueToTree(data), MAX_DATA_BYTES, mapper));
     }
 
     public String encode(CloudEvent event) {
@@ -65,6 +73,11 @@ public class EventCodec {
         }
         if (tree == null || !tree.isObject()) {
             throw new MalformedEventException("event is not a JSON object");
+        }
+        String unstorable = unstorableText(tree, "");
+        if (unstorable != null) {
+            // The consumer's transaction would fail on it every time: dead-letter it, do not retry.
+            throw new MalformedEventException("event " + unstorable);
         }
         requireText(tree, "specversion");
         requireText(tree, "id");
@@ -107,6 +120,35 @@ public class EventCodec {
                 && !value.startsWith("ff")
                 && !value.substring(3, 35).equals("00000000000000000000000000000000")
                 && !value.substring(36, 52).equals("0000000000000000");
+    }
+
+    /** Where {@code node} holds text the database cannot store ({@link StorableText}) and why, or null. */
+    static String unstorableText(JsonNode node, String path) {
+        if (node.isTextual()) {
+            String reason = StorableText.problem(node.textValue());
+            return reason == null ? null : "field " + (path.isEmpty() ? "(root)" : path) + " " + reason;
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = unstorableText(node.get(i), path + "[" + i + "]");
+                if (found != null) {
+                    return found;
+                }
+            }
+        } else if (node.isObject()) {
+            for (var field : node.properties()) {
+                String name = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+                String reason = StorableText.problem(field.getKey());
+                if (reason != null) {
+                    return "field name " + StorableText.sanitize(name) + " " + reason;
+                }
+                String found = unstorableText(field.getValue(), name);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 
     private static void requireText(JsonNode tree, String attribute) {

@@ -1,5 +1,6 @@
 package ai.prometheus.shared.inbox;
 
+import ai.prometheus.shared.postgres.DatabaseOutage;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
@@ -32,6 +33,9 @@ public final class TransientFailures {
     }
 
     public static boolean test(Throwable error) {
+        if (DatabaseOutage.test(error)) {
+            return true;
+        }
         for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof IOException || cause instanceof ClosedConnectionException
                     || cause instanceof TimeoutException || cause instanceof SQLTransientException) {

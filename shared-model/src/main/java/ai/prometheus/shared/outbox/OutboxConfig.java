@@ -23,6 +23,14 @@ public interface OutboxConfig {
     @WithDefault("P3D")
     Duration retention();
 
+    /**
+     * The largest payload the relay sends, in bytes; a larger row is parked instead of being
+     * retried forever. Below the broker's default 1 MB request and message limits, above
+     * {@code EventCodec.MAX_DATA_BYTES}, the budget events are cut to when they are created.
+     */
+    @WithDefault("1000000")
+    int maxEventBytes();
+
     /** How long a Kafka send may take before the row is left for a later attempt. */
     @WithDefault("15s")
     Duration sendTimeout();

@@ -2,7 +2,12 @@ package ai.prometheus.shared.outbox;
 
 import ai.prometheus.shared.config.ServiceConfig;
 import ai.prometheus.shared.event.CloudEvent;
+import ai.prometheus.shared.event.ErrorReported;
+import ai.prometheus.shared.event.EventCodec;
+import ai.prometheus.shared.event.EventTypes;
+import ai.prometheus.shared.event.Topics;
 import ai.prometheus.shared.postgres.PostgresListener;
+import ai.prometheus.shared.tracing.TraceContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -17,7 +22,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +36,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -41,11 +52,18 @@ import org.jboss.logging.Logger;
  * {@code FOR UPDATE SKIP LOCKED}: several replicas relay in parallel and never send the same row
  * at the same time. A row whose send fails stays unsent, with its attempt count and last error,
  * and is tried again on the next pass. Delivery is at least once; consumers deduplicate by event id.
+ *
+ * <p>A row that can never be sent (above {@code prometheus.outbox.max-event-bytes}, or refused by
+ * Kafka as too large or malformed) is parked: marked with {@code parked_at} and its reason, reported
+ * to the guardian as an error event (written in the same transaction), counted in
+ * {@code prometheus_outbox_parked_total}, and never tried again, so the rows behind it keep flowing.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    /** The error type of the guardian report about a parked row. */
+    public static final String PARKED_ERROR_TYPE = "outbox-parked";
 
     private final OutboxConfig config;
     private final ServiceConfig service;
@@ -56,6 +74,8 @@ public class OutboxRelay {
     private final String bootstrapServers;
     private final Counter sent;
     private final Counter failed;
+    private final Counter parked;
+    private final EventCodec codec;
     private final AtomicLong pending = new AtomicLong();
 
     private volatile boolean running;
@@ -63,7 +83,7 @@ public class OutboxRelay {
     private Producer<String, String> producer;
     private Instant lastCleanup = Instant.EPOCH;
 
-    public OutboxRelay(OutboxConfig config, ServiceConfig service, MeterRegistry meters, DataSource dataSource,
+    public OutboxRelay(OutboxConfig config, ServiceConfig service, MeterRegistry meters, DataSource dataSource, EventCodec codec,
             @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
             @ConfigProperty(name = "quarkus.datasource.username") String dbUser,
             @ConfigProperty(name = "quarkus.datasource.password") String dbPassword,
@@ -77,6 +97,8 @@ public class OutboxRelay {
         this.bootstrapServers = bootstrapServers;
         this.sent = meters.counter("prometheus.outbox.sent");
         this.failed = meters.counter("prometheus.outbox.failed");
+        this.parked = meters.counter("prometheus.outbox.parked");
+        this.codec = codec;
         meters.gauge("prometheus.outbox.pending", pending);
     }
 
@@ -116,6 +138,8 @@ public class OutboxRelay {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeoutMs));
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1_000, timeoutMs - 1_000)));
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(timeoutMs));
+        // Room for the key, headers and record overhead above the largest payload the relay sends.
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(config.maxEventBytes() + 48 * 1024));
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         return props;
@@ -134,12 +158,14 @@ public class OutboxRelay {
             connection.setAutoCommit(false);
             List<Row> rows = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement(
-                    "select id, topic, message_key, traceparent, payload::text from " + table
-                            + " where sent_at is null order by created_at, id limit ? for update skip locked")) {
+                    "select id, topic, message_key, traceparent, payload::text, event_type from " + table
+                            + " where sent_at is null and parked_at is null order by created_at, id limit ?"
+                            + " for update skip locked")) {
                 select.setInt(1, config.batchSize());
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
-                        rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
+                        rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                rs.getString(6)));
                     }
                 }
             }
@@ -154,19 +180,25 @@ public class OutboxRelay {
                 acks.add(send(row));
             }
             List<String> done = new ArrayList<>();
+            int retried = 0;
+            int parkedNow = 0;
             try (PreparedStatement markFailed = connection.prepareStatement(
                     "update " + table + " set attempts = attempts + 1, last_error = ? where id = ?")) {
                 for (int i = 0; i < rows.size(); i++) {
-                    String error = awaitAck(acks.get(i));
-                    if (error == null) {
+                    Outcome outcome = awaitAck(acks.get(i));
+                    if (outcome == null) {
                         done.add(rows.get(i).id());
+                    } else if (outcome.permanent()) {
+                        park(connection, table, rows.get(i), outcome.error());
+                        parkedNow++;
                     } else {
-                        markFailed.setString(1, error);
+                        markFailed.setString(1, outcome.error());
                         markFailed.setString(2, rows.get(i).id());
                         markFailed.addBatch();
+                        retried++;
                     }
                 }
-                if (done.size() < rows.size()) {
+                if (retried > 0) {
                     markFailed.executeBatch();
                 }
             }
@@ -179,9 +211,10 @@ public class OutboxRelay {
             }
             connection.commit();
             sent.increment(done.size());
-            failed.increment(rows.size() - done.size());
+            failed.increment(retried);
+            parked.increment(parkedNow);
             refreshPending(connection, table);
-            if (done.size() < rows.size()) {
+            if (retried > 0) {
                 // Kafka refused some: stop this pass so we do not spin; the poll interval retries.
                 return 0;
             }
@@ -191,6 +224,12 @@ public class OutboxRelay {
 
     private CompletableFuture<Void> send(Row row) {
         CompletableFuture<Void> ack = new CompletableFuture<>();
+        long bytes = row.bytes();
+        if (bytes > config.maxEventBytes()) {
+            ack.completeExceptionally(new RecordTooLargeException("the event is " + bytes
+                    + " bytes, above the " + config.maxEventBytes() + " bytes an event may have"));
+            return ack;
+        }
         try {
             ProducerRecord<String, String> record = new ProducerRecord<>(row.topic(), row.key(), row.payload());
             record.headers().add("content-type", CloudEvent.STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
@@ -211,23 +250,65 @@ public class OutboxRelay {
         return ack;
     }
 
-    private String awaitAck(CompletableFuture<Void> ack) {
+    /** Null when Kafka acknowledged the row, else why not and whether trying again can help. */
+    private Outcome awaitAck(CompletableFuture<Void> ack) {
         try {
             ack.get(config.sendTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
             return null;
         } catch (ExecutionException e) {
-            return String.valueOf(e.getCause().getMessage());
+            return new Outcome(String.valueOf(e.getCause().getMessage()), neverSendable(e.getCause()));
         } catch (TimeoutException e) {
-            return "no acknowledgement from Kafka within " + config.sendTimeout();
+            return new Outcome("no acknowledgement from Kafka within " + config.sendTimeout(), false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "interrupted";
+            return new Outcome("interrupted", false);
+        }
+    }
+
+    /** Failures no retry can cure: the record itself is what Kafka refuses. */
+    static boolean neverSendable(Throwable error) {
+        return error instanceof RecordTooLargeException || error instanceof RecordBatchTooLargeException
+                || error instanceof SerializationException || error instanceof InvalidRecordException;
+    }
+
+    /** Moves {@code row} aside with its reason and reports it, in the relay's transaction. */
+    private void park(Connection connection, String table, Row row, String reason) throws SQLException {
+        LOG.errorf("Outbox row %s (%s for %s, %d bytes) can never be sent and is parked: %s", row.id(), row.eventType(),
+                row.topic(), row.bytes(), reason);
+        try (PreparedStatement mark = connection.prepareStatement("update " + table
+                + " set parked_at = now(), parked_reason = ?, attempts = attempts + 1, last_error = ? where id = ?")) {
+            mark.setString(1, reason);
+            mark.setString(2, reason);
+            mark.setString(3, row.id());
+            mark.executeUpdate();
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("eventId", row.id());
+        attributes.put("eventType", String.valueOf(row.eventType()));
+        attributes.put("topic", row.topic());
+        attributes.put("payloadBytes", Long.toString(row.bytes()));
+        ErrorReported report = new ErrorReported(service.name(), PARKED_ERROR_TYPE,
+                "outbox event " + row.id() + " (" + row.eventType() + " for " + row.topic()
+                        + ") can never be sent and was parked: " + reason,
+                null, row.traceparent() == null ? null : TraceContext.traceIdOf(row.traceparent()), attributes, Instant.now());
+        CloudEvent event = codec.create(service.eventSource(), EventTypes.ERROR_REPORTED, "services/" + service.name(),
+                report, row.traceparent());
+        try (PreparedStatement insert = connection.prepareStatement("insert into " + table
+                + " (id, topic, message_key, event_type, traceparent, payload) values (?, ?, ?, ?, ?, cast(? as jsonb))")) {
+            insert.setString(1, event.id());
+            insert.setString(2, Topics.ERRORS);
+            insert.setString(3, event.subject());
+            insert.setString(4, event.type());
+            insert.setString(5, event.traceparent());
+            insert.setString(6, codec.encode(event));
+            insert.executeUpdate();
         }
     }
 
     private void refreshPending(Connection connection, String table) throws SQLException {
         try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("select count(*) from " + table + " where sent_at is null")) {
+                ResultSet rs = statement.executeQuery("select count(*) from " + table
+                        + " where sent_at is null and parked_at is null")) {
             rs.next();
             pending.set(rs.getLong(1));
         }
@@ -251,6 +332,13 @@ public class OutboxRelay {
         }
     }
 
-    private record Row(String id, String topic, String key, String traceparent, String payload) {
+    private record Row(String id, String topic, String key, String traceparent, String payload, String eventType) {
+
+        long bytes() {
+            return (long) payload.getBytes(StandardCharsets.UTF_8).length + (key == null ? 0 : key.length());
+        }
+    }
+
+    private record Outcome(String error, boolean permanent) {
     }
 }

@@ -1,6 +1,7 @@
 package ai.prometheus.shared.problem;
 
 import ai.prometheus.shared.error.ErrorReporter;
+import ai.prometheus.shared.postgres.DatabaseOutage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -32,6 +33,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    static final long DATABASE_RETRY_AFTER_SECONDS = 5;
 
     private final ProblemResponses responses;
     private final ErrorReporter errors;
@@ -58,16 +60,23 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
-        String field = jsonPath(e);
-        String reason = e instanceof InvalidFormatException invalid
-                ? "expected " + describe(invalid.getTargetType())
-                : e.getTargetType() != null ? "expected " + describe(e.getTargetType()) : "has the wrong type";
-        return responses.of(ProblemException.invalidField(field.isEmpty() ? "body" : field, reason).toProblem(),
-                path(uri), Map.of());
+        return json(e, uri);
     }
 
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e, UriInfo uri) {
+        return json(e, uri);
+    }
+
+    /**
+     * Every way a JSON body can be wrong: a named field and the reason when one can be named
+     * (unknown, duplicate, wrong type, out of range, unstorable text), else where the syntax broke.
+     */
+    private Response json(JsonProcessingException e, UriInfo uri) {
+        Problem.FieldError field = JsonProblems.fieldError(e);
+        if (field != null) {
+            return responses.of(ProblemException.invalid(List.of(field)).toProblem(), path(uri), Map.of());
+        }
         String detail = "the request body is not valid JSON";
         if (e.getLocation() != null) {
             detail += " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
@@ -88,6 +97,10 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
+        if (e.getCause() instanceof JsonProcessingException json) {
+            // The JSON reader wraps syntax and binding failures in a bare 400.
+            return json(json, uri);
+        }
         if (status >= 500) {
             return responses.of(ProblemType.forStatus(status), "the service could not complete the request", path(uri));
         }
@@ -110,6 +123,14 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Uni<Response> unexpected(Throwable e, UriInfo uri) {
+        if (DatabaseOutage.test(e)) {
+            // Not a fault of this request nor of the code: the same request succeeds once the
+            // database is back, so say when to retry instead of reporting an incident.
+            LOG.warnf("Database unavailable on %s: %s", path(uri), e);
+            return Uni.createFrom().item(responses.of(ProblemException.unavailable(
+                    "the service's database is unavailable; retry shortly").toProblem(),
+                    path(uri), Map.of("Retry-After", Long.toString(DATABASE_RETRY_AFTER_SECONDS))));
+        }
         String incident = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected failure on %s (incident %s)", path(uri), incident);
         return errors.report(e, Map.of("path", path(uri), "incident", incident))

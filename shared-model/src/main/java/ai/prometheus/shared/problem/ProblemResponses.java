@@ -33,6 +33,11 @@ public class ProblemResponses {
         return response.build();
     }
 
+    /** The JSON body of {@code problem} for {@code path}, for answers written outside JAX-RS (Vert.x routes). */
+    public String body(Problem problem, String path) {
+        return write(problem.withRequest(path, TraceContext.currentTraceId()));
+    }
+
     // Written here rather than by the JAX-RS writer, so the body never depends on which writer
     // claims application/problem+json.
     private String write(Problem problem) {

@@ -149,4 +149,14 @@ class EventCodecTest {
         assertTrue(!EventCodec.isValidTraceparent("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
         assertTrue(!EventCodec.isValidTraceparent("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01"));
     }
+
+    @Test
+    void anEventHoldingTextTheDatabaseCannotStoreIsMalformedSoItIsDeadLettered() {
+        String event = "{\"specversion\":\"1.0\",\"id\":\"e1\",\"source\":\"/x\",\"type\":\"t\","
+                + "\"data\":{\"nested\":{\"text\":\"a\\u0000b\"}}}";
+        MalformedEventException e = assertThrows(MalformedEventException.class, () -> codec.decode(event));
+        assertTrue(e.getMessage().contains("data.nested.text") && e.getMessage().contains("NUL"), e.getMessage());
+        String surrogate = event.replace("a\\u0000b", "\\ud800");
+        assertThrows(MalformedEventException.class, () -> codec.decode(surrogate));
+    }
 }

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -101,8 +102,158 @@ public abstract class PlatformContractTest {
                 .body("instance", equalTo("/api/v1/diagnostics/failure"));
     }
 
-    /** A listing of this service that takes {@code page} and {@code size}. */
+    /** A listing of this service that takes {@code page} and {@code size}; {@code listing/{x}} reads one item. */
     protected abstract String pagedListing();
+
+    /**
+     * An operation of this service that takes a JSON object body: its path, a string field of that
+     * body, and the body as a template whose {@code %s} is that field's (JSON-escaped) content.
+     */
+    protected abstract JsonOperation jsonOperation();
+
+    public record JsonOperation(String path, String stringField, String bodyTemplate) {
+
+        public String body(String escapedContent) {
+            return bodyTemplate.formatted(escapedContent);
+        }
+    }
+
+    private Response post(String body) {
+        return given().auth().oauth2(TestTokens.admin()).contentType("application/json").body(body)
+                .when().post(jsonOperation().path());
+    }
+
+    private static void assertFieldRefused(Response response, String field, String reasonPart) {
+        response.then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo(field))
+                .body("errors[0].reason", containsString(reasonPart));
+    }
+
+    @Test
+    void anUnknownFieldInABodyIsA400NamingIt() {
+        String body = jsonOperation().body("fine");
+        body = body.substring(0, body.lastIndexOf('}')) + ", \"bogusField\": true}";
+        assertFieldRefused(post(body), "bogusField", "not a field");
+    }
+
+    @Test
+    void aDuplicateKeyIsA400NamingIt() {
+        String field = jsonOperation().stringField();
+        String body = "{\"" + field + "\": \"first\", " + jsonOperation().body("second").substring(1);
+        assertFieldRefused(post(body), field, "more than once");
+    }
+
+    @Test
+    void contentAfterTheJsonValueIsA400() {
+        assertFieldRefused(post(jsonOperation().body("fine") + " {\"more\": 1}"), "body", "after the JSON value");
+        assertFieldRefused(post(jsonOperation().body("fine") + " garbage"), "body", "after the JSON value");
+    }
+
+    @Test
+    void aBodyOfTheWrongTypeIsA400() {
+        post("[]").then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("body"));
+        post("\"text\"").then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void textPostgresCannotStoreIsA400NamingTheField() {
+        String field = jsonOperation().stringField();
+        assertFieldRefused(post(jsonOperation().body("before\\u0000after")), field, "NUL");
+        assertFieldRefused(post(jsonOperation().body("lone \\ud800 surrogate")), field, "surrogate");
+        assertFieldRefused(post(jsonOperation().body("lone \\udc00 low")), field, "surrogate");
+        // A proper pair (an emoji) is fine as far as storage goes.
+        Response paired = post(jsonOperation().body("pair \\ud83d\\ude00"));
+        assertTrue(paired.statusCode() != 500, "a surrogate pair answered " + paired.statusCode());
+        if (paired.statusCode() == 400) {
+            assertTrue(!paired.asString().contains("surrogate"), paired.asString());
+        }
+    }
+
+    @Test
+    void nulInAQueryParameterOrPathSegmentIsA400NamingIt() {
+        given().auth().oauth2(TestTokens.admin()).urlEncodingEnabled(false)
+                .when().get(pagedListing() + "?size=5&filter=a%00b")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("filter"))
+                .body("errors[0].reason", containsString("NUL"));
+        given().auth().oauth2(TestTokens.admin()).urlEncodingEnabled(false)
+                .when().get(pagedListing() + "/a%00b")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].reason", containsString("NUL"));
+        given().auth().oauth2(TestTokens.admin()).urlEncodingEnabled(false)
+                .when().get(pagedListing() + "/a%ED%A0%80b")
+                .then().statusCode(lessThan(500));
+    }
+
+    @Test
+    void malformedPercentEncodingIsA400NamingTheParameter() throws Exception {
+        RawHttp.RawResponse query = RawHttp.send("GET " + pagedListing() + "?size=5&filter=%ZZ HTTP/1.1\r\n"
+                + "Authorization: Bearer " + TestTokens.admin() + "\r\n");
+        query.assertProblem(400);
+        assertTrue(query.body().contains("filter") && query.body().contains("percent-encoding"), query.body());
+        RawHttp.RawResponse path = RawHttp.send("GET " + pagedListing() + "/%ZZ HTTP/1.1\r\n"
+                + "Authorization: Bearer " + TestTokens.admin() + "\r\n");
+        path.assertProblem(400);
+    }
+
+    @Test
+    void oversizedUriHeadersAndBodyAreAnsweredWithProblemDetails() throws Exception {
+        RawHttp.send("GET " + pagedListing() + "?filter=" + "x".repeat(10_000) + " HTTP/1.1\r\n").assertProblem(414);
+        RawHttp.send("GET " + pagedListing() + " HTTP/1.1\r\nX-Padding: " + "y".repeat(30_000) + "\r\n")
+                .assertProblem(431);
+        // Declared larger than any service accepts; the body is never sent, the answer comes first.
+        RawHttp.send("POST " + jsonOperation().path() + " HTTP/1.1\r\nContent-Type: application/json\r\n"
+                + "Authorization: Bearer " + TestTokens.admin() + "\r\nContent-Length: 9999999999\r\n").assertProblem(413);
+    }
+
+    @Test
+    void anUnsupportedContentTypeIsA415Problem() {
+        given().auth().oauth2(TestTokens.admin()).contentType("text/plain").body("hello")
+                .when().post(jsonOperation().path())
+                .then().statusCode(415).contentType("application/problem+json").body("status", equalTo(415));
+    }
+
+    @Test
+    void anOutboxRowThatCanNeverBeSentIsParkedReportedAndCountedWhileOthersFlow() throws Exception {
+        String big = "big-" + java.util.UUID.randomUUID();
+        String small = "small-" + java.util.UUID.randomUUID();
+        try (KafkaProbe probe = KafkaProbe.on(Topics.ERRORS)) {
+            try (Connection db = Engines.jdbc();
+                    PreparedStatement insert = db.prepareStatement("insert into " + schema()
+                            + ".outbox (id, topic, message_key, event_type, payload) values (?, ?, ?, ?, cast(? as jsonb))")) {
+                insert.setString(1, big);
+                insert.setString(2, Topics.ERRORS);
+                insert.setString(3, "contract");
+                insert.setString(4, "contract.oversized");
+                insert.setString(5, "{\"filler\": \"" + "z".repeat(1_200_000) + "\"}");
+                insert.executeUpdate();
+                insert.setString(1, small);
+                insert.setString(4, "contract.small");
+                insert.setString(5, "{\"specversion\": \"1.0\"}");
+                insert.executeUpdate();
+            }
+            CloudEvent report = probe.await(e -> EventTypes.ERROR_REPORTED.equals(e.type())
+                    && big.equals(probe.codec().data(e, ErrorReported.class).attributes().get("eventId")),
+                    Duration.ofSeconds(30));
+            ErrorReported parked = probe.codec().data(report, ErrorReported.class);
+            assertEquals("outbox-parked", parked.errorType());
+            assertTrue(parked.errorMessage().contains("bytes"), parked.errorMessage());
+        }
+        assertSentFromOutbox(small);
+        try (Connection db = Engines.jdbc();
+                PreparedStatement query = db.prepareStatement("select sent_at, parked_at, parked_reason from " + schema()
+                        + ".outbox where id = ?")) {
+            query.setString(1, big);
+            try (ResultSet rs = query.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals(null, rs.getTimestamp(1), "a parked row is not sent");
+                assertNotNull(rs.getTimestamp(2), "the row is parked");
+                assertTrue(rs.getString(3).contains("bytes"), rs.getString(3));
+            }
+        }
+        given().when().get("/q/metrics").then().statusCode(200).body(containsString("prometheus_outbox_parked_total"));
+    }
 
     @Test
     void anUnconvertibleQueryParameterIsA400NamingIt() {

@@ -1,0 +1,31 @@
+package ai.prometheus.memory.context;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import ai.prometheus.memory.MemoryApi;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** A partial update is a bare JSON object, so its fields are checked by name like any typed body. */
+@QuarkusTest
+class StrictPatchTest {
+
+    private final MemoryApi api = MemoryApi.agent("strict-patch-" + UUID.randomUUID());
+
+    @Test
+    void aMisspeltFieldInAPartialUpdateIsRefusedNamingItAndChangesNothing() {
+        String context = api.createContext("before", null);
+        api.request().body(Map.of("nmae", "after")).patch("/api/v1/contexts/" + context)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("nmae"))
+                .body("errors[0].reason", containsString("name"));
+        api.request().get("/api/v1/contexts/" + context).then().statusCode(200).body("name", equalTo("before"));
+        api.request().body("{\"name\": \"a\", \"name\": \"b\"}").patch("/api/v1/contexts/" + context)
+                .then().statusCode(400).body("errors[0].field", equalTo("name"));
+        api.request().body(Map.of("name", "after")).patch("/api/v1/contexts/" + context)
+                .then().statusCode(200).body("name", equalTo("after"));
+    }
+}

@@ -1,0 +1,137 @@
+package ai.prometheus.shared.web;
+
+import ai.prometheus.shared.problem.Problem;
+import ai.prometheus.shared.problem.ProblemException;
+import ai.prometheus.shared.problem.ProblemResponses;
+import ai.prometheus.shared.problem.ProblemType;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Answers requests over the HTTP limits with problem details instead of the empty bodies Vert.x
+ * writes: a URI longer than {@code prometheus.http.max-uri-length} is a 414, headers larger than
+ * {@code prometheus.http.max-header-bytes} a 431, a declared body larger than
+ * {@code quarkus.http.limits.max-body-size} a 413.
+ *
+ * <p>Vert.x answers requests its decoder refuses before any route runs, and Quarkus offers no hook
+ * there; so the decoder's own limits are set well above these (64 KiB, in the shared
+ * {@code microprofile-config.properties}) and these smaller limits are enforced by the first route
+ * of the router. Only a request beyond the decoder's limits still gets Vert.x's bare answer.
+ * The same route refuses a query parameter that is not valid percent-encoding or decodes to text
+ * PostgreSQL cannot store, and a path with a broken escape, with a 400 naming it
+ * ({@link StorableParameters} names path parameters once JAX-RS has matched the path).
+ */
+@ApplicationScoped
+public class RequestLimits {
+
+    private final ProblemResponses responses;
+    private final int maxUriLength;
+    private final int maxHeaderBytes;
+    private final long maxBodyBytes;
+
+    public RequestLimits(ProblemResponses responses,
+            @ConfigProperty(name = "prometheus.http.max-uri-length", defaultValue = "8192") int maxUriLength,
+            @ConfigProperty(name = "prometheus.http.max-header-bytes", defaultValue = "20480") int maxHeaderBytes,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize maxBody) {
+        this.responses = responses;
+        this.maxUriLength = maxUriLength;
+        this.maxHeaderBytes = maxHeaderBytes;
+        this.maxBodyBytes = maxBody.asLongValue();
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE).handler(this::check).failureHandler(this::failed);
+    }
+
+    /**
+     * A request Vert.x itself failed with a 4xx before any resource ran (a query it could not
+     * decode, a body over the limit while reading): answer problem details instead of an empty
+     * body. Server errors are left to the application's handler.
+     */
+    void failed(RoutingContext context) {
+        int status = context.failure() instanceof HttpException http ? http.getStatusCode() : context.statusCode();
+        if (context.response().ended() || context.response().headWritten() || status < 400 || status >= 500) {
+            context.next();
+            return;
+        }
+        HttpServerRequest request = context.request();
+        Problem.FieldError refused = status == 400 ? StorableParameters.firstRefusedQueryParameter(request.query()) : null;
+        Problem problem = refused != null
+                ? ProblemException.invalid(List.of(refused)).toProblem()
+                : new Problem(ProblemType.forStatus(status).uri(), ProblemType.forStatus(status).title(), status,
+                        "the request could not be read", null, null, null);
+        context.response().setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .end(responses.body(problem, StorableText.sanitize(request.path())));
+    }
+
+    void check(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        if (request.uri().length() > maxUriLength) {
+            refuse(context, ProblemType.URI_TOO_LONG, "the request URI is longer than " + maxUriLength + " characters", "/");
+            return;
+        }
+        long headerBytes = 0;
+        for (Map.Entry<String, String> header : request.headers()) {
+            headerBytes += header.getKey().length() + header.getValue().length() + 4;
+        }
+        if (headerBytes > maxHeaderBytes) {
+            refuse(context, ProblemType.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                    "the request headers are larger than " + maxHeaderBytes + " bytes", request.path());
+            return;
+        }
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && declaredLength(length) > maxBodyBytes) {
+            refuse(context, ProblemType.PAYLOAD_TOO_LARGE, "the request body is larger than " + maxBodyBytes + " bytes",
+                    request.path());
+            return;
+        }
+        // Before anything decodes the URI (JAX-RS matching would fail on a broken escape): the
+        // query must decode to storable text, the path at least decode.
+        Problem.FieldError refused = StorableParameters.firstRefusedQueryParameter(request.query());
+        if (refused == null) {
+            for (String segment : request.path().split("/")) {
+                Problem.FieldError broken = StorableParameters.refusal("path", segment);
+                if (broken != null && broken.reason().contains("percent-encoding")) {
+                    refused = broken;
+                    break;
+                }
+            }
+        }
+        if (refused != null) {
+            Problem problem = ProblemException.invalid(List.of(refused)).toProblem();
+            context.response().setStatusCode(400)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                    .end(responses.body(problem, StorableText.sanitize(request.path())));
+            return;
+        }
+        context.next();
+    }
+
+    private static long declaredLength(String header) {
+        try {
+            return Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void refuse(RoutingContext context, ProblemType type, String detail, String path) {
+        Problem problem = new Problem(type.uri(), type.title(), type.status(), detail, null, null, null);
+        // The rest of an oversized request is not read: close the connection once answered.
+        context.response().setStatusCode(type.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(responses.body(problem, path))
+                .onComplete(answered -> context.request().connection().close());
+    }
+}

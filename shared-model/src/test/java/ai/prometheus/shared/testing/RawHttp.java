@@ -1,0 +1,90 @@
+package ai.prometheus.shared.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.restassured.RestAssured;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Sends a request exactly as written over a socket, for what HTTP clients refuse to send (a
+ * malformed escape, an oversized URI, a body length that is never delivered), and reads what the
+ * service answers until it closes the connection.
+ */
+public final class RawHttp {
+
+    private RawHttp() {
+    }
+
+    /** {@code requestLineAndHeaders}: the request line and any headers, each ending in CRLF. */
+    public static RawResponse send(String requestLineAndHeaders) throws IOException {
+        return send(requestLineAndHeaders, "");
+    }
+
+    /** As {@link #send(String)}, then {@code body} (give its Content-Length among the headers). */
+    public static RawResponse send(String requestLineAndHeaders, String body) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
+            socket.setSoTimeout(15_000);
+            OutputStream out = socket.getOutputStream();
+            out.write((requestLineAndHeaders + "Host: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    received.write(buffer, 0, n);
+                    if (complete(received.toString(StandardCharsets.UTF_8))) {
+                        break;
+                    }
+                }
+            } catch (SocketTimeoutException | java.net.SocketException e) {
+                // What arrived is the answer.
+            }
+            return RawResponse.parse(received.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Whether a response with a Content-Length has all of its body. */
+    private static boolean complete(String text) {
+        int end = text.indexOf("\r\n\r\n");
+        if (end < 0) {
+            return false;
+        }
+        for (String line : text.substring(0, end).split("\r\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                int length = Integer.parseInt(line.substring(15).trim());
+                return text.substring(end + 4).getBytes(StandardCharsets.UTF_8).length >= length;
+            }
+        }
+        return false;
+    }
+
+    public record RawResponse(int status, String headers, String body) {
+
+        static RawResponse parse(String text) {
+            int end = text.indexOf("\r\n\r\n");
+            String head = end < 0 ? text : text.substring(0, end);
+            String body = end < 0 ? "" : text.substring(end + 4);
+            String[] statusLine = head.split("\r\n", 2)[0].split(" ");
+            int status = statusLine.length > 1 ? Integer.parseInt(statusLine[1]) : -1;
+            return new RawResponse(status, head, body);
+        }
+
+        public void assertProblem(int expectedStatus) {
+            assertEquals(expectedStatus, status, "status of:\n" + headers + "\n\n" + body);
+            assertTrue(headers.toLowerCase(Locale.ROOT).contains("content-type: application/problem+json"),
+                    "problem details expected:\n" + headers + "\n\n" + body);
+            assertTrue(body.contains("\"status\":" + expectedStatus), body);
+        }
+    }
+}
