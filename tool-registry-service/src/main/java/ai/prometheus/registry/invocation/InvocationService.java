@@ -248,7 +248,7 @@ public class InvocationService {
             String tail = stderr.length() > MAX_ERROR_CHARS ? "…" + stderr.substring(stderr.length() - MAX_ERROR_CHARS) : stderr;
             message.append(": ").append(tail);
         }
-        return message.toString();
+        return ToolOutput.text(message.toString());
     }
 
     private static SandboxFailure asSandboxFailure(Throwable failure) {
