@@ -44,6 +44,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -310,12 +311,14 @@ public class Archivist {
             Files.createDirectories(directory());
             MessageDigest sha = sha256();
             try (OutputStream file = new DigestOutputStream(Files.newOutputStream(partial), sha)) {
-                body.transferTo(file);
+                if (body != null) {
+                    body.transferTo(file);
+                }
             }
             String[] model = new String[1];
             BackupFormat.Trailer trailer;
             try (InputStream in = Files.newInputStream(partial)) {
-                trailer = new BackupReader(mapper).read(in, new CountingVisitor(model));
+                trailer = new BackupReader(mapper, BackupReader.Limits.of(config)).read(in, new CountingVisitor(model));
             }
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             backups.insertRunning(id, "upload", null, null, fileName, model[0], viewer.subject());
@@ -388,7 +391,7 @@ public class Archivist {
             connection.setAutoCommit(false);
             try {
                 Restore restore = new Restore(connection);
-                new BackupReader(mapper).read(in, restore);
+                new BackupReader(mapper, BackupReader.Limits.of(config)).read(in, restore);
                 RestoreReport report = restore.finish(backupId);
                 connection.commit();
                 if (report.memories().restored() >= ANALYZE_AFTER) {
@@ -421,6 +424,9 @@ public class Archivist {
         private final List<BackupFormat.MemoryRecord> pending = new ArrayList<>();
         private final Set<UUID> touched = new HashSet<>();
         private final Set<UUID> restoredContexts = new HashSet<>();
+        /** Depth of each context of the file where it lands: a root kept under an existing parent starts below it. */
+        private final Map<UUID, Integer> depths = new HashMap<>();
+        private final PreparedStatement depthOf;
         private long contexts;
         private long contextsRestored;
         private long memories;
@@ -438,6 +444,14 @@ public class Archivist {
                     values (?, ?, cast(? as jsonb), (select id from {schema}.memory_contexts where id = ?), ?, ?, ?,
                             cast(? as jsonb), ?)
                     on conflict (id) do nothing"""));
+            this.depthOf = connection.prepareStatement(sql.of("""
+                    with recursive up(id, parent_context_id, depth) as (
+                        select id, parent_context_id, 0 from {schema}.memory_contexts where id = ?
+                        union all
+                        select c.id, c.parent_context_id, u.depth + 1 from {schema}.memory_contexts c
+                          join up u on c.id = u.parent_context_id where u.depth <= ?
+                    )
+                    select max(depth) from up"""));
             this.insertShare = connection.prepareStatement(sql.of("""
                     insert into {schema}.memory_shares (id, context_id, grantee_type, grantee, access, expires_at,
                                                         created_by, created_at)
@@ -451,6 +465,7 @@ public class Archivist {
         @Override
         public void context(BackupFormat.ContextRecord context) {
             try {
+                requireDepth(context);
                 insertContext.setObject(1, context.id());
                 insertContext.setObject(2, context.agentId());
                 insertContext.setString(3, text(context.contextData()));
@@ -468,6 +483,29 @@ public class Archivist {
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot restore context " + context.id(), e);
             }
+        }
+
+        /** The depth limit of the REST API holds where the context lands, under an existing parent too. */
+        private void requireDepth(BackupFormat.ContextRecord context) throws SQLException {
+            UUID parent = context.parentContextId();
+            int depth;
+            if (parent == null) {
+                depth = 0;
+            } else if (depths.containsKey(parent)) {
+                depth = depths.get(parent) + 1;
+            } else {
+                depthOf.setObject(1, parent);
+                depthOf.setInt(2, config.contexts().maxDepth() + 1);
+                try (ResultSet rows = depthOf.executeQuery()) {
+                    // null when the parent does not exist here: the root becomes a root
+                    depth = rows.next() && rows.getObject(1) != null ? rows.getInt(1) + 1 : 0;
+                }
+            }
+            if (depth > config.contexts().maxDepth()) {
+                throw ProblemException.invalidField("file", "context " + context.id() + " would be at depth " + depth
+                        + " under its parent " + parent + ", deeper than the limit of " + config.contexts().maxDepth());
+            }
+            depths.put(context.id(), depth);
         }
 
         @Override

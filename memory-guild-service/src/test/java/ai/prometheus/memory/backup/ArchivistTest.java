@@ -133,6 +133,75 @@ class ArchivistTest {
     }
 
     @Test
+    void anEmptyUploadIsABadFile() throws Exception {
+        long backupsBefore = count("select count(*) from memory_guild.memory_backups");
+        admin.request().contentType("application/gzip").body(new byte[0]).post("/api/v1/backups/upload").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("file"))
+                .body("errors[0].reason", containsString("empty"));
+        assertEquals(backupsBefore, count("select count(*) from memory_guild.memory_backups"));
+    }
+
+    @Test
+    void aLineLongerThanAnyRecordIsRefusedWithoutReadingItWhole() throws Exception {
+        // 50 MB of one line without a newline: refused once it passes the longest possible record.
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+            gzip.write((header() + "\n").getBytes(StandardCharsets.UTF_8));
+            byte[] chunk = "x".repeat(1 << 20).getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < 50; i++) {
+                gzip.write(chunk);
+            }
+        }
+        admin.request().contentType("application/gzip").body(out.toByteArray()).post("/api/v1/backups/upload").then()
+                .statusCode(400).body("errors[0].field", equalTo("file"))
+                .body("errors[0].reason", containsString("line 2: is longer than"));
+    }
+
+    @Test
+    void restoredDataKeepsTheLimitsOfTheRestApi() throws Exception {
+        UUID root = UUID.randomUUID();
+        String at = "\"createdAt\":\"2026-01-01T00:00:00Z\",\"updatedAt\":\"2026-01-01T00:00:00Z\"";
+        String context = "{\"type\":\"context\",\"id\":\"" + root + "\",\"owner\":\"x\"," + at + "}";
+        String memory = "{\"type\":\"memory\",\"id\":\"" + UUID.randomUUID() + "\",\"contextId\":\"" + root
+                + "\",\"kind\":\"fact\",\"importance\":0.5," + at + ",\"content\":";
+        String end = "{\"type\":\"end\",\"contexts\":1,\"memories\":1,\"shares\":0}";
+
+        upload(List.of(header(), context, memory + "\"" + "y".repeat(32_001) + "\"}", end))
+                .statusCode(400).body("errors[0].reason", containsString("line 3: memory"))
+                .body("errors[0].reason", containsString("32000 characters"));
+        String bigMetadata = "{\"type\":\"context\",\"id\":\"" + root + "\"," + at + ",\"metadata\":{\"k\":\""
+                + "z".repeat(17_000) + "\"}}";
+        upload(List.of(header(), bigMetadata, end.replace("\"memories\":1", "\"memories\":0")))
+                .statusCode(400).body("errors[0].reason", containsString("metadata of context"));
+
+        List<String> chain = new ArrayList<>(List.of(header()));
+        UUID parent = null;
+        for (int i = 0; i <= 101; i++) {
+            UUID id = UUID.randomUUID();
+            chain.add("{\"type\":\"context\",\"id\":\"" + id + "\"" + (parent == null ? "" : ",\"parentContextId\":\""
+                    + parent + "\"") + "," + at + "}");
+            parent = id;
+        }
+        chain.add("{\"type\":\"end\",\"contexts\":102,\"memories\":0,\"shares\":0}");
+        upload(chain).statusCode(400).body("errors[0].reason", containsString("deeper than the limit of 100"));
+    }
+
+    private io.restassured.response.ValidatableResponse upload(List<String> lines) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+            gzip.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return admin.request().contentType("application/gzip").body(out.toByteArray()).post("/api/v1/backups/upload").then()
+                .contentType("application/problem+json").body("errors[0].field", equalTo("file"));
+    }
+
+    private static String header() {
+        return "{\"format\":\"prometheus-memory-backup\",\"version\":1,\"createdAt\":\"2026-01-01T00:00:00Z\","
+                + "\"embeddingModel\":\"none\",\"dimensions\":384}";
+    }
+
+    @Test
     void onlyOwnersBackUpTheirTreesAndOnlyAdministratorsRestore() {
         Tree tree = buildTree();
         MemoryApi stranger = MemoryApi.agent("stranger-" + UUID.randomUUID());

@@ -6,6 +6,7 @@ import ai.prometheus.shared.sandbox.ExecutionLimits;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import ai.prometheus.shared.sandbox.ExecutionStatus;
 import ai.prometheus.shared.sandbox.ExecutionUsage;
+import ai.prometheus.shared.sandbox.ToolOutput;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -138,14 +139,14 @@ public final class ExecutionRecords {
     }
 
     /**
-     * At most {@code maxBytes} of UTF-8, never cutting a character in half, with NUL characters
-     * (which PostgreSQL text cannot hold) replaced.
+     * At most {@code maxBytes} of UTF-8, never cutting a character in half, with what PostgreSQL
+     * text cannot hold replaced ({@link ToolOutput#text}).
      */
     static String truncate(String text, int maxBytes) {
         if (text == null) {
             return null;
         }
-        text = text.replace('\u0000', '\uFFFD');
+        text = ToolOutput.text(text);
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         if (bytes.length <= maxBytes) {
             return text;

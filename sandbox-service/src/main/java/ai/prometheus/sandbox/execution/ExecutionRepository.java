@@ -5,7 +5,6 @@ import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,13 +59,18 @@ public class ExecutionRepository implements PanacheRepositoryBase<Execution, UUI
     }
 
     /**
-     * Runs still marked RUNNING that started before {@code cutoff}, locked for update: a row that
-     * another transaction ends meanwhile is re-checked after its lock is released and left out.
+     * Runs still marked RUNNING that started before {@code cutoff}, locked for update; rows another
+     * transaction holds locked (a run finishing them, another replica's reaper) are skipped, not
+     * waited for. Native SQL: Panache's reactive queries take no lock-timeout hint for SKIP LOCKED.
      */
     public Uni<List<Execution>> lockRunningSince(OffsetDateTime cutoff, int limit) {
-        return find("status = ?1 and startedAt < ?2", Sort.ascending("startedAt"), Execution.RUNNING, cutoff)
-                .withLock(LockModeType.PESSIMISTIC_WRITE)
-                .range(0, limit - 1).list();
+        return getSession().chain(session -> session.createNativeQuery(
+                        "select * from {h-schema}executions where status = :status and started_at < :cutoff"
+                                + " order by started_at limit :limit for update skip locked", Execution.class)
+                .setParameter("status", Execution.RUNNING)
+                .setParameter("cutoff", cutoff)
+                .setParameter("limit", limit)
+                .getResultList());
     }
 
     /**

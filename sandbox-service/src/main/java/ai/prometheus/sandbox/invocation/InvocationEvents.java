@@ -93,11 +93,11 @@ public class InvocationEvents {
         String message = outcome.message() == null ? outcome.status().name() : outcome.message();
         String stderr = outcome.stderr() == null ? "" : outcome.stderr().strip();
         if (stderr.isEmpty()) {
-            return message;
+            return ToolOutput.text(message);
         }
         String tail = stderr.length() <= MAX_STDERR_IN_MESSAGE ? stderr
                 : "…" + stderr.substring(stderr.length() - MAX_STDERR_IN_MESSAGE);
-        return message + "\n" + tail;
+        return ToolOutput.text(message + "\n" + tail);
     }
 
     private static int version(Execution row) {

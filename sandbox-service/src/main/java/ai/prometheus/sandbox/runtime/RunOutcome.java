@@ -29,4 +29,17 @@ public record RunOutcome(
         return new RunOutcome(ExecutionStatus.INTERNAL_ERROR, null, null, "", "", false, false,
                 new ExecutionUsage(now.toEpochMilli() - startedAt.toEpochMilli(), 0, 0, 0), message, false, startedAt, now);
     }
+
+    /**
+     * A run whose wall limit ran out while its sandbox was still starting: the run's own timeout
+     * (a limit the caller chose too small), not a failure of the platform.
+     */
+    static RunOutcome wallTimeoutBeforeStart(RunLimits limits, Instant startedAt) {
+        Instant now = Instant.now();
+        Verdict.Decision decision = Verdict.decide(new Verdict.Observation(Verdict.Kill.WALL, 128 + Verdict.SIGKILL, 0, 0,
+                0, false, "", limits));
+        return new RunOutcome(decision.status(), decision.exitCode(), decision.signal(), "", "", false, false,
+                new ExecutionUsage(now.toEpochMilli() - startedAt.toEpochMilli(), 0, 0, 0),
+                "wall time limit of " + limits.wallMs() + " ms exceeded before the program started", false, startedAt, now);
+    }
 }

@@ -106,10 +106,21 @@ final class Sandbox {
         return pid > 0;
     }
 
-    /** Only the interpreter: it is what runs the code; the init only waits for it. */
+    /**
+     * Only the interpreter: it is what runs the code; the init only waits for it. An interpreter
+     * that is already gone (the start guard killed it: the run's wall limit was shorter than the
+     * start) cannot join ("No such process"): not ready, which is not a failure of the platform.
+     */
     private boolean joinCgroups() {
         for (java.nio.file.Path procs : cgroup.procsFiles()) {
-            Cgroups.write(procs, Long.toString(interpreterPid));
+            try {
+                Cgroups.write(procs, Long.toString(interpreterPid));
+            } catch (IllegalStateException refused) {
+                if (ProcessHandle.of(interpreterPid).map(ProcessHandle::isAlive).orElse(false)) {
+                    throw refused;
+                }
+                return false;
+            }
         }
         return true;
     }

@@ -365,9 +365,14 @@ public class SandboxRuntime {
         }
         try {
             long waited = (System.nanoTime() - startNanos) / 1_000_000;
-            Duration startBudget = Duration.ofMillis(Math.max(1, Math.min(config.pool().startTimeout().toMillis(),
-                    limits.wallMs() - waited)));
+            long wallLeft = limits.wallMs() - waited;
+            Duration startBudget = Duration.ofMillis(Math.max(1, Math.min(config.pool().startTimeout().toMillis(), wallLeft)));
             if (!sandbox.awaitReady(startBudget, timers)) {
+                if (wallLeft <= config.pool().startTimeout().toMillis()
+                        && (System.nanoTime() - startNanos) / 1_000_000 >= limits.wallMs()) {
+                    // The wall limit, not the platform, ended the start: a timeout of the run.
+                    return RunOutcome.wallTimeoutBeforeStart(limits, startedAt);
+                }
                 String stderr = sandbox.startFailure();
                 LOG.errorf("A sandbox failed to start: %s", stderr);
                 return RunOutcome.internalError("the sandbox failed to start" + (stderr.isEmpty() ? "" : ": "

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.prometheus.sandbox.SandboxApi;
 import ai.prometheus.shared.event.ErrorReported;
@@ -53,5 +54,21 @@ class PlatformFailureTest {
             assertEquals("node", error.attributes().get("language"));
         }
         SandboxApi.run("python", "print(6 * 7)").body("status", equalTo("OK")).body("stdout", equalTo("42\n"));
+    }
+
+    @Test
+    void aWallLimitThatRunsOutWhileTheSandboxStartsIsTheRunsTimeoutNotAPlatformFault() {
+        // Cold starts only (no pool here): the limit ends the start at every point of it, before
+        // the interpreter announced itself, while it joins its cgroup, or once the code runs.
+        for (int wallMs : new int[] {1, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144}) {
+            for (String language : new String[] {"bash", "python"}) {
+                String status = SandboxApi.run(language, "bash".equals(language) ? "true" : "pass", Map.of("wallMs", wallMs))
+                        .extract().path("status");
+                assertTrue(status.equals("TIMEOUT_WALL") || status.equals("OK"), language + " with wallMs " + wallMs + ": " + status);
+                if (wallMs <= 3) {
+                    assertEquals("TIMEOUT_WALL", status, language + " with wallMs " + wallMs);
+                }
+            }
+        }
     }
 }

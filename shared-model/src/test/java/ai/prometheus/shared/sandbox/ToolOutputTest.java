@@ -1,6 +1,8 @@
 package ai.prometheus.shared.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,5 +29,18 @@ class ToolOutputTest {
         assertEquals("", ToolOutput.parse("").asText());
         assertEquals("", ToolOutput.parse(null).asText());
         assertTrue(ToolOutput.parse("   \n").isTextual());
+    }
+
+    @Test
+    void whatPostgresCannotStoreIsReplacedInTextAndInsideJson() {
+        assertEquals("a\uFFFDb\n", ToolOutput.parse("a\u0000b\n").asText());
+        JsonNode parsed = ToolOutput.parse("{\"k\\u0000\": [\"x\\u0000y\", \"\\ud800\"], \"ok\": \"\\ud83d\\ude00\"}");
+        assertEquals("x\uFFFDy", parsed.get("k\uFFFD").get(0).asText());
+        assertEquals("\uFFFD", parsed.get("k\uFFFD").get(1).asText());
+        assertEquals("\ud83d\ude00", parsed.get("ok").asText(), "a surrogate pair is a character, kept as it is");
+        assertFalse(parsed.toString().contains("\\u0000"));
+        String clean = "nothing to replace \ud83d\ude00";
+        assertSame(clean, ToolOutput.text(clean));
+        assertEquals("\uFFFDx\uFFFD", ToolOutput.text("\udc00x\ud800"));
     }
 }

@@ -25,5 +25,21 @@ public interface RegistryConfig {
         /** Characters of the arguments kept in events for episodic memory and audit. */
         @WithDefault("500")
         int summaryChars();
+
+        Admission admission();
+    }
+
+    /** Bounds on synchronous invocations held open at once by one replica; beyond them, 429. */
+    interface Admission {
+        /**
+         * Synchronous invocations one replica runs at once. Keep it, summed over the registry's
+         * replicas, within what the sandbox admits (its concurrency plus queue).
+         */
+        @WithDefault("16")
+        int maxInFlight();
+
+        /** Of those, how many one caller (token subject) may hold, so no caller takes every place. */
+        @WithDefault("4")
+        int maxInFlightPerCaller();
     }
 }

@@ -9,6 +9,7 @@ import ai.prometheus.shared.event.Topics;
 import ai.prometheus.shared.inbox.ProcessedEvents;
 import ai.prometheus.shared.outbox.Outbox;
 import ai.prometheus.shared.sandbox.ExecutionUsage;
+import ai.prometheus.shared.sandbox.ToolOutput;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -75,7 +76,7 @@ public class InvocationResults {
             if (invocation != null && invocation.status == Invocation.Status.PENDING) {
                 invocation.status = Invocation.Status.FAILED;
                 invocation.sandboxStatus = failed.status();
-                invocation.errorMessage = failed.errorMessage();
+                invocation.errorMessage = ToolOutput.text(failed.errorMessage());
                 invocation.exitCode = failed.exitCode();
                 finish(invocation, failed.usage(), failed.finishedAt());
                 // The synchronous path reports its failures itself; asynchronous ones are reported here.

@@ -62,10 +62,11 @@ public class InvocationService {
     private final AuditTrail audit;
     private final RegistryConfig config;
     private final ObjectMapper json;
+    private final SyncAdmission syncAdmission;
 
     public InvocationService(ToolService tools, ToolRepository repository, ToolAccess access,
             FunctionSignatures signatures, SandboxClient sandbox, Outbox outbox, InvocationEvents events, AuditTrail audit,
-            RegistryConfig config, ObjectMapper json) {
+            RegistryConfig config, ObjectMapper json, SyncAdmission syncAdmission) {
         this.tools = tools;
         this.repository = repository;
         this.access = access;
@@ -76,6 +77,7 @@ public class InvocationService {
         this.audit = audit;
         this.config = config;
         this.json = json;
+        this.syncAdmission = syncAdmission;
     }
 
     /** The outcome for the caller: the invocation, and whether it is still running (async). */
@@ -90,6 +92,14 @@ public class InvocationService {
             return Uni.createFrom().failure(ProblemException.invalidField("Idempotency-Key",
                     "must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters"));
         }
+        if (!request.async()) {
+            // Refused before any database work when this replica holds all it can (429).
+            return syncAdmission.admit(caller.subject(), () -> admitAndRun(caller, name, request, idempotencyKey));
+        }
+        return admitAndRun(caller, name, request, idempotencyKey);
+    }
+
+    private Uni<Invoked> admitAndRun(Caller caller, String name, InvocationRequest request, String idempotencyKey) {
         UUID id = invocationId(caller, idempotencyKey);
         Uni<Invocation> previous = idempotencyKey == null ? Uni.createFrom().nullItem()
                 : Panache.withSession(() -> Invocation.<Invocation>findById(id));
@@ -248,7 +258,7 @@ public class InvocationService {
             String tail = stderr.length() > MAX_ERROR_CHARS ? "…" + stderr.substring(stderr.length() - MAX_ERROR_CHARS) : stderr;
             message.append(": ").append(tail);
         }
-        return message.toString();
+        return ToolOutput.text(message.toString());
     }
 
     private static SandboxFailure asSandboxFailure(Throwable failure) {

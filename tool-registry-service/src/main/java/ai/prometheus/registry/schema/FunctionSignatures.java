@@ -1,6 +1,8 @@
 package ai.prometheus.registry.schema;
 
 import ai.prometheus.shared.problem.Problem.FieldError;
+import ai.prometheus.shared.problem.ProblemException;
+import ai.prometheus.shared.problem.ProblemType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
@@ -9,7 +11,9 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +24,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * schema itself when a tool is registered (against the 2020-12 meta-schema, plus what tool
  * callers need: an object at the top, and only local {@code $ref}s, so validation never fetches
  * anything), and every invocation's arguments against it.
+ *
+ * <p>The validator recurses, once per level of the schema and of the value. So that no input
+ * reaches its stack's end (a 500 for every invocation), signatures and arguments nest at most
+ * {@value #MAX_DEPTH} levels, and reference cycles that never step into the value are refused
+ * ({@link ReferenceCycles}). Measured with the default 1 MB thread stack: a self-referencing
+ * schema overflowed validating arguments ~1000 levels deep, the meta-schema check a signature of
+ * ~400 levels.
  */
 @ApplicationScoped
 public class FunctionSignatures {
 
     static final String META_SCHEMA = "https://json-schema.org/draft/2020-12/schema";
     private static final int MAX_CACHED = 10_000;
+    static final int MAX_DEPTH = 100;
 
     // Remote fetching off: a schema must never make the registry call out (SSRF).
     private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
@@ -44,6 +56,10 @@ public class FunctionSignatures {
             problems.add(new FieldError(field, "must be a JSON Schema object"));
             return problems;
         }
+        if (depthOf(signature) > MAX_DEPTH) {
+            problems.add(new FieldError(field, "nests deeper than " + MAX_DEPTH + " levels"));
+            return problems;
+        }
         JsonNode dialect = signature.get("$schema");
         if (dialect != null && !(dialect.isTextual() && dialect.asText().replaceAll("#$", "").equals(META_SCHEMA))) {
             problems.add(new FieldError(field + ".$schema", "only JSON Schema 2020-12 (" + META_SCHEMA + ") is supported"));
@@ -56,12 +72,18 @@ public class FunctionSignatures {
             problems.add(new FieldError(field + ".type", "must be \"object\": a tool takes named arguments"));
         }
         findRemoteRefs(signature, field, problems);
+        if (problems.isEmpty()) {
+            ReferenceCycles.find(signature, field).ifPresent(problems::add);
+        }
         return problems;
     }
 
     /** Each way {@code arguments} breaks {@code signature}; empty when they conform. */
     public List<FieldError> violations(JsonNode signature, String fingerprint, JsonNode arguments) {
-        Schema schema = compiled.computeIfAbsent(fingerprint, key -> registry.getSchema(signature));
+        if (depthOf(arguments) > MAX_DEPTH) {
+            return List.of(new FieldError("arguments", "nest deeper than " + MAX_DEPTH + " levels"));
+        }
+        Schema schema = compiled.computeIfAbsent(fingerprint, key -> compile(signature));
         if (compiled.size() > MAX_CACHED) {
             compiled.clear();
         }
@@ -70,6 +92,41 @@ public class FunctionSignatures {
             violations.add(new FieldError(path("arguments", error.getInstanceLocation()), error.getMessage()));
         }
         return violations;
+    }
+
+    /**
+     * A stored signature as a validator. One registered before cycles were refused cannot be
+     * used: the tool is refused (422) until its owner updates it, instead of overflowing the stack.
+     */
+    private Schema compile(JsonNode signature) {
+        ReferenceCycles.find(signature, "functionSignature").ifPresent(cycle -> {
+            throw new ProblemException(ProblemType.UNPROCESSABLE, "this tool cannot be invoked until its owner updates"
+                    + " it: " + cycle.field() + " " + cycle.reason());
+        });
+        if (depthOf(signature) > MAX_DEPTH) {
+            throw new ProblemException(ProblemType.UNPROCESSABLE, "this tool cannot be invoked until its owner updates"
+                    + " it: functionSignature nests deeper than " + MAX_DEPTH + " levels");
+        }
+        return registry.getSchema(signature);
+    }
+
+    /** How many levels of objects and arrays {@code node} nests, counted without recursion. */
+    static int depthOf(JsonNode node) {
+        int deepest = 0;
+        Deque<Map.Entry<JsonNode, Integer>> walk = new ArrayDeque<>();
+        walk.push(Map.entry(node, 1));
+        while (!walk.isEmpty()) {
+            Map.Entry<JsonNode, Integer> next = walk.pop();
+            if (next.getKey().isContainerNode()) {
+                int depth = next.getValue();
+                deepest = Math.max(deepest, depth);
+                if (depth > MAX_DEPTH) {
+                    return depth;
+                }
+                next.getKey().elements().forEachRemaining(child -> walk.push(Map.entry(child, depth + 1)));
+            }
+        }
+        return deepest;
     }
 
     private static void findRemoteRefs(JsonNode node, String path, List<FieldError> problems) {

@@ -76,6 +76,35 @@ class ToolLifecycleTest {
     }
 
     @Test
+    void aSignatureWhoseReferencesLoopInPlaceIsRefusedNamingTheCycleWhileRecursionThroughPropertiesIsFine() {
+        Map<String, Object> body = new HashMap<>(definition(uniqueName("cyclic"), "d", List.of(), "print(1)"));
+        body.put("functionSignature", Map.of("type", "object",
+                "properties", Map.of("x", Map.of("$ref", "#/$defs/a")),
+                "$defs", Map.of("a", Map.of("$ref", "#/$defs/b"), "b", Map.of("$ref", "#/$defs/a"))));
+        register(developer("dora"), body)
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItem(startsWith("functionSignature.$defs.")))
+                .body("errors[0].reason", containsString("functionSignature.$defs.a.$ref"))
+                .body("errors[0].reason", containsString("functionSignature.$defs.b.$ref"));
+
+        String tree = uniqueName("tree");
+        Map<String, Object> recursive = new HashMap<>(definition(tree, "d", List.of(), "print('{}')"));
+        recursive.put("functionSignature", Map.of("type", "object",
+                "properties", Map.of("child", Map.of("$ref", "#"), "name", Map.of("type", "string"))));
+        register(developer("dora"), recursive).statusCode(201);
+        given().auth().oauth2(developer("dora")).contentType(ContentType.JSON)
+                .body(Map.of("arguments", Map.of("child", Map.of("child", Map.of("name", 7)))))
+                .when().post("/api/v1/tools/" + tree + "/invocations").then()
+                .statusCode(400).body("errors.field", hasItem("arguments.child.child.name"));
+        String deep = "{\"child\": ".repeat(950) + "{}" + "}".repeat(950);
+        given().auth().oauth2(developer("dora")).contentType(ContentType.JSON)
+                .body("{\"arguments\": " + deep + "}")
+                .when().post("/api/v1/tools/" + tree + "/invocations").then()
+                .statusCode(400).body("errors.field", hasItem("arguments"));
+    }
+
+    @Test
     void namesMustBeUsableAsFunctionNames() {
         for (String bad : List.of("has space", "1starts-with-digit", "x".repeat(65), "semi;colon", "ünicode")) {
             register(developer("dora"), definition(bad, "d", List.of(), "print(1)"))
