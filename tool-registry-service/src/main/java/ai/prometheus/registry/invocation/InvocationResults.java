@@ -61,6 +61,7 @@ public class InvocationResults {
             if (invocation != null && invocation.status == Invocation.Status.PENDING) {
                 invocation.status = Invocation.Status.COMPLETED;
                 invocation.sandboxStatus = done.status();
+                invocation.egress = done.egress();
                 invocation.result(done.result());
                 finish(invocation, done.usage(), done.finishedAt());
             }
@@ -75,6 +76,7 @@ public class InvocationResults {
             if (invocation != null && invocation.status == Invocation.Status.PENDING) {
                 invocation.status = Invocation.Status.FAILED;
                 invocation.sandboxStatus = failed.status();
+                invocation.egress = failed.egress();
                 invocation.errorMessage = failed.errorMessage();
                 invocation.exitCode = failed.exitCode();
                 finish(invocation, failed.usage(), failed.finishedAt());
