@@ -19,7 +19,7 @@
  *
  * no_new_privs is always set. PROGRAM is a path, run with the environment this program received.
  *
- *   sandbox-launch --init -- PROGRAM [ARG]...
+ *   sandbox-launch --init [--bridge=PORT:SOCKET] -- PROGRAM [ARG]...
  *
  * is the other use, inside the sandbox as pid 1 of its pid namespace: it runs PROGRAM as a child,
  * reaps every process that ends up orphaned in the namespace, and exits as soon as PROGRAM ends,
@@ -27,6 +27,11 @@
  * in the namespace). PROGRAM is thereby an ordinary process: pid 1 ignores every signal it has no
  * handler for when it comes from inside its namespace, so an interpreter running as pid 1 would
  * survive its own `kill -9 $$`, a SIGSEGV it sends itself or an alarm() without handler.
+ * With --bridge (runs with a network policy) it also listens on 127.0.0.1:PORT, inside the
+ * sandbox's own network namespace, before PROGRAM starts, and relays every connection to the Unix
+ * socket SOCKET (the service's egress proxy, bound into the sandbox): a process of its own accepts,
+ * and a child per connection copies both ways until both sides are done. The namespace has nothing
+ * but loopback, so that socket is the only way out.
  * Exit status 125 (and a message on stderr) when a step fails, 127 when PROGRAM cannot be exec'd;
  * --version prints the version and exits 0.
  *
@@ -43,14 +48,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define LAUNCH_VERSION "3"
+#define LAUNCH_VERSION "4"
 #define EXIT_FAILED 125
 #define EXIT_NOT_RUN 127
 #define MAX_RLIMITS 16
@@ -164,8 +173,112 @@ static int starts_with(const char *text, const char *prefix) {
     return strncmp(text, prefix, strlen(prefix)) == 0;
 }
 
+struct bridge {
+    int listener; /* -1: no bridge */
+    struct sockaddr_un target;
+};
+
+/* PORT:SOCKET; the listening socket is ready before the program starts, so no connection is early. */
+static struct bridge open_bridge(const char *spec) {
+    struct bridge bridge = {-1, {0}};
+    const char *colon = strchr(spec, ':');
+    unsigned long long port;
+    if (colon == NULL || parse_number(spec, colon, &port) != 0 || port == 0 || port > 65535) {
+        fail("--bridge", "expects PORT:SOCKET");
+    }
+    const char *path = colon + 1;
+    if (path[0] != '/' || strlen(path) >= sizeof bridge.target.sun_path) {
+        fail("--bridge", "SOCKET must be an absolute path shorter than 108 bytes");
+    }
+    bridge.target.sun_family = AF_UNIX;
+    strcpy(bridge.target.sun_path, path);
+    bridge.listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (bridge.listener < 0) {
+        fail_errno("bridge socket");
+    }
+    int on = 1;
+    setsockopt(bridge.listener, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    struct sockaddr_in address = {0};
+    address.sin_family = AF_INET;
+    address.sin_port = htons((uint16_t) port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(bridge.listener, (struct sockaddr *) &address, sizeof address) != 0) {
+        fail_errno("bridge bind");
+    }
+    if (listen(bridge.listener, 64) != 0) {
+        fail_errno("bridge listen");
+    }
+    return bridge;
+}
+
+/* Copies what one side sends to the other; an end of input is passed on as a half-close. */
+static void relay(int client, int proxy) {
+    char buffer[65536];
+    struct pollfd fds[2] = {{client, POLLIN, 0}, {proxy, POLLIN, 0}};
+    int peer[2] = {proxy, client};
+    int open_sides = 2;
+    while (open_sides > 0) {
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return;
+        }
+        for (int side = 0; side < 2; side++) {
+            if (fds[side].fd < 0 || (fds[side].revents & (POLLIN | POLLHUP | POLLERR)) == 0) {
+                continue;
+            }
+            ssize_t got = read(fds[side].fd, buffer, sizeof buffer);
+            if (got < 0 && errno == EINTR) {
+                continue;
+            }
+            if (got <= 0) {
+                if (got < 0) {
+                    return; /* reset: the process exits, which closes both */
+                }
+                shutdown(peer[side], SHUT_WR);
+                fds[side].fd = -1;
+                open_sides--;
+                continue;
+            }
+            for (ssize_t sent = 0; sent < got;) {
+                ssize_t wrote = write(peer[side], buffer + sent, (size_t) (got - sent));
+                if (wrote < 0 && errno == EINTR) {
+                    continue;
+                }
+                if (wrote <= 0) {
+                    return;
+                }
+                sent += wrote;
+            }
+        }
+    }
+}
+
+/* The bridge process: accepts forever; the namespace's end ends it. */
+static void run_bridge(struct bridge bridge) {
+    signal(SIGCHLD, SIG_IGN); /* connection children are reaped by the kernel */
+    signal(SIGPIPE, SIG_IGN);
+    for (;;) {
+        int client = accept4(bridge.listener, NULL, NULL, SOCK_CLOEXEC);
+        if (client < 0) {
+            continue;
+        }
+        pid_t child = fork();
+        if (child == 0) {
+            close(bridge.listener);
+            int proxy = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            if (proxy >= 0 && connect(proxy, (struct sockaddr *) &bridge.target, sizeof bridge.target) == 0) {
+                relay(client, proxy);
+            }
+            _exit(0);
+        }
+        close(client);
+    }
+}
+
 /* --init: runs the command as a child, reaps until it ends, and exits as it did. */
-static int run_as_init(char **command) {
+static int run_as_init(char **command, struct bridge bridge) {
     pid_t program = fork();
     if (program < 0) {
         fail_errno("fork");
@@ -184,6 +297,19 @@ static int run_as_init(char **command) {
         kill(program, SIGKILL);
         fail_errno("prctl(PR_SET_DUMPABLE)");
     }
+    if (bridge.listener >= 0) {
+        /* Forked after the prctl: not dumpable either, and outside the run's cgroups like the init. */
+        pid_t relay_process = fork();
+        if (relay_process < 0) {
+            kill(program, SIGKILL);
+            fail_errno("fork of the bridge");
+        }
+        if (relay_process == 0) {
+            run_bridge(bridge);
+            _exit(0);
+        }
+        close(bridge.listener);
+    }
     for (;;) {
         int status;
         pid_t ended = waitpid(-1, &status, 0);
@@ -201,10 +327,16 @@ static int run_as_init(char **command) {
 
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "--init") == 0) {
-        if (argc < 4 || strcmp(argv[2], "--") != 0 || argv[3][0] != '/') {
-            fail("usage", "sandbox-launch --init -- /PROGRAM [ARG]...");
+        struct bridge bridge = {-1, {0}};
+        int next = 2;
+        if (argc > next && starts_with(argv[next], "--bridge=")) {
+            bridge = open_bridge(argv[next] + strlen("--bridge="));
+            next++;
         }
-        return run_as_init(&argv[3]);
+        if (argc < next + 2 || strcmp(argv[next], "--") != 0 || argv[next + 1][0] != '/') {
+            fail("usage", "sandbox-launch --init [--bridge=PORT:SOCKET] -- /PROGRAM [ARG]...");
+        }
+        return run_as_init(&argv[next + 1], bridge);
     }
     struct limit_request limits[MAX_RLIMITS];
     int limit_count = 0;

@@ -1,13 +1,16 @@
 package ai.prometheus.sandbox.execution;
 
 import ai.prometheus.shared.event.CallerClaims;
+import ai.prometheus.shared.sandbox.EgressConnection;
 import ai.prometheus.shared.sandbox.ExecutionResult;
+import ai.prometheus.shared.sandbox.NetworkPolicy;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
@@ -88,6 +91,20 @@ public class Execution extends PanacheEntityBase {
     public int limitDiskMb;
 
     /** For tool invocations: the caller's kind, groups and permissions, as the request carried them. */
+    /** The network policy of a run that had one (canonical form), else null. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public NetworkPolicy network;
+
+    @Column(name = "limit_egress_bytes")
+    public Long limitEgressBytes;
+
+    @Column(name = "limit_egress_connections")
+    public Integer limitEgressConnections;
+
+    /** Every connection the run asked the egress proxy for; null for runs without a policy. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public List<EgressConnection> egress;
+
     @Column(name = "caller_claims")
     @JdbcTypeCode(SqlTypes.JSON)
     public CallerClaims callerClaims;

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -41,6 +42,11 @@ public final class ExecutionRecords {
         row.limitMaxProcesses = limits.maxProcesses();
         row.limitOutputBytes = limits.outputBytes();
         row.limitDiskMb = limits.diskMb();
+        if (request.egress() != null) {
+            row.network = request.egress().policy();
+            row.limitEgressBytes = request.egress().maxBytes();
+            row.limitEgressConnections = request.egress().maxConnections();
+        }
         row.screening = screening;
         row.principal = actor.principal();
         row.onBehalfOf = actor.onBehalfOf();
@@ -73,6 +79,9 @@ public final class ExecutionRecords {
         row.peakMemoryBytes = outcome.usage().peakMemoryBytes();
         row.outputBytes = outcome.usage().outputBytes();
         row.warm = outcome.warm();
+        if (row.network != null) {
+            row.egress = outcome.egress() == null ? List.of() : outcome.egress();
+        }
         row.startedAt = at(outcome.startedAt());
         row.finishedAt = at(outcome.finishedAt());
     }
@@ -82,7 +91,8 @@ public final class ExecutionRecords {
         return new ExecutionResult(row.id, row.language, outcome.status(), outcome.exitCode(), outcome.signal(),
                 outcome.stdout(), outcome.stderr(), outcome.stdoutTruncated(), outcome.stderrTruncated(),
                 outcome.usage(), limitsOf(row), row.screening, row.principal, row.onBehalfOf, row.sessionId,
-                row.startedAt, row.finishedAt, outcome.message());
+                row.startedAt, row.finishedAt, outcome.message(), row.network == null ? null
+                        : outcome.egress() == null ? List.of() : outcome.egress());
     }
 
     /** A finished execution as stored, for a replayed idempotent request. */
@@ -90,7 +100,7 @@ public final class ExecutionRecords {
         return new ExecutionResult(row.id, row.language, ExecutionStatus.valueOf(row.status), row.exitCode, row.signal,
                 row.stdout, row.stderr, row.stdoutTruncated, row.stderrTruncated, usageOf(row), limitsOf(row),
                 row.screening, row.principal, row.onBehalfOf, row.sessionId, row.startedAt, row.finishedAt,
-                row.message);
+                row.message, row.egress);
     }
 
     public static ExecutionView toView(Execution row, boolean withContent) {
@@ -100,7 +110,7 @@ public final class ExecutionRecords {
                 row.stderrTruncated, row.running() ? null : usageOf(row), limitsOf(row), row.screening, row.principal,
                 row.onBehalfOf, row.sessionId, row.invocationId, row.idempotencyKey, row.warm,
                 withContent ? row.code : null, row.codeSha256, row.codeBytes, row.stdinBytes, row.createdAt,
-                row.startedAt, row.finishedAt);
+                row.startedAt, row.finishedAt, row.network, withContent ? row.egress : null);
     }
 
     /** The outcome of code the safety screen refused: it never ran. */
@@ -115,7 +125,7 @@ public final class ExecutionRecords {
 
     public static ExecutionLimits limitsOf(Execution row) {
         return new ExecutionLimits(row.limitCpuMs, row.limitWallMs, row.limitMemoryMb, row.limitMaxProcesses,
-                row.limitOutputBytes, row.limitDiskMb);
+                row.limitOutputBytes, row.limitDiskMb, row.limitEgressBytes, row.limitEgressConnections);
     }
 
     private static ExecutionUsage usageOf(Execution row) {
@@ -126,7 +136,7 @@ public final class ExecutionRecords {
     public static String requestHash(RunRequest request, UUID sessionId) {
         RunLimits limits = request.limits();
         String canonical = request.language().apiName() + '\0' + request.code() + '\0' + request.stdin() + '\0'
-                + limits + '\0' + sessionId;
+                + limits + '\0' + sessionId + (request.egress() == null ? "" : "\0" + request.egress());
         return sha256(canonical.getBytes(StandardCharsets.UTF_8));
     }
 

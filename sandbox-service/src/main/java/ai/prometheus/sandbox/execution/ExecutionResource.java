@@ -3,6 +3,7 @@ package ai.prometheus.sandbox.execution;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.sandbox.ExecutionRequest;
 import ai.prometheus.shared.sandbox.ExecutionResult;
+import ai.prometheus.shared.sandbox.NetworkPolicy;
 import ai.prometheus.shared.security.Caller;
 import ai.prometheus.shared.security.CurrentCaller;
 import ai.prometheus.shared.security.PrincipalKind;
@@ -37,6 +38,8 @@ public class ExecutionResource {
     private static final int MAX_KEY_LENGTH = 255;
     /** Reads every caller's executions; without it a caller sees only its own (ran it, or on its behalf). */
     public static final String READ_ALL = "sandbox:admin";
+    /** Runs with a network policy; a caller with sandbox:execute alone gets no network. */
+    public static final String NETWORK = "sandbox:network";
 
     private final ExecutionService service;
     private final ExecutionRepository executions;
@@ -59,7 +62,8 @@ public class ExecutionResource {
                     + " Answers 201 with the result (whatever the program's status), 400 naming an invalid field or a"
                     + " limit above the operator's maximum, 429 with Retry-After when the sandbox is full, 503 when it"
                     + " cannot isolate code. With an Idempotency-Key header a repeated request answers 200 with the"
-                    + " first result and the header Idempotent-Replayed: true.")
+                    + " first result and the header Idempotent-Replayed: true. A network policy (network.allow) needs the"
+                    + " permission sandbox:network (403 otherwise); the run's connections come back as egress.")
     public Uni<Response> run(ExecutionRequest body, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
             @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf, UriInfo uri) {
         if (body == null) {
@@ -68,7 +72,11 @@ public class ExecutionResource {
         if (body.sessionId() != null) {
             throw ProblemException.invalidField("sessionId", "run session code with POST /api/v1/sessions/{id}/executions");
         }
-        RunRequest request = validator.validate(body.language(), body.code(), body.stdin(), body.limits());
+        if (NetworkPolicy.grantsAny(body.network()) && !caller.get().has(NETWORK)) {
+            throw ProblemException.forbidden("a network policy needs the permission " + NETWORK);
+        }
+        RunRequest request = validator.validate(body.language(), body.code(), body.stdin(), body.limits(),
+                body.network());
         String key = key(idempotencyKey);
         return service.execute(request, actor(caller.get(), onBehalfOf), key, null, null)
                 .map(executed -> created(executed, uri));

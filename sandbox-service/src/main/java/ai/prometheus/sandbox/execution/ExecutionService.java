@@ -57,14 +57,15 @@ public class ExecutionService {
         if (!runtime.status().ready()) {
             return Uni.createFrom().failure(unavailable(runtime.status().detail()));
         }
-        ExecutionResult.Screening screening = screen.screen(request.language(), request.code());
+        ExecutionResult.Screening screening = screen.screen(request.language(), request.code(), request.egress() != null);
         Execution row = ExecutionRecords.newRow(UUID.randomUUID(), Execution.SOURCE_API, request, actor, sessionId,
                 screening, config.storage().maxStoredCodeBytes());
         if (idempotencyKey == null) {
             return outcomeOf(request, screening, workspace)
                     .chain(outcome -> Panache.withTransaction(() -> {
                         ExecutionRecords.complete(row, outcome, config.storage().maxStoredOutputBytes());
-                        return executions.persist(row).chain(() -> reportPlatformFailure(row, outcome));
+                        return executions.persist(row).chain(() -> reportPlatformFailure(row, outcome))
+                                .chain(() -> EgressDenials.report(errors, row, outcome));
                     }).map(reported -> executed(row, outcome)));
         }
         row.idempotencyKey = idempotencyKey;
@@ -78,7 +79,8 @@ public class ExecutionService {
                     .onFailure(ProblemException.class).call(() -> Panache.withTransaction(() -> executions.deleteById(row.id)))
                     .chain(outcome -> Panache.withTransaction(() -> executions.findById(row.id).chain(stored -> {
                         ExecutionRecords.complete(stored, outcome, config.storage().maxStoredOutputBytes());
-                        return reportPlatformFailure(stored, outcome).replaceWith(stored);
+                        return reportPlatformFailure(stored, outcome)
+                                .chain(() -> EgressDenials.report(errors, stored, outcome)).replaceWith(stored);
                     })).map(stored -> executed(stored, outcome)));
         });
     }
@@ -88,7 +90,7 @@ public class ExecutionService {
             return Uni.createFrom().item(ExecutionRecords.policyDenied(screening));
         }
         return admission.submit(() -> runtime.run(request.language(), request.codeBytes(), request.stdinBytes(),
-                request.limits(), workspace))
+                request.limits(), workspace, request.egress()))
                 .onFailure(IsolationUnavailableException.class).transform(e -> unavailable(e.getMessage()));
     }
 

@@ -1,17 +1,20 @@
 package ai.prometheus.sandbox.execution;
 
+import ai.prometheus.shared.sandbox.EgressConnection;
 import ai.prometheus.shared.sandbox.ExecutionLimits;
+import ai.prometheus.shared.sandbox.NetworkPolicy;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import ai.prometheus.shared.sandbox.ExecutionUsage;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 
 /**
  * A stored execution as the history API shows it: the fields of {@link ExecutionResult} plus where
  * it came from. {@code state} is {@code RUNNING} while a durable run is under way, else
  * {@code FINISHED}. Listings leave out code and output; fetching one execution includes them
- * (output as stored, up to the configured size).
+ * (output as stored, up to the configured size) and, for a run with a network policy, its connections.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExecutionView(
@@ -42,5 +45,7 @@ public record ExecutionView(
         int stdinBytes,
         OffsetDateTime createdAt,
         OffsetDateTime startedAt,
-        OffsetDateTime finishedAt) {
+        OffsetDateTime finishedAt,
+        NetworkPolicy network,
+        List<EgressConnection> egress) {
 }

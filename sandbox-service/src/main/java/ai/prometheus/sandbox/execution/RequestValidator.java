@@ -1,5 +1,6 @@
 package ai.prometheus.sandbox.execution;
 
+import ai.prometheus.sandbox.egress.EgressGrant;
 import ai.prometheus.sandbox.runtime.Language;
 import ai.prometheus.sandbox.runtime.RunLimits;
 import ai.prometheus.sandbox.runtime.SandboxConfig;
@@ -7,6 +8,7 @@ import ai.prometheus.sandbox.runtime.SandboxRuntime;
 import ai.prometheus.shared.problem.Problem;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.sandbox.ExecutionLimits;
+import ai.prometheus.shared.sandbox.NetworkPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,6 +31,15 @@ public class RequestValidator {
 
     /** The validated request, or a 400 problem listing each invalid field. */
     public RunRequest validate(String languageName, String code, String stdin, ExecutionLimits requested) {
+        return validate(languageName, code, stdin, requested, null);
+    }
+
+    /**
+     * The same with a network policy (null or empty: no network); the caller's right to ask for one
+     * is checked before. Egress limits apply only to a run with a policy.
+     */
+    public RunRequest validate(String languageName, String code, String stdin, ExecutionLimits requested,
+            NetworkPolicy network) {
         List<Problem.FieldError> errors = new ArrayList<>();
         Language language = null;
         if (languageName == null || languageName.isBlank()) {
@@ -48,10 +59,34 @@ public class RequestValidator {
             errors.add(new Problem.FieldError("stdin", "must be at most " + config.request().maxStdinBytes() + " bytes"));
         }
         RunLimits limits = resolve(requested, errors);
+        EgressGrant egress = egress(network, requested, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
-        return new RunRequest(language, code, stdin == null ? "" : stdin, limits);
+        return new RunRequest(language, code, stdin == null ? "" : stdin, limits, egress);
+    }
+
+    /** The run's egress grant, or null without a policy; each invalid entry and limit is named. */
+    EgressGrant egress(NetworkPolicy network, ExecutionLimits requested, List<Problem.FieldError> errors) {
+        if (!NetworkPolicy.grantsAny(network)) {
+            return null;
+        }
+        for (NetworkPolicy.Violation violation : network.violations()) {
+            errors.add(new Problem.FieldError(violation.field("network"), violation.reason()));
+        }
+        if (!runtime.supportsEgress()) {
+            errors.add(new Problem.FieldError("network", "this sandbox cannot give runs network access (it needs"
+                    + " sandbox-launch and full isolation)"));
+        }
+        ExecutionLimits given = requested == null ? ExecutionLimits.DEFAULTS : requested;
+        SandboxConfig.LimitValues defaults = config.limits().defaults();
+        SandboxConfig.LimitValues max = config.limits().max();
+        long bytes = check("limits.egressBytes", given.egressBytes(), defaults.egressBytes(), 1, max.egressBytes(),
+                errors);
+        long connections = check("limits.egressConnections",
+                given.egressConnections() == null ? null : given.egressConnections().longValue(),
+                defaults.egressConnections(), 1, max.egressConnections(), errors);
+        return errors.isEmpty() ? new EgressGrant(network.canonical(), bytes, (int) connections) : null;
     }
 
     /** Request limits merged with the defaults, each checked against its minimum and the operator's maximum. */

@@ -10,6 +10,7 @@ import ai.prometheus.shared.event.EventCodec;
 import ai.prometheus.shared.event.EventTypes;
 import ai.prometheus.shared.event.ToolInvocationCompleted;
 import ai.prometheus.shared.event.ToolInvocationFailed;
+import ai.prometheus.shared.sandbox.EgressSummary;
 import ai.prometheus.shared.sandbox.ExecutionStatus;
 import ai.prometheus.shared.sandbox.ExecutionUsage;
 import ai.prometheus.shared.sandbox.ToolOutput;
@@ -48,7 +49,8 @@ public class InvocationEvents {
         if (outcome.status() == ExecutionStatus.OK && stdoutBytes <= maxResultBytes) {
             ToolInvocationCompleted completed = new ToolInvocationCompleted(row.invocationId, row.toolName,
                     version(row), row.onBehalfOf, row.memoryContextId, ExecutionStatus.OK.name(), ToolOutput.parse(stdout),
-                    row.argumentsSummary, outcome.usage(), latencyMs, startedAt, finishedAt, row.callerClaims);
+                    row.argumentsSummary, outcome.usage(), latencyMs, startedAt, finishedAt, row.callerClaims,
+                    EgressSummary.of(row.egress));
             return event(EventTypes.TOOL_INVOCATION_COMPLETED, row.invocationId, completed, traceparent);
         }
         if (outcome.status() == ExecutionStatus.OK) {
@@ -64,7 +66,7 @@ public class InvocationEvents {
             long latencyMs, Instant startedAt, Instant finishedAt, String traceparent) {
         ToolInvocationFailed failed = new ToolInvocationFailed(row.invocationId, row.toolName, version(row), row.onBehalfOf,
                 row.memoryContextId, status.name(), message, exitCode, status.platformFault(), row.argumentsSummary, usage,
-                latencyMs, startedAt, finishedAt, row.callerClaims);
+                latencyMs, startedAt, finishedAt, row.callerClaims, EgressSummary.of(row.egress));
         return event(EventTypes.TOOL_INVOCATION_FAILED, row.invocationId, failed, traceparent);
     }
 

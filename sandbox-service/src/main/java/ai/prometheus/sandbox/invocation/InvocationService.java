@@ -1,6 +1,7 @@
 package ai.prometheus.sandbox.invocation;
 
 import ai.prometheus.sandbox.execution.Admission;
+import ai.prometheus.sandbox.execution.EgressDenials;
 import ai.prometheus.sandbox.execution.Execution;
 import ai.prometheus.sandbox.execution.ExecutionRecords;
 import ai.prometheus.sandbox.execution.ExecutionRepository;
@@ -82,7 +83,8 @@ public class InvocationService {
         String summary = InvocationEvents.summarize(request.arguments());
         RunRequest run;
         try {
-            run = validator.validate(request.language(), request.code(), stdinOf(request), request.limits());
+            run = validator.validate(request.language(), request.code(), stdinOf(request), request.limits(),
+                    request.network());
         } catch (ProblemException refusal) {
             CloudEvent refused = events.refused(request.invocationId(), request.toolName(), request.toolVersion(),
                     request.caller(), request.callerClaims(), request.memoryContextId(), summary,
@@ -90,7 +92,7 @@ public class InvocationService {
             return processed.onceInTransaction(CONSUMER, event.id(),
                     () -> outbox.add(Topics.TOOL_INVOCATION_RESULTS, refused)).replaceWithVoid();
         }
-        ExecutionResult.Screening screening = screen.screen(run.language(), run.code());
+        ExecutionResult.Screening screening = screen.screen(run.language(), run.code(), run.egress() != null);
         Execution row = ExecutionRecords.newRow(UUID.randomUUID(), Execution.SOURCE_KAFKA, run,
                 new ExecutionRecords.Actor(requester(event), request.caller()), null, screening,
                 config.storage().maxStoredCodeBytes());
@@ -113,7 +115,8 @@ public class InvocationService {
             String traceparent) {
         Uni<RunOutcome> outcome = SafetyScreen.denied(screening)
                 ? Uni.createFrom().item(ExecutionRecords.policyDenied(screening))
-                : admission.whenFree(() -> runtime.run(run.language(), run.codeBytes(), run.stdinBytes(), run.limits(), null))
+                : admission.whenFree(() -> runtime.run(run.language(), run.codeBytes(), run.stdinBytes(), run.limits(), null,
+                        run.egress()))
                         .onFailure(IsolationUnavailableException.class).recoverWithItem(unavailable -> RunOutcome.internalError(
                                 "the sandbox cannot isolate code on this host: " + unavailable.getMessage(), claimedAt));
         // The code ran: publishing its answer waits out a database outage rather than losing it.
@@ -125,11 +128,12 @@ public class InvocationService {
                     ExecutionRecords.complete(stored, result, config.storage().maxStoredOutputBytes());
                     Uni<Void> answered = outbox.add(Topics.TOOL_INVOCATION_RESULTS, events.resultOf(stored, result,
                             claimedAt, config.invocation().maxResultBytes(), traceparent));
-                    // The guardian hears of a platform fault exactly when its answer commits.
+                    // The guardian hears of a platform fault and of refused egress exactly when its answer commits.
+                    Uni<Void> reported = answered.chain(() -> EgressDenials.report(errors, stored, result));
                     return result.status().platformFault()
-                            ? answered.chain(() -> errors.reportInTransaction("sandbox.internal", result.message(), null,
+                            ? reported.chain(() -> errors.reportInTransaction("sandbox.internal", result.message(), null,
                                     attributes(row)))
-                            : answered;
+                            : reported;
                 }))));
     }
 

@@ -1,13 +1,16 @@
 package ai.prometheus.sandbox.runtime;
 
+import ai.prometheus.shared.sandbox.EgressConnection;
 import ai.prometheus.shared.sandbox.ExecutionStatus;
 import ai.prometheus.shared.sandbox.ExecutionUsage;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What one run produced, as the runtime measured it.
  *
  * @param warm whether a pre-started sandbox ran the code
+ * @param egress the connections a run with a network policy asked for; null for runs without one
  */
 public record RunOutcome(
         ExecutionStatus status,
@@ -21,7 +24,21 @@ public record RunOutcome(
         String message,
         boolean warm,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        List<EgressConnection> egress) {
+
+    public RunOutcome(ExecutionStatus status, Integer exitCode, Integer signal, String stdout, String stderr,
+            boolean stdoutTruncated, boolean stderrTruncated, ExecutionUsage usage, String message, boolean warm,
+            Instant startedAt, Instant finishedAt) {
+        this(status, exitCode, signal, stdout, stderr, stdoutTruncated, stderrTruncated, usage, message, warm, startedAt,
+                finishedAt, null);
+    }
+
+    /** The same outcome with the run's connections. */
+    public RunOutcome withEgress(List<EgressConnection> connections) {
+        return new RunOutcome(status, exitCode, signal, stdout, stderr, stdoutTruncated, stderrTruncated, usage, message,
+                warm, startedAt, finishedAt, connections);
+    }
 
     /** A run that never started because the platform failed; the code is not to blame. */
     public static RunOutcome internalError(String message, Instant startedAt) {

@@ -1,5 +1,7 @@
 package ai.prometheus.sandbox.runtime;
 
+import ai.prometheus.sandbox.egress.RunEgress;
+import ai.prometheus.shared.sandbox.ExecutionStatus;
 import ai.prometheus.shared.sandbox.ExecutionUsage;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,6 +38,7 @@ final class Sandbox {
     private final int interpreterDepth;
     private final Runnable release;
     private final RunLimits groupLimits;
+    private final RunEgress egress;
     private final AtomicBoolean used = new AtomicBoolean();
     private final AtomicBoolean destroyed = new AtomicBoolean();
     private volatile boolean ready;
@@ -48,6 +51,13 @@ final class Sandbox {
      */
     Sandbox(StartProfile profile, int uid, SandboxCgroup cgroup, Process process, boolean isolated,
             int interpreterDepth, RunLimits groupLimits, Runnable release) {
+        this(profile, uid, cgroup, process, isolated, interpreterDepth, groupLimits, release, null);
+    }
+
+    /** {@code egress}: the run's way out through the egress proxy, or null for a run without network. */
+    Sandbox(StartProfile profile, int uid, SandboxCgroup cgroup, Process process, boolean isolated,
+            int interpreterDepth, RunLimits groupLimits, Runnable release, RunEgress egress) {
+        this.egress = egress;
         this.interpreterDepth = interpreterDepth;
         this.profile = profile;
         this.groupLimits = groupLimits;
@@ -166,6 +176,9 @@ final class Sandbox {
             // OOM and task-limit counters are still 0; the CPU the bootstrap used since it joined is not the run's.
             cpuBase = warm ? Math.max(0, cgroup.cpuNanos()) : 0;
         }
+        if (egress != null) {
+            egress.onLimit(() -> stop(kill, Verdict.Kill.EGRESS));
+        }
         OutputCapture output = new OutputCapture(limits.outputBytes(), () -> stop(kill, Verdict.Kill.OUTPUT));
         Future<?> stdoutPump = io.submit(() -> output.pump(process.getInputStream(), output.stdout));
         Future<?> stderrPump = io.submit(() -> output.pump(process.getErrorStream(), output.stderr));
@@ -220,9 +233,33 @@ final class Sandbox {
         long wallMs = (System.nanoTime() - startNanos) / 1_000_000;
         Verdict.Decision decision = Verdict.decide(seen);
         ExecutionUsage usage = new ExecutionUsage(wallMs, cpuNanos / 1_000_000, Math.max(0, peak), outputBytes);
+        String message = decision.message();
+        if (decision.status() == ExecutionStatus.EGRESS_LIMIT && egress != null) {
+            message = egress.limitExceeded().orElse("egress limit exceeded")
+                    + "; its connections were cut and every process of the run was killed";
+        }
         return new RunOutcome(decision.status(), decision.exitCode(), decision.signal(), stdout, stderr,
-                stdoutTruncated, stderrTruncated, usage, decision.message(), warm, startedAt,
-                startedAt.plusMillis(wallMs));
+                stdoutTruncated, stderrTruncated, usage, message, warm, startedAt,
+                startedAt.plusMillis(wallMs), egress == null ? null : egressRecords());
+    }
+
+    /**
+     * The run's connections once they are over: the namespace is gone, so every tunnel is closing;
+     * the proxy records each as it ends, which may take it a moment after the run.
+     */
+    private java.util.List<ai.prometheus.shared.sandbox.EgressConnection> egressRecords() {
+        egress.close();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+        int expected = egress.admittedConnections();
+        while (egress.connections().size() < expected && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return egress.connections();
     }
 
     /** Sends "length\n", the code, then stdin, and closes stdin: the program sees end of input. */
@@ -283,6 +320,9 @@ final class Sandbox {
                 HostProcesses.killOwnedBy(owner -> owner == uid);
             }
             closeQuietly();
+            if (egress != null) {
+                egress.close();
+            }
             cgroup.remove();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

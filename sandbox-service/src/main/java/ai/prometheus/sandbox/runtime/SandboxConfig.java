@@ -127,6 +127,12 @@ public interface SandboxConfig {
         long outputBytes();
 
         int diskMb();
+
+        /** Bytes through the egress proxy, both ways together (runs with a network policy only). */
+        long egressBytes();
+
+        /** Connections through the egress proxy, refused ones included (runs with a network policy only). */
+        int egressConnections();
     }
 
     interface Admission {

@@ -51,6 +51,18 @@ final class SandboxLauncher {
     static final String INNER_HOME = "/workspace";
     /** Where {@code sandbox-launch} is mounted inside a sandbox, to be its init. */
     static final String INIT = "/run/sandbox-init";
+    /** Where a run with a network policy finds the egress proxy's Unix socket (its directory). */
+    static final String EGRESS_DIRECTORY = "/run/egress";
+    /** Where the node preload that sends {@code fetch}, {@code http} and {@code https} through the proxy is mounted. */
+    static final String NODE_PRELOAD = "/run/egress-node.js";
+
+    /**
+     * The way out of one run with a network policy: the directory with the proxy's socket, the
+     * loopback port the init's bridge listens on inside the sandbox, the seccomp filter that allows
+     * TCP and UDP sockets, and the node preload.
+     */
+    record EgressMount(Path socketDirectory, String socketName, int port, Optional<Path> seccompFile, Path nodePreload) {
+    }
 
     /**
      * The sandbox's /dev: the data devices and the descriptor links programs expect, no terminal
@@ -112,10 +124,23 @@ final class SandboxLauncher {
         return launchProgram.isPresent() ? 2 : 1;
     }
 
+    /** Whether runs with a network policy can be started: they need the init's bridge and a network namespace. */
+    boolean supportsEgress() {
+        return isolated() && launchProgram.isPresent();
+    }
+
     /** Starts a sandbox for {@code profile} as {@code uid}; it waits for its code. */
     Process start(StartProfile profile, int uid, Path insecureWorkspace) throws IOException {
+        return start(profile, uid, insecureWorkspace, null);
+    }
+
+    /** The same, with a way out through the egress proxy when {@code egress} is not null. */
+    Process start(StartProfile profile, int uid, Path insecureWorkspace, EgressMount egress) throws IOException {
+        if (egress != null && !supportsEgress()) {
+            throw new IllegalStateException("runs with a network policy need sandbox-launch and isolation");
+        }
         List<String> command = new ArrayList<>();
-        Optional<Path> seccomp = seccompFile.filter(file -> isolated());
+        Optional<Path> seccomp = egress != null ? egress.seccompFile() : seccompFile.filter(file -> isolated());
         if (launchProgram.isPresent()) {
             command.addAll(programStep(launchProgram.get(), profile, uid, seccomp));
         } else {
@@ -123,9 +148,13 @@ final class SandboxLauncher {
         }
         String executable = executables.get(profile.language());
         if (isolated()) {
-            command.addAll(bubblewrap(profile));
+            command.addAll(bubblewrap(profile, egress, seccomp.isPresent()));
             if (launchProgram.isPresent()) {
-                command.addAll(List.of(INIT, "--init", "--"));
+                command.addAll(List.of(INIT, "--init"));
+                if (egress != null) {
+                    command.add("--bridge=" + egress.port() + ":" + EGRESS_DIRECTORY + "/" + egress.socketName());
+                }
+                command.add("--");
             }
         }
         command.addAll(profile.language().command(executable));
@@ -191,7 +220,7 @@ final class SandboxLauncher {
         return (value + unit - 1) / unit;
     }
 
-    private List<String> bubblewrap(StartProfile profile) {
+    private List<String> bubblewrap(StartProfile profile, EgressMount egress, boolean seccomp) {
         String size = Long.toString(profile.workspaceBytes());
         String inner = Integer.toString(isolation.innerUid());
         List<String> args = new ArrayList<>(List.of(isolation.bwrap(),
@@ -215,9 +244,13 @@ final class SandboxLauncher {
         for (Path file : identityFiles) {
             args.addAll(List.of("--ro-bind", file.toString(), "/etc/" + file.getFileName()));
         }
+        if (egress != null) {
+            args.addAll(List.of("--ro-bind", egress.socketDirectory().toString(), EGRESS_DIRECTORY,
+                    "--ro-bind", egress.nodePreload().toString(), NODE_PRELOAD));
+        }
         // Everything outside the writable mounts above is read-only, including bubblewrap's root.
         args.addAll(List.of("--remount-ro", "/", "--chdir", INNER_HOME));
-        if (seccompFile.isPresent()) {
+        if (seccomp) {
             args.addAll(List.of("--seccomp", "3"));
         }
         args.addAll(List.of("--clearenv",
@@ -225,9 +258,29 @@ final class SandboxLauncher {
                 "--setenv", "HOME", INNER_HOME,
                 "--setenv", "TMPDIR", "/tmp",
                 "--setenv", "LANG", "C.UTF-8",
-                "--setenv", "USER", SandboxIdentity.USER,
-                "--"));
+                "--setenv", "USER", SandboxIdentity.USER));
+        if (egress != null) {
+            args.addAll(proxyEnvironment(egress.port()));
+        }
+        args.add("--");
         return args;
+    }
+
+    /**
+     * The proxy for every client that reads the usual variables (curl reads the lower-case
+     * {@code http_proxy} only, Python both), and node's preload; the sandbox's own loopback
+     * stays direct.
+     */
+    private static List<String> proxyEnvironment(int port) {
+        String proxy = "http://127.0.0.1:" + port;
+        List<String> env = new ArrayList<>();
+        for (String name : List.of("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")) {
+            env.addAll(List.of("--setenv", name, proxy, "--setenv", name.toLowerCase(java.util.Locale.ROOT), proxy));
+        }
+        String direct = "localhost,127.0.0.1,::1";
+        env.addAll(List.of("--setenv", "NO_PROXY", direct, "--setenv", "no_proxy", direct,
+                "--setenv", "NODE_OPTIONS", "--require " + NODE_PRELOAD));
+        return env;
     }
 
     private static List<String> devView() {

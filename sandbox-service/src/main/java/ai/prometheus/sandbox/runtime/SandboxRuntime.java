@@ -1,10 +1,15 @@
 package ai.prometheus.sandbox.runtime;
 
+import ai.prometheus.sandbox.egress.EgressConfig;
+import ai.prometheus.sandbox.egress.EgressGrant;
+import ai.prometheus.sandbox.egress.EgressProxy;
+import ai.prometheus.sandbox.egress.RunEgress;
 import ai.prometheus.shared.sandbox.ExecutionStatus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -59,6 +64,8 @@ public class SandboxRuntime {
     }
 
     private final SandboxConfig config;
+    private final EgressProxy egressProxy;
+    private final EgressConfig egressConfig;
     private final RunLimits defaults;
     private final RunLimits maxima;
     private final Map<Language, String> executables = new EnumMap<>(Language.class);
@@ -74,10 +81,21 @@ public class SandboxRuntime {
     private SandboxLauncher launcher;
     private WarmPool pool;
     private boolean dropPrivileges;
+    private Optional<Path> networkSeccomp = Optional.empty();
+    private Path nodePreload;
+    private Path egressSockets;
     private volatile IsolationStatus status = IsolationStatus.starting();
 
+    /** Without an egress proxy (the benchmark): runs with a network policy are refused. */
     public SandboxRuntime(SandboxConfig config) {
+        this(config, null, null);
+    }
+
+    @Inject
+    public SandboxRuntime(SandboxConfig config, EgressProxy egressProxy, EgressConfig egressConfig) {
         this.config = config;
+        this.egressProxy = egressProxy;
+        this.egressConfig = egressConfig;
         this.defaults = RunLimits.of(config.limits().defaults());
         this.maxima = RunLimits.of(config.limits().max());
     }
@@ -152,6 +170,9 @@ public class SandboxRuntime {
                     Path file = state.resolve("seccomp-" + uids.index() + ".bpf");
                     Files.write(file, filter.get());
                     seccomp = Optional.of(file);
+                    Path networkFile = state.resolve("seccomp-network-" + uids.index() + ".bpf");
+                    Files.write(networkFile, SeccompFilter.forThisMachine(true).orElseThrow());
+                    networkSeccomp = Optional.of(networkFile);
                 } else {
                     LOG.warnf("No seccomp filter for architecture %s; namespaces and limits still apply",
                             System.getProperty("os.arch"));
@@ -175,6 +196,10 @@ public class SandboxRuntime {
                 : SandboxIdentity.write(state.resolve("identity-" + uids.index()), isolation.innerUid());
         launcher = new SandboxLauncher(isolation, executables, seccomp, disableUserns, dropPrivileges, launchProgram,
                 identity);
+        if (egressProxy != null && launcher.supportsEgress()) {
+            nodePreload = EgressFiles.writeNodePreload(state.resolve("egress-node-" + uids.index() + ".js"));
+            egressSockets = EgressFiles.socketParent(state.resolve("egress-" + uids.index()));
+        }
         if (insecure) {
             LOG.error(INSECURE_WARNING);
         }
@@ -322,6 +347,16 @@ public class SandboxRuntime {
      * @param workspace a session's workspace to mount at /workspace, or null for a fresh one
      */
     public RunOutcome run(Language language, byte[] code, byte[] stdin, RunLimits limits, Workspace workspace) {
+        return run(language, code, stdin, limits, workspace, null);
+    }
+
+    /**
+     * The same, with a way out through the egress proxy under {@code egress} (null: no network at
+     * all). Such a run always starts cold: its sandbox gets the proxy's socket, the bridge and a
+     * filter that allows TCP sockets, which no pooled sandbox has.
+     */
+    public RunOutcome run(Language language, byte[] code, byte[] stdin, RunLimits limits, Workspace workspace,
+            EgressGrant egress) {
         IsolationStatus current = status;
         if (!current.ready()) {
             throw new IsolationUnavailableException(current.detail());
@@ -332,8 +367,15 @@ public class SandboxRuntime {
         if (config.isolation().insecureDisable()) {
             LOG.warn(INSECURE_WARNING);
         }
+        if (egress != null && !supportsEgress()) {
+            throw new IsolationUnavailableException("runs with a network policy need the egress proxy and"
+                    + " sandbox-launch (built when a C compiler is present) with full isolation");
+        }
         Instant startedAt = Instant.now();
         long startNanos = System.nanoTime();
+        if (egress != null) {
+            return runCold(language, code, stdin, limits, workspace, startedAt, startNanos, egress);
+        }
         StartProfile profile = profileFor(language, limits, workspace);
         Optional<Sandbox> warm = pool == null ? Optional.empty() : pool.take(profile);
         if (warm.isEmpty()) {
@@ -356,9 +398,14 @@ public class SandboxRuntime {
 
     private RunOutcome runCold(Language language, byte[] code, byte[] stdin, RunLimits limits, Workspace workspace,
             Instant startedAt, long startNanos) {
+        return runCold(language, code, stdin, limits, workspace, startedAt, startNanos, null);
+    }
+
+    private RunOutcome runCold(Language language, byte[] code, byte[] stdin, RunLimits limits, Workspace workspace,
+            Instant startedAt, long startNanos, EgressGrant egress) {
         Sandbox sandbox;
         try {
-            sandbox = launch(profileFor(language, limits, workspace), limits);
+            sandbox = launch(profileFor(language, limits, workspace), limits, egress);
         } catch (IOException | RuntimeException e) {
             LOG.errorf(e, "A sandbox could not be started");
             return RunOutcome.internalError("the sandbox could not be started: " + e.getMessage(), startedAt);
@@ -409,12 +456,23 @@ public class SandboxRuntime {
      * a cold run's own limits, which leaves the run nothing to write.
      */
     private Sandbox launch(StartProfile profile, RunLimits groupLimits) throws IOException {
+        return launch(profile, groupLimits, null);
+    }
+
+    private Sandbox launch(StartProfile profile, RunLimits groupLimits, EgressGrant egress) throws IOException {
         int uid = uids.take(Duration.ofSeconds(10).toMillis());
         activeUids.add(uid);
         SandboxCgroup group = SandboxCgroup.NONE;
         Path insecureWorkspace = null;
         Process process = null;
+        RunEgress runEgress = null;
         try {
+            SandboxLauncher.EgressMount mount = null;
+            if (egress != null) {
+                runEgress = egressProxy.open(egress, egressSockets, uid, dropPrivileges);
+                mount = new SandboxLauncher.EgressMount(runEgress.directory(), RunEgress.SOCKET_NAME,
+                        egressConfig.innerPort(), networkSeccomp, nodePreload);
+            }
             if (!launcher.isolated()) {
                 insecureWorkspace = profile.sessionWorkspace() != null ? profile.sessionWorkspace()
                         : Files.createDirectories(Path.of(config.stateDir(), "insecure", Integer.toString(uid)));
@@ -424,7 +482,7 @@ public class SandboxRuntime {
             if (writable != null && dropPrivileges) {
                 chownTree(writable, uid);
             }
-            process = launcher.start(profile, uid, insecureWorkspace);
+            process = launcher.start(profile, uid, insecureWorkspace, mount);
             if (cgroups.isPresent()) {
                 group = cgroups.get().create("s" + uid + "-" + sandboxCounter.incrementAndGet());
                 activeCgroups.add(group.name());
@@ -434,8 +492,11 @@ public class SandboxRuntime {
             SandboxCgroup owned = group;
             Path ownedWorkspace = profile.sessionWorkspace() == null ? insecureWorkspace : null;
             return new Sandbox(profile, uid, group, process, launcher.isolated(), launcher.interpreterDepth(), groupLimits,
-                    () -> release(uid, owned, ownedWorkspace));
+                    () -> release(uid, owned, ownedWorkspace), runEgress);
         } catch (IOException | RuntimeException e) {
+            if (runEgress != null) {
+                runEgress.close();
+            }
             if (process != null) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
@@ -499,6 +560,11 @@ public class SandboxRuntime {
     /** How sandboxes are started; the benchmark measures the isolation chain alone with it. */
     SandboxLauncher launcher() {
         return launcher;
+    }
+
+    /** Whether runs with a network policy can run here (egress proxy, sandbox-launch, isolation). */
+    public boolean supportsEgress() {
+        return egressSockets != null && launcher != null && launcher.supportsEgress();
     }
 
     public boolean supports(Language language) {

@@ -10,7 +10,9 @@ import java.util.Optional;
  * A classic-BPF seccomp program, loaded by bubblewrap right before the interpreter starts. It is
  * defence in depth behind the namespaces: it refuses what no tool code needs and what most
  * sandbox escapes use (ptrace, mounts, new namespaces, kernel keyrings, io_uring, bpf, module
- * loading, handle-based opens) and allows sockets of the Unix family only. Refused calls fail with
+ * loading, handle-based opens) and allows sockets of the Unix family only; the filter for runs with
+ * a network policy also allows TCP and UDP sockets (never raw or packet ones), which reach nothing
+ * but the sandbox's own loopback, where the egress bridge listens. Refused calls fail with
  * {@code EPERM} (sockets: {@code EAFNOSUPPORT}) rather than killing the process, so programs
  * report a clear error. A program built for another architecture is killed.
  */
@@ -27,6 +29,7 @@ public final class SeccompFilter {
     private static final int JGE_K = 0x35;
     private static final int JSET_K = 0x45;
     private static final int RET_K = 0x06;
+    private static final int ALU_AND_K = 0x54;
 
     private static final int RET_ALLOW = 0x7fff0000;
     private static final int RET_KILL_PROCESS = 0x80000000;
@@ -36,6 +39,11 @@ public final class SeccompFilter {
     private static final int EAFNOSUPPORT = 97;
 
     private static final int AF_UNIX = 1;
+    private static final int AF_INET = 2;
+    private static final int AF_INET6 = 10;
+    private static final int SOCK_STREAM = 1;
+    private static final int SOCK_DGRAM = 2;
+    private static final int SOCK_TYPE_MASK = 0xf;
     private static final long TIOCSTI = 0x5412;
     // CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET
     private static final int CLONE_NAMESPACES = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000
@@ -102,7 +110,12 @@ public final class SeccompFilter {
 
     /** The filter for the machine the service runs on, or empty on an architecture it does not know. */
     public static Optional<byte[]> forThisMachine() {
-        return archOf(System.getProperty("os.arch")).map(SeccompFilter::build);
+        return forThisMachine(false);
+    }
+
+    /** {@code network}: the filter for runs with a network policy (TCP and UDP sockets allowed). */
+    public static Optional<byte[]> forThisMachine(boolean network) {
+        return archOf(System.getProperty("os.arch")).map(arch -> build(arch, network));
     }
 
     static Optional<Arch> archOf(String osArch) {
@@ -114,6 +127,10 @@ public final class SeccompFilter {
     }
 
     static byte[] build(Arch arch) {
+        return build(arch, false);
+    }
+
+    static byte[] build(Arch arch, boolean network) {
         Program program = new Program();
         program.load(OFFSET_ARCH);
         program.jump(JEQ_K, arch.auditArch(), 1, 0);
@@ -135,7 +152,11 @@ public final class SeccompFilter {
         program.load(OFFSET_ARG0);
         program.jump(JSET_K, CLONE_NAMESPACES, 0, 1);
         program.ret(RET_ERRNO | EPERM);
-        addFamilyCheck(program, arch.numbers().get("socket"));
+        if (network) {
+            addInternetCheck(program, arch.numbers().get("socket"));
+        } else {
+            addFamilyCheck(program, arch.numbers().get("socket"));
+        }
         addFamilyCheck(program, arch.numbers().get("socketpair"));
         program.load(OFFSET_NR);
         program.jump(JEQ_K, arch.numbers().get("ioctl"), 0, 3);
@@ -154,6 +175,25 @@ public final class SeccompFilter {
         program.ret(RET_ERRNO | EAFNOSUPPORT);
     }
 
+    /**
+     * socket(): Unix as always; IPv4 and IPv6 for streams and datagrams only (a raw socket, which
+     * needs a capability the sandbox lacks anyway, gets EPERM); any other family EAFNOSUPPORT.
+     */
+    private static void addInternetCheck(Program program, int number) {
+        program.load(OFFSET_NR);
+        program.jump(JEQ_K, number, 0, 10);
+        program.load(OFFSET_ARG0);
+        program.jump(JEQ_K, AF_UNIX, 8, 0);
+        program.jump(JEQ_K, AF_INET, 2, 0);
+        program.jump(JEQ_K, AF_INET6, 1, 0);
+        program.ret(RET_ERRNO | EAFNOSUPPORT);
+        program.load(OFFSET_ARG1);
+        program.and(SOCK_TYPE_MASK);
+        program.jump(JEQ_K, SOCK_STREAM, 2, 0);
+        program.jump(JEQ_K, SOCK_DGRAM, 1, 0);
+        program.ret(RET_ERRNO | EPERM);
+    }
+
     /** struct sock_filter { u16 code; u8 jt; u8 jf; u32 k; } in native (little-endian) order. */
     private static final class Program {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -164,6 +204,10 @@ public final class SeccompFilter {
 
         void jump(int code, long k, int jumpIfTrue, int jumpIfFalse) {
             add(code, jumpIfTrue, jumpIfFalse, k);
+        }
+
+        void and(long mask) {
+            add(ALU_AND_K, 0, 0, mask);
         }
 
         void ret(int value) {

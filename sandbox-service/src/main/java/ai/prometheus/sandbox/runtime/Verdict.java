@@ -15,7 +15,7 @@ public final class Verdict {
 
     /** Why the platform killed the run, if it did. */
     public enum Kill {
-        WALL, CPU, OUTPUT, FILE
+        WALL, CPU, OUTPUT, FILE, EGRESS
     }
 
     /** Everything measured about one finished run. */
@@ -56,6 +56,10 @@ public final class Verdict {
             return new Decision(ExecutionStatus.OUTPUT_LIMIT, exitCode, signal,
                     "output limit of " + limits.outputBytes() + " bytes (stdout and stderr together) exceeded;"
                             + " every process of the run was killed");
+        }
+        if (seen.kill() == Kill.EGRESS) {
+            return new Decision(ExecutionStatus.EGRESS_LIMIT, exitCode, signal,
+                    "egress limit exceeded; its connections were cut and every process of the run was killed");
         }
         if (seen.kill() == Kill.CPU) {
             return new Decision(ExecutionStatus.TIMEOUT_CPU, exitCode, signal,

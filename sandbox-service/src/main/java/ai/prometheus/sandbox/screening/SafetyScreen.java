@@ -20,6 +20,7 @@ public class SafetyScreen {
     public static final String WARN = "WARN";
     public static final String DENY = "DENY";
     static final int MAX_FINDINGS = 50;
+    static final String NETWORK_RULE = "network";
 
     private final ScreeningConfig config;
 
@@ -29,6 +30,14 @@ public class SafetyScreen {
 
     /** The verdict and findings for {@code code}, or null when the screen is off. */
     public ExecutionResult.Screening screen(Language language, String code) {
+        return screen(language, code, false);
+    }
+
+    /**
+     * The same for a run that may have network access: then network use is what it is meant to do,
+     * and the {@value #NETWORK_RULE} rule does not apply (the egress proxy enforces the policy).
+     */
+    public ExecutionResult.Screening screen(Language language, String code, boolean networkGranted) {
         if (config.mode() == ScreeningConfig.Mode.OFF) {
             return null;
         }
@@ -37,7 +46,8 @@ public class SafetyScreen {
         for (ScreeningRule rule : ScreeningRules.ALL) {
             ScreeningConfig.RuleAction action = actionFor(rule);
             Pattern pattern = rule.patterns().get(language);
-            if (action == ScreeningConfig.RuleAction.OFF || pattern == null) {
+            if (action == ScreeningConfig.RuleAction.OFF || pattern == null
+                    || (networkGranted && NETWORK_RULE.equals(rule.id()))) {
                 continue;
             }
             Matcher matcher = pattern.matcher(code);

@@ -146,6 +146,9 @@ public class SessionResource {
         if (body == null) {
             throw ProblemException.invalidField("body", "a JSON object with language and code is required");
         }
+        if (ai.prometheus.shared.sandbox.NetworkPolicy.grantsAny(body.network())) {
+            throw ProblemException.invalidField("network", "session runs have no network; run with POST /api/v1/executions");
+        }
         RunRequest request = validator.validate(body.language(), body.code(), body.stdin(), body.limits());
         String key = ExecutionResource.key(idempotencyKey);
         return as(onBehalfOf, requester -> sessions.run(requester, session, request, key))

@@ -46,6 +46,25 @@ class SeccompFilterTest {
         assertTrue(SeccompFilter.archOf("sparc").isEmpty());
     }
 
+    @Test
+    void networkFilterAllowsInternetStreamsAndDatagramsButNoRawSockets() {
+        byte[] program = SeccompFilter.build(SeccompFilter.archOf("amd64").orElseThrow(), true);
+        int arch = 0xc000003e;
+        assertEquals(ALLOW, run(program, arch, 41, 2, 1)); // socket(AF_INET, SOCK_STREAM)
+        assertEquals(ALLOW, run(program, arch, 41, 2, 1 | 0x80000 | 0x800)); // with CLOEXEC | NONBLOCK
+        assertEquals(ALLOW, run(program, arch, 41, 10, 2)); // socket(AF_INET6, SOCK_DGRAM)
+        assertEquals(ALLOW, run(program, arch, 41, 1, 1)); // socket(AF_UNIX)
+        assertEquals(0x50000 | 1, run(program, arch, 41, 2, 3)); // socket(AF_INET, SOCK_RAW)
+        assertEquals(0x50000 | 1, run(program, arch, 41, 10, 3)); // socket(AF_INET6, SOCK_RAW)
+        assertEquals(0x50000 | 97, run(program, arch, 41, 17, 3)); // socket(AF_PACKET)
+        assertEquals(0x50000 | 97, run(program, arch, 41, 16, 3)); // socket(AF_NETLINK)
+        assertEquals(0x50000 | 97, run(program, arch, 53, 2, 1)); // socketpair(AF_INET)
+        assertEquals(0x50000 | 1, run(program, arch, 101, 0, 0)); // ptrace, as always
+        assertEquals(ALLOW, run(program, arch, 0, 0, 0)); // read
+        byte[] plain = SeccompFilter.build(SeccompFilter.archOf("amd64").orElseThrow(), false);
+        assertEquals(0x50000 | 97, run(plain, arch, 41, 2, 1)); // without a policy: no AF_INET
+    }
+
     /** A classic-BPF interpreter for the instructions the filter uses. */
     private static int run(byte[] program, int arch, int nr, long arg0, long arg1) {
         ByteBuffer data = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
@@ -69,6 +88,10 @@ class SeccompFilterTest {
                 case 0x15 -> pc += 1 + (accumulator == k ? jt : jf);
                 case 0x35 -> pc += 1 + (accumulator >= k ? jt : jf);
                 case 0x45 -> pc += 1 + ((accumulator & k) != 0 ? jt : jf);
+                case 0x54 -> {
+                    accumulator &= k;
+                    pc++;
+                }
                 case 0x06 -> {
                     return (int) k;
                 }

@@ -1,5 +1,6 @@
 package ai.prometheus.shared.event;
 
+import ai.prometheus.shared.sandbox.EgressSummary;
 import ai.prometheus.shared.sandbox.ExecutionUsage;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,13 +28,22 @@ public record ToolInvocationCompleted(
         long latencyMs,
         Instant startedAt,
         Instant finishedAt,
-        CallerClaims callerClaims) {
+        CallerClaims callerClaims,
+        EgressSummary egress) {
 
     /** An event without {@link CallerClaims}, as emitters that do not know them send it. */
     public ToolInvocationCompleted(UUID invocationId, String toolName, int toolVersion, String caller, UUID memoryContextId,
             String status, JsonNode result, String argumentsSummary, ExecutionUsage usage, long latencyMs,
             Instant startedAt, Instant finishedAt) {
         this(invocationId, toolName, toolVersion, caller, memoryContextId, status, result, argumentsSummary, usage, latencyMs,
-                startedAt, finishedAt, null);
+                startedAt, finishedAt, null, null);
+    }
+
+    /** An event of a run without a network policy. */
+    public ToolInvocationCompleted(UUID invocationId, String toolName, int toolVersion, String caller, UUID memoryContextId,
+            String status, JsonNode result, String argumentsSummary, ExecutionUsage usage, long latencyMs,
+            Instant startedAt, Instant finishedAt, CallerClaims callerClaims) {
+        this(invocationId, toolName, toolVersion, caller, memoryContextId, status, result, argumentsSummary, usage, latencyMs,
+                startedAt, finishedAt, callerClaims, null);
     }
 }

@@ -1,5 +1,6 @@
 package ai.prometheus.shared.event;
 
+import ai.prometheus.shared.sandbox.EgressSummary;
 import ai.prometheus.shared.sandbox.ExecutionUsage;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
@@ -29,13 +30,22 @@ public record ToolInvocationFailed(
         long latencyMs,
         Instant startedAt,
         Instant finishedAt,
-        CallerClaims callerClaims) {
+        CallerClaims callerClaims,
+        EgressSummary egress) {
 
     /** An event without {@link CallerClaims}, as emitters that do not know them send it. */
     public ToolInvocationFailed(UUID invocationId, String toolName, int toolVersion, String caller, UUID memoryContextId,
             String status, String errorMessage, Integer exitCode, boolean platformFault, String argumentsSummary,
             ExecutionUsage usage, long latencyMs, Instant startedAt, Instant finishedAt) {
         this(invocationId, toolName, toolVersion, caller, memoryContextId, status, errorMessage, exitCode, platformFault,
-                argumentsSummary, usage, latencyMs, startedAt, finishedAt, null);
+                argumentsSummary, usage, latencyMs, startedAt, finishedAt, null, null);
+    }
+
+    /** An event of a run without a network policy. */
+    public ToolInvocationFailed(UUID invocationId, String toolName, int toolVersion, String caller, UUID memoryContextId,
+            String status, String errorMessage, Integer exitCode, boolean platformFault, String argumentsSummary,
+            ExecutionUsage usage, long latencyMs, Instant startedAt, Instant finishedAt, CallerClaims callerClaims) {
+        this(invocationId, toolName, toolVersion, caller, memoryContextId, status, errorMessage, exitCode, platformFault,
+                argumentsSummary, usage, latencyMs, startedAt, finishedAt, callerClaims, null);
     }
 }

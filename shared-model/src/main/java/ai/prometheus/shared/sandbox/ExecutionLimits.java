@@ -13,6 +13,8 @@ import jakarta.validation.constraints.Positive;
  * @param maxProcesses processes and threads
  * @param outputBytes stdout plus stderr in bytes
  * @param diskMb writable workspace size in MiB
+ * @param egressBytes bytes through the egress proxy, both directions together (runs with a network policy)
+ * @param egressConnections connections through the egress proxy, refused ones included
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExecutionLimits(
@@ -21,7 +23,14 @@ public record ExecutionLimits(
         @Positive Integer memoryMb,
         @Positive Integer maxProcesses,
         @Positive Long outputBytes,
-        @Positive Integer diskMb) {
+        @Positive Integer diskMb,
+        @Positive Long egressBytes,
+        @Positive Integer egressConnections) {
 
     public static final ExecutionLimits DEFAULTS = new ExecutionLimits(null, null, null, null, null, null);
+
+    public ExecutionLimits(Long cpuMs, Long wallMs, Integer memoryMb, Integer maxProcesses, Long outputBytes,
+            Integer diskMb) {
+        this(cpuMs, wallMs, memoryMb, maxProcesses, outputBytes, diskMb, null, null);
+    }
 }

@@ -15,6 +15,8 @@ import java.util.UUID;
  * @param principal who asked (the token subject)
  * @param onBehalfOf for calls from another service, the caller it acted for
  * @param message a human-readable explanation of a non-OK status
+ * @param egress every connection the run asked the egress proxy for, allowed or refused (runs with a
+ *     network policy only)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExecutionResult(
@@ -35,7 +37,8 @@ public record ExecutionResult(
         UUID sessionId,
         OffsetDateTime startedAt,
         OffsetDateTime finishedAt,
-        String message) {
+        String message,
+        List<EgressConnection> egress) {
 
     /** The safety screen's answer: {@code ALLOW}, {@code WARN} or {@code DENY}, with what it found. */
     public record Screening(String verdict, List<Finding> findings) {

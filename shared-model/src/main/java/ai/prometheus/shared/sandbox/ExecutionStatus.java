@@ -18,6 +18,8 @@ public enum ExecutionStatus {
     OUTPUT_LIMIT,
     /** Wrote a file larger than allowed or filled its workspace. */
     FILE_LIMIT,
+    /** Moved more bytes or opened more connections through the egress proxy than allowed; its connections were cut. */
+    EGRESS_LIMIT,
     /** Refused before running by the safety screen. */
     POLICY_DENIED,
     /** The platform could not run the code; not the code's fault. */

@@ -1,5 +1,6 @@
 package ai.prometheus.registry.invocation;
 
+import ai.prometheus.shared.sandbox.EgressSummary;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
@@ -96,6 +97,10 @@ public class Invocation extends PanacheEntityBase {
 
     @Column(name = "finished_at")
     public OffsetDateTime finishedAt;
+
+    /** What the run did through the sandbox's egress proxy; null for tools without a network policy. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public EgressSummary egress;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

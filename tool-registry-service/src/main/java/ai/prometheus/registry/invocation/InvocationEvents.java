@@ -42,14 +42,16 @@ public class InvocationEvents {
     CloudEvent requested(Invocation invocation, ToolVersion version, ExecutionLimits limits, Caller caller) {
         return create(EventTypes.TOOL_INVOCATION_REQUESTED, invocation, new ToolInvocationRequested(invocation.id,
                 invocation.toolName, invocation.toolVersion, invocation.fingerprint, version.language, version.code,
-                invocation.arguments, limits, invocation.caller, invocation.memoryContextId, CallerClaims.of(caller)));
+                invocation.arguments, limits, invocation.caller, invocation.memoryContextId, CallerClaims.of(caller),
+                version.network));
     }
 
     CloudEvent completed(Invocation invocation, Caller caller) {
         return create(EventTypes.TOOL_INVOCATION_COMPLETED, invocation, new ToolInvocationCompleted(invocation.id,
                 invocation.toolName, invocation.toolVersion, invocation.caller, invocation.memoryContextId,
                 invocation.sandboxStatus, invocation.result(), summary(invocation.arguments), usage(invocation),
-                latency(invocation), invocation.createdAt.toInstant(), finished(invocation), CallerClaims.of(caller)));
+                latency(invocation), invocation.createdAt.toInstant(), finished(invocation), CallerClaims.of(caller),
+                invocation.egress));
     }
 
     CloudEvent failed(Invocation invocation, boolean platformFault, Caller caller) {
@@ -57,7 +59,7 @@ public class InvocationEvents {
                 invocation.toolName, invocation.toolVersion, invocation.caller, invocation.memoryContextId,
                 invocation.sandboxStatus, invocation.errorMessage, invocation.exitCode, platformFault,
                 summary(invocation.arguments), usage(invocation), latency(invocation), invocation.createdAt.toInstant(),
-                finished(invocation), CallerClaims.of(caller)));
+                finished(invocation), CallerClaims.of(caller), invocation.egress));
     }
 
     /**

@@ -62,6 +62,7 @@ public class InvocationResults {
             if (invocation != null && invocation.status == Invocation.Status.PENDING) {
                 invocation.status = Invocation.Status.COMPLETED;
                 invocation.sandboxStatus = done.status();
+                invocation.egress = done.egress();
                 invocation.result(done.result());
                 finish(invocation, done.usage(), done.finishedAt());
             }
@@ -76,6 +77,7 @@ public class InvocationResults {
             if (invocation != null && invocation.status == Invocation.Status.PENDING) {
                 invocation.status = Invocation.Status.FAILED;
                 invocation.sandboxStatus = failed.status();
+                invocation.egress = failed.egress();
                 invocation.errorMessage = ToolOutput.text(failed.errorMessage());
                 invocation.exitCode = failed.exitCode();
                 finish(invocation, failed.usage(), failed.finishedAt());

@@ -20,6 +20,7 @@ import ai.prometheus.shared.problem.Problem.FieldError;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.problem.ProblemType;
 import ai.prometheus.shared.sandbox.ExecutionLimits;
+import ai.prometheus.shared.sandbox.EgressSummary;
 import ai.prometheus.shared.sandbox.ExecutionRequest;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import ai.prometheus.shared.sandbox.ExecutionStatus;
@@ -174,7 +175,7 @@ public class InvocationService {
         Invocation invocation = newInvocation(caller, id, idempotencyKey, admitted, request, Invocation.Mode.SYNC);
         ToolVersion version = admitted.version();
         ExecutionRequest execution = new ExecutionRequest(version.language, version.code,
-                admitted.arguments().toString(), limits(version));
+                admitted.arguments().toString(), limits(version), null, version.network);
         long started = System.nanoTime();
         return sandbox.execute(execution, caller.subject(), id.toString(), syncTimeout(version))
                 .onItemOrFailure().transformToUni((result, failure) -> {
@@ -221,6 +222,7 @@ public class InvocationService {
     void applyResult(Invocation invocation, ExecutionResult result) {
         invocation.sandboxStatus = result.status().name();
         invocation.exitCode = result.exitCode();
+        invocation.egress = EgressSummary.of(result.egress());
         if (result.usage() != null) {
             invocation.wallMs = result.usage().wallMs();
             invocation.cpuMs = result.usage().cpuMs();

@@ -1,5 +1,6 @@
 package ai.prometheus.registry.invocation;
 
+import ai.prometheus.shared.sandbox.EgressSummary;
 import ai.prometheus.shared.sandbox.ExecutionUsage;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,7 +26,8 @@ public record InvocationView(
         String caller,
         String traceId,
         OffsetDateTime createdAt,
-        OffsetDateTime finishedAt) {
+        OffsetDateTime finishedAt,
+        EgressSummary egress) {
 
     static InvocationView of(Invocation invocation) {
         ExecutionUsage usage = invocation.wallMs == null ? null
@@ -35,7 +37,7 @@ public record InvocationView(
                 invocation.mode.name().toLowerCase(), invocation.status.name(), invocation.sandboxStatus,
                 invocation.result(), invocation.errorMessage, invocation.exitCode, usage, invocation.latencyMs,
                 invocation.memoryContextId, invocation.caller, invocation.traceId, invocation.createdAt,
-                invocation.finishedAt);
+                invocation.finishedAt, invocation.egress);
     }
 
     private static long nz(Long value) {

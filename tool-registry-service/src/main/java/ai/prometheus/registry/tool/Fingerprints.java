@@ -1,5 +1,6 @@
 package ai.prometheus.registry.tool;
 
+import ai.prometheus.shared.sandbox.NetworkPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -12,7 +13,8 @@ import java.util.HexFormat;
 
 /**
  * The fingerprint of a tool version: SHA-256 over a canonical JSON of what a caller trusts when
- * it decides to call a tool (name, description, argument schema, language and code). A caller
+ * it decides to call a tool (name, description, argument schema, language, code and, when it has
+ * one, its network policy: where the code may send what it gets). A caller
  * that pins it gets 409 instead of running something that changed underneath (tool poisoning).
  */
 public final class Fingerprints {
@@ -26,7 +28,16 @@ public final class Fingerprints {
     }
 
     public static String of(String name, String description, JsonNode signature, String language, String code) {
+        return of(name, description, signature, language, code, null);
+    }
+
+    /** The same with a network policy; without one (null or empty) the fingerprint is what it always was. */
+    public static String of(String name, String description, JsonNode signature, String language, String code,
+            NetworkPolicy network) {
         ObjectNode content = CANONICAL.createObjectNode();
+        if (NetworkPolicy.grantsAny(network)) {
+            content.set("network", CANONICAL.valueToTree(network.canonical().allow()));
+        }
         content.put("name", name);
         content.put("description", description == null ? "" : description);
         content.set("functionSignature", signature);

@@ -2,6 +2,7 @@ package ai.prometheus.registry.tool;
 
 import ai.prometheus.registry.permission.ToolAcl;
 import ai.prometheus.shared.sandbox.ExecutionLimits;
+import ai.prometheus.shared.sandbox.NetworkPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -40,11 +41,17 @@ public final class ToolRequests {
     /**
      * How the tool runs: its code in one of the sandbox's languages, with default limits for its runs.
      * The code receives the arguments as one JSON document on stdin and prints its result on stdout.
+     * {@code network}: the hosts and ports it may connect to (absent or empty: none).
      */
     public record Implementation(
             @NotBlank @SupportedLanguage String language,
             @NotBlank @Size(max = MAX_CODE) String code,
-            @Valid ExecutionLimits limits) {
+            @Valid ExecutionLimits limits,
+            NetworkPolicy network) {
+
+        public Implementation(String language, String code, ExecutionLimits limits) {
+            this(language, code, limits, null);
+        }
     }
 
     /** {@code PUT /tools/{name}/status}. */

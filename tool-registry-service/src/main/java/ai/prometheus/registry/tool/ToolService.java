@@ -9,6 +9,7 @@ import ai.prometheus.registry.schema.FunctionSignatures;
 import ai.prometheus.shared.problem.Problem.FieldError;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.sandbox.ExecutionLimits;
+import ai.prometheus.shared.sandbox.NetworkPolicy;
 import ai.prometheus.shared.security.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -46,8 +47,9 @@ public class ToolService {
 
     @WithTransaction
     public Uni<ToolViews.Detail> register(Caller caller, ToolRequests.Register request) {
-        // Field constraints (name, language, sizes) were checked with the body; the signature is checked here.
-        List<FieldError> problems = signatures.problemsWith(request.functionSignature(), "functionSignature");
+        // Field constraints (name, language, sizes) were checked with the body; the signature and the
+        // network policy are checked here.
+        List<FieldError> problems = problemsWith(request.functionSignature(), request.implementation());
         if (!problems.isEmpty()) {
             return Uni.createFrom().failure(ProblemException.invalid(problems));
         }
@@ -77,7 +79,7 @@ public class ToolService {
 
     @WithTransaction
     public Uni<ToolViews.Detail> update(Caller caller, String name, ToolRequests.Update request) {
-        List<FieldError> problems = signatures.problemsWith(request.functionSignature(), "functionSignature");
+        List<FieldError> problems = problemsWith(request.functionSignature(), request.implementation());
         if (!problems.isEmpty()) {
             return Uni.createFrom().failure(ProblemException.invalid(problems));
         }
@@ -217,6 +219,15 @@ public class ToolService {
         });
     }
 
+    private List<FieldError> problemsWith(JsonNode signature, ToolRequests.Implementation implementation) {
+        List<FieldError> problems = new java.util.ArrayList<>(signatures.problemsWith(signature, "functionSignature"));
+        if (implementation != null && implementation.network() != null) {
+            implementation.network().violations().forEach(violation -> problems.add(
+                    new FieldError(violation.field("implementation.network"), violation.reason())));
+        }
+        return problems;
+    }
+
     /** Builds version {@code number} of {@code tool}; the tool itself is untouched. */
     private static ToolVersion newVersion(Tool tool, int number, String description, List<String> tags, JsonNode signature,
             ToolRequests.Implementation implementation, String by, OffsetDateTime now) {
@@ -230,7 +241,9 @@ public class ToolService {
         version.language = implementation.language();
         version.code = implementation.code();
         version.limits = implementation.limits() == null ? ExecutionLimits.DEFAULTS : implementation.limits();
-        version.fingerprint = Fingerprints.of(tool.name, description, signature, version.language, version.code);
+        version.network = NetworkPolicy.grantsAny(implementation.network()) ? implementation.network().canonical() : null;
+        version.fingerprint = Fingerprints.of(tool.name, description, signature, version.language, version.code,
+                version.network);
         version.createdAt = now;
         version.createdBy = by;
         return version;

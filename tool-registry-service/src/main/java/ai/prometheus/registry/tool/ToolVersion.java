@@ -1,6 +1,7 @@
 package ai.prometheus.registry.tool;
 
 import ai.prometheus.shared.sandbox.ExecutionLimits;
+import ai.prometheus.shared.sandbox.NetworkPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -45,6 +46,10 @@ public class ToolVersion extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(nullable = false)
     public ExecutionLimits limits;
+
+    /** Where the version's runs may connect (canonical form); null: no network. Part of the fingerprint. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public NetworkPolicy network;
 
     @Column(nullable = false)
     public String fingerprint;

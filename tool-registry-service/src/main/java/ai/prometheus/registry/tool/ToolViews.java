@@ -2,6 +2,7 @@ package ai.prometheus.registry.tool;
 
 import ai.prometheus.registry.permission.ToolAcl;
 import ai.prometheus.shared.sandbox.ExecutionLimits;
+import ai.prometheus.shared.sandbox.NetworkPolicy;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.OffsetDateTime;
@@ -34,7 +35,7 @@ public final class ToolViews {
             List<VersionSummary> versions) {
     }
 
-    public record ImplementationView(String language, String code, ExecutionLimits limits) {
+    public record ImplementationView(String language, String code, ExecutionLimits limits, NetworkPolicy network) {
     }
 
     public record VersionSummary(int version, String fingerprint, String createdBy, OffsetDateTime createdAt) {
@@ -55,14 +56,15 @@ public final class ToolViews {
     static Detail detail(Tool tool, ToolVersion current, List<ToolVersion> versions, boolean showAcl) {
         return new Detail(tool.id, tool.name, tool.description, List.of(tool.tags), tool.owner, tool.status,
                 tool.statusReason, tool.currentVersion, tool.fingerprint, tool.functionSignature,
-                new ImplementationView(current.language, current.code, current.limits),
+                new ImplementationView(current.language, current.code, current.limits, current.network),
                 showAcl ? tool.permissions : null, tool.createdAt, tool.updatedAt,
                 versions.stream().map(v -> new VersionSummary(v.version, v.fingerprint, v.createdBy, v.createdAt)).toList());
     }
 
     static Version version(ToolVersion version) {
         return new Version(version.version, version.fingerprint, version.description, List.of(version.tags),
-                version.functionSignature, new ImplementationView(version.language, version.code, version.limits),
+                version.functionSignature, new ImplementationView(version.language, version.code, version.limits,
+                        version.network),
                 version.createdBy, version.createdAt);
     }
 }
