@@ -68,7 +68,7 @@ public class ExecutionResource {
         if (body.sessionId() != null) {
             throw ProblemException.invalidField("sessionId", "run session code with POST /api/v1/sessions/{id}/executions");
         }
-        RunRequest request = validator.validate(body.language(), body.code(), body.stdin(), body.limits());
+        RunRequest request = validator.validate(body.language(), body.code(), body.stdin(), body.limits(), body.secrets());
         String key = key(idempotencyKey);
         return service.execute(request, actor(caller.get(), onBehalfOf), key, null, null)
                 .map(executed -> created(executed, uri));

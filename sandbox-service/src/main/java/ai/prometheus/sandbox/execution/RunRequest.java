@@ -2,10 +2,33 @@ package ai.prometheus.sandbox.execution;
 
 import ai.prometheus.sandbox.runtime.Language;
 import ai.prometheus.sandbox.runtime.RunLimits;
+import ai.prometheus.shared.secret.SecretRedaction;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
-/** A validated request to run code: a known language, code and stdin within size, limits within the maxima. */
-public record RunRequest(Language language, String code, String stdin, RunLimits limits) {
+/**
+ * A validated request to run code: a known language, code and stdin within size, limits within the
+ * maxima, and the run's secrets (environment variables for this run only, never stored).
+ */
+public record RunRequest(Language language, String code, String stdin, RunLimits limits, Map<String, String> secrets) {
+
+    public RunRequest {
+        secrets = secrets == null ? Map.of() : Map.copyOf(secrets);
+    }
+
+    public RunRequest(Language language, String code, String stdin, RunLimits limits) {
+        this(language, code, stdin, limits, Map.of());
+    }
+
+    /** The same request with these secrets (fetched for an asynchronous run). */
+    public RunRequest withSecrets(Map<String, String> values) {
+        return new RunRequest(language, code, stdin, limits, values);
+    }
+
+    /** Replaces the secrets' values in everything the run produces. */
+    public SecretRedaction redaction() {
+        return SecretRedaction.of(secrets);
+    }
 
     public byte[] codeBytes() {
         return code.getBytes(StandardCharsets.UTF_8);
@@ -13,5 +36,12 @@ public record RunRequest(Language language, String code, String stdin, RunLimits
 
     public byte[] stdinBytes() {
         return stdin == null ? new byte[0] : stdin.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Names only: a logged request leaks no secret. */
+    @Override
+    public String toString() {
+        return "RunRequest[language=" + language + ", codeBytes=" + codeBytes().length + ", limits=" + limits
+                + ", secrets=" + secrets.keySet() + "]";
     }
 }

@@ -1,6 +1,7 @@
 package ai.prometheus.sandbox.runtime;
 
 import ai.prometheus.shared.sandbox.ExecutionStatus;
+import ai.prometheus.shared.secret.SecretRedaction;
 import ai.prometheus.shared.sandbox.ExecutionUsage;
 import java.time.Instant;
 
@@ -22,6 +23,15 @@ public record RunOutcome(
         boolean warm,
         Instant startedAt,
         Instant finishedAt) {
+
+    /** This outcome with every secret value redacted from its output and message. */
+    public RunOutcome redacted(SecretRedaction redaction) {
+        if (redaction.isEmpty()) {
+            return this;
+        }
+        return new RunOutcome(status, exitCode, signal, redaction.redact(stdout), redaction.redact(stderr), stdoutTruncated,
+                stderrTruncated, usage, redaction.redact(message), warm, startedAt, finishedAt);
+    }
 
     /** A run that never started because the platform failed; the code is not to blame. */
     public static RunOutcome internalError(String message, Instant startedAt) {

@@ -319,9 +319,11 @@ public class SandboxRuntime {
      * Runs {@code code} and blocks until it ended. Failures of the platform come back as an
      * {@code INTERNAL_ERROR} outcome; only an unavailable sandbox throws.
      *
+     * @param environment variables (the run's secrets) the bootstrap exports before the code runs
      * @param workspace a session's workspace to mount at /workspace, or null for a fresh one
      */
-    public RunOutcome run(Language language, byte[] code, byte[] stdin, RunLimits limits, Workspace workspace) {
+    public RunOutcome run(Language language, byte[] code, byte[] stdin, Map<String, String> environment, RunLimits limits,
+            Workspace workspace) {
         IsolationStatus current = status;
         if (!current.ready()) {
             throw new IsolationUnavailableException(current.detail());
@@ -337,11 +339,11 @@ public class SandboxRuntime {
         StartProfile profile = profileFor(language, limits, workspace);
         Optional<Sandbox> warm = pool == null ? Optional.empty() : pool.take(profile);
         if (warm.isEmpty()) {
-            return runCold(language, code, stdin, limits, workspace, startedAt, startNanos);
+            return runCold(language, code, stdin, environment, limits, workspace, startedAt, startNanos);
         }
         Sandbox sandbox = warm.get();
         try {
-            return sandbox.run(code, stdin, limits, null, true, startedAt, startNanos, io, timers);
+            return sandbox.run(code, stdin, environment, limits, null, true, startedAt, startNanos, io, timers);
         } catch (RuntimeException e) {
             LOG.errorf(e, "A warm sandbox failed");
             return RunOutcome.internalError("the sandbox failed: " + e.getMessage(), startedAt);
@@ -351,11 +353,11 @@ public class SandboxRuntime {
     }
 
     private RunOutcome runCold(Language language, byte[] code, byte[] stdin, RunLimits limits, Workspace workspace) {
-        return runCold(language, code, stdin, limits, workspace, Instant.now(), System.nanoTime());
+        return runCold(language, code, stdin, Map.of(), limits, workspace, Instant.now(), System.nanoTime());
     }
 
-    private RunOutcome runCold(Language language, byte[] code, byte[] stdin, RunLimits limits, Workspace workspace,
-            Instant startedAt, long startNanos) {
+    private RunOutcome runCold(Language language, byte[] code, byte[] stdin, Map<String, String> environment,
+            RunLimits limits, Workspace workspace, Instant startedAt, long startNanos) {
         Sandbox sandbox;
         try {
             sandbox = launch(profileFor(language, limits, workspace), limits);
@@ -373,7 +375,7 @@ public class SandboxRuntime {
                 return RunOutcome.internalError("the sandbox failed to start" + (stderr.isEmpty() ? "" : ": "
                         + stderr.split("\n", 2)[0]), startedAt);
             }
-            return sandbox.run(code, stdin, limits, workspace, false, startedAt, startNanos, io, timers);
+            return sandbox.run(code, stdin, environment, limits, workspace, false, startedAt, startNanos, io, timers);
         } catch (RuntimeException e) {
             LOG.errorf(e, "A sandbox failed");
             return RunOutcome.internalError("the sandbox failed: " + e.getMessage(), startedAt);

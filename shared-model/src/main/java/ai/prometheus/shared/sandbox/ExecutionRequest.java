@@ -1,6 +1,7 @@
 package ai.prometheus.shared.sandbox;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -12,11 +13,26 @@ import java.util.UUID;
  * @param stdin bytes given on standard input (for tools: the arguments as one JSON document)
  * @param limits per-run limits; absent fields take the operator's defaults
  * @param sessionId run inside this session's persistent workspace instead of a fresh one
+ * @param secrets environment variables for this run only (name to value); never stored, and
+ *     redacted from everything the run produces
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ExecutionRequest(String language, String code, String stdin, ExecutionLimits limits, UUID sessionId) {
+public record ExecutionRequest(String language, String code, String stdin, ExecutionLimits limits, UUID sessionId,
+        Map<String, String> secrets) {
 
     public ExecutionRequest(String language, String code, String stdin, ExecutionLimits limits) {
-        this(language, code, stdin, limits, null);
+        this(language, code, stdin, limits, null, null);
+    }
+
+    public ExecutionRequest(String language, String code, String stdin, ExecutionLimits limits, UUID sessionId) {
+        this(language, code, stdin, limits, sessionId, null);
+    }
+
+    /** Names the secrets but never shows their values, so a logged request leaks nothing. */
+    @Override
+    public String toString() {
+        return "ExecutionRequest[language=" + language + ", codeLength=" + (code == null ? 0 : code.length())
+                + ", limits=" + limits + ", sessionId=" + sessionId
+                + ", secrets=" + (secrets == null ? "[]" : secrets.keySet()) + "]";
     }
 }
