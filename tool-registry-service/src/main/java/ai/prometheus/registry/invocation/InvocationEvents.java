@@ -42,7 +42,8 @@ public class InvocationEvents {
     CloudEvent requested(Invocation invocation, ToolVersion version, ExecutionLimits limits, Caller caller) {
         return create(EventTypes.TOOL_INVOCATION_REQUESTED, invocation, new ToolInvocationRequested(invocation.id,
                 invocation.toolName, invocation.toolVersion, invocation.fingerprint, version.language, version.code,
-                invocation.arguments, limits, invocation.caller, invocation.memoryContextId, CallerClaims.of(caller)));
+                invocation.arguments, limits, invocation.caller, invocation.memoryContextId, CallerClaims.of(caller),
+                version.secretNames().isEmpty() ? null : version.secretNames()));
     }
 
     CloudEvent completed(Invocation invocation, Caller caller) {

@@ -1,5 +1,6 @@
 package ai.prometheus.registry.invocation;
 
+import ai.prometheus.registry.quota.QuotaService;
 import ai.prometheus.registry.usage.UsageRecorder;
 import ai.prometheus.shared.event.EventCodec;
 import ai.prometheus.shared.event.EventTypes;
@@ -31,14 +32,16 @@ public class InvocationResults {
     private final UsageRecorder usage;
     private final Outbox outbox;
     private final InvocationEvents events;
+    private final QuotaService quotas;
 
     public InvocationResults(EventCodec codec, ProcessedEvents processed, UsageRecorder usage, Outbox outbox,
-            InvocationEvents events) {
+            InvocationEvents events, QuotaService quotas) {
         this.codec = codec;
         this.processed = processed;
         this.usage = usage;
         this.outbox = outbox;
         this.events = events;
+        this.quotas = quotas;
     }
 
     @Incoming("invocation-results")
@@ -65,7 +68,7 @@ public class InvocationResults {
                 finish(invocation, done.usage(), done.finishedAt());
             }
             return count(done.toolName(), done.caller(), true, done.status(), done.latencyMs(), done.usage(),
-                    done.finishedAt());
+                    done.finishedAt()).chain(() -> charge(invocation, done.usage()));
         });
     }
 
@@ -82,7 +85,7 @@ public class InvocationResults {
                 report = outbox.add(Topics.ERRORS, events.errorReport(invocation));
             }
             return report.chain(() -> count(failed.toolName(), failed.caller(), false, failed.status(), failed.latencyMs(),
-                    failed.usage(), failed.finishedAt()));
+                    failed.usage(), failed.finishedAt())).chain(() -> charge(invocation, failed.usage()));
         });
     }
 
@@ -97,6 +100,14 @@ public class InvocationResults {
             invocation.peakMemoryBytes = usage.peakMemoryBytes();
             invocation.outputBytes = usage.outputBytes();
         }
+    }
+
+    /** Asynchronous runs are charged to the tool's daily CPU budget when their result arrives. */
+    private Uni<Void> charge(Invocation invocation, ExecutionUsage used) {
+        if (invocation == null || invocation.mode != Invocation.Mode.ASYNC || used == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return quotas.charge(invocation.toolId, invocation.caller, used.cpuMs(), 0, invocation.finishedAt);
     }
 
     private Uni<Void> count(String tool, String caller, boolean success, String status, long latencyMs, ExecutionUsage used,

@@ -15,6 +15,7 @@ public final class ToolRequests {
     public static final int MAX_DESCRIPTION = 4_000;
     public static final int MAX_CODE = 256 * 1024;
     public static final int MAX_TAGS = 20;
+    public static final int MAX_SECRETS = 50;
 
     private ToolRequests() {
     }
@@ -38,13 +39,16 @@ public final class ToolRequests {
     }
 
     /**
-     * How the tool runs: its code in one of the sandbox's languages, with default limits for its runs.
+     * How the tool runs: its code in one of the sandbox's languages, with default limits for its runs,
+     * and the names of the secrets its runs get as environment variables.
      * The code receives the arguments as one JSON document on stdin and prints its result on stdout.
      */
     public record Implementation(
             @NotBlank @SupportedLanguage String language,
             @NotBlank @Size(max = MAX_CODE) String code,
-            @Valid ExecutionLimits limits) {
+            @Valid ExecutionLimits limits,
+            @Size(max = MAX_SECRETS) List<String> secrets) {
+
     }
 
     /** {@code PUT /tools/{name}/status}. */

@@ -9,6 +9,7 @@ import ai.prometheus.registry.schema.FunctionSignatures;
 import ai.prometheus.shared.problem.Problem.FieldError;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.sandbox.ExecutionLimits;
+import ai.prometheus.shared.secret.SecretNames;
 import ai.prometheus.shared.security.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,6 +19,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,7 +49,7 @@ public class ToolService {
     @WithTransaction
     public Uni<ToolViews.Detail> register(Caller caller, ToolRequests.Register request) {
         // Field constraints (name, language, sizes) were checked with the body; the signature is checked here.
-        List<FieldError> problems = signatures.problemsWith(request.functionSignature(), "functionSignature");
+        List<FieldError> problems = definitionProblems(request.functionSignature(), request.implementation());
         if (!problems.isEmpty()) {
             return Uni.createFrom().failure(ProblemException.invalid(problems));
         }
@@ -77,7 +79,7 @@ public class ToolService {
 
     @WithTransaction
     public Uni<ToolViews.Detail> update(Caller caller, String name, ToolRequests.Update request) {
-        List<FieldError> problems = signatures.problemsWith(request.functionSignature(), "functionSignature");
+        List<FieldError> problems = definitionProblems(request.functionSignature(), request.implementation());
         if (!problems.isEmpty()) {
             return Uni.createFrom().failure(ProblemException.invalid(problems));
         }
@@ -196,6 +198,18 @@ public class ToolService {
         });
     }
 
+    /** What is wrong with a definition beyond its field constraints: the signature and the declared secret names. */
+    private List<FieldError> definitionProblems(JsonNode signature, ToolRequests.Implementation implementation) {
+        List<FieldError> problems = new ArrayList<>(signatures.problemsWith(signature, "functionSignature"));
+        List<String> secrets = implementation.secrets() == null ? List.of() : implementation.secrets();
+        for (int i = 0; i < secrets.size(); i++) {
+            if (!SecretNames.valid(secrets.get(i))) {
+                problems.add(new FieldError("implementation.secrets[" + i + "]", SecretNames.RULE));
+            }
+        }
+        return problems;
+    }
+
     /** Applies a status from any source (an owner, an operator, a guardian rule). */
     static void applyStatus(Tool tool, ToolStatus status, String reason, String by) {
         tool.status = status;
@@ -230,6 +244,8 @@ public class ToolService {
         version.language = implementation.language();
         version.code = implementation.code();
         version.limits = implementation.limits() == null ? ExecutionLimits.DEFAULTS : implementation.limits();
+        version.secrets = implementation.secrets() == null ? new String[0]
+                : new LinkedHashSet<>(implementation.secrets()).toArray(String[]::new);
         version.fingerprint = Fingerprints.of(tool.name, description, signature, version.language, version.code);
         version.createdAt = now;
         version.createdBy = by;
@@ -248,7 +264,8 @@ public class ToolService {
     }
 
     private static boolean sameDefinition(ToolVersion a, ToolVersion b) {
-        return a.fingerprint.equals(b.fingerprint) && Arrays.equals(a.tags, b.tags) && Objects.equals(a.limits, b.limits);
+        return a.fingerprint.equals(b.fingerprint) && Arrays.equals(a.tags, b.tags) && Objects.equals(a.limits, b.limits)
+                && Arrays.equals(a.secrets, b.secrets);
     }
 
     static String[] normalizeTags(List<String> tags) {
