@@ -9,6 +9,7 @@ import ai.prometheus.shared.problem.Problem.FieldError;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.problem.ProblemType;
 import ai.prometheus.shared.secret.SecretNames;
+import ai.prometheus.shared.secret.SecretRedaction;
 import ai.prometheus.shared.security.Caller;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -125,6 +126,22 @@ public class SecretService {
                 return values;
             });
         });
+    }
+
+    /**
+     * A redaction of whichever of {@code names} are set for the tool, to clean what comes back from
+     * a run defensively; never fails for a missing secret. Must run inside a session.
+     */
+    public Uni<SecretRedaction> redactionFor(UUID toolId, List<String> names) {
+        if (names.isEmpty() || !cipher.configured()) {
+            return Uni.createFrom().item(SecretRedaction.NONE);
+        }
+        return secrets.named(toolId, names).chain(rows -> rows.isEmpty() ? Uni.createFrom().item(SecretRedaction.NONE)
+                : dataKey(toolId).map(key -> {
+                    Map<String, String> values = new LinkedHashMap<>();
+                    rows.forEach(row -> values.put(row.name, cipher.decrypt(key, toolId, row.name, row.ciphertext)));
+                    return SecretRedaction.of(values);
+                }));
     }
 
     /**

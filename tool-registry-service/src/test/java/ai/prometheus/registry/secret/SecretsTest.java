@@ -200,6 +200,32 @@ class SecretsTest {
                 .when().get("/api/v1/invocations/" + UUID.randomUUID() + "/secrets").then().statusCode(403);
     }
 
+    @Test
+    void theRegistryRedactsAnAsyncResultAgainBeforeItStoresIt() {
+        String tool = RegistryFixtures.uniqueName("slow_secret");
+        RegistryFixtures.register(developer("sue"), Map.of("name", tool, "functionSignature", RegistryFixtures.WEATHER_SCHEMA,
+                "implementation", Map.of("language", "python", "code", "import time\ntime.sleep(4)\nprint('{}')",
+                        "secrets", List.of("WEATHER_API_KEY")))).statusCode(201);
+        String value = newValue();
+        putSecret(developer("sue"), tool, "WEATHER_API_KEY", value).then().statusCode(204);
+        String id = invoke(developer("carl"), tool, "Oslo", "async").then().statusCode(202).extract().path("id");
+        // A result that did not come through a redacting sandbox, while the invocation is still pending.
+        KafkaProbe probe = KafkaProbe.on(Topics.TOOL_INVOCATION_RESULTS);
+        try (probe) {
+            var completed = new ai.prometheus.shared.event.ToolInvocationCompleted(UUID.fromString(id), tool, 1, "carl", null,
+                    "OK", com.fasterxml.jackson.databind.node.TextNode.valueOf("leaked " + value), "city=Oslo",
+                    new ai.prometheus.shared.sandbox.ExecutionUsage(5, 1, 1, 1), 5, java.time.Instant.now(),
+                    java.time.Instant.now());
+            var event = probe.codec().create("/test", ai.prometheus.shared.event.EventTypes.TOOL_INVOCATION_COMPLETED,
+                    "invocations/" + id, completed, null);
+            KafkaProbe.send(Topics.TOOL_INVOCATION_RESULTS, id, probe.codec().encode(event));
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(developer("carl")).when().get("/api/v1/invocations/" + id)
+                        .then().statusCode(200).body("status", equalTo("COMPLETED"))
+                        .body("result", equalTo("leaked " + MARKER)));
+    }
+
     /** Waits for the result event of each invocation; none carries the value in any form, each the marker. */
     private static void assertRecordsClean(KafkaProbe probe, List<String> invocationIds, String value) {
         Map<String, String> found = new java.util.HashMap<>();
