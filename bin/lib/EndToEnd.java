@@ -18,7 +18,8 @@ import java.util.function.Predicate;
  * its usage, keeps memories in a context with a parent and finds them by meaning, sees the
  * invocation's episode; a flaky tool fails until a guardian rule disables it and the registry
  * refuses it with the rule's reason, and reverting enables it again; trace ids connect the call,
- * the events and the guardian's record; a token without permissions is refused everywhere.
+ * the events and the guardian's record; a tool with a secret shows it only redacted and a quota
+ * refuses a call; a token without permissions is refused everywhere.
  *
  *   java -cp <engines classpath> bin/lib/EndToEnd.java ROOT
  */
@@ -161,6 +162,8 @@ public class EndToEnd {
         check(post(REGISTRY + "/api/v1/tools/" + flaky + "/invocations", agent, Map.of("arguments", Map.of()))
                 .statusCode() == 200, "the tool runs again (and still fails on its own, not refused)");
 
+        secretsAndQuotas(agent, run);
+
         step("a token without permissions is refused everywhere");
         check(post(REGISTRY + "/api/v1/tools", nobody, Map.of("name", "x")).statusCode() == 403, "registry: register");
         check(post(REGISTRY + "/api/v1/tools/" + tool + "/invocations", nobody, Map.of("arguments", Map.of("city", "x")))
@@ -176,6 +179,63 @@ public class EndToEnd {
 
         System.out.println();
         System.out.println("End-to-end scenario passed (" + step + " steps).");
+    }
+
+    /**
+     * Secrets and quotas, on their own: a get_weather tool reads WEATHER_API_KEY, which its owner
+     * set (write-only); the run proves it had the value, and printing it shows only the redaction
+     * marker, in the answer and in the stored invocation. A per-caller limit of 2 calls a minute
+     * refuses the third call with 429 and Retry-After.
+     */
+    static void secretsAndQuotas(String agent, String run) throws Exception {
+        step("the agent registers get_weather with a secret it sets but can never read back");
+        String tool = "e2e_get_weather_" + run;
+        expect(201, post(REGISTRY + "/api/v1/tools", agent, Map.of(
+                "name", tool, "description", "Current weather for a city (uses an API key)",
+                "functionSignature", Map.of("type", "object", "properties", Map.of("city", Map.of("type", "string")),
+                        "required", List.of("city")),
+                "implementation", Map.of("language", "python", "secrets", List.of("WEATHER_API_KEY"), "code",
+                        "import hashlib, json, os, sys\nargs = json.load(sys.stdin)\nkey = os.environ['WEATHER_API_KEY']\n"
+                                + "print(json.dumps({'city': args['city'], 'keyHash': hashlib.sha256(key.encode()).hexdigest(),"
+                                + " 'echo': key}))"))));
+        Map<String, Object> oslo = Map.of("arguments", Map.of("city", "Oslo"));
+        JsonNode missing = expect(409, post(REGISTRY + "/api/v1/tools/" + tool + "/invocations", agent, oslo));
+        check(missing.path("type").asText().equals("urn:prometheus:problem:secret-missing"),
+                "without its secret the tool is refused with 409 secret-missing");
+        String key = "e2e-weather-key-" + UUID.randomUUID();
+        expect(204, send("PUT", REGISTRY + "/api/v1/tools/" + tool + "/secrets/WEATHER_API_KEY", agent, Map.of("value", key)));
+        JsonNode listed = expect(200, get(REGISTRY + "/api/v1/tools/" + tool + "/secrets", agent));
+        check(listed.get(0).path("name").asText().equals("WEATHER_API_KEY") && !listed.toString().contains(key),
+                "the secret is listed by name, never by value");
+
+        step("the run gets the key as an environment variable and every trace of it is redacted");
+        JsonNode ran = expect(200, post(REGISTRY + "/api/v1/tools/" + tool + "/invocations", agent, oslo));
+        String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        check(ran.path("result").path("keyHash").asText().equals(hash), "the tool saw the exact key (its hash matches)");
+        check(ran.path("result").path("echo").asText().equals("[REDACTED:WEATHER_API_KEY]") && !ran.toString().contains(key),
+                "printing the key shows [REDACTED:WEATHER_API_KEY]");
+        JsonNode stored = expect(200, get(REGISTRY + "/api/v1/invocations/" + ran.path("id").asText(), agent));
+        check(!stored.toString().contains(key), "the stored invocation does not contain the key");
+
+        step("a per-caller quota of 2 calls a minute refuses the next call with 429 and Retry-After");
+        expect(200, send("PUT", REGISTRY + "/api/v1/tools/" + tool + "/limits", agent,
+                Map.of("perCaller", Map.of("callsPerMinute", 2))));
+        // The window is a calendar minute: start early in one so it cannot roll over between the calls.
+        while (java.time.LocalTime.now(java.time.ZoneOffset.UTC).getSecond() > 40) {
+            Thread.sleep(500);
+        }
+        expect(200, post(REGISTRY + "/api/v1/tools/" + tool + "/invocations", agent, oslo));
+        expect(200, post(REGISTRY + "/api/v1/tools/" + tool + "/invocations", agent, oslo));
+        HttpResponse<String> refused = post(REGISTRY + "/api/v1/tools/" + tool + "/invocations", agent, oslo);
+        JsonNode problem = expect(429, refused);
+        check(problem.path("type").asText().equals("urn:prometheus:problem:quota-exceeded")
+                && refused.headers().firstValue("Retry-After").isPresent()
+                && problem.path("errors").get(0).path("field").asText().equals("perCaller.callsPerMinute"),
+                "429 quota-exceeded names perCaller.callsPerMinute, with Retry-After");
+        JsonNode usage = expect(200, get(REGISTRY + "/api/v1/tools/" + tool + "/limits/usage", agent));
+        check(usage.path("perCaller").path("callsPerMinute").path("used").asInt() == 2,
+                "the usage shows 2 of 2 calls used this minute");
     }
 
     /**
@@ -253,6 +313,14 @@ public class EndToEnd {
             request.header("Authorization", "Bearer " + token);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> send(String method, String url, String token, Object body)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> get(String url, String token) throws IOException, InterruptedException {

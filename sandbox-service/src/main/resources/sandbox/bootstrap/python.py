@@ -1,6 +1,7 @@
 # Sandbox bootstrap (trusted, runs before any submitted code): announce readiness with one ACK
-# byte, read "<length>\n<code>" from stdin without buffering (the rest of stdin belongs to the
-# code), then run the code as the __main__ module, as `python3 -c` would.
+# byte, read "<length> <variables>\n", that many NUL-terminated NAME=VALUE environment variables
+# (the run's secrets) and <length> bytes of code from stdin without buffering (the rest of stdin
+# belongs to the code), then run the code as the __main__ module, as `python3 -c` would.
 def _sandbox_main():
     import os, sys
     os.write(1, b"\x06")
@@ -10,7 +11,17 @@ def _sandbox_main():
         if not chunk:
             os._exit(0)
         header += chunk
-    remaining = int(header)
+    fields = header.split()
+    remaining = int(fields[0])
+    for _ in range(int(fields[1]) if len(fields) > 1 else 0):
+        entry = b""
+        while True:
+            byte = os.read(0, 1)
+            if not byte or byte == b"\0":
+                break
+            entry += byte
+        name, _, value = entry.partition(b"=")
+        os.environb[name] = value
     code = bytearray()
     while remaining > 0:
         chunk = os.read(0, remaining)

@@ -2,6 +2,9 @@ package ai.prometheus.registry;
 
 import ai.prometheus.shared.testing.Engines;
 import ai.prometheus.shared.testing.ServiceProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,22 +12,35 @@ import java.util.Map;
 /**
  * The registry's tests run against real PostgreSQL and Kafka and a real sandbox service, started
  * from its built jar once per test JVM (the build orders sandbox-service before the registry).
+ * The registry under test listens on a port chosen here, so the sandbox can call it back (it
+ * fetches the secrets of asynchronous runs from the registry).
  */
 public class RegistryEngines extends Engines {
 
     private static ServiceProcess sandbox;
+    private static int registryPort;
 
     @Override
     public synchronized Map<String, String> start() {
         Map<String, String> config = new HashMap<>(super.start());
         if (sandbox == null) {
+            registryPort = freePort();
             // Its own consumer group, so a sandbox of a running dev suite does not take these requests.
-            sandbox = ServiceProcess.start("sandbox-service", Map.of(), List.of(
-                    "-Dmp.messaging.incoming.tool-invocation-requests.group.id=sandbox-service-registry-test"));
+            sandbox = ServiceProcess.start("sandbox-service", Map.of("REGISTRY_URL", "http://127.0.0.1:" + registryPort),
+                    List.of("-Dmp.messaging.incoming.tool-invocation-requests.group.id=sandbox-service-registry-test"));
             Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close));
         }
         config.put("quarkus.rest-client.sandbox.url", sandbox.url());
+        config.put("quarkus.http.test-port", Integer.toString(registryPort));
         return config;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static String sandboxLog() {

@@ -72,14 +72,17 @@ class ComposeFileTest {
     }
 
     @Test
-    void onlyTheRegistryGetsTheSigningKey() {
+    void onlyTheRegistryAndTheSandboxGetTheSigningKeyAndOnlyTheRegistryTheSecretsKey() {
         for (String service : Repository.SERVICES) {
             boolean mountsKey = false;
+            boolean mountsSecretsKey = false;
             for (JsonNode volume : resolved.path("services").path(service).path("volumes")) {
                 String text = volume.isTextual() ? volume.asText() : volume.path("source").asText();
                 mountsKey |= text.startsWith("service-key");
+                mountsSecretsKey |= text.startsWith("secrets-key");
             }
-            assertEquals(service.equals("tool-registry-service"), mountsKey, service);
+            assertEquals(service.equals("tool-registry-service") || service.equals("sandbox-service"), mountsKey, service);
+            assertEquals(service.equals("tool-registry-service"), mountsSecretsKey, service);
         }
     }
 

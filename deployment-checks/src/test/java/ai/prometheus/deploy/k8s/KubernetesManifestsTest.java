@@ -136,7 +136,7 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void eachServiceReadsOnlyItsOwnDatabaseCredentialsAndOnlyTheRegistryHoldsASigningKey() {
+    void eachServiceReadsOnlyItsOwnDatabaseCredentialsAndOnlyTheRegistryAndTheSandboxHoldSigningKeys() {
         ManifestSet base = load("base");
         for (Deployment deployment : base.all(Deployment.class)) {
             String service = deployment.getMetadata().getName();
@@ -148,6 +148,10 @@ class KubernetesManifestsTest {
             Set<String> expected = new java.util.HashSet<>(Set.of(service.replaceFirst("-service$", "") + "-db", "prometheus-jwt"));
             if (service.equals("tool-registry-service")) {
                 expected.add("tool-registry-identity");
+                expected.add("tool-registry-secrets-key");
+            }
+            if (service.equals("sandbox-service")) {
+                expected.add("sandbox-identity");
             }
             assertEquals(expected, secrets, service);
         }

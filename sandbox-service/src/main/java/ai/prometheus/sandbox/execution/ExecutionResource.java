@@ -76,7 +76,7 @@ public class ExecutionResource {
             throw ProblemException.forbidden("a network policy needs the permission " + NETWORK);
         }
         RunRequest request = validator.validate(body.language(), body.code(), body.stdin(), body.limits(),
-                body.network());
+                body.network(), body.secrets());
         String key = key(idempotencyKey);
         return service.execute(request, actor(caller.get(), onBehalfOf), key, null, null)
                 .map(executed -> created(executed, uri));

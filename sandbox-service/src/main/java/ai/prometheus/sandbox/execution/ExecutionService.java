@@ -89,8 +89,9 @@ public class ExecutionService {
         if (SafetyScreen.denied(screening)) {
             return Uni.createFrom().item(ExecutionRecords.policyDenied(screening));
         }
+        // Redacted before anything is stored, answered or reported.
         return admission.submit(() -> runtime.run(request.language(), request.codeBytes(), request.stdinBytes(),
-                request.limits(), workspace, request.egress()))
+                request.secrets(), request.limits(), workspace, request.egress()).redacted(request.redaction()))
                 .onFailure(IsolationUnavailableException.class).transform(e -> unavailable(e.getMessage()));
     }
 

@@ -9,10 +9,12 @@ import ai.prometheus.shared.problem.Problem;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.sandbox.ExecutionLimits;
 import ai.prometheus.shared.sandbox.NetworkPolicy;
+import ai.prometheus.shared.secret.SecretNames;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Checks a run request against what this sandbox offers and the operator's maxima, naming every
@@ -20,6 +22,9 @@ import java.util.List;
  */
 @ApplicationScoped
 public class RequestValidator {
+
+    static final int MAX_SECRETS = 50;
+    static final int MAX_SECRET_BYTES = 64 * 1024;
 
     private final SandboxRuntime runtime;
     private final SandboxConfig config;
@@ -31,15 +36,16 @@ public class RequestValidator {
 
     /** The validated request, or a 400 problem listing each invalid field. */
     public RunRequest validate(String languageName, String code, String stdin, ExecutionLimits requested) {
-        return validate(languageName, code, stdin, requested, null);
+        return validate(languageName, code, stdin, requested, null, Map.of());
     }
 
     /**
-     * The same with a network policy (null or empty: no network); the caller's right to ask for one
-     * is checked before. Egress limits apply only to a run with a policy.
+     * The same with a network policy (null or empty: no network; the caller's right to ask for one
+     * is checked before; egress limits apply only to a run with a policy) and secrets for the run's
+     * environment.
      */
     public RunRequest validate(String languageName, String code, String stdin, ExecutionLimits requested,
-            NetworkPolicy network) {
+            NetworkPolicy network, Map<String, String> secrets) {
         List<Problem.FieldError> errors = new ArrayList<>();
         Language language = null;
         if (languageName == null || languageName.isBlank()) {
@@ -60,10 +66,11 @@ public class RequestValidator {
         }
         RunLimits limits = resolve(requested, errors);
         EgressGrant egress = egress(network, requested, errors);
+        checkSecrets(secrets == null ? Map.of() : secrets, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
-        return new RunRequest(language, code, stdin == null ? "" : stdin, limits, egress);
+        return new RunRequest(language, code, stdin == null ? "" : stdin, limits, secrets, egress);
     }
 
     /** The run's egress grant, or null without a policy; each invalid entry and limit is named. */
@@ -87,6 +94,28 @@ public class RequestValidator {
                 given.egressConnections() == null ? null : given.egressConnections().longValue(),
                 defaults.egressConnections(), 1, max.egressConnections(), errors);
         return errors.isEmpty() ? new EgressGrant(network.canonical(), bytes, (int) connections) : null;
+    }
+
+    /** Names must be environment variable names the sandbox does not set itself; values are never echoed. */
+    private void checkSecrets(Map<String, String> secrets, List<Problem.FieldError> errors) {
+        if (secrets.size() > MAX_SECRETS) {
+            errors.add(new Problem.FieldError("secrets", "must hold at most " + MAX_SECRETS + " entries"));
+            return;
+        }
+        long total = 0;
+        for (Map.Entry<String, String> secret : secrets.entrySet()) {
+            String field = "secrets." + secret.getKey();
+            if (!SecretNames.valid(secret.getKey())) {
+                errors.add(new Problem.FieldError("secrets", "name '" + secret.getKey() + "' " + SecretNames.RULE));
+            } else if (secret.getValue() == null || secret.getValue().indexOf('\0') >= 0) {
+                errors.add(new Problem.FieldError(field, "must be a string without NUL characters"));
+            } else {
+                total += utf8Length(secret.getValue());
+            }
+        }
+        if (total > MAX_SECRET_BYTES) {
+            errors.add(new Problem.FieldError("secrets", "must hold at most " + MAX_SECRET_BYTES + " bytes of values"));
+        }
     }
 
     /** Request limits merged with the defaults, each checked against its minimum and the operator's maximum. */

@@ -13,6 +13,7 @@ import ai.prometheus.sandbox.runtime.RunOutcome;
 import ai.prometheus.sandbox.runtime.SandboxConfig;
 import ai.prometheus.sandbox.runtime.SandboxRuntime;
 import ai.prometheus.sandbox.screening.SafetyScreen;
+import ai.prometheus.sandbox.secret.RunSecretsClient;
 import ai.prometheus.shared.error.ErrorReporter;
 import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.event.MalformedEventException;
@@ -60,10 +61,11 @@ public class InvocationService {
     private final InvocationEvents events;
     private final ErrorReporter errors;
     private final SandboxConfig config;
+    private final RunSecretsClient secrets;
 
     public InvocationService(ExecutionRepository executions, RequestValidator validator, SafetyScreen screen,
             Admission admission, SandboxRuntime runtime, ProcessedEvents processed, Outbox outbox, InvocationEvents events,
-            ErrorReporter errors, SandboxConfig config) {
+            ErrorReporter errors, SandboxConfig config, RunSecretsClient secrets) {
         this.executions = executions;
         this.validator = validator;
         this.screen = screen;
@@ -74,6 +76,7 @@ public class InvocationService {
         this.events = events;
         this.errors = errors;
         this.config = config;
+        this.secrets = secrets;
     }
 
     public Uni<Void> handle(CloudEvent event, ToolInvocationRequested request) {
@@ -84,7 +87,7 @@ public class InvocationService {
         RunRequest run;
         try {
             run = validator.validate(request.language(), request.code(), stdinOf(request), request.limits(),
-                    request.network());
+                    request.network(), Map.of());
         } catch (ProblemException refusal) {
             CloudEvent refused = events.refused(request.invocationId(), request.toolName(), request.toolVersion(),
                     request.caller(), request.callerClaims(), request.memoryContextId(), summary,
@@ -107,18 +110,15 @@ public class InvocationService {
                 // Another request event for the same invocation already claimed it.
                 .onFailure(failure -> UniqueViolations.of(failure, Execution.INVOCATION_CONSTRAINT))
                 .recoverWithItem(false)
-                .chain(claimed -> claimed ? runAndPublish(row, run, screening, claimedAt, event.traceparent())
+                .chain(claimed -> claimed ? runAndPublish(row, run, request, screening, claimedAt, event.traceparent())
                         : Uni.createFrom().voidItem());
     }
 
-    private Uni<Void> runAndPublish(Execution row, RunRequest run, ExecutionResult.Screening screening, Instant claimedAt,
-            String traceparent) {
+    private Uni<Void> runAndPublish(Execution row, RunRequest run, ToolInvocationRequested request,
+            ExecutionResult.Screening screening, Instant claimedAt, String traceparent) {
         Uni<RunOutcome> outcome = SafetyScreen.denied(screening)
                 ? Uni.createFrom().item(ExecutionRecords.policyDenied(screening))
-                : admission.whenFree(() -> runtime.run(run.language(), run.codeBytes(), run.stdinBytes(), run.limits(), null,
-                        run.egress()))
-                        .onFailure(IsolationUnavailableException.class).recoverWithItem(unavailable -> RunOutcome.internalError(
-                                "the sandbox cannot isolate code on this host: " + unavailable.getMessage(), claimedAt));
+                : withSecrets(run, request, claimedAt);
         // The code ran: publishing its answer waits out a database outage rather than losing it.
         return outcome.chain(result -> TransientFailures.retried(() -> Panache.withTransaction(() -> executions.findById(row.id, LockModeType.PESSIMISTIC_WRITE)
                 .chain(stored -> {
@@ -135,6 +135,21 @@ public class InvocationService {
                                     attributes(row)))
                             : reported;
                 }))));
+    }
+
+    /**
+     * Runs with the secrets the tool uses, fetched from the registry just before (they never travel
+     * on Kafka), and redacted from the outcome before it is stored or published.
+     */
+    private Uni<RunOutcome> withSecrets(RunRequest run, ToolInvocationRequested request, Instant claimedAt) {
+        return secrets.fetch(request.invocationId(), request.secretNames())
+                .map(run::withSecrets)
+                .chain(ready -> admission.whenFree(() -> runtime.run(ready.language(), ready.codeBytes(), ready.stdinBytes(),
+                        ready.secrets(), ready.limits(), null, ready.egress()).redacted(ready.redaction())))
+                .onFailure(RunSecretsClient.SecretsUnavailableException.class).recoverWithItem(missing -> RunOutcome.internalError(
+                        "the run's secrets could not be fetched: " + missing.getMessage(), claimedAt))
+                .onFailure(IsolationUnavailableException.class).recoverWithItem(unavailable -> RunOutcome.internalError(
+                        "the sandbox cannot isolate code on this host: " + unavailable.getMessage(), claimedAt));
     }
 
     static Map<String, String> attributes(Execution row) {

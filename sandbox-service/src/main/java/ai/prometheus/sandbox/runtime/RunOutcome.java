@@ -2,6 +2,7 @@ package ai.prometheus.sandbox.runtime;
 
 import ai.prometheus.shared.sandbox.EgressConnection;
 import ai.prometheus.shared.sandbox.ExecutionStatus;
+import ai.prometheus.shared.secret.SecretRedaction;
 import ai.prometheus.shared.sandbox.ExecutionUsage;
 import java.time.Instant;
 import java.util.List;
@@ -38,6 +39,15 @@ public record RunOutcome(
     public RunOutcome withEgress(List<EgressConnection> connections) {
         return new RunOutcome(status, exitCode, signal, stdout, stderr, stdoutTruncated, stderrTruncated, usage, message,
                 warm, startedAt, finishedAt, connections);
+    }
+
+    /** This outcome with every secret value redacted from its output and message. */
+    public RunOutcome redacted(SecretRedaction redaction) {
+        if (redaction.isEmpty()) {
+            return this;
+        }
+        return new RunOutcome(status, exitCode, signal, redaction.redact(stdout), redaction.redact(stderr), stdoutTruncated,
+                stderrTruncated, usage, redaction.redact(message), warm, startedAt, finishedAt);
     }
 
     /** A run that never started because the platform failed; the code is not to blame. */

@@ -3,11 +3,13 @@ package ai.prometheus.sandbox.runtime;
 import ai.prometheus.sandbox.egress.RunEgress;
 import ai.prometheus.shared.sandbox.ExecutionStatus;
 import ai.prometheus.shared.sandbox.ExecutionUsage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -153,8 +155,8 @@ final class Sandbox {
      * Runs {@code code} with {@code stdin} under {@code limits} and blocks until it ended. The
      * clock started at {@code startNanos}: for a cold sandbox, before the process was started.
      */
-    RunOutcome run(byte[] code, byte[] stdin, RunLimits limits, Workspace workspace, boolean warm, Instant startedAt,
-            long startNanos, ExecutorService io, ScheduledExecutorService timers) {
+    RunOutcome run(byte[] code, byte[] stdin, Map<String, String> environment, RunLimits limits, Workspace workspace,
+            boolean warm, Instant startedAt, long startNanos, ExecutorService io, ScheduledExecutorService timers) {
         if (!ready || !used.compareAndSet(false, true)) {
             throw new IllegalStateException("a sandbox runs one program only, once it is ready");
         }
@@ -182,7 +184,7 @@ final class Sandbox {
         OutputCapture output = new OutputCapture(limits.outputBytes(), () -> stop(kill, Verdict.Kill.OUTPUT));
         Future<?> stdoutPump = io.submit(() -> output.pump(process.getInputStream(), output.stdout));
         Future<?> stderrPump = io.submit(() -> output.pump(process.getErrorStream(), output.stderr));
-        byte[] header = (code.length + "\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] header = header(code, environment);
         if (header.length + code.length + stdin.length <= PIPE_MINIMUM_CAPACITY) {
             // Fits the empty pipe: written at once, without waiting for an I/O thread.
             feed(header, code, stdin);
@@ -262,7 +264,22 @@ final class Sandbox {
         return egress.connections();
     }
 
-    /** Sends "length\n", the code, then stdin, and closes stdin: the program sees end of input. */
+    /**
+     * "length variables\n" and the variables as NUL-terminated NAME=VALUE entries: the bootstrap
+     * exports them before it reads the code. They travel on the pipe, never on a command line or in
+     * bubblewrap's environment, so other processes on the host cannot read them.
+     */
+    static byte[] header(byte[] code, Map<String, String> environment) {
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        header.writeBytes((code.length + " " + environment.size() + "\n").getBytes(StandardCharsets.US_ASCII));
+        environment.forEach((name, value) -> {
+            header.writeBytes((name + "=" + value).getBytes(StandardCharsets.UTF_8));
+            header.write(0);
+        });
+        return header.toByteArray();
+    }
+
+    /** Sends the header, the code, then stdin, and closes stdin: the program sees end of input. */
     private void feed(byte[] header, byte[] code, byte[] stdin) {
         try (OutputStream out = process.getOutputStream()) {
             out.write(header);

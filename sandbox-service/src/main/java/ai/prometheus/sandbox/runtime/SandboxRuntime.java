@@ -347,7 +347,13 @@ public class SandboxRuntime {
      * @param workspace a session's workspace to mount at /workspace, or null for a fresh one
      */
     public RunOutcome run(Language language, byte[] code, byte[] stdin, RunLimits limits, Workspace workspace) {
-        return run(language, code, stdin, limits, workspace, null);
+        return run(language, code, stdin, Map.of(), limits, workspace, null);
+    }
+
+    /** The same with {@code environment}: variables (the run's secrets) the bootstrap exports before the code runs. */
+    public RunOutcome run(Language language, byte[] code, byte[] stdin, Map<String, String> environment, RunLimits limits,
+            Workspace workspace) {
+        return run(language, code, stdin, environment, limits, workspace, null);
     }
 
     /**
@@ -355,8 +361,8 @@ public class SandboxRuntime {
      * all). Such a run always starts cold: its sandbox gets the proxy's socket, the bridge and a
      * filter that allows TCP sockets, which no pooled sandbox has.
      */
-    public RunOutcome run(Language language, byte[] code, byte[] stdin, RunLimits limits, Workspace workspace,
-            EgressGrant egress) {
+    public RunOutcome run(Language language, byte[] code, byte[] stdin, Map<String, String> environment, RunLimits limits,
+            Workspace workspace, EgressGrant egress) {
         IsolationStatus current = status;
         if (!current.ready()) {
             throw new IsolationUnavailableException(current.detail());
@@ -374,16 +380,16 @@ public class SandboxRuntime {
         Instant startedAt = Instant.now();
         long startNanos = System.nanoTime();
         if (egress != null) {
-            return runCold(language, code, stdin, limits, workspace, startedAt, startNanos, egress);
+            return runCold(language, code, stdin, environment, limits, workspace, startedAt, startNanos, egress);
         }
         StartProfile profile = profileFor(language, limits, workspace);
         Optional<Sandbox> warm = pool == null ? Optional.empty() : pool.take(profile);
         if (warm.isEmpty()) {
-            return runCold(language, code, stdin, limits, workspace, startedAt, startNanos);
+            return runCold(language, code, stdin, environment, limits, workspace, startedAt, startNanos, null);
         }
         Sandbox sandbox = warm.get();
         try {
-            return sandbox.run(code, stdin, limits, null, true, startedAt, startNanos, io, timers);
+            return sandbox.run(code, stdin, environment, limits, null, true, startedAt, startNanos, io, timers);
         } catch (RuntimeException e) {
             LOG.errorf(e, "A warm sandbox failed");
             return RunOutcome.internalError("the sandbox failed: " + e.getMessage(), startedAt);
@@ -393,16 +399,11 @@ public class SandboxRuntime {
     }
 
     private RunOutcome runCold(Language language, byte[] code, byte[] stdin, RunLimits limits, Workspace workspace) {
-        return runCold(language, code, stdin, limits, workspace, Instant.now(), System.nanoTime());
+        return runCold(language, code, stdin, Map.of(), limits, workspace, Instant.now(), System.nanoTime(), null);
     }
 
-    private RunOutcome runCold(Language language, byte[] code, byte[] stdin, RunLimits limits, Workspace workspace,
-            Instant startedAt, long startNanos) {
-        return runCold(language, code, stdin, limits, workspace, startedAt, startNanos, null);
-    }
-
-    private RunOutcome runCold(Language language, byte[] code, byte[] stdin, RunLimits limits, Workspace workspace,
-            Instant startedAt, long startNanos, EgressGrant egress) {
+    private RunOutcome runCold(Language language, byte[] code, byte[] stdin, Map<String, String> environment,
+            RunLimits limits, Workspace workspace, Instant startedAt, long startNanos, EgressGrant egress) {
         Sandbox sandbox;
         try {
             sandbox = launch(profileFor(language, limits, workspace), limits, egress);
@@ -425,7 +426,7 @@ public class SandboxRuntime {
                 return RunOutcome.internalError("the sandbox failed to start" + (stderr.isEmpty() ? "" : ": "
                         + stderr.split("\n", 2)[0]), startedAt);
             }
-            return sandbox.run(code, stdin, limits, workspace, false, startedAt, startNanos, io, timers);
+            return sandbox.run(code, stdin, environment, limits, workspace, false, startedAt, startNanos, io, timers);
         } catch (RuntimeException e) {
             LOG.errorf(e, "A sandbox failed");
             return RunOutcome.internalError("the sandbox failed: " + e.getMessage(), startedAt);

@@ -1,5 +1,6 @@
 package ai.prometheus.shared.sandbox;
 
+import ai.prometheus.shared.secret.SecretRedaction;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -39,6 +40,16 @@ public record ExecutionResult(
         OffsetDateTime finishedAt,
         String message,
         List<EgressConnection> egress) {
+
+    /** This result with every secret value redacted from its output and message. */
+    public ExecutionResult redacted(SecretRedaction redaction) {
+        if (redaction.isEmpty()) {
+            return this;
+        }
+        return new ExecutionResult(id, language, status, exitCode, signal, redaction.redact(stdout), redaction.redact(stderr),
+                stdoutTruncated, stderrTruncated, usage, limits, screening, principal, onBehalfOf, sessionId, startedAt,
+                finishedAt, redaction.redact(message));
+    }
 
     /** The safety screen's answer: {@code ALLOW}, {@code WARN} or {@code DENY}, with what it found. */
     public record Screening(String verdict, List<Finding> findings) {

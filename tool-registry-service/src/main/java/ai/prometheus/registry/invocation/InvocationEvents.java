@@ -43,7 +43,7 @@ public class InvocationEvents {
         return create(EventTypes.TOOL_INVOCATION_REQUESTED, invocation, new ToolInvocationRequested(invocation.id,
                 invocation.toolName, invocation.toolVersion, invocation.fingerprint, version.language, version.code,
                 invocation.arguments, limits, invocation.caller, invocation.memoryContextId, CallerClaims.of(caller),
-                version.network));
+                version.network, version.secretNames().isEmpty() ? null : version.secretNames()));
     }
 
     CloudEvent completed(Invocation invocation, Caller caller) {

@@ -1,5 +1,8 @@
 package ai.prometheus.registry.invocation;
 
+import ai.prometheus.registry.quota.QuotaService;
+import ai.prometheus.registry.secret.SecretService;
+import ai.prometheus.registry.tool.ToolRepository;
 import ai.prometheus.registry.usage.UsageRecorder;
 import ai.prometheus.shared.event.EventCodec;
 import ai.prometheus.shared.event.EventTypes;
@@ -10,6 +13,7 @@ import ai.prometheus.shared.inbox.ProcessedEvents;
 import ai.prometheus.shared.outbox.Outbox;
 import ai.prometheus.shared.sandbox.ExecutionUsage;
 import ai.prometheus.shared.sandbox.ToolOutput;
+import ai.prometheus.shared.secret.SecretRedaction;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,14 +36,20 @@ public class InvocationResults {
     private final UsageRecorder usage;
     private final Outbox outbox;
     private final InvocationEvents events;
+    private final QuotaService quotas;
+    private final ToolRepository tools;
+    private final SecretService secrets;
 
     public InvocationResults(EventCodec codec, ProcessedEvents processed, UsageRecorder usage, Outbox outbox,
-            InvocationEvents events) {
+            InvocationEvents events, QuotaService quotas, ToolRepository tools, SecretService secrets) {
         this.codec = codec;
         this.processed = processed;
         this.usage = usage;
         this.outbox = outbox;
         this.events = events;
+        this.quotas = quotas;
+        this.tools = tools;
+        this.secrets = secrets;
     }
 
     @Incoming("invocation-results")
@@ -59,15 +69,17 @@ public class InvocationResults {
 
     private Uni<Void> completed(ToolInvocationCompleted done) {
         return Invocation.<Invocation>findById(done.invocationId()).chain(invocation -> {
+            Uni<Void> stored = Uni.createFrom().voidItem();
             if (invocation != null && invocation.status == Invocation.Status.PENDING) {
                 invocation.status = Invocation.Status.COMPLETED;
                 invocation.sandboxStatus = done.status();
                 invocation.egress = done.egress();
-                invocation.result(done.result());
                 finish(invocation, done.usage(), done.finishedAt());
+                stored = redaction(invocation).invoke(redaction -> invocation.result(redaction.redact(done.result())))
+                        .replaceWithVoid();
             }
-            return count(done.toolName(), done.caller(), true, done.status(), done.latencyMs(), done.usage(),
-                    done.finishedAt());
+            return stored.chain(() -> count(done.toolName(), done.caller(), true, done.status(), done.latencyMs(), done.usage(),
+                    done.finishedAt())).chain(() -> charge(invocation, done.usage()));
         });
     }
 
@@ -78,14 +90,15 @@ public class InvocationResults {
                 invocation.status = Invocation.Status.FAILED;
                 invocation.sandboxStatus = failed.status();
                 invocation.egress = failed.egress();
-                invocation.errorMessage = ToolOutput.text(failed.errorMessage());
                 invocation.exitCode = failed.exitCode();
                 finish(invocation, failed.usage(), failed.finishedAt());
                 // The synchronous path reports its failures itself; asynchronous ones are reported here.
-                report = outbox.add(Topics.ERRORS, events.errorReport(invocation));
+                report = redaction(invocation)
+                        .invoke(redaction -> invocation.errorMessage = redaction.redact(ToolOutput.text(failed.errorMessage())))
+                        .chain(() -> outbox.add(Topics.ERRORS, events.errorReport(invocation)));
             }
             return report.chain(() -> count(failed.toolName(), failed.caller(), false, failed.status(), failed.latencyMs(),
-                    failed.usage(), failed.finishedAt()));
+                    failed.usage(), failed.finishedAt())).chain(() -> charge(invocation, failed.usage()));
         });
     }
 
@@ -100,6 +113,24 @@ public class InvocationResults {
             invocation.peakMemoryBytes = usage.peakMemoryBytes();
             invocation.outputBytes = usage.outputBytes();
         }
+    }
+
+    /**
+     * The sandbox redacted the run's output already; the registry does it again before it stores
+     * anything, with the secrets the invoked version declares.
+     */
+    private Uni<SecretRedaction> redaction(Invocation invocation) {
+        return tools.version(invocation.toolId, invocation.toolVersion).chain(version -> version == null
+                ? Uni.createFrom().item(SecretRedaction.NONE)
+                : secrets.redactionFor(invocation.toolId, version.secretNames()));
+    }
+
+    /** Asynchronous runs are charged to the tool's daily CPU budget when their result arrives. */
+    private Uni<Void> charge(Invocation invocation, ExecutionUsage used) {
+        if (invocation == null || invocation.mode != Invocation.Mode.ASYNC || used == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return quotas.charge(invocation.toolId, invocation.caller, used.cpuMs(), 0, invocation.finishedAt);
     }
 
     private Uni<Void> count(String tool, String caller, boolean success, String status, long latencyMs, ExecutionUsage used,

@@ -4,7 +4,9 @@ import ai.prometheus.registry.audit.AuditTrail;
 import ai.prometheus.registry.config.RegistryConfig;
 import ai.prometheus.registry.permission.ToolAccess;
 import ai.prometheus.registry.permission.ToolAction;
+import ai.prometheus.registry.quota.QuotaService;
 import ai.prometheus.registry.sandbox.SandboxClient;
+import ai.prometheus.registry.secret.SecretService;
 import ai.prometheus.registry.sandbox.SandboxFailure;
 import ai.prometheus.registry.schema.FunctionSignatures;
 import ai.prometheus.registry.tool.Fingerprints;
@@ -25,6 +27,7 @@ import ai.prometheus.shared.sandbox.ExecutionRequest;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import ai.prometheus.shared.sandbox.ExecutionStatus;
 import ai.prometheus.shared.sandbox.ToolOutput;
+import ai.prometheus.shared.secret.SecretRedaction;
 import ai.prometheus.shared.security.Caller;
 import ai.prometheus.shared.tracing.TraceContext;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.jboss.logging.Logger;
 
 /**
  * Invoking a tool: admission (permission, status, fingerprint pin, arguments against the
@@ -50,6 +54,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 @ApplicationScoped
 public class InvocationService {
 
+    private static final Logger LOG = Logger.getLogger(InvocationService.class);
     private static final int MAX_IDEMPOTENCY_KEY = 255;
     private static final int MAX_ERROR_CHARS = 2_000;
 
@@ -64,10 +69,13 @@ public class InvocationService {
     private final RegistryConfig config;
     private final ObjectMapper json;
     private final SyncAdmission syncAdmission;
+    private final SecretService secrets;
+    private final QuotaService quotas;
 
     public InvocationService(ToolService tools, ToolRepository repository, ToolAccess access,
             FunctionSignatures signatures, SandboxClient sandbox, Outbox outbox, InvocationEvents events, AuditTrail audit,
-            RegistryConfig config, ObjectMapper json, SyncAdmission syncAdmission) {
+            RegistryConfig config, ObjectMapper json, SyncAdmission syncAdmission, SecretService secrets,
+            QuotaService quotas) {
         this.tools = tools;
         this.repository = repository;
         this.access = access;
@@ -79,13 +87,20 @@ public class InvocationService {
         this.config = config;
         this.json = json;
         this.syncAdmission = syncAdmission;
+        this.secrets = secrets;
+        this.quotas = quotas;
     }
 
     /** The outcome for the caller: the invocation, and whether it is still running (async). */
     public record Invoked(InvocationView invocation, boolean pending) {
     }
 
-    private record Admitted(Tool tool, ToolVersion version, JsonNode arguments) {
+    /** {@code secrets}: the values of the secrets the version declares (used by the synchronous path only). */
+    private record Admitted(Tool tool, ToolVersion version, JsonNode arguments, Map<String, String> secrets) {
+
+        SecretRedaction redaction() {
+            return SecretRedaction.of(secrets);
+        }
     }
 
     public Uni<Invoked> invoke(Caller caller, String name, InvocationRequest request, String idempotencyKey) {
@@ -155,11 +170,36 @@ public class InvocationService {
                 return Uni.createFrom().failure(ProblemException.invalid(violations));
             }
             return repository.version(tool.id, tool.currentVersion)
-                    .map(version -> new Admitted(tool, version, arguments));
-        }).call(admitted -> audit.allowedNow(caller, AuditTrail.INVOKE, name,
+                    .chain(version -> withSecrets(caller, tool, version, arguments));
+        }).call(admitted -> withinQuota(caller, admitted.tool())).call(admitted -> audit.allowedNow(caller, AuditTrail.INVOKE, name,
                 access.decide(caller, admitted.tool(), ToolAction.INVOKE).reason(),
                 audit.details().put("version", admitted.version().version)
                         .put("mode", request.async() ? "async" : "sync")));
+    }
+
+    /** The declared secrets must all be set: a 409 naming the missing ones otherwise, audited as a denial. */
+    private Uni<Admitted> withSecrets(Caller caller, Tool tool, ToolVersion version, JsonNode arguments) {
+        return secrets.valuesFor(tool, version.secretNames())
+                .map(values -> new Admitted(tool, version, arguments, values))
+                .onFailure(ProblemException.class).call(refusal -> audit.denied(caller, AuditTrail.INVOKE, tool.name,
+                        refusal.getMessage(), null));
+    }
+
+    /** Takes one call from the tool's quotas (last, so refused calls use none): a 429 naming the limit otherwise. */
+    private Uni<Void> withinQuota(Caller caller, Tool tool) {
+        return quotas.admit(caller, tool)
+                .onFailure(ProblemException.class).call(refusal -> audit.denied(caller, AuditTrail.INVOKE, tool.name,
+                        refusal.getMessage(), null));
+    }
+
+    /** Charges a finished run's CPU (and, once the sandbox reports it, egress) to the tool's daily budgets. */
+    private Uni<Void> charge(Invocation invocation) {
+        // The invocation is recorded already: a charge that fails is logged, not turned into a failed call.
+        return quotas.charge(invocation.toolId, invocation.caller, invocation.cpuMs == null ? 0 : invocation.cpuMs, 0,
+                invocation.finishedAt)
+                .onFailure().invoke(e -> LOG.warnf(e, "Could not charge invocation %s to the quotas of tool %s",
+                        invocation.id, invocation.toolName))
+                .onFailure().recoverWithNull();
     }
 
     private Uni<Invoked> enqueue(Caller caller, UUID id, String idempotencyKey, Admitted admitted, InvocationRequest request) {
@@ -175,15 +215,16 @@ public class InvocationService {
         Invocation invocation = newInvocation(caller, id, idempotencyKey, admitted, request, Invocation.Mode.SYNC);
         ToolVersion version = admitted.version();
         ExecutionRequest execution = new ExecutionRequest(version.language, version.code,
-                admitted.arguments().toString(), limits(version), null, version.network);
+                admitted.arguments().toString(), limits(version), null, version.network, admitted.secrets());
         long started = System.nanoTime();
         return sandbox.execute(execution, caller.subject(), id.toString(), syncTimeout(version))
                 .onItemOrFailure().transformToUni((result, failure) -> {
                     invocation.latencyMs = (System.nanoTime() - started) / 1_000_000;
                     invocation.finishedAt = OffsetDateTime.now(ZoneOffset.UTC);
                     if (failure == null) {
-                        applyResult(invocation, result);
-                        return record(invocation, caller).map(ignored -> new Invoked(InvocationView.of(invocation), false));
+                        // The sandbox redacted already; redacting again costs little and guards what is stored here.
+                        applyResult(invocation, result.redacted(admitted.redaction()));
+                        return record(invocation, caller).call(() -> charge(invocation)).map(ignored -> new Invoked(InvocationView.of(invocation), false));
                     }
                     SandboxFailure sandboxFailure = asSandboxFailure(failure);
                     if (sandboxFailure.kind() == SandboxFailure.Kind.BUSY) {
@@ -203,7 +244,7 @@ public class InvocationService {
                         return Uni.createFrom().failure(new ProblemException(ProblemType.UNPROCESSABLE,
                                 "tool '" + invocation.toolName + "' cannot run as registered: " + sandboxFailure.getMessage()));
                     }
-                    applyPlatformFailure(invocation, sandboxFailure);
+                    applyPlatformFailure(invocation, sandboxFailure, admitted.redaction());
                     return record(invocation, caller).chain(() -> Uni.createFrom().failure(platformProblem(invocation, sandboxFailure)));
                 })
                 .onFailure(UniqueViolations::test).recoverWithUni(() -> replayConcurrent(id, admitted.tool().name));
@@ -238,10 +279,10 @@ public class InvocationService {
         }
     }
 
-    private static void applyPlatformFailure(Invocation invocation, SandboxFailure failure) {
+    private static void applyPlatformFailure(Invocation invocation, SandboxFailure failure, SecretRedaction redaction) {
         invocation.status = Invocation.Status.FAILED;
         invocation.sandboxStatus = ExecutionStatus.INTERNAL_ERROR.name();
-        invocation.errorMessage = failure.getMessage();
+        invocation.errorMessage = redaction.redact(failure.getMessage());
     }
 
     /** Why a run failed, in the words most useful to the caller: the sandbox's message, then stderr's tail. */

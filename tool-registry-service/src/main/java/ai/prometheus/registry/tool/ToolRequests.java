@@ -16,6 +16,7 @@ public final class ToolRequests {
     public static final int MAX_DESCRIPTION = 4_000;
     public static final int MAX_CODE = 256 * 1024;
     public static final int MAX_TAGS = 20;
+    public static final int MAX_SECRETS = 50;
 
     private ToolRequests() {
     }
@@ -39,7 +40,8 @@ public final class ToolRequests {
     }
 
     /**
-     * How the tool runs: its code in one of the sandbox's languages, with default limits for its runs.
+     * How the tool runs: its code in one of the sandbox's languages, with default limits for its runs,
+     * and the names of the secrets its runs get as environment variables.
      * The code receives the arguments as one JSON document on stdin and prints its result on stdout.
      * {@code network}: the hosts and ports it may connect to (absent or empty: none).
      */
@@ -47,10 +49,11 @@ public final class ToolRequests {
             @NotBlank @SupportedLanguage String language,
             @NotBlank @Size(max = MAX_CODE) String code,
             @Valid ExecutionLimits limits,
-            NetworkPolicy network) {
+            NetworkPolicy network,
+            @Size(max = MAX_SECRETS) List<String> secrets) {
 
         public Implementation(String language, String code, ExecutionLimits limits) {
-            this(language, code, limits, null);
+            this(language, code, limits, null, null);
         }
     }
 

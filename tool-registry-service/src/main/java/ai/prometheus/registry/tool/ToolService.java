@@ -10,6 +10,7 @@ import ai.prometheus.shared.problem.Problem.FieldError;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.sandbox.ExecutionLimits;
 import ai.prometheus.shared.sandbox.NetworkPolicy;
+import ai.prometheus.shared.secret.SecretNames;
 import ai.prometheus.shared.security.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,6 +20,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,9 +49,9 @@ public class ToolService {
 
     @WithTransaction
     public Uni<ToolViews.Detail> register(Caller caller, ToolRequests.Register request) {
-        // Field constraints (name, language, sizes) were checked with the body; the signature and the
-        // network policy are checked here.
-        List<FieldError> problems = problemsWith(request.functionSignature(), request.implementation());
+        // Field constraints (name, language, sizes) were checked with the body; the signature, the
+        // network policy and the secret names are checked here.
+        List<FieldError> problems = definitionProblems(request.functionSignature(), request.implementation());
         if (!problems.isEmpty()) {
             return Uni.createFrom().failure(ProblemException.invalid(problems));
         }
@@ -79,7 +81,7 @@ public class ToolService {
 
     @WithTransaction
     public Uni<ToolViews.Detail> update(Caller caller, String name, ToolRequests.Update request) {
-        List<FieldError> problems = problemsWith(request.functionSignature(), request.implementation());
+        List<FieldError> problems = definitionProblems(request.functionSignature(), request.implementation());
         if (!problems.isEmpty()) {
             return Uni.createFrom().failure(ProblemException.invalid(problems));
         }
@@ -198,6 +200,25 @@ public class ToolService {
         });
     }
 
+    /**
+     * What is wrong with a definition beyond its field constraints: the signature, the network
+     * policy and the declared secret names.
+     */
+    private List<FieldError> definitionProblems(JsonNode signature, ToolRequests.Implementation implementation) {
+        List<FieldError> problems = new ArrayList<>(signatures.problemsWith(signature, "functionSignature"));
+        if (implementation.network() != null) {
+            implementation.network().violations().forEach(violation -> problems.add(
+                    new FieldError(violation.field("implementation.network"), violation.reason())));
+        }
+        List<String> secrets = implementation.secrets() == null ? List.of() : implementation.secrets();
+        for (int i = 0; i < secrets.size(); i++) {
+            if (!SecretNames.valid(secrets.get(i))) {
+                problems.add(new FieldError("implementation.secrets[" + i + "]", SecretNames.RULE));
+            }
+        }
+        return problems;
+    }
+
     /** Applies a status from any source (an owner, an operator, a guardian rule). */
     static void applyStatus(Tool tool, ToolStatus status, String reason, String by) {
         tool.status = status;
@@ -219,15 +240,6 @@ public class ToolService {
         });
     }
 
-    private List<FieldError> problemsWith(JsonNode signature, ToolRequests.Implementation implementation) {
-        List<FieldError> problems = new java.util.ArrayList<>(signatures.problemsWith(signature, "functionSignature"));
-        if (implementation != null && implementation.network() != null) {
-            implementation.network().violations().forEach(violation -> problems.add(
-                    new FieldError(violation.field("implementation.network"), violation.reason())));
-        }
-        return problems;
-    }
-
     /** Builds version {@code number} of {@code tool}; the tool itself is untouched. */
     private static ToolVersion newVersion(Tool tool, int number, String description, List<String> tags, JsonNode signature,
             ToolRequests.Implementation implementation, String by, OffsetDateTime now) {
@@ -242,6 +254,8 @@ public class ToolService {
         version.code = implementation.code();
         version.limits = implementation.limits() == null ? ExecutionLimits.DEFAULTS : implementation.limits();
         version.network = NetworkPolicy.grantsAny(implementation.network()) ? implementation.network().canonical() : null;
+        version.secrets = implementation.secrets() == null ? new String[0]
+                : new LinkedHashSet<>(implementation.secrets()).toArray(String[]::new);
         version.fingerprint = Fingerprints.of(tool.name, description, signature, version.language, version.code,
                 version.network);
         version.createdAt = now;
@@ -261,7 +275,8 @@ public class ToolService {
     }
 
     private static boolean sameDefinition(ToolVersion a, ToolVersion b) {
-        return a.fingerprint.equals(b.fingerprint) && Arrays.equals(a.tags, b.tags) && Objects.equals(a.limits, b.limits);
+        return a.fingerprint.equals(b.fingerprint) && Arrays.equals(a.tags, b.tags) && Objects.equals(a.limits, b.limits)
+                && Arrays.equals(a.secrets, b.secrets);
     }
 
     static String[] normalizeTags(List<String> tags) {

@@ -9,6 +9,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
@@ -51,6 +52,11 @@ public class ToolVersion extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     public NetworkPolicy network;
 
+    /** The names of the secrets its runs get as environment variables. */
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(nullable = false, columnDefinition = "text[]")
+    public String[] secrets;
+
     @Column(nullable = false)
     public String fingerprint;
 
@@ -59,4 +65,8 @@ public class ToolVersion extends PanacheEntityBase {
 
     @Column(name = "created_by", nullable = false)
     public String createdBy;
+
+    public List<String> secretNames() {
+        return secrets == null ? List.of() : List.of(secrets);
+    }
 }

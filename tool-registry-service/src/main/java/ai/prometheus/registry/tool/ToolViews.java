@@ -35,7 +35,14 @@ public final class ToolViews {
             List<VersionSummary> versions) {
     }
 
-    public record ImplementationView(String language, String code, ExecutionLimits limits, NetworkPolicy network) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record ImplementationView(String language, String code, ExecutionLimits limits, NetworkPolicy network,
+            List<String> secrets) {
+
+        static ImplementationView of(ToolVersion version) {
+            return new ImplementationView(version.language, version.code, version.limits, version.network,
+                    version.secretNames());
+        }
     }
 
     public record VersionSummary(int version, String fingerprint, String createdBy, OffsetDateTime createdAt) {
@@ -56,15 +63,14 @@ public final class ToolViews {
     static Detail detail(Tool tool, ToolVersion current, List<ToolVersion> versions, boolean showAcl) {
         return new Detail(tool.id, tool.name, tool.description, List.of(tool.tags), tool.owner, tool.status,
                 tool.statusReason, tool.currentVersion, tool.fingerprint, tool.functionSignature,
-                new ImplementationView(current.language, current.code, current.limits, current.network),
+                ImplementationView.of(current),
                 showAcl ? tool.permissions : null, tool.createdAt, tool.updatedAt,
                 versions.stream().map(v -> new VersionSummary(v.version, v.fingerprint, v.createdBy, v.createdAt)).toList());
     }
 
     static Version version(ToolVersion version) {
         return new Version(version.version, version.fingerprint, version.description, List.of(version.tags),
-                version.functionSignature, new ImplementationView(version.language, version.code, version.limits,
-                        version.network),
+                version.functionSignature, ImplementationView.of(version),
                 version.createdBy, version.createdAt);
     }
 }

@@ -1,0 +1,39 @@
+package ai.prometheus.registry.secret;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+/** Tool secrets and the data keys that encrypt them. */
+@ApplicationScoped
+public class SecretRepository implements PanacheRepositoryBase<ToolSecret, UUID> {
+
+    public Uni<ToolSecret> find(UUID toolId, String name) {
+        return find("toolId = ?1 and name = ?2", toolId, name).firstResult();
+    }
+
+    public Uni<List<ToolSecret>> ofTool(UUID toolId) {
+        return find("toolId", Sort.ascending("name"), toolId).list();
+    }
+
+    public Uni<List<ToolSecret>> named(UUID toolId, Collection<String> names) {
+        return find("toolId = ?1 and name in ?2", toolId, names).list();
+    }
+
+    public Uni<Long> countOf(UUID toolId) {
+        return count("toolId", toolId);
+    }
+
+    public Uni<ToolDataKey> dataKey(UUID toolId) {
+        return ToolDataKey.findById(toolId);
+    }
+
+    /** Data keys wrapped by another master key than {@code currentKeyId}. */
+    public Uni<List<ToolDataKey>> dataKeysNotWrappedBy(String currentKeyId) {
+        return ToolDataKey.list("masterKeyId <> ?1", currentKeyId);
+    }
+}

@@ -1,0 +1,216 @@
+package ai.prometheus.registry.secret;
+
+import ai.prometheus.registry.audit.AuditTrail;
+import ai.prometheus.registry.permission.ToolAccess;
+import ai.prometheus.registry.permission.ToolAction;
+import ai.prometheus.registry.tool.Tool;
+import ai.prometheus.registry.tool.ToolService;
+import ai.prometheus.shared.problem.Problem.FieldError;
+import ai.prometheus.shared.problem.ProblemException;
+import ai.prometheus.shared.problem.ProblemType;
+import ai.prometheus.shared.secret.SecretNames;
+import ai.prometheus.shared.secret.SecretRedaction;
+import ai.prometheus.shared.security.Caller;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.crypto.SecretKey;
+
+/**
+ * Tool secrets: set, deleted and listed by the tool's managers (never read back by anyone), and
+ * decrypted only to hand them to a run. Setting and deleting are audited with the name, never the value.
+ */
+@ApplicationScoped
+public class SecretService {
+
+    private final SecretRepository secrets;
+    private final ToolService tools;
+    private final ToolAccess access;
+    private final AuditTrail audit;
+    private final SecretsConfig config;
+    private final MasterKeys keys;
+    private final SecretCipher cipher;
+
+    public SecretService(SecretRepository secrets, ToolService tools, ToolAccess access, AuditTrail audit,
+            SecretsConfig config) {
+        this.secrets = secrets;
+        this.tools = tools;
+        this.access = access;
+        this.audit = audit;
+        this.config = config;
+        this.keys = MasterKeys.from(config);
+        this.cipher = new SecretCipher(keys);
+    }
+
+    /** A secret as its managers see it: never its value. */
+    public record SecretView(String name, OffsetDateTime updatedAt, String updatedBy) {
+    }
+
+    @WithTransaction
+    public Uni<Boolean> put(Caller caller, String toolName, String name, String value) {
+        List<FieldError> problems = new ArrayList<>();
+        if (!SecretNames.valid(name)) {
+            problems.add(new FieldError("name", SecretNames.RULE));
+        }
+        if (value == null || value.length() < config.minValueChars()) {
+            problems.add(new FieldError("value", "is required and must be at least " + config.minValueChars()
+                    + " characters (shorter values cannot be told apart from ordinary output for redaction)"));
+        } else if (value.getBytes(StandardCharsets.UTF_8).length > config.maxValueBytes()) {
+            problems.add(new FieldError("value", "must be at most " + config.maxValueBytes() + " bytes"));
+        } else if (value.indexOf('\0') >= 0) {
+            problems.add(new FieldError("value", "must not contain NUL characters (it becomes an environment variable)"));
+        }
+        if (!problems.isEmpty()) {
+            return Uni.createFrom().failure(ProblemException.invalid(problems));
+        }
+        return requireConfigured().chain(() -> tools.authorized(caller, toolName, ToolAction.MANAGE, AuditTrail.SECRET_SET))
+                .chain(tool -> dataKey(tool.id).chain(key -> secrets.find(tool.id, name).chain(existing -> {
+                    boolean created = existing == null;
+                    Uni<Void> room = created ? secrets.countOf(tool.id).chain(count -> count >= config.maxPerTool()
+                            ? Uni.createFrom().failure(ProblemException.conflict("tool '" + toolName + "' already has "
+                                    + count + " secrets, the most one tool may hold"))
+                            : Uni.createFrom().voidItem()) : Uni.createFrom().voidItem();
+                    ToolSecret row = created ? newSecret(tool.id, name) : existing;
+                    row.ciphertext = cipher.encrypt(key, tool.id, name, value);
+                    row.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
+                    row.updatedBy = caller.subject();
+                    return room.chain(() -> created ? secrets.persist(row).replaceWithVoid() : Uni.createFrom().voidItem())
+                            .chain(() -> audit.allowed(caller, AuditTrail.SECRET_SET, toolName, reason(caller, tool),
+                                    audit.details().put("secret", name).put("created", created)))
+                            .replaceWith(created);
+                })));
+    }
+
+    @WithTransaction
+    public Uni<Void> delete(Caller caller, String toolName, String name) {
+        return tools.authorized(caller, toolName, ToolAction.MANAGE, AuditTrail.SECRET_DELETE)
+                .chain(tool -> secrets.find(tool.id, name).chain(existing -> existing == null
+                        ? Uni.createFrom().failure(ProblemException.notFound("secret", name))
+                        : secrets.delete(existing).chain(() -> audit.allowed(caller, AuditTrail.SECRET_DELETE, toolName,
+                                reason(caller, tool), audit.details().put("secret", name)))));
+    }
+
+    @WithSession
+    public Uni<List<SecretView>> list(Caller caller, String toolName) {
+        return tools.authorized(caller, toolName, ToolAction.MANAGE, null)
+                .chain(tool -> secrets.ofTool(tool.id))
+                .map(rows -> rows.stream().map(row -> new SecretView(row.name, row.updatedAt, row.updatedBy)).toList());
+    }
+
+    /**
+     * The values of the secrets {@code declared} by a version of {@code tool}, to hand to one run;
+     * a 409 naming each declared secret that is not set. Must run inside a session.
+     */
+    public Uni<Map<String, String>> valuesFor(Tool tool, List<String> declared) {
+        if (declared == null || declared.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return requireConfigured().chain(() -> secrets.named(tool.id, declared)).chain(rows -> {
+            List<String> missing = new ArrayList<>(declared);
+            rows.forEach(row -> missing.remove(row.name));
+            if (!missing.isEmpty()) {
+                return Uni.createFrom().failure(missing(tool.name, missing));
+            }
+            return dataKey(tool.id).map(key -> {
+                Map<String, String> values = new LinkedHashMap<>();
+                rows.forEach(row -> values.put(row.name, cipher.decrypt(key, tool.id, row.name, row.ciphertext)));
+                return values;
+            });
+        });
+    }
+
+    /**
+     * A redaction of whichever of {@code names} are set for the tool, to clean what comes back from
+     * a run defensively; never fails for a missing secret. Must run inside a session.
+     */
+    public Uni<SecretRedaction> redactionFor(UUID toolId, List<String> names) {
+        if (names.isEmpty() || !cipher.configured()) {
+            return Uni.createFrom().item(SecretRedaction.NONE);
+        }
+        return secrets.named(toolId, names).chain(rows -> rows.isEmpty() ? Uni.createFrom().item(SecretRedaction.NONE)
+                : dataKey(toolId).map(key -> {
+                    Map<String, String> values = new LinkedHashMap<>();
+                    rows.forEach(row -> values.put(row.name, cipher.decrypt(key, toolId, row.name, row.ciphertext)));
+                    return SecretRedaction.of(values);
+                }));
+    }
+
+    /**
+     * Re-wraps every data key still wrapped by the previous master key with the current one, so
+     * the previous key can be retired. Answers how many were re-wrapped.
+     */
+    @WithTransaction
+    public Uni<Integer> rewrapDataKeys() {
+        if (!cipher.configured()) {
+            return Uni.createFrom().item(0);
+        }
+        return secrets.dataKeysNotWrappedBy(currentKeyId()).map(keys -> {
+            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+            for (ToolDataKey key : keys) {
+                SecretCipher.WrappedKey rewrapped = cipher.rewrap(key.wrapped(), key.toolId);
+                key.masterKeyId = rewrapped.masterKeyId();
+                key.wrappedKey = rewrapped.wrapped();
+                key.rewrappedAt = now;
+            }
+            return keys.size();
+        });
+    }
+
+    public boolean configured() {
+        return cipher.configured();
+    }
+
+    String currentKeyId() {
+        return keys.current().map(MasterKeys.Key::id).orElse("");
+    }
+
+    /** The tool's data key, created (wrapped by the current master key) on first use. */
+    private Uni<SecretKey> dataKey(UUID toolId) {
+        return secrets.dataKey(toolId).chain(stored -> {
+            if (stored != null) {
+                return Uni.createFrom().item(cipher.unwrap(stored.wrapped(), toolId));
+            }
+            SecretCipher.WrappedKey fresh = cipher.newDataKey(toolId);
+            ToolDataKey row = new ToolDataKey();
+            row.toolId = toolId;
+            row.masterKeyId = fresh.masterKeyId();
+            row.wrappedKey = fresh.wrapped();
+            row.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+            return row.persist().map(ignored -> cipher.unwrap(fresh, toolId));
+        });
+    }
+
+    private Uni<Void> requireConfigured() {
+        return cipher.configured() ? Uni.createFrom().voidItem()
+                : Uni.createFrom().failure(ProblemException.unavailable("tool secrets are not configured on this registry:"
+                        + " the operator sets PROMETHEUS_SECRETS_KEY (or PROMETHEUS_SECRETS_KEY_FILE)"));
+    }
+
+    private static ProblemException missing(String toolName, List<String> missing) {
+        return new ProblemException(ProblemType.CONFLICT, "secret-missing", "tool '" + toolName + "' uses "
+                + (missing.size() == 1 ? "secret " : "secrets ") + String.join(", ", missing)
+                + ", which " + (missing.size() == 1 ? "is" : "are") + " not set; a manager of the tool sets "
+                + (missing.size() == 1 ? "it" : "them") + " with PUT /api/v1/tools/" + toolName + "/secrets/{name}");
+    }
+
+    private static ToolSecret newSecret(UUID toolId, String name) {
+        ToolSecret row = new ToolSecret();
+        row.id = UUID.randomUUID();
+        row.toolId = toolId;
+        row.name = name;
+        return row;
+    }
+
+    private String reason(Caller caller, Tool tool) {
+        return access.decide(caller, tool, ToolAction.MANAGE).reason();
+    }
+}
