@@ -59,9 +59,11 @@ public class EndToEnd {
         step("it discovers the tool by meaning of its description");
         JsonNode found = expect(200, get(REGISTRY + "/api/v1/tools?q=forecast&tag=e2e", agent));
         check(contains(found.path("items"), "name", tool), "discovery lists " + tool);
-        JsonNode openai = expect(200, get(REGISTRY + "/api/v1/tools?format=openai&tag=e2e&q=" + run, agent));
-        check(openai.isArray() && openai.size() == 1 && openai.get(0).path("function").path("name").asText().equals(tool),
-                "the OpenAI export has the tool as a function");
+        JsonNode openai = expect(200, get(REGISTRY + "/api/v1/tools?format=openai&strict=true&tag=e2e&q=" + run, agent));
+        JsonNode functions = openai.path("items");
+        check(functions.size() == 1 && functions.get(0).path("function").path("name").asText().equals(tool)
+                && functions.get(0).path("function").path("strict").asBoolean() && !openai.path("hasMore").asBoolean(),
+                "the OpenAI export has the tool as a strict-mode function: " + openai);
 
         step("it invokes the tool synchronously");
         JsonNode sync = expect(200, post(REGISTRY + "/api/v1/tools/" + tool + "/invocations", agent,

@@ -19,8 +19,11 @@ public interface GuardianConfig {
     Remediation remediation();
 
     interface Grouping {
-        /** The grouping algorithm new errors are fingerprinted with; groups keep the version that made them. */
-        @WithDefault("1")
+        /**
+         * The grouping algorithm new errors are fingerprinted with; groups keep the version that made
+         * them. 2 (the default) also keys on the failing tool; 1 groups one message across tools.
+         */
+        @WithDefault("2")
         int version();
     }
 

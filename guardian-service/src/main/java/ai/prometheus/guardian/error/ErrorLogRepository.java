@@ -84,11 +84,16 @@ public class ErrorLogRepository implements PanacheRepositoryBase<ErrorLog, UUID>
                 }));
     }
 
-    /** Tools named in errors of the last {@code hours}, most failures first. */
-    public Uni<List<FailingToolView>> topTools(int hours, int limit) {
+    /**
+     * Tools named in errors of the last {@code hours}, most failures first: from the suite's own
+     * services and authenticated reporters ({@code trusted}), or from anyone else who may post
+     * errors, whose reports must never make a tool look broken.
+     */
+    public Uni<List<FailingToolView>> topTools(int hours, int limit, boolean trusted) {
         String sql = "select attributes ->> 'tool', count(*), count(distinct group_id),"
                 + " cast(extract(epoch from max(created_at)) * 1000 as bigint)"
                 + " from " + schema + ".error_logs where (attributes ->> 'tool') is not null"
+                + " and " + (trusted ? "trusted" : "not trusted")
                 + " and created_at > now() - make_interval(hours => " + hours + ")"
                 + " group by 1 order by 2 desc, 1 limit " + limit;
         return Panache.getSession().chain(session -> session.createNativeQuery(sql, Object[].class).getResultList())

@@ -12,6 +12,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.Path;
@@ -115,8 +116,11 @@ public class ErrorGroupResource {
     @Path("/top-tools")
     @RequiresPermission("errors:read")
     @WithSession
-    @Operation(summary = "The tools whose invocations failed most in the last hours")
-    public Uni<List<FailingToolView>> topTools(@QueryParam("hours") Integer hours, @QueryParam("limit") Integer limit) {
+    @Operation(summary = "The tools whose invocations failed most in the last hours",
+            description = "Counts trusted errors only (the suite's own services and reporters authenticated for the"
+                    + " error's service); trusted=false lists what other callers reported, apart.")
+    public Uni<List<FailingToolView>> topTools(@QueryParam("hours") Integer hours, @QueryParam("limit") Integer limit,
+            @QueryParam("trusted") @DefaultValue("true") boolean trusted) {
         int window = hours == null ? 24 : hours;
         if (window < 1 || window > 24 * 90) {
             throw ProblemException.invalidField("hours", "must be between 1 and " + 24 * 90);
@@ -125,7 +129,7 @@ public class ErrorGroupResource {
         if (top < 1 || top > 100) {
             throw ProblemException.invalidField("limit", "must be between 1 and 100");
         }
-        return errors.topTools(window, top);
+        return errors.topTools(window, top, trusted);
     }
 
     private static List<GroupState> states(String value) {

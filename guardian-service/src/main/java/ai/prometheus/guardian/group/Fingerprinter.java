@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 public class Fingerprinter {
 
     /** Every version ever released; old ones stay so their behaviour remains documented and testable. */
-    static final List<GroupingAlgorithm> ALGORITHMS = List.of(new GroupingV1());
+    static final List<GroupingAlgorithm> ALGORITHMS = List.of(new GroupingV1(), new GroupingV2());
 
     private final GroupingAlgorithm current;
 

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -59,7 +60,7 @@ class ErrorGroupsTest {
                 .body("group.state", equalTo("open"))
                 .body("group.service", equalTo("sandbox-service"))
                 .body("group.services", contains("sandbox-service"))
-                .body("group.fingerprintVersion", equalTo(1))
+                .body("group.fingerprintVersion", equalTo(2))
                 .body("group.groupingBasis", containsString(pkg + ".Pool#borrow"))
                 .body("group.last24h", hasSize(24))
                 .body("group.last24h[23]", equalTo(2))
@@ -171,5 +172,42 @@ class ErrorGroupsTest {
         given().when().get("/api/v1/error-groups").then().statusCode(401);
         given().auth().oauth2(READER).queryParam("size", 5).when().get("/api/v1/error-groups")
                 .then().statusCode(200).body("size", equalTo(5)).body("items.size()", org.hamcrest.Matchers.lessThanOrEqualTo(5));
+    }
+
+    /** Reports from outside callers never make a tool look broken: they are counted apart. */
+    @Test
+    void topFailingToolsCountOnlyTrustedReportsAndListTheOthersApart() {
+        String tool = Names.unique("ranked-");
+        String last = ErrorEvents.toolFailure(tool, "runtime_error", "ValueError in " + tool);
+        Db.awaitGroupOf(last);
+        String outsider = TestTokens.agent("agent-outsider", "errors:write errors:read");
+        String phantom = Names.unique("phantom-");
+        for (String named : List.of(tool, phantom, phantom)) {
+            given().auth().oauth2(outsider).contentType(ContentType.JSON)
+                    .body(Map.of("service", "outside-app", "errorType", "tool.invocation.runtime_error",
+                            "errorMessage", "it failed", "attributes", Map.of("tool", named)))
+                    .when().post("/api/v1/errors").then().statusCode(201);
+        }
+        given().auth().oauth2(READER).queryParam("hours", 1).queryParam("limit", 100)
+                .when().get("/api/v1/error-groups/top-tools")
+                .then().statusCode(200)
+                .body("find { it.tool == '" + tool + "' }.failures", equalTo(1))
+                .body("tool", not(hasItem(phantom)));
+        given().auth().oauth2(READER).queryParam("hours", 1).queryParam("limit", 100).queryParam("trusted", false)
+                .when().get("/api/v1/error-groups/top-tools")
+                .then().statusCode(200)
+                .body("find { it.tool == '" + phantom + "' }.failures", equalTo(2))
+                .body("find { it.tool == '" + tool + "' }.failures", equalTo(1));
+    }
+
+    /** Grouping version 2 (the default) keys on the failing tool: one message from two tools is two groups. */
+    @Test
+    void oneMessageFromTwoToolsMakesTwoGroups() {
+        String first = Names.unique("twin-a-");
+        String second = Names.unique("twin-b-");
+        UUID a = Db.awaitGroupOf(ErrorEvents.toolFailure(first, "runtime_error", "exit status 1"));
+        UUID b = Db.awaitGroupOf(ErrorEvents.toolFailure(second, "runtime_error", "exit status 1"));
+        assertNotEquals(a, b);
+        assertEquals(2, ((Number) Db.single("select fingerprint_version from guardian.error_groups where id = ?", a)).intValue());
     }
 }

@@ -2,7 +2,7 @@ package ai.prometheus.registry.tool;
 
 import ai.prometheus.registry.discovery.Discovery;
 import ai.prometheus.registry.discovery.DiscoveryQuery;
-import ai.prometheus.registry.discovery.OpenAiTools;
+import ai.prometheus.registry.export.ToolExport;
 import ai.prometheus.registry.permission.ToolAcl;
 import ai.prometheus.shared.postgres.UniqueViolations;
 import ai.prometheus.shared.problem.ProblemException;
@@ -61,20 +61,29 @@ public class ToolResource {
 
     @GET
     @Operation(summary = "Discover tools", description = "Only tools the caller may read are listed."
-            + " q searches names, descriptions and tags; format=openai answers OpenAI function-calling tools.")
+            + " q searches names, descriptions and tags. format=openai or format=anthropic answers a page of the"
+            + " active tools the caller may invoke in that provider's tool format (default size: the largest page),"
+            + " with hasMore; strict=true (openai) writes strict-mode functions and lists the tools that cannot be"
+            + " one in skipped, with the reason.")
     public Uni<Object> discover(@QueryParam("q") String text, @QueryParam("tag") List<String> tags,
             @QueryParam("owner") String owner, @QueryParam("status") List<String> statuses,
             @QueryParam("sort") String sort, @QueryParam("format") String format,
+            @QueryParam("strict") boolean strict,
             @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
-        DiscoveryQuery query = new DiscoveryQuery(text, tags, owner, statuses, sort, Params.page(page), Params.size(size, 50));
         if (format == null || format.isBlank() || format.equals("json")) {
+            if (strict) {
+                throw ProblemException.invalidField("strict", "applies only to format=openai");
+            }
+            DiscoveryQuery query = new DiscoveryQuery(text, tags, owner, statuses, sort, Params.page(page), Params.size(size, 50));
             return discovery.find(caller.get(), query).map(Object.class::cast);
         }
-        if (format.equals("openai")) {
-            // The export lists what the caller can actually call: active tools it may invoke.
-            return discovery.invocable(caller.get(), query).map(found -> (Object) OpenAiTools.of(found.items()));
+        if (!ToolExport.FORMATS.contains(format)) {
+            throw ProblemException.invalidField("format", "must be json, " + String.join(" or ", ToolExport.FORMATS));
         }
-        return Uni.createFrom().failure(ProblemException.invalidField("format", "must be json or openai"));
+        // An export lists what the caller can actually call: active tools it may invoke, a whole page by default.
+        DiscoveryQuery query = new DiscoveryQuery(text, tags, owner, statuses, sort, Params.page(page),
+                Params.size(size, Params.MAX_PAGE_SIZE));
+        return discovery.invocable(caller.get(), query).map(found -> (Object) ToolExport.of(format, strict, found));
     }
 
     @GET

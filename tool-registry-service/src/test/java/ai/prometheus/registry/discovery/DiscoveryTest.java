@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -130,15 +131,82 @@ class DiscoveryTest {
     @Test
     void openAiExportListsInvocableToolsAsFunctions() {
         String agent = TestTokens.agent("agent-7", "tools:read tools:invoke");
-        given().auth().oauth2(agent).queryParam("format", "openai").queryParam("tag", tag).queryParam("size", 200)
+        given().auth().oauth2(agent).queryParam("format", "openai").queryParam("tag", tag)
                 .when().get("/api/v1/tools").then().statusCode(200)
-                .body("type", everyItem(equalTo("function")))
-                .body("function.name", hasItems(weather, currency, prodDb))
-                .body("function.name", not(hasItem(secret)))
-                .body("find { it.function.name == '" + weather + "' }.function.parameters.required", equalTo(List.of("city")))
-                .body("find { it.function.name == '" + weather + "' }.function.description",
-                        equalTo("Current weather and forecast for a city"));
+                .body("format", equalTo("openai")).body("hasMore", equalTo(false)).body("size", equalTo(200))
+                .body("items.type", everyItem(equalTo("function")))
+                .body("items.function.name", hasItems(weather, currency, prodDb))
+                .body("items.function.name", not(hasItem(secret)))
+                .body("items.find { it.function.name == '" + weather + "' }.function.parameters.required", equalTo(List.of("city")))
+                .body("items.find { it.function.name == '" + weather + "' }.function.description",
+                        equalTo("Current weather and forecast for a city"))
+                .body("items.find { it.function.name == '" + weather + "' }.function", not(hasKey("strict")));
         given().auth().oauth2(agent).queryParam("format", "yaml").when().get("/api/v1/tools")
                 .then().statusCode(400).body("errors[0].field", equalTo("format"));
+        given().auth().oauth2(agent).queryParam("format", "anthropic").queryParam("strict", true).when().get("/api/v1/tools")
+                .then().statusCode(400).body("errors[0].field", equalTo("strict"));
+    }
+
+    @Test
+    void anthropicExportHasNameDescriptionAndInputSchema() {
+        String agent = TestTokens.agent("agent-8", "tools:read tools:invoke");
+        given().auth().oauth2(agent).queryParam("format", "anthropic").queryParam("tag", tag)
+                .when().get("/api/v1/tools").then().statusCode(200)
+                .body("items.name", hasItems(weather, currency, prodDb))
+                .body("items.name", not(hasItem(secret)))
+                .body("items.find { it.name == '" + weather + "' }.input_schema.properties.city.type", equalTo("string"))
+                .body("items.find { it.name == '" + weather + "' }.description", equalTo("Current weather and forecast for a city"));
+    }
+
+    /** Strict mode: parameters rewritten by OpenAI's rules; a schema it cannot express is named, not dropped. */
+    @Test
+    void strictOpenAiExportRewritesSchemasAndNamesWhatItCannotCarry() throws Exception {
+        String strictTag = "strict-" + UUID.randomUUID().toString().substring(0, 8);
+        String plain = uniqueName("forecast");
+        register(developer("ann"), definition(plain, "Forecast", List.of(strictTag), "print(1)")).statusCode(201);
+        String map = uniqueName("merge_labels");
+        Map<String, Object> mapSchema = Map.of("type", "object", "properties", Map.of("labels",
+                Map.of("type", "object", "additionalProperties", Map.of("type", "string"))));
+        Map<String, Object> definition = new java.util.HashMap<>(definition(map, "Merges labels", List.of(strictTag), "print(1)"));
+        definition.put("functionSignature", mapSchema);
+        register(developer("ann"), definition).statusCode(201);
+
+        io.restassured.response.ExtractableResponse<?> export = given().auth().oauth2(developer("ann"))
+                .queryParam("format", "openai").queryParam("strict", true).queryParam("tag", strictTag)
+                .when().get("/api/v1/tools").then().statusCode(200).extract();
+        assertEquals(List.of(plain), export.path("items.function.name"));
+        assertEquals(true, export.path("items[0].function.strict"));
+        com.fasterxml.jackson.databind.JsonNode parameters = new com.fasterxml.jackson.databind.ObjectMapper()
+                .valueToTree(export.path("items[0].function.parameters"));
+        assertEquals(List.of(), ai.prometheus.registry.export.OpenAiStrictRules.check(parameters), parameters.toString());
+        assertEquals(List.of(map), export.path("skipped.name"));
+        String reason = export.path("skipped[0].reason");
+        assertTrue(reason.contains("$.properties.labels: is a free-form map"), reason);
+    }
+
+    /** More tools than a page: following hasMore yields every one, once. */
+    @Test
+    void anExportPagesExplicitlyAndLosesNothing() {
+        String pageTag = "page-" + UUID.randomUUID().toString().substring(0, 8);
+        java.util.Set<String> registered = new java.util.TreeSet<>();
+        for (int i = 0; i < 5; i++) {
+            String name = uniqueName("paged");
+            register(developer("ann"), definition(name, "Paged tool " + i, List.of(pageTag), "print(1)")).statusCode(201);
+            registered.add(name);
+        }
+        List<String> seen = new java.util.ArrayList<>();
+        boolean hasMore = true;
+        for (int page = 0; hasMore; page++) {
+            io.restassured.response.ExtractableResponse<?> answer = given().auth().oauth2(developer("ann"))
+                    .queryParam("format", "openai").queryParam("tag", pageTag).queryParam("sort", "name")
+                    .queryParam("size", 2).queryParam("page", page)
+                    .when().get("/api/v1/tools").then().statusCode(200).extract();
+            List<String> names = answer.path("items.function.name");
+            assertTrue(names.size() <= 2, names.toString());
+            seen.addAll(names);
+            hasMore = answer.path("hasMore");
+            assertTrue(page < 5, "paging never ended");
+        }
+        assertEquals(List.copyOf(registered), seen);
     }
 }
