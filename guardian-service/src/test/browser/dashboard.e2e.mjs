@@ -57,7 +57,9 @@ try {
   const groupId = await page.locator('tr.group', { hasText: title }).getAttribute('data-group-id');
   const report = await fetch(new URL('/api/v1/errors', baseUrl), {
     method: 'POST', headers: { 'Authorization': `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ service: 'web-shop', errorType: 'checkout.Failure', errorMessage: title }),
+    // The same failure as the seeded ones (same trace), so it joins their issue.
+    body: JSON.stringify({ service: 'web-shop', errorType: 'checkout.Failure', errorMessage: title,
+      stackTrace: process.env.ISSUE_STACK, attributes: { tool: 'payments-gateway' } }),
   });
   seen.extraReport = report.status;
   await page.locator('tr.group', { hasText: title }).locator('.count', { hasText: /^5$/ }).waitFor({ timeout: 45000 });

@@ -80,9 +80,10 @@ class DashboardBrowserTest {
         for (String name : SCREENSHOT_NAMES) {
             Files.deleteIfExists(SCREENSHOTS.resolve(name));
         }
-        Process run = new ProcessBuilder("node", WORK.resolve("dashboard.e2e.mjs").toString(), root.toString(), operator,
-                title, bidiTitle, SCREENSHOTS.toAbsolutePath().toString())
-                .redirectErrorStream(true).start();
+        ProcessBuilder browser = new ProcessBuilder("node", WORK.resolve("dashboard.e2e.mjs").toString(), root.toString(),
+                operator, title, bidiTitle, SCREENSHOTS.toAbsolutePath().toString()).redirectErrorStream(true);
+        browser.environment().put("ISSUE_STACK", stack);
+        Process run = browser.start();
         boolean finished = run.waitFor(3, TimeUnit.MINUTES);
         String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!finished) {

@@ -3,11 +3,25 @@ package ai.prometheus.registry.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "registry")
 public interface RegistryConfig {
 
     Invocation invocation();
+
+    Mcp mcp();
+
+    /** The MCP transport's DNS-rebinding protection (see {@code mcp.McpTransportGuard}). */
+    interface Mcp {
+
+        /** Browser origins besides this machine's that may call /mcp (a browser-based MCP host); {@code *}: any. */
+        Optional<List<String>> allowedOrigins();
+
+        /** Host names (or host:port) /mcp answers under besides loopback ones; {@code *}: any. */
+        Optional<List<String>> allowedHosts();
+    }
 
     interface Invocation {
         /** The wall limit assumed for tools that set none; keep it equal to the sandbox's default. */

@@ -14,6 +14,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -41,6 +42,8 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 public class McpResource {
 
     static final String SESSION_HEADER = "Mcp-Session-Id";
+    /** The last protocol version with JSON-RPC batching (2025-06-18 removed it). */
+    private static final String LAST_VERSION_WITH_BATCHES = "2025-03-26";
 
     private final McpServer server;
     private final ToolChanges changes;
@@ -58,7 +61,7 @@ public class McpResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "MCP JSON-RPC messages (initialize, ping, tools/list, tools/call)")
-    public Uni<Response> post(String body) {
+    public Uni<Response> post(String body, @HeaderParam(McpTransportGuard.PROTOCOL_VERSION_HEADER) String protocolVersion) {
         JsonNode message;
         try {
             message = json.readTree(body);
@@ -71,6 +74,12 @@ public class McpResource {
         }
         Caller me = caller.get();
         boolean initialize = "initialize".equals(message.path("method").asText());
+        if (message.isArray() && protocolVersion != null && protocolVersion.compareTo(LAST_VERSION_WITH_BATCHES) > 0) {
+            // Protocol versions after 2025-03-26 send one message per request: a batch is refused as such.
+            return Uni.createFrom().item(Response.status(Response.Status.BAD_REQUEST).entity(new JsonRpc(json).error(null,
+                    JsonRpc.INVALID_REQUEST, "protocol version " + protocolVersion + " has no JSON-RPC batches;"
+                            + " send one message per request")).type(MediaType.APPLICATION_JSON_TYPE).build());
+        }
         Uni<JsonNode> answer = message.isArray() ? batch(me, (ArrayNode) message) : server.handle(me, message).map(n -> n);
         return answer.map(response -> {
             if (response == null) {
@@ -103,16 +112,23 @@ public class McpResource {
         return Response.noContent().build();
     }
 
+    /**
+     * A batch (protocol 2025-03-26 and before), answered one message after the other: the messages
+     * share one request's database session, which must not be used by two at once.
+     */
     private Uni<JsonNode> batch(Caller me, ArrayNode messages) {
-        List<Uni<ObjectNode>> answers = new ArrayList<>();
-        messages.forEach(message -> answers.add(server.handle(me, message)));
-        if (answers.isEmpty()) {
+        if (messages.isEmpty()) {
             return Uni.createFrom().item(new JsonRpc(json).error(null, JsonRpc.INVALID_REQUEST, "empty batch"));
         }
-        return Uni.join().all(answers).andFailFast().map(results -> {
-            ArrayNode array = json.createArrayNode();
-            results.stream().filter(r -> r != null).forEach(array::add);
-            return array.isEmpty() ? null : array;
-        });
+        List<JsonNode> items = new ArrayList<>();
+        messages.forEach(items::add);
+        return Multi.createFrom().iterable(items)
+                .onItem().transformToUniAndConcatenate(message -> server.handle(me, message))
+                .collect().asList()
+                .map(results -> {
+                    ArrayNode array = json.createArrayNode();
+                    results.stream().filter(r -> r != null).forEach(array::add);
+                    return array.isEmpty() ? null : array;
+                });
     }
 }

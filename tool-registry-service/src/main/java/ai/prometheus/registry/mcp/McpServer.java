@@ -121,6 +121,10 @@ public class McpServer {
         String name = params.get("name").asText();
         return invocations.invoke(caller, name, new InvocationRequest(arguments, "sync", null, null), null)
                 .map(invoked -> toolResult(invoked.invocation()))
+                // A tool that does not exist (or that the caller may not see) is a protocol error, as
+                // the specification has it; every other refusal is a result the model can read.
+                .onFailure(ProblemException.class).transform(failure -> ((ProblemException) failure).type() == ProblemType.NOT_FOUND
+                        ? new InvalidParams("unknown tool: " + name) : failure)
                 .onFailure(ProblemException.class).recoverWithItem(failure -> toolError((ProblemException) failure));
     }
 
