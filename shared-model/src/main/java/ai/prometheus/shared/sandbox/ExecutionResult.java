@@ -48,7 +48,7 @@ public record ExecutionResult(
         }
         return new ExecutionResult(id, language, status, exitCode, signal, redaction.redact(stdout), redaction.redact(stderr),
                 stdoutTruncated, stderrTruncated, usage, limits, screening, principal, onBehalfOf, sessionId, startedAt,
-                finishedAt, redaction.redact(message));
+                finishedAt, redaction.redact(message), egress);
     }
 
     /** The safety screen's answer: {@code ALLOW}, {@code WARN} or {@code DENY}, with what it found. */
