@@ -6,9 +6,9 @@ import ai.prometheus.registry.permission.ToolAccess;
 import ai.prometheus.registry.permission.ToolAction;
 import ai.prometheus.registry.quota.QuotaService;
 import ai.prometheus.registry.sandbox.SandboxClient;
-import ai.prometheus.registry.secret.SecretService;
 import ai.prometheus.registry.sandbox.SandboxFailure;
 import ai.prometheus.registry.schema.FunctionSignatures;
+import ai.prometheus.registry.secret.SecretService;
 import ai.prometheus.registry.tool.Fingerprints;
 import ai.prometheus.registry.tool.Tool;
 import ai.prometheus.registry.tool.ToolRepository;
@@ -171,10 +171,11 @@ public class InvocationService {
             }
             return repository.version(tool.id, tool.currentVersion)
                     .chain(version -> withSecrets(caller, tool, version, arguments));
-        }).call(admitted -> withinQuota(caller, admitted.tool())).call(admitted -> audit.allowedNow(caller, AuditTrail.INVOKE, name,
-                access.decide(caller, admitted.tool(), ToolAction.INVOKE).reason(),
-                audit.details().put("version", admitted.version().version)
-                        .put("mode", request.async() ? "async" : "sync")));
+        }).call(admitted -> withinQuota(caller, admitted.tool()))
+                .call(admitted -> audit.allowedNow(caller, AuditTrail.INVOKE, name,
+                        access.decide(caller, admitted.tool(), ToolAction.INVOKE).reason(),
+                        audit.details().put("version", admitted.version().version)
+                                .put("mode", request.async() ? "async" : "sync")));
     }
 
     /** The declared secrets must all be set: a 409 naming the missing ones otherwise, audited as a denial. */
@@ -224,7 +225,8 @@ public class InvocationService {
                     if (failure == null) {
                         // The sandbox redacted already; redacting again costs little and guards what is stored here.
                         applyResult(invocation, result.redacted(admitted.redaction()));
-                        return record(invocation, caller).call(() -> charge(invocation)).map(ignored -> new Invoked(InvocationView.of(invocation), false));
+                        return record(invocation, caller).call(() -> charge(invocation))
+                                .map(ignored -> new Invoked(InvocationView.of(invocation), false));
                     }
                     SandboxFailure sandboxFailure = asSandboxFailure(failure);
                     if (sandboxFailure.kind() == SandboxFailure.Kind.BUSY) {

@@ -1,6 +1,7 @@
 package ai.prometheus.registry.quota;
 
 import ai.prometheus.shared.config.ServiceConfig;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -53,6 +54,7 @@ public class QuotaCounters {
     private final String read;
     private final String add;
     private final String usage;
+    private final String purge;
 
     public QuotaCounters(Pool pool, ServiceConfig service) {
         this.pool = pool;
@@ -65,6 +67,13 @@ public class QuotaCounters {
                 + " on conflict (tool_id, subject, counter, window_start) do update set used = c.used + excluded.used";
         this.usage = "select subject, counter, used from " + table + " where tool_id = $1 and subject = any($2)"
                 + " and ((counter like '%/minutes' and window_start = $3) or (counter like '%/days' and window_start = $4))";
+        this.purge = "delete from " + table + " where window_start < now() - interval '2 days'";
+    }
+
+    /** Windows that ended days ago count for nothing; any replica may remove them. */
+    @Scheduled(every = "1h", delayed = "10m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> purgeEndedWindows() {
+        return pool.query(purge).execute().replaceWithVoid();
     }
 
     /**
