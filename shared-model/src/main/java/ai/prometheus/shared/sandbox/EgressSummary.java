@@ -27,4 +27,9 @@ public record EgressSummary(int connections, int denied, long bytesUp, long byte
                 .distinct().sorted().limit(MAX_HOSTS).toList();
         return new EgressSummary(connections.size(), denied, up, down, hosts);
     }
+
+    /** Bytes both ways, what a run is charged against an egress budget; 0 for none. */
+    public static long totalBytes(EgressSummary summary) {
+        return summary == null ? 0 : summary.bytesUp() + summary.bytesDown();
+    }
 }

@@ -11,6 +11,7 @@ import ai.prometheus.shared.event.ToolInvocationFailed;
 import ai.prometheus.shared.event.Topics;
 import ai.prometheus.shared.inbox.ProcessedEvents;
 import ai.prometheus.shared.outbox.Outbox;
+import ai.prometheus.shared.sandbox.EgressSummary;
 import ai.prometheus.shared.sandbox.ExecutionUsage;
 import ai.prometheus.shared.sandbox.ToolOutput;
 import ai.prometheus.shared.secret.SecretRedaction;
@@ -125,12 +126,13 @@ public class InvocationResults {
                 : secrets.redactionFor(invocation.toolId, version.secretNames()));
     }
 
-    /** Asynchronous runs are charged to the tool's daily CPU budget when their result arrives. */
+    /** Asynchronous runs are charged to the tool's daily CPU and egress budgets when their result arrives. */
     private Uni<Void> charge(Invocation invocation, ExecutionUsage used) {
         if (invocation == null || invocation.mode != Invocation.Mode.ASYNC || used == null) {
             return Uni.createFrom().voidItem();
         }
-        return quotas.charge(invocation.toolId, invocation.caller, used.cpuMs(), 0, invocation.finishedAt);
+        return quotas.charge(invocation.toolId, invocation.caller, used.cpuMs(), EgressSummary.totalBytes(invocation.egress),
+                invocation.finishedAt);
     }
 
     private Uni<Void> count(String tool, String caller, boolean success, String status, long latencyMs, ExecutionUsage used,

@@ -193,11 +193,11 @@ public class InvocationService {
                         refusal.getMessage(), null));
     }
 
-    /** Charges a finished run's CPU (and, once the sandbox reports it, egress) to the tool's daily budgets. */
+    /** Charges a finished run's CPU and egress bytes to the tool's daily budgets. */
     private Uni<Void> charge(Invocation invocation) {
         // The invocation is recorded already: a charge that fails is logged, not turned into a failed call.
-        return quotas.charge(invocation.toolId, invocation.caller, invocation.cpuMs == null ? 0 : invocation.cpuMs, 0,
-                invocation.finishedAt)
+        return quotas.charge(invocation.toolId, invocation.caller, invocation.cpuMs == null ? 0 : invocation.cpuMs,
+                EgressSummary.totalBytes(invocation.egress), invocation.finishedAt)
                 .onFailure().invoke(e -> LOG.warnf(e, "Could not charge invocation %s to the quotas of tool %s",
                         invocation.id, invocation.toolName))
                 .onFailure().recoverWithNull();
