@@ -32,6 +32,9 @@ head -c "$SIZE" /dev/urandom > "$WORK/www/big.bin"
 python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$WORK/www" >/dev/null 2>&1 &
 PIDS+=($!)
 
+# Minting the token first also creates the local development key pair the service checks it with.
+TOKEN=$("$ROOT/bin/prometheus" token --sub bench-egress --scope "sandbox:execute sandbox:network" --ttl 2h)
+KEYS="${PROMETHEUS_STATE:-$ROOT/.prometheus}/keys"
 SANDBOX=${SANDBOX_URL:-}
 if [ -z "$SANDBOX" ]; then
   JAR="$ROOT/sandbox-service/target/quarkus-app/quarkus-run.jar"
@@ -39,6 +42,8 @@ if [ -z "$SANDBOX" ]; then
   SANDBOX=http://127.0.0.1:18082
   chmod 711 "$WORK" # sandboxes run as their own uids and mount files from the state directory inside it
   SANDBOX_EGRESS_PRIVATE_ALLOW="bench.test:$PORT" PORT=18082 SANDBOX_STATE_DIR="$WORK/state" \
+    JWT_PUBLIC_KEY_LOCATION="$KEYS/public.pem" JWT_ISSUER="${JWT_ISSUER:-prometheus-dev}" \
+    SERVICE_KEY_LOCATION="$KEYS/private.pem" \
     java '-Dsandbox.egress.hosts."bench.test"=127.0.0.1' -jar "$JAR" >"$WORK/sandbox.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 120); do
@@ -49,7 +54,6 @@ if [ -z "$SANDBOX" ]; then
 fi
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/small.json" >/dev/null && break; sleep 0.1; done
 
-TOKEN=$("$ROOT/bin/prometheus" token --sub bench-egress --scope "sandbox:execute sandbox:network" --ttl 2h)
 BODY=$(python3 - "$ROOT/bench/egress/probe.py" "$PORT" "$N" "$SIZE" <<'PY'
 import json, sys
 probe, port, n, size = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
