@@ -29,9 +29,17 @@ trap cleanup EXIT
 mkdir -p "$WORK/www"
 echo '{"city": "Oslo", "temperature": 3.5}' > "$WORK/www/small.json"
 head -c "$SIZE" /dev/urandom > "$WORK/www/big.bin"
-python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$WORK/www" >/dev/null 2>&1 &
+# A threaded server with a deep accept queue: the set-up loop opens connections faster than the
+# default queue of 5 takes them, and a full queue costs a 1 s SYN retransmission.
+python3 -c 'import functools, http.server, sys
+http.server.ThreadingHTTPServer.request_queue_size = 256
+handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[2])
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), handler).serve_forever()' "$PORT" "$WORK/www" >/dev/null 2>&1 &
 PIDS+=($!)
 
+# Minting the token first also creates the local development key pair the service checks it with.
+TOKEN=$("$ROOT/bin/prometheus" token --sub bench-egress --scope "sandbox:execute sandbox:network" --ttl 2h)
+KEYS="${PROMETHEUS_STATE:-$ROOT/.prometheus}/keys"
 SANDBOX=${SANDBOX_URL:-}
 if [ -z "$SANDBOX" ]; then
   JAR="$ROOT/sandbox-service/target/quarkus-app/quarkus-run.jar"
@@ -39,6 +47,8 @@ if [ -z "$SANDBOX" ]; then
   SANDBOX=http://127.0.0.1:18082
   chmod 711 "$WORK" # sandboxes run as their own uids and mount files from the state directory inside it
   SANDBOX_EGRESS_PRIVATE_ALLOW="bench.test:$PORT" PORT=18082 SANDBOX_STATE_DIR="$WORK/state" \
+    JWT_PUBLIC_KEY_LOCATION="$KEYS/public.pem" JWT_ISSUER="${JWT_ISSUER:-prometheus-dev}" \
+    SERVICE_KEY_LOCATION="$KEYS/private.pem" \
     java '-Dsandbox.egress.hosts."bench.test"=127.0.0.1' -jar "$JAR" >"$WORK/sandbox.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 120); do
@@ -49,7 +59,6 @@ if [ -z "$SANDBOX" ]; then
 fi
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/small.json" >/dev/null && break; sleep 0.1; done
 
-TOKEN=$("$ROOT/bin/prometheus" token --sub bench-egress --scope "sandbox:execute sandbox:network" --ttl 2h)
 BODY=$(python3 - "$ROOT/bench/egress/probe.py" "$PORT" "$N" "$SIZE" <<'PY'
 import json, sys
 probe, port, n, size = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]

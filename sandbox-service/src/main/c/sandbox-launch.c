@@ -49,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -264,6 +265,9 @@ static void run_bridge(struct bridge bridge) {
         if (client < 0) {
             continue;
         }
+        /* Small requests and answers: Nagle's algorithm would hold each one for an acknowledgement. */
+        int on = 1;
+        setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
         pid_t child = fork();
         if (child == 0) {
             close(bridge.listener);

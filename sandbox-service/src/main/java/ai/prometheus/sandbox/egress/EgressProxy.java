@@ -268,6 +268,11 @@ public class EgressProxy {
                 outgoing.connection().close();
                 transfer.finish();
             });
+            long head = headSize(request.method().name() + " " + to.pathAndQuery() + " HTTP/1.1", headers);
+            if (!run.count(head)) {
+                return;
+            }
+            transfer.up(head);
             outgoing.response().onComplete(answered -> {
                 if (answered.failed()) {
                     transfer.finish();
@@ -300,6 +305,11 @@ public class EgressProxy {
         if (response.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
             answer.setChunked(true);
         }
+        long head = headSize("HTTP/1.1 " + response.statusCode() + " " + response.statusMessage(), response.headers());
+        if (!run.count(head)) {
+            return;
+        }
+        transfer.down(head);
         response.handler(chunk -> {
             if (run.count(chunk.length())) {
                 transfer.down(chunk.length());
@@ -314,6 +324,15 @@ public class EgressProxy {
             request.connection().close();
             transfer.finish();
         });
+    }
+
+    /** The bytes of a head as sent (first line and headers): what a forwarded request moves besides its body. */
+    private static long headSize(String firstLine, MultiMap headers) {
+        long size = firstLine.length() + 4;
+        for (Map.Entry<String, String> header : headers) {
+            size += header.getKey().length() + header.getValue().length() + 4;
+        }
+        return size;
     }
 
     /** Copies one direction of a tunnel, counting it; the run's limit cuts the tunnel. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
@@ -174,6 +175,8 @@ public final class RunEgress implements AutoCloseable {
         Integer port = null;
         try {
             outside = SocketChannel.open(StandardProtocolFamily.INET);
+            // Requests and answers are small writes: Nagle's algorithm would hold each for an ACK.
+            outside.setOption(StandardSocketOptions.TCP_NODELAY, true);
             outside.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             port = ((InetSocketAddress) outside.getLocalAddress()).getPort();
             proxy.register(port, this);

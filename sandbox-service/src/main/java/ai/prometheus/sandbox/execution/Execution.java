@@ -103,7 +103,11 @@ public class Execution extends PanacheEntityBase {
 
     /** Every connection the run asked the egress proxy for; null for runs without a policy. */
     @JdbcTypeCode(SqlTypes.JSON)
-    public List<EgressConnection> egress;
+    public EgressLog egress;
+
+    /** The connections as stored: a JSON object, as the reactive driver binds JSON columns. */
+    public record EgressLog(List<EgressConnection> connections) {
+    }
 
     @Column(name = "caller_claims")
     @JdbcTypeCode(SqlTypes.JSON)

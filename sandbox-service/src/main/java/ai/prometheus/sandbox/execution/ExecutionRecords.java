@@ -2,6 +2,7 @@ package ai.prometheus.sandbox.execution;
 
 import ai.prometheus.sandbox.runtime.RunLimits;
 import ai.prometheus.sandbox.runtime.RunOutcome;
+import ai.prometheus.shared.sandbox.EgressConnection;
 import ai.prometheus.shared.sandbox.ExecutionLimits;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import ai.prometheus.shared.sandbox.ExecutionStatus;
@@ -80,7 +81,7 @@ public final class ExecutionRecords {
         row.outputBytes = outcome.usage().outputBytes();
         row.warm = outcome.warm();
         if (row.network != null) {
-            row.egress = outcome.egress() == null ? List.of() : outcome.egress();
+            row.egress = new Execution.EgressLog(outcome.egress() == null ? List.of() : outcome.egress());
         }
         row.startedAt = at(outcome.startedAt());
         row.finishedAt = at(outcome.finishedAt());
@@ -100,7 +101,7 @@ public final class ExecutionRecords {
         return new ExecutionResult(row.id, row.language, ExecutionStatus.valueOf(row.status), row.exitCode, row.signal,
                 row.stdout, row.stderr, row.stdoutTruncated, row.stderrTruncated, usageOf(row), limitsOf(row),
                 row.screening, row.principal, row.onBehalfOf, row.sessionId, row.startedAt, row.finishedAt,
-                row.message, row.egress);
+                row.message, egressOf(row));
     }
 
     public static ExecutionView toView(Execution row, boolean withContent) {
@@ -110,7 +111,11 @@ public final class ExecutionRecords {
                 row.stderrTruncated, row.running() ? null : usageOf(row), limitsOf(row), row.screening, row.principal,
                 row.onBehalfOf, row.sessionId, row.invocationId, row.idempotencyKey, row.warm,
                 withContent ? row.code : null, row.codeSha256, row.codeBytes, row.stdinBytes, row.createdAt,
-                row.startedAt, row.finishedAt, row.network, withContent ? row.egress : null);
+                row.startedAt, row.finishedAt, row.network, withContent ? egressOf(row) : null);
+    }
+
+    public static List<EgressConnection> egressOf(Execution row) {
+        return row.egress == null ? null : row.egress.connections();
     }
 
     /** The outcome of code the safety screen refused: it never ran. */

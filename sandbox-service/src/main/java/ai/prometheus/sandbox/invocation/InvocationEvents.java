@@ -1,6 +1,7 @@
 package ai.prometheus.sandbox.invocation;
 
 import ai.prometheus.sandbox.execution.Execution;
+import ai.prometheus.sandbox.execution.ExecutionRecords;
 import ai.prometheus.sandbox.runtime.RunOutcome;
 import ai.prometheus.shared.config.ServiceConfig;
 import ai.prometheus.shared.event.ArgumentsSummary;
@@ -50,7 +51,7 @@ public class InvocationEvents {
             ToolInvocationCompleted completed = new ToolInvocationCompleted(row.invocationId, row.toolName,
                     version(row), row.onBehalfOf, row.memoryContextId, ExecutionStatus.OK.name(), ToolOutput.parse(stdout),
                     row.argumentsSummary, outcome.usage(), latencyMs, startedAt, finishedAt, row.callerClaims,
-                    EgressSummary.of(row.egress));
+                    EgressSummary.of(ExecutionRecords.egressOf(row)));
             return event(EventTypes.TOOL_INVOCATION_COMPLETED, row.invocationId, completed, traceparent);
         }
         if (outcome.status() == ExecutionStatus.OK) {
@@ -66,7 +67,7 @@ public class InvocationEvents {
             long latencyMs, Instant startedAt, Instant finishedAt, String traceparent) {
         ToolInvocationFailed failed = new ToolInvocationFailed(row.invocationId, row.toolName, version(row), row.onBehalfOf,
                 row.memoryContextId, status.name(), message, exitCode, status.platformFault(), row.argumentsSummary, usage,
-                latencyMs, startedAt, finishedAt, row.callerClaims, EgressSummary.of(row.egress));
+                latencyMs, startedAt, finishedAt, row.callerClaims, EgressSummary.of(ExecutionRecords.egressOf(row)));
         return event(EventTypes.TOOL_INVOCATION_FAILED, row.invocationId, failed, traceparent);
     }
 
