@@ -109,7 +109,7 @@ public final class ImageRules {
 
     /** The Debian packages each service's image needs beyond the JRE. */
     public static final Map<String, List<String>> REQUIRED_PACKAGES = Map.of(
-            "sandbox-service", List.of("bubblewrap", "util-linux", "python3", "nodejs", "bash"));
+            "sandbox-service", List.of("bubblewrap", "util-linux", "python3", "nodejs", "bash", "curl", "ca-certificates"));
 
     /** Services whose image may run as root: the sandbox, which drops to a uid of its own for every run. */
     public static final Set<String> MAY_RUN_AS_ROOT = Set.of("sandbox-service");
