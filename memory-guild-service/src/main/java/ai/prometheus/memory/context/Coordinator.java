@@ -50,6 +50,20 @@ public class Coordinator {
         return contexts.lineage(contextId, viewer).map(lineage -> lineage.require(needed));
     }
 
+    /**
+     * The lineage of a context named as a new parent, which the viewer must be able to write. One
+     * that does not exist (or that the viewer cannot see) is a bad field of the request, not a
+     * missing resource of the URL: 400 naming {@code parentContextId}.
+     */
+    private Uni<ContextLineage> requireParent(Viewer viewer, UUID parentId) {
+        return contexts.lineage(parentId, viewer).map(lineage -> {
+            if (lineage.access() == Access.NONE) {
+                throw ProblemException.invalidField("parentContextId", "context " + parentId + " does not exist");
+            }
+            return lineage.require(Access.WRITE);
+        });
+    }
+
     /** The lineage without a check, for callers that decide themselves (an event with no caller). */
     public Uni<ContextLineage> lineage(Viewer viewer, UUID contextId) {
         return contexts.lineage(contextId, viewer);
@@ -76,7 +90,7 @@ public class Coordinator {
         json.requireSize("contextData", request.contextData());
         Uni<Void> parentCheck = request.parentContextId() == null
                 ? Uni.createFrom().voidItem()
-                : require(viewer, request.parentContextId(), Access.WRITE).invoke(parent -> {
+                : requireParent(viewer, request.parentContextId()).invoke(parent -> {
                     // The parent's lineage holds the parent and its ancestors: the child sits one level below.
                     int childDepth = parent.entries().size();
                     if (childDepth > config.contexts().maxDepth()) {
@@ -181,7 +195,7 @@ public class Coordinator {
         if (newParent.equals(contextId)) {
             throw ProblemException.conflict("the move would create a cycle: context " + contextId + " cannot be its own parent");
         }
-        return require(viewer, newParent, Access.WRITE)
+        return requireParent(viewer, newParent)
                 .chain(parent -> {
                     if (parent.entries().stream().anyMatch(entry -> entry.id().equals(contextId))) {
                         return Uni.createFrom().failure(ProblemException.conflict("the move would create a cycle: "
@@ -209,7 +223,7 @@ public class Coordinator {
                         case REFUSE -> Uni.createFrom().failure(ProblemException.conflict("context " + contextId + " has "
                                 + children + " child contexts; delete with policy=cascade to remove them too, or"
                                 + " policy=reparent to hand them to its parent"));
-                        case CASCADE -> contexts.subtree(contextId)
+                        case CASCADE -> contexts.wholeSubtree(contextId)
                                 .chain(ids -> contexts.delete("id in ?1", ids)).replaceWithVoid();
                         case REPARENT -> contexts.update("parentContextId = ?1, updatedAt = ?2 where parentContextId = ?3",
                                         lineage.self().parentId(), now(), contextId)

@@ -22,6 +22,7 @@ public class MemoryContextRepository implements PanacheRepositoryBase<MemoryCont
     private final String lineageQuery;
     private final String sharedWithQuery;
     private final String subtreeQuery;
+    private final String wholeSubtreeQuery;
     private final String bumpVersion;
     private final String bumpEpoch;
 
@@ -64,6 +65,14 @@ public class MemoryContextRepository implements PanacheRepositoryBase<MemoryCont
                      where s.depth < $2
                 )
                 select id, depth from subtree order by depth
+                """);
+        this.wholeSubtreeQuery = sql.of("""
+                with recursive subtree(id) as (
+                    select id from {schema}.memory_contexts where id = $1
+                    union
+                    select c.id from {schema}.memory_contexts c join subtree s on c.parent_context_id = s.id
+                )
+                select id from subtree
                 """);
         this.bumpVersion = sql.of("""
                 with bumped as (
@@ -132,6 +141,19 @@ public class MemoryContextRepository implements PanacheRepositoryBase<MemoryCont
     /** The context and every context below it, parents before children. */
     public Uni<List<UUID>> subtree(UUID contextId) {
         return pool.preparedQuery(subtreeQuery).execute(Tuple.of(contextId, maxDepth + 1)).map(rows -> {
+            List<UUID> ids = new ArrayList<>();
+            rows.forEach(row -> ids.add(row.getUUID("id")));
+            return ids;
+        });
+    }
+
+    /**
+     * Every context below {@code contextId} and itself, however deep (a tree restored or written
+     * before the depth limit may be deeper than it): what a cascading delete removes. {@code union}
+     * rather than {@code union all}, so even a cycle written around the trigger would end.
+     */
+    public Uni<List<UUID>> wholeSubtree(UUID contextId) {
+        return pool.preparedQuery(wholeSubtreeQuery).execute(Tuple.of(contextId)).map(rows -> {
             List<UUID> ids = new ArrayList<>();
             rows.forEach(row -> ids.add(row.getUUID("id")));
             return ids;

@@ -19,13 +19,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class ContextTreeTest {
 
-    private final MemoryApi api = MemoryApi.agent("tree-agent-" + UUID.randomUUID());
+    private final String agentName = "tree-agent-" + UUID.randomUUID();
+    private final MemoryApi api = MemoryApi.agent(agentName);
 
     @Test
     void aFiftyLevelChainSeesEveryAncestorNearestFirstAndNearerKeysShadowFartherOnes() {
@@ -136,13 +142,67 @@ class ContextTreeTest {
     void badRequestsNameTheField() {
         api.request().body(Map.of("parentContextId", "not-a-uuid")).post("/api/v1/contexts").then().statusCode(400)
                 .contentType("application/problem+json").body("errors[0].field", equalTo("parentContextId"));
+        // A parent that does not exist is a bad field of the request, not a missing resource.
         api.request().body(Map.of("parentContextId", UUID.randomUUID().toString())).post("/api/v1/contexts").then()
-                .statusCode(404);
+                .statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("parentContextId"))
+                .body("errors[0].reason", containsString("does not exist"));
+        String existing = api.createContext("moving", null);
+        api.request().body(Map.of("parentContextId", UUID.randomUUID().toString())).patch("/api/v1/contexts/" + existing)
+                .then().statusCode(400).body("errors[0].field", equalTo("parentContextId"));
+        String hidden = MemoryApi.agent("someone-else-" + UUID.randomUUID()).createContext("theirs", null);
+        api.request().body(Map.of("parentContextId", hidden)).post("/api/v1/contexts").then()
+                .statusCode(400).body("errors[0].field", equalTo("parentContextId"));
         api.request().body(Map.of("name", "x".repeat(201))).post("/api/v1/contexts").then().statusCode(400)
                 .body("errors[0].field", equalTo("name"));
         api.request().body(Map.of("metadata", List.of(1, 2))).post("/api/v1/contexts").then().statusCode(400)
                 .body("errors[0].field", equalTo("metadata"));
         api.request().get("/api/v1/contexts/nope").then().statusCode(400).body("errors[0].field", equalTo("id"));
+    }
+
+    @Test
+    void twoConcurrentMovesUnderEachOtherLeaveOneWinnerAndA409() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 8; round++) {
+                String a = api.createContext("a" + round, null);
+                String b = api.createContext("b" + round, null);
+                CountDownLatch start = new CountDownLatch(1);
+                Future<Integer> aUnderB = pool.submit(() -> move(start, a, b));
+                Future<Integer> bUnderA = pool.submit(() -> move(start, b, a));
+                start.countDown();
+                List<Integer> statuses = List.of(aUnderB.get(30, TimeUnit.SECONDS), bUnderA.get(30, TimeUnit.SECONDS));
+                assertEquals(List.of(200, 409), statuses.stream().sorted().toList(), "round " + round + ": " + statuses);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private int move(CountDownLatch start, String child, String parent) throws InterruptedException {
+        start.await();
+        return api.request().body(Map.of("parentContextId", parent)).patch("/api/v1/contexts/" + child)
+                .then().extract().statusCode();
+    }
+
+    @Test
+    void aCascadeDeleteRemovesAChainDeeperThanTheDepthLimit() throws Exception {
+        // Deeper than the REST API allows (100): written straight into the table, as an old restore could.
+        String root = api.createContext("deep-root", null);
+        String parent = root;
+        try (Connection db = Engines.jdbc(); PreparedStatement insert = db.prepareStatement(
+                "insert into memory_guild.memory_contexts (id, parent_context_id, owner, context_data) values (?, ?, ?, '{}')")) {
+            for (int i = 0; i < 150; i++) {
+                String child = UUID.randomUUID().toString();
+                insert.setObject(1, UUID.fromString(child));
+                insert.setObject(2, UUID.fromString(parent));
+                insert.setString(3, agentName);
+                insert.executeUpdate();
+                parent = child;
+            }
+        }
+        api.request().queryParam("policy", "cascade").delete("/api/v1/contexts/" + root).then().statusCode(204);
+        assertEquals(0, count("select count(*) from memory_guild.memory_contexts where id in ('" + root + "', '" + parent + "')"));
     }
 
     private static long count(String query) throws Exception {

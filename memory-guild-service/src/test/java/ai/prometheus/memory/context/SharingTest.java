@@ -37,7 +37,10 @@ class SharingTest {
             bob.request().get("/api/v1/contexts/" + id + "/memories").then().statusCode(404);
             bob.search(id, Map.of("query", "launch code")).then().statusCode(404);
             bob.request().body(Map.of("content", "x")).post("/api/v1/contexts/" + id + "/memories").then().statusCode(404);
-            bob.request().body(Map.of("parentContextId", id)).post("/api/v1/contexts").then().statusCode(404);
+            // As a parent it is a bad field of the request, worded alike whether hidden or missing.
+            bob.request().body(Map.of("parentContextId", id)).post("/api/v1/contexts").then().statusCode(400)
+                    .body("errors[0].field", equalTo("parentContextId"))
+                    .body("errors[0].reason", equalTo("context " + id + " does not exist"));
             bob.request().get("/api/v1/contexts/" + id + "/lineage").then().statusCode(404);
         }
         bob.request().get("/api/v1/contexts/" + context + "/memories/" + memory).then().statusCode(404);
