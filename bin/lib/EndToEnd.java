@@ -18,8 +18,9 @@ import java.util.function.Predicate;
  * its usage, keeps memories in a context with a parent and finds them by meaning, sees the
  * invocation's episode; a flaky tool fails until a guardian rule disables it and the registry
  * refuses it with the rule's reason, and reverting enables it again; trace ids connect the call,
- * the events and the guardian's record; a tool with a secret shows it only redacted and a quota
- * refuses a call; a token without permissions is refused everywhere.
+ * the events and the guardian's record; a tool with a secret and a network policy calls a (local)
+ * weather API through the egress proxy, shows the key only redacted, is refused a host outside its
+ * policy, and a quota refuses a call; a token without permissions is refused everywhere.
  *
  *   java -cp <engines classpath> bin/lib/EndToEnd.java ROOT
  */
@@ -190,28 +191,46 @@ public class EndToEnd {
      * refuses the third call with 429 and Retry-After.
      */
     static void secretsAndQuotas(String agent, String run) throws Exception {
-        step("the agent registers get_weather with a secret it sets but can never read back");
+        step("the agent registers get_weather with a secret it sets but can never read back, and a network policy");
         String tool = "e2e_get_weather_" + run;
+        String key = "e2e-weather-key-" + UUID.randomUUID();
+        // The outside world: a weather API on this machine that answers only with the right key.
+        com.sun.net.httpserver.HttpServer api = FakeWeatherApi.start(key);
+        String allowed = FakeWeatherApi.HOST + ":" + FakeWeatherApi.PORT;
         expect(201, post(REGISTRY + "/api/v1/tools", agent, Map.of(
                 "name", tool, "description", "Current weather for a city (uses an API key)",
-                "functionSignature", Map.of("type", "object", "properties", Map.of("city", Map.of("type", "string")),
-                        "required", List.of("city")),
-                "implementation", Map.of("language", "python", "secrets", List.of("WEATHER_API_KEY"), "code",
-                        "import hashlib, json, os, sys\nargs = json.load(sys.stdin)\nkey = os.environ['WEATHER_API_KEY']\n"
-                                + "print(json.dumps({'city': args['city'], 'keyHash': hashlib.sha256(key.encode()).hexdigest(),"
-                                + " 'echo': key}))"))));
+                "functionSignature", Map.of("type", "object", "properties", Map.of("city", Map.of("type", "string"),
+                        "url", Map.of("type", "string")), "required", List.of("city")),
+                "implementation", Map.of("language", "python", "secrets", List.of("WEATHER_API_KEY"),
+                        "network", Map.of("allow", List.of(allowed)), "code", """
+                                import hashlib, json, os, sys, urllib.error, urllib.parse, urllib.request
+                                args = json.load(sys.stdin)
+                                key = os.environ['WEATHER_API_KEY']
+                                url = args.get('url') or 'http://%s/v1/forecast?city=' + urllib.parse.quote(args['city'])
+                                out = {'city': args['city'], 'keyHash': hashlib.sha256(key.encode()).hexdigest(), 'echo': key}
+                                try:
+                                    request = urllib.request.Request(url, headers={'X-Api-Key': key})
+                                    out['forecast'] = json.load(urllib.request.urlopen(request, timeout=10))
+                                except urllib.error.HTTPError as refused:
+                                    out['refused'] = {'status': refused.code, 'reason': refused.read().decode()[:300]}
+                                print(json.dumps(out))
+                                """.formatted(allowed)))));
         Map<String, Object> oslo = Map.of("arguments", Map.of("city", "Oslo"));
         JsonNode missing = expect(409, post(REGISTRY + "/api/v1/tools/" + tool + "/invocations", agent, oslo));
         check(missing.path("type").asText().equals("urn:prometheus:problem:secret-missing"),
                 "without its secret the tool is refused with 409 secret-missing");
-        String key = "e2e-weather-key-" + UUID.randomUUID();
         expect(204, send("PUT", REGISTRY + "/api/v1/tools/" + tool + "/secrets/WEATHER_API_KEY", agent, Map.of("value", key)));
         JsonNode listed = expect(200, get(REGISTRY + "/api/v1/tools/" + tool + "/secrets", agent));
         check(listed.get(0).path("name").asText().equals("WEATHER_API_KEY") && !listed.toString().contains(key),
                 "the secret is listed by name, never by value");
 
-        step("the run gets the key as an environment variable and every trace of it is redacted");
+        step("the run calls the API with the key through the egress proxy, and every trace of the key is redacted");
         JsonNode ran = expect(200, post(REGISTRY + "/api/v1/tools/" + tool + "/invocations", agent, oslo));
+        check(ran.path("result").path("forecast").path("city").asText().equals("Oslo")
+                        && ran.path("result").path("forecast").path("sky").asText().equals("clear"),
+                "the fake API answered the tool, which sent the right key: " + ran.path("result"));
+        check(ran.path("egress").path("connections").asInt() >= 1 && ran.path("egress").path("denied").asInt() == 0,
+                "the invocation shows its connection: " + ran.path("egress"));
         String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                 .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         check(ran.path("result").path("keyHash").asText().equals(hash), "the tool saw the exact key (its hash matches)");
@@ -219,6 +238,16 @@ public class EndToEnd {
                 "printing the key shows [REDACTED:WEATHER_API_KEY]");
         JsonNode stored = expect(200, get(REGISTRY + "/api/v1/invocations/" + ran.path("id").asText(), agent));
         check(!stored.toString().contains(key), "the stored invocation does not contain the key");
+
+        step("a host outside the tool's network policy is refused by the proxy, and the refusal is recorded");
+        JsonNode denied = expect(200, post(REGISTRY + "/api/v1/tools/" + tool + "/invocations", agent,
+                Map.of("arguments", Map.of("city", "Oslo", "url", "http://" + FakeWeatherApi.HOST + ":" + (FakeWeatherApi.PORT + 1)
+                        + "/v1/forecast"))));
+        check(denied.path("result").path("refused").path("status").asInt() == 403
+                        && denied.path("result").path("refused").path("reason").asText().contains("not in this tool's network policy"),
+                "the proxy answered 403 naming the rule: " + denied.path("result"));
+        check(denied.path("egress").path("denied").asInt() >= 1, "the invocation shows the denied connection: " + denied.path("egress"));
+        api.stop(0);
 
         step("a per-caller quota of 2 calls a minute refuses the next call with 429 and Retry-After");
         expect(200, send("PUT", REGISTRY + "/api/v1/tools/" + tool + "/limits", agent,
@@ -347,5 +376,34 @@ public class EndToEnd {
     static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
+    }
+
+    /**
+     * The "internet" of the scenario: a weather API on this machine under a name the sandbox's
+     * proxy is told to resolve to it (bin/prometheus test starts the suite with
+     * SANDBOX_EGRESS_PRIVATE_ALLOW and the name's address for this).
+     */
+    static final class FakeWeatherApi {
+        static final String HOST = "api.e2e.test";
+        static final int PORT = Integer.parseInt(env("E2E_FAKE_API_PORT", "18093"));
+
+        static com.sun.net.httpserver.HttpServer start(String key) throws IOException {
+            com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress("127.0.0.1", PORT), 0);
+            server.createContext("/v1/forecast", exchange -> {
+                boolean authorized = key.equals(exchange.getRequestHeaders().getFirst("X-Api-Key"));
+                String query = exchange.getRequestURI().getQuery();
+                String city = query == null ? "" : java.net.URLDecoder.decode(query.replaceFirst("^city=", ""),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                byte[] body = (authorized ? JSON.writeValueAsString(Map.of("city", city, "sky", "clear", "celsius", 21))
+                        : "{\"error\": \"bad key\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(authorized ? 200 : 401, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.start();
+            return server;
+        }
     }
 }
