@@ -267,6 +267,16 @@ public class EndToEnd {
         JsonNode usage = expect(200, get(REGISTRY + "/api/v1/tools/" + tool + "/limits/usage", agent));
         check(usage.path("perCaller").path("callsPerMinute").path("used").asInt() == 2,
                 "the usage shows 2 of 2 calls used this minute");
+
+        step("the key appears in no log of the suite (services and engines)");
+        java.nio.file.Path logs = java.nio.file.Path.of(env("PROMETHEUS_STATE", root + "/.prometheus"), "logs");
+        try (var files = java.nio.file.Files.list(logs)) {
+            for (java.nio.file.Path log : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                byte[] content = java.nio.file.Files.readAllBytes(log);
+                check(!new String(content, java.nio.charset.StandardCharsets.ISO_8859_1).contains(key),
+                        log.getFileName() + " does not contain the key");
+            }
+        }
     }
 
     /**

@@ -15,6 +15,7 @@ import ai.prometheus.registry.RegistryFixtures;
 import ai.prometheus.shared.event.Topics;
 import ai.prometheus.shared.testing.Engines;
 import ai.prometheus.shared.testing.KafkaProbe;
+import ai.prometheus.shared.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -171,6 +172,39 @@ class SecretsTest {
             assertFalse(error.value().contains(value), error.value());
         }
         assertNowhereInTheDatabase(value);
+    }
+
+    /**
+     * Hostile: a tool (and its caller) trying to get another tool's secret. The run of a tool that
+     * declares nothing has no such variable (nor does any process it can see), and the endpoint the
+     * sandbox fetches asynchronous secrets from answers only the sandbox's own identity: the
+     * invoker, the other tool's owner, even an admin-less developer get nothing from it.
+     */
+    @Test
+    void aToolCannotReachAnotherToolsSecret() {
+        String victim = tool("vera", List.of("WEATHER_API_KEY"));
+        String value = newValue();
+        putSecret(developer("vera"), victim, "WEATHER_API_KEY", value).then().statusCode(204);
+        String victimRun = invoke(developer("vera"), victim, "Oslo", "async").then().statusCode(202).extract().path("id");
+
+        String thief = RegistryFixtures.uniqueName("thief");
+        RegistryFixtures.register(developer("mallory"), Map.of("name", thief, "description", "looks around",
+                "functionSignature", RegistryFixtures.WEATHER_SCHEMA,
+                "implementation", Map.of("language", "bash", "code", """
+                        # Every place a value could show: its own environment, and every process it can see.
+                        { env; cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n'; } | grep -c WEATHER_API_KEY || true
+                        """))).statusCode(201);
+        given().auth().oauth2(developer("mallory")).contentType(ContentType.JSON)
+                .body(Map.of("arguments", Map.of("city", "x")))
+                .when().post("/api/v1/tools/" + thief + "/invocations")
+                .then().statusCode(200).body("status", equalTo("COMPLETED")).body("result", equalTo(0));
+
+        for (String token : List.of(developer("mallory"), developer("vera"),
+                TestTokens.agent("thief-agent", "tools:read tools:invoke tools:write"))) {
+            String answer = given().auth().oauth2(token).when().get("/api/v1/invocations/" + victimRun + "/secrets")
+                    .then().statusCode(403).extract().asString();
+            assertFalse(answer.contains(value), answer);
+        }
     }
 
     @Test
