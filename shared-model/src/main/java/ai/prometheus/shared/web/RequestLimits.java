@@ -12,6 +12,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -46,6 +48,11 @@ public class RequestLimits {
         this.maxUriLength = maxUriLength;
         this.maxHeaderBytes = maxHeaderBytes;
         this.maxBodyBytes = maxBody.asLongValue();
+        // Quarkus' root handler answers a URI java.net.URI cannot parse (a broken escape) with an
+        // empty 400 before any route runs; it reads this property when the server starts, which is
+        // after the router (and so this bean) is set up. check() below validates the URI the same
+        // way and answers with problem details naming the parameter instead.
+        System.setProperty("vertx.disableURIValidation", "true");
     }
 
     void install(@Observes Router router) {
@@ -107,6 +114,9 @@ public class RequestLimits {
                 }
             }
         }
+        if (refused == null) {
+            refused = unparsableUri(request.uri());
+        }
         if (refused != null) {
             Problem problem = ProblemException.invalid(List.of(refused)).toProblem();
             context.response().setStatusCode(400)
@@ -115,6 +125,18 @@ public class RequestLimits {
             return;
         }
         context.next();
+    }
+
+    /** The URI as java.net.URI would refuse it (what Quarkus' own check refuses), or null. */
+    static Problem.FieldError unparsableUri(String uri) {
+        try {
+            new URI(uri);
+            return null;
+        } catch (URISyntaxException e) {
+            int query = uri.indexOf('?');
+            boolean inQuery = query >= 0 && e.getIndex() > query;
+            return new Problem.FieldError(inQuery ? "query" : "path", "is not a valid URI: " + e.getReason());
+        }
     }
 
     private static long declaredLength(String header) {
