@@ -30,7 +30,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * of the router. Only a request beyond the decoder's limits still gets Vert.x's bare answer.
  * The same route refuses a query parameter that is not valid percent-encoding or decodes to text
  * PostgreSQL cannot store, and a path with a broken escape, with a 400 naming it
- * ({@link StorableParameters} names path parameters once JAX-RS has matched the path).
+ * ({@link StorableParameters} names path parameters once JAX-RS has matched the path), and a URI
+ * {@code java.net.URI} cannot parse, the check Quarkus itself would answer with an empty 400
+ * ({@link UriValidationHandover} hands it over).
  */
 @ApplicationScoped
 public class RequestLimits {
@@ -48,11 +50,6 @@ public class RequestLimits {
         this.maxUriLength = maxUriLength;
         this.maxHeaderBytes = maxHeaderBytes;
         this.maxBodyBytes = maxBody.asLongValue();
-        // Quarkus' root handler answers a URI java.net.URI cannot parse (a broken escape) with an
-        // empty 400 before any route runs; it reads this property when the server starts, which is
-        // after the router (and so this bean) is set up. check() below validates the URI the same
-        // way and answers with problem details naming the parameter instead.
-        System.setProperty("vertx.disableURIValidation", "true");
     }
 
     void install(@Observes Router router) {
