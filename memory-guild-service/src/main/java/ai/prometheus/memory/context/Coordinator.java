@@ -86,8 +86,9 @@ public class Coordinator {
 
     @WithTransaction
     public Uni<ContextView> create(Viewer viewer, ContextRequests.CreateContext request) {
+        // Both are stored as JSON objects: anything else (a string, an array, JSON null) is a 400, not a failed insert.
         json.requireObject("metadata", request.metadata());
-        json.requireSize("contextData", request.contextData());
+        json.requireObject("contextData", request.contextData());
         Uni<Void> parentCheck = request.parentContextId() == null
                 ? Uni.createFrom().voidItem()
                 : requireParent(viewer, request.parentContextId()).invoke(parent -> {
@@ -104,8 +105,8 @@ public class Coordinator {
             context.name = blankToNull(request.name());
             context.parentContextId = request.parentContextId();
             context.agentId = request.agentId();
-            context.contextData = request.contextData() == null ? JsonNodeFactory.instance.objectNode() : request.contextData();
-            context.metadata = request.metadata() == null ? JsonNodeFactory.instance.objectNode() : request.metadata();
+            context.contextData = objectOrEmpty(request.contextData());
+            context.metadata = objectOrEmpty(request.metadata());
             context.owner = viewer.subject();
             context.createdAt = now();
             context.updatedAt = context.createdAt;
@@ -168,8 +169,8 @@ public class Coordinator {
                                 context.name = name.isNull() ? null : blankToNull(name.asText());
                             }
                             if (patch.has("contextData")) {
-                                json.requireSize("contextData", patch.get("contextData"));
-                                context.contextData = patch.get("contextData");
+                                json.requireObject("contextData", patch.get("contextData"));
+                                context.contextData = objectOrEmpty(patch.get("contextData"));
                             }
                             if (patch.has("metadata")) {
                                 JsonNode metadata = patch.get("metadata");
@@ -295,5 +296,10 @@ public class Coordinator {
 
     static OffsetDateTime now() {
         return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+
+    /** Absent and JSON null both mean an empty object. */
+    private static JsonNode objectOrEmpty(JsonNode value) {
+        return value == null || value.isNull() ? JsonNodeFactory.instance.objectNode() : value;
     }
 }

@@ -28,4 +28,19 @@ class StrictPatchTest {
         api.request().body(Map.of("name", "after")).patch("/api/v1/contexts/" + context)
                 .then().statusCode(200).body("name", equalTo("after"));
     }
+
+    @Test
+    void contextDataAndMetadataMustBeObjectsAndNullMeansEmpty() {
+        for (String wrong : new String[] {"\"x\"", "[]", "1.5", "true", "99999999999999999999999"}) {
+            api.request().body("{\"name\": \"typed\", \"contextData\": " + wrong + "}").post("/api/v1/contexts")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo("contextData"));
+        }
+        String context = api.request().body("{\"name\": \"nulls\", \"contextData\": null, \"metadata\": null}")
+                .post("/api/v1/contexts").then().statusCode(201).extract().path("id");
+        api.request().get("/api/v1/contexts/" + context).then().statusCode(200)
+                .body("contextData.size()", equalTo(0)).body("metadata.size()", equalTo(0));
+        api.request().body("{\"contextData\": \"x\"}").patch("/api/v1/contexts/" + context)
+                .then().statusCode(400).body("errors[0].field", equalTo("contextData"));
+    }
 }

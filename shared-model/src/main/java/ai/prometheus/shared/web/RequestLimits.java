@@ -12,6 +12,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -28,7 +30,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * of the router. Only a request beyond the decoder's limits still gets Vert.x's bare answer.
  * The same route refuses a query parameter that is not valid percent-encoding or decodes to text
  * PostgreSQL cannot store, and a path with a broken escape, with a 400 naming it
- * ({@link StorableParameters} names path parameters once JAX-RS has matched the path).
+ * ({@link StorableParameters} names path parameters once JAX-RS has matched the path), and a URI
+ * {@code java.net.URI} cannot parse, the check Quarkus itself would answer with an empty 400
+ * ({@link UriValidationHandover} hands it over).
  */
 @ApplicationScoped
 public class RequestLimits {
@@ -107,6 +111,9 @@ public class RequestLimits {
                 }
             }
         }
+        if (refused == null) {
+            refused = unparsableUri(request.uri());
+        }
         if (refused != null) {
             Problem problem = ProblemException.invalid(List.of(refused)).toProblem();
             context.response().setStatusCode(400)
@@ -115,6 +122,18 @@ public class RequestLimits {
             return;
         }
         context.next();
+    }
+
+    /** The URI as java.net.URI would refuse it (what Quarkus' own check refuses), or null. */
+    static Problem.FieldError unparsableUri(String uri) {
+        try {
+            new URI(uri);
+            return null;
+        } catch (URISyntaxException e) {
+            int query = uri.indexOf('?');
+            boolean inQuery = query >= 0 && e.getIndex() > query;
+            return new Problem.FieldError(inQuery ? "query" : "path", "is not a valid URI: " + e.getReason());
+        }
     }
 
     private static long declaredLength(String header) {
