@@ -94,7 +94,7 @@ final class Sandbox {
      * yet. From here on, everything the sandbox does is limited and measured there.
      */
     boolean awaitReady(Duration timeout, ScheduledExecutorService timers) {
-        ScheduledFuture<?> guard = timers.schedule(this::killTree, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> guard = timers.schedule(this::killStart, timeout.toMillis(), TimeUnit.MILLISECONDS);
         try {
             ready = process.getInputStream().read() == READY && findInterpreter() && joinCgroups();
         } catch (IOException e) {
@@ -316,6 +316,16 @@ final class Sandbox {
      * kernel then kills everything else in the namespace), whatever is in its cgroup, then
      * bubblewrap itself.
      */
+    /**
+     * Ends a start that ran out of time. The tree may be mid-fork then (bubblewrap cloning its
+     * namespace init), so a process can be missing from the snapshot of descendants and outlive
+     * the kill, holding the ready pipe open: every process of the run's own uid is ended too.
+     */
+    private void killStart() {
+        killTree();
+        HostProcesses.killOwnedBy(owner -> owner == uid);
+    }
+
     void killTree() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         cgroup.pids().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
