@@ -33,6 +33,8 @@ try {
 
   await page.locator('#token').fill(token);
   await page.locator('#sign-in').click();
+  // Newest first: the seeded issues are the latest, whatever else the database holds.
+  await page.locator('#sort').selectOption('lastSeen');
 
   const row = page.locator('tr.group', { hasText: title });
   await row.waitFor({ timeout: 30000 });
