@@ -74,7 +74,7 @@ try {
   await page.locator('#group-samples .sample').first().waitFor({ timeout: 30000 });
   seen.hash = new URL(page.url()).hash;
   seen.samples = await page.locator('#group-samples .sample').count();
-  seen.stackTrace = (await page.locator('#group-samples pre.stack').first().textContent()).includes('at shop.Checkout');
+  seen.stackTrace = (await page.locator('#group-samples pre.stack').first().textContent()).includes('.Checkout.pay(Checkout.java:42)');
   seen.attributes = await page.locator('#group-samples dl.attributes dt').allTextContents();
   seen.history = await page.locator('#group-history li').allTextContents();
   seen.timelineBars = await page.locator('#group-timeline svg rect').count();
