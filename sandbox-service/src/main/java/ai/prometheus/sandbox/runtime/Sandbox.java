@@ -34,6 +34,7 @@ final class Sandbox {
 
     private final StartProfile profile;
     private final int uid;
+    private volatile boolean startCutShort;
     private final SandboxCgroup cgroup;
     private final Process process;
     private final boolean isolated;
@@ -101,6 +102,10 @@ final class Sandbox {
             ready = false;
         } finally {
             guard.cancel(false);
+        }
+        // The guard may have fired between the ready byte and its cancellation: what it killed is not ready.
+        if (startCutShort) {
+            ready = false;
         }
         if (!ready) {
             killTree();
@@ -322,8 +327,14 @@ final class Sandbox {
      * the kill, holding the ready pipe open: every process of the run's own uid is ended too.
      */
     private void killStart() {
+        startCutShort = true;
         killTree();
         HostProcesses.killOwnedBy(owner -> owner == uid);
+    }
+
+    /** Whether the start ran out of its time budget (and was killed for it). */
+    boolean startCutShort() {
+        return startCutShort;
     }
 
     void killTree() {

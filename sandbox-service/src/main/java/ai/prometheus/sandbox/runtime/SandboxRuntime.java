@@ -417,7 +417,7 @@ public class SandboxRuntime {
             Duration startBudget = Duration.ofMillis(Math.max(1, Math.min(config.pool().startTimeout().toMillis(), wallLeft)));
             if (!sandbox.awaitReady(startBudget, timers)) {
                 if (wallLeft <= config.pool().startTimeout().toMillis()
-                        && (System.nanoTime() - startNanos) / 1_000_000 >= limits.wallMs()) {
+                        && (sandbox.startCutShort() || (System.nanoTime() - startNanos) / 1_000_000 >= limits.wallMs())) {
                     // The wall limit, not the platform, ended the start: a timeout of the run.
                     return RunOutcome.wallTimeoutBeforeStart(limits, startedAt);
                 }
