@@ -47,7 +47,7 @@ public record RunOutcome(
             return this;
         }
         return new RunOutcome(status, exitCode, signal, redaction.redact(stdout), redaction.redact(stderr), stdoutTruncated,
-                stderrTruncated, usage, redaction.redact(message), warm, startedAt, finishedAt);
+                stderrTruncated, usage, redaction.redact(message), warm, startedAt, finishedAt, egress);
     }
 
     /** A run that never started because the platform failed; the code is not to blame. */
