@@ -46,10 +46,14 @@ public final class SecretCipher {
 
     /** The data key, unwrapped with whichever master key wrapped it. */
     public SecretKey unwrap(WrappedKey wrapped, UUID toolId) {
-        MasterKeys.Key master = keys.byId(wrapped.masterKeyId()).orElseThrow(() -> new IllegalStateException(
-                "the data key of tool " + toolId + " was wrapped by master key " + wrapped.masterKeyId()
-                        + ", which is neither the current nor the previous key"));
+        MasterKeys.Key master = keys.byId(wrapped.masterKeyId())
+                .orElseThrow(() -> new UnknownMasterKeyException(wrapped.masterKeyId()));
         return new SecretKeySpec(decrypt(master.key(), wrapped.wrapped(), aad("data-key", toolId, "")), "AES");
+    }
+
+    /** Whether {@code wrapped} can be unwrapped here (its master key is the current or the previous one). */
+    public boolean canUnwrap(WrappedKey wrapped) {
+        return keys.byId(wrapped.masterKeyId()).isPresent();
     }
 
     /** Whether {@code wrapped} should be re-wrapped with the current master key (it was wrapped by the previous one). */

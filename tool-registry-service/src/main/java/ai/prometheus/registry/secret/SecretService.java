@@ -95,7 +95,7 @@ public class SecretService {
         return tools.authorized(caller, toolName, ToolAction.MANAGE, AuditTrail.SECRET_DELETE)
                 .chain(tool -> secrets.find(tool.id, name).chain(existing -> existing == null
                         ? Uni.createFrom().failure(ProblemException.notFound("secret", name))
-                        : secrets.delete(existing).chain(() -> audit.allowed(caller, AuditTrail.SECRET_DELETE, toolName,
+                        : secrets.delete(existing).chain(() -> dropDataKeyIfUnused(tool.id)).chain(() -> audit.allowed(caller, AuditTrail.SECRET_DELETE, toolName,
                                 reason(caller, tool), audit.details().put("secret", name)))));
     }
 
@@ -144,24 +144,36 @@ public class SecretService {
                 }));
     }
 
+    /** What a start-up found among the stored data keys: how many it re-wrapped, and keys it cannot unwrap. */
+    public record RewrapOutcome(int rewrapped, Map<String, Long> unknownMasterKeys) {
+    }
+
     /**
      * Re-wraps every data key still wrapped by the previous master key with the current one, so
-     * the previous key can be retired. Answers how many were re-wrapped.
+     * the previous key can be retired, and counts data keys wrapped by a key held neither as
+     * current nor previous (their tools' secrets stay unusable until that key is configured).
      */
     @WithTransaction
-    public Uni<Integer> rewrapDataKeys() {
+    public Uni<RewrapOutcome> rewrapDataKeys() {
         if (!cipher.configured()) {
-            return Uni.createFrom().item(0);
+            return Uni.createFrom().item(new RewrapOutcome(0, Map.of()));
         }
         return secrets.dataKeysNotWrappedBy(currentKeyId()).map(keys -> {
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+            int rewrapped = 0;
+            Map<String, Long> unknown = new LinkedHashMap<>();
             for (ToolDataKey key : keys) {
-                SecretCipher.WrappedKey rewrapped = cipher.rewrap(key.wrapped(), key.toolId);
-                key.masterKeyId = rewrapped.masterKeyId();
-                key.wrappedKey = rewrapped.wrapped();
+                if (!cipher.canUnwrap(key.wrapped())) {
+                    unknown.merge(key.masterKeyId, 1L, Long::sum);
+                    continue;
+                }
+                SecretCipher.WrappedKey fresh = cipher.rewrap(key.wrapped(), key.toolId);
+                key.masterKeyId = fresh.masterKeyId();
+                key.wrappedKey = fresh.wrapped();
                 key.rewrappedAt = now;
+                rewrapped++;
             }
-            return keys.size();
+            return new RewrapOutcome(rewrapped, unknown);
         });
     }
 
@@ -177,6 +189,9 @@ public class SecretService {
     private Uni<SecretKey> dataKey(UUID toolId) {
         return secrets.dataKey(toolId).chain(stored -> {
             if (stored != null) {
+                if (!cipher.canUnwrap(stored.wrapped())) {
+                    return Uni.createFrom().failure(unknownMasterKey(toolId, stored.masterKeyId));
+                }
                 return Uni.createFrom().item(cipher.unwrap(stored.wrapped(), toolId));
             }
             SecretCipher.WrappedKey fresh = cipher.newDataKey(toolId);
@@ -193,6 +208,19 @@ public class SecretService {
         return cipher.configured() ? Uni.createFrom().voidItem()
                 : Uni.createFrom().failure(ProblemException.unavailable("tool secrets are not configured on this registry:"
                         + " the operator sets PROMETHEUS_SECRETS_KEY (or PROMETHEUS_SECRETS_KEY_FILE)"));
+    }
+
+    /** A tool without secrets needs no data key; dropping it lets a tool sealed under a lost key start afresh. */
+    private Uni<Void> dropDataKeyIfUnused(UUID toolId) {
+        return secrets.countOf(toolId).chain(count -> count > 0 ? Uni.createFrom().voidItem()
+                : secrets.dataKey(toolId).chain(key -> key == null ? Uni.createFrom().voidItem() : key.delete()));
+    }
+
+    private static ProblemException unknownMasterKey(UUID toolId, String masterKeyId) {
+        return new ProblemException(ProblemType.CONFLICT, "secret-key-unknown", "the secrets of this tool were sealed"
+                + " with master key " + masterKeyId + ", which this registry does not hold (neither"
+                + " PROMETHEUS_SECRETS_KEY nor PROMETHEUS_SECRETS_PREVIOUS_KEY): configure that key as the previous"
+                + " key, or delete the tool's secrets (DELETE /api/v1/tools/{name}/secrets/{secret}) and set them again");
     }
 
     private static ProblemException missing(String toolName, List<String> missing) {

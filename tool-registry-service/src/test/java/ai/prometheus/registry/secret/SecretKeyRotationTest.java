@@ -61,9 +61,45 @@ class SecretKeyRotationTest {
         writeDataKey(toolId, old);
 
         invoke(tool, value);
-        int rewrapped = VertxContextSupport.subscribeAndAwait(secrets::rewrapDataKeys);
+        int rewrapped = VertxContextSupport.subscribeAndAwait(secrets::rewrapDataKeys).rewrapped();
         assertTrue(rewrapped >= 1, "rewrapped " + rewrapped);
         assertEquals(current.id(), readDataKey(toolId).masterKeyId());
+        invoke(tool, value);
+    }
+
+    @Test
+    void aDataKeyOfAnUnknownMasterKeyMakesOnlyItsToolsSecretsUnusableUntilTheyAreSetAgain() throws Throwable {
+        String tool = RegistryFixtures.uniqueName("foreign");
+        RegistryFixtures.register(developer("rosa"), Map.of("name", tool, "functionSignature", RegistryFixtures.WEATHER_SCHEMA,
+                "implementation", Map.of("language", "python", "secrets", List.of("API_KEY"),
+                        "code", "import hashlib, os\nprint(hashlib.sha256(os.environ['API_KEY'].encode()).hexdigest())")))
+                .statusCode(201);
+        given().auth().oauth2(developer("rosa")).contentType(ContentType.JSON).body(Map.of("value", "first-" + UUID.randomUUID()))
+                .when().put("/api/v1/tools/" + tool + "/secrets/API_KEY").then().statusCode(204);
+        UUID toolId = UUID.fromString(given().auth().oauth2(developer("rosa")).when().get("/api/v1/tools/" + tool)
+                .then().statusCode(200).extract().path("id"));
+
+        // As if the database had been filled by a registry with another master key.
+        MasterKeys.Key foreign = MasterKeys.key(new byte[32]);
+        SecretCipher.WrappedKey sealed = new SecretCipher(new MasterKeys(Optional.of(foreign), Optional.empty()))
+                .newDataKey(toolId);
+        writeDataKey(toolId, sealed);
+
+        SecretService.RewrapOutcome outcome = VertxContextSupport.subscribeAndAwait(secrets::rewrapDataKeys);
+        assertTrue(outcome.unknownMasterKeys().getOrDefault(foreign.id(), 0L) >= 1, "reported " + outcome);
+        assertEquals(foreign.id(), readDataKey(toolId).masterKeyId(), "a key it cannot unwrap is left as it was");
+
+        given().auth().oauth2(developer("rosa")).contentType(ContentType.JSON)
+                .body(Map.of("arguments", Map.of("city", "Oslo")))
+                .when().post("/api/v1/tools/" + tool + "/invocations").then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString(foreign.id()));
+
+        given().auth().oauth2(developer("rosa")).when().delete("/api/v1/tools/" + tool + "/secrets/API_KEY")
+                .then().statusCode(204);
+        String value = "again-" + UUID.randomUUID();
+        given().auth().oauth2(developer("rosa")).contentType(ContentType.JSON).body(Map.of("value", value))
+                .when().put("/api/v1/tools/" + tool + "/secrets/API_KEY").then().statusCode(204);
         invoke(tool, value);
     }
 
