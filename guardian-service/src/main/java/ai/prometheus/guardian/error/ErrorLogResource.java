@@ -30,6 +30,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -61,14 +63,15 @@ public class ErrorLogResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RequiresPermission("errors:write")
-    @Operation(summary = "Report an error", description = "For clients outside the suite. The answer comes after the"
+    @Operation(operationId = "reportError", summary = "Report an error", description = "For clients outside the suite. The answer comes after the"
             + " error is committed. A retry with the same Idempotency-Key header (or body eventId) from the same caller"
             + " is answered 200 with the first report and stores nothing. A caller reporting faster than its rate is"
             + " answered 429 with Retry-After. The service named is checked against the caller: a service token reports"
             + " only its own errors, and only a suite service's own token reports that service's errors. Other callers'"
             + " reports are stored with reportedBy and trusted=false, and remediation rules do not act on them.")
-    @APIResponse(responseCode = "201", description = "Stored")
-    @APIResponse(responseCode = "200", description = "Already stored under this key")
+    @APIResponse(responseCode = "201", description = "Stored", content = @Content(schema = @Schema(implementation = ReportAccepted.class)))
+    @APIResponse(responseCode = "200", description = "Already stored under this key",
+            content = @Content(schema = @Schema(implementation = ReportAccepted.class)))
     @APIResponse(responseCode = "400", description = "A field is missing, malformed or too long")
     @APIResponse(responseCode = "403", description = "The caller may not report errors of the service it names")
     @APIResponse(responseCode = "429", description = "Too many reports; retry after the Retry-After seconds")
@@ -148,7 +151,7 @@ public class ErrorLogResource {
     @GET
     @RequiresPermission("errors:read")
     @WithSession
-    @Operation(summary = "List errors, newest first", description = "Timestamps are RFC 3339; page counts from 0.")
+    @Operation(operationId = "listErrors", summary = "List errors, newest first", description = "Timestamps are RFC 3339; page counts from 0.")
     public Uni<PageResult<ErrorLogView>> list(@QueryParam("service") String service,
             @QueryParam("errorType") String errorType, @QueryParam("traceId") String traceId,
             @QueryParam("since") String since, @QueryParam("until") String until,
@@ -168,7 +171,7 @@ public class ErrorLogResource {
     @Path("/{id}")
     @RequiresPermission("errors:read")
     @WithSession
-    @Operation(summary = "One error with its stack trace and attributes")
+    @Operation(operationId = "getError", summary = "One error with its stack trace and attributes")
     public Uni<ErrorLogView> get(@PathParam("id") String id) {
         return errors.findById(Params.uuid("id", id))
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("error", id))

@@ -1,9 +1,9 @@
 package ai.prometheus.guardian.group;
 
-import ai.prometheus.shared.security.CurrentCaller;
 import ai.prometheus.guardian.error.ErrorLogRepository;
 import ai.prometheus.guardian.error.ErrorLogView;
 import ai.prometheus.shared.problem.ProblemException;
+import ai.prometheus.shared.security.CurrentCaller;
 import ai.prometheus.shared.security.RequiresPermission;
 import ai.prometheus.shared.web.PageResult;
 import ai.prometheus.shared.web.Params;
@@ -56,7 +56,7 @@ public class ErrorGroupResource {
     @GET
     @RequiresPermission("errors:read")
     @WithSession
-    @Operation(summary = "List error groups",
+    @Operation(operationId = "listErrorGroups", summary = "List error groups",
             description = "state takes a comma-separated list (open, acknowledged, resolved, ignored, regressed);"
                     + " sort is count, lastSeen (default) or firstSeen; order is desc (default) or asc.")
     public Uni<PageResult<ErrorGroupView>> list(@QueryParam("state") String state, @QueryParam("service") String serviceName,
@@ -81,7 +81,7 @@ public class ErrorGroupResource {
     @Path("/{id}")
     @RequiresPermission("errors:read")
     @WithSession
-    @Operation(summary = "One group with sample events, trace ids and a timeline")
+    @Operation(operationId = "getErrorGroup", summary = "One group with sample events, trace ids and a timeline")
     public Uni<ErrorGroupDetailView> get(@PathParam("id") String id) {
         UUID groupId = Params.uuid("id", id);
         return groups.findById(groupId)
@@ -104,7 +104,7 @@ public class ErrorGroupResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RequiresPermission("guardian:admin")
     @WithSession
-    @Operation(summary = "Change a group's state", description = "open, acknowledged, resolved or ignored.")
+    @Operation(operationId = "changeErrorGroupState", summary = "Change a group's state", description = "open, acknowledged, resolved or ignored.")
     public Uni<ErrorGroupView> changeState(@PathParam("id") String id, @Valid @NotNull StateChange change) {
         UUID groupId = Params.uuid("id", id);
         GroupState target = state(change.state());
@@ -116,7 +116,7 @@ public class ErrorGroupResource {
     @Path("/top-tools")
     @RequiresPermission("errors:read")
     @WithSession
-    @Operation(summary = "The tools whose invocations failed most in the last hours",
+    @Operation(operationId = "listTopFailingTools", summary = "The tools whose invocations failed most in the last hours",
             description = "Counts trusted errors only (the suite's own services and reporters authenticated for the"
                     + " error's service); trusted=false lists what other callers reported, apart.")
     public Uni<List<FailingToolView>> topTools(@QueryParam("hours") Integer hours, @QueryParam("limit") Integer limit,

@@ -1,7 +1,7 @@
 package ai.prometheus.guardian.remediation;
 
-import ai.prometheus.shared.security.CurrentCaller;
 import ai.prometheus.shared.problem.ProblemException;
+import ai.prometheus.shared.security.CurrentCaller;
 import ai.prometheus.shared.security.RequiresPermission;
 import ai.prometheus.shared.web.PageResult;
 import ai.prometheus.shared.web.Params;
@@ -20,6 +20,9 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/api/v1/actions")
@@ -43,7 +46,7 @@ public class ActionResource {
     @GET
     @RequiresPermission({"errors:read", "guardian:admin"})
     @WithSession
-    @Operation(summary = "List actions, newest first", description = "Filters: ruleId, groupId, status.")
+    @Operation(operationId = "listRemediationActions", summary = "List actions, newest first", description = "Filters: ruleId, groupId, status.")
     public Uni<PageResult<ActionView>> list(@QueryParam("ruleId") String ruleId, @QueryParam("groupId") String groupId,
             @QueryParam("status") String status, @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
         int pageIndex = Params.page(page);
@@ -60,7 +63,7 @@ public class ActionResource {
     @Path("/{id}")
     @RequiresPermission({"errors:read", "guardian:admin"})
     @WithSession
-    @Operation(summary = "One action with its outcome and verification")
+    @Operation(operationId = "getRemediationAction", summary = "One action with its outcome and verification")
     public Uni<ActionView> get(@PathParam("id") String id) {
         return actions.findById(Params.uuid("id", id))
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("action", id))
@@ -71,9 +74,10 @@ public class ActionResource {
     @Path("/{id}/revert")
     @Consumes(MediaType.APPLICATION_JSON)
     @RequiresPermission("guardian:admin")
-    @Operation(summary = "Revert an applied action", description = "Sends the opposite action (a disabled tool is"
+    @Operation(operationId = "revertRemediationAction", summary = "Revert an applied action", description = "Sends the opposite action (a disabled tool is"
             + " enabled again) and answers 202 with it; when it is applied, the original becomes reverted and its"
             + " errors lose fix_applied.")
+    @APIResponse(responseCode = "202", description = "The revert is recorded and will be carried out", content = @Content(schema = @Schema(implementation = ActionView.class)))
     public Uni<Response> revert(@PathParam("id") String id, @Valid RevertRequest request) {
         var actionId = Params.uuid("id", id);
         return service.revert(actionId, caller.get().subject(), request == null ? null : request.reason())

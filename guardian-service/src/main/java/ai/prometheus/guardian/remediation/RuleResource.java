@@ -1,7 +1,7 @@
 package ai.prometheus.guardian.remediation;
 
-import ai.prometheus.shared.security.CurrentCaller;
 import ai.prometheus.shared.problem.ProblemException;
+import ai.prometheus.shared.security.CurrentCaller;
 import ai.prometheus.shared.security.RequiresPermission;
 import ai.prometheus.shared.web.PageResult;
 import ai.prometheus.shared.web.Params;
@@ -22,6 +22,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/api/v1/rules")
@@ -42,7 +45,7 @@ public class RuleResource {
     @GET
     @RequiresPermission({"errors:read", "guardian:admin"})
     @WithSession
-    @Operation(summary = "List rules by name")
+    @Operation(operationId = "listRemediationRules", summary = "List rules by name")
     public Uni<PageResult<RuleView>> list(@QueryParam("page") Integer page, @QueryParam("size") Integer size) {
         int pageIndex = Params.page(page);
         int pageSize = Params.size(size, 50);
@@ -53,7 +56,7 @@ public class RuleResource {
     @Path("/{id}")
     @RequiresPermission({"errors:read", "guardian:admin"})
     @WithSession
-    @Operation(summary = "One rule")
+    @Operation(operationId = "getRemediationRule", summary = "One rule")
     public Uni<RuleView> get(@PathParam("id") String id) {
         return rules.findById(Params.uuid("id", id))
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("rule", id))
@@ -63,9 +66,10 @@ public class RuleResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RequiresPermission("guardian:admin")
-    @Operation(summary = "Create a rule", description = "Action types: disable_tool, enable_tool (params: tool, default"
+    @Operation(operationId = "createRemediationRule", summary = "Create a rule", description = "Action types: disable_tool, enable_tool (params: tool, default"
             + " the failing tool; reason, with placeholders {rule} {tool} {count} {window} {errorType} {service}) and"
             + " webhook (params: url, message).")
+    @APIResponse(responseCode = "201", description = "The rule, created", content = @Content(schema = @Schema(implementation = RuleView.class)))
     public Uni<Response> create(@Valid @NotNull RuleRequest request) {
         return service.create(request, caller.get().subject())
                 .map(rule -> Response.created(URI.create("/api/v1/rules/" + rule.id)).entity(RuleView.of(rule)).build());
@@ -75,7 +79,7 @@ public class RuleResource {
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     @RequiresPermission("guardian:admin")
-    @Operation(summary = "Replace a rule")
+    @Operation(operationId = "updateRemediationRule", summary = "Replace a rule")
     public Uni<RuleView> update(@PathParam("id") String id, @Valid @NotNull RuleRequest request) {
         var ruleId = Params.uuid("id", id);
         return service.update(ruleId, request, caller.get().subject()).map(RuleView::of);
@@ -84,7 +88,8 @@ public class RuleResource {
     @DELETE
     @Path("/{id}")
     @RequiresPermission("guardian:admin")
-    @Operation(summary = "Delete a rule", description = "The actions it took stay on record, with its name.")
+    @Operation(operationId = "deleteRemediationRule", summary = "Delete a rule", description = "The actions it took stay on record, with its name.")
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> delete(@PathParam("id") String id) {
         return service.delete(Params.uuid("id", id)).map(nothing -> Response.noContent().build());
     }

@@ -22,6 +22,10 @@ import java.io.InputStream;
 import java.net.URI;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -51,8 +55,9 @@ public class BackupResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Start a backup", description = "202 with the backup, status running; poll GET /backups/{id}"
+    @Operation(operationId = "createBackup", summary = "Start a backup", description = "202 with the backup, status running; poll GET /backups/{id}"
             + " until completed. Needs memory:write and manage access to contextId, or memory:admin without one.")
+    @APIResponse(responseCode = "202", description = "The backup, running; poll it until completed", content = @Content(schema = @Schema(implementation = BackupView.class)))
     public Response create(@Valid CreateBackup request) {
         Caller current = caller.get();
         Viewer.requireCapability(current, "write");
@@ -61,7 +66,7 @@ public class BackupResource {
     }
 
     @GET
-    @Operation(summary = "Backups the caller made (every backup for memory:admin), newest first")
+    @Operation(operationId = "listBackups", summary = "Backups the caller made (every backup for memory:admin), newest first")
     public PageResult<BackupView> list(@QueryParam("page") Integer page, @QueryParam("size") Integer size) {
         Caller current = caller.get();
         Viewer.requireCapability(current, "read");
@@ -73,7 +78,7 @@ public class BackupResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "One backup")
+    @Operation(operationId = "getBackup", summary = "One backup")
     public BackupView get(@PathParam("id") String id) {
         Caller current = caller.get();
         Viewer.requireCapability(current, "read");
@@ -83,7 +88,8 @@ public class BackupResource {
     @GET
     @Path("/{id}/download")
     @Produces(GZIP)
-    @Operation(summary = "Download the backup file (gzip JSON lines)")
+    @Operation(operationId = "downloadBackup", summary = "Download the backup file (gzip JSON lines)")
+    @APIResponse(responseCode = "200", description = "The backup file", content = @Content(mediaType = "application/gzip", schema = @Schema(type = SchemaType.STRING, format = "binary")))
     public Response download(@PathParam("id") String id) {
         Caller current = caller.get();
         Viewer.requireCapability(current, "read");
@@ -97,9 +103,10 @@ public class BackupResource {
     @Path("/upload")
     @Consumes({GZIP, MediaType.APPLICATION_OCTET_STREAM})
     @RequiresPermission("memory:admin")
-    @Operation(summary = "Upload a backup file from this or another deployment",
+    @Operation(operationId = "uploadBackup", summary = "Upload a backup file from this or another deployment",
             description = "The file is checked completely (format, version, every record, the trailer's counts) and"
                     + " stored; restore it with POST /backups/{id}/restore.")
+    @APIResponse(responseCode = "201", description = "The uploaded backup, checked and stored", content = @Content(schema = @Schema(implementation = BackupView.class)))
     public Response upload(InputStream body) {
         BackupView backup = archivist.upload(Viewer.of(caller.get()), body);
         return Response.created(URI.create("/api/v1/backups/" + backup.id())).entity(backup).build();
@@ -108,7 +115,7 @@ public class BackupResource {
     @POST
     @Path("/{id}/restore")
     @RequiresPermission("memory:admin")
-    @Operation(summary = "Restore a backup", description = "Rows that already exist are left as they are, so restoring"
+    @Operation(operationId = "restoreBackup", summary = "Restore a backup", description = "Rows that already exist are left as they are, so restoring"
             + " twice changes nothing. Memories embedded by another model are re-embedded with the running one.")
     public RestoreReport restore(@PathParam("id") String id) {
         return archivist.restore(Viewer.of(caller.get()), Params.uuid("id", id));
@@ -116,7 +123,8 @@ public class BackupResource {
 
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Delete a backup and its file")
+    @Operation(operationId = "deleteBackup", summary = "Delete a backup and its file")
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Response delete(@PathParam("id") String id) {
         Caller current = caller.get();
         Viewer.requireCapability(current, "write");

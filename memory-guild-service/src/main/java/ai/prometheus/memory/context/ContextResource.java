@@ -27,6 +27,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -54,9 +57,10 @@ public class ContextResource {
     // that parent, which one annotation cannot express; a root needs memory:write for every
     // context, or a narrowly scoped token could start trees of its own. Same matcher below.
     @POST
-    @Operation(summary = "Create a context", description = "Owned by the caller; with parentContextId it inherits"
+    @Operation(operationId = "createContext", summary = "Create a context", description = "Owned by the caller; with parentContextId it inherits"
             + " the parent's memories (needs write access to the parent and memory:write for some target). A root"
             + " context needs memory:write for every context.")
+    @APIResponse(responseCode = "201", description = "The context, created", content = @Content(schema = @Schema(implementation = ContextView.class)))
     public Uni<Response> create(@NotNull @Valid ContextRequests.CreateContext request) {
         Caller current = caller.get();
         if (request.parentContextId() == null) {
@@ -69,7 +73,7 @@ public class ContextResource {
     }
 
     @GET
-    @Operation(summary = "Contexts the caller owns or that are shared with it, newest first",
+    @Operation(operationId = "listContexts", summary = "Contexts the caller owns or that are shared with it, newest first",
             description = "Administrators (memory:admin) see every context.")
     public Uni<PageResult<ContextView>> list(@QueryParam("agentId") String agentId, @QueryParam("page") Integer page,
             @QueryParam("size") Integer size) {
@@ -82,7 +86,7 @@ public class ContextResource {
     @GET
     @Path("/{id}")
     @RequiresPermission("memory:read:{id}")
-    @Operation(summary = "One context, with the caller's access to it")
+    @Operation(operationId = "getContext", summary = "One context, with the caller's access to it")
     public Uni<ContextView> get(@PathParam("id") String id) {
         return coordinator.get(viewer(), Params.uuid("id", id));
     }
@@ -90,7 +94,7 @@ public class ContextResource {
     @PATCH
     @Path("/{id}")
     @RequiresPermission("memory:write:{id}")
-    @Operation(summary = "Rename, change data or metadata, or move under another parent",
+    @Operation(operationId = "updateContext", summary = "Rename, change data or metadata, or move under another parent",
             description = "Only the fields present change. Moving needs manage access (owner) and is refused with"
                     + " 409 when the new parent is the context itself or below it.")
     public Uni<ContextView> update(@PathParam("id") String id, JsonNode patch) {
@@ -101,8 +105,9 @@ public class ContextResource {
     @DELETE
     @Path("/{id}")
     @RequiresPermission("memory:write:{id}")
-    @Operation(summary = "Delete a context and its memories", description = "policy=refuse (default) answers 409 while"
+    @Operation(operationId = "deleteContext", summary = "Delete a context and its memories", description = "policy=refuse (default) answers 409 while"
             + " the context has children; cascade deletes the subtree; reparent hands the children to its parent.")
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> delete(@PathParam("id") String id, @QueryParam("policy") String policy) {
         return coordinator.delete(viewer(), Params.uuid("id", id), policy(policy))
                 .replaceWith(Response.noContent().build());
@@ -111,7 +116,7 @@ public class ContextResource {
     @GET
     @Path("/{id}/lineage")
     @RequiresPermission("memory:read:{id}")
-    @Operation(summary = "The context and its ancestors, nearest first (depth 0 is the context)",
+    @Operation(operationId = "getContextLineage", summary = "The context and its ancestors, nearest first (depth 0 is the context)",
             description = "Ancestors the caller may not see are left out.")
     public Uni<List<ContextView.Step>> lineage(@PathParam("id") String id) {
         return coordinator.lineageSteps(viewer(), Params.uuid("id", id));
@@ -120,7 +125,7 @@ public class ContextResource {
     @GET
     @Path("/{id}/children")
     @RequiresPermission("memory:read:{id}")
-    @Operation(summary = "The direct children of a context, oldest first")
+    @Operation(operationId = "listContextChildren", summary = "The direct children of a context, oldest first")
     public Uni<PageResult<ContextView>> children(@PathParam("id") String id, @QueryParam("page") Integer page,
             @QueryParam("size") Integer size) {
         return coordinator.children(viewer(), Params.uuid("id", id), Params.page(page), Params.size(size, 50));
@@ -129,7 +134,7 @@ public class ContextResource {
     @GET
     @Path("/{id}/shares")
     @RequiresPermission("memory:write:{id}")
-    @Operation(summary = "Who the context is shared with (owner or memory:admin)")
+    @Operation(operationId = "listContextShares", summary = "Who the context is shared with (owner or memory:admin)")
     public Uni<List<ShareView>> shares(@PathParam("id") String id) {
         return coordinator.shares(viewer(), Params.uuid("id", id));
     }
@@ -137,8 +142,9 @@ public class ContextResource {
     @POST
     @Path("/{id}/shares")
     @RequiresPermission("memory:write:{id}")
-    @Operation(summary = "Grant a user, agent or group read or write access to the context and everything below it",
+    @Operation(operationId = "grantContextShare", summary = "Grant a user, agent or group read or write access to the context and everything below it",
             description = "Granting the same grantee again replaces its access and expiry.")
+    @APIResponse(responseCode = "201", description = "The share, granted", content = @Content(schema = @Schema(implementation = ShareView.class)))
     public Uni<Response> grant(@PathParam("id") String id, @NotNull @Valid ContextRequests.GrantShare request) {
         return coordinator.grant(viewer(), Params.uuid("id", id), request)
                 .map(view -> Response.created(URI.create("/api/v1/contexts/" + view.contextId() + "/shares/" + view.id()))
@@ -148,7 +154,8 @@ public class ContextResource {
     @DELETE
     @Path("/{id}/shares/{shareId}")
     @RequiresPermission("memory:write:{id}")
-    @Operation(summary = "Revoke a share")
+    @Operation(operationId = "revokeContextShare", summary = "Revoke a share")
+    @APIResponse(responseCode = "204", description = "Revoked")
     public Uni<Response> revoke(@PathParam("id") String id, @PathParam("shareId") String shareId) {
         return coordinator.revoke(viewer(), Params.uuid("id", id), Params.uuid("shareId", shareId))
                 .replaceWith(Response.noContent().build());

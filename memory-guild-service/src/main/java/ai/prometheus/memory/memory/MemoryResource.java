@@ -25,6 +25,9 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Memories of a context. Writes go to the context itself; reads see what it inherits too. */
@@ -46,9 +49,11 @@ public class MemoryResource {
 
     @POST
     @RequiresPermission("memory:write:{id}")
-    @Operation(summary = "Write a memory into the context",
+    @Operation(operationId = "writeMemory", summary = "Write a memory into the context",
             description = "201 with the new memory; 200 with the existing one when the context already holds exactly"
                     + " this content (same kind and key). With a key, the current memory with that key is superseded.")
+    @APIResponse(responseCode = "201", description = "The memory, written", content = @Content(schema = @Schema(implementation = MemoryView.class)))
+    @APIResponse(responseCode = "200", description = "A memory with this key already held the same content; it is answered as it is", content = @Content(schema = @Schema(implementation = MemoryView.class)))
     public Uni<Response> write(@PathParam("id") String id, @NotNull @Valid MemoryRequests.WriteMemory request) {
         UUID contextId = Params.uuid("id", id);
         return scribe.write(Viewer.of(caller.get()), contextId, request).map(written -> written.created()
@@ -59,7 +64,7 @@ public class MemoryResource {
 
     @GET
     @RequiresPermission("memory:read:{id}")
-    @Operation(summary = "List the memories the context sees, nearest context first, newest first",
+    @Operation(operationId = "listMemories", summary = "List the memories the context sees, nearest context first, newest first",
             description = "scope=lineage (default) includes the ancestors' memories, a child's key shadowing an"
                     + " ancestor's; scope=context only the context's own; scope=shared adds contexts shared with the"
                     + " caller. Superseded memories appear only with includeSuperseded=true.")
@@ -74,7 +79,7 @@ public class MemoryResource {
     @GET
     @Path("/{memoryId}")
     @RequiresPermission("memory:read:{id}")
-    @Operation(summary = "One memory of the context or of an ancestor, with its depth")
+    @Operation(operationId = "getMemory", summary = "One memory of the context or of an ancestor, with its depth")
     public Uni<MemoryView> get(@PathParam("id") String id, @PathParam("memoryId") String memoryId) {
         return librarian.get(Viewer.of(caller.get()), Params.uuid("id", id), Params.uuid("memoryId", memoryId));
     }
@@ -82,7 +87,7 @@ public class MemoryResource {
     @PATCH
     @Path("/{memoryId}")
     @RequiresPermission("memory:write:{id}")
-    @Operation(summary = "Change a memory of this context in place", description = "Only fields present change; new"
+    @Operation(operationId = "updateMemory", summary = "Change a memory of this context in place", description = "Only fields present change; new"
             + " content is re-embedded. Superseded memories cannot change (409).")
     public Uni<MemoryView> update(@PathParam("id") String id, @PathParam("memoryId") String memoryId,
             @NotNull @Valid MemoryRequests.UpdateMemory request) {
@@ -92,8 +97,9 @@ public class MemoryResource {
     @DELETE
     @Path("/{memoryId}")
     @RequiresPermission("memory:write:{id}")
-    @Operation(summary = "Delete a memory of this context", description = "Deleting the current version of a key"
+    @Operation(operationId = "deleteMemory", summary = "Delete a memory of this context", description = "Deleting the current version of a key"
             + " brings back the version it superseded.")
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> delete(@PathParam("id") String id, @PathParam("memoryId") String memoryId) {
         return scribe.delete(Viewer.of(caller.get()), Params.uuid("id", id), Params.uuid("memoryId", memoryId))
                 .replaceWith(Response.noContent().build());

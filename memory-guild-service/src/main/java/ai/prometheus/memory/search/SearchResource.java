@@ -32,7 +32,7 @@ public class SearchResource {
 
     @POST
     @RequiresPermission("memory:read:{id}")
-    @Operation(summary = "Search the context by meaning, by words, or both",
+    @Operation(operationId = "searchMemories", summary = "Search the context by meaning, by words, or both",
             description = "mode=hybrid (default) fuses semantic and full-text ranks (reciprocal rank fusion) with a"
                     + " small recency bonus; every result carries its score parts, its context and its depth.")
     public Uni<SearchResponse> search(@PathParam("id") String id, @NotNull @Valid SearchRequest request) {

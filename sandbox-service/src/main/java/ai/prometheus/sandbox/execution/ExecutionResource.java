@@ -26,6 +26,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/api/v1/executions")
@@ -57,13 +60,17 @@ public class ExecutionResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RequiresPermission("sandbox:execute")
-    @Operation(summary = "Run code and wait for the result",
+    @Operation(operationId = "runExecution", summary = "Run code and wait for the result",
             description = "Every field but language and code is optional; absent limits take the operator's defaults."
                     + " Answers 201 with the result (whatever the program's status), 400 naming an invalid field or a"
                     + " limit above the operator's maximum, 429 with Retry-After when the sandbox is full, 503 when it"
                     + " cannot isolate code. With an Idempotency-Key header a repeated request answers 200 with the"
                     + " first result and the header Idempotent-Replayed: true. A network policy (network.allow) needs the"
                     + " permission sandbox:network (403 otherwise); the run's connections come back as egress.")
+    @APIResponse(responseCode = "201", description = "The finished execution", content = @Content(schema = @Schema(implementation = ExecutionResult.class)))
+    @APIResponse(responseCode = "200", description = "The execution first answered for this Idempotency-Key", content = @Content(schema = @Schema(implementation = ExecutionResult.class)))
+    @APIResponse(responseCode = "422", description = "The Idempotency-Key was used for a different request")
+    @APIResponse(responseCode = "429", description = "Too many runs at once; retry after the Retry-After seconds")
     public Uni<Response> run(ExecutionRequest body, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
             @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf, UriInfo uri) {
         if (body == null) {
@@ -85,7 +92,7 @@ public class ExecutionResource {
     @GET
     @RequiresPermission("sandbox:read")
     @WithSession
-    @Operation(summary = "List executions, newest first",
+    @Operation(operationId = "listExecutions", summary = "List executions, newest first",
             description = "The caller's own executions (run by it or on its behalf); every caller's with "
                     + READ_ALL + ". Filters: principal (who ran it or on whose behalf), status, language, since,"
                     + " until (RFC 3339). Items leave out code and output; fetch one execution for those.")
@@ -106,7 +113,7 @@ public class ExecutionResource {
     @Path("/{id}")
     @RequiresPermission("sandbox:read")
     @WithSession
-    @Operation(summary = "One execution with its code and stored output",
+    @Operation(operationId = "getExecution", summary = "One execution with its code and stored output",
             description = "Another caller's execution answers 404, as a missing one does, unless the caller has "
                     + READ_ALL + ".")
     public Uni<ExecutionView> get(@PathParam("id") String id) {

@@ -6,6 +6,7 @@ import ai.prometheus.sandbox.execution.RequestValidator;
 import ai.prometheus.sandbox.execution.RunRequest;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.sandbox.ExecutionRequest;
+import ai.prometheus.shared.sandbox.ExecutionResult;
 import ai.prometheus.shared.security.Caller;
 import ai.prometheus.shared.security.CurrentCaller;
 import ai.prometheus.shared.security.RequiresPermission;
@@ -29,6 +30,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -58,8 +62,9 @@ public class SessionResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create a session", description = "quotaMb bounds the workspace; idleTtlSeconds is how long it"
+    @Operation(operationId = "createSession", summary = "Create a session", description = "quotaMb bounds the workspace; idleTtlSeconds is how long it"
             + " survives unused. Both take the operator's defaults when absent.")
+    @APIResponse(responseCode = "201", description = "The session, created", content = @Content(schema = @Schema(implementation = SessionView.class)))
     public Uni<Response> create(NewSession body, @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf,
             UriInfo uri) {
         NewSession options = body == null ? new NewSession(null, null) : body;
@@ -69,7 +74,7 @@ public class SessionResource {
     }
 
     @GET
-    @Operation(summary = "The caller's sessions, newest first")
+    @Operation(operationId = "listSessions", summary = "The caller's sessions, newest first")
     public Uni<List<SessionView>> list(@QueryParam("page") Integer page, @QueryParam("size") Integer size,
             @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf) {
         int pageIndex = Params.page(page);
@@ -79,7 +84,7 @@ public class SessionResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "One session, with the space its workspace uses")
+    @Operation(operationId = "getSession", summary = "One session, with the space its workspace uses")
     public Uni<SessionView> get(@PathParam("id") String id, @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf) {
         UUID session = Params.uuid("id", id);
         return as(onBehalfOf, requester -> sessions.get(requester, session));
@@ -87,7 +92,8 @@ public class SessionResource {
 
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Delete a session and its workspace")
+    @Operation(operationId = "deleteSession", summary = "Delete a session and its workspace")
+    @APIResponse(responseCode = "204", description = "Deleted with its workspace")
     public Uni<Response> delete(@PathParam("id") String id, @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf) {
         UUID session = Params.uuid("id", id);
         return as(onBehalfOf, requester -> sessions.delete(requester, session)).replaceWith(Response.noContent().build());
@@ -95,7 +101,7 @@ public class SessionResource {
 
     @GET
     @Path("/{id}/files")
-    @Operation(summary = "Everything in the workspace; symbolic links are listed, never followed")
+    @Operation(operationId = "listSessionFiles", summary = "Everything in the workspace; symbolic links are listed, never followed")
     public Uni<List<SessionFile>> files(@PathParam("id") String id,
             @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf) {
         UUID session = Params.uuid("id", id);
@@ -105,7 +111,7 @@ public class SessionResource {
     @PUT
     @Path("/{id}/files/{path: .+}")
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Upload a file (the raw request body), creating directories; 413 beyond the quota")
+    @Operation(operationId = "uploadSessionFile", summary = "Upload a file (the raw request body), creating directories; 413 beyond the quota")
     public Uni<SessionFile> upload(@PathParam("id") String id, @PathParam("path") String path, byte[] content,
             @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf) {
         UUID session = Params.uuid("id", id);
@@ -116,7 +122,7 @@ public class SessionResource {
     @GET
     @Path("/{id}/files/{path: .+}")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
-    @Operation(summary = "Download a file")
+    @Operation(operationId = "downloadSessionFile", summary = "Download a file")
     public Uni<byte[]> download(@PathParam("id") String id, @PathParam("path") String path,
             @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf) {
         UUID session = Params.uuid("id", id);
@@ -125,7 +131,8 @@ public class SessionResource {
 
     @DELETE
     @Path("/{id}/files/{path: .+}")
-    @Operation(summary = "Delete a file, a link or an empty directory")
+    @Operation(operationId = "deleteSessionFile", summary = "Delete a file, a link or an empty directory")
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> deleteFile(@PathParam("id") String id, @PathParam("path") String path,
             @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf) {
         UUID session = Params.uuid("id", id);
@@ -136,9 +143,14 @@ public class SessionResource {
     @POST
     @Path("/{id}/executions")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Run code in the session's workspace and wait for the result",
+    @Operation(operationId = "runInSession", summary = "Run code in the session's workspace and wait for the result",
             description = "The body and answers are those of POST /api/v1/executions; the workspace is mounted at /workspace"
                     + " and a run that leaves it above its quota ends FILE_LIMIT.")
+    @APIResponse(responseCode = "201", description = "The finished execution", content = @Content(schema = @Schema(implementation = ExecutionResult.class)))
+    @APIResponse(responseCode = "200", description = "The execution first answered for this Idempotency-Key", content = @Content(schema = @Schema(implementation = ExecutionResult.class)))
+    @APIResponse(responseCode = "410", description = "The session has ended or its workspace is gone")
+    @APIResponse(responseCode = "422", description = "The Idempotency-Key was used for a different request")
+    @APIResponse(responseCode = "429", description = "Too many runs at once; retry after the Retry-After seconds")
     public Uni<Response> run(@PathParam("id") String id, ExecutionRequest body,
             @HeaderParam(ExecutionResource.IDEMPOTENCY_KEY) String idempotencyKey,
             @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf, UriInfo uri) {

@@ -20,7 +20,7 @@ public class DiagnosticsResource {
     @Path("/failure")
     @Produces("application/problem+json")
     @RequiresPermission("admin")
-    @Operation(summary = "Fail on purpose", description = "Answers 500 and reports the error to the guardian.")
+    @Operation(operationId = "triggerDiagnosticFailure", summary = "Fail on purpose", description = "Answers 500 and reports the error to the guardian.")
     public Uni<Void> fail() {
         return Uni.createFrom().failure(new DiagnosticFailure());
     }

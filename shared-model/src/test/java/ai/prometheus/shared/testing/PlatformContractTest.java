@@ -63,6 +63,43 @@ public abstract class PlatformContractTest {
     }
 
     @Test
+    void everyOperationDeclaresItsIdTheBearerTokenAndProblemAnswers() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode document = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                given().when().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
+        assertTrue(document.at("/components/securitySchemes/SecurityScheme/scheme").asText().equalsIgnoreCase("bearer"),
+                "a bearer security scheme");
+        assertTrue(document.at("/components/schemas/Problem/properties/status").isObject(), "a shared Problem schema");
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        java.util.List<String> faults = new java.util.ArrayList<>();
+        document.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(entry -> {
+            com.fasterxml.jackson.databind.JsonNode operation = entry.getValue();
+            if (!operation.has("responses")) {
+                return;
+            }
+            String where = entry.getKey().toUpperCase() + " " + path.getKey();
+            String id = operation.path("operationId").asText("");
+            if (id.isEmpty() || !ids.add(id)) {
+                faults.add(where + ": operationId '" + id + "' missing or not unique");
+            }
+            if (!operation.path("security").toString().contains("SecurityScheme")) {
+                faults.add(where + ": no bearer security requirement");
+            }
+            for (String status : java.util.List.of("401", "403")) {
+                if (!operation.at("/responses/" + status + "/content").has("application/problem+json")) {
+                    faults.add(where + ": " + status + " is not documented as problem+json");
+                }
+            }
+            operation.get("responses").fields().forEachRemaining(response -> {
+                if (response.getKey().matches("[45]\\d\\d")
+                        && !response.getValue().at("/content/application~1problem+json/schema/$ref").asText().endsWith("/Problem")) {
+                    faults.add(where + ": " + response.getKey() + " does not answer the Problem schema");
+                }
+            });
+        }));
+        assertTrue(faults.isEmpty(), String.join("\n", faults));
+    }
+
+    @Test
     void flywayCreatedTheServiceSchemaWithPlatformTables() throws Exception {
         try (Connection db = Engines.jdbc();
                 PreparedStatement query = db.prepareStatement(

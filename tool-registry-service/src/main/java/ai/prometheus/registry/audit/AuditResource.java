@@ -35,7 +35,7 @@ public class AuditResource {
     @GET
     @RequiresPermission("audit:read")
     @WithSession
-    @Operation(summary = "The audit log, newest first",
+    @Operation(operationId = "listAuditEntries", summary = "The audit log, newest first",
             description = "Every allowed and denied invocation and change of a tool: who, what, when, decision and why.")
     public Uni<PageResult<AuditView>> list(@QueryParam("tool") String tool, @QueryParam("actor") String actor,
             @QueryParam("action") String action, @QueryParam("decision") String decision,

@@ -26,7 +26,7 @@ public class InvocationLookupResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "An invocation and its outcome", description = "Visible to its caller and to the tool's managers.")
+    @Operation(operationId = "getInvocation", summary = "An invocation and its outcome", description = "Visible to its caller and to the tool's managers.")
     public Uni<InvocationView> get(@PathParam("id") String id) {
         return invocations.get(caller.get(), Params.uuid("id", id));
     }

@@ -13,6 +13,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -34,10 +37,16 @@ public class InvocationResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Invoke a tool", description = "mode=sync (default) answers 200 with the result; mode=async"
+    @Operation(operationId = "invokeTool", summary = "Invoke a tool", description = "mode=sync (default) answers 200 with the result; mode=async"
             + " answers 202 and the result is read from GET /invocations/{id}. The arguments arrive on the tool's stdin"
             + " as one JSON document; what it prints is the result. A repeated Idempotency-Key returns the first"
             + " invocation. Pin fingerprint to refuse (409) a tool that changed.")
+    @APIResponse(responseCode = "200", description = "The finished invocation", content = @Content(schema = @Schema(implementation = InvocationView.class)))
+    @APIResponse(responseCode = "202", description = "An asynchronous invocation, accepted; poll its Location", content = @Content(schema = @Schema(implementation = InvocationView.class)))
+    @APIResponse(responseCode = "422", description = "The tool cannot be invoked in its current definition")
+    @APIResponse(responseCode = "429", description = "A quota or the admission limit is reached; retry after the Retry-After seconds")
+    @APIResponse(responseCode = "502", description = "The sandbox failed to run the tool")
+    @APIResponse(responseCode = "504", description = "The run timed out")
     public Uni<Response> invoke(@PathParam("name") String name, @Valid InvocationRequest request,
             @HeaderParam("Idempotency-Key") String idempotencyKey, UriInfo uri) {
         InvocationRequest body = request == null ? new InvocationRequest(null, null, null, null) : request;

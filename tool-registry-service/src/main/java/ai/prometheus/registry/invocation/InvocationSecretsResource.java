@@ -32,7 +32,7 @@ public class InvocationSecretsResource {
 
     @GET
     @RequiresPermission(PERMISSION)
-    @Operation(summary = "The secrets of a pending asynchronous invocation, for the sandbox that runs it",
+    @Operation(operationId = "getInvocationSecrets", summary = "The secrets of a pending asynchronous invocation, for the sandbox that runs it",
             description = "Service identities with " + PERMISSION + " only; 409 once the invocation finished.")
     public Uni<RunSecrets> secrets(@PathParam("id") String id) {
         return delivery.forRun(caller.get(), Params.uuid("id", id));

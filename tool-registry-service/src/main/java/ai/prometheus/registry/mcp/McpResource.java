@@ -60,7 +60,7 @@ public class McpResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "MCP JSON-RPC messages (initialize, ping, tools/list, tools/call)")
+    @Operation(operationId = "mcpPost", summary = "MCP JSON-RPC messages (initialize, ping, tools/list, tools/call)")
     public Uni<Response> post(String body, @HeaderParam(McpTransportGuard.PROTOCOL_VERSION_HEADER) String protocolVersion) {
         JsonNode message;
         try {
@@ -96,7 +96,7 @@ public class McpResource {
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.TEXT_PLAIN)
-    @Operation(summary = "Server-sent MCP notifications: notifications/tools/list_changed")
+    @Operation(operationId = "mcpListen", summary = "Server-sent MCP notifications: notifications/tools/list_changed")
     public Multi<String> notifications() {
         String listChanged = server.listChanged().toString();
         // Bursts of changes (a bulk registration) become one notification: clients re-list anyway.
@@ -107,7 +107,7 @@ public class McpResource {
     }
 
     @DELETE
-    @Operation(summary = "End an MCP session")
+    @Operation(operationId = "mcpEndSession", summary = "End an MCP session")
     public Response delete() {
         return Response.noContent().build();
     }

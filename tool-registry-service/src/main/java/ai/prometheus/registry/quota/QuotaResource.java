@@ -29,14 +29,14 @@ public class QuotaResource {
     }
 
     @GET
-    @Operation(summary = "The tool's quotas, per caller and in total")
+    @Operation(operationId = "getToolLimits", summary = "The tool's quotas, per caller and in total")
     public Uni<QuotaLimits> get(@PathParam("name") String name) {
         return quotas.limits(caller.get(), name);
     }
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Replace the tool's quotas", description = "perCaller and total, each with callsPerMinute,"
+    @Operation(operationId = "setToolLimits", summary = "Replace the tool's quotas", description = "perCaller and total, each with callsPerMinute,"
             + " callsPerDay, cpuSecondsPerDay, egressBytesPerDay (all optional). Exceeding one answers 429"
             + " urn:prometheus:problem:quota-exceeded with Retry-After, on every replica.")
     public Uni<QuotaLimits> put(@PathParam("name") String name, @NotNull @Valid QuotaLimits limits) {
@@ -45,7 +45,7 @@ public class QuotaResource {
 
     @GET
     @Path("/usage")
-    @Operation(summary = "Consumption against each limit in its current window",
+    @Operation(operationId = "getToolLimitUsage", summary = "Consumption against each limit in its current window",
             description = "For the caller itself; the tool's managers may name another caller.")
     public Uni<QuotaService.QuotaUsage> usage(@PathParam("name") String name, @QueryParam("caller") String of) {
         return quotas.usage(caller.get(), name, of);

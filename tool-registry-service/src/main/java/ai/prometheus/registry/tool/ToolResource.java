@@ -8,6 +8,7 @@ import ai.prometheus.shared.postgres.UniqueViolations;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.security.CurrentCaller;
 import ai.prometheus.shared.security.RequiresPermission;
+import ai.prometheus.shared.web.PageResult;
 import ai.prometheus.shared.web.Params;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -26,6 +27,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -50,7 +54,8 @@ public class ToolResource {
 
     @POST
     @RequiresPermission("tools:write")
-    @Operation(summary = "Register a tool", description = "The caller becomes its owner; it starts at version 1.")
+    @Operation(operationId = "registerTool", summary = "Register a tool", description = "The caller becomes its owner; it starts at version 1.")
+    @APIResponse(responseCode = "201", description = "The tool, registered at version 1", content = @Content(schema = @Schema(implementation = ToolViews.Detail.class)))
     public Uni<Response> register(@NotNull @Valid ToolRequests.Register request, UriInfo uri) {
         return tools.register(caller.get(), request)
                 .onFailure(UniqueViolations::test).transform(e -> ProblemException.conflict(
@@ -60,11 +65,13 @@ public class ToolResource {
     }
 
     @GET
-    @Operation(summary = "Discover tools", description = "Only tools the caller may read are listed."
+    @Operation(operationId = "discoverTools", summary = "Discover tools", description = "Only tools the caller may read are listed."
             + " q searches names, descriptions and tags. format=openai or format=anthropic answers a page of the"
             + " active tools the caller may invoke in that provider's tool format (default size: the largest page),"
             + " with hasMore; strict=true (openai) writes strict-mode functions and lists the tools that cannot be"
             + " one in skipped, with the reason.")
+    @APIResponse(responseCode = "200", description = "A page of tool summaries, or with format= the tools as function definitions",
+            content = @Content(schema = @Schema(oneOf = {PageResult.class, ToolExport.class})))
     public Uni<Object> discover(@QueryParam("q") String text, @QueryParam("tag") List<String> tags,
             @QueryParam("owner") String owner, @QueryParam("status") List<String> statuses,
             @QueryParam("sort") String sort, @QueryParam("format") String format,
@@ -88,7 +95,7 @@ public class ToolResource {
 
     @GET
     @Path("/{name}")
-    @Operation(summary = "A tool with its current definition and its versions",
+    @Operation(operationId = "getTool", summary = "A tool with its current definition and its versions",
             description = "includeDeleted=true shows the latest deleted tool of that name with its history.")
     public Uni<ToolViews.Detail> get(@PathParam("name") String name, @QueryParam("includeDeleted") boolean includeDeleted) {
         return tools.read(caller.get(), name, includeDeleted);
@@ -96,14 +103,14 @@ public class ToolResource {
 
     @GET
     @Path("/{name}/versions/{version}")
-    @Operation(summary = "One immutable version of a tool")
+    @Operation(operationId = "getToolVersion", summary = "One immutable version of a tool")
     public Uni<ToolViews.Version> version(@PathParam("name") String name, @PathParam("version") int version) {
         return tools.readVersion(caller.get(), name, version);
     }
 
     @PUT
     @Path("/{name}")
-    @Operation(summary = "Update a tool", description = "The body replaces the definition and becomes a new version;"
+    @Operation(operationId = "updateTool", summary = "Update a tool", description = "The body replaces the definition and becomes a new version;"
             + " an identical body changes nothing.")
     public Uni<ToolViews.Detail> update(@PathParam("name") String name, @NotNull @Valid ToolRequests.Update request) {
         return tools.update(caller.get(), name, request)
@@ -113,28 +120,29 @@ public class ToolResource {
 
     @DELETE
     @Path("/{name}")
-    @Operation(summary = "Deregister a tool", description = "Its versions, invocations and audit trail are kept.")
+    @Operation(operationId = "deleteTool", summary = "Deregister a tool", description = "Its versions, invocations and audit trail are kept.")
+    @APIResponse(responseCode = "204", description = "Deregistered")
     public Uni<Response> delete(@PathParam("name") String name) {
         return tools.delete(caller.get(), name).map(ignored -> Response.noContent().build());
     }
 
     @PUT
     @Path("/{name}/status")
-    @Operation(summary = "Disable a tool (with a reason callers will see) or enable it again")
+    @Operation(operationId = "setToolStatus", summary = "Disable a tool (with a reason callers will see) or enable it again")
     public Uni<ToolViews.Detail> status(@PathParam("name") String name, @NotNull @Valid ToolRequests.StatusChange change) {
         return tools.changeStatus(caller.get(), name, change);
     }
 
     @GET
     @Path("/{name}/permissions")
-    @Operation(summary = "The tool's access control list")
+    @Operation(operationId = "getToolPermissions", summary = "The tool's access control list")
     public Uni<ToolAcl> permissions(@PathParam("name") String name) {
         return tools.permissions(caller.get(), name);
     }
 
     @PUT
     @Path("/{name}/permissions")
-    @Operation(summary = "Replace the tool's access control list",
+    @Operation(operationId = "setToolPermissions", summary = "Replace the tool's access control list",
             description = "Entries are *, subject:<subject> or group:<group>, per action (read, invoke, manage).")
     public Uni<ToolAcl> changePermissions(@PathParam("name") String name, @NotNull @Valid ToolAcl acl) {
         return tools.changePermissions(caller.get(), name, acl);

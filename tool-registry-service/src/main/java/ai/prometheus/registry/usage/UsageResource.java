@@ -43,7 +43,7 @@ public class UsageResource {
     }
 
     @GET
-    @Operation(summary = "Usage analytics of a tool", description = "Calls, successes, failures by status, latency"
+    @Operation(operationId = "getToolUsage", summary = "Usage analytics of a tool", description = "Calls, successes, failures by status, latency"
             + " p50/p95/max, CPU and peak memory, per hour or day window and per caller. The tool's managers see"
             + " every caller; other readers see their own calls. Default: the last 7 days by day.")
     public Uni<UsageReport> usage(@PathParam("name") String name, @QueryParam("granularity") String granularity,
