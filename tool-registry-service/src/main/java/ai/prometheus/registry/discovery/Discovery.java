@@ -9,6 +9,7 @@ import ai.prometheus.shared.security.Permission;
 import ai.prometheus.shared.util.Glob;
 import ai.prometheus.shared.web.PageResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -122,7 +123,7 @@ public class Discovery {
         String limit = bind(args, query.size() + 1);
         String offset = bind(args, query.page() * query.size());
         String sql = "select name, description, tags, owner, status, status_reason, current_version, fingerprint,"
-                + " function_signature::text, created_at, updated_at, " + score + " as score from " + table
+                + " function_signature::text, mcp::text, created_at, updated_at, " + score + " as score from " + table
                 + " where " + where + " order by " + order + " limit " + limit + " offset " + offset;
         boolean withScore = !text.isEmpty();
         return pool.preparedQuery(sql).execute(Tuple.from(args)).map(rows -> {
@@ -132,6 +133,22 @@ public class Discovery {
             }
             return PageResult.of(found, query.page(), query.size(), s -> s);
         });
+    }
+
+    /** The MCP presentation of the live tool {@code name} (title, annotations, outputSchema...); null if none. */
+    public Uni<JsonNode> mcpMetadata(String name) {
+        return pool.preparedQuery("select mcp::text from " + table + " where name = $1 and status <> 'DELETED'")
+                .execute(Tuple.of(name)).map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    String mcp = rows.iterator().next().getString(0);
+                    try {
+                        return mcp == null ? null : json.readTree(mcp);
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException("unreadable MCP metadata of tool " + name, e);
+                    }
+                });
     }
 
     private static String[] statuses(DiscoveryQuery query, ToolAction action) {
@@ -194,6 +211,7 @@ public class Discovery {
                     tags == null ? List.of() : List.of(tags), row.getString("owner"), row.getString("status"),
                     row.getString("status_reason"), row.getInteger("current_version"), row.getString("fingerprint"),
                     json.readTree(row.getString("function_signature")),
+                    row.getString("mcp") == null ? null : json.readTree(row.getString("mcp")),
                     row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"),
                     withScore ? row.getDouble("score") : null);
         } catch (java.io.IOException e) {
