@@ -1,5 +1,6 @@
 package ai.prometheus.registry.mcp;
 
+import ai.prometheus.registry.discovery.Discovery;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.problem.ProblemType;
 import ai.prometheus.shared.security.Caller;
@@ -24,6 +25,7 @@ import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -52,12 +54,14 @@ public class McpResource {
 
     private final McpServer server;
     private final ToolChanges changes;
+    private final Discovery discovery;
     private final CurrentCaller caller;
     private final ObjectMapper json;
 
-    public McpResource(McpServer server, ToolChanges changes, CurrentCaller caller, ObjectMapper json) {
+    public McpResource(McpServer server, ToolChanges changes, Discovery discovery, CurrentCaller caller, ObjectMapper json) {
         this.server = server;
         this.changes = changes;
+        this.discovery = discovery;
         this.caller = caller;
         this.json = json;
     }
@@ -162,12 +166,18 @@ public class McpResource {
     @RestStreamElementType(MediaType.TEXT_PLAIN)
     @Operation(summary = "Server-sent MCP notifications: notifications/tools/list_changed")
     public Multi<String> notifications() {
+        Caller me = caller.get();
         String listChanged = server.listChanged().toString();
         // Bursts of changes (a bulk registration) become one notification: clients re-list anyway.
+        // Only a session whose token may call one of the changed tools hears of it: the others'
+        // lists did not change, and tool names they may not see must not reach them.
         return changes.stream()
                 .group().intoLists().every(Duration.ofMillis(250))
                 .filter(batch -> !batch.isEmpty())
-                .map(batch -> listChanged);
+                .onItem().transformToUniAndConcatenate(names -> discovery.mayInvokeAny(me, Set.copyOf(names))
+                        .onFailure().recoverWithItem(true))
+                .filter(Boolean::booleanValue)
+                .map(concerned -> listChanged);
     }
 
     @DELETE
