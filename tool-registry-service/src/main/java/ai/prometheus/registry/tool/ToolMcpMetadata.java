@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ToolMcpMetadata(
         @Size(max = 200) String title,
-        @Size(max = 10) List<@Valid Icon> icons,
+        @Size(max = 10) List<@NotNull @Valid Icon> icons,
         Annotations annotations,
         JsonNode outputSchema) {
 
@@ -45,7 +46,7 @@ public record ToolMcpMetadata(
         List<FieldError> problems = new ArrayList<>();
         if (icons != null) {
             for (int i = 0; i < icons.size(); i++) {
-                String src = icons.get(i).src();
+                String src = icons.get(i) == null ? null : icons.get(i).src();
                 if (src != null && !src.startsWith("https://") && !src.startsWith("data:image/")) {
                     problems.add(new FieldError("mcp.icons[" + i + "].src", "must be an https: URL or a data:image/ URI"));
                 }
