@@ -31,6 +31,7 @@ public class SuiteOpenApiFilter implements OASFilter {
     static final String SECURITY_SCHEME = "SecurityScheme";
     static final String PROBLEM = "Problem";
     static final String FIELD_ERROR = "FieldError";
+    static final String WELL_KNOWN = "/.well-known/";
 
     private static final Map<String, String> PLATFORM_ANSWERS = new LinkedHashMap<>();
 
@@ -63,6 +64,11 @@ public class SuiteOpenApiFilter implements OASFilter {
     }
 
     private static void document(PathItem.HttpMethod method, String path, PathItem item, Operation operation) {
+        if (path.startsWith(WELL_KNOWN)) {
+            // Discovery documents (RFC 8615) are public: they tell a client where to get a token.
+            operation.setSecurity(new ArrayList<>());
+            return;
+        }
         operation.setSecurity(new ArrayList<>(List.of(OASFactory.createSecurityRequirement().addScheme(SECURITY_SCHEME))));
         APIResponses responses = operation.getResponses() == null ? OASFactory.createAPIResponses() : operation.getResponses();
         operation.setResponses(responses);

@@ -5,6 +5,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
@@ -24,6 +26,15 @@ public final class PostgresListener implements AutoCloseable {
         void run(boolean notified) throws Exception;
     }
 
+    /**
+     * Like {@link WakeUp}, with the payloads of the notifications received since the last wake-up
+     * (identical payloads of one transaction arrive once, as PostgreSQL folds them).
+     */
+    @FunctionalInterface
+    public interface PayloadWakeUp {
+        void run(boolean notified, List<String> payloads) throws Exception;
+    }
+
     private static final Logger LOG = Logger.getLogger(PostgresListener.class);
     private static final Pattern CHANNEL = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final long MAX_BACKOFF_MS = 30_000;
@@ -33,14 +44,14 @@ public final class PostgresListener implements AutoCloseable {
     private final String password;
     private final String channel;
     private final Duration pollInterval;
-    private final WakeUp wakeUp;
+    private final PayloadWakeUp wakeUp;
     private final Thread thread;
     private volatile boolean running = true;
     /** The connection being listened on, so {@link #close} can end a wait for notifications at once. */
     private volatile Connection current;
 
     private PostgresListener(String jdbcUrl, String user, String password, String channel, Duration pollInterval,
-            WakeUp wakeUp, String threadName) {
+            PayloadWakeUp wakeUp, String threadName) {
         if (!CHANNEL.matcher(channel).matches()) {
             throw new IllegalArgumentException("not a plain channel name: " + channel);
         }
@@ -57,6 +68,13 @@ public final class PostgresListener implements AutoCloseable {
     /** Starts listening; {@code wakeUp} runs once at start, on each notification and after each idle poll interval. */
     public static PostgresListener start(String jdbcUrl, String user, String password, String channel,
             Duration pollInterval, String threadName, WakeUp wakeUp) {
+        return startWithPayloads(jdbcUrl, user, password, channel, pollInterval, threadName,
+                (notified, payloads) -> wakeUp.run(notified));
+    }
+
+    /** {@link #start}, handing each wake-up the notifications' payloads. */
+    public static PostgresListener startWithPayloads(String jdbcUrl, String user, String password, String channel,
+            Duration pollInterval, String threadName, PayloadWakeUp wakeUp) {
         PostgresListener listener = new PostgresListener(jdbcUrl, user, password, channel, pollInterval, wakeUp, threadName);
         listener.thread.start();
         return listener;
@@ -76,10 +94,12 @@ public final class PostgresListener implements AutoCloseable {
                 PGConnection notifications = connection.unwrap(PGConnection.class);
                 backoffMs = 500;
                 boolean notified = false;
+                List<String> payloads = List.of();
                 while (running) {
-                    wakeUp.run(notified);
+                    wakeUp.run(notified, payloads);
                     PGNotification[] received = notifications.getNotifications((int) pollInterval.toMillis());
                     notified = received != null && received.length > 0;
+                    payloads = notified ? Arrays.stream(received).map(PGNotification::getParameter).toList() : List.of();
                 }
             } catch (Exception e) {
                 if (!running) {

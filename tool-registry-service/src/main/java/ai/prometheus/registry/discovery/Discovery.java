@@ -9,12 +9,14 @@ import ai.prometheus.shared.security.Permission;
 import ai.prometheus.shared.util.Glob;
 import ai.prometheus.shared.web.PageResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,23 +72,7 @@ public class Discovery {
         }
         List<Object> args = new ArrayList<>();
         StringBuilder where = new StringBuilder("status = any(" + bind(args, statuses(query, action)) + ")");
-
-        if (!caller.isAdmin()) {
-            String principals = bind(args, ToolAccess.principals(caller).toArray(String[]::new));
-            String owner = bind(args, caller.subject());
-            if (action == ToolAction.READ) {
-                where.append(" and (owner = ").append(owner)
-                        .append(" or permissions->'read' ?| ").append(principals)
-                        .append(" or permissions->'manage' ?| ").append(principals).append(")");
-            } else {
-                where.append(" and (owner = ").append(owner)
-                        .append(" or permissions->'invoke' ?| ").append(principals).append(")");
-            }
-            List<String> patterns = namePatterns(caller, permissionAction);
-            if (patterns != null) {
-                where.append(" and name like any(").append(bind(args, patterns.toArray(String[]::new))).append(")");
-            }
-        }
+        where.append(visibility(caller, action, args));
         if (query.tags() != null && !query.tags().isEmpty()) {
             String[] tags = query.tags().stream().map(t -> t.trim().toLowerCase(Locale.ROOT)).toArray(String[]::new);
             where.append(" and tags @> ").append(bind(args, tags));
@@ -122,7 +108,7 @@ public class Discovery {
         String limit = bind(args, query.size() + 1);
         String offset = bind(args, query.page() * query.size());
         String sql = "select name, description, tags, owner, status, status_reason, current_version, fingerprint,"
-                + " function_signature::text, created_at, updated_at, " + score + " as score from " + table
+                + " function_signature::text, mcp::text, created_at, updated_at, " + score + " as score from " + table
                 + " where " + where + " order by " + order + " limit " + limit + " offset " + offset;
         boolean withScore = !text.isEmpty();
         return pool.preparedQuery(sql).execute(Tuple.from(args)).map(rows -> {
@@ -132,6 +118,63 @@ public class Discovery {
             }
             return PageResult.of(found, query.page(), query.size(), s -> s);
         });
+    }
+
+    /**
+     * The SQL condition (starting with " and", or empty for admins) under which {@code caller} may
+     * see a tool for {@code action}: its ACL and the token's targeted grants, whatever the status.
+     */
+    private static String visibility(Caller caller, ToolAction action, List<Object> args) {
+        String permissionAction = action.permissionAction();
+        StringBuilder where = new StringBuilder();
+        if (!caller.isAdmin()) {
+            String principals = bind(args, ToolAccess.principals(caller).toArray(String[]::new));
+            String owner = bind(args, caller.subject());
+            if (action == ToolAction.READ) {
+                where.append(" and (owner = ").append(owner)
+                        .append(" or permissions->'read' ?| ").append(principals)
+                        .append(" or permissions->'manage' ?| ").append(principals).append(")");
+            } else {
+                where.append(" and (owner = ").append(owner)
+                        .append(" or permissions->'invoke' ?| ").append(principals).append(")");
+            }
+            List<String> patterns = namePatterns(caller, permissionAction);
+            if (patterns != null) {
+                where.append(" and name like any(").append(bind(args, patterns.toArray(String[]::new))).append(")");
+            }
+        }
+        return where.toString();
+    }
+
+    /**
+     * Whether {@code caller} may invoke any of the tools {@code names}, in whatever status they are
+     * now (a tool just deleted or disabled still concerns those who could call it). Decides which
+     * MCP sessions hear that the tool list changed.
+     */
+    public Uni<Boolean> mayInvokeAny(Caller caller, Collection<String> names) {
+        if (!caller.mayAnyTarget("tools", ToolAction.INVOKE.permissionAction())) {
+            return Uni.createFrom().item(false);
+        }
+        List<Object> args = new ArrayList<>();
+        String condition = "name = any(" + bind(args, names.toArray(String[]::new)) + ")" + visibility(caller, ToolAction.INVOKE, args);
+        return pool.preparedQuery("select exists (select 1 from " + table + " where " + condition + ")")
+                .execute(Tuple.from(args)).map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
+    /** The MCP presentation of the live tool {@code name} (title, annotations, outputSchema...); null if none. */
+    public Uni<JsonNode> mcpMetadata(String name) {
+        return pool.preparedQuery("select mcp::text from " + table + " where name = $1 and status <> 'DELETED'")
+                .execute(Tuple.of(name)).map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    String mcp = rows.iterator().next().getString(0);
+                    try {
+                        return mcp == null ? null : json.readTree(mcp);
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException("unreadable MCP metadata of tool " + name, e);
+                    }
+                });
     }
 
     private static String[] statuses(DiscoveryQuery query, ToolAction action) {
@@ -194,6 +237,7 @@ public class Discovery {
                     tags == null ? List.of() : List.of(tags), row.getString("owner"), row.getString("status"),
                     row.getString("status_reason"), row.getInteger("current_version"), row.getString("fingerprint"),
                     json.readTree(row.getString("function_signature")),
+                    row.getString("mcp") == null ? null : json.readTree(row.getString("mcp")),
                     row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"),
                     withScore ? row.getDouble("score") : null);
         } catch (java.io.IOException e) {

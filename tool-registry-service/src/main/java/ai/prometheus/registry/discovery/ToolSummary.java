@@ -17,6 +17,7 @@ public record ToolSummary(
         int currentVersion,
         String fingerprint,
         JsonNode functionSignature,
+        JsonNode mcp,
         OffsetDateTime createdAt,
         OffsetDateTime updatedAt,
         Double score) {

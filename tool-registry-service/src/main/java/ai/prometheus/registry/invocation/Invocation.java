@@ -10,7 +10,9 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
@@ -61,6 +63,13 @@ public class Invocation extends PanacheEntityBase {
     /** The result as JSON text (any JSON value); see {@link #result()}. */
     @Column(name = "result")
     public String resultJson;
+
+    /**
+     * The progress and log events the run wrote (see ToolEvents), when this replica ran it
+     * synchronously: handed to the caller with the result, not stored.
+     */
+    @Transient
+    public List<JsonNode> events;
 
     @Column(name = "error_message")
     public String errorMessage;

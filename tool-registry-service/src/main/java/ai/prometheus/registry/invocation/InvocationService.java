@@ -26,6 +26,7 @@ import ai.prometheus.shared.sandbox.EgressSummary;
 import ai.prometheus.shared.sandbox.ExecutionRequest;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import ai.prometheus.shared.sandbox.ExecutionStatus;
+import ai.prometheus.shared.sandbox.ToolEvents;
 import ai.prometheus.shared.sandbox.ToolOutput;
 import ai.prometheus.shared.secret.SecretRedaction;
 import ai.prometheus.shared.security.Caller;
@@ -266,6 +267,7 @@ public class InvocationService {
         invocation.sandboxStatus = result.status().name();
         invocation.exitCode = result.exitCode();
         invocation.egress = EgressSummary.of(result.egress());
+        invocation.events = ToolEvents.parse(result.stderr());
         if (result.usage() != null) {
             invocation.wallMs = result.usage().wallMs();
             invocation.cpuMs = result.usage().cpuMs();

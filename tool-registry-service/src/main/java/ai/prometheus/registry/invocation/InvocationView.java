@@ -5,6 +5,7 @@ import ai.prometheus.shared.sandbox.ExecutionUsage;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 
 /** An invocation as the API shows it. */
@@ -27,7 +28,8 @@ public record InvocationView(
         String traceId,
         OffsetDateTime createdAt,
         OffsetDateTime finishedAt,
-        EgressSummary egress) {
+        EgressSummary egress,
+        List<JsonNode> events) {
 
     static InvocationView of(Invocation invocation) {
         ExecutionUsage usage = invocation.wallMs == null ? null
@@ -37,7 +39,8 @@ public record InvocationView(
                 invocation.mode.name().toLowerCase(), invocation.status.name(), invocation.sandboxStatus,
                 invocation.result(), invocation.errorMessage, invocation.exitCode, usage, invocation.latencyMs,
                 invocation.memoryContextId, invocation.caller, invocation.traceId, invocation.createdAt,
-                invocation.finishedAt, invocation.egress);
+                invocation.finishedAt, invocation.egress,
+                invocation.events == null || invocation.events.isEmpty() ? null : invocation.events);
     }
 
     private static long nz(Long value) {

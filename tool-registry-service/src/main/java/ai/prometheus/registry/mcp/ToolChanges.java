@@ -12,19 +12,19 @@ import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Tells this replica's MCP clients when the set of tools changes. A trigger on the tools table
- * notifies at commit, whichever replica made the change, so every replica hears every change.
+ * Tells this replica's MCP clients when the set of tools changes, and which tools changed. A
+ * trigger on the tools table notifies at commit with the tool's name, whichever replica made the
+ * change, so every replica hears every change.
  */
 @ApplicationScoped
 public class ToolChanges {
 
-    private final BroadcastProcessor<Long> changes = BroadcastProcessor.create();
+    private final BroadcastProcessor<String> changes = BroadcastProcessor.create();
     private final String jdbcUrl;
     private final String user;
     private final String password;
     private final ServiceConfig service;
     private PostgresListener listener;
-    private long sequence;
 
     public ToolChanges(ServiceConfig service,
             @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
@@ -37,12 +37,8 @@ public class ToolChanges {
     }
 
     void start(@Observes StartupEvent startup) {
-        listener = PostgresListener.start(jdbcUrl, user, password, "tools_changed_" + service.schema(),
-                Duration.ofSeconds(30), "mcp-tool-changes", notified -> {
-                    if (notified) {
-                        changes.onNext(++sequence);
-                    }
-                });
+        listener = PostgresListener.startWithPayloads(jdbcUrl, user, password, "tools_changed_" + service.schema(),
+                Duration.ofSeconds(30), "mcp-tool-changes", (notified, names) -> names.forEach(changes::onNext));
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
@@ -52,8 +48,8 @@ public class ToolChanges {
         changes.onComplete();
     }
 
-    /** A hot stream with one item per committed change of the tools table. */
-    public Multi<Long> stream() {
+    /** A hot stream of the names of changed tools, one item per tool and committed transaction. */
+    public Multi<String> stream() {
         return changes;
     }
 }

@@ -38,6 +38,10 @@ public class Tool extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     public ToolAcl permissions;
 
+    /** MCP presentation: title, icons, annotations, outputSchema (see ToolMcpMetadata). */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode mcp;
+
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
 

@@ -28,7 +28,8 @@ public final class ToolRequests {
             @Size(max = MAX_TAGS) List<@NotBlank @Size(max = 64) String> tags,
             JsonNode functionSignature,
             @NotNull @Valid Implementation implementation,
-            @Valid ToolAcl permissions) {
+            @Valid ToolAcl permissions,
+            @Valid ToolMcpMetadata mcp) {
     }
 
     /** {@code PUT /tools/{name}}: the whole new definition; it becomes a new version. */
@@ -36,7 +37,8 @@ public final class ToolRequests {
             @Size(max = MAX_DESCRIPTION) String description,
             @Size(max = MAX_TAGS) List<@NotBlank @Size(max = 64) String> tags,
             JsonNode functionSignature,
-            @NotNull @Valid Implementation implementation) {
+            @NotNull @Valid Implementation implementation,
+            @Valid ToolMcpMetadata mcp) {
     }
 
     /**

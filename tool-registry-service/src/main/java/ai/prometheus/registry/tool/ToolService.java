@@ -51,7 +51,7 @@ public class ToolService {
     public Uni<ToolViews.Detail> register(Caller caller, ToolRequests.Register request) {
         // Field constraints (name, language, sizes) were checked with the body; the signature, the
         // network policy and the secret names are checked here.
-        List<FieldError> problems = definitionProblems(request.functionSignature(), request.implementation());
+        List<FieldError> problems = definitionProblems(request.functionSignature(), request.implementation(), request.mcp());
         if (!problems.isEmpty()) {
             return Uni.createFrom().failure(ProblemException.invalid(problems));
         }
@@ -69,7 +69,7 @@ public class ToolService {
             tool.status = ToolStatus.ACTIVE;
             tool.createdAt = now;
             ToolVersion version = newVersion(tool, 1, request.description(), request.tags(), request.functionSignature(),
-                    request.implementation(), caller.subject(), now);
+                    request.implementation(), request.mcp(), caller.subject(), now);
             pointAt(tool, version);
             ObjectNode details = audit.details().put("version", 1).put("fingerprint", version.fingerprint);
             return tool.persist()
@@ -81,7 +81,7 @@ public class ToolService {
 
     @WithTransaction
     public Uni<ToolViews.Detail> update(Caller caller, String name, ToolRequests.Update request) {
-        List<FieldError> problems = definitionProblems(request.functionSignature(), request.implementation());
+        List<FieldError> problems = definitionProblems(request.functionSignature(), request.implementation(), request.mcp());
         if (!problems.isEmpty()) {
             return Uni.createFrom().failure(ProblemException.invalid(problems));
         }
@@ -89,7 +89,7 @@ public class ToolService {
                 .chain(tool -> tools.version(tool.id, tool.currentVersion).chain(current -> {
                     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
                     ToolVersion next = newVersion(tool, tool.currentVersion + 1, request.description(), request.tags(),
-                            request.functionSignature(), request.implementation(), caller.subject(), now);
+                            request.functionSignature(), request.implementation(), request.mcp(), caller.subject(), now);
                     if (sameDefinition(current, next)) {
                         // Nothing changed: no new version, so pinned fingerprints and caches stay valid.
                         return tools.versions(tool.id).map(all -> ToolViews.detail(tool, current, all, true));
@@ -204,8 +204,12 @@ public class ToolService {
      * What is wrong with a definition beyond its field constraints: the signature, the network
      * policy and the declared secret names.
      */
-    private List<FieldError> definitionProblems(JsonNode signature, ToolRequests.Implementation implementation) {
+    private List<FieldError> definitionProblems(JsonNode signature, ToolRequests.Implementation implementation,
+            ToolMcpMetadata mcp) {
         List<FieldError> problems = new ArrayList<>(signatures.problemsWith(signature, "functionSignature"));
+        if (mcp != null) {
+            problems.addAll(mcp.problems(signatures));
+        }
         if (implementation.network() != null) {
             implementation.network().violations().forEach(violation -> problems.add(
                     new FieldError(violation.field("implementation.network"), violation.reason())));
@@ -242,7 +246,7 @@ public class ToolService {
 
     /** Builds version {@code number} of {@code tool}; the tool itself is untouched. */
     private static ToolVersion newVersion(Tool tool, int number, String description, List<String> tags, JsonNode signature,
-            ToolRequests.Implementation implementation, String by, OffsetDateTime now) {
+            ToolRequests.Implementation implementation, ToolMcpMetadata mcp, String by, OffsetDateTime now) {
         ToolVersion version = new ToolVersion();
         version.id = UUID.randomUUID();
         version.toolId = tool.id;
@@ -258,6 +262,7 @@ public class ToolService {
                 : new LinkedHashSet<>(implementation.secrets()).toArray(String[]::new);
         version.fingerprint = Fingerprints.of(tool.name, description, signature, version.language, version.code,
                 version.network);
+        version.mcp = ToolMcpMetadata.stored(mcp, version.network);
         version.createdAt = now;
         version.createdBy = by;
         return version;
@@ -268,6 +273,7 @@ public class ToolService {
         tool.description = version.description;
         tool.tags = version.tags;
         tool.functionSignature = version.functionSignature;
+        tool.mcp = version.mcp;
         tool.language = version.language;
         tool.fingerprint = version.fingerprint;
         tool.currentVersion = version.version;
@@ -276,7 +282,7 @@ public class ToolService {
 
     private static boolean sameDefinition(ToolVersion a, ToolVersion b) {
         return a.fingerprint.equals(b.fingerprint) && Arrays.equals(a.tags, b.tags) && Objects.equals(a.limits, b.limits)
-                && Arrays.equals(a.secrets, b.secrets);
+                && Arrays.equals(a.secrets, b.secrets) && Objects.equals(a.mcp, b.mcp);
     }
 
     static String[] normalizeTags(List<String> tags) {

@@ -38,6 +38,10 @@ public class ToolVersion extends PanacheEntityBase {
     @Column(name = "function_signature", nullable = false)
     public JsonNode functionSignature;
 
+    /** MCP presentation: title, icons, annotations, outputSchema (see ToolMcpMetadata). */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode mcp;
+
     @Column(nullable = false)
     public String language;
 

@@ -28,6 +28,7 @@ public final class ToolViews {
             int currentVersion,
             String fingerprint,
             JsonNode functionSignature,
+            JsonNode mcp,
             ImplementationView implementation,
             ToolAcl permissions,
             OffsetDateTime createdAt,
@@ -55,6 +56,7 @@ public final class ToolViews {
             String description,
             List<String> tags,
             JsonNode functionSignature,
+            JsonNode mcp,
             ImplementationView implementation,
             String createdBy,
             OffsetDateTime createdAt) {
@@ -63,14 +65,14 @@ public final class ToolViews {
     static Detail detail(Tool tool, ToolVersion current, List<ToolVersion> versions, boolean showAcl) {
         return new Detail(tool.id, tool.name, tool.description, List.of(tool.tags), tool.owner, tool.status,
                 tool.statusReason, tool.currentVersion, tool.fingerprint, tool.functionSignature,
-                ImplementationView.of(current),
+                current.mcp, ImplementationView.of(current),
                 showAcl ? tool.permissions : null, tool.createdAt, tool.updatedAt,
                 versions.stream().map(v -> new VersionSummary(v.version, v.fingerprint, v.createdBy, v.createdAt)).toList());
     }
 
     static Version version(ToolVersion version) {
         return new Version(version.version, version.fingerprint, version.description, List.of(version.tags),
-                version.functionSignature, ImplementationView.of(version),
+                version.functionSignature, version.mcp, ImplementationView.of(version),
                 version.createdBy, version.createdAt);
     }
 }

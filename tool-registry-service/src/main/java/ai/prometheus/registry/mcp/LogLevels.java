@@ -1,0 +1,44 @@
+package ai.prometheus.registry.mcp;
+
+import ai.prometheus.shared.sandbox.ToolEvents;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The level each MCP session asked for with {@code logging/setLevel}: tool log lines below it are
+ * not forwarded. Kept in this replica's memory, bounded (least recently set sessions are forgotten
+ * first, falling back to the default): a session that lands on another replica gets the default
+ * there, which at worst sends it more lines than it asked for.
+ */
+@ApplicationScoped
+public class LogLevels {
+
+    /** Without a setLevel, a session hears info and above. */
+    static final String DEFAULT = "info";
+    private static final int MAX_SESSIONS = 10_000;
+
+    private final Map<String, String> levels = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > MAX_SESSIONS;
+        }
+    });
+
+    static boolean known(String level) {
+        return ToolEvents.LEVELS.contains(level);
+    }
+
+    void set(String session, String level) {
+        if (session != null) {
+            levels.put(session, level);
+        }
+    }
+
+    /** Whether a line at {@code level} reaches {@code session}. */
+    boolean passes(String session, String level) {
+        String threshold = session == null ? DEFAULT : levels.getOrDefault(session, DEFAULT);
+        return ToolEvents.LEVELS.indexOf(level) >= ToolEvents.LEVELS.indexOf(threshold);
+    }
+}
