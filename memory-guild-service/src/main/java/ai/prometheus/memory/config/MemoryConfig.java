@@ -36,6 +36,14 @@ public interface MemoryConfig {
 
     interface Embedding {
         /**
+         * The embedding model: {@code e5-small-v2} (the best recall on bench/memory-quality),
+         * {@code bge-small-en-v1.5} or {@code minilm} (the fastest). Changing it re-embeds every
+         * memory in the background; search keeps answering meanwhile.
+         */
+        @WithDefault("e5-small-v2")
+        String model();
+
+        /**
          * Where the embedding runtime may unpack its native libraries (tokenizer, JNA). Relative
          * paths resolve against the working directory; never the user's home, which is often
          * read-only in containers.

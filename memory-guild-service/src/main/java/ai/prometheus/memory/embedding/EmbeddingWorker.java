@@ -106,14 +106,25 @@ public class EmbeddingWorker {
         }
     }
 
+    /**
+     * Marks every memory embedded by another model (the model setting changed) for re-embedding,
+     * and wakes the worker. Their old vectors stay out of semantic search until replaced; words
+     * still find them. Answers how many were marked.
+     */
+    public int reembedOtherModels() {
+        int marked = pool.preparedQuery(markOtherModels).execute(Tuple.of(embedder.modelId()))
+                .await().atMost(Duration.ofMinutes(5)).rowCount();
+        if (marked > 0) {
+            LOG.infof("%d memories were embedded by another model; re-embedding them with %s", marked,
+                    embedder.modelId());
+            wake();
+        }
+        return marked;
+    }
+
     private void run() {
         try {
-            int marked = pool.preparedQuery(markOtherModels).execute(Tuple.of(embedder.modelId()))
-                    .await().atMost(Duration.ofMinutes(5)).rowCount();
-            if (marked > 0) {
-                LOG.infof("%d memories were embedded by another model; re-embedding them with %s", marked,
-                        embedder.modelId());
-            }
+            reembedOtherModels();
         } catch (RuntimeException e) {
             LOG.warn("Could not look for memories embedded by another model", e);
         }
@@ -145,7 +156,7 @@ public class EmbeddingWorker {
         if (batch.isEmpty()) {
             return 0;
         }
-        List<float[]> vectors = embedder.embedAll(batch.stream().map(Claimed::content).toList());
+        List<float[]> vectors = embedder.embedPassages(batch.stream().map(Claimed::content).toList());
         UUID[] contexts = batch.stream().map(Claimed::contextId).distinct().toArray(UUID[]::new);
         // One short transaction: the context row locks order this change with the Scribe's writes.
         pool.withTransaction(connection -> connection.preparedQuery(bumpVersion).execute(Tuple.of(contexts))

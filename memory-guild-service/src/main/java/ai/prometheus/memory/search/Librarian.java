@@ -182,7 +182,7 @@ public class Librarian {
     }
 
     private List<RankFusion.Ranked> semantic(String query, ResolvedScope scope, VectorIndex.Filter filter, int candidates) {
-        float[] vector = embedder.embed(query);
+        float[] vector = embedder.embedQuery(query);
         List<RankFusion.Ranked> ranked = new ArrayList<>();
         for (VectorIndex.Hit hit : index.search(vector, scope.entries(), filter, candidates)) {
             ranked.add(new RankFusion.Ranked(hit.memoryId(), hit.similarity(), hit.createdAtMillis()));

@@ -36,10 +36,12 @@ public class VectorIndex {
     private final ConcurrentHashMap<UUID, ContextBlock> blocks = new ConcurrentHashMap<>();
     private final Pool pool;
     private final MemoryConfig config;
+    private final Embedder embedder;
     private final String changedRows;
 
-    public VectorIndex(Pool pool, Sql sql, MemoryConfig config) {
+    public VectorIndex(Pool pool, Sql sql, MemoryConfig config, Embedder embedder) {
         this.pool = pool;
+        this.embedder = embedder;
         this.config = config;
         this.changedRows = sql.of("""
                 select id, key, kind, created_at, superseded_at is null as current, embedding, embedding_model, change_version,
@@ -187,7 +189,9 @@ public class VectorIndex {
             for (Row row : pool.preparedQuery(changedRows).execute(Tuple.of(entry.id(), since))
                     .await().atMost(Duration.ofMinutes(2))) {
                 var bytes = row.getBuffer("embedding");
-                boolean usable = bytes != null && Embedder.MODEL_ID.equals(row.getString("embedding_model"));
+                // Vectors of another model (before a switch finished re-embedding) are left out of
+                // semantic search; the memory is still found by words until its new vector arrives.
+                boolean usable = bytes != null && embedder.modelId().equals(row.getString("embedding_model"));
                 block.upsert(row.getUUID("id"), row.getString("key"), row.getString("kind"),
                         row.getOffsetDateTime("created_at").toInstant().toEpochMilli(), row.getBoolean("current"),
                         usable ? Vectors.fromBytes(bytes.getBytes()) : null,
