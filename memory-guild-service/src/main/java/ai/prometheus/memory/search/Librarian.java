@@ -151,8 +151,12 @@ public class Librarian {
                 config.search().recencyHalfLife().toMillis());
         List<RankFusion.Fused> fused = RankFusion.fuse(mode, semantic, lexical, k, weights, System.currentTimeMillis());
 
-        Map<UUID, MemoryView> views = memories.views(fused.stream().map(RankFusion.Fused::id).toList())
-                .await().atMost(QUERY_TIMEOUT);
+        List<UUID> hitIds = fused.stream().map(RankFusion.Fused::id).toList();
+        Map<UUID, MemoryView> views = memories.views(hitIds).await().atMost(QUERY_TIMEOUT);
+        // A hit's neighbours live in its own context, which is in the caller's scope like the hit.
+        int neighborCount = request.neighbors() == null ? 0 : request.neighbors();
+        Map<UUID, MemoryRepository.Neighbors> neighbors = memories.neighbors(hitIds, neighborCount,
+                criteria.includeSuperseded()).await().atMost(QUERY_TIMEOUT);
         Map<UUID, LineageEntry> contexts = new HashMap<>();
         resolved.entries().forEach(entry -> contexts.put(entry.id(), entry));
         List<SearchResponse.Result> results = new ArrayList<>(fused.size());
@@ -162,9 +166,13 @@ public class Librarian {
             if (entry == null) {
                 continue; // deleted since the index last saw it
             }
+            MemoryRepository.Neighbors around = neighbors.get(hit.id());
             results.add(new SearchResponse.Result(view.withDepth(entry.depth()), view.contextId(), entry.depth(),
                     entry.depth() == null, new SearchResponse.Score(hit.fused(), hit.semanticRank(), hit.similarity(),
-                            hit.lexicalRank(), hit.lexicalScore(), hit.recency())));
+                            hit.lexicalRank(), hit.lexicalScore(), hit.recency()),
+                    around == null ? null : new SearchResponse.Neighbors(
+                            around.before().stream().map(m -> m.withDepth(entry.depth())).toList(),
+                            around.after().stream().map(m -> m.withDepth(entry.depth())).toList())));
         }
         List<ContextView.Step> lineage = resolved.lineage().visible().stream().map(ContextView.Step::of).toList();
         return new SearchResponse(request.query(), mode.name().toLowerCase(Locale.ROOT), scope.label(), lineage, results);
