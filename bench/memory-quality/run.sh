@@ -19,6 +19,6 @@ if [ ! -f "$APP/quarkus-run.jar" ] || [ "${MEMORY_BENCH_BUILD:-0}" = 1 ]; then
 fi
 OUT="$ROOT/bench/results/memory-quality"
 mkdir -p "$OUT"
-export MEMORY_QUALITY_MODELS=${MEMORY_QUALITY_MODELS:-minilm}
+export MEMORY_QUALITY_MODELS=${MEMORY_QUALITY_MODELS:-minilm,bge-small-en-v1.5,e5-small-v2}
 exec java -Xmx1g -cp "$APP/lib/main/*" "$ROOT/bench/memory-quality/MemoryQualityBench.java" \
   "$ROOT/bench/memory-quality/data" "$APP/quarkus-run.jar" "$OUT"
