@@ -2,7 +2,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.OnnxEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -178,6 +179,7 @@ public class MemoryBench {
         env.put("MEMORY_BACKUP_DIR", state.resolve("backups").toString());
         env.put("MEMORY_NATIVE_DIR", state.resolve("native").toString());
         env.put("MEMORY_BACKUP_SCHEDULE", "off");
+        env.put("MEMORY_EMBEDDING_MODEL", MODEL);
         env.put("QUARKUS_OTEL_SDK_DISABLED", "true");
         builder.redirectErrorStream(true).redirectOutput(state.resolve("service.log").toFile());
         service = builder.start();
@@ -446,7 +448,7 @@ public class MemoryBench {
     // Recall@10 of the service's semantic search against an exact scan, in double precision, of
     // the embeddings stored in Postgres, with the same model embedding the query.
     void recall() throws Exception {
-        AllMiniLmL6V2QuantizedEmbeddingModel model = new AllMiniLmL6V2QuantizedEmbeddingModel();
+        OnnxEmbeddingModel model = queryModel();
         Map<UUID, List<Object[]>> vectorsByContext = new HashMap<>();
         try (Connection db = DriverManager.getConnection(jdbcUrl(DB), dbUser, dbPassword);
                 PreparedStatement all = db.prepareStatement(
@@ -464,7 +466,7 @@ public class MemoryBench {
         for (int q = 0; q < recallQueries; q++) {
             UUID task = tasks.get(random.nextInt(tasks.size()));
             String query = sentences.query(q + 1000);
-            float[] vector = model.embed(query).content().vector();
+            float[] vector = model.embed(QUERY_PREFIX.getOrDefault(MODEL, "") + query).content().vector();
             double norm = 0;
             for (float v : vector) {
                 norm += v * v;
@@ -500,6 +502,29 @@ public class MemoryBench {
         }
         row("recall@10 of semantic search vs exact double-precision scan",
                 String.format("%.4f", recallSum / recallQueries), recallQueries + " queries");
+    }
+
+    // The service's model (MEMORY_BENCH_MODEL, passed on as memory.embedding.model) loaded from the
+    // same model jar, with the query prefix the service puts before a query.
+    static final String MODEL = env("MEMORY_BENCH_MODEL", "e5-small-v2");
+    static final Map<String, String> QUERY_PREFIX = Map.of("e5-small-v2", "query: ",
+            "bge-small-en-v1.5", "Represent this sentence for searching relevant passages: ");
+
+    OnnxEmbeddingModel queryModel() throws IOException {
+        String file = switch (MODEL) {
+            case "minilm" -> "all-minilm-l6-v2-q";
+            case "bge-small-en-v1.5" -> "bge-small-en-v1.5-q";
+            default -> "e5-small-v2-q";
+        };
+        Path directory = Files.createTempDirectory("memory-bench-model");
+        Path onnx = directory.resolve(file + ".onnx");
+        Path tokenizer = directory.resolve(file + "-tokenizer.json");
+        for (Path target : List.of(onnx, tokenizer)) {
+            try (java.io.InputStream in = MemoryBench.class.getClassLoader().getResourceAsStream(target.getFileName().toString())) {
+                Files.copy(in, target);
+            }
+        }
+        return new OnnxEmbeddingModel(onnx, tokenizer, MODEL.equals("bge-small-en-v1.5") ? PoolingMode.CLS : PoolingMode.MEAN);
     }
 
     // --- phase D: backup and restore ----------------------------------------------------------

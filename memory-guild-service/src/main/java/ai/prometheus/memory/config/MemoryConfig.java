@@ -36,6 +36,14 @@ public interface MemoryConfig {
 
     interface Embedding {
         /**
+         * The embedding model: {@code e5-small-v2} (the best recall on bench/memory-quality),
+         * {@code bge-small-en-v1.5} or {@code minilm} (the fastest). Changing it re-embeds every
+         * memory in the background; search keeps answering meanwhile.
+         */
+        @WithDefault("e5-small-v2")
+        String model();
+
+        /**
          * Where the embedding runtime may unpack its native libraries (tokenizer, JNA). Relative
          * paths resolve against the working directory; never the user's home, which is often
          * read-only in containers.
@@ -56,6 +64,18 @@ public interface MemoryConfig {
          */
         @WithDefault("1")
         int intraOpThreads();
+
+        /**
+         * Contextual embedding: each memory is embedded together with the memory written just
+         * before it in the same context (in a conversation, the turn before), so a reply such as
+         * "Ruth, a retired chemist" is found by a question about the class it answers. Only the
+         * vector changes; content, words and results stay the memory's own. Off by default: on
+         * bench/memory-quality it found more answers given in a reply but fewer of the rest (the
+         * turn before is often unrelated small talk there), the same recall@10 and a lower nDCG.
+         * A vector is not remade when the memory before it changes later.
+         */
+        @WithDefault("false")
+        boolean contextual();
 
         /** Memories embedded per batch by the background worker. */
         @WithDefault("32")
@@ -87,12 +107,20 @@ public interface MemoryConfig {
         @WithDefault("100")
         int maxK();
 
-        /** Constant of reciprocal rank fusion: 1 / (rrfK + rank). */
-        @WithDefault("60")
-        int rrfK();
+        /**
+         * Weight of the standardised semantic score in hybrid ranking. With the lexical weight,
+         * tuned on bench/memory-quality (README): semantic 1 and lexical 0.08 ranked best (BM25's
+         * standardised scores spread far wider than cosine similarities, so a small weight still counts).
+         */
+        @WithDefault("1.0")
+        double semanticWeight();
 
-        /** Weight of recency in hybrid ranking, relative to a first rank in one list. */
-        @WithDefault("0.2")
+        /** Weight of the standardised lexical (BM25) score in hybrid ranking. */
+        @WithDefault("0.08")
+        double lexicalWeight();
+
+        /** Weight of recency (1 for a memory of now, halving every half-life) in hybrid ranking, in standard deviations. */
+        @WithDefault("0.1")
         double recencyWeight();
 
         /** Age at which the recency part has halved. */

@@ -16,36 +16,40 @@ import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
- * Turns text into unit-length vectors with the quantized all-MiniLM-L6-v2 model bundled in the
- * jar: no network, ≈2 ms per sentence on one core. The model loads on first use. Text beyond the
- * model's window (256 word pieces) is cut off, so a long memory is embedded by its beginning.
+ * Turns text into unit-length vectors with the model chosen by {@code memory.embedding.model}
+ * ({@link LocalModel}, bundled in the jar: no network). The model loads on first use. Queries and
+ * stored passages are embedded differently where the model was trained so. Text beyond the
+ * model's window is cut off, so a long memory is embedded by its beginning.
  */
 @ApplicationScoped
 public class Embedder {
 
-    /** Stored with every embedding; a different id on restore or at start means the vectors are re-made. */
-    public static final String MODEL_ID = "all-minilm-l6-v2-q";
-    public static final int DIMENSIONS = 384;
+    public static final int DIMENSIONS = LocalModel.DIMENSIONS;
     private static final Logger LOG = Logger.getLogger(Embedder.class);
 
     private final MemoryConfig config;
+    private final LocalModel choice;
     private volatile EmbeddingModel model;
     private ExecutorService executor;
 
     public Embedder(MemoryConfig config) {
         this.config = config;
+        this.choice = LocalModel.of(config.embedding().model());
     }
 
+    /** Stored with every embedding; a different id on restore or at start means the vectors are re-made. */
     public String modelId() {
-        return MODEL_ID;
+        return choice.id;
     }
 
-    public float[] embed(String text) {
-        return Vectors.normalize(model().embed(text).content().vector());
+    /** A search query's vector. */
+    public float[] embedQuery(String text) {
+        return Vectors.normalize(model().embed(choice.query(text)).content().vector());
     }
 
-    public List<float[]> embedAll(List<String> texts) {
-        List<TextSegment> segments = texts.stream().map(TextSegment::from).toList();
+    /** Stored memories' vectors, in order. */
+    public List<float[]> embedPassages(List<String> texts) {
+        List<TextSegment> segments = texts.stream().map(text -> TextSegment.from(choice.passage(text))).toList();
         List<Embedding> embeddings = model().embedAll(segments).content();
         List<float[]> vectors = new ArrayList<>(embeddings.size());
         for (Embedding embedding : embeddings) {
@@ -70,9 +74,9 @@ public class Embedder {
                                 thread.setDaemon(true);
                                 return thread;
                             });
-                    loaded = new QuantizedMiniLm(executor, config.embedding().intraOpThreads());
+                    loaded = new QuantizedModel(choice, executor, config.embedding().intraOpThreads());
                     model = loaded;
-                    LOG.infof("Embedding model %s loaded in %d ms", MODEL_ID, (System.nanoTime() - started) / 1_000_000);
+                    LOG.infof("Embedding model %s loaded in %d ms", choice.setting, (System.nanoTime() - started) / 1_000_000);
                 }
             }
         }

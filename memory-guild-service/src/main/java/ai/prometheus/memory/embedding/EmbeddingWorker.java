@@ -57,8 +57,13 @@ public class EmbeddingWorker {
                                  order by created_at
                                  limit $1
                                  for update skip locked)
-                returning m.id, m.context_id, m.content, m.content_hash
-                """);
+                returning m.id, m.context_id, m.content, m.content_hash, %s as previous
+                """.formatted(config.embedding().contextual()
+                        // The memory written just before in the same context (its index serves this).
+                        ? "(select p.content from {schema}.memories p where p.context_id = m.context_id"
+                                + " and (p.created_at, p.id) < (m.created_at, m.id)"
+                                + " order by p.created_at desc, p.id desc limit 1)"
+                        : "null::text"));
         // Context rows are locked in id order, so two replicas storing batches cannot deadlock.
         this.bumpVersion = sql.of("""
                 update {schema}.memory_contexts c set memory_version = c.memory_version + 1
@@ -106,14 +111,25 @@ public class EmbeddingWorker {
         }
     }
 
+    /**
+     * Marks every memory embedded by another model (the model setting changed) for re-embedding,
+     * and wakes the worker. Their old vectors stay out of semantic search until replaced; words
+     * still find them. Answers how many were marked.
+     */
+    public int reembedOtherModels() {
+        int marked = pool.preparedQuery(markOtherModels).execute(Tuple.of(embedder.modelId()))
+                .await().atMost(Duration.ofMinutes(5)).rowCount();
+        if (marked > 0) {
+            LOG.infof("%d memories were embedded by another model; re-embedding them with %s", marked,
+                    embedder.modelId());
+            wake();
+        }
+        return marked;
+    }
+
     private void run() {
         try {
-            int marked = pool.preparedQuery(markOtherModels).execute(Tuple.of(embedder.modelId()))
-                    .await().atMost(Duration.ofMinutes(5)).rowCount();
-            if (marked > 0) {
-                LOG.infof("%d memories were embedded by another model; re-embedding them with %s", marked,
-                        embedder.modelId());
-            }
+            reembedOtherModels();
         } catch (RuntimeException e) {
             LOG.warn("Could not look for memories embedded by another model", e);
         }
@@ -145,7 +161,7 @@ public class EmbeddingWorker {
         if (batch.isEmpty()) {
             return 0;
         }
-        List<float[]> vectors = embedder.embedAll(batch.stream().map(Claimed::content).toList());
+        List<float[]> vectors = embedder.embedPassages(batch.stream().map(Claimed::text).toList());
         UUID[] contexts = batch.stream().map(Claimed::contextId).distinct().toArray(UUID[]::new);
         // One short transaction: the context row locks order this change with the Scribe's writes.
         pool.withTransaction(connection -> connection.preparedQuery(bumpVersion).execute(Tuple.of(contexts))
@@ -191,10 +207,15 @@ public class EmbeddingWorker {
         }
     }
 
-    private record Claimed(UUID id, UUID contextId, String content, String contentHash) {
+    private record Claimed(UUID id, UUID contextId, String content, String contentHash, String previous) {
         static Claimed of(Row row) {
             return new Claimed(row.getUUID("id"), row.getUUID("context_id"), row.getString("content"),
-                    row.getString("content_hash"));
+                    row.getString("content_hash"), row.getString("previous"));
+        }
+
+        /** What is embedded: the content, after the memory before it when contextual embedding is on. */
+        String text() {
+            return previous == null ? content : previous + "\n" + content;
         }
     }
 }

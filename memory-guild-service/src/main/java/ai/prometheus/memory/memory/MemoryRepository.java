@@ -42,6 +42,7 @@ public class MemoryRepository implements PanacheRepositoryBase<Memory, UUID> {
     private final String byIdsQuery;
     private final String supersede;
     private final String clearEmbedding;
+    private final String neighborsQuery;
 
     public MemoryRepository(Pool pool, Sql sql, ObjectMapper mapper) {
         this.pool = pool;
@@ -64,6 +65,24 @@ public class MemoryRepository implements PanacheRepositoryBase<Memory, UUID> {
                 update {schema}.memories set superseded_at = :now, superseded_by = :newId, updated_at = :now,
                        change_version = :version
                  where context_id = :contextId and key = :key and superseded_at is null""");
+        // Per hit, the n memories just before and just after it in its own context (creation
+        // order, the context index serves both directions), current ones unless asked otherwise.
+        this.neighborsQuery = sql.of("""
+                select h.id as hit, n.side, n.position, """ + VIEW_COLUMNS.replace("m.", "n.") + """
+                  from unnest($1::uuid[]) h(id) join {schema}.memories hm on hm.id = h.id
+                  cross join lateral (
+                        (select p.*, -1 as side, row_number() over () as position from (
+                            select * from {schema}.memories m
+                             where m.context_id = hm.context_id and (m.created_at, m.id) < (hm.created_at, hm.id)
+                               and ($3::boolean or m.superseded_at is null)
+                             order by m.created_at desc, m.id desc limit $2) p)
+                        union all
+                        (select q.*, 1 as side, row_number() over () as position from (
+                            select * from {schema}.memories m
+                             where m.context_id = hm.context_id and (m.created_at, m.id) > (hm.created_at, hm.id)
+                               and ($3::boolean or m.superseded_at is null)
+                             order by m.created_at, m.id limit $2) q)) n
+                """);
         this.clearEmbedding = sql.of("update {schema}.memories set embedding = null, embedding_claimed_at = null where id = :id");
     }
 
@@ -90,6 +109,40 @@ public class MemoryRepository implements PanacheRepositoryBase<Memory, UUID> {
             rows.forEach(row -> views.put(row.getUUID("id"), view(row, null)));
             return views;
         });
+    }
+
+    /** A hit's neighbours in its context: those before it (nearest last) and after it (nearest first). */
+    public record Neighbors(List<MemoryView> before, List<MemoryView> after) {
+    }
+
+    /** The {@code n} memories written just before and after each hit in the hit's own context. */
+    public Uni<Map<UUID, Neighbors>> neighbors(List<UUID> hits, int n, boolean includeSuperseded) {
+        if (hits.isEmpty() || n == 0) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return pool.preparedQuery(neighborsQuery).execute(Tuple.of(hits.toArray(UUID[]::new), n, includeSuperseded))
+                .map(rows -> {
+                    Map<UUID, List<Row>> before = new HashMap<>();
+                    Map<UUID, List<Row>> after = new HashMap<>();
+                    rows.forEach(row -> (row.getInteger("side") < 0 ? before : after)
+                            .computeIfAbsent(row.getUUID("hit"), hit -> new ArrayList<>()).add(row));
+                    Map<UUID, Neighbors> neighbors = new HashMap<>();
+                    for (UUID hit : hits) {
+                        List<MemoryView> earlier = ordered(before.get(hit));
+                        java.util.Collections.reverse(earlier); // fetched nearest first, shown in time order
+                        neighbors.put(hit, new Neighbors(earlier, ordered(after.get(hit))));
+                    }
+                    return neighbors;
+                });
+    }
+
+    private List<MemoryView> ordered(List<Row> rows) {
+        List<MemoryView> views = new ArrayList<>();
+        if (rows != null) {
+            rows.sort(java.util.Comparator.comparingLong(row -> row.getLong("position")));
+            rows.forEach(row -> views.add(view(row, null)));
+        }
+        return views;
     }
 
     public Uni<Memory> findCurrentByHash(UUID contextId, String contentHash) {

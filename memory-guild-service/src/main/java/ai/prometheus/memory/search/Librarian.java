@@ -141,15 +141,22 @@ public class Librarian {
                 ? java.util.concurrent.CompletableFuture.completedFuture(null)
                 : parse(words).subscribeAsCompletionStage();
         VectorIndex.Filter filter = filter(resolved, criteria);
-        List<RankFusion.Ranked> semantic = mode == RankFusion.Mode.LEXICAL ? List.of()
+        RankFusion.Candidates none = RankFusion.Candidates.ofHits(List.of());
+        RankFusion.Candidates semantic = mode == RankFusion.Mode.LEXICAL ? none
                 : semantic(request.query(), resolved, filter, candidates);
-        List<RankFusion.Ranked> lexical = mode == RankFusion.Mode.SEMANTIC || words.isBlank() ? List.of()
+        RankFusion.Candidates lexical = mode == RankFusion.Mode.SEMANTIC || words.isBlank() ? none
                 : lexical(await(parsed), words, resolved, criteria, filter, candidates);
-        List<RankFusion.Fused> fused = RankFusion.fuse(mode, semantic, lexical, k, config.search().rrfK(),
-                config.search().recencyWeight(), config.search().recencyHalfLife().toMillis(), System.currentTimeMillis());
+        RankFusion.Weights weights = new RankFusion.Weights(config.search().semanticWeight(),
+                config.search().lexicalWeight(), config.search().recencyWeight(),
+                config.search().recencyHalfLife().toMillis());
+        List<RankFusion.Fused> fused = RankFusion.fuse(mode, semantic, lexical, k, weights, System.currentTimeMillis());
 
-        Map<UUID, MemoryView> views = memories.views(fused.stream().map(RankFusion.Fused::id).toList())
-                .await().atMost(QUERY_TIMEOUT);
+        List<UUID> hitIds = fused.stream().map(RankFusion.Fused::id).toList();
+        Map<UUID, MemoryView> views = memories.views(hitIds).await().atMost(QUERY_TIMEOUT);
+        // A hit's neighbours live in its own context, which is in the caller's scope like the hit.
+        int neighborCount = request.neighbors() == null ? 0 : request.neighbors();
+        Map<UUID, MemoryRepository.Neighbors> neighbors = memories.neighbors(hitIds, neighborCount,
+                criteria.includeSuperseded()).await().atMost(QUERY_TIMEOUT);
         Map<UUID, LineageEntry> contexts = new HashMap<>();
         resolved.entries().forEach(entry -> contexts.put(entry.id(), entry));
         List<SearchResponse.Result> results = new ArrayList<>(fused.size());
@@ -159,9 +166,13 @@ public class Librarian {
             if (entry == null) {
                 continue; // deleted since the index last saw it
             }
+            MemoryRepository.Neighbors around = neighbors.get(hit.id());
             results.add(new SearchResponse.Result(view.withDepth(entry.depth()), view.contextId(), entry.depth(),
                     entry.depth() == null, new SearchResponse.Score(hit.fused(), hit.semanticRank(), hit.similarity(),
-                            hit.lexicalRank(), hit.lexicalScore(), hit.recency())));
+                            hit.lexicalRank(), hit.lexicalScore(), hit.recency()),
+                    around == null ? null : new SearchResponse.Neighbors(
+                            around.before().stream().map(m -> m.withDepth(entry.depth())).toList(),
+                            around.after().stream().map(m -> m.withDepth(entry.depth())).toList())));
         }
         List<ContextView.Step> lineage = resolved.lineage().visible().stream().map(ContextView.Step::of).toList();
         return new SearchResponse(request.query(), mode.name().toLowerCase(Locale.ROOT), scope.label(), lineage, results);
@@ -181,13 +192,17 @@ public class Librarian {
                 allowed);
     }
 
-    private List<RankFusion.Ranked> semantic(String query, ResolvedScope scope, VectorIndex.Filter filter, int candidates) {
-        float[] vector = embedder.embed(query);
+    private RankFusion.Candidates semantic(String query, ResolvedScope scope, VectorIndex.Filter filter, int candidates) {
+        float[] vector = embedder.embedQuery(query);
+        VectorIndex.Scan<VectorIndex.Hit> scan = index.search(vector, scope.entries(), filter, candidates);
         List<RankFusion.Ranked> ranked = new ArrayList<>();
-        for (VectorIndex.Hit hit : index.search(vector, scope.entries(), filter, candidates)) {
+        double lowest = 0;
+        for (VectorIndex.Hit hit : scan.hits()) {
             ranked.add(new RankFusion.Ranked(hit.memoryId(), hit.similarity(), hit.createdAtMillis()));
+            lowest = hit.similarity();
         }
-        return ranked;
+        // A memory outside the candidates is at most as similar as the last of them.
+        return RankFusion.Candidates.ofScope(ranked, scan.scored(), scan.sum(), scan.sumOfSquares(), lowest);
     }
 
     /** The query as Postgres parses and stems it ({@code tsquery} text), for {@link TextSearch}. */
@@ -196,20 +211,24 @@ public class Librarian {
     }
 
     /**
-     * Full-text matches ranked by {@code ts_rank}: on the index's cached lexemes when the parsed
-     * query is one {@link TextSearch} evaluates exactly, otherwise by Postgres itself.
+     * Full-text matches: ranked by BM25 on the index's cached lexemes when the parsed query is one
+     * {@link TextSearch} evaluates exactly (every query {@link #anyWord} writes), otherwise by
+     * Postgres itself with {@code ts_rank}.
      */
-    List<RankFusion.Ranked> lexical(String parsed, String words, ResolvedScope scope, Criteria criteria,
+    RankFusion.Candidates lexical(String parsed, String words, ResolvedScope scope, Criteria criteria,
             VectorIndex.Filter filter, int candidates) {
         java.util.Optional<TextSearch.Query> query = TextSearch.parseQuery(parsed);
         if (query.isEmpty()) {
-            return lexicalInPostgres(words, scope, criteria, candidates).await().atMost(QUERY_TIMEOUT);
+            return RankFusion.Candidates.ofHits(lexicalInPostgres(words, scope, criteria, candidates)
+                    .await().atMost(QUERY_TIMEOUT));
         }
+        VectorIndex.Scan<VectorIndex.TextHit> scan = index.searchText(query.get(), scope.entries(), filter, candidates);
         List<RankFusion.Ranked> ranked = new ArrayList<>();
-        for (VectorIndex.TextHit hit : index.searchText(query.get(), scope.entries(), filter, candidates)) {
+        for (VectorIndex.TextHit hit : scan.hits()) {
             ranked.add(new RankFusion.Ranked(hit.memoryId(), hit.rank(), hit.createdAtMillis()));
         }
-        return ranked;
+        // A memory without the query's words scores 0.
+        return RankFusion.Candidates.ofScope(ranked, scan.scored(), scan.sum(), scan.sumOfSquares(), 0);
     }
 
     /** The full-text search done entirely by Postgres: the fallback, and the reference the tests compare with. */

@@ -16,13 +16,16 @@ import java.util.List;
  * @param mode {@code hybrid} (default), {@code semantic} or {@code lexical}
  * @param scope {@code context}, {@code lineage} (default: the context and its ancestors) or
  *     {@code shared} (the lineage plus contexts shared with the caller)
+ * @param neighbors how many memories written just before and after each hit in the hit's own
+ *     context come with it (0, the default, to 5): in a conversation the answer is often the next turn
  */
 public record SearchRequest(
         @NotBlank @Size(max = 2000) String query,
         @Min(1) @Max(1000) Integer k,
         @Pattern(regexp = "hybrid|semantic|lexical", message = "must be hybrid, semantic or lexical") String mode,
         @Pattern(regexp = "context|lineage|shared", message = "must be context, lineage or shared") String scope,
-        @Valid Filters filters) {
+        @Valid Filters filters,
+        @Min(0) @Max(5) Integer neighbors) {
 
     /**
      * Narrows the results. {@code kind} and {@code kinds} both select kinds; {@code metadata}

@@ -33,8 +33,9 @@ public class SearchResource {
     @POST
     @RequiresPermission("memory:read:{id}")
     @Operation(operationId = "searchMemories", summary = "Search the context by meaning, by words, or both",
-            description = "mode=hybrid (default) fuses semantic and full-text ranks (reciprocal rank fusion) with a"
-                    + " small recency bonus; every result carries its score parts, its context and its depth.")
+            description = "mode=hybrid (default) adds the semantic and the BM25 full-text score, each standardised"
+                    + " within the query's candidates and weighted, with a small recency bonus; every result carries its score parts,"
+                    + " its context and its depth.")
     public Uni<SearchResponse> search(@PathParam("id") String id, @NotNull @Valid SearchRequest request) {
         return librarian.search(Viewer.of(caller.get()), Params.uuid("id", id), request);
     }

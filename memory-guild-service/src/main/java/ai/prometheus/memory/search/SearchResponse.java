@@ -15,7 +15,12 @@ public record SearchResponse(String query, String mode, String scope, List<Conte
 
     /** One hit: the memory, the context it lives in and its depth there (0 = the searched context). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Result(MemoryView memory, UUID contextId, Integer depth, boolean shared, Score score) {
+    public record Result(MemoryView memory, UUID contextId, Integer depth, boolean shared, Score score,
+            Neighbors neighbors) {
+    }
+
+    /** With {@code "neighbors": n}: the memories just before the hit and just after it in its context, in time order. */
+    public record Neighbors(List<MemoryView> before, List<MemoryView> after) {
     }
 
     /** The parts of a result's score. Ranks count from 1; a part is absent when that list did not find the memory. */

@@ -8,10 +8,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Postgres full-text matching and ranking, evaluated in the service on Postgres's own output: the
- * text form of a memory's stored {@code tsvector} and of the query's {@code tsquery} (Postgres
- * parses and stems both). {@link Query#matches} is {@code @@}, {@link Query#rank} is
- * {@code ts_rank(vector, query, 33)}; the search tests compare both with Postgres.
+ * Postgres full-text matching, evaluated in the service on Postgres's own output: the text form of
+ * a memory's stored {@code tsvector} and of the query's {@code tsquery} (Postgres parses and stems
+ * both). {@link Query#matches} is {@code @@} (the search tests compare it with Postgres);
+ * {@link Query#bm25} ranks the matches.
  *
  * <p>Why here: ranking every match in a scope of ~12,000 memories costs Postgres 5 to 15 ms for a
  * query of common words, scanning the cached copy costs the service well under one. Queries this
@@ -20,8 +20,6 @@ import java.util.TreeMap;
  */
 final class TextSearch {
 
-    /** ts_rank's default weights of D, C, B and A. */
-    private static final float[] WEIGHTS = {0.1f, 0.2f, 0.4f, 1.0f};
     private static final int MAX_POSITION = (1 << 14) - 1;
 
     private TextSearch() {
@@ -142,7 +140,7 @@ final class TextSearch {
     record Phrase(Node left, Term right, int distance) implements Node {
     }
 
-    /** A parsed query with its distinct lexemes in Postgres's order (for ts_rank). */
+    /** A parsed query with its distinct lexemes in Postgres's order. */
     record Query(Node root, List<String> lexemes) {
 
         /** Whether only memories containing one of its lexemes can match (no negation anywhere). */
@@ -167,90 +165,73 @@ final class TextSearch {
             return root != null && evaluate(root, document);
         }
 
-        /** {@code ts_rank(vector, query, 33)}: default weights, divided by 1 + log2(length), then by itself + 1. */
-        float rank(Document document) {
-            if (document.lexemes().length == 0 || lexemes.isEmpty()) {
-                return 0;
-            }
-            boolean conjunctive = root instanceof And || root instanceof Phrase;
-            float result = conjunctive && lexemes.size() >= 2 ? rankAnd(document) : rankOr(document);
-            if (result < 0) {
-                result = 1e-20f;
-            }
-            result = (float) (result / (Math.log(document.length() + 1.0) / Math.log(2.0)));
-            result = result / (result + 1);
-            return result;
-        }
-
-        private float rankOr(Document document) {
-            float result = 0;
-            for (String lexeme : lexemes) {
-                short[] positions = document.positionsOf(lexeme);
-                if (positions == null) {
-                    continue;
-                }
-                short[] seen = positions.length == 0 ? new short[] {0} : positions;
-                float sum = 0;
-                float best = -1;
-                int bestIndex = 0;
-                for (int j = 0; j < seen.length; j++) {
-                    float weight = weightOf(seen[j]);
-                    sum = sum + weight / ((j + 1) * (j + 1));
-                    if (weight > best) {
-                        best = weight;
-                        bestIndex = j;
-                    }
-                }
-                result = (float) (result + (best + sum - best / ((bestIndex + 1) * (bestIndex + 1))) / 1.64493406685);
-            }
-            return result / lexemes.size();
-        }
-
-        private float rankAnd(Document document) {
-            float result = -1;
-            short[][] found = new short[lexemes.size()][];
-            boolean[] withoutPositions = new boolean[lexemes.size()];
+        /**
+         * Okapi BM25 of the document for this query's lexemes: each lexeme's weight (rarer in the
+         * scope counts more) times its saturating frequency in the document ({@code k1}), with
+         * longer documents discounted against the scope's average length ({@code b}). ts_rank has
+         * neither: it counts repeats almost linearly and ignores how common a word is, so a query's
+         * most frequent word (a speaker's name in a conversation) outweighed the rare one that
+         * mattered.
+         */
+        double bm25(Document document, Statistics statistics) {
+            double score = 0;
+            double norm = K1 * (1 - B + B * document.length() / Math.max(1e-9, statistics.averageLength()));
             for (int i = 0; i < lexemes.size(); i++) {
                 short[] positions = document.positionsOf(lexemes.get(i));
                 if (positions == null) {
                     continue;
                 }
-                if (positions.length == 0) {
-                    positions = new short[] {(short) MAX_POSITION};
-                    withoutPositions[i] = true;
-                }
-                found[i] = positions;
-                for (int k = 0; k < i; k++) {
-                    if (found[k] == null) {
-                        continue;
-                    }
-                    for (short here : positions) {
-                        for (short there : found[k]) {
-                            int distance = Math.abs((here & MAX_POSITION) - (there & MAX_POSITION));
-                            if (distance != 0 || withoutPositions[i] || withoutPositions[k]) {
-                                if (distance == 0) {
-                                    distance = MAX_POSITION;
-                                }
-                                float current = (float) Math.sqrt(weightOf(here) * weightOf(there) * wordDistance(distance));
-                                result = result < 0 ? current : (float) (1.0 - (1.0 - result) * (1.0 - current));
-                            }
-                        }
-                    }
+                int frequency = Math.max(1, positions.length);
+                score += statistics.idf(i) * frequency * (K1 + 1) / (frequency + norm);
+            }
+            return score;
+        }
+    }
+
+    /** BM25's term-frequency saturation and length normalisation, the usual values. */
+    static final double K1 = 1.2;
+    static final double B = 0.75;
+
+    /**
+     * What BM25 needs to know of the scope searched: how many documents, their average length, and
+     * per query lexeme how many documents hold it. Filled while the scope is scanned.
+     */
+    static final class Statistics {
+        private final Query query;
+        private final int[] documentFrequency;
+        private long documents;
+        private long totalLength;
+
+        Statistics(Query query) {
+            this.query = query;
+            this.documentFrequency = new int[query.lexemes().size()];
+        }
+
+        void countDocument(Document document) {
+            documents++;
+            totalLength += document.length();
+        }
+
+        void countLexemes(Document document) {
+            for (int i = 0; i < documentFrequency.length; i++) {
+                if (document.positionsOf(query.lexemes().get(i)) != null) {
+                    documentFrequency[i]++;
                 }
             }
-            return result;
         }
-    }
 
-    private static float weightOf(short packed) {
-        return WEIGHTS[(packed >> 14) & 3];
-    }
-
-    private static float wordDistance(int distance) {
-        if (distance > 100) {
-            return 1e-30f;
+        long documents() {
+            return documents;
         }
-        return (float) (1.0 / (1.005 + 0.05 * Math.exp(((float) distance) / 1.5 - 2)));
+
+        double averageLength() {
+            return documents == 0 ? 1 : totalLength / (double) documents;
+        }
+
+        double idf(int lexeme) {
+            double df = documentFrequency[lexeme];
+            return Math.log(1 + (documents - df + 0.5) / (df + 0.5));
+        }
     }
 
     private static boolean evaluate(Node node, Document document) {

@@ -36,10 +36,12 @@ public class VectorIndex {
     private final ConcurrentHashMap<UUID, ContextBlock> blocks = new ConcurrentHashMap<>();
     private final Pool pool;
     private final MemoryConfig config;
+    private final Embedder embedder;
     private final String changedRows;
 
-    public VectorIndex(Pool pool, Sql sql, MemoryConfig config) {
+    public VectorIndex(Pool pool, Sql sql, MemoryConfig config, Embedder embedder) {
         this.pool = pool;
+        this.embedder = embedder;
         this.config = config;
         this.changedRows = sql.of("""
                 select id, key, kind, created_at, superseded_at is null as current, embedding, embedding_model, change_version,
@@ -53,8 +55,25 @@ public class VectorIndex {
             Set<UUID> allowedIds) {
     }
 
-    /** A full-text hit: {@code ts_rank(vector, query, 33)} as Postgres would compute it. */
+    /** A full-text hit and its BM25 score. */
     public record TextHit(UUID memoryId, float rank, long createdAtMillis) {
+    }
+
+    /** The best hits of a scan and the moments of every score it computed (for standardising). */
+    public record Scan<T>(List<T> hits, long scored, double sum, double sumOfSquares) {
+    }
+
+    /** Running moments of the scores of one scan. */
+    private static final class Moments {
+        long count;
+        double sum;
+        double sumOfSquares;
+
+        void add(double score) {
+            count++;
+            sum += score;
+            sumOfSquares += score * score;
+        }
     }
 
     /** A vector hit; depth null for a context reached through a share. */
@@ -65,22 +84,34 @@ public class VectorIndex {
      * The {@code n} memories most similar to {@code query} (a unit vector) in the given contexts,
      * best first. Blocks until stale contexts are refreshed: call it off the event loop.
      */
-    public List<Hit> search(float[] query, List<LineageEntry> scope, Filter filter, int n) {
+    public Scan<Hit> search(float[] query, List<LineageEntry> scope, Filter filter, int n) {
         TopHits top = new TopHits(n);
-        scanInScope(scope, filter, (block, entry, shadowed) -> scan(block, entry.depth(), query, filter, shadowed, top));
-        return top.sorted();
+        Moments moments = new Moments();
+        scanInScope(scope, filter,
+                (block, entry, shadowed) -> scan(block, entry.depth(), query, filter, shadowed, top, moments));
+        return new Scan<>(top.sorted(), moments.count, moments.sum, moments.sumOfSquares);
     }
 
     /**
-     * The {@code n} best full-text matches of {@code query} in the given contexts, ordered as the
-     * SQL search orders them: rank, then newest, then id (in Postgres's byte order of uuids).
+     * The {@code n} best full-text matches of {@code query} in the given contexts by BM25 over the
+     * scope (the statistics count every memory in it), then newest, then id (in Postgres's byte
+     * order of uuids).
      */
-    List<TextHit> searchText(TextSearch.Query query, List<LineageEntry> scope, Filter filter, int n) {
+    Scan<TextHit> searchText(TextSearch.Query query, List<LineageEntry> scope, Filter filter, int n) {
         List<TextHit> matches = new ArrayList<>();
         if (query.lexemes().isEmpty()) {
-            return matches;
+            return new Scan<>(matches, 0, 0, 0);
         }
+        TextSearch.Statistics statistics = new TextSearch.Statistics(query);
+        List<TextSearch.Document> matched = new ArrayList<>();
+        List<UUID> ids = new ArrayList<>();
+        List<Long> created = new ArrayList<>();
         scanInScope(scope, filter, (block, entry, shadowed) -> {
+            for (int slot = 0; slot < block.size; slot++) {
+                if (block.documents[slot] != null) {
+                    statistics.countDocument(block.documents[slot]);
+                }
+            }
             // Without negation only memories holding a query lexeme can match: visit those alone.
             BitSet slots = new BitSet(block.size);
             if (query.needsALexeme()) {
@@ -90,15 +121,29 @@ public class VectorIndex {
             }
             for (int slot = slots.nextSetBit(0); slot >= 0 && slot < block.size; slot = slots.nextSetBit(slot + 1)) {
                 TextSearch.Document document = block.documents[slot];
-                if (document != null && !excluded(block, slot, filter, shadowed) && query.matches(document)) {
-                    matches.add(new TextHit(block.ids[slot], query.rank(document), block.createdAtMillis[slot]));
+                if (document == null) {
+                    continue;
+                }
+                statistics.countLexemes(document);
+                if (!excluded(block, slot, filter, shadowed) && query.matches(document)) {
+                    matched.add(document);
+                    ids.add(block.ids[slot]);
+                    created.add(block.createdAtMillis[slot]);
                 }
             }
         });
+        Moments moments = new Moments();
+        for (int i = 0; i < matched.size(); i++) {
+            float score = (float) query.bm25(matched.get(i), statistics);
+            moments.add(score);
+            matches.add(new TextHit(ids.get(i), score, created.get(i)));
+        }
         matches.sort(Comparator.comparingDouble((TextHit hit) -> hit.rank()).reversed()
                 .thenComparing(Comparator.comparingLong(TextHit::createdAtMillis).reversed())
                 .thenComparing(TextHit::memoryId, VectorIndex::comparePostgresUuids));
-        return matches.size() > n ? new ArrayList<>(matches.subList(0, n)) : matches;
+        // Every memory in scope that does not match scores 0: part of the distribution too.
+        return new Scan<>(matches.size() > n ? new ArrayList<>(matches.subList(0, n)) : matches, statistics.documents(),
+                moments.sum, moments.sumOfSquares);
     }
 
     /** One context's part of a search: its block (read-locked) and the keys nearer contexts shadow. */
@@ -152,13 +197,14 @@ public class VectorIndex {
     }
 
     private static void scan(ContextBlock block, Integer depth, float[] query, Filter filter, Set<String> shadowed,
-            TopHits top) {
+            TopHits top, Moments moments) {
         int dimensions = block.dimensions;
         for (int slot = 0; slot < block.size; slot++) {
             if (!block.hasVector[slot] || excluded(block, slot, filter, shadowed)) {
                 continue;
             }
             float similarity = Vectors.dot(query, block.vectors, slot * dimensions);
+            moments.add(similarity);
             if (top.accepts(similarity)) {
                 top.add(similarity, new Hit(block.ids[slot], block.contextId, depth, similarity,
                         block.createdAtMillis[slot]));
@@ -187,7 +233,9 @@ public class VectorIndex {
             for (Row row : pool.preparedQuery(changedRows).execute(Tuple.of(entry.id(), since))
                     .await().atMost(Duration.ofMinutes(2))) {
                 var bytes = row.getBuffer("embedding");
-                boolean usable = bytes != null && Embedder.MODEL_ID.equals(row.getString("embedding_model"));
+                // Vectors of another model (before a switch finished re-embedding) are left out of
+                // semantic search; the memory is still found by words until its new vector arrives.
+                boolean usable = bytes != null && embedder.modelId().equals(row.getString("embedding_model"));
                 block.upsert(row.getUUID("id"), row.getString("key"), row.getString("kind"),
                         row.getOffsetDateTime("created_at").toInstant().toEpochMilli(), row.getBoolean("current"),
                         usable ? Vectors.fromBytes(bytes.getBytes()) : null,

@@ -46,6 +46,9 @@ class ArchivistTest {
     @Inject
     Archivist archivist;
 
+    @Inject
+    ai.prometheus.memory.embedding.Embedder embedder;
+
     @Test
     void backupThenRestoreIntoAnEmptiedSchemaGivesIdenticalSearchResultsAndRestoringTwiceChangesNothing()
             throws Exception {
@@ -90,7 +93,7 @@ class ArchivistTest {
         String backupId = backup(tree.root());
         byte[] original = owner.request().get("/api/v1/backups/" + backupId + "/download").then().statusCode(200)
                 .contentType("application/gzip").extract().asByteArray();
-        byte[] otherModel = rewrite(original, line -> line.replace("\"all-minilm-l6-v2-q\"", "\"another-model-v9\""));
+        byte[] otherModel = rewrite(original, line -> line.replace("\"" + embedder.modelId() + "\"", "\"another-model-v9\""));
         assertTrue(new String(gunzip(otherModel), StandardCharsets.UTF_8).contains("another-model-v9"));
 
         owner.request().queryParam("policy", "cascade").delete("/api/v1/contexts/" + tree.root()).then().statusCode(204);
@@ -105,7 +108,7 @@ class ArchivistTest {
 
         owner.awaitEmbedded(tree.child());
         assertEquals(0, count("select count(*) from memory_guild.memories where context_id in ('" + tree.root() + "', '"
-                + tree.child() + "') and embedding_model is distinct from 'all-minilm-l6-v2-q'"));
+                + tree.child() + "') and embedding_model is distinct from '" + embedder.modelId() + "'"));
         assertEquals(before, searches(tree.child()), "the same model recomputes the same vectors");
     }
 

@@ -20,9 +20,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The service matches and ranks full-text queries on its cached copy of the stored tsvectors; this
- * checks it finds exactly what Postgres finds, with Postgres's own ts_rank, across a lineage with
- * keys, shadowing, superseded memories and filters.
+ * The service matches full-text queries on its cached copy of the stored tsvectors and ranks them
+ * by BM25; this checks it finds exactly what Postgres finds across a lineage with keys, shadowing,
+ * superseded memories and filters.
  */
 @QuarkusTest
 class LexicalRankingTest {
@@ -57,7 +57,7 @@ class LexicalRankingTest {
     private final MemoryApi api = MemoryApi.agent(subject);
 
     @Test
-    void theServiceFindsAndRanksExactlyAsPostgres() {
+    void theServiceFindsExactlyWhatPostgresFindsAndRanksByBm25() {
         String team = api.createContext("team", null);
         String agent = api.createContext("agent", team);
         for (int i = 0; i < CORPUS.size(); i++) {
@@ -87,7 +87,7 @@ class LexicalRankingTest {
                 String parsed = librarian.parse(words).await().atMost(Duration.ofSeconds(10));
                 assertTrue(TextSearch.parseQuery(parsed).isPresent(), "evaluated in the service: " + parsed);
                 List<RankFusion.Ranked> inService = librarian.lexical(parsed, words, scope, criteria,
-                        librarian.filter(scope, criteria), 50);
+                        librarian.filter(scope, criteria), 50).hits();
                 List<RankFusion.Ranked> inPostgres = librarian.lexicalInPostgres(words, scope, criteria, 50)
                         .await().atMost(Duration.ofSeconds(10));
                 assertSame(query + " (" + parsed + ", " + filter + ")", inPostgres, inService);
@@ -99,14 +99,9 @@ class LexicalRankingTest {
 
     private static void assertSame(String what, List<RankFusion.Ranked> expected, List<RankFusion.Ranked> actual) {
         assertEquals(ranks(expected).keySet(), ranks(actual).keySet(), "the same memories for " + what);
-        Map<UUID, Double> actualRanks = ranks(actual);
-        ranks(expected).forEach((id, rank) -> assertEquals(rank, actualRanks.get(id), 1e-6, "ts_rank of " + id + " for " + what));
-        List<Double> expectedOrder = new ArrayList<>();
-        List<Double> actualOrder = new ArrayList<>();
-        expected.forEach(hit -> expectedOrder.add(hit.score()));
-        actual.forEach(hit -> actualOrder.add(hit.score()));
-        for (int i = 0; i < expectedOrder.size(); i++) {
-            assertEquals(expectedOrder.get(i), actualOrder.get(i), 1e-6, "rank order for " + what);
+        for (int i = 1; i < actual.size(); i++) {
+            assertTrue(actual.get(i - 1).score() >= actual.get(i).score(), "best BM25 first for " + what);
+            assertTrue(actual.get(i).score() > 0, "every match scores for " + what);
         }
     }
 
