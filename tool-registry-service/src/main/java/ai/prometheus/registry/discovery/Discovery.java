@@ -8,7 +8,6 @@ import ai.prometheus.shared.security.Caller;
 import ai.prometheus.shared.security.Permission;
 import ai.prometheus.shared.util.Glob;
 import ai.prometheus.shared.web.PageResult;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -23,10 +22,10 @@ import java.util.regex.Pattern;
 
 /**
  * Finds the tools a caller may see (or invoke), in one SQL query on the hot path: permission
- * filtering happens in the database (ACL lists, ownership, and the token's target patterns
+ * filtering happens in the database (ACL principals, ownership, and the token's target patterns
  * turned into {@code LIKE} patterns), so a page never hides invisible tools after the fact and
  * counts stay right. Text search ranks Postgres full-text matches over names, descriptions and
- * tags, with exact and prefix name matches first.
+ * tags, with exact and prefix name matches first. Pages go through {@link ListingCache}.
  */
 @ApplicationScoped
 public class Discovery {
@@ -43,12 +42,12 @@ public class Discovery {
             "relevance", "score desc, name");
 
     private final Pool pool;
-    private final ObjectMapper json;
+    private final ListingCache cache;
     private final String table;
 
-    public Discovery(Pool pool, ObjectMapper json, ServiceConfig service) {
+    public Discovery(Pool pool, ListingCache cache, ServiceConfig service) {
         this.pool = pool;
-        this.json = json;
+        this.cache = cache;
         this.table = service.schema() + ".tool_registry";
     }
 
@@ -69,19 +68,15 @@ public class Discovery {
                     "listing tools requires the permission tools:" + permissionAction + " (for at least some tools)"));
         }
         List<Object> args = new ArrayList<>();
-        StringBuilder where = new StringBuilder("status = any(" + bind(args, statuses(query, action)) + ")");
+        StringBuilder where = new StringBuilder(statusCondition(query, action));
 
         if (!caller.isAdmin()) {
+            // acl_readers / acl_invokers are the ACL's principals as arrays (migration V6), GIN-indexed.
             String principals = bind(args, ToolAccess.principals(caller).toArray(String[]::new));
             String owner = bind(args, caller.subject());
-            if (action == ToolAction.READ) {
-                where.append(" and (owner = ").append(owner)
-                        .append(" or permissions->'read' ?| ").append(principals)
-                        .append(" or permissions->'manage' ?| ").append(principals).append(")");
-            } else {
-                where.append(" and (owner = ").append(owner)
-                        .append(" or permissions->'invoke' ?| ").append(principals).append(")");
-            }
+            String column = action == ToolAction.READ ? "acl_readers" : "acl_invokers";
+            where.append(" and (owner = ").append(owner).append(" or ").append(column).append(" && ").append(principals)
+                    .append(")");
             List<String> patterns = namePatterns(caller, permissionAction);
             if (patterns != null) {
                 where.append(" and name like any(").append(bind(args, patterns.toArray(String[]::new))).append(")");
@@ -125,13 +120,25 @@ public class Discovery {
                 + " function_signature::text, created_at, updated_at, " + score + " as score from " + table
                 + " where " + where + " order by " + order + " limit " + limit + " offset " + offset;
         boolean withScore = !text.isEmpty();
-        return pool.preparedQuery(sql).execute(Tuple.from(args)).map(rows -> {
+        return cache.get(sql, args, () -> pool.preparedQuery(sql).execute(Tuple.from(args)).map(rows -> {
             List<ToolSummary> found = new ArrayList<>();
             for (Row row : rows) {
                 found.add(summary(row, withScore));
             }
             return PageResult.of(found, query.page(), query.size(), s -> s);
-        });
+        }));
+    }
+
+    /**
+     * The status filter, written as literals from a fixed list rather than bound: a plan prepared
+     * for a bound array could not use the indexes on live tools ({@code where status <> 'DELETED'}).
+     */
+    private static String statusCondition(DiscoveryQuery query, ToolAction action) {
+        List<String> statuses = List.of(statuses(query, action));
+        if (statuses.size() == 2 && !statuses.contains("DELETED")) {
+            return "status <> 'DELETED'";
+        }
+        return "status in ('" + String.join("', '", statuses) + "')";
     }
 
     private static String[] statuses(DiscoveryQuery query, ToolAction action) {
@@ -187,17 +194,12 @@ public class Discovery {
         return "$" + args.size();
     }
 
-    private ToolSummary summary(Row row, boolean withScore) {
-        try {
-            String[] tags = row.getArrayOfStrings("tags");
-            return new ToolSummary(row.getString("name"), row.getString("description"),
-                    tags == null ? List.of() : List.of(tags), row.getString("owner"), row.getString("status"),
-                    row.getString("status_reason"), row.getInteger("current_version"), row.getString("fingerprint"),
-                    json.readTree(row.getString("function_signature")),
-                    row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"),
-                    withScore ? row.getDouble("score") : null);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("unreadable function signature of tool " + row.getString("name"), e);
-        }
+    private static ToolSummary summary(Row row, boolean withScore) {
+        String[] tags = row.getArrayOfStrings("tags");
+        return new ToolSummary(row.getString("name"), row.getString("description"),
+                tags == null ? List.of() : List.of(tags), row.getString("owner"), row.getString("status"),
+                row.getString("status_reason"), row.getInteger("current_version"), row.getString("fingerprint"),
+                row.getString("function_signature"), row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"),
+                withScore ? row.getDouble("score") : null);
     }
 }

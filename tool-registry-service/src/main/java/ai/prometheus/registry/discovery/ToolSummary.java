@@ -1,11 +1,19 @@
 package ai.prometheus.registry.discovery;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-/** A tool in a discovery listing: enough to decide to call it, and to call it. */
+/**
+ * A tool in a discovery listing: enough to decide to call it, and to call it. The function
+ * signature stays the JSON text Postgres gave and is written into the answer as it is: parsing
+ * every listed tool's schema was a measurable part of a listing's cost (issue 19).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ToolSummary(
         String name,
@@ -16,8 +24,25 @@ public record ToolSummary(
         String statusReason,
         int currentVersion,
         String fingerprint,
-        JsonNode functionSignature,
+        @JsonProperty("functionSignature") @JsonRawValue String functionSignatureJson,
         OffsetDateTime createdAt,
         OffsetDateTime updatedAt,
         Double score) {
+
+    private static final ObjectMapper READER = new ObjectMapper();
+
+    /**
+     * The signature as a tree, for the few readers that transform it (exports, MCP); parsed on each
+     * call. Not a record component, so Jackson does not write it.
+     */
+    public JsonNode functionSignature() {
+        if (functionSignatureJson == null) {
+            return null;
+        }
+        try {
+            return READER.readTree(functionSignatureJson);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable function signature of tool " + name, e);
+        }
+    }
 }
