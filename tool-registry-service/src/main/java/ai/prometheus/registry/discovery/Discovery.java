@@ -52,16 +52,16 @@ public class Discovery {
     }
 
     /** The page of tools matching {@code query} that {@code caller} may at least read. */
-    public Uni<PageResult<ToolSummary>> find(Caller caller, DiscoveryQuery query) {
+    public Uni<Listing> find(Caller caller, DiscoveryQuery query) {
         return search(caller, query, ToolAction.READ);
     }
 
     /** Active tools the caller may invoke (MCP {@code tools/list}, OpenAI export). */
     public Uni<PageResult<ToolSummary>> invocable(Caller caller, DiscoveryQuery query) {
-        return search(caller, query, ToolAction.INVOKE);
+        return search(caller, query, ToolAction.INVOKE).map(Listing::page);
     }
 
-    private Uni<PageResult<ToolSummary>> search(Caller caller, DiscoveryQuery query, ToolAction action) {
+    private Uni<Listing> search(Caller caller, DiscoveryQuery query, ToolAction action) {
         String permissionAction = action.permissionAction();
         if (!caller.mayAnyTarget("tools", permissionAction)) {
             return Uni.createFrom().failure(ProblemException.forbidden(

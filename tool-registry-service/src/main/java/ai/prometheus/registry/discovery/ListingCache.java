@@ -3,7 +3,11 @@ package ai.prometheus.registry.discovery;
 import ai.prometheus.registry.config.RegistryConfig;
 import ai.prometheus.shared.config.ServiceConfig;
 import ai.prometheus.shared.web.PageResult;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,14 +30,16 @@ import java.util.function.Supplier;
 public class ListingCache {
 
     private final Pool pool;
+    private final ObjectMapper json;
     private final String versionQuery;
     private final Cache<Key, Entry> entries;
     private final boolean enabled;
     private final Counter hits;
     private final Counter misses;
 
-    public ListingCache(Pool pool, ServiceConfig service, RegistryConfig config, MeterRegistry meters) {
+    public ListingCache(Pool pool, ObjectMapper json, ServiceConfig service, RegistryConfig config, MeterRegistry meters) {
         this.pool = pool;
+        this.json = json;
         this.versionQuery = "select version from " + service.schema() + ".tool_catalog_version";
         int size = config.discovery().cacheSize();
         this.enabled = size > 0;
@@ -47,9 +53,9 @@ public class ListingCache {
     }
 
     /** The page for this listing: cached if read at the current catalog version, else loaded and kept. */
-    Uni<PageResult<ToolSummary>> get(String sql, List<Object> args, Supplier<Uni<PageResult<ToolSummary>>> load) {
+    Uni<Listing> get(String sql, List<Object> args, Supplier<Uni<PageResult<ToolSummary>>> load) {
         if (!enabled) {
-            return load.get();
+            return load.get().map(this::listing);
         }
         Key key = new Key(sql, args.stream().map(ListingCache::comparable).toList());
         return pool.preparedQuery(versionQuery).execute().chain(rows -> {
@@ -57,12 +63,20 @@ public class ListingCache {
             Entry entry = entries.getIfPresent(key);
             if (entry != null && entry.version() == version) {
                 hits.increment();
-                return Uni.createFrom().item(entry.page());
+                return Uni.createFrom().item(entry.listing());
             }
             misses.increment();
             // Read after the version: the page is at least as new as the version it is kept under.
-            return load.get().invoke(page -> entries.put(key, new Entry(version, page)));
+            return load.get().map(this::listing).invoke(listing -> entries.put(key, new Entry(version, listing)));
         });
+    }
+
+    private Listing listing(PageResult<ToolSummary> page) {
+        try {
+            return new Listing(page, json.writeValueAsBytes(page));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a listing", e);
+        }
     }
 
     private static Object comparable(Object arg) {
@@ -72,6 +86,6 @@ public class ListingCache {
     private record Key(String sql, List<Object> args) {
     }
 
-    private record Entry(long version, PageResult<ToolSummary> page) {
+    private record Entry(long version, Listing listing) {
     }
 }
