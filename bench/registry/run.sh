@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tool registry benchmark. Needs the suite running (bin/prometheus up) and wrk (Debian: wrk).
 #   bench/registry/run.sh [TOOLS] [SECONDS]
-# Seeds TOOLS tools (default 10000) through the REST API, then measures with wrk (2 threads,
+# Seeds TOOLS tools (default 10000; 0 reuses an earlier run's) through the REST API, analyzes the
+# table when psql reaches the database (DB_HOST, DB_NAME, ...), then measures with wrk (2 threads,
 # 16 connections):
 #   - the floor: GET /api/v1/bench/floor, one bare indexed query through the same HTTP stack,
 #     token check and connection pool (the registry must run with REGISTRY_BENCH_FLOOR_ENDPOINT=true;
@@ -9,8 +10,9 @@
 #   - reading one tool, ranked discovery, a tag filter with a sort, an owner filter, the same
 #     listings for a non-admin token with targeted grants, and ranked searches that change at
 #     every request (words and pages drawn at random: mostly cache misses);
-# each next to the figure measured before issue 19 and as a ratio to the floor measured in this
-# run (the machine is shared: the ratio is the figure to compare between runs). Then end to end
+# each next to the figure measured before issue 19 and as a ratio to the floor measured at the
+# start of this run (the machine is shared: the ratio is the figure to compare between runs; the
+# floor is measured again at the end to show how much the machine drifted). Then end to end
 # latency of a trivial python tool invocation next to the sandbox's own run time.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,8 +31,22 @@ RUNNER=$(bin/prometheus token --sub bench-runner --scope "sandbox:execute" --ttl
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
+# TOOLS=0 measures the tools an earlier run seeded.
 python3 bench/registry/seed.py "$REGISTRY" "$ADMIN" "$TOOLS" > "$WORK/seed.txt"
 SAMPLE=$(head -1 "$WORK/seed.txt")
+if [ -z "$SAMPLE" ]; then
+  SAMPLE=$(curl -sf -H "Authorization: Bearer $ADMIN" "$REGISTRY/api/v1/tools?tag=bench&size=1" \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["name"])')
+fi
+pg() { PGPASSWORD=${DB_PASSWORD:-prometheus} psql -h "${DB_HOST:-127.0.0.1}" -U "${DB_USER:-prometheus}" -d "${DB_NAME:-prometheus}" "$@"; }
+REGISTERED=$(pg -tAc "select count(*) from tool_registry.tool_registry where status <> 'DELETED'" 2>/dev/null || wc -l < "$WORK/seed.txt")
+# Fresh statistics, as autovacuum would gather after a bulk load (it is off on some development
+# machines, and without statistics the planner guesses every filter wrong).
+if pg -qc "analyze tool_registry.tool_registry" 2>/dev/null; then
+  ANALYZED="yes"
+else
+  ANALYZED="no (psql unavailable; figures depend on autovacuum having analyzed the table)"
+fi
 
 auth_script() { # file token [extra lua]
   printf 'wrk.headers["Authorization"] = "Bearer %s"\n%s\n' "$2" "${3:-}" > "$1"
@@ -65,16 +81,18 @@ measure() { # label path script
   ratio="n/a"
   [ -n "$FLOOR_RPS" ] && ratio=$(awk -v a="$rps" -v b="$FLOOR_RPS" 'BEGIN {printf "%.2f", a / b}')
   printf '| %-44s | %9s | %8s | %9s | %9s | %8s | %6s |\n' "$1" "${BEFORE[$1]:--}" "$rps" "$ratio" "$p50" "$p99" "${non2xx:-0}"
-  [ "$1" = "floor: one indexed query" ] && FLOOR_RPS=$rps
+  # The floor is measured first and last; ratios use the first (printed again at the end to show the drift).
+  [ "$1" = "floor: one indexed query" ] && [ -z "$FLOOR_RPS" ] && FLOOR_RPS=$rps
   return 0
 }
 
 # Warm-up (JIT, connection pool), not reported.
+wrk -t2 -c16 -d5s -s "$WORK/reader.lua" "$REGISTRY/api/v1/bench/floor?name=$SAMPLE" >/dev/null
 wrk -t2 -c16 -d5s -s "$WORK/reader.lua" "$REGISTRY/api/v1/tools?q=forecast&size=20" >/dev/null
 wrk -t2 -c16 -d5s -s "$WORK/targeted.lua" "$REGISTRY/api/v1/tools/$SAMPLE" >/dev/null
 
 echo
-echo "Registry with $(wc -l < "$WORK/seed.txt") tools seeded by this run (wrk, 2 threads, 16 connections, ${SECONDS_PER_RUN}s each)"
+echo "Registry with ${REGISTERED// /} live tools, $(wc -l < "$WORK/seed.txt") seeded by this run (wrk, 2 threads, 16 connections, ${SECONDS_PER_RUN}s each); table analyzed: $ANALYZED"
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 printf '| %-44s | %9s | %8s | %9s | %9s | %8s | %6s |\n' "request" "before/s" "req/s" "÷ floor" "p50" "p99" "non-2xx"
@@ -91,6 +109,7 @@ measure "GET /tools?owner=bench-admin&sort=-created" "/api/v1/tools?owner=bench-
 measure "targeted grants: q=forecast" "/api/v1/tools?q=forecast&size=20" "$WORK/targeted.lua"
 measure "targeted grants: tag=bench&sort=name" "/api/v1/tools?tag=bench&sort=name&size=20" "$WORK/targeted.lua"
 measure "ranked search, words and page vary (misses)" "/api/v1/tools" "$WORK/varied.lua"
+[ -n "$FLOOR_RPS" ] && measure "floor: one indexed query" "/api/v1/bench/floor?name=$SAMPLE" "$WORK/reader.lua"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 python3 bench/registry/invoke_latency.py "$REGISTRY" "$SANDBOX" "$ADMIN" "$READER" "$RUNNER"
