@@ -6,11 +6,10 @@ import ai.prometheus.shared.web.PageResult;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +25,8 @@ import java.util.function.Supplier;
  * without waiting for a notification to travel. A hit costs that one indexed read instead of a
  * ranked search; see the README's "Discovery performance".
  */
+// Created at start, so its meters are exported before the first use.
+@Startup
 @ApplicationScoped
 public class ListingCache {
 
