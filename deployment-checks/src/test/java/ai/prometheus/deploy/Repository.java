@@ -27,11 +27,16 @@ public final class Repository {
         return root().resolve("k8s");
     }
 
-    /** Every directory under k8s/ that holds a kustomization.yaml. */
+    /** The optional kustomize components an overlay may add (checked by their own tests). */
+    public static Path components() {
+        return k8s().resolve("components");
+    }
+
+    /** Every directory under k8s/ that holds a kustomization.yaml, components apart. */
     public static List<Path> kustomizations() {
         try (Stream<Path> files = Files.walk(k8s())) {
             return files.filter(p -> p.getFileName().toString().equals("kustomization.yaml"))
-                    .map(Path::getParent).sorted().toList();
+                    .map(Path::getParent).filter(p -> !p.startsWith(components())).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,6 +3,7 @@ package ai.prometheus.guardian.error;
 import ai.prometheus.guardian.group.ErrorGroupService;
 import ai.prometheus.guardian.group.Fingerprint;
 import ai.prometheus.guardian.group.Fingerprinter;
+import ai.prometheus.guardian.group.GroupState;
 import ai.prometheus.guardian.remediation.RemediationEngine;
 import ai.prometheus.shared.event.ErrorReported;
 import ai.prometheus.shared.event.MalformedEventException;
@@ -36,10 +37,12 @@ public class ErrorIntake {
     private final Fingerprinter fingerprinter;
     private final ErrorGroupService groups;
     private final RemediationEngine remediation;
+    private final IntakeMetrics metrics;
 
     public ErrorIntake(ErrorLogRepository errors, ProcessedEvents processed, ErrorValidation validation,
-            Fingerprinter fingerprinter, ErrorGroupService groups, RemediationEngine remediation) {
+            Fingerprinter fingerprinter, ErrorGroupService groups, RemediationEngine remediation, IntakeMetrics metrics) {
         this.remediation = remediation;
+        this.metrics = metrics;
         this.errors = errors;
         this.processed = processed;
         this.validation = validation;
@@ -75,25 +78,37 @@ public class ErrorIntake {
         ErrorReported error = storable(reported);
         List<FieldError> problems = validation.problems(error);
         if (!problems.isEmpty()) {
+            metrics.received(origin, "rejected");
             return Uni.createFrom().failure(new MalformedEventException("error event " + eventId + " rejected: "
                     + ErrorValidation.describe(problems)));
         }
         Fingerprint fingerprint = fingerprinter.fingerprint(error);
         AtomicReference<Stored> stored = new AtomicReference<>();
+        AtomicReference<IntakeMetrics.Grouping> grouping = new AtomicReference<>();
         return Panache.withTransaction(() -> processed.once(CONSUMER, eventId,
-                        () -> store(eventId, error, origin, fingerprint).invoke(stored::set))
+                        () -> store(eventId, error, origin, fingerprint, grouping).invoke(stored::set))
                 .chain(fresh -> fresh
                         ? Uni.createFrom().item(stored.get())
                         : errors.findByEventId(eventId).map(existing -> existing == null
                                 ? new Stored(null, null, true)
-                                : new Stored(existing.id, existing.groupId, true))));
+                                : new Stored(existing.id, existing.groupId, true))))
+                .invoke(result -> {
+                    metrics.received(origin, result.duplicate() ? "duplicate" : "stored");
+                    if (!result.duplicate() && grouping.get() != null) {
+                        metrics.grouped(grouping.get());
+                    }
+                });
     }
 
-    private Uni<Stored> store(String eventId, ErrorReported error, Origin origin, Fingerprint fingerprint) {
+    private Uni<Stored> store(String eventId, ErrorReported error, Origin origin, Fingerprint fingerprint,
+            AtomicReference<IntakeMetrics.Grouping> grouping) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         return groups.record(fingerprint, error.service(), error.errorType(), error.errorMessage(),
                         error.attributes().get("tool"), now)
                 .chain(group -> {
+                    grouping.set(group.eventCount == 1 ? IntakeMetrics.Grouping.NEW
+                            : group.state() == GroupState.REGRESSED && now.equals(group.stateChangedAt)
+                                    ? IntakeMetrics.Grouping.REGRESSED : IntakeMetrics.Grouping.EXISTING);
                     ErrorLog log = toLog(eventId, error, now);
                     log.groupId = group.id;
                     log.fingerprint = fingerprint.hash();

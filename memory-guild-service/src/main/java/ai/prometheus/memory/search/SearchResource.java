@@ -24,10 +24,12 @@ public class SearchResource {
 
     private final Librarian librarian;
     private final CurrentCaller caller;
+    private final SearchMetrics metrics;
 
-    public SearchResource(Librarian librarian, CurrentCaller caller) {
+    public SearchResource(Librarian librarian, CurrentCaller caller, SearchMetrics metrics) {
         this.librarian = librarian;
         this.caller = caller;
+        this.metrics = metrics;
     }
 
     @POST
@@ -37,6 +39,6 @@ public class SearchResource {
                     + " within the query's candidates and weighted, with a small recency bonus; every result carries its score parts,"
                     + " its context and its depth.")
     public Uni<SearchResponse> search(@PathParam("id") String id, @NotNull @Valid SearchRequest request) {
-        return librarian.search(Viewer.of(caller.get()), Params.uuid("id", id), request);
+        return metrics.timed(request.mode(), () -> librarian.search(Viewer.of(caller.get()), Params.uuid("id", id), request));
     }
 }

@@ -2,7 +2,9 @@ package ai.prometheus.sandbox.execution;
 
 import ai.prometheus.sandbox.runtime.SandboxConfig;
 import ai.prometheus.shared.problem.ProblemException;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -42,6 +44,7 @@ public class Admission {
     private final ExecutorService runners;
     private final AtomicInteger running = new AtomicInteger();
     private volatile double averageRunMillis = 50;
+    private final Timer queueWait;
 
     @Inject
     public Admission(SandboxConfig config, MeterRegistry meters) {
@@ -61,9 +64,15 @@ public class Admission {
                     thread.setDaemon(true);
                     return thread;
                 });
-        meters.gauge("sandbox.runs.active", running);
+        Gauge.builder("sandbox.runs.active", running, AtomicInteger::get).description("Sandbox runs in progress")
+                .register(meters);
         int capacity = this.concurrency + this.queue;
-        meters.gauge("sandbox.runs.waiting", places, p -> Math.max(0, capacity - p.availablePermits() - running.get()));
+        Gauge.builder("sandbox.runs.waiting", places, p -> Math.max(0, capacity - p.availablePermits() - running.get()))
+                .description("Admitted sandbox runs waiting for a run slot").register(meters);
+        this.queueWait = Timer.builder("prometheus.sandbox.run.queue.wait")
+                .description("Time an admitted run waited for a run slot (asynchronous runs: also for a queue place)")
+                .serviceLevelObjectives(RunMetrics.BUCKETS)
+                .register(meters);
     }
 
     /** Runs {@code work} on a run slot, or fails at once with 429 when the pool and queue are full. */
@@ -74,7 +83,7 @@ public class Admission {
                         "the sandbox is running " + concurrency + " programs and " + queue
                                 + " are waiting; try again later", retryAfterSeconds()));
             }
-            return dispatch(work, Vertx.currentContext());
+            return dispatch(work, Vertx.currentContext(), System.nanoTime());
         });
     }
 
@@ -87,16 +96,18 @@ public class Admission {
     public <T> Uni<T> whenFree(Supplier<T> work) {
         return Uni.createFrom().deferred(() -> {
             Context context = Vertx.currentContext();
-            return Uni.createFrom().deferred(() -> places.tryAcquire() ? dispatch(work, context)
+            long requested = System.nanoTime();
+            return Uni.createFrom().deferred(() -> places.tryAcquire() ? dispatch(work, context, requested)
                             : Uni.createFrom().<T>failure(new Busy()))
                     .onFailure(Busy.class).retry().withBackOff(Duration.ofMillis(20), Duration.ofSeconds(1)).indefinitely();
         });
     }
 
-    private <T> Uni<T> dispatch(Supplier<T> work, Context context) {
+    private <T> Uni<T> dispatch(Supplier<T> work, Context context, long requested) {
         Uni<T> run = Uni.createFrom().emitter(emitter -> runners.execute(() -> {
             running.incrementAndGet();
             long start = System.nanoTime();
+            queueWait.record(start - requested, TimeUnit.NANOSECONDS);
             try {
                 emitter.complete(work.get());
             } catch (Throwable failure) {

@@ -33,15 +33,17 @@ public class ExecutionService {
     private final Admission admission;
     private final ErrorReporter errors;
     private final SandboxConfig config;
+    private final RunMetrics runs;
 
     public ExecutionService(ExecutionRepository executions, SandboxRuntime runtime, SafetyScreen screen,
-            Admission admission, ErrorReporter errors, SandboxConfig config) {
+            Admission admission, ErrorReporter errors, SandboxConfig config, RunMetrics runs) {
         this.executions = executions;
         this.runtime = runtime;
         this.screen = screen;
         this.admission = admission;
         this.errors = errors;
         this.config = config;
+        this.runs = runs;
     }
 
     /** An execution's result, and whether it is the replay of an earlier request with the same key. */
@@ -90,8 +92,9 @@ public class ExecutionService {
             return Uni.createFrom().item(ExecutionRecords.policyDenied(screening));
         }
         // Redacted before anything is stored, answered or reported.
-        return admission.submit(() -> runtime.run(request.language(), request.codeBytes(), request.stdinBytes(),
-                request.secrets(), request.limits(), workspace, request.egress()).redacted(request.redaction()))
+        return admission.submit(() -> runs.ran(request.language(), runtime.run(request.language(), request.codeBytes(),
+                request.stdinBytes(), request.secrets(), request.limits(), workspace, request.egress()))
+                .redacted(request.redaction()))
                 .onFailure(IsolationUnavailableException.class).transform(e -> unavailable(e.getMessage()));
     }
 

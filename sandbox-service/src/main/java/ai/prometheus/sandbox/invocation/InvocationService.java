@@ -1,6 +1,7 @@
 package ai.prometheus.sandbox.invocation;
 
 import ai.prometheus.sandbox.execution.Admission;
+import ai.prometheus.sandbox.execution.RunMetrics;
 import ai.prometheus.sandbox.execution.EgressDenials;
 import ai.prometheus.sandbox.execution.Execution;
 import ai.prometheus.sandbox.execution.ExecutionRecords;
@@ -62,10 +63,11 @@ public class InvocationService {
     private final ErrorReporter errors;
     private final SandboxConfig config;
     private final RunSecretsClient secrets;
+    private final RunMetrics runs;
 
     public InvocationService(ExecutionRepository executions, RequestValidator validator, SafetyScreen screen,
             Admission admission, SandboxRuntime runtime, ProcessedEvents processed, Outbox outbox, InvocationEvents events,
-            ErrorReporter errors, SandboxConfig config, RunSecretsClient secrets) {
+            ErrorReporter errors, SandboxConfig config, RunSecretsClient secrets, RunMetrics runs) {
         this.executions = executions;
         this.validator = validator;
         this.screen = screen;
@@ -77,6 +79,7 @@ public class InvocationService {
         this.errors = errors;
         this.config = config;
         this.secrets = secrets;
+        this.runs = runs;
     }
 
     public Uni<Void> handle(CloudEvent event, ToolInvocationRequested request) {
@@ -144,8 +147,9 @@ public class InvocationService {
     private Uni<RunOutcome> withSecrets(RunRequest run, ToolInvocationRequested request, Instant claimedAt) {
         return secrets.fetch(request.invocationId(), request.secretNames())
                 .map(run::withSecrets)
-                .chain(ready -> admission.whenFree(() -> runtime.run(ready.language(), ready.codeBytes(), ready.stdinBytes(),
-                        ready.secrets(), ready.limits(), null, ready.egress()).redacted(ready.redaction())))
+                .chain(ready -> admission.whenFree(() -> runs.ran(ready.language(), runtime.run(ready.language(),
+                        ready.codeBytes(), ready.stdinBytes(), ready.secrets(), ready.limits(), null, ready.egress()))
+                        .redacted(ready.redaction())))
                 .onFailure(RunSecretsClient.SecretsUnavailableException.class).recoverWithItem(missing -> RunOutcome.internalError(
                         "the run's secrets could not be fetched: " + missing.getMessage(), claimedAt))
                 .onFailure(IsolationUnavailableException.class).recoverWithItem(unavailable -> RunOutcome.internalError(

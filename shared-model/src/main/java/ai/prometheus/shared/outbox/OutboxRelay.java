@@ -9,6 +9,7 @@ import ai.prometheus.shared.event.Topics;
 import ai.prometheus.shared.postgres.PostgresListener;
 import ai.prometheus.shared.tracing.TraceContext;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -77,6 +78,8 @@ public class OutboxRelay {
     private final Counter parked;
     private final EventCodec codec;
     private final AtomicLong pending = new AtomicLong();
+    /** Creation time (epoch millis) of the oldest unsent row at the last pass; 0: none. */
+    private final AtomicLong oldestUnsentMillis = new AtomicLong();
 
     private volatile boolean running;
     private PostgresListener listener;
@@ -95,11 +98,20 @@ public class OutboxRelay {
         this.dbUser = dbUser;
         this.dbPassword = dbPassword;
         this.bootstrapServers = bootstrapServers;
-        this.sent = meters.counter("prometheus.outbox.sent");
-        this.failed = meters.counter("prometheus.outbox.failed");
-        this.parked = meters.counter("prometheus.outbox.parked");
+        this.sent = Counter.builder("prometheus.outbox.sent").description("Outbox events published to Kafka")
+                .register(meters);
+        this.failed = Counter.builder("prometheus.outbox.failed")
+                .description("Outbox sends Kafka refused for now (retried at the next pass)").register(meters);
+        this.parked = Counter.builder("prometheus.outbox.parked")
+                .description("Outbox events set aside for good (too large, or refused permanently)").register(meters);
         this.codec = codec;
-        meters.gauge("prometheus.outbox.pending", pending);
+        Gauge.builder("prometheus.outbox.pending", pending, AtomicLong::get)
+                .description("Outbox events not yet published, as of the relay's last pass").register(meters);
+        // Lag as an age, read at scrape time: it keeps growing while the relay is stuck.
+        Gauge.builder("prometheus.outbox.oldest.unsent.age", oldestUnsentMillis,
+                        oldest -> oldest.get() == 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest.get()) / 1000.0)
+                .baseUnit("seconds")
+                .description("Age of the oldest outbox event not yet published (0 when none waits)").register(meters);
     }
 
     void start(@Observes StartupEvent startup) {
@@ -307,10 +319,12 @@ public class OutboxRelay {
 
     private void refreshPending(Connection connection, String table) throws SQLException {
         try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("select count(*) from " + table
+                ResultSet rs = statement.executeQuery("select count(*), min(created_at) from " + table
                         + " where sent_at is null and parked_at is null")) {
             rs.next();
             pending.set(rs.getLong(1));
+            java.sql.Timestamp oldest = rs.getTimestamp(2);
+            oldestUnsentMillis.set(oldest == null ? 0 : oldest.getTime());
         }
         connection.commit();
     }

@@ -54,7 +54,9 @@ public abstract class PlatformContractTest {
         given().when().get("/q/metrics")
                 .then().statusCode(200)
                 .body(containsString("# TYPE"))
-                .body(containsString("prometheus_outbox_pending"));
+                .body(containsString("prometheus_outbox_pending"))
+                .body(containsString("prometheus_outbox_oldest_unsent_age_seconds"));
+        PrometheusScrape.of(given().when().get("/q/metrics").asString()).assertSuiteConventions();
         given().when().get("/q/openapi?format=json")
                 .then().statusCode(200)
                 .body("openapi", notNullValue())

@@ -13,6 +13,25 @@ public interface RegistryConfig {
 
     Mcp mcp();
 
+    Discovery discovery();
+
+    Bench bench();
+
+    interface Bench {
+        /** Serves GET /api/v1/bench/floor, the floor bench/registry/run.sh compares listings with. */
+        @WithDefault("false")
+        boolean floorEndpoint();
+    }
+
+    interface Discovery {
+        /**
+         * Listing pages each replica keeps (see {@code discovery.ListingCache}); 0 turns the cache
+         * off. An entry is a page of summaries, a few kilobytes.
+         */
+        @WithDefault("2000")
+        int cacheSize();
+    }
+
     /** The MCP transport's DNS-rebinding protection (see {@code mcp.McpTransportGuard}). */
     interface Mcp {
 

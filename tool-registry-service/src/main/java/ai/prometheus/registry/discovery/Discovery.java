@@ -8,8 +8,8 @@ import ai.prometheus.shared.security.Caller;
 import ai.prometheus.shared.security.Permission;
 import ai.prometheus.shared.util.Glob;
 import ai.prometheus.shared.web.PageResult;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -25,10 +25,10 @@ import java.util.regex.Pattern;
 
 /**
  * Finds the tools a caller may see (or invoke), in one SQL query on the hot path: permission
- * filtering happens in the database (ACL lists, ownership, and the token's target patterns
+ * filtering happens in the database (ACL principals, ownership, and the token's target patterns
  * turned into {@code LIKE} patterns), so a page never hides invisible tools after the fact and
  * counts stay right. Text search ranks Postgres full-text matches over names, descriptions and
- * tags, with exact and prefix name matches first.
+ * tags, with exact and prefix name matches first. Pages go through {@link ListingCache}.
  */
 @ApplicationScoped
 public class Discovery {
@@ -44,34 +44,36 @@ public class Discovery {
             "-updated", "updated_at desc, name",
             "relevance", "score desc, name");
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Pool pool;
-    private final ObjectMapper json;
+    private final ListingCache cache;
     private final String table;
 
-    public Discovery(Pool pool, ObjectMapper json, ServiceConfig service) {
+    public Discovery(Pool pool, ListingCache cache, ServiceConfig service) {
         this.pool = pool;
-        this.json = json;
+        this.cache = cache;
         this.table = service.schema() + ".tool_registry";
     }
 
     /** The page of tools matching {@code query} that {@code caller} may at least read. */
-    public Uni<PageResult<ToolSummary>> find(Caller caller, DiscoveryQuery query) {
+    public Uni<Listing> find(Caller caller, DiscoveryQuery query) {
         return search(caller, query, ToolAction.READ);
     }
 
     /** Active tools the caller may invoke (MCP {@code tools/list}, OpenAI export). */
     public Uni<PageResult<ToolSummary>> invocable(Caller caller, DiscoveryQuery query) {
-        return search(caller, query, ToolAction.INVOKE);
+        return search(caller, query, ToolAction.INVOKE).map(Listing::page);
     }
 
-    private Uni<PageResult<ToolSummary>> search(Caller caller, DiscoveryQuery query, ToolAction action) {
+    private Uni<Listing> search(Caller caller, DiscoveryQuery query, ToolAction action) {
         String permissionAction = action.permissionAction();
         if (!caller.mayAnyTarget("tools", permissionAction)) {
             return Uni.createFrom().failure(ProblemException.forbidden(
                     "listing tools requires the permission tools:" + permissionAction + " (for at least some tools)"));
         }
         List<Object> args = new ArrayList<>();
-        StringBuilder where = new StringBuilder("status = any(" + bind(args, statuses(query, action)) + ")");
+        StringBuilder where = new StringBuilder(statusCondition(query, action));
         where.append(visibility(caller, action, args));
         if (query.tags() != null && !query.tags().isEmpty()) {
             String[] tags = query.tags().stream().map(t -> t.trim().toLowerCase(Locale.ROOT)).toArray(String[]::new);
@@ -111,13 +113,25 @@ public class Discovery {
                 + " function_signature::text, mcp::text, created_at, updated_at, " + score + " as score from " + table
                 + " where " + where + " order by " + order + " limit " + limit + " offset " + offset;
         boolean withScore = !text.isEmpty();
-        return pool.preparedQuery(sql).execute(Tuple.from(args)).map(rows -> {
+        return cache.get(sql, args, () -> pool.preparedQuery(sql).execute(Tuple.from(args)).map(rows -> {
             List<ToolSummary> found = new ArrayList<>();
             for (Row row : rows) {
                 found.add(summary(row, withScore));
             }
             return PageResult.of(found, query.page(), query.size(), s -> s);
-        });
+        }));
+    }
+
+    /**
+     * The status filter, written as literals from a fixed list rather than bound: a plan prepared
+     * for a bound array could not use the indexes on live tools ({@code where status <> 'DELETED'}).
+     */
+    private static String statusCondition(DiscoveryQuery query, ToolAction action) {
+        List<String> statuses = List.of(statuses(query, action));
+        if (statuses.size() == 2 && !statuses.contains("DELETED")) {
+            return "status <> 'DELETED'";
+        }
+        return "status in ('" + String.join("', '", statuses) + "')";
     }
 
     /**
@@ -128,16 +142,12 @@ public class Discovery {
         String permissionAction = action.permissionAction();
         StringBuilder where = new StringBuilder();
         if (!caller.isAdmin()) {
+            // acl_readers / acl_invokers are the ACL's principals as arrays (migration V8), GIN-indexed.
             String principals = bind(args, ToolAccess.principals(caller).toArray(String[]::new));
             String owner = bind(args, caller.subject());
-            if (action == ToolAction.READ) {
-                where.append(" and (owner = ").append(owner)
-                        .append(" or permissions->'read' ?| ").append(principals)
-                        .append(" or permissions->'manage' ?| ").append(principals).append(")");
-            } else {
-                where.append(" and (owner = ").append(owner)
-                        .append(" or permissions->'invoke' ?| ").append(principals).append(")");
-            }
+            String column = action == ToolAction.READ ? "acl_readers" : "acl_invokers";
+            where.append(" and (owner = ").append(owner).append(" or ").append(column).append(" && ").append(principals)
+                    .append(")");
             List<String> patterns = namePatterns(caller, permissionAction);
             if (patterns != null) {
                 where.append(" and name like any(").append(bind(args, patterns.toArray(String[]::new))).append(")");
@@ -170,7 +180,7 @@ public class Discovery {
                     }
                     String mcp = rows.iterator().next().getString(0);
                     try {
-                        return mcp == null ? null : json.readTree(mcp);
+                        return mcp == null ? null : JSON.readTree(mcp);
                     } catch (java.io.IOException e) {
                         throw new IllegalStateException("unreadable MCP metadata of tool " + name, e);
                     }
@@ -230,18 +240,12 @@ public class Discovery {
         return "$" + args.size();
     }
 
-    private ToolSummary summary(Row row, boolean withScore) {
-        try {
-            String[] tags = row.getArrayOfStrings("tags");
-            return new ToolSummary(row.getString("name"), row.getString("description"),
-                    tags == null ? List.of() : List.of(tags), row.getString("owner"), row.getString("status"),
-                    row.getString("status_reason"), row.getInteger("current_version"), row.getString("fingerprint"),
-                    json.readTree(row.getString("function_signature")),
-                    row.getString("mcp") == null ? null : json.readTree(row.getString("mcp")),
-                    row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"),
-                    withScore ? row.getDouble("score") : null);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("unreadable function signature of tool " + row.getString("name"), e);
-        }
+    private static ToolSummary summary(Row row, boolean withScore) {
+        String[] tags = row.getArrayOfStrings("tags");
+        return new ToolSummary(row.getString("name"), row.getString("description"),
+                tags == null ? List.of() : List.of(tags), row.getString("owner"), row.getString("status"),
+                row.getString("status_reason"), row.getInteger("current_version"), row.getString("fingerprint"),
+                row.getString("function_signature"), row.getString("mcp"), row.getOffsetDateTime("created_at"),
+                row.getOffsetDateTime("updated_at"), withScore ? row.getDouble("score") : null);
     }
 }

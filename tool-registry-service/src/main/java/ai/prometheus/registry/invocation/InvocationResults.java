@@ -40,9 +40,11 @@ public class InvocationResults {
     private final QuotaService quotas;
     private final ToolRepository tools;
     private final SecretService secrets;
+    private final InvocationMetrics metrics;
 
     public InvocationResults(EventCodec codec, ProcessedEvents processed, UsageRecorder usage, Outbox outbox,
-            InvocationEvents events, QuotaService quotas, ToolRepository tools, SecretService secrets) {
+            InvocationEvents events, QuotaService quotas, ToolRepository tools, SecretService secrets,
+            InvocationMetrics metrics) {
         this.codec = codec;
         this.processed = processed;
         this.usage = usage;
@@ -51,6 +53,7 @@ public class InvocationResults {
         this.quotas = quotas;
         this.tools = tools;
         this.secrets = secrets;
+        this.metrics = metrics;
     }
 
     @Incoming("invocation-results")
@@ -103,7 +106,9 @@ public class InvocationResults {
         });
     }
 
-    private static void finish(Invocation invocation, ExecutionUsage usage, Instant finishedAt) {
+    // Counted where an asynchronous invocation leaves PENDING (synchronous ones are counted by
+    // InvocationService): once per invocation, since the transition happens once.
+    private void finish(Invocation invocation, ExecutionUsage usage, Instant finishedAt) {
         invocation.finishedAt = (finishedAt == null ? Instant.now() : finishedAt).atOffset(ZoneOffset.UTC);
         // For asynchronous invocations the latency the caller saw includes the time in the queue.
         invocation.latencyMs = Math.max(0, invocation.finishedAt.toInstant().toEpochMilli()
@@ -114,6 +119,7 @@ public class InvocationResults {
             invocation.peakMemoryBytes = usage.peakMemoryBytes();
             invocation.outputBytes = usage.outputBytes();
         }
+        metrics.finished(invocation.toolName, invocation.mode, invocation.sandboxStatus, invocation.latencyMs);
     }
 
     /**

@@ -72,11 +72,12 @@ public class InvocationService {
     private final SyncAdmission syncAdmission;
     private final SecretService secrets;
     private final QuotaService quotas;
+    private final InvocationMetrics metrics;
 
     public InvocationService(ToolService tools, ToolRepository repository, ToolAccess access,
             FunctionSignatures signatures, SandboxClient sandbox, Outbox outbox, InvocationEvents events, AuditTrail audit,
             RegistryConfig config, ObjectMapper json, SyncAdmission syncAdmission, SecretService secrets,
-            QuotaService quotas) {
+            QuotaService quotas, InvocationMetrics metrics) {
         this.tools = tools;
         this.repository = repository;
         this.access = access;
@@ -90,6 +91,7 @@ public class InvocationService {
         this.syncAdmission = syncAdmission;
         this.secrets = secrets;
         this.quotas = quotas;
+        this.metrics = metrics;
     }
 
     /** The outcome for the caller: the invocation, and whether it is still running (async). */
@@ -226,7 +228,7 @@ public class InvocationService {
                     if (failure == null) {
                         // The sandbox redacted already; redacting again costs little and guards what is stored here.
                         applyResult(invocation, result.redacted(admitted.redaction()));
-                        return record(invocation, caller).call(() -> charge(invocation))
+                        return record(invocation, caller).invoke(() -> metered(invocation)).call(() -> charge(invocation))
                                 .map(ignored -> new Invoked(InvocationView.of(invocation), false));
                     }
                     SandboxFailure sandboxFailure = asSandboxFailure(failure);
@@ -248,7 +250,8 @@ public class InvocationService {
                                 "tool '" + invocation.toolName + "' cannot run as registered: " + sandboxFailure.getMessage()));
                     }
                     applyPlatformFailure(invocation, sandboxFailure, admitted.redaction());
-                    return record(invocation, caller).chain(() -> Uni.createFrom().failure(platformProblem(invocation, sandboxFailure)));
+                    return record(invocation, caller).invoke(() -> metered(invocation))
+                            .chain(() -> Uni.createFrom().failure(platformProblem(invocation, sandboxFailure)));
                 })
                 .onFailure(UniqueViolations::test).recoverWithUni(() -> replayConcurrent(id, admitted.tool().name));
     }
@@ -261,6 +264,11 @@ public class InvocationService {
                 .chain(() -> outbox.add(Topics.TOOL_INVOCATION_RESULTS,
                         failed ? events.failed(invocation, platformFault, caller) : events.completed(invocation, caller)))
                 .chain(() -> failed ? outbox.add(Topics.ERRORS, events.errorReport(invocation)) : Uni.createFrom().voidItem()));
+    }
+
+    private void metered(Invocation invocation) {
+        metrics.finished(invocation.toolName, invocation.mode, invocation.sandboxStatus,
+                invocation.latencyMs == null ? 0 : invocation.latencyMs);
     }
 
     void applyResult(Invocation invocation, ExecutionResult result) {

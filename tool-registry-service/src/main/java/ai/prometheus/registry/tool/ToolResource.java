@@ -82,7 +82,8 @@ public class ToolResource {
                 throw ProblemException.invalidField("strict", "applies only to format=openai");
             }
             DiscoveryQuery query = new DiscoveryQuery(text, tags, owner, statuses, sort, Params.page(page), Params.size(size, 50));
-            return discovery.find(caller.get(), query).map(Object.class::cast);
+            return discovery.find(caller.get(), query)
+                    .map(listing -> Response.ok(listing.json(), MediaType.APPLICATION_JSON_TYPE).build());
         }
         if (!ToolExport.FORMATS.contains(format)) {
             throw ProblemException.invalidField("format", "must be json, " + String.join(" or ", ToolExport.FORMATS));

@@ -108,6 +108,36 @@ class DiscoveryTest {
     }
 
     @Test
+    void eachListedToolCarriesItsSignatureAsJson() {
+        given().auth().oauth2(TestTokens.withScope("dan", "tools:read")).queryParam("tag", tag).queryParam("q", "weather")
+                .when().get("/api/v1/tools").then().statusCode(200)
+                .body("items[0].name", equalTo(weather))
+                .body("items[0].functionSignature.type", equalTo("object"))
+                .body("items[0].functionSignature", hasKey("properties"));
+    }
+
+    @Test
+    void aListingSeesAnAclChangeAtOnce() {
+        // A tag of its own: the other tests count this class's tools.
+        String flipTag = "flip-" + UUID.randomUUID().toString().substring(0, 8);
+        String tool = uniqueName("acl_flip");
+        register(developer("ann"), definition(tool, "Flips", List.of(flipTag), "print(1)")).statusCode(201);
+        String reader = TestTokens.withScope("erin", "tools:read");
+        assertEquals(List.of(tool), listed(reader, flipTag));
+        assertEquals(List.of(tool), listed(reader, flipTag), "the same listing again, from the cache");
+        given().auth().oauth2(developer("ann")).contentType(ContentType.JSON)
+                .body(Map.of("read", List.of("subject:frank"), "invoke", List.of(), "manage", List.of()))
+                .when().put("/api/v1/tools/" + tool + "/permissions").then().statusCode(200);
+        assertEquals(List.of(), listed(reader, flipTag), "the changed ACL hides it at once");
+        assertEquals(List.of(tool), listed(TestTokens.withScope("frank", "tools:read"), flipTag));
+    }
+
+    private static List<String> listed(String token, String tag) {
+        return given().auth().oauth2(token).queryParam("tag", tag)
+                .when().get("/api/v1/tools").then().statusCode(200).extract().path("items.name");
+    }
+
+    @Test
     void filtersByTagOwnerAndStatusAndPages() {
         String reader = TestTokens.withScope("dan", "tools:read");
         assertEquals(List.of(currency, prodDb).stream().sorted().toList(), names(reader, Map.of("tag", "finance")));
