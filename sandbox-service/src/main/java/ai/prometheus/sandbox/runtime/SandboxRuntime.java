@@ -394,7 +394,10 @@ public class SandboxRuntime {
             LOG.errorf(e, "A warm sandbox failed");
             return RunOutcome.internalError("the sandbox failed: " + e.getMessage(), startedAt);
         } finally {
-            io.execute(sandbox::destroy);
+            io.execute(() -> {
+                sandbox.destroy();
+                pool.refill(language);
+            });
         }
     }
 

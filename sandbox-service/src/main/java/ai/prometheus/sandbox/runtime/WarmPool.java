@@ -54,7 +54,11 @@ final class WarmPool {
         }
     }
 
-    /** A ready sandbox started with exactly {@code profile}, if one is waiting. */
+    /**
+     * A ready sandbox started with exactly {@code profile}, if one is waiting. Its replacement is
+     * not started here: the caller calls {@link #refill} once the run is over, so the replacement's
+     * start (tens of milliseconds of CPU) does not compete with the run it would otherwise slow.
+     */
     Optional<Sandbox> take(StartProfile profile) {
         Language language = profile.language();
         if (!profile.equals(profiles.get(language))) {
@@ -63,7 +67,6 @@ final class WarmPool {
         Sandbox sandbox;
         while ((sandbox = idle.get(language).pollFirst()) != null) {
             if (sandbox.usable()) {
-                refill(language);
                 return Optional.of(sandbox);
             }
             Sandbox dead = sandbox;
