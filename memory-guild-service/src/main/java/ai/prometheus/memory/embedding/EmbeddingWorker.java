@@ -80,6 +80,8 @@ public class EmbeddingWorker {
     }
 
     void start(@Observes StartupEvent event) {
+        // An unknown memory.embedding.model stops the start here rather than failing every batch later.
+        LOG.infof("Embedding model: %s", embedder.modelId());
         if (!config.embedding().workerEnabled()) {
             LOG.info("Embedding worker is disabled (memory.embedding.worker-enabled=false)");
             return;
