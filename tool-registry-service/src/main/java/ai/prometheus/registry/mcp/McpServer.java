@@ -55,9 +55,11 @@ public class McpServer {
     private final LogLevels logLevels;
     private final ObjectMapper json;
     private final JsonRpc rpc;
+    private final ToolSearch search;
 
     public McpServer(Discovery discovery, InvocationService invocations, ToolResults results, LogLevels logLevels,
-            ObjectMapper json) {
+            ObjectMapper json, ToolSearch search) {
+        this.search = search;
         this.discovery = discovery;
         this.invocations = invocations;
         this.results = results;
@@ -243,6 +245,10 @@ public class McpServer {
                 .map(found -> {
                     ObjectNode result = json.createObjectNode();
                     ArrayNode tools = result.putArray("tools");
+                    if (index == 0) {
+                        // The built-in comes first on the first page; no registered tool can take its name.
+                        tools.add(search.describe());
+                    }
                     for (ToolSummary tool : found.items()) {
                         tools.add(McpTools.describe(json, tool));
                     }
@@ -265,6 +271,10 @@ public class McpServer {
             return Uni.createFrom().failure(new InvalidParams("params.arguments must be an object"));
         }
         String name = params.get("name").asText();
+        if (ToolSearch.NAME.equals(name)) {
+            return search.call(caller, arguments).onFailure(ToolSearch.BadArguments.class)
+                    .recoverWithItem(failure -> (JsonNode) results.error(failure.getMessage()));
+        }
         JsonNode progressToken = params.path("_meta").get("progressToken");
         return invocations.invoke(caller, name, new InvocationRequest(arguments, "sync", null, null), null)
                 .chain(invoked -> discovery.mcpMetadata(name).map(metadata -> {

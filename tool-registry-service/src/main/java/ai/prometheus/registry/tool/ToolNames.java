@@ -11,6 +11,8 @@ public final class ToolNames {
 
     public static final int MAX_LENGTH = 64;
     private static final Pattern VALID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
+    /** The registry's built-in MCP tool: a registered tool of that name would be shadowed on /mcp. */
+    public static final String BUILT_IN_SEARCH = "search_tools";
 
     private ToolNames() {
     }
@@ -25,6 +27,9 @@ public final class ToolNames {
         }
         if (!VALID.matcher(name).matches()) {
             return "must start with a letter and contain only letters, digits, '_' and '-'";
+        }
+        if (BUILT_IN_SEARCH.equals(name)) {
+            return "is reserved for the registry's built-in MCP tool";
         }
         return null;
     }

@@ -58,6 +58,30 @@ public class UsageQuery {
         });
     }
 
+    /** One tool's calls, successes and p50 latency over the last {@code days} days (hour windows). */
+    public record Totals(long calls, long successes, long p50LatencyMs) {
+    }
+
+    /** {@link Totals} for each of {@code tools} that has any usage in the last {@code days} days. */
+    public Uni<Map<String, Totals>> totals(List<String> tools, int days) {
+        String sql = "select tool_name, calls, successes, failures, failures_by_status::text, latency_buckets,"
+                + " latency_max_ms, latency_sum_ms, cpu_ms, peak_memory_bytes from " + table
+                + " where granularity = 'HOUR' and tool_name = any($1) and window_start >= $2";
+        OffsetDateTime since = OffsetDateTime.now().minusDays(days);
+        return pool.preparedQuery(sql).execute(Tuple.of(tools.toArray(String[]::new), since)).map(rows -> {
+            Map<String, Accumulator> byTool = new TreeMap<>();
+            for (Row row : rows) {
+                byTool.computeIfAbsent(row.getString("tool_name"), k -> new Accumulator()).add(rollup(row));
+            }
+            Map<String, Totals> out = new TreeMap<>();
+            byTool.forEach((tool, acc) -> {
+                UsageReport.Stats stats = acc.stats();
+                out.put(tool, new Totals(stats.calls(), stats.successes(), stats.p50LatencyMs()));
+            });
+            return out;
+        });
+    }
+
     private Rollup rollup(Row row) {
         Long[] buckets = row.getArrayOfLongs("latency_buckets");
         long[] counts = new long[LatencyHistogram.BUCKETS];
