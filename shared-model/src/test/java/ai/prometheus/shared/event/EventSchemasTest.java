@@ -102,6 +102,15 @@ class EventSchemasTest {
     }
 
     @Test
+    void theMetaSchemaCheckCatchesABrokenSchema() throws Exception {
+        Schema metaSchema = registry.getSchema(SchemaLocation.of(META_SCHEMA));
+        ObjectNode broken = (ObjectNode) resource(EventSchemas.resourceOf(EventTypes.REMEDIATION_COMMAND));
+        broken.withObject("properties").withObject("actionId").put("type", "uuid");
+        broken.put("required", "actionId");
+        assertFalse(metaSchema.validate(broken).isEmpty(), "an unknown type name and a required that is not an array fail");
+    }
+
+    @Test
     void everyEventTheCodecBuildsMatchesItsSchemaAndTheEnvelope() throws Exception {
         Schema envelope = schema(EventSchemas.ENVELOPE);
         for (var sample : samples.entrySet()) {
