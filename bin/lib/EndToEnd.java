@@ -20,7 +20,8 @@ import java.util.function.Predicate;
  * refuses it with the rule's reason, and reverting enables it again; trace ids connect the call,
  * the events and the guardian's record; a tool with a secret and a network policy calls a (local)
  * weather API through the egress proxy, shows the key only redacted, is refused a host outside its
- * policy, and a quota refuses a call; a token without permissions is refused everywhere.
+ * policy, and a quota refuses a call; a token without permissions is refused everywhere; every
+ * event on the suite's topics matches the JSON Schema its dataschema names.
  *
  *   java -cp <engines classpath> bin/lib/EndToEnd.java ROOT
  */
@@ -181,6 +182,9 @@ public class EndToEnd {
         check(get(REGISTRY + "/api/v1/tools", null).statusCode() == 401, "no token at all: 401");
 
         System.out.println();
+        step("every event the suite wrote to its topics matches the schema its dataschema names");
+        EventContracts.checkTopics();
+
         System.out.println("End-to-end scenario passed (" + step + " steps).");
     }
 
@@ -414,6 +418,70 @@ public class EndToEnd {
             });
             server.start();
             return server;
+        }
+    }
+
+    /**
+     * Reads the suite's topics from the beginning and validates each event (envelope and data)
+     * against the schemas in shared-model, found through the event's {@code dataschema}.
+     */
+    static final class EventContracts {
+        static final List<String> TOPICS = List.of("prometheus.tool-invocation.requests",
+                "prometheus.tool-invocation.results", "prometheus.errors", "prometheus.guardian.commands",
+                "prometheus.guardian.command-results");
+        static final String ID_PREFIX = "urn:ai-prometheus:event-schema:";
+
+        static void checkTopics() throws IOException {
+            java.nio.file.Path folder = java.nio.file.Path.of(root, "shared-model/src/main/resources/event-schemas");
+            com.networknt.schema.SchemaRegistry registry = com.networknt.schema.SchemaRegistry.withDefaultDialect(
+                    com.networknt.schema.SpecificationVersion.DRAFT_2020_12,
+                    builder -> builder.schemaLoader(loader -> loader.fetchRemoteResources(false)));
+            Map<String, com.networknt.schema.Schema> schemas = new java.util.HashMap<>();
+            com.networknt.schema.Schema envelope = registry.getSchema(JSON.readTree(folder.resolve("cloudevent.json").toFile()));
+            java.util.Properties config = new java.util.Properties();
+            config.put("bootstrap.servers", env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"));
+            config.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+            config.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+            int checked = 0;
+            List<String> problems = new java.util.ArrayList<>();
+            try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(config)) {
+                List<org.apache.kafka.common.TopicPartition> partitions = new java.util.ArrayList<>();
+                for (String topic : TOPICS) {
+                    consumer.partitionsFor(topic, Duration.ofSeconds(10)).forEach(info ->
+                            partitions.add(new org.apache.kafka.common.TopicPartition(info.topic(), info.partition())));
+                }
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                Map<org.apache.kafka.common.TopicPartition, Long> ends = consumer.endOffsets(partitions);
+                Instant deadline = Instant.now().plusSeconds(60);
+                while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && Instant.now().isBefore(deadline)) {
+                    for (var record : consumer.poll(Duration.ofSeconds(1))) {
+                        JsonNode event = JSON.readTree(record.value());
+                        String where = record.topic() + "@" + record.offset() + " " + event.path("type").asText();
+                        String dataschema = event.path("dataschema").asText();
+                        if (!dataschema.startsWith(ID_PREFIX)) {
+                            continue; // written before schemas were published: nothing to check it against
+                        }
+                        String name = dataschema.substring(ID_PREFIX.length(), dataschema.lastIndexOf(':'));
+                        com.networknt.schema.Schema schema = schemas.computeIfAbsent(name, key -> {
+                            try {
+                                return registry.getSchema(JSON.readTree(folder.resolve(key + ".json").toFile()));
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        });
+                        var errors = new java.util.ArrayList<>(envelope.validate(event));
+                        errors.addAll(schema.validate(event.get("data")));
+                        if (!errors.isEmpty()) {
+                            problems.add(where + ": " + errors);
+                        }
+                        checked++;
+                    }
+                }
+            }
+            check(problems.isEmpty(), checked + " events with a dataschema checked, " + problems.size() + " do not match"
+                    + (problems.isEmpty() ? "" : ": " + problems.subList(0, Math.min(5, problems.size()))));
+            check(checked > 0, "the scenario's events carry a dataschema");
         }
     }
 }

@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param subject what the event is about, such as {@code invocations/4b1d...}; also the Kafka key
  * @param time when the event happened
  * @param datacontenttype always {@code application/json}
+ * @param dataschema the {@code $id} of the JSON Schema the data follows ({@link EventSchemas}); absent in
+ *        events from before schemas were published, which consumers still accept
  * @param traceparent the W3C trace context of the operation that caused the event, if any
  * @param data the payload, one of the records in {@code ai.prometheus.shared.event}
  */
@@ -28,6 +30,7 @@ public record CloudEvent(
         String subject,
         OffsetDateTime time,
         String datacontenttype,
+        String dataschema,
         String traceparent,
         JsonNode data) {
 

@@ -49,6 +49,7 @@ public class EventCodec {
                 subject,
                 OffsetDateTime.now(ZoneOffset.UTC),
                 CloudEvent.JSON,
+                EventSchemas.idOf(type).orElse(null),
                 traceparent != null && isValidTraceparent(traceparent) ? traceparent : null,
                 EventBudget.fit(mapper.valueToTree(data), MAX_DATA_BYTES, mapper));
     }
