@@ -21,7 +21,7 @@ import java.util.UUID;
 public final class RankFusion {
 
     /** One entry of a ranked list, best first. */
-    public record Ranked(UUID id, double score, long createdAtMillis) {
+    public record Ranked(UUID id, double score, long occurredAtMillis) {
     }
 
     /** A fused result with every part of its score. Ranks count from 1; absent parts are null. */
@@ -84,19 +84,19 @@ public final class RankFusion {
         Map<UUID, Builder> byId = new LinkedHashMap<>();
         for (int i = 0; i < semantic.size(); i++) {
             Ranked hit = semantic.get(i);
-            Builder builder = byId.computeIfAbsent(hit.id(), id -> new Builder(id, hit.createdAtMillis()));
+            Builder builder = byId.computeIfAbsent(hit.id(), id -> new Builder(id, hit.occurredAtMillis()));
             builder.semanticRank = i + 1;
             builder.similarity = hit.score();
         }
         for (int i = 0; i < lexical.size(); i++) {
             Ranked hit = lexical.get(i);
-            Builder builder = byId.computeIfAbsent(hit.id(), id -> new Builder(id, hit.createdAtMillis()));
+            Builder builder = byId.computeIfAbsent(hit.id(), id -> new Builder(id, hit.occurredAtMillis()));
             builder.lexicalRank = i + 1;
             builder.lexicalScore = hit.score();
         }
         List<Fused> fused = new ArrayList<>(byId.size());
         for (Builder builder : byId.values()) {
-            double age = Math.max(0, nowMillis - builder.createdAtMillis);
+            double age = Math.max(0, nowMillis - builder.occurredAtMillis);
             double recency = Math.pow(0.5, age / weights.recencyHalfLifeMillis());
             double score = switch (mode) {
                 case SEMANTIC -> builder.similarity == null ? Double.NEGATIVE_INFINITY : builder.similarity;
@@ -115,15 +115,15 @@ public final class RankFusion {
 
     private static final class Builder {
         final UUID id;
-        final long createdAtMillis;
+        final long occurredAtMillis;
         Integer semanticRank;
         Double similarity;
         Integer lexicalRank;
         Double lexicalScore;
 
-        Builder(UUID id, long createdAtMillis) {
+        Builder(UUID id, long occurredAtMillis) {
             this.id = id;
-            this.createdAtMillis = createdAtMillis;
+            this.occurredAtMillis = occurredAtMillis;
         }
     }
 }

@@ -30,7 +30,8 @@ public record SearchRequest(
     /**
      * Narrows the results. {@code kind} and {@code kinds} both select kinds; {@code metadata}
      * matches memories whose metadata contains it (JSON containment); the time range is on
-     * creation, {@code createdAfter} inclusive, {@code createdBefore} exclusive.
+     * creation, {@code createdAfter} inclusive, {@code createdBefore} exclusive; {@code occurredAfter}
+     * (inclusive) and {@code occurredBefore} (exclusive) bound when the remembered event happened.
      */
     public record Filters(
             @Pattern(regexp = "[a-z][a-z0-9_.-]{0,63}", message = "must be a memory kind") String kind,
@@ -38,6 +39,8 @@ public record SearchRequest(
             JsonNode metadata,
             OffsetDateTime createdAfter,
             OffsetDateTime createdBefore,
+            OffsetDateTime occurredAfter,
+            OffsetDateTime occurredBefore,
             Boolean includeSuperseded) {
     }
 }

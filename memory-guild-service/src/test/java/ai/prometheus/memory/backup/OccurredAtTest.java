@@ -84,6 +84,41 @@ class OccurredAtTest {
         assertEquals(createdAt, Instant.parse(restored.getString("occurredAt")), "no occurredAt in the file: the creation time");
     }
 
+    @Test
+    void searchFiltersOnOccurredAtInEveryModeAndRecencyCountsFromIt() {
+        String context = owner.createContext("occurred-search", null);
+        String april = owner.write(context, Map.of("content", "The database outage in the billing cluster", "occurredAt", "2023-04-20T09:00:00Z"));
+        String may = owner.write(context, Map.of("content", "The network outage in the billing cluster", "occurredAt", "2023-05-04T10:15:30Z"));
+        String recent = owner.write(context, "The disk outage in the billing cluster");
+        owner.awaitEmbedded(context);
+
+        Map<String, Object> inMay = Map.of("occurredAfter", "2023-05-01T00:00:00Z", "occurredBefore", "2023-06-01T00:00:00Z");
+        for (String mode : new String[] {"hybrid", "semantic", "lexical"}) {
+            java.util.List<String> found = owner.search(context, Map.of("query", "outage billing", "mode", mode, "filters", inMay))
+                    .then().statusCode(200).extract().path("results.memory.id");
+            assertEquals(java.util.List.of(may), found, mode);
+        }
+        java.util.List<String> since = owner.search(context, Map.of("query", "outage billing", "mode", "lexical",
+                "filters", Map.of("occurredAfter", "2023-05-01T00:00:00Z"))).then().statusCode(200)
+                .extract().path("results.memory.id");
+        assertEquals(java.util.Set.of(may, recent), java.util.Set.copyOf(since));
+        owner.search(context, Map.of("query", "outage", "filters", Map.of("occurredAfter", "last week")))
+                .then().statusCode(400).body("errors[0].field", org.hamcrest.Matchers.containsString("occurredAfter"));
+
+        // All three were written moments apart: recency differs only because of when they happened.
+        JsonPath all = owner.search(context, Map.of("query", "outage billing", "mode", "hybrid")).then().statusCode(200)
+                .extract().jsonPath();
+        double aprilRecency = recency(all, april);
+        double mayRecency = recency(all, may);
+        double recentRecency = recency(all, recent);
+        assertTrue(aprilRecency < mayRecency && mayRecency < recentRecency,
+                "recency " + aprilRecency + " < " + mayRecency + " < " + recentRecency);
+    }
+
+    private static double recency(JsonPath results, String id) {
+        return results.getDouble("results.find { it.memory.id == '" + id + "' }.score.recency");
+    }
+
     private JsonPath memory(String context, String id) {
         return owner.request().get("/api/v1/contexts/" + context + "/memories/" + id).then().statusCode(200).extract().jsonPath();
     }
