@@ -151,7 +151,9 @@ public class Librarian {
         RankFusion.Weights weights = new RankFusion.Weights(config.search().semanticWeight(),
                 config.search().lexicalWeight(), config.search().recencyWeight(),
                 config.search().recencyHalfLife().toMillis());
-        List<RankFusion.Fused> fused = RankFusion.fuse(mode, semantic, lexical, k, weights, System.currentTimeMillis());
+        List<RankFusion.Fused> fused = RankFusion.fuse(mode, semantic, lexical, k, weights, System.currentTimeMillis(),
+                QueryDates.in(request.query(), request.asOf() == null ? java.time.Instant.now() : request.asOf().toInstant())
+                        .orElse(null));
 
         List<UUID> hitIds = fused.stream().map(RankFusion.Fused::id).toList();
         Map<UUID, MemoryView> views = memories.views(hitIds).await().atMost(QUERY_TIMEOUT);

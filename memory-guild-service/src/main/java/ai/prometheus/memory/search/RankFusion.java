@@ -79,6 +79,15 @@ public final class RankFusion {
 
     public static List<Fused> fuse(Mode mode, Candidates semanticCandidates, Candidates lexicalCandidates, int k,
             Weights weights, long nowMillis) {
+        return fuse(mode, semanticCandidates, lexicalCandidates, k, weights, nowMillis, null);
+    }
+
+    /**
+     * As above; when the query names a {@code period}, candidates that happened in it rank before
+     * the rest (each group in score order).
+     */
+    public static List<Fused> fuse(Mode mode, Candidates semanticCandidates, Candidates lexicalCandidates, int k,
+            Weights weights, long nowMillis, QueryDates.Period period) {
         List<Ranked> semantic = semanticCandidates.hits();
         List<Ranked> lexical = lexicalCandidates.hits();
         Map<UUID, Builder> byId = new LinkedHashMap<>();
@@ -95,7 +104,12 @@ public final class RankFusion {
             builder.lexicalScore = hit.score();
         }
         List<Fused> fused = new ArrayList<>(byId.size());
+        java.util.Set<UUID> inPeriod = new java.util.HashSet<>();
         for (Builder builder : byId.values()) {
+            if (period != null && builder.occurredAtMillis >= period.from().toEpochMilli()
+                    && builder.occurredAtMillis < period.until().toEpochMilli()) {
+                inPeriod.add(builder.id);
+            }
             double age = Math.max(0, nowMillis - builder.occurredAtMillis);
             double recency = Math.pow(0.5, age / weights.recencyHalfLifeMillis());
             double score = switch (mode) {
@@ -109,7 +123,8 @@ public final class RankFusion {
                     builder.lexicalScore, recency));
         }
         // Ties (the same scores, the same age) are broken by id so that results are reproducible.
-        fused.sort(Comparator.comparingDouble(Fused::fused).reversed().thenComparing(Fused::id));
+        fused.sort(Comparator.comparing((Fused hit) -> !inPeriod.contains(hit.id()))
+                .thenComparing(Comparator.comparingDouble(Fused::fused).reversed()).thenComparing(Fused::id));
         return fused.size() > k ? List.copyOf(fused.subList(0, k)) : fused;
     }
 

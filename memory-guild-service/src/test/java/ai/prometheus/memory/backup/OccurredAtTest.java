@@ -115,6 +115,23 @@ class OccurredAtTest {
                 "recency " + aprilRecency + " < " + mayRecency + " < " + recentRecency);
     }
 
+    @Test
+    void aDateInTheQueryRanksMemoriesOfThatPeriodFirst() {
+        String context = owner.createContext("occurred-dates", null);
+        String may = owner.write(context, Map.of("content", "Payments were slow", "occurredAt", "2023-05-10T08:00:00Z"));
+        owner.write(context, Map.of("content", "Payments were slow and the checkout page timed out for every customer",
+                "occurredAt", "2023-09-10T08:00:00Z"));
+        String yesterday = owner.write(context, Map.of("content", "Payments were slow again", "occurredAt", "2024-03-14T12:00:00Z"));
+        owner.awaitEmbedded(context);
+
+        for (String mode : new String[] {"hybrid", "semantic", "lexical"}) {
+            owner.search(context, Map.of("query", "slow payments in May 2023", "mode", mode)).then().statusCode(200)
+                    .body("results[0].memory.id", equalTo(may));
+            owner.search(context, Map.of("query", "slow payments yesterday", "mode", mode, "asOf", "2024-03-15T09:00:00Z"))
+                    .then().statusCode(200).body("results[0].memory.id", equalTo(yesterday));
+        }
+    }
+
     private static double recency(JsonPath results, String id) {
         return results.getDouble("results.find { it.memory.id == '" + id + "' }.score.recency");
     }
