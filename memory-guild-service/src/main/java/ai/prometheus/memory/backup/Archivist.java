@@ -253,7 +253,8 @@ public class Archivist {
     private long memories(Connection connection, Array contextIds, Writer writer) throws SQLException, IOException {
         String query = sql.of("""
                 select id, context_id, content, kind, key, metadata::text as metadata, importance, content_hash, source_ref,
-                       created_by, created_at, updated_at, superseded_at, superseded_by, embedding, embedding_model
+                       created_by, created_at, updated_at, superseded_at, superseded_by, embedding, embedding_model,
+                       occurred_at
                   from {schema}.memories where context_id = any(?)
                  order by context_id, created_at, id""");
         long count = 0;
@@ -271,7 +272,8 @@ public class Archivist {
                             rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class),
                             rs.getObject("superseded_at", OffsetDateTime.class), rs.getObject("superseded_by", UUID.class),
                             embedding == null ? null : base64.encodeToString(embedding),
-                            embedding == null ? null : rs.getString("embedding_model")));
+                            embedding == null ? null : rs.getString("embedding_model"),
+                            rs.getObject("occurred_at", OffsetDateTime.class)));
                     count++;
                 }
             }
@@ -556,6 +558,7 @@ public class Archivist {
             Boolean[] needsEmbedding = new Boolean[n];
             String[] createdBy = new String[n];
             String[] createdAt = new String[n];
+            String[] occurredAt = new String[n];
             String[] updatedAt = new String[n];
             String[] supersededAt = new String[n];
             Object[] supersededBy = new Object[n];
@@ -582,6 +585,7 @@ public class Archivist {
                 needsEmbedding[i] = !usable;
                 createdBy[i] = memory.createdBy();
                 createdAt[i] = memory.createdAt().toString();
+                occurredAt[i] = (memory.occurredAt() == null ? memory.createdAt() : memory.occurredAt()).toString();
                 updatedAt[i] = memory.updatedAt().toString();
                 supersededAt[i] = memory.supersededAt() == null ? null : memory.supersededAt().toString();
                 supersededBy[i] = memory.supersededBy();
@@ -589,16 +593,18 @@ public class Archivist {
             String insert = sql.of("""
                     insert into {schema}.memories (id, context_id, content, kind, key, metadata, importance, content_hash,
                                                    source_ref, embedding, embedding_model, needs_embedding, created_by,
-                                                   created_at, updated_at, superseded_at, superseded_by, change_version)
+                                                   created_at, updated_at, superseded_at, superseded_by, change_version,
+                                                   occurred_at)
                     select id, context_id, content, kind, key, cast(metadata as jsonb), importance, content_hash, source_ref,
                            embedding, embedding_model, needs_embedding, created_by, cast(created_at as timestamptz),
-                           cast(updated_at as timestamptz), cast(superseded_at as timestamptz), superseded_by, 0
+                           cast(updated_at as timestamptz), cast(superseded_at as timestamptz), superseded_by, 0,
+                           cast(occurred_at as timestamptz)
                       from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::real[], ?::text[],
                                   ?::text[], ?::bytea[], ?::text[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[],
-                                  ?::uuid[])
+                                  ?::uuid[], ?::text[])
                            as r(id, context_id, content, kind, key, metadata, importance, content_hash, source_ref,
                                 embedding, embedding_model, needs_embedding, created_by, created_at, updated_at,
-                                superseded_at, superseded_by)
+                                superseded_at, superseded_by, occurred_at)
                     on conflict do nothing
                     returning id, context_id, needs_embedding""");
             try (PreparedStatement statement = connection.prepareStatement(insert)) {
@@ -619,6 +625,7 @@ public class Archivist {
                 statement.setArray(15, connection.createArrayOf("text", updatedAt));
                 statement.setArray(16, connection.createArrayOf("text", supersededAt));
                 statement.setArray(17, connection.createArrayOf("uuid", supersededBy));
+                statement.setArray(18, connection.createArrayOf("text", occurredAt));
                 try (ResultSet inserted = statement.executeQuery()) {
                     while (inserted.next()) {
                         memoriesRestored++;

@@ -10,7 +10,8 @@ import java.util.UUID;
  * The portable backup file: gzip-compressed JSON lines. The first line is the {@link Header};
  * then one line per context (parents before children), memory and share, each with a
  * {@code type}; the last line is the {@link Trailer} with the counts, so a truncated file is
- * recognised. Embeddings travel as base64 float32 little-endian with the id of their model.
+ * recognised. A memory's {@code occurredAt} is absent in files written before it existed; such
+ * memories restore as having happened when they were created. Embeddings travel as base64 float32 little-endian with the id of their model.
  */
 public final class BackupFormat {
 
@@ -34,7 +35,7 @@ public final class BackupFormat {
     public record MemoryRecord(String type, UUID id, UUID contextId, String content, String kind, String key,
             JsonNode metadata, double importance, String contentHash, String sourceRef, String createdBy,
             OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime supersededAt, UUID supersededBy,
-            String embedding, String embeddingModel) {
+            String embedding, String embeddingModel, OffsetDateTime occurredAt) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -7,6 +7,9 @@ import ai.prometheus.shared.event.ToolInvocationFailed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.UUID;
 
 /**
@@ -14,11 +17,11 @@ import java.util.UUID;
  * well (tool, outcome, arguments, result or error), and the facts as metadata for filtering.
  */
 public record Episode(UUID contextId, String content, ObjectNode metadata, double importance, String sourceRef,
-        UUID invocationId, String caller, CallerClaims callerClaims) {
+        UUID invocationId, String caller, CallerClaims callerClaims, OffsetDateTime occurredAt) {
 
     static final int MAX_PART_CHARS = 2_000;
 
-    static Episode of(ToolInvocationCompleted done, String source) {
+    static Episode of(ToolInvocationCompleted done, String source, OffsetDateTime eventTime) {
         requireTool(done.toolName());
         String content = "Tool " + done.toolName() + " v" + done.toolVersion() + " completed"
                 + (done.caller() == null ? "" : " for " + done.caller())
@@ -28,10 +31,10 @@ public record Episode(UUID contextId, String content, ObjectNode metadata, doubl
         ObjectNode metadata = common(done.invocationId(), done.toolName(), done.toolVersion(), done.caller(),
                 done.status(), done.latencyMs(), source, "completed");
         return new Episode(done.memoryContextId(), content, metadata, 0.5, sourceRef(done.invocationId()),
-                done.invocationId(), done.caller(), done.callerClaims());
+                done.invocationId(), done.caller(), done.callerClaims(), occurredAt(done.finishedAt(), eventTime));
     }
 
-    static Episode of(ToolInvocationFailed failed, String source) {
+    static Episode of(ToolInvocationFailed failed, String source, OffsetDateTime eventTime) {
         requireTool(failed.toolName());
         String content = "Tool " + failed.toolName() + " v" + failed.toolVersion() + " failed"
                 + (failed.caller() == null ? "" : " for " + failed.caller())
@@ -46,7 +49,15 @@ public record Episode(UUID contextId, String content, ObjectNode metadata, doubl
         metadata.put("platformFault", failed.platformFault());
         // Failures are what an agent most needs to remember.
         return new Episode(failed.memoryContextId(), content, metadata, 0.7, sourceRef(failed.invocationId()),
-                failed.invocationId(), failed.caller(), failed.callerClaims());
+                failed.invocationId(), failed.caller(), failed.callerClaims(), occurredAt(failed.finishedAt(), eventTime));
+    }
+
+    /**
+     * The episode happened when the invocation finished; an event without that says when it was
+     * emitted, and one without either is dated by its write (null).
+     */
+    private static OffsetDateTime occurredAt(Instant finishedAt, OffsetDateTime eventTime) {
+        return finishedAt != null ? finishedAt.atOffset(ZoneOffset.UTC) : eventTime;
     }
 
     private static ObjectNode common(UUID invocationId, String tool, int version, String caller, String status,

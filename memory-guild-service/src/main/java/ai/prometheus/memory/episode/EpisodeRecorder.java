@@ -67,7 +67,7 @@ public class EpisodeRecorder {
             return Uni.createFrom().item(false);
         }
         Scribe.Draft draft = new Scribe.Draft(episode.content(), KIND, null, episode.metadata(), episode.importance(),
-                episode.sourceRef(), episode.caller());
+                episode.sourceRef(), episode.caller(), episode.occurredAt());
         boolean[] written = {false};
         Refusal[] refused = {null};
         return processed.onceInTransaction(CONSUMER, eventId, () -> {

@@ -29,9 +29,9 @@ public class ToolInvocationResultsConsumer {
         return Uni.createFrom().item(() -> codec.decode(record))
                 .chain(event -> switch (event.type()) {
                     case EventTypes.TOOL_INVOCATION_COMPLETED -> recorder.record(event.id(),
-                            Episode.of(codec.data(event, ToolInvocationCompleted.class), event.source()));
+                            Episode.of(codec.data(event, ToolInvocationCompleted.class), event.source(), event.time()));
                     case EventTypes.TOOL_INVOCATION_FAILED -> recorder.record(event.id(),
-                            Episode.of(codec.data(event, ToolInvocationFailed.class), event.source()));
+                            Episode.of(codec.data(event, ToolInvocationFailed.class), event.source(), event.time()));
                     default -> Uni.createFrom().item(false);
                 })
                 .replaceWithVoid();

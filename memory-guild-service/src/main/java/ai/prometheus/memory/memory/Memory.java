@@ -63,6 +63,10 @@ public class Memory extends PanacheEntityBase {
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
 
+    /** When the remembered event happened; the creation time unless the writer said otherwise. */
+    @Column(name = "occurred_at", nullable = false)
+    public OffsetDateTime occurredAt;
+
     @Column(name = "updated_at", nullable = false)
     public OffsetDateTime updatedAt;
 

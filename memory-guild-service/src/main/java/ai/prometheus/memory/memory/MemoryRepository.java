@@ -24,7 +24,7 @@ public class MemoryRepository implements PanacheRepositoryBase<Memory, UUID> {
 
     /** The columns of {@link #view(Row, Integer)}, for queries over {@code {schema}.memories m}. */
     public static final String VIEW_COLUMNS = " m.id, m.context_id, m.content, m.kind, m.key, m.metadata::text as metadata,"
-            + " m.importance, m.needs_embedding, m.created_by, m.created_at, m.updated_at, m.superseded_at, m.superseded_by";
+            + " m.importance, m.needs_embedding, m.created_by, m.created_at, m.occurred_at, m.updated_at, m.superseded_at, m.superseded_by";
 
     /**
      * Keeps a memory out of a lineage read when a nearer context (smaller depth) holds a current
@@ -179,7 +179,8 @@ public class MemoryRepository implements PanacheRepositoryBase<Memory, UUID> {
         return new MemoryView(row.getUUID("id"), row.getUUID("context_id"), depth, row.getString("content"),
                 row.getString("kind"), row.getString("key"), json(row.getString("metadata")),
                 MemoryView.decimal(row.getFloat("importance")), row.getBoolean("needs_embedding") ? "pending" : "ready",
-                row.getString("created_by"), row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"),
+                row.getString("created_by"), row.getOffsetDateTime("created_at"), row.getOffsetDateTime("occurred_at"),
+                row.getOffsetDateTime("updated_at"),
                 row.getOffsetDateTime("superseded_at"), row.getUUID("superseded_by"));
     }
 

@@ -16,14 +16,16 @@ public final class MemoryRequests {
 
     /**
      * {@code POST /contexts/{id}/memories}. A memory with a {@code key} supersedes the current one
-     * with that key in the context.
+     * with that key in the context. {@code occurredAt} (ISO-8601 with offset) says when the
+     * remembered event happened; it is text here so a malformed value gets a problem naming it.
      */
     public record WriteMemory(
             @NotBlank String content,
             @Pattern(regexp = KIND_PATTERN, message = "must be a lower-case word such as note, fact or episode") String kind,
             @Size(min = 1, max = 256) String key,
             JsonNode metadata,
-            @DecimalMin("0.0") @DecimalMax("1.0") Double importance) {
+            @DecimalMin("0.0") @DecimalMax("1.0") Double importance,
+            String occurredAt) {
     }
 
     /** {@code PATCH /contexts/{id}/memories/{memoryId}}: the fields present change. */

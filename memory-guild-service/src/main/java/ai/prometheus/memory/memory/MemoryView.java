@@ -23,6 +23,7 @@ public record MemoryView(
         String embedding,
         String createdBy,
         OffsetDateTime createdAt,
+        OffsetDateTime occurredAt,
         OffsetDateTime updatedAt,
         OffsetDateTime supersededAt,
         UUID supersededBy) {
@@ -30,7 +31,7 @@ public record MemoryView(
     public static MemoryView of(Memory memory, Integer depth) {
         return new MemoryView(memory.id, memory.contextId, depth, memory.content, memory.kind, memory.key,
                 memory.metadata, decimal(memory.importance), memory.needsEmbedding ? "pending" : "ready", memory.createdBy,
-                memory.createdAt, memory.updatedAt, memory.supersededAt, memory.supersededBy);
+                memory.createdAt, memory.occurredAt, memory.updatedAt, memory.supersededAt, memory.supersededBy);
     }
 
     /** A stored {@code real} as the decimal it was written as (0.9, not 0.8999999761581421). */
@@ -40,6 +41,6 @@ public record MemoryView(
 
     public MemoryView withDepth(Integer newDepth) {
         return new MemoryView(id, contextId, newDepth, content, kind, key, metadata, importance, embedding, createdBy,
-                createdAt, updatedAt, supersededAt, supersededBy);
+                createdAt, occurredAt, updatedAt, supersededAt, supersededBy);
     }
 }

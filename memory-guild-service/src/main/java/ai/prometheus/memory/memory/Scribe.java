@@ -52,7 +52,7 @@ public class Scribe {
 
     /** A new memory's fields, validated. */
     public record Draft(String content, String kind, String key, JsonNode metadata, double importance, String sourceRef,
-            String createdBy) {
+            String createdBy, OffsetDateTime occurredAt) {
     }
 
     public Uni<Written> write(Viewer viewer, UUID contextId, MemoryRequests.WriteMemory request) {
@@ -92,6 +92,7 @@ public class Scribe {
                 memory.needsEmbedding = true;
                 memory.createdBy = draft.createdBy();
                 memory.createdAt = now;
+                memory.occurredAt = draft.occurredAt() == null ? now : draft.occurredAt();
                 memory.updatedAt = now;
                 memory.changeVersion = version;
                 // The old version is marked first: the unique index admits one current memory per key.
@@ -197,7 +198,19 @@ public class Scribe {
         json.requireObject("metadata", request.metadata());
         return new Draft(request.content(), request.kind() == null ? DEFAULT_KIND : request.kind(), request.key(),
                 request.metadata() == null ? JsonNodeFactory.instance.objectNode() : request.metadata(),
-                request.importance() == null ? DEFAULT_IMPORTANCE : request.importance(), null, createdBy);
+                request.importance() == null ? DEFAULT_IMPORTANCE : request.importance(), null, createdBy,
+                occurredAt(request.occurredAt()));
+    }
+
+    private static OffsetDateTime occurredAt(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text).withOffsetSameInstant(ZoneOffset.UTC);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ProblemException.invalidField("occurredAt", "must be an ISO-8601 date-time with offset, e.g. 2023-05-04T10:15:30Z");
+        }
     }
 
     private void requireContent(String content) {

@@ -30,6 +30,7 @@ final class ContextBlock {
     String[] keys;
     String[] kinds;
     long[] createdAtMillis;
+    long[] occurredAtMillis;
     boolean[] current;
     boolean[] hasVector;
     TextSearch.Document[] documents;
@@ -50,6 +51,7 @@ final class ContextBlock {
         keys = new String[capacity];
         kinds = new String[capacity];
         createdAtMillis = new long[capacity];
+        occurredAtMillis = new long[capacity];
         current = new boolean[capacity];
         hasVector = new boolean[capacity];
         documents = new TextSearch.Document[capacity];
@@ -64,7 +66,7 @@ final class ContextBlock {
     }
 
     /** Inserts or replaces one memory; {@code vector} null while its embedding is pending. */
-    void upsert(UUID id, String key, String kind, long created, boolean isCurrent, float[] vector,
+    void upsert(UUID id, String key, String kind, long created, long occurred, boolean isCurrent, float[] vector,
             TextSearch.Document document) {
         Integer slot = slots.get(id);
         if (slot == null) {
@@ -80,6 +82,7 @@ final class ContextBlock {
         keys[slot] = key;
         kinds[slot] = kind;
         createdAtMillis[slot] = created;
+        occurredAtMillis[slot] = occurred;
         current[slot] = isCurrent;
         hasVector[slot] = vector != null;
         documents[slot] = document;
@@ -145,6 +148,7 @@ final class ContextBlock {
         keys = Arrays.copyOf(keys, capacity);
         kinds = Arrays.copyOf(kinds, capacity);
         createdAtMillis = Arrays.copyOf(createdAtMillis, capacity);
+        occurredAtMillis = Arrays.copyOf(occurredAtMillis, capacity);
         current = Arrays.copyOf(current, capacity);
         hasVector = Arrays.copyOf(hasVector, capacity);
         documents = Arrays.copyOf(documents, capacity);

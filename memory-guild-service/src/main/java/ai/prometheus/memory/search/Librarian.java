@@ -66,7 +66,7 @@ public class Librarian {
         this.lexicalQuery = sql.of("""
                 with q(query) as materialized (select websearch_to_tsquery('english', $3)),
                      hits as (
-                        select m.id, m.key, m.created_at, ts_rank(m.search_vector, q.query, 33) as rank,
+                        select m.id, m.key, m.occurred_at, ts_rank(m.search_vector, q.query, 33) as rank,
                                ($2::int[])[array_position($1::uuid[], m.context_id)] as depth
                           from {schema}.memories m, q
                          where m.context_id = any($1::uuid[]) and m.search_vector @@ q.query
@@ -74,13 +74,15 @@ public class Librarian {
                            and ($5::text[] is null or m.kind = any($5::text[]))
                            and ($6::text is null or m.metadata @> $6::text::jsonb)
                            and ($7::timestamptz is null or m.created_at >= $7::timestamptz)
-                           and ($8::timestamptz is null or m.created_at < $8::timestamptz))
-                select h.id, h.created_at, h.rank from hits h
+                           and ($8::timestamptz is null or m.created_at < $8::timestamptz)
+                           and ($10::timestamptz is null or m.occurred_at >= $10::timestamptz)
+                           and ($11::timestamptz is null or m.occurred_at < $11::timestamptz))
+                select h.id, h.occurred_at, h.rank from hits h
                  where ($4::boolean or h.key is null or h.depth is null or not exists (
                         select 1 from {schema}.memories m2
                          where m2.context_id = any($1::uuid[]) and m2.key = h.key and m2.superseded_at is null
                            and ($2::int[])[array_position($1::uuid[], m2.context_id)] < h.depth))
-                 order by h.rank desc, h.created_at desc, h.id
+                 order by h.rank desc, h.occurred_at desc, h.id
                  limit $9
                 """);
         this.metadataQuery = sql.of("select m.id from {schema}.memories m"
@@ -127,7 +129,7 @@ public class Librarian {
             throw ProblemException.invalidField("k", "must be at most " + config.search().maxK());
         }
         SearchRequest.Filters filters = request.filters() == null
-                ? new SearchRequest.Filters(null, null, null, null, null, null) : request.filters();
+                ? new SearchRequest.Filters(null, null, null, null, null, null, null, null) : request.filters();
         if (filters.metadata() != null && !filters.metadata().isNull() && !filters.metadata().isObject()) {
             throw ProblemException.invalidField("filters.metadata", "must be a JSON object");
         }
@@ -149,7 +151,9 @@ public class Librarian {
         RankFusion.Weights weights = new RankFusion.Weights(config.search().semanticWeight(),
                 config.search().lexicalWeight(), config.search().recencyWeight(),
                 config.search().recencyHalfLife().toMillis());
-        List<RankFusion.Fused> fused = RankFusion.fuse(mode, semantic, lexical, k, weights, System.currentTimeMillis());
+        List<RankFusion.Fused> fused = RankFusion.fuse(mode, semantic, lexical, k, weights, System.currentTimeMillis(),
+                QueryDates.in(request.query(), request.asOf() == null ? java.time.Instant.now() : request.asOf().toInstant())
+                        .orElse(null));
 
         List<UUID> hitIds = fused.stream().map(RankFusion.Fused::id).toList();
         Map<UUID, MemoryView> views = memories.views(hitIds).await().atMost(QUERY_TIMEOUT);
@@ -189,7 +193,7 @@ public class Librarian {
             }
         }
         return new VectorIndex.Filter(criteria.includeSuperseded(), criteria.kinds(), criteria.after(), criteria.before(),
-                allowed);
+                criteria.occurredAfter(), criteria.occurredBefore(), allowed);
     }
 
     private RankFusion.Candidates semantic(String query, ResolvedScope scope, VectorIndex.Filter filter, int candidates) {
@@ -198,7 +202,7 @@ public class Librarian {
         List<RankFusion.Ranked> ranked = new ArrayList<>();
         double lowest = 0;
         for (VectorIndex.Hit hit : scan.hits()) {
-            ranked.add(new RankFusion.Ranked(hit.memoryId(), hit.similarity(), hit.createdAtMillis()));
+            ranked.add(new RankFusion.Ranked(hit.memoryId(), hit.similarity(), hit.occurredAtMillis()));
             lowest = hit.similarity();
         }
         // A memory outside the candidates is at most as similar as the last of them.
@@ -225,7 +229,7 @@ public class Librarian {
         VectorIndex.Scan<VectorIndex.TextHit> scan = index.searchText(query.get(), scope.entries(), filter, candidates);
         List<RankFusion.Ranked> ranked = new ArrayList<>();
         for (VectorIndex.TextHit hit : scan.hits()) {
-            ranked.add(new RankFusion.Ranked(hit.memoryId(), hit.rank(), hit.createdAtMillis()));
+            ranked.add(new RankFusion.Ranked(hit.memoryId(), hit.rank(), hit.occurredAtMillis()));
         }
         // A memory without the query's words scores 0.
         return RankFusion.Candidates.ofScope(ranked, scan.scored(), scan.sum(), scan.sumOfSquares(), 0);
@@ -237,7 +241,7 @@ public class Librarian {
             List<RankFusion.Ranked> ranked = new ArrayList<>();
             for (Row row : rows) {
                 ranked.add(new RankFusion.Ranked(row.getUUID("id"), row.getFloat("rank"),
-                        row.getOffsetDateTime("created_at").toInstant().toEpochMilli()));
+                        row.getOffsetDateTime("occurred_at").toInstant().toEpochMilli()));
             }
             return ranked;
         });
@@ -274,7 +278,8 @@ public class Librarian {
 
     /** The filters of a search, in the form both the index and SQL take them. */
     record Criteria(boolean includeSuperseded, Set<String> kinds, String metadata, Long after, Long before,
-            OffsetDateTime afterTime, OffsetDateTime beforeTime) {
+            OffsetDateTime afterTime, OffsetDateTime beforeTime, Long occurredAfter, Long occurredBefore,
+            OffsetDateTime occurredAfterTime, OffsetDateTime occurredBeforeTime) {
 
         static Criteria of(SearchRequest.Filters filters) {
             Set<String> kinds = null;
@@ -292,12 +297,16 @@ public class Librarian {
             return new Criteria(Boolean.TRUE.equals(filters.includeSuperseded()), kinds, metadata,
                     filters.createdAfter() == null ? null : filters.createdAfter().toInstant().toEpochMilli(),
                     filters.createdBefore() == null ? null : filters.createdBefore().toInstant().toEpochMilli(),
-                    filters.createdAfter(), filters.createdBefore());
+                    filters.createdAfter(), filters.createdBefore(),
+                    filters.occurredAfter() == null ? null : filters.occurredAfter().toInstant().toEpochMilli(),
+                    filters.occurredBefore() == null ? null : filters.occurredBefore().toInstant().toEpochMilli(),
+                    filters.occurredAfter(), filters.occurredBefore());
         }
 
         Tuple tuple(ResolvedScope scope, String query, int limit) {
             return Tuple.from(new Object[] {scope.contextIds(), scope.depths(), query, includeSuperseded,
-                kinds == null ? null : kinds.toArray(String[]::new), metadata, afterTime, beforeTime, limit});
+                kinds == null ? null : kinds.toArray(String[]::new), metadata, afterTime, beforeTime, limit,
+                occurredAfterTime, occurredBeforeTime});
         }
     }
 }

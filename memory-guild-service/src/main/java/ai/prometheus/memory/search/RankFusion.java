@@ -21,7 +21,7 @@ import java.util.UUID;
 public final class RankFusion {
 
     /** One entry of a ranked list, best first. */
-    public record Ranked(UUID id, double score, long createdAtMillis) {
+    public record Ranked(UUID id, double score, long occurredAtMillis) {
     }
 
     /** A fused result with every part of its score. Ranks count from 1; absent parts are null. */
@@ -79,24 +79,38 @@ public final class RankFusion {
 
     public static List<Fused> fuse(Mode mode, Candidates semanticCandidates, Candidates lexicalCandidates, int k,
             Weights weights, long nowMillis) {
+        return fuse(mode, semanticCandidates, lexicalCandidates, k, weights, nowMillis, null);
+    }
+
+    /**
+     * As above; when the query names a {@code period}, candidates that happened in it rank before
+     * the rest (each group in score order).
+     */
+    public static List<Fused> fuse(Mode mode, Candidates semanticCandidates, Candidates lexicalCandidates, int k,
+            Weights weights, long nowMillis, QueryDates.Period period) {
         List<Ranked> semantic = semanticCandidates.hits();
         List<Ranked> lexical = lexicalCandidates.hits();
         Map<UUID, Builder> byId = new LinkedHashMap<>();
         for (int i = 0; i < semantic.size(); i++) {
             Ranked hit = semantic.get(i);
-            Builder builder = byId.computeIfAbsent(hit.id(), id -> new Builder(id, hit.createdAtMillis()));
+            Builder builder = byId.computeIfAbsent(hit.id(), id -> new Builder(id, hit.occurredAtMillis()));
             builder.semanticRank = i + 1;
             builder.similarity = hit.score();
         }
         for (int i = 0; i < lexical.size(); i++) {
             Ranked hit = lexical.get(i);
-            Builder builder = byId.computeIfAbsent(hit.id(), id -> new Builder(id, hit.createdAtMillis()));
+            Builder builder = byId.computeIfAbsent(hit.id(), id -> new Builder(id, hit.occurredAtMillis()));
             builder.lexicalRank = i + 1;
             builder.lexicalScore = hit.score();
         }
         List<Fused> fused = new ArrayList<>(byId.size());
+        java.util.Set<UUID> inPeriod = new java.util.HashSet<>();
         for (Builder builder : byId.values()) {
-            double age = Math.max(0, nowMillis - builder.createdAtMillis);
+            if (period != null && builder.occurredAtMillis >= period.from().toEpochMilli()
+                    && builder.occurredAtMillis < period.until().toEpochMilli()) {
+                inPeriod.add(builder.id);
+            }
+            double age = Math.max(0, nowMillis - builder.occurredAtMillis);
             double recency = Math.pow(0.5, age / weights.recencyHalfLifeMillis());
             double score = switch (mode) {
                 case SEMANTIC -> builder.similarity == null ? Double.NEGATIVE_INFINITY : builder.similarity;
@@ -109,21 +123,22 @@ public final class RankFusion {
                     builder.lexicalScore, recency));
         }
         // Ties (the same scores, the same age) are broken by id so that results are reproducible.
-        fused.sort(Comparator.comparingDouble(Fused::fused).reversed().thenComparing(Fused::id));
+        fused.sort(Comparator.comparing((Fused hit) -> !inPeriod.contains(hit.id()))
+                .thenComparing(Comparator.comparingDouble(Fused::fused).reversed()).thenComparing(Fused::id));
         return fused.size() > k ? List.copyOf(fused.subList(0, k)) : fused;
     }
 
     private static final class Builder {
         final UUID id;
-        final long createdAtMillis;
+        final long occurredAtMillis;
         Integer semanticRank;
         Double similarity;
         Integer lexicalRank;
         Double lexicalScore;
 
-        Builder(UUID id, long createdAtMillis) {
+        Builder(UUID id, long occurredAtMillis) {
             this.id = id;
-            this.createdAtMillis = createdAtMillis;
+            this.occurredAtMillis = occurredAtMillis;
         }
     }
 }

@@ -44,7 +44,7 @@ public class VectorIndex {
         this.embedder = embedder;
         this.config = config;
         this.changedRows = sql.of("""
-                select id, key, kind, created_at, superseded_at is null as current, embedding, embedding_model, change_version,
+                select id, key, kind, created_at, occurred_at, superseded_at is null as current, embedding, embedding_model, change_version,
                        search_vector::text as lexemes
                   from {schema}.memories
                  where context_id = $1 and change_version > $2""");
@@ -52,11 +52,11 @@ public class VectorIndex {
 
     /** What a semantic search may return. {@code allowedIds} null means any id. */
     public record Filter(boolean includeSuperseded, Set<String> kinds, Long createdAfterMillis, Long createdBeforeMillis,
-            Set<UUID> allowedIds) {
+            Long occurredAfterMillis, Long occurredBeforeMillis, Set<UUID> allowedIds) {
     }
 
     /** A full-text hit and its BM25 score. */
-    public record TextHit(UUID memoryId, float rank, long createdAtMillis) {
+    public record TextHit(UUID memoryId, float rank, long occurredAtMillis) {
     }
 
     /** The best hits of a scan and the moments of every score it computed (for standardising). */
@@ -77,7 +77,7 @@ public class VectorIndex {
     }
 
     /** A vector hit; depth null for a context reached through a share. */
-    public record Hit(UUID memoryId, UUID contextId, Integer depth, float similarity, long createdAtMillis) {
+    public record Hit(UUID memoryId, UUID contextId, Integer depth, float similarity, long occurredAtMillis) {
     }
 
     /**
@@ -128,7 +128,7 @@ public class VectorIndex {
                 if (!excluded(block, slot, filter, shadowed) && query.matches(document)) {
                     matched.add(document);
                     ids.add(block.ids[slot]);
-                    created.add(block.createdAtMillis[slot]);
+                    created.add(block.occurredAtMillis[slot]);
                 }
             }
         });
@@ -139,7 +139,7 @@ public class VectorIndex {
             matches.add(new TextHit(ids.get(i), score, created.get(i)));
         }
         matches.sort(Comparator.comparingDouble((TextHit hit) -> hit.rank()).reversed()
-                .thenComparing(Comparator.comparingLong(TextHit::createdAtMillis).reversed())
+                .thenComparing(Comparator.comparingLong(TextHit::occurredAtMillis).reversed())
                 .thenComparing(TextHit::memoryId, VectorIndex::comparePostgresUuids));
         // Every memory in scope that does not match scores 0: part of the distribution too.
         return new Scan<>(matches.size() > n ? new ArrayList<>(matches.subList(0, n)) : matches, statistics.documents(),
@@ -192,6 +192,8 @@ public class VectorIndex {
                 || (filter.kinds() != null && !filter.kinds().contains(block.kinds[slot]))
                 || (filter.createdAfterMillis() != null && block.createdAtMillis[slot] < filter.createdAfterMillis())
                 || (filter.createdBeforeMillis() != null && block.createdAtMillis[slot] >= filter.createdBeforeMillis())
+                || (filter.occurredAfterMillis() != null && block.occurredAtMillis[slot] < filter.occurredAfterMillis())
+                || (filter.occurredBeforeMillis() != null && block.occurredAtMillis[slot] >= filter.occurredBeforeMillis())
                 || (block.keys[slot] != null && shadowed.contains(block.keys[slot]))
                 || (filter.allowedIds() != null && !filter.allowedIds().contains(block.ids[slot]));
     }
@@ -207,7 +209,7 @@ public class VectorIndex {
             moments.add(similarity);
             if (top.accepts(similarity)) {
                 top.add(similarity, new Hit(block.ids[slot], block.contextId, depth, similarity,
-                        block.createdAtMillis[slot]));
+                        block.occurredAtMillis[slot]));
             }
         }
     }
@@ -237,7 +239,8 @@ public class VectorIndex {
                 // semantic search; the memory is still found by words until its new vector arrives.
                 boolean usable = bytes != null && embedder.modelId().equals(row.getString("embedding_model"));
                 block.upsert(row.getUUID("id"), row.getString("key"), row.getString("kind"),
-                        row.getOffsetDateTime("created_at").toInstant().toEpochMilli(), row.getBoolean("current"),
+                        row.getOffsetDateTime("created_at").toInstant().toEpochMilli(),
+                        row.getOffsetDateTime("occurred_at").toInstant().toEpochMilli(), row.getBoolean("current"),
                         usable ? Vectors.fromBytes(bytes.getBytes()) : null,
                         TextSearch.parseVector(row.getString("lexemes")));
                 seen = Math.max(seen, row.getLong("change_version"));

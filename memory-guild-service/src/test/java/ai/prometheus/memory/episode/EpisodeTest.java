@@ -70,6 +70,12 @@ class EpisodeTest {
                 .body("items.find { it.metadata.tool == 'weather' }.metadata.status", equalTo("SUCCESS"))
                 .body("items.find { it.metadata.tool == 'stocks' }.metadata.outcome", equalTo("failed"))
                 .body("items.find { it.metadata.tool == 'stocks' }.content", containsString("upstream timed out"));
+        var weather = api.request().queryParam("kind", "episode").get("/api/v1/contexts/" + context + "/memories").then()
+                .extract().jsonPath();
+        Instant finishedAt = codec.data(completed, ToolInvocationCompleted.class).finishedAt();
+        assertEquals(finishedAt, Instant.parse(weather.getString("items.find { it.metadata.tool == 'weather' }.occurredAt")),
+                "an episode happened when its invocation finished");
+        assertTrue(Instant.parse(weather.getString("items.find { it.metadata.tool == 'weather' }.createdAt")).isAfter(finishedAt));
         // Episodes are memories like any other: searchable by meaning once embedded.
         api.awaitEmbedded(context);
         api.search(context, Map.of("query", "what was the forecast lookup for the French capital", "mode", "semantic",
@@ -166,7 +172,8 @@ class EpisodeTest {
 
     private CloudEvent completed(UUID contextId, String tool, String resultJson, String caller, CallerClaims claims)
             throws Exception {
-        Instant now = Instant.now();
+        // An hour ago: the episode must be dated by the invocation, not by when memory wrote it.
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).minus(Duration.ofHours(1));
         return codec.create("/tool-registry-service", EventTypes.TOOL_INVOCATION_COMPLETED, "invocations/x",
                 new ToolInvocationCompleted(UUID.randomUUID(), tool, 2, caller, contextId, "SUCCESS",
                         codec.mapper().readTree(resultJson.equals("{}") ? "{\"temperature\":21}" : "{\"forecast\":\"sunny, 24 degrees in Paris\"}"),

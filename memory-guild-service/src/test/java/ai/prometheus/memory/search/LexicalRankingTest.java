@@ -76,9 +76,9 @@ class LexicalRankingTest {
         ResolvedScope scope = coordinator.scope(Viewer.ofSubject(subject), UUID.fromString(agent), Scope.LINEAGE)
                 .await().atMost(Duration.ofSeconds(10));
         List<SearchRequest.Filters> filters = List.of(
-                new SearchRequest.Filters(null, null, null, null, null, null),
-                new SearchRequest.Filters("note", null, null, null, null, null),
-                new SearchRequest.Filters(null, null, null, null, null, true));
+                new SearchRequest.Filters(null, null, null, null, null, null, null, null),
+                new SearchRequest.Filters("note", null, null, null, null, null, null, null),
+                new SearchRequest.Filters(null, null, null, null, null, null, null, true));
         int compared = 0;
         for (SearchRequest.Filters filter : filters) {
             Librarian.Criteria criteria = Librarian.Criteria.of(filter);
