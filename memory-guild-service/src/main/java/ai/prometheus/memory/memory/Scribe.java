@@ -140,7 +140,9 @@ public class Scribe {
                                 memory.kind = kind;
                                 memory.contentHash = hash;
                                 if (request.metadata() != null) {
-                                    memory.metadata = request.metadata();
+                                    // An explicit null clears it, as in a merge patch; stored as the empty object a new memory gets.
+                                    memory.metadata = request.metadata().isNull() ? JsonNodeFactory.instance.objectNode()
+                                            : request.metadata();
                                 }
                                 if (request.importance() != null) {
                                     memory.importance = request.importance().floatValue();

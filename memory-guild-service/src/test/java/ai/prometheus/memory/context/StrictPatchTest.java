@@ -43,4 +43,16 @@ class StrictPatchTest {
         api.request().body("{\"contextData\": \"x\"}").patch("/api/v1/contexts/" + context)
                 .then().statusCode(400).body("errors[0].field", equalTo("contextData"));
     }
+
+    @Test
+    void aNullMetadataInAMemoryPatchClearsIt() {
+        String context = api.createContext("memory patch", null);
+        String memory = api.write(context, Map.of("content", "The invoice is paid", "metadata", Map.of("amount", 120)));
+        api.request().body("{\"metadata\": null}").patch("/api/v1/contexts/" + context + "/memories/" + memory)
+                .then().statusCode(200).body("metadata.size()", equalTo(0));
+        api.request().get("/api/v1/contexts/" + context + "/memories/" + memory).then().statusCode(200)
+                .body("metadata.size()", equalTo(0)).body("content", equalTo("The invoice is paid"));
+        api.request().body("{\"metadata\": [1]}").patch("/api/v1/contexts/" + context + "/memories/" + memory)
+                .then().statusCode(400).body("errors[0].field", equalTo("metadata"));
+    }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,12 @@ import org.junit.jupiter.api.Test;
  * each documented property given the wrong type, null, NUL text or an out-of-range number. Every
  * answer must be below 500, and a 400 must be problem details naming a field or the syntax.
  * Bounded: it stops generating after {@link #BUDGET}.
+ *
+ * <p>Path parameters get hostile values and random names, which most operations answer with 404
+ * before they read a body; so a service also names real resources it created
+ * ({@link #knownPathValues()}), and bodies are then sent to those resources as well: the minimal
+ * body the schema asks for (required properties with plausible values) with one property at a
+ * time given a wrong value, which reaches the validation and storage code behind the lookup.
  */
 public abstract class OpenApiFuzzContract {
 
@@ -39,12 +46,23 @@ public abstract class OpenApiFuzzContract {
             "{\"x\": 1e999999}", "{\"x\": \"\\u0000\"}", "{\"\\u0000\": 1}", "\uFEFF{}", "{\"x\": \"\\ud800\"}");
 
     private final List<String> failures = new ArrayList<>();
+    private Map<String, String> known = Map.of();
     private int sent;
+
+    /**
+     * Real resources for path parameters, keyed by the segment before the parameter and the
+     * parameter as the document writes it ({@code "tools/{name}"}, {@code "memories/{memoryId}"}).
+     * Operations with a body are fuzzed on them too; a DELETE never is, so they survive.
+     */
+    protected Map<String, String> knownPathValues() {
+        return Map.of();
+    }
 
     @Test
     void noGeneratedInputProducesA5xxAndEvery400NamesAField() throws IOException {
         JsonNode document = JSON.readTree(given().when().get("/q/openapi?format=json").then().statusCode(200)
                 .extract().asString());
+        known = knownPathValues();
         Instant deadline = Instant.now().plus(BUDGET);
         Random random = new Random(16);
         for (Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields(); paths.hasNext(); ) {
@@ -86,26 +104,91 @@ public abstract class OpenApiFuzzContract {
             }
         }
         String target = fill(template, "fuzz-" + random.nextInt(1_000_000));
+        String real = method.equals("DELETE") ? null : fillKnown(template);
         for (String name : queryNames) {
             for (String value : HOSTILE_PARAMETERS) {
                 send(method, target + "?" + name + "=" + value, refused);
+                if (real != null && !real.equals(target)) {
+                    send(method, real + "?" + name + "=" + value, refused);
+                }
             }
         }
         if (!operation.has("requestBody")) {
             return;
         }
-        for (String body : HOSTILE_BODIES) {
-            send(method, target, body);
-        }
         JsonNode schema = resolve(document, operation.path("requestBody").path("content").path("application/json")
                 .path("schema"));
-        for (Iterator<Map.Entry<String, JsonNode>> properties = schema.path("properties").fields(); properties.hasNext(); ) {
-            Map.Entry<String, JsonNode> property = properties.next();
-            JsonNode propertySchema = resolve(document, property.getValue());
-            for (String wrong : wrongValuesFor(propertySchema)) {
-                send(method, target, "{\"" + property.getKey() + "\": " + wrong + "}");
+        for (String where : real == null || real.equals(target) ? List.of(target) : List.of(target, real)) {
+            for (String body : HOSTILE_BODIES) {
+                send(method, where, body);
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> properties = schema.path("properties").fields(); properties.hasNext(); ) {
+                Map.Entry<String, JsonNode> property = properties.next();
+                JsonNode propertySchema = resolve(document, property.getValue());
+                for (String wrong : wrongValuesFor(propertySchema)) {
+                    send(method, where, "{\"" + property.getKey() + "\": " + wrong + "}");
+                }
             }
         }
+        if (real != null && schema.path("properties").size() > 0) {
+            ObjectNode minimal = minimalBody(document, schema, 0);
+            send(method, real, minimal.toString());
+            for (Iterator<Map.Entry<String, JsonNode>> properties = schema.path("properties").fields(); properties.hasNext(); ) {
+                Map.Entry<String, JsonNode> property = properties.next();
+                for (String wrong : wrongValuesFor(resolve(document, property.getValue()))) {
+                    ObjectNode mutated = minimal.deepCopy();
+                    mutated.set(property.getKey(), JSON.readTree(wrong));
+                    send(method, real, mutated.toString());
+                }
+            }
+        }
+    }
+
+    /** The template with every parameter a known resource (itself without any), or null when one is not known. */
+    private String fillKnown(String template) {
+        java.util.regex.Matcher parameter = java.util.regex.Pattern.compile("([^/]+)/(\\{[^}]+})").matcher(template);
+        StringBuilder filled = new StringBuilder();
+        while (parameter.find()) {
+            String value = known.get(parameter.group(1) + "/" + parameter.group(2));
+            if (value == null) {
+                return null;
+            }
+            parameter.appendReplacement(filled, java.util.regex.Matcher.quoteReplacement(parameter.group(1) + "/" + value));
+        }
+        parameter.appendTail(filled);
+        return filled.toString().contains("{") ? null : filled.toString();
+    }
+
+    /** The required properties of {@code schema} with plausible values (examples, enums, formats). */
+    private static ObjectNode minimalBody(JsonNode document, JsonNode schema, int depth) {
+        ObjectNode body = JSON.createObjectNode();
+        for (JsonNode required : schema.path("required")) {
+            JsonNode property = resolve(document, schema.path("properties").path(required.asText()));
+            body.set(required.asText(), plausibleValue(document, property, depth));
+        }
+        return body;
+    }
+
+    private static JsonNode plausibleValue(JsonNode document, JsonNode schema, int depth) {
+        if (schema.has("example")) {
+            return schema.get("example");
+        }
+        if (schema.path("enum").size() > 0) {
+            return schema.path("enum").get(0);
+        }
+        return switch (schema.path("type").asText("")) {
+            case "integer", "number" -> JSON.getNodeFactory().numberNode(Math.max(1, schema.path("minimum").asLong(1)));
+            case "boolean" -> JSON.getNodeFactory().booleanNode(true);
+            case "array" -> JSON.createArrayNode();
+            case "object" -> depth < 3 ? minimalBody(document, schema, depth + 1) : JSON.createObjectNode();
+            default -> JSON.getNodeFactory().textNode(switch (schema.path("format").asText("")) {
+                case "uuid" -> java.util.UUID.randomUUID().toString();
+                case "date-time" -> "2026-01-01T00:00:00Z";
+                case "date" -> "2026-01-01";
+                case "uri" -> "https://example.org/fuzz";
+                default -> "fuzz";
+            });
+        };
     }
 
     private static List<String> wrongValuesFor(JsonNode schema) {
