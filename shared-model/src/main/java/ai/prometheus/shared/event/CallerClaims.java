@@ -29,6 +29,16 @@ public record CallerClaims(PrincipalKind kind, List<String> groups, List<String>
                 caller.permissions().stream().map(Permission::toString).sorted().toList());
     }
 
+    /**
+     * The claims of {@code caller} its consumers need: only permissions on {@code resource} (and
+     * admin), so an event does not spread everything a token grants to every reader of the topic.
+     */
+    public static CallerClaims of(Caller caller, String resource) {
+        return new CallerClaims(caller.kind(), caller.groups().stream().sorted().toList(),
+                caller.permissions().stream().filter(p -> p.isAdmin() || p.resource().equals(resource))
+                        .map(Permission::toString).sorted().toList());
+    }
+
     /** The caller these claims describe, named {@code subject}; malformed permissions grant nothing. */
     public Caller toCaller(String subject) {
         Set<Permission> parsed = permissions.stream()

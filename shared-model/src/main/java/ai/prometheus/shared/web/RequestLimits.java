@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -22,7 +23,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Answers requests over the HTTP limits with problem details instead of the empty bodies Vert.x
  * writes: a URI longer than {@code prometheus.http.max-uri-length} is a 414, headers larger than
  * {@code prometheus.http.max-header-bytes} a 431, a declared body larger than
- * {@code quarkus.http.limits.max-body-size} a 413.
+ * {@code quarkus.http.limits.max-body-size} a 413 (a JSON body: larger than
+ * {@code prometheus.http.max-json-body-size}, when a service sets it below the upload limit),
+ * whether its length is declared or (chunked) found while reading.
  *
  * <p>Vert.x answers requests its decoder refuses before any route runs, and Quarkus offers no hook
  * there; so the decoder's own limits are set well above these (64 KiB, in the shared
@@ -41,15 +44,21 @@ public class RequestLimits {
     private final int maxUriLength;
     private final int maxHeaderBytes;
     private final long maxBodyBytes;
+    private final long maxJsonBodyBytes;
+    /** Reads a chunked body (no declared length) up to the limit, failing with 413 past it. */
+    private final BodyHandler chunkedBodies;
 
     public RequestLimits(ProblemResponses responses,
             @ConfigProperty(name = "prometheus.http.max-uri-length", defaultValue = "8192") int maxUriLength,
             @ConfigProperty(name = "prometheus.http.max-header-bytes", defaultValue = "20480") int maxHeaderBytes,
-            @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize maxBody) {
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize maxBody,
+            @ConfigProperty(name = "prometheus.http.max-json-body-size") java.util.Optional<MemorySize> maxJsonBody) {
         this.responses = responses;
         this.maxUriLength = maxUriLength;
         this.maxHeaderBytes = maxHeaderBytes;
         this.maxBodyBytes = maxBody.asLongValue();
+        this.maxJsonBodyBytes = Math.min(maxBodyBytes, maxJsonBody.map(MemorySize::asLongValue).orElse(maxBodyBytes));
+        this.chunkedBodies = BodyHandler.create(false).setBodyLimit(maxJsonBodyBytes);
     }
 
     void install(@Observes Router router) {
@@ -73,9 +82,18 @@ public class RequestLimits {
                 ? ProblemException.invalid(List.of(refused)).toProblem()
                 : new Problem(ProblemType.forStatus(status).uri(), ProblemType.forStatus(status).title(), status,
                         "the request could not be read", null, null, null);
+        if (status == 413) {
+            // The rest of the body is not read: close the connection once answered.
+            context.response().putHeader(HttpHeaders.CONNECTION, "close");
+        }
         context.response().setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                .end(responses.body(problem, StorableText.sanitize(request.path())));
+                .end(responses.body(problem, StorableText.sanitize(request.path())))
+                .onComplete(answered -> {
+                    if (status == 413) {
+                        request.connection().close();
+                    }
+                });
     }
 
     void check(RoutingContext context) {
@@ -94,8 +112,10 @@ public class RequestLimits {
             return;
         }
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null && declaredLength(length) > maxBodyBytes) {
-            refuse(context, ProblemType.PAYLOAD_TOO_LARGE, "the request body is larger than " + maxBodyBytes + " bytes",
+        boolean json = isJson(request.getHeader(HttpHeaders.CONTENT_TYPE));
+        long maxBytes = json ? maxJsonBodyBytes : maxBodyBytes;
+        if (length != null && declaredLength(length) > maxBytes) {
+            refuse(context, ProblemType.PAYLOAD_TOO_LARGE, "the request body is larger than " + maxBytes + " bytes",
                     request.path());
             return;
         }
@@ -121,6 +141,14 @@ public class RequestLimits {
                     .end(responses.body(problem, StorableText.sanitize(request.path())));
             return;
         }
+        if (length == null && json && request.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true)) {
+            // A body without a declared length is only known too large while it is read; the REST
+            // layer would then answer a bare 413. Read a JSON one here, within the limit (the REST
+            // layer then uses what was read), so going over it is a failure the problem handler
+            // above answers. Streamed uploads (backups, files) are left to their resources.
+            chunkedBodies.handle(context);
+            return;
+        }
         context.next();
     }
 
@@ -134,6 +162,14 @@ public class RequestLimits {
             boolean inQuery = query >= 0 && e.getIndex() > query;
             return new Problem.FieldError(inQuery ? "query" : "path", "is not a valid URI: " + e.getReason());
         }
+    }
+
+    private static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String type = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        return type.equals("application/json") || type.endsWith("+json");
     }
 
     private static long declaredLength(String header) {

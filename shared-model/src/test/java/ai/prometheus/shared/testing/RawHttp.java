@@ -37,21 +37,59 @@ public final class RawHttp {
                     .getBytes(StandardCharsets.ISO_8859_1));
             out.write(body.getBytes(StandardCharsets.UTF_8));
             out.flush();
-            ByteArrayOutputStream received = new ByteArrayOutputStream();
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[8192];
-            try {
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    received.write(buffer, 0, n);
-                    if (complete(received.toString(StandardCharsets.UTF_8))) {
-                        break;
-                    }
-                }
-            } catch (SocketTimeoutException | java.net.SocketException e) {
-                // What arrived is the answer.
-            }
-            return RawResponse.parse(received.toString(StandardCharsets.UTF_8));
+            return RawResponse.parse(readAnswer(socket));
         }
+    }
+
+    /**
+     * As {@link #send(String)} with a chunked body of {@code chunks} copies of {@code chunk}, written
+     * while the answer is read: a service may answer (and close) before the body ends.
+     */
+    public static RawResponse sendChunked(String requestLineAndHeaders, byte[] chunk, int chunks) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
+            socket.setSoTimeout(15_000);
+            java.util.concurrent.CompletableFuture<String> answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return readAnswer(socket);
+                } catch (IOException e) {
+                    return "";
+                }
+            });
+            OutputStream out = socket.getOutputStream();
+            try {
+                out.write((requestLineAndHeaders + "Host: localhost\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                byte[] size = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+                for (int i = 0; i < chunks && !answer.isDone(); i++) {
+                    out.write(size);
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                }
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            } catch (IOException closed) {
+                // The service answered and closed the connection before the body ended.
+            }
+            return RawResponse.parse(answer.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
+
+    /** What the service answers, read until the body is complete or the connection ends. */
+    private static String readAnswer(Socket socket) throws IOException {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                received.write(buffer, 0, n);
+                if (complete(received.toString(StandardCharsets.UTF_8))) {
+                    break;
+                }
+            }
+        } catch (SocketTimeoutException | java.net.SocketException e) {
+            // What arrived is the answer.
+        }
+        return received.toString(StandardCharsets.UTF_8);
     }
 
     /** Whether a response with a Content-Length has all of its body. */

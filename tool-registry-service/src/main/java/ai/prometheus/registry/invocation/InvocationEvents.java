@@ -39,10 +39,13 @@ public class InvocationEvents {
 
     // The caller's claims travel with the events so consumers acting on its behalf (the memory
     // guild's episodes) can check what it may do; the invocation row keeps only the subject.
+    // Only its memory permissions travel: that is all a consumer decides with.
+    private static final String MEMORY = "memory";
+
     CloudEvent requested(Invocation invocation, ToolVersion version, ExecutionLimits limits, Caller caller) {
         return create(EventTypes.TOOL_INVOCATION_REQUESTED, invocation, new ToolInvocationRequested(invocation.id,
                 invocation.toolName, invocation.toolVersion, invocation.fingerprint, version.language, version.code,
-                invocation.arguments, limits, invocation.caller, invocation.memoryContextId, CallerClaims.of(caller),
+                invocation.arguments, limits, invocation.caller, invocation.memoryContextId, CallerClaims.of(caller, MEMORY),
                 version.network, version.secretNames().isEmpty() ? null : version.secretNames()));
     }
 
@@ -50,7 +53,7 @@ public class InvocationEvents {
         return create(EventTypes.TOOL_INVOCATION_COMPLETED, invocation, new ToolInvocationCompleted(invocation.id,
                 invocation.toolName, invocation.toolVersion, invocation.caller, invocation.memoryContextId,
                 invocation.sandboxStatus, invocation.result(), summary(invocation.arguments), usage(invocation),
-                latency(invocation), invocation.createdAt.toInstant(), finished(invocation), CallerClaims.of(caller),
+                latency(invocation), invocation.createdAt.toInstant(), finished(invocation), CallerClaims.of(caller, MEMORY),
                 invocation.egress));
     }
 
@@ -59,7 +62,7 @@ public class InvocationEvents {
                 invocation.toolName, invocation.toolVersion, invocation.caller, invocation.memoryContextId,
                 invocation.sandboxStatus, invocation.errorMessage, invocation.exitCode, platformFault,
                 summary(invocation.arguments), usage(invocation), latency(invocation), invocation.createdAt.toInstant(),
-                finished(invocation), CallerClaims.of(caller), invocation.egress));
+                finished(invocation), CallerClaims.of(caller, MEMORY), invocation.egress));
     }
 
     /**

@@ -38,7 +38,9 @@ class AsyncInvocationTest {
     void asyncInvocationCompletesThroughKafka() {
         String tool = tool("async_echo", RegistryFixtures.ECHO_PYTHON);
         try (KafkaProbe requests = KafkaProbe.on(Topics.TOOL_INVOCATION_REQUESTS)) {
-            Response accepted = given().auth().oauth2(developer("bea")).contentType(ContentType.JSON)
+            String beaWithMemory = ai.prometheus.shared.testing.TestTokens.withScope("bea",
+                    "tools:read tools:invoke memory:write:ctx-bea");
+            Response accepted = given().auth().oauth2(beaWithMemory).contentType(ContentType.JSON)
                     .body(Map.of("arguments", Map.of("city", "Turin"), "mode", "async"))
                     .when().post("/api/v1/tools/" + tool + "/invocations");
             accepted.then().statusCode(202)
@@ -54,6 +56,8 @@ class AsyncInvocationTest {
             assertEquals("python", sent.language());
             assertEquals("Turin", sent.arguments().get("city").asText());
             assertEquals("invocations/" + id, request.subject());
+            // Only what a consumer decides with travels: the memory permission, not the tool ones.
+            assertEquals(java.util.List.of("memory:write:ctx-bea"), sent.callerClaims().permissions());
 
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                     given().auth().oauth2(developer("bea")).when().get("/api/v1/invocations/" + id)
