@@ -1,6 +1,8 @@
-package ai.prometheus.guardian.error;
+package ai.prometheus.guardian.intake;
 
 import ai.prometheus.guardian.config.GuardianConfig;
+import ai.prometheus.guardian.error.ErrorLogRepository;
+import ai.prometheus.guardian.error.ErrorLogView;
 import ai.prometheus.shared.event.ErrorReported;
 import ai.prometheus.shared.problem.Problem.FieldError;
 import ai.prometheus.shared.problem.ProblemException;
