@@ -14,8 +14,6 @@ public interface GuardianConfig {
 
     Intake intake();
 
-    DeadLetters deadLetters();
-
     Remediation remediation();
 
     interface Grouping {
@@ -54,12 +52,6 @@ public interface GuardianConfig {
         /** HTTP reports being stored at the same moment on this replica; beyond it callers are asked to retry. */
         @WithDefault("64")
         int maxInFlight();
-    }
-
-    interface DeadLetters {
-        /** Service names that own consumer groups; a group named after one (plus a suffix) is that service's. */
-        @WithDefault("tool-registry-service,sandbox-service,memory-guild-service,guardian-service")
-        List<String> services();
     }
 
     interface Remediation {

@@ -1,6 +1,5 @@
 package ai.prometheus.guardian.error;
 
-import ai.prometheus.guardian.group.FailingToolView;
 import ai.prometheus.shared.config.ServiceConfig;
 import ai.prometheus.shared.util.Glob;
 import io.quarkus.hibernate.reactive.panache.Panache;

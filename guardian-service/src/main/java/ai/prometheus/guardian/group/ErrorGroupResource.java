@@ -1,6 +1,7 @@
 package ai.prometheus.guardian.group;
 
 import ai.prometheus.guardian.error.ErrorLogRepository;
+import ai.prometheus.guardian.error.FailingToolView;
 import ai.prometheus.guardian.error.ErrorLogView;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.security.CurrentCaller;

@@ -42,10 +42,12 @@ public class BackupResource {
     static final String GZIP = "application/gzip";
 
     private final Archivist archivist;
+    private final BackupRestorer restorer;
     private final CurrentCaller caller;
 
-    public BackupResource(Archivist archivist, CurrentCaller caller) {
+    public BackupResource(Archivist archivist, BackupRestorer restorer, CurrentCaller caller) {
         this.archivist = archivist;
+        this.restorer = restorer;
         this.caller = caller;
     }
 
@@ -108,7 +110,7 @@ public class BackupResource {
                     + " stored; restore it with POST /backups/{id}/restore.")
     @APIResponse(responseCode = "201", description = "The uploaded backup, checked and stored", content = @Content(schema = @Schema(implementation = BackupView.class)))
     public Response upload(InputStream body) {
-        BackupView backup = archivist.upload(Viewer.of(caller.get()), body);
+        BackupView backup = restorer.upload(Viewer.of(caller.get()), body);
         return Response.created(URI.create("/api/v1/backups/" + backup.id())).entity(backup).build();
     }
 
@@ -118,7 +120,7 @@ public class BackupResource {
     @Operation(operationId = "restoreBackup", summary = "Restore a backup", description = "Rows that already exist are left as they are, so restoring"
             + " twice changes nothing. Memories embedded by another model are re-embedded with the running one.")
     public RestoreReport restore(@PathParam("id") String id) {
-        return archivist.restore(Viewer.of(caller.get()), Params.uuid("id", id));
+        return restorer.restore(Viewer.of(caller.get()), Params.uuid("id", id));
     }
 
     @DELETE

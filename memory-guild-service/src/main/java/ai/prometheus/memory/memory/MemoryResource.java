@@ -2,7 +2,6 @@ package ai.prometheus.memory.memory;
 
 import ai.prometheus.memory.context.Scope;
 import ai.prometheus.memory.context.Viewer;
-import ai.prometheus.memory.search.Librarian;
 import ai.prometheus.shared.security.CurrentCaller;
 import ai.prometheus.shared.security.RequiresPermission;
 import ai.prometheus.shared.web.PageResult;
@@ -38,12 +37,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class MemoryResource {
 
     private final Scribe scribe;
-    private final Librarian librarian;
+    private final MemoryReader reader;
     private final CurrentCaller caller;
 
-    public MemoryResource(Scribe scribe, Librarian librarian, CurrentCaller caller) {
+    public MemoryResource(Scribe scribe, MemoryReader reader, CurrentCaller caller) {
         this.scribe = scribe;
-        this.librarian = librarian;
+        this.reader = reader;
         this.caller = caller;
     }
 
@@ -72,7 +71,7 @@ public class MemoryResource {
             @QueryParam("kind") @Pattern(regexp = MemoryRequests.KIND_PATTERN, message = "must be a memory kind") String kind,
             @QueryParam("key") String key, @QueryParam("includeSuperseded") Boolean includeSuperseded,
             @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
-        return librarian.list(Viewer.of(caller.get()), Params.uuid("id", id), Scope.parse("scope", scope, Scope.LINEAGE),
+        return reader.list(Viewer.of(caller.get()), Params.uuid("id", id), Scope.parse("scope", scope, Scope.LINEAGE),
                 Boolean.TRUE.equals(includeSuperseded), kind, key, Params.page(page), Params.size(size, 50));
     }
 
@@ -81,7 +80,7 @@ public class MemoryResource {
     @RequiresPermission("memory:read:{id}")
     @Operation(operationId = "getMemory", summary = "One memory of the context or of an ancestor, with its depth")
     public Uni<MemoryView> get(@PathParam("id") String id, @PathParam("memoryId") String memoryId) {
-        return librarian.get(Viewer.of(caller.get()), Params.uuid("id", id), Params.uuid("memoryId", memoryId));
+        return reader.get(Viewer.of(caller.get()), Params.uuid("id", id), Params.uuid("memoryId", memoryId));
     }
 
     @PATCH

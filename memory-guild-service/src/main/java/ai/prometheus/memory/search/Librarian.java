@@ -12,7 +12,6 @@ import ai.prometheus.memory.embedding.Embedder;
 import ai.prometheus.memory.memory.MemoryRepository;
 import ai.prometheus.memory.memory.MemoryView;
 import ai.prometheus.shared.problem.ProblemException;
-import ai.prometheus.shared.web.PageResult;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -32,8 +31,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The Librarian of the Memory Guild: finds memories. Lists and reads a context with what it
- * inherits, and searches it by meaning (vectors), by words (Postgres full text) or both fused.
+ * The Librarian of the Memory Guild: finds memories. Searches a context with what it inherits by
+ * meaning (vectors), by words (Postgres full text) or both fused; plain reads are the memory
+ * feature's {@code MemoryReader}.
  */
 @ApplicationScoped
 public class Librarian {
@@ -87,29 +87,6 @@ public class Librarian {
                 """);
         this.metadataQuery = sql.of("select m.id from {schema}.memories m"
                 + " where m.context_id = any($1::uuid[]) and m.metadata @> $2::text::jsonb");
-    }
-
-    // --- reading ----------------------------------------------------------------------------
-
-    public Uni<PageResult<MemoryView>> list(Viewer viewer, UUID contextId, Scope scope, boolean includeSuperseded,
-            String kind, String key, int page, int size) {
-        return coordinator.scope(viewer, contextId, scope)
-                .chain(resolved -> memories.page(resolved, includeSuperseded, kind, key, page * size, size + 1))
-                .map(found -> PageResult.of(found, page, size, view -> view));
-    }
-
-    /** One memory of the context or of an ancestor the caller may see, with its depth. */
-    public Uni<MemoryView> get(Viewer viewer, UUID contextId, UUID memoryId) {
-        return coordinator.scope(viewer, contextId, Scope.LINEAGE).chain(resolved -> memories.views(List.of(memoryId))
-                .map(found -> {
-                    MemoryView view = found.get(memoryId);
-                    LineageEntry entry = view == null ? null : resolved.entries().stream()
-                            .filter(candidate -> candidate.id().equals(view.contextId())).findFirst().orElse(null);
-                    if (entry == null) {
-                        throw ProblemException.notFound("memory", memoryId);
-                    }
-                    return view.withDepth(entry.depth());
-                }));
     }
 
     // --- search -----------------------------------------------------------------------------

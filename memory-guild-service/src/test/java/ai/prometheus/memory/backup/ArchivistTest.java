@@ -44,7 +44,10 @@ class ArchivistTest {
             TestTokens.withScope("archive-admin", "memory:read memory:write memory:admin"));
 
     @Inject
-    Archivist archivist;
+    BackupSchedule schedule;
+
+    @Inject
+    BackupFiles backupFiles;
 
     @Inject
     ai.prometheus.memory.embedding.Embedder embedder;
@@ -130,7 +133,7 @@ class ArchivistTest {
         admin.request().contentType("application/gzip").body(newer).post("/api/v1/backups/upload").then()
                 .statusCode(400).body("errors[0].reason", containsString("version 99"));
         assertEquals(backupsBefore, count("select count(*) from memory_guild.memory_backups"));
-        try (var files = Files.list(archivist.directory())) {
+        try (var files = Files.list(backupFiles.directory())) {
             assertTrue(files.noneMatch(file -> file.toString().endsWith(".part")), "no partial file is left behind");
         }
     }
@@ -225,15 +228,15 @@ class ArchivistTest {
         String run = UUID.randomUUID().toString();
         List<BackupView> taken = new ArrayList<>();
         for (String slot : List.of("a", "b", "c")) {
-            taken.add(archivist.scheduledBackup("test-" + run + "-" + slot).orElseThrow());
+            taken.add(schedule.scheduledBackup("test-" + run + "-" + slot).orElseThrow());
         }
-        assertFalse(archivist.scheduledBackup("test-" + run + "-c").isPresent(), "a slot is taken once");
+        assertFalse(schedule.scheduledBackup("test-" + run + "-c").isPresent(), "a slot is taken once");
         assertTrue(taken.stream().allMatch(backup -> backup.status().equals("completed")));
         assertTrue(taken.get(2).memories() >= 7);
         // Retention is 2 in the test profile: the oldest scheduled backup and its file are gone.
         assertEquals(2, count("select count(*) from memory_guild.memory_backups where origin = 'scheduled'"));
-        assertFalse(Files.exists(archivist.directory().resolve(taken.get(0).fileName())));
-        assertTrue(Files.exists(archivist.directory().resolve(taken.get(2).fileName())));
+        assertFalse(Files.exists(backupFiles.directory().resolve(taken.get(0).fileName())));
+        assertTrue(Files.exists(backupFiles.directory().resolve(taken.get(2).fileName())));
     }
 
     // --- helpers ------------------------------------------------------------------------------

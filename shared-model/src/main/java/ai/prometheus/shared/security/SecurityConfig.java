@@ -22,8 +22,9 @@ public interface SecurityConfig {
     /**
      * The subjects allowed to act as services of the suite. A token claiming the service type
      * counts as a service (and may name the caller it acts for in {@code X-On-Behalf-Of}) only
-     * when its subject is listed here; any other is treated as a user.
+     * when its subject is listed here; any other is treated as a user. By default the suite's own
+     * services ({@code prometheus.suite.services}); list them here too when adding a partner service.
      */
-    @WithDefault("tool-registry-service,sandbox-service,memory-guild-service,guardian-service")
+    @WithDefault("${prometheus.suite.services}")
     Set<String> serviceSubjects();
 }

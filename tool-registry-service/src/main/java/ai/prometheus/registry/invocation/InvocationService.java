@@ -143,7 +143,7 @@ public class InvocationService {
                 return Uni.createFrom().item(InvocationView.of(invocation));
             }
             return repository.findById(invocation.toolId).map(tool -> {
-                if (tool == null || !access.decide(caller, tool, ToolAction.MANAGE).allowed()) {
+                if (tool == null || !access.decide(caller, tool.ownership(), ToolAction.MANAGE).allowed()) {
                     throw ProblemException.notFound("invocation", id);
                 }
                 return InvocationView.of(invocation);
@@ -176,7 +176,7 @@ public class InvocationService {
                     .chain(version -> withSecrets(caller, tool, version, arguments));
         }).call(admitted -> withinQuota(caller, admitted.tool()))
                 .call(admitted -> audit.allowedNow(caller, AuditTrail.INVOKE, name,
-                        access.decide(caller, admitted.tool(), ToolAction.INVOKE).reason(),
+                        access.decide(caller, admitted.tool().ownership(), ToolAction.INVOKE).reason(),
                         audit.details().put("version", admitted.version().version)
                                 .put("mode", request.async() ? "async" : "sync")));
     }

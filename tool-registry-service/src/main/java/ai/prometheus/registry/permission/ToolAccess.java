@@ -1,6 +1,5 @@
 package ai.prometheus.registry.permission;
 
-import ai.prometheus.registry.tool.Tool;
 import ai.prometheus.shared.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -21,16 +20,16 @@ import java.util.List;
 @ApplicationScoped
 public class ToolAccess {
 
-    public AccessDecision decide(Caller caller, Tool tool, ToolAction action) {
+    public AccessDecision decide(Caller caller, ToolOwnership tool, ToolAction action) {
         if (caller.isAnonymous()) {
             return AccessDecision.deny("no authenticated caller");
         }
         if (caller.isAdmin()) {
             return AccessDecision.allow("admin");
         }
-        String name = tool.name;
-        boolean owner = caller.subject().equals(tool.owner);
-        ToolAcl acl = tool.permissions == null ? ToolAcl.DEFAULT : tool.permissions;
+        String name = tool.name();
+        boolean owner = caller.subject().equals(tool.owner());
+        ToolAcl acl = tool.acl();
         return switch (action) {
             case READ -> {
                 if (!caller.may("tools", "read", name)) {

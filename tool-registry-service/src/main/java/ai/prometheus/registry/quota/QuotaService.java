@@ -76,7 +76,7 @@ public class QuotaService {
                     details.putPOJO("after", limits);
                     return (existing == null ? quota.persist().replaceWithVoid() : Uni.createFrom().voidItem())
                             .chain(() -> audit.allowed(caller, AuditTrail.LIMITS, toolName,
-                                    access.decide(caller, tool, ToolAction.MANAGE).reason(), details))
+                                    access.decide(caller, tool.ownership(), ToolAction.MANAGE).reason(), details))
                             .replaceWith(limits);
                 }));
     }
@@ -113,7 +113,7 @@ public class QuotaService {
     public Uni<QuotaUsage> usage(Caller caller, String toolName, String of) {
         return tools.authorized(caller, toolName, ToolAction.READ, null).chain(tool -> {
             String subject = of == null || of.isBlank() ? caller.subject() : of;
-            if (!subject.equals(caller.subject()) && !access.decide(caller, tool, ToolAction.MANAGE).allowed()) {
+            if (!subject.equals(caller.subject()) && !access.decide(caller, tool.ownership(), ToolAction.MANAGE).allowed()) {
                 return Uni.createFrom().failure(ProblemException.forbidden("only the tool's managers see other callers' quota usage"));
             }
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);

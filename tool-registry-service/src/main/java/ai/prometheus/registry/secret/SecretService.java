@@ -239,6 +239,6 @@ public class SecretService {
     }
 
     private String reason(Caller caller, Tool tool) {
-        return access.decide(caller, tool, ToolAction.MANAGE).reason();
+        return access.decide(caller, tool.ownership(), ToolAction.MANAGE).reason();
     }
 }

@@ -1,6 +1,7 @@
 package ai.prometheus.registry.tool;
 
 import ai.prometheus.registry.permission.ToolAcl;
+import ai.prometheus.registry.permission.ToolOwnership;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -73,4 +74,9 @@ public class Tool extends PanacheEntityBase {
 
     @Column(name = "deleted_at")
     public OffsetDateTime deletedAt;
+
+    /** The owner and ACL that decide who may read, invoke and manage this tool. */
+    public ToolOwnership ownership() {
+        return new ToolOwnership(name, owner, permissions);
+    }
 }

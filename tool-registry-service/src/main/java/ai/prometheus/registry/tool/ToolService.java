@@ -162,10 +162,10 @@ public class ToolService {
             if (tool == null) {
                 return Uni.createFrom().failure(ProblemException.notFound("tool", name));
             }
-            if (!access.decide(caller, tool, ToolAction.READ).allowed()) {
+            if (!access.decide(caller, tool.ownership(), ToolAction.READ).allowed()) {
                 return Uni.createFrom().failure(ProblemException.notFound("tool", name));
             }
-            return detail(tool, access.decide(caller, tool, ToolAction.MANAGE).allowed());
+            return detail(tool, access.decide(caller, tool.ownership(), ToolAction.MANAGE).allowed());
         });
     }
 
@@ -187,11 +187,11 @@ public class ToolService {
             if (tool == null) {
                 return Uni.createFrom().failure(ProblemException.notFound("tool", name));
             }
-            AccessDecision decision = access.decide(caller, tool, action);
+            AccessDecision decision = access.decide(caller, tool.ownership(), action);
             if (decision.allowed()) {
                 return Uni.createFrom().item(tool);
             }
-            boolean visible = action != ToolAction.READ && access.decide(caller, tool, ToolAction.READ).allowed();
+            boolean visible = action != ToolAction.READ && access.decide(caller, tool.ownership(), ToolAction.READ).allowed();
             Uni<Void> audited = auditAction == null ? Uni.createFrom().voidItem()
                     : audit.denied(caller, auditAction, name, decision.reason(), null);
             return audited.chain(() -> Uni.createFrom().failure(visible
@@ -233,7 +233,7 @@ public class ToolService {
     }
 
     private String accessReason(Caller caller, Tool tool) {
-        return access.decide(caller, tool, ToolAction.MANAGE).reason();
+        return access.decide(caller, tool.ownership(), ToolAction.MANAGE).reason();
     }
 
     private Uni<ToolViews.Detail> detail(Tool tool, boolean showAcl) {

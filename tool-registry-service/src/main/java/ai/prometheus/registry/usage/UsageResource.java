@@ -64,7 +64,7 @@ public class UsageResource {
         }
         Caller me = caller.get();
         return Panache.withSession(() -> tools.authorized(me, name, ToolAction.READ, null)).chain(tool -> {
-            boolean manager = access.decide(me, tool, ToolAction.MANAGE).allowed();
+            boolean manager = access.decide(me, tool.ownership(), ToolAction.MANAGE).allowed();
             if (!manager && callerFilter != null && !callerFilter.equals(me.subject())) {
                 return Uni.createFrom().failure(ProblemException.forbidden(
                         "only the tool's managers see other callers' usage"));

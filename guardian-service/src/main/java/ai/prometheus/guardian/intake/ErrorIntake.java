@@ -1,5 +1,7 @@
-package ai.prometheus.guardian.error;
+package ai.prometheus.guardian.intake;
 
+import ai.prometheus.guardian.error.ErrorLog;
+import ai.prometheus.guardian.error.ErrorLogRepository;
 import ai.prometheus.guardian.group.ErrorGroupService;
 import ai.prometheus.guardian.group.Fingerprint;
 import ai.prometheus.guardian.group.Fingerprinter;

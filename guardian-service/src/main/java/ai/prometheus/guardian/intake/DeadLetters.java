@@ -1,6 +1,7 @@
-package ai.prometheus.guardian.error;
+package ai.prometheus.guardian.intake;
 
 import ai.prometheus.guardian.config.GuardianConfig;
+import ai.prometheus.shared.config.SuiteConfig;
 import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.event.ErrorReported;
 import ai.prometheus.shared.event.EventCodec;
@@ -31,9 +32,10 @@ public class DeadLetters {
     private final GuardianConfig.Intake limits;
     private final EventCodec codec;
 
-    public DeadLetters(GuardianConfig config, EventCodec codec) {
+    public DeadLetters(GuardianConfig config, SuiteConfig suite, EventCodec codec) {
+        // The suite's services own the consumer groups: a group named after one (plus a suffix) is that service's.
         // Longest first, so "tool-registry-service-results" belongs to tool-registry-service, not a shorter prefix.
-        this.services = config.deadLetters().services().stream()
+        this.services = suite.services().stream()
                 .sorted(Comparator.comparingInt(String::length).reversed()).toList();
         this.limits = config.intake();
         this.codec = codec;

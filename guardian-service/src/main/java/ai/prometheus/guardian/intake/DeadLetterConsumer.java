@@ -1,4 +1,4 @@
-package ai.prometheus.guardian.error;
+package ai.prometheus.guardian.intake;
 
 import ai.prometheus.shared.inbox.TransientFailures;
 import io.smallrye.mutiny.Uni;

@@ -1,4 +1,4 @@
-package ai.prometheus.guardian.error;
+package ai.prometheus.guardian.intake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

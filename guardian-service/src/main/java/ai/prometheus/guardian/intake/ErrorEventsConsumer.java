@@ -1,4 +1,4 @@
-package ai.prometheus.guardian.error;
+package ai.prometheus.guardian.intake;
 
 import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.event.ErrorReported;

@@ -1,6 +1,8 @@
-package ai.prometheus.guardian.error;
+package ai.prometheus.guardian.intake;
 
-import ai.prometheus.guardian.config.GuardianConfig;
+import ai.prometheus.guardian.error.ErrorLogRepository;
+import ai.prometheus.guardian.error.ErrorLogView;
+import ai.prometheus.shared.config.SuiteConfig;
 import ai.prometheus.shared.event.ErrorReported;
 import ai.prometheus.shared.problem.Problem.FieldError;
 import ai.prometheus.shared.problem.ProblemException;
@@ -51,8 +53,8 @@ public class ErrorLogResource {
     private final Set<String> suiteServices;
 
     public ErrorLogResource(ErrorLogRepository errors, ErrorIntake intake, ErrorValidation validation,
-            IntakeLimiter limiter, CurrentCaller caller, GuardianConfig config) {
-        this.suiteServices = Set.copyOf(config.deadLetters().services());
+            IntakeLimiter limiter, CurrentCaller caller, SuiteConfig suite) {
+        this.suiteServices = Set.copyOf(suite.services());
         this.errors = errors;
         this.intake = intake;
         this.validation = validation;

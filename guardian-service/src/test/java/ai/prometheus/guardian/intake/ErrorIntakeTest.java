@@ -1,4 +1,4 @@
-package ai.prometheus.guardian.error;
+package ai.prometheus.guardian.intake;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package ai.prometheus.guardian.group;
+package ai.prometheus.guardian.error;
 
 import java.time.OffsetDateTime;
 

@@ -1,9 +1,10 @@
-package ai.prometheus.shared.problem;
+package ai.prometheus.shared.problem.mapping;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.prometheus.shared.problem.Problem;
 import ai.prometheus.shared.web.StrictJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,7 +1,11 @@
-package ai.prometheus.shared.problem;
+package ai.prometheus.shared.problem.mapping;
 
 import ai.prometheus.shared.error.ErrorReporter;
 import ai.prometheus.shared.postgres.DatabaseOutage;
+import ai.prometheus.shared.problem.Problem;
+import ai.prometheus.shared.problem.ProblemException;
+import ai.prometheus.shared.problem.ProblemResponses;
+import ai.prometheus.shared.problem.ProblemType;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;

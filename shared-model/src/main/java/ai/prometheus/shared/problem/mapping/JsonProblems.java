@@ -1,5 +1,6 @@
-package ai.prometheus.shared.problem;
+package ai.prometheus.shared.problem.mapping;
 
+import ai.prometheus.shared.problem.Problem;
 import ai.prometheus.shared.web.StrictJson;
 import ai.prometheus.shared.web.UnstorableTextException;
 import com.fasterxml.jackson.core.JsonParser;
