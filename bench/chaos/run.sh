@@ -8,4 +8,4 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 curl -sf http://127.0.0.1:8081/q/health/ready >/dev/null || { echo "the suite is not up: run bin/prometheus up"; exit 1; }
-exec java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$(cat .prometheus/engines/classpath.txt)" bench/chaos/Chaos.java "$ROOT" "${1:-60}" "${2:-10}"
+exec java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$(cat "${PROMETHEUS_STATE:-$ROOT/.prometheus}/engines/classpath.txt")" bench/chaos/Chaos.java "$ROOT" "${1:-60}" "${2:-10}"

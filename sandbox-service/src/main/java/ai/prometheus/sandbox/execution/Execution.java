@@ -50,6 +50,9 @@ public class Execution extends PanacheEntityBase {
 
     public String stdout;
 
+    /** The whole stdout of an asynchronous invocation whose result event carries only its start. */
+    public String result;
+
     public String stderr;
 
     @Column(name = "stdout_truncated", nullable = false)

@@ -3,6 +3,7 @@ package ai.prometheus.sandbox.execution;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.sandbox.ExecutionRequest;
 import ai.prometheus.shared.sandbox.ExecutionResult;
+import ai.prometheus.shared.sandbox.InvocationOutput;
 import ai.prometheus.shared.sandbox.NetworkPolicy;
 import ai.prometheus.shared.security.Caller;
 import ai.prometheus.shared.security.CurrentCaller;
@@ -124,6 +125,23 @@ public class ExecutionResource {
                         ? null : row)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("execution", id))
                 .map(row -> ExecutionRecords.toView(row, true));
+    }
+
+    @GET
+    @Path("/invocations/{invocationId}/result")
+    @RequiresPermission("sandbox:read")
+    @WithSession
+    @Operation(operationId = "getInvocationResult", summary = "The whole result of an asynchronous tool invocation",
+            description = "For an invocation whose result event was cut to fit the event budget (its data lists result"
+                    + " in truncatedFields): the tool's complete stdout. 404 when the invocation is unknown, not the"
+                    + " caller's, or its result travelled whole in its event.")
+    public Uni<InvocationOutput> invocationResult(@PathParam("invocationId") String invocationId) {
+        String owner = visibleTo(caller.get());
+        return executions.findByInvocation(Params.uuid("invocationId", invocationId))
+                .map(row -> row == null || row.result == null
+                        || (owner != null && !owner.equals(row.principal) && !owner.equals(row.onBehalfOf)) ? null : row)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("invocation result", invocationId))
+                .map(row -> new InvocationOutput(row.invocationId, row.result));
     }
 
     /** Whose executions the caller may read: its own subject, or null for everyone's. */

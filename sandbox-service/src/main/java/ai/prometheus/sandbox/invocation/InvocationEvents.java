@@ -17,6 +17,7 @@ import ai.prometheus.shared.sandbox.ExecutionUsage;
 import ai.prometheus.shared.sandbox.ToolOutput;
 import ai.prometheus.shared.tracing.TraceContext;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -28,6 +29,8 @@ public class InvocationEvents {
 
     static final int MAX_SUMMARY = 500;
     static final int MAX_STDERR_IN_MESSAGE = 2000;
+    /** Room for a completed event's fields besides its result (usage, claims, egress summary). */
+    static final int ENVELOPE_BYTES = 16 * 1024;
 
     private final EventCodec codec;
     private final ServiceConfig service;
@@ -38,8 +41,10 @@ public class InvocationEvents {
     }
 
     /**
-     * The event for a finished invocation. Stdout larger than {@code maxResultBytes} cannot travel
-     * on Kafka, so such a run is reported as failed with {@code OUTPUT_LIMIT}.
+     * The event for a finished invocation. A result larger than {@code maxResultBytes} travels by
+     * reference: the event carries its start, cut by {@link ai.prometheus.shared.event.EventBudget}
+     * and named in {@code truncatedFields}, and the full value stays in the execution row, served
+     * to the registry at {@code GET /api/v1/executions/invocations/{invocationId}/result}.
      */
     public CloudEvent resultOf(Execution row, RunOutcome outcome, Instant startedAt, int maxResultBytes,
             String traceparent) {
@@ -47,17 +52,15 @@ public class InvocationEvents {
         long latencyMs = Math.max(0, finishedAt.toEpochMilli() - startedAt.toEpochMilli());
         String stdout = outcome.stdout() == null ? "" : outcome.stdout();
         int stdoutBytes = stdout.getBytes(StandardCharsets.UTF_8).length;
-        if (outcome.status() == ExecutionStatus.OK && stdoutBytes <= maxResultBytes) {
+        if (outcome.status() == ExecutionStatus.OK) {
+            // A large result is cut as text: parsing megabytes of JSON only to cut it is waste.
             ToolInvocationCompleted completed = new ToolInvocationCompleted(row.invocationId, row.toolName,
-                    version(row), row.onBehalfOf, row.memoryContextId, ExecutionStatus.OK.name(), ToolOutput.parse(stdout),
+                    version(row), row.onBehalfOf, row.memoryContextId, ExecutionStatus.OK.name(),
+                    stdoutBytes <= maxResultBytes ? ToolOutput.parse(stdout) : TextNode.valueOf(ToolOutput.text(stdout)),
                     row.argumentsSummary, outcome.usage(), latencyMs, startedAt, finishedAt, row.callerClaims,
                     EgressSummary.of(ExecutionRecords.egressOf(row)));
-            return event(EventTypes.TOOL_INVOCATION_COMPLETED, row.invocationId, completed, traceparent);
-        }
-        if (outcome.status() == ExecutionStatus.OK) {
-            return failed(row, ExecutionStatus.OUTPUT_LIMIT, "the tool printed " + stdoutBytes
-                    + " bytes; an asynchronous result carries at most " + maxResultBytes, outcome.exitCode(),
-                    outcome.usage(), latencyMs, startedAt, finishedAt, traceparent);
+            return event(EventTypes.TOOL_INVOCATION_COMPLETED, row.invocationId, completed, traceparent,
+                    maxResultBytes + ENVELOPE_BYTES);
         }
         return failed(row, outcome.status(), messageOf(outcome), outcome.exitCode(), outcome.usage(), latencyMs, startedAt,
                 finishedAt, traceparent);
@@ -88,8 +91,12 @@ public class InvocationEvents {
 
     /** The result continues the request's trace when the request carried one, else the current one. */
     private CloudEvent event(String type, UUID invocationId, Object payload, String requestTraceparent) {
+        return event(type, invocationId, payload, requestTraceparent, EventCodec.MAX_DATA_BYTES);
+    }
+
+    private CloudEvent event(String type, UUID invocationId, Object payload, String requestTraceparent, int maxDataBytes) {
         String traceparent = requestTraceparent != null ? requestTraceparent : TraceContext.currentTraceparent();
-        return codec.create(service.eventSource(), type, "invocations/" + invocationId, payload, traceparent);
+        return codec.create(service.eventSource(), type, "invocations/" + invocationId, payload, traceparent, maxDataBytes);
     }
 
     private static String messageOf(RunOutcome outcome) {

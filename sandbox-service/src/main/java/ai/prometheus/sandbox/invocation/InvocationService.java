@@ -26,10 +26,12 @@ import ai.prometheus.shared.outbox.Outbox;
 import ai.prometheus.shared.postgres.UniqueViolations;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.sandbox.ExecutionResult;
+import ai.prometheus.shared.sandbox.ToolOutput;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -129,6 +131,11 @@ public class InvocationService {
                         return Uni.createFrom().voidItem(); // already answered as interrupted
                     }
                     ExecutionRecords.complete(stored, result, config.storage().maxStoredOutputBytes());
+                    // Too large for its event: kept whole here, where the registry fetches it.
+                    if (result.stdout() != null
+                            && result.stdout().getBytes(StandardCharsets.UTF_8).length > config.invocation().maxResultBytes()) {
+                        stored.result = ToolOutput.text(result.stdout());
+                    }
                     Uni<Void> answered = outbox.add(Topics.TOOL_INVOCATION_RESULTS, events.resultOf(stored, result,
                             claimedAt, config.invocation().maxResultBytes(), traceparent));
                     // The guardian hears of a platform fault and of refused egress exactly when its answer commits.

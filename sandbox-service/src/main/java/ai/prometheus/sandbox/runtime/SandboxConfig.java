@@ -185,7 +185,10 @@ public interface SandboxConfig {
     }
 
     interface Invocation {
-        /** Stdout above this size cannot travel in a result event; the invocation fails with OUTPUT_LIMIT. */
+        /**
+         * Stdout above this size travels by reference: the result event carries its start and the
+         * registry fetches the whole of it (GET /api/v1/executions/invocations/{id}/result).
+         */
         @WithDefault("262144")
         int maxResultBytes();
     }

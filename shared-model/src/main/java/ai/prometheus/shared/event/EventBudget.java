@@ -59,6 +59,11 @@ public final class EventBudget {
         return fitted;
     }
 
+    /** Whether {@code field} of an event's data was cut by {@link #fit}. */
+    public static boolean truncated(JsonNode data, String field) {
+        return data != null && data.path(TRUNCATED_FIELDS).isArray() && contains((ArrayNode) data.get(TRUNCATED_FIELDS), field);
+    }
+
     private static Map.Entry<String, JsonNode> largestField(ObjectNode object, ObjectMapper mapper) {
         Map.Entry<String, JsonNode> largest = null;
         long largestBytes = KEEP_AT_LEAST + MARKER.length();

@@ -41,6 +41,14 @@ public class EventCodec {
 
     /** A new event with a fresh id and the current time. */
     public CloudEvent create(String source, String type, String subject, Object data, String traceparent) {
+        return create(source, type, subject, data, traceparent, MAX_DATA_BYTES);
+    }
+
+    /**
+     * A new event whose data is cut to {@code maxDataBytes} (at most {@link #MAX_DATA_BYTES}): for
+     * producers with a tighter budget of their own, such as the sandbox's result events.
+     */
+    public CloudEvent create(String source, String type, String subject, Object data, String traceparent, int maxDataBytes) {
         return new CloudEvent(
                 CloudEvent.SPEC_VERSION,
                 UUID.randomUUID().toString(),
@@ -51,7 +59,7 @@ public class EventCodec {
                 CloudEvent.JSON,
                 EventSchemas.idOf(type).orElse(null),
                 traceparent != null && isValidTraceparent(traceparent) ? traceparent : null,
-                EventBudget.fit(mapper.valueToTree(data), MAX_DATA_BYTES, mapper));
+                EventBudget.fit(mapper.valueToTree(data), Math.min(maxDataBytes, MAX_DATA_BYTES), mapper));
     }
 
     public String encode(CloudEvent event) {

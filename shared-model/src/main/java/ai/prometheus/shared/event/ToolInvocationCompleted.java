@@ -46,4 +46,10 @@ public record ToolInvocationCompleted(
         this(invocationId, toolName, toolVersion, caller, memoryContextId, status, result, argumentsSummary, usage, latencyMs,
                 startedAt, finishedAt, callerClaims, null);
     }
+
+    /** The same event with another result: the whole one, fetched when the event carried it cut. */
+    public ToolInvocationCompleted withResult(JsonNode whole) {
+        return new ToolInvocationCompleted(invocationId, toolName, toolVersion, caller, memoryContextId, status, whole,
+                argumentsSummary, usage, latencyMs, startedAt, finishedAt, callerClaims, egress);
+    }
 }

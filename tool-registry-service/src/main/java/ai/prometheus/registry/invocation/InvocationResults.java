@@ -4,6 +4,9 @@ import ai.prometheus.registry.quota.QuotaService;
 import ai.prometheus.registry.secret.SecretService;
 import ai.prometheus.registry.tool.ToolRepository;
 import ai.prometheus.registry.usage.UsageRecorder;
+import ai.prometheus.registry.sandbox.SandboxClient;
+import ai.prometheus.shared.event.CloudEvent;
+import ai.prometheus.shared.event.EventBudget;
 import ai.prometheus.shared.event.EventCodec;
 import ai.prometheus.shared.event.EventTypes;
 import ai.prometheus.shared.event.ToolInvocationCompleted;
@@ -21,6 +24,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
 /**
  * Reads completed and failed invocation events: those of asynchronous invocations finish their
@@ -31,6 +35,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 public class InvocationResults {
 
     static final String CONSUMER = "registry.invocation-results";
+    private static final Logger LOG = Logger.getLogger(InvocationResults.class);
 
     private final EventCodec codec;
     private final ProcessedEvents processed;
@@ -41,10 +46,11 @@ public class InvocationResults {
     private final ToolRepository tools;
     private final SecretService secrets;
     private final InvocationMetrics metrics;
+    private final SandboxClient sandbox;
 
     public InvocationResults(EventCodec codec, ProcessedEvents processed, UsageRecorder usage, Outbox outbox,
             InvocationEvents events, QuotaService quotas, ToolRepository tools, SecretService secrets,
-            InvocationMetrics metrics) {
+            InvocationMetrics metrics, SandboxClient sandbox) {
         this.codec = codec;
         this.processed = processed;
         this.usage = usage;
@@ -54,6 +60,7 @@ public class InvocationResults {
         this.tools = tools;
         this.secrets = secrets;
         this.metrics = metrics;
+        this.sandbox = sandbox;
     }
 
     @Incoming("invocation-results")
@@ -61,7 +68,7 @@ public class InvocationResults {
         return Uni.createFrom().item(() -> codec.decode(record)).chain(event -> {
             if (EventTypes.TOOL_INVOCATION_COMPLETED.equals(event.type())) {
                 ToolInvocationCompleted done = codec.data(event, ToolInvocationCompleted.class);
-                return processed.onceInTransaction(CONSUMER, event.id(), () -> completed(done));
+                return whole(event, done).chain(whole -> processed.onceInTransaction(CONSUMER, event.id(), () -> completed(whole)));
             }
             if (EventTypes.TOOL_INVOCATION_FAILED.equals(event.type())) {
                 ToolInvocationFailed failed = codec.data(event, ToolInvocationFailed.class);
@@ -69,6 +76,25 @@ public class InvocationResults {
             }
             return Uni.createFrom().nullItem();
         }).replaceWithVoid();
+    }
+
+    /**
+     * A result too large for its event travels by reference: the event carries its start and lists
+     * it in truncatedFields, and the sandbox serves the whole of it. Should the sandbox stay
+     * unreachable through every retry, the invocation keeps the cut value (it says so at its end)
+     * rather than holding up every later result on the partition.
+     */
+    private Uni<ToolInvocationCompleted> whole(CloudEvent event, ToolInvocationCompleted done) {
+        if (!EventBudget.truncated(event.data(), "result")) {
+            return Uni.createFrom().item(done);
+        }
+        return sandbox.invocationOutput(done.invocationId())
+                .map(stdout -> done.withResult(ToolOutput.parse(stdout)))
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("The whole result of invocation %s could not be fetched from the sandbox (%s); its cut value is kept",
+                            done.invocationId(), failure.getMessage());
+                    return done;
+                });
     }
 
     private Uni<Void> completed(ToolInvocationCompleted done) {

@@ -2,14 +2,18 @@ package ai.prometheus.registry.sandbox;
 
 import ai.prometheus.shared.sandbox.ExecutionRequest;
 import ai.prometheus.shared.sandbox.ExecutionResult;
+import ai.prometheus.shared.sandbox.InvocationOutput;
 import ai.prometheus.shared.security.ServiceIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.UUID;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /** The sandbox service's run endpoint; used only through {@link SandboxClient}. */
@@ -24,4 +28,9 @@ interface SandboxApi {
             @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf,
             @HeaderParam("Idempotency-Key") String idempotencyKey,
             ExecutionRequest request);
+
+    @GET
+    @Path("/invocations/{invocationId}/result")
+    Uni<InvocationOutput> invocationResult(@HeaderParam("Authorization") String authorization,
+            @PathParam("invocationId") UUID invocationId);
 }

@@ -2,6 +2,7 @@ package ai.prometheus.registry.sandbox;
 
 import ai.prometheus.shared.sandbox.ExecutionRequest;
 import ai.prometheus.shared.sandbox.ExecutionResult;
+import ai.prometheus.shared.sandbox.InvocationOutput;
 import ai.prometheus.shared.security.ServiceIdentity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -28,6 +30,10 @@ public class SandboxClient {
 
     /** How soon a caller should repeat an invocation whose earlier attempt is still running. */
     static final long IN_PROGRESS_RETRY_SECONDS = 2;
+    /** Tries on a refused connection, enough to go round a replica list whose other members may be down too. */
+    static final int REFUSED_RETRIES = 3;
+    static final Duration OUTPUT_TIMEOUT = Duration.ofSeconds(30);
+    static final int OUTPUT_RETRIES = 8;
 
     private final SandboxApi api;
     private final ServiceIdentity identity;
@@ -44,8 +50,34 @@ public class SandboxClient {
             failOn = {SandboxFailure.Transient.class, SandboxFailure.Timeout.class})
     public Uni<ExecutionResult> execute(ExecutionRequest request, String onBehalfOf, String idempotencyKey, Duration timeout) {
         return Uni.createFrom().deferred(() -> api.execute("Bearer " + identity.bearerToken(), onBehalfOf, idempotencyKey, request))
+                // A refused connection never reached a sandbox: with replicas (a stork:// URL) the
+                // next try goes to the next address at once, and the breaker only hears of it
+                // when every replica refused.
+                .onFailure(SandboxClient::refused).retry().withBackOff(Duration.ofMillis(20)).atMost(REFUSED_RETRIES)
                 .ifNoItem().after(timeout).failWith(() -> new TimeoutException())
                 .onFailure().transform(this::translate);
+    }
+
+    /**
+     * The whole stdout of an asynchronous invocation whose result event carried only its start,
+     * fetched as the registry itself. Failures other than a refusal (4xx) are retried: the result
+     * is stored in the sandbox's database, so any replica can answer once one is up again.
+     */
+    public Uni<String> invocationOutput(UUID invocationId) {
+        return Uni.createFrom().deferred(() -> api.invocationResult("Bearer " + identity.bearerToken(), invocationId))
+                .ifNoItem().after(OUTPUT_TIMEOUT).fail()
+                .onFailure(error -> !(error instanceof WebApplicationException web) || web.getResponse().getStatus() >= 500)
+                .retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(OUTPUT_RETRIES)
+                .map(InvocationOutput::stdout);
+    }
+
+    static boolean refused(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Turns transport and HTTP failures into the {@link SandboxFailure} the policies above act on. */

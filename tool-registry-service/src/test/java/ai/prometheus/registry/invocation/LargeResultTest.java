@@ -78,6 +78,40 @@ class LargeResultTest {
     }
 
     @Test
+    void aThreeMegabyteAsyncResultTravelsByReferenceAndArrivesWhole() throws Exception {
+        String tool = RegistryFixtures.uniqueName("hugeasync");
+        RegistryFixtures.register(developer("hugo"), Map.of("name", tool, "description", "prints a lot, later",
+                "functionSignature", RegistryFixtures.WEATHER_SCHEMA,
+                "implementation", Map.of("language", "python", "code",
+                        "import sys\nsys.stdout.write('y' * " + OUTPUT_CHARS + ")\n",
+                        "limits", Map.of("outputBytes", 4_000_000, "wallMs", 20_000)))).statusCode(201);
+        String id;
+        try (KafkaProbe results = KafkaProbe.on(Topics.TOOL_INVOCATION_RESULTS)) {
+            id = given().auth().oauth2(developer("caller-hugeasync")).contentType(ContentType.JSON)
+                    .body(Map.of("arguments", Map.of("city", "x"), "mode", "async"))
+                    .when().post("/api/v1/tools/" + tool + "/invocations")
+                    .then().statusCode(202).extract().path("id");
+            // The sandbox's event: within its budget (the sandbox's result limit plus room for the
+            // other fields, far below the broker's limit), the result cut and named as cut.
+            CloudEvent event = results.await(e -> EventTypes.TOOL_INVOCATION_COMPLETED.equals(e.type())
+                    && id.equals(results.codec().data(e, ToolInvocationCompleted.class).invocationId().toString()),
+                    Duration.ofSeconds(60));
+            int eventBytes = results.codec().encode(event).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            assertTrue(eventBytes <= 262_144 + 16 * 1024 + 2048, "the event takes " + eventBytes + " bytes");
+            ToolInvocationCompleted completed = results.codec().data(event, ToolInvocationCompleted.class);
+            assertTrue(completed.result().textValue().endsWith(EventBudget.MARKER), "the event says it was cut");
+            assertTrue(EventBudget.truncated(event.data(), "result"));
+        }
+        // The registry fetched the whole result from the sandbox, as itself, and stored it.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                given().auth().oauth2(developer("caller-hugeasync")).when().get("/api/v1/invocations/" + id)
+                        .then().statusCode(200).body("status", equalTo("COMPLETED")));
+        String stored = given().auth().oauth2(developer("caller-hugeasync")).when().get("/api/v1/invocations/" + id)
+                .then().statusCode(200).extract().path("result");
+        assertEquals("y".repeat(OUTPUT_CHARS), stored);
+    }
+
+    @Test
     void aMisspeltModeFieldIsRefusedInsteadOfRunningSynchronously() {
         String tool = RegistryFixtures.registerWeatherTool("hugo", "strict");
         given().auth().oauth2(developer("caller-strict")).contentType(ContentType.JSON)
