@@ -26,7 +26,7 @@ public class SearchMetrics {
         this.meters = meters;
     }
 
-    <T> Uni<T> timed(String mode, Supplier<Uni<T>> search) {
+    public <T> Uni<T> timed(String mode, Supplier<Uni<T>> search) {
         String modeLabel = mode == null ? "hybrid" : mode;
         return Uni.createFrom().deferred(() -> {
             long start = System.nanoTime();

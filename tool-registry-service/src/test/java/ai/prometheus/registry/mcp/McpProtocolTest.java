@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.prometheus.registry.RegistryFixtures;
+import ai.prometheus.shared.mcp.JsonRpc;
+import ai.prometheus.shared.mcp.McpServer;
+import ai.prometheus.shared.mcp.McpTransport;
 import ai.prometheus.shared.testing.TestTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -228,13 +231,13 @@ class McpProtocolTest {
         return given().auth().oauth2(AGENT).contentType("application/json")
                 .body(Map.of("jsonrpc", "2.0", "id", 0, "method", "initialize", "params", Map.of("protocolVersion", "2025-11-25",
                         "capabilities", Map.of(), "clientInfo", Map.of("name", "test", "version", "1"))))
-                .when().post("/mcp").then().statusCode(200).extract().header(McpResource.SESSION_HEADER);
+                .when().post("/mcp").then().statusCode(200).extract().header(McpTransport.SESSION_HEADER);
     }
 
     private static JsonNode rpc(String session, String method, Map<String, Object> params) throws Exception {
         var request = given().auth().oauth2(AGENT).contentType("application/json").accept("application/json");
         if (session != null) {
-            request.header(McpResource.SESSION_HEADER, session);
+            request.header(McpTransport.SESSION_HEADER, session);
         }
         return JSON.readTree(request.body(Map.of("jsonrpc", "2.0", "id", 1, "method", method, "params", params))
                 .when().post("/mcp").then().statusCode(200).extract().asString());
@@ -247,7 +250,7 @@ class McpProtocolTest {
             params.put("_meta", Map.of("progressToken", progressToken));
         }
         ExtractableResponse<Response> answer = given().auth().oauth2(AGENT).contentType("application/json")
-                .accept("application/json, text/event-stream").header(McpResource.SESSION_HEADER, session)
+                .accept("application/json, text/event-stream").header(McpTransport.SESSION_HEADER, session)
                 .body(Map.of("jsonrpc", "2.0", "id", 2, "method", "tools/call", "params", params))
                 .when().post("/mcp").then().statusCode(200).extract();
         assertTrue(answer.contentType().startsWith("text/event-stream"), answer.contentType());

@@ -165,7 +165,7 @@ public class ProblemMappers {
     }
 
     /** {@code limits.memoryMb}, {@code tags[2]}: the JSON names of the properties, not the Java method. */
-    static String fieldOf(Path path) {
+    public static String fieldOf(Path path) {
         StringBuilder field = new StringBuilder();
         String parameter = null;
         for (Path.Node node : path) {

@@ -1,4 +1,4 @@
-package ai.prometheus.registry.mcp;
+package ai.prometheus.shared.mcp;
 
 import ai.prometheus.shared.sandbox.ToolEvents;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +16,7 @@ import java.util.Map;
 public class LogLevels {
 
     /** Without a setLevel, a session hears info and above. */
-    static final String DEFAULT = "info";
+    public static final String DEFAULT = "info";
     private static final int MAX_SESSIONS = 10_000;
 
     private final Map<String, String> levels = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
@@ -26,18 +26,18 @@ public class LogLevels {
         }
     });
 
-    static boolean known(String level) {
+    public static boolean known(String level) {
         return ToolEvents.LEVELS.contains(level);
     }
 
-    void set(String session, String level) {
+    public void set(String session, String level) {
         if (session != null) {
             levels.put(session, level);
         }
     }
 
     /** Whether a line at {@code level} reaches {@code session}. */
-    boolean passes(String session, String level) {
+    public boolean passes(String session, String level) {
         String threshold = session == null ? DEFAULT : levels.getOrDefault(session, DEFAULT);
         return ToolEvents.LEVELS.indexOf(level) >= ToolEvents.LEVELS.indexOf(threshold);
     }

@@ -1,8 +1,8 @@
-package ai.prometheus.registry.mcp;
+package ai.prometheus.shared.mcp;
 
-import ai.prometheus.registry.config.RegistryConfig;
 import ai.prometheus.shared.problem.ProblemException;
 import io.vertx.core.http.HttpServerRequest;
+import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -17,40 +17,43 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * servers:
  * <ul>
  * <li><b>DNS rebinding</b>: a request carrying an {@code Origin} is refused (403) unless that origin
- * is on this machine (localhost, 127.0.0.1, [::1]) or listed in {@code registry.mcp.allowed-origins};
+ * is on this machine (localhost, 127.0.0.1, [::1]) or listed in {@code <service>.mcp.allowed-origins};
  * a request that reached the server on a loopback address must also name a loopback host (or one of
- * {@code registry.mcp.allowed-hosts}) in {@code Host}: a page whose name was rebound to 127.0.0.1
+ * {@code <service>.mcp.allowed-hosts}) in {@code Host}: a page whose name was rebound to 127.0.0.1
  * names its own host there. Behind a real interface the Host is checked only when hosts are listed.
  * <li><b>Protocol version</b>: an {@code MCP-Protocol-Version} header this server does not speak is a
  * 400 naming the header and the versions it does speak.
  * </ul>
  * It runs before authentication, so a rebinding page learns nothing, not even whether a token works.
+ * It guards the resource classes that are {@link McpEndpoint}s; the lists come from the service's
+ * {@link McpService}.
  */
 public class McpTransportGuard {
 
-    static final String PROTOCOL_VERSION_HEADER = "MCP-Protocol-Version";
+    static final String PROTOCOL_VERSION_HEADER = McpTransport.PROTOCOL_VERSION_HEADER;
     private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 
-    private final RegistryConfig config;
+    private final Instance<McpService> services;
 
-    public McpTransportGuard(RegistryConfig config) {
-        this.config = config;
+    public McpTransportGuard(Instance<McpService> services) {
+        this.services = services;
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION - 100)
     public void guard(ContainerRequestContext request, ResourceInfo resource, HttpServerRequest connection) {
-        if (resource.getResourceClass() != McpResource.class) {
+        if (resource.getResourceClass() == null || !McpEndpoint.class.isAssignableFrom(resource.getResourceClass())) {
             return;
         }
+        McpService service = services.get();
         String origin = request.getHeaderString("Origin");
-        if (origin != null && !originAllowed(origin)) {
+        if (origin != null && !originAllowed(service.allowedOrigins(), origin)) {
             throw ProblemException.forbidden("requests from origin " + origin + " are not accepted here (set"
-                    + " registry.mcp.allowed-origins to allow a browser-based MCP host)");
+                    + " " + service.configPrefix() + ".allowed-origins to allow a browser-based MCP host)");
         }
         String host = request.getHeaderString("Host");
-        if (!hostAllowed(host, connection)) {
+        if (!hostAllowed(service.allowedHosts(), host, connection)) {
             throw ProblemException.forbidden("host " + host + " is not a name of this server (set"
-                    + " registry.mcp.allowed-hosts to serve MCP under it)");
+                    + " " + service.configPrefix() + ".allowed-hosts to serve MCP under it)");
         }
         String version = request.getHeaderString(PROTOCOL_VERSION_HEADER);
         if (version != null && !McpServer.PROTOCOL_VERSIONS.contains(version.trim())) {
@@ -59,8 +62,7 @@ public class McpTransportGuard {
         }
     }
 
-    private boolean originAllowed(String origin) {
-        List<String> allowed = config.mcp().allowedOrigins().orElse(List.of());
+    private static boolean originAllowed(List<String> allowed, String origin) {
         if (allowed.contains("*") || allowed.contains(origin)) {
             return true;
         }
@@ -72,8 +74,7 @@ public class McpTransportGuard {
         }
     }
 
-    private boolean hostAllowed(String host, HttpServerRequest connection) {
-        List<String> allowed = config.mcp().allowedHosts().orElse(List.of());
+    private static boolean hostAllowed(List<String> allowed, String host, HttpServerRequest connection) {
         if (allowed.contains("*")) {
             return true;
         }

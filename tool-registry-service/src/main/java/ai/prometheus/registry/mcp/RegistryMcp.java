@@ -1,0 +1,213 @@
+package ai.prometheus.registry.mcp;
+
+import ai.prometheus.registry.config.RegistryConfig;
+import ai.prometheus.registry.discovery.Discovery;
+import ai.prometheus.registry.discovery.DiscoveryQuery;
+import ai.prometheus.registry.discovery.ToolSummary;
+import ai.prometheus.registry.invocation.InvocationRequest;
+import ai.prometheus.registry.invocation.InvocationService;
+import ai.prometheus.registry.invocation.InvocationView;
+import ai.prometheus.shared.mcp.JsonRpc;
+import ai.prometheus.shared.mcp.LogLevels;
+import ai.prometheus.shared.mcp.McpServer;
+import ai.prometheus.shared.mcp.McpServer.InvalidParams;
+import ai.prometheus.shared.mcp.McpService;
+import ai.prometheus.shared.problem.ProblemException;
+import ai.prometheus.shared.problem.ProblemType;
+import ai.prometheus.shared.security.Caller;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The registry as a Model Context Protocol server (the protocol itself is the shared
+ * {@link McpServer}): {@code tools/list} answers the tools the token may invoke,
+ * {@code tools/call} goes through exactly the same path as {@code POST /tools/{name}/invocations}
+ * (validation, permissions, audit, usage), and failures of a call come back as tool errors
+ * ({@code isError: true}) the model can read. The progress and log lines a tool wrote while it ran
+ * (see {@code ToolEvents}) come back as notifications to send before the result.
+ */
+@ApplicationScoped
+public class RegistryMcp implements McpService {
+
+    private static final int PAGE_SIZE = 100;
+    private static final String INSTRUCTIONS = "Tools registered in the Prometheus tool registry that your token may"
+            + " invoke. Arguments follow each tool's inputSchema; results are the tool's output.";
+
+    private final Discovery discovery;
+    private final InvocationService invocations;
+    private final ToolResults results;
+    private final LogLevels logLevels;
+    private final ObjectMapper json;
+    private final JsonRpc rpc;
+    private final ToolSearch search;
+    private final RegistryConfig config;
+    private final McpServer server;
+
+    public RegistryMcp(Discovery discovery, InvocationService invocations, ToolResults results, LogLevels logLevels,
+            ObjectMapper json, ToolSearch search, RegistryConfig config, McpServer server) {
+        this.search = search;
+        this.discovery = discovery;
+        this.invocations = invocations;
+        this.results = results;
+        this.logLevels = logLevels;
+        this.json = json;
+        this.config = config;
+        this.server = server;
+        this.rpc = new JsonRpc(json);
+    }
+
+    @Override
+    public ObjectNode serverInfo() {
+        return json.createObjectNode().put("name", "prometheus-tool-registry").put("title", "Prometheus tool registry")
+                .put("version", "0.1.0");
+    }
+
+    @Override
+    public String instructions() {
+        return INSTRUCTIONS;
+    }
+
+    @Override
+    public String configPrefix() {
+        return "registry.mcp";
+    }
+
+    @Override
+    public List<String> allowedOrigins() {
+        return config.mcp().allowedOrigins().orElse(List.of());
+    }
+
+    @Override
+    public List<String> allowedHosts() {
+        return config.mcp().allowedHosts().orElse(List.of());
+    }
+
+    @Override
+    public boolean toolsListChanged() {
+        return true;
+    }
+
+    @Override
+    public boolean logging() {
+        return true;
+    }
+
+    @Override
+    public boolean completions() {
+        return true;
+    }
+
+    /**
+     * Completion for tool arguments: {@code ref/tool} (an extension of the prompt and resource refs the
+     * specification defines) completes a tool's enum argument values, and its {@code name} argument
+     * the names of tools the caller may invoke. Prompt and resource refs complete to nothing: this
+     * server has neither.
+     */
+    @Override
+    public Uni<List<String>> complete(Caller caller, JsonNode ref, String argument, String prefix) {
+        if (!"ref/tool".equals(ref.path("type").asText())) {
+            return Uni.createFrom().item(List.of());
+        }
+        String toolName = ref.path("name").asText("");
+        return discovery.invocable(caller, new DiscoveryQuery(null, null, null, null, "name", 0, PAGE_SIZE))
+                .map(found -> {
+                    List<String> values = new ArrayList<>();
+                    for (ToolSummary tool : found.items()) {
+                        if (toolName.isEmpty() && "name".equals(argument)) {
+                            values.add(tool.name());
+                        } else if (tool.name().equals(toolName)) {
+                            tool.functionSignature().path("properties").path(argument).path("enum")
+                                    .forEach(value -> values.add(value.isTextual() ? value.asText() : value.toString()));
+                        }
+                    }
+                    return values.stream().filter(v -> v.startsWith(prefix)).toList();
+                });
+    }
+
+    @Override
+    public Uni<ToolPage> listTools(Caller caller, String cursor) {
+        int page = 0;
+        if (cursor != null) {
+            try {
+                page = Integer.parseInt(cursor);
+            } catch (NumberFormatException e) {
+                return Uni.createFrom().failure(new InvalidParams("cursor is not one this server gave out"));
+            }
+        }
+        int index = page;
+        // Sorted by name: the order is deterministic, as 2026-07-28 asks (and pages stay stable).
+        return discovery.invocable(caller, new DiscoveryQuery(null, null, null, null, "name", page, PAGE_SIZE))
+                .map(found -> {
+                    List<ObjectNode> tools = new ArrayList<>();
+                    if (index == 0) {
+                        // The built-in comes first on the first page; no registered tool can take its name.
+                        tools.add(search.describe());
+                    }
+                    for (ToolSummary tool : found.items()) {
+                        tools.add(McpTools.describe(json, tool));
+                    }
+                    return new ToolPage(tools, found.hasMore() ? Integer.toString(index + 1) : null);
+                });
+    }
+
+    @Override
+    public Uni<JsonNode> callTool(Caller caller, ToolCall call) {
+        String name = call.name();
+        JsonNode arguments = call.arguments();
+        if (ToolSearch.NAME.equals(name)) {
+            return search.call(caller, arguments).onFailure(ToolSearch.BadArguments.class)
+                    .recoverWithItem(failure -> (JsonNode) results.error(failure.getMessage()));
+        }
+        JsonNode progressToken = call.params().path("_meta").get("progressToken");
+        return invocations.invoke(caller, name, new InvocationRequest(arguments, "sync", null, null), null)
+                .chain(invoked -> discovery.mcpMetadata(name).map(metadata -> {
+                    InvocationView invocation = invoked.invocation();
+                    call.notifications().addAll(notificationsFor(invocation, progressToken, call.exchange()));
+                    JsonNode outputSchema = metadata == null ? null : metadata.get("outputSchema");
+                    return (JsonNode) results.of(invocation, outputSchema, "output:" + invocation.fingerprint());
+                }))
+                // A tool that does not exist (or that the caller may not see) is a protocol error, as
+                // the specification has it; every other refusal is a result the model can read.
+                .onFailure(ProblemException.class).transform(failure -> ((ProblemException) failure).type() == ProblemType.NOT_FOUND
+                        ? new InvalidParams("unknown tool: " + name) : failure)
+                .onFailure(ProblemException.class).recoverWithItem(failure -> server.toolError((ProblemException) failure));
+    }
+
+    /** The run's progress lines (when the call asked for progress) and log lines the session wants to hear. */
+    private List<ObjectNode> notificationsFor(InvocationView invocation, JsonNode progressToken, McpServer.Exchange exchange) {
+        List<ObjectNode> out = new ArrayList<>();
+        if (invocation.events() == null) {
+            return out;
+        }
+        for (JsonNode event : invocation.events()) {
+            if ("progress".equals(event.path("type").asText())) {
+                if (progressToken == null || progressToken.isNull()) {
+                    continue;
+                }
+                ObjectNode notification = rpc.notification("notifications/progress");
+                ObjectNode params = notification.putObject("params");
+                params.set("progressToken", progressToken);
+                params.set("progress", event.get("progress"));
+                if (event.has("total")) {
+                    params.set("total", event.get("total"));
+                }
+                if (event.has("message")) {
+                    params.set("message", event.get("message"));
+                }
+                out.add(notification);
+            } else if (logLevels.passes(exchange.session(), event.path("level").asText())) {
+                ObjectNode notification = rpc.notification("notifications/message");
+                ObjectNode params = notification.putObject("params").put("level", event.path("level").asText());
+                params.put("logger", event.has("logger") ? event.get("logger").asText() : invocation.tool());
+                params.set("data", event.get("message"));
+                out.add(notification);
+            }
+        }
+        return out;
+    }
+}
