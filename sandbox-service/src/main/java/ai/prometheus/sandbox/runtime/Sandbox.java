@@ -221,7 +221,7 @@ final class Sandbox {
         long peak = cgroup.enforced() ? cgroup.peakMemoryBytes() : monitor.peakBytes;
         int exitValue = process.isAlive() ? 137 : process.exitValue();
         String stderr = output.stderr.text();
-        boolean workspaceFull = workspace != null && workspace.overQuota();
+        boolean workspaceFull = workspace != null && workspace.full();
         Verdict.Observation seen = new Verdict.Observation(kill.get(), exitValue, cgroup.oomKills(),
                 cgroup.processLimitHits(), cpuNanos / 1_000_000, workspaceFull, stderr, limits);
         return finish(limits, warm, startedAt, startNanos, seen, output.stdout.text(), stderr,
