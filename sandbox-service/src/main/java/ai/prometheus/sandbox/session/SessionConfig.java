@@ -29,7 +29,7 @@ public interface SessionConfig {
 
     /**
      * The sum of the quotas of all session workspaces on this host (every deployment sharing the
-     * state directory): beyond it new sessions are refused with 503. With kernel quotas workspaces
+     * state directory): beyond it new sessions are refused with 429. With kernel quotas workspaces
      * are tmpfs mounts, so this is also the most memory sessions' files can take.
      */
     @WithDefault("2048")

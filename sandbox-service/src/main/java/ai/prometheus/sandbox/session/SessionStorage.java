@@ -96,7 +96,7 @@ public class SessionStorage {
     }
 
     /**
-     * Creates the workspace within the host-wide cap: refused with 503 when the quotas already admitted
+     * Creates the workspace within the host-wide cap: refused with 429 when the quotas already admitted
      * on this host plus this one would pass {@code sandbox.sessions.total-quota-mb}. Replicas sharing
      * the state directory take turns through a file lock.
      */
@@ -131,7 +131,9 @@ public class SessionStorage {
         long cap = sessions.totalQuotaMb() * RunLimits.MIB;
         long admitted = admittedBytes();
         if (admitted + quotaBytes > cap) {
-            throw new ProblemException(ProblemType.UNAVAILABLE, "session-capacity", "session workspaces on this host"
+            // 429 like every other capacity refusal of the platform (runs beyond the queue, invocations
+            // beyond admission): nothing is wrong with the service, and it will have room again.
+            throw new ProblemException(ProblemType.TOO_MANY_REQUESTS, "session-capacity", "session workspaces on this host"
                     + " already hold quotas of " + admitted / RunLimits.MIB + " MiB; another " + quotaBytes / RunLimits.MIB
                     + " MiB would pass the host's limit sandbox.sessions.total-quota-mb=" + sessions.totalQuotaMb()
                     + "; try again when sessions were deleted or expired, or ask for a smaller quotaMb",
@@ -308,11 +310,14 @@ public class SessionStorage {
             }
             Files.createDirectories(file.getParent());
             Path temporary = Files.createTempFile(file.getParent(), ".upload-", ".tmp");
-            Files.write(temporary, content);
             try {
+                Files.write(temporary, content);
                 Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                // A write the full workspace refused must not leave half a file taking its room.
+                Files.deleteIfExists(temporary);
             }
             BasicFileAttributes written = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             return entry(workspace(session), file, "file", written.size(), written);

@@ -176,15 +176,17 @@ class WorkspaceQuotaTest {
         }
         try {
             assertTrue(refused != null, "the cap of " + config.totalQuotaMb() + " MiB was never reached");
-            assertEquals(503, refused.statusCode(), refused.asString());
+            assertEquals(429, refused.statusCode(), refused.asString());
+            assertEquals("urn:prometheus:problem:session-capacity", refused.path("type"));
             assertEquals("application/problem+json", refused.contentType());
             assertTrue(refused.<String>path("detail").contains("sandbox.sessions.total-quota-mb"), refused.asString());
             assertEquals("60", refused.header("Retry-After"));
         } finally {
             created.forEach(id -> given().auth().oauth2(owner).when().delete("/api/v1/sessions/" + id).then().statusCode(204));
         }
-        given().auth().oauth2(owner).contentType(ContentType.JSON).body(Map.of("quotaMb", 128))
-                .when().post("/api/v1/sessions").then().statusCode(201);
+        String again = given().auth().oauth2(owner).contentType(ContentType.JSON).body(Map.of("quotaMb", 128))
+                .when().post("/api/v1/sessions").then().statusCode(201).extract().path("id");
+        given().auth().oauth2(owner).when().delete("/api/v1/sessions/" + again).then().statusCode(204);
     }
 
     private String runtimeState() {
