@@ -5,12 +5,18 @@
  * change its uid. This program does all three, then exec's the rest of its command line (bubblewrap,
  * which exec's the interpreter), so one pid carries the sandbox from here to the interpreter:
  *
- *   sandbox-launch [--rlimit=NAME:SOFT:HARD]... [--fd3=FILE] [--uid=UID --gid=GID] -- PROGRAM [ARG]...
+ *   sandbox-launch [--rlimit=NAME:SOFT:HARD]... [--fd3=FILE] [--tmpfs=DIR:BYTES:INODES] [--uid=UID --gid=GID] -- PROGRAM [ARG]...
  *
  *   --rlimit  sets a resource limit; NAME is cpu, fsize, nproc, nofile, as or core, values are in
  *             the kernel's units (seconds, bytes, processes, descriptors, bytes, bytes)
  *   --fd3     opens FILE read-only as descriptor 3, left open across the exec (the seccomp filter
  *             bubblewrap reads with --seccomp 3); opened before the uid changes, so it may be private
+ *   --tmpfs   DIR:BYTES:INODES, with --uid: moves this process into a mount namespace of its own
+ *             (private: nothing propagates to or from the host) and mounts there a tmpfs on DIR of at
+ *             most BYTES and INODES, owned by the uid, with the directories workspace, tmp and shm:
+ *             the sandbox's writable places, bound by bubblewrap, so the kernel itself holds all of
+ *             them together to the run's disk and inode quota. The mount goes away with the last
+ *             process of the sandbox: nothing to unmount, nothing left after a crash
  *   --uid     with --gid: drops to this uid and gid for good (real, effective and saved), with no
  *             supplementary groups; numeric ids only, never looked up by name, never 0. Standard
  *             streams that are anonymous pipes (what the service hands over) are given to that uid
@@ -51,6 +57,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -60,7 +68,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define LAUNCH_VERSION "4"
+#define LAUNCH_VERSION "5"
 #define EXIT_FAILED 125
 #define EXIT_NOT_RUN 127
 #define MAX_RLIMITS 16
@@ -158,6 +166,55 @@ static struct limit_request parse_rlimit(const char *spec) {
     request.value.rlim_cur = (rlim_t) soft;
     request.value.rlim_max = (rlim_t) hard;
     return request;
+}
+
+struct tmpfs_request {
+    char directory[PATH_MAX];
+    unsigned long long bytes;
+    unsigned long long inodes;
+};
+
+/* DIR:BYTES:INODES, DIR absolute; the numbers are what the service computed, never 0. */
+static struct tmpfs_request parse_tmpfs(const char *spec) {
+    struct tmpfs_request request = {{0}, 0, 0};
+    const char *second = strrchr(spec, ':');
+    const char *first = NULL;
+    for (const char *c = spec; second != NULL && c < second; c++) {
+        if (*c == ':') {
+            first = c;
+        }
+    }
+    if (first == NULL || spec[0] != '/' || (size_t) (first - spec) >= sizeof request.directory
+            || parse_number(first + 1, second, &request.bytes) != 0
+            || parse_number(second + 1, second + 1 + strlen(second + 1), &request.inodes) != 0
+            || request.bytes == 0 || request.inodes == 0) {
+        fail("--tmpfs", "expects /DIR:BYTES:INODES with positive numbers");
+    }
+    memcpy(request.directory, spec, (size_t) (first - spec));
+    return request;
+}
+
+static void mount_tmpfs(const struct tmpfs_request *request, uid_t uid, gid_t gid) {
+    if (unshare(CLONE_NEWNS) != 0) {
+        fail_errno("unshare(CLONE_NEWNS)");
+    }
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
+        fail_errno("mount --make-rprivate /");
+    }
+    char options[160];
+    snprintf(options, sizeof options, "size=%llu,nr_inodes=%llu,mode=0700,uid=%u,gid=%u", request->bytes,
+             request->inodes, (unsigned) uid, (unsigned) gid);
+    if (mount("tmpfs", request->directory, "tmpfs", MS_NOSUID | MS_NODEV, options) != 0) {
+        fail_errno("mount tmpfs");
+    }
+    static const char *const DIRECTORIES[] = {"workspace", "tmp", "shm"};
+    for (size_t d = 0; d < sizeof DIRECTORIES / sizeof DIRECTORIES[0]; d++) {
+        char path[PATH_MAX + 16];
+        snprintf(path, sizeof path, "%s/%s", request->directory, DIRECTORIES[d]);
+        if (mkdir(path, 0700) != 0 || chown(path, uid, gid) != 0) {
+            fail_errno("tmpfs directory");
+        }
+    }
 }
 
 /* Only anonymous pipes: a terminal, /dev/null or a file on fd 0-2 keeps its owner. */
@@ -345,6 +402,7 @@ int main(int argc, char **argv) {
     struct limit_request limits[MAX_RLIMITS];
     int limit_count = 0;
     const char *fd3_file = NULL;
+    struct tmpfs_request tmpfs = {{0}, 0, 0};
     long long uid = -1;
     long long gid = -1;
     int i = 1;
@@ -363,6 +421,8 @@ int main(int argc, char **argv) {
             limits[limit_count++] = parse_rlimit(arg + strlen("--rlimit="));
         } else if (starts_with(arg, "--fd3=")) {
             fd3_file = arg + strlen("--fd3=");
+        } else if (starts_with(arg, "--tmpfs=")) {
+            tmpfs = parse_tmpfs(arg + strlen("--tmpfs="));
         } else if (starts_with(arg, "--uid=")) {
             uid = id_option("--uid", arg + strlen("--uid="));
         } else if (starts_with(arg, "--gid=")) {
@@ -372,13 +432,16 @@ int main(int argc, char **argv) {
         }
     }
     if (i >= argc || argv[i][0] != '/') {
-        fail("usage", "sandbox-launch [--rlimit=NAME:SOFT:HARD]... [--fd3=FILE] [--uid=UID --gid=GID] -- /PROGRAM [ARG]...");
+        fail("usage", "sandbox-launch [--rlimit=NAME:SOFT:HARD]... [--fd3=FILE] [--tmpfs=DIR:BYTES:INODES] [--uid=UID --gid=GID] -- /PROGRAM [ARG]...");
     }
     if ((uid < 0) != (gid < 0)) {
         fail("--uid and --gid", "both or neither");
     }
     if (uid == 0 || gid == 0) {
         fail("--uid and --gid", "a sandbox never runs as root");
+    }
+    if (tmpfs.bytes > 0 && uid < 0) {
+        fail("--tmpfs", "needs --uid and --gid: the tmpfs belongs to the sandbox's uid");
     }
 
     /* Limits first: raising a hard limit needs the privileges given up below. */
@@ -402,6 +465,9 @@ int main(int argc, char **argv) {
         } else if (fcntl(3, F_SETFD, 0) != 0) {
             fail_errno("fcntl");
         }
+    }
+    if (tmpfs.bytes > 0) {
+        mount_tmpfs(&tmpfs, (uid_t) uid, (gid_t) gid);
     }
     if (uid >= 0) {
         hand_over_streams((uid_t) uid, (gid_t) gid);

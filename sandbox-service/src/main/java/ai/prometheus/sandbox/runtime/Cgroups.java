@@ -446,9 +446,14 @@ public abstract class Cgroups {
             return keyed(group.resolve("memory.events"), "oom_kill");
         }
 
+        /**
+         * Forks refused at this group's limit. Since Linux 6.13, v2's {@code pids.events} counts a
+         * limit hit by the group whose limit it was and {@code pids.events.local} the forks that
+         * failed here: whichever the kernel keeps, either is evidence.
+         */
         @Override
         public long processLimitHits() {
-            return keyed(group.resolve("pids.events"), "max");
+            return Math.max(keyed(group.resolve("pids.events"), "max"), keyed(group.resolve("pids.events.local"), "max"));
         }
 
         @Override

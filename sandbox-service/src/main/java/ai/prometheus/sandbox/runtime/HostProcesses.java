@@ -34,6 +34,41 @@ final class HostProcesses {
         return found;
     }
 
+    /**
+     * Tasks (processes and their threads) whose real uid is {@code uid}: what RLIMIT_NPROC counts,
+     * the only evidence of a process limit hit on a host without a pids cgroup.
+     */
+    static int tasksOwnedBy(int uid) {
+        int tasks = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc"))) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+                    continue;
+                }
+                int owner = -1;
+                int threads = 1;
+                try {
+                    for (String line : Files.readAllLines(entry.resolve("status"))) {
+                        if (line.startsWith("Uid:")) {
+                            owner = Integer.parseInt(line.substring(4).trim().split("\\s+")[0]);
+                        } else if (line.startsWith("Threads:")) {
+                            threads = Integer.parseInt(line.substring(8).trim());
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    continue; // exited meanwhile
+                }
+                if (owner == uid) {
+                    tasks += threads;
+                }
+            }
+        } catch (IOException e) {
+            // /proc unreadable: nothing to count
+        }
+        return tasks;
+    }
+
     static void killOwnedBy(IntPredicate uids) {
         for (int attempt = 0; attempt < 20; attempt++) {
             List<Long> pids = ownedBy(uids);

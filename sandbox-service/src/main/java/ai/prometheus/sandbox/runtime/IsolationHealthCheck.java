@@ -26,7 +26,8 @@ public class IsolationHealthCheck implements HealthCheck {
                 .withData("cgroups", status.cgroups())
                 .withData("seccomp", status.seccomp())
                 .withData("languages", String.join(",", status.languages()))
-                .withData("detail", status.detail());
+                .withData("detail", status.detail())
+                .withData("workspaceQuota", runtime.workspaceQuota().detail());
         runtime.warmSandboxes().forEach((language, size) -> response.withData("warm." + language, size));
         return response.build();
     }

@@ -29,6 +29,8 @@ final class Sandbox {
     /** The byte the bootstrap writes first, proving the interpreter started inside the sandbox. */
     static final int READY = 0x06;
     private static final long DRAIN_GRACE_MS = 2_000;
+    /** How long bubblewrap gets to reap its child and exit once its child was killed; it takes about a millisecond. */
+    private static final long BUBBLEWRAP_EXIT_MS = 500;
     /** What an empty pipe takes without blocking the writer, however small the kernel made it (one page). */
     private static final int PIPE_MINIMUM_CAPACITY = 4096;
 
@@ -221,9 +223,12 @@ final class Sandbox {
         long peak = cgroup.enforced() ? cgroup.peakMemoryBytes() : monitor.peakBytes;
         int exitValue = process.isAlive() ? 137 : process.exitValue();
         String stderr = output.stderr.text();
-        boolean workspaceFull = workspace != null && workspace.overQuota();
+        boolean workspaceFull = workspace != null && workspace.full();
+        // Without a pids cgroup the uid's RLIMIT_NPROC is the limit, and a peak of the uid's tasks at it the evidence.
+        long processLimitHits = cgroup.enforced() ? cgroup.processLimitHits()
+                : profile.processes() > 0 && monitor.peakTasks >= profile.processes() ? 1 : 0;
         Verdict.Observation seen = new Verdict.Observation(kill.get(), exitValue, cgroup.oomKills(),
-                cgroup.processLimitHits(), cpuNanos / 1_000_000, workspaceFull, stderr, limits);
+                processLimitHits, cpuNanos / 1_000_000, workspaceFull, stderr, limits);
         return finish(limits, warm, startedAt, startNanos, seen, output.stdout.text(), stderr,
                 output.stdout.truncated(), output.stderr.truncated(), output.seenBytes(), cpuNanos, peak);
     }
@@ -340,6 +345,16 @@ final class Sandbox {
     void killTree() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         cgroup.pids().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        if (isolated) {
+            // bubblewrap reaps the namespace's init and exits by itself. Killed together with it, it
+            // would leave the init's exit to the host's pid 1: a <defunct> process forever where
+            // that is a JVM or anything else that does not reap.
+            try {
+                process.waitFor(BUBBLEWRAP_EXIT_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         process.destroyForcibly();
     }
 
@@ -392,6 +407,7 @@ final class Sandbox {
         private final Workspace workspace;
         private volatile long cpuNanos;
         private volatile long peakBytes = -1;
+        private volatile int peakTasks;
         private long workspaceCheckedAt = System.nanoTime();
 
         Monitor(RunLimits limits, long cpuBase, AtomicReference<Verdict.Kill> kill, Workspace workspace) {
@@ -414,6 +430,9 @@ final class Sandbox {
             } else {
                 used = Math.max(cpuNanos, HostProcesses.cpuNanos(interpreterPid));
                 peakBytes = Math.max(peakBytes, HostProcesses.peakResidentBytes(interpreterPid));
+                if (isolated && profile.processes() > 0) {
+                    peakTasks = Math.max(peakTasks, HostProcesses.tasksOwnedBy(uid));
+                }
             }
             cpuNanos = used;
             if (used > limits.cpuMs() * 1_000_000L) {

@@ -30,6 +30,8 @@ public interface SandboxConfig {
 
     Invocation invocation();
 
+    Workspaces workspaces();
+
     /** Per-language overrides, keyed by language name ({@code python}, {@code node}, {@code bash}). */
     Map<String, LanguageSettings> languages();
 
@@ -191,6 +193,23 @@ public interface SandboxConfig {
          */
         @WithDefault("262144")
         int maxResultBytes();
+    }
+
+    interface Workspaces {
+        /**
+         * {@code auto}: the kernel holds every workspace to its byte and inode quota: a session's is
+         * a tmpfs the service mounts, a fresh run's a tmpfs {@code sandbox-launch} mounts in the
+         * sandbox's own mount namespace (for /workspace, /tmp and /dev/shm together), where the
+         * service runs as root and may mount; elsewhere it falls back to a periodic scan of session
+         * workspaces (bytes only), with a warning at start and in the readiness check.
+         * {@code off}: always the scan. A tmpfs lives in memory: see {@code sandbox.sessions.total-quota-mb}.
+         */
+        @WithDefault("auto")
+        String kernelQuota();
+
+        /** Files and directories a fresh run may create in /workspace, /tmp and /dev/shm together. */
+        @WithDefault("4096")
+        int runInodes();
     }
 
     interface LanguageSettings {

@@ -79,6 +79,8 @@ final class SandboxLauncher {
     private final List<String> baseView;
     private final Optional<Path> launchProgram;
     private final List<Path> identityFiles;
+    private final Optional<Path> runTmpfs;
+    private final int runInodes;
 
     /**
      * {@code launchProgram}: the installed {@code sandbox-launch}, or empty for the shell script and
@@ -86,6 +88,21 @@ final class SandboxLauncher {
      */
     SandboxLauncher(SandboxConfig.Isolation isolation, Map<Language, String> executables, Optional<Path> seccompFile,
             boolean disableUserns, boolean dropPrivileges, Optional<Path> launchProgram, List<Path> identityFiles) {
+        this(isolation, executables, seccompFile, disableUserns, dropPrivileges, launchProgram, identityFiles,
+                Optional.empty(), 0);
+    }
+
+    /**
+     * {@code runTmpfs}: where {@code sandbox-launch} mounts each sandbox's own tmpfs (in its own mount
+     * namespace) holding /workspace, /tmp and /dev/shm, limited to the profile's workspace size and
+     * {@code runInodes} entries; empty for bubblewrap's size-limited tmpfs mounts (no inode limit).
+     */
+    SandboxLauncher(SandboxConfig.Isolation isolation, Map<Language, String> executables, Optional<Path> seccompFile,
+            boolean disableUserns, boolean dropPrivileges, Optional<Path> launchProgram, List<Path> identityFiles,
+            Optional<Path> runTmpfs, int runInodes) {
+        this.runTmpfs = runTmpfs.filter(directory -> launchProgram.isPresent() && dropPrivileges
+                && !isolation.insecureDisable());
+        this.runInodes = runInodes;
         this.identityFiles = identityFiles;
         this.isolation = isolation;
         this.launchProgram = launchProgram;
@@ -191,6 +208,9 @@ final class SandboxLauncher {
         }
         step.add("--rlimit=core:0:0");
         seccomp.ifPresent(file -> step.add("--fd3=" + file));
+        // The tmpfs root and its three directories take four inodes of their own.
+        runTmpfs.ifPresent(directory -> step.add("--tmpfs=" + directory + ":" + profile.workspaceBytes() + ":"
+                + (runInodes + 4L)));
         if (dropPrivileges) {
             step.add("--uid=" + uid);
             step.add("--gid=" + uid);
@@ -232,11 +252,19 @@ final class SandboxLauncher {
         args.addAll(baseView);
         args.addAll(List.of("--proc", "/proc"));
         args.addAll(DEV);
-        args.addAll(List.of("--size", size, "--tmpfs", "/dev/shm",
-                "--remount-ro", "/dev",
-                "--size", size, "--tmpfs", "/tmp"));
+        if (runTmpfs.isPresent()) {
+            String shared = runTmpfs.get().toString();
+            args.addAll(List.of("--bind", shared + "/shm", "/dev/shm", "--remount-ro", "/dev",
+                    "--bind", shared + "/tmp", "/tmp"));
+        } else {
+            args.addAll(List.of("--size", size, "--tmpfs", "/dev/shm",
+                    "--remount-ro", "/dev",
+                    "--size", size, "--tmpfs", "/tmp"));
+        }
         if (profile.sessionWorkspace() != null) {
             args.addAll(List.of("--bind", profile.sessionWorkspace().toString(), INNER_HOME));
+        } else if (runTmpfs.isPresent()) {
+            args.addAll(List.of("--bind", runTmpfs.get() + "/workspace", INNER_HOME));
         } else {
             args.addAll(List.of("--size", size, "--tmpfs", INNER_HOME));
         }

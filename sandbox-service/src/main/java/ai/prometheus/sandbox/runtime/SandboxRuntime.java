@@ -85,6 +85,7 @@ public class SandboxRuntime {
     private Path nodePreload;
     private Path egressSockets;
     private volatile IsolationStatus status = IsolationStatus.starting();
+    private volatile WorkspaceQuota workspaceQuota = WorkspaceQuota.UNDECIDED;
 
     /** Without an egress proxy (the benchmark): runs with a network policy are refused. */
     public SandboxRuntime(SandboxConfig config) {
@@ -194,8 +195,10 @@ public class SandboxRuntime {
         }
         List<Path> identity = insecure ? List.of()
                 : SandboxIdentity.write(state.resolve("identity-" + uids.index()), isolation.innerUid());
+        workspaceQuota = decideWorkspaceQuota(state, insecure, launchProgram.isPresent());
+        Optional<Path> runTmpfs = workspaceQuota.freshRuns() ? Optional.of(state.resolve("run-tmpfs")) : Optional.empty();
         launcher = new SandboxLauncher(isolation, executables, seccomp, disableUserns, dropPrivileges, launchProgram,
-                identity);
+                identity, runTmpfs, config.workspaces().runInodes());
         if (egressProxy != null && launcher.supportsEgress()) {
             nodePreload = EgressFiles.writeNodePreload(state.resolve("egress-node-" + uids.index() + ".js"));
             egressSockets = EgressFiles.socketParent(state.resolve("egress-" + uids.index()));
@@ -218,6 +221,50 @@ public class SandboxRuntime {
                                 + "; seccomp " + (seccomp.isPresent() ? "on" : "off") + "; uids " + uids.first() + ".." + (uids.first() + uids.size() - 1));
         LOG.infof("Sandbox ready: %s; languages %s", status.detail(), languages);
         startPool();
+    }
+
+    /**
+     * Kernel-held quotas where this host lets the service mount (root in its mount namespace, proven
+     * by mounting a tiny tmpfs), else the periodic scan, said loudly: an operator must know that a
+     * session can then pass its quota between two scans and that inodes are not limited.
+     */
+    private WorkspaceQuota decideWorkspaceQuota(Path state, boolean insecure, boolean launchProgram) throws IOException {
+        String unavailable;
+        if ("off".equalsIgnoreCase(config.workspaces().kernelQuota())) {
+            unavailable = "turned off (sandbox.workspaces.kernel-quota=off)";
+        } else if (insecure) {
+            unavailable = "isolation is disabled";
+        } else if (!dropPrivileges) {
+            unavailable = "the service does not run as root, so it cannot mount a tmpfs per workspace";
+        } else {
+            String failure = TmpfsMounts.probe(state.resolve("quota-probe"));
+            unavailable = failure == null ? null : "mounting a tmpfs failed (the container needs CAP_SYS_ADMIN): " + failure;
+        }
+        if (unavailable != null) {
+            String detail = "WORKSPACE QUOTAS ARE NOT ENFORCED BY THE KERNEL: " + unavailable + "; session workspaces"
+                    + " are scanned every 50 ms during a run (bytes only: file counts are checked on upload, a run can"
+                    + " pass its quota between two scans), fresh runs get bubblewrap's size-limited tmpfs (bytes only)";
+            LOG.warn(detail);
+            return new WorkspaceQuota(false, false, detail);
+        }
+        if (!launchProgram) {
+            String detail = "session workspaces: kernel (tmpfs per session); fresh runs: bubblewrap's size-limited"
+                    + " tmpfs without an inode limit, because this build has no sandbox-launch";
+            LOG.warn(detail);
+            return new WorkspaceQuota(true, false, detail);
+        }
+        Path runTmpfs = state.resolve("run-tmpfs");
+        if (Files.notExists(runTmpfs, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectory(runTmpfs);
+        }
+        Files.getFileAttributeView(runTmpfs, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .setPermissions(PosixFilePermissions.fromString("rwx--x--x"));
+        return new WorkspaceQuota(true, true, "kernel: a tmpfs per session workspace and per fresh run (bytes and inodes)");
+    }
+
+    /** How workspaces are held to their quotas here. */
+    public WorkspaceQuota workspaceQuota() {
+        return workspaceQuota;
     }
 
     /**

@@ -67,7 +67,7 @@ public final class Verdict {
         }
         if (seen.kill() == Kill.FILE || seen.workspaceOverQuota()) {
             return new Decision(ExecutionStatus.FILE_LIMIT, exitCode, signal,
-                    "the session workspace exceeded its quota");
+                    "the session workspace reached its quota of bytes or files");
         }
         if (seen.oomKills() > 0) {
             return memory(exitCode, signal, limits);

@@ -27,6 +27,14 @@ public interface SessionConfig {
     @WithDefault("1m")
     Duration cleanupInterval();
 
+    /**
+     * The sum of the quotas of all session workspaces on this host (every deployment sharing the
+     * state directory): beyond it new sessions are refused with 429. With kernel quotas workspaces
+     * are tmpfs mounts, so this is also the most memory sessions' files can take.
+     */
+    @WithDefault("2048")
+    int totalQuotaMb();
+
     /** Sessions a single owner may hold at once. */
     @WithDefault("20")
     int maxPerOwner();

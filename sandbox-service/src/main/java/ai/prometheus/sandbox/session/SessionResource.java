@@ -65,6 +65,8 @@ public class SessionResource {
     @Operation(operationId = "createSession", summary = "Create a session", description = "quotaMb bounds the workspace; idleTtlSeconds is how long it"
             + " survives unused. Both take the operator's defaults when absent.")
     @APIResponse(responseCode = "201", description = "The session, created", content = @Content(schema = @Schema(implementation = SessionView.class)))
+    @APIResponse(responseCode = "429", description = "The session quotas on this host reached sandbox.sessions.total-quota-mb;"
+            + " retry after the Retry-After seconds or ask for a smaller quotaMb")
     public Uni<Response> create(NewSession body, @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf,
             UriInfo uri) {
         NewSession options = body == null ? new NewSession(null, null) : body;

@@ -4,7 +4,6 @@ import ai.prometheus.sandbox.execution.ExecutionRecords;
 import ai.prometheus.sandbox.execution.ExecutionService;
 import ai.prometheus.sandbox.execution.RunRequest;
 import ai.prometheus.sandbox.runtime.RunLimits;
-import ai.prometheus.sandbox.runtime.Workspace;
 import ai.prometheus.shared.problem.Problem;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.problem.ProblemType;
@@ -88,7 +87,7 @@ public class SessionService {
             }
             // The workspace exists before the row commits; a failed commit leaves an orphan the cleanup removes.
             return blocking(() -> {
-                storage.create(session.id);
+                storage.create(session.id, session.quotaBytes);
                 return session;
             }).chain(sessions::persist);
         })).map(saved -> SessionView.of(saved, 0L, 0));
@@ -138,12 +137,11 @@ public class SessionService {
     /** Runs code with the session's workspace at /workspace; the run counts against the workspace quota. */
     public Uni<ExecutionService.Executed> run(Requester requester, UUID id, RunRequest request, String idempotencyKey) {
         return exclusive(id, () -> used(requester, id)
-                .chain(session -> blocking(() -> storage.usage(id)).chain(usage -> {
-                    if (usage.bytes() > session.quotaBytes) {
-                        return Uni.createFrom().failure(ProblemException.conflict("the workspace holds " + usage.bytes()
-                                + " bytes, above its quota of " + session.quotaBytes + "; delete files before running"));
+                .chain(session -> blocking(() -> storage.runWorkspace(id, session.quotaBytes)).chain(workspace -> {
+                    if (workspace.full()) {
+                        return Uni.createFrom().failure(ProblemException.conflict("the workspace is at its quota of "
+                                + session.quotaBytes + " bytes and " + config.maxFiles() + " files; delete files before running"));
                     }
-                    Workspace workspace = new Workspace(storage.workspace(id), session.quotaBytes);
                     return executions.execute(request, requester.actor(), idempotencyKey, id, workspace);
                 }))
                 .call(executed -> executed.replayed() ? Uni.createFrom().voidItem()

@@ -1,6 +1,10 @@
 package ai.prometheus.sandbox.session;
 
+import ai.prometheus.sandbox.runtime.RunLimits;
 import ai.prometheus.sandbox.runtime.SandboxConfig;
+import ai.prometheus.sandbox.runtime.SandboxRuntime;
+import ai.prometheus.sandbox.runtime.TmpfsMounts;
+import ai.prometheus.sandbox.runtime.Workspace;
 import ai.prometheus.shared.config.ServiceConfig;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.problem.ProblemType;
@@ -29,6 +33,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * so nothing here ever follows a symbolic link: a path is walked one component at a time and
  * refused if any component is a link, files are opened with {@code NOFOLLOW_LINKS}, and writes go
  * to a new file renamed into place. Blocking: callers run it off the event loop.
+ *
+ * <p>Where the host lets the service mount, each workspace is a tmpfs of the session's quota and
+ * {@code max-files} inodes, so the kernel holds every writer to it. Sessions thereby survive a
+ * restart of the service (mounts belong to the mount namespace, not to the process), but not a
+ * restart of the host or container: a workspace that is no longer mounted is reported gone. Every
+ * workspace's quota is reserved in a file beside it, and their sum on this host is capped.
  */
 @ApplicationScoped
 public class SessionStorage {
@@ -37,15 +47,22 @@ public class SessionStorage {
     static final int MAX_SEGMENT = 255;
     static final int MAX_DEPTH = 16;
 
+    private static final String RESERVATION = ".quota";
+    private static final Object ADMISSION = new Object();
+
     private final Path root;
+    private final SandboxRuntime runtime;
+    private final SessionConfig sessions;
 
     /**
      * Workspaces live under a directory named after the database that holds their sessions, so
      * deployments that share a host and a state directory (a dev instance beside a test instance)
      * never take each other's workspaces for orphans.
      */
-    public SessionStorage(SandboxConfig config, ServiceConfig service,
+    public SessionStorage(SandboxConfig config, ServiceConfig service, SandboxRuntime runtime, SessionConfig sessions,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String database) {
+        this.runtime = runtime;
+        this.sessions = sessions;
         String owner = database + "|" + service.schema();
         this.root = Path.of(config.stateDir(), "sessions", sha256(owner).substring(0, 16));
     }
@@ -63,26 +80,107 @@ public class SessionStorage {
         return root.resolve(session.toString());
     }
 
-    public void create(UUID session) {
-        try {
-            if (!Files.exists(root)) {
-                Files.createDirectories(root);
-                // Sandboxes (their own uids) must reach their workspace through here, but not list it.
-                Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
-                Files.setPosixFilePermissions(root.getParent(), PosixFilePermissions.fromString("rwx--x--x"));
+    /** Whether the kernel holds session workspaces to their quotas here. */
+    boolean kernelQuota() {
+        return runtime.workspaceQuota().sessions();
+    }
+
+    /** Inodes of a workspace's tmpfs: its files and directories, its root, and one upload being renamed into place. */
+    private long inodes() {
+        return sessions.maxFiles() + 2L;
+    }
+
+    /** The workspace of {@code session} as the runtime mounts it. */
+    public Workspace runWorkspace(UUID session, long quotaBytes) {
+        return new Workspace(workspace(session), quotaBytes, sessions.maxFiles(), kernelQuota());
+    }
+
+    /**
+     * Creates the workspace within the host-wide cap: refused with 429 when the quotas already admitted
+     * on this host plus this one would pass {@code sandbox.sessions.total-quota-mb}. Replicas sharing
+     * the state directory take turns through a file lock.
+     */
+    public void create(UUID session, long quotaBytes) {
+        synchronized (ADMISSION) {
+            try {
+                if (!Files.exists(root)) {
+                    Files.createDirectories(root);
+                    // Sandboxes (their own uids) must reach their workspace through here, but not list it.
+                    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
+                    Files.setPosixFilePermissions(root.getParent(), PosixFilePermissions.fromString("rwx--x--x"));
+                }
+                try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(root.getParent().resolve(".admission.lock"),
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                        java.nio.channels.FileLock held = lock.lock()) {
+                    admit(quotaBytes);
+                    Path directory = workspace(session);
+                    Files.writeString(reservation(session), Long.toString(quotaBytes));
+                    Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                    if (kernelQuota()) {
+                        TmpfsMounts.mount(directory, quotaBytes, inodes(), 0700);
+                    }
+                }
+            } catch (IOException e) {
+                delete(session);
+                throw new UncheckedIOException("cannot create the workspace of session " + session, e);
             }
-            Files.createDirectory(workspace(session), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the workspace of session " + session, e);
         }
     }
 
-    public boolean exists(UUID session) {
-        return Files.isDirectory(workspace(session), LinkOption.NOFOLLOW_LINKS);
+    private void admit(long quotaBytes) throws IOException {
+        long cap = sessions.totalQuotaMb() * RunLimits.MIB;
+        long admitted = admittedBytes();
+        if (admitted + quotaBytes > cap) {
+            // 429 like every other capacity refusal of the platform (runs beyond the queue, invocations
+            // beyond admission): nothing is wrong with the service, and it will have room again.
+            throw new ProblemException(ProblemType.TOO_MANY_REQUESTS, "session-capacity", "session workspaces on this host"
+                    + " already hold quotas of " + admitted / RunLimits.MIB + " MiB; another " + quotaBytes / RunLimits.MIB
+                    + " MiB would pass the host's limit sandbox.sessions.total-quota-mb=" + sessions.totalQuotaMb()
+                    + "; try again when sessions were deleted or expired, or ask for a smaller quotaMb",
+                    List.of(), java.util.Map.of("Retry-After", "60"));
+        }
     }
 
+    /** The quotas reserved by every workspace under the state directory's sessions, whichever deployment made them. */
+    long admittedBytes() throws IOException {
+        long total = 0;
+        try (DirectoryStream<Path> owners = Files.newDirectoryStream(root.getParent(), Files::isDirectory)) {
+            for (Path owner : owners) {
+                try (DirectoryStream<Path> reserved = Files.newDirectoryStream(owner, "*" + RESERVATION)) {
+                    for (Path file : reserved) {
+                        try {
+                            total += Long.parseLong(Files.readString(file).strip());
+                        } catch (NumberFormatException | IOException e) {
+                            // a reservation being written or removed right now
+                        }
+                    }
+                }
+            }
+        }
+        return total;
+    }
+
+    private Path reservation(UUID session) {
+        return root.resolve(session + RESERVATION);
+    }
+
+    /** A workspace here that is held to its quota: with kernel quotas, still mounted (a host restart loses it). */
+    public boolean exists(UUID session) {
+        Path directory = workspace(session);
+        return Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS) && (!kernelQuota() || TmpfsMounts.isMountPoint(directory));
+    }
+
+    /** Unmounts, deletes and releases the reservation of a workspace; nothing happens for one already gone. */
     public void delete(UUID session) {
         Path directory = workspace(session);
+        try {
+            if (TmpfsMounts.isMountPoint(directory)) {
+                TmpfsMounts.unmount(directory);
+            }
+            Files.deleteIfExists(reservation(session));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot unmount the workspace of session " + session, e);
+        }
         if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -114,7 +212,11 @@ public class SessionStorage {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
             for (Path entry : entries) {
                 try {
-                    ids.add(UUID.fromString(entry.getFileName().toString()));
+                    String name = entry.getFileName().toString();
+                    UUID id = UUID.fromString(name.endsWith(RESERVATION) ? name.substring(0, name.length() - RESERVATION.length()) : name);
+                    if (!ids.contains(id)) {
+                        ids.add(id);
+                    }
                 } catch (IllegalArgumentException e) {
                     // not a workspace
                 }
@@ -208,14 +310,24 @@ public class SessionStorage {
             }
             Files.createDirectories(file.getParent());
             Path temporary = Files.createTempFile(file.getParent(), ".upload-", ".tmp");
-            Files.write(temporary, content);
             try {
+                Files.write(temporary, content);
                 Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                // A write the full workspace refused must not leave half a file taking its room.
+                Files.deleteIfExists(temporary);
             }
             BasicFileAttributes written = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             return entry(workspace(session), file, "file", written.size(), written);
+        } catch (java.nio.file.FileSystemException e) {
+            if (e.getReason() != null && e.getReason().contains("No space left")) {
+                // The tmpfs counts whole pages and inodes: it may be full before the byte count says so.
+                throw new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "the workspace has no room left for "
+                        + content.length + " bytes within its quota of " + quotaBytes + " bytes and " + maxFiles + " files");
+            }
+            throw new UncheckedIOException(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -72,6 +72,73 @@ class HostileCorpusTest {
     }
 
     @Test
+    void aKilledRunWithChildrenLeavesNoZombie() throws Exception {
+        SandboxApi.run("bash", """
+                sleep 60 &
+                ( sleep 60 & sleep 60 & wait ) &
+                python3 -c 'import os, time; os.fork(); time.sleep(60)' &
+                sleep 60
+                """, Map.of("wallMs", 1_500))
+                .body("status", equalTo("TIMEOUT_WALL"));
+        // Neither as a child of the service nor reparented anywhere else on the host.
+        long service = ProcessHandle.current().pid();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            List<String> zombies = zombies(service);
+            assertTrue(zombies.isEmpty(), "zombies: " + zombies);
+        });
+    }
+
+    /** Defunct processes that are the service's children or run as a sandbox uid: "pid ppid uid". */
+    private List<String> zombies(long service) throws java.io.IOException {
+        List<String> found = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<java.nio.file.Path> processes = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+            for (java.nio.file.Path process : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                String status;
+                try {
+                    status = java.nio.file.Files.readString(process.resolve("status"));
+                } catch (java.io.IOException gone) {
+                    continue;
+                }
+                String state = field(status, "State:");
+                long parent = Long.parseLong(field(status, "PPid:"));
+                int uid = Integer.parseInt(field(status, "Uid:").split("\\s+")[0]);
+                boolean sandboxUid = uid >= 100_000 && uid < 100_000 + 64 * 256;
+                if (state.startsWith("Z") && (parent == service || sandboxUid)) {
+                    found.add(process.getFileName() + " " + parent + " " + uid);
+                }
+            }
+        }
+        return found;
+    }
+
+    private static String field(String status, String name) {
+        return status.lines().filter(line -> line.startsWith(name)).findFirst().orElse(name + " 0")
+                .substring(name.length()).trim();
+    }
+
+    @Test
+    void aForkBombWhoseForksAllFailFastIsStillReportedAtTheProcessLimit() {
+        // It swallows every failure, says nothing on stderr and exits 0: only the kernel's counter tells.
+        SandboxApi.run("python", """
+                import os, sys, time
+                failed = 0
+                for _ in range(200):
+                    try:
+                        if os.fork() == 0:
+                            time.sleep(1)
+                            os._exit(0)
+                    except OSError:
+                        failed += 1
+                print(failed > 0)
+                sys.exit(0)
+                """, Map.of("maxProcesses", 8, "wallMs", 10_000))
+                .body("stdout", equalTo("True\n"))
+                .body("stderr", equalTo(""))
+                .body("status", equalTo("PROCESS_LIMIT"))
+                .body("message", containsString("process limit of 8"));
+    }
+
+    @Test
     void memoryBombIsKilledAtTheMemoryLimit() {
         SandboxApi.run("python", "chunks = []\nwhile True:\n    chunks.append(b'x' * 10_000_000)\n", Map.of("memoryMb", 64))
                 .body("status", equalTo("MEMORY_LIMIT"))
