@@ -70,7 +70,12 @@ try {
   await page.locator('#audit-tool').fill(tool);
   await page.locator('#audit-decision').selectOption('DENY');
   await page.locator('#audit-form button').click();
-  await page.locator('#audit tbody tr.audit-entry .decision', { hasText: 'DENY' }).first().waitFor({ timeout: 30000 });
+  // The unfiltered log is on screen first: wait until the filtered answer has replaced it.
+  await page.waitForFunction((name) => {
+    const rows = [...document.querySelectorAll('#audit tbody tr.audit-entry')];
+    return rows.length > 0 && rows.every((row) => row.querySelector('.decision').textContent === 'DENY'
+      && row.querySelector('td:nth-child(4)').textContent === name);
+  }, tool, { timeout: 30000 });
   seen.auditDecisions = [...new Set(await page.locator('#audit tbody .decision').allTextContents())];
   seen.auditActors = [...new Set(await page.locator('#audit tbody tr td:nth-child(2)').allTextContents())];
   await page.screenshot({ path: `${screenshots}/registry-audit.png`, fullPage: true });

@@ -29,10 +29,16 @@ function renderTree(contexts) {
   const branch = (parent) => (children.get(parent) || []).sort((a, b) => a.name.localeCompare(b.name)).map((c) =>
     el('li', { class: 'node', 'data-context': c.id },
       el('a', { href: `#/contexts/${c.id}`, class: location.hash === `#/contexts/${c.id}` ? 'current' : '', textContent: c.name }),
-      ' ', el('span', { class: `badge access ${c.access === 'manage' ? '' : 'good'}`, textContent: c.access }),
+      ' ', badge(c),
       children.has(c.id) ? el('ul', {}, branch(c.id)) : null));
   $('#tree').replaceChildren(...branch(null));
   $('#tree-empty').hidden = contexts.length > 0;
+}
+
+// The listing names no access level: the caller's own contexts and those shared with it are told apart by owner.
+function badge(context) {
+  const own = context.owner === explorer.subject();
+  return el('span', { class: `badge access ${own ? '' : 'good'}`, textContent: context.access || (own ? 'own' : 'shared') });
 }
 
 async function openContext(id) {

@@ -127,5 +127,5 @@ export function session({ tokenKey, api = '/api/v1', onSignedIn }) {
     sessionStorage.removeItem(tokenKey);
     show(false);
   });
-  return { call, say, handle, start };
+  return { call, say, handle, start, subject: () => subject(sessionStorage.getItem(tokenKey) || '') };
 }

@@ -81,7 +81,7 @@ async function loadTool(name) {
 
   const versions = [...tool.versions].sort((a, b) => b.version - a.version);
   $('#versions tbody').replaceChildren(...versions.map((v) => el('tr', { class: 'version' },
-    el('td', { class: 'num', textContent: String(v.version) }), el('td', { class: 'sub', textContent: (v.fingerprint || '').slice(0, 12) }),
+    el('td', { class: 'num', textContent: String(v.version) }), el('td', { class: 'sub', textContent: (v.fingerprint || '').replace(/^sha256:/, '').slice(0, 12) }),
     el('td', { textContent: v.createdBy }), el('td', { title: v.createdAt, textContent: ago(v.createdAt) }))));
   fillVersionPickers(name, versions);
 

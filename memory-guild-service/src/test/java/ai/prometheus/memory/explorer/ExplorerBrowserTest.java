@@ -70,7 +70,7 @@ class ExplorerBrowserTest {
         // The tree: the sprint under the project; bob's shared context a root of its own, read-only.
         assertEquals("Apollo " + suffix, seen.path("childParentNode").asText(), seen.toString());
         assertTrue(seen.path("tree").toString().contains("Bob's launch notes " + suffix), seen.toString());
-        assertTrue(seen.path("treeAccess").toString().contains("read"), seen.toString());
+        assertEquals("[\"own\",\"own\",\"shared\"]", seen.path("treeAccess").toString(), seen.toString());
         assertEquals("#/contexts/" + sprint, seen.path("hash").asText());
         assertTrue(seen.path("lineage").get(0).asText().contains("Sprint 12") && seen.path("lineage").get(1).asText()
                 .contains("Apollo " + suffix) && seen.path("lineage").get(1).asText().contains("depth 1"), seen.toString());
