@@ -2,7 +2,7 @@
 // issue list (acknowledging one with a click), auto-refresh, the labelled unverified reports, a
 // hostile right-to-left override in a title, an issue's own page, and the page at 800 px. Prints
 // one JSON line with what it saw and leaves screenshots in SCREENSHOT_DIR; exits non-zero on any
-// failure. Run by DashboardBrowserTest.
+// failure. Run by DashboardBrowserTest (through BrowserRun).
 import { chromium } from 'playwright-core';
 
 const [baseUrl, token, title, bidiTitle, screenshots] = process.argv.slice(2);

@@ -9,26 +9,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.prometheus.guardian.Names;
+import ai.prometheus.shared.testing.BrowserRun;
 import ai.prometheus.shared.testing.TestTokens;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import java.io.IOException;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * The dashboard in a real headless Chromium (Debian's {@code chromium}, driven by npm
- * {@code playwright-core}, installed at test time into {@code target/e2e}): the page loads, shows a
+ * {@code playwright-core}, installed at test time into {@code target/e2e} by {@code BrowserRun}): the page loads, shows a
  * seeded issue, and acknowledging it with a click changes its state; auto-refresh, unverified reports
  * shown apart, bidi controls neutralised, an issue's own page and the layout at 800 px. Leaves
  * screenshots in {@code target/screenshots}.
@@ -36,22 +30,15 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class DashboardBrowserTest {
 
-    private static final Path SOURCES = Path.of("src/test/browser");
-    private static final Path WORK = Path.of("target/e2e");
-    /** Kept as test output: what an operator sees. */
-    private static final Path SCREENSHOTS = Path.of("target/screenshots");
+    /** Kept as test output in target/screenshots: what an operator sees. */
     private static final List<String> SCREENSHOT_NAMES = List.of("dashboard-sign-in.png", "dashboard.png", "dashboard-group.png",
             "dashboard-800.png");
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
     @TestHTTPResource("/")
     URL root;
 
     @Test
     void anOperatorSeesAndWorksIssuesInTheBrowser() throws Exception {
-        assertTrue(Files.isExecutable(CHROMIUM), "Debian's chromium is needed (apt-get install chromium;"
-                + " bin/prometheus test installs it)");
-        installPlaywright();
 
         String title = Names.unique("Checkout failed for basket ");
         String operator = TestTokens.withGroups("dash-operator", "operator");
@@ -78,24 +65,9 @@ class DashboardBrowserTest {
                     .when().post("/api/v1/errors").then().statusCode(201);
         }
 
-        Files.createDirectories(SCREENSHOTS);
-        for (String name : SCREENSHOT_NAMES) {
-            Files.deleteIfExists(SCREENSHOTS.resolve(name));
-        }
-        ProcessBuilder browser = new ProcessBuilder("node", WORK.resolve("dashboard.e2e.mjs").toString(), root.toString(),
-                operator, title, bidiTitle, SCREENSHOTS.toAbsolutePath().toString()).redirectErrorStream(true);
-        browser.environment().put("ISSUE_STACK", stack);
-        Process run = browser.start();
-        boolean finished = run.waitFor(3, TimeUnit.MINUTES);
-        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!finished) {
-            run.destroyForcibly();
-        }
-        assertTrue(finished, "the browser run did not finish: " + output);
-        assertEquals(0, run.exitValue(), output);
-        JsonNode seen = new ObjectMapper().readTree(output.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
-
-        assertTrue(seen.path("ok").asBoolean(), output);
+        JsonNode seen = BrowserRun.run("dashboard.e2e.mjs", SCREENSHOT_NAMES, Map.of("ISSUE_STACK", stack), root.toString(),
+                operator, title, bidiTitle);
+        String output = seen.toString();
         assertEquals(false, seen.path("dataViewWhileSignedOut").asBoolean(), "the signed-out page shows no data view");
         assertEquals("open", seen.path("before").asText());
         assertEquals("acknowledged", seen.path("after").asText());
@@ -120,9 +92,6 @@ class DashboardBrowserTest {
         JsonNode narrow = seen.path("narrow");
         assertTrue(narrow.path("scrollWidth").asInt() <= 800 && narrow.path("tableRight").asInt() <= 800
                 && narrow.path("lastColumnRight").asInt() <= 800, "the list fits 800 px: " + narrow);
-        for (String name : SCREENSHOT_NAMES) {
-            assertTrue(Files.size(SCREENSHOTS.resolve(name)) > 5_000, "a real screenshot was written: " + name);
-        }
 
         given().auth().oauth2(operator).when().get("/api/v1/error-groups/" + groupId)
                 .then().statusCode(200)
@@ -153,21 +122,5 @@ class DashboardBrowserTest {
         assertTrue(html.contains("dashboard/app.js") && !html.contains("http://") && !html.contains("https://"), html);
         given().when().get("/dashboard/app.js").then().statusCode(200).body(containsString("sessionStorage"));
         given().when().get("/dashboard/app.css").then().statusCode(200);
-    }
-
-    /** npm ci of the committed lock file into target/e2e, once per clean build. */
-    private static void installPlaywright() throws IOException, InterruptedException {
-        Files.createDirectories(WORK);
-        for (String file : List.of("package.json", "package-lock.json", "dashboard.e2e.mjs")) {
-            Files.copy(SOURCES.resolve(file), WORK.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (Files.isDirectory(WORK.resolve("node_modules/playwright-core"))) {
-            return;
-        }
-        Process install = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-                .directory(WORK.toFile()).redirectErrorStream(true).start();
-        boolean finished = install.waitFor(5, TimeUnit.MINUTES);
-        String output = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(finished && install.exitValue() == 0, "npm ci of playwright-core failed: " + output);
     }
 }

@@ -8,6 +8,7 @@ import ai.prometheus.memory.context.Scope;
 import ai.prometheus.memory.context.Viewer;
 import ai.prometheus.memory.memory.MemoryRequests;
 import ai.prometheus.memory.memory.Scribe;
+import ai.prometheus.memory.memory.MemoryReader;
 import ai.prometheus.memory.search.Librarian;
 import ai.prometheus.memory.search.SearchMetrics;
 import ai.prometheus.memory.search.SearchRequest;
@@ -62,6 +63,7 @@ public class MemoryMcp implements McpService {
 
     private final Scribe scribe;
     private final Librarian librarian;
+    private final MemoryReader reader;
     private final Coordinator coordinator;
     private final SearchMetrics metrics;
     private final McpArguments arguments;
@@ -71,10 +73,11 @@ public class MemoryMcp implements McpService {
     /** The tools by name, in the order tools/list shows them. */
     private final Map<String, ObjectNode> tools = new LinkedHashMap<>();
 
-    public MemoryMcp(Scribe scribe, Librarian librarian, Coordinator coordinator, SearchMetrics metrics,
-            McpArguments arguments, McpServer server, MemoryConfig config, ObjectMapper json) {
+    public MemoryMcp(Scribe scribe, Librarian librarian, MemoryReader reader, Coordinator coordinator,
+            SearchMetrics metrics, McpArguments arguments, McpServer server, MemoryConfig config, ObjectMapper json) {
         this.scribe = scribe;
         this.librarian = librarian;
+        this.reader = reader;
         this.coordinator = coordinator;
         this.metrics = metrics;
         this.arguments = arguments;
@@ -186,7 +189,7 @@ public class MemoryMcp implements McpService {
             }
             case "read_memory" -> {
                 UUID context = context(caller, args, "read");
-                yield librarian.get(viewer, context, uuid(args, "memoryId")).map(memory -> object().set("memory", json.valueToTree(memory)));
+                yield reader.get(viewer, context, uuid(args, "memoryId")).map(memory -> object().set("memory", json.valueToTree(memory)));
             }
             case "forget" -> {
                 UUID context = context(caller, args, "write");
@@ -277,7 +280,7 @@ public class MemoryMcp implements McpService {
         Viewer viewer = Viewer.of(caller);
         Uni<JsonNode> content;
         if (matcher.group(2) == null) {
-            content = coordinator.get(viewer, context).chain(view -> librarian.list(viewer, context, Scope.LINEAGE, false,
+            content = coordinator.get(viewer, context).chain(view -> reader.list(viewer, context, Scope.LINEAGE, false,
                     null, null, 0, RESOURCE_PAGE).map(memories -> {
                         ObjectNode body = object();
                         body.set("context", json.valueToTree(view));
@@ -286,7 +289,7 @@ public class MemoryMcp implements McpService {
                         return (JsonNode) body;
                     }));
         } else {
-            content = librarian.get(viewer, context, UUID.fromString(matcher.group(2)))
+            content = reader.get(viewer, context, UUID.fromString(matcher.group(2)))
                     .map(memory -> (JsonNode) json.valueToTree(memory));
         }
         return content.map(body -> {

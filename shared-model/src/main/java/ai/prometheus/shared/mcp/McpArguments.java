@@ -2,7 +2,7 @@ package ai.prometheus.shared.mcp;
 
 import ai.prometheus.shared.problem.Problem.FieldError;
 import ai.prometheus.shared.problem.ProblemException;
-import ai.prometheus.shared.problem.ProblemMappers;
+import ai.prometheus.shared.problem.mapping.ProblemMappers;
 import ai.prometheus.shared.problem.ProblemType;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
