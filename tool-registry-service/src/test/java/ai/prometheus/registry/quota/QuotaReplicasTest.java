@@ -69,7 +69,9 @@ class QuotaReplicasTest {
         List<Future<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < CALLS; i++) {
             ServiceProcess replica = i % 2 == 0 ? first : second;
-            String caller = RegistryFixtures.developer("replica-caller-" + (i % 4));
+            // A caller per call: the quota is shared by all callers, and no caller may reach its own
+            // bound on synchronous calls in flight (SyncAdmission), a different refusal.
+            String caller = RegistryFixtures.developer("replica-caller-" + i);
             calls.add(pool.submit(() -> http.send(request(replica, "POST", "/api/v1/tools/" + tool + "/invocations", caller,
                     "{\"arguments\": {}}"), HttpResponse.BodyHandlers.ofString())));
         }
