@@ -153,6 +153,9 @@ public class SessionService {
                         })).replaceWithVoid()));
     }
 
+    /** How long a workspace without a session row is left alone: its row may be about to commit. */
+    static final java.time.Duration ORPHAN_GRACE = java.time.Duration.ofMinutes(2);
+
     /** Removes sessions idle past their expiry, and workspaces whose session is gone. */
     @Scheduled(every = "${sandbox.sessions.cleanup-interval:1m}", delayed = "10s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -176,7 +179,8 @@ public class SessionService {
                     Set<UUID> known = new HashSet<>();
                     live.forEach(row -> known.add(row.id));
                     for (UUID workspace : storage.workspaces()) {
-                        if (!known.contains(workspace) && !busy.contains(workspace)) {
+                        if (!known.contains(workspace) && !busy.contains(workspace)
+                                && storage.unchangedFor(workspace, ORPHAN_GRACE)) {
                             storage.delete(workspace);
                         }
                     }

@@ -203,6 +203,27 @@ public class SessionStorage {
         }
     }
 
+    /**
+     * Whether the workspace (and its reservation) has not changed for {@code grace}. A workspace is
+     * made before its session's row commits, so one younger than that may belong to a session
+     * being created right now and is not an orphan yet.
+     */
+    public boolean unchangedFor(UUID session, java.time.Duration grace) {
+        java.time.Instant settled = java.time.Instant.now().minus(grace);
+        for (Path path : List.of(workspace(session), reservation(session))) {
+            try {
+                if (Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS).toInstant().isAfter(settled)) {
+                    return false;
+                }
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // only the other one is there
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Session ids that have a workspace here. */
     public List<UUID> workspaces() {
         List<UUID> ids = new ArrayList<>();
