@@ -178,6 +178,9 @@ public class SessionService {
                 .chain(live -> blocking(() -> {
                     Set<UUID> known = new HashSet<>();
                     live.forEach(row -> known.add(row.id));
+                    // The workspaces of the sessions that just expired go at once; other row-less
+                    // ones only once settled (a session being created has no row yet).
+                    removed.forEach(storage::delete);
                     for (UUID workspace : storage.workspaces()) {
                         if (!known.contains(workspace) && !busy.contains(workspace)
                                 && storage.unchangedFor(workspace, ORPHAN_GRACE)) {
