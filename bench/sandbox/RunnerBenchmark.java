@@ -1,5 +1,7 @@
 package ai.prometheus.sandbox.runtime;
 
+import ai.prometheus.sandbox.config.SandboxConfig;
+import ai.prometheus.sandbox.host.Language;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -123,7 +125,7 @@ public final class RunnerBenchmark {
     private static double chainOnly(SandboxRuntime runtime, Language language, byte[] code, RunLimits limits)
             throws Exception {
         long start = System.nanoTime();
-        Process process = runtime.launcher().start(runtime.profileFor(language, limits, null), chainUid, null);
+        Process process = runtime.launcher().orElseThrow().start(runtime.profileFor(language, limits, null), chainUid, null);
         InputStream out = process.getInputStream();
         if (out.read() != Sandbox.READY) {
             throw new IllegalStateException("the chain did not start: " + new String(process.getErrorStream().readAllBytes(),

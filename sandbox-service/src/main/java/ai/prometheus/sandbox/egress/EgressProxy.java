@@ -50,6 +50,9 @@ import org.jboss.logging.Logger;
  * name itself and refuses non-public addresses unless the operator allowed that exact host and
  * port, connects to the address it checked (so a second, different DNS answer cannot slip in),
  * counts bytes and connections against the run's limits and records the connection on the run.
+ *
+ * <p>Longer than most classes here: the check, the resolution and the connect form one
+ * time-of-check/time-of-use argument, kept in one place to be read as a whole.
  */
 @ApplicationScoped
 public class EgressProxy {

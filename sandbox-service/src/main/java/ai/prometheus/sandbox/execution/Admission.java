@@ -1,6 +1,6 @@
 package ai.prometheus.sandbox.execution;
 
-import ai.prometheus.sandbox.runtime.SandboxConfig;
+import ai.prometheus.sandbox.config.SandboxConfig;
 import ai.prometheus.shared.problem.ProblemException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

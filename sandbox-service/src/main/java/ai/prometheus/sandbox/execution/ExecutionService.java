@@ -1,8 +1,8 @@
 package ai.prometheus.sandbox.execution;
 
+import ai.prometheus.sandbox.config.SandboxConfig;
 import ai.prometheus.sandbox.runtime.IsolationUnavailableException;
 import ai.prometheus.sandbox.runtime.RunOutcome;
-import ai.prometheus.sandbox.runtime.SandboxConfig;
 import ai.prometheus.sandbox.runtime.SandboxRuntime;
 import ai.prometheus.sandbox.runtime.Workspace;
 import ai.prometheus.sandbox.screening.SafetyScreen;

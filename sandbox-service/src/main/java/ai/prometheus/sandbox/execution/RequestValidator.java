@@ -1,9 +1,9 @@
 package ai.prometheus.sandbox.execution;
 
+import ai.prometheus.sandbox.config.SandboxConfig;
 import ai.prometheus.sandbox.egress.EgressGrant;
-import ai.prometheus.sandbox.runtime.Language;
+import ai.prometheus.sandbox.host.Language;
 import ai.prometheus.sandbox.runtime.RunLimits;
-import ai.prometheus.sandbox.runtime.SandboxConfig;
 import ai.prometheus.sandbox.runtime.SandboxRuntime;
 import ai.prometheus.shared.problem.Problem;
 import ai.prometheus.shared.problem.ProblemException;

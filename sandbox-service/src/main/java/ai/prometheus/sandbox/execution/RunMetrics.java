@@ -1,6 +1,6 @@
 package ai.prometheus.sandbox.execution;
 
-import ai.prometheus.sandbox.runtime.Language;
+import ai.prometheus.sandbox.host.Language;
 import ai.prometheus.sandbox.runtime.RunOutcome;
 import ai.prometheus.shared.sandbox.EgressConnection;
 import io.micrometer.core.instrument.Counter;

@@ -1,7 +1,7 @@
 package ai.prometheus.sandbox.execution;
 
 import ai.prometheus.sandbox.egress.EgressGrant;
-import ai.prometheus.sandbox.runtime.Language;
+import ai.prometheus.sandbox.host.Language;
 import ai.prometheus.sandbox.runtime.RunLimits;
 import ai.prometheus.shared.secret.SecretRedaction;
 import java.nio.charset.StandardCharsets;

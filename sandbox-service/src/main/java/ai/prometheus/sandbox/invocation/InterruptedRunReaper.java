@@ -1,8 +1,8 @@
 package ai.prometheus.sandbox.invocation;
 
+import ai.prometheus.sandbox.config.SandboxConfig;
 import ai.prometheus.sandbox.execution.Execution;
 import ai.prometheus.sandbox.execution.ExecutionRepository;
-import ai.prometheus.sandbox.runtime.SandboxConfig;
 import ai.prometheus.shared.error.ErrorReporter;
 import ai.prometheus.shared.event.Topics;
 import ai.prometheus.shared.outbox.Outbox;

@@ -1,6 +1,6 @@
 package ai.prometheus.sandbox.invocation;
 
-import ai.prometheus.sandbox.runtime.SandboxConfig;
+import ai.prometheus.sandbox.config.SandboxConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

@@ -1,17 +1,17 @@
 package ai.prometheus.sandbox.invocation;
 
+import ai.prometheus.sandbox.config.SandboxConfig;
 import ai.prometheus.sandbox.execution.Admission;
-import ai.prometheus.sandbox.execution.RunMetrics;
 import ai.prometheus.sandbox.execution.EgressDenials;
 import ai.prometheus.sandbox.execution.Execution;
 import ai.prometheus.sandbox.execution.ExecutionRecords;
 import ai.prometheus.sandbox.execution.ExecutionRepository;
 import ai.prometheus.sandbox.execution.ExecutionService;
 import ai.prometheus.sandbox.execution.RequestValidator;
+import ai.prometheus.sandbox.execution.RunMetrics;
 import ai.prometheus.sandbox.execution.RunRequest;
 import ai.prometheus.sandbox.runtime.IsolationUnavailableException;
 import ai.prometheus.sandbox.runtime.RunOutcome;
-import ai.prometheus.sandbox.runtime.SandboxConfig;
 import ai.prometheus.sandbox.runtime.SandboxRuntime;
 import ai.prometheus.sandbox.screening.SafetyScreen;
 import ai.prometheus.sandbox.secret.RunSecretsClient;

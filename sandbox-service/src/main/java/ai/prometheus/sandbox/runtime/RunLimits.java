@@ -1,5 +1,6 @@
 package ai.prometheus.sandbox.runtime;
 
+import ai.prometheus.sandbox.config.SandboxConfig;
 import ai.prometheus.shared.sandbox.ExecutionLimits;
 
 /** The limits of one run, every one set: the request's values merged with the operator's defaults. */

@@ -1,6 +1,10 @@
 package ai.prometheus.sandbox.runtime;
 
 import ai.prometheus.sandbox.egress.RunEgress;
+import ai.prometheus.sandbox.host.CgroupFiles;
+import ai.prometheus.sandbox.host.HostProcesses;
+import ai.prometheus.sandbox.host.SandboxCgroup;
+import ai.prometheus.sandbox.launch.StartProfile;
 import ai.prometheus.shared.sandbox.ExecutionStatus;
 import ai.prometheus.shared.sandbox.ExecutionUsage;
 import java.io.ByteArrayOutputStream;
@@ -23,6 +27,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * One started sandbox: an isolated interpreter waiting for its code. It runs exactly one program
  * and is then destroyed, so nothing a run leaves behind (files, processes, memory) can reach the
  * next one.
+ *
+ * <p>Longer than most classes here, on purpose: it is the whole life of one process tree (start
+ * handshake, joining the cgroups, feeding the code, the wall and output limits, the verdict's
+ * evidence, the kill and the teardown), and these steps share one set of states whose order is
+ * the safety argument (used once, the tree killed before its group is removed and its uid given
+ * back); the usage sampling lives in {@link RunMonitor}, the limits' arithmetic in {@link Verdict}.
  */
 final class Sandbox {
 
@@ -51,7 +61,7 @@ final class Sandbox {
 
     /**
      * {@code interpreterDepth}: how far below the started process the interpreter is (see
-     * {@link SandboxLauncher#interpreterDepth}); {@code groupLimits}: the memory and process limits
+     * {@code SandboxLauncher#interpreterDepth}); {@code groupLimits}: the memory and process limits
      * {@code cgroup} was created with.
      */
     Sandbox(StartProfile profile, int uid, SandboxCgroup cgroup, Process process, boolean isolated,
@@ -133,7 +143,7 @@ final class Sandbox {
     private boolean joinCgroups() {
         for (java.nio.file.Path procs : cgroup.procsFiles()) {
             try {
-                Cgroups.write(procs, Long.toString(interpreterPid));
+                CgroupFiles.write(procs, Long.toString(interpreterPid));
             } catch (IllegalStateException refused) {
                 if (ProcessHandle.of(interpreterPid).map(ProcessHandle::isAlive).orElse(false)) {
                     throw refused;
@@ -202,7 +212,8 @@ final class Sandbox {
         long elapsedMs = (System.nanoTime() - startNanos) / 1_000_000;
         ScheduledFuture<?> wall = timers.schedule(() -> stop(kill, Verdict.Kill.WALL),
                 Math.max(1, limits.wallMs() - elapsedMs), TimeUnit.MILLISECONDS);
-        Monitor monitor = new Monitor(limits, cpuBase, kill, workspace);
+        RunMonitor monitor = new RunMonitor(limits, cpuBase, workspace, cgroup, interpreterPid,
+                isolated && profile.processes() > 0 ? uid : -1, reason -> stop(kill, reason));
         long period = Math.max(5, Math.min(100, limits.cpuMs() / 10));
         ScheduledFuture<?> ticks = timers.scheduleAtFixedRate(monitor::tick, period, period, TimeUnit.MILLISECONDS);
         try {
@@ -219,14 +230,14 @@ final class Sandbox {
         }
         drain(stdoutPump, stderrPump);
 
-        long cpuNanos = cgroup.enforced() ? Math.max(0, cgroup.cpuNanos() - cpuBase) : monitor.cpuNanos;
-        long peak = cgroup.enforced() ? cgroup.peakMemoryBytes() : monitor.peakBytes;
+        long cpuNanos = cgroup.enforced() ? Math.max(0, cgroup.cpuNanos() - cpuBase) : monitor.cpuNanos();
+        long peak = cgroup.enforced() ? cgroup.peakMemoryBytes() : monitor.peakBytes();
         int exitValue = process.isAlive() ? 137 : process.exitValue();
         String stderr = output.stderr.text();
         boolean workspaceFull = workspace != null && workspace.full();
         // Without a pids cgroup the uid's RLIMIT_NPROC is the limit, and a peak of the uid's tasks at it the evidence.
         long processLimitHits = cgroup.enforced() ? cgroup.processLimitHits()
-                : profile.processes() > 0 && monitor.peakTasks >= profile.processes() ? 1 : 0;
+                : profile.processes() > 0 && monitor.peakTasks() >= profile.processes() ? 1 : 0;
         Verdict.Observation seen = new Verdict.Observation(kill.get(), exitValue, cgroup.oomKills(),
                 processLimitHits, cpuNanos / 1_000_000, workspaceFull, stderr, limits);
         return finish(limits, warm, startedAt, startNanos, seen, output.stdout.text(), stderr,
@@ -391,52 +402,6 @@ final class Sandbox {
                 stream.close();
             } catch (Exception e) {
                 // already closed
-            }
-        }
-    }
-
-    /**
-     * Watches CPU use and a session workspace's size while the run goes on, and samples usage
-     * where there are no cgroups.
-     */
-    private final class Monitor {
-        private static final long WORKSPACE_CHECK_NANOS = 50_000_000;
-        private final RunLimits limits;
-        private final long cpuBase;
-        private final AtomicReference<Verdict.Kill> kill;
-        private final Workspace workspace;
-        private volatile long cpuNanos;
-        private volatile long peakBytes = -1;
-        private volatile int peakTasks;
-        private long workspaceCheckedAt = System.nanoTime();
-
-        Monitor(RunLimits limits, long cpuBase, AtomicReference<Verdict.Kill> kill, Workspace workspace) {
-            this.limits = limits;
-            this.cpuBase = cpuBase;
-            this.kill = kill;
-            this.workspace = workspace;
-        }
-
-        void tick() {
-            if (workspace != null && System.nanoTime() - workspaceCheckedAt >= WORKSPACE_CHECK_NANOS) {
-                workspaceCheckedAt = System.nanoTime();
-                if (workspace.overQuota()) {
-                    stop(kill, Verdict.Kill.FILE);
-                }
-            }
-            long used;
-            if (cgroup.enforced()) {
-                used = cgroup.cpuNanos() - cpuBase;
-            } else {
-                used = Math.max(cpuNanos, HostProcesses.cpuNanos(interpreterPid));
-                peakBytes = Math.max(peakBytes, HostProcesses.peakResidentBytes(interpreterPid));
-                if (isolated && profile.processes() > 0) {
-                    peakTasks = Math.max(peakTasks, HostProcesses.tasksOwnedBy(uid));
-                }
-            }
-            cpuNanos = used;
-            if (used > limits.cpuMs() * 1_000_000L) {
-                stop(kill, Verdict.Kill.CPU);
             }
         }
     }

@@ -1,5 +1,7 @@
 package ai.prometheus.sandbox.runtime;
 
+import ai.prometheus.sandbox.host.Language;
+import ai.prometheus.sandbox.launch.StartProfile;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

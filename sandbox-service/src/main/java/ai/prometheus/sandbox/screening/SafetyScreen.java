@@ -1,6 +1,6 @@
 package ai.prometheus.sandbox.screening;
 
-import ai.prometheus.sandbox.runtime.Language;
+import ai.prometheus.sandbox.host.Language;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;

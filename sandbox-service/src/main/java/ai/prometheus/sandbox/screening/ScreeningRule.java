@@ -1,6 +1,6 @@
 package ai.prometheus.sandbox.screening;
 
-import ai.prometheus.sandbox.runtime.Language;
+import ai.prometheus.sandbox.host.Language;
 import java.util.Map;
 import java.util.regex.Pattern;
 

@@ -1,9 +1,10 @@
 package ai.prometheus.sandbox.session;
 
+import ai.prometheus.sandbox.config.SandboxConfig;
+import ai.prometheus.sandbox.host.FileTrees;
+import ai.prometheus.sandbox.host.TmpfsMounts;
 import ai.prometheus.sandbox.runtime.RunLimits;
-import ai.prometheus.sandbox.runtime.SandboxConfig;
 import ai.prometheus.sandbox.runtime.SandboxRuntime;
-import ai.prometheus.sandbox.runtime.TmpfsMounts;
 import ai.prometheus.sandbox.runtime.Workspace;
 import ai.prometheus.shared.config.ServiceConfig;
 import ai.prometheus.shared.problem.ProblemException;
@@ -39,6 +40,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * restart of the service (mounts belong to the mount namespace, not to the process), but not a
  * restart of the host or container: a workspace that is no longer mounted is reported gone. Every
  * workspace's quota is reserved in a file beside it, and their sum on this host is capped.
+ *
+ * <p>Longer than most classes here because every path operation on files that sandboxed code
+ * writes must go through the same link-refusing walk; kept in one class so no caller can reach a
+ * workspace file another way.
  */
 @ApplicationScoped
 public class SessionStorage {
@@ -181,23 +186,8 @@ public class SessionStorage {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot unmount the workspace of session " + session, e);
         }
-        if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
         try {
-            Files.walkFileTree(directory, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            FileTrees.delete(directory);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete the workspace of session " + session, e);
         }

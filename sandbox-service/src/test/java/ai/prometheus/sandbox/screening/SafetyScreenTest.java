@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.prometheus.sandbox.runtime.Language;
+import ai.prometheus.sandbox.host.Language;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import java.util.List;
 import java.util.Map;

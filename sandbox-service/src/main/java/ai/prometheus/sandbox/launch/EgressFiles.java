@@ -1,5 +1,7 @@
-package ai.prometheus.sandbox.runtime;
+package ai.prometheus.sandbox.launch;
 
+import ai.prometheus.sandbox.host.FileTrees;
+import ai.prometheus.sandbox.host.StateFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -8,7 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /** The files in the state directory that runs with a network policy mount: the node preload and the sockets' directory. */
-final class EgressFiles {
+public final class EgressFiles {
 
     static final String NODE_PRELOAD_RESOURCE = "sandbox/egress/node-proxy.js";
 
@@ -16,7 +18,7 @@ final class EgressFiles {
     }
 
     /** Writes the node preload (readable by every sandbox uid, changeable by the service only). */
-    static Path writeNodePreload(Path target) throws IOException {
+    public static Path writeNodePreload(Path target) throws IOException {
         try (InputStream in = EgressFiles.class.getClassLoader().getResourceAsStream(NODE_PRELOAD_RESOURCE)) {
             if (in == null) {
                 throw new IOException("the build lacks " + NODE_PRELOAD_RESOURCE);
@@ -26,7 +28,7 @@ final class EgressFiles {
     }
 
     /** The directory the per-run socket directories live in: searchable, not listable, by the sandboxes. */
-    static Path socketParent(Path directory) throws IOException {
+    public static Path socketParent(Path directory) throws IOException {
         if (Files.isSymbolicLink(directory)) {
             Files.delete(directory);
         }
@@ -36,7 +38,7 @@ final class EgressFiles {
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx--x--x"));
         // Sockets a crashed predecessor left behind belong to runs that no longer exist.
         try (var leftovers = Files.list(directory)) {
-            leftovers.forEach(SandboxRuntime::deleteTree);
+            leftovers.forEach(FileTrees::deleteQuietly);
         }
         return directory;
     }

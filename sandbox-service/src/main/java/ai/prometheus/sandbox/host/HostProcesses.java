@@ -1,4 +1,4 @@
-package ai.prometheus.sandbox.runtime;
+package ai.prometheus.sandbox.host;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.function.IntPredicate;
 
 /** Looks through the host's {@code /proc} for processes by owner: leftover checks and stale-block cleanup. */
-final class HostProcesses {
+public final class HostProcesses {
 
     private HostProcesses() {
     }
 
     /** Pids of processes whose real uid matches {@code uids}. */
-    static List<Long> ownedBy(IntPredicate uids) {
+    public static List<Long> ownedBy(IntPredicate uids) {
         List<Long> found = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc"))) {
             for (Path entry : entries) {
@@ -38,7 +38,7 @@ final class HostProcesses {
      * Tasks (processes and their threads) whose real uid is {@code uid}: what RLIMIT_NPROC counts,
      * the only evidence of a process limit hit on a host without a pids cgroup.
      */
-    static int tasksOwnedBy(int uid) {
+    public static int tasksOwnedBy(int uid) {
         int tasks = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc"))) {
             for (Path entry : entries) {
@@ -69,18 +69,18 @@ final class HostProcesses {
         return tasks;
     }
 
-    static void killOwnedBy(IntPredicate uids) {
+    public static void killOwnedBy(IntPredicate uids) {
         for (int attempt = 0; attempt < 20; attempt++) {
             List<Long> pids = ownedBy(uids);
             if (pids.isEmpty()) {
                 return;
             }
             pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-            Cgroups.sleepQuietly(20);
+            sleepQuietly(20);
         }
     }
 
-    static int realUid(Path status) {
+    public static int realUid(Path status) {
         try {
             for (String line : Files.readAllLines(status)) {
                 if (line.startsWith("Uid:")) {
@@ -94,7 +94,7 @@ final class HostProcesses {
     }
 
     /** The first child of {@code pid} (from /proc when the kernel lists children there), or -1. */
-    static long firstChild(long pid) {
+    public static long firstChild(long pid) {
         Path children = Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children");
         try {
             String listed = Files.readString(children).trim();
@@ -108,7 +108,7 @@ final class HostProcesses {
     }
 
     /** Peak resident memory of one process ({@code VmHWM}), or -1. */
-    static long peakResidentBytes(long pid) {
+    public static long peakResidentBytes(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith("VmHWM:")) {
@@ -122,7 +122,7 @@ final class HostProcesses {
     }
 
     /** User plus system CPU of a process and its reaped children, in nanoseconds, or -1. */
-    static long cpuNanos(long pid) {
+    public static long cpuNanos(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -132,6 +132,14 @@ final class HostProcesses {
             return ticks * 10_000_000L;
         } catch (IOException | RuntimeException e) {
             return -1;
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -1,4 +1,4 @@
-package ai.prometheus.sandbox.runtime;
+package ai.prometheus.sandbox.host;
 
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,13 +21,13 @@ class StateDirectoryCheckTest {
 
     @Test
     void acceptsAnOwnDirectoryOthersCanSearchButNotWrite() throws Exception {
-        assertNull(SandboxRuntime.unsafeStateDirectory(directory("rwxr-xr-x"), 0));
-        assertNull(SandboxRuntime.unsafeStateDirectory(directory("rwx--x--x"), 0));
+        assertNull(StateDirectory.unsafe(directory("rwxr-xr-x"), 0));
+        assertNull(StateDirectory.unsafe(directory("rwx--x--x"), 0));
     }
 
     @Test
     void refusesADirectoryOthersCannotSearchWhenRunByRoot() throws Exception {
-        String reason = SandboxRuntime.unsafeStateDirectory(directory("rwx------"), 0);
+        String reason = StateDirectory.unsafe(directory("rwx------"), 0);
         assertTrue(reason != null && reason.contains("cannot be searched by others (mode 700)"), reason);
     }
 
@@ -36,17 +36,17 @@ class StateDirectoryCheckTest {
         // Its sandboxes run as its own uid.
         Path own = directory("rwx------");
         Files.setAttribute(own, "unix:uid", 4242);
-        assertNull(SandboxRuntime.unsafeStateDirectory(own, 4242));
+        assertNull(StateDirectory.unsafe(own, 4242));
     }
 
     @Test
     void refusesADirectoryOthersCanWriteOrThatIsSomeoneElsesOrALink() throws Exception {
-        String writable = SandboxRuntime.unsafeStateDirectory(directory("rwxrwxr-x"), 0);
+        String writable = StateDirectory.unsafe(directory("rwxrwxr-x"), 0);
         assertTrue(writable != null && writable.contains("writable by others (mode 775)"), writable);
-        String foreign = SandboxRuntime.unsafeStateDirectory(directory("rwxr-xr-x"), 4242);
+        String foreign = StateDirectory.unsafe(directory("rwxr-xr-x"), 4242);
         assertTrue(foreign != null && foreign.contains("belongs to uid 0, not to the service's uid 4242"), foreign);
         Path link = Files.createSymbolicLink(parent.resolve("link"), directory("rwxr-xr-x"));
-        String linked = SandboxRuntime.unsafeStateDirectory(link, 0);
+        String linked = StateDirectory.unsafe(link, 0);
         assertTrue(linked != null && linked.contains("symbolic link"), linked);
     }
 

@@ -1,4 +1,4 @@
-package ai.prometheus.sandbox.runtime;
+package ai.prometheus.sandbox.host;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,7 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /** Files the service writes into its state directory for sandboxes to execute or mount. */
-final class StateFiles {
+public final class StateFiles {
 
     private StateFiles() {
     }
@@ -17,7 +17,7 @@ final class StateFiles {
      * Writes {@code content} beside {@code target} and renames it over: a sandbox starting meanwhile
      * execs or mounts the old file or the new one, never one half rewritten.
      */
-    static Path replace(Path target, InputStream content, String permissions) throws IOException {
+    public static Path replace(Path target, InputStream content, String permissions) throws IOException {
         Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".partial");
         try {
             Files.copy(content, partial, StandardCopyOption.REPLACE_EXISTING);

@@ -1,4 +1,4 @@
-package ai.prometheus.sandbox.runtime;
+package ai.prometheus.sandbox.launch;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -12,7 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fallback first step (a shell script and setpriv, for builds without sandbox-launch) gives a
+ * The development first step (sandbox.isolation.launcher=shell: a shell script and setpriv, for
+ * builds without sandbox-launch) gives a
  * run the same rlimits, uid and seccomp filter as the program does.
  */
 @QuarkusTest

@@ -1,4 +1,4 @@
-package ai.prometheus.sandbox.runtime;
+package ai.prometheus.sandbox.host;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,4 +1,4 @@
-package ai.prometheus.sandbox.runtime;
+package ai.prometheus.sandbox.launch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

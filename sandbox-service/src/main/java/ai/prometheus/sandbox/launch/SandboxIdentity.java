@@ -1,5 +1,6 @@
-package ai.prometheus.sandbox.runtime;
+package ai.prometheus.sandbox.launch;
 
+import ai.prometheus.sandbox.host.StateFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ final class SandboxIdentity {
         // bubblewrap mounts these as the sandbox's uid, whatever the service's umask.
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path passwd = replace(directory.resolve("passwd"), USER + ":x:" + innerUid + ":" + innerUid + ":" + USER + ":"
-                + SandboxLauncher.INNER_HOME + ":/bin/sh\n"
+                + BubblewrapCommand.INNER_HOME + ":/bin/sh\n"
                 + "nobody:x:" + NOBODY + ":" + NOBODY + ":nobody:/nonexistent:/usr/sbin/nologin\n");
         Path group = replace(directory.resolve("group"), USER + ":x:" + innerUid + ":\n" + "nogroup:x:" + NOBODY + ":\n");
         return List.of(passwd, group);

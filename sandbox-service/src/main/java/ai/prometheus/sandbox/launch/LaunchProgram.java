@@ -1,5 +1,6 @@
-package ai.prometheus.sandbox.runtime;
+package ai.prometheus.sandbox.launch;
 
+import ai.prometheus.sandbox.host.StateFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * build machine's architecture when a C compiler was present, copied out to the state directory at
  * start (a jar entry cannot be exec'd) and checked to run there (the directory may be mounted noexec).
  */
-final class LaunchProgram {
+public final class LaunchProgram {
 
     static final String RESOURCE_PREFIX = "sandbox/sandbox-launch-";
 

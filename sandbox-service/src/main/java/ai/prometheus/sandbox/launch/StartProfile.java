@@ -1,5 +1,6 @@
-package ai.prometheus.sandbox.runtime;
+package ai.prometheus.sandbox.launch;
 
+import ai.prometheus.sandbox.host.Language;
 import java.nio.file.Path;
 
 /**

@@ -1,0 +1,83 @@
+"""POST /api/v1/executions against a running sandbox service, sequentially, one keep-alive
+connection: for each run, the HTTP round trip and the wall time the service stored for the run
+(usage.wallMs), and whether it ran warm. Before each warm sample it waits until the readiness
+check shows a warm sandbox again (as the runner benchmark waits for its pool), so a sample never
+competes with a refill. Prints the figures as JSON; asserts nothing.
+
+    python3 rest_latency.py URL TOKEN N [LANGUAGE]
+"""
+import http.client
+import json
+import statistics
+import sys
+import time
+import urllib.parse
+
+url, token, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+language = sys.argv[4] if len(sys.argv) > 4 else "python"
+code = {"python": "print(1)", "node": "console.log(1)", "bash": "echo 1"}[language]
+parsed = urllib.parse.urlparse(url)
+connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
+headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
+body = json.dumps({"language": language, "code": code})
+
+
+def warm_sandboxes():
+    connection.request("GET", "/q/health/ready")
+    answer = json.loads(connection.getresponse().read())
+    for check in answer.get("checks", []):
+        if check.get("name") == "Sandbox isolation":
+            return int(check.get("data", {}).get("warm." + language, 0))
+    return 0
+
+
+def await_warm():
+    deadline = time.monotonic() + 10
+    while warm_sandboxes() < 1 and time.monotonic() < deadline:
+        time.sleep(0.002)
+
+
+def post():
+    start = time.perf_counter()
+    connection.request("POST", "/api/v1/executions", body=body, headers=headers)
+    response = connection.getresponse()
+    payload = response.read()
+    took = (time.perf_counter() - start) * 1000
+    if response.status != 201:
+        raise SystemExit("POST answered %d: %s" % (response.status, payload[:300]))
+    result = json.loads(payload)
+    if result["status"] != "OK":
+        raise SystemExit("the run ended %s: %s" % (result["status"], payload[:300]))
+    # The answer does not say whether the run was warm; the stored execution does (not timed).
+    connection.request("GET", "/api/v1/executions/" + result["id"], headers=headers)
+    stored = json.loads(connection.getresponse().read())
+    return took, result["usage"]["wallMs"], bool(stored.get("warm"))
+
+
+for _ in range(5):  # warm-up: class loading, JIT, connection pools
+    await_warm()
+    post()
+http_ms, wall_ms, warm = [], [], 0
+for _ in range(n):
+    await_warm()
+    took, wall, was_warm = post()
+    http_ms.append(took)
+    wall_ms.append(wall)
+    warm += 1 if was_warm else 0
+# Back to back, without waiting for the pool: what sequential callers see.
+seq_wall, seq_warm = [], 0
+for _ in range(n):
+    took, wall, was_warm = post()
+    seq_wall.append(wall)
+    seq_warm += 1 if was_warm else 0
+over = sorted(h - w for h, w in zip(http_ms, wall_ms))
+
+
+def p(values, q):
+    values = sorted(values)
+    return values[max(0, min(len(values) - 1, int(round(q / 100 * len(values) + 0.5)) - 1))]
+
+
+print(json.dumps({"n": n, "warm": warm, "httpP50": p(http_ms, 50), "wallP50": p(wall_ms, 50), "wallP90": p(wall_ms, 90),
+                  "overP50": p(over, 50), "overP90": p(over, 90), "seqWallP50": p(seq_wall, 50),
+                  "seqWarm": seq_warm}))

@@ -1,0 +1,143 @@
+package ai.prometheus.sandbox.runtime;
+
+import ai.prometheus.sandbox.config.SandboxConfig;
+import ai.prometheus.sandbox.egress.EgressGrant;
+import ai.prometheus.sandbox.host.Host;
+import ai.prometheus.sandbox.host.Language;
+import ai.prometheus.sandbox.launch.StartProfile;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs code on a detected host: through a warm sandbox when the pool holds one started with the
+ * run's profile, else through a cold one started for it. Built whole from the host, the starter
+ * and the configuration, or not at all.
+ */
+final class Engine {
+
+    private static final Logger LOG = Logger.getLogger(Engine.class);
+
+    private final Host host;
+    private final SandboxStarter starter;
+    private final WorkspaceQuota quota;
+    private final SandboxThreads threads;
+    private final RunLimits maxima;
+    private final Duration startTimeout;
+    private final WarmPool pool;
+
+    Engine(Host host, SandboxStarter starter, WorkspaceQuota quota, SandboxConfig config, SandboxThreads threads) {
+        this.host = host;
+        this.starter = starter;
+        this.quota = quota;
+        this.threads = threads;
+        this.maxima = RunLimits.of(config.limits().max());
+        this.startTimeout = config.pool().startTimeout();
+        RunLimits defaults = RunLimits.of(config.limits().defaults());
+        Map<Language, Integer> targets = new EnumMap<>(Language.class);
+        Map<Language, StartProfile> profiles = new EnumMap<>(Language.class);
+        for (Language language : host.interpreters().keySet()) {
+            SandboxConfig.LanguageSettings settings = config.languages().get(language.apiName());
+            int size = settings != null && settings.poolSize().isPresent() ? settings.poolSize().get() : config.pool().size();
+            targets.put(language, Math.max(0, size));
+            profiles.put(language, starter.profileFor(language, defaults, null));
+        }
+        this.pool = new WarmPool(targets, profiles, this::prepareWarm, threads.warmers(), threads.timers(), threads.io());
+    }
+
+    Host host() {
+        return host;
+    }
+
+    SandboxStarter starter() {
+        return starter;
+    }
+
+    WarmPool pool() {
+        return pool;
+    }
+
+    WorkspaceQuota quota() {
+        return quota;
+    }
+
+    /** A run with a network policy always starts cold: no pooled sandbox has the proxy's socket, the bridge or its filter. */
+    RunOutcome run(Language language, byte[] code, byte[] stdin, Map<String, String> environment, RunLimits limits,
+            Workspace workspace, EgressGrant egress) {
+        Instant startedAt = Instant.now();
+        long startNanos = System.nanoTime();
+        if (egress != null) {
+            return runCold(language, code, stdin, environment, limits, workspace, startedAt, startNanos, egress);
+        }
+        Optional<Sandbox> warm = pool.take(starter.profileFor(language, limits, workspace));
+        if (warm.isEmpty()) {
+            return runCold(language, code, stdin, environment, limits, workspace, startedAt, startNanos, null);
+        }
+        Sandbox sandbox = warm.get();
+        try {
+            return sandbox.run(code, stdin, environment, limits, null, true, startedAt, startNanos, threads.io(),
+                    threads.timers());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "A warm sandbox failed");
+            return RunOutcome.internalError("the sandbox failed: " + e.getMessage(), startedAt);
+        } finally {
+            threads.io().execute(() -> {
+                sandbox.destroy();
+                pool.refill(language);
+            });
+        }
+    }
+
+    RunOutcome runCold(Language language, byte[] code, byte[] stdin, Map<String, String> environment, RunLimits limits,
+            Workspace workspace, Instant startedAt, long startNanos, EgressGrant egress) {
+        Sandbox sandbox;
+        try {
+            sandbox = starter.launch(starter.profileFor(language, limits, workspace), limits, egress);
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf(e, "A sandbox could not be started");
+            return RunOutcome.internalError("the sandbox could not be started: " + e.getMessage(), startedAt);
+        }
+        try {
+            long wallLeft = limits.wallMs() - (System.nanoTime() - startNanos) / 1_000_000;
+            Duration startBudget = Duration.ofMillis(Math.max(1, Math.min(startTimeout.toMillis(), wallLeft)));
+            if (!sandbox.awaitReady(startBudget, threads.timers())) {
+                if (wallLeft <= startTimeout.toMillis()
+                        && (sandbox.startCutShort() || (System.nanoTime() - startNanos) / 1_000_000 >= limits.wallMs())) {
+                    // The wall limit, not the platform, ended the start: a timeout of the run.
+                    return RunOutcome.wallTimeoutBeforeStart(limits, startedAt);
+                }
+                String stderr = sandbox.startFailure();
+                LOG.errorf("A sandbox failed to start: %s", stderr);
+                return RunOutcome.internalError("the sandbox failed to start" + (stderr.isEmpty() ? "" : ": "
+                        + stderr.split("\n", 2)[0]), startedAt);
+            }
+            return sandbox.run(code, stdin, environment, limits, workspace, false, startedAt, startNanos, threads.io(),
+                    threads.timers());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "A sandbox failed");
+            return RunOutcome.internalError("the sandbox failed: " + e.getMessage(), startedAt);
+        } finally {
+            threads.io().execute(sandbox::destroy);
+        }
+    }
+
+    /** A warm sandbox for the pool: started with the operator's maxima in its cgroup, then waited for; null when it failed. */
+    private Sandbox prepareWarm(StartProfile profile) {
+        Sandbox sandbox;
+        try {
+            sandbox = starter.launch(profile, maxima, null);
+        } catch (IOException | RuntimeException e) {
+            LOG.debugf(e, "A warm sandbox could not be started");
+            return null;
+        }
+        if (sandbox.awaitReady(startTimeout, threads.timers())) {
+            return sandbox;
+        }
+        threads.io().execute(sandbox::destroy);
+        return null;
+    }
+}
