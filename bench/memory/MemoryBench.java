@@ -65,7 +65,8 @@ public class MemoryBench {
     static final ObjectMapper JSON = new ObjectMapper();
     // MEMORY_BENCH_KEEP=true keeps the loaded database; MEMORY_BENCH_SEARCH_ONLY=true then
     // measures search and recall on it again without loading (minutes instead of a quarter hour).
-    static final String DB = "prometheus_bench_memory";
+    // MEMORY_BENCH_DB: the database to create (and drop), so runs beside each other do not collide.
+    static final String DB = System.getenv().getOrDefault("MEMORY_BENCH_DB", "prometheus_bench_memory");
     static final boolean KEEP = Boolean.parseBoolean(System.getenv().getOrDefault("MEMORY_BENCH_KEEP", "false"));
     static final boolean SEARCH_ONLY = Boolean.parseBoolean(System.getenv().getOrDefault("MEMORY_BENCH_SEARCH_ONLY", "false"));
     static final int TEAMS = 5;
