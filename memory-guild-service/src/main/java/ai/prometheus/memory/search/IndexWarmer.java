@@ -1,6 +1,8 @@
 package ai.prometheus.memory.search;
 
 import ai.prometheus.memory.config.MemoryConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -18,9 +20,11 @@ public class IndexWarmer {
     private final VectorIndex index;
     private final MemoryConfig config;
 
-    public IndexWarmer(VectorIndex index, MemoryConfig config) {
+    public IndexWarmer(VectorIndex index, MemoryConfig config, MeterRegistry meters) {
         this.index = index;
         this.config = config;
+        Gauge.builder("prometheus.memory.index.cached.memories", index, VectorIndex::cachedMemories)
+                .description("Memories the in-service search index holds").register(meters);
     }
 
     @Scheduled(every = "{memory.index.warm-interval}", identity = "memory-index-warmer",
