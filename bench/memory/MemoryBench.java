@@ -609,6 +609,10 @@ public class MemoryBench {
         while (Instant.now().isBefore(deadline)) {
             String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/q/metrics"))
                     .header("Accept", "text/plain;version=0.0.4").build(), HttpResponse.BodyHandlers.ofString()).body();
+            if (!metrics.contains("prometheus_memory_index_cached_memories")) {
+                System.out.println("  (this service build does not warm its index)");
+                return;
+            }
             for (String line : metrics.split("\n")) {
                 if (line.startsWith("prometheus_memory_index_cached_memories") && Double.parseDouble(
                         line.substring(line.lastIndexOf(' ') + 1)) >= stored) {
