@@ -28,7 +28,8 @@ public final class BackupFormat {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ContextRecord(String type, UUID id, UUID parentContextId, UUID agentId, String name, String owner,
-            JsonNode contextData, JsonNode metadata, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+            JsonNode contextData, JsonNode metadata, OffsetDateTime createdAt, OffsetDateTime updatedAt,
+            Boolean contextualEmbedding) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -136,7 +136,7 @@ public class BackupWriter {
                     select c.id, t.depth + 1 from {schema}.memory_contexts c join tree t on c.parent_context_id = t.id
                 )
                 select c.id, c.parent_context_id, c.agent_id, c.name, c.owner, c.context_data::text as context_data,
-                       c.metadata::text as metadata, c.created_at, c.updated_at
+                       c.metadata::text as metadata, c.created_at, c.updated_at, c.contextual_embedding
                   from tree t join {schema}.memory_contexts c on c.id = t.id
                  order by t.depth, c.created_at, c.id""");
         List<BackupFormat.ContextRecord> contexts = new ArrayList<>();
@@ -149,7 +149,8 @@ public class BackupWriter {
                             rs.getObject("parent_context_id", UUID.class), rs.getObject("agent_id", UUID.class),
                             rs.getString("name"), rs.getString("owner"), json(rs.getString("context_data")),
                             json(rs.getString("metadata")), rs.getObject("created_at", OffsetDateTime.class),
-                            rs.getObject("updated_at", OffsetDateTime.class)));
+                            rs.getObject("updated_at", OffsetDateTime.class),
+                            rs.getObject("contextual_embedding", Boolean.class)));
                 }
             }
         }

@@ -53,9 +53,9 @@ final class RestoreInserts implements BackupReader.Visitor {
         // A root's parent outside the file is kept when it exists here, else the root becomes a root.
         this.insertContext = connection.prepareStatement(sql.of("""
                 insert into {schema}.memory_contexts (id, agent_id, context_data, parent_context_id, created_at, name,
-                                                      owner, metadata, updated_at)
+                                                      owner, metadata, updated_at, contextual_embedding)
                 values (?, ?, cast(? as jsonb), (select id from {schema}.memory_contexts where id = ?), ?, ?, ?,
-                        cast(? as jsonb), ?)
+                        cast(? as jsonb), ?, ?)
                 on conflict (id) do nothing"""));
         this.depthOf = connection.prepareStatement(sql.of("""
                 with recursive up(id, parent_context_id, depth) as (
@@ -88,6 +88,7 @@ final class RestoreInserts implements BackupReader.Visitor {
             insertContext.setString(7, context.owner());
             insertContext.setString(8, context.metadata() == null ? "{}" : context.metadata().toString());
             insertContext.setObject(9, context.updatedAt() == null ? context.createdAt() : context.updatedAt());
+            insertContext.setObject(10, context.contextualEmbedding(), java.sql.Types.BOOLEAN);
             contexts++;
             if (insertContext.executeUpdate() == 1) {
                 contextsRestored++;

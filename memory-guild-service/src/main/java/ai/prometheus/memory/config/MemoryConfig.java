@@ -86,7 +86,9 @@ public interface MemoryConfig {
          * vector changes; content, words and results stay the memory's own. Off by default: on
          * bench/memory-quality it found more answers given in a reply but fewer of the rest (the
          * turn before is often unrelated small talk there), the same recall@10 and a lower nDCG.
-         * A vector is not remade when the memory before it changes later.
+         * A vector is not remade when the memory before it changes later. The service-wide
+         * default: a context chooses for itself with {@code contextualEmbedding} (true or false;
+         * null follows this setting), e.g. a conversation on, a notebook of facts off.
          */
         @WithDefault("false")
         boolean contextual();
@@ -112,6 +114,17 @@ public interface MemoryConfig {
         /** Upper bound of vectors kept in the in-service index; least recently searched contexts go first. */
         @WithDefault("400000")
         int maxCachedVectors();
+
+        /**
+         * Load contexts into the index before their first search and follow their changes in the
+         * background (within {@code max-cached-vectors}); off, a context loads on its first search.
+         */
+        @WithDefault("true")
+        boolean warm();
+
+        /** How often the warmer looks for contexts to load or bring up to date. */
+        @WithDefault("1s")
+        Duration warmInterval();
     }
 
     interface Search {

@@ -20,7 +20,8 @@ public final class ContextRequests {
             UUID parentContextId,
             UUID agentId,
             JsonNode contextData,
-            JsonNode metadata) {
+            JsonNode metadata,
+            Boolean contextualEmbedding) {
     }
 
     /** {@code PUT /contexts/{id}/shares}: grant (or change the grant of) one grantee. */

@@ -43,7 +43,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ContextResource {
 
     /** What a partial update may change; anything else is refused, as in every typed body. */
-    static final Set<String> PATCHABLE = Set.of("name", "contextData", "metadata", "parentContextId");
+    static final Set<String> PATCHABLE = Set.of("name", "contextData", "metadata", "parentContextId",
+            "contextualEmbedding");
 
     private final Coordinator coordinator;
     private final CurrentCaller caller;

@@ -12,6 +12,7 @@ public record ContextView(
         UUID agentId,
         JsonNode contextData,
         JsonNode metadata,
+        Boolean contextualEmbedding,
         String owner,
         OffsetDateTime createdAt,
         OffsetDateTime updatedAt,
@@ -19,7 +20,7 @@ public record ContextView(
 
     static ContextView of(MemoryContext context, Access access) {
         return new ContextView(context.id, context.name, context.parentContextId, context.agentId, context.contextData,
-                context.metadata, context.owner, context.createdAt, context.updatedAt,
+                context.metadata, context.contextualEmbedding, context.owner, context.createdAt, context.updatedAt,
                 access == null ? null : access.label());
     }
 

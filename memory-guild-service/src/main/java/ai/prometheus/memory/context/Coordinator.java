@@ -107,6 +107,7 @@ public class Coordinator {
             context.agentId = request.agentId();
             context.contextData = objectOrEmpty(request.contextData());
             context.metadata = objectOrEmpty(request.metadata());
+            context.contextualEmbedding = request.contextualEmbedding();
             context.owner = viewer.subject();
             context.createdAt = now();
             context.updatedAt = context.createdAt;
@@ -176,6 +177,14 @@ public class Coordinator {
                                 JsonNode metadata = patch.get("metadata");
                                 json.requireObject("metadata", metadata.isNull() ? null : metadata);
                                 context.metadata = metadata.isNull() ? JsonNodeFactory.instance.objectNode() : metadata;
+                            }
+                            if (patch.has("contextualEmbedding")) {
+                                JsonNode contextual = patch.get("contextualEmbedding");
+                                if (!contextual.isNull() && !contextual.isBoolean()) {
+                                    throw ProblemException.invalidField("contextualEmbedding", "must be true, false or null");
+                                }
+                                // Vectors already stored stay as they are; new memories follow the setting.
+                                context.contextualEmbedding = contextual.isNull() ? null : contextual.asBoolean();
                             }
                             if (moves) {
                                 context.parentContextId = newParent;

@@ -48,6 +48,10 @@ public class MemoryContext extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public OffsetDateTime updatedAt;
 
+    /** Embed each memory with the one before it in this context; null: the service's setting. */
+    @Column(name = "contextual_embedding")
+    public Boolean contextualEmbedding;
+
     // Maintained by SQL in the memory write path (see MemoryContextRepository.lockForWrite); never
     // written from here, so a context edit cannot turn them back.
     @Column(name = "memory_version", insertable = false, updatable = false)

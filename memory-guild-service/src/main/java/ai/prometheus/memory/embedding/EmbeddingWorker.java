@@ -57,13 +57,14 @@ public class EmbeddingWorker {
                                  order by created_at
                                  limit $1
                                  for update skip locked)
-                returning m.id, m.context_id, m.content, m.content_hash, %s as previous
-                """.formatted(config.embedding().contextual()
-                        // The memory written just before in the same context (its index serves this).
-                        ? "(select p.content from {schema}.memories p where p.context_id = m.context_id"
-                                + " and (p.created_at, p.id) < (m.created_at, m.id)"
-                                + " order by p.created_at desc, p.id desc limit 1)"
-                        : "null::text"));
+                returning m.id, m.context_id, m.content, m.content_hash,
+                       case when coalesce((select c.contextual_embedding from {schema}.memory_contexts c
+                                            where c.id = m.context_id), %s)
+                            -- The memory written just before in the same context (its index serves this).
+                            then (select p.content from {schema}.memories p where p.context_id = m.context_id
+                                     and (p.created_at, p.id) < (m.created_at, m.id)
+                                   order by p.created_at desc, p.id desc limit 1) end as previous
+                """.formatted(config.embedding().contextual()));
         // Context rows are locked in id order, so two replicas storing batches cannot deadlock.
         this.bumpVersion = sql.of("""
                 update {schema}.memory_contexts c set memory_version = c.memory_version + 1

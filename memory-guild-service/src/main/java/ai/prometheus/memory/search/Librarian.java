@@ -119,6 +119,11 @@ public class Librarian {
         java.util.concurrent.CompletableFuture<String> parsed = mode == RankFusion.Mode.SEMANTIC || words.isBlank()
                 ? java.util.concurrent.CompletableFuture.completedFuture(null)
                 : parse(words).subscribeAsCompletionStage();
+        // A period counted from an event ("two days before the trip") needs the event's memory.
+        java.util.Optional<QueryDates.EventRelation> relation = QueryDates.relativeToEvent(request.query());
+        java.util.concurrent.CompletableFuture<String> parsedEvent = relation.isEmpty()
+                ? java.util.concurrent.CompletableFuture.completedFuture(null)
+                : parse(anyWord(relation.get().event())).subscribeAsCompletionStage();
         VectorIndex.Filter filter = filter(resolved, criteria);
         RankFusion.Candidates none = RankFusion.Candidates.ofHits(List.of());
         RankFusion.Candidates semantic = mode == RankFusion.Mode.LEXICAL ? none
@@ -128,9 +133,11 @@ public class Librarian {
         RankFusion.Weights weights = new RankFusion.Weights(config.search().semanticWeight(),
                 config.search().lexicalWeight(), config.search().recencyWeight(),
                 config.search().recencyHalfLife().toMillis());
+        java.time.Instant asOf = request.asOf() == null ? java.time.Instant.now() : request.asOf().toInstant();
+        QueryDates.Period period = relation.flatMap(r -> anchor(await(parsedEvent), resolved, filter).map(r::around))
+                .or(() -> QueryDates.in(request.query(), asOf)).orElse(null);
         List<RankFusion.Fused> fused = RankFusion.fuse(mode, semantic, lexical, k, weights, System.currentTimeMillis(),
-                QueryDates.in(request.query(), request.asOf() == null ? java.time.Instant.now() : request.asOf().toInstant())
-                        .orElse(null));
+                period);
 
         List<UUID> hitIds = fused.stream().map(RankFusion.Fused::id).toList();
         Map<UUID, MemoryView> views = memories.views(hitIds).await().atMost(QUERY_TIMEOUT);
@@ -184,6 +191,17 @@ public class Librarian {
         }
         // A memory outside the candidates is at most as similar as the last of them.
         return RankFusion.Candidates.ofScope(ranked, scan.scored(), scan.sum(), scan.sumOfSquares(), lowest);
+    }
+
+    /**
+     * When the event a query counts from happened: the {@code occurredAt} of the memory in scope
+     * that matches the event's words best (BM25; the newest on a tie), if any matches.
+     */
+    private java.util.Optional<java.time.Instant> anchor(String parsedEvent, ResolvedScope scope, VectorIndex.Filter filter) {
+        return java.util.Optional.ofNullable(parsedEvent).flatMap(TextSearch::parseQuery)
+                .map(query -> index.searchText(query, scope.entries(), filter, 1).hits())
+                .filter(hits -> !hits.isEmpty())
+                .map(hits -> java.time.Instant.ofEpochMilli(hits.get(0).occurredAtMillis()));
     }
 
     /** The query as Postgres parses and stems it ({@code tsquery} text), for {@link TextSearch}. */

@@ -38,6 +38,9 @@ public class VectorIndex {
     private final MemoryConfig config;
     private final Embedder embedder;
     private final String changedRows;
+    private final String contextStates;
+    /** Contexts the warmer has loaded once: one evicted for space is not loaded again until searched. */
+    private final Set<UUID> warmed = ConcurrentHashMap.newKeySet();
 
     public VectorIndex(Pool pool, Sql sql, MemoryConfig config, Embedder embedder) {
         this.pool = pool;
@@ -48,6 +51,9 @@ public class VectorIndex {
                        search_vector::text as lexemes
                   from {schema}.memories
                  where context_id = $1 and change_version > $2""");
+        // Most active first, so the warm-up after a start reaches the busiest contexts soonest.
+        this.contextStates = sql.of("select id, memory_version, reload_epoch from {schema}.memory_contexts"
+                + " order by memory_version desc");
     }
 
     /** What a semantic search may return. {@code allowedIds} null means any id. */
@@ -214,25 +220,66 @@ public class VectorIndex {
         }
     }
 
+    /**
+     * Keeps the index warm, so that the first search of a context finds it loaded and reads only
+     * what changed since (a full load of 12,000 memories took 230 ms at p95, ten times a search):
+     * loads every context not yet cached while the index has room, brings the cached ones up to
+     * the version Postgres holds, and drops contexts that no longer exist. Searches still check
+     * each context's version and epoch themselves, so a search never depends on this having run.
+     *
+     * @return how many contexts were loaded or refreshed
+     */
+    public int warm() {
+        Set<UUID> existing = new HashSet<>();
+        int refreshed = 0;
+        for (Row row : pool.preparedQuery(contextStates).execute().await().atMost(Duration.ofMinutes(1))) {
+            UUID id = row.getUUID("id");
+            long version = row.getLong("memory_version");
+            long epoch = row.getLong("reload_epoch");
+            existing.add(id);
+            ContextBlock block = blocks.get(id);
+            if (block == null) {
+                if (warmed.contains(id) || cachedMemories() >= config.index().maxCachedVectors()) {
+                    continue;
+                }
+            } else if (block.epoch == epoch && block.version >= version) {
+                continue;
+            }
+            warmed.add(id);
+            refresh(id, version, epoch, false);
+            refreshed++;
+        }
+        blocks.keySet().removeIf(id -> !existing.contains(id));
+        warmed.retainAll(existing);
+        evictBeyondCapacity(List.of());
+        return refreshed;
+    }
+
     /** Brings the cached copy of one context up to the version the caller just read from Postgres. */
     ContextBlock refresh(LineageEntry entry) {
-        ContextBlock block = blocks.computeIfAbsent(entry.id(), id -> new ContextBlock(id, Embedder.DIMENSIONS));
-        block.lastUsedNanos = System.nanoTime();
-        if (block.epoch == entry.reloadEpoch() && block.version >= entry.memoryVersion()) {
+        return refresh(entry.id(), entry.memoryVersion(), entry.reloadEpoch(), true);
+    }
+
+    private ContextBlock refresh(UUID contextId, long memoryVersion, long reloadEpoch, boolean searched) {
+        ContextBlock block = blocks.computeIfAbsent(contextId, id -> new ContextBlock(id, Embedder.DIMENSIONS));
+        if (searched) {
+            block.lastUsedNanos = System.nanoTime();
+        }
+        if (block.epoch == reloadEpoch && block.version >= memoryVersion) {
             return block;
         }
         block.lock.writeLock().lock();
         try {
-            if (block.epoch == entry.reloadEpoch() && block.version >= entry.memoryVersion()) {
+            if (block.epoch == reloadEpoch && block.version >= memoryVersion) {
                 return block;
             }
-            boolean rebuild = block.epoch != entry.reloadEpoch();
+            boolean rebuild = block.epoch != reloadEpoch;
             long since = rebuild ? -1 : block.version;
             if (rebuild) {
                 block.clear();
             }
-            long seen = entry.memoryVersion();
-            for (Row row : pool.preparedQuery(changedRows).execute(Tuple.of(entry.id(), since))
+            long seen = memoryVersion;
+            for (Row row : pool.preparedQuery(changedRows).execute(Tuple.of(contextId, since))
                     .await().atMost(Duration.ofMinutes(2))) {
                 var bytes = row.getBuffer("embedding");
                 // Vectors of another model (before a switch finished re-embedding) are left out of
@@ -247,7 +294,7 @@ public class VectorIndex {
             }
             // Versions of one context commit in order, so every change up to the highest one seen is loaded.
             block.version = seen;
-            block.epoch = entry.reloadEpoch();
+            block.epoch = reloadEpoch;
             return block;
         } finally {
             block.lock.writeLock().unlock();
@@ -273,6 +320,12 @@ public class VectorIndex {
             blocks.remove(block.contextId);
             total -= block.size();
         }
+    }
+
+    /** How many memories of one context the index holds, or -1 when it holds none of its copy. */
+    int cachedSize(UUID contextId) {
+        ContextBlock block = blocks.get(contextId);
+        return block == null || block.version < 0 ? -1 : block.size();
     }
 
     /** How many memories the index holds in memory, for metrics and benchmarks. */

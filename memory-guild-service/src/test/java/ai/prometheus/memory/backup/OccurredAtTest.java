@@ -132,6 +132,28 @@ class OccurredAtTest {
         }
     }
 
+    @Test
+    void aPeriodCountedFromAnEventRanksMemoriesOfThatPeriodFirst() {
+        String context = owner.createContext("occurred-events", null);
+        owner.write(context, Map.of("content", "Maya: We finally leave for the trip to Lisbon today!", "occurredAt", "2023-05-10T07:00:00Z"));
+        String twoDaysBefore = owner.write(context, Map.of("content", "Maya: I baked sourdough bread with walnuts and figs this time",
+                "occurredAt", "2023-05-08T09:00:00Z"));
+        owner.write(context, Map.of("content", "Maya: I baked sourdough bread and rye bread with my sister",
+                "occurredAt", "2023-04-02T09:00:00Z"));
+        String weekAfter = owner.write(context, Map.of("content", "Maya: I baked sourdough bread again",
+                "occurredAt", "2023-05-14T09:00:00Z"));
+        owner.write(context, Map.of("content", "Maya: I baked sourdough bread for the neighbours' party",
+                "occurredAt", "2023-06-20T09:00:00Z"));
+        owner.awaitEmbedded(context);
+
+        for (String mode : new String[] {"hybrid", "semantic", "lexical"}) {
+            owner.search(context, Map.of("query", "what did Maya bake two days before the trip?", "mode", mode))
+                    .then().statusCode(200).body("results[0].memory.id", equalTo(twoDaysBefore));
+            owner.search(context, Map.of("query", "what did Maya bake the week after the trip", "mode", mode))
+                    .then().statusCode(200).body("results[0].memory.id", equalTo(weekAfter));
+        }
+    }
+
     private static double recency(JsonPath results, String id) {
         return results.getDouble("results.find { it.memory.id == '" + id + "' }.score.recency");
     }

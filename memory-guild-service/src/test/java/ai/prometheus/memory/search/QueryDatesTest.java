@@ -31,6 +31,47 @@ class QueryDatesTest {
     }
 
     @Test
+    void numberWordsCountDaysWeeksAndMonthsAgo() {
+        assertPeriod("the call three days ago", "2026-11-30", "2026-12-01");
+        assertPeriod("what did Tom say two days ago", "2026-12-01", "2026-12-02");
+        assertPeriod("a day ago", "2026-12-02", "2026-12-03");
+        assertPeriod("the outage two weeks ago", "2026-11-16", "2026-11-23");
+        assertPeriod("invoices one month ago", "2026-11-01", "2026-12-01");
+        assertPeriod("12 days ago", "2026-11-21", "2026-11-22");
+    }
+
+    @Test
+    void aPeriodRelativeToAnEventNamesTheEventAndCountsFromItsDay() {
+        Instant trip = Instant.parse("2023-05-10T18:30:00Z");
+        QueryDates.EventRelation before = QueryDates.relativeToEvent("What did Maya bake two days before the trip?")
+                .orElseThrow();
+        assertEquals("the trip", before.event());
+        assertEquals(new QueryDates.Period(Instant.parse("2023-05-08T00:00:00Z"), Instant.parse("2023-05-09T00:00:00Z")),
+                before.around(trip));
+        QueryDates.EventRelation after = QueryDates.relativeToEvent("what happened the week after the conference in Berlin")
+                .orElseThrow();
+        assertEquals("the conference in berlin", after.event());
+        assertEquals(new QueryDates.Period(Instant.parse("2023-05-11T00:00:00Z"), Instant.parse("2023-05-18T00:00:00Z")),
+                after.around(trip));
+        assertEquals(new QueryDates.Period(Instant.parse("2023-05-09T00:00:00Z"), Instant.parse("2023-05-10T00:00:00Z")),
+                QueryDates.relativeToEvent("the day before the move").orElseThrow().around(trip));
+        assertEquals(new QueryDates.Period(Instant.parse("2023-06-01T00:00:00Z"), Instant.parse("2023-07-01T00:00:00Z")),
+                QueryDates.relativeToEvent("a month after moving in").orElseThrow().around(Instant.parse("2023-05-31T08:00:00Z")),
+                "a month after: the month that follows the event's day");
+        assertEquals(new QueryDates.Period(Instant.parse("2023-04-10T00:00:00Z"), Instant.parse("2023-05-10T00:00:00Z")),
+                QueryDates.relativeToEvent("the month before the trip").orElseThrow().around(trip));
+        assertEquals("the wedding", QueryDates.relativeToEvent("3 days after the wedding when did they leave")
+                .orElseThrow().event());
+    }
+
+    @Test
+    void dateWordsAreNotEvents() {
+        assertTrue(QueryDates.relativeToEvent("the day before yesterday").isEmpty());
+        assertTrue(QueryDates.relativeToEvent("who went hiking last week").isEmpty());
+        assertTrue(QueryDates.relativeToEvent("the days before").isEmpty());
+    }
+
+    @Test
     void queriesWithoutADateHaveNoPeriod() {
         assertTrue(QueryDates.in("who prefers which programming language", AS_OF).isEmpty());
         assertTrue(QueryDates.in("maybe 2023 is a number, not a period", AS_OF).isEmpty());
