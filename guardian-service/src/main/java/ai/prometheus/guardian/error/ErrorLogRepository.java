@@ -1,8 +1,8 @@
 package ai.prometheus.guardian.error;
 
 import ai.prometheus.shared.config.ServiceConfig;
+import ai.prometheus.shared.persistence.NativeSql;
 import ai.prometheus.shared.util.Glob;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
@@ -95,7 +95,7 @@ public class ErrorLogRepository implements PanacheRepositoryBase<ErrorLog, UUID>
                 + " and " + (trusted ? "trusted" : "not trusted")
                 + " and created_at > now() - make_interval(hours => " + hours + ")"
                 + " group by 1 order by 2 desc, 1 limit " + limit;
-        return Panache.getSession().chain(session -> session.createNativeQuery(sql, Object[].class).getResultList())
+        return NativeSql.list(sql, Object[].class, Map.of())
                 .map(rows -> rows.stream().map(row -> new FailingToolView((String) row[0], ((Number) row[1]).longValue(),
                         ((Number) row[2]).longValue(),
                         Instant.ofEpochMilli(((Number) row[3]).longValue()).atOffset(ZoneOffset.UTC))).toList());
@@ -133,12 +133,12 @@ public class ErrorLogRepository implements PanacheRepositoryBase<ErrorLog, UUID>
         Map<String, Object> parameters = new HashMap<>();
         String where = scoped(groupId, scope, parameters) + " and fix_applied = false";
         parameters.put("action", actionId);
-        return nativeUpdate("update " + schema + ".error_logs set remediation_action_id = :action where " + where, parameters);
+        return NativeSql.update("update " + schema + ".error_logs set remediation_action_id = :action where " + where, parameters);
     }
 
     /** Sets {@code fix_applied} on the errors tied to the action: true when it took effect, false when reverted. */
     public Uni<Integer> markFixed(UUID actionId, boolean fixed) {
-        return nativeUpdate("update " + schema + ".error_logs set fix_applied = :fixed where remediation_action_id = :action",
+        return NativeSql.update("update " + schema + ".error_logs set fix_applied = :fixed where remediation_action_id = :action",
                 Map.of("fixed", fixed, "action", actionId));
     }
 
@@ -153,19 +153,7 @@ public class ErrorLogRepository implements PanacheRepositoryBase<ErrorLog, UUID>
 
     private Uni<Long> nativeCount(String where, Map<String, Object> parameters) {
         String sql = "select count(*) from " + schema + ".error_logs where " + where;
-        return Panache.getSession().chain(session -> {
-            var query = session.createNativeQuery(sql, Long.class);
-            parameters.forEach(query::setParameter);
-            return query.getSingleResult();
-        });
-    }
-
-    private Uni<Integer> nativeUpdate(String sql, Map<String, Object> parameters) {
-        return Panache.getSession().chain(session -> {
-            var query = session.createNativeQuery(sql);
-            parameters.forEach(query::setParameter);
-            return query.executeUpdate();
-        });
+        return NativeSql.single(sql, Long.class, parameters);
     }
 
     /** The filters of GET /errors; null means "any". */

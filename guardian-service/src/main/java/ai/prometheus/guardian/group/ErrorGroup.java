@@ -1,6 +1,5 @@
 package ai.prometheus.guardian.group;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
@@ -14,7 +13,7 @@ import java.util.UUID;
 /** One issue: every error with the same fingerprint (under one grouping version). */
 @Entity
 @Table(name = "error_groups")
-public class ErrorGroup extends PanacheEntityBase {
+public class ErrorGroup {
 
     /** Affected services and tools kept per group; beyond that the group is plainly widespread. */
     static final int MAX_LISTED = 50;
@@ -25,16 +24,16 @@ public class ErrorGroup extends PanacheEntityBase {
     @Column(nullable = false)
     public String fingerprint;
 
-    @Column(name = "fingerprint_version", nullable = false)
+    @Column(nullable = false)
     public int fingerprintVersion;
 
-    @Column(name = "grouping_basis", nullable = false)
+    @Column(nullable = false)
     public String groupingBasis;
 
     @Column(nullable = false)
     public String service;
 
-    @Column(name = "error_type", nullable = false)
+    @Column(nullable = false)
     public String errorType;
 
     @Column(nullable = false)
@@ -43,13 +42,13 @@ public class ErrorGroup extends PanacheEntityBase {
     @Column(nullable = false)
     public String state;
 
-    @Column(name = "event_count", nullable = false)
+    @Column(nullable = false)
     public long eventCount;
 
-    @Column(name = "first_seen", nullable = false)
+    @Column(nullable = false)
     public OffsetDateTime firstSeen;
 
-    @Column(name = "last_seen", nullable = false)
+    @Column(nullable = false)
     public OffsetDateTime lastSeen;
 
     @Convert(converter = NameListConverter.class)
@@ -60,13 +59,11 @@ public class ErrorGroup extends PanacheEntityBase {
     @Column(nullable = false)
     public List<String> tools = new ArrayList<>();
 
-    @Column(name = "state_changed_at", nullable = false)
+    @Column(nullable = false)
     public OffsetDateTime stateChangedAt;
 
-    @Column(name = "escalated_at")
     public OffsetDateTime escalatedAt;
 
-    @Column(name = "escalation_reason")
     public String escalationReason;
 
     public GroupState state() {

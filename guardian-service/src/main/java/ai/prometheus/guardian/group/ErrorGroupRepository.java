@@ -1,7 +1,7 @@
 package ai.prometheus.guardian.group;
 
 import ai.prometheus.shared.config.ServiceConfig;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import ai.prometheus.shared.persistence.NativeSql;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,16 +37,10 @@ public class ErrorGroupRepository implements PanacheRepositoryBase<ErrorGroup, U
      */
     public Uni<Claimed> claim(Fingerprint fingerprint, String service, String errorType, String title,
             OffsetDateTime now) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(claim)
-                        .setParameter("id", UUID.randomUUID())
-                        .setParameter("fingerprint", fingerprint.hash())
-                        .setParameter("version", fingerprint.version())
-                        .setParameter("basis", fingerprint.basis())
-                        .setParameter("service", service)
-                        .setParameter("errorType", errorType)
-                        .setParameter("title", title)
-                        .setParameter("now", now)
-                        .executeUpdate())
+        Map<String, Object> row = Map.of("id", UUID.randomUUID(), "fingerprint", fingerprint.hash(),
+                "version", fingerprint.version(), "basis", fingerprint.basis(), "service", service,
+                "errorType", errorType, "title", title, "now", now);
+        return NativeSql.update(claim, row)
                 .chain(inserted -> find("fingerprintVersion = ?1 and fingerprint = ?2", fingerprint.version(),
                                 fingerprint.hash())
                         .withLock(LockModeType.PESSIMISTIC_WRITE)
@@ -83,11 +77,9 @@ public class ErrorGroupRepository implements PanacheRepositoryBase<ErrorGroup, U
                 + (clauses.isEmpty() ? "" : " where " + String.join(" and ", clauses))
                 + " order by " + sort.column + " " + direction + ", id " + direction
                 + " limit :limit offset :offset";
-        return Panache.getSession().chain(session -> {
-            var query = session.createNativeQuery(sql, ErrorGroup.class);
-            parameters.forEach(query::setParameter);
-            return query.setParameter("limit", limit).setParameter("offset", offset).getResultList();
-        });
+        parameters.put("limit", limit);
+        parameters.put("offset", offset);
+        return NativeSql.list(sql, ErrorGroup.class, parameters);
     }
 
     /** Events per hour over the last {@value #SPARKLINE_HOURS} hours for each group; the last entry is the current hour. */
@@ -98,9 +90,7 @@ public class ErrorGroupRepository implements PanacheRepositoryBase<ErrorGroup, U
         String sql = "select group_id, cast(floor(extract(epoch from (now() - created_at)) / 3600) as integer), count(*)"
                 + " from " + schema + ".error_logs where group_id in (:ids)"
                 + " and created_at > now() - make_interval(hours => " + SPARKLINE_HOURS + ") group by 1, 2";
-        return Panache.getSession().chain(session -> session.createNativeQuery(sql, Object[].class)
-                        .setParameter("ids", groupIds)
-                        .getResultList())
+        return NativeSql.list(sql, Object[].class, Map.of("ids", groupIds))
                 .map(rows -> {
                     Map<UUID, int[]> lines = new LinkedHashMap<>();
                     groupIds.forEach(id -> lines.put(id, new int[SPARKLINE_HOURS]));
@@ -119,9 +109,7 @@ public class ErrorGroupRepository implements PanacheRepositoryBase<ErrorGroup, U
         String sql = "select cast(extract(epoch from date_trunc('hour', created_at)) as bigint), count(*)"
                 + " from " + schema + ".error_logs where group_id = :id"
                 + " and created_at > now() - make_interval(days => " + days + ") group by 1 order by 1";
-        return Panache.getSession().chain(session -> session.createNativeQuery(sql, Object[].class)
-                        .setParameter("id", groupId)
-                        .getResultList())
+        return NativeSql.list(sql, Object[].class, Map.of("id", groupId))
                 .map(rows -> rows.stream()
                         .map(row -> new HourCount(java.time.Instant.ofEpochSecond(((Number) row[0]).longValue())
                                 .atOffset(java.time.ZoneOffset.UTC), ((Number) row[1]).longValue()))
@@ -132,10 +120,7 @@ public class ErrorGroupRepository implements PanacheRepositoryBase<ErrorGroup, U
     public Uni<List<String>> recentTraceIds(UUID groupId, int limit) {
         String sql = "select trace_id from (select trace_id, max(created_at) as seen from " + schema + ".error_logs"
                 + " where group_id = :id and trace_id is not null group by trace_id) t order by seen desc limit :limit";
-        return Panache.getSession().chain(session -> session.createNativeQuery(sql, String.class)
-                .setParameter("id", groupId)
-                .setParameter("limit", limit)
-                .getResultList());
+        return NativeSql.list(sql, String.class, Map.of("id", groupId, "limit", limit));
     }
 
     public record Claimed(ErrorGroup group, boolean created) {

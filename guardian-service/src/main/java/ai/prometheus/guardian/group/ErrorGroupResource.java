@@ -1,5 +1,6 @@
 package ai.prometheus.guardian.group;
 
+import ai.prometheus.guardian.error.ErrorLog;
 import ai.prometheus.guardian.error.ErrorLogRepository;
 import ai.prometheus.guardian.error.FailingToolView;
 import ai.prometheus.guardian.error.ErrorLogView;
@@ -87,17 +88,31 @@ public class ErrorGroupResource {
         UUID groupId = Params.uuid("id", id);
         return groups.findById(groupId)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("error group", id))
-                .chain(group -> groups.sparklines(List.of(group.id))
-                        .chain(lines -> errors.samples(group.id, SAMPLES)
-                                .chain(samples -> groups.recentTraceIds(group.id, TRACE_IDS)
-                                        .chain(traceIds -> groups.hourly(group.id, TIMELINE_DAYS)
-                                                .chain(hourly -> history.recent(group.id, HISTORY_ENTRIES)
-                                                        .map(entries -> new ErrorGroupDetailView(
-                                                                ErrorGroupView.of(group, lines.get(group.id)),
-                                                                samples.stream().map(ErrorLogView::of).toList(),
-                                                                traceIds,
-                                                                new ErrorGroupDetailView.Timeline(hourly,
-                                                                        entries.stream().map(GroupHistoryView::of).toList()))))))));
+                .chain(this::detail);
+    }
+
+    // One reactive session runs one query at a time, so the parts are read in turn, not combined concurrently.
+    private Uni<ErrorGroupDetailView> detail(ErrorGroup group) {
+        DetailParts parts = new DetailParts();
+        return groups.sparklines(List.of(group.id)).invoke(lines -> parts.sparkline = lines.get(group.id))
+                .chain(() -> errors.samples(group.id, SAMPLES)).invoke(samples -> parts.samples = samples)
+                .chain(() -> groups.recentTraceIds(group.id, TRACE_IDS)).invoke(traceIds -> parts.traceIds = traceIds)
+                .chain(() -> groups.hourly(group.id, TIMELINE_DAYS)).invoke(hourly -> parts.hourly = hourly)
+                .chain(() -> history.recent(group.id, HISTORY_ENTRIES))
+                .map(entries -> new ErrorGroupDetailView(
+                        ErrorGroupView.of(group, parts.sparkline),
+                        parts.samples.stream().map(ErrorLogView::of).toList(),
+                        parts.traceIds,
+                        new ErrorGroupDetailView.Timeline(parts.hourly,
+                                entries.stream().map(GroupHistoryView::of).toList())));
+    }
+
+    /** What {@link #detail} has read so far. */
+    private static final class DetailParts {
+        int[] sparkline;
+        List<ErrorLog> samples;
+        List<String> traceIds;
+        List<ErrorGroupRepository.HourCount> hourly;
     }
 
     @PATCH

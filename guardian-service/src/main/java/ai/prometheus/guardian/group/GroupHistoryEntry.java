@@ -1,6 +1,5 @@
 package ai.prometheus.guardian.group;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -11,7 +10,7 @@ import java.util.UUID;
 /** Something that happened to a group other than an event: a state change, an action, an escalation. */
 @Entity
 @Table(name = "error_group_history")
-public class GroupHistoryEntry extends PanacheEntityBase {
+public class GroupHistoryEntry {
 
     public static final String STATE = "state";
     public static final String REGRESSION = "regression";
@@ -21,7 +20,7 @@ public class GroupHistoryEntry extends PanacheEntityBase {
     @Id
     public UUID id;
 
-    @Column(name = "group_id", nullable = false)
+    @Column(nullable = false)
     public UUID groupId;
 
     @Column(nullable = false)
@@ -30,10 +29,8 @@ public class GroupHistoryEntry extends PanacheEntityBase {
     @Column(nullable = false)
     public String kind;
 
-    @Column(name = "from_state")
     public String fromState;
 
-    @Column(name = "to_state")
     public String toState;
 
     @Column(nullable = false)

@@ -1,7 +1,7 @@
 package ai.prometheus.guardian.remediation;
 
 import ai.prometheus.shared.config.ServiceConfig;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import ai.prometheus.shared.persistence.NativeSql;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
@@ -11,6 +11,7 @@ import jakarta.persistence.LockModeType;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 @ApplicationScoped
@@ -48,11 +49,8 @@ public class ActionRepository implements PanacheRepositoryBase<RemediationAction
         String sql = "select * from " + schema + ".remediation_actions where status = 'pending' and action_type = :type"
                 + " and (dispatched_at is null or dispatched_at < :resendBefore)"
                 + " order by created_at limit :limit for update skip locked";
-        return Panache.getSession().chain(session -> session.createNativeQuery(sql, RemediationAction.class)
-                .setParameter("type", type)
-                .setParameter("resendBefore", resendBefore)
-                .setParameter("limit", limit)
-                .getResultList());
+        return NativeSql.list(sql, RemediationAction.class,
+                Map.of("type", type, "resendBefore", resendBefore, "limit", limit));
     }
 
     public Uni<List<RemediationAction>> verificationDue(int limit) {

@@ -108,58 +108,74 @@ public class ActionService {
     public Uni<RemediationAction> revert(UUID actionId, String requestedBy, String reason) {
         return actions.findLocked(actionId)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("action", actionId))
-                .chain(original -> {
-                    if (original.isRevert()) {
-                        throw ProblemException.conflict("action " + actionId + " is itself a revert; it cannot be reverted");
-                    }
-                    if (!RemediationAction.APPLIED.equals(original.status)) {
-                        throw ProblemException.conflict("action " + actionId + " is " + original.status
-                                + "; only an applied action can be reverted");
-                    }
-                    return actions.liveRevertOf(original.id).chain(existing -> {
-                        if (existing != null) {
-                            throw ProblemException.conflict("action " + actionId + " is already being reverted by action "
-                                    + existing.id);
-                        }
-                        ActionHandler handler = handlers.get(original.actionType);
-                        RemediationAction revert = new RemediationAction();
-                        revert.id = UUID.randomUUID();
-                        revert.ruleId = original.ruleId;
-                        revert.ruleName = original.ruleName;
-                        revert.groupId = original.groupId;
-                        revert.actionType = handler.revertType();
-                        revert.target = original.target;
-                        revert.scope = original.scope;
-                        revert.params = handler.revertParams(original, requestedBy, reason);
-                        revert.attempt = 1;
-                        revert.status = RemediationAction.PENDING;
-                        revert.requestedBy = requestedBy;
-                        revert.revertsActionId = original.id;
-                        revert.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
-                        revert.verification = RemediationAction.VERIFY_NONE;
-                        if (Boolean.FALSE.equals(original.changedTarget)) {
-                            revert.status = RemediationAction.APPLIED;
-                            revert.changedTarget = false;
-                            revert.completedAt = revert.createdAt;
-                            revert.resultMessage = "nothing to undo: " + (original.target == null ? "the target"
-                                    : original.target) + " was already in that state before action " + original.id
-                                    + ", so it is left as it is";
-                            return actions.persist(revert)
-                                    .chain(() -> markReverted(original))
-                                    .chain(() -> original.groupId == null ? Uni.createFrom().voidItem()
-                                            : groups.note(original.groupId, GroupHistoryEntry.ACTION, requestedBy,
-                                                    "revert of " + RemediationEngine.describe(original) + ": "
-                                                            + revert.resultMessage))
-                                    .replaceWith(revert);
-                        }
-                        return actions.persist(revert)
-                                .chain(() -> handlers.get(revert.actionType).dispatch(revert))
-                                .chain(() -> original.groupId == null ? Uni.createFrom().voidItem()
-                                        : groups.note(original.groupId, GroupHistoryEntry.ACTION, requestedBy,
-                                                "revert of " + RemediationEngine.describe(original) + " requested"))
-                                .replaceWith(revert);
-                    });
-                });
+                .invoke(ActionService::checkRevertible)
+                .chain(original -> actions.liveRevertOf(original.id)
+                        .invoke(existing -> checkNotBeingReverted(original, existing))
+                        .chain(() -> startRevert(original, requestedBy, reason)));
+    }
+
+    private static void checkRevertible(RemediationAction original) {
+        if (original.isRevert()) {
+            throw ProblemException.conflict("action " + original.id + " is itself a revert; it cannot be reverted");
+        }
+        if (!RemediationAction.APPLIED.equals(original.status)) {
+            throw ProblemException.conflict("action " + original.id + " is " + original.status
+                    + "; only an applied action can be reverted");
+        }
+    }
+
+    private static void checkNotBeingReverted(RemediationAction original, RemediationAction existing) {
+        if (existing != null) {
+            throw ProblemException.conflict("action " + original.id + " is already being reverted by action "
+                    + existing.id);
+        }
+    }
+
+    private Uni<RemediationAction> startRevert(RemediationAction original, String requestedBy, String reason) {
+        ActionHandler handler = handlers.get(original.actionType);
+        RemediationAction revert = new RemediationAction();
+        revert.id = UUID.randomUUID();
+        revert.ruleId = original.ruleId;
+        revert.ruleName = original.ruleName;
+        revert.groupId = original.groupId;
+        revert.actionType = handler.revertType();
+        revert.target = original.target;
+        revert.scope = original.scope;
+        revert.params = handler.revertParams(original, requestedBy, reason);
+        revert.attempt = 1;
+        revert.status = RemediationAction.PENDING;
+        revert.requestedBy = requestedBy;
+        revert.revertsActionId = original.id;
+        revert.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+        revert.verification = RemediationAction.VERIFY_NONE;
+        if (Boolean.FALSE.equals(original.changedTarget)) {
+            return recordNothingToUndo(original, revert, requestedBy);
+        }
+        return actions.persist(revert)
+                .chain(() -> handlers.get(revert.actionType).dispatch(revert))
+                .chain(() -> noteRevert(original, requestedBy, " requested"))
+                .replaceWith(revert);
+    }
+
+    /** The original changed nothing, so its revert is applied at once and sends nothing. */
+    private Uni<RemediationAction> recordNothingToUndo(RemediationAction original, RemediationAction revert,
+            String requestedBy) {
+        revert.status = RemediationAction.APPLIED;
+        revert.changedTarget = false;
+        revert.completedAt = revert.createdAt;
+        revert.resultMessage = "nothing to undo: " + (original.target == null ? "the target"
+                : original.target) + " was already in that state before action " + original.id
+                + ", so it is left as it is";
+        return actions.persist(revert)
+                .chain(() -> markReverted(original))
+                .chain(() -> noteRevert(original, requestedBy, ": " + revert.resultMessage))
+                .replaceWith(revert);
+    }
+
+    private Uni<Void> noteRevert(RemediationAction original, String requestedBy, String what) {
+        return original.groupId == null ? Uni.createFrom().voidItem()
+                : groups.note(original.groupId, GroupHistoryEntry.ACTION, requestedBy,
+                        "revert of " + RemediationEngine.describe(original) + what);
     }
 
     /**
@@ -172,24 +188,26 @@ public class ActionService {
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             for (RemediationAction action : due) {
                 settled = settled.chain(() -> errors.countAfter(action.groupId, action.scope, action.completedAt)
-                        .chain(newErrors -> {
-                            if (newErrors > 0) {
-                                action.verification = RemediationAction.VERIFY_FAILED;
-                                return groups.escalate(action.groupId, RemediationEngine.describe(action)
-                                        + " did not stop the errors: " + newErrors + " more after it was applied",
-                                        action.requestedBy);
-                            }
-                            if (!action.verifyUntil.isAfter(now)) {
-                                action.verification = RemediationAction.VERIFY_PASSED;
-                                return groups.note(action.groupId, GroupHistoryEntry.ACTION, action.requestedBy,
-                                        RemediationEngine.describe(action) + " verified: no new errors for "
-                                                + Duration.between(action.completedAt, action.verifyUntil).toSeconds() + " s");
-                            }
-                            return Uni.createFrom().voidItem();
-                        }));
+                        .chain(newErrors -> settle(action, newErrors, now)));
             }
             return settled;
         }));
+    }
+
+    private Uni<Void> settle(RemediationAction action, long newErrors, OffsetDateTime now) {
+        if (newErrors > 0) {
+            action.verification = RemediationAction.VERIFY_FAILED;
+            return groups.escalate(action.groupId, RemediationEngine.describe(action)
+                    + " did not stop the errors: " + newErrors + " more after it was applied",
+                    action.requestedBy);
+        }
+        if (!action.verifyUntil.isAfter(now)) {
+            action.verification = RemediationAction.VERIFY_PASSED;
+            return groups.note(action.groupId, GroupHistoryEntry.ACTION, action.requestedBy,
+                    RemediationEngine.describe(action) + " verified: no new errors for "
+                            + Duration.between(action.completedAt, action.verifyUntil).toSeconds() + " s");
+        }
+        return Uni.createFrom().voidItem();
     }
 
     /** Pending actions nobody answered within {@code timeout} count as failed. */

@@ -1,6 +1,5 @@
 package ai.prometheus.guardian.remediation;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -14,7 +13,7 @@ import org.hibernate.type.SqlTypes;
 /** One action the guardian took or asked another service to take, and what came of it. */
 @Entity
 @Table(name = "remediation_actions")
-public class RemediationAction extends PanacheEntityBase {
+public class RemediationAction {
 
     public static final String PENDING = "pending";
     public static final String APPLIED = "applied";
@@ -30,17 +29,14 @@ public class RemediationAction extends PanacheEntityBase {
     @Id
     public UUID id;
 
-    @Column(name = "rule_id")
     public UUID ruleId;
 
     /** Kept so the record still says which rule acted after the rule is deleted. */
-    @Column(name = "rule_name")
     public String ruleName;
 
-    @Column(name = "group_id")
     public UUID groupId;
 
-    @Column(name = "action_type", nullable = false)
+    @Column(nullable = false)
     public String actionType;
 
     /** What was acted on, such as the tool name; null for a webhook. */
@@ -59,35 +55,29 @@ public class RemediationAction extends PanacheEntityBase {
     @Column(nullable = false)
     public String status;
 
-    @Column(name = "result_message")
     public String resultMessage;
 
-    @Column(name = "trigger_error_id")
     public UUID triggerErrorId;
 
     /** {@code rule:<name>} for automatic actions, the caller's subject otherwise. */
-    @Column(name = "requested_by", nullable = false)
+    @Column(nullable = false)
     public String requestedBy;
 
-    @Column(name = "reverts_action_id")
     public UUID revertsActionId;
 
-    @Column(name = "created_at", nullable = false)
+    @Column(nullable = false)
     public OffsetDateTime createdAt;
 
-    @Column(name = "completed_at")
     public OffsetDateTime completedAt;
 
     @Column(nullable = false)
     public String verification;
 
-    @Column(name = "verify_until")
     public OffsetDateTime verifyUntil;
 
-    @Column(name = "dispatch_attempts", nullable = false)
+    @Column(nullable = false)
     public int dispatchAttempts;
 
-    @Column(name = "dispatched_at")
     public OffsetDateTime dispatchedAt;
 
     /**
@@ -95,7 +85,6 @@ public class RemediationAction extends PanacheEntityBase {
      * was already in that state (a tool someone else had disabled), so a revert leaves it alone;
      * null when not known.
      */
-    @Column(name = "changed_target")
     public Boolean changedTarget;
 
     public boolean isRevert() {

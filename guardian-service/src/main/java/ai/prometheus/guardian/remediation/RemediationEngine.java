@@ -5,7 +5,6 @@ import ai.prometheus.guardian.error.ErrorLogRepository;
 import ai.prometheus.guardian.group.ErrorGroup;
 import ai.prometheus.guardian.group.ErrorGroupService;
 import ai.prometheus.guardian.group.GroupHistoryEntry;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
@@ -59,7 +58,7 @@ public class RemediationEngine {
                 return Uni.createFrom().voidItem();
             }
             // The error was only persisted; the guard's count must see it.
-            Uni<Void> judged = Panache.getSession().chain(session -> session.flush());
+            Uni<Void> judged = errors.flush();
             for (RemediationRule rule : matching) {
                 judged = judged.chain(() -> evaluate(rule, error, group));
             }
@@ -72,29 +71,31 @@ public class RemediationEngine {
             return Uni.createFrom().voidItem(); // an earlier rule escalated it just now
         }
         String scope = error.attributes.get("tool");
-        return errors.countRecent(group.id, scope, rule.matchAttributes, rule.windowSeconds).chain(count -> {
-            if (count < rule.threshold) {
-                return Uni.createFrom().voidItem();
-            }
-            return actions.byRuleGroupScope(rule.id, group.id, scope).chain(previous -> {
-                OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-                RemediationAction last = previous.isEmpty() ? null : previous.get(0);
-                // The last action is still awaited or still being verified: its outcome decides what comes next.
-                if (last != null && (RemediationAction.PENDING.equals(last.status)
-                        || RemediationAction.VERIFY_PENDING.equals(last.verification))) {
-                    return Uni.createFrom().voidItem();
-                }
-                if (last != null && last.createdAt.plusSeconds(rule.cooldownSeconds).isAfter(now)) {
-                    return Uni.createFrom().voidItem();
-                }
-                if (previous.size() >= rule.maxAttempts) {
-                    return groups.escalate(group.id, "rule '" + rule.name + "' acted " + previous.size()
-                            + " times (its maximum) and the errors continue", "rule:" + rule.name)
-                            .invoke(() -> group.escalatedAt = now);
-                }
-                return act(rule, error, group, scope, count, previous.size() + 1, now);
-            });
-        });
+        return errors.countRecent(group.id, scope, rule.matchAttributes, rule.windowSeconds)
+                .chain(count -> count < rule.threshold ? Uni.createFrom().voidItem()
+                        : actions.byRuleGroupScope(rule.id, group.id, scope)
+                                .chain(previous -> decide(rule, error, group, scope, count, previous)));
+    }
+
+    /** The guard passed: act, wait, or give up, after what the rule did to this group before. */
+    private Uni<Void> decide(RemediationRule rule, ErrorLog error, ErrorGroup group, String scope, long count,
+            List<RemediationAction> previous) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        RemediationAction last = previous.isEmpty() ? null : previous.get(0);
+        // The last action is still awaited or still being verified: its outcome decides what comes next.
+        if (last != null && (RemediationAction.PENDING.equals(last.status)
+                || RemediationAction.VERIFY_PENDING.equals(last.verification))) {
+            return Uni.createFrom().voidItem();
+        }
+        if (last != null && last.createdAt.plusSeconds(rule.cooldownSeconds).isAfter(now)) {
+            return Uni.createFrom().voidItem();
+        }
+        if (previous.size() >= rule.maxAttempts) {
+            return groups.escalate(group.id, "rule '" + rule.name + "' acted " + previous.size()
+                    + " times (its maximum) and the errors continue", "rule:" + rule.name)
+                    .invoke(() -> group.escalatedAt = now);
+        }
+        return act(rule, error, group, scope, count, previous.size() + 1, now);
     }
 
     private Uni<Void> act(RemediationRule rule, ErrorLog error, ErrorGroup group, String scope, long count, int attempt,
@@ -123,7 +124,7 @@ public class RemediationEngine {
         action.createdAt = now;
         action.verification = RemediationAction.VERIFY_NONE;
         return actions.persist(action)
-                .chain(() -> Panache.getSession().chain(session -> session.flush()))
+                .chain(() -> actions.flush())
                 .chain(() -> errors.tagForAction(action.id, group.id, scope))
                 .chain(() -> handler.dispatch(action))
                 .chain(() -> groups.note(group.id, GroupHistoryEntry.ACTION, action.requestedBy,

@@ -4,7 +4,6 @@ import ai.prometheus.shared.event.CallerClaims;
 import ai.prometheus.shared.sandbox.EgressConnection;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import ai.prometheus.shared.sandbox.NetworkPolicy;
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -18,7 +17,7 @@ import org.hibernate.type.SqlTypes;
 /** One run of code: what was asked, by whom, under which limits, and how it ended. */
 @Entity
 @Table(name = "executions")
-public class Execution extends PanacheEntityBase {
+public class Execution {
 
     /** The status of a row whose run is still under way. */
     public static final String RUNNING = "RUNNING";
@@ -41,7 +40,6 @@ public class Execution extends PanacheEntityBase {
     @Column(nullable = false)
     public String status;
 
-    @Column(name = "exit_code")
     public Integer exitCode;
 
     public Integer signal;
@@ -55,42 +53,38 @@ public class Execution extends PanacheEntityBase {
 
     public String stderr;
 
-    @Column(name = "stdout_truncated", nullable = false)
+    @Column(nullable = false)
     public boolean stdoutTruncated;
 
-    @Column(name = "stderr_truncated", nullable = false)
+    @Column(nullable = false)
     public boolean stderrTruncated;
 
-    @Column(name = "wall_ms")
     public Long wallMs;
 
-    @Column(name = "cpu_ms")
     public Long cpuMs;
 
-    @Column(name = "peak_memory_bytes")
     public Long peakMemoryBytes;
 
-    @Column(name = "output_bytes")
     public Long outputBytes;
 
     public Boolean warm;
 
-    @Column(name = "limit_cpu_ms", nullable = false)
+    @Column(nullable = false)
     public long limitCpuMs;
 
-    @Column(name = "limit_wall_ms", nullable = false)
+    @Column(nullable = false)
     public long limitWallMs;
 
-    @Column(name = "limit_memory_mb", nullable = false)
+    @Column(nullable = false)
     public int limitMemoryMb;
 
-    @Column(name = "limit_max_processes", nullable = false)
+    @Column(nullable = false)
     public int limitMaxProcesses;
 
-    @Column(name = "limit_output_bytes", nullable = false)
+    @Column(nullable = false)
     public long limitOutputBytes;
 
-    @Column(name = "limit_disk_mb", nullable = false)
+    @Column(nullable = false)
     public int limitDiskMb;
 
     /** For tool invocations: the caller's kind, groups and permissions, as the request carried them. */
@@ -98,10 +92,8 @@ public class Execution extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     public NetworkPolicy network;
 
-    @Column(name = "limit_egress_bytes")
     public Long limitEgressBytes;
 
-    @Column(name = "limit_egress_connections")
     public Integer limitEgressConnections;
 
     /** Every connection the run asked the egress proxy for; null for runs without a policy. */
@@ -112,7 +104,6 @@ public class Execution extends PanacheEntityBase {
     public record EgressLog(List<EgressConnection> connections) {
     }
 
-    @Column(name = "caller_claims")
     @JdbcTypeCode(SqlTypes.JSON)
     public CallerClaims callerClaims;
 
@@ -123,52 +114,41 @@ public class Execution extends PanacheEntityBase {
     @Column(nullable = false)
     public String principal;
 
-    @Column(name = "on_behalf_of")
     public String onBehalfOf;
 
-    @Column(name = "session_id")
     public UUID sessionId;
 
     @Column(nullable = false)
     public String code;
 
-    @Column(name = "code_sha256", nullable = false)
+    @Column(nullable = false)
     public String codeSha256;
 
-    @Column(name = "code_bytes", nullable = false)
+    @Column(nullable = false)
     public int codeBytes;
 
-    @Column(name = "stdin_bytes", nullable = false)
+    @Column(nullable = false)
     public int stdinBytes;
 
-    @Column(name = "idempotency_key")
     public String idempotencyKey;
 
-    @Column(name = "request_hash")
     public String requestHash;
 
-    @Column(name = "invocation_id")
     public UUID invocationId;
 
-    @Column(name = "tool_name")
     public String toolName;
 
-    @Column(name = "tool_version")
     public Integer toolVersion;
 
-    @Column(name = "memory_context_id")
     public UUID memoryContextId;
 
-    @Column(name = "arguments_summary")
     public String argumentsSummary;
 
-    @Column(name = "created_at", nullable = false)
+    @Column(nullable = false)
     public OffsetDateTime createdAt;
 
-    @Column(name = "started_at")
     public OffsetDateTime startedAt;
 
-    @Column(name = "finished_at")
     public OffsetDateTime finishedAt;
 
     public boolean running() {

@@ -1,5 +1,6 @@
 package ai.prometheus.sandbox.execution;
 
+import ai.prometheus.shared.persistence.NativeSql;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
@@ -8,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 @ApplicationScoped
@@ -64,13 +66,9 @@ public class ExecutionRepository implements PanacheRepositoryBase<Execution, UUI
      * waited for. Native SQL: Panache's reactive queries take no lock-timeout hint for SKIP LOCKED.
      */
     public Uni<List<Execution>> lockRunningSince(OffsetDateTime cutoff, int limit) {
-        return getSession().chain(session -> session.createNativeQuery(
-                        "select * from {h-schema}executions where status = :status and started_at < :cutoff"
-                                + " order by started_at limit :limit for update skip locked", Execution.class)
-                .setParameter("status", Execution.RUNNING)
-                .setParameter("cutoff", cutoff)
-                .setParameter("limit", limit)
-                .getResultList());
+        return NativeSql.list("select * from {h-schema}executions where status = :status and started_at < :cutoff"
+                        + " order by started_at limit :limit for update skip locked", Execution.class,
+                Map.of("status", Execution.RUNNING, "cutoff", cutoff, "limit", limit));
     }
 
     /**

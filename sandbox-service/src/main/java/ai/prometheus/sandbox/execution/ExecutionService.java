@@ -72,19 +72,27 @@ public class ExecutionService {
         }
         row.idempotencyKey = idempotencyKey;
         row.requestHash = ExecutionRecords.requestHash(request, sessionId);
-        return claim(row).chain(existing -> {
-            if (existing != null) {
-                return Uni.createFrom().item(replay(existing, row.requestHash));
-            }
-            return outcomeOf(request, screening, workspace)
-                    // Not run at all (busy, unavailable): free the key so a retry can run.
-                    .onFailure(ProblemException.class).call(() -> Panache.withTransaction(() -> executions.deleteById(row.id)))
-                    .chain(outcome -> Panache.withTransaction(() -> executions.findById(row.id).chain(stored -> {
-                        ExecutionRecords.complete(stored, outcome, config.storage().maxStoredOutputBytes());
-                        return reportPlatformFailure(stored, outcome)
-                                .chain(() -> EgressDenials.report(errors, stored, outcome)).replaceWith(stored);
-                    })).map(stored -> executed(stored, outcome)));
-        });
+        return claim(row).chain(existing -> existing != null
+                ? Uni.createFrom().item(replay(existing, row.requestHash))
+                : runClaimed(row, request, screening, workspace));
+    }
+
+    /** Runs under the key this request claimed, then completes the claimed row. */
+    private Uni<Executed> runClaimed(Execution row, RunRequest request, ExecutionResult.Screening screening,
+            Workspace workspace) {
+        return outcomeOf(request, screening, workspace)
+                // Not run at all (busy, unavailable): free the key so a retry can run.
+                .onFailure(ProblemException.class)
+                .call(() -> Panache.withTransaction(() -> executions.deleteById(row.id)))
+                .chain(outcome -> Panache.withTransaction(() -> executions.findById(row.id)
+                                .chain(stored -> completeStored(stored, outcome)))
+                        .map(stored -> executed(stored, outcome)));
+    }
+
+    private Uni<Execution> completeStored(Execution stored, RunOutcome outcome) {
+        ExecutionRecords.complete(stored, outcome, config.storage().maxStoredOutputBytes());
+        return reportPlatformFailure(stored, outcome)
+                .chain(() -> EgressDenials.report(errors, stored, outcome)).replaceWith(stored);
     }
 
     private Uni<RunOutcome> outcomeOf(RunRequest request, ExecutionResult.Screening screening, Workspace workspace) {

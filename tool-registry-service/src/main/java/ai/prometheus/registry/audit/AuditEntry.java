@@ -1,7 +1,6 @@
 package ai.prometheus.registry.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -14,7 +13,7 @@ import org.hibernate.type.SqlTypes;
 /** One decision about a tool: who asked for what, when, whether it was allowed, and why. */
 @Entity
 @Table(name = "audit_log")
-public class AuditEntry extends PanacheEntityBase {
+public class AuditEntry {
 
     @Id
     public UUID id;
@@ -25,13 +24,12 @@ public class AuditEntry extends PanacheEntityBase {
     @Column(nullable = false)
     public String actor;
 
-    @Column(name = "actor_kind", nullable = false)
+    @Column(nullable = false)
     public String actorKind;
 
     @Column(nullable = false)
     public String action;
 
-    @Column(name = "tool_name")
     public String toolName;
 
     @Column(nullable = false)
@@ -44,6 +42,5 @@ public class AuditEntry extends PanacheEntityBase {
     @Column(nullable = false)
     public JsonNode details;
 
-    @Column(name = "trace_id")
     public String traceId;
 }

@@ -6,8 +6,6 @@ import ai.prometheus.shared.web.PageResult;
 import ai.prometheus.shared.web.Params;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.panache.common.Parameters;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -15,8 +13,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -26,6 +22,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "audit")
 public class AuditResource {
+
+    private final AuditRepository entries;
+
+    public AuditResource(AuditRepository entries) {
+        this.entries = entries;
+    }
 
     /** An audit log entry as the API shows it. */
     public record AuditView(UUID id, OffsetDateTime at, String actor, String actorKind, String action, String tool,
@@ -43,43 +45,16 @@ public class AuditResource {
             @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
         int pageIndex = Params.page(page);
         int pageSize = Params.size(size, 50);
-        List<String> clauses = new ArrayList<>();
-        Parameters parameters = new Parameters();
-        if (tool != null) {
-            clauses.add("toolName = :tool");
-            parameters.and("tool", tool);
-        }
-        if (actor != null) {
-            clauses.add("actor = :actor");
-            parameters.and("actor", actor);
-        }
-        if (action != null) {
-            clauses.add("action = :action");
-            parameters.and("action", action);
-        }
+        String normalized = null;
         if (decision != null) {
-            String normalized = decision.toUpperCase(Locale.ROOT);
+            normalized = decision.toUpperCase(Locale.ROOT);
             if (!normalized.equals("ALLOW") && !normalized.equals("DENY")) {
                 throw ProblemException.invalidField("decision", "must be ALLOW or DENY");
             }
-            clauses.add("decision = :decision");
-            parameters.and("decision", normalized);
         }
-        OffsetDateTime from = Params.timestamp("since", since);
-        if (from != null) {
-            clauses.add("at >= :since");
-            parameters.and("since", from);
-        }
-        OffsetDateTime to = Params.timestamp("until", until);
-        if (to != null) {
-            clauses.add("at < :until");
-            parameters.and("until", to);
-        }
-        Sort sort = Sort.descending("at").and("id", Sort.Direction.Descending);
-        var query = clauses.isEmpty()
-                ? AuditEntry.<AuditEntry>findAll(sort)
-                : AuditEntry.<AuditEntry>find(String.join(" and ", clauses), sort, parameters);
-        return query.range(pageIndex * pageSize, pageIndex * pageSize + pageSize).list()
+        var filter = new AuditRepository.AuditFilter(tool, actor, action, normalized, Params.timestamp("since", since),
+                Params.timestamp("until", until));
+        return entries.search(filter, pageIndex * pageSize, pageSize + 1)
                 .map(found -> PageResult.of(found, pageIndex, pageSize, e -> new AuditView(e.id, e.at, e.actor,
                         e.actorKind, e.action, e.toolName, e.decision, e.reason, e.details, e.traceId)));
     }

@@ -1,14 +1,11 @@
 package ai.prometheus.registry.audit;
 
-import ai.prometheus.shared.config.ServiceConfig;
 import ai.prometheus.shared.security.Caller;
 import ai.prometheus.shared.tracing.TraceContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -33,30 +30,26 @@ public class AuditTrail {
     public static final String SECRET_DELIVER = "tool.secret.deliver";
     public static final String LIMITS = "tool.limits";
 
-    private final Pool pool;
+    private final AuditRepository entries;
     private final ObjectMapper json;
-    private final String insert;
 
-    public AuditTrail(Pool pool, ObjectMapper json, ServiceConfig service) {
-        this.pool = pool;
+    public AuditTrail(AuditRepository entries, ObjectMapper json) {
+        this.entries = entries;
         this.json = json;
-        this.insert = "insert into " + service.schema() + ".audit_log"
-                + " (id, at, actor, actor_kind, action, tool_name, decision, reason, details, trace_id)"
-                + " values ($1, $2, $3, $4, $5, $6, $7, $8, cast(cast($9 as text) as jsonb), $10)";
     }
 
     /** Records an allowed action; must run inside the transaction of the action itself. */
     public Uni<Void> allowed(Caller caller, String action, String tool, String reason, JsonNode details) {
         AuditEntry entry = entry(caller.subject(), caller.kind().name(), action, tool, reason, details);
         entry.decision = "ALLOW";
-        return entry.persist().replaceWithVoid();
+        return entries.persist(entry).replaceWithVoid();
     }
 
     /** Records an action taken by the platform itself (e.g. a remediation), inside its transaction. */
     public Uni<Void> system(String actor, String action, String tool, String reason, JsonNode details) {
         AuditEntry entry = entry(actor, "SERVICE", action, tool, reason, details);
         entry.decision = "ALLOW";
-        return entry.persist().replaceWithVoid();
+        return entries.persist(entry).replaceWithVoid();
     }
 
     /** Records a refusal, committed at once whatever happens to the request. */
@@ -75,10 +68,8 @@ public class AuditTrail {
     private Uni<Void> now(Caller caller, String action, String tool, String decision, String reason, JsonNode details) {
         AuditEntry entry = entry(caller.isAnonymous() ? "anonymous" : caller.subject(), caller.kind().name(), action,
                 tool, reason, details);
-        return pool.preparedQuery(insert).execute(Tuple.from(new Object[] {
-            entry.id, entry.at, entry.actor, entry.actorKind, entry.action, entry.toolName, decision, entry.reason,
-            entry.details.toString(), entry.traceId
-        })).replaceWithVoid();
+        entry.decision = decision;
+        return entries.insertNow(entry);
     }
 
     public ObjectNode details() {

@@ -3,7 +3,6 @@ package ai.prometheus.registry.invocation;
 import ai.prometheus.shared.sandbox.EgressSummary;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -20,7 +19,7 @@ import org.hibernate.type.SqlTypes;
 /** One call of one tool version by one caller, and how it ended. */
 @Entity
 @Table(name = "invocations")
-public class Invocation extends PanacheEntityBase {
+public class Invocation {
 
     public enum Mode { SYNC, ASYNC }
 
@@ -29,13 +28,13 @@ public class Invocation extends PanacheEntityBase {
     @Id
     public UUID id;
 
-    @Column(name = "tool_id", nullable = false)
+    @Column(nullable = false)
     public UUID toolId;
 
-    @Column(name = "tool_name", nullable = false)
+    @Column(nullable = false)
     public String toolName;
 
-    @Column(name = "tool_version", nullable = false)
+    @Column(nullable = false)
     public int toolVersion;
 
     @Column(nullable = false)
@@ -53,7 +52,6 @@ public class Invocation extends PanacheEntityBase {
     public Status status;
 
     /** The sandbox's {@code ExecutionStatus}, once it ran. */
-    @Column(name = "sandbox_status")
     public String sandboxStatus;
 
     @JdbcTypeCode(SqlTypes.JSON)
@@ -71,40 +69,29 @@ public class Invocation extends PanacheEntityBase {
     @Transient
     public List<JsonNode> events;
 
-    @Column(name = "error_message")
     public String errorMessage;
 
-    @Column(name = "exit_code")
     public Integer exitCode;
 
-    @Column(name = "wall_ms")
     public Long wallMs;
 
-    @Column(name = "cpu_ms")
     public Long cpuMs;
 
-    @Column(name = "peak_memory_bytes")
     public Long peakMemoryBytes;
 
-    @Column(name = "output_bytes")
     public Long outputBytes;
 
-    @Column(name = "latency_ms")
     public Long latencyMs;
 
-    @Column(name = "memory_context_id")
     public UUID memoryContextId;
 
-    @Column(name = "trace_id")
     public String traceId;
 
-    @Column(name = "idempotency_key")
     public String idempotencyKey;
 
-    @Column(name = "created_at", nullable = false)
+    @Column(nullable = false)
     public OffsetDateTime createdAt;
 
-    @Column(name = "finished_at")
     public OffsetDateTime finishedAt;
 
     /** What the run did through the sandbox's egress proxy; null for tools without a network policy. */

@@ -47,10 +47,11 @@ public class InvocationResults {
     private final SecretService secrets;
     private final InvocationMetrics metrics;
     private final SandboxClient sandbox;
+    private final InvocationRepository invocations;
 
     public InvocationResults(EventCodec codec, ProcessedEvents processed, UsageRecorder usage, Outbox outbox,
             InvocationEvents events, QuotaService quotas, ToolRepository tools, SecretService secrets,
-            InvocationMetrics metrics, SandboxClient sandbox) {
+            InvocationMetrics metrics, SandboxClient sandbox, InvocationRepository invocations) {
         this.codec = codec;
         this.processed = processed;
         this.usage = usage;
@@ -61,6 +62,7 @@ public class InvocationResults {
         this.secrets = secrets;
         this.metrics = metrics;
         this.sandbox = sandbox;
+        this.invocations = invocations;
     }
 
     @Incoming("invocation-results")
@@ -98,7 +100,7 @@ public class InvocationResults {
     }
 
     private Uni<Void> completed(ToolInvocationCompleted done) {
-        return Invocation.<Invocation>findById(done.invocationId()).chain(invocation -> {
+        return invocations.findById(done.invocationId()).chain(invocation -> {
             Uni<Void> stored = Uni.createFrom().voidItem();
             if (invocation != null && invocation.status == Invocation.Status.PENDING) {
                 invocation.status = Invocation.Status.COMPLETED;
@@ -114,7 +116,7 @@ public class InvocationResults {
     }
 
     private Uni<Void> failed(ToolInvocationFailed failed) {
-        return Invocation.<Invocation>findById(failed.invocationId()).chain(invocation -> {
+        return invocations.findById(failed.invocationId()).chain(invocation -> {
             Uni<Void> report = Uni.createFrom().voidItem();
             if (invocation != null && invocation.status == Invocation.Status.PENDING) {
                 invocation.status = Invocation.Status.FAILED;

@@ -73,11 +73,12 @@ public class InvocationService {
     private final SecretService secrets;
     private final QuotaService quotas;
     private final InvocationMetrics metrics;
+    private final InvocationRepository invocations;
 
     public InvocationService(ToolService tools, ToolRepository repository, ToolAccess access,
             FunctionSignatures signatures, SandboxClient sandbox, Outbox outbox, InvocationEvents events, AuditTrail audit,
             RegistryConfig config, ObjectMapper json, SyncAdmission syncAdmission, SecretService secrets,
-            QuotaService quotas, InvocationMetrics metrics) {
+            QuotaService quotas, InvocationMetrics metrics, InvocationRepository invocations) {
         this.tools = tools;
         this.repository = repository;
         this.access = access;
@@ -92,6 +93,7 @@ public class InvocationService {
         this.secrets = secrets;
         this.quotas = quotas;
         this.metrics = metrics;
+        this.invocations = invocations;
     }
 
     /** The outcome for the caller: the invocation, and whether it is still running (async). */
@@ -121,7 +123,7 @@ public class InvocationService {
     private Uni<Invoked> admitAndRun(Caller caller, String name, InvocationRequest request, String idempotencyKey) {
         UUID id = invocationId(caller, idempotencyKey);
         Uni<Invocation> previous = idempotencyKey == null ? Uni.createFrom().nullItem()
-                : Panache.withSession(() -> Invocation.<Invocation>findById(id));
+                : Panache.withSession(() -> invocations.findById(id));
         return previous.chain(earlier -> {
             if (earlier != null) {
                 return Uni.createFrom().item(replay(earlier, name));
@@ -135,7 +137,7 @@ public class InvocationService {
 
     /** An invocation the caller may see: its own, or any of a tool it manages. */
     public Uni<InvocationView> get(Caller caller, UUID id) {
-        return Panache.withSession(() -> Invocation.<Invocation>findById(id).chain(invocation -> {
+        return Panache.withSession(() -> invocations.findById(id).chain(invocation -> {
             if (invocation == null) {
                 return Uni.createFrom().failure(ProblemException.notFound("invocation", id));
             }
@@ -208,7 +210,7 @@ public class InvocationService {
 
     private Uni<Invoked> enqueue(Caller caller, UUID id, String idempotencyKey, Admitted admitted, InvocationRequest request) {
         Invocation invocation = newInvocation(caller, id, idempotencyKey, admitted, request, Invocation.Mode.ASYNC);
-        return Panache.withTransaction(() -> invocation.persist()
+        return Panache.withTransaction(() -> invocations.persist(invocation)
                         .chain(() -> outbox.add(Topics.TOOL_INVOCATION_REQUESTS,
                                 events.requested(invocation, admitted.version(), limits(admitted.version()), caller))))
                 .map(ignored -> new Invoked(InvocationView.of(invocation), true))
@@ -260,7 +262,7 @@ public class InvocationService {
     private Uni<Void> record(Invocation invocation, Caller caller) {
         boolean failed = invocation.status == Invocation.Status.FAILED;
         boolean platformFault = failed && ExecutionStatus.INTERNAL_ERROR.name().equals(invocation.sandboxStatus);
-        return Panache.withTransaction(() -> invocation.persist()
+        return Panache.withTransaction(() -> invocations.persist(invocation)
                 .chain(() -> outbox.add(Topics.TOOL_INVOCATION_RESULTS,
                         failed ? events.failed(invocation, platformFault, caller) : events.completed(invocation, caller)))
                 .chain(() -> failed ? outbox.add(Topics.ERRORS, events.errorReport(invocation)) : Uni.createFrom().voidItem()));
@@ -339,7 +341,7 @@ public class InvocationService {
     }
 
     private Uni<Invoked> replayConcurrent(UUID id, String name) {
-        return Panache.withSession(() -> Invocation.<Invocation>findById(id)).map(found -> replay(found, name));
+        return Panache.withSession(() -> invocations.findById(id)).map(found -> replay(found, name));
     }
 
     private static Invoked replay(Invocation invocation, String name) {

@@ -23,11 +23,14 @@ public class SecretDelivery {
     private final ToolRepository tools;
     private final SecretService secrets;
     private final AuditTrail audit;
+    private final InvocationRepository invocations;
 
-    public SecretDelivery(ToolRepository tools, SecretService secrets, AuditTrail audit) {
+    public SecretDelivery(ToolRepository tools, SecretService secrets, AuditTrail audit,
+            InvocationRepository invocations) {
         this.tools = tools;
         this.secrets = secrets;
         this.audit = audit;
+        this.invocations = invocations;
     }
 
     public Uni<RunSecrets> forRun(Caller caller, UUID invocationId) {
@@ -35,7 +38,7 @@ public class SecretDelivery {
             return Uni.createFrom().failure(ProblemException.forbidden(
                     "only a service of the suite (the sandbox) may fetch the secrets of a run"));
         }
-        return Panache.withSession(() -> Invocation.<Invocation>findById(invocationId).chain(invocation -> {
+        return Panache.withSession(() -> invocations.findById(invocationId).chain(invocation -> {
             if (invocation == null) {
                 return Uni.createFrom().failure(ProblemException.notFound("invocation", invocationId));
             }

@@ -1,6 +1,5 @@
 package ai.prometheus.registry.quota;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -13,19 +12,18 @@ import org.hibernate.type.SqlTypes;
 /** The quotas a tool's managers set on it. */
 @Entity
 @Table(name = "tool_quotas")
-public class Quota extends PanacheEntityBase {
+public class Quota {
 
     @Id
-    @Column(name = "tool_id")
     public UUID toolId;
 
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(nullable = false)
     public QuotaLimits limits;
 
-    @Column(name = "updated_at", nullable = false)
+    @Column(nullable = false)
     public OffsetDateTime updatedAt;
 
-    @Column(name = "updated_by", nullable = false)
+    @Column(nullable = false)
     public String updatedBy;
 }

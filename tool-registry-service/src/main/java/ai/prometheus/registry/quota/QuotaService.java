@@ -32,12 +32,15 @@ public class QuotaService {
     static final String PER_CALLER = "perCaller";
     static final String ALL_CALLERS = "total";
 
+    private final QuotaRepository quotas;
     private final QuotaCounters counters;
     private final ToolService tools;
     private final ToolAccess access;
     private final AuditTrail audit;
 
-    public QuotaService(QuotaCounters counters, ToolService tools, ToolAccess access, AuditTrail audit) {
+    public QuotaService(QuotaRepository quotas, QuotaCounters counters, ToolService tools, ToolAccess access,
+            AuditTrail audit) {
+        this.quotas = quotas;
         this.counters = counters;
         this.tools = tools;
         this.access = access;
@@ -64,21 +67,23 @@ public class QuotaService {
     @WithTransaction
     public Uni<QuotaLimits> set(Caller caller, String toolName, QuotaLimits limits) {
         return tools.authorized(caller, toolName, ToolAction.MANAGE, AuditTrail.LIMITS).chain(tool ->
-                Quota.<Quota>findById(tool.id).chain(existing -> {
-                    Quota quota = existing == null ? new Quota() : existing;
-                    QuotaLimits before = existing == null ? QuotaLimits.NONE : existing.limits;
-                    quota.toolId = tool.id;
-                    quota.limits = limits;
-                    quota.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
-                    quota.updatedBy = caller.subject();
-                    var details = audit.details();
-                    details.putPOJO("before", before);
-                    details.putPOJO("after", limits);
-                    return (existing == null ? quota.persist().replaceWithVoid() : Uni.createFrom().voidItem())
-                            .chain(() -> audit.allowed(caller, AuditTrail.LIMITS, toolName,
-                                    access.decide(caller, tool.ownership(), ToolAction.MANAGE).reason(), details))
-                            .replaceWith(limits);
-                }));
+                quotas.findById(tool.id).chain(existing -> store(caller, toolName, tool, limits, existing)));
+    }
+
+    private Uni<QuotaLimits> store(Caller caller, String toolName, Tool tool, QuotaLimits limits, Quota existing) {
+        Quota quota = existing == null ? new Quota() : existing;
+        QuotaLimits before = existing == null ? QuotaLimits.NONE : existing.limits;
+        quota.toolId = tool.id;
+        quota.limits = limits;
+        quota.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
+        quota.updatedBy = caller.subject();
+        var details = audit.details();
+        details.putPOJO("before", before);
+        details.putPOJO("after", limits);
+        return (existing == null ? quotas.persist(quota).replaceWithVoid() : Uni.createFrom().voidItem())
+                .chain(() -> audit.allowed(caller, AuditTrail.LIMITS, toolName,
+                        access.decide(caller, tool.ownership(), ToolAction.MANAGE).reason(), details))
+                .replaceWith(limits);
     }
 
     /**
@@ -125,7 +130,7 @@ public class QuotaService {
     }
 
     private Uni<QuotaLimits> limitsOf(UUID toolId) {
-        return Quota.<Quota>findById(toolId).map(quota -> quota == null ? QuotaLimits.NONE : quota.limits);
+        return quotas.findById(toolId).map(quota -> quota == null ? QuotaLimits.NONE : quota.limits);
     }
 
     private static Map<String, LimitUsage> report(QuotaLimits.Limits limits, Map<String, Long> used, OffsetDateTime now) {

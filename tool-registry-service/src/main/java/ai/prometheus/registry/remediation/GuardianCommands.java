@@ -34,15 +34,17 @@ public class GuardianCommands {
     private final EventCodec codec;
     private final ProcessedEvents processed;
     private final ToolRepository tools;
+    private final RemediationRepository remediations;
     private final AuditTrail audit;
     private final Outbox outbox;
     private final ServiceConfig service;
 
-    public GuardianCommands(EventCodec codec, ProcessedEvents processed, ToolRepository tools, AuditTrail audit,
-            Outbox outbox, ServiceConfig service) {
+    public GuardianCommands(EventCodec codec, ProcessedEvents processed, ToolRepository tools,
+            RemediationRepository remediations, AuditTrail audit, Outbox outbox, ServiceConfig service) {
         this.codec = codec;
         this.processed = processed;
         this.tools = tools;
+        this.remediations = remediations;
         this.audit = audit;
         this.outbox = outbox;
         this.service = service;
@@ -64,7 +66,7 @@ public class GuardianCommands {
             return answer(command, false, "the command lacks an action id or a target", false);
         }
         // A repeated command is answered as before; whether it changed the tool is not kept, so not said.
-        return Remediation.<Remediation>findById(command.actionId()).chain(earlier -> earlier != null
+        return remediations.findById(command.actionId()).chain(earlier -> earlier != null
                 ? answer(command, earlier.applied, earlier.message, null)
                 : apply(command));
     }
@@ -111,7 +113,7 @@ public class GuardianCommands {
         remediation.applied = applied;
         remediation.message = message;
         remediation.appliedAt = OffsetDateTime.now(ZoneOffset.UTC);
-        return remediation.persist().chain(() -> answer(command, applied, message, changed));
+        return remediations.persist(remediation).chain(() -> answer(command, applied, message, changed));
     }
 
     private Uni<Void> answer(RemediationCommand command, boolean applied, String message, Boolean changed) {

@@ -1,6 +1,5 @@
 package ai.prometheus.registry.remediation;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -11,16 +10,15 @@ import java.util.UUID;
 /** A guardian command as applied here; a repeated command answers with this instead of acting again. */
 @Entity
 @Table(name = "remediations")
-public class Remediation extends PanacheEntityBase {
+public class Remediation {
 
     @Id
-    @Column(name = "action_id")
     public UUID actionId;
 
     @Column(nullable = false)
     public String command;
 
-    @Column(name = "tool_name", nullable = false)
+    @Column(nullable = false)
     public String toolName;
 
     @Column(nullable = false)
@@ -29,6 +27,6 @@ public class Remediation extends PanacheEntityBase {
     @Column(nullable = false)
     public String message;
 
-    @Column(name = "applied_at", nullable = false)
+    @Column(nullable = false)
     public OffsetDateTime appliedAt;
 }

@@ -8,7 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
-/** Tool secrets and the data keys that encrypt them. */
+/** Tool secrets (their data keys: {@link DataKeyRepository}). */
 @ApplicationScoped
 public class SecretRepository implements PanacheRepositoryBase<ToolSecret, UUID> {
 
@@ -26,14 +26,5 @@ public class SecretRepository implements PanacheRepositoryBase<ToolSecret, UUID>
 
     public Uni<Long> countOf(UUID toolId) {
         return count("toolId", toolId);
-    }
-
-    public Uni<ToolDataKey> dataKey(UUID toolId) {
-        return ToolDataKey.findById(toolId);
-    }
-
-    /** Data keys wrapped by another master key than {@code currentKeyId}. */
-    public Uni<List<ToolDataKey>> dataKeysNotWrappedBy(String currentKeyId) {
-        return ToolDataKey.list("masterKeyId <> ?1", currentKeyId);
     }
 }

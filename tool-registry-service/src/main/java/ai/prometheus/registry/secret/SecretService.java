@@ -33,6 +33,7 @@ import javax.crypto.SecretKey;
 public class SecretService {
 
     private final SecretRepository secrets;
+    private final DataKeyRepository dataKeys;
     private final ToolService tools;
     private final ToolAccess access;
     private final AuditTrail audit;
@@ -40,9 +41,10 @@ public class SecretService {
     private final MasterKeys keys;
     private final SecretCipher cipher;
 
-    public SecretService(SecretRepository secrets, ToolService tools, ToolAccess access, AuditTrail audit,
-            SecretsConfig config) {
+    public SecretService(SecretRepository secrets, DataKeyRepository dataKeys, ToolService tools, ToolAccess access,
+            AuditTrail audit, SecretsConfig config) {
         this.secrets = secrets;
+        this.dataKeys = dataKeys;
         this.tools = tools;
         this.access = access;
         this.audit = audit;
@@ -73,21 +75,26 @@ public class SecretService {
             return Uni.createFrom().failure(ProblemException.invalid(problems));
         }
         return requireConfigured().chain(() -> tools.authorized(caller, toolName, ToolAction.MANAGE, AuditTrail.SECRET_SET))
-                .chain(tool -> dataKey(tool.id).chain(key -> secrets.find(tool.id, name).chain(existing -> {
-                    boolean created = existing == null;
-                    Uni<Void> room = created ? secrets.countOf(tool.id).chain(count -> count >= config.maxPerTool()
-                            ? Uni.createFrom().failure(ProblemException.conflict("tool '" + toolName + "' already has "
-                                    + count + " secrets, the most one tool may hold"))
-                            : Uni.createFrom().voidItem()) : Uni.createFrom().voidItem();
-                    ToolSecret row = created ? newSecret(tool.id, name) : existing;
-                    row.ciphertext = cipher.encrypt(key, tool.id, name, value);
-                    row.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
-                    row.updatedBy = caller.subject();
-                    return room.chain(() -> created ? secrets.persist(row).replaceWithVoid() : Uni.createFrom().voidItem())
-                            .chain(() -> audit.allowed(caller, AuditTrail.SECRET_SET, toolName, reason(caller, tool),
-                                    audit.details().put("secret", name).put("created", created)))
-                            .replaceWith(created);
-                })));
+                .chain(tool -> dataKey(tool.id).chain(key -> secrets.find(tool.id, name)
+                        .chain(existing -> store(caller, toolName, tool, key, name, value, existing))));
+    }
+
+    /** Seals {@code value} into the existing row, or into a new one if the tool has room for it. */
+    private Uni<Boolean> store(Caller caller, String toolName, Tool tool, SecretKey key, String name, String value,
+            ToolSecret existing) {
+        boolean created = existing == null;
+        Uni<Void> room = created ? secrets.countOf(tool.id).chain(count -> count >= config.maxPerTool()
+                ? Uni.createFrom().failure(ProblemException.conflict("tool '" + toolName + "' already has "
+                        + count + " secrets, the most one tool may hold"))
+                : Uni.createFrom().voidItem()) : Uni.createFrom().voidItem();
+        ToolSecret row = created ? newSecret(tool.id, name) : existing;
+        row.ciphertext = cipher.encrypt(key, tool.id, name, value);
+        row.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
+        row.updatedBy = caller.subject();
+        return room.chain(() -> created ? secrets.persist(row).replaceWithVoid() : Uni.createFrom().voidItem())
+                .chain(() -> audit.allowed(caller, AuditTrail.SECRET_SET, toolName, reason(caller, tool),
+                        audit.details().put("secret", name).put("created", created)))
+                .replaceWith(created);
     }
 
     @WithTransaction
@@ -158,7 +165,7 @@ public class SecretService {
         if (!cipher.configured()) {
             return Uni.createFrom().item(new RewrapOutcome(0, Map.of()));
         }
-        return secrets.dataKeysNotWrappedBy(currentKeyId()).map(keys -> {
+        return dataKeys.notWrappedBy(currentKeyId()).map(keys -> {
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             int rewrapped = 0;
             Map<String, Long> unknown = new LinkedHashMap<>();
@@ -187,7 +194,7 @@ public class SecretService {
 
     /** The tool's data key, created (wrapped by the current master key) on first use. */
     private Uni<SecretKey> dataKey(UUID toolId) {
-        return secrets.dataKey(toolId).chain(stored -> {
+        return dataKeys.findById(toolId).chain(stored -> {
             if (stored != null) {
                 if (!cipher.canUnwrap(stored.wrapped())) {
                     return Uni.createFrom().failure(unknownMasterKey(toolId, stored.masterKeyId));
@@ -200,7 +207,7 @@ public class SecretService {
             row.masterKeyId = fresh.masterKeyId();
             row.wrappedKey = fresh.wrapped();
             row.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
-            return row.persist().map(ignored -> cipher.unwrap(fresh, toolId));
+            return dataKeys.persist(row).map(ignored -> cipher.unwrap(fresh, toolId));
         });
     }
 
@@ -213,7 +220,8 @@ public class SecretService {
     /** A tool without secrets needs no data key; dropping it lets a tool sealed under a lost key start afresh. */
     private Uni<Void> dropDataKeyIfUnused(UUID toolId) {
         return secrets.countOf(toolId).chain(count -> count > 0 ? Uni.createFrom().voidItem()
-                : secrets.dataKey(toolId).chain(key -> key == null ? Uni.createFrom().voidItem() : key.delete()));
+                : dataKeys.findById(toolId)
+                        .chain(key -> key == null ? Uni.createFrom().voidItem() : dataKeys.delete(key)));
     }
 
     private static ProblemException unknownMasterKey(UUID toolId, String masterKeyId) {

@@ -1,6 +1,5 @@
 package ai.prometheus.registry.secret;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -11,12 +10,12 @@ import java.util.UUID;
 /** One secret of a tool: its name, and its value encrypted with the tool's data key. */
 @Entity
 @Table(name = "tool_secrets")
-public class ToolSecret extends PanacheEntityBase {
+public class ToolSecret {
 
     @Id
     public UUID id;
 
-    @Column(name = "tool_id", nullable = false)
+    @Column(nullable = false)
     public UUID toolId;
 
     @Column(nullable = false)
@@ -26,9 +25,9 @@ public class ToolSecret extends PanacheEntityBase {
     @Column(nullable = false)
     public byte[] ciphertext;
 
-    @Column(name = "updated_at", nullable = false)
+    @Column(nullable = false)
     public OffsetDateTime updatedAt;
 
-    @Column(name = "updated_by", nullable = false)
+    @Column(nullable = false)
     public String updatedBy;
 }

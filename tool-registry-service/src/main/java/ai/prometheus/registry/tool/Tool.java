@@ -3,7 +3,6 @@ package ai.prometheus.registry.tool;
 import ai.prometheus.registry.permission.ToolAcl;
 import ai.prometheus.registry.permission.ToolOwnership;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -21,7 +20,7 @@ import org.hibernate.type.SqlTypes;
  */
 @Entity
 @Table(name = "tool_registry")
-public class Tool extends PanacheEntityBase {
+public class Tool {
 
     @Id
     public UUID id;
@@ -32,7 +31,6 @@ public class Tool extends PanacheEntityBase {
     public String description;
 
     @JdbcTypeCode(SqlTypes.JSON)
-    @Column(name = "function_signature")
     public JsonNode functionSignature;
 
     /** The per-tool ACL; see {@link ToolAcl}. */
@@ -43,7 +41,7 @@ public class Tool extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     public JsonNode mcp;
 
-    @Column(name = "created_at", nullable = false)
+    @Column(nullable = false)
     public OffsetDateTime createdAt;
 
     @Column(nullable = false)
@@ -57,10 +55,9 @@ public class Tool extends PanacheEntityBase {
     @Column(nullable = false)
     public ToolStatus status;
 
-    @Column(name = "status_reason")
     public String statusReason;
 
-    @Column(name = "current_version", nullable = false)
+    @Column(nullable = false)
     public int currentVersion;
 
     @Column(nullable = false)
@@ -69,10 +66,9 @@ public class Tool extends PanacheEntityBase {
     @Column(nullable = false)
     public String fingerprint;
 
-    @Column(name = "updated_at", nullable = false)
+    @Column(nullable = false)
     public OffsetDateTime updatedAt;
 
-    @Column(name = "deleted_at")
     public OffsetDateTime deletedAt;
 
     /** The owner and ACL that decide who may read, invoke and manage this tool. */

@@ -7,8 +7,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.UUID;
 
+/** Tools by name, and (through {@link ToolVersionRepository}) their versions. */
 @ApplicationScoped
 public class ToolRepository implements PanacheRepositoryBase<Tool, UUID> {
+
+    private final ToolVersionRepository versions;
+
+    public ToolRepository(ToolVersionRepository versions) {
+        this.versions = versions;
+    }
 
     /** The tool that currently holds {@code name} (active or disabled), if any. */
     public Uni<Tool> findLive(String name) {
@@ -21,10 +28,10 @@ public class ToolRepository implements PanacheRepositoryBase<Tool, UUID> {
     }
 
     public Uni<ToolVersion> version(UUID toolId, int version) {
-        return ToolVersion.find("toolId = ?1 and version = ?2", toolId, version).firstResult();
+        return versions.version(toolId, version);
     }
 
     public Uni<List<ToolVersion>> versions(UUID toolId) {
-        return ToolVersion.find("toolId", Sort.ascending("version"), toolId).list();
+        return versions.versions(toolId);
     }
 }

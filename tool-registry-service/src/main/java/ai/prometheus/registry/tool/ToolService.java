@@ -36,12 +36,15 @@ import java.util.UUID;
 public class ToolService {
 
     private final ToolRepository tools;
+    private final ToolVersionRepository versions;
     private final ToolAccess access;
     private final AuditTrail audit;
     private final FunctionSignatures signatures;
 
-    public ToolService(ToolRepository tools, ToolAccess access, AuditTrail audit, FunctionSignatures signatures) {
+    public ToolService(ToolRepository tools, ToolVersionRepository versions, ToolAccess access, AuditTrail audit,
+            FunctionSignatures signatures) {
         this.tools = tools;
+        this.versions = versions;
         this.access = access;
         this.audit = audit;
         this.signatures = signatures;
@@ -72,8 +75,8 @@ public class ToolService {
                     request.implementation(), request.mcp(), caller.subject(), now);
             pointAt(tool, version);
             ObjectNode details = audit.details().put("version", 1).put("fingerprint", version.fingerprint);
-            return tool.persist()
-                    .chain(() -> version.persist())
+            return tools.persist(tool)
+                    .chain(() -> versions.persist(version))
                     .chain(() -> audit.allowed(caller, AuditTrail.REGISTER, tool.name, "registered by its owner", details))
                     .map(ignored -> ToolViews.detail(tool, version, List.of(version), true));
         });
@@ -86,22 +89,27 @@ public class ToolService {
             return Uni.createFrom().failure(ProblemException.invalid(problems));
         }
         return authorized(caller, name, ToolAction.MANAGE, AuditTrail.UPDATE)
-                .chain(tool -> tools.version(tool.id, tool.currentVersion).chain(current -> {
-                    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-                    ToolVersion next = newVersion(tool, tool.currentVersion + 1, request.description(), request.tags(),
-                            request.functionSignature(), request.implementation(), request.mcp(), caller.subject(), now);
-                    if (sameDefinition(current, next)) {
-                        // Nothing changed: no new version, so pinned fingerprints and caches stay valid.
-                        return tools.versions(tool.id).map(all -> ToolViews.detail(tool, current, all, true));
-                    }
-                    pointAt(tool, next);
-                    ObjectNode details = audit.details().put("fromVersion", current.version).put("toVersion", next.version)
-                            .put("fingerprint", next.fingerprint);
-                    return next.persist()
-                            .chain(() -> audit.allowed(caller, AuditTrail.UPDATE, name, accessReason(caller, tool), details))
-                            .chain(() -> tools.versions(tool.id))
-                            .map(all -> ToolViews.detail(tool, next, all, true));
-                }));
+                .chain(tool -> versions.version(tool.id, tool.currentVersion)
+                        .chain(current -> addVersion(caller, name, tool, current, request)));
+    }
+
+    /** A new version of the definition, unless it is the current one again. */
+    private Uni<ToolViews.Detail> addVersion(Caller caller, String name, Tool tool, ToolVersion current,
+            ToolRequests.Update request) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        ToolVersion next = newVersion(tool, tool.currentVersion + 1, request.description(), request.tags(),
+                request.functionSignature(), request.implementation(), request.mcp(), caller.subject(), now);
+        if (sameDefinition(current, next)) {
+            // Nothing changed: no new version, so pinned fingerprints and caches stay valid.
+            return versions.versions(tool.id).map(all -> ToolViews.detail(tool, current, all, true));
+        }
+        pointAt(tool, next);
+        ObjectNode details = audit.details().put("fromVersion", current.version).put("toVersion", next.version)
+                .put("fingerprint", next.fingerprint);
+        return versions.persist(next)
+                .chain(() -> audit.allowed(caller, AuditTrail.UPDATE, name, accessReason(caller, tool), details))
+                .chain(() -> versions.versions(tool.id))
+                .map(all -> ToolViews.detail(tool, next, all, true));
     }
 
     @WithTransaction
@@ -172,7 +180,7 @@ public class ToolService {
     @WithSession
     public Uni<ToolViews.Version> readVersion(Caller caller, String name, int version) {
         return authorized(caller, name, ToolAction.READ, null)
-                .chain(tool -> tools.version(tool.id, version))
+                .chain(tool -> versions.version(tool.id, version))
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("version", name + "@" + version))
                 .map(ToolViews::version);
     }
@@ -237,7 +245,7 @@ public class ToolService {
     }
 
     private Uni<ToolViews.Detail> detail(Tool tool, boolean showAcl) {
-        return tools.versions(tool.id).map(all -> {
+        return versions.versions(tool.id).map(all -> {
             ToolVersion current = all.stream().filter(v -> v.version == tool.currentVersion).findFirst()
                     .orElseThrow(() -> new IllegalStateException("tool " + tool.name + " lacks its current version"));
             return ToolViews.detail(tool, current, all, showAcl);

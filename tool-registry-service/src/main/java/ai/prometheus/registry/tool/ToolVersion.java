@@ -3,7 +3,6 @@ package ai.prometheus.registry.tool;
 import ai.prometheus.shared.sandbox.ExecutionLimits;
 import ai.prometheus.shared.sandbox.NetworkPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -17,12 +16,12 @@ import org.hibernate.type.SqlTypes;
 /** One immutable version of a tool: what it says it does, its signature and its code. */
 @Entity
 @Table(name = "tool_versions")
-public class ToolVersion extends PanacheEntityBase {
+public class ToolVersion {
 
     @Id
     public UUID id;
 
-    @Column(name = "tool_id", nullable = false)
+    @Column(nullable = false)
     public UUID toolId;
 
     @Column(nullable = false)
@@ -35,7 +34,7 @@ public class ToolVersion extends PanacheEntityBase {
     public String[] tags;
 
     @JdbcTypeCode(SqlTypes.JSON)
-    @Column(name = "function_signature", nullable = false)
+    @Column(nullable = false)
     public JsonNode functionSignature;
 
     /** MCP presentation: title, icons, annotations, outputSchema (see ToolMcpMetadata). */
@@ -64,10 +63,10 @@ public class ToolVersion extends PanacheEntityBase {
     @Column(nullable = false)
     public String fingerprint;
 
-    @Column(name = "created_at", nullable = false)
+    @Column(nullable = false)
     public OffsetDateTime createdAt;
 
-    @Column(name = "created_by", nullable = false)
+    @Column(nullable = false)
     public String createdBy;
 
     public List<String> secretNames() {

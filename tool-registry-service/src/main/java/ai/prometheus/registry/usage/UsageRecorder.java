@@ -1,13 +1,14 @@
 package ai.prometheus.registry.usage;
 
 import ai.prometheus.shared.config.ServiceConfig;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import ai.prometheus.shared.persistence.NativeSql;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 
 /**
  * Counts one finished invocation into its hour and day windows. Runs inside the consumer's
@@ -56,19 +57,18 @@ public class UsageRecorder {
             String status, long latencyMs, long cpuMs, long peakMemoryBytes) {
         String failureKey = status == null ? "UNKNOWN" : status;
         String failuresByStatus = success ? "{}" : "{\"" + failureKey + "\": 1}";
-        return Panache.getSession().chain(session -> session.createNativeQuery(upsert)
-                .setParameter("tool", tool)
-                .setParameter("caller", caller)
-                .setParameter("granularity", granularity)
-                .setParameter("windowStart", windowStart)
-                .setParameter("success", success ? 1L : 0L)
-                .setParameter("failure", success ? 0L : 1L)
-                .setParameter("failuresByStatus", failuresByStatus)
-                .setParameter("status", failureKey)
-                .setParameter("bucket", LatencyHistogram.bucketOf(latencyMs) + 1)
-                .setParameter("latency", Math.max(0, latencyMs))
-                .setParameter("cpu", Math.max(0, cpuMs))
-                .setParameter("memory", Math.max(0, peakMemoryBytes))
-                .executeUpdate()).replaceWithVoid();
+        return NativeSql.update(upsert, Map.ofEntries(
+                Map.entry("tool", tool),
+                Map.entry("caller", caller),
+                Map.entry("granularity", granularity),
+                Map.entry("windowStart", windowStart),
+                Map.entry("success", success ? 1L : 0L),
+                Map.entry("failure", success ? 0L : 1L),
+                Map.entry("failuresByStatus", failuresByStatus),
+                Map.entry("status", failureKey),
+                Map.entry("bucket", LatencyHistogram.bucketOf(latencyMs) + 1),
+                Map.entry("latency", Math.max(0, latencyMs)),
+                Map.entry("cpu", Math.max(0, cpuMs)),
+                Map.entry("memory", Math.max(0, peakMemoryBytes)))).replaceWithVoid();
     }
 }
