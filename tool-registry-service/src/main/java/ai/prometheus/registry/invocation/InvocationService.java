@@ -44,7 +44,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
-import org.jboss.logging.Logger;
 
 /**
  * Invoking a tool: admission (permission, status, fingerprint pin, arguments against the
@@ -55,7 +54,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class InvocationService {
 
-    private static final Logger LOG = Logger.getLogger(InvocationService.class);
     private static final int MAX_IDEMPOTENCY_KEY = 255;
     private static final int MAX_ERROR_CHARS = 2_000;
 
@@ -74,11 +72,12 @@ public class InvocationService {
     private final QuotaService quotas;
     private final InvocationMetrics metrics;
     private final InvocationRepository invocations;
+    private final VersionCache versions;
 
     public InvocationService(ToolService tools, ToolRepository repository, ToolAccess access,
             FunctionSignatures signatures, SandboxClient sandbox, Outbox outbox, InvocationEvents events, AuditTrail audit,
             RegistryConfig config, ObjectMapper json, SyncAdmission syncAdmission, SecretService secrets,
-            QuotaService quotas, InvocationMetrics metrics, InvocationRepository invocations) {
+            QuotaService quotas, InvocationMetrics metrics, InvocationRepository invocations, VersionCache versions) {
         this.tools = tools;
         this.repository = repository;
         this.access = access;
@@ -94,6 +93,7 @@ public class InvocationService {
         this.quotas = quotas;
         this.metrics = metrics;
         this.invocations = invocations;
+        this.versions = versions;
     }
 
     /** The outcome for the caller: the invocation, and whether it is still running (async). */
@@ -174,7 +174,7 @@ public class InvocationService {
             if (!violations.isEmpty()) {
                 return Uni.createFrom().failure(ProblemException.invalid(violations));
             }
-            return repository.version(tool.id, tool.currentVersion)
+            return versions.version(tool.id, tool.currentVersion)
                     .chain(version -> withSecrets(caller, tool, version, arguments));
         }).call(admitted -> withinQuota(caller, admitted.tool()))
                 .call(admitted -> audit.allowedNow(caller, AuditTrail.INVOKE, name,
@@ -198,14 +198,10 @@ public class InvocationService {
                         refusal.getMessage(), null));
     }
 
-    /** Charges a finished run's CPU and egress bytes to the tool's daily budgets. */
+    /** Charges a finished run's CPU and egress bytes to the tool's daily budgets, in the caller's transaction. */
     private Uni<Void> charge(Invocation invocation) {
-        // The invocation is recorded already: a charge that fails is logged, not turned into a failed call.
-        return quotas.charge(invocation.toolId, invocation.caller, invocation.cpuMs == null ? 0 : invocation.cpuMs,
-                EgressSummary.totalBytes(invocation.egress), invocation.finishedAt)
-                .onFailure().invoke(e -> LOG.warnf(e, "Could not charge invocation %s to the quotas of tool %s",
-                        invocation.id, invocation.toolName))
-                .onFailure().recoverWithNull();
+        return quotas.chargeInTransaction(invocation.toolId, invocation.caller, invocation.cpuMs == null ? 0 : invocation.cpuMs,
+                EgressSummary.totalBytes(invocation.egress), invocation.finishedAt);
     }
 
     private Uni<Invoked> enqueue(Caller caller, UUID id, String idempotencyKey, Admitted admitted, InvocationRequest request) {
@@ -230,7 +226,7 @@ public class InvocationService {
                     if (failure == null) {
                         // The sandbox redacted already; redacting again costs little and guards what is stored here.
                         applyResult(invocation, result.redacted(admitted.redaction()));
-                        return record(invocation, caller).invoke(() -> metered(invocation)).call(() -> charge(invocation))
+                        return record(invocation, caller).invoke(() -> metered(invocation))
                                 .map(ignored -> new Invoked(InvocationView.of(invocation), false));
                     }
                     SandboxFailure sandboxFailure = asSandboxFailure(failure);
@@ -258,14 +254,19 @@ public class InvocationService {
                 .onFailure(UniqueViolations::test).recoverWithUni(() -> replayConcurrent(id, admitted.tool().name));
     }
 
-    /** Writes a finished synchronous invocation with its events, all or nothing. */
+    /**
+     * Writes a finished synchronous invocation with its events and the charge of what its run used,
+     * all or nothing, in one transaction (one commit per invocation; the charge is taken last, so
+     * the counter rows it updates are locked only for the moment before the commit).
+     */
     private Uni<Void> record(Invocation invocation, Caller caller) {
         boolean failed = invocation.status == Invocation.Status.FAILED;
         boolean platformFault = failed && ExecutionStatus.INTERNAL_ERROR.name().equals(invocation.sandboxStatus);
         return Panache.withTransaction(() -> invocations.persist(invocation)
                 .chain(() -> outbox.add(Topics.TOOL_INVOCATION_RESULTS,
                         failed ? events.failed(invocation, platformFault, caller) : events.completed(invocation, caller)))
-                .chain(() -> failed ? outbox.add(Topics.ERRORS, events.errorReport(invocation)) : Uni.createFrom().voidItem()));
+                .chain(() -> failed ? outbox.add(Topics.ERRORS, events.errorReport(invocation)) : Uni.createFrom().voidItem())
+                .chain(() -> charge(invocation)));
     }
 
     private void metered(Invocation invocation) {

@@ -1,6 +1,7 @@
 package ai.prometheus.registry.quota;
 
 import ai.prometheus.shared.config.ServiceConfig;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -9,6 +10,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +57,11 @@ public class QuotaCounters {
     private final String add;
     private final String usage;
     private final String purge;
+    private final String table;
 
     public QuotaCounters(Pool pool, ServiceConfig service) {
         this.pool = pool;
-        String table = service.schema() + ".quota_counters";
+        this.table = service.schema() + ".quota_counters";
         this.take = "insert into " + table + " as c (tool_id, subject, counter, window_start, used) values ($1, $2, $3, $4, 1)"
                 + " on conflict (tool_id, subject, counter, window_start) do update set used = c.used + 1"
                 + " where c.used < $5 returning used";
@@ -117,6 +120,44 @@ public class QuotaCounters {
             }
         }
         return steps;
+    }
+
+    /**
+     * As {@link #charge}, all amounts in one statement through the current Hibernate Reactive
+     * session (so inside its transaction). The rows are distinct (caller and total, per metric), and
+     * always in the same order (caller first), so concurrent charges cannot deadlock.
+     */
+    public Uni<Void> chargeInSession(UUID toolId, String caller, long cpuMs, long egressBytes, OffsetDateTime at) {
+        List<Object[]> rows = new ArrayList<>();
+        for (String subject : List.of(QuotaService.callerSubject(caller), QuotaService.TOTAL)) {
+            if (cpuMs > 0) {
+                rows.add(new Object[] {subject, QuotaMetric.CPU_SECONDS_PER_DAY, cpuMs});
+            }
+            if (egressBytes > 0) {
+                rows.add(new Object[] {subject, QuotaMetric.EGRESS_BYTES_PER_DAY, egressBytes});
+            }
+        }
+        if (rows.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        StringBuilder sql = new StringBuilder("insert into ").append(table)
+                .append(" as c (tool_id, subject, counter, window_start, used) values ");
+        for (int i = 0; i < rows.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("(:tool, :subject").append(i).append(", :counter").append(i)
+                    .append(", :window").append(i).append(", :used").append(i).append(')');
+        }
+        sql.append(" on conflict (tool_id, subject, counter, window_start) do update set used = c.used + excluded.used");
+        return Panache.getSession().chain(session -> {
+            var query = session.createNativeQuery(sql.toString()).setParameter("tool", toolId);
+            for (int i = 0; i < rows.size(); i++) {
+                QuotaMetric metric = (QuotaMetric) rows.get(i)[1];
+                query.setParameter("subject" + i, rows.get(i)[0])
+                        .setParameter("counter" + i, metric.counterKey())
+                        .setParameter("window" + i, metric.windowStart(at))
+                        .setParameter("used" + i, rows.get(i)[2]);
+            }
+            return query.executeUpdate();
+        }).replaceWithVoid();
     }
 
     /** The current windows' counters of these subjects: subject to counter key to amount used. */

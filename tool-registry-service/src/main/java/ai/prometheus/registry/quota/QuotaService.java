@@ -113,6 +113,14 @@ public class QuotaService {
         return counters.charge(toolId, caller, cpuMs, egressBytes, at == null ? OffsetDateTime.now(ZoneOffset.UTC) : at);
     }
 
+    /**
+     * As {@link #charge}, as one statement inside the caller's Hibernate Reactive transaction, so
+     * the charge commits with the invocation it belongs to.
+     */
+    public Uni<Void> chargeInTransaction(UUID toolId, String caller, long cpuMs, long egressBytes, OffsetDateTime at) {
+        return counters.chargeInSession(toolId, caller, cpuMs, egressBytes, at == null ? OffsetDateTime.now(ZoneOffset.UTC) : at);
+    }
+
     /** What {@code of} (the caller itself; any caller for the tool's managers) used of each limit. */
     @WithSession
     public Uni<QuotaUsage> usage(Caller caller, String toolName, String of) {

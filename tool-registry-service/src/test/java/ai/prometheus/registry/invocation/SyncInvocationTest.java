@@ -199,4 +199,46 @@ class SyncInvocationTest {
                         .body("total.p50LatencyMs", greaterThan(0))
                         .body("callers[0].caller", equalTo("caller-9")));
     }
+
+    /**
+     * The run's CPU is charged to the caller's and the tool's daily counters in the invocation's own
+     * transaction; and the version an invocation ran is kept in memory, so an update must still be
+     * run at once.
+     */
+    @Test
+    void theRunsCpuIsChargedWithItsInvocationAndAnUpdatedToolRunsItsNewCodeAtOnce() throws Exception {
+        String busy = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.03:\n    pass\n";
+        String tool = tool("sam", "charged", busy + "print('{\"v\": 1}')", Map.of());
+        Response first = invoke(developer("payer-1"), tool, Map.of("arguments", Map.of("city", "x")));
+        first.then().statusCode(200).body("result.v", equalTo(1)).body("toolVersion", equalTo(1));
+        long cpuFirst = ((Number) first.path("usage.cpuMs")).longValue();
+        assertTrue(cpuFirst > 0, "the run used CPU: " + cpuFirst);
+        assertEquals(Map.of("caller:payer-1", cpuFirst, "*", cpuFirst), cpuCharged(tool));
+
+        given().auth().oauth2(developer("sam")).contentType(ContentType.JSON)
+                .body(Map.of("description", "test tool, second version",
+                        "functionSignature", RegistryFixtures.WEATHER_SCHEMA,
+                        "implementation", Map.of("language", "python", "code", busy + "print('{\"v\": 2}')")))
+                .when().put("/api/v1/tools/" + tool).then().statusCode(200).body("currentVersion", equalTo(2));
+        Response second = invoke(developer("payer-1"), tool, Map.of("arguments", Map.of("city", "x")));
+        second.then().statusCode(200).body("result.v", equalTo(2)).body("toolVersion", equalTo(2));
+        long cpuSecond = ((Number) second.path("usage.cpuMs")).longValue();
+        assertEquals(Map.of("caller:payer-1", cpuFirst + cpuSecond, "*", cpuFirst + cpuSecond), cpuCharged(tool));
+    }
+
+    /** The CPU milliseconds charged today to each subject's counter of {@code tool}. */
+    private static Map<String, Long> cpuCharged(String tool) throws Exception {
+        Map<String, Long> charged = new java.util.HashMap<>();
+        try (Connection db = Engines.jdbc();
+                PreparedStatement query = db.prepareStatement("select c.subject, c.used from tool_registry.quota_counters c"
+                        + " join tool_registry.tool_registry t on t.id = c.tool_id where t.name = ? and c.counter = 'cpu_ms/days'")) {
+            query.setString(1, tool);
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    charged.merge(rs.getString(1), rs.getLong(2), Long::sum);
+                }
+            }
+        }
+        return charged;
+    }
 }
