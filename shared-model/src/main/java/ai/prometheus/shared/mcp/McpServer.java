@@ -41,6 +41,8 @@ public class McpServer {
             "2025-03-26", "2024-11-05");
     public static final String META_PROTOCOL_VERSION = "io.modelcontextprotocol/protocolVersion";
     public static final String META_CLIENT_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
+    /** 2026-07-28: the log level a request wants its notifications/message at; without it, none. */
+    public static final String META_LOG_LEVEL = "io.modelcontextprotocol/logLevel";
     /** The 2026-07-28 tasks extension, declared in the client's per-request capabilities. */
     public static final String TASKS_EXTENSION = "io.modelcontextprotocol/tasks";
     public static final String META_RELATED_TASK = "io.modelcontextprotocol/related-task";

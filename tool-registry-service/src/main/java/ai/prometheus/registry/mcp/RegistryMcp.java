@@ -175,7 +175,7 @@ public class RegistryMcp implements McpService {
         return invocations.invoke(caller, name, new InvocationRequest(arguments, "sync", null, null), null)
                 .chain(invoked -> discovery.mcpMetadata(name).map(metadata -> {
                     InvocationView invocation = invoked.invocation();
-                    call.notifications().addAll(notificationsFor(invocation, progressToken, call.exchange()));
+                    call.notifications().addAll(notificationsFor(invocation, progressToken, call));
                     JsonNode outputSchema = metadata == null ? null : metadata.get("outputSchema");
                     return (JsonNode) results.of(invocation, outputSchema, "output:" + invocation.fingerprint());
                 }))
@@ -303,7 +303,10 @@ public class RegistryMcp implements McpService {
     }
 
     /** The run's progress lines (when the call asked for progress) and log lines the session wants to hear. */
-    private List<ObjectNode> notificationsFor(InvocationView invocation, JsonNode progressToken, McpServer.Exchange exchange) {
+    private List<ObjectNode> notificationsFor(InvocationView invocation, JsonNode progressToken, ToolCall call) {
+        // 2026-07-28 has no logging/setLevel: a request names its level in _meta, and without one hears no log lines.
+        boolean stateless = McpServer.STATELESS_VERSION.equals(McpServer.version(call.params(), call.exchange()));
+        String requestLevel = call.params().path("_meta").path(McpServer.META_LOG_LEVEL).asText(null);
         List<ObjectNode> out = new ArrayList<>();
         if (invocation.events() == null) {
             return out;
@@ -324,7 +327,8 @@ public class RegistryMcp implements McpService {
                     params.set("message", event.get("message"));
                 }
                 out.add(notification);
-            } else if (logLevels.passes(exchange.session(), event.path("level").asText())) {
+            } else if (stateless ? requestLevel != null && LogLevels.atLeast(event.path("level").asText(), requestLevel)
+                    : logLevels.passes(call.exchange().session(), event.path("level").asText())) {
                 ObjectNode notification = rpc.notification("notifications/message");
                 ObjectNode params = notification.putObject("params").put("level", event.path("level").asText());
                 params.put("logger", event.has("logger") ? event.get("logger").asText() : invocation.tool());
