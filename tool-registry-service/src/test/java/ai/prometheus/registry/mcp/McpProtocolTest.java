@@ -209,16 +209,16 @@ class McpProtocolTest {
     @Test
     void aStatelessRequestHearsLogLinesOnlyAtTheLevelItsMetaNames() throws Exception {
         String tool = register(RegistryFixtures.uniqueName("mcp_chatty_modern"), "python", CHATTY_PYTHON, null, null);
-        List<JsonNode> silent = callStreaming(tool, null, Map.of(McpServer.META_PROTOCOL_VERSION, McpServer.STATELESS_VERSION));
+        List<JsonNode> silent = callStreamingWithMeta(tool, null, Map.of(McpServer.META_PROTOCOL_VERSION, McpServer.STATELESS_VERSION));
         assertFalse(silent.stream().anyMatch(e -> e.path("method").asText().equals("notifications/message")), silent.toString());
         assertEquals("complete", silent.get(silent.size() - 1).path("result").path("resultType").asText(), silent.toString());
 
-        List<JsonNode> warned = callStreaming(tool, null, Map.of(McpServer.META_PROTOCOL_VERSION, McpServer.STATELESS_VERSION,
+        List<JsonNode> warned = callStreamingWithMeta(tool, null, Map.of(McpServer.META_PROTOCOL_VERSION, McpServer.STATELESS_VERSION,
                 McpServer.META_LOG_LEVEL, "info"));
         List<JsonNode> messages = warned.stream().filter(e -> e.path("method").asText().equals("notifications/message")).toList();
         assertEquals(1, messages.size(), warned.toString());
         assertEquals("careful", messages.get(0).path("params").path("data").asText(), warned.toString());
-        List<JsonNode> all = callStreaming(tool, null, Map.of(McpServer.META_PROTOCOL_VERSION, McpServer.STATELESS_VERSION,
+        List<JsonNode> all = callStreamingWithMeta(tool, null, Map.of(McpServer.META_PROTOCOL_VERSION, McpServer.STATELESS_VERSION,
                 McpServer.META_LOG_LEVEL, "debug"));
         assertEquals(2, all.stream().filter(e -> e.path("method").asText().equals("notifications/message")).count(), all.toString());
     }
@@ -263,10 +263,10 @@ class McpProtocolTest {
 
     /** A tools/call answered as an event stream: each event's data as JSON (missing for an empty one). */
     private static List<JsonNode> callStreaming(String tool, String session, String progressToken) throws Exception {
-        return callStreaming(tool, session, progressToken == null ? Map.of() : Map.of("progressToken", progressToken));
+        return callStreamingWithMeta(tool, session, progressToken == null ? Map.of() : Map.of("progressToken", progressToken));
     }
 
-    private static List<JsonNode> callStreaming(String tool, String session, Map<String, Object> meta) throws Exception {
+    private static List<JsonNode> callStreamingWithMeta(String tool, String session, Map<String, Object> meta) throws Exception {
         Map<String, Object> params = new HashMap<>(Map.of("name", tool, "arguments", Map.of()));
         if (!meta.isEmpty()) {
             params.put("_meta", meta);
