@@ -3,6 +3,7 @@ package ai.prometheus.memory.mcp;
 import ai.prometheus.shared.mcp.McpEndpoint;
 import ai.prometheus.shared.mcp.McpServer;
 import ai.prometheus.shared.mcp.McpTransport;
+import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.security.CurrentCaller;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Multi;
@@ -47,6 +48,11 @@ public class McpResource implements McpEndpoint {
     @Operation(operationId = "mcpListen", summary = "Server-sent MCP notifications: notifications/resources/updated for"
             + " the resources the session (Mcp-Session-Id) subscribed to")
     public Multi<String> notifications(@HeaderParam(McpTransport.SESSION_HEADER) String session) {
+        if (session == null || session.isBlank()) {
+            // Nothing could ever arrive on it: subscriptions belong to a session.
+            throw ProblemException.invalidField(McpTransport.SESSION_HEADER,
+                    "is required: the stream carries the resource subscriptions of the session initialize began");
+        }
         return server.resourceUpdates(caller.get(), session).map(ObjectNode::toString);
     }
 
