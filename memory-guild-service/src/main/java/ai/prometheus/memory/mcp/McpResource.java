@@ -4,6 +4,7 @@ import ai.prometheus.shared.mcp.McpEndpoint;
 import ai.prometheus.shared.mcp.McpServer;
 import ai.prometheus.shared.mcp.McpTransport;
 import ai.prometheus.shared.problem.ProblemException;
+import ai.prometheus.shared.problem.ProblemType;
 import ai.prometheus.shared.security.CurrentCaller;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Multi;
@@ -47,7 +48,14 @@ public class McpResource implements McpEndpoint {
     @RestStreamElementType(MediaType.TEXT_PLAIN)
     @Operation(operationId = "mcpListen", summary = "Server-sent MCP notifications: notifications/resources/updated for"
             + " the resources the session (Mcp-Session-Id) subscribed to")
-    public Multi<String> notifications(@HeaderParam(McpTransport.SESSION_HEADER) String session) {
+    public Multi<String> notifications(@HeaderParam(McpTransport.SESSION_HEADER) String session,
+            @HeaderParam("Last-Event-ID") String lastEventId) {
+        if (lastEventId != null) {
+            // A client resuming a POST's stream: those are not kept, so there is nothing to resume (as a
+            // server without resumable streams answers; the subscription stream itself has no ids).
+            throw new ProblemException(ProblemType.METHOD_NOT_ALLOWED, "streams are not resumable here: a GET with "
+                    + "Last-Event-ID cannot be answered; open the stream without it");
+        }
         if (session == null || session.isBlank()) {
             // Nothing could ever arrive on it: subscriptions belong to a session.
             throw ProblemException.invalidField(McpTransport.SESSION_HEADER,
