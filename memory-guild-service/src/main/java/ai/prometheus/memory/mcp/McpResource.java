@@ -1,11 +1,17 @@
 package ai.prometheus.memory.mcp;
 
 import ai.prometheus.shared.mcp.McpEndpoint;
+import ai.prometheus.shared.mcp.McpServer;
 import ai.prometheus.shared.mcp.McpTransport;
+import ai.prometheus.shared.problem.ProblemException;
+import ai.prometheus.shared.problem.ProblemType;
 import ai.prometheus.shared.security.CurrentCaller;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -15,22 +21,59 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
  * The memory guild's MCP endpoint (Streamable HTTP; the shared {@link McpTransport} does the
- * protocol, {@link MemoryMcp} the tools). There is no GET stream: the tool set never changes,
- * so there is nothing to announce, and GET answers 405 as the transport allows.
+ * protocol, {@link MemoryMcp} the tools). The GET stream of a session carries
+ * {@code notifications/resources/updated} for the resources it subscribed to; a 2026-07-28 client
+ * opens a {@code subscriptions/listen} stream instead. The tool set never changes.
  */
 @Path("/mcp")
 @Tag(name = "mcp")
 public class McpResource implements McpEndpoint {
 
     private final McpTransport transport;
+    private final McpServer server;
     private final CurrentCaller caller;
 
-    public McpResource(McpTransport transport, CurrentCaller caller) {
+    public McpResource(McpTransport transport, McpServer server, CurrentCaller caller) {
         this.transport = transport;
+        this.server = server;
         this.caller = caller;
+    }
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.TEXT_PLAIN)
+    @Operation(operationId = "mcpListen", summary = "Server-sent MCP notifications: notifications/resources/updated for"
+            + " the resources the session (Mcp-Session-Id) subscribed to")
+    public Multi<String> notifications(@HeaderParam(McpTransport.SESSION_HEADER) String session,
+            @HeaderParam("Last-Event-ID") String lastEventId) {
+        if (lastEventId != null) {
+            // A client resuming a POST's stream: those are not kept, so there is nothing to resume (as a
+            // server without resumable streams answers; the subscription stream itself has no ids).
+            throw new ProblemException(ProblemType.METHOD_NOT_ALLOWED, "streams are not resumable here: a GET with "
+                    + "Last-Event-ID cannot be answered; open the stream without it");
+        }
+        if (session == null || session.isBlank()) {
+            // Nothing could ever arrive on it: subscriptions belong to a session.
+            throw ProblemException.invalidField(McpTransport.SESSION_HEADER,
+                    "is required: the stream carries the resource subscriptions of the session initialize began");
+        }
+        return server.resourceUpdates(caller.get(), session).map(ObjectNode::toString);
+    }
+
+    /** 2026-07-28: a POST /mcp with {@code Mcp-Method: subscriptions/listen} arrives here (McpListenRoute). */
+    @POST
+    @Path("/subscriptions/listen")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.TEXT_PLAIN)
+    @Operation(operationId = "mcpSubscriptionsListen", summary = "MCP subscriptions/listen (2026-07-28): an acknowledgement,"
+            + " then notifications/resources/updated for the acknowledged resourceSubscriptions, as server-sent events")
+    public Multi<String> listen(String body) {
+        return transport.listen(caller.get(), body);
     }
 
     @POST

@@ -24,14 +24,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,7 +51,8 @@ import java.util.regex.Pattern;
  * <p>A tool is listed only to tokens that may use its action at all (memory:read or
  * memory:write for some context); calling one without the permission, or on a context the token
  * may not use, is a tool error ({@code isError}) naming the permission, as the registry answers
- * a call it refuses. Bad arguments are JSON-RPC -32602 naming the fields.
+ * a call it refuses. Bad arguments are tool errors too, naming each field (SEP-1303: the model
+ * can correct them), as the registry answers them; only an unknown tool is JSON-RPC -32602.
  *
  * <p>Resources: every context the caller sees is {@code memory://contexts/{id}} (the context and
  * the newest memories it sees), and each memory {@code memory://contexts/{id}/memories/{memoryId}}.
@@ -70,11 +76,14 @@ public class MemoryMcp implements McpService {
     private final McpServer server;
     private final MemoryConfig config;
     private final ObjectMapper json;
+    private final MemoryChanges changes;
     /** The tools by name, in the order tools/list shows them. */
     private final Map<String, ObjectNode> tools = new LinkedHashMap<>();
 
     public MemoryMcp(Scribe scribe, Librarian librarian, MemoryReader reader, Coordinator coordinator,
-            SearchMetrics metrics, McpArguments arguments, McpServer server, MemoryConfig config, ObjectMapper json) {
+            SearchMetrics metrics, McpArguments arguments, McpServer server, MemoryConfig config, ObjectMapper json,
+            MemoryChanges changes) {
+        this.changes = changes;
         this.scribe = scribe;
         this.librarian = librarian;
         this.reader = reader;
@@ -155,8 +164,8 @@ public class MemoryMcp implements McpService {
         try {
             ObjectNode args = arguments.check(call.arguments(), tool.get("inputSchema"));
             result = run(caller, call.name(), args);
-        } catch (ProblemException problem) {
-            result = Uni.createFrom().failure(problem);
+        } catch (ProblemException | InvalidParams refused) {
+            result = Uni.createFrom().failure(refused);
         }
         return result
                 .map(structured -> {
@@ -169,6 +178,7 @@ public class MemoryMcp implements McpService {
                 // Bad values the REST layer names (metadata not an object, content too long...) are
                 // bad arguments; refusals the model can act on (no access, not found, conflict) are results.
                 .onFailure(ProblemException.class).transform(failure -> McpArguments.asArguments((ProblemException) failure))
+                .onFailure(InvalidParams.class).recoverWithItem(failure -> server.toolError((InvalidParams) failure))
                 .onFailure(ProblemException.class).recoverWithItem(failure -> server.toolError((ProblemException) failure));
     }
 
@@ -247,6 +257,71 @@ public class MemoryMcp implements McpService {
         resource.put("description", "Memory context " + context.id() + ": the context and its newest memories,"
                 + " inherited ones included");
         return resource;
+    }
+
+    // --- subscriptions: a resource is updated when a memory is written, changed or forgotten in its
+    // context or in an ancestor of it (a context resource shows inherited memories too) -------------
+
+    @Override
+    public boolean resourceSubscriptions() {
+        return true;
+    }
+
+    /**
+     * Bursts of changes (a bulk write, a restore) are gathered for a quarter of a second; then each
+     * subscribed resource whose context lineage, as the caller sees it, holds a changed context is
+     * announced once, and only while the caller may still read that context (a revoked share or a
+     * narrower token hears nothing more).
+     */
+    @Override
+    public Multi<String> resourceUpdates(Caller caller, Set<String> uris) {
+        Viewer viewer = Viewer.of(caller);
+        return changes.stream()
+                .group().intoLists().every(Duration.ofMillis(250))
+                .filter(batch -> !batch.isEmpty())
+                .onItem().transformToUniAndConcatenate(batch -> affected(caller, viewer, Set.copyOf(batch), List.copyOf(uris)))
+                .onItem().transformToMultiAndConcatenate(found -> Multi.createFrom().iterable(found));
+    }
+
+    private Uni<List<String>> affected(Caller caller, Viewer viewer, Set<UUID> changed, List<String> uris) {
+        return Multi.createFrom().iterable(uris)
+                .onItem().transformToUniAndConcatenate(uri -> {
+                    Matcher matcher = RESOURCE.matcher(uri);
+                    if (!matcher.matches() || !caller.may("memory", "read", matcher.group(1))) {
+                        return Uni.createFrom().<String>nullItem();
+                    }
+                    return coordinator.lineage(viewer, UUID.fromString(matcher.group(1))).map(lineage -> {
+                        boolean readable = !lineage.entries().isEmpty() && lineage.self().visible();
+                        boolean touched = lineage.visible().stream().anyMatch(entry -> changed.contains(entry.id()));
+                        return readable && touched ? uri : null;
+                    }).onFailure().recoverWithNull();
+                })
+                .filter(uri -> uri != null)
+                .collect().asList();
+    }
+
+    /** A 2026-07-28 listen stream: resourceSubscriptions naming memory resources (others are left out of the acknowledgement). */
+    @Override
+    public ObjectNode acceptSubscriptions(Caller caller, ObjectNode requested) {
+        ObjectNode accepted = json.createObjectNode();
+        List<String> uris = new ArrayList<>();
+        requested.path("resourceSubscriptions").forEach(uri -> {
+            if (uri.isTextual() && RESOURCE.matcher(uri.asText()).matches() && uris.size() < 1_000) {
+                uris.add(uri.asText());
+            }
+        });
+        if (!uris.isEmpty()) {
+            ArrayNode array = accepted.putArray("resourceSubscriptions");
+            new HashSet<>(uris).stream().sorted().forEach(array::add);
+        }
+        return accepted;
+    }
+
+    @Override
+    public Multi<ObjectNode> subscriptionNotifications(Caller caller, ObjectNode accepted) {
+        Set<String> uris = new HashSet<>();
+        accepted.path("resourceSubscriptions").forEach(uri -> uris.add(uri.asText()));
+        return uris.isEmpty() ? Multi.createFrom().nothing() : resourceUpdates(caller, uris).map(server::resourceUpdated);
     }
 
     @Override

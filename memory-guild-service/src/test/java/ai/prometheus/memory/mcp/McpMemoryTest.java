@@ -145,7 +145,7 @@ class McpMemoryTest {
     }
 
     @Test
-    void badArgumentsAreInvalidParamsNamingTheField() {
+    void badArgumentsAreToolErrorsNamingTheFieldAndAnUnknownToolIsInvalidParams() {
         try (McpSyncClient client = client(TestTokens.agent("mcp-careless", READ_WRITE))) {
             client.initialize();
             String contextId = call(client, "create_context", Map.of("name", "mcp-careless")).path("context").path("id").asText();
@@ -259,10 +259,10 @@ class McpMemoryTest {
         return ((McpSchema.TextContent) result.content().get(0)).text();
     }
 
+    /** SEP-1303, as the registry answers: a tool result with isError that names the field, so the model can fix it. */
     private static void assertInvalid(McpSyncClient client, String tool, Map<String, Object> arguments, String field) {
-        McpError error = assertThrows(McpError.class, () -> client.callTool(new McpSchema.CallToolRequest(tool, arguments)),
-                tool + " " + arguments);
-        assertEquals(-32602, error.getJsonRpcError().code(), error.getMessage());
-        assertTrue(error.getJsonRpcError().message().contains(field), field + " in: " + error.getJsonRpcError().message());
+        McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest(tool, arguments));
+        assertTrue(Boolean.TRUE.equals(result.isError()), tool + " " + arguments + ": " + result);
+        assertTrue(text(result).contains(field), field + " in: " + text(result));
     }
 }

@@ -36,6 +36,11 @@ public class LogLevels {
         }
     }
 
+    /** Whether a line at {@code level} is at or above {@code threshold}. */
+    public static boolean atLeast(String level, String threshold) {
+        return ToolEvents.LEVELS.indexOf(level) >= ToolEvents.LEVELS.indexOf(threshold);
+    }
+
     /** Whether a line at {@code level} reaches {@code session}. */
     public boolean passes(String session, String level) {
         String threshold = session == null ? DEFAULT : levels.getOrDefault(session, DEFAULT);

@@ -4,6 +4,7 @@ import ai.prometheus.shared.security.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
 
@@ -80,8 +81,79 @@ public interface McpService {
         throw new UnsupportedOperationException();
     }
 
+    /**
+     * Whether resources may be subscribed to: {@code resources/subscribe} (2025-11-25, heard on the
+     * session's GET stream) and {@code resourceSubscriptions} on a 2026-07-28 listen stream.
+     */
+    default boolean resourceSubscriptions() {
+        return false;
+    }
+
+    /**
+     * The URIs among {@code uris} (a live set: it may grow while the stream runs) whose resources
+     * change, as they change, and only those {@code caller} may still read.
+     */
+    default Multi<String> resourceUpdates(Caller caller, java.util.Set<String> uris) {
+        return Multi.createFrom().nothing();
+    }
+
     /** {@code resources/read}: the {@code contents} array for {@code uri}. */
     default Uni<ArrayNode> readResource(Caller caller, String uri) {
+        throw new UnsupportedOperationException();
+    }
+
+    /**
+     * 2026-07-28 {@code subscriptions/listen}: the part of the {@code requested} notification filter
+     * ({@code toolsListChanged}, {@code resourceSubscriptions}...) this service honours for
+     * {@code caller}, as the acknowledgement repeats it. Empty: none.
+     */
+    default ObjectNode acceptSubscriptions(Caller caller, ObjectNode requested) {
+        return requested.objectNode();
+    }
+
+    /**
+     * The notifications a listen stream with the {@code accepted} filter carries, for as long as the
+     * client keeps it open; only ones {@code caller} may know of.
+     */
+    default Multi<ObjectNode> subscriptionNotifications(Caller caller, ObjectNode accepted) {
+        return Multi.createFrom().nothing();
+    }
+
+    /**
+     * Whether {@code tools/call} may run as a task: the 2025-11-25 experimental tasks
+     * ({@code params.task}, {@code tasks/get}, {@code tasks/result}, {@code tasks/list},
+     * {@code tasks/cancel}) and the 2026-07-28 tasks extension ({@code io.modelcontextprotocol/tasks}).
+     * A task must be bound to the caller that started it: no other token sees or cancels it.
+     */
+    default boolean tasks() {
+        return false;
+    }
+
+    /** {@code execution.taskSupport} of a tool: {@code "optional"}, {@code "required"}, or null (never a task). */
+    default String taskSupport(String tool) {
+        return null;
+    }
+
+    /** Starts {@code call} as a task; it returns once {@link #task} would find it. */
+    default Uni<McpTask.Start> startTask(Caller caller, ToolCall call) {
+        throw new UnsupportedOperationException();
+    }
+
+    /** The caller's task {@code taskId}; fails with {@link McpServer.InvalidParams} when the caller has none of that id. */
+    default Uni<McpTask> task(Caller caller, String taskId) {
+        throw new UnsupportedOperationException();
+    }
+
+    /**
+     * Cancels the caller's task {@code taskId} if it is still working, and answers the task as it is
+     * then (already terminal: unchanged). The work itself may go on; its outcome is discarded.
+     */
+    default Uni<McpTask> cancelTask(Caller caller, String taskId) {
+        throw new UnsupportedOperationException();
+    }
+
+    /** One page of the caller's tasks, newest first. */
+    default Uni<McpTask.Page> listTasks(Caller caller, String cursor) {
         throw new UnsupportedOperationException();
     }
 

@@ -94,6 +94,26 @@ public class McpTransport {
         });
     }
 
+    /**
+     * A {@code subscriptions/listen} POST (see {@link McpListenRoute}): the notifications as
+     * server-sent events, until the client closes the stream. A body that is not such a request is
+     * a 400 before any stream starts.
+     */
+    public Multi<String> listen(Caller me, String body) {
+        JsonNode message;
+        try {
+            message = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ProblemException.invalidField("body", "is not JSON");
+        }
+        if (message == null || !message.isObject() || !JsonRpc.isRequest(message)
+                || !McpListenRoute.LISTEN.equals(message.path("method").asText())) {
+            throw ProblemException.invalidField("body", "must be a JSON-RPC " + McpListenRoute.LISTEN + " request, as "
+                    + METHOD_HEADER + " says");
+        }
+        return server.listen(me, message.get("id"), message.path("params")).map(ObjectNode::toString);
+    }
+
     /** DELETE /mcp: there is no session state to drop. */
     public Response endSession() {
         return Response.noContent().build();

@@ -25,6 +25,7 @@ public class AuditTrail {
     public static final String STATUS = "tool.status";
     public static final String PERMISSIONS = "tool.permissions";
     public static final String INVOKE = "tool.invoke";
+    public static final String CANCEL = "tool.invoke.cancel";
     public static final String SECRET_SET = "tool.secret.set";
     public static final String SECRET_DELETE = "tool.secret.delete";
     public static final String SECRET_DELIVER = "tool.secret.deliver";

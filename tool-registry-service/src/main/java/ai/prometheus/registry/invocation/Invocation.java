@@ -23,7 +23,8 @@ public class Invocation {
 
     public enum Mode { SYNC, ASYNC }
 
-    public enum Status { PENDING, COMPLETED, FAILED }
+    /** CANCELLED: an asynchronous invocation its caller gave up on; a result arriving later is not kept. */
+    public enum Status { PENDING, COMPLETED, FAILED, CANCELLED }
 
     @Id
     public UUID id;

@@ -34,6 +34,7 @@ import ai.prometheus.shared.tracing.TraceContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -151,6 +152,53 @@ public class InvocationService {
                 return InvocationView.of(invocation);
             });
         }));
+    }
+
+    /**
+     * One of the caller's own asynchronous invocations (an MCP task): bound to the token's subject
+     * alone, not to the tool's managers, so a task id never reveals another caller's call.
+     */
+    public Uni<InvocationView> ownAsync(Caller caller, UUID id) {
+        return Panache.withSession(() -> Invocation.<Invocation>findById(id))
+                .map(invocation -> InvocationView.of(ownAsync(caller, id, invocation)));
+    }
+
+    /** The caller's asynchronous invocations, newest first: one page of {@code size}. */
+    public Uni<List<InvocationView>> ownAsync(Caller caller, int page, int size) {
+        return Panache.withSession(() -> Invocation.<Invocation>find("caller = ?1 and mode = ?2",
+                        Sort.descending("createdAt").and("id"), caller.subject(), Invocation.Mode.ASYNC)
+                .page(page, size).list())
+                .map(found -> found.stream().map(InvocationView::of).toList());
+    }
+
+    /**
+     * Cancels the caller's asynchronous invocation if it is still pending, and answers it as it is
+     * then. A run the sandbox already started is not stopped (it has no way to be told yet): its
+     * result, when it comes, leaves the invocation cancelled (see InvocationResults) but still counts
+     * in usage and quotas, since the work was done.
+     */
+    public Uni<InvocationView> cancel(Caller caller, UUID id) {
+        return Panache.withTransaction(() -> Invocation.<Invocation>findById(id).map(found -> {
+                    Invocation invocation = ownAsync(caller, id, found);
+                    if (invocation.status == Invocation.Status.PENDING) {
+                        invocation.status = Invocation.Status.CANCELLED;
+                        invocation.finishedAt = OffsetDateTime.now(ZoneOffset.UTC);
+                        invocation.errorMessage = "cancelled by its caller";
+                    }
+                    return invocation;
+                }))
+                .call(invocation -> invocation.status == Invocation.Status.CANCELLED
+                        ? audit.allowedNow(caller, AuditTrail.CANCEL, invocation.toolName, "the invocation's caller",
+                                audit.details().put("invocation", id.toString()))
+                        : Uni.createFrom().voidItem())
+                .map(InvocationView::of);
+    }
+
+    private static Invocation ownAsync(Caller caller, UUID id, Invocation invocation) {
+        if (invocation == null || invocation.mode != Invocation.Mode.ASYNC || !invocation.caller.equals(caller.subject())) {
+            throw ProblemException.notFound("invocation", id);
+        }
+        return invocation;
     }
 
     private Uni<Admitted> admit(Caller caller, String name, InvocationRequest request) {

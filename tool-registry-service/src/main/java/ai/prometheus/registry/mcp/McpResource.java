@@ -1,11 +1,9 @@
 package ai.prometheus.registry.mcp;
 
-import ai.prometheus.registry.discovery.Discovery;
 import ai.prometheus.shared.mcp.McpEndpoint;
-import ai.prometheus.shared.mcp.McpServer;
 import ai.prometheus.shared.mcp.McpTransport;
-import ai.prometheus.shared.security.Caller;
 import ai.prometheus.shared.security.CurrentCaller;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -18,8 +16,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Duration;
-import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
@@ -35,17 +31,12 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 public class McpResource implements McpEndpoint {
 
     private final McpTransport transport;
-    private final McpServer server;
-    private final ToolChanges changes;
-    private final Discovery discovery;
+    private final RegistryMcp mcp;
     private final CurrentCaller caller;
 
-    public McpResource(McpTransport transport, McpServer server, ToolChanges changes, Discovery discovery,
-            CurrentCaller caller) {
+    public McpResource(McpTransport transport, RegistryMcp mcp, CurrentCaller caller) {
         this.transport = transport;
-        this.server = server;
-        this.changes = changes;
-        this.discovery = discovery;
+        this.mcp = mcp;
         this.caller = caller;
     }
 
@@ -65,18 +56,20 @@ public class McpResource implements McpEndpoint {
     @RestStreamElementType(MediaType.TEXT_PLAIN)
     @Operation(operationId = "mcpListen", summary = "Server-sent MCP notifications: notifications/tools/list_changed")
     public Multi<String> notifications() {
-        Caller me = caller.get();
-        String listChanged = server.listChanged().toString();
-        // Bursts of changes (a bulk registration) become one notification: clients re-list anyway.
-        // Only a session whose token may call one of the changed tools hears of it: the others'
-        // lists did not change, and tool names they may not see must not reach them.
-        return changes.stream()
-                .group().intoLists().every(Duration.ofMillis(250))
-                .filter(batch -> !batch.isEmpty())
-                .onItem().transformToUniAndConcatenate(names -> discovery.mayInvokeAny(me, Set.copyOf(names))
-                        .onFailure().recoverWithItem(true))
-                .filter(Boolean::booleanValue)
-                .map(concerned -> listChanged);
+        return mcp.listChangedFor(caller.get()).map(ObjectNode::toString);
+    }
+
+    /** 2026-07-28: a POST /mcp with {@code Mcp-Method: subscriptions/listen} arrives here (McpListenRoute). */
+    @POST
+    @Path("/subscriptions/listen")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.TEXT_PLAIN)
+    @Operation(operationId = "mcpSubscriptionsListen", summary = "MCP subscriptions/listen (2026-07-28): an acknowledgement,"
+            + " then notifications/tools/list_changed, as server-sent events; POST /mcp with the header"
+            + " Mcp-Method: subscriptions/listen is routed here")
+    public Multi<String> listen(String body) {
+        return transport.listen(caller.get(), body);
     }
 
     @DELETE

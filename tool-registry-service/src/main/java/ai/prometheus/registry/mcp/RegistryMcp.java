@@ -12,16 +12,21 @@ import ai.prometheus.shared.mcp.LogLevels;
 import ai.prometheus.shared.mcp.McpServer;
 import ai.prometheus.shared.mcp.McpServer.InvalidParams;
 import ai.prometheus.shared.mcp.McpService;
+import ai.prometheus.shared.mcp.McpTask;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.problem.ProblemType;
 import ai.prometheus.shared.security.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * The registry as a Model Context Protocol server (the protocol itself is the shared
@@ -35,6 +40,7 @@ import java.util.List;
 public class RegistryMcp implements McpService {
 
     private static final int PAGE_SIZE = 100;
+    private static final int TASK_PAGE_SIZE = 50;
     private static final String INSTRUCTIONS = "Tools registered in the Prometheus tool registry that your token may"
             + " invoke. Arguments follow each tool's inputSchema; results are the tool's output.";
 
@@ -47,9 +53,11 @@ public class RegistryMcp implements McpService {
     private final ToolSearch search;
     private final RegistryConfig config;
     private final McpServer server;
+    private final ToolChanges changes;
 
     public RegistryMcp(Discovery discovery, InvocationService invocations, ToolResults results, LogLevels logLevels,
-            ObjectMapper json, ToolSearch search, RegistryConfig config, McpServer server) {
+            ObjectMapper json, ToolSearch search, RegistryConfig config, McpServer server, ToolChanges changes) {
+        this.changes = changes;
         this.search = search;
         this.discovery = discovery;
         this.invocations = invocations;
@@ -167,7 +175,7 @@ public class RegistryMcp implements McpService {
         return invocations.invoke(caller, name, new InvocationRequest(arguments, "sync", null, null), null)
                 .chain(invoked -> discovery.mcpMetadata(name).map(metadata -> {
                     InvocationView invocation = invoked.invocation();
-                    call.notifications().addAll(notificationsFor(invocation, progressToken, call.exchange()));
+                    call.notifications().addAll(notificationsFor(invocation, progressToken, call));
                     JsonNode outputSchema = metadata == null ? null : metadata.get("outputSchema");
                     return (JsonNode) results.of(invocation, outputSchema, "output:" + invocation.fingerprint());
                 }))
@@ -178,8 +186,127 @@ public class RegistryMcp implements McpService {
                 .onFailure(ProblemException.class).recoverWithItem(failure -> server.toolError((ProblemException) failure));
     }
 
+    /**
+     * {@code notifications/tools/list_changed} for a client of {@code caller} (the GET stream, or a
+     * 2026-07-28 listen stream). Bursts of changes (a bulk registration) become one notification:
+     * clients re-list anyway. Only a client whose token may call one of the changed tools hears of
+     * it: the others' lists did not change, and tool names they may not see must not reach them.
+     */
+    public Multi<ObjectNode> listChangedFor(Caller caller) {
+        ObjectNode listChanged = server.listChanged();
+        return changes.stream()
+                .group().intoLists().every(Duration.ofMillis(250))
+                .filter(batch -> !batch.isEmpty())
+                .onItem().transformToUniAndConcatenate(names -> discovery.mayInvokeAny(caller, Set.copyOf(names))
+                        .onFailure().recoverWithItem(true))
+                .filter(Boolean::booleanValue)
+                .map(concerned -> listChanged.deepCopy());
+    }
+
+    @Override
+    public ObjectNode acceptSubscriptions(Caller caller, ObjectNode requested) {
+        ObjectNode accepted = json.createObjectNode();
+        if (requested.path("toolsListChanged").asBoolean(false)) {
+            accepted.put("toolsListChanged", true);
+        }
+        return accepted;
+    }
+
+    @Override
+    public Multi<ObjectNode> subscriptionNotifications(Caller caller, ObjectNode accepted) {
+        return accepted.path("toolsListChanged").asBoolean(false) ? listChangedFor(caller) : Multi.createFrom().nothing();
+    }
+
+    /**
+     * Tasks are the registry's asynchronous invocations: any registered tool may run as one (the
+     * built-in search answers at once). The call goes over Kafka to the sandbox consumer group,
+     * exactly as {@code mode=async} over REST, and the task id is the invocation id.
+     */
+    @Override
+    public boolean tasks() {
+        return true;
+    }
+
+    @Override
+    public String taskSupport(String tool) {
+        return ToolSearch.NAME.equals(tool) ? null : "optional";
+    }
+
+    @Override
+    public Uni<McpTask.Start> startTask(Caller caller, ToolCall call) {
+        // Persisted (with its Kafka request in the outbox) before this answers: tasks/get finds it at once.
+        return invocations.invoke(caller, call.name(), new InvocationRequest(call.arguments(), "async", null, null), null)
+                .chain(invoked -> taskOf(invoked.invocation()))
+                .map(McpTask.Start::of)
+                .onFailure(ProblemException.class).transform(failure -> ((ProblemException) failure).type() == ProblemType.NOT_FOUND
+                        ? new InvalidParams("unknown tool: " + call.name()) : failure)
+                .onFailure(ProblemException.class)
+                .recoverWithItem(failure -> McpTask.Start.refused(server.toolError((ProblemException) failure)));
+    }
+
+    @Override
+    public Uni<McpTask> task(Caller caller, String taskId) {
+        return invocations.ownAsync(caller, taskUuid(taskId)).chain(this::taskOf).onFailure(ProblemException.class)
+                .transform(failure -> taskNotFound(failure, taskId));
+    }
+
+    @Override
+    public Uni<McpTask> cancelTask(Caller caller, String taskId) {
+        return invocations.cancel(caller, taskUuid(taskId)).chain(this::taskOf).onFailure(ProblemException.class)
+                .transform(failure -> taskNotFound(failure, taskId));
+    }
+
+    @Override
+    public Uni<McpTask.Page> listTasks(Caller caller, String cursor) {
+        int parsed;
+        try {
+            parsed = cursor == null ? 0 : Integer.parseInt(cursor);
+        } catch (NumberFormatException e) {
+            return Uni.createFrom().failure(new InvalidParams("cursor is not one this server gave out"));
+        }
+        int page = parsed;
+        // One more than a page tells whether another page follows.
+        return invocations.ownAsync(caller, page, TASK_PAGE_SIZE + 1).chain(views -> Multi.createFrom()
+                .iterable(views.subList(0, Math.min(views.size(), TASK_PAGE_SIZE)))
+                .onItem().transformToUniAndConcatenate(this::taskOf).collect().asList()
+                .map(tasks -> new McpTask.Page(tasks, views.size() > TASK_PAGE_SIZE ? Integer.toString(page + 1) : null)));
+    }
+
+    /** An invocation as a task: once it has ended, with the CallToolResult tools/call would have answered. */
+    private Uni<McpTask> taskOf(InvocationView invocation) {
+        var created = invocation.createdAt();
+        var updated = invocation.finishedAt() == null ? created : invocation.finishedAt();
+        return switch (invocation.status()) {
+            case "PENDING" -> Uni.createFrom().item(new McpTask(invocation.id().toString(), McpTask.State.WORKING,
+                    "queued for the sandbox or running", created, updated, null));
+            case "CANCELLED" -> Uni.createFrom().item(new McpTask(invocation.id().toString(), McpTask.State.CANCELLED,
+                    "cancelled by its caller", created, updated, null));
+            default -> discovery.mcpMetadata(invocation.tool()).map(metadata -> {
+                JsonNode outputSchema = metadata == null ? null : metadata.get("outputSchema");
+                ObjectNode result = results.of(invocation, outputSchema, "output:" + invocation.fingerprint());
+                return new McpTask(invocation.id().toString(), McpTask.State.DONE, null, created, updated, result);
+            });
+        };
+    }
+
+    private static UUID taskUuid(String taskId) {
+        try {
+            return UUID.fromString(taskId);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidParams("Failed to retrieve task: task not found");
+        }
+    }
+
+    private static Throwable taskNotFound(Throwable failure, String taskId) {
+        return ((ProblemException) failure).type() == ProblemType.NOT_FOUND
+                ? new InvalidParams("Failed to retrieve task: task " + taskId + " not found") : failure;
+    }
+
     /** The run's progress lines (when the call asked for progress) and log lines the session wants to hear. */
-    private List<ObjectNode> notificationsFor(InvocationView invocation, JsonNode progressToken, McpServer.Exchange exchange) {
+    private List<ObjectNode> notificationsFor(InvocationView invocation, JsonNode progressToken, ToolCall call) {
+        // 2026-07-28 has no logging/setLevel: a request names its level in _meta, and without one hears no log lines.
+        boolean stateless = McpServer.STATELESS_VERSION.equals(McpServer.version(call.params(), call.exchange()));
+        String requestLevel = call.params().path("_meta").path(McpServer.META_LOG_LEVEL).asText(null);
         List<ObjectNode> out = new ArrayList<>();
         if (invocation.events() == null) {
             return out;
@@ -200,7 +327,8 @@ public class RegistryMcp implements McpService {
                     params.set("message", event.get("message"));
                 }
                 out.add(notification);
-            } else if (logLevels.passes(exchange.session(), event.path("level").asText())) {
+            } else if (stateless ? requestLevel != null && LogLevels.atLeast(event.path("level").asText(), requestLevel)
+                    : logLevels.passes(call.exchange().session(), event.path("level").asText())) {
                 ObjectNode notification = rpc.notification("notifications/message");
                 ObjectNode params = notification.putObject("params").put("level", event.path("level").asText());
                 params.put("logger", event.has("logger") ? event.get("logger").asText() : invocation.tool());

@@ -89,7 +89,100 @@ class McpClientTest {
         assertTrue(bad.path("isError").asBoolean(), "invalid arguments are a tool error: " + trace);
         assertTrue(bad.path("text").asText().contains("arguments"), trace);
 
+        JsonNode task = find(events, "task", trace);
+        List<String> steps = task.path("steps").findValuesAsText("type");
+        assertEquals("taskCreated", steps.get(0), "the call became a task: " + trace);
+        assertEquals("result", steps.get(steps.size() - 1), "polled to its result: " + trace);
+        JsonNode taskResult = task.path("steps").get(steps.size() - 1);
+        assertFalse(taskResult.path("isError").asBoolean(), trace);
+        assertEquals("Lisbon", taskResult.path("structured").path("city").asText(), trace);
+
         find(events, "list-changed", trace);
+    }
+
+    private static final String RICH_PYTHON = """
+            import json, sys
+            print("::prometheus:: " + json.dumps({"progress": 1, "total": 1, "message": "drawn"}), file=sys.stderr, flush=True)
+            print(json.dumps({"$mcp": {"content": [{"type": "text", "text": "a dot"},
+                {"type": "image", "data": "iVBORw0KGgo=", "mimeType": "image/png"}], "structuredContent": {"width": 1}}}))
+            """;
+
+    /**
+     * The SDK v2 client on the stateless revision, pinned to 2026-07-28 and in 'auto' mode: it lists,
+     * calls (rich content and progress), and hears list_changed on its subscriptions/listen stream
+     * only for a tool its token may call.
+     */
+    @Test
+    void officialV2ClientPinnedAndAutoListsCallsAndHearsScopedListChanged() throws Exception {
+        Path client = installClient();
+        String weather = RegistryFixtures.registerWeatherTool("mia", "mcp_v2");
+        String rich = RegistryFixtures.uniqueName("mcp_v2_rich");
+        RegistryFixtures.register(RegistryFixtures.developer("mia"), Map.of("name", rich, "description", "Draws a dot",
+                "functionSignature", Map.of("type", "object", "properties", Map.of()),
+                "implementation", Map.of("language", "python", "code", RICH_PYTHON))).statusCode(201);
+        String agent = TestTokens.agent("mcp-v2-agent", "tools:read tools:invoke:mcp_v2_*");
+        for (String mode : List.of("pin", "auto")) {
+            List<JsonNode> events = runClient(client, "mcp-client-v2.mjs", List.of(mcp.toString(), agent, mode, weather,
+                    "{\"city\": \"Porto\", \"days\": 1}", rich), () -> {
+                        // A tool the token may not call changes nothing for it; then one it may call does.
+                        RegistryFixtures.registerWeatherTool("mia", "mcp_hidden");
+                        sleep(1_500);
+                        return RegistryFixtures.registerWeatherTool("mia", "mcp_v2_new");
+                    });
+            String trace = mode + ": " + events;
+            JsonNode listed = find(events, "listed", trace);
+            List<String> names = listed.path("tools").findValuesAsText("name");
+            assertTrue(names.contains(weather) && names.contains(rich), trace);
+            assertFalse(names.stream().anyMatch(n -> n.startsWith("mcp_hidden")), "only what the token may call: " + trace);
+
+            JsonNode called = find(events, "called", trace);
+            assertFalse(called.path("isError").asBoolean(), trace);
+            assertEquals("Porto", called.path("structured").path("city").asText(), trace);
+
+            JsonNode drawn = find(events, "rich", trace);
+            assertEquals("image", drawn.path("content").path(1).path("type").asText(), trace);
+            assertEquals("image/png", drawn.path("content").path(1).path("mimeType").asText(), trace);
+            assertEquals(1, drawn.path("structured").path("width").asInt(), trace);
+            assertEquals("drawn", drawn.path("progress").path(0).path("message").asText(), "progress reached the client: " + trace);
+
+            JsonNode changed = find(events, "list-changed", trace);
+            assertTrue(changed.toString().contains("mcp_v2_new"),
+                    "the refresh came from the tool the token may call, not the hidden one: " + trace);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs a client script; when it says 'waiting', {@code onWaiting} changes the tool set. */
+    private static List<JsonNode> runClient(Path client, String script, List<String> arguments,
+            java.util.concurrent.Callable<String> onWaiting) throws Exception {
+        List<String> command = new ArrayList<>(List.of("node", script));
+        command.addAll(arguments);
+        Process node = new ProcessBuilder(command).directory(client.toFile())
+                .redirectError(ProcessBuilder.Redirect.to(client.resolve(script + ".stderr.log").toFile())).start();
+        List<JsonNode> events = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                JsonNode event = JSON.readTree(line);
+                events.add(event);
+                if (event.path("event").asText().equals("error")) {
+                    break;
+                }
+                if (event.path("event").asText().equals("waiting")) {
+                    onWaiting.call();
+                }
+            }
+        }
+        assertTrue(node.waitFor(30, TimeUnit.SECONDS), "the MCP client did not finish");
+        assertEquals(0, node.exitValue(), events + "\nstderr: " + Files.readString(client.resolve(script + ".stderr.log")));
+        return events;
     }
 
     @Test
@@ -125,10 +218,11 @@ class McpClientTest {
         Path source = Path.of("src/test/mcp");
         Path target = Path.of("target/mcp-client");
         Files.createDirectories(target);
-        for (String file : List.of("package.json", "package-lock.json", "mcp-client.mjs")) {
+        for (String file : List.of("package.json", "package-lock.json", "mcp-client.mjs", "mcp-client-v2.mjs")) {
             Files.copy(source.resolve(file), target.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
-        if (!Files.isDirectory(target.resolve("node_modules/@modelcontextprotocol/sdk"))) {
+        if (!Files.isDirectory(target.resolve("node_modules/@modelcontextprotocol/sdk"))
+                || !Files.isDirectory(target.resolve("node_modules/@modelcontextprotocol/client"))) {
             Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
                     .directory(target.toFile()).redirectErrorStream(true)
                     .redirectOutput(new File(target.toFile(), "npm.log")).start();

@@ -77,6 +77,37 @@ class McpListChangedScopeTest {
         stream.body().close();
     }
 
+    /** 2026-07-28: the same notification on a subscriptions/listen stream, after its acknowledgement. */
+    @Test
+    void aListenStreamIsAcknowledgedThenHearsOfAToolItMayCallTaggedWithItsSubscription() throws Exception {
+        String token = TestTokens.agent("mcp-scoped", "tools:read tools:invoke:" + PREFIX + "*");
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String listen = "{\"jsonrpc\":\"2.0\",\"id\":\"sub-7\",\"method\":\"subscriptions/listen\",\"params\":{"
+                + "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"},"
+                + "\"notifications\":{\"toolsListChanged\":true,\"promptsListChanged\":true}}}";
+        HttpResponse<Stream<String>> stream = client.send(HttpRequest.newBuilder(URI.create(mcp.toString()))
+                .header("Authorization", "Bearer " + token).header("Accept", "application/json, text/event-stream")
+                .header("Content-Type", "application/json").header("Mcp-Method", "subscriptions/listen")
+                .header("MCP-Protocol-Version", "2026-07-28")
+                .POST(HttpRequest.BodyPublishers.ofString(listen)).build(), HttpResponse.BodyHandlers.ofLines());
+        assertTrue(stream.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"), stream.toString());
+        var lines = stream.body().filter(line -> line.startsWith("data:")).iterator();
+        String ack = lines.next();
+        assertTrue(ack.contains("notifications/subscriptions/acknowledged"), ack);
+        assertTrue(ack.contains("\"toolsListChanged\":true") && !ack.contains("promptsListChanged"),
+                "only what the registry honours is acknowledged: " + ack);
+        assertTrue(ack.contains("\"io.modelcontextprotocol/subscriptionId\":\"sub-7\""), ack);
+        CompletableFuture<String> heard = CompletableFuture.supplyAsync(lines::next);
+        RegistryFixtures.registerWeatherTool("mcp-owner", "mcp_seen");
+        String changed = heard.get(60, TimeUnit.SECONDS);
+        assertTrue(changed.contains("notifications/tools/list_changed") && changed.contains("sub-7"), changed);
+        stream.body().close();
+
+        // Without the routing header the message cannot be answered as a stream: a clear error.
+        given().auth().oauth2(token).contentType("application/json").body(listen).when().post("/mcp").then()
+                .statusCode(200).body("error.code", org.hamcrest.Matchers.equalTo(-32601));
+    }
+
     private boolean mayInvokeAny(String... names) {
         return discovery.mayInvokeAny(scoped, List.of(names)).await().indefinitely();
     }

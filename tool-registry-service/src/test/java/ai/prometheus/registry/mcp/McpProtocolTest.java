@@ -205,6 +205,24 @@ class McpProtocolTest {
                 initialized.toString());
     }
 
+    /** 2026-07-28 has no logging/setLevel: a request names its level in _meta, and without one hears no log lines. */
+    @Test
+    void aStatelessRequestHearsLogLinesOnlyAtTheLevelItsMetaNames() throws Exception {
+        String tool = register(RegistryFixtures.uniqueName("mcp_chatty_modern"), "python", CHATTY_PYTHON, null, null);
+        List<JsonNode> silent = callStreamingWithMeta(tool, null, Map.of(McpServer.META_PROTOCOL_VERSION, McpServer.STATELESS_VERSION));
+        assertFalse(silent.stream().anyMatch(e -> e.path("method").asText().equals("notifications/message")), silent.toString());
+        assertEquals("complete", silent.get(silent.size() - 1).path("result").path("resultType").asText(), silent.toString());
+
+        List<JsonNode> warned = callStreamingWithMeta(tool, null, Map.of(McpServer.META_PROTOCOL_VERSION, McpServer.STATELESS_VERSION,
+                McpServer.META_LOG_LEVEL, "info"));
+        List<JsonNode> messages = warned.stream().filter(e -> e.path("method").asText().equals("notifications/message")).toList();
+        assertEquals(1, messages.size(), warned.toString());
+        assertEquals("careful", messages.get(0).path("params").path("data").asText(), warned.toString());
+        List<JsonNode> all = callStreamingWithMeta(tool, null, Map.of(McpServer.META_PROTOCOL_VERSION, McpServer.STATELESS_VERSION,
+                McpServer.META_LOG_LEVEL, "debug"));
+        assertEquals(2, all.stream().filter(e -> e.path("method").asText().equals("notifications/message")).count(), all.toString());
+    }
+
     private static Map<String, Object> definition(String name, String language, String code, Map<String, Object> mcp,
             Map<String, Object> network) {
         Map<String, Object> implementation = new HashMap<>(Map.of("language", language, "code", code,
@@ -245,12 +263,19 @@ class McpProtocolTest {
 
     /** A tools/call answered as an event stream: each event's data as JSON (missing for an empty one). */
     private static List<JsonNode> callStreaming(String tool, String session, String progressToken) throws Exception {
+        return callStreamingWithMeta(tool, session, progressToken == null ? Map.of() : Map.of("progressToken", progressToken));
+    }
+
+    private static List<JsonNode> callStreamingWithMeta(String tool, String session, Map<String, Object> meta) throws Exception {
         Map<String, Object> params = new HashMap<>(Map.of("name", tool, "arguments", Map.of()));
-        if (progressToken != null) {
-            params.put("_meta", Map.of("progressToken", progressToken));
+        if (!meta.isEmpty()) {
+            params.put("_meta", meta);
         }
-        ExtractableResponse<Response> answer = given().auth().oauth2(AGENT).contentType("application/json")
-                .accept("application/json, text/event-stream").header(McpTransport.SESSION_HEADER, session)
+        var request = given().auth().oauth2(AGENT).contentType("application/json").accept("application/json, text/event-stream");
+        if (session != null) {
+            request.header(McpTransport.SESSION_HEADER, session);
+        }
+        ExtractableResponse<Response> answer = request
                 .body(Map.of("jsonrpc", "2.0", "id", 2, "method", "tools/call", "params", params))
                 .when().post("/mcp").then().statusCode(200).extract();
         assertTrue(answer.contentType().startsWith("text/event-stream"), answer.contentType());
