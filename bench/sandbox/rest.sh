@@ -5,7 +5,8 @@
 # itself, started from the built jar, twice: with sandbox.pool.await-starting=false (as before it
 # existed) and with the default. For each: the warm run's stored wall time and its ratio to the
 # runner's warm figure, the HTTP round trip minus that wall time (the REST path's own cost), and
-# back-to-back calls that do not wait for the pool (what sequential callers see). Prints tables;
+# back-to-back calls that do not wait for the pool (what sequential callers see), and two floors on
+# the same connection: a liveness answer, and a 400 (the REST path up to validation). Prints tables;
 # asserts nothing.
 #
 #   bench/sandbox/rest.sh                    # python, 40 samples per figure
@@ -66,13 +67,14 @@ measure after
 echo
 echo "POST /api/v1/executions, $LANGUAGE, $N samples each; runner warm p50 $WARM ms (above, same session); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| service | warm wall p50 | warm wall p90 | warm wall / runner warm | HTTP − wall p50 | HTTP − wall p90 | back-to-back wall p50 | back-to-back warm |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+echo "| service | warm wall p50 | warm wall p90 | warm wall / runner warm | HTTP − wall p50 | HTTP − wall p90 | back-to-back wall p50 | back-to-back warm | floor: liveness p50 | floor: 400 p50 |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for label in before after; do
   python3 - "$label" "$WORK/$label.json" "$WARM" <<'PY'
 import json, sys
 f = json.load(open(sys.argv[2])); warm = float(sys.argv[3]) or float('nan')
-print("| %s | %d ms | %d ms | %.2f× | %.1f ms | %.1f ms | %d ms | %d/%d |" % (sys.argv[1], f["wallP50"], f["wallP90"],
-      f["wallP50"] / warm, f["overP50"], f["overP90"], f["seqWallP50"], f["seqWarm"], f["n"]))
+print("| %s | %d ms | %d ms | %.2f× | %.1f ms | %.1f ms | %d ms | %d/%d | %.1f ms | %.1f ms |" % (sys.argv[1], f["wallP50"],
+      f["wallP90"], f["wallP50"] / warm, f["overP50"], f["overP90"], f["seqWallP50"], f["seqWarm"], f["n"], f["liveP50"],
+      f["invalidP50"]))
 PY
 done
