@@ -1,7 +1,14 @@
-package ai.prometheus.sandbox.runtime;
+package ai.prometheus.bench.sandbox;
 
 import ai.prometheus.sandbox.config.SandboxConfig;
+import ai.prometheus.sandbox.host.Host;
+import ai.prometheus.sandbox.host.HostDetection;
 import ai.prometheus.sandbox.host.Language;
+import ai.prometheus.sandbox.launch.SandboxLauncher;
+import ai.prometheus.sandbox.launch.StartProfile;
+import ai.prometheus.sandbox.runtime.RunLimits;
+import ai.prometheus.sandbox.runtime.RunOutcome;
+import ai.prometheus.sandbox.runtime.SandboxRuntime;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -21,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * Measures the sandbox runner against bare interpreter processes: a trivial program per language,
  * bare on the host, through a pre-started (warm) sandbox, and through a cold one, measured
  * alternately so that machine noise hits all three alike; then sustained runs per second with the
- * default pool. Uses the service's own SandboxRuntime and configuration, in process.
+ * default pool. Uses the service's own SandboxRuntime and configuration, in process, through their
+ * public API only; the chain alone is started through the public launcher on a host detected for it.
  */
 public final class RunnerBenchmark {
 
@@ -30,17 +38,22 @@ public final class RunnerBenchmark {
             Language.NODE, "console.log(1)",
             Language.BASH, "echo 1");
 
-    /** A uid just below the service's range: no sandbox of the runtime runs as it. */
-    private static int chainUid;
+    /** The byte the sandbox bootstrap writes once the interpreter waits for its code. */
+    private static final int READY = 0x06;
+
+    /** The chain alone: a launcher on a host of its own (its own uid block), and one of its uids. */
+    private record Chain(Host host, SandboxLauncher launcher, int uid) {
+    }
+
+    private static Chain chain;
 
     public static void main(String[] args) throws Exception {
         int iterations = Integer.parseInt(System.getProperty("iterations", "40"));
         int sustainedRuns = Integer.parseInt(System.getProperty("sustained", "400"));
         boolean latencies = !Boolean.getBoolean("sustainedOnly");
         SandboxConfig config = config();
-        chainUid = config.isolation().uidBase() - 1;
         SandboxRuntime runtime = new SandboxRuntime(config);
-        runtime.start(null);
+        runtime.open();
         try {
             if (!runtime.status().ready()) {
                 System.err.println("The sandbox is not ready: " + runtime.status().detail());
@@ -53,16 +66,22 @@ public final class RunnerBenchmark {
                     Runtime.getRuntime().availableProcessors(), iterations, runtime.warmSandboxes(),
                     descriptors == null ? -1 : descriptors.length);
             if (latencies) {
+                Host host = HostDetection.detect(config, HostDetection.interpreters(config));
+                chain = new Chain(host, SandboxLauncher.forHost(host, config, host.kernelQuotaUnavailable().isEmpty()),
+                        host.uids().take(1_000));
                 latencies(runtime, iterations);
                 System.out.println();
             }
-            for (Language language : List.of(Language.PYTHON, Language.NODE, Language.BASH)) {
-                if (runtime.supports(language)) {
+            for (Language language : languages()) {
+                if (runtime.supports(language) && sustainedRuns > 0) {
                     sustained(runtime, language, sustainedRuns);
                 }
             }
         } finally {
-            runtime.stop(null);
+            if (chain != null) {
+                chain.host().release();
+            }
+            runtime.close();
         }
     }
 
@@ -73,7 +92,7 @@ public final class RunnerBenchmark {
                 defaults.maxProcesses(), defaults.outputBytes(), defaults.diskMb() - 1);
         System.out.println("| language | bare p50 | bare p90 | warm p50 | warm p90 | cold p50 | cold p90 | warm/bare p50 | cold/bare p50 | chain p50 | chain/bare p50 |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        for (Language language : List.of(Language.PYTHON, Language.NODE, Language.BASH)) {
+        for (Language language : languages()) {
             if (!runtime.supports(language)) {
                 continue;
             }
@@ -106,6 +125,13 @@ public final class RunnerBenchmark {
         }
     }
 
+    /** The languages to measure: {@code -Dlanguages=python,bash}, all by default. */
+    private static List<Language> languages() {
+        String names = System.getProperty("languages", "python,node,bash");
+        return java.util.Arrays.stream(names.split(",")).map(name -> Language.byName(name).orElseThrow(
+                () -> new IllegalArgumentException("unknown language " + name))).toList();
+    }
+
     private static double timed(SandboxRuntime runtime, Language language, byte[] code, RunLimits limits, boolean warm) {
         long start = System.nanoTime();
         RunOutcome outcome = runtime.run(language, code, new byte[0], limits, null);
@@ -125,9 +151,9 @@ public final class RunnerBenchmark {
     private static double chainOnly(SandboxRuntime runtime, Language language, byte[] code, RunLimits limits)
             throws Exception {
         long start = System.nanoTime();
-        Process process = runtime.launcher().orElseThrow().start(runtime.profileFor(language, limits, null), chainUid, null);
+        Process process = chain.launcher().start(chainProfile(language, limits), chain.uid(), null);
         InputStream out = process.getInputStream();
-        if (out.read() != Sandbox.READY) {
+        if (out.read() != READY) {
             throw new IllegalStateException("the chain did not start: " + new String(process.getErrorStream().readAllBytes(),
                     StandardCharsets.UTF_8));
         }
@@ -140,6 +166,13 @@ public final class RunnerBenchmark {
             throw new IllegalStateException("the chain's " + language + " run failed");
         }
         return (System.nanoTime() - start) / 1e6;
+    }
+
+    /** The rlimits the runtime gives a run with {@code limits} on a host with cgroups (the backstops at the limits). */
+    private static StartProfile chainProfile(Language language, RunLimits limits) {
+        long seconds = Math.max(1, (limits.cpuMs() + 999) / 1000) + 1;
+        int processes = chain.host().root() ? limits.maxProcesses() + 1 + chain.launcher().helperProcesses() : 0;
+        return new StartProfile(language, seconds, limits.diskBytes(), processes, 0, limits.diskBytes(), null);
     }
 
     /** The same program as a plain process with a clean environment, started and awaited the same way. */
@@ -178,7 +211,10 @@ public final class RunnerBenchmark {
         int failed = 0;
         for (Future<RunOutcome> future : futures) {
             RunOutcome outcome = future.get();
-            failed += outcome.status() == ai.prometheus.shared.sandbox.ExecutionStatus.OK ? 0 : 1;
+            if (outcome.status() != ai.prometheus.shared.sandbox.ExecutionStatus.OK && failed++ == 0) {
+                System.out.printf("First failed %s run: %s %s %s%n", language.apiName(), outcome.status(),
+                        outcome.message(), outcome.stderr().strip());
+            }
             served.merge(outcome.warm(), 1, Integer::sum);
         }
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -73,6 +73,19 @@ for _ in range(n):
 over = sorted(h - w for h, w in zip(http_ms, wall_ms))
 
 
+def timed(method, path, payload=None, with_token=True):
+    start = time.perf_counter()
+    connection.request(method, path, body=payload, headers=headers if with_token else {})
+    connection.getresponse().read()
+    return (time.perf_counter() - start) * 1000
+
+
+# Floors measured on the same connection: an HTTP answer with no work (liveness), and the REST
+# path up to validation (authentication, the permission check, a 400 naming the field), no run, no row.
+floor_http = [timed("GET", "/q/health/live", with_token=False) for _ in range(n)]
+floor_rest = [timed("POST", "/api/v1/executions", json.dumps({"language": "cobol", "code": "x"})) for _ in range(n)]
+
+
 def p(values, q):
     values = sorted(values)
     return values[max(0, min(len(values) - 1, int(round(q / 100 * len(values) + 0.5)) - 1))]
@@ -80,4 +93,4 @@ def p(values, q):
 
 print(json.dumps({"n": n, "warm": warm, "httpP50": p(http_ms, 50), "wallP50": p(wall_ms, 50), "wallP90": p(wall_ms, 90),
                   "overP50": p(over, 50), "overP90": p(over, 90), "seqWallP50": p(seq_wall, 50),
-                  "seqWarm": seq_warm}))
+                  "seqWarm": seq_warm, "liveP50": p(floor_http, 50), "invalidP50": p(floor_rest, 50)}))

@@ -8,6 +8,7 @@
 #   ITERATIONS=100 SUSTAINED=1000 bench/sandbox/run.sh
 #   SANDBOX_POOL_SIZE=4 bench/sandbox/run.sh     # any sandbox setting, as for the service
 #   THREADS=4 SUSTAINED_ONLY=true bench/sandbox/run.sh   # throughput alone, with more runners
+#   LANGUAGES=python bench/sandbox/run.sh        # some languages only
 #
 # Needs what the service needs: root (each sandbox drops to its own uid), bubblewrap, and the
 # interpreters. Builds the module's classes first.
@@ -32,5 +33,5 @@ RUN_CP="$OUT/classes:$ROOT/sandbox-service/target/classes:$ROOT/shared-model/tar
 
 exec java ${BENCH_JAVA_OPTS:-} -Xmx256m -XX:+UseSerialGC -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   -Diterations="${ITERATIONS:-40}" -Dsustained="${SUSTAINED:-400}" \
-  -Dthreads="${THREADS:-$(nproc)}" -DsustainedOnly="${SUSTAINED_ONLY:-false}" \
-  -cp "$RUN_CP" ai.prometheus.sandbox.runtime.RunnerBenchmark
+  -Dthreads="${THREADS:-$(nproc)}" -DsustainedOnly="${SUSTAINED_ONLY:-false}" -Dlanguages="${LANGUAGES:-python,node,bash}" \
+  -cp "$RUN_CP" ai.prometheus.bench.sandbox.RunnerBenchmark

@@ -155,6 +155,15 @@ public interface SandboxConfig {
         /** How long to wait for a new sandbox to announce it is ready. */
         @WithDefault("10s")
         Duration startTimeout();
+
+        /**
+         * A run that finds no warm sandbox but one of its profile already starting waits for that one
+         * (at most until it is ready or fails) instead of starting a second sandbox beside it: on a
+         * small machine two interpreter starts at once each take about twice as long, and the waiting
+         * run is served sooner than a cold start would be. {@code false}: start cold at once.
+         */
+        @WithDefault("true")
+        boolean awaitStarting();
     }
 
     interface Request {

@@ -28,6 +28,7 @@ final class Engine {
     private final SandboxThreads threads;
     private final RunLimits maxima;
     private final Duration startTimeout;
+    private final boolean awaitStarting;
     private final WarmPool pool;
 
     Engine(Host host, SandboxStarter starter, WorkspaceQuota quota, SandboxConfig config, SandboxThreads threads) {
@@ -37,6 +38,7 @@ final class Engine {
         this.threads = threads;
         this.maxima = RunLimits.of(config.limits().max());
         this.startTimeout = config.pool().startTimeout();
+        this.awaitStarting = config.pool().awaitStarting();
         RunLimits defaults = RunLimits.of(config.limits().defaults());
         Map<Language, Integer> targets = new EnumMap<>(Language.class);
         Map<Language, StartProfile> profiles = new EnumMap<>(Language.class);
@@ -73,7 +75,9 @@ final class Engine {
         if (egress != null) {
             return runCold(language, code, stdin, environment, limits, workspace, startedAt, startNanos, egress);
         }
-        Optional<Sandbox> warm = pool.take(starter.profileFor(language, limits, workspace));
+        // Never longer than the run's wall limit, which the wait counts against.
+        Duration handOff = awaitStarting ? Duration.ofMillis(Math.min(startTimeout.toMillis(), limits.wallMs())) : Duration.ZERO;
+        Optional<Sandbox> warm = pool.take(starter.profileFor(language, limits, workspace), handOff);
         if (warm.isEmpty()) {
             return runCold(language, code, stdin, environment, limits, workspace, startedAt, startNanos, null);
         }
@@ -85,10 +89,10 @@ final class Engine {
             LOG.errorf(e, "A warm sandbox failed");
             return RunOutcome.internalError("the sandbox failed: " + e.getMessage(), startedAt);
         } finally {
-            threads.io().execute(() -> {
-                sandbox.destroy();
-                pool.refill(language);
-            });
+            // The replacement's start is counted at once, so a run arriving meanwhile waits for it
+            // rather than starting a sandbox of its own; the teardown goes on beside it.
+            pool.refill(language);
+            threads.io().execute(sandbox::destroy);
         }
     }
 

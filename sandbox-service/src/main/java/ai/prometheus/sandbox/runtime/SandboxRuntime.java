@@ -9,7 +9,6 @@ import ai.prometheus.sandbox.host.HostDetection;
 import ai.prometheus.sandbox.host.Language;
 import ai.prometheus.sandbox.host.UnusableHostException;
 import ai.prometheus.sandbox.launch.SandboxLauncher;
-import ai.prometheus.sandbox.launch.StartProfile;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -81,6 +80,11 @@ public class SandboxRuntime {
     }
 
     void start(@Observes StartupEvent startup) {
+        open();
+    }
+
+    /** Detects the host, probes isolation and fills the pool: the service does it at start, the benchmark by hand. */
+    public void open() {
         initialize();
         if (!state.status().ready()) {
             long interval = config.isolation().reprobeInterval().toMillis();
@@ -218,15 +222,6 @@ public class SandboxRuntime {
         return maxima;
     }
 
-    /** How sandboxes are started, and with which profile a run would be; the benchmark measures the chain alone with them. */
-    Optional<SandboxLauncher> launcher() {
-        return state.engine().map(engine -> engine.starter().launcher());
-    }
-
-    StartProfile profileFor(Language language, RunLimits limits, Workspace session) {
-        return state.engine().orElseThrow().starter().profileFor(language, limits, session);
-    }
-
     /** Whether runs with a network policy can run here (egress proxy, sandbox-launch, isolation). */
     public boolean supportsEgress() {
         return state.engine().map(engine -> engine.starter().supportsEgress()).orElse(false);
@@ -264,6 +259,11 @@ public class SandboxRuntime {
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
+        close();
+    }
+
+    /** Ends every sandbox and gives the host's uids and cgroups back. */
+    public void close() {
         Optional<Engine> engine = state.engine();
         engine.ifPresent(e -> e.pool().close());
         threads.stopStarting();

@@ -2,6 +2,7 @@ package ai.prometheus.sandbox.runtime;
 
 import ai.prometheus.sandbox.host.Language;
 import ai.prometheus.sandbox.launch.StartProfile;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -25,6 +26,8 @@ final class WarmPool {
 
     private static final Logger LOG = Logger.getLogger(WarmPool.class);
     private static final long MAX_BACKOFF_MS = 30_000;
+    /** A waiting run looks again at least this often (a notification can come between its check and its wait). */
+    private static final long HAND_OFF_SLICE_MS = 5;
 
     private final Map<Language, Integer> targets;
     private final Map<Language, StartProfile> profiles;
@@ -35,6 +38,8 @@ final class WarmPool {
     private final Map<Language, ConcurrentLinkedDeque<Sandbox>> idle = new EnumMap<>(Language.class);
     private final Map<Language, AtomicInteger> starting = new EnumMap<>(Language.class);
     private final Map<Language, AtomicInteger> failures = new EnumMap<>(Language.class);
+    /** Notified when a sandbox was added or a start ended. */
+    private final Object arrivals = new Object();
     private volatile boolean open = true;
 
     /**
@@ -57,15 +62,43 @@ final class WarmPool {
     }
 
     /**
-     * A ready sandbox started with exactly {@code profile}, if one is waiting. Its replacement is
-     * not started here: the caller calls {@link #refill} once the run is over, so the replacement's
-     * start (tens of milliseconds of CPU) does not compete with the run it would otherwise slow.
+     * A ready sandbox started with exactly {@code profile}, if one is waiting, or, when none is but
+     * one for it is starting, the first to become ready within {@code wait} (none while no start is
+     * in flight: a failed start ends the wait). Its replacement is not started here: the caller calls
+     * {@link #refill} once the run is over, so the replacement's start (tens of milliseconds of CPU)
+     * does not compete with the run it would otherwise slow.
      */
-    Optional<Sandbox> take(StartProfile profile) {
+    Optional<Sandbox> take(StartProfile profile, Duration wait) {
         Language language = profile.language();
         if (!profile.equals(profiles.get(language))) {
             return Optional.empty();
         }
+        Optional<Sandbox> ready = poll(language);
+        if (ready.isPresent()) {
+            return ready;
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (open && starting.get(language).get() > 0 && System.nanoTime() < deadline) {
+            synchronized (arrivals) {
+                if (idle.get(language).isEmpty() && starting.get(language).get() > 0) {
+                    try {
+                        arrivals.wait(Math.max(1, Math.min(HAND_OFF_SLICE_MS, (deadline - System.nanoTime()) / 1_000_000)));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+            ready = poll(language);
+            if (ready.isPresent()) {
+                return ready;
+            }
+        }
+        refill(language);
+        return Optional.empty();
+    }
+
+    private Optional<Sandbox> poll(Language language) {
         Sandbox sandbox;
         while ((sandbox = idle.get(language).pollFirst()) != null) {
             if (sandbox.usable()) {
@@ -74,7 +107,6 @@ final class WarmPool {
             Sandbox dead = sandbox;
             cleaners.execute(dead::destroy);
         }
-        refill(language);
         return Optional.empty();
     }
 
@@ -115,6 +147,9 @@ final class WarmPool {
             if (open) {
                 idle.get(language).addLast(sandbox);
                 added = true;
+                synchronized (arrivals) {
+                    arrivals.notifyAll();
+                }
             } else {
                 sandbox.destroy();
             }
@@ -123,6 +158,10 @@ final class WarmPool {
             LOG.warnf(e, "A warm %s sandbox failed to start", language.apiName());
         } finally {
             starting.get(language).decrementAndGet();
+            synchronized (arrivals) {
+                // A failed start ends the wait of a run that counted on it.
+                arrivals.notifyAll();
+            }
             if (!added && open && failures.get(language).get() > 0) {
                 refill(language);
             }

@@ -29,6 +29,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -316,6 +317,19 @@ class ExecutionApiTest {
         String cold = SandboxApi.run("python", "print('cold')", Map.of("diskMb", 7)).extract().path("id");
         given().auth().oauth2(SandboxApi.RUNNER).when().get("/api/v1/executions/" + cold)
                 .then().statusCode(200).body("warm", equalTo(false));
+        await().atMost(Duration.ofSeconds(30)).until(() -> runtime.warmSandboxes().getOrDefault("python", 0) >= 1);
+    }
+
+    @Test
+    void aRunArrivingWhileTheReplacementStartsIsServedByItInsteadOfStartingCold() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> runtime.warmSandboxes().getOrDefault("python", 0) >= 1);
+        String first = SandboxApi.run("python", "print('first')").extract().path("id");
+        // At once: the first run's replacement (the pool holds one) is still starting.
+        String second = SandboxApi.run("python", "print('second')").body("stdout", equalTo("second\n")).extract().path("id");
+        for (String id : List.of(first, second)) {
+            given().auth().oauth2(SandboxApi.RUNNER).when().get("/api/v1/executions/" + id)
+                    .then().statusCode(200).body("warm", equalTo(true));
+        }
         await().atMost(Duration.ofSeconds(30)).until(() -> runtime.warmSandboxes().getOrDefault("python", 0) >= 1);
     }
 

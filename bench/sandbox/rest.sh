@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Sandbox REST benchmark: a trivial program through POST /api/v1/executions against the runner
+# alone, in one session. First the runner benchmark (RunnerBenchmark: the service's SandboxRuntime
+# in process, warm and cold, bare interpreter and the chain alone as floors); then the service
+# itself, started from the built jar, twice: with sandbox.pool.await-starting=false (as before it
+# existed) and with the default. For each: the warm run's stored wall time and its ratio to the
+# runner's warm figure, the HTTP round trip minus that wall time (the REST path's own cost), and
+# back-to-back calls that do not wait for the pool (what sequential callers see), and two floors on
+# the same connection: a liveness answer, and a 400 (the REST path up to validation). Prints tables;
+# asserts nothing.
+#
+#   bench/sandbox/rest.sh                    # python, 40 samples per figure
+#   N=100 LANGUAGE=bash bench/sandbox/rest.sh
+#
+# Needs the built service (./mvnw -pl sandbox-service -am package -DskipTests), root, bubblewrap,
+# and the PostgreSQL and Kafka of the environment (DB_NAME, KAFKA_BOOTSTRAP_SERVERS as for the
+# tests; bin/prometheus engines starts them). The service listens on BENCH_PORT (18682).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+N=${N:-40}
+LANGUAGE=${LANGUAGE:-python}
+PORT=${BENCH_PORT:-18682}
+# A uid range of its own: a sandbox service at start ends every process of the range it claims.
+UID_BASE=${BENCH_UID_BASE:-700000}
+APP="$ROOT/sandbox-service/target/quarkus-app"
+[ -f "$APP/quarkus-run.jar" ] || { echo "build the sandbox first: ./mvnw -pl sandbox-service -am package -DskipTests" >&2; exit 1; }
+WORK=$(mktemp -d)
+chmod 711 "$WORK" # sandboxes run as their own uids and mount files from the state directory inside it
+SERVICE=
+cleanup() { [ -n "$SERVICE" ] && kill "$SERVICE" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+# The runner benchmark, compiled against the built service's jars and run with only the jars it
+# uses (see run.sh: every open jar is a descriptor each process start copies).
+LIBS=$(ls "$APP"/lib/main/*.jar "$APP"/lib/boot/*.jar | paste -sd:)
+mkdir -p "$WORK/classes"
+javac -nowarn -d "$WORK/classes" -cp "$APP/app/*:$LIBS" "$ROOT/bench/sandbox/RunnerBenchmark.java"
+# Outside Quarkus, SmallRye Config generates the configuration mapping's class with ASM, which the
+# built service does not ship (Quarkus generates it at build time): taken from the Maven repository.
+ASM=$(ls "${MAVEN_REPO:-$HOME/.m2/repository}"/org/ow2/asm/asm/*/asm-*.jar | sort -V | tail -1)
+RUN_CP="$WORK/classes:$(ls "$APP"/app/*.jar | paste -sd:):$ASM:$(ls "$APP"/lib/main/*.jar "$APP"/lib/boot/*.jar \
+  | grep -E 'io\.smallrye\.(config|common)\.|microprofile-config-api|org\.jboss\.logging\.jboss-logging|org\.jboss\.logmanager\.jboss-logmanager|io\.quarkus\.quarkus-core-[0-9]|jakarta\.(enterprise|inject|annotation|interceptor)|ai\.prometheus\.shared-model' \
+  | paste -sd:)"
+RUNNER=$(java -Xmx256m -XX:+UseSerialGC -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+  -Diterations="$N" -Dsustained=0 -Dlanguages="$LANGUAGE" -Dsandbox.state-dir="$WORK/runner-state" -Dsandbox.isolation.uid-base="$UID_BASE" \
+  -cp "$RUN_CP" ai.prometheus.bench.sandbox.RunnerBenchmark 2>"$WORK/runner.log")
+echo "$RUNNER"
+WARM=$(echo "$RUNNER" | awk -F'|' -v l="$LANGUAGE" '$2 ~ " "l" " { gsub(/ ms/, "", $5); print $5 + 0 }')
+
+TOKEN=$("$ROOT/bin/prometheus" token --sub bench-sandbox-rest --scope "sandbox:execute sandbox:read" --ttl 2h)
+KEYS="${PROMETHEUS_STATE:-$ROOT/.prometheus}/keys"
+measure() { # label, then java options
+  local label=$1; shift
+  PORT=$PORT SANDBOX_STATE_DIR="$WORK/state-$label" JWT_PUBLIC_KEY_LOCATION="$KEYS/public.pem" \
+    JWT_ISSUER="${JWT_ISSUER:-prometheus-dev}" SERVICE_KEY_LOCATION="$KEYS/private.pem" \
+    java -Dsandbox.isolation.uid-base="$UID_BASE" "$@" -jar "$APP/quarkus-run.jar" >"$WORK/service-$label.log" 2>&1 &
+  SERVICE=$!
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1 && break; sleep 1; done
+  curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null \
+    || { echo "the sandbox did not get ready:" >&2; tail -20 "$WORK/service-$label.log" >&2; exit 1; }
+  python3 "$ROOT/bench/sandbox/rest_latency.py" "http://127.0.0.1:$PORT" "$TOKEN" "$N" "$LANGUAGE" >"$WORK/$label.json"
+  kill "$SERVICE"; wait "$SERVICE" 2>/dev/null || true; SERVICE=
+}
+measure before -Dsandbox.pool.await-starting=false
+measure after
+
+echo
+echo "POST /api/v1/executions, $LANGUAGE, $N samples each; runner warm p50 $WARM ms (above, same session); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| service | warm wall p50 | warm wall p90 | warm wall / runner warm | HTTP − wall p50 | HTTP − wall p90 | back-to-back wall p50 | back-to-back warm | floor: liveness p50 | floor: 400 p50 |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+for label in before after; do
+  python3 - "$label" "$WORK/$label.json" "$WARM" <<'PY'
+import json, sys
+f = json.load(open(sys.argv[2])); warm = float(sys.argv[3]) or float('nan')
+print("| %s | %d ms | %d ms | %.2f× | %.1f ms | %.1f ms | %d ms | %d/%d | %.1f ms | %.1f ms |" % (sys.argv[1], f["wallP50"],
+      f["wallP90"], f["wallP50"] / warm, f["overP50"], f["overP90"], f["seqWallP50"], f["seqWarm"], f["n"], f["liveP50"],
+      f["invalidP50"]))
+PY
+done
