@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.prometheus.shared.testing.ServiceProcess;
 import ai.prometheus.shared.testing.TestTokens;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -36,18 +34,25 @@ class GeneratedClientsTest {
             String name = "generated-" + UUID.randomUUID().toString().substring(0, 8);
 
             var registered = tools.registerTool(new ai.prometheus.clients.registry.model.Register()
-                    .name(name).description("Registered by a generated client")
+                    .name(name)
+                    .description("Registered by a generated client")
                     .functionSignature(Map.of("type", "object", "properties", Map.of("city", Map.of("type", "string"))))
                     .implementation(new ai.prometheus.clients.registry.model.Implementation()
-                            .language("python").code("print('hello')")));
+                            .language("python")
+                            .code("print('hello')")));
             assertEquals(name, registered.getName());
             assertEquals(name, tools.getTool(name, null).getName());
 
-            var missing = assertThrows(ai.prometheus.clients.registry.ApiException.class,
-                    () -> tools.getTool(name + "-missing", null));
-            var problem = client.getObjectMapper().readValue(missing.getResponseBody(),
-                    ai.prometheus.clients.registry.model.Problem.class);
-            assertProblem(404, missing.getCode(), problem.getStatus(), problem.getType(), missing.getResponseHeaders().map());
+            var missing = assertThrows(
+                    ai.prometheus.clients.registry.ApiException.class, () -> tools.getTool(name + "-missing", null));
+            var problem = client.getObjectMapper()
+                    .readValue(missing.getResponseBody(), ai.prometheus.clients.registry.model.Problem.class);
+            assertProblem(
+                    404,
+                    missing.getCode(),
+                    problem.getStatus(),
+                    problem.getType(),
+                    missing.getResponseHeaders().map());
         }
     }
 
@@ -59,17 +64,31 @@ class GeneratedClientsTest {
             client.setRequestInterceptor(ADMIN);
             var executions = new ai.prometheus.clients.sandbox.api.ExecutionsApi(client);
 
-            var result = executions.runExecution(new ai.prometheus.clients.sandbox.model.ExecutionRequest()
-                    .language("python").code("print(6 * 7)"), null, null);
+            var result = executions.runExecution(
+                    new ai.prometheus.clients.sandbox.model.ExecutionRequest()
+                            .language("python")
+                            .code("print(6 * 7)"),
+                    null,
+                    null);
             assertEquals("42\n", result.getStdout());
-            assertEquals(result.getId(), executions.getExecution(result.getId().toString()).getId());
+            assertEquals(
+                    result.getId(),
+                    executions.getExecution(result.getId().toString()).getId());
 
-            var malformed = assertThrows(ai.prometheus.clients.sandbox.ApiException.class,
-                    () -> executions.getExecution("not-a-uuid"));
-            var problem = client.getObjectMapper().readValue(malformed.getResponseBody(),
-                    ai.prometheus.clients.sandbox.model.Problem.class);
-            assertProblem(400, malformed.getCode(), problem.getStatus(), problem.getType(), malformed.getResponseHeaders().map());
-            assertTrue(problem.getErrors().stream().anyMatch(error -> error.getField().equals("id")), problem.toString());
+            var malformed = assertThrows(
+                    ai.prometheus.clients.sandbox.ApiException.class, () -> executions.getExecution("not-a-uuid"));
+            var problem = client.getObjectMapper()
+                    .readValue(malformed.getResponseBody(), ai.prometheus.clients.sandbox.model.Problem.class);
+            assertProblem(
+                    400,
+                    malformed.getCode(),
+                    problem.getStatus(),
+                    problem.getType(),
+                    malformed.getResponseHeaders().map());
+            assertTrue(
+                    problem.getErrors().stream()
+                            .anyMatch(error -> error.getField().equals("id")),
+                    problem.toString());
         }
     }
 
@@ -82,14 +101,23 @@ class GeneratedClientsTest {
             var contexts = new ai.prometheus.clients.memory.api.ContextsApi(client);
 
             var created = contexts.createContext(new ai.prometheus.clients.memory.model.CreateContext()
-                    .name("generated client").metadata(Map.of("by", "openapi-generator")));
-            assertEquals("generated client", contexts.getContext(created.getId().toString()).getName());
+                    .name("generated client")
+                    .metadata(Map.of("by", "openapi-generator")));
+            assertEquals(
+                    "generated client",
+                    contexts.getContext(created.getId().toString()).getName());
 
-            var missing = assertThrows(ai.prometheus.clients.memory.ApiException.class,
+            var missing = assertThrows(
+                    ai.prometheus.clients.memory.ApiException.class,
                     () -> contexts.getContext(UUID.randomUUID().toString()));
-            var problem = client.getObjectMapper().readValue(missing.getResponseBody(),
-                    ai.prometheus.clients.memory.model.Problem.class);
-            assertProblem(404, missing.getCode(), problem.getStatus(), problem.getType(), missing.getResponseHeaders().map());
+            var problem = client.getObjectMapper()
+                    .readValue(missing.getResponseBody(), ai.prometheus.clients.memory.model.Problem.class);
+            assertProblem(
+                    404,
+                    missing.getCode(),
+                    problem.getStatus(),
+                    problem.getType(),
+                    missing.getResponseHeaders().map());
         }
     }
 
@@ -104,26 +132,36 @@ class GeneratedClientsTest {
             var page = groups.listErrorGroups(null, null, 0, null, 5, null, null, null);
             assertTrue(page.getItems().size() <= 5, "a page of at most 5 groups");
 
-            var missing = assertThrows(ai.prometheus.clients.guardian.ApiException.class,
+            var missing = assertThrows(
+                    ai.prometheus.clients.guardian.ApiException.class,
                     () -> groups.getErrorGroup(UUID.randomUUID().toString()));
-            var problem = client.getObjectMapper().readValue(missing.getResponseBody(),
-                    ai.prometheus.clients.guardian.model.Problem.class);
-            assertProblem(404, missing.getCode(), problem.getStatus(), problem.getType(), missing.getResponseHeaders().map());
+            var problem = client.getObjectMapper()
+                    .readValue(missing.getResponseBody(), ai.prometheus.clients.guardian.model.Problem.class);
+            assertProblem(
+                    404,
+                    missing.getCode(),
+                    problem.getStatus(),
+                    problem.getType(),
+                    missing.getResponseHeaders().map());
 
             var anonymous = new ai.prometheus.clients.guardian.ApiClient();
             anonymous.updateBaseUri(guardian.url());
-            var refused = assertThrows(ai.prometheus.clients.guardian.ApiException.class,
+            var refused = assertThrows(
+                    ai.prometheus.clients.guardian.ApiException.class,
                     () -> new ai.prometheus.clients.guardian.api.ErrorGroupsApi(anonymous)
                             .listErrorGroups(null, null, null, null, null, null, null, null));
             assertEquals(401, refused.getCode());
         }
     }
 
-    private static void assertProblem(int expected, int code, Integer status, String type, Map<String, List<String>> headers) {
+    private static void assertProblem(
+            int expected, int code, Integer status, String type, Map<String, List<String>> headers) {
         assertEquals(expected, code);
         assertEquals(expected, status);
         assertFalse(type == null || type.isBlank(), "a problem names its type");
-        assertTrue(headers.getOrDefault("content-type", List.of()).stream().anyMatch(v -> v.startsWith("application/problem+json")),
+        assertTrue(
+                headers.getOrDefault("content-type", List.of()).stream()
+                        .anyMatch(v -> v.startsWith("application/problem+json")),
                 "problem+json: " + headers);
     }
 }

@@ -11,16 +11,17 @@ import java.util.stream.Stream;
 public final class Repository {
 
     /** The four services, each a Maven module with a Dockerfile, a compose service and a Deployment. */
-    public static final List<String> SERVICES = List.of("tool-registry-service", "sandbox-service", "memory-guild-service",
-            "guardian-service");
+    public static final List<String> SERVICES =
+            List.of("tool-registry-service", "sandbox-service", "memory-guild-service", "guardian-service");
     /** The one service with a documented security exception (root in its own user namespace). */
     public static final String SANDBOX = "sandbox-service";
 
-    private Repository() {
-    }
+    private Repository() {}
 
     public static Path root() {
-        return Path.of(System.getProperty("prometheus.repository", "..")).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("prometheus.repository", ".."))
+                .toAbsolutePath()
+                .normalize();
     }
 
     public static Path k8s() {
@@ -36,7 +37,10 @@ public final class Repository {
     public static List<Path> kustomizations() {
         try (Stream<Path> files = Files.walk(k8s())) {
             return files.filter(p -> p.getFileName().toString().equals("kustomization.yaml"))
-                    .map(Path::getParent).filter(p -> !p.startsWith(components())).sorted().toList();
+                    .map(Path::getParent)
+                    .filter(p -> !p.startsWith(components()))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -15,8 +15,7 @@ import java.util.UUID;
 /** Reads what the guardian wrote, straight from its schema, for assertions. */
 public final class Db {
 
-    private Db() {
-    }
+    private Db() {}
 
     public static long count(String sql, Object... parameters) {
         return ((Number) single(sql, parameters)).longValue();
@@ -28,7 +27,8 @@ public final class Db {
     }
 
     public static List<Object> column(String sql, Object... parameters) {
-        try (Connection db = Engines.jdbc(); PreparedStatement query = db.prepareStatement(sql)) {
+        try (Connection db = Engines.jdbc();
+                PreparedStatement query = db.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 query.setObject(i + 1, parameters[i]);
             }
@@ -45,7 +45,8 @@ public final class Db {
     }
 
     public static void update(String sql, Object... parameters) {
-        try (Connection db = Engines.jdbc(); PreparedStatement statement = db.prepareStatement(sql)) {
+        try (Connection db = Engines.jdbc();
+                PreparedStatement statement = db.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
             }
@@ -57,7 +58,8 @@ public final class Db {
 
     /** Waits until the error from event {@code eventId} is stored, and answers its group. */
     public static UUID awaitGroupOf(String eventId) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> count("select count(*) from guardian.error_logs where event_id = ?", eventId) == 1);
         return (UUID) single("select group_id from guardian.error_logs where event_id = ?", eventId);
     }

@@ -20,13 +20,30 @@ class OpenApiFuzzTest extends OpenApiFuzzContract {
         String eventId = ErrorEvents.toolFailure(tool, "runtime_error", "ValueError: fuzz seed in " + tool);
         UUID group = Db.awaitGroupOf(eventId);
         Object error = Db.single("select id from guardian.error_logs where event_id = ?", eventId);
-        String rule = given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON)
-                .body(Map.of("name", Names.unique("fuzz rule "),
-                        "match", Map.of("service", "tool-registry-service", "errorType", "tool.invocation.*",
-                                "attributes", Map.of("tool", tool)),
-                        "guard", Map.of("threshold", 1000, "windowSeconds", 600, "cooldownSeconds", 3600, "maxAttempts", 1),
-                        "action", Map.of("type", "disable_tool")))
-                .when().post("/api/v1/rules").then().statusCode(201).extract().path("id");
+        String rule = given().auth()
+                .oauth2(TestTokens.admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name",
+                        Names.unique("fuzz rule "),
+                        "match",
+                        Map.of(
+                                "service",
+                                "tool-registry-service",
+                                "errorType",
+                                "tool.invocation.*",
+                                "attributes",
+                                Map.of("tool", tool)),
+                        "guard",
+                        Map.of("threshold", 1000, "windowSeconds", 600, "cooldownSeconds", 3600, "maxAttempts", 1),
+                        "action",
+                        Map.of("type", "disable_tool")))
+                .when()
+                .post("/api/v1/rules")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         return Map.of("errors/{id}", error.toString(), "error-groups/{id}", group.toString(), "rules/{id}", rule);
     }
 }

@@ -16,6 +16,9 @@ class PlatformTest extends PlatformContractTest {
 
     @Override
     protected JsonOperation jsonOperation() {
-        return new JsonOperation("/api/v1/errors", "errorMessage", "{\"service\": \"contract-check\", \"errorType\": \"ContractCheck\", \"errorMessage\": \"%s\"}");
+        return new JsonOperation(
+                "/api/v1/errors",
+                "errorMessage",
+                "{\"service\": \"contract-check\", \"errorType\": \"ContractCheck\", \"errorMessage\": \"%s\"}");
     }
 }

@@ -40,7 +40,13 @@ public final class MemoryApi {
         if (parentId != null) {
             body.put("parentContextId", parentId);
         }
-        return request().body(body).post("/api/v1/contexts").then().statusCode(201).extract().path("id");
+        return request()
+                .body(body)
+                .post("/api/v1/contexts")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     public String write(String contextId, String content) {
@@ -49,7 +55,8 @@ public final class MemoryApi {
 
     public String write(String contextId, Map<String, Object> memory) {
         Response response = request().body(memory).post("/api/v1/contexts/" + contextId + "/memories");
-        response.then().statusCode(org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(201), org.hamcrest.Matchers.is(200)));
+        response.then()
+                .statusCode(org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(201), org.hamcrest.Matchers.is(200)));
         return response.path("id");
     }
 
@@ -58,17 +65,27 @@ public final class MemoryApi {
     }
 
     public List<String> searchIds(String contextId, String query, String mode) {
-        return search(contextId, Map.of("query", query, "mode", mode)).then().statusCode(200)
-                .extract().path("results.memory.id");
+        return search(contextId, Map.of("query", query, "mode", mode))
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("results.memory.id");
     }
 
     /** Waits until every memory the context sees has its embedding stored. */
     public void awaitEmbedded(String contextId) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            List<String> states = request().queryParam("size", 200).queryParam("includeSuperseded", true)
-                    .get("/api/v1/contexts/" + contextId + "/memories").then().statusCode(200)
-                    .extract().path("items.embedding");
-            return !states.isEmpty() && states.stream().allMatch("ready"::equals);
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    List<String> states = request()
+                            .queryParam("size", 200)
+                            .queryParam("includeSuperseded", true)
+                            .get("/api/v1/contexts/" + contextId + "/memories")
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .path("items.embedding");
+                    return !states.isEmpty() && states.stream().allMatch("ready"::equals);
+                });
     }
 }

@@ -15,11 +15,28 @@ class OpenApiFuzzTest extends OpenApiFuzzContract {
         MemoryApi admin = MemoryApi.withToken(TestTokens.admin());
         String context = admin.createContext("fuzz seed", null);
         String memory = admin.write(context, "The fuzz seed remembers one thing");
-        String share = admin.request().body(Map.of("granteeType", "agent", "grantee", "fuzz-reader", "access", "read"))
-                .post("/api/v1/contexts/" + context + "/shares").then().statusCode(201).extract().path("id");
-        String backup = admin.request().body(Map.of("contextId", context))
-                .post("/api/v1/backups").then().statusCode(org.hamcrest.Matchers.lessThan(300)).extract().path("id");
-        return Map.of("contexts/{id}", context, "memories/{memoryId}", memory, "shares/{shareId}", share,
-                "backups/{id}", backup);
+        String share = admin.request()
+                .body(Map.of("granteeType", "agent", "grantee", "fuzz-reader", "access", "read"))
+                .post("/api/v1/contexts/" + context + "/shares")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        String backup = admin.request()
+                .body(Map.of("contextId", context))
+                .post("/api/v1/backups")
+                .then()
+                .statusCode(org.hamcrest.Matchers.lessThan(300))
+                .extract()
+                .path("id");
+        return Map.of(
+                "contexts/{id}",
+                context,
+                "memories/{memoryId}",
+                memory,
+                "shares/{shareId}",
+                share,
+                "backups/{id}",
+                backup);
     }
 }

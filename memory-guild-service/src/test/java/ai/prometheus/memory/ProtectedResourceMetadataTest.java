@@ -20,9 +20,15 @@ class ProtectedResourceMetadataTest {
     void a401NamesTheMetadataWhichListsTheMemoryScopes() {
         String origin = base.getProtocol() + "://" + base.getAuthority();
         String metadata = origin + "/.well-known/oauth-protected-resource";
-        given().when().get("/api/v1/contexts").then().statusCode(401)
+        given().when()
+                .get("/api/v1/contexts")
+                .then()
+                .statusCode(401)
                 .header("WWW-Authenticate", equalTo("Bearer resource_metadata=\"" + metadata + "\""));
-        given().when().get(metadata).then().statusCode(200)
+        given().when()
+                .get(metadata)
+                .then()
+                .statusCode(200)
                 .body("resource", equalTo(origin))
                 .body("resource_name", equalTo("Prometheus memory guild"))
                 .body("authorization_servers", hasItem("https://auth.example.test"))

@@ -20,8 +20,7 @@ public final class SandboxApi {
 
     public static final String RUNNER = TestTokens.withScope("corpus-runner", "sandbox:execute sandbox:read");
 
-    private SandboxApi() {
-    }
+    private SandboxApi() {}
 
     public static Map<String, Object> body(String language, String code, Map<String, Object> limits) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -35,10 +34,15 @@ public final class SandboxApi {
 
     /** POSTs the run and expects 201: every program outcome, hostile or not, is a result. */
     public static ValidatableResponse run(String language, String code, Map<String, Object> limits) {
-        return given().auth().oauth2(RUNNER).contentType(ContentType.JSON)
+        return given().auth()
+                .oauth2(RUNNER)
+                .contentType(ContentType.JSON)
                 .body(body(language, code, limits))
-                .when().post("/api/v1/executions")
-                .then().statusCode(201).contentType(ContentType.JSON);
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(201)
+                .contentType(ContentType.JSON);
     }
 
     public static ValidatableResponse run(String language, String code) {
@@ -53,9 +57,14 @@ public final class SandboxApi {
     public static void assertARunReopensItsStandardStreams() {
         Map<String, Object> body = body("bash", "cat /dev/stdin; echo out > /dev/stdout; echo err > /dev/stderr", null);
         body.put("stdin", "in\n");
-        given().auth().oauth2(RUNNER).contentType(ContentType.JSON).body(body)
-                .when().post("/api/v1/executions")
-                .then().statusCode(201)
+        given().auth()
+                .oauth2(RUNNER)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(201)
                 .body("status", equalTo("OK"))
                 .body("stdout", equalTo("in\nout\n"))
                 .body("stderr", equalTo("err\n"));
@@ -77,7 +86,8 @@ public final class SandboxApi {
                 .body("stdout", matchesPattern("(?s).*Max cpu time\\|(\\d+)\\|(\\d+)\\|seconds.*"))
                 .body("stdout", matchesPattern("(?s).*Max processes\\|\\d+\\|\\d+\\|processes.*"))
                 .body("stdout", not(containsString("unlimited")))
-                .extract().path("stdout");
+                .extract()
+                .path("stdout");
         assertCpuRlimitLeavesAGraceSecond(limits);
     }
 
@@ -86,8 +96,8 @@ public final class SandboxApi {
      * second above the soft one, so SIGXCPU comes before SIGKILL.
      */
     private static void assertCpuRlimitLeavesAGraceSecond(String limits) {
-        Matcher cpu = Pattern.compile("Max cpu time\\|(\\d+)\\|(\\d+)\\|seconds")
-                .matcher(limits);
+        Matcher cpu =
+                Pattern.compile("Max cpu time\\|(\\d+)\\|(\\d+)\\|seconds").matcher(limits);
         assertTrue(cpu.find(), limits);
         long soft = Long.parseLong(cpu.group(1));
         long hard = Long.parseLong(cpu.group(2));

@@ -1,6 +1,5 @@
 package ai.prometheus.registry;
 
-import ai.prometheus.registry.RegistryEngines;
 import ai.prometheus.shared.testing.PlatformContractTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,6 +15,9 @@ class PlatformTest extends PlatformContractTest {
 
     @Override
     protected JsonOperation jsonOperation() {
-        return new JsonOperation("/api/v1/tools/contract-probe/invocations", "fingerprint", "{\"arguments\": {}, \"mode\": \"sync\", \"fingerprint\": \"%s\"}");
+        return new JsonOperation(
+                "/api/v1/tools/contract-probe/invocations",
+                "fingerprint",
+                "{\"arguments\": {}, \"mode\": \"sync\", \"fingerprint\": \"%s\"}");
     }
 }

@@ -26,7 +26,9 @@ public class RegistryEngines extends Engines {
         if (sandbox == null) {
             registryPort = freePort();
             // Its own consumer group, so a sandbox of a running dev suite does not take these requests.
-            sandbox = ServiceProcess.start("sandbox-service", Map.of("REGISTRY_URL", "http://127.0.0.1:" + registryPort),
+            sandbox = ServiceProcess.start(
+                    "sandbox-service",
+                    Map.of("REGISTRY_URL", "http://127.0.0.1:" + registryPort),
                     List.of("-Dmp.messaging.incoming.tool-invocation-requests.group.id=sandbox-service-registry-test"));
             Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close));
         }

@@ -14,20 +14,23 @@ public final class RegistryFixtures {
 
     /** Arguments {city: string (required), days: integer 1..14}. */
     public static final Map<String, Object> WEATHER_SCHEMA = Map.of(
-            "type", "object",
-            "properties", Map.of(
+            "type",
+            "object",
+            "properties",
+            Map.of(
                     "city", Map.of("type", "string", "minLength", 1),
                     "days", Map.of("type", "integer", "minimum", 1, "maximum", 14)),
-            "required", List.of("city"),
-            "additionalProperties", false);
+            "required",
+            List.of("city"),
+            "additionalProperties",
+            false);
 
     /** Echoes its arguments back as JSON with a greeting. */
     public static final String ECHO_PYTHON = "import json, sys\n"
             + "args = json.load(sys.stdin)\n"
             + "print(json.dumps({'city': args['city'], 'forecast': 'sunny', 'days': args.get('days', 1)}))\n";
 
-    private RegistryFixtures() {
-    }
+    private RegistryFixtures() {}
 
     /** A tool name nobody else in the test run uses. */
     public static String uniqueName(String prefix) {
@@ -49,15 +52,22 @@ public final class RegistryFixtures {
     }
 
     public static ValidatableResponse register(String token, Map<String, Object> definition) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON).body(definition)
-                .when().post("/api/v1/tools").then();
+        return given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(definition)
+                .when()
+                .post("/api/v1/tools")
+                .then();
     }
 
     /** Registers a weather-like tool owned by {@code owner} and answers its name. */
     public static String registerWeatherTool(String owner, String prefix) {
         String name = uniqueName(prefix);
-        register(developer(owner), definition(name, "Weather forecast for a city", List.of("weather", "forecast"),
-                ECHO_PYTHON)).statusCode(201);
+        register(
+                        developer(owner),
+                        definition(name, "Weather forecast for a city", List.of("weather", "forecast"), ECHO_PYTHON))
+                .statusCode(201);
         return name;
     }
 }

@@ -19,9 +19,19 @@ import java.util.concurrent.TimeUnit;
 public final class ComposeCli {
 
     /** The variables our compose file reads; cleared so that a developer's shell cannot change what is checked. */
-    private static final List<String> INTERPOLATED = List.of("JWT_ISSUER", "POSTGRES_PASSWORD", "TOOL_REGISTRY_DB_PASSWORD",
-            "SANDBOX_DB_PASSWORD", "MEMORY_GUILD_DB_PASSWORD", "GUARDIAN_DB_PASSWORD", "PROMETHEUS_KEYS_DIR",
-            "PROMETHEUS_IMAGE_PREFIX", "PROMETHEUS_IMAGE_TAG", "COMPOSE_FILE", "COMPOSE_PROJECT_NAME", "COMPOSE_PROFILES");
+    private static final List<String> INTERPOLATED = List.of(
+            "JWT_ISSUER",
+            "POSTGRES_PASSWORD",
+            "TOOL_REGISTRY_DB_PASSWORD",
+            "SANDBOX_DB_PASSWORD",
+            "MEMORY_GUILD_DB_PASSWORD",
+            "GUARDIAN_DB_PASSWORD",
+            "PROMETHEUS_KEYS_DIR",
+            "PROMETHEUS_IMAGE_PREFIX",
+            "PROMETHEUS_IMAGE_TAG",
+            "COMPOSE_FILE",
+            "COMPOSE_PROJECT_NAME",
+            "COMPOSE_PROFILES");
 
     private final List<String> command;
 
@@ -52,7 +62,8 @@ public final class ComposeCli {
 
     /** {@code config}: validates the file and prints it resolved (anchors, merges and variables applied). */
     public Result config(Path composeFile, Path projectDirectory) {
-        return run(List.of("-f", composeFile.toString(), "--project-directory", projectDirectory.toString(), "config"),
+        return run(
+                List.of("-f", composeFile.toString(), "--project-directory", projectDirectory.toString(), "config"),
                 projectDirectory);
     }
 
@@ -102,6 +113,5 @@ public final class ComposeCli {
     }
 
     /** What the CLI said. */
-    public record Result(int exitCode, String stdout, String stderr) {
-    }
+    public record Result(int exitCode, String stdout, String stderr) {}
 }

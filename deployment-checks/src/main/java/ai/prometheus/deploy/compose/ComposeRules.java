@@ -21,8 +21,18 @@ import java.util.stream.StreamSupport;
 public final class ComposeRules {
 
     /** What every service reads from its environment (shared-model and application.properties). */
-    public static final List<String> PLATFORM_ENVIRONMENT = List.of("PORT", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER",
-            "DB_PASSWORD", "KAFKA_BOOTSTRAP_SERVERS", "JWT_PUBLIC_KEY_LOCATION", "JWT_ISSUER", "OTEL_EXPORTER_OTLP_ENDPOINT");
+    public static final List<String> PLATFORM_ENVIRONMENT = List.of(
+            "PORT",
+            "DB_HOST",
+            "DB_PORT",
+            "DB_NAME",
+            "DB_USER",
+            "DB_PASSWORD",
+            "KAFKA_BOOTSTRAP_SERVERS",
+            "JWT_PUBLIC_KEY_LOCATION",
+            "JWT_ISSUER",
+            "OTEL_EXPORTER_OTLP_ENDPOINT");
+
     private static final String DOCKERFILE = "src/main/docker/Dockerfile.jvm";
 
     private final JsonNode services;
@@ -69,12 +79,15 @@ public final class ComposeRules {
     /** The four Prometheus services: the ones this file builds. */
     private void builtService(String name, JsonNode service) {
         JsonNode build = service.path("build");
-        if (!build.path("context").asText().endsWith("/" + name) || !DOCKERFILE.equals(build.path("dockerfile").asText())) {
+        if (!build.path("context").asText().endsWith("/" + name)
+                || !DOCKERFILE.equals(build.path("dockerfile").asText())) {
             violation(name, "must build from its own module with " + DOCKERFILE);
         }
         String image = service.path("image").asText();
         if (!image.matches(".+/" + name + ":[^:/]+")) {
-            violation(name, "image " + image + " must be <prefix>/" + name + ":<tag>, the name the Quarkus build gives it");
+            violation(
+                    name,
+                    "image " + image + " must be <prefix>/" + name + ":<tag>, the name the Quarkus build gives it");
         }
         JsonNode environment = service.path("environment");
         for (String variable : PLATFORM_ENVIRONMENT) {
@@ -82,13 +95,19 @@ public final class ComposeRules {
                 violation(name, "does not set " + variable);
             }
         }
-        String test = StreamSupport.stream(service.path("healthcheck").path("test").spliterator(), false)
-                .map(JsonNode::asText).reduce("", (a, b) -> a + " " + b);
+        String test = StreamSupport.stream(
+                        service.path("healthcheck").path("test").spliterator(), false)
+                .map(JsonNode::asText)
+                .reduce("", (a, b) -> a + " " + b);
         if (!test.contains("/q/health/ready")) {
             violation(name, "needs a healthcheck on /q/health/ready");
         }
         for (String engine : List.of("postgres", "kafka")) {
-            if (!"service_healthy".equals(service.path("depends_on").path(engine).path("condition").asText())) {
+            if (!"service_healthy"
+                    .equals(service.path("depends_on")
+                            .path(engine)
+                            .path("condition")
+                            .asText())) {
                 violation(name, "must wait for " + engine + " to be healthy (depends_on condition service_healthy)");
             }
         }
@@ -112,8 +131,12 @@ public final class ComposeRules {
             if (!mayRunAsRoot.contains(name)) {
                 violation(name, "runs as root or adds capabilities " + added + " without a documented exception");
             } else {
-                added.stream().filter(c -> !KubernetesRules.EXCEPTION_CAPABILITIES.contains(c)).forEach(c ->
-                        violation(name, "adds " + c + ", beyond what the exception may add " + KubernetesRules.EXCEPTION_CAPABILITIES));
+                added.stream()
+                        .filter(c -> !KubernetesRules.EXCEPTION_CAPABILITIES.contains(c))
+                        .forEach(c -> violation(
+                                name,
+                                "adds " + c + ", beyond what the exception may add "
+                                        + KubernetesRules.EXCEPTION_CAPABILITIES));
             }
         }
     }
@@ -131,9 +154,14 @@ public final class ComposeRules {
             String prefix = name.replaceFirst("-service$", "").replace('-', '_').toUpperCase(Locale.ROOT);
             String user = environment.path("DB_USER").asText("");
             if (!user.equals(postgres.path(prefix + "_DB_USER").asText(null))
-                    || !environment.path("DB_PASSWORD").asText("").equals(postgres.path(prefix + "_DB_PASSWORD").asText(null))) {
-                violation(name, "DB_USER/DB_PASSWORD must be the role postgres creates from " + prefix + "_DB_USER/"
-                        + prefix + "_DB_PASSWORD");
+                    || !environment
+                            .path("DB_PASSWORD")
+                            .asText("")
+                            .equals(postgres.path(prefix + "_DB_PASSWORD").asText(null))) {
+                violation(
+                        name,
+                        "DB_USER/DB_PASSWORD must be the role postgres creates from " + prefix + "_DB_USER/" + prefix
+                                + "_DB_PASSWORD");
             }
             String other = users.put(user, name);
             if (other != null) {
@@ -144,9 +172,15 @@ public final class ComposeRules {
 
     private void bindMounts(String name, JsonNode service) {
         for (JsonNode volume : service.path("volumes")) {
-            String source = volume.isTextual() ? volume.asText().split(":")[0] : volume.path("source").asText("");
-            boolean bind = volume.isTextual() ? source.startsWith("/") : "bind".equals(volume.path("type").asText());
-            if (bind && !Files.exists(Path.of(source)) && !operatorSupplied.contains(Path.of(source).normalize())) {
+            String source = volume.isTextual()
+                    ? volume.asText().split(":")[0]
+                    : volume.path("source").asText("");
+            boolean bind = volume.isTextual()
+                    ? source.startsWith("/")
+                    : "bind".equals(volume.path("type").asText());
+            if (bind
+                    && !Files.exists(Path.of(source))
+                    && !operatorSupplied.contains(Path.of(source).normalize())) {
                 violation(name, "mounts " + source + ", which does not exist");
             }
         }

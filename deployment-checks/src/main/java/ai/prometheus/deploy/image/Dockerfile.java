@@ -38,14 +38,21 @@ public record Dockerfile(List<Instruction> instructions) {
                 continue;
             }
             int space = full.indexOf(' ');
-            instructions.add(space < 0 ? new Instruction(full.toUpperCase(Locale.ROOT), "")
-                    : new Instruction(full.substring(0, space).toUpperCase(Locale.ROOT), full.substring(space + 1).strip()));
+            instructions.add(
+                    space < 0
+                            ? new Instruction(full.toUpperCase(Locale.ROOT), "")
+                            : new Instruction(
+                                    full.substring(0, space).toUpperCase(Locale.ROOT),
+                                    full.substring(space + 1).strip()));
         }
         return new Dockerfile(instructions);
     }
 
     public List<String> all(String keyword) {
-        return instructions.stream().filter(i -> i.keyword().equals(keyword)).map(Instruction::arguments).toList();
+        return instructions.stream()
+                .filter(i -> i.keyword().equals(keyword))
+                .map(Instruction::arguments)
+                .toList();
     }
 
     public Optional<String> last(String keyword) {
@@ -64,6 +71,5 @@ public record Dockerfile(List<Instruction> instructions) {
         return Optional.empty();
     }
 
-    public record Instruction(String keyword, String arguments) {
-    }
+    public record Instruction(String keyword, String arguments) {}
 }

@@ -40,7 +40,9 @@ public record ImageReference(String name, String tag, String digest) {
 
     /** This reference with kustomize's replacements applied (null keeps a part as it is). */
     public ImageReference with(String newName, String newTag, String newDigest) {
-        return new ImageReference(newName != null ? newName : name, newDigest != null ? null : newTag != null ? newTag : tag,
+        return new ImageReference(
+                newName != null ? newName : name,
+                newDigest != null ? null : newTag != null ? newTag : tag,
                 newDigest != null ? newDigest : newTag != null ? null : digest);
     }
 

@@ -17,11 +17,13 @@ import java.util.Set;
 public final class ImageRules {
 
     public static final String DOCKERFILE = "src/main/docker/Dockerfile.jvm";
-    private static final List<String> FAST_JAR = List.of("target/quarkus-app/lib/", "target/quarkus-app/quarkus-run.jar",
-            "target/quarkus-app/app/", "target/quarkus-app/quarkus/");
+    private static final List<String> FAST_JAR = List.of(
+            "target/quarkus-app/lib/",
+            "target/quarkus-app/quarkus-run.jar",
+            "target/quarkus-app/app/",
+            "target/quarkus-app/quarkus/");
 
-    private ImageRules() {
-    }
+    private ImageRules() {}
 
     /**
      * @param module the service's Maven module directory
@@ -56,11 +58,12 @@ public final class ImageRules {
         String uid = user.map(u -> u.split(":")[0]).orElse("0");
         boolean root = uid.equals("0") || uid.equals("root");
         if (root && !mayRunAsRoot) {
-            violations.add(service + ": runs as root (" + user.map(u -> "USER " + u).orElse("no USER instruction")
-                    + "); give it a non-root USER");
+            violations.add(service + ": runs as root ("
+                    + user.map(u -> "USER " + u).orElse("no USER instruction") + "); give it a non-root USER");
         }
         if (!root && !uid.matches("\\d+")) {
-            violations.add(service + ": USER " + user.get() + " must be numeric, so Kubernetes can verify runAsNonRoot");
+            violations.add(
+                    service + ": USER " + user.get() + " must be numeric, so Kubernetes can verify runAsNonRoot");
         }
         if (dockerfile.all("HEALTHCHECK").stream().noneMatch(h -> h.contains("/q/health/ready"))) {
             violations.add(service + ": needs a HEALTHCHECK on /q/health/ready");
@@ -72,9 +75,13 @@ public final class ImageRules {
             violations.add(service + ": EXPOSE must name PORT " + port.get());
         }
         String copies = String.join("\n", dockerfile.all("COPY"));
-        FAST_JAR.stream().filter(part -> !copies.contains(part))
+        FAST_JAR.stream()
+                .filter(part -> !copies.contains(part))
                 .forEach(part -> violations.add(service + ": does not copy " + part + " of the Quarkus fast-jar"));
-        if (dockerfile.last("ENTRYPOINT").filter(e -> e.contains("quarkus-run.jar")).isEmpty()) {
+        if (dockerfile
+                .last("ENTRYPOINT")
+                .filter(e -> e.contains("quarkus-run.jar"))
+                .isEmpty()) {
             violations.add(service + ": ENTRYPOINT must start quarkus-run.jar");
         }
         String installs = String.join("\n", dockerfile.all("RUN"));
@@ -91,15 +98,21 @@ public final class ImageRules {
         String service = module.getFileName().toString();
         List<String> violations = new ArrayList<>();
         try {
-            if (!Files.readString(module.resolve("pom.xml")).contains("<artifactId>quarkus-container-image-docker</artifactId>")) {
-                violations.add(service + ": pom.xml needs io.quarkus:quarkus-container-image-docker to build its image");
+            if (!Files.readString(module.resolve("pom.xml"))
+                    .contains("<artifactId>quarkus-container-image-docker</artifactId>")) {
+                violations.add(
+                        service + ": pom.xml needs io.quarkus:quarkus-container-image-docker to build its image");
             }
             String properties = Files.readString(module.resolve("src/main/resources/application.properties"));
             if (!properties.lines().anyMatch(line -> line.startsWith("quarkus.container-image.group="))) {
                 violations.add(service + ": application.properties must set quarkus.container-image.group");
             }
-            if (properties.lines().anyMatch(line -> line.matches("\\s*quarkus\\.container-image\\.build\\s*=\\s*true.*"))) {
-                violations.add(service + ": must not build an image on every package (only with -Dquarkus.container-image.build=true)");
+            if (properties
+                    .lines()
+                    .anyMatch(line -> line.matches("\\s*quarkus\\.container-image\\.build\\s*=\\s*true.*"))) {
+                violations.add(
+                        service
+                                + ": must not build an image on every package (only with -Dquarkus.container-image.build=true)");
             }
         } catch (IOException e) {
             violations.add(service + ": " + e.getMessage());
@@ -109,7 +122,8 @@ public final class ImageRules {
 
     /** The Debian packages each service's image needs beyond the JRE. */
     public static final Map<String, List<String>> REQUIRED_PACKAGES = Map.of(
-            "sandbox-service", List.of("bubblewrap", "util-linux", "python3", "nodejs", "bash", "curl", "ca-certificates"));
+            "sandbox-service",
+            List.of("bubblewrap", "util-linux", "python3", "nodejs", "bash", "curl", "ca-certificates"));
 
     /** Services whose image may run as root: the sandbox, which drops to a uid of its own for every run. */
     public static final Set<String> MAY_RUN_AS_ROOT = Set.of("sandbox-service");

@@ -17,9 +17,9 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecurityContext;
-import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
@@ -54,14 +54,21 @@ public final class KubernetesRules {
 
     public static final String SECURITY_EXCEPTION = "prometheus.ai/security-exception";
     /** What a documented exception may add: switch uids and own, clean up and stop what runs under them. */
-    public static final Set<String> EXCEPTION_CAPABILITIES = Set.of("SETUID", "SETGID", "CHOWN", "DAC_OVERRIDE", "FOWNER", "KILL");
+    public static final Set<String> EXCEPTION_CAPABILITIES =
+            Set.of("SETUID", "SETGID", "CHOWN", "DAC_OVERRIDE", "FOWNER", "KILL");
     /** Where the Quarkus services answer each probe (SmallRye Health). */
     private static final Map<String, String> HEALTH_PATHS = Map.of(
-            "startupProbe", "/q/health/started", "livenessProbe", "/q/health/live", "readinessProbe", "/q/health/ready");
+            "startupProbe",
+            "/q/health/started",
+            "livenessProbe",
+            "/q/health/live",
+            "readinessProbe",
+            "/q/health/ready");
+
     private static final String ENFORCE = "pod-security.kubernetes.io/enforce";
     /** The volume types Pod Security "restricted" admits. */
-    private static final Set<String> RESTRICTED_VOLUMES = Set.of("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
-            "persistentVolumeClaim", "projected", "secret");
+    private static final Set<String> RESTRICTED_VOLUMES = Set.of(
+            "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret");
 
     private final ManifestSet set;
     private final List<Workload> workloads;
@@ -96,9 +103,12 @@ public final class KubernetesRules {
         Set<String> seen = new HashSet<>();
         for (Manifest manifest : set.manifests()) {
             HasMetadata object = manifest.object();
-            String key = object.getKind() + "/" + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
+            String key = object.getKind() + "/" + object.getMetadata().getNamespace() + "/"
+                    + object.getMetadata().getName();
             if (!seen.add(key)) {
-                violation(manifest.source(), object.getKind() + " " + object.getMetadata().getName() + " is defined twice");
+                violation(
+                        manifest.source(),
+                        object.getKind() + " " + object.getMetadata().getName() + " is defined twice");
             }
         }
     }
@@ -129,37 +139,64 @@ public final class KubernetesRules {
     private void podSecurityLevels() {
         for (Namespace namespace : set.all(Namespace.class)) {
             String name = namespace.getMetadata().getName();
-            Map<String, String> labels = Optional.ofNullable(namespace.getMetadata().getLabels()).orElse(Map.of());
+            Map<String, String> labels =
+                    Optional.ofNullable(namespace.getMetadata().getLabels()).orElse(Map.of());
             String level = labels.get(ENFORCE);
             List<Workload> inside = workloadsIn(name);
-            List<String> excepted = inside.stream().filter(w -> w.podAnnotations().containsKey(SECURITY_EXCEPTION))
-                    .map(Workload::id).toList();
+            List<String> excepted = inside.stream()
+                    .filter(w -> w.podAnnotations().containsKey(SECURITY_EXCEPTION))
+                    .map(Workload::id)
+                    .toList();
             if (level == null) {
                 violation("Namespace/" + name, "enforces no Pod Security level (label " + ENFORCE + ")");
             } else if (!level.equals("restricted")) {
-                inside.stream().filter(w -> !w.podAnnotations().containsKey(SECURITY_EXCEPTION))
-                        .forEach(w -> violation("Namespace/" + name, "enforces only \"" + level + "\", yet runs " + w.id()
-                                + ", which has no security exception: move it to a namespace that enforces \"restricted\""));
+                inside.stream()
+                        .filter(w -> !w.podAnnotations().containsKey(SECURITY_EXCEPTION))
+                        .forEach(
+                                w -> violation(
+                                        "Namespace/" + name,
+                                        "enforces only \"" + level + "\", yet runs " + w.id()
+                                                + ", which has no security exception: move it to a namespace that enforces \"restricted\""));
                 if (excepted.isEmpty()) {
-                    violation("Namespace/" + name, "enforces only \"" + level + "\" though no workload in it needs an exception");
+                    violation(
+                            "Namespace/" + name,
+                            "enforces only \"" + level + "\" though no workload in it needs an exception");
                 }
             } else {
-                excepted.forEach(id -> violation(id, "has a security exception that Pod Security \"restricted\" in namespace "
-                        + name + " refuses: give it a namespace of its own"));
+                excepted.forEach(id -> violation(
+                        id,
+                        "has a security exception that Pod Security \"restricted\" in namespace " + name
+                                + " refuses: give it a namespace of its own"));
                 inside.forEach(this::restrictedVolumes);
             }
         }
     }
 
     private void restrictedVolumes(Workload workload) {
-        for (Volume volume : Optional.ofNullable(workload.template().getSpec().getVolumes()).orElse(List.of())) {
-            String type = volume.getConfigMap() != null ? "configMap" : volume.getCsi() != null ? "csi"
-                    : volume.getDownwardAPI() != null ? "downwardAPI" : volume.getEmptyDir() != null ? "emptyDir"
-                    : volume.getEphemeral() != null ? "ephemeral" : volume.getPersistentVolumeClaim() != null ? "persistentVolumeClaim"
-                    : volume.getProjected() != null ? "projected" : volume.getSecret() != null ? "secret" : "another type";
+        for (Volume volume :
+                Optional.ofNullable(workload.template().getSpec().getVolumes()).orElse(List.of())) {
+            String type = volume.getConfigMap() != null
+                    ? "configMap"
+                    : volume.getCsi() != null
+                            ? "csi"
+                            : volume.getDownwardAPI() != null
+                                    ? "downwardAPI"
+                                    : volume.getEmptyDir() != null
+                                            ? "emptyDir"
+                                            : volume.getEphemeral() != null
+                                                    ? "ephemeral"
+                                                    : volume.getPersistentVolumeClaim() != null
+                                                            ? "persistentVolumeClaim"
+                                                            : volume.getProjected() != null
+                                                                    ? "projected"
+                                                                    : volume.getSecret() != null
+                                                                            ? "secret"
+                                                                            : "another type";
             if (!RESTRICTED_VOLUMES.contains(type)) {
-                violation(workload.id() + " volume " + volume.getName(), "is of " + type
-                        + ", which Pod Security \"restricted\" refuses (allowed: " + new java.util.TreeSet<>(RESTRICTED_VOLUMES) + ")");
+                violation(
+                        workload.id() + " volume " + volume.getName(),
+                        "is of " + type + ", which Pod Security \"restricted\" refuses (allowed: "
+                                + new java.util.TreeSet<>(RESTRICTED_VOLUMES) + ")");
             }
         }
     }
@@ -172,7 +209,8 @@ public final class KubernetesRules {
             violation(id, "its selector must be non-empty and match its pod template's labels");
         }
         PodSpec pod = workload.template().getSpec();
-        if (Boolean.TRUE.equals(pod.getHostNetwork()) || Boolean.TRUE.equals(pod.getHostPID())
+        if (Boolean.TRUE.equals(pod.getHostNetwork())
+                || Boolean.TRUE.equals(pod.getHostPID())
                 || Boolean.TRUE.equals(pod.getHostIPC())) {
             violation(id, "must not share the node's network, pid or ipc namespace");
         }
@@ -204,14 +242,19 @@ public final class KubernetesRules {
 
     /** Replicas on one node die together: a Deployment spreads its pods over nodes. */
     private void spreadsOverNodes(Workload workload) {
-        List<TopologySpreadConstraint> constraints = Optional.ofNullable(workload.template().getSpec().getTopologySpreadConstraints())
+        List<TopologySpreadConstraint> constraints = Optional.ofNullable(
+                        workload.template().getSpec().getTopologySpreadConstraints())
                 .orElse(List.of());
-        boolean overNodes = constraints.stream().anyMatch(c -> "kubernetes.io/hostname".equals(c.getTopologyKey())
-                && c.getLabelSelector() != null && !Selectors.isEmpty(c.getLabelSelector())
-                && Selectors.matches(c.getLabelSelector(), workload.podLabels()));
+        boolean overNodes = constraints.stream()
+                .anyMatch(c -> "kubernetes.io/hostname".equals(c.getTopologyKey())
+                        && c.getLabelSelector() != null
+                        && !Selectors.isEmpty(c.getLabelSelector())
+                        && Selectors.matches(c.getLabelSelector(), workload.podLabels()));
         if (!overNodes) {
-            violation(workload.id(), "needs a topologySpreadConstraint over kubernetes.io/hostname whose labelSelector"
-                    + " matches its pods, so its replicas do not share one node");
+            violation(
+                    workload.id(),
+                    "needs a topologySpreadConstraint over kubernetes.io/hostname whose labelSelector"
+                            + " matches its pods, so its replicas do not share one node");
         }
     }
 
@@ -224,18 +267,23 @@ public final class KubernetesRules {
         if (image.digest() == null && (image.tag() == null || image.tag().equals("latest"))) {
             violation(subject, "image " + image + " must name a version (a tag other than latest, or a digest)");
         }
-        if (image.tag() != null && image.tag().toUpperCase(java.util.Locale.ROOT).contains("SNAPSHOT")) {
+        if (image.tag() != null
+                && image.tag().toUpperCase(java.util.Locale.ROOT).contains("SNAPSHOT")) {
             violation(subject, "image " + image + " is a development build (SNAPSHOT): deploy a release tag");
         }
         if (image.registry() == null) {
-            violation(subject, "image " + image + " names no registry, so it is pulled from Docker Hub, whose namespaces"
-                    + " we may not own: name the registry (docker.io/... where Docker Hub is meant)");
+            violation(
+                    subject,
+                    "image " + image + " names no registry, so it is pulled from Docker Hub, whose namespaces"
+                            + " we may not own: name the registry (docker.io/... where Docker Hub is meant)");
         }
     }
 
     private void resources(String subject, ResourceRequirements resources) {
-        Map<String, Quantity> requests = resources == null || resources.getRequests() == null ? Map.of() : resources.getRequests();
-        Map<String, Quantity> limits = resources == null || resources.getLimits() == null ? Map.of() : resources.getLimits();
+        Map<String, Quantity> requests =
+                resources == null || resources.getRequests() == null ? Map.of() : resources.getRequests();
+        Map<String, Quantity> limits =
+                resources == null || resources.getLimits() == null ? Map.of() : resources.getLimits();
         for (String resource : List.of("cpu", "memory")) {
             Quantity request = requests.get(resource);
             Quantity limit = limits.get(resource);
@@ -245,7 +293,9 @@ public final class KubernetesRules {
             if (limit == null) {
                 violation(subject, "has no " + resource + " limit");
             }
-            if (request != null && limit != null && request.getNumericalAmount().compareTo(limit.getNumericalAmount()) > 0) {
+            if (request != null
+                    && limit != null
+                    && request.getNumericalAmount().compareTo(limit.getNumericalAmount()) > 0) {
                 violation(subject, "requests more " + resource + " (" + request + ") than its limit (" + limit + ")");
             }
         }
@@ -261,16 +311,25 @@ public final class KubernetesRules {
                 violation(subject, "has no " + kind);
                 return;
             }
-            if (probe.getHttpGet() != null && !declaresPort(container.getPorts(), probe.getHttpGet().getPort())) {
-                violation(subject, kind + " checks port " + probe.getHttpGet().getPort().getValue() + ", which the container does not declare");
+            if (probe.getHttpGet() != null
+                    && !declaresPort(container.getPorts(), probe.getHttpGet().getPort())) {
+                violation(
+                        subject,
+                        kind + " checks port " + probe.getHttpGet().getPort().getValue()
+                                + ", which the container does not declare");
             }
-            if (probe.getTcpSocket() != null && !declaresPort(container.getPorts(), probe.getTcpSocket().getPort())) {
-                violation(subject, kind + " checks port " + probe.getTcpSocket().getPort().getValue() + ", which the container does not declare");
+            if (probe.getTcpSocket() != null
+                    && !declaresPort(container.getPorts(), probe.getTcpSocket().getPort())) {
+                violation(
+                        subject,
+                        kind + " checks port " + probe.getTcpSocket().getPort().getValue()
+                                + ", which the container does not declare");
             }
             // Our services are Quarkus applications: each probe has its own health group.
             if (workload.kind().equals("Deployment")) {
                 String expected = HEALTH_PATHS.get(kind);
-                String path = probe.getHttpGet() == null ? null : probe.getHttpGet().getPath();
+                String path =
+                        probe.getHttpGet() == null ? null : probe.getHttpGet().getPath();
                 if (!expected.equals(path)) {
                     violation(subject, kind + " must be an HTTP GET of " + expected + " (found " + path + ")");
                 }
@@ -282,13 +341,29 @@ public final class KubernetesRules {
         String namespace = workload.namespace();
         if (container.getEnvFrom() != null) {
             for (EnvFromSource source : container.getEnvFrom()) {
-                if (source.getConfigMapRef() != null && !Boolean.TRUE.equals(source.getConfigMapRef().getOptional())
-                        && set.find(ConfigMap.class, namespace, source.getConfigMapRef().getName()).isEmpty()) {
-                    violation(subject, "takes its environment from ConfigMap " + source.getConfigMapRef().getName() + ", which does not exist");
+                if (source.getConfigMapRef() != null
+                        && !Boolean.TRUE.equals(source.getConfigMapRef().getOptional())
+                        && set.find(
+                                        ConfigMap.class,
+                                        namespace,
+                                        source.getConfigMapRef().getName())
+                                .isEmpty()) {
+                    violation(
+                            subject,
+                            "takes its environment from ConfigMap "
+                                    + source.getConfigMapRef().getName() + ", which does not exist");
                 }
-                if (source.getSecretRef() != null && !Boolean.TRUE.equals(source.getSecretRef().getOptional())
-                        && set.find(Secret.class, namespace, source.getSecretRef().getName()).isEmpty()) {
-                    violation(subject, "takes its environment from Secret " + source.getSecretRef().getName() + ", which does not exist");
+                if (source.getSecretRef() != null
+                        && !Boolean.TRUE.equals(source.getSecretRef().getOptional())
+                        && set.find(
+                                        Secret.class,
+                                        namespace,
+                                        source.getSecretRef().getName())
+                                .isEmpty()) {
+                    violation(
+                            subject,
+                            "takes its environment from Secret "
+                                    + source.getSecretRef().getName() + ", which does not exist");
                 }
             }
         }
@@ -303,16 +378,20 @@ public final class KubernetesRules {
             if (configMapKey != null && !Boolean.TRUE.equals(configMapKey.getOptional())) {
                 Optional<ConfigMap> configMap = set.find(ConfigMap.class, namespace, configMapKey.getName());
                 if (configMap.isEmpty() || !keys(configMap.get()).contains(configMapKey.getKey())) {
-                    violation(subject, variable.getName() + " refers to " + configMapKey.getName() + "/" + configMapKey.getKey()
-                            + ", which does not exist");
+                    violation(
+                            subject,
+                            variable.getName() + " refers to " + configMapKey.getName() + "/" + configMapKey.getKey()
+                                    + ", which does not exist");
                 }
             }
             var secretKey = variable.getValueFrom().getSecretKeyRef();
             if (secretKey != null && !Boolean.TRUE.equals(secretKey.getOptional())) {
                 Optional<Secret> secret = set.find(Secret.class, namespace, secretKey.getName());
                 if (secret.isEmpty() || !keys(secret.get()).contains(secretKey.getKey())) {
-                    violation(subject, variable.getName() + " refers to Secret " + secretKey.getName() + "/" + secretKey.getKey()
-                            + ", which does not exist");
+                    violation(
+                            subject,
+                            variable.getName() + " refers to Secret " + secretKey.getName() + "/" + secretKey.getKey()
+                                    + ", which does not exist");
                 }
             }
         }
@@ -327,17 +406,30 @@ public final class KubernetesRules {
         String namespace = workload.namespace();
         for (Volume volume : volumes) {
             String subject = workload.id() + " volume " + volume.getName();
-            if (volume.getConfigMap() != null && !Boolean.TRUE.equals(volume.getConfigMap().getOptional())
-                    && set.find(ConfigMap.class, namespace, volume.getConfigMap().getName()).isEmpty()) {
+            if (volume.getConfigMap() != null
+                    && !Boolean.TRUE.equals(volume.getConfigMap().getOptional())
+                    && set.find(
+                                    ConfigMap.class,
+                                    namespace,
+                                    volume.getConfigMap().getName())
+                            .isEmpty()) {
                 violation(subject, "mounts ConfigMap " + volume.getConfigMap().getName() + ", which does not exist");
             }
-            if (volume.getSecret() != null && !Boolean.TRUE.equals(volume.getSecret().getOptional())
-                    && set.find(Secret.class, namespace, volume.getSecret().getSecretName()).isEmpty()) {
+            if (volume.getSecret() != null
+                    && !Boolean.TRUE.equals(volume.getSecret().getOptional())
+                    && set.find(Secret.class, namespace, volume.getSecret().getSecretName())
+                            .isEmpty()) {
                 violation(subject, "mounts Secret " + volume.getSecret().getSecretName() + ", which does not exist");
             }
             if (volume.getPersistentVolumeClaim() != null
-                    && set.find(PersistentVolumeClaim.class, namespace, volume.getPersistentVolumeClaim().getClaimName()).isEmpty()) {
-                violation(subject, "claims " + volume.getPersistentVolumeClaim().getClaimName() + ", which does not exist");
+                    && set.find(
+                                    PersistentVolumeClaim.class,
+                                    namespace,
+                                    volume.getPersistentVolumeClaim().getClaimName())
+                            .isEmpty()) {
+                violation(
+                        subject,
+                        "claims " + volume.getPersistentVolumeClaim().getClaimName() + ", which does not exist");
             }
         }
         for (Container container : workload.containers()) {
@@ -346,7 +438,8 @@ public final class KubernetesRules {
             }
             container.getVolumeMounts().stream()
                     .filter(mount -> !names.contains(mount.getName()))
-                    .forEach(mount -> violation(workload.id() + " container " + container.getName(),
+                    .forEach(mount -> violation(
+                            workload.id() + " container " + container.getName(),
                             "mounts volume " + mount.getName() + ", which the pod does not define"));
         }
     }
@@ -354,7 +447,8 @@ public final class KubernetesRules {
     /** No root, no escalation, no capabilities, the runtime's seccomp profile, a read-only image. */
     private void unprivileged(String subject, Workload workload, Container container) {
         PodSpec pod = workload.template().getSpec();
-        PodSecurityContext podContext = pod.getSecurityContext() == null ? new PodSecurityContext() : pod.getSecurityContext();
+        PodSecurityContext podContext =
+                pod.getSecurityContext() == null ? new PodSecurityContext() : pod.getSecurityContext();
         SecurityContext context = container.getSecurityContext();
         if (context == null) {
             violation(subject, "has no securityContext");
@@ -368,18 +462,23 @@ public final class KubernetesRules {
             violation(subject, "runs as uid 0");
         }
         commonHardening(subject, context);
-        if (context.getCapabilities() != null && context.getCapabilities().getAdd() != null
+        if (context.getCapabilities() != null
+                && context.getCapabilities().getAdd() != null
                 && !context.getCapabilities().getAdd().isEmpty()) {
-            violation(subject, "adds capabilities " + context.getCapabilities().getAdd()
-                    + " without a documented exception (" + SECURITY_EXCEPTION + ")");
+            violation(
+                    subject,
+                    "adds capabilities " + context.getCapabilities().getAdd() + " without a documented exception ("
+                            + SECURITY_EXCEPTION + ")");
         }
         String seccomp = Optional.ofNullable(first(context.getSeccompProfile(), podContext.getSeccompProfile()))
-                .map(profile -> profile.getType()).orElse(null);
+                .map(profile -> profile.getType())
+                .orElse(null);
         if (!"RuntimeDefault".equals(seccomp) && !"Localhost".equals(seccomp)) {
             violation(subject, "must use the RuntimeDefault (or a Localhost) seccomp profile, not " + seccomp);
         }
         String appArmor = Optional.ofNullable(first(context.getAppArmorProfile(), podContext.getAppArmorProfile()))
-                .map(profile -> profile.getType()).orElse(null);
+                .map(profile -> profile.getType())
+                .orElse(null);
         if ("Unconfined".equals(appArmor)) {
             violation(subject, "must not run without AppArmor");
         }
@@ -400,14 +499,20 @@ public final class KubernetesRules {
             return;
         }
         if (!Boolean.FALSE.equals(workload.template().getSpec().getHostUsers())) {
-            violation(subject, "runs under a security exception, so its pod needs its own user namespace (hostUsers: false)");
+            violation(
+                    subject,
+                    "runs under a security exception, so its pod needs its own user namespace (hostUsers: false)");
         }
         commonHardening(subject, context);
-        List<String> added = context.getCapabilities() == null || context.getCapabilities().getAdd() == null
-                ? List.of() : context.getCapabilities().getAdd();
-        added.stream().filter(capability -> !EXCEPTION_CAPABILITIES.contains(capability))
-                .forEach(capability -> violation(subject, "adds " + capability + ", beyond what any exception may add "
-                        + EXCEPTION_CAPABILITIES));
+        List<String> added =
+                context.getCapabilities() == null || context.getCapabilities().getAdd() == null
+                        ? List.of()
+                        : context.getCapabilities().getAdd();
+        added.stream()
+                .filter(capability -> !EXCEPTION_CAPABILITIES.contains(capability))
+                .forEach(capability -> violation(
+                        subject,
+                        "adds " + capability + ", beyond what any exception may add " + EXCEPTION_CAPABILITIES));
         if (!Boolean.TRUE.equals(context.getReadOnlyRootFilesystem())) {
             violation(subject, "must have a read-only root file system");
         }
@@ -420,7 +525,8 @@ public final class KubernetesRules {
         if (Boolean.TRUE.equals(context.getPrivileged())) {
             violation(subject, "must not be privileged");
         }
-        if (context.getCapabilities() == null || context.getCapabilities().getDrop() == null
+        if (context.getCapabilities() == null
+                || context.getCapabilities().getDrop() == null
                 || !context.getCapabilities().getDrop().contains("ALL")) {
             violation(subject, "must drop ALL capabilities");
         }
@@ -435,7 +541,8 @@ public final class KubernetesRules {
             if (port == null) {
                 violation(subject, "does not set PORT, the port the service listens on");
             } else if (container.getPorts() == null
-                    || container.getPorts().stream().noneMatch(p -> port.equals(String.valueOf(p.getContainerPort())))) {
+                    || container.getPorts().stream()
+                            .noneMatch(p -> port.equals(String.valueOf(p.getContainerPort())))) {
                 violation(subject, "listens on PORT " + port + " but declares no such containerPort");
             }
         }
@@ -447,13 +554,19 @@ public final class KubernetesRules {
         if (container.getEnvFrom() != null) {
             for (EnvFromSource source : container.getEnvFrom()) {
                 if (source.getConfigMapRef() != null) {
-                    set.find(ConfigMap.class, namespace, source.getConfigMapRef().getName())
-                            .map(ConfigMap::getData).ifPresent(environment::putAll);
+                    set.find(
+                                    ConfigMap.class,
+                                    namespace,
+                                    source.getConfigMapRef().getName())
+                            .map(ConfigMap::getData)
+                            .ifPresent(environment::putAll);
                 }
             }
         }
         if (container.getEnv() != null) {
-            container.getEnv().stream().filter(v -> v.getValue() != null).forEach(v -> environment.put(v.getName(), v.getValue()));
+            container.getEnv().stream()
+                    .filter(v -> v.getValue() != null)
+                    .forEach(v -> environment.put(v.getName(), v.getValue()));
         }
         return environment;
     }
@@ -464,7 +577,8 @@ public final class KubernetesRules {
         String subject = "Service/" + service.getMetadata().getName();
         Map<String, String> selector = service.getSpec().getSelector();
         List<Workload> selected = workloadsIn(service.getMetadata().getNamespace()).stream()
-                .filter(w -> Selectors.matches(selector, w.podLabels())).toList();
+                .filter(w -> Selectors.matches(selector, w.podLabels()))
+                .toList();
         if (selected.isEmpty()) {
             violation(subject, "selects no Deployment's or StatefulSet's pods (selector " + selector + ")");
             return;
@@ -473,8 +587,10 @@ public final class KubernetesRules {
             IntOrString target = port.getTargetPort() != null ? port.getTargetPort() : new IntOrString(port.getPort());
             for (Workload workload : selected) {
                 if (!declaresPort(workload.ports(), target)) {
-                    violation(subject, "port " + port.getPort() + " targets " + target.getValue() + ", which "
-                            + workload.id() + " does not declare");
+                    violation(
+                            subject,
+                            "port " + port.getPort() + " targets " + target.getValue() + ", which " + workload.id()
+                                    + " does not declare");
                 }
             }
         }
@@ -491,18 +607,26 @@ public final class KubernetesRules {
             violation(subject, "its podSelector matches no pods");
         }
         List<NetworkPolicyPeer> peers = new ArrayList<>();
-        Optional.ofNullable(spec.getIngress()).ifPresent(rules -> rules.forEach(r -> Optional.ofNullable(r.getFrom()).ifPresent(peers::addAll)));
-        Optional.ofNullable(spec.getEgress()).ifPresent(rules -> rules.forEach(r -> Optional.ofNullable(r.getTo()).ifPresent(peers::addAll)));
+        Optional.ofNullable(spec.getIngress())
+                .ifPresent(rules ->
+                        rules.forEach(r -> Optional.ofNullable(r.getFrom()).ifPresent(peers::addAll)));
+        Optional.ofNullable(spec.getEgress())
+                .ifPresent(rules ->
+                        rules.forEach(r -> Optional.ofNullable(r.getTo()).ifPresent(peers::addAll)));
         for (NetworkPolicyPeer peer : peers) {
             if (peer.getPodSelector() == null) {
                 continue;
             }
             // A peer without a namespaceSelector is in this namespace; one whose selector picks
             // namespaces of this set is checked there; any other may be anywhere in the cluster.
-            List<String> peerNamespaces = peer.getNamespaceSelector() == null ? List.of(namespace)
-                    : set.all(Namespace.class).stream().map(n -> n.getMetadata().getName())
-                            .filter(n -> Selectors.matches(peer.getNamespaceSelector(), namespaceLabels(n))).toList();
-            if (!peerNamespaces.isEmpty() && peerNamespaces.stream().allMatch(n -> selectsNothing(n, peer.getPodSelector()))) {
+            List<String> peerNamespaces = peer.getNamespaceSelector() == null
+                    ? List.of(namespace)
+                    : set.all(Namespace.class).stream()
+                            .map(n -> n.getMetadata().getName())
+                            .filter(n -> Selectors.matches(peer.getNamespaceSelector(), namespaceLabels(n)))
+                            .toList();
+            if (!peerNamespaces.isEmpty()
+                    && peerNamespaces.stream().allMatch(n -> selectsNothing(n, peer.getPodSelector()))) {
                 violation(subject, "a rule names pods " + describe(peer.getPodSelector()) + " that no workload runs");
             }
         }
@@ -520,22 +644,28 @@ public final class KubernetesRules {
             return;
         }
         if (workload.get().replicas() != null) {
-            violation(subject, workload.get().id() + " sets replicas, which the autoscaler owns: every apply would reset it");
+            violation(
+                    subject,
+                    workload.get().id() + " sets replicas, which the autoscaler owns: every apply would reset it");
         }
         int min = spec.getMinReplicas() == null ? 1 : spec.getMinReplicas();
         if (min < 1 || spec.getMaxReplicas() == null || spec.getMaxReplicas() < min) {
             violation(subject, "needs 1 <= minReplicas <= maxReplicas");
         }
         for (MetricSpec metric : spec.getMetrics() == null ? List.<MetricSpec>of() : spec.getMetrics()) {
-            if (metric.getResource() == null || !"Utilization".equals(metric.getResource().getTarget().getType())) {
+            if (metric.getResource() == null
+                    || !"Utilization".equals(metric.getResource().getTarget().getType())) {
                 continue;
             }
             String resource = metric.getResource().getName();
             for (Container container : workload.get().containers()) {
-                if (container.getResources() == null || container.getResources().getRequests() == null
+                if (container.getResources() == null
+                        || container.getResources().getRequests() == null
                         || !container.getResources().getRequests().containsKey(resource)) {
-                    violation(subject, "scales on " + resource + " utilization, but container " + container.getName()
-                            + " requests no " + resource);
+                    violation(
+                            subject,
+                            "scales on " + resource + " utilization, but container " + container.getName()
+                                    + " requests no " + resource);
                 }
             }
         }
@@ -543,7 +673,8 @@ public final class KubernetesRules {
 
     private void disruptionBudget(PodDisruptionBudget budget) {
         if (Selectors.isEmpty(budget.getSpec().getSelector())
-                || selectsNothing(budget.getMetadata().getNamespace(), budget.getSpec().getSelector())) {
+                || selectsNothing(
+                        budget.getMetadata().getNamespace(), budget.getSpec().getSelector())) {
             violation("PodDisruptionBudget/" + budget.getMetadata().getName(), "its selector matches no pods");
         }
     }
@@ -553,13 +684,17 @@ public final class KubernetesRules {
     /** A namespace's labels as selectors see them: its own plus the name label Kubernetes sets on every namespace. */
     private Map<String, String> namespaceLabels(String name) {
         Map<String, String> labels = new HashMap<>();
-        set.find(Namespace.class, null, name).map(n -> n.getMetadata().getLabels()).ifPresent(labels::putAll);
+        set.find(Namespace.class, null, name)
+                .map(n -> n.getMetadata().getLabels())
+                .ifPresent(labels::putAll);
         labels.put("kubernetes.io/metadata.name", name);
         return labels;
     }
 
     private List<Workload> workloadsIn(String namespace) {
-        return workloads.stream().filter(w -> Objects.equals(namespace, w.namespace())).toList();
+        return workloads.stream()
+                .filter(w -> Objects.equals(namespace, w.namespace()))
+                .toList();
     }
 
     private boolean selectsNothing(String namespace, io.fabric8.kubernetes.api.model.LabelSelector selector) {
@@ -592,7 +727,10 @@ public final class KubernetesRules {
 
     private static String describe(io.fabric8.kubernetes.api.model.LabelSelector selector) {
         return Stream.of(selector.getMatchLabels(), selector.getMatchExpressions())
-                .filter(Objects::nonNull).map(Object::toString).reduce((a, b) -> a + " " + b).orElse("{}");
+                .filter(Objects::nonNull)
+                .map(Object::toString)
+                .reduce((a, b) -> a + " " + b)
+                .orElse("{}");
     }
 
     @SafeVarargs

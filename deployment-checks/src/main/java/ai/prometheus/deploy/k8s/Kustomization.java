@@ -10,8 +10,14 @@ import java.util.Map;
  * never slip by unchecked (teach {@link ManifestSet} the feature first, then use it).
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record Kustomization(String apiVersion, String kind, String namespace, List<String> resources,
-        GeneratorOptions generatorOptions, List<Generator> configMapGenerator, List<Generator> secretGenerator,
+public record Kustomization(
+        String apiVersion,
+        String kind,
+        String namespace,
+        List<String> resources,
+        GeneratorOptions generatorOptions,
+        List<Generator> configMapGenerator,
+        List<Generator> secretGenerator,
         List<Image> images) {
 
     public List<String> resourcesOrEmpty() {
@@ -31,22 +37,20 @@ public record Kustomization(String apiVersion, String kind, String namespace, Li
     }
 
     @JsonIgnoreProperties(ignoreUnknown = false)
-    public record GeneratorOptions(Boolean disableNameSuffixHash, Map<String, String> labels,
-            Map<String, String> annotations) {
-    }
+    public record GeneratorOptions(
+            Boolean disableNameSuffixHash, Map<String, String> labels, Map<String, String> annotations) {}
 
     /**
      * An {@code images} entry: containers whose image is {@code name} (with any tag or digest) get
      * {@code newName} and {@code newTag} or {@code digest} instead, as kustomize's image transformer does.
      */
     @JsonIgnoreProperties(ignoreUnknown = false)
-    public record Image(String name, String newName, String newTag, String digest) {
-    }
+    public record Image(String name, String newName, String newTag, String digest) {}
 
     /** A configMapGenerator or secretGenerator entry; {@code namespace} places it when the set spans several. */
     @JsonIgnoreProperties(ignoreUnknown = false)
-    public record Generator(String name, String namespace, String behavior, String type, List<String> literals,
-            List<String> files) {
+    public record Generator(
+            String name, String namespace, String behavior, String type, List<String> literals, List<String> files) {
 
         public String behaviorOrCreate() {
             return behavior == null ? "create" : behavior;

@@ -48,6 +48,7 @@ public final class ManifestSet {
 
     /** Generator files that are not in the repository: the operator supplies them (e.g. key pairs). */
     private final List<Path> operatorSupplied = new ArrayList<>();
+
     private final List<String> problems = new ArrayList<>();
     private final List<Manifest> manifests;
     private final Path repositoryRoot;
@@ -88,7 +89,11 @@ public final class ManifestSet {
 
     /** The objects of one kind. */
     public <T extends HasMetadata> List<T> all(Class<T> kind) {
-        return manifests.stream().map(Manifest::object).filter(kind::isInstance).map(kind::cast).toList();
+        return manifests.stream()
+                .map(Manifest::object)
+                .filter(kind::isInstance)
+                .map(kind::cast)
+                .toList();
     }
 
     public <T extends HasMetadata> Optional<T> find(Class<T> kind, String namespace, String name) {
@@ -101,7 +106,9 @@ public final class ManifestSet {
     // Kubernetes rejects what Jackson would quietly coerce: a number where a string belongs
     // (an env value of 5432), a string where a number or boolean belongs ("8081" as a port).
     private static ObjectMapper strictModelMapper() {
-        JsonMapper mapper = JsonMapper.builder().disable(MapperFeature.ALLOW_COERCION_OF_SCALARS).build();
+        JsonMapper mapper = JsonMapper.builder()
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .build();
         mapper.coercionConfigFor(LogicalType.Textual)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
@@ -150,7 +157,8 @@ public final class ManifestSet {
         }
         try (Stream<Path> files = Files.list(directory)) {
             files.filter(Files::isRegularFile)
-                    .filter(path -> path.toString().endsWith(".yaml") || path.toString().endsWith(".yml"))
+                    .filter(path ->
+                            path.toString().endsWith(".yaml") || path.toString().endsWith(".yml"))
                     .filter(path -> !path.getFileName().toString().equals("kustomization.yaml"))
                     .filter(path -> !listed.contains(path.normalize()))
                     .sorted()
@@ -160,7 +168,9 @@ public final class ManifestSet {
             problems.add(where + ": cannot list its directory: " + e.getMessage());
         }
         Map<String, String> generatedLabels = kustomization.generatorOptions() == null
-                || kustomization.generatorOptions().labels() == null ? Map.of() : kustomization.generatorOptions().labels();
+                        || kustomization.generatorOptions().labels() == null
+                ? Map.of()
+                : kustomization.generatorOptions().labels();
         for (Kustomization.Generator generator : kustomization.configMapGeneratorOrEmpty()) {
             generate(directory, where, generator, "ConfigMap", generatedLabels, objects);
         }
@@ -187,12 +197,14 @@ public final class ManifestSet {
         boolean used = false;
         for (Manifest manifest : objects) {
             for (PodSpec pod : podSpecs(manifest.object())) {
-                List<Container> containers = new ArrayList<>(Optional.ofNullable(pod.getContainers()).orElse(List.of()));
+                List<Container> containers =
+                        new ArrayList<>(Optional.ofNullable(pod.getContainers()).orElse(List.of()));
                 containers.addAll(Optional.ofNullable(pod.getInitContainers()).orElse(List.of()));
                 for (Container container : containers) {
                     ImageReference current = ImageReference.parse(container.getImage());
                     if (current != null && current.name().equals(image.name())) {
-                        container.setImage(current.with(image.newName(), image.newTag(), image.digest()).toString());
+                        container.setImage(current.with(image.newName(), image.newTag(), image.digest())
+                                .toString());
                         used = true;
                     }
                 }
@@ -204,10 +216,14 @@ public final class ManifestSet {
     }
 
     private static List<PodSpec> podSpecs(HasMetadata object) {
-        if (object instanceof Deployment deployment && deployment.getSpec() != null && deployment.getSpec().getTemplate() != null) {
+        if (object instanceof Deployment deployment
+                && deployment.getSpec() != null
+                && deployment.getSpec().getTemplate() != null) {
             return List.of(deployment.getSpec().getTemplate().getSpec());
         }
-        if (object instanceof StatefulSet statefulSet && statefulSet.getSpec() != null && statefulSet.getSpec().getTemplate() != null) {
+        if (object instanceof StatefulSet statefulSet
+                && statefulSet.getSpec() != null
+                && statefulSet.getSpec().getTemplate() != null) {
             return List.of(statefulSet.getSpec().getTemplate().getSpec());
         }
         return List.of();
@@ -230,7 +246,8 @@ public final class ManifestSet {
             }
         }
         List<Manifest> parsed = new ArrayList<>();
-        try (MappingIterator<JsonNode> documents = yaml.readerFor(JsonNode.class).readValues(text)) {
+        try (MappingIterator<JsonNode> documents =
+                yaml.readerFor(JsonNode.class).readValues(text)) {
             int index = 0;
             while (documents.hasNext()) {
                 JsonNode document = documents.next();
@@ -268,7 +285,8 @@ public final class ManifestSet {
             problems.add(source + ": does not fit the Kubernetes schema: " + firstLine(e.getMessage()));
             return Optional.empty();
         }
-        if (!(object instanceof HasMetadata resource) || resource.getMetadata() == null
+        if (!(object instanceof HasMetadata resource)
+                || resource.getMetadata() == null
                 || resource.getMetadata().getName() == null) {
             problems.add(source + ": not a Kubernetes object with metadata.name");
             return Optional.empty();
@@ -278,8 +296,13 @@ public final class ManifestSet {
         return Optional.of(resource);
     }
 
-    private void generate(Path directory, String where, Kustomization.Generator generator, String kind,
-            Map<String, String> labels, List<Manifest> objects) {
+    private void generate(
+            Path directory,
+            String where,
+            Kustomization.Generator generator,
+            String kind,
+            Map<String, String> labels,
+            List<Manifest> objects) {
         if (generator.name() == null) {
             problems.add(where + ": a " + kind + " generator without a name");
             return;
@@ -295,8 +318,12 @@ public final class ManifestSet {
         }
         for (String entry : generator.filesOrEmpty()) {
             int equals = entry.indexOf('=');
-            String key = equals > 0 ? entry.substring(0, equals) : Path.of(entry).getFileName().toString();
-            Path source = directory.resolve(equals > 0 ? entry.substring(equals + 1) : entry).normalize();
+            String key = equals > 0
+                    ? entry.substring(0, equals)
+                    : Path.of(entry).getFileName().toString();
+            Path source = directory
+                    .resolve(equals > 0 ? entry.substring(equals + 1) : entry)
+                    .normalize();
             if (!source.startsWith(directory)) {
                 problems.add(where + ": " + generator.name() + " reads " + entry
                         + " from outside the kustomization's directory, which kustomize refuses");
@@ -315,19 +342,22 @@ public final class ManifestSet {
         }
         String source = where + " (" + kind.toLowerCase() + " generator " + generator.name() + ")";
         List<Manifest> sameName = objects.stream()
-                .filter(m -> kind.equals(m.object().getKind()) && generator.name().equals(m.object().getMetadata().getName()))
+                .filter(m -> kind.equals(m.object().getKind())
+                        && generator.name().equals(m.object().getMetadata().getName()))
                 .filter(m -> generator.namespace() == null
                         || generator.namespace().equals(m.object().getMetadata().getNamespace()))
                 .toList();
         if (sameName.size() > 1) {
-            problems.add(source + ": " + kind + " " + generator.name() + " exists in several namespaces; name the generator's namespace");
+            problems.add(source + ": " + kind + " " + generator.name()
+                    + " exists in several namespaces; name the generator's namespace");
             return;
         }
         Optional<Manifest> existing = sameName.stream().findFirst();
         switch (generator.behaviorOrCreate()) {
             case "create" -> {
                 if (existing.isPresent()) {
-                    problems.add(source + ": " + kind + " " + generator.name() + " already exists; use behavior merge or replace");
+                    problems.add(source + ": " + kind + " " + generator.name()
+                            + " already exists; use behavior merge or replace");
                 } else {
                     HasMetadata created = newObject(kind, generator, data);
                     created.getMetadata().setNamespace(generator.namespace());
@@ -346,7 +376,8 @@ public final class ManifestSet {
                 boolean replace = "replace".equals(generator.behavior());
                 if (existing.get().object() instanceof ConfigMap configMap) {
                     Map<String, String> merged = replace || configMap.getData() == null
-                            ? new LinkedHashMap<>() : new LinkedHashMap<>(configMap.getData());
+                            ? new LinkedHashMap<>()
+                            : new LinkedHashMap<>(configMap.getData());
                     merged.putAll(data);
                     configMap.setData(merged);
                 } else if (existing.get().object() instanceof Secret secret) {
@@ -366,16 +397,28 @@ public final class ManifestSet {
 
     private static HasMetadata newObject(String kind, Kustomization.Generator generator, Map<String, String> data) {
         if (kind.equals("ConfigMap")) {
-            return new ConfigMapBuilder().withNewMetadata().withName(generator.name()).endMetadata().withData(data).build();
+            return new ConfigMapBuilder()
+                    .withNewMetadata()
+                    .withName(generator.name())
+                    .endMetadata()
+                    .withData(data)
+                    .build();
         }
-        return new SecretBuilder().withNewMetadata().withName(generator.name()).endMetadata()
-                .withType(generator.type() == null ? "Opaque" : generator.type()).withStringData(data).build();
+        return new SecretBuilder()
+                .withNewMetadata()
+                .withName(generator.name())
+                .endMetadata()
+                .withType(generator.type() == null ? "Opaque" : generator.type())
+                .withStringData(data)
+                .build();
     }
 
     /** A path as the repository names it. */
     public String display(Path path) {
         Path absolute = path.toAbsolutePath().normalize();
-        return absolute.startsWith(repositoryRoot) ? repositoryRoot.relativize(absolute).toString() : absolute.toString();
+        return absolute.startsWith(repositoryRoot)
+                ? repositoryRoot.relativize(absolute).toString()
+                : absolute.toString();
     }
 
     private static String firstLine(String message) {

@@ -7,8 +7,7 @@ import java.util.Map;
 /** Label selector matching, as the API server does it. */
 final class Selectors {
 
-    private Selectors() {
-    }
+    private Selectors() {}
 
     /** An empty or absent selector selects everything (NetworkPolicy, PodDisruptionBudget semantics). */
     static boolean matches(LabelSelector selector, Map<String, String> labels) {
@@ -42,8 +41,11 @@ final class Selectors {
     }
 
     static boolean isEmpty(LabelSelector selector) {
-        return selector == null || ((selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty())
-                && (selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty()));
+        return selector == null
+                || ((selector.getMatchLabels() == null
+                                || selector.getMatchLabels().isEmpty())
+                        && (selector.getMatchExpressions() == null
+                                || selector.getMatchExpressions().isEmpty()));
     }
 
     private static boolean matches(LabelSelectorRequirement requirement, Map<String, String> labels) {

@@ -19,8 +19,7 @@ final class UnknownFields {
 
     private static final ObjectMapper INTROSPECTION = new ObjectMapper();
 
-    private UnknownFields() {
-    }
+    private UnknownFields() {}
 
     /** Paths such as {@code spec.template.spec.containers[0].imagePullPolicyy}. */
     static List<String> of(Object root) {
@@ -47,8 +46,8 @@ final class UnknownFields {
         if (!node.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
             return;
         }
-        BeanDescription description = INTROSPECTION.getSerializationConfig()
-                .introspect(INTROSPECTION.constructType(node.getClass()));
+        BeanDescription description =
+                INTROSPECTION.getSerializationConfig().introspect(INTROSPECTION.constructType(node.getClass()));
         AnnotatedMember anyGetter = description.findAnyGetter();
         if (anyGetter != null && anyGetter.getValue(node) instanceof Map<?, ?> additional) {
             additional.keySet().forEach(key -> found.add(join(path, String.valueOf(key))));

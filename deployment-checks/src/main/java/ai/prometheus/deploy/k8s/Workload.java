@@ -12,17 +12,36 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /** A Deployment or StatefulSet: what owns pods, seen the same way by every rule. */
-record Workload(String kind, String namespace, String name, LabelSelector selector, PodTemplateSpec template,
-        Integer replicas, List<PersistentVolumeClaim> claimTemplates) {
+record Workload(
+        String kind,
+        String namespace,
+        String name,
+        LabelSelector selector,
+        PodTemplateSpec template,
+        Integer replicas,
+        List<PersistentVolumeClaim> claimTemplates) {
 
     static List<Workload> in(ManifestSet set) {
         Stream<Workload> deployments = set.all(Deployment.class).stream()
-                .map(d -> new Workload("Deployment", d.getMetadata().getNamespace(), d.getMetadata().getName(),
-                        d.getSpec().getSelector(), d.getSpec().getTemplate(), d.getSpec().getReplicas(), List.of()));
+                .map(d -> new Workload(
+                        "Deployment",
+                        d.getMetadata().getNamespace(),
+                        d.getMetadata().getName(),
+                        d.getSpec().getSelector(),
+                        d.getSpec().getTemplate(),
+                        d.getSpec().getReplicas(),
+                        List.of()));
         Stream<Workload> statefulSets = set.all(StatefulSet.class).stream()
-                .map(s -> new Workload("StatefulSet", s.getMetadata().getNamespace(), s.getMetadata().getName(),
-                        s.getSpec().getSelector(), s.getSpec().getTemplate(), s.getSpec().getReplicas(),
-                        s.getSpec().getVolumeClaimTemplates() == null ? List.of() : s.getSpec().getVolumeClaimTemplates()));
+                .map(s -> new Workload(
+                        "StatefulSet",
+                        s.getMetadata().getNamespace(),
+                        s.getMetadata().getName(),
+                        s.getSpec().getSelector(),
+                        s.getSpec().getTemplate(),
+                        s.getSpec().getReplicas(),
+                        s.getSpec().getVolumeClaimTemplates() == null
+                                ? List.of()
+                                : s.getSpec().getVolumeClaimTemplates()));
         return Stream.concat(deployments, statefulSets).toList();
     }
 
@@ -32,19 +51,25 @@ record Workload(String kind, String namespace, String name, LabelSelector select
 
     Map<String, String> podLabels() {
         return template.getMetadata() == null || template.getMetadata().getLabels() == null
-                ? Map.of() : template.getMetadata().getLabels();
+                ? Map.of()
+                : template.getMetadata().getLabels();
     }
 
     Map<String, String> podAnnotations() {
         return template.getMetadata() == null || template.getMetadata().getAnnotations() == null
-                ? Map.of() : template.getMetadata().getAnnotations();
+                ? Map.of()
+                : template.getMetadata().getAnnotations();
     }
 
     List<Container> containers() {
-        return template.getSpec().getContainers() == null ? List.of() : template.getSpec().getContainers();
+        return template.getSpec().getContainers() == null
+                ? List.of()
+                : template.getSpec().getContainers();
     }
 
     List<ContainerPort> ports() {
-        return containers().stream().flatMap(c -> c.getPorts() == null ? Stream.empty() : c.getPorts().stream()).toList();
+        return containers().stream()
+                .flatMap(c -> c.getPorts() == null ? Stream.empty() : c.getPorts().stream())
+                .toList();
     }
 }

@@ -27,8 +27,12 @@ class ContainerImagesTest {
     @ParameterizedTest
     @MethodSource("services")
     void theImageKeepsOurRules(String service) {
-        assertEquals(List.of(), ImageRules.check(Repository.root().resolve(service), ImageRules.MAY_RUN_AS_ROOT.contains(service),
-                ImageRules.REQUIRED_PACKAGES.getOrDefault(service, List.of())));
+        assertEquals(
+                List.of(),
+                ImageRules.check(
+                        Repository.root().resolve(service),
+                        ImageRules.MAY_RUN_AS_ROOT.contains(service),
+                        ImageRules.REQUIRED_PACKAGES.getOrDefault(service, List.of())));
     }
 
     /**
@@ -38,40 +42,60 @@ class ContainerImagesTest {
     @ParameterizedTest
     @MethodSource("services")
     void composeAndKubernetesRunTheImageAsBuilt(String service) throws IOException {
-        Dockerfile dockerfile = Dockerfile.read(Repository.root().resolve(service).resolve(ImageRules.DOCKERFILE));
+        Dockerfile dockerfile =
+                Dockerfile.read(Repository.root().resolve(service).resolve(ImageRules.DOCKERFILE));
         String port = dockerfile.port().orElseThrow();
 
-        ComposeCli cli = ComposeCli.find().orElseThrow(() -> new AssertionError("no Docker Compose CLI (apt-get install docker-compose)"));
-        JsonNode compose = new YAMLMapper().readTree(cli.config(Repository.root().resolve("docker-compose.yml"), Repository.root()).stdout());
+        ComposeCli cli = ComposeCli.find()
+                .orElseThrow(() -> new AssertionError("no Docker Compose CLI (apt-get install docker-compose)"));
+        JsonNode compose = new YAMLMapper()
+                .readTree(cli.config(Repository.root().resolve("docker-compose.yml"), Repository.root())
+                        .stdout());
         JsonNode composed = compose.path("services").path(service);
         assertEquals(port, composed.path("environment").path("PORT").asText());
-        assertEquals("prometheus/" + service + ":0.1.0-SNAPSHOT", composed.path("image").asText());
+        assertEquals(
+                "prometheus/" + service + ":0.1.0-SNAPSHOT",
+                composed.path("image").asText());
 
         ManifestSet base = ManifestSet.load(Repository.k8s().resolve("base"), Repository.root());
-        Deployment deployment = base.all(Deployment.class).stream().filter(d -> d.getMetadata().getName().equals(service))
-                .findFirst().orElseThrow();
-        var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Deployment deployment = base.all(Deployment.class).stream()
+                .filter(d -> d.getMetadata().getName().equals(service))
+                .findFirst()
+                .orElseThrow();
+        var container =
+                deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertEquals(KUBERNETES_REGISTRY + "/prometheus/" + service + ":" + RELEASE, container.getImage());
         assertEquals(Integer.valueOf(port), container.getPorts().get(0).getContainerPort());
-        assertEquals(port, base.all(ConfigMap.class).stream().filter(c -> c.getMetadata().getName().equals(service))
-                .findFirst().orElseThrow().getData().get("PORT"));
+        assertEquals(
+                port,
+                base.all(ConfigMap.class).stream()
+                        .filter(c -> c.getMetadata().getName().equals(service))
+                        .findFirst()
+                        .orElseThrow()
+                        .getData()
+                        .get("PORT"));
     }
 
     @Test
     void theImageVersionIsTheProjectVersion() throws IOException {
         String pom = Files.readString(Repository.root().resolve("pom.xml"));
-        assertTrue(pom.contains("<version>" + RELEASE + "-SNAPSHOT</version>"),
+        assertTrue(
+                pom.contains("<version>" + RELEASE + "-SNAPSHOT</version>"),
                 "compose runs the project version's local build and k8s/ its release: update docker-compose.yml and"
                         + " the images of k8s/base/kustomization.yaml with it");
     }
 
     /** The placeholder registry and the release the base's kustomization points the images at. */
     private static final String KUBERNETES_REGISTRY = "registry.example.com";
+
     private static final String RELEASE = "0.1.0";
 
     private static void breaks(String dockerfile, boolean mayRunAsRoot, List<String> packages, String expected) {
-        List<String> violations = ImageRules.check("example-service", Dockerfile.parse(dockerfile), mayRunAsRoot, packages);
-        assertTrue(violations.stream().anyMatch(v -> v.contains(expected)), "expected '" + expected + "' in " + violations);
+        List<String> violations =
+                ImageRules.check("example-service", Dockerfile.parse(dockerfile), mayRunAsRoot, packages);
+        assertTrue(
+                violations.stream().anyMatch(v -> v.contains(expected)),
+                "expected '" + expected + "' in " + violations);
     }
 
     private static final String GOOD = """
@@ -116,7 +140,11 @@ class ContainerImagesTest {
 
     @Test
     void anUnversionedBaseFails() {
-        breaks(GOOD.replace("debian:bookworm-slim", "debian"), false, List.of(), "base image debian must name a version");
+        breaks(
+                GOOD.replace("debian:bookworm-slim", "debian"),
+                false,
+                List.of(),
+                "base image debian must name a version");
     }
 
     @Test
@@ -136,6 +164,10 @@ class ContainerImagesTest {
 
     @Test
     void anIncompleteFastJarFails() {
-        breaks(GOOD.replace("COPY target/quarkus-app/quarkus/ quarkus/\n", ""), false, List.of(), "does not copy target/quarkus-app/quarkus/");
+        breaks(
+                GOOD.replace("COPY target/quarkus-app/quarkus/ quarkus/\n", ""),
+                false,
+                List.of(),
+                "does not copy target/quarkus-app/quarkus/");
     }
 }

@@ -47,7 +47,9 @@ class ManifestSetTest {
     }
 
     private static void hasProblem(ManifestSet set, String expected) {
-        assertTrue(set.problems().stream().anyMatch(p -> p.contains(expected)), "expected '" + expected + "' in " + set.problems());
+        assertTrue(
+                set.problems().stream().anyMatch(p -> p.contains(expected)),
+                "expected '" + expected + "' in " + set.problems());
     }
 
     @Test
@@ -167,13 +169,16 @@ class ManifestSetTest {
 
     @Test
     void aManifestFileTheKustomizationDoesNotListIsAProblem() throws IOException {
-        ManifestSet set = load(KUSTOMIZATION, Map.of("app.yaml", CONFIG_MAP, "forgotten.yaml", CONFIG_MAP.replace("name: app", "name: other")));
+        ManifestSet set = load(
+                KUSTOMIZATION,
+                Map.of("app.yaml", CONFIG_MAP, "forgotten.yaml", CONFIG_MAP.replace("name: app", "name: other")));
         hasProblem(set, "kustomization.yaml: does not list forgotten.yaml among its resources");
     }
 
     @Test
     void aListedFileThatDoesNotExistIsAProblem() throws IOException {
-        ManifestSet set = load(KUSTOMIZATION.replace("- app.yaml", "- app.yaml\n  - missing.yaml"), Map.of("app.yaml", CONFIG_MAP));
+        ManifestSet set = load(
+                KUSTOMIZATION.replace("- app.yaml", "- app.yaml\n  - missing.yaml"), Map.of("app.yaml", CONFIG_MAP));
         hasProblem(set, "lists missing.yaml, which does not exist");
     }
 
@@ -197,9 +202,15 @@ class ManifestSetTest {
                     files: [public.pem=keys/public.pem]
                 """, Map.of("app.yaml", CONFIG_MAP, "scripts/init.sh", "echo hi\n"));
         assertEquals(List.of(), set.problems());
-        assertEquals(Map.of("PORT", "8080", "ISSUER", "dev"), set.find(ConfigMap.class, "demo", "app").orElseThrow().getData());
-        assertEquals(Map.of("init.sh", "echo hi\n"), set.find(ConfigMap.class, "demo", "scripts").orElseThrow().getData());
-        assertEquals(Map.of("public.pem", ""), set.find(Secret.class, "demo", "key").orElseThrow().getStringData());
+        assertEquals(
+                Map.of("PORT", "8080", "ISSUER", "dev"),
+                set.find(ConfigMap.class, "demo", "app").orElseThrow().getData());
+        assertEquals(
+                Map.of("init.sh", "echo hi\n"),
+                set.find(ConfigMap.class, "demo", "scripts").orElseThrow().getData());
+        assertEquals(
+                Map.of("public.pem", ""),
+                set.find(Secret.class, "demo", "key").orElseThrow().getStringData());
         assertEquals(List.of(directory.resolve("keys/public.pem")), set.operatorSupplied());
     }
 

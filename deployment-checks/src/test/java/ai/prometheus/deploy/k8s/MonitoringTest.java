@@ -36,8 +36,20 @@ class MonitoringTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
-    private static final Set<String> PROMQL_WORDS = Set.of("by", "without", "on", "ignoring", "group_left", "group_right",
-            "bool", "and", "or", "unless", "offset", "inf", "nan");
+    private static final Set<String> PROMQL_WORDS = Set.of(
+            "by",
+            "without",
+            "on",
+            "ignoring",
+            "group_left",
+            "group_right",
+            "bool",
+            "and",
+            "or",
+            "unless",
+            "offset",
+            "inf",
+            "nan");
 
     static boolean isComponentFile(Path path) {
         return path.startsWith(Repository.components());
@@ -52,7 +64,8 @@ class MonitoringTest {
             }
             String[] parts = line.trim().split("\\s+");
             assertEquals(3, parts.length, "service, metric, type: " + line);
-            assertTrue(parts[0].equals("*") || Repository.SERVICES.contains(parts[0]), "a service of the suite: " + line);
+            assertTrue(
+                    parts[0].equals("*") || Repository.SERVICES.contains(parts[0]), "a service of the suite: " + line);
             assertTrue(Set.of("counter", "gauge", "histogram").contains(parts[2]), "a known type: " + line);
             metrics.put(parts[1], parts[2]);
         }
@@ -61,7 +74,8 @@ class MonitoringTest {
 
     /** The metric names a PromQL expression reads: identifiers outside label matchers that are not functions. */
     static Set<String> metricsIn(String expr) {
-        String outside = expr.replaceAll("\\{[^}]*}", " ").replaceAll("\\[[^]]*]", " ")
+        String outside = expr.replaceAll("\\{[^}]*}", " ")
+                .replaceAll("\\[[^]]*]", " ")
                 .replaceAll("(?i)\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ");
         Set<String> names = new HashSet<>();
         Matcher identifier = IDENTIFIER.matcher(outside);
@@ -79,27 +93,33 @@ class MonitoringTest {
 
     @Test
     void metricNamesAreReadFromPromQl() {
-        assertEquals(Set.of("a_bucket"), metricsIn("histogram_quantile(0.95, sum by (le, mode) (rate(a_bucket{mode=\"x\"}[5m])))"));
+        assertEquals(
+                Set.of("a_bucket"),
+                metricsIn("histogram_quantile(0.95, sum by (le, mode) (rate(a_bucket{mode=\"x\"}[5m])))"));
         assertEquals(Set.of("a_total", "b"), metricsIn("sum(rate(a_total[1m])) / on (job) max without (x) (b) * 2"));
     }
 
     @Test
     void everyDashboardQueryNamesOnlyCataloguedMetrics() throws IOException {
         Map<String, String> catalogue = catalogue();
-        JsonNode dashboard = JSON.readTree(GRAFANA.resolve("prometheus-dashboard.json").toFile());
+        JsonNode dashboard =
+                JSON.readTree(GRAFANA.resolve("prometheus-dashboard.json").toFile());
         assertFalse(dashboard.path("title").asText().isBlank());
-        assertTrue(dashboard.path("panels").isArray() && dashboard.path("panels").size() > 0);
+        assertTrue(
+                dashboard.path("panels").isArray() && dashboard.path("panels").size() > 0);
         Set<String> used = new HashSet<>();
         List<String> unknown = new ArrayList<>();
         for (JsonNode panel : dashboard.path("panels")) {
-            assertTrue(panel.path("targets").size() > 0, "panel " + panel.path("title").asText() + " has queries");
+            assertTrue(
+                    panel.path("targets").size() > 0,
+                    "panel " + panel.path("title").asText() + " has queries");
             for (JsonNode target : panel.path("targets")) {
                 String expr = target.path("expr").asText();
                 assertFalse(expr.isBlank(), "panel " + panel.path("title").asText() + " has an empty query");
                 for (String metric : metricsIn(expr)) {
                     String family = metric.replaceFirst("_(bucket|count|sum)$", "");
-                    boolean known = "histogram".equals(catalogue.get(family)) || catalogue.containsKey(metric)
-                            && !"histogram".equals(catalogue.get(metric));
+                    boolean known = "histogram".equals(catalogue.get(family))
+                            || catalogue.containsKey(metric) && !"histogram".equals(catalogue.get(metric));
                     if (known) {
                         used.add(catalogue.containsKey(metric) ? metric : family);
                     } else {
@@ -114,8 +134,11 @@ class MonitoringTest {
 
     @Test
     void thePodMonitorComponentSelectsEveryServicesPodsOnAPortTheyHave() throws IOException {
-        JsonNode kustomization = YAML.readTree(COMPONENT.resolve("kustomization.yaml").toFile());
-        assertEquals("kustomize.config.k8s.io/v1alpha1", kustomization.path("apiVersion").asText());
+        JsonNode kustomization =
+                YAML.readTree(COMPONENT.resolve("kustomization.yaml").toFile());
+        assertEquals(
+                "kustomize.config.k8s.io/v1alpha1",
+                kustomization.path("apiVersion").asText());
         assertEquals("Component", kustomization.path("kind").asText());
         assertEquals("pod-monitor.yaml", kustomization.path("resources").get(0).asText());
         JsonNode monitor = YAML.readTree(COMPONENT.resolve("pod-monitor.yaml").toFile());
@@ -124,7 +147,8 @@ class MonitoringTest {
         JsonNode spec = monitor.path("spec");
         Set<String> namespaces = new HashSet<>();
         spec.path("namespaceSelector").path("matchNames").forEach(n -> namespaces.add(n.asText()));
-        Map<String, String> matchLabels = YAML.convertValue(spec.path("selector").path("matchLabels"),
+        Map<String, String> matchLabels = YAML.convertValue(
+                spec.path("selector").path("matchLabels"),
                 YAML.getTypeFactory().constructMapType(Map.class, String.class, String.class));
         JsonNode endpoint = spec.path("podMetricsEndpoints").get(0);
         assertEquals("/q/metrics", endpoint.path("path").asText());
@@ -132,12 +156,19 @@ class MonitoringTest {
         ManifestSet base = ManifestSet.load(Repository.k8s().resolve("base"), Repository.root());
         for (String service : Repository.SERVICES) {
             Deployment deployment = base.all(Deployment.class).stream()
-                    .filter(d -> d.getMetadata().getName().equals(service)).findFirst().orElseThrow();
-            assertTrue(namespaces.contains(deployment.getMetadata().getNamespace()), service + "'s namespace is watched");
-            Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
-            assertTrue(podLabels.entrySet().containsAll(matchLabels.entrySet()), service + " pods carry " + matchLabels);
+                    .filter(d -> d.getMetadata().getName().equals(service))
+                    .findFirst()
+                    .orElseThrow();
+            assertTrue(
+                    namespaces.contains(deployment.getMetadata().getNamespace()), service + "'s namespace is watched");
+            Map<String, String> podLabels =
+                    deployment.getSpec().getTemplate().getMetadata().getLabels();
+            assertTrue(
+                    podLabels.entrySet().containsAll(matchLabels.entrySet()), service + " pods carry " + matchLabels);
             List<String> ports = deployment.getSpec().getTemplate().getSpec().getContainers().stream()
-                    .flatMap(c -> c.getPorts().stream()).map(ContainerPort::getName).toList();
+                    .flatMap(c -> c.getPorts().stream())
+                    .map(ContainerPort::getName)
+                    .toList();
             assertTrue(ports.contains(endpoint.path("port").asText()), service + " has the port " + ports);
             boolean named = false;
             for (JsonNode expression : spec.path("selector").path("matchExpressions")) {

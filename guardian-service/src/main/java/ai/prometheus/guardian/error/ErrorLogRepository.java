@@ -1,7 +1,7 @@
 package ai.prometheus.guardian.error;
 
-import ai.prometheus.shared.config.ServiceConfig;
-import ai.prometheus.shared.persistence.NativeSql;
+import ai.prometheus.shared.platform.config.ServiceConfig;
+import ai.prometheus.shared.platform.persistence.NativeSql;
 import ai.prometheus.shared.util.Glob;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
@@ -59,9 +59,7 @@ public class ErrorLogRepository implements PanacheRepositoryBase<ErrorLog, UUID>
             parameters.and("fixApplied", filter.fixApplied());
         }
         Sort sort = Sort.descending("createdAt").and("id", Sort.Direction.Descending);
-        var query = clauses.isEmpty()
-                ? findAll(sort)
-                : find(String.join(" and ", clauses), sort, parameters);
+        var query = clauses.isEmpty() ? findAll(sort) : find(String.join(" and ", clauses), sort, parameters);
         return query.range(offset, offset + limit - 1).list();
     }
 
@@ -73,14 +71,18 @@ public class ErrorLogRepository implements PanacheRepositoryBase<ErrorLog, UUID>
     public Uni<List<ErrorLog>> samples(UUID groupId, int latest) {
         Sort newestFirst = Sort.descending("createdAt").and("id", Sort.Direction.Descending);
         Sort oldestFirst = Sort.ascending("createdAt").and("id", Sort.Direction.Ascending);
-        return find("groupId", newestFirst, groupId).range(0, latest - 1).list()
-                .chain(recent -> find("groupId", oldestFirst, groupId).firstResult().map(first -> {
-                    List<ErrorLog> samples = new ArrayList<>(recent);
-                    if (first != null && samples.stream().noneMatch(log -> log.id.equals(first.id))) {
-                        samples.add(first);
-                    }
-                    return samples;
-                }));
+        return find("groupId", newestFirst, groupId)
+                .range(0, latest - 1)
+                .list()
+                .chain(recent -> find("groupId", oldestFirst, groupId)
+                        .firstResult()
+                        .map(first -> {
+                            List<ErrorLog> samples = new ArrayList<>(recent);
+                            if (first != null && samples.stream().noneMatch(log -> log.id.equals(first.id))) {
+                                samples.add(first);
+                            }
+                            return samples;
+                        }));
     }
 
     /**
@@ -96,9 +98,14 @@ public class ErrorLogRepository implements PanacheRepositoryBase<ErrorLog, UUID>
                 + " and created_at > now() - make_interval(hours => " + hours + ")"
                 + " group by 1 order by 2 desc, 1 limit " + limit;
         return NativeSql.list(sql, Object[].class, Map.of())
-                .map(rows -> rows.stream().map(row -> new FailingToolView((String) row[0], ((Number) row[1]).longValue(),
-                        ((Number) row[2]).longValue(),
-                        Instant.ofEpochMilli(((Number) row[3]).longValue()).atOffset(ZoneOffset.UTC))).toList());
+                .map(rows -> rows.stream()
+                        .map(row -> new FailingToolView(
+                                (String) row[0],
+                                ((Number) row[1]).longValue(),
+                                ((Number) row[2]).longValue(),
+                                Instant.ofEpochMilli(((Number) row[3]).longValue())
+                                        .atOffset(ZoneOffset.UTC)))
+                        .toList());
     }
 
     /**
@@ -133,12 +140,14 @@ public class ErrorLogRepository implements PanacheRepositoryBase<ErrorLog, UUID>
         Map<String, Object> parameters = new HashMap<>();
         String where = scoped(groupId, scope, parameters) + " and fix_applied = false";
         parameters.put("action", actionId);
-        return NativeSql.update("update " + schema + ".error_logs set remediation_action_id = :action where " + where, parameters);
+        return NativeSql.update(
+                "update " + schema + ".error_logs set remediation_action_id = :action where " + where, parameters);
     }
 
     /** Sets {@code fix_applied} on the errors tied to the action: true when it took effect, false when reverted. */
     public Uni<Integer> markFixed(UUID actionId, boolean fixed) {
-        return NativeSql.update("update " + schema + ".error_logs set fix_applied = :fixed where remediation_action_id = :action",
+        return NativeSql.update(
+                "update " + schema + ".error_logs set fix_applied = :fixed where remediation_action_id = :action",
                 Map.of("fixed", fixed, "action", actionId));
     }
 
@@ -157,7 +166,12 @@ public class ErrorLogRepository implements PanacheRepositoryBase<ErrorLog, UUID>
     }
 
     /** The filters of GET /errors; null means "any". */
-    public record ErrorLogFilter(String service, String errorType, String traceId, OffsetDateTime since,
-            OffsetDateTime until, Boolean fixApplied, UUID groupId) {
-    }
+    public record ErrorLogFilter(
+            String service,
+            String errorType,
+            String traceId,
+            OffsetDateTime since,
+            OffsetDateTime until,
+            Boolean fixApplied,
+            UUID groupId) {}
 }

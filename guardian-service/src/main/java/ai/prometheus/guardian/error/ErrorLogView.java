@@ -25,8 +25,20 @@ public record ErrorLogView(
         boolean trusted) {
 
     public static ErrorLogView of(ErrorLog log) {
-        return new ErrorLogView(log.id, log.service, log.errorType, log.errorMessage, log.stackTrace, log.traceId,
-                log.attributes, log.fixApplied, log.occurredAt, log.createdAt, log.eventId, log.groupId,
-                log.reportedBy, log.trusted);
+        return new ErrorLogView(
+                log.id,
+                log.service,
+                log.errorType,
+                log.errorMessage,
+                log.stackTrace,
+                log.traceId,
+                log.attributes,
+                log.fixApplied,
+                log.occurredAt,
+                log.createdAt,
+                log.eventId,
+                log.groupId,
+                log.reportedBy,
+                log.trusted);
     }
 }

@@ -8,11 +8,7 @@ import java.util.List;
  * timeline of events per hour with what happened to the group.
  */
 public record ErrorGroupDetailView(
-        ErrorGroupView group,
-        List<ErrorLogView> samples,
-        List<String> traceIds,
-        Timeline timeline) {
+        ErrorGroupView group, List<ErrorLogView> samples, List<String> traceIds, Timeline timeline) {
 
-    public record Timeline(List<ErrorGroupRepository.HourCount> hourly, List<GroupHistoryView> history) {
-    }
+    public record Timeline(List<ErrorGroupRepository.HourCount> hourly, List<GroupHistoryView> history) {}
 }

@@ -1,7 +1,7 @@
 package ai.prometheus.guardian.group;
 
-import ai.prometheus.shared.config.ServiceConfig;
-import ai.prometheus.shared.persistence.NativeSql;
+import ai.prometheus.shared.platform.config.ServiceConfig;
+import ai.prometheus.shared.platform.persistence.NativeSql;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,13 +35,29 @@ public class ErrorGroupRepository implements PanacheRepositoryBase<ErrorGroup, U
      * The group with this fingerprint, created if it is new, and locked until the transaction
      * ends: concurrent errors of one group are counted (and judged by the rules) one at a time.
      */
-    public Uni<Claimed> claim(Fingerprint fingerprint, String service, String errorType, String title,
-            OffsetDateTime now) {
-        Map<String, Object> row = Map.of("id", UUID.randomUUID(), "fingerprint", fingerprint.hash(),
-                "version", fingerprint.version(), "basis", fingerprint.basis(), "service", service,
-                "errorType", errorType, "title", title, "now", now);
+    public Uni<Claimed> claim(
+            Fingerprint fingerprint, String service, String errorType, String title, OffsetDateTime now) {
+        Map<String, Object> row = Map.of(
+                "id",
+                UUID.randomUUID(),
+                "fingerprint",
+                fingerprint.hash(),
+                "version",
+                fingerprint.version(),
+                "basis",
+                fingerprint.basis(),
+                "service",
+                service,
+                "errorType",
+                errorType,
+                "title",
+                title,
+                "now",
+                now);
         return NativeSql.update(claim, row)
-                .chain(inserted -> find("fingerprintVersion = ?1 and fingerprint = ?2", fingerprint.version(),
+                .chain(inserted -> find(
+                                "fingerprintVersion = ?1 and fingerprint = ?2",
+                                fingerprint.version(),
                                 fingerprint.hash())
                         .withLock(LockModeType.PESSIMISTIC_WRITE)
                         .firstResult()
@@ -58,7 +74,8 @@ public class ErrorGroupRepository implements PanacheRepositoryBase<ErrorGroup, U
         Map<String, Object> parameters = new HashMap<>();
         if (!filter.states().isEmpty()) {
             clauses.add("state in (:states)");
-            parameters.put("states", filter.states().stream().map(GroupState::value).toList());
+            parameters.put(
+                    "states", filter.states().stream().map(GroupState::value).toList());
         }
         if (filter.service() != null) {
             clauses.add("service = :service");
@@ -87,21 +104,21 @@ public class ErrorGroupRepository implements PanacheRepositoryBase<ErrorGroup, U
         if (groupIds.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        String sql = "select group_id, cast(floor(extract(epoch from (now() - created_at)) / 3600) as integer), count(*)"
-                + " from " + schema + ".error_logs where group_id in (:ids)"
-                + " and created_at > now() - make_interval(hours => " + SPARKLINE_HOURS + ") group by 1, 2";
-        return NativeSql.list(sql, Object[].class, Map.of("ids", groupIds))
-                .map(rows -> {
-                    Map<UUID, int[]> lines = new LinkedHashMap<>();
-                    groupIds.forEach(id -> lines.put(id, new int[SPARKLINE_HOURS]));
-                    for (Object[] row : rows) {
-                        int hoursAgo = ((Number) row[1]).intValue();
-                        if (hoursAgo >= 0 && hoursAgo < SPARKLINE_HOURS) {
-                            lines.get((UUID) row[0])[SPARKLINE_HOURS - 1 - hoursAgo] = ((Number) row[2]).intValue();
-                        }
-                    }
-                    return lines;
-                });
+        String sql =
+                "select group_id, cast(floor(extract(epoch from (now() - created_at)) / 3600) as integer), count(*)"
+                        + " from " + schema + ".error_logs where group_id in (:ids)"
+                        + " and created_at > now() - make_interval(hours => " + SPARKLINE_HOURS + ") group by 1, 2";
+        return NativeSql.list(sql, Object[].class, Map.of("ids", groupIds)).map(rows -> {
+            Map<UUID, int[]> lines = new LinkedHashMap<>();
+            groupIds.forEach(id -> lines.put(id, new int[SPARKLINE_HOURS]));
+            for (Object[] row : rows) {
+                int hoursAgo = ((Number) row[1]).intValue();
+                if (hoursAgo >= 0 && hoursAgo < SPARKLINE_HOURS) {
+                    lines.get((UUID) row[0])[SPARKLINE_HOURS - 1 - hoursAgo] = ((Number) row[2]).intValue();
+                }
+            }
+            return lines;
+        });
     }
 
     /** Events per hour of one group over {@code days}, oldest first, hours without events left out. */
@@ -111,8 +128,10 @@ public class ErrorGroupRepository implements PanacheRepositoryBase<ErrorGroup, U
                 + " and created_at > now() - make_interval(days => " + days + ") group by 1 order by 1";
         return NativeSql.list(sql, Object[].class, Map.of("id", groupId))
                 .map(rows -> rows.stream()
-                        .map(row -> new HourCount(java.time.Instant.ofEpochSecond(((Number) row[0]).longValue())
-                                .atOffset(java.time.ZoneOffset.UTC), ((Number) row[1]).longValue()))
+                        .map(row -> new HourCount(
+                                java.time.Instant.ofEpochSecond(((Number) row[0]).longValue())
+                                        .atOffset(java.time.ZoneOffset.UTC),
+                                ((Number) row[1]).longValue()))
                         .toList());
     }
 
@@ -123,18 +142,17 @@ public class ErrorGroupRepository implements PanacheRepositoryBase<ErrorGroup, U
         return NativeSql.list(sql, String.class, Map.of("id", groupId, "limit", limit));
     }
 
-    public record Claimed(ErrorGroup group, boolean created) {
-    }
+    public record Claimed(ErrorGroup group, boolean created) {}
 
-    public record HourCount(OffsetDateTime hour, long count) {
-    }
+    public record HourCount(OffsetDateTime hour, long count) {}
 
     /** The filters of GET /error-groups; null or empty means "any". */
-    public record GroupFilter(List<GroupState> states, String service, String errorType, String tool) {
-    }
+    public record GroupFilter(List<GroupState> states, String service, String errorType, String tool) {}
 
     public enum GroupSort {
-        COUNT("event_count"), LAST_SEEN("last_seen"), FIRST_SEEN("first_seen");
+        COUNT("event_count"),
+        LAST_SEEN("last_seen"),
+        FIRST_SEEN("first_seen");
 
         private final String column;
 

@@ -2,13 +2,13 @@ package ai.prometheus.guardian.group;
 
 import ai.prometheus.guardian.error.ErrorLog;
 import ai.prometheus.guardian.error.ErrorLogRepository;
-import ai.prometheus.guardian.error.FailingToolView;
 import ai.prometheus.guardian.error.ErrorLogView;
+import ai.prometheus.guardian.error.FailingToolView;
+import ai.prometheus.shared.platform.security.CurrentCaller;
+import ai.prometheus.shared.platform.web.PageResult;
+import ai.prometheus.shared.platform.web.Params;
 import ai.prometheus.shared.problem.ProblemException;
-import ai.prometheus.shared.security.CurrentCaller;
 import ai.prometheus.shared.security.RequiresPermission;
-import ai.prometheus.shared.web.PageResult;
-import ai.prometheus.shared.web.Params;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -46,8 +46,12 @@ public class ErrorGroupResource {
     private final ErrorLogRepository errors;
     private final CurrentCaller caller;
 
-    public ErrorGroupResource(ErrorGroupRepository groups, GroupHistoryRepository history, ErrorGroupService service,
-            ErrorLogRepository errors, CurrentCaller caller) {
+    public ErrorGroupResource(
+            ErrorGroupRepository groups,
+            GroupHistoryRepository history,
+            ErrorGroupService service,
+            ErrorLogRepository errors,
+            CurrentCaller caller) {
         this.groups = groups;
         this.history = history;
         this.service = service;
@@ -58,24 +62,36 @@ public class ErrorGroupResource {
     @GET
     @RequiresPermission("errors:read")
     @WithSession
-    @Operation(operationId = "listErrorGroups", summary = "List error groups",
+    @Operation(
+            operationId = "listErrorGroups",
+            summary = "List error groups",
             description = "state takes a comma-separated list (open, acknowledged, resolved, ignored, regressed);"
                     + " sort is count, lastSeen (default) or firstSeen; order is desc (default) or asc.")
-    public Uni<PageResult<ErrorGroupView>> list(@QueryParam("state") String state, @QueryParam("service") String serviceName,
-            @QueryParam("errorType") String errorType, @QueryParam("tool") String tool,
-            @QueryParam("sort") String sort, @QueryParam("order") String order,
-            @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
+    public Uni<PageResult<ErrorGroupView>> list(
+            @QueryParam("state") String state,
+            @QueryParam("service") String serviceName,
+            @QueryParam("errorType") String errorType,
+            @QueryParam("tool") String tool,
+            @QueryParam("sort") String sort,
+            @QueryParam("order") String order,
+            @QueryParam("page") Integer page,
+            @QueryParam("size") Integer size) {
         int pageIndex = Params.page(page);
         int pageSize = Params.size(size, 50);
-        var filter = new ErrorGroupRepository.GroupFilter(states(state), blankToNull(serviceName), blankToNull(errorType),
-                blankToNull(tool));
+        var filter = new ErrorGroupRepository.GroupFilter(
+                states(state), blankToNull(serviceName), blankToNull(errorType), blankToNull(tool));
         return groups.search(filter, sort(sort), ascending(order), pageIndex * pageSize, pageSize + 1)
                 .chain(found -> {
                     List<ErrorGroup> page0 = found.size() > pageSize ? found.subList(0, pageSize) : found;
                     return groups.sparklines(page0.stream().map(g -> g.id).toList())
-                            .map(lines -> PageResult.of(found, pageIndex, pageSize,
-                                    group -> ErrorGroupView.of(group, lines.getOrDefault(group.id,
-                                            new int[ErrorGroupRepository.SPARKLINE_HOURS]))));
+                            .map(lines -> PageResult.of(
+                                    found,
+                                    pageIndex,
+                                    pageSize,
+                                    group -> ErrorGroupView.of(
+                                            group,
+                                            lines.getOrDefault(
+                                                    group.id, new int[ErrorGroupRepository.SPARKLINE_HOURS]))));
                 });
     }
 
@@ -87,23 +103,30 @@ public class ErrorGroupResource {
     public Uni<ErrorGroupDetailView> get(@PathParam("id") String id) {
         UUID groupId = Params.uuid("id", id);
         return groups.findById(groupId)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("error group", id))
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("error group", id))
                 .chain(this::detail);
     }
 
     // One reactive session runs one query at a time, so the parts are read in turn, not combined concurrently.
     private Uni<ErrorGroupDetailView> detail(ErrorGroup group) {
         DetailParts parts = new DetailParts();
-        return groups.sparklines(List.of(group.id)).invoke(lines -> parts.sparkline = lines.get(group.id))
-                .chain(() -> errors.samples(group.id, SAMPLES)).invoke(samples -> parts.samples = samples)
-                .chain(() -> groups.recentTraceIds(group.id, TRACE_IDS)).invoke(traceIds -> parts.traceIds = traceIds)
-                .chain(() -> groups.hourly(group.id, TIMELINE_DAYS)).invoke(hourly -> parts.hourly = hourly)
+        return groups.sparklines(List.of(group.id))
+                .invoke(lines -> parts.sparkline = lines.get(group.id))
+                .chain(() -> errors.samples(group.id, SAMPLES))
+                .invoke(samples -> parts.samples = samples)
+                .chain(() -> groups.recentTraceIds(group.id, TRACE_IDS))
+                .invoke(traceIds -> parts.traceIds = traceIds)
+                .chain(() -> groups.hourly(group.id, TIMELINE_DAYS))
+                .invoke(hourly -> parts.hourly = hourly)
                 .chain(() -> history.recent(group.id, HISTORY_ENTRIES))
                 .map(entries -> new ErrorGroupDetailView(
                         ErrorGroupView.of(group, parts.sparkline),
                         parts.samples.stream().map(ErrorLogView::of).toList(),
                         parts.traceIds,
-                        new ErrorGroupDetailView.Timeline(parts.hourly,
+                        new ErrorGroupDetailView.Timeline(
+                                parts.hourly,
                                 entries.stream().map(GroupHistoryView::of).toList())));
     }
 
@@ -120,22 +143,30 @@ public class ErrorGroupResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RequiresPermission("guardian:admin")
     @WithSession
-    @Operation(operationId = "changeErrorGroupState", summary = "Change a group's state", description = "open, acknowledged, resolved or ignored.")
+    @Operation(
+            operationId = "changeErrorGroupState",
+            summary = "Change a group's state",
+            description = "open, acknowledged, resolved or ignored.")
     public Uni<ErrorGroupView> changeState(@PathParam("id") String id, @Valid @NotNull StateChange change) {
         UUID groupId = Params.uuid("id", id);
         GroupState target = state(change.state());
         return service.changeState(groupId, target, caller.get().subject(), change.note())
-                .chain(group -> groups.sparklines(List.of(group.id)).map(lines -> ErrorGroupView.of(group, lines.get(group.id))));
+                .chain(group -> groups.sparklines(List.of(group.id))
+                        .map(lines -> ErrorGroupView.of(group, lines.get(group.id))));
     }
 
     @GET
     @Path("/top-tools")
     @RequiresPermission("errors:read")
     @WithSession
-    @Operation(operationId = "listTopFailingTools", summary = "The tools whose invocations failed most in the last hours",
+    @Operation(
+            operationId = "listTopFailingTools",
+            summary = "The tools whose invocations failed most in the last hours",
             description = "Counts trusted errors only (the suite's own services and reporters authenticated for the"
                     + " error's service); trusted=false lists what other callers reported, apart.")
-    public Uni<List<FailingToolView>> topTools(@QueryParam("hours") Integer hours, @QueryParam("limit") Integer limit,
+    public Uni<List<FailingToolView>> topTools(
+            @QueryParam("hours") Integer hours,
+            @QueryParam("limit") Integer limit,
             @QueryParam("trusted") @DefaultValue("true") boolean trusted) {
         int window = hours == null ? 24 : hours;
         if (window < 1 || window > 24 * 90) {
@@ -163,8 +194,12 @@ public class ErrorGroupResource {
         try {
             return GroupState.of(value.trim().toLowerCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw ProblemException.invalidField("state", "'" + value.trim() + "' is not one of "
-                    + Arrays.stream(GroupState.values()).map(GroupState::value).toList());
+            throw ProblemException.invalidField(
+                    "state",
+                    "'" + value.trim() + "' is not one of "
+                            + Arrays.stream(GroupState.values())
+                                    .map(GroupState::value)
+                                    .toList());
         }
     }
 

@@ -26,37 +26,46 @@ public class ErrorGroupService {
      * Counts one error into its group, inside the caller's transaction. The group stays locked
      * until that transaction ends. A new event on a resolved group marks it regressed.
      */
-    public Uni<ErrorGroup> record(Fingerprint fingerprint, String service, String errorType, String message,
-            String tool, OffsetDateTime at) {
-        return groups.claim(fingerprint, service, errorType, titleOf(errorType, message), at).chain(claimed -> {
-            ErrorGroup group = claimed.group();
-            group.eventCount++;
-            if (at.isAfter(group.lastSeen)) {
-                group.lastSeen = at;
-            }
-            group.noteAffected(service, tool);
-            if (group.state() != GroupState.RESOLVED) {
-                return Uni.createFrom().item(group);
-            }
-            group.state = GroupState.REGRESSED.value();
-            group.stateChangedAt = at;
-            GroupHistoryEntry entry = GroupHistoryEntry.of(group.id, at, GroupHistoryEntry.REGRESSION, "guardian",
-                    "a new event arrived after the group was resolved");
-            entry.fromState = GroupState.RESOLVED.value();
-            entry.toState = GroupState.REGRESSED.value();
-            return history.persist(entry).replaceWith(group);
-        });
+    public Uni<ErrorGroup> record(
+            Fingerprint fingerprint, String service, String errorType, String message, String tool, OffsetDateTime at) {
+        return groups.claim(fingerprint, service, errorType, titleOf(errorType, message), at)
+                .chain(claimed -> {
+                    ErrorGroup group = claimed.group();
+                    group.eventCount++;
+                    if (at.isAfter(group.lastSeen)) {
+                        group.lastSeen = at;
+                    }
+                    group.noteAffected(service, tool);
+                    if (group.state() != GroupState.RESOLVED) {
+                        return Uni.createFrom().item(group);
+                    }
+                    group.state = GroupState.REGRESSED.value();
+                    group.stateChangedAt = at;
+                    GroupHistoryEntry entry = GroupHistoryEntry.of(
+                            group.id,
+                            at,
+                            GroupHistoryEntry.REGRESSION,
+                            "guardian",
+                            "a new event arrived after the group was resolved");
+                    entry.fromState = GroupState.RESOLVED.value();
+                    entry.toState = GroupState.REGRESSED.value();
+                    return history.persist(entry).replaceWith(group);
+                });
     }
 
     /** Moves a group to {@code target} on behalf of {@code actor}; setting the current state again changes nothing. */
     @WithTransaction
     public Uni<ErrorGroup> changeState(UUID id, GroupState target, String actor, String note) {
         if (!target.settable()) {
-            throw ProblemException.invalidField("state", "'" + target.value() + "' is set by the guardian when a resolved"
-                    + " group gets a new event; choose open, acknowledged, resolved or ignored");
+            throw ProblemException.invalidField(
+                    "state",
+                    "'" + target.value() + "' is set by the guardian when a resolved"
+                            + " group gets a new event; choose open, acknowledged, resolved or ignored");
         }
         return groups.findLocked(id)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("error group", id))
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("error group", id))
                 .chain(group -> {
                     if (group.state() == target) {
                         return Uni.createFrom().item(group);
@@ -97,7 +106,9 @@ public class ErrorGroupService {
     }
 
     static String titleOf(String errorType, String message) {
-        String firstLine = message == null || message.isBlank() ? errorType : message.strip().lines().findFirst().orElse(errorType);
+        String firstLine = message == null || message.isBlank()
+                ? errorType
+                : message.strip().lines().findFirst().orElse(errorType);
         return firstLine.length() <= MAX_TITLE ? firstLine : firstLine.substring(0, MAX_TITLE - 1) + "…";
     }
 }

@@ -29,9 +29,23 @@ public record ErrorGroupView(
         int[] last24h) {
 
     public static ErrorGroupView of(ErrorGroup group, int[] last24h) {
-        return new ErrorGroupView(group.id, group.title, group.service, group.errorType, group.state(), group.eventCount,
-                group.firstSeen, group.lastSeen, List.copyOf(group.services), List.copyOf(group.tools),
-                group.stateChangedAt, group.escalatedAt, group.escalationReason, group.fingerprint,
-                group.fingerprintVersion, group.groupingBasis, last24h);
+        return new ErrorGroupView(
+                group.id,
+                group.title,
+                group.service,
+                group.errorType,
+                group.state(),
+                group.eventCount,
+                group.firstSeen,
+                group.lastSeen,
+                List.copyOf(group.services),
+                List.copyOf(group.tools),
+                group.stateChangedAt,
+                group.escalatedAt,
+                group.escalationReason,
+                group.fingerprint,
+                group.fingerprintVersion,
+                group.groupingBasis,
+                last24h);
     }
 }

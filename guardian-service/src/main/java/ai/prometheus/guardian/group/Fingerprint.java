@@ -6,5 +6,4 @@ package ai.prometheus.guardian.group;
  * @param basis the readable inputs that were hashed, shown on the group so an operator can see
  *     why two errors were grouped together
  */
-public record Fingerprint(int version, String hash, String basis) {
-}
+public record Fingerprint(int version, String hash, String basis) {}

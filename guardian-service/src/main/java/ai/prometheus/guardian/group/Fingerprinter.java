@@ -18,12 +18,13 @@ public class Fingerprinter {
     private final GroupingAlgorithm current;
 
     public Fingerprinter(GuardianConfig config) {
-        Map<Integer, GroupingAlgorithm> byVersion = ALGORITHMS.stream()
-                .collect(Collectors.toMap(GroupingAlgorithm::version, Function.identity()));
+        Map<Integer, GroupingAlgorithm> byVersion =
+                ALGORITHMS.stream().collect(Collectors.toMap(GroupingAlgorithm::version, Function.identity()));
         current = byVersion.get(config.grouping().version());
         if (current == null) {
-            throw new IllegalStateException("guardian.grouping.version=" + config.grouping().version()
-                    + " is not a grouping algorithm; known versions: " + byVersion.keySet());
+            throw new IllegalStateException(
+                    "guardian.grouping.version=" + config.grouping().version()
+                            + " is not a grouping algorithm; known versions: " + byVersion.keySet());
         }
     }
 

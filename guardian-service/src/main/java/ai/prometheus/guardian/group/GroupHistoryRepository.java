@@ -13,7 +13,8 @@ public class GroupHistoryRepository implements PanacheRepositoryBase<GroupHistor
     /** The group's most recent {@code limit} entries, oldest first. */
     public Uni<List<GroupHistoryEntry>> recent(UUID groupId, int limit) {
         return find("groupId", Sort.descending("at").and("id", Sort.Direction.Descending), groupId)
-                .range(0, limit - 1).list()
+                .range(0, limit - 1)
+                .list()
                 .map(entries -> {
                     List<GroupHistoryEntry> oldestFirst = new java.util.ArrayList<>(entries);
                     java.util.Collections.reverse(oldestFirst);

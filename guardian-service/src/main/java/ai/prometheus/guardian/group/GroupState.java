@@ -9,7 +9,11 @@ import java.util.Locale;
  * group puts it there.
  */
 public enum GroupState {
-    OPEN, ACKNOWLEDGED, RESOLVED, IGNORED, REGRESSED;
+    OPEN,
+    ACKNOWLEDGED,
+    RESOLVED,
+    IGNORED,
+    REGRESSED;
 
     @JsonValue
     public String value() {

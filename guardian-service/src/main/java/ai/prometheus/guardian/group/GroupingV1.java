@@ -31,7 +31,8 @@ public final class GroupingV1 implements GroupingAlgorithm {
         parts.add("service=" + nullToEmpty(error.service()).trim());
         parts.add("type=" + nullToEmpty(error.errorType()).trim());
         List<StackFrame> frames = StackTraceParser.parse(error.stackTrace());
-        List<StackFrame> chosen = frames.stream().filter(StackFrame::inApp).limit(MAX_FRAMES).toList();
+        List<StackFrame> chosen =
+                frames.stream().filter(StackFrame::inApp).limit(MAX_FRAMES).toList();
         if (chosen.isEmpty()) {
             // A trace with only runtime frames still says where it failed, better than the message.
             chosen = frames.stream().limit(MAX_FRAMES).toList();
@@ -39,7 +40,9 @@ public final class GroupingV1 implements GroupingAlgorithm {
         if (chosen.isEmpty()) {
             parts.add("message=" + MessageNormalizer.normalize(error.errorMessage()));
         } else {
-            parts.add("frames=" + String.join(" < ", chosen.stream().map(StackFrame::toString).toList()));
+            parts.add("frames="
+                    + String.join(
+                            " < ", chosen.stream().map(StackFrame::toString).toList()));
         }
         String basis = String.join("\n", parts);
         return new Fingerprint(version(), sha256(basis), basis);
@@ -51,7 +54,8 @@ public final class GroupingV1 implements GroupingAlgorithm {
 
     static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

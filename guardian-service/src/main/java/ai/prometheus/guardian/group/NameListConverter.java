@@ -13,8 +13,7 @@ import java.util.List;
 public class NameListConverter implements AttributeConverter<List<String>, String> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<List<String>> NAMES = new TypeReference<>() {
-    };
+    private static final TypeReference<List<String>> NAMES = new TypeReference<>() {};
 
     @Override
     public String convertToDatabaseColumn(List<String> names) {

@@ -15,12 +15,15 @@ public final class StackTraceParser {
 
     // "\tat com.acme.Foo.bar(Foo.java:42)", "at java.base/java.lang.Thread.run(Thread.java:840)"
     // Possessive and negated classes keep matching linear in the line length.
-    private static final Pattern JAVA = Pattern.compile("^\\s*at\\s+(?:[^\\s/(]++/+)?([^\\s(]+)\\.([^\\s(.]+)\\([^)]*+\\)\\s*$");
+    private static final Pattern JAVA =
+            Pattern.compile("^\\s*at\\s+(?:[^\\s/(]++/+)?([^\\s(]+)\\.([^\\s(.]+)\\([^)]*+\\)\\s*$");
     // '  File "/app/handlers.py", line 42, in handle'
     private static final Pattern PYTHON = Pattern.compile("^\\s*File \"([^\"]+)\", line \\d+, in (\\S+)\\s*$");
-    // "    at getUser (/app/src/users.js:10:15)", "    at /app/src/routes.js:22:5", "    at async Promise.all (index 0)"
+    // "    at getUser (/app/src/users.js:10:15)", "    at /app/src/routes.js:22:5", "    at async Promise.all (index
+    // 0)"
     private static final Pattern NODE_WITH_FUNCTION = Pattern.compile("^\\s*at\\s+(.+?)\\s+\\((.*)\\)\\s*$");
-    private static final Pattern NODE_LOCATION_ONLY = Pattern.compile("^\\s*at\\s+((?:file://|node:|/|[A-Za-z]:\\\\)\\S*?)(?::\\d+){1,2}\\s*$");
+    private static final Pattern NODE_LOCATION_ONLY =
+            Pattern.compile("^\\s*at\\s+((?:file://|node:|/|[A-Za-z]:\\\\)\\S*?)(?::\\d+){1,2}\\s*$");
     private static final Pattern LOCATION_SUFFIX = Pattern.compile("(?::\\d+){1,2}$");
     private static final Pattern LAMBDA_CLASS = Pattern.compile("\\$\\$Lambda.*$");
     private static final Pattern ANONYMOUS_CLASS = Pattern.compile("\\$\\d+");
@@ -30,17 +33,40 @@ public final class StackTraceParser {
     private static final Pattern NODE_ALIAS = Pattern.compile("\\s*\\[as [^]]+]");
     private static final Pattern SOURCE_EXTENSION = Pattern.compile("\\.(py|pyc|js|mjs|cjs|ts|mts|cts|jsx|tsx)$");
     private static final Pattern PYTHON_STDLIB = Pattern.compile("/lib/python\\d[.\\d]*/");
-    private static final Pattern PYTHON_HEADER = Pattern.compile("^Traceback \\(most recent call last\\):\\s*$", Pattern.MULTILINE);
+    private static final Pattern PYTHON_HEADER =
+            Pattern.compile("^Traceback \\(most recent call last\\):\\s*$", Pattern.MULTILINE);
 
     // Runtimes and libraries: their frames are never what makes an error this application's error.
-    private static final List<String> JAVA_LIBRARY_PREFIXES = List.of("java.", "javax.", "jakarta.", "jdk.", "sun.",
-            "com.sun.", "org.jboss.", "io.quarkus.", "io.vertx.", "io.netty.", "io.smallrye.", "org.hibernate.",
-            "org.apache.", "com.fasterxml.", "org.eclipse.", "io.opentelemetry.", "kotlin.", "kotlinx.", "scala.",
-            "org.springframework.", "reactor.", "io.reactivex.", "org.postgresql.", "io.micrometer.", "org.junit.",
-            "com.google.", "org.slf4j.");
+    private static final List<String> JAVA_LIBRARY_PREFIXES = List.of(
+            "java.",
+            "javax.",
+            "jakarta.",
+            "jdk.",
+            "sun.",
+            "com.sun.",
+            "org.jboss.",
+            "io.quarkus.",
+            "io.vertx.",
+            "io.netty.",
+            "io.smallrye.",
+            "org.hibernate.",
+            "org.apache.",
+            "com.fasterxml.",
+            "org.eclipse.",
+            "io.opentelemetry.",
+            "kotlin.",
+            "kotlinx.",
+            "scala.",
+            "org.springframework.",
+            "reactor.",
+            "io.reactivex.",
+            "org.postgresql.",
+            "io.micrometer.",
+            "org.junit.",
+            "com.google.",
+            "org.slf4j.");
 
-    private StackTraceParser() {
-    }
+    private StackTraceParser() {}
 
     public static List<StackFrame> parse(String trace) {
         if (trace == null || trace.isBlank()) {
@@ -70,11 +96,15 @@ public final class StackTraceParser {
 
     private static StackFrame javaFrame(String className, String method) {
         // Generated and synthetic names change between builds: lambda$handle$3, Foo$1, Foo_Subclass.
-        String module = GENERATED_SUFFIX.matcher(ANONYMOUS_CLASS.matcher(LAMBDA_CLASS.matcher(className).replaceAll(""))
-                .replaceAll("\\$")).replaceAll("");
+        String module = GENERATED_SUFFIX
+                .matcher(ANONYMOUS_CLASS
+                        .matcher(LAMBDA_CLASS.matcher(className).replaceAll(""))
+                        .replaceAll("\\$"))
+                .replaceAll("");
         String function = LAMBDA_METHOD.matcher(method).replaceAll("lambda\\$$1");
         boolean library = JAVA_LIBRARY_PREFIXES.stream().anyMatch(module::startsWith)
-                || className.contains("$$") || className.contains("$quarkusrestinvoker$");
+                || className.contains("$$")
+                || className.contains("$quarkusrestinvoker$");
         return new StackFrame(module, function, !library);
     }
 
@@ -92,8 +122,10 @@ public final class StackTraceParser {
             if (python.matches()) {
                 String path = python.group(1);
                 String lower = path.toLowerCase(Locale.ROOT);
-                boolean library = lower.contains("site-packages") || lower.contains("dist-packages")
-                        || PYTHON_STDLIB.matcher(lower).find() || lower.startsWith("<frozen");
+                boolean library = lower.contains("site-packages")
+                        || lower.contains("dist-packages")
+                        || PYTHON_STDLIB.matcher(lower).find()
+                        || lower.startsWith("<frozen");
                 block.add(new StackFrame(moduleOf(path, library ? "site-packages/" : null), python.group(2), !library));
             }
         }
@@ -118,12 +150,19 @@ public final class StackTraceParser {
             location = locationOnly.group(1);
         }
         // "(index 0)" and "(<anonymous>)" name no source: nothing stable to group on.
-        if (!location.startsWith("/") && !location.startsWith("file:") && !location.startsWith("node:")
+        if (!location.startsWith("/")
+                && !location.startsWith("file:")
+                && !location.startsWith("node:")
                 && !location.matches("[A-Za-z]:\\\\.*")) {
             return null;
         }
-        function = NODE_ALIAS.matcher(NODE_PREFIX.matcher(function).replaceFirst("")).replaceAll("").trim();
-        String path = LOCATION_SUFFIX.matcher(location.startsWith("file://") ? location.substring(7) : location).replaceFirst("");
+        function = NODE_ALIAS
+                .matcher(NODE_PREFIX.matcher(function).replaceFirst(""))
+                .replaceAll("")
+                .trim();
+        String path = LOCATION_SUFFIX
+                .matcher(location.startsWith("file://") ? location.substring(7) : location)
+                .replaceFirst("");
         boolean library = path.contains("node_modules") || path.startsWith("node:");
         return new StackFrame(moduleOf(path, library ? "node_modules/" : null), function, !library);
     }

@@ -1,6 +1,6 @@
 package ai.prometheus.guardian.intake;
 
-import ai.prometheus.shared.inbox.TransientFailures;
+import ai.prometheus.shared.platform.inbox.TransientFailures;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,7 +25,8 @@ public class DeadLetterConsumer {
 
     @Incoming("dead-letters")
     public Uni<Void> consume(ConsumerRecord<String, String> record) {
-        return Uni.createFrom().item(() -> deadLetters.toError(record))
+        return Uni.createFrom()
+                .item(() -> deadLetters.toError(record))
                 .chain(error -> TransientFailures.retried(() -> intake.accept(DeadLetters.eventId(record), error)))
                 .replaceWithVoid();
     }

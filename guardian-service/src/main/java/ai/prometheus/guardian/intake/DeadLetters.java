@@ -1,12 +1,12 @@
 package ai.prometheus.guardian.intake;
 
 import ai.prometheus.guardian.config.GuardianConfig;
-import ai.prometheus.shared.config.SuiteConfig;
 import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.event.ErrorReported;
-import ai.prometheus.shared.event.EventCodec;
 import ai.prometheus.shared.event.Topics;
-import ai.prometheus.shared.tracing.TraceContext;
+import ai.prometheus.shared.platform.config.SuiteConfig;
+import ai.prometheus.shared.platform.messaging.EventCodec;
+import ai.prometheus.shared.platform.tracing.TraceContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -36,7 +36,8 @@ public class DeadLetters {
         // The suite's services own the consumer groups: a group named after one (plus a suffix) is that service's.
         // Longest first, so "tool-registry-service-results" belongs to tool-registry-service, not a shorter prefix.
         this.services = suite.services().stream()
-                .sorted(Comparator.comparingInt(String::length).reversed()).toList();
+                .sorted(Comparator.comparingInt(String::length).reversed())
+                .toList();
         this.limits = config.intake();
         this.codec = codec;
     }
@@ -70,11 +71,19 @@ public class DeadLetters {
         put(attributes, "key", record.key());
         put(attributes, "eventId", original == null ? null : original.id());
         put(attributes, "eventType", original == null ? null : original.type());
-        put(attributes, "payloadChars", record.value() == null ? "0" : Integer.toString(record.value().length()));
+        put(
+                attributes,
+                "payloadChars",
+                record.value() == null ? "0" : Integer.toString(record.value().length()));
         put(attributes, "payload", record.value());
 
-        return new ErrorReported(cut(ownerOf(group), ErrorValidation.MAX_SERVICE), ERROR_TYPE,
-                cut(message, limits.maxMessageChars()), null, traceId(record, original), attributes,
+        return new ErrorReported(
+                cut(ownerOf(group), ErrorValidation.MAX_SERVICE),
+                ERROR_TYPE,
+                cut(message, limits.maxMessageChars()),
+                null,
+                traceId(record, original),
+                attributes,
                 record.timestamp() > 0 ? Instant.ofEpochMilli(record.timestamp()) : null);
     }
 
@@ -92,7 +101,8 @@ public class DeadLetters {
 
     private static String originalTopic(String deadLetterTopic, String group) {
         String suffix = "." + group + Topics.DEAD_LETTER_SUFFIX;
-        return deadLetterTopic.endsWith(suffix) ? deadLetterTopic.substring(0, deadLetterTopic.length() - suffix.length())
+        return deadLetterTopic.endsWith(suffix)
+                ? deadLetterTopic.substring(0, deadLetterTopic.length() - suffix.length())
                 : deadLetterTopic;
     }
 
@@ -111,7 +121,9 @@ public class DeadLetters {
         if (traceparent == null && original != null) {
             traceparent = original.traceparent();
         }
-        return traceparent != null && EventCodec.isValidTraceparent(traceparent) ? TraceContext.traceIdOf(traceparent) : null;
+        return traceparent != null && EventCodec.isValidTraceparent(traceparent)
+                ? TraceContext.traceIdOf(traceparent)
+                : null;
     }
 
     private CloudEvent decodeQuietly(String value) {

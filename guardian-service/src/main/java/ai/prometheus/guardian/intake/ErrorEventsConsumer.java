@@ -1,11 +1,10 @@
 package ai.prometheus.guardian.intake;
 
-import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.event.ErrorReported;
-import ai.prometheus.shared.event.EventCodec;
 import ai.prometheus.shared.event.EventTypes;
 import ai.prometheus.shared.event.MalformedEventException;
-import ai.prometheus.shared.inbox.TransientFailures;
+import ai.prometheus.shared.platform.inbox.TransientFailures;
+import ai.prometheus.shared.platform.messaging.EventCodec;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -27,7 +26,8 @@ public class ErrorEventsConsumer {
 
     @Incoming("errors")
     public Uni<Void> consume(String record) {
-        return Uni.createFrom().item(() -> codec.decode(record))
+        return Uni.createFrom()
+                .item(() -> codec.decode(record))
                 .chain(event -> {
                     if (!EventTypes.ERROR_REPORTED.equals(event.type())) {
                         throw new MalformedEventException("event " + event.id() + " has type '" + event.type()

@@ -9,9 +9,9 @@ import ai.prometheus.guardian.group.GroupState;
 import ai.prometheus.guardian.remediation.RemediationEngine;
 import ai.prometheus.shared.event.ErrorReported;
 import ai.prometheus.shared.event.MalformedEventException;
-import ai.prometheus.shared.inbox.ProcessedEvents;
+import ai.prometheus.shared.platform.inbox.ProcessedEvents;
+import ai.prometheus.shared.platform.web.StorableText;
 import ai.prometheus.shared.problem.Problem.FieldError;
-import ai.prometheus.shared.web.StorableText;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,8 +41,14 @@ public class ErrorIntake {
     private final RemediationEngine remediation;
     private final IntakeMetrics metrics;
 
-    public ErrorIntake(ErrorLogRepository errors, ProcessedEvents processed, ErrorValidation validation,
-            Fingerprinter fingerprinter, ErrorGroupService groups, RemediationEngine remediation, IntakeMetrics metrics) {
+    public ErrorIntake(
+            ErrorLogRepository errors,
+            ProcessedEvents processed,
+            ErrorValidation validation,
+            Fingerprinter fingerprinter,
+            ErrorGroupService groups,
+            RemediationEngine remediation,
+            IntakeMetrics metrics) {
         this.remediation = remediation;
         this.metrics = metrics;
         this.errors = errors;
@@ -63,8 +69,7 @@ public class ErrorIntake {
     }
 
     /** What became of an accepted error. {@code duplicate}: the event was stored before, nothing changed. */
-    public record Stored(UUID errorId, UUID groupId, boolean duplicate) {
-    }
+    public record Stored(UUID errorId, UUID groupId, boolean duplicate) {}
 
     /**
      * Stores {@code error} unless event {@code eventId} was stored before. Fails with a
@@ -81,19 +86,25 @@ public class ErrorIntake {
         List<FieldError> problems = validation.problems(error);
         if (!problems.isEmpty()) {
             metrics.received(origin, "rejected");
-            return Uni.createFrom().failure(new MalformedEventException("error event " + eventId + " rejected: "
-                    + ErrorValidation.describe(problems)));
+            return Uni.createFrom()
+                    .failure(new MalformedEventException(
+                            "error event " + eventId + " rejected: " + ErrorValidation.describe(problems)));
         }
         Fingerprint fingerprint = fingerprinter.fingerprint(error);
         AtomicReference<Stored> stored = new AtomicReference<>();
         AtomicReference<IntakeMetrics.Grouping> grouping = new AtomicReference<>();
-        return Panache.withTransaction(() -> processed.once(CONSUMER, eventId,
-                        () -> store(eventId, error, origin, fingerprint, grouping).invoke(stored::set))
-                .chain(fresh -> fresh
-                        ? Uni.createFrom().item(stored.get())
-                        : errors.findByEventId(eventId).map(existing -> existing == null
-                                ? new Stored(null, null, true)
-                                : new Stored(existing.id, existing.groupId, true))))
+        return Panache.withTransaction(() -> processed
+                        .once(
+                                CONSUMER,
+                                eventId,
+                                () -> store(eventId, error, origin, fingerprint, grouping)
+                                        .invoke(stored::set))
+                        .chain(fresh -> fresh
+                                ? Uni.createFrom().item(stored.get())
+                                : errors.findByEventId(eventId)
+                                        .map(existing -> existing == null
+                                                ? new Stored(null, null, true)
+                                                : new Stored(existing.id, existing.groupId, true))))
                 .invoke(result -> {
                     metrics.received(origin, result.duplicate() ? "duplicate" : "stored");
                     if (!result.duplicate() && grouping.get() != null) {
@@ -102,15 +113,27 @@ public class ErrorIntake {
                 });
     }
 
-    private Uni<Stored> store(String eventId, ErrorReported error, Origin origin, Fingerprint fingerprint,
+    private Uni<Stored> store(
+            String eventId,
+            ErrorReported error,
+            Origin origin,
+            Fingerprint fingerprint,
             AtomicReference<IntakeMetrics.Grouping> grouping) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        return groups.record(fingerprint, error.service(), error.errorType(), error.errorMessage(),
-                        error.attributes().get("tool"), now)
+        return groups.record(
+                        fingerprint,
+                        error.service(),
+                        error.errorType(),
+                        error.errorMessage(),
+                        error.attributes().get("tool"),
+                        now)
                 .chain(group -> {
-                    grouping.set(group.eventCount == 1 ? IntakeMetrics.Grouping.NEW
-                            : group.state() == GroupState.REGRESSED && now.equals(group.stateChangedAt)
-                                    ? IntakeMetrics.Grouping.REGRESSED : IntakeMetrics.Grouping.EXISTING);
+                    grouping.set(
+                            group.eventCount == 1
+                                    ? IntakeMetrics.Grouping.NEW
+                                    : group.state() == GroupState.REGRESSED && now.equals(group.stateChangedAt)
+                                            ? IntakeMetrics.Grouping.REGRESSED
+                                            : IntakeMetrics.Grouping.EXISTING);
                     ErrorLog log = toLog(eventId, error, now);
                     log.groupId = group.id;
                     log.fingerprint = fingerprint.hash();
@@ -125,10 +148,16 @@ public class ErrorIntake {
 
     private static ErrorReported storable(ErrorReported error) {
         Map<String, String> attributes = new LinkedHashMap<>();
-        error.attributes().forEach((key, value) -> attributes.put(StorableText.sanitize(key), StorableText.sanitize(value)));
-        return new ErrorReported(StorableText.sanitize(error.service()), StorableText.sanitize(error.errorType()),
-                StorableText.sanitize(error.errorMessage()), StorableText.sanitize(error.stackTrace()),
-                StorableText.sanitize(error.traceId()), attributes, error.occurredAt());
+        error.attributes()
+                .forEach((key, value) -> attributes.put(StorableText.sanitize(key), StorableText.sanitize(value)));
+        return new ErrorReported(
+                StorableText.sanitize(error.service()),
+                StorableText.sanitize(error.errorType()),
+                StorableText.sanitize(error.errorMessage()),
+                StorableText.sanitize(error.stackTrace()),
+                StorableText.sanitize(error.traceId()),
+                attributes,
+                error.occurredAt());
     }
 
     private static ErrorLog toLog(String eventId, ErrorReported error, OffsetDateTime now) {

@@ -2,17 +2,17 @@ package ai.prometheus.guardian.intake;
 
 import ai.prometheus.guardian.error.ErrorLogRepository;
 import ai.prometheus.guardian.error.ErrorLogView;
-import ai.prometheus.shared.config.SuiteConfig;
 import ai.prometheus.shared.event.ErrorReported;
+import ai.prometheus.shared.platform.config.SuiteConfig;
+import ai.prometheus.shared.platform.security.CurrentCaller;
+import ai.prometheus.shared.platform.web.PageResult;
+import ai.prometheus.shared.platform.web.Params;
 import ai.prometheus.shared.problem.Problem.FieldError;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.problem.ProblemType;
 import ai.prometheus.shared.security.Caller;
-import ai.prometheus.shared.security.CurrentCaller;
 import ai.prometheus.shared.security.PrincipalKind;
 import ai.prometheus.shared.security.RequiresPermission;
-import ai.prometheus.shared.web.PageResult;
-import ai.prometheus.shared.web.Params;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -52,8 +52,13 @@ public class ErrorLogResource {
     private final CurrentCaller caller;
     private final Set<String> suiteServices;
 
-    public ErrorLogResource(ErrorLogRepository errors, ErrorIntake intake, ErrorValidation validation,
-            IntakeLimiter limiter, CurrentCaller caller, SuiteConfig suite) {
+    public ErrorLogResource(
+            ErrorLogRepository errors,
+            ErrorIntake intake,
+            ErrorValidation validation,
+            IntakeLimiter limiter,
+            CurrentCaller caller,
+            SuiteConfig suite) {
         this.suiteServices = Set.copyOf(suite.services());
         this.errors = errors;
         this.intake = intake;
@@ -65,44 +70,64 @@ public class ErrorLogResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RequiresPermission("errors:write")
-    @Operation(operationId = "reportError", summary = "Report an error", description = "For clients outside the suite. The answer comes after the"
-            + " error is committed. A retry with the same Idempotency-Key header (or body eventId) from the same caller"
-            + " is answered 200 with the first report and stores nothing. A caller reporting faster than its rate is"
-            + " answered 429 with Retry-After. The service named is checked against the caller: a service token reports"
-            + " only its own errors, and only a suite service's own token reports that service's errors. Other callers'"
-            + " reports are stored with reportedBy and trusted=false, and remediation rules do not act on them.")
-    @APIResponse(responseCode = "201", description = "Stored", content = @Content(schema = @Schema(implementation = ReportAccepted.class)))
-    @APIResponse(responseCode = "200", description = "Already stored under this key",
+    @Operation(
+            operationId = "reportError",
+            summary = "Report an error",
+            description =
+                    "For clients outside the suite. The answer comes after the"
+                            + " error is committed. A retry with the same Idempotency-Key header (or body eventId) from the same caller"
+                            + " is answered 200 with the first report and stores nothing. A caller reporting faster than its rate is"
+                            + " answered 429 with Retry-After. The service named is checked against the caller: a service token reports"
+                            + " only its own errors, and only a suite service's own token reports that service's errors. Other callers'"
+                            + " reports are stored with reportedBy and trusted=false, and remediation rules do not act on them.")
+    @APIResponse(
+            responseCode = "201",
+            description = "Stored",
+            content = @Content(schema = @Schema(implementation = ReportAccepted.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "Already stored under this key",
             content = @Content(schema = @Schema(implementation = ReportAccepted.class)))
     @APIResponse(responseCode = "400", description = "A field is missing, malformed or too long")
     @APIResponse(responseCode = "403", description = "The caller may not report errors of the service it names")
     @APIResponse(responseCode = "429", description = "Too many reports; retry after the Retry-After seconds")
     public Uni<Response> report(@HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, ErrorReport report) {
         Caller who = caller.get();
-        return Uni.createFrom().voidItem().chain(() -> {
-            IntakeLimiter.Permit permit = limiter.admit(who.subject());
-            Uni<ReportAccepted> stored;
-            try {
-                String eventId = "http:" + who.subject() + ":" + keyOf(idempotencyKey, report);
-                ErrorReported error = checked(report);
-                stored = intake.accept(eventId, error, originOf(who, error.service()))
-                        .map(result -> new ReportAccepted(result.errorId(), result.groupId(), eventId, result.duplicate()));
-            } catch (RuntimeException e) {
-                permit.release();
-                throw e;
-            }
-            return stored.eventually(permit::release);
-        }).map(accepted -> accepted.duplicate()
-                ? Response.ok(accepted).build()
-                : Response.created(URI.create("/api/v1/errors/" + accepted.id())).entity(accepted).build());
+        return Uni.createFrom()
+                .voidItem()
+                .chain(() -> {
+                    IntakeLimiter.Permit permit = limiter.admit(who.subject());
+                    Uni<ReportAccepted> stored;
+                    try {
+                        String eventId = "http:" + who.subject() + ":" + keyOf(idempotencyKey, report);
+                        ErrorReported error = checked(report);
+                        stored = intake.accept(eventId, error, originOf(who, error.service()))
+                                .map(result -> new ReportAccepted(
+                                        result.errorId(), result.groupId(), eventId, result.duplicate()));
+                    } catch (RuntimeException e) {
+                        permit.release();
+                        throw e;
+                    }
+                    return stored.eventually(permit::release);
+                })
+                .map(accepted -> accepted.duplicate()
+                        ? Response.ok(accepted).build()
+                        : Response.created(URI.create("/api/v1/errors/" + accepted.id()))
+                                .entity(accepted)
+                                .build());
     }
 
     private ErrorReported checked(ErrorReport report) {
         if (report == null) {
             throw ProblemException.invalidField("body", "an error report is required");
         }
-        List<FieldError> problems = validation.problems(report.service(), report.errorType(), report.errorMessage(),
-                report.stackTrace(), report.traceId(), report.attributes());
+        List<FieldError> problems = validation.problems(
+                report.service(),
+                report.errorType(),
+                report.errorMessage(),
+                report.stackTrace(),
+                report.traceId(),
+                report.attributes());
         if (!problems.isEmpty()) {
             throw ProblemException.invalid(problems);
         }
@@ -117,8 +142,8 @@ public class ErrorLogResource {
     private ErrorIntake.Origin originOf(Caller who, String service) {
         if (who.kind() == PrincipalKind.SERVICE) {
             if (!service.equals(who.subject())) {
-                throw forbiddenService("a service token reports only its own errors: the service must be '"
-                        + who.subject() + "'");
+                throw forbiddenService(
+                        "a service token reports only its own errors: the service must be '" + who.subject() + "'");
             }
             return new ErrorIntake.Origin(who.subject(), true);
         }
@@ -130,8 +155,8 @@ public class ErrorLogResource {
     }
 
     private static ProblemException forbiddenService(String reason) {
-        return new ProblemException(ProblemType.FORBIDDEN, "service: " + reason, List.of(new FieldError("service", reason)),
-                Map.of());
+        return new ProblemException(
+                ProblemType.FORBIDDEN, "service: " + reason, List.of(new FieldError("service", reason)), Map.of());
     }
 
     private static String keyOf(String header, ErrorReport report) {
@@ -153,16 +178,29 @@ public class ErrorLogResource {
     @GET
     @RequiresPermission("errors:read")
     @WithSession
-    @Operation(operationId = "listErrors", summary = "List errors, newest first", description = "Timestamps are RFC 3339; page counts from 0.")
-    public Uni<PageResult<ErrorLogView>> list(@QueryParam("service") String service,
-            @QueryParam("errorType") String errorType, @QueryParam("traceId") String traceId,
-            @QueryParam("since") String since, @QueryParam("until") String until,
-            @QueryParam("fixApplied") Boolean fixApplied, @QueryParam("groupId") String groupId,
-            @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
+    @Operation(
+            operationId = "listErrors",
+            summary = "List errors, newest first",
+            description = "Timestamps are RFC 3339; page counts from 0.")
+    public Uni<PageResult<ErrorLogView>> list(
+            @QueryParam("service") String service,
+            @QueryParam("errorType") String errorType,
+            @QueryParam("traceId") String traceId,
+            @QueryParam("since") String since,
+            @QueryParam("until") String until,
+            @QueryParam("fixApplied") Boolean fixApplied,
+            @QueryParam("groupId") String groupId,
+            @QueryParam("page") Integer page,
+            @QueryParam("size") Integer size) {
         int pageIndex = Params.page(page);
         int pageSize = Params.size(size, 50);
-        var filter = new ErrorLogRepository.ErrorLogFilter(service, errorType, traceId,
-                Params.timestamp("since", since), Params.timestamp("until", until), fixApplied,
+        var filter = new ErrorLogRepository.ErrorLogFilter(
+                service,
+                errorType,
+                traceId,
+                Params.timestamp("since", since),
+                Params.timestamp("until", until),
+                fixApplied,
                 Params.uuid("groupId", groupId));
         // One row more than asked tells whether another page follows.
         return errors.search(filter, pageIndex * pageSize, pageSize + 1)
@@ -176,7 +214,9 @@ public class ErrorLogResource {
     @Operation(operationId = "getError", summary = "One error with its stack trace and attributes")
     public Uni<ErrorLogView> get(@PathParam("id") String id) {
         return errors.findById(Params.uuid("id", id))
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("error", id))
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("error", id))
                 .map(ErrorLogView::of);
     }
 }

@@ -19,7 +19,13 @@ public record ErrorReport(
         String eventId) {
 
     ErrorReported toEvent() {
-        return new ErrorReported(service, errorType, errorMessage, stackTrace, traceId, attributes,
+        return new ErrorReported(
+                service,
+                errorType,
+                errorMessage,
+                stackTrace,
+                traceId,
+                attributes,
                 occurredAt == null ? null : occurredAt.toInstant());
     }
 }

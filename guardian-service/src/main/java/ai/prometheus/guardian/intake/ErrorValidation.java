@@ -27,12 +27,22 @@ public class ErrorValidation {
     }
 
     public List<FieldError> problems(ErrorReported error) {
-        return problems(error.service(), error.errorType(), error.errorMessage(), error.stackTrace(), error.traceId(),
+        return problems(
+                error.service(),
+                error.errorType(),
+                error.errorMessage(),
+                error.stackTrace(),
+                error.traceId(),
                 error.attributes());
     }
 
-    public List<FieldError> problems(String service, String errorType, String errorMessage, String stackTrace,
-            String traceId, Map<String, String> attributes) {
+    public List<FieldError> problems(
+            String service,
+            String errorType,
+            String errorMessage,
+            String stackTrace,
+            String traceId,
+            Map<String, String> attributes) {
         List<FieldError> problems = new ArrayList<>();
         required(problems, "service", service, MAX_SERVICE);
         required(problems, "errorType", errorType, MAX_TYPE);
@@ -42,25 +52,30 @@ public class ErrorValidation {
         if (stackTrace != null && stackTrace.length() > limits.maxStackTraceChars()) {
             problems.add(new FieldError("stackTrace", tooLong(stackTrace, limits.maxStackTraceChars())));
         }
-        if (traceId != null && (!TRACE_ID.matcher(traceId).matches() || traceId.chars().allMatch(c -> c == '0'))) {
+        if (traceId != null
+                && (!TRACE_ID.matcher(traceId).matches() || traceId.chars().allMatch(c -> c == '0'))) {
             problems.add(new FieldError("traceId", "must be a W3C trace id: 32 lowercase hex digits, not all zero"));
         }
         if (attributes != null) {
             if (attributes.size() > limits.maxAttributes()) {
-                problems.add(new FieldError("attributes", "has " + attributes.size() + " entries; at most "
-                        + limits.maxAttributes() + " are accepted"));
+                problems.add(new FieldError(
+                        "attributes",
+                        "has " + attributes.size() + " entries; at most " + limits.maxAttributes() + " are accepted"));
             }
-            attributes.entrySet().stream().sorted(Map.Entry.comparingByKey()).limit(limits.maxAttributes() + 1L)
+            attributes.entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .limit(limits.maxAttributes() + 1L)
                     .forEach(entry -> {
                         String key = entry.getKey();
                         if (key.isBlank() || key.length() > limits.maxAttributeKeyChars()) {
-                            problems.add(new FieldError("attributes", "keys must have 1 to "
-                                    + limits.maxAttributeKeyChars() + " characters"));
+                            problems.add(new FieldError(
+                                    "attributes",
+                                    "keys must have 1 to " + limits.maxAttributeKeyChars() + " characters"));
                         } else if (entry.getValue() == null) {
                             problems.add(new FieldError("attributes." + key, "must be a string, not null"));
                         } else if (entry.getValue().length() > limits.maxAttributeValueChars()) {
-                            problems.add(new FieldError("attributes." + key,
-                                    tooLong(entry.getValue(), limits.maxAttributeValueChars())));
+                            problems.add(new FieldError(
+                                    "attributes." + key, tooLong(entry.getValue(), limits.maxAttributeValueChars())));
                         }
                     });
         }
@@ -69,7 +84,8 @@ public class ErrorValidation {
 
     /** One line naming every problem, for a dead-letter reason. */
     public static String describe(List<FieldError> problems) {
-        return String.join("; ", problems.stream().map(p -> p.field() + ": " + p.reason()).toList());
+        return String.join(
+                "; ", problems.stream().map(p -> p.field() + ": " + p.reason()).toList());
     }
 
     private static void required(List<FieldError> problems, String field, String value, int max) {

@@ -33,14 +33,17 @@ public class IntakeLimiter {
     public Permit admit(String caller) {
         if (inFlight.incrementAndGet() > maxInFlight) {
             inFlight.decrementAndGet();
-            throw ProblemException.tooManyRequests("the guardian is storing " + maxInFlight
-                    + " reports at once; retry shortly", 1);
+            throw ProblemException.tooManyRequests(
+                    "the guardian is storing " + maxInFlight + " reports at once; retry shortly", 1);
         }
-        double waitSeconds = buckets.computeIfAbsent(caller, key -> new Bucket(burst)).take(rate, burst, System.nanoTime());
+        double waitSeconds =
+                buckets.computeIfAbsent(caller, key -> new Bucket(burst)).take(rate, burst, System.nanoTime());
         if (waitSeconds > 0) {
             inFlight.decrementAndGet();
-            throw ProblemException.tooManyRequests("caller '" + caller + "' reports more than " + rate
-                    + " errors per second (burst " + burst + "); retry later", (long) Math.ceil(waitSeconds));
+            throw ProblemException.tooManyRequests(
+                    "caller '" + caller + "' reports more than " + rate + " errors per second (burst " + burst
+                            + "); retry later",
+                    (long) Math.ceil(waitSeconds));
         }
         return new Permit();
     }

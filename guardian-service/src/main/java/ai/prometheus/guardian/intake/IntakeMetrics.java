@@ -14,7 +14,9 @@ public class IntakeMetrics {
 
     /** What storing an error did to its group. */
     public enum Grouping {
-        NEW, EXISTING, REGRESSED
+        NEW,
+        EXISTING,
+        REGRESSED
     }
 
     private final MeterRegistry meters;
@@ -27,14 +29,17 @@ public class IntakeMetrics {
         Counter.builder("prometheus.guardian.errors.received")
                 .description("Errors the guardian received, by origin (suite: Kafka events, http: reported over HTTP)"
                         + " and outcome (stored, duplicate, rejected)")
-                .tag("origin", origin.reportedBy() == null ? "suite" : "http").tag("outcome", outcome)
-                .register(meters).increment();
+                .tag("origin", origin.reportedBy() == null ? "suite" : "http")
+                .tag("outcome", outcome)
+                .register(meters)
+                .increment();
     }
 
     void grouped(Grouping grouping) {
         Counter.builder("prometheus.guardian.errors.grouped")
                 .description("Stored errors by what they did to their group (new group, existing group, regression)")
                 .tag("grouping", grouping.name().toLowerCase(java.util.Locale.ROOT))
-                .register(meters).increment();
+                .register(meters)
+                .increment();
     }
 }

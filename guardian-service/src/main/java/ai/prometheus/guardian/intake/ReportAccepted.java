@@ -7,5 +7,4 @@ import java.util.UUID;
  *
  * @param duplicate true when this report was received before under the same key; nothing changed
  */
-public record ReportAccepted(UUID id, UUID groupId, String eventId, boolean duplicate) {
-}
+public record ReportAccepted(UUID id, UUID groupId, String eventId, boolean duplicate) {}

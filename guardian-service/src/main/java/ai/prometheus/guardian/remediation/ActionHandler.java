@@ -48,7 +48,13 @@ public interface ActionHandler {
     Map<String, String> revertParams(RemediationAction action, String requestedBy, String reason);
 
     /** What the rule saw: the group, the error that tipped the guard, and how many there were. */
-    record Trigger(String ruleName, java.util.UUID groupId, String groupTitle, String service, String errorType,
-            Map<String, String> attributes, long count, int windowSeconds) {
-    }
+    record Trigger(
+            String ruleName,
+            java.util.UUID groupId,
+            String groupTitle,
+            String service,
+            String errorType,
+            Map<String, String> attributes,
+            long count,
+            int windowSeconds) {}
 }

@@ -1,7 +1,7 @@
 package ai.prometheus.guardian.remediation;
 
-import ai.prometheus.shared.config.ServiceConfig;
-import ai.prometheus.shared.persistence.NativeSql;
+import ai.prometheus.shared.platform.config.ServiceConfig;
+import ai.prometheus.shared.platform.persistence.NativeSql;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
@@ -27,8 +27,19 @@ public class ActionRepository implements PanacheRepositoryBase<RemediationAction
     public Uni<List<RemediationAction>> byRuleGroupScope(UUID ruleId, UUID groupId, String scope) {
         Sort newestFirst = Sort.descending("createdAt");
         return scope == null
-                ? find("ruleId = ?1 and groupId = ?2 and scope is null and revertsActionId is null", newestFirst, ruleId, groupId).list()
-                : find("ruleId = ?1 and groupId = ?2 and scope = ?3 and revertsActionId is null", newestFirst, ruleId, groupId, scope).list();
+                ? find(
+                                "ruleId = ?1 and groupId = ?2 and scope is null and revertsActionId is null",
+                                newestFirst,
+                                ruleId,
+                                groupId)
+                        .list()
+                : find(
+                                "ruleId = ?1 and groupId = ?2 and scope = ?3 and revertsActionId is null",
+                                newestFirst,
+                                ruleId,
+                                groupId,
+                                scope)
+                        .list();
     }
 
     public Uni<RemediationAction> findLocked(UUID id) {
@@ -37,8 +48,11 @@ public class ActionRepository implements PanacheRepositoryBase<RemediationAction
 
     /** A pending or applied revert of {@code actionId}, if one exists. */
     public Uni<RemediationAction> liveRevertOf(UUID actionId) {
-        return find("revertsActionId = ?1 and status in ?2", actionId,
-                List.of(RemediationAction.PENDING, RemediationAction.APPLIED)).firstResult();
+        return find(
+                        "revertsActionId = ?1 and status in ?2",
+                        actionId,
+                        List.of(RemediationAction.PENDING, RemediationAction.APPLIED))
+                .firstResult();
     }
 
     /**
@@ -49,18 +63,20 @@ public class ActionRepository implements PanacheRepositoryBase<RemediationAction
         String sql = "select * from " + schema + ".remediation_actions where status = 'pending' and action_type = :type"
                 + " and (dispatched_at is null or dispatched_at < :resendBefore)"
                 + " order by created_at limit :limit for update skip locked";
-        return NativeSql.list(sql, RemediationAction.class,
-                Map.of("type", type, "resendBefore", resendBefore, "limit", limit));
+        return NativeSql.list(
+                sql, RemediationAction.class, Map.of("type", type, "resendBefore", resendBefore, "limit", limit));
     }
 
     public Uni<List<RemediationAction>> verificationDue(int limit) {
         return find("verification", Sort.ascending("verifyUntil"), RemediationAction.VERIFY_PENDING)
-                .range(0, limit - 1).list();
+                .range(0, limit - 1)
+                .list();
     }
 
     public Uni<List<RemediationAction>> pendingSince(OffsetDateTime before, int limit) {
         return find("status = ?1 and createdAt < ?2", Sort.ascending("createdAt"), RemediationAction.PENDING, before)
-                .range(0, limit - 1).list();
+                .range(0, limit - 1)
+                .list();
     }
 
     public Uni<List<RemediationAction>> search(UUID ruleId, UUID groupId, String status, int offset, int limit) {

@@ -1,10 +1,10 @@
 package ai.prometheus.guardian.remediation;
 
+import ai.prometheus.shared.platform.security.CurrentCaller;
+import ai.prometheus.shared.platform.web.PageResult;
+import ai.prometheus.shared.platform.web.Params;
 import ai.prometheus.shared.problem.ProblemException;
-import ai.prometheus.shared.security.CurrentCaller;
 import ai.prometheus.shared.security.RequiresPermission;
-import ai.prometheus.shared.web.PageResult;
-import ai.prometheus.shared.web.Params;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -30,8 +30,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "remediation actions")
 public class ActionResource {
 
-    static final List<String> STATUSES = List.of(RemediationAction.PENDING, RemediationAction.APPLIED,
-            RemediationAction.REFUSED, RemediationAction.FAILED, RemediationAction.REVERTED);
+    static final List<String> STATUSES = List.of(
+            RemediationAction.PENDING,
+            RemediationAction.APPLIED,
+            RemediationAction.REFUSED,
+            RemediationAction.FAILED,
+            RemediationAction.REVERTED);
 
     private final ActionService service;
     private final ActionRepository actions;
@@ -46,16 +50,27 @@ public class ActionResource {
     @GET
     @RequiresPermission({"errors:read", "guardian:admin"})
     @WithSession
-    @Operation(operationId = "listRemediationActions", summary = "List actions, newest first", description = "Filters: ruleId, groupId, status.")
-    public Uni<PageResult<ActionView>> list(@QueryParam("ruleId") String ruleId, @QueryParam("groupId") String groupId,
-            @QueryParam("status") String status, @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
+    @Operation(
+            operationId = "listRemediationActions",
+            summary = "List actions, newest first",
+            description = "Filters: ruleId, groupId, status.")
+    public Uni<PageResult<ActionView>> list(
+            @QueryParam("ruleId") String ruleId,
+            @QueryParam("groupId") String groupId,
+            @QueryParam("status") String status,
+            @QueryParam("page") Integer page,
+            @QueryParam("size") Integer size) {
         int pageIndex = Params.page(page);
         int pageSize = Params.size(size, 50);
         if (status != null && !STATUSES.contains(status)) {
             throw ProblemException.invalidField("status", "must be one of " + STATUSES);
         }
-        return service.page(Params.uuid("ruleId", ruleId), Params.uuid("groupId", groupId), status,
-                        pageIndex * pageSize, pageSize + 1)
+        return service.page(
+                        Params.uuid("ruleId", ruleId),
+                        Params.uuid("groupId", groupId),
+                        status,
+                        pageIndex * pageSize,
+                        pageSize + 1)
                 .map(found -> PageResult.of(found, pageIndex, pageSize, ActionView::of));
     }
 
@@ -66,7 +81,9 @@ public class ActionResource {
     @Operation(operationId = "getRemediationAction", summary = "One action with its outcome and verification")
     public Uni<ActionView> get(@PathParam("id") String id) {
         return actions.findById(Params.uuid("id", id))
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("action", id))
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("action", id))
                 .map(ActionView::of);
     }
 
@@ -74,14 +91,21 @@ public class ActionResource {
     @Path("/{id}/revert")
     @Consumes(MediaType.APPLICATION_JSON)
     @RequiresPermission("guardian:admin")
-    @Operation(operationId = "revertRemediationAction", summary = "Revert an applied action", description = "Sends the opposite action (a disabled tool is"
-            + " enabled again) and answers 202 with it; when it is applied, the original becomes reverted and its"
-            + " errors lose fix_applied.")
-    @APIResponse(responseCode = "202", description = "The revert is recorded and will be carried out", content = @Content(schema = @Schema(implementation = ActionView.class)))
+    @Operation(
+            operationId = "revertRemediationAction",
+            summary = "Revert an applied action",
+            description = "Sends the opposite action (a disabled tool is"
+                    + " enabled again) and answers 202 with it; when it is applied, the original becomes reverted and its"
+                    + " errors lose fix_applied.")
+    @APIResponse(
+            responseCode = "202",
+            description = "The revert is recorded and will be carried out",
+            content = @Content(schema = @Schema(implementation = ActionView.class)))
     public Uni<Response> revert(@PathParam("id") String id, @Valid RevertRequest request) {
         var actionId = Params.uuid("id", id);
         return service.revert(actionId, caller.get().subject(), request == null ? null : request.reason())
                 .map(revert -> Response.accepted(ActionView.of(revert))
-                        .location(URI.create("/api/v1/actions/" + revert.id)).build());
+                        .location(URI.create("/api/v1/actions/" + revert.id))
+                        .build());
     }
 }

@@ -33,8 +33,12 @@ public class ActionService {
     private final ErrorGroupService groups;
     private final ActionHandlers handlers;
 
-    public ActionService(ActionRepository actions, RuleRepository rules, ErrorLogRepository errors,
-            ErrorGroupService groups, ActionHandlers handlers) {
+    public ActionService(
+            ActionRepository actions,
+            RuleRepository rules,
+            ErrorLogRepository errors,
+            ErrorGroupService groups,
+            ActionHandlers handlers) {
         this.actions = actions;
         this.rules = rules;
         this.errors = errors;
@@ -53,7 +57,8 @@ public class ActionService {
     }
 
     /** As above, with whether applying the action {@code changed} its target (null: not known). */
-    public Uni<Void> complete(UUID actionId, boolean applied, Boolean changed, String message, String notAppliedStatus) {
+    public Uni<Void> complete(
+            UUID actionId, boolean applied, Boolean changed, String message, String notAppliedStatus) {
         return actions.findLocked(actionId).chain(action -> {
             if (action == null) {
                 LOG.debugf("Result for unknown action %s ignored", actionId);
@@ -65,11 +70,14 @@ public class ActionService {
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             action.status = applied ? RemediationAction.APPLIED : notAppliedStatus;
             action.changedTarget = applied ? changed : Boolean.FALSE;
-            action.resultMessage = message == null ? null : message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE);
+            action.resultMessage = message == null
+                    ? null
+                    : message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE);
             action.completedAt = now;
             String outcome = RemediationEngine.describe(action) + " " + action.status
                     + (action.resultMessage == null ? "" : ": " + action.resultMessage);
-            Uni<Void> noted = action.groupId == null ? Uni.createFrom().voidItem()
+            Uni<Void> noted = action.groupId == null
+                    ? Uni.createFrom().voidItem()
                     : groups.note(action.groupId, GroupHistoryEntry.ACTION, action.requestedBy, outcome);
             if (!applied) {
                 return noted.chain(() -> action.isRevert() || action.groupId == null
@@ -77,7 +85,8 @@ public class ActionService {
                         : groups.escalate(action.groupId, "remediation failed: " + outcome, action.requestedBy));
             }
             if (action.isRevert()) {
-                return noted.chain(() -> actions.findLocked(action.revertsActionId)).chain(this::markReverted);
+                return noted.chain(() -> actions.findLocked(action.revertsActionId))
+                        .chain(this::markReverted);
             }
             return noted.chain(() -> errors.markFixed(action.id, true))
                     .chain(() -> action.ruleId == null ? Uni.createFrom().nullItem() : rules.findById(action.ruleId))
@@ -94,7 +103,8 @@ public class ActionService {
     private Uni<Void> markReverted(RemediationAction original) {
         original.status = RemediationAction.REVERTED;
         original.verification = RemediationAction.VERIFY_PENDING.equals(original.verification)
-                ? RemediationAction.VERIFY_NONE : original.verification;
+                ? RemediationAction.VERIFY_NONE
+                : original.verification;
         return errors.markFixed(original.id, false).replaceWithVoid();
     }
 
@@ -107,7 +117,9 @@ public class ActionService {
     @WithTransaction
     public Uni<RemediationAction> revert(UUID actionId, String requestedBy, String reason) {
         return actions.findLocked(actionId)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("action", actionId))
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("action", actionId))
                 .invoke(ActionService::checkRevertible)
                 .chain(original -> actions.liveRevertOf(original.id)
                         .invoke(existing -> checkNotBeingReverted(original, existing))
@@ -119,15 +131,15 @@ public class ActionService {
             throw ProblemException.conflict("action " + original.id + " is itself a revert; it cannot be reverted");
         }
         if (!RemediationAction.APPLIED.equals(original.status)) {
-            throw ProblemException.conflict("action " + original.id + " is " + original.status
-                    + "; only an applied action can be reverted");
+            throw ProblemException.conflict(
+                    "action " + original.id + " is " + original.status + "; only an applied action can be reverted");
         }
     }
 
     private static void checkNotBeingReverted(RemediationAction original, RemediationAction existing) {
         if (existing != null) {
-            throw ProblemException.conflict("action " + original.id + " is already being reverted by action "
-                    + existing.id);
+            throw ProblemException.conflict(
+                    "action " + original.id + " is already being reverted by action " + existing.id);
         }
     }
 
@@ -158,13 +170,13 @@ public class ActionService {
     }
 
     /** The original changed nothing, so its revert is applied at once and sends nothing. */
-    private Uni<RemediationAction> recordNothingToUndo(RemediationAction original, RemediationAction revert,
-            String requestedBy) {
+    private Uni<RemediationAction> recordNothingToUndo(
+            RemediationAction original, RemediationAction revert, String requestedBy) {
         revert.status = RemediationAction.APPLIED;
         revert.changedTarget = false;
         revert.completedAt = revert.createdAt;
-        revert.resultMessage = "nothing to undo: " + (original.target == null ? "the target"
-                : original.target) + " was already in that state before action " + original.id
+        revert.resultMessage = "nothing to undo: " + (original.target == null ? "the target" : original.target)
+                + " was already in that state before action " + original.id
                 + ", so it is left as it is";
         return actions.persist(revert)
                 .chain(() -> markReverted(original))
@@ -173,8 +185,12 @@ public class ActionService {
     }
 
     private Uni<Void> noteRevert(RemediationAction original, String requestedBy, String what) {
-        return original.groupId == null ? Uni.createFrom().voidItem()
-                : groups.note(original.groupId, GroupHistoryEntry.ACTION, requestedBy,
+        return original.groupId == null
+                ? Uni.createFrom().voidItem()
+                : groups.note(
+                        original.groupId,
+                        GroupHistoryEntry.ACTION,
+                        requestedBy,
                         "revert of " + RemediationEngine.describe(original) + what);
     }
 
@@ -197,15 +213,21 @@ public class ActionService {
     private Uni<Void> settle(RemediationAction action, long newErrors, OffsetDateTime now) {
         if (newErrors > 0) {
             action.verification = RemediationAction.VERIFY_FAILED;
-            return groups.escalate(action.groupId, RemediationEngine.describe(action)
-                    + " did not stop the errors: " + newErrors + " more after it was applied",
+            return groups.escalate(
+                    action.groupId,
+                    RemediationEngine.describe(action) + " did not stop the errors: " + newErrors
+                            + " more after it was applied",
                     action.requestedBy);
         }
         if (!action.verifyUntil.isAfter(now)) {
             action.verification = RemediationAction.VERIFY_PASSED;
-            return groups.note(action.groupId, GroupHistoryEntry.ACTION, action.requestedBy,
+            return groups.note(
+                    action.groupId,
+                    GroupHistoryEntry.ACTION,
+                    action.requestedBy,
                     RemediationEngine.describe(action) + " verified: no new errors for "
-                            + Duration.between(action.completedAt, action.verifyUntil).toSeconds() + " s");
+                            + Duration.between(action.completedAt, action.verifyUntil)
+                                    .toSeconds() + " s");
         }
         return Uni.createFrom().voidItem();
     }
@@ -216,8 +238,8 @@ public class ActionService {
         return Panache.withTransaction(() -> actions.pendingSince(before, BATCH).chain(stale -> {
             Uni<Void> expired = Uni.createFrom().voidItem();
             for (RemediationAction action : stale) {
-                expired = expired.chain(() -> complete(action.id, false,
-                        "no answer within " + timeout.toSeconds() + " s", RemediationAction.FAILED));
+                expired = expired.chain(() -> complete(
+                        action.id, false, "no answer within " + timeout.toSeconds() + " s", RemediationAction.FAILED));
             }
             return expired;
         }));

@@ -26,9 +26,25 @@ public record ActionView(
         Boolean changedTarget) {
 
     static ActionView of(RemediationAction action) {
-        return new ActionView(action.id, action.actionType, action.target, action.scope, Map.copyOf(action.params),
-                action.status, action.resultMessage, action.ruleId, action.ruleName, action.groupId, action.attempt,
-                action.requestedBy, action.revertsActionId, action.triggerErrorId, action.createdAt, action.completedAt,
-                action.verification, action.verifyUntil, action.changedTarget);
+        return new ActionView(
+                action.id,
+                action.actionType,
+                action.target,
+                action.scope,
+                Map.copyOf(action.params),
+                action.status,
+                action.resultMessage,
+                action.ruleId,
+                action.ruleName,
+                action.groupId,
+                action.attempt,
+                action.requestedBy,
+                action.revertsActionId,
+                action.triggerErrorId,
+                action.createdAt,
+                action.completedAt,
+                action.verification,
+                action.verifyUntil,
+                action.changedTarget);
     }
 }

@@ -1,11 +1,10 @@
 package ai.prometheus.guardian.remediation;
 
-import ai.prometheus.shared.event.EventCodec;
 import ai.prometheus.shared.event.EventTypes;
 import ai.prometheus.shared.event.MalformedEventException;
-import ai.prometheus.shared.inbox.ProcessedEvents;
+import ai.prometheus.shared.platform.inbox.ProcessedEvents;
+import ai.prometheus.shared.platform.messaging.EventCodec;
 import ai.prometheus.shared.remediation.RemediationResult;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -28,18 +27,27 @@ public class CommandResultsConsumer {
 
     @Incoming("command-results")
     public Uni<Void> consume(String record) {
-        return Uni.createFrom().item(() -> codec.decode(record)).chain(event -> {
-            if (!EventTypes.REMEDIATION_RESULT.equals(event.type())) {
-                throw new MalformedEventException("event " + event.id() + " has type '" + event.type() + "', expected "
-                        + EventTypes.REMEDIATION_RESULT);
-            }
-            RemediationResult result = codec.data(event, RemediationResult.class);
-            if (result.actionId() == null) {
-                throw new MalformedEventException("event " + event.id() + " names no actionId");
-            }
-            return processed.onceInTransaction(CONSUMER, event.id(),
-                    () -> actions.complete(result.actionId(), result.applied(), result.changed(), result.message(),
-                            RemediationAction.REFUSED));
-        }).replaceWithVoid();
+        return Uni.createFrom()
+                .item(() -> codec.decode(record))
+                .chain(event -> {
+                    if (!EventTypes.REMEDIATION_RESULT.equals(event.type())) {
+                        throw new MalformedEventException("event " + event.id() + " has type '" + event.type()
+                                + "', expected " + EventTypes.REMEDIATION_RESULT);
+                    }
+                    RemediationResult result = codec.data(event, RemediationResult.class);
+                    if (result.actionId() == null) {
+                        throw new MalformedEventException("event " + event.id() + " names no actionId");
+                    }
+                    return processed.onceInTransaction(
+                            CONSUMER,
+                            event.id(),
+                            () -> actions.complete(
+                                    result.actionId(),
+                                    result.applied(),
+                                    result.changed(),
+                                    result.message(),
+                                    RemediationAction.REFUSED));
+                })
+                .replaceWithVoid();
     }
 }

@@ -1,8 +1,8 @@
 package ai.prometheus.guardian.remediation;
 
-import ai.prometheus.shared.config.ServiceConfig;
-import ai.prometheus.shared.event.EventCodec;
-import ai.prometheus.shared.outbox.Outbox;
+import ai.prometheus.shared.platform.config.ServiceConfig;
+import ai.prometheus.shared.platform.messaging.EventCodec;
+import ai.prometheus.shared.platform.outbox.Outbox;
 import ai.prometheus.shared.remediation.RemediationCommand;
 import jakarta.inject.Singleton;
 
@@ -28,8 +28,10 @@ public class DisableToolAction extends ToolCommandAction {
 
     @Override
     String defaultReason(Trigger trigger) {
-        return Placeholders.fill("Disabled by the guardian (rule '{rule}'): {count} failures ({errorType}) within"
-                + " {window}. An operator can re-enable it by reverting the action.", trigger);
+        return Placeholders.fill(
+                "Disabled by the guardian (rule '{rule}'): {count} failures ({errorType}) within"
+                        + " {window}. An operator can re-enable it by reverting the action.",
+                trigger);
     }
 
     @Override

@@ -1,8 +1,8 @@
 package ai.prometheus.guardian.remediation;
 
-import ai.prometheus.shared.config.ServiceConfig;
-import ai.prometheus.shared.event.EventCodec;
-import ai.prometheus.shared.outbox.Outbox;
+import ai.prometheus.shared.platform.config.ServiceConfig;
+import ai.prometheus.shared.platform.messaging.EventCodec;
+import ai.prometheus.shared.platform.outbox.Outbox;
 import ai.prometheus.shared.remediation.RemediationCommand;
 import jakarta.inject.Singleton;
 

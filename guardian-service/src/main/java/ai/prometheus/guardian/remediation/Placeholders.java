@@ -5,8 +5,7 @@ import java.time.Duration;
 /** Fills {@code {rule}}, {@code {tool}}, {@code {count}}, ... in texts a rule defines. */
 final class Placeholders {
 
-    private Placeholders() {
-    }
+    private Placeholders() {}
 
     static String fill(String template, ActionHandler.Trigger trigger) {
         return template.replace("{rule}", trigger.ruleName())

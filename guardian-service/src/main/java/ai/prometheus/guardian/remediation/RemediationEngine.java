@@ -36,8 +36,12 @@ public class RemediationEngine {
     private final ErrorGroupService groups;
     private final ActionHandlers handlers;
 
-    public RemediationEngine(RuleRepository rules, ActionRepository actions, ErrorLogRepository errors,
-            ErrorGroupService groups, ActionHandlers handlers) {
+    public RemediationEngine(
+            RuleRepository rules,
+            ActionRepository actions,
+            ErrorLogRepository errors,
+            ErrorGroupService groups,
+            ActionHandlers handlers) {
         this.rules = rules;
         this.actions = actions;
         this.errors = errors;
@@ -52,7 +56,8 @@ public class RemediationEngine {
         }
         return rules.enabled().chain(all -> {
             List<RemediationRule> matching = all.stream()
-                    .filter(rule -> RuleMatcher.matches(rule, error.service, error.errorType, group.fingerprint, error.attributes))
+                    .filter(rule -> RuleMatcher.matches(
+                            rule, error.service, error.errorType, group.fingerprint, error.attributes))
                     .toList();
             if (matching.isEmpty()) {
                 return Uni.createFrom().voidItem();
@@ -72,37 +77,60 @@ public class RemediationEngine {
         }
         String scope = error.attributes.get("tool");
         return errors.countRecent(group.id, scope, rule.matchAttributes, rule.windowSeconds)
-                .chain(count -> count < rule.threshold ? Uni.createFrom().voidItem()
+                .chain(count -> count < rule.threshold
+                        ? Uni.createFrom().voidItem()
                         : actions.byRuleGroupScope(rule.id, group.id, scope)
                                 .chain(previous -> decide(rule, error, group, scope, count, previous)));
     }
 
     /** The guard passed: act, wait, or give up, after what the rule did to this group before. */
-    private Uni<Void> decide(RemediationRule rule, ErrorLog error, ErrorGroup group, String scope, long count,
+    private Uni<Void> decide(
+            RemediationRule rule,
+            ErrorLog error,
+            ErrorGroup group,
+            String scope,
+            long count,
             List<RemediationAction> previous) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         RemediationAction last = previous.isEmpty() ? null : previous.get(0);
         // The last action is still awaited or still being verified: its outcome decides what comes next.
-        if (last != null && (RemediationAction.PENDING.equals(last.status)
-                || RemediationAction.VERIFY_PENDING.equals(last.verification))) {
+        if (last != null
+                && (RemediationAction.PENDING.equals(last.status)
+                        || RemediationAction.VERIFY_PENDING.equals(last.verification))) {
             return Uni.createFrom().voidItem();
         }
         if (last != null && last.createdAt.plusSeconds(rule.cooldownSeconds).isAfter(now)) {
             return Uni.createFrom().voidItem();
         }
         if (previous.size() >= rule.maxAttempts) {
-            return groups.escalate(group.id, "rule '" + rule.name + "' acted " + previous.size()
-                    + " times (its maximum) and the errors continue", "rule:" + rule.name)
+            return groups.escalate(
+                            group.id,
+                            "rule '" + rule.name + "' acted " + previous.size()
+                                    + " times (its maximum) and the errors continue",
+                            "rule:" + rule.name)
                     .invoke(() -> group.escalatedAt = now);
         }
         return act(rule, error, group, scope, count, previous.size() + 1, now);
     }
 
-    private Uni<Void> act(RemediationRule rule, ErrorLog error, ErrorGroup group, String scope, long count, int attempt,
+    private Uni<Void> act(
+            RemediationRule rule,
+            ErrorLog error,
+            ErrorGroup group,
+            String scope,
+            long count,
+            int attempt,
             OffsetDateTime now) {
         ActionHandler handler = handlers.get(rule.actionType);
-        ActionHandler.Trigger trigger = new ActionHandler.Trigger(rule.name, group.id, group.title, error.service,
-                error.errorType, error.attributes, count, rule.windowSeconds);
+        ActionHandler.Trigger trigger = new ActionHandler.Trigger(
+                rule.name,
+                group.id,
+                group.title,
+                error.service,
+                error.errorType,
+                error.attributes,
+                count,
+                rule.windowSeconds);
         RemediationAction action = new RemediationAction();
         try {
             action.target = handler.target(rule.actionParams, trigger);
@@ -127,7 +155,10 @@ public class RemediationEngine {
                 .chain(() -> actions.flush())
                 .chain(() -> errors.tagForAction(action.id, group.id, scope))
                 .chain(() -> handler.dispatch(action))
-                .chain(() -> groups.note(group.id, GroupHistoryEntry.ACTION, action.requestedBy,
+                .chain(() -> groups.note(
+                        group.id,
+                        GroupHistoryEntry.ACTION,
+                        action.requestedBy,
                         describe(action) + " requested (attempt " + attempt + ", " + count + " errors in the window)"));
     }
 

@@ -22,12 +22,16 @@ public class RemediationJobs {
         this.config = config;
     }
 
-    @Scheduled(every = "${guardian.remediation.check-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "${guardian.remediation.check-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> run() {
         return webhooks.dispatchPending()
                 .chain(actions::verifyDue)
                 .chain(() -> actions.expireStale(config.remediation().resultTimeout()))
-                .onFailure().invoke(failure -> LOG.warnf(failure, "Remediation checks failed; retrying next interval"))
-                .onFailure().recoverWithNull();
+                .onFailure()
+                .invoke(failure -> LOG.warnf(failure, "Remediation checks failed; retrying next interval"))
+                .onFailure()
+                .recoverWithNull();
     }
 }

@@ -6,10 +6,13 @@ import java.util.Map;
 /** Whether an error falls under a rule's match; every criterion set must hold. */
 final class RuleMatcher {
 
-    private RuleMatcher() {
-    }
+    private RuleMatcher() {}
 
-    static boolean matches(RemediationRule rule, String service, String errorType, String fingerprint,
+    static boolean matches(
+            RemediationRule rule,
+            String service,
+            String errorType,
+            String fingerprint,
             Map<String, String> attributes) {
         if (rule.matchService != null && !Glob.matches(rule.matchService, service)) {
             return false;

@@ -19,6 +19,8 @@ public class RuleRepository implements PanacheRepositoryBase<RemediationRule, UU
     }
 
     public Uni<List<RemediationRule>> page(int offset, int limit) {
-        return findAll(Sort.ascending("name").and("id")).range(offset, offset + limit - 1).list();
+        return findAll(Sort.ascending("name").and("id"))
+                .range(offset, offset + limit - 1)
+                .list();
     }
 }

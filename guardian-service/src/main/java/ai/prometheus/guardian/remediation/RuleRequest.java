@@ -25,21 +25,18 @@ public record RuleRequest(
             @Size(max = 255) String service,
             @Size(max = 255) String errorType,
             @Size(max = 64) String fingerprint,
-            @Size(max = 10) Map<@NotBlank @Size(max = 64) String, @NotBlank @Size(max = 255) String> attributes) {
-    }
+            @Size(max = 10) Map<@NotBlank @Size(max = 64) String, @NotBlank @Size(max = 255) String> attributes) {}
 
     /** At least {@code threshold} matching errors within {@code windowSeconds}; then wait {@code cooldownSeconds}; at most {@code maxAttempts} actions. */
     public record Guard(
             @Min(1) @Max(100_000) Integer threshold,
             @Min(1) @Max(604_800) Integer windowSeconds,
             @Min(0) @Max(2_592_000) Integer cooldownSeconds,
-            @Min(1) @Max(100) Integer maxAttempts) {
-    }
+            @Min(1) @Max(100) Integer maxAttempts) {}
 
-    public record Action(@NotBlank String type, @Size(max = 10) Map<@NotBlank String, @NotNull @Size(max = 2000) String> params) {
-    }
+    public record Action(
+            @NotBlank String type, @Size(max = 10) Map<@NotBlank String, @NotNull @Size(max = 2000) String> params) {}
 
     /** The action counts as a fix when no matching error follows it for {@code quietSeconds}. */
-    public record Verify(@NotNull @Min(1) @Max(604_800) Integer quietSeconds) {
-    }
+    public record Verify(@NotNull @Min(1) @Max(604_800) Integer quietSeconds) {}
 }

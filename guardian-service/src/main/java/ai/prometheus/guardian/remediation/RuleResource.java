@@ -1,10 +1,10 @@
 package ai.prometheus.guardian.remediation;
 
+import ai.prometheus.shared.platform.security.CurrentCaller;
+import ai.prometheus.shared.platform.web.PageResult;
+import ai.prometheus.shared.platform.web.Params;
 import ai.prometheus.shared.problem.ProblemException;
-import ai.prometheus.shared.security.CurrentCaller;
 import ai.prometheus.shared.security.RequiresPermission;
-import ai.prometheus.shared.web.PageResult;
-import ai.prometheus.shared.web.Params;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -49,7 +49,8 @@ public class RuleResource {
     public Uni<PageResult<RuleView>> list(@QueryParam("page") Integer page, @QueryParam("size") Integer size) {
         int pageIndex = Params.page(page);
         int pageSize = Params.size(size, 50);
-        return rules.page(pageIndex * pageSize, pageSize + 1).map(found -> PageResult.of(found, pageIndex, pageSize, RuleView::of));
+        return rules.page(pageIndex * pageSize, pageSize + 1)
+                .map(found -> PageResult.of(found, pageIndex, pageSize, RuleView::of));
     }
 
     @GET
@@ -59,20 +60,30 @@ public class RuleResource {
     @Operation(operationId = "getRemediationRule", summary = "One rule")
     public Uni<RuleView> get(@PathParam("id") String id) {
         return rules.findById(Params.uuid("id", id))
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("rule", id))
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("rule", id))
                 .map(RuleView::of);
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RequiresPermission("guardian:admin")
-    @Operation(operationId = "createRemediationRule", summary = "Create a rule", description = "Action types: disable_tool, enable_tool (params: tool, default"
-            + " the failing tool; reason, with placeholders {rule} {tool} {count} {window} {errorType} {service}) and"
-            + " webhook (params: url, message).")
-    @APIResponse(responseCode = "201", description = "The rule, created", content = @Content(schema = @Schema(implementation = RuleView.class)))
+    @Operation(
+            operationId = "createRemediationRule",
+            summary = "Create a rule",
+            description = "Action types: disable_tool, enable_tool (params: tool, default"
+                    + " the failing tool; reason, with placeholders {rule} {tool} {count} {window} {errorType} {service}) and"
+                    + " webhook (params: url, message).")
+    @APIResponse(
+            responseCode = "201",
+            description = "The rule, created",
+            content = @Content(schema = @Schema(implementation = RuleView.class)))
     public Uni<Response> create(@Valid @NotNull RuleRequest request) {
         return service.create(request, caller.get().subject())
-                .map(rule -> Response.created(URI.create("/api/v1/rules/" + rule.id)).entity(RuleView.of(rule)).build());
+                .map(rule -> Response.created(URI.create("/api/v1/rules/" + rule.id))
+                        .entity(RuleView.of(rule))
+                        .build());
     }
 
     @PUT
@@ -88,9 +99,13 @@ public class RuleResource {
     @DELETE
     @Path("/{id}")
     @RequiresPermission("guardian:admin")
-    @Operation(operationId = "deleteRemediationRule", summary = "Delete a rule", description = "The actions it took stay on record, with its name.")
+    @Operation(
+            operationId = "deleteRemediationRule",
+            summary = "Delete a rule",
+            description = "The actions it took stay on record, with its name.")
     @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> delete(@PathParam("id") String id) {
-        return service.delete(Params.uuid("id", id)).map(nothing -> Response.noContent().build());
+        return service.delete(Params.uuid("id", id))
+                .map(nothing -> Response.noContent().build());
     }
 }

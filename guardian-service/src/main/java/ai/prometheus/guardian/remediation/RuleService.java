@@ -32,26 +32,32 @@ public class RuleService {
 
     @WithTransaction
     public Uni<RemediationRule> create(RuleRequest request, String actor) {
-        return checked(request).chain(() -> rules.findByName(request.name().trim()).chain(existing -> {
-            if (existing != null) {
-                throw ProblemException.conflict("a rule named '" + request.name().trim() + "' exists already");
-            }
-            RemediationRule rule = new RemediationRule();
-            rule.id = UUID.randomUUID();
-            rule.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
-            rule.createdBy = actor;
-            apply(rule, request, actor);
-            return rules.persist(rule);
-        }));
+        return checked(request)
+                .chain(() -> rules.findByName(request.name().trim()).chain(existing -> {
+                    if (existing != null) {
+                        throw ProblemException.conflict(
+                                "a rule named '" + request.name().trim() + "' exists already");
+                    }
+                    RemediationRule rule = new RemediationRule();
+                    rule.id = UUID.randomUUID();
+                    rule.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+                    rule.createdBy = actor;
+                    apply(rule, request, actor);
+                    return rules.persist(rule);
+                }));
     }
 
     @WithTransaction
     public Uni<RemediationRule> update(UUID id, RuleRequest request, String actor) {
-        return checked(request).chain(() -> rules.findById(id))
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("rule", id))
+        return checked(request)
+                .chain(() -> rules.findById(id))
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("rule", id))
                 .chain(rule -> rules.findByName(request.name().trim()).map(existing -> {
                     if (existing != null && !existing.id.equals(id)) {
-                        throw ProblemException.conflict("a rule named '" + request.name().trim() + "' exists already");
+                        throw ProblemException.conflict(
+                                "a rule named '" + request.name().trim() + "' exists already");
                     }
                     apply(rule, request, actor);
                     return rule;
@@ -75,51 +81,64 @@ public class RuleService {
         if (!problems.isEmpty()) {
             return Uni.createFrom().failure(ProblemException.invalid(problems));
         }
-        return handlers.get(request.action().type()).validateRemote(paramsOf(request), problems).invoke(() -> {
-            if (!problems.isEmpty()) {
-                throw ProblemException.invalid(problems);
-            }
-        });
+        return handlers.get(request.action().type())
+                .validateRemote(paramsOf(request), problems)
+                .invoke(() -> {
+                    if (!problems.isEmpty()) {
+                        throw ProblemException.invalid(problems);
+                    }
+                });
     }
 
     private void check(RuleRequest request, List<FieldError> problems) {
         RuleRequest.Match match = request.match();
-        boolean criteria = match.service() != null || match.errorType() != null || match.fingerprint() != null
+        boolean criteria = match.service() != null
+                || match.errorType() != null
+                || match.fingerprint() != null
                 || (match.attributes() != null && !match.attributes().isEmpty());
         if (!criteria) {
-            problems.add(new FieldError("match", "set at least one of service, errorType, fingerprint or attributes;"
-                    + " a rule matching every error is almost always a mistake"));
+            problems.add(new FieldError(
+                    "match",
+                    "set at least one of service, errorType, fingerprint or attributes;"
+                            + " a rule matching every error is almost always a mistake"));
         }
         var handler = handlers.find(request.action().type());
         if (handler.isEmpty()) {
-            problems.add(new FieldError("action.type", "'" + request.action().type() + "' is not one of " + handlers.types()));
+            problems.add(new FieldError(
+                    "action.type", "'" + request.action().type() + "' is not one of " + handlers.types()));
         } else {
             handler.get().validate(paramsOf(request), problems);
         }
     }
 
     private static void apply(RemediationRule rule, RuleRequest request, String actor) {
-        RuleRequest.Guard guard = request.guard() == null ? new RuleRequest.Guard(null, null, null, null) : request.guard();
+        RuleRequest.Guard guard =
+                request.guard() == null ? new RuleRequest.Guard(null, null, null, null) : request.guard();
         rule.name = request.name().trim();
         rule.description = request.description();
         rule.enabled = request.enabled() == null || request.enabled();
         rule.matchService = blankToNull(request.match().service());
         rule.matchErrorType = blankToNull(request.match().errorType());
         rule.matchFingerprint = blankToNull(request.match().fingerprint());
-        rule.matchAttributes = request.match().attributes() == null ? Map.of() : new LinkedHashMap<>(request.match().attributes());
+        rule.matchAttributes = request.match().attributes() == null
+                ? Map.of()
+                : new LinkedHashMap<>(request.match().attributes());
         rule.threshold = guard.threshold() == null ? DEFAULT_THRESHOLD : guard.threshold();
         rule.windowSeconds = guard.windowSeconds() == null ? DEFAULT_WINDOW_SECONDS : guard.windowSeconds();
         rule.cooldownSeconds = guard.cooldownSeconds() == null ? DEFAULT_COOLDOWN_SECONDS : guard.cooldownSeconds();
         rule.maxAttempts = guard.maxAttempts() == null ? DEFAULT_MAX_ATTEMPTS : guard.maxAttempts();
         rule.actionType = request.action().type();
         rule.actionParams = paramsOf(request);
-        rule.verifyQuietSeconds = request.verify() == null ? null : request.verify().quietSeconds();
+        rule.verifyQuietSeconds =
+                request.verify() == null ? null : request.verify().quietSeconds();
         rule.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
         rule.updatedBy = actor;
     }
 
     private static Map<String, String> paramsOf(RuleRequest request) {
-        return request.action().params() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(request.action().params());
+        return request.action().params() == null
+                ? new LinkedHashMap<>()
+                : new LinkedHashMap<>(request.action().params());
     }
 
     private static String blankToNull(String value) {

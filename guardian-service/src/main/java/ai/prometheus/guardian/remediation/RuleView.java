@@ -19,11 +19,22 @@ public record RuleView(
         String updatedBy) {
 
     static RuleView of(RemediationRule rule) {
-        return new RuleView(rule.id, rule.name, rule.description, rule.enabled,
-                new RuleRequest.Match(rule.matchService, rule.matchErrorType, rule.matchFingerprint, Map.copyOf(rule.matchAttributes)),
+        return new RuleView(
+                rule.id,
+                rule.name,
+                rule.description,
+                rule.enabled,
+                new RuleRequest.Match(
+                        rule.matchService,
+                        rule.matchErrorType,
+                        rule.matchFingerprint,
+                        Map.copyOf(rule.matchAttributes)),
                 new RuleRequest.Guard(rule.threshold, rule.windowSeconds, rule.cooldownSeconds, rule.maxAttempts),
                 new RuleRequest.Action(rule.actionType, Map.copyOf(rule.actionParams)),
                 rule.verifyQuietSeconds == null ? null : new RuleRequest.Verify(rule.verifyQuietSeconds),
-                rule.createdAt, rule.updatedAt, rule.createdBy, rule.updatedBy);
+                rule.createdAt,
+                rule.updatedAt,
+                rule.createdBy,
+                rule.updatedBy);
     }
 }

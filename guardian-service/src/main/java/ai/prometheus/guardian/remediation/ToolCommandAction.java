@@ -1,14 +1,14 @@
 package ai.prometheus.guardian.remediation;
 
-import ai.prometheus.shared.config.ServiceConfig;
 import ai.prometheus.shared.event.CloudEvent;
-import ai.prometheus.shared.event.EventCodec;
 import ai.prometheus.shared.event.EventTypes;
 import ai.prometheus.shared.event.Topics;
-import ai.prometheus.shared.outbox.Outbox;
+import ai.prometheus.shared.platform.config.ServiceConfig;
+import ai.prometheus.shared.platform.messaging.EventCodec;
+import ai.prometheus.shared.platform.outbox.Outbox;
+import ai.prometheus.shared.platform.tracing.TraceContext;
 import ai.prometheus.shared.problem.Problem.FieldError;
 import ai.prometheus.shared.remediation.RemediationCommand;
-import ai.prometheus.shared.tracing.TraceContext;
 import io.smallrye.mutiny.Uni;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,8 +42,9 @@ abstract class ToolCommandAction implements ActionHandler {
     public void validate(Map<String, String> params, List<FieldError> problems) {
         for (String name : params.keySet()) {
             if (!name.equals("tool") && !name.equals("reason")) {
-                problems.add(new FieldError("action.params." + name, "is not a parameter of " + type()
-                        + "; it takes tool (default: the failing tool) and reason"));
+                problems.add(new FieldError(
+                        "action.params." + name,
+                        "is not a parameter of " + type() + "; it takes tool (default: the failing tool) and reason"));
             }
         }
         String tool = params.get("tool");
@@ -58,7 +59,9 @@ abstract class ToolCommandAction implements ActionHandler {
 
     @Override
     public String target(Map<String, String> params, Trigger trigger) {
-        String tool = params.get("tool") != null ? params.get("tool") : trigger.attributes().get("tool");
+        String tool = params.get("tool") != null
+                ? params.get("tool")
+                : trigger.attributes().get("tool");
         if (tool == null || tool.isBlank()) {
             throw new IllegalArgumentException("the error names no tool (attribute 'tool') and the rule sets none");
         }
@@ -69,16 +72,22 @@ abstract class ToolCommandAction implements ActionHandler {
     public Map<String, String> resolve(Map<String, String> params, Trigger trigger) {
         Map<String, String> resolved = new LinkedHashMap<>();
         resolved.put("tool", target(params, trigger));
-        String reason = params.get("reason") != null ? Placeholders.fill(params.get("reason"), trigger) : defaultReason(trigger);
+        String reason = params.get("reason") != null
+                ? Placeholders.fill(params.get("reason"), trigger)
+                : defaultReason(trigger);
         resolved.put("reason", reason.length() <= MAX_REASON ? reason : reason.substring(0, MAX_REASON));
         return resolved;
     }
 
     @Override
     public Uni<Void> dispatch(RemediationAction action) {
-        RemediationCommand command = new RemediationCommand(action.id, command(), action.target,
-                action.params.get("reason"), action.ruleId, action.groupId);
-        CloudEvent event = codec.create(service.eventSource(), EventTypes.REMEDIATION_COMMAND, action.target, command,
+        RemediationCommand command = new RemediationCommand(
+                action.id, command(), action.target, action.params.get("reason"), action.ruleId, action.groupId);
+        CloudEvent event = codec.create(
+                service.eventSource(),
+                EventTypes.REMEDIATION_COMMAND,
+                action.target,
+                command,
                 TraceContext.currentTraceparent());
         return outbox.add(Topics.GUARDIAN_COMMANDS, event);
     }
@@ -87,8 +96,11 @@ abstract class ToolCommandAction implements ActionHandler {
     public Map<String, String> revertParams(RemediationAction action, String requestedBy, String reason) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("tool", action.target);
-        params.put("reason", reason != null ? reason
-                : "Reverts guardian action " + action.id + " (" + type() + "), requested by " + requestedBy);
+        params.put(
+                "reason",
+                reason != null
+                        ? reason
+                        : "Reverts guardian action " + action.id + " (" + type() + "), requested by " + requestedBy);
         return params;
     }
 }

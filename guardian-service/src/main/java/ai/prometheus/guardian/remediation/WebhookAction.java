@@ -36,7 +36,8 @@ public class WebhookAction implements ActionHandler {
     public void validate(Map<String, String> params, List<FieldError> problems) {
         for (String name : params.keySet()) {
             if (!name.equals("url") && !name.equals("message")) {
-                problems.add(new FieldError("action.params." + name, "is not a parameter of webhook; it takes url and message"));
+                problems.add(new FieldError(
+                        "action.params." + name, "is not a parameter of webhook; it takes url and message"));
             }
         }
         String url = params.get("url");
@@ -53,10 +54,12 @@ public class WebhookAction implements ActionHandler {
     /** Refuses a host that resolves to a non-public address now; one that does not resolve yet is checked at each send. */
     @Override
     public Uni<Void> validateRemote(Map<String, String> params, List<FieldError> problems) {
-        return targets.resolve(params.get("url")).replaceWithVoid()
-                .onFailure(WebhookTargets.Refused.class).invoke(e -> problems.add(new FieldError("action.params.url",
-                        e.getMessage())))
-                .onFailure().recoverWithNull();
+        return targets.resolve(params.get("url"))
+                .replaceWithVoid()
+                .onFailure(WebhookTargets.Refused.class)
+                .invoke(e -> problems.add(new FieldError("action.params.url", e.getMessage())))
+                .onFailure()
+                .recoverWithNull();
     }
 
     @Override
@@ -69,8 +72,13 @@ public class WebhookAction implements ActionHandler {
         Map<String, String> resolved = new LinkedHashMap<>();
         resolved.put("url", params.get("url"));
         resolved.put("event", EVENT_ACTION);
-        resolved.put("message", Placeholders.fill(params.getOrDefault("message",
-                "Guardian rule '{rule}': {count} errors ({errorType} in {service}) within {window}"), trigger));
+        resolved.put(
+                "message",
+                Placeholders.fill(
+                        params.getOrDefault(
+                                "message",
+                                "Guardian rule '{rule}': {count} errors ({errorType} in {service}) within {window}"),
+                        trigger));
         return resolved;
     }
 
@@ -89,8 +97,9 @@ public class WebhookAction implements ActionHandler {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("url", action.params.get("url"));
         params.put("event", EVENT_REVERTED);
-        params.put("message", reason != null ? reason
-                : "Guardian action " + action.id + " was reverted by " + requestedBy);
+        params.put(
+                "message",
+                reason != null ? reason : "Guardian action " + action.id + " was reverted by " + requestedBy);
         return params;
     }
 }

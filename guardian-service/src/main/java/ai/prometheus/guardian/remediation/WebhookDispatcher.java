@@ -44,8 +44,14 @@ public class WebhookDispatcher {
     private final ObjectMapper json;
     private final WebhookTargets targets;
 
-    public WebhookDispatcher(Vertx vertx, GuardianConfig config, ActionRepository actions, ErrorGroupRepository groups,
-            ActionService service, ObjectMapper json, WebhookTargets targets) {
+    public WebhookDispatcher(
+            Vertx vertx,
+            GuardianConfig config,
+            ActionRepository actions,
+            ErrorGroupRepository groups,
+            ActionService service,
+            ObjectMapper json,
+            WebhookTargets targets) {
         this.targets = targets;
         this.timeout = config.remediation().webhookTimeout();
         this.client = vertx.createHttpClient(new HttpClientOptions()
@@ -69,26 +75,32 @@ public class WebhookDispatcher {
 
     private Uni<List<Delivery>> claim() {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        return actions.claimForDispatch(WebhookAction.TYPE, now.minus(RESEND_AFTER), BATCH).chain(claimed -> {
-            List<Delivery> deliveries = new ArrayList<>();
-            Uni<Void> prepared = Uni.createFrom().voidItem();
-            for (RemediationAction action : claimed) {
-                action.dispatchAttempts++;
-                action.dispatchedAt = now;
-                if (action.dispatchAttempts > MAX_SENDS) {
-                    prepared = prepared.chain(() -> service.complete(action.id, false,
-                            "gave up after " + MAX_SENDS + " interrupted sends", RemediationAction.FAILED));
-                    continue;
-                }
-                prepared = prepared.chain(() -> payload(action)).invoke(body ->
-                        deliveries.add(new Delivery(action.id, action.params.get("url"), body))).replaceWithVoid();
-            }
-            return prepared.replaceWith(deliveries);
-        });
+        return actions.claimForDispatch(WebhookAction.TYPE, now.minus(RESEND_AFTER), BATCH)
+                .chain(claimed -> {
+                    List<Delivery> deliveries = new ArrayList<>();
+                    Uni<Void> prepared = Uni.createFrom().voidItem();
+                    for (RemediationAction action : claimed) {
+                        action.dispatchAttempts++;
+                        action.dispatchedAt = now;
+                        if (action.dispatchAttempts > MAX_SENDS) {
+                            prepared = prepared.chain(() -> service.complete(
+                                    action.id,
+                                    false,
+                                    "gave up after " + MAX_SENDS + " interrupted sends",
+                                    RemediationAction.FAILED));
+                            continue;
+                        }
+                        prepared = prepared.chain(() -> payload(action))
+                                .invoke(body -> deliveries.add(new Delivery(action.id, action.params.get("url"), body)))
+                                .replaceWithVoid();
+                    }
+                    return prepared.replaceWith(deliveries);
+                });
     }
 
     private Uni<String> payload(RemediationAction action) {
-        Uni<Map<String, Object>> group = action.groupId == null ? Uni.createFrom().nullItem()
+        Uni<Map<String, Object>> group = action.groupId == null
+                ? Uni.createFrom().nullItem()
                 : groups.findById(action.groupId).map(found -> {
                     if (found == null) {
                         return null;
@@ -132,19 +144,25 @@ public class WebhookDispatcher {
     private Uni<Void> deliver(Delivery delivery) {
         return targets.resolve(delivery.url())
                 .chain(target -> send(delivery, target))
-                .onFailure(WebhookTargets.Refused.class).recoverWithItem(refused -> new Outcome(false,
-                        "webhook refused: the URL " + refused.getMessage()))
-                .onFailure().recoverWithItem(failure -> new Outcome(false, "webhook call failed: "
-                        + (failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage())))
-                .chain(outcome -> Panache.withTransaction(() -> service.complete(delivery.actionId(), outcome.applied(),
-                        outcome.message(), RemediationAction.FAILED)));
+                .onFailure(WebhookTargets.Refused.class)
+                .recoverWithItem(refused -> new Outcome(false, "webhook refused: the URL " + refused.getMessage()))
+                .onFailure()
+                .recoverWithItem(failure -> new Outcome(
+                        false,
+                        "webhook call failed: "
+                                + (failure.getMessage() == null
+                                        ? failure.getClass().getSimpleName()
+                                        : failure.getMessage())))
+                .chain(outcome -> Panache.withTransaction(() -> service.complete(
+                        delivery.actionId(), outcome.applied(), outcome.message(), RemediationAction.FAILED)));
     }
 
     private Uni<Outcome> send(Delivery delivery, WebhookTargets.Target target) {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setAbsoluteURI(delivery.url())
-                .setServer(SocketAddress.inetSocketAddress(target.port(), target.address().getHostAddress()))
+                .setServer(SocketAddress.inetSocketAddress(
+                        target.port(), target.address().getHostAddress()))
                 .putHeader("Content-Type", "application/json")
                 .putHeader("User-Agent", "prometheus-guardian")
                 .putHeader("X-Prometheus-Action-Id", delivery.actionId().toString());
@@ -154,15 +172,16 @@ public class WebhookDispatcher {
                     int status = response.statusCode();
                     String text = body.toString();
                     String excerpt = text.length() <= 200 ? text : text.substring(0, 200) + "…";
-                    return new Outcome(status >= 200 && status < 300,
+                    return new Outcome(
+                            status >= 200 && status < 300,
                             "HTTP " + status + (excerpt.isBlank() ? "" : ": " + excerpt));
                 }))
-                .ifNoItem().after(timeout).fail();
+                .ifNoItem()
+                .after(timeout)
+                .fail();
     }
 
-    private record Delivery(UUID actionId, String url, String body) {
-    }
+    private record Delivery(UUID actionId, String url, String body) {}
 
-    private record Outcome(boolean applied, String message) {
-    }
+    private record Outcome(boolean applied, String message) {}
 }

@@ -30,10 +30,15 @@ import java.util.regex.Pattern;
 public class WebhookTargets {
 
     // Four decimal octets of at most 255, so that parsing it never falls back to a DNS lookup.
-    private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)");
+    private static final Pattern IPV4 =
+            Pattern.compile("((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)");
     private static final List<Cidr> NON_PUBLIC = List.of(
-            Cidr.parse("0.0.0.0/8"), Cidr.parse("100.64.0.0/10"), Cidr.parse("192.0.0.0/24"),
-            Cidr.parse("198.18.0.0/15"), Cidr.parse("240.0.0.0/4"), Cidr.parse("fc00::/7"));
+            Cidr.parse("0.0.0.0/8"),
+            Cidr.parse("100.64.0.0/10"),
+            Cidr.parse("192.0.0.0/24"),
+            Cidr.parse("198.18.0.0/15"),
+            Cidr.parse("240.0.0.0/4"),
+            Cidr.parse("fc00::/7"));
 
     private final Vertx vertx;
     private final Set<String> allowedNames = new HashSet<>();
@@ -119,17 +124,18 @@ public class WebhookTargets {
         }
         URI uri = URI.create(url);
         String host = hostOf(uri);
-        return vertx.executeBlocking(() -> InetAddress.getAllByName(host), false).map(addresses -> {
-            if (!allowedNames.contains(host)) {
-                for (InetAddress address : addresses) {
-                    String refused = refusalOf(host, address);
-                    if (refused != null) {
-                        throw new Refused(refused);
+        return vertx.executeBlocking(() -> InetAddress.getAllByName(host), false)
+                .map(addresses -> {
+                    if (!allowedNames.contains(host)) {
+                        for (InetAddress address : addresses) {
+                            String refused = refusalOf(host, address);
+                            if (refused != null) {
+                                throw new Refused(refused);
+                            }
+                        }
                     }
-                }
-            }
-            return new Target(uri, addresses[0]);
-        });
+                    return new Target(uri, addresses[0]);
+                });
     }
 
     private String refusalOf(String host, InetAddress address) {

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 class DashboardBrowserTest {
 
     /** Kept as test output in target/screenshots: what an operator sees. */
-    private static final List<String> SCREENSHOT_NAMES = List.of("dashboard-sign-in.png", "dashboard.png", "dashboard-group.png",
-            "dashboard-800.png");
+    private static final List<String> SCREENSHOT_NAMES =
+            List.of("dashboard-sign-in.png", "dashboard.png", "dashboard-group.png", "dashboard-800.png");
 
     @TestHTTPResource("/")
     URL root;
@@ -44,29 +44,70 @@ class DashboardBrowserTest {
         String operator = TestTokens.withGroups("dash-operator", "operator");
         // A package of its own, so this run's events make an issue of their own (grouping keys on frames).
         String pkg = Names.unique("shop");
-        String stack = "shop.CheckoutError: " + title + "\n\tat " + pkg + ".Checkout.pay(Checkout.java:42)\n"
-                + "\tat " + pkg + ".Basket.close(Basket.java:7)";
+        String stack = "shop.CheckoutError: " + title + "\n\tat " + pkg + ".Checkout.pay(Checkout.java:42)\n" + "\tat "
+                + pkg + ".Basket.close(Basket.java:7)";
         for (int i = 0; i < 3; i++) {
-            given().auth().oauth2(operator).contentType(ContentType.JSON)
-                    .body(Map.of("service", "web-shop", "errorType", "checkout.Failure", "errorMessage", title,
-                            "stackTrace", stack, "attributes", Map.of("tool", "payments-gateway", "basket", "b-" + i)))
-                    .when().post("/api/v1/errors").then().statusCode(201);
+            given().auth()
+                    .oauth2(operator)
+                    .contentType(ContentType.JSON)
+                    .body(Map.of(
+                            "service",
+                            "web-shop",
+                            "errorType",
+                            "checkout.Failure",
+                            "errorMessage",
+                            title,
+                            "stackTrace",
+                            stack,
+                            "attributes",
+                            Map.of("tool", "payments-gateway", "basket", "b-" + i)))
+                    .when()
+                    .post("/api/v1/errors")
+                    .then()
+                    .statusCode(201);
         }
-        String groupId = given().auth().oauth2(operator).contentType(ContentType.JSON)
-                .body(Map.of("service", "web-shop", "errorType", "checkout.Failure", "errorMessage", title,
-                        "stackTrace", stack, "attributes", Map.of("tool", "payments-gateway")))
-                .when().post("/api/v1/errors").then().statusCode(201).extract().path("groupId");
+        String groupId = given().auth()
+                .oauth2(operator)
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "service",
+                        "web-shop",
+                        "errorType",
+                        "checkout.Failure",
+                        "errorMessage",
+                        title,
+                        "stackTrace",
+                        stack,
+                        "attributes",
+                        Map.of("tool", "payments-gateway")))
+                .when()
+                .post("/api/v1/errors")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("groupId");
         // A right-to-left override in a title would show "Refund for order account 1234" reversed.
         // (Five events, so it ranks among the first issues the list shows.)
         String bidiTitle = "Refund for order \u202E" + Names.unique("tnuocca ");
         for (int i = 0; i < 5; i++) {
-            given().auth().oauth2(operator).contentType(ContentType.JSON)
+            given().auth()
+                    .oauth2(operator)
+                    .contentType(ContentType.JSON)
                     .body(Map.of("service", "web-shop", "errorType", "refund.Failure", "errorMessage", bidiTitle))
-                    .when().post("/api/v1/errors").then().statusCode(201);
+                    .when()
+                    .post("/api/v1/errors")
+                    .then()
+                    .statusCode(201);
         }
 
-        JsonNode seen = BrowserRun.run("dashboard.e2e.mjs", SCREENSHOT_NAMES, Map.of("ISSUE_STACK", stack), root.toString(),
-                operator, title, bidiTitle);
+        JsonNode seen = BrowserRun.run(
+                "dashboard.e2e.mjs",
+                SCREENSHOT_NAMES,
+                Map.of("ISSUE_STACK", stack),
+                root.toString(),
+                operator,
+                title,
+                bidiTitle);
         String output = seen.toString();
         assertEquals(false, seen.path("dataViewWhileSignedOut").asBoolean(), "the signed-out page shows no data view");
         assertEquals("open", seen.path("before").asText());
@@ -75,8 +116,10 @@ class DashboardBrowserTest {
         assertEquals("4", seen.path("count").asText());
         assertEquals("signed in as dash-operator", seen.path("who").asText());
         // The operator's reports name a service that is not theirs to vouch for: unverified, apart.
-        assertTrue(seen.path("untrustedTools").toString().contains("payments-gateway")
-                && seen.path("untrustedTools").toString().contains("unverified"), output);
+        assertTrue(
+                seen.path("untrustedTools").toString().contains("payments-gateway")
+                        && seen.path("untrustedTools").toString().contains("unverified"),
+                output);
         assertTrue(!seen.path("trustedTools").toString().contains("payments-gateway"), output);
         assertTrue(seen.path("bidiTitle").asText().contains("<U+202E>"), output);
         assertEquals(false, seen.path("rawOverrideInPage").asBoolean(), output);
@@ -90,11 +133,18 @@ class DashboardBrowserTest {
         assertEquals("[\"payments-gateway\"]", seen.path("linkedTools").toString());
         assertTrue(seen.path("listHiddenOnGroupPage").asBoolean(), output);
         JsonNode narrow = seen.path("narrow");
-        assertTrue(narrow.path("scrollWidth").asInt() <= 800 && narrow.path("tableRight").asInt() <= 800
-                && narrow.path("lastColumnRight").asInt() <= 800, "the list fits 800 px: " + narrow);
+        assertTrue(
+                narrow.path("scrollWidth").asInt() <= 800
+                        && narrow.path("tableRight").asInt() <= 800
+                        && narrow.path("lastColumnRight").asInt() <= 800,
+                "the list fits 800 px: " + narrow);
 
-        given().auth().oauth2(operator).when().get("/api/v1/error-groups/" + groupId)
-                .then().statusCode(200)
+        given().auth()
+                .oauth2(operator)
+                .when()
+                .get("/api/v1/error-groups/" + groupId)
+                .then()
+                .statusCode(200)
                 .body("group.state", equalTo("acknowledged"))
                 .body("timeline.history[-1].actor", equalTo("dash-operator"))
                 .body("timeline.history[-1].note", containsString("dashboard"));
@@ -104,21 +154,37 @@ class DashboardBrowserTest {
     @Test
     void thePagesCarryTheirSecurityAndCacheHeaders() {
         for (String path : List.of("/", "/index.html", "/dashboard/app.js", "/dashboard/app.css")) {
-            given().when().get(path).then().statusCode(200)
-                    .header("Content-Security-Policy", allOf(containsString("default-src 'none'"),
-                            containsString("script-src 'self'"), containsString("frame-ancestors 'none'")))
+            given().when()
+                    .get(path)
+                    .then()
+                    .statusCode(200)
+                    .header(
+                            "Content-Security-Policy",
+                            allOf(
+                                    containsString("default-src 'none'"),
+                                    containsString("script-src 'self'"),
+                                    containsString("frame-ancestors 'none'")))
                     .header("Content-Security-Policy", not(containsString("unsafe-inline")))
                     .header("X-Frame-Options", equalTo("DENY"))
                     .header("X-Content-Type-Options", equalTo("nosniff"))
                     .header("Cache-Control", equalTo("no-cache"));
         }
-        given().when().get("/api/v1/error-groups").then().statusCode(401).header("X-Content-Type-Options", equalTo("nosniff"));
+        given().when()
+                .get("/api/v1/error-groups")
+                .then()
+                .statusCode(401)
+                .header("X-Content-Type-Options", equalTo("nosniff"));
     }
 
     @Test
     void theDashboardIsServedLocallyWithoutAnyOutsideResource() {
-        String html = given().when().get("/").then().statusCode(200).contentType(containsString("text/html"))
-                .extract().asString();
+        String html = given().when()
+                .get("/")
+                .then()
+                .statusCode(200)
+                .contentType(containsString("text/html"))
+                .extract()
+                .asString();
         assertTrue(html.contains("dashboard/app.js") && !html.contains("http://") && !html.contains("https://"), html);
         given().when().get("/dashboard/app.js").then().statusCode(200).body(containsString("sessionStorage"));
         given().when().get("/dashboard/app.css").then().statusCode(200);

@@ -24,7 +24,8 @@ class GroupingV1Test {
     @Test
     void javaTraceFromTheSameCodeGroupsAcrossLineNumbersAndMessages() {
         String type = "java.lang.NullPointerException";
-        assertEquals(fp("billing", type, "\"name\" is null", Traces.javaNpe(57, "name")),
+        assertEquals(
+                fp("billing", type, "\"name\" is null", Traces.javaNpe(57, "name")),
                 fp("billing", type, "\"email\" is null", Traces.javaNpe(91, "email")));
     }
 
@@ -38,7 +39,8 @@ class GroupingV1Test {
     @Test
     void theSameFailureInTwoServicesIsTwoGroups() {
         String type = "jakarta.ws.rs.ProcessingException";
-        assertNotEquals(fp("tool-registry-service", type, "m", Traces.javaWrapped()),
+        assertNotEquals(
+                fp("tool-registry-service", type, "m", Traces.javaWrapped()),
                 fp("sandbox-service", type, "m", Traces.javaWrapped()));
     }
 
@@ -49,42 +51,62 @@ class GroupingV1Test {
 
     @Test
     void traceWithOnlyRuntimeFramesStillGroupsByWhereItFailed() {
-        Fingerprint fingerprint = v1.fingerprint(error("s", "java.util.ConcurrentModificationException", "x",
-                Traces.javaOnlyRuntimeFrames()));
+        Fingerprint fingerprint = v1.fingerprint(
+                error("s", "java.util.ConcurrentModificationException", "x", Traces.javaOnlyRuntimeFrames()));
         assertTrue(fingerprint.basis().contains("java.util.ArrayList$Itr#checkForComodification"), fingerprint.basis());
     }
 
     @Test
     void pythonTraceGroupsAcrossInstallDirectoriesLinesAndUrlParameters() {
         String type = "requests.exceptions.HTTPError";
-        assertEquals(fp("weather-tool", type, "503 for key=a1", Traces.python("/app", 40, "a1")),
+        assertEquals(
+                fp("weather-tool", type, "503 for key=a1", Traces.python("/app", 40, "a1")),
                 fp("weather-tool", type, "503 for key=b2", Traces.python("/srv/releases/42", 44, "b2")));
-        assertNotEquals(fp("weather-tool", type, "m", Traces.python("/app", 40, "a1")),
-                fp("weather-tool", type, "m", Traces.python("/app", 40, "a1").replace("in fetch_forecast", "in fetch_alerts")));
+        assertNotEquals(
+                fp("weather-tool", type, "m", Traces.python("/app", 40, "a1")),
+                fp(
+                        "weather-tool",
+                        type,
+                        "m",
+                        Traces.python("/app", 40, "a1").replace("in fetch_forecast", "in fetch_alerts")));
     }
 
     @Test
     void pythonChainedTracebackIsStable() {
-        assertEquals(fp("t", "ValueError", "bad config", Traces.pythonChained()),
+        assertEquals(
+                fp("t", "ValueError", "bad config", Traces.pythonChained()),
                 fp("t", "ValueError", "bad config", Traces.pythonChained().replace("line 26", "line 27")));
     }
 
     @Test
     void nodeTraceGroupsAcrossHostsAndIgnoresLibraryFrames() {
         String type = "TypeError";
-        assertEquals(fp("ui", type, "reading 'id'", Traces.node("/app", 10, "id")),
+        assertEquals(
+                fp("ui", type, "reading 'id'", Traces.node("/app", 10, "id")),
                 fp("ui", type, "reading 'name'", Traces.node("/home/runner/work", 31, "name")));
-        String otherExpressVersion = Traces.node("/app", 10, "id").replace("layer.js:95:5", "layer.js:97:3")
-                .replace("route.js:149:13", "route.js:150:9").replace("async Promise.all", "async Promise.allSettled");
+        String otherExpressVersion = Traces.node("/app", 10, "id")
+                .replace("layer.js:95:5", "layer.js:97:3")
+                .replace("route.js:149:13", "route.js:150:9")
+                .replace("async Promise.all", "async Promise.allSettled");
         assertEquals(fp("ui", type, "m", Traces.node("/app", 10, "id")), fp("ui", type, "m", otherExpressVersion));
     }
 
     @Test
     void withoutAStackTheNormalizedMessageDecides() {
         String type = "tool.invocation.runtime_error";
-        assertEquals(fp("tool-registry-service", type, "ZeroDivisionError at line 12 for request 0b9a1c52-2f1e-4c57-9d3e-0f5b7c9a1e22", null),
-                fp("tool-registry-service", type, "ZeroDivisionError at line 40 for request 5d2e8f10-7a3b-4c1d-8e9f-112233445566", ""));
-        assertNotEquals(fp("tool-registry-service", type, "ZeroDivisionError: division by zero", null),
+        assertEquals(
+                fp(
+                        "tool-registry-service",
+                        type,
+                        "ZeroDivisionError at line 12 for request 0b9a1c52-2f1e-4c57-9d3e-0f5b7c9a1e22",
+                        null),
+                fp(
+                        "tool-registry-service",
+                        type,
+                        "ZeroDivisionError at line 40 for request 5d2e8f10-7a3b-4c1d-8e9f-112233445566",
+                        ""));
+        assertNotEquals(
+                fp("tool-registry-service", type, "ZeroDivisionError: division by zero", null),
                 fp("tool-registry-service", type, "KeyError: 'city'", null));
     }
 
@@ -94,7 +116,8 @@ class GroupingV1Test {
      */
     @Test
     void versionOneOutputIsFrozen() {
-        Fingerprint java = v1.fingerprint(error("billing", "java.lang.NullPointerException", "x", Traces.javaNpe(57, "name")));
+        Fingerprint java =
+                v1.fingerprint(error("billing", "java.lang.NullPointerException", "x", Traces.javaNpe(57, "name")));
         assertEquals(1, java.version());
         assertEquals("""
                 service=billing
@@ -103,8 +126,11 @@ class GroupingV1Test {
                 < ai.acme.billing.InvoiceResource#render""", java.basis());
         assertEquals("ae2ccd2720a0ad481b8a71c0bcf25ab4a6e55cb2ae02676a7c1ac64f0719df3b", java.hash());
 
-        Fingerprint message = v1.fingerprint(error("tool-registry-service", "tool.invocation.timeout_wall",
-                "killed after 5000 ms (invocation 0b9a1c52-2f1e-4c57-9d3e-0f5b7c9a1e22)", null));
+        Fingerprint message = v1.fingerprint(error(
+                "tool-registry-service",
+                "tool.invocation.timeout_wall",
+                "killed after 5000 ms (invocation 0b9a1c52-2f1e-4c57-9d3e-0f5b7c9a1e22)",
+                null));
         assertEquals("""
                 service=tool-registry-service
                 type=tool.invocation.timeout_wall

@@ -11,43 +11,64 @@ class StackTraceParserTest {
     @Test
     void javaFramesKeepClassAndMethodAndMarkRuntimeAndGeneratedCodeAsLibrary() {
         List<StackFrame> frames = StackTraceParser.parse(Traces.javaNpe(57, "name"));
-        List<String> inApp = frames.stream().filter(StackFrame::inApp).map(StackFrame::toString).toList();
-        assertEquals(List.of("ai.acme.billing.InvoiceService#total", "ai.acme.billing.InvoiceService#lambda$render",
-                "ai.acme.billing.InvoiceResource#render"), inApp);
+        List<String> inApp = frames.stream()
+                .filter(StackFrame::inApp)
+                .map(StackFrame::toString)
+                .toList();
+        assertEquals(
+                List.of(
+                        "ai.acme.billing.InvoiceService#total",
+                        "ai.acme.billing.InvoiceService#lambda$render",
+                        "ai.acme.billing.InvoiceResource#render"),
+                inApp);
         assertEquals(12 - 1, frames.size(), "every 'at' line is a frame");
     }
 
     @Test
     void javaCausesContributeTheirFramesAndElisionsAreSkipped() {
         List<StackFrame> frames = StackTraceParser.parse(Traces.javaWrapped());
-        assertEquals(List.of("ai.acme.weather.ForecastClient#fetch", "ai.acme.weather.ForecastService#forecast"),
-                frames.stream().filter(StackFrame::inApp).map(StackFrame::toString).toList());
+        assertEquals(
+                List.of("ai.acme.weather.ForecastClient#fetch", "ai.acme.weather.ForecastService#forecast"),
+                frames.stream()
+                        .filter(StackFrame::inApp)
+                        .map(StackFrame::toString)
+                        .toList());
         assertTrue(frames.stream().anyMatch(f -> f.module().equals("sun.nio.ch.Net") && !f.inApp()));
     }
 
     @Test
     void pythonFramesComeInnermostFirstWithSitePackagesAsLibrary() {
         List<StackFrame> frames = StackTraceParser.parse(Traces.python("/app", 40, "k"));
-        assertEquals(List.of("requests/models#raise_for_status", "weather/client#fetch_forecast", "weather/handlers#handle"),
+        assertEquals(
+                List.of("requests/models#raise_for_status", "weather/client#fetch_forecast", "weather/handlers#handle"),
                 frames.stream().map(StackFrame::toString).toList());
-        assertEquals(List.of(false, true, true), frames.stream().map(StackFrame::inApp).toList());
+        assertEquals(
+                List.of(false, true, true),
+                frames.stream().map(StackFrame::inApp).toList());
     }
 
     @Test
     void pythonChainedTracebacksPutTheEscapingExceptionFirst() {
         List<StackFrame> frames = StackTraceParser.parse(Traces.pythonChained());
-        assertEquals(List.of("workspace/main#load", "workspace/main#main", "workspace/main#<module>", "workspace/main#load"),
+        assertEquals(
+                List.of("workspace/main#load", "workspace/main#main", "workspace/main#<module>", "workspace/main#load"),
                 frames.stream().map(StackFrame::toString).toList());
     }
 
     @Test
     void nodeFramesDropAsyncAliasesLocationsAndLibraries() {
         List<StackFrame> frames = StackTraceParser.parse(Traces.node("/srv/app", 10, "id"));
-        assertEquals(List.of("src/users#getUser", "src/routes#<anonymous>",
-                        "express/lib/router/layer#Layer.handle", "express/lib/router/route#next",
+        assertEquals(
+                List.of(
+                        "src/users#getUser",
+                        "src/routes#<anonymous>",
+                        "express/lib/router/layer#Layer.handle",
+                        "express/lib/router/route#next",
                         "process/task_queues#process.processTicksAndRejections"),
                 frames.stream().map(StackFrame::toString).toList());
-        assertEquals(List.of(true, true, false, false, false), frames.stream().map(StackFrame::inApp).toList());
+        assertEquals(
+                List.of(true, true, false, false, false),
+                frames.stream().map(StackFrame::inApp).toList());
     }
 
     @Test

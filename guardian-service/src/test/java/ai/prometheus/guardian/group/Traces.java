@@ -3,8 +3,7 @@ package ai.prometheus.guardian.group;
 /** Stack traces as the runtimes print them, for the grouping tests. */
 final class Traces {
 
-    private Traces() {
-    }
+    private Traces() {}
 
     static String javaNpe(int line, String user) {
         return """

@@ -31,39 +31,71 @@ class DeadLetterIntakeTest {
         String payload = "{\"broken\": \"" + Names.unique("payload-") + "\"";
         String dlq = Topics.deadLetter(Topics.TOOL_INVOCATION_REQUESTS, "sandbox-service");
         ProducerRecord<String, String> record = new ProducerRecord<>(dlq, "invocations/42", payload);
-        record.headers().add("dead-letter-reason", "event is not valid JSON: Unexpected end-of-input".getBytes(StandardCharsets.UTF_8));
+        record.headers()
+                .add(
+                        "dead-letter-reason",
+                        "event is not valid JSON: Unexpected end-of-input".getBytes(StandardCharsets.UTF_8));
         record.headers().add("dead-letter-topic", Topics.TOOL_INVOCATION_REQUESTS.getBytes(StandardCharsets.UTF_8));
         record.headers().add("dead-letter-partition", "1".getBytes(StandardCharsets.UTF_8));
         record.headers().add("dead-letter-offset", "77".getBytes(StandardCharsets.UTF_8));
-        record.headers().add("dead-letter-exception-class-name",
-                "ai.prometheus.shared.event.MalformedEventException".getBytes(StandardCharsets.UTF_8));
+        record.headers()
+                .add(
+                        "dead-letter-exception-class-name",
+                        "ai.prometheus.shared.event.MalformedEventException".getBytes(StandardCharsets.UTF_8));
         send(record);
 
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> Db.count(
-                "select count(*) from guardian.error_logs where attributes ->> 'payload' = ?", payload) == 1);
-        assertEquals("sandbox-service", Db.single("select service from guardian.error_logs where attributes ->> 'payload' = ?", payload));
-        assertEquals("dead-letter", Db.single("select error_type from guardian.error_logs where attributes ->> 'payload' = ?", payload));
-        assertEquals(Topics.TOOL_INVOCATION_REQUESTS,
-                Db.single("select attributes ->> 'topic' from guardian.error_logs where attributes ->> 'payload' = ?", payload));
-        assertEquals("77", Db.single("select attributes ->> 'offset' from guardian.error_logs where attributes ->> 'payload' = ?", payload));
-        String message = (String) Db.single("select error_message from guardian.error_logs where attributes ->> 'payload' = ?", payload);
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() ->
+                        Db.count("select count(*) from guardian.error_logs where attributes ->> 'payload' = ?", payload)
+                                == 1);
+        assertEquals(
+                "sandbox-service",
+                Db.single("select service from guardian.error_logs where attributes ->> 'payload' = ?", payload));
+        assertEquals(
+                "dead-letter",
+                Db.single("select error_type from guardian.error_logs where attributes ->> 'payload' = ?", payload));
+        assertEquals(
+                Topics.TOOL_INVOCATION_REQUESTS,
+                Db.single(
+                        "select attributes ->> 'topic' from guardian.error_logs where attributes ->> 'payload' = ?",
+                        payload));
+        assertEquals(
+                "77",
+                Db.single(
+                        "select attributes ->> 'offset' from guardian.error_logs where attributes ->> 'payload' = ?",
+                        payload));
+        String message = (String)
+                Db.single("select error_message from guardian.error_logs where attributes ->> 'payload' = ?", payload);
         assertTrue(message.contains("not valid JSON") && message.contains("sandbox-service"), message);
-        assertTrue(Db.single("select group_id from guardian.error_logs where attributes ->> 'payload' = ?", payload) != null);
+        assertTrue(Db.single("select group_id from guardian.error_logs where attributes ->> 'payload' = ?", payload)
+                != null);
     }
 
     @Test
     void anOversizedErrorEventGoesToTheDeadLetterTopicWithTheReasonAndIsStillRecorded() {
         String dlq = Topics.deadLetter(Topics.ERRORS, "guardian-service");
         try (KafkaProbe probe = KafkaProbe.on(dlq)) {
-            String eventId = ErrorEvents.publish("memory-guild-service", "java.lang.StackOverflowError", "too deep",
-                    "\tat a.B.c(B.java:1)\n".repeat(4_000), null, Map.of());
-            ConsumerRecord<String, String> dead = probe.awaitRecord(r -> r.value() != null && r.value().contains(eventId),
-                    Duration.ofSeconds(20), "the oversized event on " + dlq);
-            String reason = new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
+            String eventId = ErrorEvents.publish(
+                    "memory-guild-service",
+                    "java.lang.StackOverflowError",
+                    "too deep",
+                    "\tat a.B.c(B.java:1)\n".repeat(4_000),
+                    null,
+                    Map.of());
+            ConsumerRecord<String, String> dead = probe.awaitRecord(
+                    r -> r.value() != null && r.value().contains(eventId),
+                    Duration.ofSeconds(20),
+                    "the oversized event on " + dlq);
+            String reason =
+                    new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
             assertTrue(reason.contains("stackTrace") && reason.contains("at most 64000"), reason);
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> Db.count(
-                    "select count(*) from guardian.error_logs where error_type = 'dead-letter' and attributes ->> 'eventId' = ?",
-                    eventId) == 1);
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> Db.count(
+                                    "select count(*) from guardian.error_logs where error_type = 'dead-letter' and attributes ->> 'eventId' = ?",
+                                    eventId)
+                            == 1);
             assertEquals(0, Db.count("select count(*) from guardian.error_logs where event_id = ?", eventId));
         }
     }
@@ -78,17 +110,23 @@ class DeadLetterIntakeTest {
                 + "\"errorMessage\":\"a\\u0000b\"}}";
         try (KafkaProbe probe = KafkaProbe.on(dlq)) {
             KafkaProbe.send(Topics.ERRORS, "fuzz", escaped);
-            ConsumerRecord<String, String> dead = probe.awaitRecord(r -> r.value() != null && r.value().contains(marker),
-                    Duration.ofSeconds(20), "the event holding NUL on " + dlq);
-            String reason = new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
+            ConsumerRecord<String, String> dead = probe.awaitRecord(
+                    r -> r.value() != null && r.value().contains(marker),
+                    Duration.ofSeconds(20),
+                    "the event holding NUL on " + dlq);
+            String reason =
+                    new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
             assertTrue(reason.contains("data.errorMessage") && reason.contains("NUL"), reason);
         }
         // A raw NUL in a dead letter's payload (not even JSON) is replaced, so the report is stored.
         String raw = "not json \u0000 " + marker;
         KafkaProbe.send(Topics.deadLetter(Topics.TOOL_INVOCATION_REQUESTS, "sandbox-service"), "k", raw);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> Db.count(
-                "select count(*) from guardian.error_logs where error_type = 'dead-letter' and attributes ->> 'payload' = ?",
-                raw.replace('\0', '\uFFFD')) == 1);
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> Db.count(
+                                "select count(*) from guardian.error_logs where error_type = 'dead-letter' and attributes ->> 'payload' = ?",
+                                raw.replace('\0', '\uFFFD'))
+                        == 1);
     }
 
     private static void send(ProducerRecord<String, String> record) throws Exception {

@@ -41,44 +41,84 @@ class ErrorReportTest {
     @Test
     void aReportIsStoredGroupedAndReadable() {
         String service = Names.unique("web-shop-");
-        Response created = given().auth().oauth2(REPORTER).contentType(ContentType.JSON)
+        Response created = given().auth()
+                .oauth2(REPORTER)
+                .contentType(ContentType.JSON)
                 .body(report(service, "card declined for order 1234"))
-                .when().post("/api/v1/errors");
-        created.then().statusCode(201)
+                .when()
+                .post("/api/v1/errors");
+        created.then()
+                .statusCode(201)
                 .header("Location", containsString("/api/v1/errors/"))
                 .body("duplicate", equalTo(false));
         String id = created.path("id");
         String groupId = created.path("groupId");
         assertNotNull(groupId);
 
-        given().auth().oauth2(REPORTER).when().get("/api/v1/errors/" + id)
-                .then().statusCode(200)
+        given().auth()
+                .oauth2(REPORTER)
+                .when()
+                .get("/api/v1/errors/" + id)
+                .then()
+                .statusCode(200)
                 .body("service", equalTo(service))
                 .body("groupId", equalTo(groupId))
                 .body("attributes.region", equalTo("eu-west-1"))
                 .body("traceId", equalTo("0af7651916cd43dd8448eb211c80319c"));
-        given().auth().oauth2(REPORTER).contentType(ContentType.JSON).body(report(service, "card declined for order 99"))
-                .when().post("/api/v1/errors")
-                .then().statusCode(201).body("groupId", equalTo(groupId));
+        given().auth()
+                .oauth2(REPORTER)
+                .contentType(ContentType.JSON)
+                .body(report(service, "card declined for order 99"))
+                .when()
+                .post("/api/v1/errors")
+                .then()
+                .statusCode(201)
+                .body("groupId", equalTo(groupId));
     }
 
     @Test
     void aRetriedReportWithTheSameKeyIsStoredOnce() {
         String service = Names.unique("retrier-");
         String key = Names.unique("key-");
-        Response first = given().auth().oauth2(REPORTER).contentType(ContentType.JSON).header("Idempotency-Key", key)
-                .body(report(service, "timeout")).when().post("/api/v1/errors");
+        Response first = given().auth()
+                .oauth2(REPORTER)
+                .contentType(ContentType.JSON)
+                .header("Idempotency-Key", key)
+                .body(report(service, "timeout"))
+                .when()
+                .post("/api/v1/errors");
         first.then().statusCode(201);
-        given().auth().oauth2(REPORTER).contentType(ContentType.JSON).header("Idempotency-Key", key)
-                .body(report(service, "timeout")).when().post("/api/v1/errors")
-                .then().statusCode(200).body("duplicate", equalTo(true)).body("id", equalTo(first.path("id")));
+        given().auth()
+                .oauth2(REPORTER)
+                .contentType(ContentType.JSON)
+                .header("Idempotency-Key", key)
+                .body(report(service, "timeout"))
+                .when()
+                .post("/api/v1/errors")
+                .then()
+                .statusCode(200)
+                .body("duplicate", equalTo(true))
+                .body("id", equalTo(first.path("id")));
 
         Map<String, Object> withEventId = report(service, "timeout");
         withEventId.put("eventId", "evt-" + key);
-        given().auth().oauth2(REPORTER).contentType(ContentType.JSON).body(withEventId).when().post("/api/v1/errors")
-                .then().statusCode(201);
-        given().auth().oauth2(REPORTER).contentType(ContentType.JSON).body(withEventId).when().post("/api/v1/errors")
-                .then().statusCode(200).body("duplicate", equalTo(true));
+        given().auth()
+                .oauth2(REPORTER)
+                .contentType(ContentType.JSON)
+                .body(withEventId)
+                .when()
+                .post("/api/v1/errors")
+                .then()
+                .statusCode(201);
+        given().auth()
+                .oauth2(REPORTER)
+                .contentType(ContentType.JSON)
+                .body(withEventId)
+                .when()
+                .post("/api/v1/errors")
+                .then()
+                .statusCode(200)
+                .body("duplicate", equalTo(true));
 
         assertEquals(2, Db.count("select count(*) from guardian.error_logs where service = ?", service));
         assertEquals(2L, Db.single("select event_count from guardian.error_groups where service = ?", service));
@@ -89,8 +129,15 @@ class ErrorReportTest {
         String service = Names.unique("bad-client-");
         Map<String, Object> huge = report(service, "boom");
         huge.put("stackTrace", "x".repeat(64_001));
-        given().auth().oauth2(REPORTER).contentType(ContentType.JSON).body(huge).when().post("/api/v1/errors")
-                .then().statusCode(400).contentType("application/problem+json")
+        given().auth()
+                .oauth2(REPORTER)
+                .contentType(ContentType.JSON)
+                .body(huge)
+                .when()
+                .post("/api/v1/errors")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("errors[0].field", equalTo("stackTrace"))
                 .body("errors[0].reason", containsString("at most 64000"));
 
@@ -98,27 +145,57 @@ class ErrorReportTest {
         several.remove("service");
         several.put("traceId", "not-a-trace");
         several.put("attributes", Map.of("tool", "v".repeat(2049)));
-        given().auth().oauth2(REPORTER).contentType(ContentType.JSON).body(several).when().post("/api/v1/errors")
-                .then().statusCode(400)
+        given().auth()
+                .oauth2(REPORTER)
+                .contentType(ContentType.JSON)
+                .body(several)
+                .when()
+                .post("/api/v1/errors")
+                .then()
+                .statusCode(400)
                 .body("errors.field", hasItems("service", "errorMessage", "traceId", "attributes.tool"));
 
-        given().auth().oauth2(REPORTER).contentType(ContentType.JSON).body("{\"service\": nope}")
-                .when().post("/api/v1/errors")
-                .then().statusCode(400).contentType("application/problem+json").body("status", equalTo(400));
-        given().auth().oauth2(REPORTER).contentType(ContentType.JSON).header("Idempotency-Key", "bad key with spaces")
-                .body(report(service, "x")).when().post("/api/v1/errors")
-                .then().statusCode(400).body("errors[0].field", equalTo("Idempotency-Key"));
+        given().auth()
+                .oauth2(REPORTER)
+                .contentType(ContentType.JSON)
+                .body("{\"service\": nope}")
+                .when()
+                .post("/api/v1/errors")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("status", equalTo(400));
+        given().auth()
+                .oauth2(REPORTER)
+                .contentType(ContentType.JSON)
+                .header("Idempotency-Key", "bad key with spaces")
+                .body(report(service, "x"))
+                .when()
+                .post("/api/v1/errors")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("Idempotency-Key"));
 
         assertEquals(0, Db.count("select count(*) from guardian.error_logs where service = ?", service));
     }
 
     @Test
     void reportingNeedsErrorsWrite() {
-        given().contentType(ContentType.JSON).body(report("s", "m")).when().post("/api/v1/errors")
-                .then().statusCode(401);
-        given().auth().oauth2(TestTokens.withScope("viewer", "errors:read")).contentType(ContentType.JSON)
-                .body(report("s", "m")).when().post("/api/v1/errors")
-                .then().statusCode(403).body("detail", containsString("errors:write"));
+        given().contentType(ContentType.JSON)
+                .body(report("s", "m"))
+                .when()
+                .post("/api/v1/errors")
+                .then()
+                .statusCode(401);
+        given().auth()
+                .oauth2(TestTokens.withScope("viewer", "errors:read"))
+                .contentType(ContentType.JSON)
+                .body(report("s", "m"))
+                .when()
+                .post("/api/v1/errors")
+                .then()
+                .statusCode(403)
+                .body("detail", containsString("errors:write"));
     }
 
     /**
@@ -134,8 +211,12 @@ class ErrorReportTest {
         List<Future<Response>> calls = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
             int n = i;
-            calls.add(pool.submit(() -> given().auth().oauth2(token).contentType(ContentType.JSON)
-                    .body(report(flooder, "flood " + n)).when().post("/api/v1/errors")));
+            calls.add(pool.submit(() -> given().auth()
+                    .oauth2(token)
+                    .contentType(ContentType.JSON)
+                    .body(report(flooder, "flood " + n))
+                    .when()
+                    .post("/api/v1/errors")));
         }
         List<String> accepted = new ArrayList<>();
         int refused = 0;

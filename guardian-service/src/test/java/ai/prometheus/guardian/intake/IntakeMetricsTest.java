@@ -40,7 +40,8 @@ class IntakeMetricsTest {
         assertTrue(after.assertSuiteConventions().contains(received));
     }
 
-    private static double delta(PrometheusScrape before, PrometheusScrape after, String name, Map<String, String> labels) {
+    private static double delta(
+            PrometheusScrape before, PrometheusScrape after, String name, Map<String, String> labels) {
         return after.value(name, labels) - before.value(name, labels);
     }
 
@@ -56,11 +57,22 @@ class IntakeMetricsTest {
     }
 
     private static void post(Map<String, Object> body, int expected) {
-        given().auth().oauth2(REPORTER).contentType(ContentType.JSON).body(body).when().post("/api/v1/errors")
-                .then().statusCode(expected);
+        given().auth()
+                .oauth2(REPORTER)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/v1/errors")
+                .then()
+                .statusCode(expected);
     }
 
     private static PrometheusScrape scrape() {
-        return PrometheusScrape.of(given().when().get("/q/metrics").then().statusCode(200).extract().asString());
+        return PrometheusScrape.of(given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 }

@@ -29,17 +29,38 @@ class WebhookTargetsTest {
     @Test
     void internalAddressesAndOtherSchemesAreRefused() {
         WebhookTargets targets = allowing();
-        for (String url : List.of("http://127.0.0.1:8080/hook", "http://127.1/", "http://2130706433/", "http://localhost:9/",
-                "http://api.localhost/", "http://169.254.169.254/latest/meta-data/", "http://10.0.0.5/",
-                "http://172.16.1.1/", "http://192.168.1.1/", "http://100.64.0.1/", "http://0.0.0.0/", "http://[::1]/",
-                "http://[::]/", "http://[fe80::1]/", "http://[fd00::1]/", "http://[::ffff:10.0.0.1]/",
-                "http://[64:ff9b::a9fe:a9fe]/", "http://224.0.0.1/")) {
+        for (String url : List.of(
+                "http://127.0.0.1:8080/hook",
+                "http://127.1/",
+                "http://2130706433/",
+                "http://localhost:9/",
+                "http://api.localhost/",
+                "http://169.254.169.254/latest/meta-data/",
+                "http://10.0.0.5/",
+                "http://172.16.1.1/",
+                "http://192.168.1.1/",
+                "http://100.64.0.1/",
+                "http://0.0.0.0/",
+                "http://[::1]/",
+                "http://[::]/",
+                "http://[fe80::1]/",
+                "http://[fd00::1]/",
+                "http://[::ffff:10.0.0.1]/",
+                "http://[64:ff9b::a9fe:a9fe]/",
+                "http://224.0.0.1/")) {
             String problem = targets.problem(url);
             assertNotNull(problem, url + " must be refused");
         }
-        assertTrue(targets.problem("http://169.254.169.254/").contains("link-local"), targets.problem("http://169.254.169.254/"));
-        for (String url : List.of("file:///etc/passwd", "gopher://example.com/", "ftp://example.com/", "//example.com/x",
-                "http:///nohost", "not a url")) {
+        assertTrue(
+                targets.problem("http://169.254.169.254/").contains("link-local"),
+                targets.problem("http://169.254.169.254/"));
+        for (String url : List.of(
+                "file:///etc/passwd",
+                "gopher://example.com/",
+                "ftp://example.com/",
+                "//example.com/x",
+                "http:///nohost",
+                "not a url")) {
             assertNotNull(targets.problem(url), url + " must be refused");
         }
     }
@@ -66,10 +87,12 @@ class WebhookTargetsTest {
     @Test
     void resolvingChecksTheAddressesAndAnswersTheOneToConnectTo() {
         WebhookTargets targets = allowing("127.0.0.1");
-        WebhookTargets.Target target = targets.resolve("http://127.0.0.1:4321/hook").await().atMost(Duration.ofSeconds(10));
+        WebhookTargets.Target target =
+                targets.resolve("http://127.0.0.1:4321/hook").await().atMost(Duration.ofSeconds(10));
         assertEquals("127.0.0.1", target.address().getHostAddress());
         assertEquals(4321, target.port());
-        assertThrows(WebhookTargets.Refused.class,
+        assertThrows(
+                WebhookTargets.Refused.class,
                 () -> targets.resolve("http://127.0.0.2/").await().atMost(Duration.ofSeconds(10)));
     }
 

@@ -39,7 +39,11 @@ public class Archivist {
         return thread;
     });
 
-    public Archivist(BackupRepository backups, BackupFiles files, BackupWriter writer, Embedder embedder,
+    public Archivist(
+            BackupRepository backups,
+            BackupFiles files,
+            BackupWriter writer,
+            Embedder embedder,
             Coordinator coordinator) {
         this.backups = backups;
         this.files = files;

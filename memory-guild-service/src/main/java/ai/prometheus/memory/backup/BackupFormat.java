@@ -18,34 +18,66 @@ public final class BackupFormat {
     public static final String FORMAT = "prometheus-memory-backup";
     public static final int VERSION = 1;
 
-    private BackupFormat() {
-    }
+    private BackupFormat() {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Header(String format, int version, OffsetDateTime createdAt, String embeddingModel, int dimensions,
-            List<UUID> roots, String source) {
-    }
+    public record Header(
+            String format,
+            int version,
+            OffsetDateTime createdAt,
+            String embeddingModel,
+            int dimensions,
+            List<UUID> roots,
+            String source) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ContextRecord(String type, UUID id, UUID parentContextId, UUID agentId, String name, String owner,
-            JsonNode contextData, JsonNode metadata, OffsetDateTime createdAt, OffsetDateTime updatedAt,
-            Boolean contextualEmbedding) {
-    }
+    public record ContextRecord(
+            String type,
+            UUID id,
+            UUID parentContextId,
+            UUID agentId,
+            String name,
+            String owner,
+            JsonNode contextData,
+            JsonNode metadata,
+            OffsetDateTime createdAt,
+            OffsetDateTime updatedAt,
+            Boolean contextualEmbedding) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record MemoryRecord(String type, UUID id, UUID contextId, String content, String kind, String key,
-            JsonNode metadata, double importance, String contentHash, String sourceRef, String createdBy,
-            OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime supersededAt, UUID supersededBy,
-            String embedding, String embeddingModel, OffsetDateTime occurredAt) {
-    }
+    public record MemoryRecord(
+            String type,
+            UUID id,
+            UUID contextId,
+            String content,
+            String kind,
+            String key,
+            JsonNode metadata,
+            double importance,
+            String contentHash,
+            String sourceRef,
+            String createdBy,
+            OffsetDateTime createdAt,
+            OffsetDateTime updatedAt,
+            OffsetDateTime supersededAt,
+            UUID supersededBy,
+            String embedding,
+            String embeddingModel,
+            OffsetDateTime occurredAt) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ShareRecord(String type, UUID id, UUID contextId, String granteeType, String grantee, String access,
-            OffsetDateTime expiresAt, String createdBy, OffsetDateTime createdAt) {
-    }
+    public record ShareRecord(
+            String type,
+            UUID id,
+            UUID contextId,
+            String granteeType,
+            String grantee,
+            String access,
+            OffsetDateTime expiresAt,
+            String createdBy,
+            OffsetDateTime createdAt) {}
 
-    public record Trailer(String type, long contexts, long memories, long shares) {
-    }
+    public record Trailer(String type, long contexts, long memories, long shares) {}
 
     static final String CONTEXT = "context";
     static final String MEMORY = "memory";

@@ -44,7 +44,9 @@ final class BackupReader {
     record Limits(int maxContentChars, int maxMetadataBytes, int maxDepth) {
 
         static Limits of(MemoryConfig config) {
-            return new Limits(config.memories().maxContentChars(), config.memories().maxMetadataBytes(),
+            return new Limits(
+                    config.memories().maxContentChars(),
+                    config.memories().maxMetadataBytes(),
                     config.contexts().maxDepth());
         }
 
@@ -69,7 +71,8 @@ final class BackupReader {
     BackupFormat.Trailer read(InputStream compressed, Visitor visitor) throws IOException {
         Lines lines;
         try {
-            lines = new Lines(new InputStreamReader(new GZIPInputStream(compressed, 1 << 16), StandardCharsets.UTF_8),
+            lines = new Lines(
+                    new InputStreamReader(new GZIPInputStream(compressed, 1 << 16), StandardCharsets.UTF_8),
                     limits.maxLineChars());
         } catch (ZipException e) {
             throw invalid(0, "is not gzip-compressed");
@@ -95,8 +98,10 @@ final class BackupReader {
                         throw invalid(lineNumber, "is not a " + BackupFormat.FORMAT + " header");
                     }
                     if (header.version() != BackupFormat.VERSION) {
-                        throw invalid(lineNumber, "has format version " + header.version() + "; this service reads version "
-                                + BackupFormat.VERSION);
+                        throw invalid(
+                                lineNumber,
+                                "has format version " + header.version() + "; this service reads version "
+                                        + BackupFormat.VERSION);
                     }
                     visitor.header(header);
                     continue;
@@ -104,16 +109,28 @@ final class BackupReader {
                 String type = node.path("type").asText("");
                 switch (type) {
                     case BackupFormat.CONTEXT -> {
-                        BackupFormat.ContextRecord context = convert(lineNumber, node, BackupFormat.ContextRecord.class);
+                        BackupFormat.ContextRecord context =
+                                convert(lineNumber, node, BackupFormat.ContextRecord.class);
                         require(lineNumber, context.id() != null, "a context needs an id");
                         boolean root = header.roots() != null && header.roots().contains(context.id());
-                        require(lineNumber, context.parentContextId() == null || root
-                                || contexts.containsKey(context.parentContextId()),
+                        require(
+                                lineNumber,
+                                context.parentContextId() == null
+                                        || root
+                                        || contexts.containsKey(context.parentContextId()),
                                 "context " + context.id() + " comes before its parent " + context.parentContextId());
-                        require(lineNumber, context.createdAt() != null, "context " + context.id() + " needs createdAt");
-                        int depth = context.parentContextId() == null || root ? 0 : contexts.get(context.parentContextId()) + 1;
-                        require(lineNumber, depth <= limits.maxDepth(), "context " + context.id() + " is at depth " + depth
-                                + ", deeper than the limit of " + limits.maxDepth());
+                        require(
+                                lineNumber,
+                                context.createdAt() != null,
+                                "context " + context.id() + " needs createdAt");
+                        int depth = context.parentContextId() == null || root
+                                ? 0
+                                : contexts.get(context.parentContextId()) + 1;
+                        require(
+                                lineNumber,
+                                depth <= limits.maxDepth(),
+                                "context " + context.id() + " is at depth " + depth + ", deeper than the limit of "
+                                        + limits.maxDepth());
                         requireJson(lineNumber, "contextData of context " + context.id(), context.contextData(), false);
                         requireJson(lineNumber, "metadata of context " + context.id(), context.metadata(), true);
                         contexts.put(context.id(), depth);
@@ -122,39 +139,66 @@ final class BackupReader {
                     case BackupFormat.MEMORY -> {
                         BackupFormat.MemoryRecord memory = convert(lineNumber, node, BackupFormat.MemoryRecord.class);
                         require(lineNumber, memory.id() != null, "a memory needs an id");
-                        require(lineNumber, contexts.containsKey(memory.contextId()),
+                        require(
+                                lineNumber,
+                                contexts.containsKey(memory.contextId()),
                                 "memory " + memory.id() + " belongs to a context that is not in the file");
-                        require(lineNumber, memory.content() != null && !memory.content().isBlank(),
+                        require(
+                                lineNumber,
+                                memory.content() != null && !memory.content().isBlank(),
                                 "memory " + memory.id() + " has no content");
-                        require(lineNumber, memory.content().length() <= limits.maxContentChars(),
-                                "memory " + memory.id() + " has more than " + limits.maxContentChars() + " characters of content");
+                        require(
+                                lineNumber,
+                                memory.content().length() <= limits.maxContentChars(),
+                                "memory " + memory.id() + " has more than " + limits.maxContentChars()
+                                        + " characters of content");
                         requireJson(lineNumber, "metadata of memory " + memory.id(), memory.metadata(), true);
-                        require(lineNumber, memory.kind() != null && KIND.matcher(memory.kind()).matches(),
+                        require(
+                                lineNumber,
+                                memory.kind() != null
+                                        && KIND.matcher(memory.kind()).matches(),
                                 "memory " + memory.id() + " has an invalid kind");
-                        require(lineNumber, memory.importance() >= 0 && memory.importance() <= 1,
+                        require(
+                                lineNumber,
+                                memory.importance() >= 0 && memory.importance() <= 1,
                                 "memory " + memory.id() + " has an importance outside 0..1");
-                        require(lineNumber, memory.createdAt() != null && memory.updatedAt() != null,
+                        require(
+                                lineNumber,
+                                memory.createdAt() != null && memory.updatedAt() != null,
                                 "memory " + memory.id() + " needs createdAt and updatedAt");
                         memories++;
                         visitor.memory(memory);
                     }
                     case BackupFormat.SHARE -> {
                         BackupFormat.ShareRecord share = convert(lineNumber, node, BackupFormat.ShareRecord.class);
-                        require(lineNumber, share.id() != null && contexts.containsKey(share.contextId()),
+                        require(
+                                lineNumber,
+                                share.id() != null && contexts.containsKey(share.contextId()),
                                 "share " + share.id() + " needs an id and a context in the file");
-                        require(lineNumber, share.granteeType() != null && share.granteeType().matches("user|agent|group"),
+                        require(
+                                lineNumber,
+                                share.granteeType() != null
+                                        && share.granteeType().matches("user|agent|group"),
                                 "share " + share.id() + " has an invalid granteeType");
-                        require(lineNumber, share.access() != null && share.access().matches("read|write"),
+                        require(
+                                lineNumber,
+                                share.access() != null && share.access().matches("read|write"),
                                 "share " + share.id() + " has an invalid access");
-                        require(lineNumber, share.grantee() != null && !share.grantee().isBlank(),
+                        require(
+                                lineNumber,
+                                share.grantee() != null && !share.grantee().isBlank(),
                                 "share " + share.id() + " has no grantee");
                         shares++;
                         visitor.share(share);
                     }
                     case BackupFormat.END -> {
                         BackupFormat.Trailer trailer = convert(lineNumber, node, BackupFormat.Trailer.class);
-                        require(lineNumber, trailer.contexts() == contexts.size() && trailer.memories() == memories
-                                && trailer.shares() == shares, "the counts of the trailer do not match the file");
+                        require(
+                                lineNumber,
+                                trailer.contexts() == contexts.size()
+                                        && trailer.memories() == memories
+                                        && trailer.shares() == shares,
+                                "the counts of the trailer do not match the file");
                         return trailer;
                     }
                     default -> throw invalid(lineNumber, "has an unknown record type '" + type + "'");
@@ -172,7 +216,9 @@ final class BackupReader {
             return;
         }
         require(lineNumber, !object || value.isObject(), what + " must be a JSON object");
-        require(lineNumber, value.toString().getBytes(StandardCharsets.UTF_8).length <= limits.maxMetadataBytes(),
+        require(
+                lineNumber,
+                value.toString().getBytes(StandardCharsets.UTF_8).length <= limits.maxMetadataBytes(),
                 what + " is larger than " + limits.maxMetadataBytes() + " bytes of JSON");
     }
 
@@ -199,7 +245,8 @@ final class BackupReader {
     }
 
     private static ProblemException invalid(long lineNumber, String reason) {
-        return ProblemException.invalidField("file", lineNumber == 0 ? "the file " + reason : "line " + lineNumber + ": " + reason);
+        return ProblemException.invalidField(
+                "file", lineNumber == 0 ? "the file " + reason : "line " + lineNumber + ": " + reason);
     }
 
     /**

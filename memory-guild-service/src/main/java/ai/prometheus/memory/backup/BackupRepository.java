@@ -21,9 +21,10 @@ import java.util.UUID;
 @ApplicationScoped
 public class BackupRepository {
 
-    private static final String COLUMNS = "id, status, origin, schedule_slot, root_context_id, file_name, format_version,"
-            + " embedding_model, context_count, memory_count, share_count, size_bytes, sha256, created_by, created_at,"
-            + " completed_at, error";
+    private static final String COLUMNS =
+            "id, status, origin, schedule_slot, root_context_id, file_name, format_version,"
+                    + " embedding_model, context_count, memory_count, share_count, size_bytes, sha256, created_by, created_at,"
+                    + " completed_at, error";
 
     private final AgroalDataSource dataSource;
     private final Sql sql;
@@ -34,8 +35,14 @@ public class BackupRepository {
     }
 
     /** Records a backup that is starting; answers false when {@code scheduleSlot} was already taken (by another replica). */
-    public boolean insertRunning(UUID id, String origin, String scheduleSlot, UUID rootContextId, String fileName,
-            String embeddingModel, String createdBy) {
+    public boolean insertRunning(
+            UUID id,
+            String origin,
+            String scheduleSlot,
+            UUID rootContextId,
+            String fileName,
+            String embeddingModel,
+            String createdBy) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement(sql.of(
                         "insert into {schema}.memory_backups (id, status, origin, schedule_slot, root_context_id, file_name,"
@@ -55,15 +62,26 @@ public class BackupRepository {
         }
     }
 
-    public void complete(UUID id, long contexts, long memories, long shares, long size, String sha256, String embeddingModel) {
-        update("update {schema}.memory_backups set status = 'completed', context_count = ?, memory_count = ?,"
-                + " share_count = ?, size_bytes = ?, sha256 = ?, embedding_model = ?, completed_at = now(), error = null"
-                + " where id = ?", contexts, memories, shares, size, sha256, embeddingModel, id);
+    public void complete(
+            UUID id, long contexts, long memories, long shares, long size, String sha256, String embeddingModel) {
+        update(
+                "update {schema}.memory_backups set status = 'completed', context_count = ?, memory_count = ?,"
+                        + " share_count = ?, size_bytes = ?, sha256 = ?, embedding_model = ?, completed_at = now(), error = null"
+                        + " where id = ?",
+                contexts,
+                memories,
+                shares,
+                size,
+                sha256,
+                embeddingModel,
+                id);
     }
 
     public void fail(UUID id, String error) {
-        update("update {schema}.memory_backups set status = 'failed', completed_at = now(), error = ? where id = ?",
-                error, id);
+        update(
+                "update {schema}.memory_backups set status = 'failed', completed_at = now(), error = ? where id = ?",
+                error,
+                id);
     }
 
     public Optional<BackupView> find(UUID id) {
@@ -74,16 +92,25 @@ public class BackupRepository {
     /** Newest first; {@code createdBy} null lists everyone's. */
     public List<BackupView> list(String createdBy, int offset, int limit) {
         return createdBy == null
-                ? query("select " + COLUMNS + " from {schema}.memory_backups order by created_at desc, id limit ? offset ?",
-                        limit, offset)
-                : query("select " + COLUMNS + " from {schema}.memory_backups where created_by = ?"
-                        + " order by created_at desc, id limit ? offset ?", createdBy, limit, offset);
+                ? query(
+                        "select " + COLUMNS
+                                + " from {schema}.memory_backups order by created_at desc, id limit ? offset ?",
+                        limit,
+                        offset)
+                : query(
+                        "select " + COLUMNS + " from {schema}.memory_backups where created_by = ?"
+                                + " order by created_at desc, id limit ? offset ?",
+                        createdBy,
+                        limit,
+                        offset);
     }
 
     /** Completed scheduled backups beyond the newest {@code keep}, oldest first. */
     public List<BackupView> scheduledBeyond(int keep) {
-        return query("select " + COLUMNS + " from {schema}.memory_backups where origin = 'scheduled'"
-                + " and status <> 'running' order by created_at desc, id offset ?", keep);
+        return query(
+                "select " + COLUMNS + " from {schema}.memory_backups where origin = 'scheduled'"
+                        + " and status <> 'running' order by created_at desc, id offset ?",
+                keep);
     }
 
     public void delete(UUID id) {
@@ -127,12 +154,22 @@ public class BackupRepository {
     }
 
     private static BackupView view(ResultSet rs) throws SQLException {
-        return new BackupView(rs.getObject("id", UUID.class), rs.getString("status"), rs.getString("origin"),
-                rs.getObject("root_context_id", UUID.class), rs.getString("file_name"), rs.getInt("format_version"),
-                rs.getString("embedding_model"), (Integer) rs.getObject("context_count"),
-                (Integer) rs.getObject("memory_count"), (Integer) rs.getObject("share_count"),
-                (Long) rs.getObject("size_bytes"), rs.getString("sha256"), rs.getString("created_by"),
-                rs.getObject("created_at", OffsetDateTime.class), rs.getObject("completed_at", OffsetDateTime.class),
+        return new BackupView(
+                rs.getObject("id", UUID.class),
+                rs.getString("status"),
+                rs.getString("origin"),
+                rs.getObject("root_context_id", UUID.class),
+                rs.getString("file_name"),
+                rs.getInt("format_version"),
+                rs.getString("embedding_model"),
+                (Integer) rs.getObject("context_count"),
+                (Integer) rs.getObject("memory_count"),
+                (Integer) rs.getObject("share_count"),
+                (Long) rs.getObject("size_bytes"),
+                rs.getString("sha256"),
+                rs.getString("created_by"),
+                rs.getObject("created_at", OffsetDateTime.class),
+                rs.getObject("completed_at", OffsetDateTime.class),
                 rs.getString("error"));
     }
 }

@@ -1,11 +1,11 @@
 package ai.prometheus.memory.backup;
 
 import ai.prometheus.memory.context.Viewer;
+import ai.prometheus.shared.platform.security.CurrentCaller;
+import ai.prometheus.shared.platform.web.PageResult;
+import ai.prometheus.shared.platform.web.Params;
 import ai.prometheus.shared.security.Caller;
-import ai.prometheus.shared.security.CurrentCaller;
 import ai.prometheus.shared.security.RequiresPermission;
-import ai.prometheus.shared.web.PageResult;
-import ai.prometheus.shared.web.Params;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
@@ -52,29 +52,42 @@ public class BackupResource {
     }
 
     /** {@code POST /backups}: without contextId, every context. */
-    public record CreateBackup(UUID contextId) {
-    }
+    public record CreateBackup(UUID contextId) {}
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "createBackup", summary = "Start a backup", description = "202 with the backup, status running; poll GET /backups/{id}"
-            + " until completed. Needs memory:write and manage access to contextId, or memory:admin without one.")
-    @APIResponse(responseCode = "202", description = "The backup, running; poll it until completed", content = @Content(schema = @Schema(implementation = BackupView.class)))
+    @Operation(
+            operationId = "createBackup",
+            summary = "Start a backup",
+            description =
+                    "202 with the backup, status running; poll GET /backups/{id}"
+                            + " until completed. Needs memory:write and manage access to contextId, or memory:admin without one.")
+    @APIResponse(
+            responseCode = "202",
+            description = "The backup, running; poll it until completed",
+            content = @Content(schema = @Schema(implementation = BackupView.class)))
     public Response create(@Valid CreateBackup request) {
         Caller current = caller.get();
         Viewer.requireCapability(current, "write");
         BackupView backup = archivist.start(Viewer.of(current), request == null ? null : request.contextId());
-        return Response.accepted(backup).location(URI.create("/api/v1/backups/" + backup.id())).build();
+        return Response.accepted(backup)
+                .location(URI.create("/api/v1/backups/" + backup.id()))
+                .build();
     }
 
     @GET
-    @Operation(operationId = "listBackups", summary = "Backups the caller made (every backup for memory:admin), newest first")
+    @Operation(
+            operationId = "listBackups",
+            summary = "Backups the caller made (every backup for memory:admin), newest first")
     public PageResult<BackupView> list(@QueryParam("page") Integer page, @QueryParam("size") Integer size) {
         Caller current = caller.get();
         Viewer.requireCapability(current, "read");
         int pageIndex = Params.page(page);
         int pageSize = Params.size(size, 50);
-        return PageResult.of(archivist.list(Viewer.of(current), pageIndex * pageSize, pageSize + 1), pageIndex, pageSize,
+        return PageResult.of(
+                archivist.list(Viewer.of(current), pageIndex * pageSize, pageSize + 1),
+                pageIndex,
+                pageSize,
                 backup -> backup);
     }
 
@@ -91,7 +104,13 @@ public class BackupResource {
     @Path("/{id}/download")
     @Produces(GZIP)
     @Operation(operationId = "downloadBackup", summary = "Download the backup file (gzip JSON lines)")
-    @APIResponse(responseCode = "200", description = "The backup file", content = @Content(mediaType = "application/gzip", schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(
+            responseCode = "200",
+            description = "The backup file",
+            content =
+                    @Content(
+                            mediaType = "application/gzip",
+                            schema = @Schema(type = SchemaType.STRING, format = "binary")))
     public Response download(@PathParam("id") String id) {
         Caller current = caller.get();
         Viewer.requireCapability(current, "read");
@@ -105,20 +124,31 @@ public class BackupResource {
     @Path("/upload")
     @Consumes({GZIP, MediaType.APPLICATION_OCTET_STREAM})
     @RequiresPermission("memory:admin")
-    @Operation(operationId = "uploadBackup", summary = "Upload a backup file from this or another deployment",
+    @Operation(
+            operationId = "uploadBackup",
+            summary = "Upload a backup file from this or another deployment",
             description = "The file is checked completely (format, version, every record, the trailer's counts) and"
                     + " stored; restore it with POST /backups/{id}/restore.")
-    @APIResponse(responseCode = "201", description = "The uploaded backup, checked and stored", content = @Content(schema = @Schema(implementation = BackupView.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "The uploaded backup, checked and stored",
+            content = @Content(schema = @Schema(implementation = BackupView.class)))
     public Response upload(InputStream body) {
         BackupView backup = restorer.upload(Viewer.of(caller.get()), body);
-        return Response.created(URI.create("/api/v1/backups/" + backup.id())).entity(backup).build();
+        return Response.created(URI.create("/api/v1/backups/" + backup.id()))
+                .entity(backup)
+                .build();
     }
 
     @POST
     @Path("/{id}/restore")
     @RequiresPermission("memory:admin")
-    @Operation(operationId = "restoreBackup", summary = "Restore a backup", description = "Rows that already exist are left as they are, so restoring"
-            + " twice changes nothing. Memories embedded by another model are re-embedded with the running one.")
+    @Operation(
+            operationId = "restoreBackup",
+            summary = "Restore a backup",
+            description =
+                    "Rows that already exist are left as they are, so restoring"
+                            + " twice changes nothing. Memories embedded by another model are re-embedded with the running one.")
     public RestoreReport restore(@PathParam("id") String id) {
         return restorer.restore(Viewer.of(caller.get()), Params.uuid("id", id));
     }

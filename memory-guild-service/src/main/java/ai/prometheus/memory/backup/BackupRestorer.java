@@ -43,8 +43,16 @@ public class BackupRestorer {
     private final Embedder embedder;
     private final EmbeddingWorker embeddings;
 
-    public BackupRestorer(Archivist archivist, BackupRepository backups, BackupFiles files, AgroalDataSource dataSource,
-            Sql sql, ObjectMapper mapper, MemoryConfig config, Embedder embedder, EmbeddingWorker embeddings) {
+    public BackupRestorer(
+            Archivist archivist,
+            BackupRepository backups,
+            BackupFiles files,
+            AgroalDataSource dataSource,
+            Sql sql,
+            ObjectMapper mapper,
+            MemoryConfig config,
+            Embedder embedder,
+            EmbeddingWorker embeddings) {
         this.archivist = archivist;
         this.backups = backups;
         this.files = files;
@@ -77,8 +85,14 @@ public class BackupRestorer {
             }
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             backups.insertRunning(id, "upload", null, null, fileName, model[0], viewer.subject());
-            backups.complete(id, trailer.contexts(), trailer.memories(), trailer.shares(), Files.size(target),
-                    HexFormat.of().formatHex(sha.digest()), model[0]);
+            backups.complete(
+                    id,
+                    trailer.contexts(),
+                    trailer.memories(),
+                    trailer.shares(),
+                    Files.size(target),
+                    HexFormat.of().formatHex(sha.digest()),
+                    model[0]);
             return backups.find(id).orElseThrow();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the uploaded backup", e);
@@ -143,15 +157,12 @@ public class BackupRestorer {
         }
 
         @Override
-        public void context(BackupFormat.ContextRecord context) {
-        }
+        public void context(BackupFormat.ContextRecord context) {}
 
         @Override
-        public void memory(BackupFormat.MemoryRecord memory) {
-        }
+        public void memory(BackupFormat.MemoryRecord memory) {}
 
         @Override
-        public void share(BackupFormat.ShareRecord share) {
-        }
+        public void share(BackupFormat.ShareRecord share) {}
     }
 }

@@ -27,8 +27,8 @@ public class BackupSchedule {
     private final Embedder embedder;
     private final MemoryConfig config;
 
-    public BackupSchedule(BackupRepository backups, BackupFiles files, BackupWriter writer, Embedder embedder,
-            MemoryConfig config) {
+    public BackupSchedule(
+            BackupRepository backups, BackupFiles files, BackupWriter writer, Embedder embedder, MemoryConfig config) {
         this.backups = backups;
         this.files = files;
         this.writer = writer;
@@ -36,7 +36,9 @@ public class BackupSchedule {
         this.config = config;
     }
 
-    @Scheduled(cron = "{memory.backup.schedule}", identity = "memory-scheduled-backup",
+    @Scheduled(
+            cron = "{memory.backup.schedule}",
+            identity = "memory-scheduled-backup",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled(ScheduledExecution execution) {
         scheduledBackup("scheduled-" + execution.getScheduledFireTime().truncatedTo(ChronoUnit.MINUTES));
@@ -62,7 +64,9 @@ public class BackupSchedule {
             try {
                 Files.deleteIfExists(files.directory().resolve(old.fileName()));
                 backups.delete(old.id());
-                LOG.infof("Deleted scheduled backup %s beyond the retention of %d", old.id(), config.backup().retention());
+                LOG.infof(
+                        "Deleted scheduled backup %s beyond the retention of %d",
+                        old.id(), config.backup().retention());
             } catch (IOException e) {
                 LOG.warnf(e, "Could not delete the file of backup %s", old.id());
             }

@@ -28,5 +28,4 @@ public record BackupView(
         String createdBy,
         OffsetDateTime createdAt,
         OffsetDateTime completedAt,
-        String error) {
-}
+        String error) {}

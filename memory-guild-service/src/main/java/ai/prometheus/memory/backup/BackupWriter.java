@@ -2,7 +2,7 @@ package ai.prometheus.memory.backup;
 
 import ai.prometheus.memory.config.Sql;
 import ai.prometheus.memory.embedding.Embedder;
-import ai.prometheus.shared.error.ErrorReporter;
+import ai.prometheus.shared.platform.error.ErrorReporter;
 import ai.prometheus.shared.problem.ProblemException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,8 +54,14 @@ public class BackupWriter {
     private final Embedder embedder;
     private final ErrorReporter errors;
 
-    public BackupWriter(BackupRepository backups, BackupFiles files, AgroalDataSource dataSource, Sql sql,
-            ObjectMapper mapper, Embedder embedder, ErrorReporter errors) {
+    public BackupWriter(
+            BackupRepository backups,
+            BackupFiles files,
+            AgroalDataSource dataSource,
+            Sql sql,
+            ObjectMapper mapper,
+            Embedder embedder,
+            ErrorReporter errors) {
         this.backups = backups;
         this.files = files;
         this.dataSource = dataSource;
@@ -73,14 +79,22 @@ public class BackupWriter {
             Files.createDirectories(files.directory());
             MessageDigest sha = BackupFiles.sha256();
             Exported exported;
-            try (OutputStream file = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16), sha)) {
+            try (OutputStream file =
+                    new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16), sha)) {
                 exported = export(rootContextId, file);
             }
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            backups.complete(id, exported.contexts(), exported.memories(), exported.shares(), Files.size(target),
-                    HexFormat.of().formatHex(sha.digest()), embedder.modelId());
-            LOG.infof("Backup %s written: %d contexts, %d memories, %d shares", id, exported.contexts(),
-                    exported.memories(), exported.shares());
+            backups.complete(
+                    id,
+                    exported.contexts(),
+                    exported.memories(),
+                    exported.shares(),
+                    Files.size(target),
+                    HexFormat.of().formatHex(sha.digest()),
+                    embedder.modelId());
+            LOG.infof(
+                    "Backup %s written: %d contexts, %d memories, %d shares",
+                    id, exported.contexts(), exported.memories(), exported.shares());
         } catch (Exception e) {
             LOG.errorf(e, "Backup %s failed", id);
             backups.fail(id, e instanceof ProblemException ? e.getMessage() : "the backup could not be written");
@@ -93,8 +107,7 @@ public class BackupWriter {
         }
     }
 
-    record Exported(long contexts, long memories, long shares) {
-    }
+    record Exported(long contexts, long memories, long shares) {}
 
     /** Writes the tree under {@code rootContextId} (every context when null) as a gzip JSON-lines stream. */
     public Exported export(UUID rootContextId, OutputStream out) throws IOException, SQLException {
@@ -107,14 +120,26 @@ public class BackupWriter {
                 Writer writer = new java.io.OutputStreamWriter(gzip, StandardCharsets.UTF_8);
                 List<BackupFormat.ContextRecord> contexts = contexts(connection, rootContextId);
                 List<UUID> roots = contexts.stream()
-                        .filter(context -> context.parentContextId() == null || context.id().equals(rootContextId))
-                        .map(BackupFormat.ContextRecord::id).toList();
-                line(writer, new BackupFormat.Header(BackupFormat.FORMAT, BackupFormat.VERSION, BackupFiles.now(), embedder.modelId(),
-                        Embedder.DIMENSIONS, roots, "memory-guild-service"));
+                        .filter(context -> context.parentContextId() == null
+                                || context.id().equals(rootContextId))
+                        .map(BackupFormat.ContextRecord::id)
+                        .toList();
+                line(
+                        writer,
+                        new BackupFormat.Header(
+                                BackupFormat.FORMAT,
+                                BackupFormat.VERSION,
+                                BackupFiles.now(),
+                                embedder.modelId(),
+                                Embedder.DIMENSIONS,
+                                roots,
+                                "memory-guild-service"));
                 for (BackupFormat.ContextRecord context : contexts) {
                     line(writer, context);
                 }
-                Array ids = connection.createArrayOf("uuid", contexts.stream().map(BackupFormat.ContextRecord::id).toArray());
+                Array ids = connection.createArrayOf(
+                        "uuid",
+                        contexts.stream().map(BackupFormat.ContextRecord::id).toArray());
                 long memories = memories(connection, ids, writer);
                 long shares = shares(connection, ids, writer);
                 line(writer, new BackupFormat.Trailer(BackupFormat.END, contexts.size(), memories, shares));
@@ -145,10 +170,16 @@ public class BackupWriter {
             statement.setObject(2, root);
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
-                    contexts.add(new BackupFormat.ContextRecord(BackupFormat.CONTEXT, rs.getObject("id", UUID.class),
-                            rs.getObject("parent_context_id", UUID.class), rs.getObject("agent_id", UUID.class),
-                            rs.getString("name"), rs.getString("owner"), json(rs.getString("context_data")),
-                            json(rs.getString("metadata")), rs.getObject("created_at", OffsetDateTime.class),
+                    contexts.add(new BackupFormat.ContextRecord(
+                            BackupFormat.CONTEXT,
+                            rs.getObject("id", UUID.class),
+                            rs.getObject("parent_context_id", UUID.class),
+                            rs.getObject("agent_id", UUID.class),
+                            rs.getString("name"),
+                            rs.getString("owner"),
+                            json(rs.getString("context_data")),
+                            json(rs.getString("metadata")),
+                            rs.getObject("created_at", OffsetDateTime.class),
                             rs.getObject("updated_at", OffsetDateTime.class),
                             rs.getObject("contextual_embedding", Boolean.class)));
                 }
@@ -175,15 +206,27 @@ public class BackupWriter {
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     byte[] embedding = rs.getBytes("embedding");
-                    line(writer, new BackupFormat.MemoryRecord(BackupFormat.MEMORY, rs.getObject("id", UUID.class),
-                            rs.getObject("context_id", UUID.class), rs.getString("content"), rs.getString("kind"),
-                            rs.getString("key"), json(rs.getString("metadata")), rs.getFloat("importance"),
-                            rs.getString("content_hash"), rs.getString("source_ref"), rs.getString("created_by"),
-                            rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class),
-                            rs.getObject("superseded_at", OffsetDateTime.class), rs.getObject("superseded_by", UUID.class),
-                            embedding == null ? null : base64.encodeToString(embedding),
-                            embedding == null ? null : rs.getString("embedding_model"),
-                            rs.getObject("occurred_at", OffsetDateTime.class)));
+                    line(
+                            writer,
+                            new BackupFormat.MemoryRecord(
+                                    BackupFormat.MEMORY,
+                                    rs.getObject("id", UUID.class),
+                                    rs.getObject("context_id", UUID.class),
+                                    rs.getString("content"),
+                                    rs.getString("kind"),
+                                    rs.getString("key"),
+                                    json(rs.getString("metadata")),
+                                    rs.getFloat("importance"),
+                                    rs.getString("content_hash"),
+                                    rs.getString("source_ref"),
+                                    rs.getString("created_by"),
+                                    rs.getObject("created_at", OffsetDateTime.class),
+                                    rs.getObject("updated_at", OffsetDateTime.class),
+                                    rs.getObject("superseded_at", OffsetDateTime.class),
+                                    rs.getObject("superseded_by", UUID.class),
+                                    embedding == null ? null : base64.encodeToString(embedding),
+                                    embedding == null ? null : rs.getString("embedding_model"),
+                                    rs.getObject("occurred_at", OffsetDateTime.class)));
                     count++;
                 }
             }
@@ -200,10 +243,18 @@ public class BackupWriter {
             statement.setArray(1, contextIds);
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
-                    line(writer, new BackupFormat.ShareRecord(BackupFormat.SHARE, rs.getObject("id", UUID.class),
-                            rs.getObject("context_id", UUID.class), rs.getString("grantee_type"), rs.getString("grantee"),
-                            rs.getString("access"), rs.getObject("expires_at", OffsetDateTime.class),
-                            rs.getString("created_by"), rs.getObject("created_at", OffsetDateTime.class)));
+                    line(
+                            writer,
+                            new BackupFormat.ShareRecord(
+                                    BackupFormat.SHARE,
+                                    rs.getObject("id", UUID.class),
+                                    rs.getObject("context_id", UUID.class),
+                                    rs.getString("grantee_type"),
+                                    rs.getString("grantee"),
+                                    rs.getString("access"),
+                                    rs.getObject("expires_at", OffsetDateTime.class),
+                                    rs.getString("created_by"),
+                                    rs.getObject("created_at", OffsetDateTime.class)));
                     count++;
                 }
             }

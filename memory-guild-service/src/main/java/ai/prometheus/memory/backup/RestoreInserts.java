@@ -36,6 +36,7 @@ final class RestoreInserts implements BackupReader.Visitor {
     private final Set<UUID> restoredContexts = new HashSet<>();
     /** Depth of each context of the file where it lands: a root kept under an existing parent starts below it. */
     private final Map<UUID, Integer> depths = new HashMap<>();
+
     private final PreparedStatement depthOf;
     private long contexts;
     private long contextsRestored;
@@ -72,8 +73,7 @@ final class RestoreInserts implements BackupReader.Visitor {
     }
 
     @Override
-    public void header(BackupFormat.Header header) {
-    }
+    public void header(BackupFormat.Header header) {}
 
     @Override
     public void context(BackupFormat.ContextRecord context) {
@@ -86,7 +86,8 @@ final class RestoreInserts implements BackupReader.Visitor {
             insertContext.setObject(5, context.createdAt());
             insertContext.setString(6, context.name());
             insertContext.setString(7, context.owner());
-            insertContext.setString(8, context.metadata() == null ? "{}" : context.metadata().toString());
+            insertContext.setString(
+                    8, context.metadata() == null ? "{}" : context.metadata().toString());
             insertContext.setObject(9, context.updatedAt() == null ? context.createdAt() : context.updatedAt());
             insertContext.setObject(10, context.contextualEmbedding(), java.sql.Types.BOOLEAN);
             contexts++;
@@ -116,8 +117,10 @@ final class RestoreInserts implements BackupReader.Visitor {
             }
         }
         if (depth > config.contexts().maxDepth()) {
-            throw ProblemException.invalidField("file", "context " + context.id() + " would be at depth " + depth
-                    + " under its parent " + parent + ", deeper than the limit of " + config.contexts().maxDepth());
+            throw ProblemException.invalidField(
+                    "file",
+                    "context " + context.id() + " would be at depth " + depth + " under its parent " + parent
+                            + ", deeper than the limit of " + config.contexts().maxDepth());
         }
         depths.put(context.id(), depth);
     }
@@ -189,9 +192,11 @@ final class RestoreInserts implements BackupReader.Visitor {
             boolean usable = memory.embedding() != null && embedder.modelId().equals(memory.embeddingModel());
             embeddingBytes[i] = usable ? Base64.getDecoder().decode(memory.embedding()) : null;
             if (usable && embeddingBytes[i].length != Embedder.DIMENSIONS * Float.BYTES) {
-                throw ProblemException.invalidField("file", "memory " + memory.id() + " has an embedding of "
-                        + embeddingBytes[i].length + " bytes; " + embedder.modelId() + " makes "
-                        + Embedder.DIMENSIONS * Float.BYTES);
+                throw ProblemException.invalidField(
+                        "file",
+                        "memory " + memory.id() + " has an embedding of "
+                                + embeddingBytes[i].length + " bytes; " + embedder.modelId() + " makes "
+                                + Embedder.DIMENSIONS * Float.BYTES);
             }
             models[i] = usable ? memory.embeddingModel() : null;
             needsEmbedding[i] = !usable;
@@ -199,7 +204,8 @@ final class RestoreInserts implements BackupReader.Visitor {
             createdAt[i] = memory.createdAt().toString();
             occurredAt[i] = (memory.occurredAt() == null ? memory.createdAt() : memory.occurredAt()).toString();
             updatedAt[i] = memory.updatedAt().toString();
-            supersededAt[i] = memory.supersededAt() == null ? null : memory.supersededAt().toString();
+            supersededAt[i] =
+                    memory.supersededAt() == null ? null : memory.supersededAt().toString();
             supersededBy[i] = memory.supersededBy();
         }
         String insert = sql.of("""
@@ -275,9 +281,12 @@ final class RestoreInserts implements BackupReader.Visitor {
         }
         insertContext.close();
         insertShare.close();
-        return new RestoreReport(backupId, new RestoreReport.Counts(contextsRestored, contexts - contextsRestored),
+        return new RestoreReport(
+                backupId,
+                new RestoreReport.Counts(contextsRestored, contexts - contextsRestored),
                 new RestoreReport.Counts(memoriesRestored, memories - memoriesRestored),
-                new RestoreReport.Counts(sharesRestored, shares - sharesRestored), reembedding);
+                new RestoreReport.Counts(sharesRestored, shares - sharesRestored),
+                reembedding);
     }
 
     private static String text(JsonNode node) {

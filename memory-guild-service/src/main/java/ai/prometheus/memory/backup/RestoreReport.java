@@ -11,6 +11,5 @@ import java.util.UUID;
  */
 public record RestoreReport(UUID backupId, Counts contexts, Counts memories, Counts shares, long reembedding) {
 
-    public record Counts(long restored, long skipped) {
-    }
+    public record Counts(long restored, long skipped) {}
 }

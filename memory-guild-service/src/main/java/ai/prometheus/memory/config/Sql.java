@@ -1,6 +1,6 @@
 package ai.prometheus.memory.config;
 
-import ai.prometheus.shared.config.ServiceConfig;
+import ai.prometheus.shared.platform.config.ServiceConfig;
 import jakarta.inject.Singleton;
 
 /**

@@ -11,8 +11,7 @@ import java.util.UUID;
 /** Request bodies of the context and share endpoints. */
 public final class ContextRequests {
 
-    private ContextRequests() {
-    }
+    private ContextRequests() {}
 
     /** {@code POST /contexts}: every field is optional; without a parent the context is a root. */
     public record CreateContext(
@@ -21,14 +20,17 @@ public final class ContextRequests {
             UUID agentId,
             JsonNode contextData,
             JsonNode metadata,
-            Boolean contextualEmbedding) {
-    }
+            Boolean contextualEmbedding) {}
 
     /** {@code PUT /contexts/{id}/shares}: grant (or change the grant of) one grantee. */
     public record GrantShare(
-            @NotNull @Pattern(regexp = "user|agent|group", message = "must be user, agent or group") String granteeType,
+            @NotNull @Pattern(regexp = "user|agent|group", message = "must be user, agent or group")
+            String granteeType,
+
             @NotBlank @Size(max = 255) String grantee,
-            @NotNull @Pattern(regexp = "read|write", message = "must be read or write") String access,
-            OffsetDateTime expiresAt) {
-    }
+
+            @NotNull @Pattern(regexp = "read|write", message = "must be read or write")
+            String access,
+
+            OffsetDateTime expiresAt) {}
 }

@@ -1,12 +1,12 @@
 package ai.prometheus.memory.context;
 
+import ai.prometheus.shared.platform.security.CurrentCaller;
+import ai.prometheus.shared.platform.web.PageResult;
+import ai.prometheus.shared.platform.web.Params;
+import ai.prometheus.shared.platform.web.StrictJson;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.security.Caller;
-import ai.prometheus.shared.security.CurrentCaller;
 import ai.prometheus.shared.security.RequiresPermission;
-import ai.prometheus.shared.web.PageResult;
-import ai.prometheus.shared.web.Params;
-import ai.prometheus.shared.web.StrictJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -43,8 +43,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ContextResource {
 
     /** What a partial update may change; anything else is refused, as in every typed body. */
-    static final Set<String> PATCHABLE = Set.of("name", "contextData", "metadata", "parentContextId",
-            "contextualEmbedding");
+    static final Set<String> PATCHABLE =
+            Set.of("name", "contextData", "metadata", "parentContextId", "contextualEmbedding");
 
     private final Coordinator coordinator;
     private final CurrentCaller caller;
@@ -58,10 +58,16 @@ public class ContextResource {
     // that parent, which one annotation cannot express; a root needs memory:write for every
     // context, or a narrowly scoped token could start trees of its own. Same matcher below.
     @POST
-    @Operation(operationId = "createContext", summary = "Create a context", description = "Owned by the caller; with parentContextId it inherits"
-            + " the parent's memories (needs write access to the parent and memory:write for some target). A root"
-            + " context needs memory:write for every context.")
-    @APIResponse(responseCode = "201", description = "The context, created", content = @Content(schema = @Schema(implementation = ContextView.class)))
+    @Operation(
+            operationId = "createContext",
+            summary = "Create a context",
+            description = "Owned by the caller; with parentContextId it inherits"
+                    + " the parent's memories (needs write access to the parent and memory:write for some target). A root"
+                    + " context needs memory:write for every context.")
+    @APIResponse(
+            responseCode = "201",
+            description = "The context, created",
+            content = @Content(schema = @Schema(implementation = ContextView.class)))
     public Uni<Response> create(@NotNull @Valid ContextRequests.CreateContext request) {
         Caller current = caller.get();
         if (request.parentContextId() == null) {
@@ -69,19 +75,24 @@ public class ContextResource {
         } else {
             Viewer.requireCapability(current, "write");
         }
-        return coordinator.create(Viewer.of(current), request)
-                .map(view -> Response.created(URI.create("/api/v1/contexts/" + view.id())).entity(view).build());
+        return coordinator
+                .create(Viewer.of(current), request)
+                .map(view -> Response.created(URI.create("/api/v1/contexts/" + view.id()))
+                        .entity(view)
+                        .build());
     }
 
     @GET
-    @Operation(operationId = "listContexts", summary = "Contexts the caller owns or that are shared with it, newest first",
+    @Operation(
+            operationId = "listContexts",
+            summary = "Contexts the caller owns or that are shared with it, newest first",
             description = "Administrators (memory:admin) see every context.")
-    public Uni<PageResult<ContextView>> list(@QueryParam("agentId") String agentId, @QueryParam("page") Integer page,
-            @QueryParam("size") Integer size) {
+    public Uni<PageResult<ContextView>> list(
+            @QueryParam("agentId") String agentId, @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
         Caller current = caller.get();
         Viewer.requireCapability(current, "read");
-        return coordinator.list(Viewer.of(current), Params.uuid("agentId", agentId), Params.page(page),
-                Params.size(size, 50));
+        return coordinator.list(
+                Viewer.of(current), Params.uuid("agentId", agentId), Params.page(page), Params.size(size, 50));
     }
 
     @GET
@@ -95,7 +106,9 @@ public class ContextResource {
     @PATCH
     @Path("/{id}")
     @RequiresPermission("memory:write:{id}")
-    @Operation(operationId = "updateContext", summary = "Rename, change data or metadata, or move under another parent",
+    @Operation(
+            operationId = "updateContext",
+            summary = "Rename, change data or metadata, or move under another parent",
             description = "Only the fields present change. Moving needs manage access (owner) and is refused with"
                     + " 409 when the new parent is the context itself or below it.")
     public Uni<ContextView> update(@PathParam("id") String id, JsonNode patch) {
@@ -106,18 +119,25 @@ public class ContextResource {
     @DELETE
     @Path("/{id}")
     @RequiresPermission("memory:write:{id}")
-    @Operation(operationId = "deleteContext", summary = "Delete a context and its memories", description = "policy=refuse (default) answers 409 while"
-            + " the context has children; cascade deletes the subtree; reparent hands the children to its parent.")
+    @Operation(
+            operationId = "deleteContext",
+            summary = "Delete a context and its memories",
+            description =
+                    "policy=refuse (default) answers 409 while"
+                            + " the context has children; cascade deletes the subtree; reparent hands the children to its parent.")
     @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> delete(@PathParam("id") String id, @QueryParam("policy") String policy) {
-        return coordinator.delete(viewer(), Params.uuid("id", id), policy(policy))
+        return coordinator
+                .delete(viewer(), Params.uuid("id", id), policy(policy))
                 .replaceWith(Response.noContent().build());
     }
 
     @GET
     @Path("/{id}/lineage")
     @RequiresPermission("memory:read:{id}")
-    @Operation(operationId = "getContextLineage", summary = "The context and its ancestors, nearest first (depth 0 is the context)",
+    @Operation(
+            operationId = "getContextLineage",
+            summary = "The context and its ancestors, nearest first (depth 0 is the context)",
             description = "Ancestors the caller may not see are left out.")
     public Uni<List<ContextView.Step>> lineage(@PathParam("id") String id) {
         return coordinator.lineageSteps(viewer(), Params.uuid("id", id));
@@ -127,8 +147,8 @@ public class ContextResource {
     @Path("/{id}/children")
     @RequiresPermission("memory:read:{id}")
     @Operation(operationId = "listContextChildren", summary = "The direct children of a context, oldest first")
-    public Uni<PageResult<ContextView>> children(@PathParam("id") String id, @QueryParam("page") Integer page,
-            @QueryParam("size") Integer size) {
+    public Uni<PageResult<ContextView>> children(
+            @PathParam("id") String id, @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
         return coordinator.children(viewer(), Params.uuid("id", id), Params.page(page), Params.size(size, 50));
     }
 
@@ -143,13 +163,21 @@ public class ContextResource {
     @POST
     @Path("/{id}/shares")
     @RequiresPermission("memory:write:{id}")
-    @Operation(operationId = "grantContextShare", summary = "Grant a user, agent or group read or write access to the context and everything below it",
+    @Operation(
+            operationId = "grantContextShare",
+            summary = "Grant a user, agent or group read or write access to the context and everything below it",
             description = "Granting the same grantee again replaces its access and expiry.")
-    @APIResponse(responseCode = "201", description = "The share, granted", content = @Content(schema = @Schema(implementation = ShareView.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "The share, granted",
+            content = @Content(schema = @Schema(implementation = ShareView.class)))
     public Uni<Response> grant(@PathParam("id") String id, @NotNull @Valid ContextRequests.GrantShare request) {
-        return coordinator.grant(viewer(), Params.uuid("id", id), request)
-                .map(view -> Response.created(URI.create("/api/v1/contexts/" + view.contextId() + "/shares/" + view.id()))
-                        .entity(view).build());
+        return coordinator
+                .grant(viewer(), Params.uuid("id", id), request)
+                .map(view -> Response.created(
+                                URI.create("/api/v1/contexts/" + view.contextId() + "/shares/" + view.id()))
+                        .entity(view)
+                        .build());
     }
 
     @DELETE
@@ -158,7 +186,8 @@ public class ContextResource {
     @Operation(operationId = "revokeContextShare", summary = "Revoke a share")
     @APIResponse(responseCode = "204", description = "Revoked")
     public Uni<Response> revoke(@PathParam("id") String id, @PathParam("shareId") String shareId) {
-        return coordinator.revoke(viewer(), Params.uuid("id", id), Params.uuid("shareId", shareId))
+        return coordinator
+                .revoke(viewer(), Params.uuid("id", id), Params.uuid("shareId", shareId))
                 .replaceWith(Response.noContent().build());
     }
 

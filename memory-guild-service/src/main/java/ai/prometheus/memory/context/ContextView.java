@@ -19,8 +19,17 @@ public record ContextView(
         String access) {
 
     static ContextView of(MemoryContext context, Access access) {
-        return new ContextView(context.id, context.name, context.parentContextId, context.agentId, context.contextData,
-                context.metadata, context.contextualEmbedding, context.owner, context.createdAt, context.updatedAt,
+        return new ContextView(
+                context.id,
+                context.name,
+                context.parentContextId,
+                context.agentId,
+                context.contextData,
+                context.metadata,
+                context.contextualEmbedding,
+                context.owner,
+                context.createdAt,
+                context.updatedAt,
                 access == null ? null : access.label());
     }
 
@@ -28,7 +37,8 @@ public record ContextView(
     public record Step(UUID contextId, String name, int depth, String access) {
 
         public static Step of(LineageEntry entry) {
-            return new Step(entry.id(), entry.name(), entry.depth(), entry.access().label());
+            return new Step(
+                    entry.id(), entry.name(), entry.depth(), entry.access().label());
         }
     }
 }

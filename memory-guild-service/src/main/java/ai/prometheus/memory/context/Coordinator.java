@@ -2,8 +2,8 @@ package ai.prometheus.memory.context;
 
 import ai.prometheus.memory.config.JsonLimits;
 import ai.prometheus.memory.config.MemoryConfig;
+import ai.prometheus.shared.platform.web.PageResult;
 import ai.prometheus.shared.problem.ProblemException;
-import ai.prometheus.shared.web.PageResult;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -74,13 +74,14 @@ public class Coordinator {
         return require(viewer, contextId, Access.READ).chain(lineage -> switch (scope) {
             case CONTEXT -> Uni.createFrom().item(new ResolvedScope(lineage, scope, List.of(lineage.self())));
             case LINEAGE -> Uni.createFrom().item(new ResolvedScope(lineage, scope, lineage.visible()));
-            case SHARED -> contexts.sharedWith(viewer).map(shared -> {
-                List<LineageEntry> entries = new java.util.ArrayList<>(lineage.visible());
-                java.util.Set<UUID> seen = new java.util.HashSet<>();
-                entries.forEach(entry -> seen.add(entry.id()));
-                shared.stream().filter(entry -> seen.add(entry.id())).forEach(entries::add);
-                return new ResolvedScope(lineage, scope, List.copyOf(entries));
-            });
+            case SHARED ->
+                contexts.sharedWith(viewer).map(shared -> {
+                    List<LineageEntry> entries = new java.util.ArrayList<>(lineage.visible());
+                    java.util.Set<UUID> seen = new java.util.HashSet<>();
+                    entries.forEach(entry -> seen.add(entry.id()));
+                    shared.stream().filter(entry -> seen.add(entry.id())).forEach(entries::add);
+                    return new ResolvedScope(lineage, scope, List.copyOf(entries));
+                });
         });
     }
 
@@ -91,14 +92,18 @@ public class Coordinator {
         json.requireObject("contextData", request.contextData());
         Uni<Void> parentCheck = request.parentContextId() == null
                 ? Uni.createFrom().voidItem()
-                : requireParent(viewer, request.parentContextId()).invoke(parent -> {
-                    // The parent's lineage holds the parent and its ancestors: the child sits one level below.
-                    int childDepth = parent.entries().size();
-                    if (childDepth > config.contexts().maxDepth()) {
-                        throw ProblemException.invalidField("parentContextId",
-                                "the context would be deeper than the limit of " + config.contexts().maxDepth() + " levels");
-                    }
-                }).replaceWithVoid();
+                : requireParent(viewer, request.parentContextId())
+                        .invoke(parent -> {
+                            // The parent's lineage holds the parent and its ancestors: the child sits one level below.
+                            int childDepth = parent.entries().size();
+                            if (childDepth > config.contexts().maxDepth()) {
+                                throw ProblemException.invalidField(
+                                        "parentContextId",
+                                        "the context would be deeper than the limit of "
+                                                + config.contexts().maxDepth() + " levels");
+                            }
+                        })
+                        .replaceWithVoid();
         return parentCheck.chain(() -> {
             MemoryContext context = new MemoryContext();
             context.id = UUID.randomUUID();
@@ -119,14 +124,17 @@ public class Coordinator {
     public Uni<ContextView> get(Viewer viewer, UUID contextId) {
         return require(viewer, contextId, Access.READ)
                 .chain(lineage -> contexts.findById(contextId)
-                        .onItem().ifNull().failWith(() -> ProblemException.notFound("context", contextId))
+                        .onItem()
+                        .ifNull()
+                        .failWith(() -> ProblemException.notFound("context", contextId))
                         .map(context -> ContextView.of(context, lineage.access())));
     }
 
     /** The visible steps from the context up to its root, nearest first. */
     public Uni<List<ContextView.Step>> lineageSteps(Viewer viewer, UUID contextId) {
         return require(viewer, contextId, Access.READ)
-                .map(lineage -> lineage.visible().stream().map(ContextView.Step::of).toList());
+                .map(lineage ->
+                        lineage.visible().stream().map(ContextView.Step::of).toList());
     }
 
     @WithSession
@@ -134,9 +142,17 @@ public class Coordinator {
         return require(viewer, contextId, Access.READ)
                 .chain(lineage -> contexts.children(contextId, page * size, size + 1)
                         // Access flows down: the children are visible with at least the parent's access.
-                        .map(found -> PageResult.of(found, page, size, child -> ContextView.of(child,
-                                Access.max(lineage.access(), child.owner != null && child.owner.equals(viewer.subject())
-                                        ? Access.MANAGE : Access.NONE)))));
+                        .map(found -> PageResult.of(
+                                found,
+                                page,
+                                size,
+                                child -> ContextView.of(
+                                        child,
+                                        Access.max(
+                                                lineage.access(),
+                                                child.owner != null && child.owner.equals(viewer.subject())
+                                                        ? Access.MANAGE
+                                                        : Access.NONE)))));
     }
 
     @WithSession
@@ -158,14 +174,20 @@ public class Coordinator {
         boolean moves = patch.has("parentContextId");
         UUID newParent = moves ? parseUuid("parentContextId", patch.get("parentContextId")) : null;
         return require(viewer, contextId, moves ? Access.MANAGE : Access.WRITE)
-                .chain(lineage -> moves ? checkMove(viewer, contextId, newParent).replaceWith(lineage) : Uni.createFrom().item(lineage))
+                .chain(lineage -> moves
+                        ? checkMove(viewer, contextId, newParent).replaceWith(lineage)
+                        : Uni.createFrom().item(lineage))
                 .chain(lineage -> contexts.findById(contextId)
-                        .onItem().ifNull().failWith(() -> ProblemException.notFound("context", contextId))
+                        .onItem()
+                        .ifNull()
+                        .failWith(() -> ProblemException.notFound("context", contextId))
                         .chain(context -> {
                             if (patch.has("name")) {
                                 JsonNode name = patch.get("name");
-                                if (!name.isNull() && (!name.isTextual() || name.asText().length() > 200)) {
-                                    throw ProblemException.invalidField("name", "must be a string of at most 200 characters");
+                                if (!name.isNull()
+                                        && (!name.isTextual() || name.asText().length() > 200)) {
+                                    throw ProblemException.invalidField(
+                                            "name", "must be a string of at most 200 characters");
                                 }
                                 context.name = name.isNull() ? null : blankToNull(name.asText());
                             }
@@ -181,7 +203,8 @@ public class Coordinator {
                             if (patch.has("contextualEmbedding")) {
                                 JsonNode contextual = patch.get("contextualEmbedding");
                                 if (!contextual.isNull() && !contextual.isBoolean()) {
-                                    throw ProblemException.invalidField("contextualEmbedding", "must be true, false or null");
+                                    throw ProblemException.invalidField(
+                                            "contextualEmbedding", "must be true, false or null");
                                 }
                                 // Vectors already stored stay as they are; new memories follow the setting.
                                 context.contextualEmbedding = contextual.isNull() ? null : contextual.asBoolean();
@@ -190,8 +213,10 @@ public class Coordinator {
                                 context.parentContextId = newParent;
                             }
                             context.updatedAt = now();
-                            return Panache.getSession().chain(session -> session.flush())
-                                    .onFailure().transform(TreeErrors::translate)
+                            return Panache.getSession()
+                                    .chain(session -> session.flush())
+                                    .onFailure()
+                                    .transform(TreeErrors::translate)
                                     .replaceWith(ContextView.of(context, lineage.access()));
                         }));
     }
@@ -203,19 +228,23 @@ public class Coordinator {
             return Uni.createFrom().voidItem();
         }
         if (newParent.equals(contextId)) {
-            throw ProblemException.conflict("the move would create a cycle: context " + contextId + " cannot be its own parent");
+            throw ProblemException.conflict(
+                    "the move would create a cycle: context " + contextId + " cannot be its own parent");
         }
         return requireParent(viewer, newParent)
                 .chain(parent -> {
                     if (parent.entries().stream().anyMatch(entry -> entry.id().equals(contextId))) {
-                        return Uni.createFrom().failure(ProblemException.conflict("the move would create a cycle: "
-                                + newParent + " is below " + contextId));
+                        return Uni.createFrom()
+                                .failure(ProblemException.conflict(
+                                        "the move would create a cycle: " + newParent + " is below " + contextId));
                     }
                     return contexts.height(contextId).invoke(height -> {
                         int deepest = parent.entries().size() + height;
                         if (deepest > config.contexts().maxDepth()) {
-                            throw ProblemException.invalidField("parentContextId", "the subtree would reach depth "
-                                    + deepest + ", deeper than the limit of " + config.contexts().maxDepth());
+                            throw ProblemException.invalidField(
+                                    "parentContextId",
+                                    "the subtree would reach depth " + deepest + ", deeper than the limit of "
+                                            + config.contexts().maxDepth());
                         }
                     });
                 })
@@ -230,14 +259,24 @@ public class Coordinator {
                         return contexts.deleteById(contextId).replaceWithVoid();
                     }
                     return switch (policy) {
-                        case REFUSE -> Uni.createFrom().failure(ProblemException.conflict("context " + contextId + " has "
-                                + children + " child contexts; delete with policy=cascade to remove them too, or"
-                                + " policy=reparent to hand them to its parent"));
-                        case CASCADE -> contexts.wholeSubtree(contextId)
-                                .chain(ids -> contexts.delete("id in ?1", ids)).replaceWithVoid();
-                        case REPARENT -> contexts.update("parentContextId = ?1, updatedAt = ?2 where parentContextId = ?3",
-                                        lineage.self().parentId(), now(), contextId)
-                                .chain(() -> contexts.deleteById(contextId)).replaceWithVoid();
+                        case REFUSE ->
+                            Uni.createFrom()
+                                    .failure(ProblemException.conflict("context " + contextId + " has "
+                                            + children
+                                            + " child contexts; delete with policy=cascade to remove them too, or"
+                                            + " policy=reparent to hand them to its parent"));
+                        case CASCADE ->
+                            contexts.wholeSubtree(contextId)
+                                    .chain(ids -> contexts.delete("id in ?1", ids))
+                                    .replaceWithVoid();
+                        case REPARENT ->
+                            contexts.update(
+                                            "parentContextId = ?1, updatedAt = ?2 where parentContextId = ?3",
+                                            lineage.self().parentId(),
+                                            now(),
+                                            contextId)
+                                    .chain(() -> contexts.deleteById(contextId))
+                                    .replaceWithVoid();
                     };
                 }));
     }

@@ -90,7 +90,11 @@ public class MemoryContextRepository implements PanacheRepositoryBase<MemoryCont
     /** The context and its ancestors (nearest first) with the viewer's access to each; empty when the context does not exist. */
     public Uni<ContextLineage> lineage(UUID contextId, Viewer viewer) {
         return pool.preparedQuery(lineageQuery)
-                .execute(Tuple.of(contextId, maxDepth + 1, viewer.groups().toArray(String[]::new), viewer.granteeType(),
+                .execute(Tuple.of(
+                        contextId,
+                        maxDepth + 1,
+                        viewer.groups().toArray(String[]::new),
+                        viewer.granteeType(),
                         viewer.subject()))
                 .map(rows -> {
                     List<Row> list = new ArrayList<>();
@@ -116,8 +120,15 @@ public class MemoryContextRepository implements PanacheRepositoryBase<MemoryCont
                 access = Access.max(access, shared == 2 ? Access.WRITE : Access.READ);
             }
             access = Access.max(access, viewer.targetedAccess(id.toString()));
-            entries[i] = new LineageEntry(id, row.getUUID("parent_context_id"), row.getInteger("depth"),
-                    row.getString("name"), owner, row.getLong("memory_version"), row.getLong("reload_epoch"), access);
+            entries[i] = new LineageEntry(
+                    id,
+                    row.getUUID("parent_context_id"),
+                    row.getInteger("depth"),
+                    row.getString("name"),
+                    owner,
+                    row.getLong("memory_version"),
+                    row.getLong("reload_epoch"),
+                    access);
             inherited = access;
         }
         return List.of(entries);
@@ -130,9 +141,15 @@ public class MemoryContextRepository implements PanacheRepositoryBase<MemoryCont
                 .map(rows -> {
                     List<LineageEntry> entries = new ArrayList<>();
                     for (Row row : rows) {
-                        entries.add(new LineageEntry(row.getUUID("id"), row.getUUID("parent_context_id"), null,
-                                row.getString("name"), row.getString("owner"), row.getLong("memory_version"),
-                                row.getLong("reload_epoch"), Access.READ));
+                        entries.add(new LineageEntry(
+                                row.getUUID("id"),
+                                row.getUUID("parent_context_id"),
+                                null,
+                                row.getString("name"),
+                                row.getString("owner"),
+                                row.getLong("memory_version"),
+                                row.getLong("reload_epoch"),
+                                Access.READ));
                     }
                     return entries;
                 });
@@ -140,11 +157,13 @@ public class MemoryContextRepository implements PanacheRepositoryBase<MemoryCont
 
     /** The context and every context below it, parents before children. */
     public Uni<List<UUID>> subtree(UUID contextId) {
-        return pool.preparedQuery(subtreeQuery).execute(Tuple.of(contextId, maxDepth + 1)).map(rows -> {
-            List<UUID> ids = new ArrayList<>();
-            rows.forEach(row -> ids.add(row.getUUID("id")));
-            return ids;
-        });
+        return pool.preparedQuery(subtreeQuery)
+                .execute(Tuple.of(contextId, maxDepth + 1))
+                .map(rows -> {
+                    List<UUID> ids = new ArrayList<>();
+                    rows.forEach(row -> ids.add(row.getUUID("id")));
+                    return ids;
+                });
     }
 
     /**
@@ -153,22 +172,26 @@ public class MemoryContextRepository implements PanacheRepositoryBase<MemoryCont
      * rather than {@code union all}, so even a cycle written around the trigger would end.
      */
     public Uni<List<UUID>> wholeSubtree(UUID contextId) {
-        return pool.preparedQuery(wholeSubtreeQuery).execute(Tuple.of(contextId)).map(rows -> {
-            List<UUID> ids = new ArrayList<>();
-            rows.forEach(row -> ids.add(row.getUUID("id")));
-            return ids;
-        });
+        return pool.preparedQuery(wholeSubtreeQuery)
+                .execute(Tuple.of(contextId))
+                .map(rows -> {
+                    List<UUID> ids = new ArrayList<>();
+                    rows.forEach(row -> ids.add(row.getUUID("id")));
+                    return ids;
+                });
     }
 
     /** How many levels hang below the context (0 for a leaf). */
     public Uni<Integer> height(UUID contextId) {
-        return pool.preparedQuery(subtreeQuery).execute(Tuple.of(contextId, maxDepth + 1)).map(rows -> {
-            int height = 0;
-            for (Row row : rows) {
-                height = Math.max(height, row.getInteger("depth"));
-            }
-            return height;
-        });
+        return pool.preparedQuery(subtreeQuery)
+                .execute(Tuple.of(contextId, maxDepth + 1))
+                .map(rows -> {
+                    int height = 0;
+                    for (Row row : rows) {
+                        height = Math.max(height, row.getInteger("depth"));
+                    }
+                    return height;
+                });
     }
 
     /**
@@ -185,9 +208,10 @@ public class MemoryContextRepository implements PanacheRepositoryBase<MemoryCont
     }
 
     private Uni<Long> versionBump(String statement, UUID contextId) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(statement)
-                .setParameter("id", contextId)
-                .getSingleResultOrNull())
+        return Panache.getSession()
+                .chain(session -> session.createNativeQuery(statement)
+                        .setParameter("id", contextId)
+                        .getSingleResultOrNull())
                 .map(version -> version == null ? null : ((Number) version).longValue());
     }
 
@@ -199,9 +223,10 @@ public class MemoryContextRepository implements PanacheRepositoryBase<MemoryCont
             params.add(viewer.subject());
             params.add(viewer.groups().toArray(String[]::new));
             params.add(viewer.granteeType());
-            where.append(" and (c.owner = $1 or exists (select 1 from {schema}.memory_shares s where s.context_id = c.id"
-                    + " and (s.expires_at is null or s.expires_at > now())"
-                    + " and ((s.grantee_type = 'group' and s.grantee = any($2::text[])) or (s.grantee_type = $3 and s.grantee = $1))))");
+            where.append(
+                    " and (c.owner = $1 or exists (select 1 from {schema}.memory_shares s where s.context_id = c.id"
+                            + " and (s.expires_at is null or s.expires_at > now())"
+                            + " and ((s.grantee_type = 'group' and s.grantee = any($2::text[])) or (s.grantee_type = $3 and s.grantee = $1))))");
         }
         if (agentId != null) {
             params.add(agentId);
@@ -211,7 +236,8 @@ public class MemoryContextRepository implements PanacheRepositoryBase<MemoryCont
         params.add(offset);
         String query = sql.of("select c.id from {schema}.memory_contexts c where true" + where
                 + " order by c.created_at desc, c.id desc limit $" + (params.size() - 1) + " offset $" + params.size());
-        return pool.preparedQuery(query).execute(Tuple.from(params))
+        return pool.preparedQuery(query)
+                .execute(Tuple.from(params))
                 .map(rows -> {
                     List<UUID> ids = new ArrayList<>();
                     rows.forEach(row -> ids.add(row.getUUID("id")));
@@ -228,12 +254,17 @@ public class MemoryContextRepository implements PanacheRepositoryBase<MemoryCont
         return list("id in ?1", ids).map(found -> {
             java.util.Map<UUID, MemoryContext> byId = new java.util.HashMap<>();
             found.forEach(context -> byId.put(context.id, context));
-            return ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
+            return ids.stream()
+                    .map(byId::get)
+                    .filter(java.util.Objects::nonNull)
+                    .toList();
         });
     }
 
     public Uni<List<MemoryContext>> children(UUID parentId, int offset, int limit) {
-        return find("parentContextId = ?1 order by createdAt, id", parentId).range(offset, offset + limit - 1).list();
+        return find("parentContextId = ?1 order by createdAt, id", parentId)
+                .range(offset, offset + limit - 1)
+                .list();
     }
 
     public Uni<Long> countChildren(UUID parentId) {

@@ -16,7 +16,15 @@ public record ShareView(
 
     static ShareView of(Share share) {
         boolean expired = share.expiresAt != null && !share.expiresAt.isAfter(OffsetDateTime.now());
-        return new ShareView(share.id, share.contextId, share.granteeType, share.grantee, share.access, share.expiresAt,
-                expired, share.createdBy, share.createdAt);
+        return new ShareView(
+                share.id,
+                share.contextId,
+                share.granteeType,
+                share.grantee,
+                share.access,
+                share.expiresAt,
+                expired,
+                share.createdBy,
+                share.createdAt);
     }
 }

@@ -9,8 +9,7 @@ public final class TreeErrors {
 
     static final String CYCLE = "PMC01";
 
-    private TreeErrors() {
-    }
+    private TreeErrors() {}
 
     public static Throwable translate(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
@@ -20,8 +19,9 @@ public final class TreeErrors {
             // Hibernate Reactive hands the driver's error on as a JDBC SQLException (a concurrent
             // move that closed the cycle first is seen this way); the SQLSTATE is the same.
             if (cause instanceof SQLException sql && CYCLE.equals(sql.getSQLState())) {
-                return ProblemException.conflict("the move would create a cycle: a concurrent move placed the new parent"
-                        + " below this context");
+                return ProblemException.conflict(
+                        "the move would create a cycle: a concurrent move placed the new parent"
+                                + " below this context");
             }
         }
         return failure;

@@ -16,7 +16,11 @@ import java.util.List;
  * context. A targeted permission such as {@code memory:read:<contextId>} grants that context
  * (and, like a share, everything below it).
  */
-public record Viewer(String subject, String granteeType, List<String> groups, boolean administrator,
+public record Viewer(
+        String subject,
+        String granteeType,
+        List<String> groups,
+        boolean administrator,
         List<Permission> targetedGrants) {
 
     public static Viewer of(Caller caller) {

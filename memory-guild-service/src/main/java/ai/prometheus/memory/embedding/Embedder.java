@@ -49,7 +49,9 @@ public class Embedder {
 
     /** Stored memories' vectors, in order. */
     public List<float[]> embedPassages(List<String> texts) {
-        List<TextSegment> segments = texts.stream().map(text -> TextSegment.from(choice.passage(text))).toList();
+        List<TextSegment> segments = texts.stream()
+                .map(text -> TextSegment.from(choice.passage(text)))
+                .toList();
         List<Embedding> embeddings = model().embedAll(segments).content();
         List<float[]> vectors = new ArrayList<>(embeddings.size());
         for (Embedding embedding : embeddings) {
@@ -65,18 +67,22 @@ public class Embedder {
                 loaded = model;
                 if (loaded == null) {
                     long started = System.nanoTime();
-                    pointNativeLibrariesAt(Path.of(config.embedding().nativeDirectory()).toAbsolutePath());
-                    int threads = config.embedding().threads() > 0 ? config.embedding().threads()
+                    pointNativeLibrariesAt(
+                            Path.of(config.embedding().nativeDirectory()).toAbsolutePath());
+                    int threads = config.embedding().threads() > 0
+                            ? config.embedding().threads()
                             : Runtime.getRuntime().availableProcessors();
-                    executor = Executors.newFixedThreadPool(threads,
-                            runnable -> {
-                                Thread thread = new Thread(runnable, "embedding");
-                                thread.setDaemon(true);
-                                return thread;
-                            });
-                    loaded = new QuantizedModel(choice, executor, config.embedding().intraOpThreads());
+                    executor = Executors.newFixedThreadPool(threads, runnable -> {
+                        Thread thread = new Thread(runnable, "embedding");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+                    loaded = new QuantizedModel(
+                            choice, executor, config.embedding().intraOpThreads());
                     model = loaded;
-                    LOG.infof("Embedding model %s loaded in %d ms", choice.setting, (System.nanoTime() - started) / 1_000_000);
+                    LOG.infof(
+                            "Embedding model %s loaded in %d ms",
+                            choice.setting, (System.nanoTime() - started) / 1_000_000);
                 }
             }
         }

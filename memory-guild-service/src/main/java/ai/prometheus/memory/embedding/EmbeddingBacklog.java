@@ -50,8 +50,11 @@ public class EmbeddingBacklog {
     }
 
     private void refresh() {
-        pool.query(count).execute().subscribe().with(
-                rows -> pending.set(rows.iterator().next().getLong(0)),
-                failure -> LOG.debugf(failure, "could not count the embedding backlog"));
+        pool.query(count)
+                .execute()
+                .subscribe()
+                .with(
+                        rows -> pending.set(rows.iterator().next().getLong(0)),
+                        failure -> LOG.debugf(failure, "could not count the embedding backlog"));
     }
 }

@@ -2,7 +2,7 @@ package ai.prometheus.memory.embedding;
 
 import ai.prometheus.memory.config.MemoryConfig;
 import ai.prometheus.memory.config.Sql;
-import ai.prometheus.shared.error.ErrorReporter;
+import ai.prometheus.shared.platform.error.ErrorReporter;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -120,11 +120,15 @@ public class EmbeddingWorker {
      * still find them. Answers how many were marked.
      */
     public int reembedOtherModels() {
-        int marked = pool.preparedQuery(markOtherModels).execute(Tuple.of(embedder.modelId()))
-                .await().atMost(Duration.ofMinutes(5)).rowCount();
+        int marked = pool.preparedQuery(markOtherModels)
+                .execute(Tuple.of(embedder.modelId()))
+                .await()
+                .atMost(Duration.ofMinutes(5))
+                .rowCount();
         if (marked > 0) {
-            LOG.infof("%d memories were embedded by another model; re-embedding them with %s", marked,
-                    embedder.modelId());
+            LOG.infof(
+                    "%d memories were embedded by another model; re-embedding them with %s",
+                    marked, embedder.modelId());
             wake();
         }
         return marked;
@@ -148,7 +152,9 @@ public class EmbeddingWorker {
                 }
             } catch (RuntimeException e) {
                 LOG.error("Embedding batch failed; retrying after the poll interval", e);
-                errors.report(e, Map.of("component", "embedding-worker")).await().atMost(Duration.ofSeconds(10));
+                errors.report(e, Map.of("component", "embedding-worker"))
+                        .await()
+                        .atMost(Duration.ofSeconds(10));
                 pause(config.embedding().pollInterval());
             }
         }
@@ -158,16 +164,21 @@ public class EmbeddingWorker {
     int embedBatch() {
         List<Claimed> batch = new ArrayList<>();
         pool.preparedQuery(claim)
-                .execute(Tuple.of(config.embedding().batchSize(), (double) config.embedding().claimTimeout().toSeconds()))
-                .await().atMost(Duration.ofSeconds(30))
+                .execute(Tuple.of(config.embedding().batchSize(), (double)
+                        config.embedding().claimTimeout().toSeconds()))
+                .await()
+                .atMost(Duration.ofSeconds(30))
                 .forEach(row -> batch.add(Claimed.of(row)));
         if (batch.isEmpty()) {
             return 0;
         }
-        List<float[]> vectors = embedder.embedPassages(batch.stream().map(Claimed::text).toList());
+        List<float[]> vectors =
+                embedder.embedPassages(batch.stream().map(Claimed::text).toList());
         UUID[] contexts = batch.stream().map(Claimed::contextId).distinct().toArray(UUID[]::new);
         // One short transaction: the context row locks order this change with the Scribe's writes.
-        pool.withTransaction(connection -> connection.preparedQuery(bumpVersion).execute(Tuple.of(contexts))
+        pool.withTransaction(connection -> connection
+                        .preparedQuery(bumpVersion)
+                        .execute(Tuple.of(contexts))
                         .chain(rows -> {
                             Map<UUID, Long> versions = new HashMap<>();
                             rows.forEach(row -> versions.put(row.getUUID("id"), row.getLong("memory_version")));
@@ -176,14 +187,23 @@ public class EmbeddingWorker {
                                 Claimed claimed = batch.get(i);
                                 Long version = versions.get(claimed.contextId());
                                 if (version != null) { // else the context was deleted meanwhile
-                                    updates.add(Tuple.of(io.vertx.core.buffer.Buffer.buffer(Vectors.toBytes(vectors.get(i))),
-                                            embedder.modelId(), version, claimed.id(), claimed.contentHash()));
+                                    updates.add(Tuple.of(
+                                            io.vertx.core.buffer.Buffer.buffer(Vectors.toBytes(vectors.get(i))),
+                                            embedder.modelId(),
+                                            version,
+                                            claimed.id(),
+                                            claimed.contentHash()));
                                 }
                             }
-                            return updates.isEmpty() ? io.smallrye.mutiny.Uni.createFrom().voidItem()
-                                    : connection.preparedQuery(store).executeBatch(updates).replaceWithVoid();
+                            return updates.isEmpty()
+                                    ? io.smallrye.mutiny.Uni.createFrom().voidItem()
+                                    : connection
+                                            .preparedQuery(store)
+                                            .executeBatch(updates)
+                                            .replaceWithVoid();
                         }))
-                .await().atMost(Duration.ofSeconds(30));
+                .await()
+                .atMost(Duration.ofSeconds(30));
         return batch.size();
     }
 
@@ -212,8 +232,12 @@ public class EmbeddingWorker {
 
     private record Claimed(UUID id, UUID contextId, String content, String contentHash, String previous) {
         static Claimed of(Row row) {
-            return new Claimed(row.getUUID("id"), row.getUUID("context_id"), row.getString("content"),
-                    row.getString("content_hash"), row.getString("previous"));
+            return new Claimed(
+                    row.getUUID("id"),
+                    row.getUUID("context_id"),
+                    row.getString("content"),
+                    row.getString("content_hash"),
+                    row.getString("previous"));
         }
 
         /** What is embedded: the content, after the memory before it when contextual embedding is on. */

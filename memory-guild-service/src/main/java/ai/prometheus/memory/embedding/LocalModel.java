@@ -13,14 +13,30 @@ import java.util.stream.Collectors;
  * instruction before queries; without them both lose recall.
  */
 public enum LocalModel {
-
-    MINILM("minilm", "all-minilm-l6-v2-q", "all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json",
-            PoolingMode.MEAN, "", ""),
-    BGE_SMALL("bge-small-en-v1.5", "bge-small-en-v1.5-q", "bge-small-en-v1.5-q.onnx",
-            "bge-small-en-v1.5-q-tokenizer.json", PoolingMode.CLS,
-            "Represent this sentence for searching relevant passages: ", ""),
-    E5_SMALL("e5-small-v2", "e5-small-v2-q", "e5-small-v2-q.onnx", "e5-small-v2-q-tokenizer.json", PoolingMode.MEAN,
-            "query: ", "passage: ");
+    MINILM(
+            "minilm",
+            "all-minilm-l6-v2-q",
+            "all-minilm-l6-v2-q.onnx",
+            "all-minilm-l6-v2-q-tokenizer.json",
+            PoolingMode.MEAN,
+            "",
+            ""),
+    BGE_SMALL(
+            "bge-small-en-v1.5",
+            "bge-small-en-v1.5-q",
+            "bge-small-en-v1.5-q.onnx",
+            "bge-small-en-v1.5-q-tokenizer.json",
+            PoolingMode.CLS,
+            "Represent this sentence for searching relevant passages: ",
+            ""),
+    E5_SMALL(
+            "e5-small-v2",
+            "e5-small-v2-q",
+            "e5-small-v2-q.onnx",
+            "e5-small-v2-q-tokenizer.json",
+            PoolingMode.MEAN,
+            "query: ",
+            "passage: ");
 
     public static final int DIMENSIONS = 384;
 
@@ -28,14 +44,21 @@ public enum LocalModel {
     public final String setting;
     /** Stored with every vector: a memory embedded by another model is embedded again. */
     public final String id;
+
     final String onnxResource;
     final String tokenizerResource;
     final PoolingMode pooling;
     final String queryPrefix;
     final String passagePrefix;
 
-    LocalModel(String setting, String id, String onnxResource, String tokenizerResource, PoolingMode pooling,
-            String queryPrefix, String passagePrefix) {
+    LocalModel(
+            String setting,
+            String id,
+            String onnxResource,
+            String tokenizerResource,
+            PoolingMode pooling,
+            String queryPrefix,
+            String passagePrefix) {
         this.setting = setting;
         this.id = id;
         this.onnxResource = onnxResource;
@@ -47,7 +70,9 @@ public enum LocalModel {
 
     public static LocalModel of(String setting) {
         String wanted = setting == null ? "" : setting.trim().toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(model -> model.setting.equals(wanted)).findFirst()
+        return Arrays.stream(values())
+                .filter(model -> model.setting.equals(wanted))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("memory.embedding.model must be one of "
                         + Arrays.stream(values()).map(model -> model.setting).collect(Collectors.joining(", "))
                         + ", not '" + setting + "'"));

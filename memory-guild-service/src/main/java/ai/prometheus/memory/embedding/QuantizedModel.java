@@ -32,7 +32,8 @@ final class QuantizedModel extends AbstractInProcessEmbeddingModel {
             OrtSession session = environment.createSession(read(model.onnxResource), options);
             encoder = new OnnxBertBiEncoder(environment, session, tokenizer, model.pooling);
         } catch (OrtException | IOException e) {
-            throw new IllegalStateException("the embedding model " + model.onnxResource + " could not be loaded: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the embedding model " + model.onnxResource + " could not be loaded: " + e.getMessage(), e);
         }
     }
 
@@ -57,8 +58,8 @@ final class QuantizedModel extends AbstractInProcessEmbeddingModel {
     private static InputStream resource(String name) {
         InputStream in = QuantizedModel.class.getClassLoader().getResourceAsStream(name);
         if (in == null) {
-            throw new IllegalStateException(name + " is missing: its langchain4j-embeddings model jar"
-                    + " must be on the class path");
+            throw new IllegalStateException(
+                    name + " is missing: its langchain4j-embeddings model jar" + " must be on the class path");
         }
         return in;
     }

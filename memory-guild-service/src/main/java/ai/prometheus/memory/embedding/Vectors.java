@@ -6,8 +6,7 @@ import java.nio.ByteOrder;
 /** Embedding vectors: unit length, stored in Postgres as float32 little-endian bytes. */
 public final class Vectors {
 
-    private Vectors() {
-    }
+    private Vectors() {}
 
     public static byte[] toBytes(float[] vector) {
         ByteBuffer buffer = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);

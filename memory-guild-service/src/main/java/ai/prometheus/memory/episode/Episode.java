@@ -16,8 +16,16 @@ import java.util.UUID;
  * What an agent's memory keeps of one tool invocation: a sentence that reads well and embeds
  * well (tool, outcome, arguments, result or error), and the facts as metadata for filtering.
  */
-public record Episode(UUID contextId, String content, ObjectNode metadata, double importance, String sourceRef,
-        UUID invocationId, String caller, CallerClaims callerClaims, OffsetDateTime occurredAt) {
+public record Episode(
+        UUID contextId,
+        String content,
+        ObjectNode metadata,
+        double importance,
+        String sourceRef,
+        UUID invocationId,
+        String caller,
+        CallerClaims callerClaims,
+        OffsetDateTime occurredAt) {
 
     static final int MAX_PART_CHARS = 2_000;
 
@@ -28,10 +36,25 @@ public record Episode(UUID contextId, String content, ObjectNode metadata, doubl
                 + " (status " + (done.status() == null ? "SUCCESS" : done.status()) + ")."
                 + arguments(done.argumentsSummary())
                 + " Result: " + truncate(render(done.result())) + ".";
-        ObjectNode metadata = common(done.invocationId(), done.toolName(), done.toolVersion(), done.caller(),
-                done.status(), done.latencyMs(), source, "completed");
-        return new Episode(done.memoryContextId(), content, metadata, 0.5, sourceRef(done.invocationId()),
-                done.invocationId(), done.caller(), done.callerClaims(), occurredAt(done.finishedAt(), eventTime));
+        ObjectNode metadata = common(
+                done.invocationId(),
+                done.toolName(),
+                done.toolVersion(),
+                done.caller(),
+                done.status(),
+                done.latencyMs(),
+                source,
+                "completed");
+        return new Episode(
+                done.memoryContextId(),
+                content,
+                metadata,
+                0.5,
+                sourceRef(done.invocationId()),
+                done.invocationId(),
+                done.caller(),
+                done.callerClaims(),
+                occurredAt(done.finishedAt(), eventTime));
     }
 
     static Episode of(ToolInvocationFailed failed, String source, OffsetDateTime eventTime) {
@@ -41,15 +64,30 @@ public record Episode(UUID contextId, String content, ObjectNode metadata, doubl
                 + " (status " + failed.status() + ")."
                 + arguments(failed.argumentsSummary())
                 + " Error: " + truncate(failed.errorMessage() == null ? "no message" : failed.errorMessage()) + ".";
-        ObjectNode metadata = common(failed.invocationId(), failed.toolName(), failed.toolVersion(), failed.caller(),
-                failed.status(), failed.latencyMs(), source, "failed");
+        ObjectNode metadata = common(
+                failed.invocationId(),
+                failed.toolName(),
+                failed.toolVersion(),
+                failed.caller(),
+                failed.status(),
+                failed.latencyMs(),
+                source,
+                "failed");
         if (failed.exitCode() != null) {
             metadata.put("exitCode", failed.exitCode());
         }
         metadata.put("platformFault", failed.platformFault());
         // Failures are what an agent most needs to remember.
-        return new Episode(failed.memoryContextId(), content, metadata, 0.7, sourceRef(failed.invocationId()),
-                failed.invocationId(), failed.caller(), failed.callerClaims(), occurredAt(failed.finishedAt(), eventTime));
+        return new Episode(
+                failed.memoryContextId(),
+                content,
+                metadata,
+                0.7,
+                sourceRef(failed.invocationId()),
+                failed.invocationId(),
+                failed.caller(),
+                failed.callerClaims(),
+                occurredAt(failed.finishedAt(), eventTime));
     }
 
     /**
@@ -60,8 +98,15 @@ public record Episode(UUID contextId, String content, ObjectNode metadata, doubl
         return finishedAt != null ? finishedAt.atOffset(ZoneOffset.UTC) : eventTime;
     }
 
-    private static ObjectNode common(UUID invocationId, String tool, int version, String caller, String status,
-            long latencyMs, String source, String outcome) {
+    private static ObjectNode common(
+            UUID invocationId,
+            String tool,
+            int version,
+            String caller,
+            String status,
+            long latencyMs,
+            String source,
+            String outcome) {
         ObjectNode metadata = JsonNodeFactory.instance.objectNode();
         metadata.put("outcome", outcome);
         metadata.put("tool", tool);

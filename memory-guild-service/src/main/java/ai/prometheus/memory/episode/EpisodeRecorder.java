@@ -6,7 +6,7 @@ import ai.prometheus.memory.context.Coordinator;
 import ai.prometheus.memory.context.Viewer;
 import ai.prometheus.memory.embedding.EmbeddingWorker;
 import ai.prometheus.memory.memory.Scribe;
-import ai.prometheus.shared.inbox.ProcessedEvents;
+import ai.prometheus.shared.platform.inbox.ProcessedEvents;
 import ai.prometheus.shared.security.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -52,7 +52,11 @@ public class EpisodeRecorder {
     private final EmbeddingWorker embeddings;
     private final MeterRegistry meters;
 
-    public EpisodeRecorder(Scribe scribe, Coordinator coordinator, ProcessedEvents processed, EmbeddingWorker embeddings,
+    public EpisodeRecorder(
+            Scribe scribe,
+            Coordinator coordinator,
+            ProcessedEvents processed,
+            EmbeddingWorker embeddings,
             MeterRegistry meters) {
         this.scribe = scribe;
         this.coordinator = coordinator;
@@ -66,11 +70,19 @@ public class EpisodeRecorder {
         if (episode.contextId() == null) {
             return Uni.createFrom().item(false);
         }
-        Scribe.Draft draft = new Scribe.Draft(episode.content(), KIND, null, episode.metadata(), episode.importance(),
-                episode.sourceRef(), episode.caller(), episode.occurredAt());
+        Scribe.Draft draft = new Scribe.Draft(
+                episode.content(),
+                KIND,
+                null,
+                episode.metadata(),
+                episode.importance(),
+                episode.sourceRef(),
+                episode.caller(),
+                episode.occurredAt());
         boolean[] written = {false};
         Refusal[] refused = {null};
-        return processed.onceInTransaction(CONSUMER, eventId, () -> {
+        return processed
+                .onceInTransaction(CONSUMER, eventId, () -> {
                     written[0] = false;
                     refused[0] = null;
                     return refusal(episode).chain(refusal -> {
@@ -134,7 +146,8 @@ public class EpisodeRecorder {
 
     private void report(String eventId, Episode episode, Refusal refusal) {
         meters.counter(REFUSED_METRIC, "reason", refusal.tag).increment();
-        LOG.warnf("episode not recorded: %s (event %s, invocation %s, caller %s, context %s)", refusal.reason, eventId,
-                episode.invocationId(), episode.caller(), episode.contextId());
+        LOG.warnf(
+                "episode not recorded: %s (event %s, invocation %s, caller %s, context %s)",
+                refusal.reason, eventId, episode.invocationId(), episode.caller(), episode.contextId());
     }
 }

@@ -1,9 +1,9 @@
 package ai.prometheus.memory.episode;
 
-import ai.prometheus.shared.event.EventCodec;
 import ai.prometheus.shared.event.EventTypes;
 import ai.prometheus.shared.event.ToolInvocationCompleted;
 import ai.prometheus.shared.event.ToolInvocationFailed;
+import ai.prometheus.shared.platform.messaging.EventCodec;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -26,12 +26,21 @@ public class ToolInvocationResultsConsumer {
 
     @Incoming("tool-invocation-results")
     public Uni<Void> consume(String record) {
-        return Uni.createFrom().item(() -> codec.decode(record))
+        return Uni.createFrom()
+                .item(() -> codec.decode(record))
                 .chain(event -> switch (event.type()) {
-                    case EventTypes.TOOL_INVOCATION_COMPLETED -> recorder.record(event.id(),
-                            Episode.of(codec.data(event, ToolInvocationCompleted.class), event.source(), event.time()));
-                    case EventTypes.TOOL_INVOCATION_FAILED -> recorder.record(event.id(),
-                            Episode.of(codec.data(event, ToolInvocationFailed.class), event.source(), event.time()));
+                    case EventTypes.TOOL_INVOCATION_COMPLETED ->
+                        recorder.record(
+                                event.id(),
+                                Episode.of(
+                                        codec.data(event, ToolInvocationCompleted.class),
+                                        event.source(),
+                                        event.time()));
+                    case EventTypes.TOOL_INVOCATION_FAILED ->
+                        recorder.record(
+                                event.id(),
+                                Episode.of(
+                                        codec.data(event, ToolInvocationFailed.class), event.source(), event.time()));
                     default -> Uni.createFrom().item(false);
                 })
                 .replaceWithVoid();

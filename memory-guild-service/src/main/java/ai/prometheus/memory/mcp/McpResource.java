@@ -1,11 +1,11 @@
 package ai.prometheus.memory.mcp;
 
-import ai.prometheus.shared.mcp.McpEndpoint;
-import ai.prometheus.shared.mcp.McpServer;
-import ai.prometheus.shared.mcp.McpTransport;
+import ai.prometheus.shared.platform.mcp.McpEndpoint;
+import ai.prometheus.shared.platform.mcp.McpServer;
+import ai.prometheus.shared.platform.mcp.McpTransport;
+import ai.prometheus.shared.platform.security.CurrentCaller;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.problem.ProblemType;
-import ai.prometheus.shared.security.CurrentCaller;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -46,19 +46,25 @@ public class McpResource implements McpEndpoint {
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.TEXT_PLAIN)
-    @Operation(operationId = "mcpListen", summary = "Server-sent MCP notifications: notifications/resources/updated for"
-            + " the resources the session (Mcp-Session-Id) subscribed to")
-    public Multi<String> notifications(@HeaderParam(McpTransport.SESSION_HEADER) String session,
+    @Operation(
+            operationId = "mcpListen",
+            summary = "Server-sent MCP notifications: notifications/resources/updated for"
+                    + " the resources the session (Mcp-Session-Id) subscribed to")
+    public Multi<String> notifications(
+            @HeaderParam(McpTransport.SESSION_HEADER) String session,
             @HeaderParam("Last-Event-ID") String lastEventId) {
         if (lastEventId != null) {
             // A client resuming a POST's stream: those are not kept, so there is nothing to resume (as a
             // server without resumable streams answers; the subscription stream itself has no ids).
-            throw new ProblemException(ProblemType.METHOD_NOT_ALLOWED, "streams are not resumable here: a GET with "
-                    + "Last-Event-ID cannot be answered; open the stream without it");
+            throw new ProblemException(
+                    ProblemType.METHOD_NOT_ALLOWED,
+                    "streams are not resumable here: a GET with "
+                            + "Last-Event-ID cannot be answered; open the stream without it");
         }
         if (session == null || session.isBlank()) {
             // Nothing could ever arrive on it: subscriptions belong to a session.
-            throw ProblemException.invalidField(McpTransport.SESSION_HEADER,
+            throw ProblemException.invalidField(
+                    McpTransport.SESSION_HEADER,
                     "is required: the stream carries the resource subscriptions of the session initialize began");
         }
         return server.resourceUpdates(caller.get(), session).map(ObjectNode::toString);
@@ -70,8 +76,11 @@ public class McpResource implements McpEndpoint {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.TEXT_PLAIN)
-    @Operation(operationId = "mcpSubscriptionsListen", summary = "MCP subscriptions/listen (2026-07-28): an acknowledgement,"
-            + " then notifications/resources/updated for the acknowledged resourceSubscriptions, as server-sent events")
+    @Operation(
+            operationId = "mcpSubscriptionsListen",
+            summary =
+                    "MCP subscriptions/listen (2026-07-28): an acknowledgement,"
+                            + " then notifications/resources/updated for the acknowledged resourceSubscriptions, as server-sent events")
     public Multi<String> listen(String body) {
         return transport.listen(caller.get(), body);
     }
@@ -79,11 +88,19 @@ public class McpResource implements McpEndpoint {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
-    @Operation(operationId = "mcpPost", summary = "MCP JSON-RPC messages (initialize, server/discover, ping, tools/list, tools/call, ...)")
-    public Uni<Response> post(String body, @HeaderParam(McpTransport.PROTOCOL_VERSION_HEADER) String protocolVersion,
-            @HeaderParam(McpTransport.SESSION_HEADER) String session, @HeaderParam(HttpHeaders.ACCEPT) String accept,
-            @HeaderParam(McpTransport.METHOD_HEADER) String methodHeader, @HeaderParam(McpTransport.NAME_HEADER) String nameHeader) {
-        return transport.post(caller.get(), body,
+    @Operation(
+            operationId = "mcpPost",
+            summary = "MCP JSON-RPC messages (initialize, server/discover, ping, tools/list, tools/call, ...)")
+    public Uni<Response> post(
+            String body,
+            @HeaderParam(McpTransport.PROTOCOL_VERSION_HEADER) String protocolVersion,
+            @HeaderParam(McpTransport.SESSION_HEADER) String session,
+            @HeaderParam(HttpHeaders.ACCEPT) String accept,
+            @HeaderParam(McpTransport.METHOD_HEADER) String methodHeader,
+            @HeaderParam(McpTransport.NAME_HEADER) String nameHeader) {
+        return transport.post(
+                caller.get(),
+                body,
                 new McpTransport.Headers(protocolVersion, session, accept, methodHeader, nameHeader));
     }
 

@@ -1,7 +1,7 @@
 package ai.prometheus.memory.mcp;
 
-import ai.prometheus.shared.config.ServiceConfig;
-import ai.prometheus.shared.postgres.PostgresListener;
+import ai.prometheus.shared.platform.config.ServiceConfig;
+import ai.prometheus.shared.platform.postgres.PostgresListener;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -26,7 +26,8 @@ public class MemoryChanges {
     private final ServiceConfig service;
     private PostgresListener listener;
 
-    public MemoryChanges(ServiceConfig service,
+    public MemoryChanges(
+            ServiceConfig service,
             @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
             @ConfigProperty(name = "quarkus.datasource.username") String user,
             @ConfigProperty(name = "quarkus.datasource.password") String password) {
@@ -37,8 +38,14 @@ public class MemoryChanges {
     }
 
     void start(@Observes StartupEvent startup) {
-        listener = PostgresListener.startWithPayloads(jdbcUrl, user, password, "memories_changed_" + service.schema(),
-                Duration.ofSeconds(30), "mcp-memory-changes", (notified, ids) -> ids.forEach(id -> changes.onNext(UUID.fromString(id))));
+        listener = PostgresListener.startWithPayloads(
+                jdbcUrl,
+                user,
+                password,
+                "memories_changed_" + service.schema(),
+                Duration.ofSeconds(30),
+                "mcp-memory-changes",
+                (notified, ids) -> ids.forEach(id -> changes.onNext(UUID.fromString(id))));
     }
 
     void stop(@Observes ShutdownEvent shutdown) {

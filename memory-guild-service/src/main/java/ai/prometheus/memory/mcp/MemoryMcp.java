@@ -6,20 +6,20 @@ import ai.prometheus.memory.context.ContextView;
 import ai.prometheus.memory.context.Coordinator;
 import ai.prometheus.memory.context.Scope;
 import ai.prometheus.memory.context.Viewer;
+import ai.prometheus.memory.memory.MemoryReader;
 import ai.prometheus.memory.memory.MemoryRequests;
 import ai.prometheus.memory.memory.Scribe;
-import ai.prometheus.memory.memory.MemoryReader;
 import ai.prometheus.memory.search.Librarian;
 import ai.prometheus.memory.search.SearchMetrics;
 import ai.prometheus.memory.search.SearchRequest;
-import ai.prometheus.shared.mcp.McpArguments;
-import ai.prometheus.shared.mcp.McpServer;
-import ai.prometheus.shared.mcp.McpServer.InvalidParams;
-import ai.prometheus.shared.mcp.McpServer.ResourceNotFound;
-import ai.prometheus.shared.mcp.McpService;
+import ai.prometheus.shared.platform.mcp.McpArguments;
+import ai.prometheus.shared.platform.mcp.McpServer;
+import ai.prometheus.shared.platform.mcp.McpServer.InvalidParams;
+import ai.prometheus.shared.platform.mcp.McpServer.ResourceNotFound;
+import ai.prometheus.shared.platform.mcp.McpService;
+import ai.prometheus.shared.platform.web.Params;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.security.Caller;
-import ai.prometheus.shared.web.Params;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -62,8 +62,8 @@ public class MemoryMcp implements McpService {
 
     static final String TOOLS = "/mcp/memory-tools.json";
     static final String CONTEXT_URI = "memory://contexts/";
-    private static final Pattern RESOURCE = Pattern.compile(
-            "memory://contexts/([0-9a-fA-F-]{36})(?:/memories/([0-9a-fA-F-]{36}))?");
+    private static final Pattern RESOURCE =
+            Pattern.compile("memory://contexts/([0-9a-fA-F-]{36})(?:/memories/([0-9a-fA-F-]{36}))?");
     /** Contexts per resources/list page, and the memories a context resource shows. */
     private static final int RESOURCE_PAGE = 50;
 
@@ -80,8 +80,16 @@ public class MemoryMcp implements McpService {
     /** The tools by name, in the order tools/list shows them. */
     private final Map<String, ObjectNode> tools = new LinkedHashMap<>();
 
-    public MemoryMcp(Scribe scribe, Librarian librarian, MemoryReader reader, Coordinator coordinator,
-            SearchMetrics metrics, McpArguments arguments, McpServer server, MemoryConfig config, ObjectMapper json,
+    public MemoryMcp(
+            Scribe scribe,
+            Librarian librarian,
+            MemoryReader reader,
+            Coordinator coordinator,
+            SearchMetrics metrics,
+            McpArguments arguments,
+            McpServer server,
+            MemoryConfig config,
+            ObjectMapper json,
             MemoryChanges changes) {
         this.changes = changes;
         this.scribe = scribe;
@@ -104,7 +112,9 @@ public class MemoryMcp implements McpService {
 
     @Override
     public ObjectNode serverInfo() {
-        return json.createObjectNode().put("name", "prometheus-memory-guild").put("title", "Prometheus memory guild")
+        return json.createObjectNode()
+                .put("name", "prometheus-memory-guild")
+                .put("title", "Prometheus memory guild")
                 .put("version", "0.1.0");
     }
 
@@ -144,7 +154,8 @@ public class MemoryMcp implements McpService {
             return Uni.createFrom().failure(new InvalidParams("cursor is not one this server gave out"));
         }
         List<ObjectNode> visible = tools.values().stream()
-                .filter(tool -> caller.mayAnyTarget("memory", action(tool.get("name").asText())))
+                .filter(tool ->
+                        caller.mayAnyTarget("memory", action(tool.get("name").asText())))
                 .map(ObjectNode::deepCopy)
                 .toList();
         return Uni.createFrom().item(new ToolPage(visible, null));
@@ -167,8 +178,7 @@ public class MemoryMcp implements McpService {
         } catch (ProblemException | InvalidParams refused) {
             result = Uni.createFrom().failure(refused);
         }
-        return result
-                .map(structured -> {
+        return result.map(structured -> {
                     ObjectNode answer = json.createObjectNode();
                     answer.putArray("content").addObject().put("type", "text").put("text", structured.toString());
                     answer.set("structuredContent", structured);
@@ -177,9 +187,12 @@ public class MemoryMcp implements McpService {
                 })
                 // Bad values the REST layer names (metadata not an object, content too long...) are
                 // bad arguments; refusals the model can act on (no access, not found, conflict) are results.
-                .onFailure(ProblemException.class).transform(failure -> McpArguments.asArguments((ProblemException) failure))
-                .onFailure(InvalidParams.class).recoverWithItem(failure -> server.toolError((InvalidParams) failure))
-                .onFailure(ProblemException.class).recoverWithItem(failure -> server.toolError((ProblemException) failure));
+                .onFailure(ProblemException.class)
+                .transform(failure -> McpArguments.asArguments((ProblemException) failure))
+                .onFailure(InvalidParams.class)
+                .recoverWithItem(failure -> server.toolError((InvalidParams) failure))
+                .onFailure(ProblemException.class)
+                .recoverWithItem(failure -> server.toolError((ProblemException) failure));
     }
 
     private Uni<JsonNode> run(Caller caller, String tool, ObjectNode args) {
@@ -187,9 +200,11 @@ public class MemoryMcp implements McpService {
         return switch (tool) {
             case "remember" -> {
                 UUID context = context(caller, args, "write");
-                MemoryRequests.WriteMemory request = arguments.read(without(args, "contextId"), MemoryRequests.WriteMemory.class);
-                yield scribe.write(viewer, context, request).map(written -> object()
-                        .<ObjectNode>set("memory", json.valueToTree(written.memory())).put("created", written.created()));
+                MemoryRequests.WriteMemory request =
+                        arguments.read(without(args, "contextId"), MemoryRequests.WriteMemory.class);
+                yield scribe.write(viewer, context, request)
+                        .map(written -> object().<ObjectNode>set("memory", json.valueToTree(written.memory()))
+                                .put("created", written.created()));
             }
             case "recall" -> {
                 UUID context = context(caller, args, "read");
@@ -199,13 +214,16 @@ public class MemoryMcp implements McpService {
             }
             case "read_memory" -> {
                 UUID context = context(caller, args, "read");
-                yield reader.get(viewer, context, uuid(args, "memoryId")).map(memory -> object().set("memory", json.valueToTree(memory)));
+                yield reader.get(viewer, context, uuid(args, "memoryId"))
+                        .map(memory -> object().set("memory", json.valueToTree(memory)));
             }
             case "forget" -> {
                 UUID context = context(caller, args, "write");
                 UUID memory = uuid(args, "memoryId");
-                yield scribe.delete(viewer, context, memory).map(done -> object().put("deleted", true)
-                        .put("contextId", context.toString()).put("memoryId", memory.toString()));
+                yield scribe.delete(viewer, context, memory)
+                        .map(done -> object().put("deleted", true)
+                                .put("contextId", context.toString())
+                                .put("memoryId", memory.toString()));
             }
             case "list_contexts" -> {
                 UUID agent = McpArguments.asArguments(() -> Params.uuid("agentId", text(args, "agentId")));
@@ -245,17 +263,21 @@ public class MemoryMcp implements McpService {
             return Uni.createFrom().failure(new InvalidParams("cursor is not one this server gave out"));
         }
         int page = parsed;
-        return coordinator.list(Viewer.of(caller), null, page, RESOURCE_PAGE).map(found -> new ResourcePage(
-                found.items().stream().map(this::contextResource).toList(),
-                found.hasMore() ? Integer.toString(page + 1) : null));
+        return coordinator
+                .list(Viewer.of(caller), null, page, RESOURCE_PAGE)
+                .map(found -> new ResourcePage(
+                        found.items().stream().map(this::contextResource).toList(),
+                        found.hasMore() ? Integer.toString(page + 1) : null));
     }
 
     private ObjectNode contextResource(ContextView context) {
         ObjectNode resource = object().put("uri", CONTEXT_URI + context.id())
                 .put("name", context.name() == null ? context.id().toString() : context.name())
                 .put("mimeType", "application/json");
-        resource.put("description", "Memory context " + context.id() + ": the context and its newest memories,"
-                + " inherited ones included");
+        resource.put(
+                "description",
+                "Memory context " + context.id() + ": the context and its newest memories,"
+                        + " inherited ones included");
         return resource;
     }
 
@@ -277,27 +299,40 @@ public class MemoryMcp implements McpService {
     public Multi<String> resourceUpdates(Caller caller, Set<String> uris) {
         Viewer viewer = Viewer.of(caller);
         return changes.stream()
-                .group().intoLists().every(Duration.ofMillis(250))
+                .group()
+                .intoLists()
+                .every(Duration.ofMillis(250))
                 .filter(batch -> !batch.isEmpty())
-                .onItem().transformToUniAndConcatenate(batch -> affected(caller, viewer, Set.copyOf(batch), List.copyOf(uris)))
-                .onItem().transformToMultiAndConcatenate(found -> Multi.createFrom().iterable(found));
+                .onItem()
+                .transformToUniAndConcatenate(batch -> affected(caller, viewer, Set.copyOf(batch), List.copyOf(uris)))
+                .onItem()
+                .transformToMultiAndConcatenate(found -> Multi.createFrom().iterable(found));
     }
 
     private Uni<List<String>> affected(Caller caller, Viewer viewer, Set<UUID> changed, List<String> uris) {
-        return Multi.createFrom().iterable(uris)
-                .onItem().transformToUniAndConcatenate(uri -> {
+        return Multi.createFrom()
+                .iterable(uris)
+                .onItem()
+                .transformToUniAndConcatenate(uri -> {
                     Matcher matcher = RESOURCE.matcher(uri);
                     if (!matcher.matches() || !caller.may("memory", "read", matcher.group(1))) {
                         return Uni.createFrom().<String>nullItem();
                     }
-                    return coordinator.lineage(viewer, UUID.fromString(matcher.group(1))).map(lineage -> {
-                        boolean readable = !lineage.entries().isEmpty() && lineage.self().visible();
-                        boolean touched = lineage.visible().stream().anyMatch(entry -> changed.contains(entry.id()));
-                        return readable && touched ? uri : null;
-                    }).onFailure().recoverWithNull();
+                    return coordinator
+                            .lineage(viewer, UUID.fromString(matcher.group(1)))
+                            .map(lineage -> {
+                                boolean readable = !lineage.entries().isEmpty()
+                                        && lineage.self().visible();
+                                boolean touched =
+                                        lineage.visible().stream().anyMatch(entry -> changed.contains(entry.id()));
+                                return readable && touched ? uri : null;
+                            })
+                            .onFailure()
+                            .recoverWithNull();
                 })
                 .filter(uri -> uri != null)
-                .collect().asList();
+                .collect()
+                .asList();
     }
 
     /** A 2026-07-28 listen stream: resourceSubscriptions naming memory resources (others are left out of the acknowledgement). */
@@ -321,17 +356,27 @@ public class MemoryMcp implements McpService {
     public Multi<ObjectNode> subscriptionNotifications(Caller caller, ObjectNode accepted) {
         Set<String> uris = new HashSet<>();
         accepted.path("resourceSubscriptions").forEach(uri -> uris.add(uri.asText()));
-        return uris.isEmpty() ? Multi.createFrom().nothing() : resourceUpdates(caller, uris).map(server::resourceUpdated);
+        return uris.isEmpty()
+                ? Multi.createFrom().nothing()
+                : resourceUpdates(caller, uris).map(server::resourceUpdated);
     }
 
     @Override
     public ArrayNode resourceTemplates() {
         ArrayNode templates = json.createArrayNode();
-        templates.addObject().put("uriTemplate", CONTEXT_URI + "{contextId}").put("name", "memory-context")
-                .put("title", "Memory context").put("mimeType", "application/json")
+        templates
+                .addObject()
+                .put("uriTemplate", CONTEXT_URI + "{contextId}")
+                .put("name", "memory-context")
+                .put("title", "Memory context")
+                .put("mimeType", "application/json")
                 .put("description", "A context and the newest memories it sees (its own and its ancestors')");
-        templates.addObject().put("uriTemplate", CONTEXT_URI + "{contextId}/memories/{memoryId}").put("name", "memory")
-                .put("title", "Memory").put("mimeType", "application/json")
+        templates
+                .addObject()
+                .put("uriTemplate", CONTEXT_URI + "{contextId}/memories/{memoryId}")
+                .put("name", "memory")
+                .put("title", "Memory")
+                .put("mimeType", "application/json")
                 .put("description", "One memory of the context or of an ancestor");
         return templates;
     }
@@ -345,8 +390,9 @@ public class MemoryMcp implements McpService {
     public Uni<ArrayNode> readResource(Caller caller, String uri) {
         Matcher matcher = RESOURCE.matcher(uri);
         if (!matcher.matches()) {
-            return Uni.createFrom().failure(new InvalidParams("params.uri: not a memory resource; expected "
-                    + CONTEXT_URI + "{contextId} or " + CONTEXT_URI + "{contextId}/memories/{memoryId}"));
+            return Uni.createFrom()
+                    .failure(new InvalidParams("params.uri: not a memory resource; expected " + CONTEXT_URI
+                            + "{contextId} or " + CONTEXT_URI + "{contextId}/memories/{memoryId}"));
         }
         UUID context = UUID.fromString(matcher.group(1));
         if (!caller.may("memory", "read", context.toString())) {
@@ -355,23 +401,30 @@ public class MemoryMcp implements McpService {
         Viewer viewer = Viewer.of(caller);
         Uni<JsonNode> content;
         if (matcher.group(2) == null) {
-            content = coordinator.get(viewer, context).chain(view -> reader.list(viewer, context, Scope.LINEAGE, false,
-                    null, null, 0, RESOURCE_PAGE).map(memories -> {
-                        ObjectNode body = object();
-                        body.set("context", json.valueToTree(view));
-                        body.set("memories", json.valueToTree(memories.items()));
-                        body.put("hasMoreMemories", memories.hasMore());
-                        return (JsonNode) body;
-                    }));
+            content = coordinator
+                    .get(viewer, context)
+                    .chain(view -> reader.list(viewer, context, Scope.LINEAGE, false, null, null, 0, RESOURCE_PAGE)
+                            .map(memories -> {
+                                ObjectNode body = object();
+                                body.set("context", json.valueToTree(view));
+                                body.set("memories", json.valueToTree(memories.items()));
+                                body.put("hasMoreMemories", memories.hasMore());
+                                return (JsonNode) body;
+                            }));
         } else {
             content = reader.get(viewer, context, UUID.fromString(matcher.group(2)))
                     .map(memory -> (JsonNode) json.valueToTree(memory));
         }
         return content.map(body -> {
-            ArrayNode contents = json.createArrayNode();
-            contents.addObject().put("uri", uri).put("mimeType", "application/json").put("text", body.toString());
-            return contents;
-        }).onFailure(ProblemException.class).transform(failure -> new ResourceNotFound(uri));
+                    ArrayNode contents = json.createArrayNode();
+                    contents.addObject()
+                            .put("uri", uri)
+                            .put("mimeType", "application/json")
+                            .put("text", body.toString());
+                    return contents;
+                })
+                .onFailure(ProblemException.class)
+                .transform(failure -> new ResourceNotFound(uri));
     }
 
     /**

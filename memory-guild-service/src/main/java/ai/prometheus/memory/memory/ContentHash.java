@@ -11,8 +11,7 @@ import java.util.HexFormat;
  */
 public final class ContentHash {
 
-    private ContentHash() {
-    }
+    private ContentHash() {}
 
     public static String of(String kind, String key, String sourceRef, String content) {
         try {

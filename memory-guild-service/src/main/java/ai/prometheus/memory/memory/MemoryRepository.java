@@ -23,8 +23,9 @@ import java.util.UUID;
 public class MemoryRepository implements PanacheRepositoryBase<Memory, UUID> {
 
     /** The columns of {@link #view(Row, Integer)}, for queries over {@code {schema}.memories m}. */
-    public static final String VIEW_COLUMNS = " m.id, m.context_id, m.content, m.kind, m.key, m.metadata::text as metadata,"
-            + " m.importance, m.needs_embedding, m.created_by, m.created_at, m.occurred_at, m.updated_at, m.superseded_at, m.superseded_by";
+    public static final String VIEW_COLUMNS =
+            " m.id, m.context_id, m.content, m.kind, m.key, m.metadata::text as metadata,"
+                    + " m.importance, m.needs_embedding, m.created_by, m.created_at, m.occurred_at, m.updated_at, m.superseded_at, m.superseded_by";
 
     /**
      * Keeps a memory out of a lineage read when a nearer context (smaller depth) holds a current
@@ -83,15 +84,16 @@ public class MemoryRepository implements PanacheRepositoryBase<Memory, UUID> {
                                and ($3::boolean or m.superseded_at is null)
                              order by m.created_at, m.id limit $2) q)) n
                 """);
-        this.clearEmbedding = sql.of("update {schema}.memories set embedding = null, embedding_claimed_at = null where id = :id");
+        this.clearEmbedding =
+                sql.of("update {schema}.memories set embedding = null, embedding_claimed_at = null where id = :id");
     }
 
     /** One page of the memories a scope sees, nearest context first, newest first within a context. */
-    public Uni<List<MemoryView>> page(ResolvedScope scope, boolean includeSuperseded, String kind, String key, int offset,
-            int limit) {
+    public Uni<List<MemoryView>> page(
+            ResolvedScope scope, boolean includeSuperseded, String kind, String key, int offset, int limit) {
         return pool.preparedQuery(pageQuery)
-                .execute(Tuple.from(new Object[] {scope.contextIds(), scope.depths(), includeSuperseded, kind, key, limit,
-                    offset}))
+                .execute(Tuple.from(
+                        new Object[] {scope.contextIds(), scope.depths(), includeSuperseded, kind, key, limit, offset}))
                 .map(rows -> {
                     List<MemoryView> views = new ArrayList<>();
                     rows.forEach(row -> views.add(view(row, row.getInteger("depth"))));
@@ -104,28 +106,31 @@ public class MemoryRepository implements PanacheRepositoryBase<Memory, UUID> {
         if (ids.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return pool.preparedQuery(byIdsQuery).execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
-            Map<UUID, MemoryView> views = new HashMap<>();
-            rows.forEach(row -> views.put(row.getUUID("id"), view(row, null)));
-            return views;
-        });
+        return pool.preparedQuery(byIdsQuery)
+                .execute(Tuple.of(ids.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Map<UUID, MemoryView> views = new HashMap<>();
+                    rows.forEach(row -> views.put(row.getUUID("id"), view(row, null)));
+                    return views;
+                });
     }
 
     /** A hit's neighbours in its context: those before it (nearest last) and after it (nearest first). */
-    public record Neighbors(List<MemoryView> before, List<MemoryView> after) {
-    }
+    public record Neighbors(List<MemoryView> before, List<MemoryView> after) {}
 
     /** The {@code n} memories written just before and after each hit in the hit's own context. */
     public Uni<Map<UUID, Neighbors>> neighbors(List<UUID> hits, int n, boolean includeSuperseded) {
         if (hits.isEmpty() || n == 0) {
             return Uni.createFrom().item(Map.of());
         }
-        return pool.preparedQuery(neighborsQuery).execute(Tuple.of(hits.toArray(UUID[]::new), n, includeSuperseded))
+        return pool.preparedQuery(neighborsQuery)
+                .execute(Tuple.of(hits.toArray(UUID[]::new), n, includeSuperseded))
                 .map(rows -> {
                     Map<UUID, List<Row>> before = new HashMap<>();
                     Map<UUID, List<Row>> after = new HashMap<>();
                     rows.forEach(row -> (row.getInteger("side") < 0 ? before : after)
-                            .computeIfAbsent(row.getUUID("hit"), hit -> new ArrayList<>()).add(row));
+                            .computeIfAbsent(row.getUUID("hit"), hit -> new ArrayList<>())
+                            .add(row));
                     Map<UUID, Neighbors> neighbors = new HashMap<>();
                     for (UUID hit : hits) {
                         List<MemoryView> earlier = ordered(before.get(hit));
@@ -146,28 +151,32 @@ public class MemoryRepository implements PanacheRepositoryBase<Memory, UUID> {
     }
 
     public Uni<Memory> findCurrentByHash(UUID contextId, String contentHash) {
-        return find("contextId = ?1 and contentHash = ?2 and supersededAt is null", contextId, contentHash).firstResult();
+        return find("contextId = ?1 and contentHash = ?2 and supersededAt is null", contextId, contentHash)
+                .firstResult();
     }
 
     public Uni<Memory> findCurrentByKey(UUID contextId, String key) {
-        return find("contextId = ?1 and key = ?2 and supersededAt is null", contextId, key).firstResult();
+        return find("contextId = ?1 and key = ?2 and supersededAt is null", contextId, key)
+                .firstResult();
     }
 
     /** Marks the current memory with {@code key} superseded by {@code newId}; answers how many rows changed (0 or 1). */
     public Uni<Integer> supersede(UUID contextId, String key, UUID newId, long version, OffsetDateTime now) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(supersede)
-                .setParameter("now", now)
-                .setParameter("newId", newId)
-                .setParameter("version", version)
-                .setParameter("contextId", contextId)
-                .setParameter("key", key)
-                .executeUpdate());
+        return Panache.getSession()
+                .chain(session -> session.createNativeQuery(supersede)
+                        .setParameter("now", now)
+                        .setParameter("newId", newId)
+                        .setParameter("version", version)
+                        .setParameter("contextId", contextId)
+                        .setParameter("key", key)
+                        .executeUpdate());
     }
 
     public Uni<Integer> clearEmbedding(UUID id) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(clearEmbedding)
-                .setParameter("id", id)
-                .executeUpdate());
+        return Panache.getSession()
+                .chain(session -> session.createNativeQuery(clearEmbedding)
+                        .setParameter("id", id)
+                        .executeUpdate());
     }
 
     /** The memories that {@code id} superseded directly (normally the one previous version). */
@@ -176,12 +185,22 @@ public class MemoryRepository implements PanacheRepositoryBase<Memory, UUID> {
     }
 
     public MemoryView view(Row row, Integer depth) {
-        return new MemoryView(row.getUUID("id"), row.getUUID("context_id"), depth, row.getString("content"),
-                row.getString("kind"), row.getString("key"), json(row.getString("metadata")),
-                MemoryView.decimal(row.getFloat("importance")), row.getBoolean("needs_embedding") ? "pending" : "ready",
-                row.getString("created_by"), row.getOffsetDateTime("created_at"), row.getOffsetDateTime("occurred_at"),
+        return new MemoryView(
+                row.getUUID("id"),
+                row.getUUID("context_id"),
+                depth,
+                row.getString("content"),
+                row.getString("kind"),
+                row.getString("key"),
+                json(row.getString("metadata")),
+                MemoryView.decimal(row.getFloat("importance")),
+                row.getBoolean("needs_embedding") ? "pending" : "ready",
+                row.getString("created_by"),
+                row.getOffsetDateTime("created_at"),
+                row.getOffsetDateTime("occurred_at"),
                 row.getOffsetDateTime("updated_at"),
-                row.getOffsetDateTime("superseded_at"), row.getUUID("superseded_by"));
+                row.getOffsetDateTime("superseded_at"),
+                row.getUUID("superseded_by"));
     }
 
     private JsonNode json(String text) {

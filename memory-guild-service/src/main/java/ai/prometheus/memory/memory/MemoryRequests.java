@@ -11,8 +11,7 @@ public final class MemoryRequests {
 
     static final String KIND_PATTERN = "[a-z][a-z0-9_.-]{0,63}";
 
-    private MemoryRequests() {
-    }
+    private MemoryRequests() {}
 
     /**
      * {@code POST /contexts/{id}/memories}. A memory with a {@code key} supersedes the current one
@@ -21,18 +20,22 @@ public final class MemoryRequests {
      */
     public record WriteMemory(
             @NotBlank String content,
-            @Pattern(regexp = KIND_PATTERN, message = "must be a lower-case word such as note, fact or episode") String kind,
+
+            @Pattern(regexp = KIND_PATTERN, message = "must be a lower-case word such as note, fact or episode")
+            String kind,
+
             @Size(min = 1, max = 256) String key,
             JsonNode metadata,
             @DecimalMin("0.0") @DecimalMax("1.0") Double importance,
-            String occurredAt) {
-    }
+            String occurredAt) {}
 
     /** {@code PATCH /contexts/{id}/memories/{memoryId}}: the fields present change. */
     public record UpdateMemory(
             @Size(min = 1) String content,
-            @Pattern(regexp = KIND_PATTERN, message = "must be a lower-case word such as note, fact or episode") String kind,
+
+            @Pattern(regexp = KIND_PATTERN, message = "must be a lower-case word such as note, fact or episode")
+            String kind,
+
             JsonNode metadata,
-            @DecimalMin("0.0") @DecimalMax("1.0") Double importance) {
-    }
+            @DecimalMin("0.0") @DecimalMax("1.0") Double importance) {}
 }

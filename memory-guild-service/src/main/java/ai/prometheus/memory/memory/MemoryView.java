@@ -29,9 +29,22 @@ public record MemoryView(
         UUID supersededBy) {
 
     public static MemoryView of(Memory memory, Integer depth) {
-        return new MemoryView(memory.id, memory.contextId, depth, memory.content, memory.kind, memory.key,
-                memory.metadata, decimal(memory.importance), memory.needsEmbedding ? "pending" : "ready", memory.createdBy,
-                memory.createdAt, memory.occurredAt, memory.updatedAt, memory.supersededAt, memory.supersededBy);
+        return new MemoryView(
+                memory.id,
+                memory.contextId,
+                depth,
+                memory.content,
+                memory.kind,
+                memory.key,
+                memory.metadata,
+                decimal(memory.importance),
+                memory.needsEmbedding ? "pending" : "ready",
+                memory.createdBy,
+                memory.createdAt,
+                memory.occurredAt,
+                memory.updatedAt,
+                memory.supersededAt,
+                memory.supersededBy);
     }
 
     /** A stored {@code real} as the decimal it was written as (0.9, not 0.8999999761581421). */
@@ -40,7 +53,21 @@ public record MemoryView(
     }
 
     public MemoryView withDepth(Integer newDepth) {
-        return new MemoryView(id, contextId, newDepth, content, kind, key, metadata, importance, embedding, createdBy,
-                createdAt, occurredAt, updatedAt, supersededAt, supersededBy);
+        return new MemoryView(
+                id,
+                contextId,
+                newDepth,
+                content,
+                kind,
+                key,
+                metadata,
+                importance,
+                embedding,
+                createdBy,
+                createdAt,
+                occurredAt,
+                updatedAt,
+                supersededAt,
+                supersededBy);
     }
 }

@@ -36,8 +36,13 @@ public class Scribe {
     private final MemoryConfig config;
     private final JsonLimits json;
 
-    public Scribe(Coordinator coordinator, MemoryContextRepository contexts, MemoryRepository memories,
-            EmbeddingWorker embeddings, MemoryConfig config, JsonLimits json) {
+    public Scribe(
+            Coordinator coordinator,
+            MemoryContextRepository contexts,
+            MemoryRepository memories,
+            EmbeddingWorker embeddings,
+            MemoryConfig config,
+            JsonLimits json) {
         this.json = json;
         this.coordinator = coordinator;
         this.contexts = contexts;
@@ -47,18 +52,24 @@ public class Scribe {
     }
 
     /** What a write did: a new memory, or the existing identical one. */
-    public record Written(MemoryView memory, boolean created, UUID superseded) {
-    }
+    public record Written(MemoryView memory, boolean created, UUID superseded) {}
 
     /** A new memory's fields, validated. */
-    public record Draft(String content, String kind, String key, JsonNode metadata, double importance, String sourceRef,
-            String createdBy, OffsetDateTime occurredAt) {
-    }
+    public record Draft(
+            String content,
+            String kind,
+            String key,
+            JsonNode metadata,
+            double importance,
+            String sourceRef,
+            String createdBy,
+            OffsetDateTime occurredAt) {}
 
     public Uni<Written> write(Viewer viewer, UUID contextId, MemoryRequests.WriteMemory request) {
         Draft draft = draft(request, viewer.subject());
         // The transaction has committed when the Uni completes, so the worker finds the row.
-        return Panache.withTransaction(() -> coordinator.require(viewer, contextId, Access.WRITE)
+        return Panache.withTransaction(() -> coordinator
+                        .require(viewer, contextId, Access.WRITE)
                         .chain(() -> writeInTransaction(contextId, draft)))
                 .invoke(this::wakeEmbedder);
     }
@@ -98,9 +109,11 @@ public class Scribe {
                 // The old version is marked first: the unique index admits one current memory per key.
                 Uni<UUID> superseded = draft.key() == null
                         ? Uni.createFrom().nullItem()
-                        : memories.findCurrentByKey(contextId, draft.key()).chain(old -> old == null
-                                ? Uni.createFrom().nullItem()
-                                : memories.supersede(contextId, draft.key(), memory.id, version, now).replaceWith(old.id));
+                        : memories.findCurrentByKey(contextId, draft.key())
+                                .chain(old -> old == null
+                                        ? Uni.createFrom().nullItem()
+                                        : memories.supersede(contextId, draft.key(), memory.id, version, now)
+                                                .replaceWith(old.id));
                 return superseded.chain(oldId -> memories.persist(memory)
                         .chain(saved -> Panache.getSession().chain(session -> session.flush()))
                         .replaceWith(() -> new Written(MemoryView.of(memory, 0), true, oldId)));
@@ -113,7 +126,8 @@ public class Scribe {
             requireContent(request.content());
         }
         json.requireObject("metadata", request.metadata());
-        return Panache.withTransaction(() -> coordinator.require(viewer, contextId, Access.WRITE)
+        return Panache.withTransaction(() -> coordinator
+                        .require(viewer, contextId, Access.WRITE)
                         .chain(() -> contexts.lockForWrite(contextId))
                         .chain(version -> memories.findById(memoryId).chain(memory -> {
                             if (memory == null || !memory.contextId.equals(contextId)) {
@@ -129,19 +143,23 @@ public class Scribe {
                             String hash = ContentHash.of(kind, memory.key, memory.sourceRef, content);
                             Uni<Void> unique = hash.equals(memory.contentHash)
                                     ? Uni.createFrom().voidItem()
-                                    : memories.findCurrentByHash(contextId, hash).invoke(other -> {
-                                        if (other != null) {
-                                            throw ProblemException.conflict("memory " + other.id
-                                                    + " in this context already holds exactly this content");
-                                        }
-                                    }).replaceWithVoid();
+                                    : memories.findCurrentByHash(contextId, hash)
+                                            .invoke(other -> {
+                                                if (other != null) {
+                                                    throw ProblemException.conflict("memory " + other.id
+                                                            + " in this context already holds exactly this content");
+                                                }
+                                            })
+                                            .replaceWithVoid();
                             return unique.chain(() -> {
                                 memory.content = content;
                                 memory.kind = kind;
                                 memory.contentHash = hash;
                                 if (request.metadata() != null) {
-                                    // An explicit null clears it, as in a merge patch; stored as the empty object a new memory gets.
-                                    memory.metadata = request.metadata().isNull() ? JsonNodeFactory.instance.objectNode()
+                                    // An explicit null clears it, as in a merge patch; stored as the empty object a new
+                                    // memory gets.
+                                    memory.metadata = request.metadata().isNull()
+                                            ? JsonNodeFactory.instance.objectNode()
                                             : request.metadata();
                                 }
                                 if (request.importance() != null) {
@@ -150,12 +168,16 @@ public class Scribe {
                                 memory.updatedAt = now();
                                 memory.changeVersion = version;
                                 if (!reembed) {
-                                    return Panache.getSession().chain(session -> session.flush()).replaceWith(memory);
+                                    return Panache.getSession()
+                                            .chain(session -> session.flush())
+                                            .replaceWith(memory);
                                 }
                                 memory.needsEmbedding = true;
                                 memory.embeddingModel = null;
-                                return Panache.getSession().chain(session -> session.flush())
-                                        .chain(() -> memories.clearEmbedding(memory.id)).replaceWith(memory);
+                                return Panache.getSession()
+                                        .chain(session -> session.flush())
+                                        .chain(() -> memories.clearEmbedding(memory.id))
+                                        .replaceWith(memory);
                             });
                         })))
                 .map(memory -> MemoryView.of(memory, 0))
@@ -167,7 +189,8 @@ public class Scribe {
      * back; deleting an older version keeps the chain of versions linked.
      */
     public Uni<Void> delete(Viewer viewer, UUID contextId, UUID memoryId) {
-        return Panache.withTransaction(() -> coordinator.require(viewer, contextId, Access.WRITE)
+        return Panache.withTransaction(() -> coordinator
+                .require(viewer, contextId, Access.WRITE)
                 .chain(() -> contexts.lockForRemoval(contextId))
                 .chain(version -> memories.findById(memoryId).chain(memory -> {
                     if (memory == null || !memory.contextId.equals(contextId)) {
@@ -198,9 +221,14 @@ public class Scribe {
     public Draft draft(MemoryRequests.WriteMemory request, String createdBy) {
         requireContent(request.content());
         json.requireObject("metadata", request.metadata());
-        return new Draft(request.content(), request.kind() == null ? DEFAULT_KIND : request.kind(), request.key(),
+        return new Draft(
+                request.content(),
+                request.kind() == null ? DEFAULT_KIND : request.kind(),
+                request.key(),
                 request.metadata() == null ? JsonNodeFactory.instance.objectNode() : request.metadata(),
-                request.importance() == null ? DEFAULT_IMPORTANCE : request.importance(), null, createdBy,
+                request.importance() == null ? DEFAULT_IMPORTANCE : request.importance(),
+                null,
+                createdBy,
                 occurredAt(request.occurredAt()));
     }
 
@@ -211,7 +239,8 @@ public class Scribe {
         try {
             return OffsetDateTime.parse(text).withOffsetSameInstant(ZoneOffset.UTC);
         } catch (java.time.format.DateTimeParseException e) {
-            throw ProblemException.invalidField("occurredAt", "must be an ISO-8601 date-time with offset, e.g. 2023-05-04T10:15:30Z");
+            throw ProblemException.invalidField(
+                    "occurredAt", "must be an ISO-8601 date-time with offset, e.g. 2023-05-04T10:15:30Z");
         }
     }
 
@@ -220,8 +249,8 @@ public class Scribe {
             throw ProblemException.invalidField("content", "must not be blank");
         }
         if (content.length() > config.memories().maxContentChars()) {
-            throw ProblemException.invalidField("content", "must be at most " + config.memories().maxContentChars()
-                    + " characters");
+            throw ProblemException.invalidField(
+                    "content", "must be at most " + config.memories().maxContentChars() + " characters");
         }
     }
 

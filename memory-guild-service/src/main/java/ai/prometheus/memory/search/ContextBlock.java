@@ -37,6 +37,7 @@ final class ContextBlock {
     private final Map<UUID, Integer> slots = new HashMap<>();
     /** Per lexeme, the slots whose memory contains it; may name slots since replaced, never misses one. */
     private final Map<String, Posting> postings = new HashMap<>();
+
     private final Map<String, Integer> currentKeys = new HashMap<>();
 
     ContextBlock(UUID contextId, int dimensions) {
@@ -66,7 +67,14 @@ final class ContextBlock {
     }
 
     /** Inserts or replaces one memory; {@code vector} null while its embedding is pending. */
-    void upsert(UUID id, String key, String kind, long created, long occurred, boolean isCurrent, float[] vector,
+    void upsert(
+            UUID id,
+            String key,
+            String kind,
+            long created,
+            long occurred,
+            boolean isCurrent,
+            float[] vector,
             TextSearch.Document document) {
         Integer slot = slots.get(id);
         if (slot == null) {

@@ -24,10 +24,13 @@ public class IndexWarmer {
         this.index = index;
         this.config = config;
         Gauge.builder("prometheus.memory.index.cached.memories", index, VectorIndex::cachedMemories)
-                .description("Memories the in-service search index holds").register(meters);
+                .description("Memories the in-service search index holds")
+                .register(meters);
     }
 
-    @Scheduled(every = "{memory.index.warm-interval}", identity = "memory-index-warmer",
+    @Scheduled(
+            every = "{memory.index.warm-interval}",
+            identity = "memory-index-warmer",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         if (!config.index().warm()) {

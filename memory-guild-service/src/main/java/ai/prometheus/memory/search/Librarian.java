@@ -50,8 +50,14 @@ public class Librarian {
     private final String lexicalQuery;
     private final String metadataQuery;
 
-    public Librarian(Coordinator coordinator, MemoryRepository memories, VectorIndex index, Embedder embedder, Pool pool,
-            Sql sql, MemoryConfig config) {
+    public Librarian(
+            Coordinator coordinator,
+            MemoryRepository memories,
+            VectorIndex index,
+            Embedder embedder,
+            Pool pool,
+            Sql sql,
+            MemoryConfig config) {
         this.coordinator = coordinator;
         this.memories = memories;
         this.index = index;
@@ -93,24 +99,31 @@ public class Librarian {
 
     /** Searches off the event loop: embedding the query and scanning vectors is CPU work. */
     public Uni<SearchResponse> search(Viewer viewer, UUID contextId, SearchRequest request) {
-        return Uni.createFrom().item(() -> searchBlocking(viewer, contextId, request))
+        return Uni.createFrom()
+                .item(() -> searchBlocking(viewer, contextId, request))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     SearchResponse searchBlocking(Viewer viewer, UUID contextId, SearchRequest request) {
-        RankFusion.Mode mode = request.mode() == null ? RankFusion.Mode.HYBRID
+        RankFusion.Mode mode = request.mode() == null
+                ? RankFusion.Mode.HYBRID
                 : RankFusion.Mode.valueOf(request.mode().toUpperCase(Locale.ROOT));
         Scope scope = Scope.parse("scope", request.scope(), Scope.LINEAGE);
         int k = request.k() == null ? config.search().defaultK() : request.k();
         if (k > config.search().maxK()) {
-            throw ProblemException.invalidField("k", "must be at most " + config.search().maxK());
+            throw ProblemException.invalidField(
+                    "k", "must be at most " + config.search().maxK());
         }
         SearchRequest.Filters filters = request.filters() == null
-                ? new SearchRequest.Filters(null, null, null, null, null, null, null, null) : request.filters();
-        if (filters.metadata() != null && !filters.metadata().isNull() && !filters.metadata().isObject()) {
+                ? new SearchRequest.Filters(null, null, null, null, null, null, null, null)
+                : request.filters();
+        if (filters.metadata() != null
+                && !filters.metadata().isNull()
+                && !filters.metadata().isObject()) {
             throw ProblemException.invalidField("filters.metadata", "must be a JSON object");
         }
-        ResolvedScope resolved = coordinator.scope(viewer, contextId, scope).await().atMost(QUERY_TIMEOUT);
+        ResolvedScope resolved =
+                coordinator.scope(viewer, contextId, scope).await().atMost(QUERY_TIMEOUT);
         Criteria criteria = Criteria.of(filters);
         int candidates = Math.max(50, k * config.search().candidateFactor());
 
@@ -126,25 +139,34 @@ public class Librarian {
                 : parse(anyWord(relation.get().event())).subscribeAsCompletionStage();
         VectorIndex.Filter filter = filter(resolved, criteria);
         RankFusion.Candidates none = RankFusion.Candidates.ofHits(List.of());
-        RankFusion.Candidates semantic = mode == RankFusion.Mode.LEXICAL ? none
-                : semantic(request.query(), resolved, filter, candidates);
-        RankFusion.Candidates lexical = mode == RankFusion.Mode.SEMANTIC || words.isBlank() ? none
+        RankFusion.Candidates semantic =
+                mode == RankFusion.Mode.LEXICAL ? none : semantic(request.query(), resolved, filter, candidates);
+        RankFusion.Candidates lexical = mode == RankFusion.Mode.SEMANTIC || words.isBlank()
+                ? none
                 : lexical(await(parsed), words, resolved, criteria, filter, candidates);
-        RankFusion.Weights weights = new RankFusion.Weights(config.search().semanticWeight(),
-                config.search().lexicalWeight(), config.search().recencyWeight(),
+        RankFusion.Weights weights = new RankFusion.Weights(
+                config.search().semanticWeight(),
+                config.search().lexicalWeight(),
+                config.search().recencyWeight(),
                 config.search().recencyHalfLife().toMillis());
-        java.time.Instant asOf = request.asOf() == null ? java.time.Instant.now() : request.asOf().toInstant();
-        QueryDates.Period period = relation.flatMap(r -> anchor(await(parsedEvent), resolved, filter).map(r::around))
-                .or(() -> QueryDates.in(request.query(), asOf)).orElse(null);
-        List<RankFusion.Fused> fused = RankFusion.fuse(mode, semantic, lexical, k, weights, System.currentTimeMillis(),
-                period);
+        java.time.Instant asOf = request.asOf() == null
+                ? java.time.Instant.now()
+                : request.asOf().toInstant();
+        QueryDates.Period period = relation.flatMap(
+                        r -> anchor(await(parsedEvent), resolved, filter).map(r::around))
+                .or(() -> QueryDates.in(request.query(), asOf))
+                .orElse(null);
+        List<RankFusion.Fused> fused =
+                RankFusion.fuse(mode, semantic, lexical, k, weights, System.currentTimeMillis(), period);
 
         List<UUID> hitIds = fused.stream().map(RankFusion.Fused::id).toList();
         Map<UUID, MemoryView> views = memories.views(hitIds).await().atMost(QUERY_TIMEOUT);
         // A hit's neighbours live in its own context, which is in the caller's scope like the hit.
         int neighborCount = request.neighbors() == null ? 0 : request.neighbors();
-        Map<UUID, MemoryRepository.Neighbors> neighbors = memories.neighbors(hitIds, neighborCount,
-                criteria.includeSuperseded()).await().atMost(QUERY_TIMEOUT);
+        Map<UUID, MemoryRepository.Neighbors> neighbors = memories.neighbors(
+                        hitIds, neighborCount, criteria.includeSuperseded())
+                .await()
+                .atMost(QUERY_TIMEOUT);
         Map<UUID, LineageEntry> contexts = new HashMap<>();
         resolved.entries().forEach(entry -> contexts.put(entry.id(), entry));
         List<SearchResponse.Result> results = new ArrayList<>(fused.size());
@@ -155,15 +177,32 @@ public class Librarian {
                 continue; // deleted since the index last saw it
             }
             MemoryRepository.Neighbors around = neighbors.get(hit.id());
-            results.add(new SearchResponse.Result(view.withDepth(entry.depth()), view.contextId(), entry.depth(),
-                    entry.depth() == null, new SearchResponse.Score(hit.fused(), hit.semanticRank(), hit.similarity(),
-                            hit.lexicalRank(), hit.lexicalScore(), hit.recency()),
-                    around == null ? null : new SearchResponse.Neighbors(
-                            around.before().stream().map(m -> m.withDepth(entry.depth())).toList(),
-                            around.after().stream().map(m -> m.withDepth(entry.depth())).toList())));
+            results.add(new SearchResponse.Result(
+                    view.withDepth(entry.depth()),
+                    view.contextId(),
+                    entry.depth(),
+                    entry.depth() == null,
+                    new SearchResponse.Score(
+                            hit.fused(),
+                            hit.semanticRank(),
+                            hit.similarity(),
+                            hit.lexicalRank(),
+                            hit.lexicalScore(),
+                            hit.recency()),
+                    around == null
+                            ? null
+                            : new SearchResponse.Neighbors(
+                                    around.before().stream()
+                                            .map(m -> m.withDepth(entry.depth()))
+                                            .toList(),
+                                    around.after().stream()
+                                            .map(m -> m.withDepth(entry.depth()))
+                                            .toList())));
         }
-        List<ContextView.Step> lineage = resolved.lineage().visible().stream().map(ContextView.Step::of).toList();
-        return new SearchResponse(request.query(), mode.name().toLowerCase(Locale.ROOT), scope.label(), lineage, results);
+        List<ContextView.Step> lineage =
+                resolved.lineage().visible().stream().map(ContextView.Step::of).toList();
+        return new SearchResponse(
+                request.query(), mode.name().toLowerCase(Locale.ROOT), scope.label(), lineage, results);
     }
 
     /** The filters as the in-service index applies them; a metadata filter is resolved to ids by Postgres. */
@@ -171,16 +210,25 @@ public class Librarian {
         Set<UUID> allowed = null;
         if (criteria.metadata() != null) {
             allowed = new HashSet<>();
-            for (Row row : pool.preparedQuery(metadataQuery).execute(Tuple.of(scope.contextIds(), criteria.metadata()))
-                    .await().atMost(QUERY_TIMEOUT)) {
+            for (Row row : pool.preparedQuery(metadataQuery)
+                    .execute(Tuple.of(scope.contextIds(), criteria.metadata()))
+                    .await()
+                    .atMost(QUERY_TIMEOUT)) {
                 allowed.add(row.getUUID("id"));
             }
         }
-        return new VectorIndex.Filter(criteria.includeSuperseded(), criteria.kinds(), criteria.after(), criteria.before(),
-                criteria.occurredAfter(), criteria.occurredBefore(), allowed);
+        return new VectorIndex.Filter(
+                criteria.includeSuperseded(),
+                criteria.kinds(),
+                criteria.after(),
+                criteria.before(),
+                criteria.occurredAfter(),
+                criteria.occurredBefore(),
+                allowed);
     }
 
-    private RankFusion.Candidates semantic(String query, ResolvedScope scope, VectorIndex.Filter filter, int candidates) {
+    private RankFusion.Candidates semantic(
+            String query, ResolvedScope scope, VectorIndex.Filter filter, int candidates) {
         float[] vector = embedder.embedQuery(query);
         VectorIndex.Scan<VectorIndex.Hit> scan = index.search(vector, scope.entries(), filter, candidates);
         List<RankFusion.Ranked> ranked = new ArrayList<>();
@@ -197,16 +245,21 @@ public class Librarian {
      * When the event a query counts from happened: the {@code occurredAt} of the memory in scope
      * that matches the event's words best (BM25; the newest on a tie), if any matches.
      */
-    private java.util.Optional<java.time.Instant> anchor(String parsedEvent, ResolvedScope scope, VectorIndex.Filter filter) {
-        return java.util.Optional.ofNullable(parsedEvent).flatMap(TextSearch::parseQuery)
-                .map(query -> index.searchText(query, scope.entries(), filter, 1).hits())
+    private java.util.Optional<java.time.Instant> anchor(
+            String parsedEvent, ResolvedScope scope, VectorIndex.Filter filter) {
+        return java.util.Optional.ofNullable(parsedEvent)
+                .flatMap(TextSearch::parseQuery)
+                .map(query ->
+                        index.searchText(query, scope.entries(), filter, 1).hits())
                 .filter(hits -> !hits.isEmpty())
                 .map(hits -> java.time.Instant.ofEpochMilli(hits.get(0).occurredAtMillis()));
     }
 
     /** The query as Postgres parses and stems it ({@code tsquery} text), for {@link TextSearch}. */
     Uni<String> parse(String words) {
-        return pool.preparedQuery(PARSE_QUERY).execute(Tuple.of(words)).map(rows -> rows.iterator().next().getString(0));
+        return pool.preparedQuery(PARSE_QUERY)
+                .execute(Tuple.of(words))
+                .map(rows -> rows.iterator().next().getString(0));
     }
 
     /**
@@ -214,12 +267,18 @@ public class Librarian {
      * {@link TextSearch} evaluates exactly (every query {@link #anyWord} writes), otherwise by
      * Postgres itself with {@code ts_rank}.
      */
-    RankFusion.Candidates lexical(String parsed, String words, ResolvedScope scope, Criteria criteria,
-            VectorIndex.Filter filter, int candidates) {
+    RankFusion.Candidates lexical(
+            String parsed,
+            String words,
+            ResolvedScope scope,
+            Criteria criteria,
+            VectorIndex.Filter filter,
+            int candidates) {
         java.util.Optional<TextSearch.Query> query = TextSearch.parseQuery(parsed);
         if (query.isEmpty()) {
             return RankFusion.Candidates.ofHits(lexicalInPostgres(words, scope, criteria, candidates)
-                    .await().atMost(QUERY_TIMEOUT));
+                    .await()
+                    .atMost(QUERY_TIMEOUT));
         }
         VectorIndex.Scan<VectorIndex.TextHit> scan = index.searchText(query.get(), scope.entries(), filter, candidates);
         List<RankFusion.Ranked> ranked = new ArrayList<>();
@@ -231,15 +290,20 @@ public class Librarian {
     }
 
     /** The full-text search done entirely by Postgres: the fallback, and the reference the tests compare with. */
-    Uni<List<RankFusion.Ranked>> lexicalInPostgres(String words, ResolvedScope scope, Criteria criteria, int candidates) {
-        return pool.preparedQuery(lexicalQuery).execute(criteria.tuple(scope, words, candidates)).map(rows -> {
-            List<RankFusion.Ranked> ranked = new ArrayList<>();
-            for (Row row : rows) {
-                ranked.add(new RankFusion.Ranked(row.getUUID("id"), row.getFloat("rank"),
-                        row.getOffsetDateTime("occurred_at").toInstant().toEpochMilli()));
-            }
-            return ranked;
-        });
+    Uni<List<RankFusion.Ranked>> lexicalInPostgres(
+            String words, ResolvedScope scope, Criteria criteria, int candidates) {
+        return pool.preparedQuery(lexicalQuery)
+                .execute(criteria.tuple(scope, words, candidates))
+                .map(rows -> {
+                    List<RankFusion.Ranked> ranked = new ArrayList<>();
+                    for (Row row : rows) {
+                        ranked.add(new RankFusion.Ranked(
+                                row.getUUID("id"),
+                                row.getFloat("rank"),
+                                row.getOffsetDateTime("occurred_at").toInstant().toEpochMilli()));
+                    }
+                    return ranked;
+                });
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> future) {
@@ -263,7 +327,8 @@ public class Librarian {
     static String anyWord(String query) {
         Set<String> words = new LinkedHashSet<>();
         for (String token : query.split("\\s+")) {
-            String word = token.replaceAll("^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$", "").replace("\"", "");
+            String word =
+                    token.replaceAll("^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$", "").replace("\"", "");
             if (!word.isEmpty() && !word.equalsIgnoreCase("or")) {
                 words.add(word);
             }
@@ -272,13 +337,23 @@ public class Librarian {
     }
 
     /** The filters of a search, in the form both the index and SQL take them. */
-    record Criteria(boolean includeSuperseded, Set<String> kinds, String metadata, Long after, Long before,
-            OffsetDateTime afterTime, OffsetDateTime beforeTime, Long occurredAfter, Long occurredBefore,
-            OffsetDateTime occurredAfterTime, OffsetDateTime occurredBeforeTime) {
+    record Criteria(
+            boolean includeSuperseded,
+            Set<String> kinds,
+            String metadata,
+            Long after,
+            Long before,
+            OffsetDateTime afterTime,
+            OffsetDateTime beforeTime,
+            Long occurredAfter,
+            Long occurredBefore,
+            OffsetDateTime occurredAfterTime,
+            OffsetDateTime occurredBeforeTime) {
 
         static Criteria of(SearchRequest.Filters filters) {
             Set<String> kinds = null;
-            if (filters.kind() != null || (filters.kinds() != null && !filters.kinds().isEmpty())) {
+            if (filters.kind() != null
+                    || (filters.kinds() != null && !filters.kinds().isEmpty())) {
                 kinds = new HashSet<>();
                 if (filters.kind() != null) {
                     kinds.add(filters.kind());
@@ -287,21 +362,47 @@ public class Librarian {
                     kinds.addAll(filters.kinds());
                 }
             }
-            String metadata = filters.metadata() == null || filters.metadata().isNull() || filters.metadata().isEmpty()
-                    ? null : filters.metadata().toString();
-            return new Criteria(Boolean.TRUE.equals(filters.includeSuperseded()), kinds, metadata,
-                    filters.createdAfter() == null ? null : filters.createdAfter().toInstant().toEpochMilli(),
-                    filters.createdBefore() == null ? null : filters.createdBefore().toInstant().toEpochMilli(),
-                    filters.createdAfter(), filters.createdBefore(),
-                    filters.occurredAfter() == null ? null : filters.occurredAfter().toInstant().toEpochMilli(),
-                    filters.occurredBefore() == null ? null : filters.occurredBefore().toInstant().toEpochMilli(),
-                    filters.occurredAfter(), filters.occurredBefore());
+            String metadata = filters.metadata() == null
+                            || filters.metadata().isNull()
+                            || filters.metadata().isEmpty()
+                    ? null
+                    : filters.metadata().toString();
+            return new Criteria(
+                    Boolean.TRUE.equals(filters.includeSuperseded()),
+                    kinds,
+                    metadata,
+                    filters.createdAfter() == null
+                            ? null
+                            : filters.createdAfter().toInstant().toEpochMilli(),
+                    filters.createdBefore() == null
+                            ? null
+                            : filters.createdBefore().toInstant().toEpochMilli(),
+                    filters.createdAfter(),
+                    filters.createdBefore(),
+                    filters.occurredAfter() == null
+                            ? null
+                            : filters.occurredAfter().toInstant().toEpochMilli(),
+                    filters.occurredBefore() == null
+                            ? null
+                            : filters.occurredBefore().toInstant().toEpochMilli(),
+                    filters.occurredAfter(),
+                    filters.occurredBefore());
         }
 
         Tuple tuple(ResolvedScope scope, String query, int limit) {
-            return Tuple.from(new Object[] {scope.contextIds(), scope.depths(), query, includeSuperseded,
-                kinds == null ? null : kinds.toArray(String[]::new), metadata, afterTime, beforeTime, limit,
-                occurredAfterTime, occurredBeforeTime});
+            return Tuple.from(new Object[] {
+                scope.contextIds(),
+                scope.depths(),
+                query,
+                includeSuperseded,
+                kinds == null ? null : kinds.toArray(String[]::new),
+                metadata,
+                afterTime,
+                beforeTime,
+                limit,
+                occurredAfterTime,
+                occurredBeforeTime
+            });
         }
     }
 }

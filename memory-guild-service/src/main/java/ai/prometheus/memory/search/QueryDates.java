@@ -24,31 +24,32 @@ import java.util.regex.Pattern;
 public final class QueryDates {
 
     /** From inclusive, until exclusive. */
-    public record Period(Instant from, Instant until) {
-    }
+    public record Period(Instant from, Instant until) {}
 
     private static final Pattern MONTH_YEAR = Pattern.compile(
             "\\b(january|february|march|april|may|june|july|august|september|october|november|december)\\s+(\\d{4})\\b");
     private static final Pattern YEAR = Pattern.compile("\\bin\\s+(\\d{4})\\b");
-    private static final String NUMBER = "(\\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)";
+    private static final String NUMBER =
+            "(\\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)";
     private static final Pattern AGO = Pattern.compile("\\b" + NUMBER + "\\s+(day|week|month)s?\\s+ago\\b");
     // "two days before the trip", "the week after the conference", "a month after moving": the
     // event is the words that follow, up to punctuation or a word that starts another clause.
-    private static final Pattern EVENT = Pattern.compile("\\b(?:" + NUMBER + "|the)\\s+(day|week|month)s?\\s+(before|after)\\s+"
-            + "((?:(?!(?:and|but|when|where|what|who|did|does|was|were|is)\\b)[\\p{L}\\p{N}'-]+\\s*){1,5})");
-    private static final java.util.Set<String> DATE_WORDS = java.util.Set.of("yesterday", "today", "tomorrow", "last",
-            "next", "this");
+    private static final Pattern EVENT =
+            Pattern.compile("\\b(?:" + NUMBER + "|the)\\s+(day|week|month)s?\\s+(before|after)\\s+"
+                    + "((?:(?!(?:and|but|when|where|what|who|did|does|was|were|is)\\b)[\\p{L}\\p{N}'-]+\\s*){1,5})");
+    private static final java.util.Set<String> DATE_WORDS =
+            java.util.Set.of("yesterday", "today", "tomorrow", "last", "next", "this");
     private static final Pattern LAST = Pattern.compile("\\blast\\s+(week|month|year)\\b");
 
-    private QueryDates() {
-    }
+    private QueryDates() {}
 
     public static Optional<Period> in(String query, Instant asOf) {
         String text = query.toLowerCase(Locale.ROOT);
         LocalDate today = LocalDate.ofInstant(asOf, ZoneOffset.UTC);
         Matcher m = MONTH_YEAR.matcher(text);
         if (m.find()) {
-            YearMonth month = YearMonth.of(Integer.parseInt(m.group(2)), Month.valueOf(m.group(1).toUpperCase(Locale.ROOT)));
+            YearMonth month = YearMonth.of(
+                    Integer.parseInt(m.group(2)), Month.valueOf(m.group(1).toUpperCase(Locale.ROOT)));
             return Optional.of(days(month.atDay(1), month.plusMonths(1).atDay(1)));
         }
         m = YEAR.matcher(text);
@@ -59,31 +60,35 @@ public final class QueryDates {
         m = AGO.matcher(text);
         if (m.find()) {
             int n = number(m.group(1));
-            return Optional.of(switch (m.group(2)) {
-                case "day" -> days(today.minusDays(n), today.minusDays(n - 1L));
-                case "week" -> {
-                    LocalDate monday = today.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).minusWeeks(n);
-                    yield days(monday, monday.plusWeeks(1));
-                }
-                default -> {
-                    YearMonth month = YearMonth.from(today).minusMonths(n);
-                    yield days(month.atDay(1), month.plusMonths(1).atDay(1));
-                }
-            });
+            return Optional.of(
+                    switch (m.group(2)) {
+                        case "day" -> days(today.minusDays(n), today.minusDays(n - 1L));
+                        case "week" -> {
+                            LocalDate monday = today.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY))
+                                    .minusWeeks(n);
+                            yield days(monday, monday.plusWeeks(1));
+                        }
+                        default -> {
+                            YearMonth month = YearMonth.from(today).minusMonths(n);
+                            yield days(month.atDay(1), month.plusMonths(1).atDay(1));
+                        }
+                    });
         }
         m = LAST.matcher(text);
         if (m.find()) {
-            return Optional.of(switch (m.group(1)) {
-                case "week" -> {
-                    LocalDate monday = today.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).minusWeeks(1);
-                    yield days(monday, monday.plusWeeks(1));
-                }
-                case "month" -> {
-                    YearMonth month = YearMonth.from(today).minusMonths(1);
-                    yield days(month.atDay(1), month.plusMonths(1).atDay(1));
-                }
-                default -> days(LocalDate.of(today.getYear() - 1, 1, 1), LocalDate.of(today.getYear(), 1, 1));
-            });
+            return Optional.of(
+                    switch (m.group(1)) {
+                        case "week" -> {
+                            LocalDate monday = today.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY))
+                                    .minusWeeks(1);
+                            yield days(monday, monday.plusWeeks(1));
+                        }
+                        case "month" -> {
+                            YearMonth month = YearMonth.from(today).minusMonths(1);
+                            yield days(month.atDay(1), month.plusMonths(1).atDay(1));
+                        }
+                        default -> days(LocalDate.of(today.getYear() - 1, 1, 1), LocalDate.of(today.getYear(), 1, 1));
+                    });
         }
         if (Pattern.compile("\\byesterday\\b").matcher(text).find()) {
             return Optional.of(days(today.minusDays(1), today));
@@ -153,6 +158,8 @@ public final class QueryDates {
     }
 
     private static Period days(LocalDate from, LocalDate until) {
-        return new Period(from.atStartOfDay().toInstant(ZoneOffset.UTC), until.atStartOfDay().toInstant(ZoneOffset.UTC));
+        return new Period(
+                from.atStartOfDay().toInstant(ZoneOffset.UTC),
+                until.atStartOfDay().toInstant(ZoneOffset.UTC));
     }
 }

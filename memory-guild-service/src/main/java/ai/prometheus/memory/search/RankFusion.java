@@ -21,13 +21,17 @@ import java.util.UUID;
 public final class RankFusion {
 
     /** One entry of a ranked list, best first. */
-    public record Ranked(UUID id, double score, long occurredAtMillis) {
-    }
+    public record Ranked(UUID id, double score, long occurredAtMillis) {}
 
     /** A fused result with every part of its score. Ranks count from 1; absent parts are null. */
-    public record Fused(UUID id, double fused, Integer semanticRank, Double similarity, Integer lexicalRank,
-            Double lexicalScore, double recency) {
-    }
+    public record Fused(
+            UUID id,
+            double fused,
+            Integer semanticRank,
+            Double similarity,
+            Integer lexicalRank,
+            Double lexicalScore,
+            double recency) {}
 
     /**
      * One list's best hits and the distribution of that score over everything it ranked (the
@@ -67,18 +71,23 @@ public final class RankFusion {
     }
 
     /** How much each standardised part counts in hybrid ranking (recency is 0..1, unstandardised). */
-    public record Weights(double semantic, double lexical, double recency, double recencyHalfLifeMillis) {
-    }
+    public record Weights(double semantic, double lexical, double recency, double recencyHalfLifeMillis) {}
 
     public enum Mode {
-        HYBRID, SEMANTIC, LEXICAL
+        HYBRID,
+        SEMANTIC,
+        LEXICAL
     }
 
-    private RankFusion() {
-    }
+    private RankFusion() {}
 
-    public static List<Fused> fuse(Mode mode, Candidates semanticCandidates, Candidates lexicalCandidates, int k,
-            Weights weights, long nowMillis) {
+    public static List<Fused> fuse(
+            Mode mode,
+            Candidates semanticCandidates,
+            Candidates lexicalCandidates,
+            int k,
+            Weights weights,
+            long nowMillis) {
         return fuse(mode, semanticCandidates, lexicalCandidates, k, weights, nowMillis, null);
     }
 
@@ -86,8 +95,14 @@ public final class RankFusion {
      * As above; when the query names a {@code period}, candidates that happened in it rank before
      * the rest (each group in score order).
      */
-    public static List<Fused> fuse(Mode mode, Candidates semanticCandidates, Candidates lexicalCandidates, int k,
-            Weights weights, long nowMillis, QueryDates.Period period) {
+    public static List<Fused> fuse(
+            Mode mode,
+            Candidates semanticCandidates,
+            Candidates lexicalCandidates,
+            int k,
+            Weights weights,
+            long nowMillis,
+            QueryDates.Period period) {
         List<Ranked> semantic = semanticCandidates.hits();
         List<Ranked> lexical = lexicalCandidates.hits();
         Map<UUID, Builder> byId = new LinkedHashMap<>();
@@ -106,7 +121,8 @@ public final class RankFusion {
         List<Fused> fused = new ArrayList<>(byId.size());
         java.util.Set<UUID> inPeriod = new java.util.HashSet<>();
         for (Builder builder : byId.values()) {
-            if (period != null && builder.occurredAtMillis >= period.from().toEpochMilli()
+            if (period != null
+                    && builder.occurredAtMillis >= period.from().toEpochMilli()
                     && builder.occurredAtMillis < period.until().toEpochMilli()) {
                 inPeriod.add(builder.id);
             }
@@ -115,16 +131,24 @@ public final class RankFusion {
             double score = switch (mode) {
                 case SEMANTIC -> builder.similarity == null ? Double.NEGATIVE_INFINITY : builder.similarity;
                 case LEXICAL -> builder.lexicalScore == null ? Double.NEGATIVE_INFINITY : builder.lexicalScore;
-                case HYBRID -> weights.semantic() * semanticCandidates.standardised(builder.similarity)
-                        + weights.lexical() * lexicalCandidates.standardised(builder.lexicalScore)
-                        + weights.recency() * recency;
+                case HYBRID ->
+                    weights.semantic() * semanticCandidates.standardised(builder.similarity)
+                            + weights.lexical() * lexicalCandidates.standardised(builder.lexicalScore)
+                            + weights.recency() * recency;
             };
-            fused.add(new Fused(builder.id, score, builder.semanticRank, builder.similarity, builder.lexicalRank,
-                    builder.lexicalScore, recency));
+            fused.add(new Fused(
+                    builder.id,
+                    score,
+                    builder.semanticRank,
+                    builder.similarity,
+                    builder.lexicalRank,
+                    builder.lexicalScore,
+                    recency));
         }
         // Ties (the same scores, the same age) are broken by id so that results are reproducible.
         fused.sort(Comparator.comparing((Fused hit) -> !inPeriod.contains(hit.id()))
-                .thenComparing(Comparator.comparingDouble(Fused::fused).reversed()).thenComparing(Fused::id));
+                .thenComparing(Comparator.comparingDouble(Fused::fused).reversed())
+                .thenComparing(Fused::id));
         return fused.size() > k ? List.copyOf(fused.subList(0, k)) : fused;
     }
 

@@ -16,9 +16,18 @@ import java.util.function.Supplier;
 public class SearchMetrics {
 
     private static final Duration[] BUCKETS = {
-        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(20),
-        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
-        Duration.ofSeconds(1), Duration.ofMillis(2500)};
+        Duration.ofMillis(1),
+        Duration.ofMillis(2),
+        Duration.ofMillis(5),
+        Duration.ofMillis(10),
+        Duration.ofMillis(20),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofMillis(2500)
+    };
 
     private final MeterRegistry meters;
 
@@ -30,11 +39,15 @@ public class SearchMetrics {
         String modeLabel = mode == null ? "hybrid" : mode;
         return Uni.createFrom().deferred(() -> {
             long start = System.nanoTime();
-            return search.get().onItemOrFailure().invoke((item, failure) -> Timer.builder("prometheus.memory.search.duration")
-                    .description("Duration of memory searches, by mode and outcome (ok, failed)")
-                    .serviceLevelObjectives(BUCKETS)
-                    .tag("mode", modeLabel).tag("outcome", failure == null ? "ok" : "failed")
-                    .register(meters).record(Duration.ofNanos(System.nanoTime() - start)));
+            return search.get()
+                    .onItemOrFailure()
+                    .invoke((item, failure) -> Timer.builder("prometheus.memory.search.duration")
+                            .description("Duration of memory searches, by mode and outcome (ok, failed)")
+                            .serviceLevelObjectives(BUCKETS)
+                            .tag("mode", modeLabel)
+                            .tag("outcome", failure == null ? "ok" : "failed")
+                            .register(meters)
+                            .record(Duration.ofNanos(System.nanoTime() - start)));
         });
     }
 }

@@ -23,8 +23,13 @@ import java.util.List;
 public record SearchRequest(
         @NotBlank @Size(max = 2000) String query,
         @Min(1) @Max(1000) Integer k,
-        @Pattern(regexp = "hybrid|semantic|lexical", message = "must be hybrid, semantic or lexical") String mode,
-        @Pattern(regexp = "context|lineage|shared", message = "must be context, lineage or shared") String scope,
+
+        @Pattern(regexp = "hybrid|semantic|lexical", message = "must be hybrid, semantic or lexical")
+        String mode,
+
+        @Pattern(regexp = "context|lineage|shared", message = "must be context, lineage or shared")
+        String scope,
+
         @Valid Filters filters,
         @Min(0) @Max(5) Integer neighbors,
         OffsetDateTime asOf) {
@@ -36,13 +41,16 @@ public record SearchRequest(
      * (inclusive) and {@code occurredBefore} (exclusive) bound when the remembered event happened.
      */
     public record Filters(
-            @Pattern(regexp = "[a-z][a-z0-9_.-]{0,63}", message = "must be a memory kind") String kind,
-            @Size(max = 20) List<@Pattern(regexp = "[a-z][a-z0-9_.-]{0,63}", message = "must be a memory kind") String> kinds,
+            @Pattern(regexp = "[a-z][a-z0-9_.-]{0,63}", message = "must be a memory kind")
+            String kind,
+
+            @Size(max = 20)
+            List<@Pattern(regexp = "[a-z][a-z0-9_.-]{0,63}", message = "must be a memory kind") String> kinds,
+
             JsonNode metadata,
             OffsetDateTime createdAfter,
             OffsetDateTime createdBefore,
             OffsetDateTime occurredAfter,
             OffsetDateTime occurredBefore,
-            Boolean includeSuperseded) {
-    }
+            Boolean includeSuperseded) {}
 }

@@ -1,9 +1,9 @@
 package ai.prometheus.memory.search;
 
 import ai.prometheus.memory.context.Viewer;
-import ai.prometheus.shared.security.CurrentCaller;
+import ai.prometheus.shared.platform.security.CurrentCaller;
+import ai.prometheus.shared.platform.web.Params;
 import ai.prometheus.shared.security.RequiresPermission;
-import ai.prometheus.shared.web.Params;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -34,11 +34,14 @@ public class SearchResource {
 
     @POST
     @RequiresPermission("memory:read:{id}")
-    @Operation(operationId = "searchMemories", summary = "Search the context by meaning, by words, or both",
+    @Operation(
+            operationId = "searchMemories",
+            summary = "Search the context by meaning, by words, or both",
             description = "mode=hybrid (default) adds the semantic and the BM25 full-text score, each standardised"
                     + " within the query's candidates and weighted, with a small recency bonus; every result carries its score parts,"
                     + " its context and its depth.")
     public Uni<SearchResponse> search(@PathParam("id") String id, @NotNull @Valid SearchRequest request) {
-        return metrics.timed(request.mode(), () -> librarian.search(Viewer.of(caller.get()), Params.uuid("id", id), request));
+        return metrics.timed(
+                request.mode(), () -> librarian.search(Viewer.of(caller.get()), Params.uuid("id", id), request));
     }
 }

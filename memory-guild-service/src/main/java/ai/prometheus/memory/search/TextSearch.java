@@ -22,8 +22,7 @@ final class TextSearch {
 
     private static final int MAX_POSITION = (1 << 14) - 1;
 
-    private TextSearch() {
-    }
+    private TextSearch() {}
 
     // --- documents --------------------------------------------------------------------------
 
@@ -89,7 +88,8 @@ final class TextSearch {
             length += Math.max(1, packed.length);
             entries.put(lexeme.toString(), packed);
         }
-        return new Document(entries.keySet().toArray(String[]::new), entries.values().toArray(short[][]::new), length);
+        return new Document(
+                entries.keySet().toArray(String[]::new), entries.values().toArray(short[][]::new), length);
     }
 
     /** Reads a quoted lexeme starting at {@code i} ({@code ''} and backslash escapes); returns the index after it. */
@@ -121,24 +121,18 @@ final class TextSearch {
     // --- queries ----------------------------------------------------------------------------
 
     /** A node of a parsed tsquery. */
-    sealed interface Node permits Term, Not, And, Or, Phrase {
-    }
+    sealed interface Node permits Term, Not, And, Or, Phrase {}
 
-    record Term(String lexeme) implements Node {
-    }
+    record Term(String lexeme) implements Node {}
 
-    record Not(Node operand) implements Node {
-    }
+    record Not(Node operand) implements Node {}
 
-    record And(Node left, Node right) implements Node {
-    }
+    record And(Node left, Node right) implements Node {}
 
-    record Or(Node left, Node right) implements Node {
-    }
+    record Or(Node left, Node right) implements Node {}
 
     /** {@code left <distance> right}; only left-deep chains of terms, as websearch_to_tsquery writes them. */
-    record Phrase(Node left, Term right, int distance) implements Node {
-    }
+    record Phrase(Node left, Term right, int distance) implements Node {}
 
     /** A parsed query with its distinct lexemes in Postgres's order. */
     record Query(Node root, List<String> lexemes) {
@@ -190,6 +184,7 @@ final class TextSearch {
 
     /** BM25's term-frequency saturation and length normalisation, the usual values. */
     static final double K1 = 1.2;
+
     static final double B = 0.75;
 
     /**
@@ -296,7 +291,10 @@ final class TextSearch {
             if (!parser.atEnd()) {
                 return Optional.empty();
             }
-            List<String> lexemes = parser.lexemes.stream().distinct().sorted(TextSearch::comparePostgres).toList();
+            List<String> lexemes = parser.lexemes.stream()
+                    .distinct()
+                    .sorted(TextSearch::comparePostgres)
+                    .toList();
             return Optional.of(new Query(root, lexemes));
         } catch (Unsupported | IllegalArgumentException e) {
             return Optional.empty();

@@ -57,17 +57,20 @@ public class VectorIndex {
     }
 
     /** What a semantic search may return. {@code allowedIds} null means any id. */
-    public record Filter(boolean includeSuperseded, Set<String> kinds, Long createdAfterMillis, Long createdBeforeMillis,
-            Long occurredAfterMillis, Long occurredBeforeMillis, Set<UUID> allowedIds) {
-    }
+    public record Filter(
+            boolean includeSuperseded,
+            Set<String> kinds,
+            Long createdAfterMillis,
+            Long createdBeforeMillis,
+            Long occurredAfterMillis,
+            Long occurredBeforeMillis,
+            Set<UUID> allowedIds) {}
 
     /** A full-text hit and its BM25 score. */
-    public record TextHit(UUID memoryId, float rank, long occurredAtMillis) {
-    }
+    public record TextHit(UUID memoryId, float rank, long occurredAtMillis) {}
 
     /** The best hits of a scan and the moments of every score it computed (for standardising). */
-    public record Scan<T>(List<T> hits, long scored, double sum, double sumOfSquares) {
-    }
+    public record Scan<T>(List<T> hits, long scored, double sum, double sumOfSquares) {}
 
     /** Running moments of the scores of one scan. */
     private static final class Moments {
@@ -83,8 +86,7 @@ public class VectorIndex {
     }
 
     /** A vector hit; depth null for a context reached through a share. */
-    public record Hit(UUID memoryId, UUID contextId, Integer depth, float similarity, long occurredAtMillis) {
-    }
+    public record Hit(UUID memoryId, UUID contextId, Integer depth, float similarity, long occurredAtMillis) {}
 
     /**
      * The {@code n} memories most similar to {@code query} (a unit vector) in the given contexts,
@@ -93,7 +95,9 @@ public class VectorIndex {
     public Scan<Hit> search(float[] query, List<LineageEntry> scope, Filter filter, int n) {
         TopHits top = new TopHits(n);
         Moments moments = new Moments();
-        scanInScope(scope, filter,
+        scanInScope(
+                scope,
+                filter,
                 (block, entry, shadowed) -> scan(block, entry.depth(), query, filter, shadowed, top, moments));
         return new Scan<>(top.sorted(), moments.count, moments.sum, moments.sumOfSquares);
     }
@@ -144,12 +148,17 @@ public class VectorIndex {
             moments.add(score);
             matches.add(new TextHit(ids.get(i), score, created.get(i)));
         }
-        matches.sort(Comparator.comparingDouble((TextHit hit) -> hit.rank()).reversed()
-                .thenComparing(Comparator.comparingLong(TextHit::occurredAtMillis).reversed())
+        matches.sort(Comparator.comparingDouble((TextHit hit) -> hit.rank())
+                .reversed()
+                .thenComparing(
+                        Comparator.comparingLong(TextHit::occurredAtMillis).reversed())
                 .thenComparing(TextHit::memoryId, VectorIndex::comparePostgresUuids));
         // Every memory in scope that does not match scores 0: part of the distribution too.
-        return new Scan<>(matches.size() > n ? new ArrayList<>(matches.subList(0, n)) : matches, statistics.documents(),
-                moments.sum, moments.sumOfSquares);
+        return new Scan<>(
+                matches.size() > n ? new ArrayList<>(matches.subList(0, n)) : matches,
+                statistics.documents(),
+                moments.sum,
+                moments.sumOfSquares);
     }
 
     /** One context's part of a search: its block (read-locked) and the keys nearer contexts shadow. */
@@ -199,13 +208,20 @@ public class VectorIndex {
                 || (filter.createdAfterMillis() != null && block.createdAtMillis[slot] < filter.createdAfterMillis())
                 || (filter.createdBeforeMillis() != null && block.createdAtMillis[slot] >= filter.createdBeforeMillis())
                 || (filter.occurredAfterMillis() != null && block.occurredAtMillis[slot] < filter.occurredAfterMillis())
-                || (filter.occurredBeforeMillis() != null && block.occurredAtMillis[slot] >= filter.occurredBeforeMillis())
+                || (filter.occurredBeforeMillis() != null
+                        && block.occurredAtMillis[slot] >= filter.occurredBeforeMillis())
                 || (block.keys[slot] != null && shadowed.contains(block.keys[slot]))
                 || (filter.allowedIds() != null && !filter.allowedIds().contains(block.ids[slot]));
     }
 
-    private static void scan(ContextBlock block, Integer depth, float[] query, Filter filter, Set<String> shadowed,
-            TopHits top, Moments moments) {
+    private static void scan(
+            ContextBlock block,
+            Integer depth,
+            float[] query,
+            Filter filter,
+            Set<String> shadowed,
+            TopHits top,
+            Moments moments) {
         int dimensions = block.dimensions;
         for (int slot = 0; slot < block.size; slot++) {
             if (!block.hasVector[slot] || excluded(block, slot, filter, shadowed)) {
@@ -214,8 +230,9 @@ public class VectorIndex {
             float similarity = Vectors.dot(query, block.vectors, slot * dimensions);
             moments.add(similarity);
             if (top.accepts(similarity)) {
-                top.add(similarity, new Hit(block.ids[slot], block.contextId, depth, similarity,
-                        block.occurredAtMillis[slot]));
+                top.add(
+                        similarity,
+                        new Hit(block.ids[slot], block.contextId, depth, similarity, block.occurredAtMillis[slot]));
             }
         }
     }
@@ -279,15 +296,21 @@ public class VectorIndex {
                 block.clear();
             }
             long seen = memoryVersion;
-            for (Row row : pool.preparedQuery(changedRows).execute(Tuple.of(contextId, since))
-                    .await().atMost(Duration.ofMinutes(2))) {
+            for (Row row : pool.preparedQuery(changedRows)
+                    .execute(Tuple.of(contextId, since))
+                    .await()
+                    .atMost(Duration.ofMinutes(2))) {
                 var bytes = row.getBuffer("embedding");
                 // Vectors of another model (before a switch finished re-embedding) are left out of
                 // semantic search; the memory is still found by words until its new vector arrives.
                 boolean usable = bytes != null && embedder.modelId().equals(row.getString("embedding_model"));
-                block.upsert(row.getUUID("id"), row.getString("key"), row.getString("kind"),
+                block.upsert(
+                        row.getUUID("id"),
+                        row.getString("key"),
+                        row.getString("kind"),
                         row.getOffsetDateTime("created_at").toInstant().toEpochMilli(),
-                        row.getOffsetDateTime("occurred_at").toInstant().toEpochMilli(), row.getBoolean("current"),
+                        row.getOffsetDateTime("occurred_at").toInstant().toEpochMilli(),
+                        row.getBoolean("current"),
                         usable ? Vectors.fromBytes(bytes.getBytes()) : null,
                         TextSearch.parseVector(row.getString("lexemes")));
                 seen = Math.max(seen, row.getLong("change_version"));
@@ -367,7 +390,8 @@ public class VectorIndex {
             for (int i = 0; i < size; i++) {
                 result.add(hits[i]);
             }
-            result.sort(Comparator.comparingDouble((Hit hit) -> hit.similarity()).reversed()
+            result.sort(Comparator.comparingDouble((Hit hit) -> hit.similarity())
+                    .reversed()
                     .thenComparing(Hit::memoryId));
             return result;
         }

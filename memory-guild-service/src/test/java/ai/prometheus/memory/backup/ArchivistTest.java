@@ -35,13 +35,13 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ArchivistTest {
 
-    private static final List<String> QUERIES = List.of("who prefers which programming language",
-            "INV-7731", "how do we deploy to production", "standup time");
+    private static final List<String> QUERIES = List.of(
+            "who prefers which programming language", "INV-7731", "how do we deploy to production", "standup time");
 
     private final String ownerName = "archive-owner-" + UUID.randomUUID();
     private final MemoryApi owner = MemoryApi.agent(ownerName);
-    private final MemoryApi admin = MemoryApi.withToken(
-            TestTokens.withScope("archive-admin", "memory:read memory:write memory:admin"));
+    private final MemoryApi admin =
+            MemoryApi.withToken(TestTokens.withScope("archive-admin", "memory:read memory:write memory:admin"));
 
     @Inject
     BackupSchedule schedule;
@@ -58,28 +58,50 @@ class ArchivistTest {
         Tree tree = buildTree();
         Map<String, List<String>> before = searches(tree.child());
         String backupId = backup(tree.root());
-        admin.request().get("/api/v1/backups/" + backupId).then().body("contexts", equalTo(2))
-                .body("memories", equalTo(7)).body("shares", equalTo(1));
+        admin.request()
+                .get("/api/v1/backups/" + backupId)
+                .then()
+                .body("contexts", equalTo(2))
+                .body("memories", equalTo(7))
+                .body("shares", equalTo(1));
 
-        owner.request().queryParam("policy", "cascade").delete("/api/v1/contexts/" + tree.root()).then().statusCode(204);
-        assertEquals(0, count("select count(*) from memory_guild.memories where context_id in ('" + tree.root() + "', '"
-                + tree.child() + "')"));
+        owner.request()
+                .queryParam("policy", "cascade")
+                .delete("/api/v1/contexts/" + tree.root())
+                .then()
+                .statusCode(204);
+        assertEquals(
+                0,
+                count("select count(*) from memory_guild.memories where context_id in ('" + tree.root() + "', '"
+                        + tree.child() + "')"));
         owner.search(tree.child(), Map.of("query", "standup")).then().statusCode(404);
 
-        JsonPath report = admin.request().post("/api/v1/backups/" + backupId + "/restore").then().statusCode(200)
-                .extract().jsonPath();
+        JsonPath report = admin.request()
+                .post("/api/v1/backups/" + backupId + "/restore")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(2, report.getInt("contexts.restored"));
         assertEquals(7, report.getInt("memories.restored"));
         assertEquals(1, report.getInt("shares.restored"));
         assertEquals(0, report.getInt("reembedding"), "same model: embeddings come back as they were");
 
         assertEquals(before, searches(tree.child()));
-        MemoryApi.agent(tree.reader()).request().get("/api/v1/contexts/" + tree.root()).then().statusCode(200)
+        MemoryApi.agent(tree.reader())
+                .request()
+                .get("/api/v1/contexts/" + tree.root())
+                .then()
+                .statusCode(200)
                 .body("access", equalTo("read"));
 
         String snapshot = snapshot(tree);
-        JsonPath again = admin.request().post("/api/v1/backups/" + backupId + "/restore").then().statusCode(200)
-                .extract().jsonPath();
+        JsonPath again = admin.request()
+                .post("/api/v1/backups/" + backupId + "/restore")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(0, again.getInt("contexts.restored"));
         assertEquals(2, again.getInt("contexts.skipped"));
         assertEquals(0, again.getInt("memories.restored"));
@@ -94,24 +116,47 @@ class ArchivistTest {
         Tree tree = buildTree();
         Map<String, List<String>> before = searches(tree.child());
         String backupId = backup(tree.root());
-        byte[] original = owner.request().get("/api/v1/backups/" + backupId + "/download").then().statusCode(200)
-                .contentType("application/gzip").extract().asByteArray();
-        byte[] otherModel = rewrite(original, line -> line.replace("\"" + embedder.modelId() + "\"", "\"another-model-v9\""));
+        byte[] original = owner.request()
+                .get("/api/v1/backups/" + backupId + "/download")
+                .then()
+                .statusCode(200)
+                .contentType("application/gzip")
+                .extract()
+                .asByteArray();
+        byte[] otherModel =
+                rewrite(original, line -> line.replace("\"" + embedder.modelId() + "\"", "\"another-model-v9\""));
         assertTrue(new String(gunzip(otherModel), StandardCharsets.UTF_8).contains("another-model-v9"));
 
-        owner.request().queryParam("policy", "cascade").delete("/api/v1/contexts/" + tree.root()).then().statusCode(204);
-        String uploaded = admin.request().contentType("application/gzip").body(otherModel)
-                .post("/api/v1/backups/upload").then().statusCode(201)
-                .body("origin", equalTo("upload")).body("embeddingModel", equalTo("another-model-v9"))
-                .body("memories", equalTo(7)).extract().path("id");
-        JsonPath report = admin.request().post("/api/v1/backups/" + uploaded + "/restore").then().statusCode(200)
-                .extract().jsonPath();
+        owner.request()
+                .queryParam("policy", "cascade")
+                .delete("/api/v1/contexts/" + tree.root())
+                .then()
+                .statusCode(204);
+        String uploaded = admin.request()
+                .contentType("application/gzip")
+                .body(otherModel)
+                .post("/api/v1/backups/upload")
+                .then()
+                .statusCode(201)
+                .body("origin", equalTo("upload"))
+                .body("embeddingModel", equalTo("another-model-v9"))
+                .body("memories", equalTo(7))
+                .extract()
+                .path("id");
+        JsonPath report = admin.request()
+                .post("/api/v1/backups/" + uploaded + "/restore")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(7, report.getInt("memories.restored"));
         assertEquals(7, report.getInt("reembedding"));
 
         owner.awaitEmbedded(tree.child());
-        assertEquals(0, count("select count(*) from memory_guild.memories where context_id in ('" + tree.root() + "', '"
-                + tree.child() + "') and embedding_model is distinct from '" + embedder.modelId() + "'"));
+        assertEquals(
+                0,
+                count("select count(*) from memory_guild.memories where context_id in ('" + tree.root() + "', '"
+                        + tree.child() + "') and embedding_model is distinct from '" + embedder.modelId() + "'"));
         assertEquals(before, searches(tree.child()), "the same model recomputes the same vectors");
     }
 
@@ -119,19 +164,38 @@ class ArchivistTest {
     void badOrTruncatedFilesAreRefusedNamingTheProblemAndLeaveNothing() throws Exception {
         Tree tree = buildTree();
         String backupId = backup(tree.root());
-        byte[] original = owner.request().get("/api/v1/backups/" + backupId + "/download").then().statusCode(200)
-                .extract().asByteArray();
+        byte[] original = owner.request()
+                .get("/api/v1/backups/" + backupId + "/download")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asByteArray();
         long backupsBefore = count("select count(*) from memory_guild.memory_backups");
 
-        admin.request().contentType("application/gzip").body("not a backup".getBytes(StandardCharsets.UTF_8))
-                .post("/api/v1/backups/upload").then().statusCode(400).contentType("application/problem+json")
+        admin.request()
+                .contentType("application/gzip")
+                .body("not a backup".getBytes(StandardCharsets.UTF_8))
+                .post("/api/v1/backups/upload")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("errors[0].field", equalTo("file"));
         byte[] truncated = rewrite(original, line -> line.startsWith("{\"type\":\"end\"") ? null : line);
-        admin.request().contentType("application/gzip").body(truncated).post("/api/v1/backups/upload").then()
-                .statusCode(400).body("errors[0].reason", containsString("truncated"));
+        admin.request()
+                .contentType("application/gzip")
+                .body(truncated)
+                .post("/api/v1/backups/upload")
+                .then()
+                .statusCode(400)
+                .body("errors[0].reason", containsString("truncated"));
         byte[] newer = rewrite(original, line -> line.replace("\"version\":1,", "\"version\":99,"));
-        admin.request().contentType("application/gzip").body(newer).post("/api/v1/backups/upload").then()
-                .statusCode(400).body("errors[0].reason", containsString("version 99"));
+        admin.request()
+                .contentType("application/gzip")
+                .body(newer)
+                .post("/api/v1/backups/upload")
+                .then()
+                .statusCode(400)
+                .body("errors[0].reason", containsString("version 99"));
         assertEquals(backupsBefore, count("select count(*) from memory_guild.memory_backups"));
         try (var files = Files.list(backupFiles.directory())) {
             assertTrue(files.noneMatch(file -> file.toString().endsWith(".part")), "no partial file is left behind");
@@ -141,8 +205,13 @@ class ArchivistTest {
     @Test
     void anEmptyUploadIsABadFile() throws Exception {
         long backupsBefore = count("select count(*) from memory_guild.memory_backups");
-        admin.request().contentType("application/gzip").body(new byte[0]).post("/api/v1/backups/upload").then()
-                .statusCode(400).contentType("application/problem+json")
+        admin.request()
+                .contentType("application/gzip")
+                .body(new byte[0])
+                .post("/api/v1/backups/upload")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("errors[0].field", equalTo("file"))
                 .body("errors[0].reason", containsString("empty"));
         assertEquals(backupsBefore, count("select count(*) from memory_guild.memory_backups"));
@@ -159,8 +228,13 @@ class ArchivistTest {
                 gzip.write(chunk);
             }
         }
-        admin.request().contentType("application/gzip").body(out.toByteArray()).post("/api/v1/backups/upload").then()
-                .statusCode(400).body("errors[0].field", equalTo("file"))
+        admin.request()
+                .contentType("application/gzip")
+                .body(out.toByteArray())
+                .post("/api/v1/backups/upload")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("file"))
                 .body("errors[0].reason", containsString("line 2: is longer than"));
     }
 
@@ -174,19 +248,21 @@ class ArchivistTest {
         String end = "{\"type\":\"end\",\"contexts\":1,\"memories\":1,\"shares\":0}";
 
         upload(List.of(header(), context, memory + "\"" + "y".repeat(32_001) + "\"}", end))
-                .statusCode(400).body("errors[0].reason", containsString("line 3: memory"))
+                .statusCode(400)
+                .body("errors[0].reason", containsString("line 3: memory"))
                 .body("errors[0].reason", containsString("32000 characters"));
         String bigMetadata = "{\"type\":\"context\",\"id\":\"" + root + "\"," + at + ",\"metadata\":{\"k\":\""
                 + "z".repeat(17_000) + "\"}}";
         upload(List.of(header(), bigMetadata, end.replace("\"memories\":1", "\"memories\":0")))
-                .statusCode(400).body("errors[0].reason", containsString("metadata of context"));
+                .statusCode(400)
+                .body("errors[0].reason", containsString("metadata of context"));
 
         List<String> chain = new ArrayList<>(List.of(header()));
         UUID parent = null;
         for (int i = 0; i <= 101; i++) {
             UUID id = UUID.randomUUID();
-            chain.add("{\"type\":\"context\",\"id\":\"" + id + "\"" + (parent == null ? "" : ",\"parentContextId\":\""
-                    + parent + "\"") + "," + at + "}");
+            chain.add("{\"type\":\"context\",\"id\":\"" + id + "\""
+                    + (parent == null ? "" : ",\"parentContextId\":\"" + parent + "\"") + "," + at + "}");
             parent = id;
         }
         chain.add("{\"type\":\"end\",\"contexts\":102,\"memories\":0,\"shares\":0}");
@@ -198,8 +274,13 @@ class ArchivistTest {
         try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
             gzip.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
         }
-        return admin.request().contentType("application/gzip").body(out.toByteArray()).post("/api/v1/backups/upload").then()
-                .contentType("application/problem+json").body("errors[0].field", equalTo("file"));
+        return admin.request()
+                .contentType("application/gzip")
+                .body(out.toByteArray())
+                .post("/api/v1/backups/upload")
+                .then()
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("file"));
     }
 
     private static String header() {
@@ -211,15 +292,33 @@ class ArchivistTest {
     void onlyOwnersBackUpTheirTreesAndOnlyAdministratorsRestore() {
         Tree tree = buildTree();
         MemoryApi stranger = MemoryApi.agent("stranger-" + UUID.randomUUID());
-        stranger.request().body(Map.of("contextId", tree.root())).post("/api/v1/backups").then().statusCode(404);
-        stranger.request().body(Map.of()).post("/api/v1/backups").then().statusCode(403)
+        stranger.request()
+                .body(Map.of("contextId", tree.root()))
+                .post("/api/v1/backups")
+                .then()
+                .statusCode(404);
+        stranger.request()
+                .body(Map.of())
+                .post("/api/v1/backups")
+                .then()
+                .statusCode(403)
                 .body("detail", containsString("memory:admin"));
         String backupId = backup(tree.root());
         stranger.request().get("/api/v1/backups/" + backupId).then().statusCode(404);
-        stranger.request().get("/api/v1/backups/" + backupId + "/download").then().statusCode(404);
-        owner.request().post("/api/v1/backups/" + backupId + "/restore").then().statusCode(403)
+        stranger.request()
+                .get("/api/v1/backups/" + backupId + "/download")
+                .then()
+                .statusCode(404);
+        owner.request()
+                .post("/api/v1/backups/" + backupId + "/restore")
+                .then()
+                .statusCode(403)
                 .body("detail", containsString("memory:admin"));
-        owner.request().get("/api/v1/backups").then().statusCode(200).body("items.id", org.hamcrest.Matchers.hasItem(backupId));
+        owner.request()
+                .get("/api/v1/backups")
+                .then()
+                .statusCode(200)
+                .body("items.id", org.hamcrest.Matchers.hasItem(backupId));
     }
 
     @Test
@@ -241,31 +340,51 @@ class ArchivistTest {
 
     // --- helpers ------------------------------------------------------------------------------
 
-    record Tree(String root, String child, String reader) {
-    }
+    record Tree(String root, String child, String reader) {}
 
     private Tree buildTree() {
         String root = owner.createContext("team", null);
         String child = owner.createContext("agent", root);
-        owner.write(root, Map.of("content", "Alice prefers Kotlin for backend work", "kind", "fact", "key", "alice-language"));
-        owner.write(root, Map.of("content", "Alice prefers Rust for backend work", "kind", "fact", "key", "alice-language"));
+        owner.write(
+                root,
+                Map.of("content", "Alice prefers Kotlin for backend work", "kind", "fact", "key", "alice-language"));
+        owner.write(
+                root,
+                Map.of("content", "Alice prefers Rust for backend work", "kind", "fact", "key", "alice-language"));
         owner.write(root, "Deploys to production go through the blue-green pipeline");
         owner.write(root, Map.of("content", "Standup is at nine", "key", "standup"));
         owner.write(child, Map.of("content", "Standup is at ten for this agent", "key", "standup"));
-        owner.write(child, Map.of("content", "Invoice INV-7731 is waiting for approval", "metadata", Map.of("amount", 120)));
+        owner.write(
+                child,
+                Map.of("content", "Invoice INV-7731 is waiting for approval", "metadata", Map.of("amount", 120)));
         owner.write(child, "Bob writes his services in Go");
         String reader = "reader-" + UUID.randomUUID();
-        owner.request().body(Map.of("granteeType", "agent", "grantee", reader, "access", "read"))
-                .post("/api/v1/contexts/" + root + "/shares").then().statusCode(201);
+        owner.request()
+                .body(Map.of("granteeType", "agent", "grantee", reader, "access", "read"))
+                .post("/api/v1/contexts/" + root + "/shares")
+                .then()
+                .statusCode(201);
         owner.awaitEmbedded(child);
         return new Tree(root, child, reader);
     }
 
     private String backup(String root) {
-        String id = owner.request().body(Map.of("contextId", root)).post("/api/v1/backups").then().statusCode(202)
-                .body("status", equalTo("running")).extract().path("id");
-        await().atMost(Duration.ofSeconds(30)).until(() -> !"running".equals(
-                owner.request().get("/api/v1/backups/" + id).then().statusCode(200).extract().path("status")));
+        String id = owner.request()
+                .body(Map.of("contextId", root))
+                .post("/api/v1/backups")
+                .then()
+                .statusCode(202)
+                .body("status", equalTo("running"))
+                .extract()
+                .path("id");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !"running"
+                        .equals(owner.request()
+                                .get("/api/v1/backups/" + id)
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .path("status")));
         owner.request().get("/api/v1/backups/" + id).then().body("status", equalTo("completed"));
         return id;
     }
@@ -276,16 +395,25 @@ class ArchivistTest {
         for (String query : QUERIES) {
             for (String mode : List.of("hybrid", "semantic", "lexical")) {
                 List<Map<String, Object>> found = owner.search(context, Map.of("query", query, "mode", mode, "k", 10))
-                        .then().statusCode(200).extract().path("results");
-                results.put(mode + ": " + query, found.stream().map(result -> {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> memory = (Map<String, Object>) result.get("memory");
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> score = (Map<String, Object>) result.get("score");
-                    return memory.get("id") + " " + result.get("contextId") + " " + result.get("depth") + " "
-                            + score.get("semanticRank") + " " + score.get("similarity") + " " + score.get("lexicalRank")
-                            + " " + score.get("lexicalScore");
-                }).toList());
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .path("results");
+                results.put(
+                        mode + ": " + query,
+                        found.stream()
+                                .map(result -> {
+                                    @SuppressWarnings("unchecked")
+                                    Map<String, Object> memory = (Map<String, Object>) result.get("memory");
+                                    @SuppressWarnings("unchecked")
+                                    Map<String, Object> score = (Map<String, Object>) result.get("score");
+                                    return memory.get("id") + " " + result.get("contextId") + " " + result.get("depth")
+                                            + " "
+                                            + score.get("semanticRank") + " " + score.get("similarity") + " "
+                                            + score.get("lexicalRank")
+                                            + " " + score.get("lexicalScore");
+                                })
+                                .toList());
             }
         }
         assertFalse(results.get("semantic: standup time").isEmpty());
@@ -294,9 +422,14 @@ class ArchivistTest {
 
     private static String snapshot(Tree tree) throws Exception {
         String ids = "('" + tree.root() + "', '" + tree.child() + "')";
-        return query("select string_agg(t::text, '|' order by t::text) from memory_guild.memory_contexts t where id in " + ids)
-                + query("select string_agg(t::text, '|' order by t::text) from memory_guild.memories t where context_id in " + ids)
-                + query("select string_agg(t::text, '|' order by t::text) from memory_guild.memory_shares t where context_id in " + ids);
+        return query("select string_agg(t::text, '|' order by t::text) from memory_guild.memory_contexts t where id in "
+                        + ids)
+                + query(
+                        "select string_agg(t::text, '|' order by t::text) from memory_guild.memories t where context_id in "
+                                + ids)
+                + query(
+                        "select string_agg(t::text, '|' order by t::text) from memory_guild.memory_shares t where context_id in "
+                                + ids);
     }
 
     private static long count(String sql) throws Exception {
@@ -304,7 +437,8 @@ class ArchivistTest {
     }
 
     private static String query(String sql) throws Exception {
-        try (Connection db = Engines.jdbc(); PreparedStatement statement = db.prepareStatement(sql);
+        try (Connection db = Engines.jdbc();
+                PreparedStatement statement = db.prepareStatement(sql);
                 ResultSet rs = statement.executeQuery()) {
             rs.next();
             return rs.getString(1);
@@ -313,7 +447,9 @@ class ArchivistTest {
 
     private static byte[] rewrite(byte[] gzipped, java.util.function.UnaryOperator<String> change) throws IOException {
         String text = new String(gunzip(gzipped), StandardCharsets.UTF_8);
-        String rewritten = Arrays.stream(text.split("\n")).map(change).filter(java.util.Objects::nonNull)
+        String rewritten = Arrays.stream(text.split("\n"))
+                .map(change)
+                .filter(java.util.Objects::nonNull)
                 .collect(Collectors.joining("\n", "", "\n"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {

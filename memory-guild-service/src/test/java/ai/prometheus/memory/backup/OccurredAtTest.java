@@ -29,17 +29,19 @@ class OccurredAtTest {
     private static final Instant MAY_4_2023 = Instant.parse("2023-05-04T10:15:30Z");
 
     private final MemoryApi owner = MemoryApi.agent("occurred-owner-" + UUID.randomUUID());
-    private final MemoryApi admin = MemoryApi.withToken(
-            TestTokens.withScope("occurred-admin", "memory:read memory:write memory:admin"));
+    private final MemoryApi admin =
+            MemoryApi.withToken(TestTokens.withScope("occurred-admin", "memory:read memory:write memory:admin"));
 
     @Test
     void occurredAtIsKeptAsWrittenAndDefaultsToTheCreationTime() {
         String context = owner.createContext("occurred", null);
-        String dated = owner.write(context, Map.of("content", "The migration finished", "occurredAt", "2023-05-04T12:15:30+02:00"));
+        String dated = owner.write(
+                context, Map.of("content", "The migration finished", "occurredAt", "2023-05-04T12:15:30+02:00"));
         String undated = owner.write(context, "Written without a date");
 
         JsonPath read = memory(context, dated);
-        assertEquals(MAY_4_2023, Instant.parse(read.getString("occurredAt")), "same instant, whatever the offset written");
+        assertEquals(
+                MAY_4_2023, Instant.parse(read.getString("occurredAt")), "same instant, whatever the offset written");
         assertTrue(Instant.parse(read.getString("createdAt")).isAfter(MAY_4_2023));
         JsonPath plain = memory(context, undated);
         assertEquals(Instant.parse(plain.getString("createdAt")), Instant.parse(plain.getString("occurredAt")));
@@ -49,8 +51,12 @@ class OccurredAtTest {
     void aMalformedOccurredAtIsAProblemNamingTheField() {
         String context = owner.createContext("occurred-bad", null);
         for (String bad : new String[] {"yesterday", "2023-05-04", "2023-13-40T00:00:00Z"}) {
-            owner.request().body(Map.of("content", "x", "occurredAt", bad)).post("/api/v1/contexts/" + context + "/memories")
-                    .then().statusCode(400).contentType("application/problem+json")
+            owner.request()
+                    .body(Map.of("content", "x", "occurredAt", bad))
+                    .post("/api/v1/contexts/" + context + "/memories")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
                     .body("errors[0].field", equalTo("occurredAt"));
         }
     }
@@ -58,99 +64,191 @@ class OccurredAtTest {
     @Test
     void backupAndRestoreKeepOccurredAtAndOlderFilesRestoreItAsTheCreationTime() throws Exception {
         String context = owner.createContext("occurred-backup", null);
-        String dated = owner.write(context, Map.of("content", "The outage began", "occurredAt", "2023-05-04T10:15:30Z"));
+        String dated =
+                owner.write(context, Map.of("content", "The outage began", "occurredAt", "2023-05-04T10:15:30Z"));
         String backupId = backup(context);
         Instant createdAt = Instant.parse(memory(context, dated).getString("createdAt"));
 
-        owner.request().queryParam("policy", "cascade").delete("/api/v1/contexts/" + context).then().statusCode(204);
-        admin.request().post("/api/v1/backups/" + backupId + "/restore").then().statusCode(200)
+        owner.request()
+                .queryParam("policy", "cascade")
+                .delete("/api/v1/contexts/" + context)
+                .then()
+                .statusCode(204);
+        admin.request()
+                .post("/api/v1/backups/" + backupId + "/restore")
+                .then()
+                .statusCode(200)
                 .body("memories.restored", equalTo(1));
         assertEquals(MAY_4_2023, Instant.parse(memory(context, dated).getString("occurredAt")));
 
-        byte[] file = owner.request().get("/api/v1/backups/" + backupId + "/download").then().statusCode(200)
-                .extract().asByteArray();
+        byte[] file = owner.request()
+                .get("/api/v1/backups/" + backupId + "/download")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asByteArray();
         String text = new String(gunzip(file), StandardCharsets.UTF_8);
         assertTrue(text.contains("\"occurredAt\""), "the file carries occurredAt");
         String older = text.replaceAll(",\"occurredAt\":\"[^\"]*\"", "");
         assertFalse(older.contains("occurredAt"));
 
-        owner.request().queryParam("policy", "cascade").delete("/api/v1/contexts/" + context).then().statusCode(204);
-        String uploaded = admin.request().contentType("application/gzip").body(gzip(older)).post("/api/v1/backups/upload")
-                .then().statusCode(201).extract().path("id");
-        admin.request().post("/api/v1/backups/" + uploaded + "/restore").then().statusCode(200)
+        owner.request()
+                .queryParam("policy", "cascade")
+                .delete("/api/v1/contexts/" + context)
+                .then()
+                .statusCode(204);
+        String uploaded = admin.request()
+                .contentType("application/gzip")
+                .body(gzip(older))
+                .post("/api/v1/backups/upload")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        admin.request()
+                .post("/api/v1/backups/" + uploaded + "/restore")
+                .then()
+                .statusCode(200)
                 .body("memories.restored", equalTo(1));
         JsonPath restored = memory(context, dated);
         assertEquals(createdAt, Instant.parse(restored.getString("createdAt")));
-        assertEquals(createdAt, Instant.parse(restored.getString("occurredAt")), "no occurredAt in the file: the creation time");
+        assertEquals(
+                createdAt,
+                Instant.parse(restored.getString("occurredAt")),
+                "no occurredAt in the file: the creation time");
     }
 
     @Test
     void searchFiltersOnOccurredAtInEveryModeAndRecencyCountsFromIt() {
         String context = owner.createContext("occurred-search", null);
-        String april = owner.write(context, Map.of("content", "The database outage in the billing cluster", "occurredAt", "2023-04-20T09:00:00Z"));
-        String may = owner.write(context, Map.of("content", "The network outage in the billing cluster", "occurredAt", "2023-05-04T10:15:30Z"));
+        String april = owner.write(
+                context,
+                Map.of("content", "The database outage in the billing cluster", "occurredAt", "2023-04-20T09:00:00Z"));
+        String may = owner.write(
+                context,
+                Map.of("content", "The network outage in the billing cluster", "occurredAt", "2023-05-04T10:15:30Z"));
         String recent = owner.write(context, "The disk outage in the billing cluster");
         owner.awaitEmbedded(context);
 
-        Map<String, Object> inMay = Map.of("occurredAfter", "2023-05-01T00:00:00Z", "occurredBefore", "2023-06-01T00:00:00Z");
+        Map<String, Object> inMay =
+                Map.of("occurredAfter", "2023-05-01T00:00:00Z", "occurredBefore", "2023-06-01T00:00:00Z");
         for (String mode : new String[] {"hybrid", "semantic", "lexical"}) {
-            java.util.List<String> found = owner.search(context, Map.of("query", "outage billing", "mode", mode, "filters", inMay))
-                    .then().statusCode(200).extract().path("results.memory.id");
+            java.util.List<String> found = owner.search(
+                            context, Map.of("query", "outage billing", "mode", mode, "filters", inMay))
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("results.memory.id");
             assertEquals(java.util.List.of(may), found, mode);
         }
-        java.util.List<String> since = owner.search(context, Map.of("query", "outage billing", "mode", "lexical",
-                "filters", Map.of("occurredAfter", "2023-05-01T00:00:00Z"))).then().statusCode(200)
-                .extract().path("results.memory.id");
+        java.util.List<String> since = owner.search(
+                        context,
+                        Map.of(
+                                "query",
+                                "outage billing",
+                                "mode",
+                                "lexical",
+                                "filters",
+                                Map.of("occurredAfter", "2023-05-01T00:00:00Z")))
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("results.memory.id");
         assertEquals(java.util.Set.of(may, recent), java.util.Set.copyOf(since));
         owner.search(context, Map.of("query", "outage", "filters", Map.of("occurredAfter", "last week")))
-                .then().statusCode(400).body("errors[0].field", org.hamcrest.Matchers.containsString("occurredAfter"));
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", org.hamcrest.Matchers.containsString("occurredAfter"));
 
         // All three were written moments apart: recency differs only because of when they happened.
-        JsonPath all = owner.search(context, Map.of("query", "outage billing", "mode", "hybrid")).then().statusCode(200)
-                .extract().jsonPath();
+        JsonPath all = owner.search(context, Map.of("query", "outage billing", "mode", "hybrid"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         double aprilRecency = recency(all, april);
         double mayRecency = recency(all, may);
         double recentRecency = recency(all, recent);
-        assertTrue(aprilRecency < mayRecency && mayRecency < recentRecency,
+        assertTrue(
+                aprilRecency < mayRecency && mayRecency < recentRecency,
                 "recency " + aprilRecency + " < " + mayRecency + " < " + recentRecency);
     }
 
     @Test
     void aDateInTheQueryRanksMemoriesOfThatPeriodFirst() {
         String context = owner.createContext("occurred-dates", null);
-        String may = owner.write(context, Map.of("content", "Payments were slow", "occurredAt", "2023-05-10T08:00:00Z"));
-        owner.write(context, Map.of("content", "Payments were slow and the checkout page timed out for every customer",
-                "occurredAt", "2023-09-10T08:00:00Z"));
-        String yesterday = owner.write(context, Map.of("content", "Payments were slow again", "occurredAt", "2024-03-14T12:00:00Z"));
+        String may =
+                owner.write(context, Map.of("content", "Payments were slow", "occurredAt", "2023-05-10T08:00:00Z"));
+        owner.write(
+                context,
+                Map.of(
+                        "content",
+                        "Payments were slow and the checkout page timed out for every customer",
+                        "occurredAt",
+                        "2023-09-10T08:00:00Z"));
+        String yesterday = owner.write(
+                context, Map.of("content", "Payments were slow again", "occurredAt", "2024-03-14T12:00:00Z"));
         owner.awaitEmbedded(context);
 
         for (String mode : new String[] {"hybrid", "semantic", "lexical"}) {
-            owner.search(context, Map.of("query", "slow payments in May 2023", "mode", mode)).then().statusCode(200)
+            owner.search(context, Map.of("query", "slow payments in May 2023", "mode", mode))
+                    .then()
+                    .statusCode(200)
                     .body("results[0].memory.id", equalTo(may));
-            owner.search(context, Map.of("query", "slow payments yesterday", "mode", mode, "asOf", "2024-03-15T09:00:00Z"))
-                    .then().statusCode(200).body("results[0].memory.id", equalTo(yesterday));
+            owner.search(
+                            context,
+                            Map.of("query", "slow payments yesterday", "mode", mode, "asOf", "2024-03-15T09:00:00Z"))
+                    .then()
+                    .statusCode(200)
+                    .body("results[0].memory.id", equalTo(yesterday));
         }
     }
 
     @Test
     void aPeriodCountedFromAnEventRanksMemoriesOfThatPeriodFirst() {
         String context = owner.createContext("occurred-events", null);
-        owner.write(context, Map.of("content", "Maya: We finally leave for the trip to Lisbon today!", "occurredAt", "2023-05-10T07:00:00Z"));
-        String twoDaysBefore = owner.write(context, Map.of("content", "Maya: I baked sourdough bread with walnuts and figs this time",
-                "occurredAt", "2023-05-08T09:00:00Z"));
-        owner.write(context, Map.of("content", "Maya: I baked sourdough bread and rye bread with my sister",
-                "occurredAt", "2023-04-02T09:00:00Z"));
-        String weekAfter = owner.write(context, Map.of("content", "Maya: I baked sourdough bread again",
-                "occurredAt", "2023-05-14T09:00:00Z"));
-        owner.write(context, Map.of("content", "Maya: I baked sourdough bread for the neighbours' party",
-                "occurredAt", "2023-06-20T09:00:00Z"));
+        owner.write(
+                context,
+                Map.of(
+                        "content",
+                        "Maya: We finally leave for the trip to Lisbon today!",
+                        "occurredAt",
+                        "2023-05-10T07:00:00Z"));
+        String twoDaysBefore = owner.write(
+                context,
+                Map.of(
+                        "content",
+                        "Maya: I baked sourdough bread with walnuts and figs this time",
+                        "occurredAt",
+                        "2023-05-08T09:00:00Z"));
+        owner.write(
+                context,
+                Map.of(
+                        "content",
+                        "Maya: I baked sourdough bread and rye bread with my sister",
+                        "occurredAt",
+                        "2023-04-02T09:00:00Z"));
+        String weekAfter = owner.write(
+                context,
+                Map.of("content", "Maya: I baked sourdough bread again", "occurredAt", "2023-05-14T09:00:00Z"));
+        owner.write(
+                context,
+                Map.of(
+                        "content",
+                        "Maya: I baked sourdough bread for the neighbours' party",
+                        "occurredAt",
+                        "2023-06-20T09:00:00Z"));
         owner.awaitEmbedded(context);
 
         for (String mode : new String[] {"hybrid", "semantic", "lexical"}) {
             owner.search(context, Map.of("query", "what did Maya bake two days before the trip?", "mode", mode))
-                    .then().statusCode(200).body("results[0].memory.id", equalTo(twoDaysBefore));
+                    .then()
+                    .statusCode(200)
+                    .body("results[0].memory.id", equalTo(twoDaysBefore));
             owner.search(context, Map.of("query", "what did Maya bake the week after the trip", "mode", mode))
-                    .then().statusCode(200).body("results[0].memory.id", equalTo(weekAfter));
+                    .then()
+                    .statusCode(200)
+                    .body("results[0].memory.id", equalTo(weekAfter));
         }
     }
 
@@ -159,14 +257,30 @@ class OccurredAtTest {
     }
 
     private JsonPath memory(String context, String id) {
-        return owner.request().get("/api/v1/contexts/" + context + "/memories/" + id).then().statusCode(200).extract().jsonPath();
+        return owner.request()
+                .get("/api/v1/contexts/" + context + "/memories/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     private String backup(String root) {
-        String id = owner.request().body(Map.of("contextId", root)).post("/api/v1/backups").then().statusCode(202)
-                .extract().path("id");
-        await().atMost(Duration.ofSeconds(30)).until(() -> !"running".equals(
-                owner.request().get("/api/v1/backups/" + id).then().statusCode(200).extract().path("status")));
+        String id = owner.request()
+                .body(Map.of("contextId", root))
+                .post("/api/v1/backups")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !"running"
+                        .equals(owner.request()
+                                .get("/api/v1/backups/" + id)
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .path("status")));
         owner.request().get("/api/v1/backups/" + id).then().body("status", equalTo("completed"));
         return id;
     }

@@ -45,23 +45,37 @@ class ModelSwitchTest {
 
         // While they wait for new vectors the memories are found by their words, and the other
         // model's vectors are never compared with this model's query.
-        api.search(context, Map.of("query", "cat windowsill")).then().statusCode(200)
+        api.search(context, Map.of("query", "cat windowsill"))
+                .then()
+                .statusCode(200)
                 .body("results[0].memory.id", equalTo(cat));
         api.search(context, Map.of("query", "a kitten sleeping in warm sunlight", "mode", "semantic"))
-                .then().statusCode(200);
+                .then()
+                .statusCode(200);
 
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> count("select count(*) from memory_guild.memories where context_id = ?::uuid"
-                        + " and not needs_embedding and embedding_model = '" + embedder.modelId() + "'", context) == 3);
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> count(
+                                "select count(*) from memory_guild.memories where context_id = ?::uuid"
+                                        + " and not needs_embedding and embedding_model = '" + embedder.modelId() + "'",
+                                context)
+                        == 3);
         api.search(context, Map.of("query", "a kitten sleeping in warm sunlight", "mode", "semantic"))
-                .then().statusCode(200).body("results[0].memory.id", equalTo(cat));
-        assertEquals(0, count("select count(*) from memory_guild.memories where context_id = ?::uuid"
-                + " and embedding_model = 'a-retired-model'", context));
+                .then()
+                .statusCode(200)
+                .body("results[0].memory.id", equalTo(cat));
+        assertEquals(
+                0,
+                count(
+                        "select count(*) from memory_guild.memories where context_id = ?::uuid"
+                                + " and embedding_model = 'a-retired-model'",
+                        context));
     }
 
     @Test
     void anUnknownModelNameIsRefusedWithTheChoices() {
-        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> LocalModel.of("gpt-embedder"));
+        IllegalArgumentException refused =
+                assertThrows(IllegalArgumentException.class, () -> LocalModel.of("gpt-embedder"));
         assertTrue(refused.getMessage().contains("minilm, bge-small-en-v1.5, e5-small-v2"), refused.getMessage());
         assertEquals(LocalModel.E5_SMALL, LocalModel.of(" E5-Small-V2 "));
     }
@@ -76,14 +90,16 @@ class ModelSwitchTest {
     }
 
     private static void sql(String statement, String context) throws Exception {
-        try (Connection db = Engines.jdbc(); PreparedStatement update = db.prepareStatement(statement)) {
+        try (Connection db = Engines.jdbc();
+                PreparedStatement update = db.prepareStatement(statement)) {
             update.setString(1, context);
             update.executeUpdate();
         }
     }
 
     private static long count(String query, String context) throws Exception {
-        try (Connection db = Engines.jdbc(); PreparedStatement select = db.prepareStatement(query)) {
+        try (Connection db = Engines.jdbc();
+                PreparedStatement select = db.prepareStatement(query)) {
             select.setString(1, context);
             try (ResultSet rs = select.executeQuery()) {
                 rs.next();

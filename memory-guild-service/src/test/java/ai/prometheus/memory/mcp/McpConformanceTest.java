@@ -25,8 +25,13 @@ class McpConformanceTest {
     @Test
     void theConformanceSuitesCoreScenariosPassAndTheInspectorFindsNoProblem() throws Exception {
         String url = root.toString().replaceAll("/$", "");
-        McpConformance.Outcome outcome = McpConformance.run(Map.of("TARGET", "memory", "MEMORY_URL", url,
-                "AGENT_TOKEN", TestTokens.agent("mcp-conformance-agent", "memory:read memory:write")));
+        McpConformance.Outcome outcome = McpConformance.run(Map.of(
+                "TARGET",
+                "memory",
+                "MEMORY_URL",
+                url,
+                "AGENT_TOKEN",
+                TestTokens.agent("mcp-conformance-agent", "memory:read memory:write")));
         System.out.println(outcome.output());
         assertEquals(0, outcome.exitCode(), outcome.output());
         assertTrue(outcome.output().contains("MCP Inspector --strict (memory): exit 0"), outcome.output());

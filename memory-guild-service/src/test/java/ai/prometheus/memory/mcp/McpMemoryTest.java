@@ -53,7 +53,8 @@ class McpMemoryTest {
             assertNotNull(initialized.capabilities().tools());
 
             Map<String, McpSchema.Tool> tools = tools(client);
-            assertEquals(List.of("remember", "recall", "read_memory", "forget", "list_contexts", "create_context"),
+            assertEquals(
+                    List.of("remember", "recall", "read_memory", "forget", "list_contexts", "create_context"),
                     List.copyOf(tools.keySet()));
             assertTrue(tools.get("recall").annotations().readOnlyHint());
             assertFalse(tools.get("recall").annotations().destructiveHint());
@@ -66,7 +67,8 @@ class McpMemoryTest {
                 assertEquals(false, tool.inputSchema().get("additionalProperties"), tool.name());
             });
 
-            JsonNode context = call(client, "create_context", Map.of("name", "mcp-notes")).path("context");
+            JsonNode context =
+                    call(client, "create_context", Map.of("name", "mcp-notes")).path("context");
             String contextId = context.path("id").asText();
             assertEquals("manage", context.path("access").asText(), context.toString());
 
@@ -82,24 +84,68 @@ class McpMemoryTest {
             String memoryId = written.path("memory").path("id").asText();
             // The same memory again is answered with the one already there: remember is idempotent.
             assertFalse(call(client, "remember", memory).path("created").asBoolean());
-            client.callTool(new McpSchema.CallToolRequest("remember", Map.of("contextId", contextId,
-                    "content", "Lunch on Friday was pizza", "kind", "note", "occurredAt", "2026-05-08T12:00:00Z")));
+            client.callTool(new McpSchema.CallToolRequest(
+                    "remember",
+                    Map.of(
+                            "contextId",
+                            contextId,
+                            "content",
+                            "Lunch on Friday was pizza",
+                            "kind",
+                            "note",
+                            "occurredAt",
+                            "2026-05-08T12:00:00Z")));
 
-            Map<String, Object> filters = Map.of("kind", "fact", "metadata", Map.of("team", "ops"),
-                    "occurredAfter", "2026-03-01T00:00:00Z", "occurredBefore", "2026-03-03T00:00:00Z");
+            Map<String, Object> filters = Map.of(
+                    "kind",
+                    "fact",
+                    "metadata",
+                    Map.of("team", "ops"),
+                    "occurredAfter",
+                    "2026-03-01T00:00:00Z",
+                    "occurredBefore",
+                    "2026-03-03T00:00:00Z");
             for (String mode : List.of("lexical", "hybrid")) {
-                JsonNode found = call(client, "recall", Map.of("contextId", contextId, "query", "when does the deploy key rotate",
-                        "mode", mode, "scope", "context", "k", 5, "filters", filters));
+                JsonNode found = call(
+                        client,
+                        "recall",
+                        Map.of(
+                                "contextId",
+                                contextId,
+                                "query",
+                                "when does the deploy key rotate",
+                                "mode",
+                                mode,
+                                "scope",
+                                "context",
+                                "k",
+                                5,
+                                "filters",
+                                filters));
                 assertEquals(mode, found.path("mode").asText());
                 assertEquals(1, found.path("results").size(), found.toString());
-                assertEquals(memoryId, found.path("results").path(0).path("memory").path("id").asText(), found.toString());
+                assertEquals(
+                        memoryId,
+                        found.path("results").path(0).path("memory").path("id").asText(),
+                        found.toString());
             }
-            JsonNode before = call(client, "recall", Map.of("contextId", contextId, "query", "deploy key",
-                    "mode", "lexical", "filters", Map.of("occurredBefore", "2026-03-01T00:00:00Z")));
+            JsonNode before = call(
+                    client,
+                    "recall",
+                    Map.of(
+                            "contextId",
+                            contextId,
+                            "query",
+                            "deploy key",
+                            "mode",
+                            "lexical",
+                            "filters",
+                            Map.of("occurredBefore", "2026-03-01T00:00:00Z")));
             assertEquals(0, before.path("results").size(), "occurredBefore excludes it: " + before);
 
             JsonNode read = call(client, "read_memory", Map.of("contextId", contextId, "memoryId", memoryId));
-            assertEquals(memory.get("content"), read.path("memory").path("content").asText());
+            assertEquals(
+                    memory.get("content"), read.path("memory").path("content").asText());
             assertEquals(0, read.path("memory").path("depth").asInt());
 
             JsonNode listed = call(client, "list_contexts", Map.of("size", 200));
@@ -107,8 +153,8 @@ class McpMemoryTest {
 
             JsonNode forgotten = call(client, "forget", Map.of("contextId", contextId, "memoryId", memoryId));
             assertTrue(forgotten.path("deleted").asBoolean());
-            McpSchema.CallToolResult gone = client.callTool(new McpSchema.CallToolRequest("read_memory",
-                    Map.of("contextId", contextId, "memoryId", memoryId)));
+            McpSchema.CallToolResult gone = client.callTool(
+                    new McpSchema.CallToolRequest("read_memory", Map.of("contextId", contextId, "memoryId", memoryId)));
             assertTrue(gone.isError(), "a forgotten memory is not found: " + gone);
             assertTrue(text(gone).contains(memoryId), text(gone));
         }
@@ -119,22 +165,24 @@ class McpMemoryTest {
         String contextId = MemoryApi.agent("mcp-owner").createContext("mcp-owned", null);
         try (McpSyncClient reader = client(TestTokens.agent("mcp-reader", "memory:read"))) {
             reader.initialize();
-            assertEquals(List.of("recall", "read_memory", "list_contexts"), List.copyOf(tools(reader).keySet()));
-            McpSchema.CallToolResult refused = reader.callTool(new McpSchema.CallToolRequest("remember",
-                    Map.of("contextId", contextId, "content", "sneaky")));
+            assertEquals(
+                    List.of("recall", "read_memory", "list_contexts"),
+                    List.copyOf(tools(reader).keySet()));
+            McpSchema.CallToolResult refused = reader.callTool(
+                    new McpSchema.CallToolRequest("remember", Map.of("contextId", contextId, "content", "sneaky")));
             assertTrue(refused.isError(), refused.toString());
             assertTrue(text(refused).contains("memory:write"), text(refused));
             // Someone else's context: found by nobody but its owner and those it is shared with.
-            McpSchema.CallToolResult hidden = reader.callTool(new McpSchema.CallToolRequest("recall",
-                    Map.of("contextId", contextId, "query", "anything")));
+            McpSchema.CallToolResult hidden = reader.callTool(
+                    new McpSchema.CallToolRequest("recall", Map.of("contextId", contextId, "query", "anything")));
             assertTrue(hidden.isError(), hidden.toString());
         }
         // A token granted one other context may not recall from this one.
         String elsewhere = "00000000-0000-4000-8000-000000000001";
         try (McpSyncClient narrow = client(TestTokens.agent("mcp-narrow", "memory:read:" + elsewhere))) {
             narrow.initialize();
-            McpSchema.CallToolResult refused = narrow.callTool(new McpSchema.CallToolRequest("recall",
-                    Map.of("contextId", contextId, "query", "anything")));
+            McpSchema.CallToolResult refused = narrow.callTool(
+                    new McpSchema.CallToolRequest("recall", Map.of("contextId", contextId, "query", "anything")));
             assertTrue(refused.isError(), refused.toString());
             assertTrue(text(refused).contains("memory:read:" + contextId), text(refused));
         }
@@ -148,18 +196,33 @@ class McpMemoryTest {
     void badArgumentsAreToolErrorsNamingTheFieldAndAnUnknownToolIsInvalidParams() {
         try (McpSyncClient client = client(TestTokens.agent("mcp-careless", READ_WRITE))) {
             client.initialize();
-            String contextId = call(client, "create_context", Map.of("name", "mcp-careless")).path("context").path("id").asText();
-            assertInvalid(client, "recall", Map.of("contextId", contextId, "query", "x", "mode", "fuzzy"), "arguments.mode");
+            String contextId = call(client, "create_context", Map.of("name", "mcp-careless"))
+                    .path("context")
+                    .path("id")
+                    .asText();
+            assertInvalid(
+                    client, "recall", Map.of("contextId", contextId, "query", "x", "mode", "fuzzy"), "arguments.mode");
             assertInvalid(client, "recall", Map.of("contextId", contextId, "query", "x", "k", 0), "arguments.k");
-            assertInvalid(client, "recall", Map.of("contextId", contextId, "query", "x",
-                    "filters", Map.of("occurredAfter", "last tuesday")), "arguments.filters.occurredAfter");
+            assertInvalid(
+                    client,
+                    "recall",
+                    Map.of("contextId", contextId, "query", "x", "filters", Map.of("occurredAfter", "last tuesday")),
+                    "arguments.filters.occurredAfter");
             assertInvalid(client, "remember", Map.of("contextId", contextId), "arguments.content");
             assertInvalid(client, "remember", Map.of("contextId", "not-a-uuid", "content", "x"), "arguments.contextId");
-            assertInvalid(client, "remember", Map.of("contextId", contextId, "content", "x", "colour", "red"), "arguments.colour");
-            assertInvalid(client, "remember", Map.of("contextId", contextId, "content", "x", "importance", 7), "arguments.importance");
+            assertInvalid(
+                    client,
+                    "remember",
+                    Map.of("contextId", contextId, "content", "x", "colour", "red"),
+                    "arguments.colour");
+            assertInvalid(
+                    client,
+                    "remember",
+                    Map.of("contextId", contextId, "content", "x", "importance", 7),
+                    "arguments.importance");
             assertInvalid(client, "list_contexts", Map.of("size", 0), "arguments.size");
-            McpError unknown = assertThrows(McpError.class,
-                    () -> client.callTool(new McpSchema.CallToolRequest("no_such_tool", Map.of())));
+            McpError unknown = assertThrows(
+                    McpError.class, () -> client.callTool(new McpSchema.CallToolRequest("no_such_tool", Map.of())));
             assertEquals(-32602, unknown.getJsonRpcError().code());
         }
     }
@@ -172,20 +235,30 @@ class McpMemoryTest {
         String contextId = api.createContext("mcp-stateless", null);
         api.write(contextId, Map.of("content", "Stateless clients need no session", "kind", "fact"));
         var transport = HttpClientMcpTransport.builder(mcp.toString())
-                .requestCustomizer(McpHttpRequestCustomizer.fromSync((request, headers, context) ->
-                        headers.set("Authorization", "Bearer " + token)))
+                .requestCustomizer(McpHttpRequestCustomizer.fromSync(
+                        (request, headers, context) -> headers.set("Authorization", "Bearer " + token)))
                 .build();
-        var client = io.modelcontextprotocol.modern.client.McpClient.sync(transport).callTimeout(Duration.ofSeconds(30)).build();
+        var client = io.modelcontextprotocol.modern.client.McpClient.sync(transport)
+                .callTimeout(Duration.ofSeconds(30))
+                .build();
         var discovered = client.discover();
         assertTrue(discovered.supportedVersions().contains("2026-07-28"), discovered.toString());
         var listed = client.tools().list();
         assertEquals(6, listed.tools().size(), listed.toString());
-        var result = client.tool("recall").arguments(Map.of("contextId", contextId, "query", "stateless session",
-                "mode", "lexical")).call();
+        var result = client.tool("recall")
+                .arguments(Map.of("contextId", contextId, "query", "stateless session", "mode", "lexical"))
+                .call();
         assertFalse(Boolean.TRUE.equals(result.isError()), result.toString());
         JsonNode structured = JSON.valueToTree(result.structuredContent());
-        assertEquals("Stateless clients need no session",
-                structured.path("results").path(0).path("memory").path("content").asText(), structured.toString());
+        assertEquals(
+                "Stateless clients need no session",
+                structured
+                        .path("results")
+                        .path(0)
+                        .path("memory")
+                        .path("content")
+                        .asText(),
+                structured.toString());
     }
 
     @Test
@@ -196,35 +269,48 @@ class McpMemoryTest {
         String inherited = owner.write(parent, Map.of("content", "Inherited: the office is closed on Mondays"));
         try (McpSyncClient client = client(TestTokens.agent("mcp-resource-owner", READ_WRITE))) {
             client.initialize();
-            List<String> uris = client.listResources().resources().stream().map(McpSchema.Resource::uri).toList();
+            List<String> uris = client.listResources().resources().stream()
+                    .map(McpSchema.Resource::uri)
+                    .toList();
             assertTrue(uris.contains("memory://contexts/" + child), uris.toString());
             assertTrue(uris.contains("memory://contexts/" + parent), uris.toString());
             List<String> templates = client.listResourceTemplates().resourceTemplates().stream()
-                    .map(McpSchema.ResourceTemplate::uriTemplate).toList();
-            assertEquals(List.of("memory://contexts/{contextId}", "memory://contexts/{contextId}/memories/{memoryId}"), templates);
+                    .map(McpSchema.ResourceTemplate::uriTemplate)
+                    .toList();
+            assertEquals(
+                    List.of("memory://contexts/{contextId}", "memory://contexts/{contextId}/memories/{memoryId}"),
+                    templates);
 
             JsonNode context = resource(client, "memory://contexts/" + child);
-            assertEquals("mcp-resource-child", context.path("context").path("name").asText(), context.toString());
-            assertEquals(inherited, context.path("memories").path(0).path("id").asText(), "a child sees its parent's memories");
+            assertEquals(
+                    "mcp-resource-child", context.path("context").path("name").asText(), context.toString());
+            assertEquals(
+                    inherited,
+                    context.path("memories").path(0).path("id").asText(),
+                    "a child sees its parent's memories");
             JsonNode memory = resource(client, "memory://contexts/" + child + "/memories/" + inherited);
             assertEquals(1, memory.path("depth").asInt(), memory.toString());
 
-            McpError malformed = assertThrows(McpError.class,
+            McpError malformed = assertThrows(
+                    McpError.class,
                     () -> client.readResource(new McpSchema.ReadResourceRequest("memory://somewhere/else")));
             assertEquals(-32602, malformed.getJsonRpcError().code());
         }
         try (McpSyncClient stranger = client(TestTokens.agent("mcp-resource-stranger", READ_WRITE))) {
             stranger.initialize();
-            McpError hidden = assertThrows(McpError.class,
+            McpError hidden = assertThrows(
+                    McpError.class,
                     () -> stranger.readResource(new McpSchema.ReadResourceRequest("memory://contexts/" + child)));
             assertEquals(-32002, hidden.getJsonRpcError().code(), "another's context is not found");
-            assertFalse(stranger.listResources().resources().stream().anyMatch(r -> r.uri().contains(child)));
+            assertFalse(stranger.listResources().resources().stream()
+                    .anyMatch(r -> r.uri().contains(child)));
         }
     }
 
     private static JsonNode resource(McpSyncClient client, String uri) {
         McpSchema.ReadResourceResult read = client.readResource(new McpSchema.ReadResourceRequest(uri));
-        McpSchema.TextResourceContents contents = (McpSchema.TextResourceContents) read.contents().get(0);
+        McpSchema.TextResourceContents contents =
+                (McpSchema.TextResourceContents) read.contents().get(0);
         assertEquals(uri, contents.uri());
         assertEquals("application/json", contents.mimeType());
         try {
@@ -243,8 +329,8 @@ class McpMemoryTest {
     }
 
     private static Map<String, McpSchema.Tool> tools(McpSyncClient client) {
-        return client.listTools().tools().stream().collect(Collectors.toMap(McpSchema.Tool::name, Function.identity(),
-                (a, b) -> a, LinkedHashMap::new));
+        return client.listTools().tools().stream()
+                .collect(Collectors.toMap(McpSchema.Tool::name, Function.identity(), (a, b) -> a, LinkedHashMap::new));
     }
 
     /** A successful call's structured content. */

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class Bm25Test {
 
     // Documents as Postgres prints their tsvectors; the query as websearch_to_tsquery prints "dog or walk".
-    private final TextSearch.Query query = TextSearch.parseQuery("'dog' | 'walk'").orElseThrow();
+    private final TextSearch.Query query =
+            TextSearch.parseQuery("'dog' | 'walk'").orElseThrow();
 
     @Test
     void repeatingAWordSaturatesInsteadOfMultiplying() {
@@ -36,8 +37,12 @@ class Bm25Test {
         TextSearch.Document common = TextSearch.parseVector("'dog':1 'bark':2");
         TextSearch.Document rare = TextSearch.parseVector("'walk':1 'bark':2");
         // Every document but one mentions a dog.
-        TextSearch.Statistics statistics = statistics(common, rare, TextSearch.parseVector("'dog':1 'sleep':2"),
-                TextSearch.parseVector("'dog':1 'eat':2"), TextSearch.parseVector("'dog':1 'run':2"));
+        TextSearch.Statistics statistics = statistics(
+                common,
+                rare,
+                TextSearch.parseVector("'dog':1 'sleep':2"),
+                TextSearch.parseVector("'dog':1 'eat':2"),
+                TextSearch.parseVector("'dog':1 'run':2"));
         assertTrue(query.bm25(rare, statistics) > query.bm25(common, statistics));
         assertEquals(0, query.bm25(TextSearch.parseVector("'cat':1"), statistics), 1e-12);
     }

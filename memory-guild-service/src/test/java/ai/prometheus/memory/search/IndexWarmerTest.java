@@ -31,7 +31,10 @@ class IndexWarmerTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> index.cachedSize(id) == 3);
 
         // A removal moves the context's epoch: the warmer rebuilds the copy without it.
-        api.request().delete("/api/v1/contexts/" + context + "/memories/" + removed).then().statusCode(204);
+        api.request()
+                .delete("/api/v1/contexts/" + context + "/memories/" + removed)
+                .then()
+                .statusCode(204);
         await().atMost(Duration.ofSeconds(15)).until(() -> index.cachedSize(id) == 2);
 
         // A search does not wait for the warmer: it reads what changed since the cached version.

@@ -12,7 +12,6 @@ import ai.prometheus.memory.context.Viewer;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,10 +41,24 @@ class LexicalRankingTest {
             "Standup moved to ten o'clock");
 
     private static final List<String> QUERIES = List.of(
-            "invoice", "paid invoices", "INV-2024-00042", "pricing change", "billing failed deadlock",
-            "Dana", "production deploy minutes", "10:00", "user@example.com", "E4711", "backup",
-            "stale cache search", "the", "rust backend review", "customers paid late invoice reminders",
-            "o'clock", "week 7 production change", "nothing matches this");
+            "invoice",
+            "paid invoices",
+            "INV-2024-00042",
+            "pricing change",
+            "billing failed deadlock",
+            "Dana",
+            "production deploy minutes",
+            "10:00",
+            "user@example.com",
+            "E4711",
+            "backup",
+            "stale cache search",
+            "the",
+            "rust backend review",
+            "customers paid late invoice reminders",
+            "o'clock",
+            "week 7 production change",
+            "nothing matches this");
 
     @Inject
     Librarian librarian;
@@ -73,8 +86,10 @@ class LexicalRankingTest {
         api.write(team, Map.of("content", "Standup is at half past nine for the billing team", "key", "standup"));
         api.write(agent, Map.of("content", "Standup is at ten for me, billing", "key", "standup"));
 
-        ResolvedScope scope = coordinator.scope(Viewer.ofSubject(subject), UUID.fromString(agent), Scope.LINEAGE)
-                .await().atMost(Duration.ofSeconds(10));
+        ResolvedScope scope = coordinator
+                .scope(Viewer.ofSubject(subject), UUID.fromString(agent), Scope.LINEAGE)
+                .await()
+                .atMost(Duration.ofSeconds(10));
         List<SearchRequest.Filters> filters = List.of(
                 new SearchRequest.Filters(null, null, null, null, null, null, null, null),
                 new SearchRequest.Filters("note", null, null, null, null, null, null, null),
@@ -86,10 +101,13 @@ class LexicalRankingTest {
                 String words = Librarian.anyWord(query);
                 String parsed = librarian.parse(words).await().atMost(Duration.ofSeconds(10));
                 assertTrue(TextSearch.parseQuery(parsed).isPresent(), "evaluated in the service: " + parsed);
-                List<RankFusion.Ranked> inService = librarian.lexical(parsed, words, scope, criteria,
-                        librarian.filter(scope, criteria), 50).hits();
-                List<RankFusion.Ranked> inPostgres = librarian.lexicalInPostgres(words, scope, criteria, 50)
-                        .await().atMost(Duration.ofSeconds(10));
+                List<RankFusion.Ranked> inService = librarian
+                        .lexical(parsed, words, scope, criteria, librarian.filter(scope, criteria), 50)
+                        .hits();
+                List<RankFusion.Ranked> inPostgres = librarian
+                        .lexicalInPostgres(words, scope, criteria, 50)
+                        .await()
+                        .atMost(Duration.ofSeconds(10));
                 assertSame(query + " (" + parsed + ", " + filter + ")", inPostgres, inService);
                 compared += inPostgres.size();
             }
@@ -117,8 +135,11 @@ class LexicalRankingTest {
         String memory = api.write(context, "The quarterly offsite is in Porto");
         api.write(context, "Travel budget approved for the offsite");
         assertEquals(List.of(memory), api.searchIds(context, "Porto", "lexical"));
-        api.request().body(Map.of("content", "The quarterly offsite moved to Valencia"))
-                .patch("/api/v1/contexts/" + context + "/memories/" + memory).then().statusCode(200);
+        api.request()
+                .body(Map.of("content", "The quarterly offsite moved to Valencia"))
+                .patch("/api/v1/contexts/" + context + "/memories/" + memory)
+                .then()
+                .statusCode(200);
         assertEquals(List.of(), api.searchIds(context, "Porto", "lexical"));
         assertEquals(List.of(memory), api.searchIds(context, "Valencia", "lexical"));
     }
@@ -128,6 +149,7 @@ class LexicalRankingTest {
         assertFalse(TextSearch.parseQuery("'pric':* & 'chang'").isPresent(), "prefix");
         assertFalse(TextSearch.parseQuery("'pric':A | 'chang'").isPresent(), "weight restriction");
         assertFalse(TextSearch.parseQuery("'a' <-> ( 'b' <-> 'c' )").isPresent(), "right-nested phrase");
-        assertTrue(TextSearch.parseQuery("'inv' <-> '-2024' <-> '-00042' | !'paid' & 'o''clock'").isPresent());
+        assertTrue(TextSearch.parseQuery("'inv' <-> '-2024' <-> '-00042' | !'paid' & 'o''clock'")
+                .isPresent());
     }
 }

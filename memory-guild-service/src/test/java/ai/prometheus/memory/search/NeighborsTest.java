@@ -29,19 +29,42 @@ class NeighborsTest {
         api.write(chat, "Tom: Sounds lovely.");
         api.write(chat, "Maya: It is. Talk soon!");
 
-        api.search(chat, Map.of("query", "who teaches", "mode", "lexical", "k", 1, "neighbors", 2)).then().statusCode(200)
+        api.search(chat, Map.of("query", "who teaches", "mode", "lexical", "k", 1, "neighbors", 2))
+                .then()
+                .statusCode(200)
                 .body("results[0].memory.id", equalTo(hit))
                 // In time order; the superseded draft and the parent context's note are not neighbours.
-                .body("results[0].neighbors.before.content", contains("Tom: Hey Maya, how was the weekend?",
-                        "Maya: I signed up for a pottery class on Thursdays."))
-                .body("results[0].neighbors.after.content", contains("Maya: Ruth, a retired ceramicist.",
-                        "Tom: Sounds lovely."))
+                .body(
+                        "results[0].neighbors.before.content",
+                        contains(
+                                "Tom: Hey Maya, how was the weekend?",
+                                "Maya: I signed up for a pottery class on Thursdays."))
+                .body(
+                        "results[0].neighbors.after.content",
+                        contains("Maya: Ruth, a retired ceramicist.", "Tom: Sounds lovely."))
                 .body("results[0].neighbors.after[0].depth", equalTo(0));
         // With superseded memories asked for, the draft is the hit's previous turn.
-        api.search(chat, Map.of("query", "who teaches", "mode", "lexical", "k", 1, "neighbors", 1,
-                "filters", Map.of("includeSuperseded", true))).then().statusCode(200)
-                .body("results[0].neighbors.before.content", contains("Maya: I signed up for a pottery class on Thursdays."));
-        api.search(chat, Map.of("query", "who teaches", "mode", "lexical", "k", 1)).then().statusCode(200)
+        api.search(
+                        chat,
+                        Map.of(
+                                "query",
+                                "who teaches",
+                                "mode",
+                                "lexical",
+                                "k",
+                                1,
+                                "neighbors",
+                                1,
+                                "filters",
+                                Map.of("includeSuperseded", true)))
+                .then()
+                .statusCode(200)
+                .body(
+                        "results[0].neighbors.before.content",
+                        contains("Maya: I signed up for a pottery class on Thursdays."));
+        api.search(chat, Map.of("query", "who teaches", "mode", "lexical", "k", 1))
+                .then()
+                .statusCode(200)
                 .body("results[0].neighbors", nullValue());
     }
 
@@ -55,7 +78,8 @@ class NeighborsTest {
         api.write(team, "Rollbacks need two approvals");
 
         api.search(agent, Map.of("query", "release checklist", "mode", "lexical", "k", 1, "neighbors", 1))
-                .then().statusCode(200)
+                .then()
+                .statusCode(200)
                 .body("results[0].memory.id", equalTo(hit))
                 .body("results[0].depth", equalTo(1))
                 .body("results[0].neighbors.before.content", contains("Deploys happen on Tuesdays"))
@@ -63,13 +87,17 @@ class NeighborsTest {
                 .body("results[0].neighbors.after[0].depth", equalTo(1));
         // Someone without access to the context gets no hit and no neighbours from it.
         MemoryApi.agent("stranger-" + UUID.randomUUID())
-                .search(agent, Map.of("query", "release checklist", "neighbors", 1)).then().statusCode(404);
+                .search(agent, Map.of("query", "release checklist", "neighbors", 1))
+                .then()
+                .statusCode(404);
     }
 
     @Test
     void tooManyNeighboursIsABadRequestNamingTheField() {
         String context = api.createContext("bounds", null);
-        api.search(context, Map.of("query", "anything", "neighbors", 6)).then().statusCode(400)
+        api.search(context, Map.of("query", "anything", "neighbors", 6))
+                .then()
+                .statusCode(400)
                 .body(org.hamcrest.Matchers.containsString("neighbors"));
     }
 }

@@ -26,8 +26,12 @@ class QueryDatesTest {
         assertPeriod("last month's invoices", "2026-11-01", "2026-12-01");
         assertPeriod("the release last year", "2025-01-01", "2026-01-01");
         assertPeriod("the call 3 days ago", "2026-11-30", "2026-12-01");
-        assertEquals(QueryDates.in("last month", Instant.parse("2026-01-15T00:00:00Z")).orElseThrow().from(),
-                Instant.parse("2025-12-01T00:00:00Z"), "across a year boundary");
+        assertEquals(
+                QueryDates.in("last month", Instant.parse("2026-01-15T00:00:00Z"))
+                        .orElseThrow()
+                        .from(),
+                Instant.parse("2025-12-01T00:00:00Z"),
+                "across a year boundary");
     }
 
     @Test
@@ -46,22 +50,37 @@ class QueryDatesTest {
         QueryDates.EventRelation before = QueryDates.relativeToEvent("What did Maya bake two days before the trip?")
                 .orElseThrow();
         assertEquals("the trip", before.event());
-        assertEquals(new QueryDates.Period(Instant.parse("2023-05-08T00:00:00Z"), Instant.parse("2023-05-09T00:00:00Z")),
+        assertEquals(
+                new QueryDates.Period(Instant.parse("2023-05-08T00:00:00Z"), Instant.parse("2023-05-09T00:00:00Z")),
                 before.around(trip));
-        QueryDates.EventRelation after = QueryDates.relativeToEvent("what happened the week after the conference in Berlin")
+        QueryDates.EventRelation after = QueryDates.relativeToEvent(
+                        "what happened the week after the conference in Berlin")
                 .orElseThrow();
         assertEquals("the conference in berlin", after.event());
-        assertEquals(new QueryDates.Period(Instant.parse("2023-05-11T00:00:00Z"), Instant.parse("2023-05-18T00:00:00Z")),
+        assertEquals(
+                new QueryDates.Period(Instant.parse("2023-05-11T00:00:00Z"), Instant.parse("2023-05-18T00:00:00Z")),
                 after.around(trip));
-        assertEquals(new QueryDates.Period(Instant.parse("2023-05-09T00:00:00Z"), Instant.parse("2023-05-10T00:00:00Z")),
-                QueryDates.relativeToEvent("the day before the move").orElseThrow().around(trip));
-        assertEquals(new QueryDates.Period(Instant.parse("2023-06-01T00:00:00Z"), Instant.parse("2023-07-01T00:00:00Z")),
-                QueryDates.relativeToEvent("a month after moving in").orElseThrow().around(Instant.parse("2023-05-31T08:00:00Z")),
+        assertEquals(
+                new QueryDates.Period(Instant.parse("2023-05-09T00:00:00Z"), Instant.parse("2023-05-10T00:00:00Z")),
+                QueryDates.relativeToEvent("the day before the move")
+                        .orElseThrow()
+                        .around(trip));
+        assertEquals(
+                new QueryDates.Period(Instant.parse("2023-06-01T00:00:00Z"), Instant.parse("2023-07-01T00:00:00Z")),
+                QueryDates.relativeToEvent("a month after moving in")
+                        .orElseThrow()
+                        .around(Instant.parse("2023-05-31T08:00:00Z")),
                 "a month after: the month that follows the event's day");
-        assertEquals(new QueryDates.Period(Instant.parse("2023-04-10T00:00:00Z"), Instant.parse("2023-05-10T00:00:00Z")),
-                QueryDates.relativeToEvent("the month before the trip").orElseThrow().around(trip));
-        assertEquals("the wedding", QueryDates.relativeToEvent("3 days after the wedding when did they leave")
-                .orElseThrow().event());
+        assertEquals(
+                new QueryDates.Period(Instant.parse("2023-04-10T00:00:00Z"), Instant.parse("2023-05-10T00:00:00Z")),
+                QueryDates.relativeToEvent("the month before the trip")
+                        .orElseThrow()
+                        .around(trip));
+        assertEquals(
+                "the wedding",
+                QueryDates.relativeToEvent("3 days after the wedding when did they leave")
+                        .orElseThrow()
+                        .event());
     }
 
     @Test
@@ -73,13 +92,15 @@ class QueryDatesTest {
 
     @Test
     void queriesWithoutADateHaveNoPeriod() {
-        assertTrue(QueryDates.in("who prefers which programming language", AS_OF).isEmpty());
+        assertTrue(
+                QueryDates.in("who prefers which programming language", AS_OF).isEmpty());
         assertTrue(QueryDates.in("maybe 2023 is a number, not a period", AS_OF).isEmpty());
         assertTrue(QueryDates.in("mayday", AS_OF).isEmpty());
     }
 
     private static void assertPeriod(String query, String from, String until) {
-        QueryDates.Period period = QueryDates.in(query, AS_OF).orElseThrow(() -> new AssertionError("no period in " + query));
+        QueryDates.Period period =
+                QueryDates.in(query, AS_OF).orElseThrow(() -> new AssertionError("no period in " + query));
         assertEquals(Instant.parse(from + "T00:00:00Z"), period.from(), query);
         assertEquals(Instant.parse(until + "T00:00:00Z"), period.until(), query);
     }

@@ -29,16 +29,25 @@ class SearchMetricsTest {
 
         PrometheusScrape after = scrape();
         String count = "prometheus_memory_search_duration_seconds_count";
-        assertEquals(2, after.value(count, Map.of("mode", "lexical", "outcome", "ok"))
-                - before.value(count, Map.of("mode", "lexical", "outcome", "ok")));
-        assertEquals(1, after.value(count, Map.of("mode", "semantic")) - before.value(count, Map.of("mode", "semantic")));
+        assertEquals(
+                2,
+                after.value(count, Map.of("mode", "lexical", "outcome", "ok"))
+                        - before.value(count, Map.of("mode", "lexical", "outcome", "ok")));
+        assertEquals(
+                1, after.value(count, Map.of("mode", "semantic")) - before.value(count, Map.of("mode", "semantic")));
         after.assertHistogram("prometheus_memory_search_duration_seconds", Map.of("mode", "hybrid"));
-        assertFalse(after.samples("prometheus_memory_embedding_backlog", Map.of()).isEmpty());
+        assertFalse(
+                after.samples("prometheus_memory_embedding_backlog", Map.of()).isEmpty());
         after.assertCatalogued("memory-guild-service");
         assertTrue(after.assertSuiteConventions().contains("prometheus_memory_search_duration_seconds"));
     }
 
     private static PrometheusScrape scrape() {
-        return PrometheusScrape.of(given().when().get("/q/metrics").then().statusCode(200).extract().asString());
+        return PrometheusScrape.of(given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 }

@@ -37,8 +37,11 @@ class SearchTest {
         api.awaitEmbedded(context);
 
         String query = "a kitten sleeping in warm sunlight";
-        assertTrue(wordsOf(query).stream().noneMatch(wordsOf("My cat naps on the sunny windowsill every afternoon")::contains));
-        api.search(context, Map.of("query", query, "mode", "semantic")).then().statusCode(200)
+        assertTrue(wordsOf(query).stream()
+                .noneMatch(wordsOf("My cat naps on the sunny windowsill every afternoon")::contains));
+        api.search(context, Map.of("query", query, "mode", "semantic"))
+                .then()
+                .statusCode(200)
                 .body("results[0].memory.id", equalTo(cat))
                 .body("results[0].score.similarity", greaterThan(0.2f))
                 .body("results[0].score.lexicalRank", org.hamcrest.Matchers.nullValue());
@@ -56,16 +59,22 @@ class SearchTest {
         api.write(context, "The error code E4711 means the disk is full");
 
         // Lexical search works as soon as the write commits, embeddings or not.
-        api.search(context, Map.of("query", "INV-2024-00042", "mode", "lexical")).then().statusCode(200)
+        api.search(context, Map.of("query", "INV-2024-00042", "mode", "lexical"))
+                .then()
+                .statusCode(200)
                 .body("results.memory.id", contains(invoice))
                 .body("results[0].score.lexicalRank", equalTo(1));
         api.awaitEmbedded(context);
-        api.search(context, Map.of("query", "INV-2024-00042")).then().statusCode(200)
+        api.search(context, Map.of("query", "INV-2024-00042"))
+                .then()
+                .statusCode(200)
                 .body("mode", equalTo("hybrid"))
                 .body("results[0].memory.id", equalTo(invoice))
                 .body("results[0].score.lexicalRank", equalTo(1))
                 .body("results[0].score.semanticRank", notNullValue());
-        api.search(context, Map.of("query", "E4711", "mode", "lexical")).then().statusCode(200)
+        api.search(context, Map.of("query", "E4711", "mode", "lexical"))
+                .then()
+                .statusCode(200)
                 .body("results.memory.content", contains("The error code E4711 means the disk is full"));
     }
 
@@ -79,7 +88,8 @@ class SearchTest {
         api.awaitEmbedded(agent);
 
         var response = api.search(agent, Map.of("query", "when is standup and how do deployments happen", "k", 10));
-        response.then().statusCode(200)
+        response.then()
+                .statusCode(200)
                 .body("scope", equalTo("lineage"))
                 .body("lineage.contextId", contains(agent, team))
                 .body("results.memory.content", not(hasItem("Standup is at nine")))
@@ -89,26 +99,60 @@ class SearchTest {
                 .body("results.score.fused", everyItem(notNullValue()))
                 .body("results.score.recency", everyItem(greaterThan(0.9f)));
         // scope=context leaves the ancestors out.
-        api.search(agent, Map.of("query", "deployments pipeline", "scope", "context")).then().statusCode(200)
+        api.search(agent, Map.of("query", "deployments pipeline", "scope", "context"))
+                .then()
+                .statusCode(200)
                 .body("results.memory.id", not(hasItem(teamNote)));
     }
 
     @Test
     void filtersNarrowByKindMetadataAndTime() {
         String context = api.createContext("filters", null);
-        String weather = api.write(context, Map.of("content", "Called the weather tool for Paris", "kind", "episode",
-                "metadata", Map.of("tool", "weather")));
-        api.write(context, Map.of("content", "Called the stocks tool for ACME", "kind", "episode",
-                "metadata", Map.of("tool", "stocks")));
+        String weather = api.write(
+                context,
+                Map.of(
+                        "content",
+                        "Called the weather tool for Paris",
+                        "kind",
+                        "episode",
+                        "metadata",
+                        Map.of("tool", "weather")));
+        api.write(
+                context,
+                Map.of(
+                        "content",
+                        "Called the stocks tool for ACME",
+                        "kind",
+                        "episode",
+                        "metadata",
+                        Map.of("tool", "stocks")));
         api.write(context, Map.of("content", "Paris weather is usually mild", "kind", "fact"));
         api.awaitEmbedded(context);
         for (String mode : List.of("hybrid", "semantic", "lexical")) {
-            api.search(context, Map.of("query", "weather tool Paris", "mode", mode,
-                    "filters", Map.of("kind", "episode", "metadata", Map.of("tool", "weather"))))
-                    .then().statusCode(200).body("results.memory.id", contains(weather));
-            api.search(context, Map.of("query", "weather tool Paris", "mode", mode,
-                    "filters", Map.of("createdBefore", "2000-01-01T00:00:00Z")))
-                    .then().statusCode(200).body("results", org.hamcrest.Matchers.hasSize(0));
+            api.search(
+                            context,
+                            Map.of(
+                                    "query",
+                                    "weather tool Paris",
+                                    "mode",
+                                    mode,
+                                    "filters",
+                                    Map.of("kind", "episode", "metadata", Map.of("tool", "weather"))))
+                    .then()
+                    .statusCode(200)
+                    .body("results.memory.id", contains(weather));
+            api.search(
+                            context,
+                            Map.of(
+                                    "query",
+                                    "weather tool Paris",
+                                    "mode",
+                                    mode,
+                                    "filters",
+                                    Map.of("createdBefore", "2000-01-01T00:00:00Z")))
+                    .then()
+                    .statusCode(200)
+                    .body("results", org.hamcrest.Matchers.hasSize(0));
         }
     }
 
@@ -118,23 +162,26 @@ class SearchTest {
         String kept = api.write(context, "The staging database is restored from snapshots every Sunday");
         String removed = api.write(context, "The staging database lives in the Frankfurt region");
         api.awaitEmbedded(context);
-        assertEquals(Set.of(kept, removed), new HashSet<>(api.searchIds(context, "where is the staging database", "semantic")));
+        assertEquals(
+                Set.of(kept, removed),
+                new HashSet<>(api.searchIds(context, "where is the staging database", "semantic")));
 
         // Another replica supersedes a memory: it commits the row and the context's version, as
         // every writer does, and tells this replica nothing.
         try (java.sql.Connection db = ai.prometheus.shared.testing.Engines.jdbc()) {
             db.setAutoCommit(false);
             long version;
-            try (var bump = db.prepareStatement("update memory_guild.memory_contexts set memory_version = memory_version + 1"
-                    + " where id = ? returning memory_version")) {
+            try (var bump =
+                    db.prepareStatement("update memory_guild.memory_contexts set memory_version = memory_version + 1"
+                            + " where id = ? returning memory_version")) {
                 bump.setObject(1, UUID.fromString(context));
                 try (var rs = bump.executeQuery()) {
                     rs.next();
                     version = rs.getLong(1);
                 }
             }
-            try (var supersede = db.prepareStatement("update memory_guild.memories set superseded_at = now(),"
-                    + " change_version = ? where id = ?")) {
+            try (var supersede = db.prepareStatement(
+                    "update memory_guild.memories set superseded_at = now()," + " change_version = ? where id = ?")) {
                 supersede.setLong(1, version);
                 supersede.setObject(2, UUID.fromString(removed));
                 supersede.executeUpdate();
@@ -146,8 +193,9 @@ class SearchTest {
         // ...and a removal elsewhere (the epoch moves) makes this replica rebuild its copy.
         try (java.sql.Connection db = ai.prometheus.shared.testing.Engines.jdbc();
                 var delete = db.prepareStatement("delete from memory_guild.memories where id = ?");
-                var epoch = db.prepareStatement("update memory_guild.memory_contexts set memory_version = memory_version + 1,"
-                        + " reload_epoch = reload_epoch + 1 where id = ?")) {
+                var epoch = db.prepareStatement(
+                        "update memory_guild.memory_contexts set memory_version = memory_version + 1,"
+                                + " reload_epoch = reload_epoch + 1 where id = ?")) {
             db.setAutoCommit(false);
             delete.setObject(1, UUID.fromString(kept));
             delete.executeUpdate();
@@ -162,15 +210,25 @@ class SearchTest {
     void badSearchesAreRejectedNamingTheField() {
         String context = api.createContext("bad", null);
         api.search(context, Map.of("query", "")).then().statusCode(400).body("errors[0].field", equalTo("query"));
-        api.search(context, Map.of("query", "x", "mode", "fuzzy")).then().statusCode(400)
+        api.search(context, Map.of("query", "x", "mode", "fuzzy"))
+                .then()
+                .statusCode(400)
                 .body("errors[0].field", equalTo("mode"));
         api.search(context, Map.of("query", "x", "k", 0)).then().statusCode(400).body("errors[0].field", equalTo("k"));
-        api.search(context, Map.of("query", "x", "k", 500)).then().statusCode(400).body("errors[0].field", equalTo("k"));
-        api.search(context, Map.of("query", "x", "scope", "everything")).then().statusCode(400)
+        api.search(context, Map.of("query", "x", "k", 500))
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("k"));
+        api.search(context, Map.of("query", "x", "scope", "everything"))
+                .then()
+                .statusCode(400)
                 .body("errors[0].field", equalTo("scope"));
-        api.search(context, Map.of("query", "x", "filters", Map.of("metadata", List.of(1)))).then().statusCode(400)
+        api.search(context, Map.of("query", "x", "filters", Map.of("metadata", List.of(1))))
+                .then()
+                .statusCode(400)
                 .body("errors[0].field", equalTo("filters.metadata"));
-        assertFalse(api.search(UUID.randomUUID().toString(), Map.of("query", "x")).statusCode() == 200);
+        assertFalse(
+                api.search(UUID.randomUUID().toString(), Map.of("query", "x")).statusCode() == 200);
     }
 
     private static Set<String> wordsOf(String text) {

@@ -28,9 +28,14 @@ class TopHitsTest {
                     top.add(score, hit);
                 }
             }
-            List<Float> expected = all.stream().map(VectorIndex.Hit::similarity)
-                    .sorted(Comparator.reverseOrder()).limit(n).toList();
-            assertEquals(expected, top.sorted().stream().map(VectorIndex.Hit::similarity).toList(),
+            List<Float> expected = all.stream()
+                    .map(VectorIndex.Hit::similarity)
+                    .sorted(Comparator.reverseOrder())
+                    .limit(n)
+                    .toList();
+            assertEquals(
+                    expected,
+                    top.sorted().stream().map(VectorIndex.Hit::similarity).toList(),
                     "round " + round + ": best " + n + " of " + count);
         }
     }

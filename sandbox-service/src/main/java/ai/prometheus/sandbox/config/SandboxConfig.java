@@ -232,6 +232,7 @@ public interface SandboxConfig {
 
     /** See {@link Isolation#launcher()}. */
     enum LauncherKind {
-        NATIVE, SHELL
+        NATIVE,
+        SHELL
     }
 }

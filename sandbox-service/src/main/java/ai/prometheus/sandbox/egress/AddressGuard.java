@@ -15,8 +15,7 @@ import java.util.Optional;
  */
 final class AddressGuard {
 
-    private AddressGuard() {
-    }
+    private AddressGuard() {}
 
     /** Why {@code address} is not public, or empty when it is. */
     static Optional<String> nonPublic(InetAddress address) {
@@ -46,7 +45,10 @@ final class AddressGuard {
         if ((bytes[0] & 0xfe) == 0xfc) {
             return Optional.of("a private (unique local) address");
         }
-        if ((bytes[0] & 0xff) == 0x20 && (bytes[1] & 0xff) == 0x01 && (bytes[2] & 0xff) == 0x0d && (bytes[3] & 0xff) == 0xb8) {
+        if ((bytes[0] & 0xff) == 0x20
+                && (bytes[1] & 0xff) == 0x01
+                && (bytes[2] & 0xff) == 0x0d
+                && (bytes[3] & 0xff) == 0xb8) {
             return Optional.of("a documentation address");
         }
         return Optional.empty();

@@ -58,8 +58,17 @@ import org.jboss.logging.Logger;
 public class EgressProxy {
 
     private static final Logger LOG = Logger.getLogger(EgressProxy.class);
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
-            "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host");
+    private static final Set<String> HOP_BY_HOP = Set.of(
+            "connection",
+            "keep-alive",
+            "proxy-authenticate",
+            "proxy-authorization",
+            "proxy-connection",
+            "te",
+            "trailer",
+            "transfer-encoding",
+            "upgrade",
+            "host");
 
     private final Vertx vertx;
     private final EgressConfig config;
@@ -75,14 +84,18 @@ public class EgressProxy {
     public EgressProxy(Vertx vertx, EgressConfig config) {
         this.vertx = vertx;
         this.config = config;
-        List<String> allowed = config.privateAllow().orElse(List.of()).stream().map(String::strip)
-                .filter(entry -> !entry.isEmpty()).toList();
+        List<String> allowed = config.privateAllow().orElse(List.of()).stream()
+                .map(String::strip)
+                .filter(entry -> !entry.isEmpty())
+                .toList();
         NetworkPolicy parsed = new NetworkPolicy(allowed);
         List<NetworkPolicy.Violation> violations = parsed.violations();
         if (!violations.isEmpty() || parsed.rules().stream().anyMatch(NetworkPolicy.Rule::wildcard)) {
             throw new IllegalArgumentException("sandbox.egress.private-allow takes exact host:port entries: "
-                    + (violations.isEmpty() ? "no wildcards" : allowed.get(violations.get(0).index()) + ": "
-                            + violations.get(0).reason()));
+                    + (violations.isEmpty()
+                            ? "no wildcards"
+                            : allowed.get(violations.get(0).index()) + ": "
+                                    + violations.get(0).reason()));
         }
         this.privateAllow = parsed;
     }
@@ -95,9 +108,12 @@ public class EgressProxy {
         });
         int connectTimeout = (int) config.connectTimeout().toMillis();
         tunnels = vertx.createNetClient(new NetClientOptions().setConnectTimeout(connectTimeout));
-        forwards = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setConnectTimeout(connectTimeout)
+        forwards = vertx.createHttpClient(new HttpClientOptions()
+                .setKeepAlive(false)
+                .setConnectTimeout(connectTimeout)
                 .setMaxInitialLineLength(8192));
-        server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+        server = vertx.createHttpServer(
+                        new HttpServerOptions().setHost("127.0.0.1").setPort(0))
                 .requestHandler(this::handle);
         server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.actualPort());
@@ -134,20 +150,26 @@ public class EgressProxy {
     }
 
     private void handle(HttpServerRequest request) {
-        RunEgress run = request.remoteAddress() != null && "127.0.0.1".equals(request.remoteAddress().hostAddress())
-                ? runsByRelayPort.get(request.remoteAddress().port()) : null;
+        RunEgress run = request.remoteAddress() != null
+                        && "127.0.0.1".equals(request.remoteAddress().hostAddress())
+                ? runsByRelayPort.get(request.remoteAddress().port())
+                : null;
         if (run == null) {
             // Not a sandbox's relay: someone else on this host found the port.
-            request.response().setStatusCode(403).putHeader(HttpHeaders.CONNECTION, "close")
+            request.response()
+                    .setStatusCode(403)
+                    .putHeader(HttpHeaders.CONNECTION, "close")
                     .end("egress denied: not a sandbox connection\n");
             return;
         }
         request.pause();
         long started = System.nanoTime();
-        Optional<Target> target = request.method() == HttpMethod.CONNECT ? Target.ofAuthority(request.uri())
+        Optional<Target> target = request.method() == HttpMethod.CONNECT
+                ? Target.ofAuthority(request.uri())
                 : Target.ofAbsolute(request.uri());
         if (target.isEmpty()) {
-            String reason = request.method() == HttpMethod.CONNECT ? "CONNECT needs host:port"
+            String reason = request.method() == HttpMethod.CONNECT
+                    ? "CONNECT needs host:port"
                     : request.uri().regionMatches(true, 0, "https://", 0, 8)
                             ? "https:// URLs go through CONNECT (set HTTPS_PROXY)"
                             : "the proxy takes CONNECT host:port or an absolute http:// URL";
@@ -156,25 +178,53 @@ public class EgressProxy {
         }
         Target to = target.get();
         if (!run.admitConnection()) {
-            refuse(request, 403, "egress denied: " + run.limitExceeded().orElse("egress limit exceeded"), to, 0, null,
-                    run, started);
+            refuse(
+                    request,
+                    403,
+                    "egress denied: " + run.limitExceeded().orElse("egress limit exceeded"),
+                    to,
+                    0,
+                    null,
+                    run,
+                    started);
             return;
         }
         if (run.grant().policy().match(to.host(), to.port()).isEmpty()) {
-            refuse(request, 403, "egress denied: " + to.display() + " is not in this tool's network policy", to, 0, null,
-                    run, started);
+            refuse(
+                    request,
+                    403,
+                    "egress denied: " + to.display() + " is not in this tool's network policy",
+                    to,
+                    0,
+                    null,
+                    run,
+                    started);
             return;
         }
         resolve(to).onComplete(resolved -> {
             if (resolved.failed()) {
-                refuse(request, 502, "egress failed: " + to.display() + " could not be resolved", to, 0, null, run,
+                refuse(
+                        request,
+                        502,
+                        "egress failed: " + to.display() + " could not be resolved",
+                        to,
+                        0,
+                        null,
+                        run,
                         started);
                 return;
             }
             Resolution resolution = resolved.result();
             if (resolution.refusal() != null) {
-                refuse(request, 403, "egress denied: " + to.display() + " resolves to " + resolution.refusal(), to, 0,
-                        resolution.address(), run, started);
+                refuse(
+                        request,
+                        403,
+                        "egress denied: " + to.display() + " resolves to " + resolution.refusal(),
+                        to,
+                        0,
+                        resolution.address(),
+                        run,
+                        started);
                 return;
             }
             if (request.method() == HttpMethod.CONNECT) {
@@ -186,33 +236,45 @@ public class EgressProxy {
     }
 
     /** The address to connect to, checked; or why none may be used. */
-    private record Resolution(String address, String refusal) {
-    }
+    private record Resolution(String address, String refusal) {}
 
     private Future<Resolution> resolve(Target to) {
         boolean privateAllowed = privateAllow.match(to.host(), to.port()).isPresent();
         String pinned = config.hosts().get(to.host());
-        return vertx.executeBlocking(() -> {
-            InetAddress[] candidates = pinned != null ? new InetAddress[] {InetAddress.getByName(pinned)}
-                    : InetAddress.getAllByName(to.host());
-            String refusal = null;
-            for (InetAddress candidate : candidates) {
-                Optional<String> nonPublic = AddressGuard.nonPublic(candidate);
-                if (nonPublic.isEmpty() || privateAllowed) {
-                    return new Resolution(candidate.getHostAddress(), null);
-                }
-                refusal = refusal != null ? refusal : nonPublic.get() + " (" + candidate.getHostAddress() + "), which"
-                        + " only the operator can allow (sandbox.egress.private-allow)";
-            }
-            return new Resolution(candidates[0].getHostAddress(), refusal);
-        }, false);
+        return vertx.executeBlocking(
+                () -> {
+                    InetAddress[] candidates = pinned != null
+                            ? new InetAddress[] {InetAddress.getByName(pinned)}
+                            : InetAddress.getAllByName(to.host());
+                    String refusal = null;
+                    for (InetAddress candidate : candidates) {
+                        Optional<String> nonPublic = AddressGuard.nonPublic(candidate);
+                        if (nonPublic.isEmpty() || privateAllowed) {
+                            return new Resolution(candidate.getHostAddress(), null);
+                        }
+                        refusal = refusal != null
+                                ? refusal
+                                : nonPublic.get() + " (" + candidate.getHostAddress() + "), which"
+                                        + " only the operator can allow (sandbox.egress.private-allow)";
+                    }
+                    return new Resolution(candidates[0].getHostAddress(), refusal);
+                },
+                false);
     }
 
     private void tunnel(HttpServerRequest request, Target to, String ip, RunEgress run, long started) {
         tunnels.connect(to.port(), ip).onComplete(connected -> {
             if (connected.failed()) {
-                refuse(request, 502, "egress failed: could not connect to " + to.display() + ": "
-                        + connected.cause().getMessage(), to, 0, ip, run, started);
+                refuse(
+                        request,
+                        502,
+                        "egress failed: could not connect to " + to.display() + ": "
+                                + connected.cause().getMessage(),
+                        to,
+                        0,
+                        ip,
+                        run,
+                        started);
                 return;
             }
             NetSocket upstream = connected.result();
@@ -252,14 +314,26 @@ public class EgressProxy {
             }
         });
         headers.set(HttpHeaders.HOST, to.authority());
-        RequestOptions options = new RequestOptions().setMethod(request.method()).setHost(ip).setPort(to.port())
-                .setURI(to.pathAndQuery()).setHeaders(headers);
+        RequestOptions options = new RequestOptions()
+                .setMethod(request.method())
+                .setHost(ip)
+                .setPort(to.port())
+                .setURI(to.pathAndQuery())
+                .setHeaders(headers);
         Transfer transfer = new Transfer(run, to, ip, started);
         forwards.request(options).onComplete(created -> {
             if (created.failed()) {
                 transfer.fail();
-                refuse(request, 502, "egress failed: could not connect to " + to.display() + ": "
-                        + created.cause().getMessage(), to, 0, ip, run, started);
+                refuse(
+                        request,
+                        502,
+                        "egress failed: could not connect to " + to.display() + ": "
+                                + created.cause().getMessage(),
+                        to,
+                        0,
+                        ip,
+                        run,
+                        started);
                 return;
             }
             HttpClientRequest outgoing = created.result();
@@ -280,8 +354,10 @@ public class EgressProxy {
                 if (answered.failed()) {
                     transfer.finish();
                     if (!request.response().headWritten()) {
-                        request.response().setStatusCode(502).end("egress failed: " + to.display() + ": "
-                                + answered.cause().getMessage() + "\n");
+                        request.response()
+                                .setStatusCode(502)
+                                .end("egress failed: " + to.display() + ": "
+                                        + answered.cause().getMessage() + "\n");
                     }
                     return;
                 }
@@ -298,7 +374,8 @@ public class EgressProxy {
         });
     }
 
-    private void relayResponse(HttpServerRequest request, HttpClientResponse response, RunEgress run, Transfer transfer) {
+    private void relayResponse(
+            HttpServerRequest request, HttpClientResponse response, RunEgress run, Transfer transfer) {
         var answer = request.response().setStatusCode(response.statusCode()).setStatusMessage(response.statusMessage());
         response.headers().forEach(header -> {
             if (!HOP_BY_HOP.contains(header.getKey().toLowerCase(Locale.ROOT))) {
@@ -339,8 +416,8 @@ public class EgressProxy {
     }
 
     /** Copies one direction of a tunnel, counting it; the run's limit cuts the tunnel. */
-    private static void copy(ReadStream<Buffer> from, WriteStream<Buffer> to, RunEgress run, Transfer transfer,
-            boolean up) {
+    private static void copy(
+            ReadStream<Buffer> from, WriteStream<Buffer> to, RunEgress run, Transfer transfer, boolean up) {
         from.handler(chunk -> {
             if (!run.count(chunk.length())) {
                 return;
@@ -358,14 +435,30 @@ public class EgressProxy {
         });
     }
 
-    private void refuse(HttpServerRequest request, int status, String message, Target to, long bytes, String ip,
-            RunEgress run, long started) {
+    private void refuse(
+            HttpServerRequest request,
+            int status,
+            String message,
+            Target to,
+            long bytes,
+            String ip,
+            RunEgress run,
+            long started) {
         if (to != null) {
-            run.record(new EgressConnection(to.host(), to.port(), ip, false, message.replaceFirst("^egress \\w+: ", ""),
-                    0, bytes, (System.nanoTime() - started) / 1_000_000));
+            run.record(new EgressConnection(
+                    to.host(),
+                    to.port(),
+                    ip,
+                    false,
+                    message.replaceFirst("^egress \\w+: ", ""),
+                    0,
+                    bytes,
+                    (System.nanoTime() - started) / 1_000_000));
         }
         LOG.debugf("%s", message);
-        request.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+        request.response()
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
                 .end(message + "\n");
         request.resume();
     }
@@ -405,8 +498,8 @@ public class EgressProxy {
             }
             finished = true;
             String reason = run.limitExceeded().map(limit -> "cut: " + limit).orElse(null);
-            run.record(new EgressConnection(to.host(), to.port(), ip, true, reason, up, down,
-                    (System.nanoTime() - started) / 1_000_000));
+            run.record(new EgressConnection(
+                    to.host(), to.port(), ip, true, reason, up, down, (System.nanoTime() - started) / 1_000_000));
         }
     }
 
@@ -419,8 +512,11 @@ public class EgressProxy {
             }
             try {
                 URI uri = new URI("tcp://" + authority);
-                if (uri.getHost() == null || uri.getPort() < 1 || uri.getRawPath() != null && !uri.getRawPath().isEmpty()
-                        || uri.getRawUserInfo() != null || uri.getRawQuery() != null) {
+                if (uri.getHost() == null
+                        || uri.getPort() < 1
+                        || uri.getRawPath() != null && !uri.getRawPath().isEmpty()
+                        || uri.getRawUserInfo() != null
+                        || uri.getRawQuery() != null) {
                     return Optional.empty();
                 }
                 return Optional.of(new Target(normalize(uri.getHost()), uri.getPort(), null));

@@ -48,7 +48,7 @@ public final class RunEgress implements AutoCloseable {
     private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String limitExceeded;
-    private volatile Runnable onLimit = () -> { };
+    private volatile Runnable onLimit = () -> {};
 
     RunEgress(EgressGrant grant, Path directory, int uid, boolean chown, EgressProxy proxy, ExecutorService threads)
             throws IOException {

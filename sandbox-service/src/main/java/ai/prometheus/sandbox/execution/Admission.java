@@ -48,7 +48,9 @@ public class Admission {
 
     @Inject
     public Admission(SandboxConfig config, MeterRegistry meters) {
-        this(config.admission().concurrency().orElse(Runtime.getRuntime().availableProcessors()), config.admission().queue(),
+        this(
+                config.admission().concurrency().orElse(Runtime.getRuntime().availableProcessors()),
+                config.admission().queue(),
                 meters);
     }
 
@@ -57,18 +59,19 @@ public class Admission {
         this.queue = Math.max(0, queue);
         this.places = new Semaphore(this.concurrency + this.queue);
         AtomicInteger threads = new AtomicInteger();
-        this.runners = new ThreadPoolExecutor(this.concurrency, this.concurrency, 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(),
-                runnable -> {
+        this.runners = new ThreadPoolExecutor(
+                this.concurrency, this.concurrency, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, "sandbox-run-" + threads.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
                 });
-        Gauge.builder("sandbox.runs.active", running, AtomicInteger::get).description("Sandbox runs in progress")
+        Gauge.builder("sandbox.runs.active", running, AtomicInteger::get)
+                .description("Sandbox runs in progress")
                 .register(meters);
         int capacity = this.concurrency + this.queue;
         Gauge.builder("sandbox.runs.waiting", places, p -> Math.max(0, capacity - p.availablePermits() - running.get()))
-                .description("Admitted sandbox runs waiting for a run slot").register(meters);
+                .description("Admitted sandbox runs waiting for a run slot")
+                .register(meters);
         this.queueWait = Timer.builder("prometheus.sandbox.run.queue.wait")
                 .description("Time an admitted run waited for a run slot (asynchronous runs: also for a queue place)")
                 .serviceLevelObjectives(RunMetrics.BUCKETS)
@@ -79,9 +82,11 @@ public class Admission {
     public <T> Uni<T> submit(Supplier<T> work) {
         return Uni.createFrom().deferred(() -> {
             if (!places.tryAcquire()) {
-                return Uni.createFrom().failure(ProblemException.tooManyRequests(
-                        "the sandbox is running " + concurrency + " programs and " + queue
-                                + " are waiting; try again later", retryAfterSeconds()));
+                return Uni.createFrom()
+                        .failure(ProblemException.tooManyRequests(
+                                "the sandbox is running " + concurrency + " programs and " + queue
+                                        + " are waiting; try again later",
+                                retryAfterSeconds()));
             }
             return dispatch(work, Vertx.currentContext(), System.nanoTime());
         });
@@ -97,28 +102,34 @@ public class Admission {
         return Uni.createFrom().deferred(() -> {
             Context context = Vertx.currentContext();
             long requested = System.nanoTime();
-            return Uni.createFrom().deferred(() -> places.tryAcquire() ? dispatch(work, context, requested)
+            return Uni.createFrom()
+                    .deferred(() -> places.tryAcquire()
+                            ? dispatch(work, context, requested)
                             : Uni.createFrom().<T>failure(new Busy()))
-                    .onFailure(Busy.class).retry().withBackOff(Duration.ofMillis(20), Duration.ofSeconds(1)).indefinitely();
+                    .onFailure(Busy.class)
+                    .retry()
+                    .withBackOff(Duration.ofMillis(20), Duration.ofSeconds(1))
+                    .indefinitely();
         });
     }
 
     private <T> Uni<T> dispatch(Supplier<T> work, Context context, long requested) {
-        Uni<T> run = Uni.createFrom().emitter(emitter -> runners.execute(() -> {
-            running.incrementAndGet();
-            long start = System.nanoTime();
-            queueWait.record(start - requested, TimeUnit.NANOSECONDS);
-            try {
-                emitter.complete(work.get());
-            } catch (Throwable failure) {
-                emitter.fail(failure);
-            } finally {
-                running.decrementAndGet();
-                places.release();
-                double took = (System.nanoTime() - start) / 1_000_000.0;
-                averageRunMillis = averageRunMillis * 0.9 + took * 0.1;
-            }
-        }));
+        Uni<T> run = Uni.createFrom()
+                .emitter(emitter -> runners.execute(() -> {
+                    running.incrementAndGet();
+                    long start = System.nanoTime();
+                    queueWait.record(start - requested, TimeUnit.NANOSECONDS);
+                    try {
+                        emitter.complete(work.get());
+                    } catch (Throwable failure) {
+                        emitter.fail(failure);
+                    } finally {
+                        running.decrementAndGet();
+                        places.release();
+                        double took = (System.nanoTime() - start) / 1_000_000.0;
+                        averageRunMillis = averageRunMillis * 0.9 + took * 0.1;
+                    }
+                }));
         // Back on the caller's Vert.x context, where the reactive database session lives.
         return run.emitOn(onContext(context));
     }

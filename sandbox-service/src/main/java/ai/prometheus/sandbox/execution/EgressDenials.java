@@ -1,7 +1,7 @@
 package ai.prometheus.sandbox.execution;
 
 import ai.prometheus.sandbox.runtime.RunOutcome;
-import ai.prometheus.shared.error.ErrorReporter;
+import ai.prometheus.shared.platform.error.ErrorReporter;
 import ai.prometheus.shared.sandbox.EgressConnection;
 import io.smallrye.mutiny.Uni;
 import java.util.LinkedHashMap;
@@ -18,20 +18,21 @@ public final class EgressDenials {
     /** A run probing hundreds of hosts is one story: the first few make the group, the rest are on the execution. */
     static final int MAX_REPORTS_PER_RUN = 5;
 
-    private EgressDenials() {
-    }
+    private EgressDenials() {}
 
     /** Reports each refused connection of {@code outcome} (at most {@value #MAX_REPORTS_PER_RUN}) inside the caller's transaction. */
     public static Uni<Void> report(ErrorReporter errors, Execution row, RunOutcome outcome) {
         if (outcome.egress() == null) {
             return Uni.createFrom().voidItem();
         }
-        List<EgressConnection> denied = outcome.egress().stream().filter(connection -> !connection.allowed())
-                .limit(MAX_REPORTS_PER_RUN).toList();
+        List<EgressConnection> denied = outcome.egress().stream()
+                .filter(connection -> !connection.allowed())
+                .limit(MAX_REPORTS_PER_RUN)
+                .toList();
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (EgressConnection connection : denied) {
-            chain = chain.chain(() -> errors.reportInTransaction(ERROR_TYPE, "egress denied: " + connection.reason(),
-                    null, attributes(row, connection)));
+            chain = chain.chain(() -> errors.reportInTransaction(
+                    ERROR_TYPE, "egress denied: " + connection.reason(), null, attributes(row, connection)));
         }
         return chain;
     }

@@ -21,6 +21,7 @@ public class Execution {
 
     /** The status of a row whose run is still under way. */
     public static final String RUNNING = "RUNNING";
+
     public static final String SOURCE_API = "api";
     public static final String SOURCE_KAFKA = "kafka";
     /** Unique (principal, idempotency_key): one run per caller and key. */
@@ -101,8 +102,7 @@ public class Execution {
     public EgressLog egress;
 
     /** The connections as stored: a JSON object, as the reactive driver binds JSON columns. */
-    public record EgressLog(List<EgressConnection> connections) {
-    }
+    public record EgressLog(List<EgressConnection> connections) {}
 
     @JdbcTypeCode(SqlTypes.JSON)
     public CallerClaims callerClaims;

@@ -22,15 +22,19 @@ import java.util.stream.Collectors;
 /** Maps between runs, stored executions and what the API answers: the one place that knows all three. */
 public final class ExecutionRecords {
 
-    private ExecutionRecords() {
-    }
+    private ExecutionRecords() {}
 
     /** Who asked: the token's subject, and for a service acting for someone, that someone. */
-    public record Actor(String principal, String onBehalfOf) {
-    }
+    public record Actor(String principal, String onBehalfOf) {}
 
-    public static Execution newRow(UUID id, String source, RunRequest request, Actor actor, UUID sessionId,
-            ExecutionResult.Screening screening, int maxStoredCode) {
+    public static Execution newRow(
+            UUID id,
+            String source,
+            RunRequest request,
+            Actor actor,
+            UUID sessionId,
+            ExecutionResult.Screening screening,
+            int maxStoredCode) {
         Execution row = new Execution();
         row.id = id;
         row.source = source;
@@ -89,29 +93,84 @@ public final class ExecutionRecords {
 
     /** The answer to the run that just happened: the complete captured output, not the stored copy. */
     public static ExecutionResult toResult(Execution row, RunOutcome outcome) {
-        return new ExecutionResult(row.id, row.language, outcome.status(), outcome.exitCode(), outcome.signal(),
-                outcome.stdout(), outcome.stderr(), outcome.stdoutTruncated(), outcome.stderrTruncated(),
-                outcome.usage(), limitsOf(row), row.screening, row.principal, row.onBehalfOf, row.sessionId,
-                row.startedAt, row.finishedAt, outcome.message(), row.network == null ? null
-                        : outcome.egress() == null ? List.of() : outcome.egress());
+        return new ExecutionResult(
+                row.id,
+                row.language,
+                outcome.status(),
+                outcome.exitCode(),
+                outcome.signal(),
+                outcome.stdout(),
+                outcome.stderr(),
+                outcome.stdoutTruncated(),
+                outcome.stderrTruncated(),
+                outcome.usage(),
+                limitsOf(row),
+                row.screening,
+                row.principal,
+                row.onBehalfOf,
+                row.sessionId,
+                row.startedAt,
+                row.finishedAt,
+                outcome.message(),
+                row.network == null ? null : outcome.egress() == null ? List.of() : outcome.egress());
     }
 
     /** A finished execution as stored, for a replayed idempotent request. */
     public static ExecutionResult toResult(Execution row) {
-        return new ExecutionResult(row.id, row.language, ExecutionStatus.valueOf(row.status), row.exitCode, row.signal,
-                row.stdout, row.stderr, row.stdoutTruncated, row.stderrTruncated, usageOf(row), limitsOf(row),
-                row.screening, row.principal, row.onBehalfOf, row.sessionId, row.startedAt, row.finishedAt,
-                row.message, egressOf(row));
+        return new ExecutionResult(
+                row.id,
+                row.language,
+                ExecutionStatus.valueOf(row.status),
+                row.exitCode,
+                row.signal,
+                row.stdout,
+                row.stderr,
+                row.stdoutTruncated,
+                row.stderrTruncated,
+                usageOf(row),
+                limitsOf(row),
+                row.screening,
+                row.principal,
+                row.onBehalfOf,
+                row.sessionId,
+                row.startedAt,
+                row.finishedAt,
+                row.message,
+                egressOf(row));
     }
 
     public static ExecutionView toView(Execution row, boolean withContent) {
-        return new ExecutionView(row.id, row.running() ? "RUNNING" : "FINISHED", row.source, row.language,
-                row.running() ? null : row.status, row.exitCode, row.signal, row.message,
-                withContent ? row.stdout : null, withContent ? row.stderr : null, row.stdoutTruncated,
-                row.stderrTruncated, row.running() ? null : usageOf(row), limitsOf(row), row.screening, row.principal,
-                row.onBehalfOf, row.sessionId, row.invocationId, row.idempotencyKey, row.warm,
-                withContent ? row.code : null, row.codeSha256, row.codeBytes, row.stdinBytes, row.createdAt,
-                row.startedAt, row.finishedAt, row.network, withContent ? egressOf(row) : null);
+        return new ExecutionView(
+                row.id,
+                row.running() ? "RUNNING" : "FINISHED",
+                row.source,
+                row.language,
+                row.running() ? null : row.status,
+                row.exitCode,
+                row.signal,
+                row.message,
+                withContent ? row.stdout : null,
+                withContent ? row.stderr : null,
+                row.stdoutTruncated,
+                row.stderrTruncated,
+                row.running() ? null : usageOf(row),
+                limitsOf(row),
+                row.screening,
+                row.principal,
+                row.onBehalfOf,
+                row.sessionId,
+                row.invocationId,
+                row.idempotencyKey,
+                row.warm,
+                withContent ? row.code : null,
+                row.codeSha256,
+                row.codeBytes,
+                row.stdinBytes,
+                row.createdAt,
+                row.startedAt,
+                row.finishedAt,
+                row.network,
+                withContent ? egressOf(row) : null);
     }
 
     public static List<EgressConnection> egressOf(Execution row) {
@@ -124,13 +183,31 @@ public final class ExecutionRecords {
         String rules = screening.findings().stream()
                 .map(finding -> finding.rule() + (finding.line() == null ? "" : " (line " + finding.line() + ")"))
                 .collect(Collectors.joining(", "));
-        return new RunOutcome(ExecutionStatus.POLICY_DENIED, null, null, "", "", false, false,
-                new ExecutionUsage(0, 0, 0, 0), "refused by the safety screen: " + rules, false, now, now);
+        return new RunOutcome(
+                ExecutionStatus.POLICY_DENIED,
+                null,
+                null,
+                "",
+                "",
+                false,
+                false,
+                new ExecutionUsage(0, 0, 0, 0),
+                "refused by the safety screen: " + rules,
+                false,
+                now,
+                now);
     }
 
     public static ExecutionLimits limitsOf(Execution row) {
-        return new ExecutionLimits(row.limitCpuMs, row.limitWallMs, row.limitMemoryMb, row.limitMaxProcesses,
-                row.limitOutputBytes, row.limitDiskMb, row.limitEgressBytes, row.limitEgressConnections);
+        return new ExecutionLimits(
+                row.limitCpuMs,
+                row.limitWallMs,
+                row.limitMemoryMb,
+                row.limitMaxProcesses,
+                row.limitOutputBytes,
+                row.limitDiskMb,
+                row.limitEgressBytes,
+                row.limitEgressConnections);
     }
 
     private static ExecutionUsage usageOf(Execution row) {
@@ -140,8 +217,16 @@ public final class ExecutionRecords {
     /** A request's fingerprint, to recognise an Idempotency-Key reused for something else. */
     public static String requestHash(RunRequest request, UUID sessionId) {
         RunLimits limits = request.limits();
-        String canonical = request.language().apiName() + '\0' + request.code() + '\0' + request.stdin() + '\0'
-                + limits + '\0' + sessionId + (request.egress() == null ? "" : "\0" + request.egress());
+        String canonical = request.language().apiName()
+                + '\0'
+                + request.code()
+                + '\0'
+                + request.stdin()
+                + '\0'
+                + limits
+                + '\0'
+                + sessionId
+                + (request.egress() == null ? "" : "\0" + request.egress());
         return sha256(canonical.getBytes(StandardCharsets.UTF_8));
     }
 

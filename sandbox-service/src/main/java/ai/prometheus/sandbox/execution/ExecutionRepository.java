@@ -1,6 +1,6 @@
 package ai.prometheus.sandbox.execution;
 
-import ai.prometheus.shared.persistence.NativeSql;
+import ai.prometheus.shared.platform.persistence.NativeSql;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
@@ -66,8 +66,10 @@ public class ExecutionRepository implements PanacheRepositoryBase<Execution, UUI
      * waited for. Native SQL: Panache's reactive queries take no lock-timeout hint for SKIP LOCKED.
      */
     public Uni<List<Execution>> lockRunningSince(OffsetDateTime cutoff, int limit) {
-        return NativeSql.list("select * from {h-schema}executions where status = :status and started_at < :cutoff"
-                        + " order by started_at limit :limit for update skip locked", Execution.class,
+        return NativeSql.list(
+                "select * from {h-schema}executions where status = :status and started_at < :cutoff"
+                        + " order by started_at limit :limit for update skip locked",
+                Execution.class,
                 Map.of("status", Execution.RUNNING, "cutoff", cutoff, "limit", limit));
     }
 
@@ -75,7 +77,12 @@ public class ExecutionRepository implements PanacheRepositoryBase<Execution, UUI
      * The filters of GET /executions; null means "any". {@code owner} is not a filter the caller
      * chooses but the visibility rule: only runs by that principal or on its behalf.
      */
-    public record ExecutionFilter(String principal, String status, String language, UUID sessionId,
-            OffsetDateTime since, OffsetDateTime until, String owner) {
-    }
+    public record ExecutionFilter(
+            String principal,
+            String status,
+            String language,
+            UUID sessionId,
+            OffsetDateTime since,
+            OffsetDateTime until,
+            String owner) {}
 }

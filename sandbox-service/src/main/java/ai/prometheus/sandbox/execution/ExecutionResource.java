@@ -1,17 +1,17 @@
 package ai.prometheus.sandbox.execution;
 
+import ai.prometheus.shared.platform.security.CurrentCaller;
+import ai.prometheus.shared.platform.security.ServiceIdentity;
+import ai.prometheus.shared.platform.web.PageResult;
+import ai.prometheus.shared.platform.web.Params;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.sandbox.ExecutionRequest;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import ai.prometheus.shared.sandbox.InvocationOutput;
 import ai.prometheus.shared.sandbox.NetworkPolicy;
 import ai.prometheus.shared.security.Caller;
-import ai.prometheus.shared.security.CurrentCaller;
 import ai.prometheus.shared.security.PrincipalKind;
 import ai.prometheus.shared.security.RequiresPermission;
-import ai.prometheus.shared.security.ServiceIdentity;
-import ai.prometheus.shared.web.PageResult;
-import ai.prometheus.shared.web.Params;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -50,7 +50,10 @@ public class ExecutionResource {
     private final RequestValidator validator;
     private final CurrentCaller caller;
 
-    public ExecutionResource(ExecutionService service, ExecutionRepository executions, RequestValidator validator,
+    public ExecutionResource(
+            ExecutionService service,
+            ExecutionRepository executions,
+            RequestValidator validator,
             CurrentCaller caller) {
         this.service = service;
         this.executions = executions;
@@ -61,30 +64,42 @@ public class ExecutionResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RequiresPermission("sandbox:execute")
-    @Operation(operationId = "runExecution", summary = "Run code and wait for the result",
+    @Operation(
+            operationId = "runExecution",
+            summary = "Run code and wait for the result",
             description = "Every field but language and code is optional; absent limits take the operator's defaults."
                     + " Answers 201 with the result (whatever the program's status), 400 naming an invalid field or a"
                     + " limit above the operator's maximum, 429 with Retry-After when the sandbox is full, 503 when it"
                     + " cannot isolate code. With an Idempotency-Key header a repeated request answers 200 with the"
                     + " first result and the header Idempotent-Replayed: true. A network policy (network.allow) needs the"
                     + " permission sandbox:network (403 otherwise); the run's connections come back as egress.")
-    @APIResponse(responseCode = "201", description = "The finished execution", content = @Content(schema = @Schema(implementation = ExecutionResult.class)))
-    @APIResponse(responseCode = "200", description = "The execution first answered for this Idempotency-Key", content = @Content(schema = @Schema(implementation = ExecutionResult.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "The finished execution",
+            content = @Content(schema = @Schema(implementation = ExecutionResult.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The execution first answered for this Idempotency-Key",
+            content = @Content(schema = @Schema(implementation = ExecutionResult.class)))
     @APIResponse(responseCode = "422", description = "The Idempotency-Key was used for a different request")
     @APIResponse(responseCode = "429", description = "Too many runs at once; retry after the Retry-After seconds")
-    public Uni<Response> run(ExecutionRequest body, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
-            @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf, UriInfo uri) {
+    public Uni<Response> run(
+            ExecutionRequest body,
+            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
+            @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf,
+            UriInfo uri) {
         if (body == null) {
             throw ProblemException.invalidField("body", "a JSON object with language and code is required");
         }
         if (body.sessionId() != null) {
-            throw ProblemException.invalidField("sessionId", "run session code with POST /api/v1/sessions/{id}/executions");
+            throw ProblemException.invalidField(
+                    "sessionId", "run session code with POST /api/v1/sessions/{id}/executions");
         }
         if (NetworkPolicy.grantsAny(body.network()) && !caller.get().has(NETWORK)) {
             throw ProblemException.forbidden("a network policy needs the permission " + NETWORK);
         }
-        RunRequest request = validator.validate(body.language(), body.code(), body.stdin(), body.limits(),
-                body.network(), body.secrets());
+        RunRequest request = validator.validate(
+                body.language(), body.code(), body.stdin(), body.limits(), body.network(), body.secrets());
         String key = key(idempotencyKey);
         return service.execute(request, actor(caller.get(), onBehalfOf), key, null, null)
                 .map(executed -> created(executed, uri));
@@ -93,20 +108,32 @@ public class ExecutionResource {
     @GET
     @RequiresPermission("sandbox:read")
     @WithSession
-    @Operation(operationId = "listExecutions", summary = "List executions, newest first",
+    @Operation(
+            operationId = "listExecutions",
+            summary = "List executions, newest first",
             description = "The caller's own executions (run by it or on its behalf); every caller's with "
                     + READ_ALL + ". Filters: principal (who ran it or on whose behalf), status, language, since,"
                     + " until (RFC 3339). Items leave out code and output; fetch one execution for those.")
-    public Uni<PageResult<ExecutionView>> list(@QueryParam("principal") String principal,
-            @QueryParam("status") String status, @QueryParam("language") String language,
-            @QueryParam("since") String since, @QueryParam("until") String until,
-            @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
+    public Uni<PageResult<ExecutionView>> list(
+            @QueryParam("principal") String principal,
+            @QueryParam("status") String status,
+            @QueryParam("language") String language,
+            @QueryParam("since") String since,
+            @QueryParam("until") String until,
+            @QueryParam("page") Integer page,
+            @QueryParam("size") Integer size) {
         int pageIndex = Params.page(page);
         int pageSize = Params.size(size, 50);
-        var filter = new ExecutionRepository.ExecutionFilter(blankToNull(principal), status(status),
-                blankToNull(language) == null ? null : language.trim().toLowerCase(Locale.ROOT), null,
-                Params.timestamp("since", since), Params.timestamp("until", until), visibleTo(caller.get()));
-        return executions.search(filter, pageIndex * pageSize, pageSize + 1)
+        var filter = new ExecutionRepository.ExecutionFilter(
+                blankToNull(principal),
+                status(status),
+                blankToNull(language) == null ? null : language.trim().toLowerCase(Locale.ROOT),
+                null,
+                Params.timestamp("since", since),
+                Params.timestamp("until", until),
+                visibleTo(caller.get()));
+        return executions
+                .search(filter, pageIndex * pageSize, pageSize + 1)
                 .map(found -> PageResult.of(found, pageIndex, pageSize, row -> ExecutionRecords.toView(row, false)));
     }
 
@@ -114,16 +141,23 @@ public class ExecutionResource {
     @Path("/{id}")
     @RequiresPermission("sandbox:read")
     @WithSession
-    @Operation(operationId = "getExecution", summary = "One execution with its code and stored output",
+    @Operation(
+            operationId = "getExecution",
+            summary = "One execution with its code and stored output",
             description = "Another caller's execution answers 404, as a missing one does, unless the caller has "
                     + READ_ALL + ".")
     public Uni<ExecutionView> get(@PathParam("id") String id) {
         String owner = visibleTo(caller.get());
-        return executions.findById(Params.uuid("id", id))
+        return executions
+                .findById(Params.uuid("id", id))
                 // 404, not 403: ids of other callers' runs cannot be probed.
-                .map(row -> row == null || (owner != null && !owner.equals(row.principal) && !owner.equals(row.onBehalfOf))
-                        ? null : row)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("execution", id))
+                .map(row ->
+                        row == null || (owner != null && !owner.equals(row.principal) && !owner.equals(row.onBehalfOf))
+                                ? null
+                                : row)
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("execution", id))
                 .map(row -> ExecutionRecords.toView(row, true));
     }
 
@@ -131,16 +165,24 @@ public class ExecutionResource {
     @Path("/invocations/{invocationId}/result")
     @RequiresPermission("sandbox:read")
     @WithSession
-    @Operation(operationId = "getInvocationResult", summary = "The whole result of an asynchronous tool invocation",
+    @Operation(
+            operationId = "getInvocationResult",
+            summary = "The whole result of an asynchronous tool invocation",
             description = "For an invocation whose result event was cut to fit the event budget (its data lists result"
                     + " in truncatedFields): the tool's complete stdout. 404 when the invocation is unknown, not the"
                     + " caller's, or its result travelled whole in its event.")
     public Uni<InvocationOutput> invocationResult(@PathParam("invocationId") String invocationId) {
         String owner = visibleTo(caller.get());
-        return executions.findByInvocation(Params.uuid("invocationId", invocationId))
-                .map(row -> row == null || row.result == null
-                        || (owner != null && !owner.equals(row.principal) && !owner.equals(row.onBehalfOf)) ? null : row)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("invocation result", invocationId))
+        return executions
+                .findByInvocation(Params.uuid("invocationId", invocationId))
+                .map(row -> row == null
+                                || row.result == null
+                                || (owner != null && !owner.equals(row.principal) && !owner.equals(row.onBehalfOf))
+                        ? null
+                        : row)
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("invocation result", invocationId))
                 .map(row -> new InvocationOutput(row.invocationId, row.result));
     }
 
@@ -155,15 +197,20 @@ public class ExecutionResource {
         if (executed.replayed()) {
             return Response.ok(result).header(REPLAYED, "true").build();
         }
-        return Response.created(uri.getBaseUriBuilder().path("api/v1/executions").path(result.id().toString()).build())
-                .entity(result).build();
+        return Response.created(uri.getBaseUriBuilder()
+                        .path("api/v1/executions")
+                        .path(result.id().toString())
+                        .build())
+                .entity(result)
+                .build();
     }
 
     /** The end caller counts only when a service of the suite says so; anyone else cannot act for another. */
     public static ExecutionRecords.Actor actor(Caller caller, String onBehalfOf) {
         String behalf = caller.kind() == PrincipalKind.SERVICE ? blankToNull(onBehalfOf) : null;
         if (behalf != null && behalf.length() > MAX_KEY_LENGTH) {
-            throw ProblemException.invalidField(ServiceIdentity.ON_BEHALF_OF, "must be at most " + MAX_KEY_LENGTH + " characters");
+            throw ProblemException.invalidField(
+                    ServiceIdentity.ON_BEHALF_OF, "must be at most " + MAX_KEY_LENGTH + " characters");
         }
         return new ExecutionRecords.Actor(caller.subject(), behalf);
     }
@@ -186,8 +233,10 @@ public class ExecutionResource {
             try {
                 ai.prometheus.shared.sandbox.ExecutionStatus.valueOf(upper);
             } catch (IllegalArgumentException e) {
-                throw ProblemException.invalidField("status", "must be RUNNING or one of "
-                        + java.util.Arrays.toString(ai.prometheus.shared.sandbox.ExecutionStatus.values()));
+                throw ProblemException.invalidField(
+                        "status",
+                        "must be RUNNING or one of "
+                                + java.util.Arrays.toString(ai.prometheus.shared.sandbox.ExecutionStatus.values()));
             }
         }
         return upper;

@@ -6,8 +6,8 @@ import ai.prometheus.sandbox.runtime.RunOutcome;
 import ai.prometheus.sandbox.runtime.SandboxRuntime;
 import ai.prometheus.sandbox.runtime.Workspace;
 import ai.prometheus.sandbox.screening.SafetyScreen;
-import ai.prometheus.shared.error.ErrorReporter;
-import ai.prometheus.shared.postgres.UniqueViolations;
+import ai.prometheus.shared.platform.error.ErrorReporter;
+import ai.prometheus.shared.platform.postgres.UniqueViolations;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.problem.ProblemType;
 import ai.prometheus.shared.sandbox.ExecutionResult;
@@ -35,8 +35,14 @@ public class ExecutionService {
     private final SandboxConfig config;
     private final RunMetrics runs;
 
-    public ExecutionService(ExecutionRepository executions, SandboxRuntime runtime, SafetyScreen screen,
-            Admission admission, ErrorReporter errors, SandboxConfig config, RunMetrics runs) {
+    public ExecutionService(
+            ExecutionRepository executions,
+            SandboxRuntime runtime,
+            SafetyScreen screen,
+            Admission admission,
+            ErrorReporter errors,
+            SandboxConfig config,
+            RunMetrics runs) {
         this.executions = executions;
         this.runtime = runtime;
         this.screen = screen;
@@ -47,52 +53,68 @@ public class ExecutionService {
     }
 
     /** An execution's result, and whether it is the replay of an earlier request with the same key. */
-    public record Executed(ExecutionResult result, boolean replayed) {
-    }
+    public record Executed(ExecutionResult result, boolean replayed) {}
 
     /**
      * Runs {@code request} for {@code actor}. {@code workspace} is a session's workspace (with its
      * {@code sessionId}), or null for a fresh sandbox.
      */
-    public Uni<Executed> execute(RunRequest request, ExecutionRecords.Actor actor, String idempotencyKey,
-            UUID sessionId, Workspace workspace) {
+    public Uni<Executed> execute(
+            RunRequest request,
+            ExecutionRecords.Actor actor,
+            String idempotencyKey,
+            UUID sessionId,
+            Workspace workspace) {
         if (!runtime.status().ready()) {
             return Uni.createFrom().failure(unavailable(runtime.status().detail()));
         }
-        ExecutionResult.Screening screening = screen.screen(request.language(), request.code(), request.egress() != null);
-        Execution row = ExecutionRecords.newRow(UUID.randomUUID(), Execution.SOURCE_API, request, actor, sessionId,
-                screening, config.storage().maxStoredCodeBytes());
+        ExecutionResult.Screening screening =
+                screen.screen(request.language(), request.code(), request.egress() != null);
+        Execution row = ExecutionRecords.newRow(
+                UUID.randomUUID(),
+                Execution.SOURCE_API,
+                request,
+                actor,
+                sessionId,
+                screening,
+                config.storage().maxStoredCodeBytes());
         if (idempotencyKey == null) {
             return outcomeOf(request, screening, workspace)
                     .chain(outcome -> Panache.withTransaction(() -> {
-                        ExecutionRecords.complete(row, outcome, config.storage().maxStoredOutputBytes());
-                        return executions.persist(row).chain(() -> reportPlatformFailure(row, outcome))
-                                .chain(() -> EgressDenials.report(errors, row, outcome));
-                    }).map(reported -> executed(row, outcome)));
+                                ExecutionRecords.complete(
+                                        row, outcome, config.storage().maxStoredOutputBytes());
+                                return executions
+                                        .persist(row)
+                                        .chain(() -> reportPlatformFailure(row, outcome))
+                                        .chain(() -> EgressDenials.report(errors, row, outcome));
+                            })
+                            .map(reported -> executed(row, outcome)));
         }
         row.idempotencyKey = idempotencyKey;
         row.requestHash = ExecutionRecords.requestHash(request, sessionId);
-        return claim(row).chain(existing -> existing != null
-                ? Uni.createFrom().item(replay(existing, row.requestHash))
-                : runClaimed(row, request, screening, workspace));
+        return claim(row)
+                .chain(existing -> existing != null
+                        ? Uni.createFrom().item(replay(existing, row.requestHash))
+                        : runClaimed(row, request, screening, workspace));
     }
 
     /** Runs under the key this request claimed, then completes the claimed row. */
-    private Uni<Executed> runClaimed(Execution row, RunRequest request, ExecutionResult.Screening screening,
-            Workspace workspace) {
+    private Uni<Executed> runClaimed(
+            Execution row, RunRequest request, ExecutionResult.Screening screening, Workspace workspace) {
         return outcomeOf(request, screening, workspace)
                 // Not run at all (busy, unavailable): free the key so a retry can run.
                 .onFailure(ProblemException.class)
                 .call(() -> Panache.withTransaction(() -> executions.deleteById(row.id)))
-                .chain(outcome -> Panache.withTransaction(() -> executions.findById(row.id)
-                                .chain(stored -> completeStored(stored, outcome)))
+                .chain(outcome -> Panache.withTransaction(
+                                () -> executions.findById(row.id).chain(stored -> completeStored(stored, outcome)))
                         .map(stored -> executed(stored, outcome)));
     }
 
     private Uni<Execution> completeStored(Execution stored, RunOutcome outcome) {
         ExecutionRecords.complete(stored, outcome, config.storage().maxStoredOutputBytes());
         return reportPlatformFailure(stored, outcome)
-                .chain(() -> EgressDenials.report(errors, stored, outcome)).replaceWith(stored);
+                .chain(() -> EgressDenials.report(errors, stored, outcome))
+                .replaceWith(stored);
     }
 
     private Uni<RunOutcome> outcomeOf(RunRequest request, ExecutionResult.Screening screening, Workspace workspace) {
@@ -100,26 +122,40 @@ public class ExecutionService {
             return Uni.createFrom().item(ExecutionRecords.policyDenied(screening));
         }
         // Redacted before anything is stored, answered or reported.
-        return admission.submit(() -> runs.ran(request.language(), runtime.run(request.language(), request.codeBytes(),
-                request.stdinBytes(), request.secrets(), request.limits(), workspace, request.egress()))
-                .redacted(request.redaction()))
-                .onFailure(IsolationUnavailableException.class).transform(e -> unavailable(e.getMessage()));
+        return admission
+                .submit(() -> runs.ran(
+                                request.language(),
+                                runtime.run(
+                                        request.language(),
+                                        request.codeBytes(),
+                                        request.stdinBytes(),
+                                        request.secrets(),
+                                        request.limits(),
+                                        workspace,
+                                        request.egress()))
+                        .redacted(request.redaction()))
+                .onFailure(IsolationUnavailableException.class)
+                .transform(e -> unavailable(e.getMessage()));
     }
 
     /** Inserts the RUNNING row under the key, or answers the row that already holds it. */
     private Uni<Execution> claim(Execution row) {
-        return Panache.withTransaction(() -> executions.findByIdempotencyKey(row.principal, row.idempotencyKey)
-                .chain(existing -> existing != null ? Uni.createFrom().item(existing)
-                        : executions.persistAndFlush(row).replaceWith((Execution) null)))
+        return Panache.withTransaction(() -> executions
+                        .findByIdempotencyKey(row.principal, row.idempotencyKey)
+                        .chain(existing -> existing != null
+                                ? Uni.createFrom().item(existing)
+                                : executions.persistAndFlush(row).replaceWith((Execution) null)))
                 // Two requests with one key raced: the loser reads the winner's row.
-                .onFailure(failure -> UniqueViolations.of(failure, Execution.IDEMPOTENCY_CONSTRAINT)).recoverWithUni(() -> Panache.withSession(
-                        () -> executions.findByIdempotencyKey(row.principal, row.idempotencyKey)));
+                .onFailure(failure -> UniqueViolations.of(failure, Execution.IDEMPOTENCY_CONSTRAINT))
+                .recoverWithUni(() ->
+                        Panache.withSession(() -> executions.findByIdempotencyKey(row.principal, row.idempotencyKey)));
     }
 
     private Executed replay(Execution existing, String requestHash) {
         if (!existing.requestHash.equals(requestHash)) {
-            throw new ProblemException(ProblemType.UNPROCESSABLE, "Idempotency-Key '" + existing.idempotencyKey
-                    + "' was already used for a different request");
+            throw new ProblemException(
+                    ProblemType.UNPROCESSABLE,
+                    "Idempotency-Key '" + existing.idempotencyKey + "' was already used for a different request");
         }
         if (existing.running()) {
             throw ProblemException.conflict("the request with Idempotency-Key '" + existing.idempotencyKey

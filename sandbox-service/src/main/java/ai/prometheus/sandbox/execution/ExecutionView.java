@@ -2,9 +2,9 @@ package ai.prometheus.sandbox.execution;
 
 import ai.prometheus.shared.sandbox.EgressConnection;
 import ai.prometheus.shared.sandbox.ExecutionLimits;
-import ai.prometheus.shared.sandbox.NetworkPolicy;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import ai.prometheus.shared.sandbox.ExecutionUsage;
+import ai.prometheus.shared.sandbox.NetworkPolicy;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -47,5 +47,4 @@ public record ExecutionView(
         OffsetDateTime startedAt,
         OffsetDateTime finishedAt,
         NetworkPolicy network,
-        List<EgressConnection> egress) {
-}
+        List<EgressConnection> egress) {}

@@ -44,8 +44,13 @@ public class RequestValidator {
      * is checked before; egress limits apply only to a run with a policy) and secrets for the run's
      * environment.
      */
-    public RunRequest validate(String languageName, String code, String stdin, ExecutionLimits requested,
-            NetworkPolicy network, Map<String, String> secrets) {
+    public RunRequest validate(
+            String languageName,
+            String code,
+            String stdin,
+            ExecutionLimits requested,
+            NetworkPolicy network,
+            Map<String, String> secrets) {
         List<Problem.FieldError> errors = new ArrayList<>();
         Language language = null;
         if (languageName == null || languageName.isBlank()) {
@@ -59,10 +64,12 @@ public class RequestValidator {
         if (code == null || code.isBlank()) {
             errors.add(new Problem.FieldError("code", "is required"));
         } else if (utf8Length(code) > config.request().maxCodeBytes()) {
-            errors.add(new Problem.FieldError("code", "must be at most " + config.request().maxCodeBytes() + " bytes"));
+            errors.add(new Problem.FieldError(
+                    "code", "must be at most " + config.request().maxCodeBytes() + " bytes"));
         }
         if (stdin != null && utf8Length(stdin) > config.request().maxStdinBytes()) {
-            errors.add(new Problem.FieldError("stdin", "must be at most " + config.request().maxStdinBytes() + " bytes"));
+            errors.add(new Problem.FieldError(
+                    "stdin", "must be at most " + config.request().maxStdinBytes() + " bytes"));
         }
         RunLimits limits = resolve(requested, errors);
         EgressGrant egress = egress(network, requested, errors);
@@ -82,17 +89,24 @@ public class RequestValidator {
             errors.add(new Problem.FieldError(violation.field("network"), violation.reason()));
         }
         if (!runtime.supportsEgress()) {
-            errors.add(new Problem.FieldError("network", "this sandbox cannot give runs network access (it needs"
-                    + " sandbox-launch and full isolation)"));
+            errors.add(new Problem.FieldError(
+                    "network",
+                    "this sandbox cannot give runs network access (it needs" + " sandbox-launch and full isolation)"));
         }
         ExecutionLimits given = requested == null ? ExecutionLimits.DEFAULTS : requested;
         SandboxConfig.LimitValues defaults = config.limits().defaults();
         SandboxConfig.LimitValues max = config.limits().max();
-        long bytes = check("limits.egressBytes", given.egressBytes(), defaults.egressBytes(), 1, max.egressBytes(),
+        long bytes =
+                check("limits.egressBytes", given.egressBytes(), defaults.egressBytes(), 1, max.egressBytes(), errors);
+        long connections = check(
+                "limits.egressConnections",
+                given.egressConnections() == null
+                        ? null
+                        : given.egressConnections().longValue(),
+                defaults.egressConnections(),
+                1,
+                max.egressConnections(),
                 errors);
-        long connections = check("limits.egressConnections",
-                given.egressConnections() == null ? null : given.egressConnections().longValue(),
-                defaults.egressConnections(), 1, max.egressConnections(), errors);
         return errors.isEmpty() ? new EgressGrant(network.canonical(), bytes, (int) connections) : null;
     }
 
@@ -125,19 +139,34 @@ public class RequestValidator {
         RunLimits max = runtime.maxima();
         long cpuMs = check("limits.cpuMs", given.cpuMs(), defaults.cpuMs(), 1, max.cpuMs(), errors);
         long wallMs = check("limits.wallMs", given.wallMs(), defaults.wallMs(), 1, max.wallMs(), errors);
-        long memoryMb = check("limits.memoryMb", given.memoryMb() == null ? null : given.memoryMb().longValue(),
-                defaults.memoryMb(), config.limits().minMemoryMb(), max.memoryMb(), errors);
-        long maxProcesses = check("limits.maxProcesses",
-                given.maxProcesses() == null ? null : given.maxProcesses().longValue(), defaults.maxProcesses(), 1,
-                max.maxProcesses(), errors);
-        long outputBytes = check("limits.outputBytes", given.outputBytes(), defaults.outputBytes(), 1, max.outputBytes(),
+        long memoryMb = check(
+                "limits.memoryMb",
+                given.memoryMb() == null ? null : given.memoryMb().longValue(),
+                defaults.memoryMb(),
+                config.limits().minMemoryMb(),
+                max.memoryMb(),
                 errors);
-        long diskMb = check("limits.diskMb", given.diskMb() == null ? null : given.diskMb().longValue(), defaults.diskMb(),
-                1, max.diskMb(), errors);
+        long maxProcesses = check(
+                "limits.maxProcesses",
+                given.maxProcesses() == null ? null : given.maxProcesses().longValue(),
+                defaults.maxProcesses(),
+                1,
+                max.maxProcesses(),
+                errors);
+        long outputBytes =
+                check("limits.outputBytes", given.outputBytes(), defaults.outputBytes(), 1, max.outputBytes(), errors);
+        long diskMb = check(
+                "limits.diskMb",
+                given.diskMb() == null ? null : given.diskMb().longValue(),
+                defaults.diskMb(),
+                1,
+                max.diskMb(),
+                errors);
         return new RunLimits(cpuMs, wallMs, (int) memoryMb, (int) maxProcesses, outputBytes, (int) diskMb);
     }
 
-    private static long check(String field, Long value, long fallback, long min, long max, List<Problem.FieldError> errors) {
+    private static long check(
+            String field, Long value, long fallback, long min, long max, List<Problem.FieldError> errors) {
         if (value == null) {
             return fallback;
         }

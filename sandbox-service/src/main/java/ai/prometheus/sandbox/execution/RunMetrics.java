@@ -23,10 +23,21 @@ import java.util.Locale;
 public class RunMetrics {
 
     static final Duration[] BUCKETS = {
-        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
-        Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
-        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60),
-        Duration.ofSeconds(120)};
+        Duration.ofMillis(5),
+        Duration.ofMillis(10),
+        Duration.ofMillis(25),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofMillis(2500),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(120)
+    };
 
     private final MeterRegistry meters;
     private final Counter bytesSent;
@@ -44,14 +55,18 @@ public class RunMetrics {
         String status = outcome.status().name().toLowerCase(Locale.ROOT);
         Counter.builder("prometheus.sandbox.runs")
                 .description("Finished sandbox runs, by language, status and start (warm: a pooled sandbox)")
-                .tag("language", languageLabel).tag("status", status).tag("start", outcome.warm() ? "warm" : "cold")
-                .register(meters).increment();
+                .tag("language", languageLabel)
+                .tag("status", status)
+                .tag("start", outcome.warm() ? "warm" : "cold")
+                .register(meters)
+                .increment();
         if (outcome.usage() != null) {
             Timer.builder("prometheus.sandbox.run.duration")
                     .description("Wall time of sandbox runs, from the start of the sandbox to the end of the program")
                     .serviceLevelObjectives(BUCKETS)
                     .tag("language", languageLabel)
-                    .register(meters).record(Duration.ofMillis(Math.max(0, outcome.usage().wallMs())));
+                    .register(meters)
+                    .record(Duration.ofMillis(Math.max(0, outcome.usage().wallMs())));
         }
         if (outcome.egress() != null) {
             for (EgressConnection connection : outcome.egress()) {

@@ -12,7 +12,12 @@ import java.util.Map;
  * maxima, the run's secrets (environment variables for this run only, never stored), and, for a
  * run with a network policy, what it may do through the egress proxy (else null).
  */
-public record RunRequest(Language language, String code, String stdin, RunLimits limits, Map<String, String> secrets,
+public record RunRequest(
+        Language language,
+        String code,
+        String stdin,
+        RunLimits limits,
+        Map<String, String> secrets,
         EgressGrant egress) {
 
     public RunRequest {

@@ -11,8 +11,7 @@ import java.util.List;
 /** Reading and writing the cgroup filesystem's small files, the same for v1 and v2. */
 public final class CgroupFiles {
 
-    private CgroupFiles() {
-    }
+    private CgroupFiles() {}
 
     static String read(Path file) {
         try {

@@ -42,7 +42,8 @@ final class CgroupsV1 implements Cgroups {
             if (mountPoint.isEmpty() || own.isEmpty()) {
                 return Optional.empty();
             }
-            roots.put(controller, CgroupFiles.resolve(mountPoint.get(), own.get()).resolve(replicaDirectory));
+            roots.put(
+                    controller, CgroupFiles.resolve(mountPoint.get(), own.get()).resolve(replicaDirectory));
         }
         for (Path root : roots.values()) {
             Files.createDirectories(root);
@@ -63,7 +64,9 @@ final class CgroupsV1 implements Cgroups {
     private static Optional<Path> mountPointOf(List<String> mounts, String controller) {
         for (String line : mounts) {
             String[] fields = line.split(" ");
-            if (fields.length >= 4 && fields[2].equals("cgroup") && List.of(fields[3].split(",")).contains(controller)) {
+            if (fields.length >= 4
+                    && fields[2].equals("cgroup")
+                    && List.of(fields[3].split(",")).contains(controller)) {
                 return Optional.of(Path.of(fields[1]));
             }
         }
@@ -91,14 +94,18 @@ final class CgroupsV1 implements Cgroups {
 
     @Override
     public SandboxCgroup create(String name) throws IOException {
-        return new Group(name, Files.createDirectories(memory.resolve(name)), Files.createDirectories(pids.resolve(name)),
+        return new Group(
+                name,
+                Files.createDirectories(memory.resolve(name)),
+                Files.createDirectories(pids.resolve(name)),
                 Files.createDirectories(cpuacct.resolve(name)));
     }
 
     @Override
     public List<String> existing() {
         List<String> names = new ArrayList<>();
-        roots().forEach(root -> children(root).stream().filter(n -> !names.contains(n)).forEach(names::add));
+        roots().forEach(root ->
+                children(root).stream().filter(n -> !names.contains(n)).forEach(names::add));
         return names;
     }
 
@@ -118,7 +125,8 @@ final class CgroupsV1 implements Cgroups {
 
         @Override
         public List<Path> procsFiles() {
-            return List.of(memory.resolve("cgroup.procs"), pidsGroup.resolve("cgroup.procs"), cpuacct.resolve("cgroup.procs"));
+            return List.of(
+                    memory.resolve("cgroup.procs"), pidsGroup.resolve("cgroup.procs"), cpuacct.resolve("cgroup.procs"));
         }
 
         @Override

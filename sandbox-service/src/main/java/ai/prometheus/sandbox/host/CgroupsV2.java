@@ -34,13 +34,17 @@ final class CgroupsV2 implements Cgroups {
                 break;
             }
         }
-        String own = membership.stream().filter(l -> l.startsWith("0::")).map(l -> l.substring(3)).findFirst()
+        String own = membership.stream()
+                .filter(l -> l.startsWith("0::"))
+                .map(l -> l.substring(3))
+                .findFirst()
                 .orElse(null);
         if (mountPoint == null || own == null) {
             return Optional.empty();
         }
         Path ownGroup = CgroupFiles.resolve(mountPoint, own);
-        List<String> available = List.of(read(ownGroup.resolve("cgroup.controllers")).split(" "));
+        List<String> available =
+                List.of(read(ownGroup.resolve("cgroup.controllers")).split(" "));
         if (!available.contains("memory") || !available.contains("pids")) {
             return Optional.empty();
         }
@@ -144,7 +148,8 @@ final class CgroupsV2 implements Cgroups {
          */
         @Override
         public long processLimitHits() {
-            return Math.max(keyed(group.resolve("pids.events"), "max"), keyed(group.resolve("pids.events.local"), "max"));
+            return Math.max(
+                    keyed(group.resolve("pids.events"), "max"), keyed(group.resolve("pids.events.local"), "max"));
         }
 
         @Override

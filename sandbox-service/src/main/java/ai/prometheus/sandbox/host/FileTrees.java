@@ -14,8 +14,7 @@ public final class FileTrees {
 
     private static final Logger LOG = Logger.getLogger(FileTrees.class);
 
-    private FileTrees() {
-    }
+    private FileTrees() {}
 
     /** Deletes {@code root} and everything below it; nothing when it does not exist. */
     public static void delete(Path root) throws IOException {

@@ -21,8 +21,16 @@ import org.jboss.logging.Logger;
  * @param disableUserns bubblewrap can forbid nested user namespaces (0.8 and later)
  * @param kernelQuotaUnavailable why workspaces cannot be tmpfs mounts of their quota here; empty when they can
  */
-public record Host(Path stateDir, Map<Language, String> interpreters, boolean root, boolean insecure, UidBlock uids,
-        Optional<Cgroups> cgroups, Optional<Path> seccomp, Optional<Path> networkSeccomp, boolean disableUserns,
+public record Host(
+        Path stateDir,
+        Map<Language, String> interpreters,
+        boolean root,
+        boolean insecure,
+        UidBlock uids,
+        Optional<Cgroups> cgroups,
+        Optional<Path> seccomp,
+        Optional<Path> networkSeccomp,
+        boolean disableUserns,
         Optional<String> kernelQuotaUnavailable) {
 
     public Host {

@@ -22,8 +22,7 @@ public final class HostDetection {
 
     private static final Logger LOG = Logger.getLogger(HostDetection.class);
 
-    private HostDetection() {
-    }
+    private HostDetection() {}
 
     /** The executable of each language whose interpreter is installed here. */
     public static Map<Language, String> interpreters(SandboxConfig config) {
@@ -31,11 +30,14 @@ public final class HostDetection {
         for (Language language : Language.values()) {
             SandboxConfig.LanguageSettings settings = config.languages().get(language.apiName());
             String executable = settings != null && settings.executable().isPresent()
-                    ? settings.executable().get() : language.defaultExecutable();
+                    ? settings.executable().get()
+                    : language.defaultExecutable();
             if (Files.isExecutable(Path.of(executable))) {
                 executables.put(language, executable);
             } else {
-                LOG.warnf("Language %s is unavailable: %s is not an executable on this host", language.apiName(), executable);
+                LOG.warnf(
+                        "Language %s is unavailable: %s is not an executable on this host",
+                        language.apiName(), executable);
             }
         }
         return executables;
@@ -51,8 +53,8 @@ public final class HostDetection {
             throw new UnusableHostException(unsafe);
         }
         boolean root = serviceUid == 0;
-        UidBlock uids = UidBlock.claim(state.resolve("locks"), isolation.uidBase(), isolation.uidBlockSize(),
-                isolation.uidBlocks());
+        UidBlock uids = UidBlock.claim(
+                state.resolve("locks"), isolation.uidBase(), isolation.uidBlockSize(), isolation.uidBlocks());
         Optional<Cgroups> cgroups = Optional.empty();
         try {
             // A crashed replica that held this block may have left processes and groups behind.
@@ -69,8 +71,14 @@ public final class HostDetection {
         }
     }
 
-    private static Host isolation(SandboxConfig config, Path state, Map<Language, String> interpreters, boolean root,
-            UidBlock uids, Optional<Cgroups> cgroups) throws IOException {
+    private static Host isolation(
+            SandboxConfig config,
+            Path state,
+            Map<Language, String> interpreters,
+            boolean root,
+            UidBlock uids,
+            Optional<Cgroups> cgroups)
+            throws IOException {
         SandboxConfig.Isolation isolation = config.isolation();
         boolean insecure = isolation.insecureDisable();
         Optional<Path> seccomp = Optional.empty();
@@ -86,10 +94,12 @@ public final class HostDetection {
                 Optional<byte[]> filter = SeccompFilter.forThisMachine();
                 if (filter.isPresent()) {
                     seccomp = Optional.of(Files.write(state.resolve("seccomp-" + uids.index() + ".bpf"), filter.get()));
-                    networkSeccomp = Optional.of(Files.write(state.resolve("seccomp-network-" + uids.index() + ".bpf"),
+                    networkSeccomp = Optional.of(Files.write(
+                            state.resolve("seccomp-network-" + uids.index() + ".bpf"),
                             SeccompFilter.forThisMachine(true).orElseThrow()));
                 } else {
-                    LOG.warnf("No seccomp filter for architecture %s; namespaces and limits still apply",
+                    LOG.warnf(
+                            "No seccomp filter for architecture %s; namespaces and limits still apply",
                             System.getProperty("os.arch"));
                 }
             }
@@ -99,13 +109,22 @@ public final class HostDetection {
                         + " an unprivileged uid per sandbox) or delegate a cgroup to it");
             }
         }
-        return new Host(state, interpreters, root, insecure, uids, cgroups, seccomp, networkSeccomp, disableUserns,
+        return new Host(
+                state,
+                interpreters,
+                root,
+                insecure,
+                uids,
+                cgroups,
+                seccomp,
+                networkSeccomp,
+                disableUserns,
                 kernelQuotaUnavailable(config, state, insecure, root));
     }
 
     /** Why workspaces cannot be tmpfs mounts of their quota here (proven by mounting a tiny one), or empty. */
-    private static Optional<String> kernelQuotaUnavailable(SandboxConfig config, Path state, boolean insecure,
-            boolean root) {
+    private static Optional<String> kernelQuotaUnavailable(
+            SandboxConfig config, Path state, boolean insecure, boolean root) {
         if ("off".equalsIgnoreCase(config.workspaces().kernelQuota())) {
             return Optional.of("turned off (sandbox.workspaces.kernel-quota=off)");
         }
@@ -122,7 +141,9 @@ public final class HostDetection {
 
     private static boolean bubblewrapAtLeast(String bwrap, int major, int minor) {
         try {
-            Process version = new ProcessBuilder(bwrap, "--version").redirectErrorStream(true).start();
+            Process version = new ProcessBuilder(bwrap, "--version")
+                    .redirectErrorStream(true)
+                    .start();
             String text = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             version.waitFor(5, TimeUnit.SECONDS);
             Matcher matcher = Pattern.compile("(\\d+)\\.(\\d+)").matcher(text);

@@ -11,8 +11,7 @@ import java.util.function.IntPredicate;
 /** Looks through the host's {@code /proc} for processes by owner: leftover checks and stale-block cleanup. */
 public final class HostProcesses {
 
-    private HostProcesses() {
-    }
+    private HostProcesses() {}
 
     /** Pids of processes whose real uid matches {@code uids}. */
     public static List<Long> ownedBy(IntPredicate uids) {
@@ -104,7 +103,10 @@ public final class HostProcesses {
         } catch (IOException | RuntimeException e) {
             // no children file on this kernel: ask the JDK, which scans /proc
         }
-        return ProcessHandle.of(pid).flatMap(handle -> handle.children().findFirst()).map(ProcessHandle::pid).orElse(-1L);
+        return ProcessHandle.of(pid)
+                .flatMap(handle -> handle.children().findFirst())
+                .map(ProcessHandle::pid)
+                .orElse(-1L);
     }
 
     /** Peak resident memory of one process ({@code VmHWM}), or -1. */
@@ -127,7 +129,9 @@ public final class HostProcesses {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             // fields[11..14] = utime, stime, cutime, cstime in clock ticks (100 per second on Linux)
-            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13])
+            long ticks = Long.parseLong(fields[11])
+                    + Long.parseLong(fields[12])
+                    + Long.parseLong(fields[13])
                     + Long.parseLong(fields[14]);
             return ticks * 10_000_000L;
         } catch (IOException | RuntimeException e) {

@@ -14,7 +14,6 @@ import java.util.Optional;
  * whether an address-space rlimit is safe for it.
  */
 public enum Language {
-
     PYTHON("python", "/usr/bin/python3", true) {
         @Override
         List<String> command(String executable, String bootstrap) {
@@ -44,11 +43,12 @@ public enum Language {
         this.apiName = apiName;
         this.defaultExecutable = defaultExecutable;
         this.addressSpaceLimitSafe = addressSpaceLimitSafe;
-        this.bootstrap = load("sandbox/bootstrap/" + switch (apiName) {
-            case "python" -> "python.py";
-            case "node" -> "node.js";
-            default -> "bash.sh";
-        });
+        this.bootstrap = load("sandbox/bootstrap/"
+                + switch (apiName) {
+                    case "python" -> "python.py";
+                    case "node" -> "node.js";
+                    default -> "bash.sh";
+                });
     }
 
     /** The interpreter's argument vector: it runs the bootstrap, which waits for the code on stdin. */

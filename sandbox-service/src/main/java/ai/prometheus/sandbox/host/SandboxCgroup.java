@@ -19,12 +19,10 @@ public interface SandboxCgroup {
         }
 
         @Override
-        public void limitMemory(long bytes) {
-        }
+        public void limitMemory(long bytes) {}
 
         @Override
-        public void limitProcesses(int max) {
-        }
+        public void limitProcesses(int max) {}
 
         @Override
         public long cpuNanos() {

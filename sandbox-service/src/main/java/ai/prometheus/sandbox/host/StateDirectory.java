@@ -10,8 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 /** The directory the service keeps its sandbox files in: created when missing, and checked before it is trusted. */
 public final class StateDirectory {
 
-    private StateDirectory() {
-    }
+    private StateDirectory() {}
 
     /** Creates {@code state} when it does not exist yet, searchable by the sandboxes' uids whatever the umask. */
     static void createIfMissing(Path state) throws IOException {

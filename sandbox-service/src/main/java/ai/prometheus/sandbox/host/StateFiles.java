@@ -10,15 +10,15 @@ import java.nio.file.attribute.PosixFilePermissions;
 /** Files the service writes into its state directory for sandboxes to execute or mount. */
 public final class StateFiles {
 
-    private StateFiles() {
-    }
+    private StateFiles() {}
 
     /**
      * Writes {@code content} beside {@code target} and renames it over: a sandbox starting meanwhile
      * execs or mounts the old file or the new one, never one half rewritten.
      */
     public static Path replace(Path target, InputStream content, String permissions) throws IOException {
-        Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".partial");
+        Path partial =
+                Files.createTempFile(target.getParent(), target.getFileName().toString(), ".partial");
         try {
             Files.copy(content, partial, StandardCopyOption.REPLACE_EXISTING);
             Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString(permissions));

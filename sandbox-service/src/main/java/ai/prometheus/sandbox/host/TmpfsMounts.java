@@ -17,8 +17,7 @@ public final class TmpfsMounts {
 
     private static final long TIMEOUT_SECONDS = 10;
 
-    private TmpfsMounts() {
-    }
+    private TmpfsMounts() {}
 
     /** Why this host cannot mount a tmpfs at {@code directory} (created if missing), or null when it can. */
     public static String probe(Path directory) {
@@ -34,8 +33,14 @@ public final class TmpfsMounts {
 
     /** Mounts a tmpfs of at most {@code bytes} (rounded up to pages) and {@code inodes} at {@code directory}. */
     public static void mount(Path directory, long bytes, long inodes, int mode) throws IOException {
-        run("/bin/mount", "-t", "tmpfs", "-o", "size=" + bytes + ",nr_inodes=" + inodes + ",mode=" + Integer.toOctalString(mode)
-                + ",nosuid,nodev", "tmpfs", directory.toString());
+        run(
+                "/bin/mount",
+                "-t",
+                "tmpfs",
+                "-o",
+                "size=" + bytes + ",nr_inodes=" + inodes + ",mode=" + Integer.toOctalString(mode) + ",nosuid,nodev",
+                "tmpfs",
+                directory.toString());
     }
 
     /** Detaches the mount at once; its memory is freed when nothing uses it any more. */
@@ -67,7 +72,10 @@ public final class TmpfsMounts {
             for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
                 String[] fields = line.split(" ");
                 if (fields.length > 4) {
-                    points.add(fields[4].replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n")
+                    points.add(fields[4]
+                            .replace("\\040", " ")
+                            .replace("\\011", "\t")
+                            .replace("\\012", "\n")
                             .replace("\\134", "\\"));
                 }
             }
@@ -85,7 +93,6 @@ public final class TmpfsMounts {
             return 0;
         }
     }
-
 
     private static void run(String... command) throws IOException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -59,7 +59,8 @@ public final class UidBlock implements AutoCloseable {
             }
             channel.close();
         }
-        throw new IOException("all " + blocks + " sandbox uid blocks under " + lockDirectory + " are held by live replicas");
+        throw new IOException(
+                "all " + blocks + " sandbox uid blocks under " + lockDirectory + " are held by live replicas");
     }
 
     public int index() {
@@ -83,7 +84,8 @@ public final class UidBlock implements AutoCloseable {
         try {
             Integer uid = free.poll(timeoutMillis, TimeUnit.MILLISECONDS);
             if (uid == null) {
-                throw new IllegalStateException("no free sandbox uid within " + timeoutMillis + " ms (block of " + size + ")");
+                throw new IllegalStateException(
+                        "no free sandbox uid within " + timeoutMillis + " ms (block of " + size + ")");
             }
             return uid;
         } catch (InterruptedException e) {

@@ -3,9 +3,9 @@ package ai.prometheus.sandbox.invocation;
 import ai.prometheus.sandbox.config.SandboxConfig;
 import ai.prometheus.sandbox.execution.Execution;
 import ai.prometheus.sandbox.execution.ExecutionRepository;
-import ai.prometheus.shared.error.ErrorReporter;
 import ai.prometheus.shared.event.Topics;
-import ai.prometheus.shared.outbox.Outbox;
+import ai.prometheus.shared.platform.error.ErrorReporter;
+import ai.prometheus.shared.platform.outbox.Outbox;
 import ai.prometheus.shared.sandbox.ExecutionStatus;
 import ai.prometheus.shared.sandbox.ExecutionUsage;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -38,7 +38,11 @@ public class InterruptedRunReaper {
     private final ErrorReporter errors;
     private final SandboxConfig config;
 
-    public InterruptedRunReaper(ExecutionRepository executions, InvocationEvents events, Outbox outbox, ErrorReporter errors,
+    public InterruptedRunReaper(
+            ExecutionRepository executions,
+            InvocationEvents events,
+            Outbox outbox,
+            ErrorReporter errors,
             SandboxConfig config) {
         this.executions = executions;
         this.events = events;
@@ -47,26 +51,33 @@ public class InterruptedRunReaper {
         this.config = config;
     }
 
-    @Scheduled(every = "${sandbox.recovery.interval:30s}", delayed = "5s",
+    @Scheduled(
+            every = "${sandbox.recovery.interval:30s}",
+            delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> reap() {
         long graceMs = config.recovery().grace().toMillis();
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         List<Execution> ended = new ArrayList<>();
         // Row locks serialize this with the run that may be finishing it, and with other replicas.
-        return Panache.withTransaction(() -> executions.lockRunningSince(now.minusNanos(graceMs * 1_000_000), BATCH)
-                .chain(candidates -> {
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (Execution row : candidates) {
-                        if (row.startedAt.plusNanos((row.limitWallMs + graceMs) * 1_000_000).isBefore(now)) {
-                            chain = chain.chain(() -> end(row, now, ended));
-                        }
-                    }
-                    return chain;
-                }))
+        return Panache.withTransaction(() -> executions
+                        .lockRunningSince(now.minusNanos(graceMs * 1_000_000), BATCH)
+                        .chain(candidates -> {
+                            Uni<Void> chain = Uni.createFrom().voidItem();
+                            for (Execution row : candidates) {
+                                if (row.startedAt
+                                        .plusNanos((row.limitWallMs + graceMs) * 1_000_000)
+                                        .isBefore(now)) {
+                                    chain = chain.chain(() -> end(row, now, ended));
+                                }
+                            }
+                            return chain;
+                        }))
                 .invoke(() -> log(ended))
-                .onFailure().invoke(failure -> LOG.warnf("Looking for interrupted runs failed: %s", failure.getMessage()))
-                .onFailure().recoverWithNull();
+                .onFailure()
+                .invoke(failure -> LOG.warnf("Looking for interrupted runs failed: %s", failure.getMessage()))
+                .onFailure()
+                .recoverWithNull();
     }
 
     private Uni<Void> end(Execution row, OffsetDateTime now, List<Execution> ended) {
@@ -75,20 +86,31 @@ public class InterruptedRunReaper {
         row.finishedAt = now;
         ended.add(row);
         // Reported in the transaction that ends the row: once, and only if the row is really ended.
-        Uni<Void> reported = errors.reportInTransaction("sandbox.interrupted", MESSAGE, null,
-                InvocationService.attributes(row));
+        Uni<Void> reported =
+                errors.reportInTransaction("sandbox.interrupted", MESSAGE, null, InvocationService.attributes(row));
         if (row.invocationId == null) {
             return reported;
         }
         Instant startedAt = row.startedAt.toInstant();
-        return outbox.add(Topics.TOOL_INVOCATION_RESULTS, events.failed(row, ExecutionStatus.INTERNAL_ERROR, MESSAGE, null,
-                new ExecutionUsage(0, 0, 0, 0), now.toInstant().toEpochMilli() - startedAt.toEpochMilli(), startedAt,
-                now.toInstant(), null)).chain(() -> reported);
+        return outbox.add(
+                        Topics.TOOL_INVOCATION_RESULTS,
+                        events.failed(
+                                row,
+                                ExecutionStatus.INTERNAL_ERROR,
+                                MESSAGE,
+                                null,
+                                new ExecutionUsage(0, 0, 0, 0),
+                                now.toInstant().toEpochMilli() - startedAt.toEpochMilli(),
+                                startedAt,
+                                now.toInstant(),
+                                null))
+                .chain(() -> reported);
     }
 
     private static void log(List<Execution> ended) {
         for (Execution row : ended) {
-            LOG.warnf("Execution %s (invocation %s) was interrupted by a stopped replica; answered as INTERNAL_ERROR",
+            LOG.warnf(
+                    "Execution %s (invocation %s) was interrupted by a stopped replica; answered as INTERNAL_ERROR",
                     row.id, row.invocationId);
         }
     }

@@ -17,13 +17,17 @@ import org.eclipse.microprofile.config.Config;
 @ApplicationScoped
 public class InvocationChannelCheck {
 
-    static final String MAX_AGE = "mp.messaging.incoming.tool-invocation-requests.throttled.unprocessed-record-max-age.ms";
+    static final String MAX_AGE =
+            "mp.messaging.incoming.tool-invocation-requests.throttled.unprocessed-record-max-age.ms";
     /** SmallRye Kafka's default when the property is absent. */
     static final long DEFAULT_MAX_AGE_MS = 60_000;
 
     void check(@Observes StartupEvent start, Config config, SandboxConfig sandbox) {
         long maxAge = config.getOptionalValue(MAX_AGE, Long.class).orElse(DEFAULT_MAX_AGE_MS);
-        String problem = problem(maxAge, sandbox.limits().max().wallMs(), sandbox.recovery().grace().toMillis());
+        String problem = problem(
+                maxAge,
+                sandbox.limits().max().wallMs(),
+                sandbox.recovery().grace().toMillis());
         if (problem != null) {
             throw new IllegalStateException(problem);
         }

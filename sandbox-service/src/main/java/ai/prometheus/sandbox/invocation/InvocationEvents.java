@@ -3,19 +3,19 @@ package ai.prometheus.sandbox.invocation;
 import ai.prometheus.sandbox.execution.Execution;
 import ai.prometheus.sandbox.execution.ExecutionRecords;
 import ai.prometheus.sandbox.runtime.RunOutcome;
-import ai.prometheus.shared.config.ServiceConfig;
 import ai.prometheus.shared.event.ArgumentsSummary;
 import ai.prometheus.shared.event.CallerClaims;
 import ai.prometheus.shared.event.CloudEvent;
-import ai.prometheus.shared.event.EventCodec;
 import ai.prometheus.shared.event.EventTypes;
 import ai.prometheus.shared.event.ToolInvocationCompleted;
 import ai.prometheus.shared.event.ToolInvocationFailed;
+import ai.prometheus.shared.platform.config.ServiceConfig;
+import ai.prometheus.shared.platform.messaging.EventCodec;
+import ai.prometheus.shared.platform.tracing.TraceContext;
 import ai.prometheus.shared.sandbox.EgressSummary;
 import ai.prometheus.shared.sandbox.ExecutionStatus;
 import ai.prometheus.shared.sandbox.ExecutionUsage;
 import ai.prometheus.shared.sandbox.ToolOutput;
-import ai.prometheus.shared.tracing.TraceContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,41 +46,108 @@ public class InvocationEvents {
      * and named in {@code truncatedFields}, and the full value stays in the execution row, served
      * to the registry at {@code GET /api/v1/executions/invocations/{invocationId}/result}.
      */
-    public CloudEvent resultOf(Execution row, RunOutcome outcome, Instant startedAt, int maxResultBytes,
-            String traceparent) {
+    public CloudEvent resultOf(
+            Execution row, RunOutcome outcome, Instant startedAt, int maxResultBytes, String traceparent) {
         Instant finishedAt = outcome.finishedAt() == null ? Instant.now() : outcome.finishedAt();
         long latencyMs = Math.max(0, finishedAt.toEpochMilli() - startedAt.toEpochMilli());
         String stdout = outcome.stdout() == null ? "" : outcome.stdout();
         int stdoutBytes = stdout.getBytes(StandardCharsets.UTF_8).length;
         if (outcome.status() == ExecutionStatus.OK) {
             // A large result is cut as text: parsing megabytes of JSON only to cut it is waste.
-            ToolInvocationCompleted completed = new ToolInvocationCompleted(row.invocationId, row.toolName,
-                    version(row), row.onBehalfOf, row.memoryContextId, ExecutionStatus.OK.name(),
-                    stdoutBytes <= maxResultBytes ? ToolOutput.parse(stdout) : TextNode.valueOf(ToolOutput.text(stdout)),
-                    row.argumentsSummary, outcome.usage(), latencyMs, startedAt, finishedAt, row.callerClaims,
+            ToolInvocationCompleted completed = new ToolInvocationCompleted(
+                    row.invocationId,
+                    row.toolName,
+                    version(row),
+                    row.onBehalfOf,
+                    row.memoryContextId,
+                    ExecutionStatus.OK.name(),
+                    stdoutBytes <= maxResultBytes
+                            ? ToolOutput.parse(stdout)
+                            : TextNode.valueOf(ToolOutput.text(stdout)),
+                    row.argumentsSummary,
+                    outcome.usage(),
+                    latencyMs,
+                    startedAt,
+                    finishedAt,
+                    row.callerClaims,
                     EgressSummary.of(ExecutionRecords.egressOf(row)));
-            return event(EventTypes.TOOL_INVOCATION_COMPLETED, row.invocationId, completed, traceparent,
+            return event(
+                    EventTypes.TOOL_INVOCATION_COMPLETED,
+                    row.invocationId,
+                    completed,
+                    traceparent,
                     maxResultBytes + ENVELOPE_BYTES);
         }
-        return failed(row, outcome.status(), messageOf(outcome), outcome.exitCode(), outcome.usage(), latencyMs, startedAt,
-                finishedAt, traceparent);
+        return failed(
+                row,
+                outcome.status(),
+                messageOf(outcome),
+                outcome.exitCode(),
+                outcome.usage(),
+                latencyMs,
+                startedAt,
+                finishedAt,
+                traceparent);
     }
 
-    public CloudEvent failed(Execution row, ExecutionStatus status, String message, Integer exitCode, ExecutionUsage usage,
-            long latencyMs, Instant startedAt, Instant finishedAt, String traceparent) {
-        ToolInvocationFailed failed = new ToolInvocationFailed(row.invocationId, row.toolName, version(row), row.onBehalfOf,
-                row.memoryContextId, status.name(), message, exitCode, status.platformFault(), row.argumentsSummary, usage,
-                latencyMs, startedAt, finishedAt, row.callerClaims, EgressSummary.of(ExecutionRecords.egressOf(row)));
+    public CloudEvent failed(
+            Execution row,
+            ExecutionStatus status,
+            String message,
+            Integer exitCode,
+            ExecutionUsage usage,
+            long latencyMs,
+            Instant startedAt,
+            Instant finishedAt,
+            String traceparent) {
+        ToolInvocationFailed failed = new ToolInvocationFailed(
+                row.invocationId,
+                row.toolName,
+                version(row),
+                row.onBehalfOf,
+                row.memoryContextId,
+                status.name(),
+                message,
+                exitCode,
+                status.platformFault(),
+                row.argumentsSummary,
+                usage,
+                latencyMs,
+                startedAt,
+                finishedAt,
+                row.callerClaims,
+                EgressSummary.of(ExecutionRecords.egressOf(row)));
         return event(EventTypes.TOOL_INVOCATION_FAILED, row.invocationId, failed, traceparent);
     }
 
     /** A refusal of a request that never became an execution (unknown language, limits above the maxima). */
-    public CloudEvent refused(UUID invocationId, String toolName, int toolVersion, String caller, CallerClaims callerClaims,
-            UUID memoryContextId, String argumentsSummary, String reason, String traceparent) {
+    public CloudEvent refused(
+            UUID invocationId,
+            String toolName,
+            int toolVersion,
+            String caller,
+            CallerClaims callerClaims,
+            UUID memoryContextId,
+            String argumentsSummary,
+            String reason,
+            String traceparent) {
         Instant now = Instant.now();
-        ToolInvocationFailed failed = new ToolInvocationFailed(invocationId, toolName, toolVersion, caller, memoryContextId,
-                ExecutionStatus.POLICY_DENIED.name(), reason, null, false, argumentsSummary, new ExecutionUsage(0, 0, 0, 0),
-                0, now, now, callerClaims);
+        ToolInvocationFailed failed = new ToolInvocationFailed(
+                invocationId,
+                toolName,
+                toolVersion,
+                caller,
+                memoryContextId,
+                ExecutionStatus.POLICY_DENIED.name(),
+                reason,
+                null,
+                false,
+                argumentsSummary,
+                new ExecutionUsage(0, 0, 0, 0),
+                0,
+                now,
+                now,
+                callerClaims);
         return event(EventTypes.TOOL_INVOCATION_FAILED, invocationId, failed, traceparent);
     }
 
@@ -94,9 +161,11 @@ public class InvocationEvents {
         return event(type, invocationId, payload, requestTraceparent, EventCodec.MAX_DATA_BYTES);
     }
 
-    private CloudEvent event(String type, UUID invocationId, Object payload, String requestTraceparent, int maxDataBytes) {
+    private CloudEvent event(
+            String type, UUID invocationId, Object payload, String requestTraceparent, int maxDataBytes) {
         String traceparent = requestTraceparent != null ? requestTraceparent : TraceContext.currentTraceparent();
-        return codec.create(service.eventSource(), type, "invocations/" + invocationId, payload, traceparent, maxDataBytes);
+        return codec.create(
+                service.eventSource(), type, "invocations/" + invocationId, payload, traceparent, maxDataBytes);
     }
 
     private static String messageOf(RunOutcome outcome) {
@@ -105,7 +174,8 @@ public class InvocationEvents {
         if (stderr.isEmpty()) {
             return ToolOutput.text(message);
         }
-        String tail = stderr.length() <= MAX_STDERR_IN_MESSAGE ? stderr
+        String tail = stderr.length() <= MAX_STDERR_IN_MESSAGE
+                ? stderr
                 : "…" + stderr.substring(stderr.length() - MAX_STDERR_IN_MESSAGE);
         return ToolOutput.text(message + "\n" + tail);
     }

@@ -6,7 +6,6 @@ import ai.prometheus.sandbox.execution.EgressDenials;
 import ai.prometheus.sandbox.execution.Execution;
 import ai.prometheus.sandbox.execution.ExecutionRecords;
 import ai.prometheus.sandbox.execution.ExecutionRepository;
-import ai.prometheus.sandbox.execution.ExecutionService;
 import ai.prometheus.sandbox.execution.RequestValidator;
 import ai.prometheus.sandbox.execution.RunMetrics;
 import ai.prometheus.sandbox.execution.RunRequest;
@@ -15,15 +14,15 @@ import ai.prometheus.sandbox.runtime.RunOutcome;
 import ai.prometheus.sandbox.runtime.SandboxRuntime;
 import ai.prometheus.sandbox.screening.SafetyScreen;
 import ai.prometheus.sandbox.secret.RunSecretsClient;
-import ai.prometheus.shared.error.ErrorReporter;
 import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.event.MalformedEventException;
 import ai.prometheus.shared.event.ToolInvocationRequested;
 import ai.prometheus.shared.event.Topics;
-import ai.prometheus.shared.inbox.ProcessedEvents;
-import ai.prometheus.shared.inbox.TransientFailures;
-import ai.prometheus.shared.outbox.Outbox;
-import ai.prometheus.shared.postgres.UniqueViolations;
+import ai.prometheus.shared.platform.error.ErrorReporter;
+import ai.prometheus.shared.platform.inbox.ProcessedEvents;
+import ai.prometheus.shared.platform.inbox.TransientFailures;
+import ai.prometheus.shared.platform.outbox.Outbox;
+import ai.prometheus.shared.platform.postgres.UniqueViolations;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import ai.prometheus.shared.sandbox.ToolOutput;
@@ -67,9 +66,19 @@ public class InvocationService {
     private final RunSecretsClient secrets;
     private final RunMetrics runs;
 
-    public InvocationService(ExecutionRepository executions, RequestValidator validator, SafetyScreen screen,
-            Admission admission, SandboxRuntime runtime, ProcessedEvents processed, Outbox outbox, InvocationEvents events,
-            ErrorReporter errors, SandboxConfig config, RunSecretsClient secrets, RunMetrics runs) {
+    public InvocationService(
+            ExecutionRepository executions,
+            RequestValidator validator,
+            SafetyScreen screen,
+            Admission admission,
+            SandboxRuntime runtime,
+            ProcessedEvents processed,
+            Outbox outbox,
+            InvocationEvents events,
+            ErrorReporter errors,
+            SandboxConfig config,
+            RunSecretsClient secrets,
+            RunMetrics runs) {
         this.executions = executions;
         this.validator = validator;
         this.screen = screen;
@@ -91,18 +100,36 @@ public class InvocationService {
         String summary = InvocationEvents.summarize(request.arguments());
         RunRequest run;
         try {
-            run = validator.validate(request.language(), request.code(), stdinOf(request), request.limits(),
-                    request.network(), Map.of());
+            run = validator.validate(
+                    request.language(),
+                    request.code(),
+                    stdinOf(request),
+                    request.limits(),
+                    request.network(),
+                    Map.of());
         } catch (ProblemException refusal) {
-            CloudEvent refused = events.refused(request.invocationId(), request.toolName(), request.toolVersion(),
-                    request.caller(), request.callerClaims(), request.memoryContextId(), summary,
-                    "request refused: " + describe(refusal), event.traceparent());
-            return processed.onceInTransaction(CONSUMER, event.id(),
-                    () -> outbox.add(Topics.TOOL_INVOCATION_RESULTS, refused)).replaceWithVoid();
+            CloudEvent refused = events.refused(
+                    request.invocationId(),
+                    request.toolName(),
+                    request.toolVersion(),
+                    request.caller(),
+                    request.callerClaims(),
+                    request.memoryContextId(),
+                    summary,
+                    "request refused: " + describe(refusal),
+                    event.traceparent());
+            return processed
+                    .onceInTransaction(CONSUMER, event.id(), () -> outbox.add(Topics.TOOL_INVOCATION_RESULTS, refused))
+                    .replaceWithVoid();
         }
         ExecutionResult.Screening screening = screen.screen(run.language(), run.code(), run.egress() != null);
-        Execution row = ExecutionRecords.newRow(UUID.randomUUID(), Execution.SOURCE_KAFKA, run,
-                new ExecutionRecords.Actor(requester(event), request.caller()), null, screening,
+        Execution row = ExecutionRecords.newRow(
+                UUID.randomUUID(),
+                Execution.SOURCE_KAFKA,
+                run,
+                new ExecutionRecords.Actor(requester(event), request.caller()),
+                null,
+                screening,
                 config.storage().maxStoredCodeBytes());
         row.invocationId = request.invocationId();
         row.toolName = request.toolName();
@@ -111,21 +138,29 @@ public class InvocationService {
         row.argumentsSummary = summary;
         row.callerClaims = request.callerClaims();
         Instant claimedAt = Instant.now();
-        return processed.onceInTransaction(CONSUMER, event.id(), () -> executions.persist(row))
+        return processed
+                .onceInTransaction(CONSUMER, event.id(), () -> executions.persist(row))
                 // Another request event for the same invocation already claimed it.
                 .onFailure(failure -> UniqueViolations.of(failure, Execution.INVOCATION_CONSTRAINT))
                 .recoverWithItem(false)
-                .chain(claimed -> claimed ? runAndPublish(row, run, request, screening, claimedAt, event.traceparent())
+                .chain(claimed -> claimed
+                        ? runAndPublish(row, run, request, screening, claimedAt, event.traceparent())
                         : Uni.createFrom().voidItem());
     }
 
-    private Uni<Void> runAndPublish(Execution row, RunRequest run, ToolInvocationRequested request,
-            ExecutionResult.Screening screening, Instant claimedAt, String traceparent) {
+    private Uni<Void> runAndPublish(
+            Execution row,
+            RunRequest run,
+            ToolInvocationRequested request,
+            ExecutionResult.Screening screening,
+            Instant claimedAt,
+            String traceparent) {
         Uni<RunOutcome> outcome = SafetyScreen.denied(screening)
                 ? Uni.createFrom().item(ExecutionRecords.policyDenied(screening))
                 : withSecrets(run, request, claimedAt);
         // The code ran: publishing its answer waits out a database outage rather than losing it.
-        return outcome.chain(result -> TransientFailures.retried(() -> Panache.withTransaction(() -> executions.findById(row.id, LockModeType.PESSIMISTIC_WRITE)
+        return outcome.chain(result -> TransientFailures.retried(() -> Panache.withTransaction(() -> executions
+                .findById(row.id, LockModeType.PESSIMISTIC_WRITE)
                 .chain(stored -> {
                     if (stored == null || !stored.running()) {
                         return Uni.createFrom().voidItem(); // already answered as interrupted
@@ -133,16 +168,23 @@ public class InvocationService {
                     ExecutionRecords.complete(stored, result, config.storage().maxStoredOutputBytes());
                     // Too large for its event: kept whole here, where the registry fetches it.
                     if (result.stdout() != null
-                            && result.stdout().getBytes(StandardCharsets.UTF_8).length > config.invocation().maxResultBytes()) {
+                            && result.stdout().getBytes(StandardCharsets.UTF_8).length
+                                    > config.invocation().maxResultBytes()) {
                         stored.result = ToolOutput.text(result.stdout());
                     }
-                    Uni<Void> answered = outbox.add(Topics.TOOL_INVOCATION_RESULTS, events.resultOf(stored, result,
-                            claimedAt, config.invocation().maxResultBytes(), traceparent));
+                    Uni<Void> answered = outbox.add(
+                            Topics.TOOL_INVOCATION_RESULTS,
+                            events.resultOf(
+                                    stored,
+                                    result,
+                                    claimedAt,
+                                    config.invocation().maxResultBytes(),
+                                    traceparent));
                     // The guardian hears of a platform fault and of refused egress exactly when its answer commits.
                     Uni<Void> reported = answered.chain(() -> EgressDenials.report(errors, stored, result));
                     return result.status().platformFault()
-                            ? reported.chain(() -> errors.reportInTransaction("sandbox.internal", result.message(), null,
-                                    attributes(row)))
+                            ? reported.chain(() -> errors.reportInTransaction(
+                                    "sandbox.internal", result.message(), null, attributes(row)))
                             : reported;
                 }))));
     }
@@ -154,12 +196,22 @@ public class InvocationService {
     private Uni<RunOutcome> withSecrets(RunRequest run, ToolInvocationRequested request, Instant claimedAt) {
         return secrets.fetch(request.invocationId(), request.secretNames())
                 .map(run::withSecrets)
-                .chain(ready -> admission.whenFree(() -> runs.ran(ready.language(), runtime.run(ready.language(),
-                        ready.codeBytes(), ready.stdinBytes(), ready.secrets(), ready.limits(), null, ready.egress()))
+                .chain(ready -> admission.whenFree(() -> runs.ran(
+                                ready.language(),
+                                runtime.run(
+                                        ready.language(),
+                                        ready.codeBytes(),
+                                        ready.stdinBytes(),
+                                        ready.secrets(),
+                                        ready.limits(),
+                                        null,
+                                        ready.egress()))
                         .redacted(ready.redaction())))
-                .onFailure(RunSecretsClient.SecretsUnavailableException.class).recoverWithItem(missing -> RunOutcome.internalError(
+                .onFailure(RunSecretsClient.SecretsUnavailableException.class)
+                .recoverWithItem(missing -> RunOutcome.internalError(
                         "the run's secrets could not be fetched: " + missing.getMessage(), claimedAt))
-                .onFailure(IsolationUnavailableException.class).recoverWithItem(unavailable -> RunOutcome.internalError(
+                .onFailure(IsolationUnavailableException.class)
+                .recoverWithItem(unavailable -> RunOutcome.internalError(
                         "the sandbox cannot isolate code on this host: " + unavailable.getMessage(), claimedAt));
     }
 
@@ -178,7 +230,9 @@ public class InvocationService {
 
     /** The tool contract: the arguments arrive on stdin as one JSON document. */
     private static String stdinOf(ToolInvocationRequested request) {
-        return request.arguments() == null || request.arguments().isNull() ? "{}" : request.arguments().toString();
+        return request.arguments() == null || request.arguments().isNull()
+                ? "{}"
+                : request.arguments().toString();
     }
 
     /** The service that asked, from the event source ({@code /tool-registry-service}). */
@@ -192,7 +246,8 @@ public class InvocationService {
         if (refusal.errors().isEmpty()) {
             return refusal.getMessage();
         }
-        return refusal.errors().stream().map(error -> error.field() + " " + error.reason())
+        return refusal.errors().stream()
+                .map(error -> error.field() + " " + error.reason())
                 .collect(Collectors.joining("; "));
     }
 }

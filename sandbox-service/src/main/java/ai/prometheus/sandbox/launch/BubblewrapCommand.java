@@ -35,8 +35,12 @@ final class BubblewrapCommand {
     private final List<Path> identityFiles;
     private final Optional<Path> runTmpfs;
 
-    BubblewrapCommand(SandboxConfig.Isolation isolation, boolean disableUserns, Optional<Path> launchProgram,
-            List<Path> identityFiles, Optional<Path> runTmpfs) {
+    BubblewrapCommand(
+            SandboxConfig.Isolation isolation,
+            boolean disableUserns,
+            Optional<Path> launchProgram,
+            List<Path> identityFiles,
+            Optional<Path> runTmpfs) {
         this.isolation = isolation;
         this.disableUserns = disableUserns;
         this.launchProgram = launchProgram;
@@ -48,9 +52,21 @@ final class BubblewrapCommand {
     List<String> arguments(StartProfile profile, SandboxLauncher.EgressMount egress, boolean seccomp) {
         String size = Long.toString(profile.workspaceBytes());
         String inner = Integer.toString(isolation.innerUid());
-        List<String> args = new ArrayList<>(List.of(isolation.bwrap(),
-                "--unshare-all", "--unshare-user", "--die-with-parent", "--new-session", "--as-pid-1",
-                "--uid", inner, "--gid", inner, "--hostname", "sandbox", "--cap-drop", "ALL"));
+        List<String> args = new ArrayList<>(List.of(
+                isolation.bwrap(),
+                "--unshare-all",
+                "--unshare-user",
+                "--die-with-parent",
+                "--new-session",
+                "--as-pid-1",
+                "--uid",
+                inner,
+                "--gid",
+                inner,
+                "--hostname",
+                "sandbox",
+                "--cap-drop",
+                "ALL"));
         if (disableUserns) {
             args.add("--disable-userns");
         }
@@ -59,12 +75,11 @@ final class BubblewrapCommand {
         args.addAll(DEV);
         if (runTmpfs.isPresent()) {
             String shared = runTmpfs.get().toString();
-            args.addAll(List.of("--bind", shared + "/shm", "/dev/shm", "--remount-ro", "/dev",
-                    "--bind", shared + "/tmp", "/tmp"));
+            args.addAll(List.of(
+                    "--bind", shared + "/shm", "/dev/shm", "--remount-ro", "/dev", "--bind", shared + "/tmp", "/tmp"));
         } else {
-            args.addAll(List.of("--size", size, "--tmpfs", "/dev/shm",
-                    "--remount-ro", "/dev",
-                    "--size", size, "--tmpfs", "/tmp"));
+            args.addAll(List.of(
+                    "--size", size, "--tmpfs", "/dev/shm", "--remount-ro", "/dev", "--size", size, "--tmpfs", "/tmp"));
         }
         if (profile.sessionWorkspace() != null) {
             args.addAll(List.of("--bind", profile.sessionWorkspace().toString(), INNER_HOME));
@@ -78,20 +93,36 @@ final class BubblewrapCommand {
             args.addAll(List.of("--ro-bind", file.toString(), "/etc/" + file.getFileName()));
         }
         if (egress != null) {
-            args.addAll(List.of("--ro-bind", egress.socketDirectory().toString(), EGRESS_DIRECTORY,
-                    "--ro-bind", egress.nodePreload().toString(), NODE_PRELOAD));
+            args.addAll(List.of(
+                    "--ro-bind",
+                    egress.socketDirectory().toString(),
+                    EGRESS_DIRECTORY,
+                    "--ro-bind",
+                    egress.nodePreload().toString(),
+                    NODE_PRELOAD));
         }
         // Everything outside the writable mounts above is read-only, including bubblewrap's root.
         args.addAll(List.of("--remount-ro", "/", "--chdir", INNER_HOME));
         if (seccomp) {
             args.addAll(List.of("--seccomp", "3"));
         }
-        args.addAll(List.of("--clearenv",
-                "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin",
-                "--setenv", "HOME", INNER_HOME,
-                "--setenv", "TMPDIR", "/tmp",
-                "--setenv", "LANG", "C.UTF-8",
-                "--setenv", "USER", SandboxIdentity.USER));
+        args.addAll(List.of(
+                "--clearenv",
+                "--setenv",
+                "PATH",
+                "/usr/local/bin:/usr/bin:/bin",
+                "--setenv",
+                "HOME",
+                INNER_HOME,
+                "--setenv",
+                "TMPDIR",
+                "/tmp",
+                "--setenv",
+                "LANG",
+                "C.UTF-8",
+                "--setenv",
+                "USER",
+                SandboxIdentity.USER));
         if (egress != null) {
             args.addAll(proxyEnvironment(egress.port()));
         }
@@ -111,8 +142,16 @@ final class BubblewrapCommand {
             env.addAll(List.of("--setenv", name, proxy, "--setenv", name.toLowerCase(Locale.ROOT), proxy));
         }
         String direct = "localhost,127.0.0.1,::1";
-        env.addAll(List.of("--setenv", "NO_PROXY", direct, "--setenv", "no_proxy", direct,
-                "--setenv", "NODE_OPTIONS", "--require " + NODE_PRELOAD));
+        env.addAll(List.of(
+                "--setenv",
+                "NO_PROXY",
+                direct,
+                "--setenv",
+                "no_proxy",
+                direct,
+                "--setenv",
+                "NODE_OPTIONS",
+                "--require " + NODE_PRELOAD));
         return env;
     }
 
@@ -145,7 +184,8 @@ final class BubblewrapCommand {
             }
             if (Files.isSymbolicLink(host)) {
                 try {
-                    args.addAll(List.of("--symlink", Files.readSymbolicLink(host).toString(), top));
+                    args.addAll(
+                            List.of("--symlink", Files.readSymbolicLink(host).toString(), top));
                 } catch (IOException e) {
                     // unreadable link: leave it out
                 }

@@ -14,8 +14,7 @@ public final class EgressFiles {
 
     static final String NODE_PRELOAD_RESOURCE = "sandbox/egress/node-proxy.js";
 
-    private EgressFiles() {
-    }
+    private EgressFiles() {}
 
     /** Writes the node preload (readable by every sandbox uid, changeable by the service only). */
     public static Path writeNodePreload(Path target) throws IOException {

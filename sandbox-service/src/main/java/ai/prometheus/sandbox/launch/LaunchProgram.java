@@ -17,8 +17,7 @@ public final class LaunchProgram {
 
     static final String RESOURCE_PREFIX = "sandbox/sandbox-launch-";
 
-    private LaunchProgram() {
-    }
+    private LaunchProgram() {}
 
     /** The resource of this JVM's architecture, as the build names it ({@code os.arch}). */
     static String resourceName() {
@@ -42,7 +41,9 @@ public final class LaunchProgram {
     }
 
     private static void verify(Path program) throws IOException {
-        Process process = new ProcessBuilder(program.toString(), "--version").redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(program.toString(), "--version")
+                .redirectErrorStream(true)
+                .start();
         try {
             // Its answer is a line: it fits the pipe, so waiting first cannot block the program.
             if (!process.waitFor(5, TimeUnit.SECONDS)) {

@@ -20,22 +20,25 @@ final class SandboxIdentity {
     static final String USER = "sandbox";
     private static final int NOBODY = 65534;
 
-    private SandboxIdentity() {
-    }
+    private SandboxIdentity() {}
 
     /** Writes {@code passwd} and {@code group} for {@code innerUid} into {@code directory}; returns them. */
     static List<Path> write(Path directory, int innerUid) throws IOException {
         Files.createDirectories(directory);
         // bubblewrap mounts these as the sandbox's uid, whatever the service's umask.
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path passwd = replace(directory.resolve("passwd"), USER + ":x:" + innerUid + ":" + innerUid + ":" + USER + ":"
-                + BubblewrapCommand.INNER_HOME + ":/bin/sh\n"
-                + "nobody:x:" + NOBODY + ":" + NOBODY + ":nobody:/nonexistent:/usr/sbin/nologin\n");
-        Path group = replace(directory.resolve("group"), USER + ":x:" + innerUid + ":\n" + "nogroup:x:" + NOBODY + ":\n");
+        Path passwd = replace(
+                directory.resolve("passwd"),
+                USER + ":x:" + innerUid + ":" + innerUid + ":" + USER + ":"
+                        + BubblewrapCommand.INNER_HOME + ":/bin/sh\n"
+                        + "nobody:x:" + NOBODY + ":" + NOBODY + ":nobody:/nonexistent:/usr/sbin/nologin\n");
+        Path group =
+                replace(directory.resolve("group"), USER + ":x:" + innerUid + ":\n" + "nogroup:x:" + NOBODY + ":\n");
         return List.of(passwd, group);
     }
 
     private static Path replace(Path target, String content) throws IOException {
-        return StateFiles.replace(target, new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)), "rw-r--r--");
+        return StateFiles.replace(
+                target, new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)), "rw-r--r--");
     }
 }

@@ -39,9 +39,8 @@ public final class SandboxLauncher {
      * loopback port the init's bridge listens on inside the sandbox, the seccomp filter that allows
      * TCP and UDP sockets, and the node preload.
      */
-    public record EgressMount(Path socketDirectory, String socketName, int port, Optional<Path> seccompFile,
-            Path nodePreload) {
-    }
+    public record EgressMount(
+            Path socketDirectory, String socketName, int port, Optional<Path> seccompFile, Path nodePreload) {}
 
     private final SandboxConfig.Isolation isolation;
     private final Map<Language, String> executables;
@@ -60,8 +59,13 @@ public final class SandboxLauncher {
      * limited to the profile's workspace size and {@code runInodes} entries; empty for bubblewrap's
      * size-limited tmpfs mounts (no inode limit).
      */
-    SandboxLauncher(SandboxConfig.Isolation isolation, Host host, Optional<Path> launchProgram, List<Path> identityFiles,
-            Optional<Path> runTmpfs, int runInodes) {
+    SandboxLauncher(
+            SandboxConfig.Isolation isolation,
+            Host host,
+            Optional<Path> launchProgram,
+            List<Path> identityFiles,
+            Optional<Path> runTmpfs,
+            int runInodes) {
         this.runTmpfs = runTmpfs.filter(directory -> launchProgram.isPresent() && host.root() && !host.insecure());
         this.runInodes = runInodes;
         this.isolation = isolation;
@@ -69,8 +73,8 @@ public final class SandboxLauncher {
         this.executables = host.interpreters();
         this.seccompFile = host.seccomp();
         this.dropPrivileges = host.root();
-        this.bubblewrap = new BubblewrapCommand(isolation, host.disableUserns(), launchProgram, identityFiles,
-                this.runTmpfs);
+        this.bubblewrap =
+                new BubblewrapCommand(isolation, host.disableUserns(), launchProgram, identityFiles, this.runTmpfs);
     }
 
     /**
@@ -95,7 +99,8 @@ public final class SandboxLauncher {
                         + " sandbox.isolation.launcher=shell starts sandboxes without it, for development");
             }
         }
-        List<Path> identity = host.insecure() ? List.of()
+        List<Path> identity = host.insecure()
+                ? List.of()
                 : SandboxIdentity.write(host.stateDir().resolve("identity-" + block), isolation.innerUid());
         Optional<Path> runTmpfs = Optional.empty();
         if (freshRunTmpfs && program.isPresent()) {
@@ -107,7 +112,13 @@ public final class SandboxLauncher {
                     .setPermissions(PosixFilePermissions.fromString("rwx--x--x"));
             runTmpfs = Optional.of(directory);
         }
-        return new SandboxLauncher(isolation, host, program, identity, runTmpfs, config.workspaces().runInodes());
+        return new SandboxLauncher(
+                isolation,
+                host,
+                program,
+                identity,
+                runTmpfs,
+                config.workspaces().runInodes());
     }
 
     /** What takes the first step, for the status line. */
@@ -216,8 +227,8 @@ public final class SandboxLauncher {
         step.add("--rlimit=core:0:0");
         seccomp.ifPresent(file -> step.add("--fd3=" + file));
         // The tmpfs root and its three directories take four inodes of their own.
-        runTmpfs.ifPresent(directory -> step.add("--tmpfs=" + directory + ":" + profile.workspaceBytes() + ":"
-                + (runInodes + 4L)));
+        runTmpfs.ifPresent(directory ->
+                step.add("--tmpfs=" + directory + ":" + profile.workspaceBytes() + ":" + (runInodes + 4L)));
         if (dropPrivileges) {
             step.add("--uid=" + uid);
             step.add("--gid=" + uid);

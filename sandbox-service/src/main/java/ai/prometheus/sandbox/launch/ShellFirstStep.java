@@ -34,12 +34,16 @@ final class ShellFirstStep {
             exec "$@"
             """;
 
-    private ShellFirstStep() {
-    }
+    private ShellFirstStep() {}
 
     /** The script with its limit arguments (in the units of {@code ulimit}), then {@code setpriv} when dropping to {@code uid}. */
-    static List<String> command(SandboxConfig.Isolation isolation, StartProfile profile, int uid, boolean dropPrivileges) {
-        List<String> step = new ArrayList<>(List.of(isolation.shell(), "-c", SCRIPT, "sandbox-launcher",
+    static List<String> command(
+            SandboxConfig.Isolation isolation, StartProfile profile, int uid, boolean dropPrivileges) {
+        List<String> step = new ArrayList<>(List.of(
+                isolation.shell(),
+                "-c",
+                SCRIPT,
+                "sandbox-launcher",
                 Long.toString(profile.cpuSeconds() + 1),
                 Long.toString(profile.cpuSeconds()),
                 Long.toString(ceilDiv(profile.fileSizeBytes(), 512)),
@@ -48,8 +52,8 @@ final class ShellFirstStep {
                 Long.toString(profile.addressSpaceBytes() > 0 ? ceilDiv(profile.addressSpaceBytes(), 1024) : 0),
                 dropPrivileges ? uid + ":" + uid : "-"));
         if (dropPrivileges) {
-            step.addAll(List.of(isolation.setpriv(), "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
-                    "--no-new-privs"));
+            step.addAll(List.of(
+                    isolation.setpriv(), "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--no-new-privs"));
         }
         return step;
     }

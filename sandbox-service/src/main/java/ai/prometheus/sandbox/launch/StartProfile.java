@@ -15,6 +15,11 @@ import java.nio.file.Path;
  * @param workspaceBytes size of the private workspace, /tmp and /dev/shm
  * @param sessionWorkspace a session's persistent workspace to mount instead, or null
  */
-public record StartProfile(Language language, long cpuSeconds, long fileSizeBytes, int processes,
-        long addressSpaceBytes, long workspaceBytes, Path sessionWorkspace) {
-}
+public record StartProfile(
+        Language language,
+        long cpuSeconds,
+        long fileSizeBytes,
+        int processes,
+        long addressSpaceBytes,
+        long workspaceBytes,
+        Path sessionWorkspace) {}

@@ -44,11 +44,14 @@ final class Engine {
         Map<Language, StartProfile> profiles = new EnumMap<>(Language.class);
         for (Language language : host.interpreters().keySet()) {
             SandboxConfig.LanguageSettings settings = config.languages().get(language.apiName());
-            int size = settings != null && settings.poolSize().isPresent() ? settings.poolSize().get() : config.pool().size();
+            int size = settings != null && settings.poolSize().isPresent()
+                    ? settings.poolSize().get()
+                    : config.pool().size();
             targets.put(language, Math.max(0, size));
             profiles.put(language, starter.profileFor(language, defaults, null));
         }
-        this.pool = new WarmPool(targets, profiles, this::prepareWarm, threads.warmers(), threads.timers(), threads.io());
+        this.pool =
+                new WarmPool(targets, profiles, this::prepareWarm, threads.warmers(), threads.timers(), threads.io());
     }
 
     Host host() {
@@ -68,22 +71,38 @@ final class Engine {
     }
 
     /** A run with a network policy always starts cold: no pooled sandbox has the proxy's socket, the bridge or its filter. */
-    RunOutcome run(Language language, byte[] code, byte[] stdin, Map<String, String> environment, RunLimits limits,
-            Workspace workspace, EgressGrant egress) {
+    RunOutcome run(
+            Language language,
+            byte[] code,
+            byte[] stdin,
+            Map<String, String> environment,
+            RunLimits limits,
+            Workspace workspace,
+            EgressGrant egress) {
         Instant startedAt = Instant.now();
         long startNanos = System.nanoTime();
         if (egress != null) {
             return runCold(language, code, stdin, environment, limits, workspace, startedAt, startNanos, egress);
         }
         // Never longer than the run's wall limit, which the wait counts against.
-        Duration handOff = awaitStarting ? Duration.ofMillis(Math.min(startTimeout.toMillis(), limits.wallMs())) : Duration.ZERO;
+        Duration handOff =
+                awaitStarting ? Duration.ofMillis(Math.min(startTimeout.toMillis(), limits.wallMs())) : Duration.ZERO;
         Optional<Sandbox> warm = pool.take(starter.profileFor(language, limits, workspace), handOff);
         if (warm.isEmpty()) {
             return runCold(language, code, stdin, environment, limits, workspace, startedAt, startNanos, null);
         }
         Sandbox sandbox = warm.get();
         try {
-            return sandbox.run(code, stdin, environment, limits, null, true, startedAt, startNanos, threads.io(),
+            return sandbox.run(
+                    code,
+                    stdin,
+                    environment,
+                    limits,
+                    null,
+                    true,
+                    startedAt,
+                    startNanos,
+                    threads.io(),
                     threads.timers());
         } catch (RuntimeException e) {
             LOG.errorf(e, "A warm sandbox failed");
@@ -96,8 +115,16 @@ final class Engine {
         }
     }
 
-    RunOutcome runCold(Language language, byte[] code, byte[] stdin, Map<String, String> environment, RunLimits limits,
-            Workspace workspace, Instant startedAt, long startNanos, EgressGrant egress) {
+    RunOutcome runCold(
+            Language language,
+            byte[] code,
+            byte[] stdin,
+            Map<String, String> environment,
+            RunLimits limits,
+            Workspace workspace,
+            Instant startedAt,
+            long startNanos,
+            EgressGrant egress) {
         Sandbox sandbox;
         try {
             sandbox = starter.launch(starter.profileFor(language, limits, workspace), limits, egress);
@@ -110,16 +137,27 @@ final class Engine {
             Duration startBudget = Duration.ofMillis(Math.max(1, Math.min(startTimeout.toMillis(), wallLeft)));
             if (!sandbox.awaitReady(startBudget, threads.timers())) {
                 if (wallLeft <= startTimeout.toMillis()
-                        && (sandbox.startCutShort() || (System.nanoTime() - startNanos) / 1_000_000 >= limits.wallMs())) {
+                        && (sandbox.startCutShort()
+                                || (System.nanoTime() - startNanos) / 1_000_000 >= limits.wallMs())) {
                     // The wall limit, not the platform, ended the start: a timeout of the run.
                     return RunOutcome.wallTimeoutBeforeStart(limits, startedAt);
                 }
                 String stderr = sandbox.startFailure();
                 LOG.errorf("A sandbox failed to start: %s", stderr);
-                return RunOutcome.internalError("the sandbox failed to start" + (stderr.isEmpty() ? "" : ": "
-                        + stderr.split("\n", 2)[0]), startedAt);
+                return RunOutcome.internalError(
+                        "the sandbox failed to start" + (stderr.isEmpty() ? "" : ": " + stderr.split("\n", 2)[0]),
+                        startedAt);
             }
-            return sandbox.run(code, stdin, environment, limits, workspace, false, startedAt, startNanos, threads.io(),
+            return sandbox.run(
+                    code,
+                    stdin,
+                    environment,
+                    limits,
+                    workspace,
+                    false,
+                    startedAt,
+                    startNanos,
+                    threads.io(),
                     threads.timers());
         } catch (RuntimeException e) {
             LOG.errorf(e, "A sandbox failed");

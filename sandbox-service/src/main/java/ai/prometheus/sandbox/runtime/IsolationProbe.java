@@ -14,13 +14,17 @@ final class IsolationProbe {
         RunOutcome run(Language language, byte[] code, RunLimits limits);
     }
 
-    private IsolationProbe() {
-    }
+    private IsolationProbe() {}
 
     /** Null when isolation works; otherwise what the probe saw. */
-    static String failure(Set<Language> languages, SandboxConfig.Isolation isolation, RunLimits defaults,
-            int interpreterPidInside, ColdRun coldRun) {
-        Language language = languages.contains(Language.BASH) ? Language.BASH
+    static String failure(
+            Set<Language> languages,
+            SandboxConfig.Isolation isolation,
+            RunLimits defaults,
+            int interpreterPidInside,
+            ColdRun coldRun) {
+        Language language = languages.contains(Language.BASH)
+                ? Language.BASH
                 : languages.contains(Language.PYTHON) ? Language.PYTHON : null;
         if (language == null) {
             return languages.isEmpty() ? "no language interpreter is installed" : null;
@@ -31,14 +35,15 @@ final class IsolationProbe {
         RunLimits limits = new RunLimits(5_000, 15_000, Math.max(64, defaults.memoryMb()), 16, 4096, 8);
         RunOutcome outcome = coldRun.run(language, code.getBytes(StandardCharsets.UTF_8), limits);
         if (outcome.status() != ExecutionStatus.OK) {
-            return "the probe run ended " + outcome.status() + ": " + outcome.message() + " " + outcome.stderr().strip();
+            return "the probe run ended " + outcome.status() + ": " + outcome.message() + " "
+                    + outcome.stderr().strip();
         }
         if (!isolation.insecureDisable()) {
             // A fresh pid namespace, in which the interpreter is the first process or the init's child.
             String expected = isolation.innerUid() + " sandbox " + interpreterPidInside;
             if (!outcome.stdout().strip().equals(expected)) {
-                return "the probe ran but was not isolated as expected (saw '" + outcome.stdout().strip() + "', expected '"
-                        + expected + "')";
+                return "the probe ran but was not isolated as expected (saw '"
+                        + outcome.stdout().strip() + "', expected '" + expected + "')";
             }
         }
         return null;

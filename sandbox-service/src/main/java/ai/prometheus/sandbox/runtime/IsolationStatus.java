@@ -12,8 +12,8 @@ import java.util.List;
  * @param languages the languages whose interpreter exists on this host
  * @param detail why it is not ready, or a short description when it is
  */
-public record IsolationStatus(boolean ready, String mode, String cgroups, boolean seccomp, List<String> languages,
-        String detail) {
+public record IsolationStatus(
+        boolean ready, String mode, String cgroups, boolean seccomp, List<String> languages, String detail) {
 
     static IsolationStatus starting() {
         return new IsolationStatus(false, "unknown", "none", false, List.of(), "the sandbox is starting");

@@ -9,8 +9,13 @@ public record RunLimits(long cpuMs, long wallMs, int memoryMb, int maxProcesses,
     public static final long MIB = 1024L * 1024L;
 
     public static RunLimits of(SandboxConfig.LimitValues values) {
-        return new RunLimits(values.cpuMs(), values.wallMs(), values.memoryMb(), values.maxProcesses(),
-                values.outputBytes(), values.diskMb());
+        return new RunLimits(
+                values.cpuMs(),
+                values.wallMs(),
+                values.memoryMb(),
+                values.maxProcesses(),
+                values.outputBytes(),
+                values.diskMb());
     }
 
     public ExecutionLimits toExecutionLimits() {

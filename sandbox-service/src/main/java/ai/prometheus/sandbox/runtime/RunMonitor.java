@@ -27,8 +27,14 @@ final class RunMonitor {
      * {@code countedUid}: the uid whose tasks are counted against its process rlimit (no pids
      * cgroup), or -1 for none.
      */
-    RunMonitor(RunLimits limits, long cpuBase, Workspace workspace, SandboxCgroup cgroup, long interpreterPid,
-            int countedUid, Consumer<Verdict.Kill> stop) {
+    RunMonitor(
+            RunLimits limits,
+            long cpuBase,
+            Workspace workspace,
+            SandboxCgroup cgroup,
+            long interpreterPid,
+            int countedUid,
+            Consumer<Verdict.Kill> stop) {
         this.limits = limits;
         this.cpuBase = cpuBase;
         this.workspace = workspace;

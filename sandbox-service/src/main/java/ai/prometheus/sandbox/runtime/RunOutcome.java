@@ -2,8 +2,8 @@ package ai.prometheus.sandbox.runtime;
 
 import ai.prometheus.shared.sandbox.EgressConnection;
 import ai.prometheus.shared.sandbox.ExecutionStatus;
-import ai.prometheus.shared.secret.SecretRedaction;
 import ai.prometheus.shared.sandbox.ExecutionUsage;
+import ai.prometheus.shared.secret.SecretRedaction;
 import java.time.Instant;
 import java.util.List;
 
@@ -28,17 +28,51 @@ public record RunOutcome(
         Instant finishedAt,
         List<EgressConnection> egress) {
 
-    public RunOutcome(ExecutionStatus status, Integer exitCode, Integer signal, String stdout, String stderr,
-            boolean stdoutTruncated, boolean stderrTruncated, ExecutionUsage usage, String message, boolean warm,
-            Instant startedAt, Instant finishedAt) {
-        this(status, exitCode, signal, stdout, stderr, stdoutTruncated, stderrTruncated, usage, message, warm, startedAt,
-                finishedAt, null);
+    public RunOutcome(
+            ExecutionStatus status,
+            Integer exitCode,
+            Integer signal,
+            String stdout,
+            String stderr,
+            boolean stdoutTruncated,
+            boolean stderrTruncated,
+            ExecutionUsage usage,
+            String message,
+            boolean warm,
+            Instant startedAt,
+            Instant finishedAt) {
+        this(
+                status,
+                exitCode,
+                signal,
+                stdout,
+                stderr,
+                stdoutTruncated,
+                stderrTruncated,
+                usage,
+                message,
+                warm,
+                startedAt,
+                finishedAt,
+                null);
     }
 
     /** The same outcome with the run's connections. */
     public RunOutcome withEgress(List<EgressConnection> connections) {
-        return new RunOutcome(status, exitCode, signal, stdout, stderr, stdoutTruncated, stderrTruncated, usage, message,
-                warm, startedAt, finishedAt, connections);
+        return new RunOutcome(
+                status,
+                exitCode,
+                signal,
+                stdout,
+                stderr,
+                stdoutTruncated,
+                stderrTruncated,
+                usage,
+                message,
+                warm,
+                startedAt,
+                finishedAt,
+                connections);
     }
 
     /** This outcome with every secret value redacted from its output and message. */
@@ -46,15 +80,38 @@ public record RunOutcome(
         if (redaction.isEmpty()) {
             return this;
         }
-        return new RunOutcome(status, exitCode, signal, redaction.redact(stdout), redaction.redact(stderr), stdoutTruncated,
-                stderrTruncated, usage, redaction.redact(message), warm, startedAt, finishedAt, egress);
+        return new RunOutcome(
+                status,
+                exitCode,
+                signal,
+                redaction.redact(stdout),
+                redaction.redact(stderr),
+                stdoutTruncated,
+                stderrTruncated,
+                usage,
+                redaction.redact(message),
+                warm,
+                startedAt,
+                finishedAt,
+                egress);
     }
 
     /** A run that never started because the platform failed; the code is not to blame. */
     public static RunOutcome internalError(String message, Instant startedAt) {
         Instant now = Instant.now();
-        return new RunOutcome(ExecutionStatus.INTERNAL_ERROR, null, null, "", "", false, false,
-                new ExecutionUsage(now.toEpochMilli() - startedAt.toEpochMilli(), 0, 0, 0), message, false, startedAt, now);
+        return new RunOutcome(
+                ExecutionStatus.INTERNAL_ERROR,
+                null,
+                null,
+                "",
+                "",
+                false,
+                false,
+                new ExecutionUsage(now.toEpochMilli() - startedAt.toEpochMilli(), 0, 0, 0),
+                message,
+                false,
+                startedAt,
+                now);
     }
 
     /**
@@ -63,10 +120,20 @@ public record RunOutcome(
      */
     static RunOutcome wallTimeoutBeforeStart(RunLimits limits, Instant startedAt) {
         Instant now = Instant.now();
-        Verdict.Decision decision = Verdict.decide(new Verdict.Observation(Verdict.Kill.WALL, 128 + Verdict.SIGKILL, 0, 0,
-                0, false, "", limits));
-        return new RunOutcome(decision.status(), decision.exitCode(), decision.signal(), "", "", false, false,
+        Verdict.Decision decision = Verdict.decide(
+                new Verdict.Observation(Verdict.Kill.WALL, 128 + Verdict.SIGKILL, 0, 0, 0, false, "", limits));
+        return new RunOutcome(
+                decision.status(),
+                decision.exitCode(),
+                decision.signal(),
+                "",
+                "",
+                false,
+                false,
                 new ExecutionUsage(now.toEpochMilli() - startedAt.toEpochMilli(), 0, 0, 0),
-                "wall time limit of " + limits.wallMs() + " ms exceeded before the program started", false, startedAt, now);
+                "wall time limit of " + limits.wallMs() + " ms exceeded before the program started",
+                false,
+                startedAt,
+                now);
     }
 }

@@ -38,6 +38,7 @@ final class Sandbox {
 
     /** The byte the bootstrap writes first, proving the interpreter started inside the sandbox. */
     static final int READY = 0x06;
+
     private static final long DRAIN_GRACE_MS = 2_000;
     /** How long bubblewrap gets to reap its child and exit once its child was killed; it takes about a millisecond. */
     private static final long BUBBLEWRAP_EXIT_MS = 500;
@@ -64,14 +65,29 @@ final class Sandbox {
      * {@code SandboxLauncher#interpreterDepth}); {@code groupLimits}: the memory and process limits
      * {@code cgroup} was created with.
      */
-    Sandbox(StartProfile profile, int uid, SandboxCgroup cgroup, Process process, boolean isolated,
-            int interpreterDepth, RunLimits groupLimits, Runnable release) {
+    Sandbox(
+            StartProfile profile,
+            int uid,
+            SandboxCgroup cgroup,
+            Process process,
+            boolean isolated,
+            int interpreterDepth,
+            RunLimits groupLimits,
+            Runnable release) {
         this(profile, uid, cgroup, process, isolated, interpreterDepth, groupLimits, release, null);
     }
 
     /** {@code egress}: the run's way out through the egress proxy, or null for a run without network. */
-    Sandbox(StartProfile profile, int uid, SandboxCgroup cgroup, Process process, boolean isolated,
-            int interpreterDepth, RunLimits groupLimits, Runnable release, RunEgress egress) {
+    Sandbox(
+            StartProfile profile,
+            int uid,
+            SandboxCgroup cgroup,
+            Process process,
+            boolean isolated,
+            int interpreterDepth,
+            RunLimits groupLimits,
+            Runnable release,
+            RunEgress egress) {
         this.egress = egress;
         this.interpreterDepth = interpreterDepth;
         this.profile = profile;
@@ -172,8 +188,17 @@ final class Sandbox {
      * Runs {@code code} with {@code stdin} under {@code limits} and blocks until it ended. The
      * clock started at {@code startNanos}: for a cold sandbox, before the process was started.
      */
-    RunOutcome run(byte[] code, byte[] stdin, Map<String, String> environment, RunLimits limits, Workspace workspace,
-            boolean warm, Instant startedAt, long startNanos, ExecutorService io, ScheduledExecutorService timers) {
+    RunOutcome run(
+            byte[] code,
+            byte[] stdin,
+            Map<String, String> environment,
+            RunLimits limits,
+            Workspace workspace,
+            boolean warm,
+            Instant startedAt,
+            long startNanos,
+            ExecutorService io,
+            ScheduledExecutorService timers) {
         if (!ready || !used.compareAndSet(false, true)) {
             throw new IllegalStateException("a sandbox runs one program only, once it is ready");
         }
@@ -186,8 +211,19 @@ final class Sandbox {
                 } catch (IllegalStateException belowUsage) {
                     // The kernel refuses a limit below what the waiting interpreter already uses.
                     killTree();
-                    return finish(limits, warm, startedAt, startNanos, new Verdict.Observation(null, 137, 1, 0, 0,
-                            false, "", limits), "", "", false, false, 0, 0, cgroup.peakMemoryBytes());
+                    return finish(
+                            limits,
+                            warm,
+                            startedAt,
+                            startNanos,
+                            new Verdict.Observation(null, 137, 1, 0, 0, false, "", limits),
+                            "",
+                            "",
+                            false,
+                            false,
+                            0,
+                            0,
+                            cgroup.peakMemoryBytes());
                 }
                 cgroup.limitProcesses(limits.maxProcesses());
             }
@@ -210,10 +246,16 @@ final class Sandbox {
         }
 
         long elapsedMs = (System.nanoTime() - startNanos) / 1_000_000;
-        ScheduledFuture<?> wall = timers.schedule(() -> stop(kill, Verdict.Kill.WALL),
-                Math.max(1, limits.wallMs() - elapsedMs), TimeUnit.MILLISECONDS);
-        RunMonitor monitor = new RunMonitor(limits, cpuBase, workspace, cgroup, interpreterPid,
-                isolated && profile.processes() > 0 ? uid : -1, reason -> stop(kill, reason));
+        ScheduledFuture<?> wall = timers.schedule(
+                () -> stop(kill, Verdict.Kill.WALL), Math.max(1, limits.wallMs() - elapsedMs), TimeUnit.MILLISECONDS);
+        RunMonitor monitor = new RunMonitor(
+                limits,
+                cpuBase,
+                workspace,
+                cgroup,
+                interpreterPid,
+                isolated && profile.processes() > 0 ? uid : -1,
+                reason -> stop(kill, reason));
         long period = Math.max(5, Math.min(100, limits.cpuMs() / 10));
         ScheduledFuture<?> ticks = timers.scheduleAtFixedRate(monitor::tick, period, period, TimeUnit.MILLISECONDS);
         try {
@@ -236,23 +278,51 @@ final class Sandbox {
         String stderr = output.stderr.text();
         boolean workspaceFull = workspace != null && workspace.full();
         // Without a pids cgroup the uid's RLIMIT_NPROC is the limit, and a peak of the uid's tasks at it the evidence.
-        long processLimitHits = cgroup.enforced() ? cgroup.processLimitHits()
+        long processLimitHits = cgroup.enforced()
+                ? cgroup.processLimitHits()
                 : profile.processes() > 0 && monitor.peakTasks() >= profile.processes() ? 1 : 0;
-        Verdict.Observation seen = new Verdict.Observation(kill.get(), exitValue, cgroup.oomKills(),
-                processLimitHits, cpuNanos / 1_000_000, workspaceFull, stderr, limits);
-        return finish(limits, warm, startedAt, startNanos, seen, output.stdout.text(), stderr,
-                output.stdout.truncated(), output.stderr.truncated(), output.seenBytes(), cpuNanos, peak);
+        Verdict.Observation seen = new Verdict.Observation(
+                kill.get(),
+                exitValue,
+                cgroup.oomKills(),
+                processLimitHits,
+                cpuNanos / 1_000_000,
+                workspaceFull,
+                stderr,
+                limits);
+        return finish(
+                limits,
+                warm,
+                startedAt,
+                startNanos,
+                seen,
+                output.stdout.text(),
+                stderr,
+                output.stdout.truncated(),
+                output.stderr.truncated(),
+                output.seenBytes(),
+                cpuNanos,
+                peak);
     }
 
     /** Whether the cgroup was created with exactly these limits (a cold start), so nothing is left to write. */
     private boolean carriesGroupLimitsOf(RunLimits limits) {
-        return groupLimits.memoryBytes() == limits.memoryBytes()
-                && groupLimits.maxProcesses() == limits.maxProcesses();
+        return groupLimits.memoryBytes() == limits.memoryBytes() && groupLimits.maxProcesses() == limits.maxProcesses();
     }
 
-    private RunOutcome finish(RunLimits limits, boolean warm, Instant startedAt, long startNanos,
-            Verdict.Observation seen, String stdout, String stderr, boolean stdoutTruncated, boolean stderrTruncated,
-            long outputBytes, long cpuNanos, long peak) {
+    private RunOutcome finish(
+            RunLimits limits,
+            boolean warm,
+            Instant startedAt,
+            long startNanos,
+            Verdict.Observation seen,
+            String stdout,
+            String stderr,
+            boolean stdoutTruncated,
+            boolean stderrTruncated,
+            long outputBytes,
+            long cpuNanos,
+            long peak) {
         long wallMs = (System.nanoTime() - startNanos) / 1_000_000;
         Verdict.Decision decision = Verdict.decide(seen);
         ExecutionUsage usage = new ExecutionUsage(wallMs, cpuNanos / 1_000_000, Math.max(0, peak), outputBytes);
@@ -261,9 +331,20 @@ final class Sandbox {
             message = egress.limitExceeded().orElse("egress limit exceeded")
                     + "; its connections were cut and every process of the run was killed";
         }
-        return new RunOutcome(decision.status(), decision.exitCode(), decision.signal(), stdout, stderr,
-                stdoutTruncated, stderrTruncated, usage, message, warm, startedAt,
-                startedAt.plusMillis(wallMs), egress == null ? null : egressRecords());
+        return new RunOutcome(
+                decision.status(),
+                decision.exitCode(),
+                decision.signal(),
+                stdout,
+                stderr,
+                stdoutTruncated,
+                stderrTruncated,
+                usage,
+                message,
+                warm,
+                startedAt,
+                startedAt.plusMillis(wallMs),
+                egress == null ? null : egressRecords());
     }
 
     /**
@@ -396,8 +477,8 @@ final class Sandbox {
     }
 
     private void closeQuietly() {
-        for (AutoCloseable stream : new AutoCloseable[] {process.getInputStream(), process.getErrorStream(),
-            process.getOutputStream()}) {
+        for (AutoCloseable stream :
+                new AutoCloseable[] {process.getInputStream(), process.getErrorStream(), process.getOutputStream()}) {
             try {
                 stream.close();
             } catch (Exception e) {

@@ -15,9 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +34,9 @@ import org.jboss.logging.Logger;
 public class SandboxRuntime {
 
     private static final Logger LOG = Logger.getLogger(SandboxRuntime.class);
-    private static final String INSECURE_WARNING = "SANDBOX ISOLATION IS DISABLED (sandbox.isolation.insecure-disable=true):"
-            + " submitted code runs as a plain process on this host. Development only; never expose this service.";
+    private static final String INSECURE_WARNING =
+            "SANDBOX ISOLATION IS DISABLED (sandbox.isolation.insecure-disable=true):"
+                    + " submitted code runs as a plain process on this host. Development only; never expose this service.";
 
     private static final String LAUNCH_MECHANISM = "jdk.lang.Process.launchMechanism";
 
@@ -51,8 +50,7 @@ public class SandboxRuntime {
     }
 
     /** The status and, once the host was detected, the engine: replaced together, never half set. */
-    private record State(IsolationStatus status, Optional<Engine> engine) {
-    }
+    private record State(IsolationStatus status, Optional<Engine> engine) {}
 
     private final SandboxConfig config;
     private final EgressProxy egressProxy;
@@ -102,7 +100,8 @@ public class SandboxRuntime {
             return;
         } catch (IOException | RuntimeException e) {
             LOG.errorf(e, "The sandbox cannot isolate code on this host; executions are refused");
-            state = new State(notReady("the sandbox could not initialize: " + e.getMessage(), "none"), Optional.empty());
+            state = new State(
+                    notReady("the sandbox could not initialize: " + e.getMessage(), "none"), Optional.empty());
             return;
         }
         if (engine.host().insecure()) {
@@ -114,9 +113,14 @@ public class SandboxRuntime {
     private Engine engine() throws IOException {
         Host host = HostDetection.detect(config, interpreters);
         try {
-            SandboxLauncher launcher = SandboxLauncher.forHost(host, config, host.kernelQuotaUnavailable().isEmpty());
-            return new Engine(host, new SandboxStarter(host, launcher, config, egressProxy, egressConfig),
-                    WorkspaceQuota.of(host, launcher), config, threads);
+            SandboxLauncher launcher = SandboxLauncher.forHost(
+                    host, config, host.kernelQuotaUnavailable().isEmpty());
+            return new Engine(
+                    host,
+                    new SandboxStarter(host, launcher, config, egressProxy, egressConfig),
+                    WorkspaceQuota.of(host, launcher),
+                    config,
+                    threads);
         } catch (IOException | RuntimeException e) {
             host.release();
             throw e;
@@ -126,22 +130,35 @@ public class SandboxRuntime {
     private IsolationStatus status(Engine engine) {
         Host host = engine.host();
         String cgroups = host.cgroupVersion();
-        String detail = host.insecure() ? INSECURE_WARNING
-                : "isolated with bubblewrap, started by " + engine.starter().launcher().firstStep() + "; cgroups " + cgroups
-                        + "; seccomp " + (host.seccomp().isPresent() ? "on" : "off") + "; uids " + host.uids().first()
+        String detail = host.insecure()
+                ? INSECURE_WARNING
+                : "isolated with bubblewrap, started by "
+                        + engine.starter().launcher().firstStep() + "; cgroups " + cgroups
+                        + "; seccomp " + (host.seccomp().isPresent() ? "on" : "off") + "; uids "
+                        + host.uids().first()
                         + ".." + (host.uids().first() + host.uids().size() - 1);
         return new IsolationStatus(true, mode(host), cgroups, host.seccomp().isPresent(), languages(), detail);
     }
 
     /** Probes {@code engine}: ready with {@code readyStatus} and a filling pool when isolation works. */
     private void probe(Engine engine, IsolationStatus readyStatus) {
-        String failure = IsolationProbe.failure(interpreters.keySet(), config.isolation(), defaults,
+        String failure = IsolationProbe.failure(
+                interpreters.keySet(),
+                config.isolation(),
+                defaults,
                 engine.starter().launcher().interpreterPidInside(),
-                (language, code, limits) -> engine.runCold(language, code, new byte[0], Map.of(), limits, null,
-                        Instant.now(), System.nanoTime(), null));
+                (language, code, limits) -> engine.runCold(
+                        language, code, new byte[0], Map.of(), limits, null, Instant.now(), System.nanoTime(), null));
         if (failure != null) {
-            state = new State(new IsolationStatus(false, readyStatus.mode(), readyStatus.cgroups(), readyStatus.seccomp(),
-                    languages(), failure), Optional.of(engine));
+            state = new State(
+                    new IsolationStatus(
+                            false,
+                            readyStatus.mode(),
+                            readyStatus.cgroups(),
+                            readyStatus.seccomp(),
+                            languages(),
+                            failure),
+                    Optional.of(engine));
             LOG.errorf("Sandbox probe failed, executions are refused: %s", failure);
             return;
         }
@@ -159,8 +176,15 @@ public class SandboxRuntime {
             initialize();
         } else {
             IsolationStatus before = status(current.engine().get());
-            probe(current.engine().get(), new IsolationStatus(true, before.mode(), before.cgroups(), before.seccomp(),
-                    before.languages(), "isolation recovered"));
+            probe(
+                    current.engine().get(),
+                    new IsolationStatus(
+                            true,
+                            before.mode(),
+                            before.cgroups(),
+                            before.seccomp(),
+                            before.languages(),
+                            "isolation recovered"));
         }
     }
 
@@ -175,7 +199,12 @@ public class SandboxRuntime {
     }
 
     /** The same with {@code environment}: variables (the run's secrets) the bootstrap exports before the code runs. */
-    public RunOutcome run(Language language, byte[] code, byte[] stdin, Map<String, String> environment, RunLimits limits,
+    public RunOutcome run(
+            Language language,
+            byte[] code,
+            byte[] stdin,
+            Map<String, String> environment,
+            RunLimits limits,
             Workspace workspace) {
         return run(language, code, stdin, environment, limits, workspace, null);
     }
@@ -185,15 +214,22 @@ public class SandboxRuntime {
      * all). Such a run always starts cold: its sandbox gets the proxy's socket, the bridge and a
      * filter that allows TCP sockets, which no pooled sandbox has.
      */
-    public RunOutcome run(Language language, byte[] code, byte[] stdin, Map<String, String> environment, RunLimits limits,
-            Workspace workspace, EgressGrant egress) {
+    public RunOutcome run(
+            Language language,
+            byte[] code,
+            byte[] stdin,
+            Map<String, String> environment,
+            RunLimits limits,
+            Workspace workspace,
+            EgressGrant egress) {
         State current = state;
         if (!current.status().ready() || current.engine().isEmpty()) {
             throw new IsolationUnavailableException(current.status().detail());
         }
         Engine engine = current.engine().get();
         if (!interpreters.containsKey(language)) {
-            throw new IsolationUnavailableException("the " + language.apiName() + " interpreter is not installed on this host");
+            throw new IsolationUnavailableException(
+                    "the " + language.apiName() + " interpreter is not installed on this host");
         }
         if (engine.host().insecure()) {
             LOG.warn(INSECURE_WARNING);
@@ -238,8 +274,9 @@ public class SandboxRuntime {
     /** Sandboxes waiting in the warm pool, per language name. */
     public Map<String, Integer> warmSandboxes() {
         Map<String, Integer> sizes = new LinkedHashMap<>();
-        state.engine().ifPresent(engine -> engine.pool().sizes()
-                .forEach((language, size) -> sizes.put(language.apiName(), size)));
+        state.engine()
+                .ifPresent(engine ->
+                        engine.pool().sizes().forEach((language, size) -> sizes.put(language.apiName(), size)));
         return sizes;
     }
 

@@ -45,11 +45,11 @@ final class SandboxStarter {
     private final AtomicLong counter = new AtomicLong();
 
     /** The egress proxy and the files its runs mount. */
-    private record Egress(EgressProxy proxy, EgressConfig config, Path sockets, Path nodePreload) {
-    }
+    private record Egress(EgressProxy proxy, EgressConfig config, Path sockets, Path nodePreload) {}
 
     /** {@code proxy} null: runs with a network policy are refused (the benchmark has no proxy). */
-    SandboxStarter(Host host, SandboxLauncher launcher, SandboxConfig config, EgressProxy proxy, EgressConfig egressConfig)
+    SandboxStarter(
+            Host host, SandboxLauncher launcher, SandboxConfig config, EgressProxy proxy, EgressConfig egressConfig)
             throws IOException {
         this.host = host;
         this.launcher = launcher;
@@ -57,7 +57,9 @@ final class SandboxStarter {
         this.stateDir = Path.of(config.stateDir());
         if (proxy != null && launcher.supportsEgress()) {
             int block = host.uids().index();
-            this.egress = Optional.of(new Egress(proxy, egressConfig,
+            this.egress = Optional.of(new Egress(
+                    proxy,
+                    egressConfig,
                     EgressFiles.socketParent(host.stateDir().resolve("egress-" + block)),
                     EgressFiles.writeNodePreload(host.stateDir().resolve("egress-node-" + block + ".js"))));
         } else {
@@ -87,12 +89,24 @@ final class SandboxStarter {
         // The uid's process rlimit also counts the chain's own processes (bubblewrap, the init).
         int helpers = launcher.helperProcesses();
         if (host.cgroups().isPresent()) {
-            return new StartProfile(language, seconds(maxima.cpuMs()) + 1, fileSize,
-                    limitUid ? maxima.maxProcesses() + 1 + helpers : 0, 0, workspace, sessionDirectory);
+            return new StartProfile(
+                    language,
+                    seconds(maxima.cpuMs()) + 1,
+                    fileSize,
+                    limitUid ? maxima.maxProcesses() + 1 + helpers : 0,
+                    0,
+                    workspace,
+                    sessionDirectory);
         }
         long addressSpace = language.addressSpaceLimitSafe() ? limits.memoryBytes() + 64 * RunLimits.MIB : 0;
-        return new StartProfile(language, seconds(limits.cpuMs()), fileSize,
-                limitUid ? limits.maxProcesses() + helpers : 0, addressSpace, workspace, sessionDirectory);
+        return new StartProfile(
+                language,
+                seconds(limits.cpuMs()),
+                fileSize,
+                limitUid ? limits.maxProcesses() + helpers : 0,
+                addressSpace,
+                workspace,
+                sessionDirectory);
     }
 
     private static long seconds(long millis) {
@@ -117,11 +131,16 @@ final class SandboxStarter {
             if (grant != null) {
                 Egress way = egress.orElseThrow(() -> new IllegalStateException("this runtime has no egress proxy"));
                 runEgress = way.proxy().open(grant, way.sockets(), uid, host.root());
-                mount = new SandboxLauncher.EgressMount(runEgress.directory(), RunEgress.SOCKET_NAME,
-                        way.config().innerPort(), host.networkSeccomp(), way.nodePreload());
+                mount = new SandboxLauncher.EgressMount(
+                        runEgress.directory(),
+                        RunEgress.SOCKET_NAME,
+                        way.config().innerPort(),
+                        host.networkSeccomp(),
+                        way.nodePreload());
             }
             if (!launcher.isolated()) {
-                insecureWorkspace = profile.sessionWorkspace() != null ? profile.sessionWorkspace()
+                insecureWorkspace = profile.sessionWorkspace() != null
+                        ? profile.sessionWorkspace()
                         : Files.createDirectories(stateDir.resolve("insecure").resolve(Integer.toString(uid)));
             }
             // The run's uid must own what it may change: a session's files belong to whoever ran last.
@@ -138,8 +157,16 @@ final class SandboxStarter {
             }
             SandboxCgroup owned = group;
             Path ownedWorkspace = profile.sessionWorkspace() == null ? insecureWorkspace : null;
-            return new Sandbox(profile, uid, group, process, launcher.isolated(), launcher.interpreterDepth(),
-                    groupLimits, () -> release(uid, owned, ownedWorkspace), runEgress);
+            return new Sandbox(
+                    profile,
+                    uid,
+                    group,
+                    process,
+                    launcher.isolated(),
+                    launcher.interpreterDepth(),
+                    groupLimits,
+                    () -> release(uid, owned, ownedWorkspace),
+                    runEgress);
         } catch (IOException | RuntimeException e) {
             if (runEgress != null) {
                 runEgress.close();
@@ -169,8 +196,10 @@ final class SandboxStarter {
     SandboxRuntime.Leftovers leftovers() {
         List<Long> processes = HostProcesses.ownedBy(uid -> host.uids().contains(uid) && !activeUids.contains(uid));
         List<String> groups = new ArrayList<>();
-        host.cgroups().ifPresent(c -> c.existing().stream().filter(name -> !activeCgroups.contains(name))
-                .forEach(groups::add));
+        host.cgroups()
+                .ifPresent(c -> c.existing().stream()
+                        .filter(name -> !activeCgroups.contains(name))
+                        .forEach(groups::add));
         return new SandboxRuntime.Leftovers(processes, groups);
     }
 }

@@ -13,10 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 record SandboxThreads(ExecutorService io, ScheduledExecutorService timers, ExecutorService warmers) {
 
     static SandboxThreads start() {
-        return new SandboxThreads(Executors.newCachedThreadPool(daemon("sandbox-io")),
+        return new SandboxThreads(
+                Executors.newCachedThreadPool(daemon("sandbox-io")),
                 Executors.newScheduledThreadPool(2, daemon("sandbox-timer")),
-                Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()),
-                        daemon("sandbox-warmer")));
+                Executors.newFixedThreadPool(
+                        Math.max(1, Runtime.getRuntime().availableProcessors()), daemon("sandbox-warmer")));
     }
 
     void stopStarting() {

@@ -15,7 +15,11 @@ public final class Verdict {
 
     /** Why the platform killed the run, if it did. */
     public enum Kill {
-        WALL, CPU, OUTPUT, FILE, EGRESS
+        WALL,
+        CPU,
+        OUTPUT,
+        FILE,
+        EGRESS
     }
 
     /** Everything measured about one finished run. */
@@ -27,24 +31,22 @@ public final class Verdict {
             long cpuUsedMs,
             boolean workspaceOverQuota,
             String stderr,
-            RunLimits limits) {
-    }
+            RunLimits limits) {}
 
-    public record Decision(ExecutionStatus status, Integer exitCode, Integer signal, String message) {
-    }
+    public record Decision(ExecutionStatus status, Integer exitCode, Integer signal, String message) {}
 
     static final int SIGKILL = 9;
     static final int SIGXCPU = 24;
     static final int SIGXFSZ = 25;
 
-    private static final List<String> FILE_MARKERS = List.of("no space left on device", "file too large", "enospc", "efbig");
-    private static final List<String> MEMORY_MARKERS = List.of("memoryerror", "cannot allocate memory",
-            "heap out of memory", "enomem", "out of memory");
-    private static final List<String> PROCESS_MARKERS = List.of("resource temporarily unavailable", "fork: retry",
-            "can't start new thread", "spawn eagain");
+    private static final List<String> FILE_MARKERS =
+            List.of("no space left on device", "file too large", "enospc", "efbig");
+    private static final List<String> MEMORY_MARKERS =
+            List.of("memoryerror", "cannot allocate memory", "heap out of memory", "enomem", "out of memory");
+    private static final List<String> PROCESS_MARKERS =
+            List.of("resource temporarily unavailable", "fork: retry", "can't start new thread", "spawn eagain");
 
-    private Verdict() {
-    }
+    private Verdict() {}
 
     public static Decision decide(Observation seen) {
         Integer signal = signalOf(seen.exitValue());
@@ -53,20 +55,32 @@ public final class Verdict {
         // Deliberate kills for CPU and output are immediate; a run held at its memory or process
         // limit that then runs out the clock is reported by the limit it hit, not by the clock.
         if (seen.kill() == Kill.OUTPUT) {
-            return new Decision(ExecutionStatus.OUTPUT_LIMIT, exitCode, signal,
+            return new Decision(
+                    ExecutionStatus.OUTPUT_LIMIT,
+                    exitCode,
+                    signal,
                     "output limit of " + limits.outputBytes() + " bytes (stdout and stderr together) exceeded;"
                             + " every process of the run was killed");
         }
         if (seen.kill() == Kill.EGRESS) {
-            return new Decision(ExecutionStatus.EGRESS_LIMIT, exitCode, signal,
+            return new Decision(
+                    ExecutionStatus.EGRESS_LIMIT,
+                    exitCode,
+                    signal,
                     "egress limit exceeded; its connections were cut and every process of the run was killed");
         }
         if (seen.kill() == Kill.CPU) {
-            return new Decision(ExecutionStatus.TIMEOUT_CPU, exitCode, signal,
+            return new Decision(
+                    ExecutionStatus.TIMEOUT_CPU,
+                    exitCode,
+                    signal,
                     "CPU time limit of " + limits.cpuMs() + " ms exceeded; every process of the run was killed");
         }
         if (seen.kill() == Kill.FILE || seen.workspaceOverQuota()) {
-            return new Decision(ExecutionStatus.FILE_LIMIT, exitCode, signal,
+            return new Decision(
+                    ExecutionStatus.FILE_LIMIT,
+                    exitCode,
+                    signal,
                     "the session workspace reached its quota of bytes or files");
         }
         if (seen.oomKills() > 0) {
@@ -76,11 +90,17 @@ public final class Verdict {
             return process(exitCode, signal, limits);
         }
         if (seen.kill() == Kill.WALL) {
-            return new Decision(ExecutionStatus.TIMEOUT_WALL, exitCode, signal,
+            return new Decision(
+                    ExecutionStatus.TIMEOUT_WALL,
+                    exitCode,
+                    signal,
                     "wall time limit of " + limits.wallMs() + " ms exceeded; every process of the run was killed");
         }
         if (signal != null && (signal == SIGXCPU || (signal == SIGKILL && seen.cpuUsedMs() >= limits.cpuMs()))) {
-            return new Decision(ExecutionStatus.TIMEOUT_CPU, exitCode, signal,
+            return new Decision(
+                    ExecutionStatus.TIMEOUT_CPU,
+                    exitCode,
+                    signal,
                     "CPU time limit of " + limits.cpuMs() + " ms exceeded");
         }
         if (signal != null && signal == SIGXFSZ) {
@@ -99,9 +119,8 @@ public final class Verdict {
         if (containsAny(errors, PROCESS_MARKERS)) {
             return process(exitCode, signal, limits);
         }
-        String message = signal != null
-                ? "killed by signal " + signal + signalName(signal)
-                : "exited with code " + exitCode;
+        String message =
+                signal != null ? "killed by signal " + signal + signalName(signal) : "exited with code " + exitCode;
         return new Decision(ExecutionStatus.RUNTIME_ERROR, exitCode, signal, message);
     }
 
@@ -111,17 +130,26 @@ public final class Verdict {
     }
 
     private static Decision memory(Integer exitCode, Integer signal, RunLimits limits) {
-        return new Decision(ExecutionStatus.MEMORY_LIMIT, exitCode, signal,
+        return new Decision(
+                ExecutionStatus.MEMORY_LIMIT,
+                exitCode,
+                signal,
                 "memory limit of " + limits.memoryMb() + " MiB exceeded");
     }
 
     private static Decision file(Integer exitCode, Integer signal, RunLimits limits) {
-        return new Decision(ExecutionStatus.FILE_LIMIT, exitCode, signal,
+        return new Decision(
+                ExecutionStatus.FILE_LIMIT,
+                exitCode,
+                signal,
                 "file size or workspace limit of " + limits.diskMb() + " MiB reached");
     }
 
     private static Decision process(Integer exitCode, Integer signal, RunLimits limits) {
-        return new Decision(ExecutionStatus.PROCESS_LIMIT, exitCode, signal,
+        return new Decision(
+                ExecutionStatus.PROCESS_LIMIT,
+                exitCode,
+                signal,
                 "process limit of " + limits.maxProcesses() + " processes and threads reached");
     }
 
@@ -130,10 +158,38 @@ public final class Verdict {
     }
 
     /** Linux's numbers for the standard signals, the same on x86_64 and aarch64. */
-    private static final List<String> SIGNAL_NAMES = List.of("SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP",
-            "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM",
-            "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU",
-            "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS");
+    private static final List<String> SIGNAL_NAMES = List.of(
+            "SIGHUP",
+            "SIGINT",
+            "SIGQUIT",
+            "SIGILL",
+            "SIGTRAP",
+            "SIGABRT",
+            "SIGBUS",
+            "SIGFPE",
+            "SIGKILL",
+            "SIGUSR1",
+            "SIGSEGV",
+            "SIGUSR2",
+            "SIGPIPE",
+            "SIGALRM",
+            "SIGTERM",
+            "SIGSTKFLT",
+            "SIGCHLD",
+            "SIGCONT",
+            "SIGSTOP",
+            "SIGTSTP",
+            "SIGTTIN",
+            "SIGTTOU",
+            "SIGURG",
+            "SIGXCPU",
+            "SIGXFSZ",
+            "SIGVTALRM",
+            "SIGPROF",
+            "SIGWINCH",
+            "SIGIO",
+            "SIGPWR",
+            "SIGSYS");
 
     private static String signalName(int signal) {
         return signal >= 1 && signal <= SIGNAL_NAMES.size() ? " (" + SIGNAL_NAMES.get(signal - 1) + ")" : "";

@@ -40,13 +40,18 @@ final class WarmPool {
     private final Map<Language, AtomicInteger> failures = new EnumMap<>(Language.class);
     /** Notified when a sandbox was added or a start ended. */
     private final Object arrivals = new Object();
+
     private volatile boolean open = true;
 
     /**
      * @param prepare starts a sandbox for a profile and waits until it is ready; null when it failed
      */
-    WarmPool(Map<Language, Integer> targets, Map<Language, StartProfile> profiles,
-            Function<StartProfile, Sandbox> prepare, ExecutorService warmers, ScheduledExecutorService timers,
+    WarmPool(
+            Map<Language, Integer> targets,
+            Map<Language, StartProfile> profiles,
+            Function<StartProfile, Sandbox> prepare,
+            ExecutorService warmers,
+            ScheduledExecutorService timers,
             ExecutorService cleaners) {
         this.targets = targets;
         this.profiles = profiles;
@@ -82,7 +87,8 @@ final class WarmPool {
             synchronized (arrivals) {
                 if (idle.get(language).isEmpty() && starting.get(language).get() > 0) {
                     try {
-                        arrivals.wait(Math.max(1, Math.min(HAND_OFF_SLICE_MS, (deadline - System.nanoTime()) / 1_000_000)));
+                        arrivals.wait(
+                                Math.max(1, Math.min(HAND_OFF_SLICE_MS, (deadline - System.nanoTime()) / 1_000_000)));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         break;
@@ -139,8 +145,9 @@ final class WarmPool {
             Sandbox sandbox = prepare.apply(profiles.get(language));
             if (sandbox == null) {
                 int failed = failures.get(language).incrementAndGet();
-                LOG.warnf("A warm %s sandbox failed to start (%d in a row); retrying in %d ms", language.apiName(),
-                        failed, backoffMillis(language));
+                LOG.warnf(
+                        "A warm %s sandbox failed to start (%d in a row); retrying in %d ms",
+                        language.apiName(), failed, backoffMillis(language));
                 return;
             }
             failures.get(language).set(0);
@@ -189,7 +196,9 @@ final class WarmPool {
 
     List<String> cgroupNames() {
         List<String> names = new ArrayList<>();
-        idle.values().forEach(deque -> deque.forEach(sandbox -> names.add(sandbox.cgroup().name())));
+        idle.values()
+                .forEach(deque ->
+                        deque.forEach(sandbox -> names.add(sandbox.cgroup().name())));
         return names;
     }
 

@@ -28,7 +28,8 @@ public record WorkspaceQuota(boolean sessions, boolean freshRuns, String detail)
     static WorkspaceQuota of(Host host, SandboxLauncher launcher) {
         Logger log = Logger.getLogger(WorkspaceQuota.class);
         if (host.kernelQuotaUnavailable().isPresent()) {
-            String detail = "WORKSPACE QUOTAS ARE NOT ENFORCED BY THE KERNEL: " + host.kernelQuotaUnavailable().get()
+            String detail = "WORKSPACE QUOTAS ARE NOT ENFORCED BY THE KERNEL: "
+                    + host.kernelQuotaUnavailable().get()
                     + "; session workspaces are scanned every 50 ms during a run (bytes only: file counts are checked"
                     + " on upload, a run can pass its quota between two scans), fresh runs get bubblewrap's"
                     + " size-limited tmpfs (bytes only)";
@@ -41,6 +42,7 @@ public record WorkspaceQuota(boolean sessions, boolean freshRuns, String detail)
             log.warn(detail);
             return new WorkspaceQuota(true, false, detail);
         }
-        return new WorkspaceQuota(true, true, "kernel: a tmpfs per session workspace and per fresh run (bytes and inodes)");
+        return new WorkspaceQuota(
+                true, true, "kernel: a tmpfs per session workspace and per fresh run (bytes and inodes)");
     }
 }

@@ -46,14 +46,15 @@ public class SafetyScreen {
         for (ScreeningRule rule : ScreeningRules.ALL) {
             ScreeningConfig.RuleAction action = actionFor(rule);
             Pattern pattern = rule.patterns().get(language);
-            if (action == ScreeningConfig.RuleAction.OFF || pattern == null
+            if (action == ScreeningConfig.RuleAction.OFF
+                    || pattern == null
                     || (networkGranted && NETWORK_RULE.equals(rule.id()))) {
                 continue;
             }
             Matcher matcher = pattern.matcher(code);
             if (matcher.find()) {
-                findings.add(new ExecutionResult.Finding(rule.id(), rule.severity().label(), rule.message(),
-                        lineOf(code, matcher.start())));
+                findings.add(new ExecutionResult.Finding(
+                        rule.id(), rule.severity().label(), rule.message(), lineOf(code, matcher.start())));
                 deny |= action == ScreeningConfig.RuleAction.DENY;
                 if (findings.size() == MAX_FINDINGS) {
                     break;

@@ -20,10 +20,14 @@ public interface ScreeningConfig {
     Map<String, RuleAction> rules();
 
     enum Mode {
-        ENFORCE, WARN, OFF
+        ENFORCE,
+        WARN,
+        OFF
     }
 
     enum RuleAction {
-        DENY, WARN, OFF
+        DENY,
+        WARN,
+        OFF
     }
 }

@@ -1,7 +1,7 @@
 package ai.prometheus.sandbox.secret;
 
+import ai.prometheus.shared.platform.security.ServiceIdentity;
 import ai.prometheus.shared.sandbox.RunSecrets;
-import ai.prometheus.shared.security.ServiceIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
@@ -34,14 +34,22 @@ public class RunSecretsClient {
         if (names.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return Uni.createFrom().deferred(() -> registry.secrets("Bearer " + identity.bearerToken(), invocationId))
-                .ifNoItem().after(TIMEOUT).fail()
-                .onFailure(RunSecretsClient::retryable).retry().withBackOff(Duration.ofMillis(200)).atMost(2)
-                .onFailure().transform(RunSecretsClient::explain)
+        return Uni.createFrom()
+                .deferred(() -> registry.secrets("Bearer " + identity.bearerToken(), invocationId))
+                .ifNoItem()
+                .after(TIMEOUT)
+                .fail()
+                .onFailure(RunSecretsClient::retryable)
+                .retry()
+                .withBackOff(Duration.ofMillis(200))
+                .atMost(2)
+                .onFailure()
+                .transform(RunSecretsClient::explain)
                 .map(RunSecrets::secrets)
                 .map(values -> {
                     if (!values.keySet().containsAll(names)) {
-                        throw new SecretsUnavailableException("the registry did not hand over every secret the tool uses");
+                        throw new SecretsUnavailableException(
+                                "the registry did not hand over every secret the tool uses");
                     }
                     return values;
                 });
@@ -55,19 +63,22 @@ public class RunSecretsClient {
     }
 
     private static boolean retryable(Throwable failure) {
-        return !(failure instanceof WebApplicationException web) || web.getResponse().getStatus() >= 500;
+        return !(failure instanceof WebApplicationException web)
+                || web.getResponse().getStatus() >= 500;
     }
 
     private static Throwable explain(Throwable failure) {
         if (failure instanceof WebApplicationException web) {
             int status = web.getResponse().getStatus();
             String detail = switch (status) {
-                case 409 -> "the registry refused: a secret the tool uses is not set, or the invocation is no longer pending";
+                case 409 ->
+                    "the registry refused: a secret the tool uses is not set, or the invocation is no longer pending";
                 case 401, 403 -> "the registry refused this service's identity (it needs tools:secrets:read)";
                 default -> "the registry answered HTTP " + status;
             };
             return new SecretsUnavailableException(detail);
         }
-        return new SecretsUnavailableException("the registry could not be reached: " + failure.getClass().getSimpleName());
+        return new SecretsUnavailableException(
+                "the registry could not be reached: " + failure.getClass().getSimpleName());
     }
 }

@@ -8,5 +8,4 @@ import java.time.OffsetDateTime;
  * @param path relative to the workspace, with {@code /} between directories
  * @param type {@code file}, {@code directory} or {@code symlink} (links are listed, never followed)
  */
-public record SessionFile(String path, String type, long sizeBytes, OffsetDateTime modifiedAt) {
-}
+public record SessionFile(String path, String type, long sizeBytes, OffsetDateTime modifiedAt) {}

@@ -14,7 +14,8 @@ public class SessionRepository implements PanacheRepositoryBase<SandboxSession, 
 
     public Uni<List<SandboxSession>> ownedBy(String owner, int offset, int limit) {
         return find("owner", Sort.descending("createdAt").and("id", Sort.Direction.Descending), owner)
-                .range(offset, offset + limit - 1).list();
+                .range(offset, offset + limit - 1)
+                .list();
     }
 
     public Uni<Long> countOwnedBy(String owner) {
@@ -23,7 +24,9 @@ public class SessionRepository implements PanacheRepositoryBase<SandboxSession, 
 
     /** Sessions idle past their expiry, locked so that two replicas never remove one twice. */
     public Uni<List<SandboxSession>> lockExpired(OffsetDateTime now, int limit) {
-        return find("expiresAt < ?1", Sort.ascending("expiresAt"), now).withLock(LockModeType.PESSIMISTIC_WRITE)
-                .range(0, limit - 1).list();
+        return find("expiresAt < ?1", Sort.ascending("expiresAt"), now)
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
+                .range(0, limit - 1)
+                .list();
     }
 }

@@ -6,7 +6,7 @@ import ai.prometheus.sandbox.host.TmpfsMounts;
 import ai.prometheus.sandbox.runtime.RunLimits;
 import ai.prometheus.sandbox.runtime.SandboxRuntime;
 import ai.prometheus.sandbox.runtime.Workspace;
-import ai.prometheus.shared.config.ServiceConfig;
+import ai.prometheus.shared.platform.config.ServiceConfig;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.problem.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -64,7 +64,11 @@ public class SessionStorage {
      * deployments that share a host and a state directory (a dev instance beside a test instance)
      * never take each other's workspaces for orphans.
      */
-    public SessionStorage(SandboxConfig config, ServiceConfig service, SandboxRuntime runtime, SessionConfig sessions,
+    public SessionStorage(
+            SandboxConfig config,
+            ServiceConfig service,
+            SandboxRuntime runtime,
+            SessionConfig sessions,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String database) {
         this.runtime = runtime;
         this.sessions = sessions;
@@ -74,8 +78,9 @@ public class SessionStorage {
 
     private static String sha256(String text) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -114,13 +119,17 @@ public class SessionStorage {
                     Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
                     Files.setPosixFilePermissions(root.getParent(), PosixFilePermissions.fromString("rwx--x--x"));
                 }
-                try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(root.getParent().resolve(".admission.lock"),
-                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(
+                                root.getParent().resolve(".admission.lock"),
+                                java.nio.file.StandardOpenOption.CREATE,
+                                java.nio.file.StandardOpenOption.WRITE);
                         java.nio.channels.FileLock held = lock.lock()) {
                     admit(quotaBytes);
                     Path directory = workspace(session);
                     Files.writeString(reservation(session), Long.toString(quotaBytes));
-                    Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                    Files.createDirectory(
+                            directory,
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                     if (kernelQuota()) {
                         TmpfsMounts.mount(directory, quotaBytes, inodes(), 0700);
                     }
@@ -138,11 +147,17 @@ public class SessionStorage {
         if (admitted + quotaBytes > cap) {
             // 429 like every other capacity refusal of the platform (runs beyond the queue, invocations
             // beyond admission): nothing is wrong with the service, and it will have room again.
-            throw new ProblemException(ProblemType.TOO_MANY_REQUESTS, "session-capacity", "session workspaces on this host"
-                    + " already hold quotas of " + admitted / RunLimits.MIB + " MiB; another " + quotaBytes / RunLimits.MIB
-                    + " MiB would pass the host's limit sandbox.sessions.total-quota-mb=" + sessions.totalQuotaMb()
-                    + "; try again when sessions were deleted or expired, or ask for a smaller quotaMb",
-                    List.of(), java.util.Map.of("Retry-After", "60"));
+            throw new ProblemException(
+                    ProblemType.TOO_MANY_REQUESTS,
+                    "session-capacity",
+                    "session workspaces on this host"
+                            + " already hold quotas of " + admitted / RunLimits.MIB + " MiB; another "
+                            + quotaBytes / RunLimits.MIB
+                            + " MiB would pass the host's limit sandbox.sessions.total-quota-mb="
+                            + sessions.totalQuotaMb()
+                            + "; try again when sessions were deleted or expired, or ask for a smaller quotaMb",
+                    List.of(),
+                    java.util.Map.of("Retry-After", "60"));
         }
     }
 
@@ -172,7 +187,8 @@ public class SessionStorage {
     /** A workspace here that is held to its quota: with kernel quotas, still mounted (a host restart loses it). */
     public boolean exists(UUID session) {
         Path directory = workspace(session);
-        return Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS) && (!kernelQuota() || TmpfsMounts.isMountPoint(directory));
+        return Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)
+                && (!kernelQuota() || TmpfsMounts.isMountPoint(directory));
     }
 
     /** Unmounts, deletes and releases the reservation of a workspace; nothing happens for one already gone. */
@@ -202,7 +218,9 @@ public class SessionStorage {
         java.time.Instant settled = java.time.Instant.now().minus(grace);
         for (Path path : List.of(workspace(session), reservation(session))) {
             try {
-                if (Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS).toInstant().isAfter(settled)) {
+                if (Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS)
+                        .toInstant()
+                        .isAfter(settled)) {
                     return false;
                 }
             } catch (java.nio.file.NoSuchFileException gone) {
@@ -224,7 +242,10 @@ public class SessionStorage {
             for (Path entry : entries) {
                 try {
                     String name = entry.getFileName().toString();
-                    UUID id = UUID.fromString(name.endsWith(RESERVATION) ? name.substring(0, name.length() - RESERVATION.length()) : name);
+                    UUID id = UUID.fromString(
+                            name.endsWith(RESERVATION)
+                                    ? name.substring(0, name.length() - RESERVATION.length())
+                                    : name);
                     if (!ids.contains(id)) {
                         ids.add(id);
                     }
@@ -253,8 +274,10 @@ public class SessionStorage {
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                    String type = attributes.isSymbolicLink() ? "symlink" : attributes.isRegularFile() ? "file" : "other";
-                    files.add(entry(directory, file, type, attributes.isRegularFile() ? attributes.size() : 0, attributes));
+                    String type =
+                            attributes.isSymbolicLink() ? "symlink" : attributes.isRegularFile() ? "file" : "other";
+                    files.add(entry(
+                            directory, file, type, attributes.isRegularFile() ? attributes.size() : 0, attributes));
                     return FileVisitResult.CONTINUE;
                 }
 
@@ -275,13 +298,13 @@ public class SessionStorage {
         return new Usage(files.stream().mapToLong(SessionFile::sizeBytes).sum(), files.size());
     }
 
-    public record Usage(long bytes, int entries) {
-    }
+    public record Usage(long bytes, int entries) {}
 
     public byte[] read(UUID session, String path) {
         Path file = resolve(session, path, false);
         try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes attributes =
+                    Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!attributes.isRegularFile()) {
                 throw ProblemException.invalidField("path", "is not a regular file");
             }
@@ -303,7 +326,8 @@ public class SessionStorage {
         boolean exists = Files.exists(file, LinkOption.NOFOLLOW_LINKS);
         try {
             if (exists) {
-                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                BasicFileAttributes attributes =
+                        Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 if (attributes.isDirectory()) {
                     throw ProblemException.invalidField("path", "is a directory");
                 }
@@ -311,13 +335,15 @@ public class SessionStorage {
             }
             long after = usage.bytes() - replaced + content.length;
             if (after > quotaBytes) {
-                throw new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "the workspace would hold " + after
-                        + " bytes, above its quota of " + quotaBytes);
+                throw new ProblemException(
+                        ProblemType.PAYLOAD_TOO_LARGE,
+                        "the workspace would hold " + after + " bytes, above its quota of " + quotaBytes);
             }
             int newEntries = exists ? 0 : 1 + missingDirectories(session, file);
             if (usage.entries() + newEntries > maxFiles) {
-                throw new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "the workspace may hold at most " + maxFiles
-                        + " files and directories");
+                throw new ProblemException(
+                        ProblemType.PAYLOAD_TOO_LARGE,
+                        "the workspace may hold at most " + maxFiles + " files and directories");
             }
             Files.createDirectories(file.getParent());
             Path temporary = Files.createTempFile(file.getParent(), ".upload-", ".tmp");
@@ -330,13 +356,16 @@ public class SessionStorage {
                 // A write the full workspace refused must not leave half a file taking its room.
                 Files.deleteIfExists(temporary);
             }
-            BasicFileAttributes written = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes written =
+                    Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             return entry(workspace(session), file, "file", written.size(), written);
         } catch (java.nio.file.FileSystemException e) {
             if (e.getReason() != null && e.getReason().contains("No space left")) {
                 // The tmpfs counts whole pages and inodes: it may be full before the byte count says so.
-                throw new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "the workspace has no room left for "
-                        + content.length + " bytes within its quota of " + quotaBytes + " bytes and " + maxFiles + " files");
+                throw new ProblemException(
+                        ProblemType.PAYLOAD_TOO_LARGE,
+                        "the workspace has no room left for " + content.length + " bytes within its quota of "
+                                + quotaBytes + " bytes and " + maxFiles + " files");
             }
             throw new UncheckedIOException(e);
         } catch (IOException e) {
@@ -369,13 +398,16 @@ public class SessionStorage {
             current = current.resolve(segments.get(i));
             boolean last = i == segments.size() - 1;
             if (Files.isSymbolicLink(current) && !(last && lastMayBeLink)) {
-                throw ProblemException.invalidField("path", "'" + String.join("/", segments.subList(0, i + 1))
-                        + "' is a symbolic link; links in a workspace are never followed");
+                throw ProblemException.invalidField(
+                        "path",
+                        "'" + String.join("/", segments.subList(0, i + 1))
+                                + "' is a symbolic link; links in a workspace are never followed");
             }
-            if (!last && Files.exists(current, LinkOption.NOFOLLOW_LINKS)
+            if (!last
+                    && Files.exists(current, LinkOption.NOFOLLOW_LINKS)
                     && !Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
-                throw ProblemException.invalidField("path", "'" + String.join("/", segments.subList(0, i + 1))
-                        + "' is not a directory");
+                throw ProblemException.invalidField(
+                        "path", "'" + String.join("/", segments.subList(0, i + 1)) + "' is not a directory");
             }
         }
         return current;
@@ -405,15 +437,18 @@ public class SessionStorage {
 
     private int missingDirectories(UUID session, Path file) {
         int missing = 0;
-        for (Path parent = file.getParent(); !parent.equals(workspace(session)) && !Files.exists(parent, LinkOption.NOFOLLOW_LINKS);
+        for (Path parent = file.getParent();
+                !parent.equals(workspace(session)) && !Files.exists(parent, LinkOption.NOFOLLOW_LINKS);
                 parent = parent.getParent()) {
             missing++;
         }
         return missing;
     }
 
-    private static SessionFile entry(Path directory, Path path, String type, long size, BasicFileAttributes attributes) {
+    private static SessionFile entry(
+            Path directory, Path path, String type, long size, BasicFileAttributes attributes) {
         String relative = directory.relativize(path).toString();
-        return new SessionFile(relative, type, size, attributes.lastModifiedTime().toInstant().atOffset(ZoneOffset.UTC));
+        return new SessionFile(
+                relative, type, size, attributes.lastModifiedTime().toInstant().atOffset(ZoneOffset.UTC));
     }
 }

@@ -21,8 +21,18 @@ public record SessionView(
         OffsetDateTime expiresAt) {
 
     static SessionView of(SandboxSession session, Long usedBytes, Integer files) {
-        return new SessionView(session.id, session.owner, session.principal, session.onBehalfOf, session.quotaBytes,
-                usedBytes, files, session.idleTtlSeconds, session.runs, session.createdAt, session.lastUsedAt,
+        return new SessionView(
+                session.id,
+                session.owner,
+                session.principal,
+                session.onBehalfOf,
+                session.quotaBytes,
+                usedBytes,
+                files,
+                session.idleTtlSeconds,
+                session.runs,
+                session.createdAt,
+                session.lastUsedAt,
                 session.expiresAt);
     }
 }

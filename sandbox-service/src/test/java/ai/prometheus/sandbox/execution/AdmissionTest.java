@@ -26,11 +26,13 @@ class AdmissionTest {
         Admission admission = new Admission(1, 1, new SimpleMeterRegistry());
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
-        CompletableFuture<String> running = admission.submit(() -> {
-            started.countDown();
-            await(release);
-            return "first";
-        }).subscribeAsCompletionStage();
+        CompletableFuture<String> running = admission
+                .submit(() -> {
+                    started.countDown();
+                    await(release);
+                    return "first";
+                })
+                .subscribeAsCompletionStage();
         assertTrue(started.await(10, TimeUnit.SECONDS));
         CompletableFuture<String> queued = admission.submit(() -> "second").subscribeAsCompletionStage();
 
@@ -52,12 +54,14 @@ class AdmissionTest {
         List<CompletableFuture<Integer>> runs = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             int index = i;
-            runs.add(admission.whenFree(() -> {
-                highest.accumulateAndGet(now.incrementAndGet(), Math::max);
-                sleep(20);
-                now.decrementAndGet();
-                return index;
-            }).subscribeAsCompletionStage());
+            runs.add(admission
+                    .whenFree(() -> {
+                        highest.accumulateAndGet(now.incrementAndGet(), Math::max);
+                        sleep(20);
+                        now.decrementAndGet();
+                        return index;
+                    })
+                    .subscribeAsCompletionStage());
         }
         for (int i = 0; i < runs.size(); i++) {
             assertEquals(i, runs.get(i).get(30, TimeUnit.SECONDS));
@@ -73,11 +77,13 @@ class AdmissionTest {
         try {
             CountDownLatch release = new CountDownLatch(1);
             CountDownLatch started = new CountDownLatch(1);
-            CompletableFuture<String> first = admission.submit(() -> {
-                started.countDown();
-                await(release);
-                return "first";
-            }).subscribeAsCompletionStage();
+            CompletableFuture<String> first = admission
+                    .submit(() -> {
+                        started.countDown();
+                        await(release);
+                        return "first";
+                    })
+                    .subscribeAsCompletionStage();
             assertTrue(started.await(10, TimeUnit.SECONDS));
 
             // The only place is taken: the waiting run retries on Mutiny's timer threads, and its
@@ -85,8 +91,10 @@ class AdmissionTest {
             // reactive database session lives).
             Context context = vertx.getOrCreateContext();
             CompletableFuture<Context> resumedOn = new CompletableFuture<>();
-            context.runOnContext(ignored -> admission.whenFree(() -> "second")
-                    .subscribe().with(item -> resumedOn.complete(Vertx.currentContext()), resumedOn::completeExceptionally));
+            context.runOnContext(ignored -> admission
+                    .whenFree(() -> "second")
+                    .subscribe()
+                    .with(item -> resumedOn.complete(Vertx.currentContext()), resumedOn::completeExceptionally));
             Thread.sleep(100); // at least one refused attempt
             release.countDown();
             assertEquals("first", first.get(10, TimeUnit.SECONDS));

@@ -4,8 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
-import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.prometheus.sandbox.SandboxApi;
 import ai.prometheus.sandbox.runtime.SandboxRuntime;
-import ai.prometheus.shared.security.ServiceIdentity;
+import ai.prometheus.shared.platform.security.ServiceIdentity;
 import ai.prometheus.shared.testing.Engines;
 import ai.prometheus.shared.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,10 +42,14 @@ class ExecutionApiTest {
 
     @Test
     void pythonRunAnswersOkWithStdoutUsageAndIsStored() throws Exception {
-        Response response = given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON)
+        Response response = given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .contentType(ContentType.JSON)
                 .body(Map.of("language", "python", "code", "print(sum(range(10)))"))
-                .when().post("/api/v1/executions");
-        response.then().statusCode(201)
+                .when()
+                .post("/api/v1/executions");
+        response.then()
+                .statusCode(201)
                 .header("Location", containsString("/api/v1/executions/"))
                 .body("status", equalTo("OK"))
                 .body("exitCode", equalTo(0))
@@ -78,15 +82,31 @@ class ExecutionApiTest {
 
     @Test
     void nodeAndBashReadStdinAndExitCodesAreReported() {
-        given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON)
-                .body(Map.of("language", "node", "stdin", "{\"x\": 2}",
-                        "code", "let d='';process.stdin.on('data',c=>d+=c).on('end',()=>console.log(JSON.parse(d).x*21))"))
-                .when().post("/api/v1/executions")
-                .then().statusCode(201).body("status", equalTo("OK")).body("stdout", equalTo("42\n"));
-        given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON)
-                .body(Map.of("language", "bash", "stdin", "hello", "code", "read -r word; echo \"got $word\" >&2; exit 3"))
-                .when().post("/api/v1/executions")
-                .then().statusCode(201)
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "language",
+                        "node",
+                        "stdin",
+                        "{\"x\": 2}",
+                        "code",
+                        "let d='';process.stdin.on('data',c=>d+=c).on('end',()=>console.log(JSON.parse(d).x*21))"))
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(201)
+                .body("status", equalTo("OK"))
+                .body("stdout", equalTo("42\n"));
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "language", "bash", "stdin", "hello", "code", "read -r word; echo \"got $word\" >&2; exit 3"))
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(201)
                 .body("status", equalTo("RUNTIME_ERROR"))
                 .body("exitCode", equalTo(3))
                 .body("signal", nullValue())
@@ -127,7 +147,9 @@ class ExecutionApiTest {
         SandboxApi.run("bash", "whoami; id -un; id -gn; stat -c %U /usr")
                 .body("status", equalTo("OK"))
                 .body("stdout", equalTo("sandbox\nsandbox\nsandbox\nnobody\n"));
-        SandboxApi.run("python", "import os, pwd\nentry = pwd.getpwuid(os.getuid())\nprint(entry.pw_name, entry.pw_dir)")
+        SandboxApi.run(
+                        "python",
+                        "import os, pwd\nentry = pwd.getpwuid(os.getuid())\nprint(entry.pw_name, entry.pw_dir)")
                 .body("status", equalTo("OK"))
                 .body("stdout", equalTo("sandbox /workspace\n"));
     }
@@ -139,78 +161,160 @@ class ExecutionApiTest {
 
     @Test
     void withoutTheScopeTheAnswerIs403AndWithoutATokenIs401() {
-        given().auth().oauth2(TestTokens.withScope("reader", "sandbox:read")).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(TestTokens.withScope("reader", "sandbox:read"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("language", "python", "code", "print(1)"))
-                .when().post("/api/v1/executions")
-                .then().statusCode(403).contentType("application/problem+json")
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json")
                 .body("detail", containsString("sandbox:execute"));
-        given().contentType(ContentType.JSON).body(Map.of("language", "python", "code", "print(1)"))
-                .when().post("/api/v1/executions")
-                .then().statusCode(401).contentType("application/problem+json");
-        given().auth().oauth2(TestTokens.withScope("runner", "sandbox:execute")).when().get("/api/v1/executions")
-                .then().statusCode(403).body("detail", containsString("sandbox:read"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("language", "python", "code", "print(1)"))
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json");
+        given().auth()
+                .oauth2(TestTokens.withScope("runner", "sandbox:execute"))
+                .when()
+                .get("/api/v1/executions")
+                .then()
+                .statusCode(403)
+                .body("detail", containsString("sandbox:read"));
     }
 
     @Test
     void aCallerSeesOnlyItsOwnExecutionsAndAnotherCallersIdIs404() {
         String alice = TestTokens.withScope("alice-" + UUID.randomUUID(), "sandbox:execute sandbox:read");
         String bob = TestTokens.withScope("bob-" + UUID.randomUUID(), "sandbox:execute sandbox:read");
-        String secret = given().auth().oauth2(alice).contentType(ContentType.JSON)
+        String secret = given().auth()
+                .oauth2(alice)
+                .contentType(ContentType.JSON)
                 .body(Map.of("language", "bash", "code", "echo alice-secret"))
-                .when().post("/api/v1/executions")
-                .then().statusCode(201).body("stdout", equalTo("alice-secret\n")).extract().path("id");
-        String own = given().auth().oauth2(bob).contentType(ContentType.JSON)
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(201)
+                .body("stdout", equalTo("alice-secret\n"))
+                .extract()
+                .path("id");
+        String own = given().auth()
+                .oauth2(bob)
+                .contentType(ContentType.JSON)
                 .body(Map.of("language", "bash", "code", "echo bob"))
-                .when().post("/api/v1/executions")
-                .then().statusCode(201).extract().path("id");
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
 
         // Bob's history holds his run only, even when he asks for Alice's by name.
-        given().auth().oauth2(bob).queryParam("size", 200).when().get("/api/v1/executions")
-                .then().statusCode(200).body("items.id", hasItem(own)).body("items.id", not(hasItem(secret)))
+        given().auth()
+                .oauth2(bob)
+                .queryParam("size", 200)
+                .when()
+                .get("/api/v1/executions")
+                .then()
+                .statusCode(200)
+                .body("items.id", hasItem(own))
+                .body("items.id", not(hasItem(secret)))
                 .body("items.principal", everyItem(startsWith("bob-")));
-        given().auth().oauth2(bob).queryParam("principal", "alice").queryParam("size", 200)
-                .when().get("/api/v1/executions")
-                .then().statusCode(200).body("items.id", not(hasItem(secret)));
+        given().auth()
+                .oauth2(bob)
+                .queryParam("principal", "alice")
+                .queryParam("size", 200)
+                .when()
+                .get("/api/v1/executions")
+                .then()
+                .statusCode(200)
+                .body("items.id", not(hasItem(secret)));
         // Someone else's id answers exactly like an id that does not exist.
-        given().auth().oauth2(bob).when().get("/api/v1/executions/" + secret)
-                .then().statusCode(404).contentType("application/problem+json")
+        given().auth()
+                .oauth2(bob)
+                .when()
+                .get("/api/v1/executions/" + secret)
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
                 .body("detail", not(containsString("alice")));
-        given().auth().oauth2(alice).when().get("/api/v1/executions/" + secret)
-                .then().statusCode(200).body("stdout", equalTo("alice-secret\n"));
+        given().auth()
+                .oauth2(alice)
+                .when()
+                .get("/api/v1/executions/" + secret)
+                .then()
+                .statusCode(200)
+                .body("stdout", equalTo("alice-secret\n"));
 
         // sandbox:admin (or admin) reads everyone's.
-        for (String reader : new String[] {TestTokens.withScope("auditor", "sandbox:read sandbox:admin"), TestTokens.admin()}) {
-            given().auth().oauth2(reader).queryParam("size", 200).when().get("/api/v1/executions")
-                    .then().statusCode(200).body("items.id", hasItem(secret)).body("items.id", hasItem(own));
-            given().auth().oauth2(reader).when().get("/api/v1/executions/" + secret)
-                    .then().statusCode(200).body("code", equalTo("echo alice-secret"));
+        for (String reader :
+                new String[] {TestTokens.withScope("auditor", "sandbox:read sandbox:admin"), TestTokens.admin()}) {
+            given().auth()
+                    .oauth2(reader)
+                    .queryParam("size", 200)
+                    .when()
+                    .get("/api/v1/executions")
+                    .then()
+                    .statusCode(200)
+                    .body("items.id", hasItem(secret))
+                    .body("items.id", hasItem(own));
+            given().auth()
+                    .oauth2(reader)
+                    .when()
+                    .get("/api/v1/executions/" + secret)
+                    .then()
+                    .statusCode(200)
+                    .body("code", equalTo("echo alice-secret"));
         }
     }
 
     @Test
     void limitsAboveTheMaximumAndBadFieldsAre400NamingTheField() {
-        given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .contentType(ContentType.JSON)
                 .body(SandboxApi.body("python", "print(1)", Map.of("memoryMb", 999_999)))
-                .when().post("/api/v1/executions")
-                .then().statusCode(400).contentType("application/problem+json")
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("errors[0].field", equalTo("limits.memoryMb"))
                 .body("errors[0].reason", containsString("at most 2048"));
-        given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .contentType(ContentType.JSON)
                 .body(SandboxApi.body("cobol", "", Map.of("wallMs", 0, "cpuMs", -5)))
-                .when().post("/api/v1/executions")
-                .then().statusCode(400)
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(400)
                 .body("errors.field", hasItem("language"))
                 .body("errors.field", hasItem("code"))
                 .body("errors.field", hasItem("limits.wallMs"))
                 .body("errors.field", hasItem("limits.cpuMs"));
-        given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .contentType(ContentType.JSON)
                 .body("{\"language\": \"python\", \"code\": \"print(1)\", \"limits\": {\"memoryMb\": \"lots\"}}")
-                .when().post("/api/v1/executions")
-                .then().statusCode(400).body("errors[0].field", equalTo("limits.memoryMb"));
-        given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON)
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("limits.memoryMb"));
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .contentType(ContentType.JSON)
                 .body(Map.of("language", "python", "code", "print(1)", "stdin", "x".repeat(1_048_577)))
-                .when().post("/api/v1/executions")
-                .then().statusCode(400).body("errors[0].field", equalTo("stdin"));
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("stdin"));
     }
 
     @Test
@@ -218,57 +322,110 @@ class ExecutionApiTest {
         String key = "key-" + UUID.randomUUID();
         // The program prints a fresh random number: a second run would print another one.
         Map<String, Object> body = SandboxApi.body("python", "import uuid; print(uuid.uuid4())", Map.of());
-        Response first = given().auth().oauth2(SandboxApi.RUNNER).header("Idempotency-Key", key)
-                .contentType(ContentType.JSON).body(body).when().post("/api/v1/executions");
+        Response first = given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .header("Idempotency-Key", key)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/v1/executions");
         first.then().statusCode(201).body("status", equalTo("OK"));
-        Response second = given().auth().oauth2(SandboxApi.RUNNER).header("Idempotency-Key", key)
-                .contentType(ContentType.JSON).body(body).when().post("/api/v1/executions");
-        second.then().statusCode(200).header("Idempotent-Replayed", "true")
+        Response second = given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .header("Idempotency-Key", key)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/v1/executions");
+        second.then()
+                .statusCode(200)
+                .header("Idempotent-Replayed", "true")
                 .body("id", equalTo(first.path("id")))
                 .body("stdout", equalTo(first.path("stdout")));
         try (Connection db = Engines.jdbc();
-                PreparedStatement query = db.prepareStatement(
-                        "select count(*) from sandbox.executions where idempotency_key = ?")) {
+                PreparedStatement query =
+                        db.prepareStatement("select count(*) from sandbox.executions where idempotency_key = ?")) {
             query.setString(1, key);
             try (ResultSet rs = query.executeQuery()) {
                 rs.next();
                 assertEquals(1, rs.getInt(1));
             }
         }
-        given().auth().oauth2(SandboxApi.RUNNER).header("Idempotency-Key", key).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .header("Idempotency-Key", key)
+                .contentType(ContentType.JSON)
                 .body(SandboxApi.body("python", "print('something else')", Map.of()))
-                .when().post("/api/v1/executions")
-                .then().statusCode(422).contentType("application/problem+json")
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
                 .body("detail", containsString(key));
     }
 
     @Test
     void theOnBehalfOfHeaderIsTrustedFromServicesOnly() {
-        String service = TestTokens.builder("tool-registry-service").claim("principal_type", "service")
-                .claim("scope", "sandbox:execute sandbox:read").sign(TestTokens.key());
-        String id = given().auth().oauth2(service).header(ServiceIdentity.ON_BEHALF_OF, "agent-7")
-                .contentType(ContentType.JSON).body(Map.of("language", "bash", "code", "echo hi"))
-                .when().post("/api/v1/executions")
-                .then().statusCode(201)
+        String service = TestTokens.builder("tool-registry-service")
+                .claim("principal_type", "service")
+                .claim("scope", "sandbox:execute sandbox:read")
+                .sign(TestTokens.key());
+        String id = given().auth()
+                .oauth2(service)
+                .header(ServiceIdentity.ON_BEHALF_OF, "agent-7")
+                .contentType(ContentType.JSON)
+                .body(Map.of("language", "bash", "code", "echo hi"))
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(201)
                 .body("principal", equalTo("tool-registry-service"))
                 .body("onBehalfOf", equalTo("agent-7"))
-                .extract().path("id");
+                .extract()
+                .path("id");
         // Visible to the service that ran it and to the caller it ran for, to no one else.
-        given().auth().oauth2(service).queryParam("principal", "agent-7").queryParam("size", 200)
-                .when().get("/api/v1/executions")
-                .then().statusCode(200).body("items.id", hasItem(id));
-        given().auth().oauth2(TestTokens.withScope("agent-7", "sandbox:read")).queryParam("size", 200)
-                .when().get("/api/v1/executions")
-                .then().statusCode(200).body("items.id", hasItem(id));
-        given().auth().oauth2(TestTokens.withScope("agent-7", "sandbox:read")).when().get("/api/v1/executions/" + id)
-                .then().statusCode(200).body("code", equalTo("echo hi"));
-        given().auth().oauth2(SandboxApi.RUNNER).queryParam("principal", "agent-7").queryParam("size", 200)
-                .when().get("/api/v1/executions")
-                .then().statusCode(200).body("items.id", not(hasItem(id)));
-        given().auth().oauth2(SandboxApi.RUNNER).header(ServiceIdentity.ON_BEHALF_OF, "someone-else")
-                .contentType(ContentType.JSON).body(Map.of("language", "bash", "code", "echo hi"))
-                .when().post("/api/v1/executions")
-                .then().statusCode(201)
+        given().auth()
+                .oauth2(service)
+                .queryParam("principal", "agent-7")
+                .queryParam("size", 200)
+                .when()
+                .get("/api/v1/executions")
+                .then()
+                .statusCode(200)
+                .body("items.id", hasItem(id));
+        given().auth()
+                .oauth2(TestTokens.withScope("agent-7", "sandbox:read"))
+                .queryParam("size", 200)
+                .when()
+                .get("/api/v1/executions")
+                .then()
+                .statusCode(200)
+                .body("items.id", hasItem(id));
+        given().auth()
+                .oauth2(TestTokens.withScope("agent-7", "sandbox:read"))
+                .when()
+                .get("/api/v1/executions/" + id)
+                .then()
+                .statusCode(200)
+                .body("code", equalTo("echo hi"));
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .queryParam("principal", "agent-7")
+                .queryParam("size", 200)
+                .when()
+                .get("/api/v1/executions")
+                .then()
+                .statusCode(200)
+                .body("items.id", not(hasItem(id)));
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .header(ServiceIdentity.ON_BEHALF_OF, "someone-else")
+                .contentType(ContentType.JSON)
+                .body(Map.of("language", "bash", "code", "echo hi"))
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(201)
                 .body("principal", equalTo("corpus-runner"))
                 .body("onBehalfOf", nullValue());
     }
@@ -280,9 +437,14 @@ class ExecutionApiTest {
                 .body("status", equalTo("OK"))
                 .body("stdoutTruncated", equalTo(false))
                 .body("stdout.length()", equalTo(100_000))
-                .extract().path("id");
-        given().auth().oauth2(SandboxApi.RUNNER).when().get("/api/v1/executions/" + id)
-                .then().statusCode(200)
+                .extract()
+                .path("id");
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .when()
+                .get("/api/v1/executions/" + id)
+                .then()
+                .statusCode(200)
                 .body("state", equalTo("FINISHED"))
                 .body("status", equalTo("OK"))
                 .body("code", equalTo("print('y' * 100000, end='')"))
@@ -291,52 +453,103 @@ class ExecutionApiTest {
                 .body("usage.outputBytes", equalTo(100_000))
                 .body("limits.outputBytes", equalTo(200_000))
                 .body("source", equalTo("api"));
-        given().auth().oauth2(SandboxApi.RUNNER)
-                .queryParam("principal", "corpus-runner").queryParam("status", "ok").queryParam("language", "python")
-                .queryParam("since", "2020-01-01T00:00:00Z").queryParam("size", 200)
-                .when().get("/api/v1/executions")
-                .then().statusCode(200)
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .queryParam("principal", "corpus-runner")
+                .queryParam("status", "ok")
+                .queryParam("language", "python")
+                .queryParam("since", "2020-01-01T00:00:00Z")
+                .queryParam("size", 200)
+                .when()
+                .get("/api/v1/executions")
+                .then()
+                .statusCode(200)
                 .body("items.id", hasItem(id))
                 .body("items.find { it.id == '" + id + "' }.stdout", nullValue())
                 .body("items.find { it.id == '" + id + "' }.code", nullValue());
-        given().auth().oauth2(SandboxApi.RUNNER).queryParam("status", "EXPLODED").when().get("/api/v1/executions")
-                .then().statusCode(400).body("errors[0].field", equalTo("status"));
-        given().auth().oauth2(SandboxApi.RUNNER).when().get("/api/v1/executions/not-a-uuid")
-                .then().statusCode(400).body("errors[0].field", equalTo("id"));
-        given().auth().oauth2(SandboxApi.RUNNER).when().get("/api/v1/executions/" + UUID.randomUUID())
-                .then().statusCode(404).contentType("application/problem+json");
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .queryParam("status", "EXPLODED")
+                .when()
+                .get("/api/v1/executions")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("status"));
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .when()
+                .get("/api/v1/executions/not-a-uuid")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("id"));
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .when()
+                .get("/api/v1/executions/" + UUID.randomUUID())
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
     }
 
     @Test
     void aPreStartedSandboxServesOneRunAndIsReplacedWhileOtherProfilesStartCold() {
-        await().atMost(Duration.ofSeconds(30)).until(() -> runtime.warmSandboxes().getOrDefault("python", 0) >= 1);
-        String warm = SandboxApi.run("python", "print('warm')").body("stdout", equalTo("warm\n")).extract().path("id");
-        given().auth().oauth2(SandboxApi.RUNNER).when().get("/api/v1/executions/" + warm)
-                .then().statusCode(200).body("warm", equalTo(true));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> runtime.warmSandboxes().getOrDefault("python", 0) >= 1);
+        String warm = SandboxApi.run("python", "print('warm')")
+                .body("stdout", equalTo("warm\n"))
+                .extract()
+                .path("id");
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .when()
+                .get("/api/v1/executions/" + warm)
+                .then()
+                .statusCode(200)
+                .body("warm", equalTo(true));
         // Another workspace size is another start profile: no pre-started sandbox fits it.
-        String cold = SandboxApi.run("python", "print('cold')", Map.of("diskMb", 7)).extract().path("id");
-        given().auth().oauth2(SandboxApi.RUNNER).when().get("/api/v1/executions/" + cold)
-                .then().statusCode(200).body("warm", equalTo(false));
-        await().atMost(Duration.ofSeconds(30)).until(() -> runtime.warmSandboxes().getOrDefault("python", 0) >= 1);
+        String cold = SandboxApi.run("python", "print('cold')", Map.of("diskMb", 7))
+                .extract()
+                .path("id");
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .when()
+                .get("/api/v1/executions/" + cold)
+                .then()
+                .statusCode(200)
+                .body("warm", equalTo(false));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> runtime.warmSandboxes().getOrDefault("python", 0) >= 1);
     }
 
     @Test
     void aRunArrivingWhileTheReplacementStartsIsServedByItInsteadOfStartingCold() {
-        await().atMost(Duration.ofSeconds(30)).until(() -> runtime.warmSandboxes().getOrDefault("python", 0) >= 1);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> runtime.warmSandboxes().getOrDefault("python", 0) >= 1);
         String first = SandboxApi.run("python", "print('first')").extract().path("id");
         // At once: the first run's replacement (the pool holds one) is still starting.
-        String second = SandboxApi.run("python", "print('second')").body("stdout", equalTo("second\n")).extract().path("id");
+        String second = SandboxApi.run("python", "print('second')")
+                .body("stdout", equalTo("second\n"))
+                .extract()
+                .path("id");
         for (String id : List.of(first, second)) {
-            given().auth().oauth2(SandboxApi.RUNNER).when().get("/api/v1/executions/" + id)
-                    .then().statusCode(200).body("warm", equalTo(true));
+            given().auth()
+                    .oauth2(SandboxApi.RUNNER)
+                    .when()
+                    .get("/api/v1/executions/" + id)
+                    .then()
+                    .statusCode(200)
+                    .body("warm", equalTo(true));
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> runtime.warmSandboxes().getOrDefault("python", 0) >= 1);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> runtime.warmSandboxes().getOrDefault("python", 0) >= 1);
     }
 
     @Test
     void readinessReportsIsolation() {
-        given().when().get("/q/health/ready")
-                .then().statusCode(200)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("checks.find { it.name == 'Sandbox isolation' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'Sandbox isolation' }.data.mode", equalTo("bubblewrap"))
                 .body("checks.find { it.name == 'Sandbox isolation' }.data.seccomp", equalTo(true))

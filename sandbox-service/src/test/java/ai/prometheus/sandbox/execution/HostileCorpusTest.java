@@ -55,7 +55,10 @@ class HostileCorpusTest {
 
     @Test
     void pythonForkBombIsHeldAtTheProcessLimit() {
-        SandboxApi.run("python", "import os\nwhile True:\n    os.fork()\n", Map.of("maxProcesses", 16, "wallMs", 10_000))
+        SandboxApi.run(
+                        "python",
+                        "import os\nwhile True:\n    os.fork()\n",
+                        Map.of("maxProcesses", 16, "wallMs", 10_000))
                 .body("status", equalTo("PROCESS_LIMIT"))
                 .body("message", containsString("process limit of 16"))
                 .body("screening.verdict", equalTo("WARN"))
@@ -78,8 +81,7 @@ class HostileCorpusTest {
                 ( sleep 60 & sleep 60 & wait ) &
                 python3 -c 'import os, time; os.fork(); time.sleep(60)' &
                 sleep 60
-                """, Map.of("wallMs", 1_500))
-                .body("status", equalTo("TIMEOUT_WALL"));
+                """, Map.of("wallMs", 1_500)).body("status", equalTo("TIMEOUT_WALL"));
         // Neither as a child of the service nor reparented anywhere else on the host.
         long service = ProcessHandle.current().pid();
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
@@ -91,8 +93,11 @@ class HostileCorpusTest {
     /** Defunct processes that are the service's children or run as a sandbox uid: "pid ppid uid". */
     private List<String> zombies(long service) throws java.io.IOException {
         List<String> found = new java.util.ArrayList<>();
-        try (java.util.stream.Stream<java.nio.file.Path> processes = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
-            for (java.nio.file.Path process : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+        try (java.util.stream.Stream<java.nio.file.Path> processes =
+                java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+            for (java.nio.file.Path process : processes
+                    .filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .toList()) {
                 String status;
                 try {
                     status = java.nio.file.Files.readString(process.resolve("status"));
@@ -112,8 +117,12 @@ class HostileCorpusTest {
     }
 
     private static String field(String status, String name) {
-        return status.lines().filter(line -> line.startsWith(name)).findFirst().orElse(name + " 0")
-                .substring(name.length()).trim();
+        return status.lines()
+                .filter(line -> line.startsWith(name))
+                .findFirst()
+                .orElse(name + " 0")
+                .substring(name.length())
+                .trim();
     }
 
     @Test
@@ -140,7 +149,10 @@ class HostileCorpusTest {
 
     @Test
     void memoryBombIsKilledAtTheMemoryLimit() {
-        SandboxApi.run("python", "chunks = []\nwhile True:\n    chunks.append(b'x' * 10_000_000)\n", Map.of("memoryMb", 64))
+        SandboxApi.run(
+                        "python",
+                        "chunks = []\nwhile True:\n    chunks.append(b'x' * 10_000_000)\n",
+                        Map.of("memoryMb", 64))
                 .body("status", equalTo("MEMORY_LIMIT"))
                 .body("signal", equalTo(9))
                 .body("usage.peakMemoryBytes", greaterThan(32 * 1024 * 1024))
@@ -149,8 +161,10 @@ class HostileCorpusTest {
 
     @Test
     void oneHugeFileStopsAtTheFileLimit() {
-        SandboxApi.run("python", "with open('big', 'wb') as f:\n    while True:\n        f.write(b'x' * 1048576)\n",
-                Map.of("diskMb", 8))
+        SandboxApi.run(
+                        "python",
+                        "with open('big', 'wb') as f:\n    while True:\n        f.write(b'x' * 1048576)\n",
+                        Map.of("diskMb", 8))
                 .body("status", equalTo("FILE_LIMIT"))
                 .body("stderr", containsString("File too large"));
         SandboxApi.run("bash", "dd if=/dev/zero of=/tmp/fill bs=1M count=100", Map.of("diskMb", 8))
@@ -159,16 +173,20 @@ class HostileCorpusTest {
 
     @Test
     void manySmallFilesFillTheWorkspaceAndStop() {
-        SandboxApi.run("python", "i = 0\nwhile True:\n    open(f'f{i}', 'wb').write(b'x' * 65536)\n    i += 1\n",
-                Map.of("diskMb", 8))
+        SandboxApi.run(
+                        "python",
+                        "i = 0\nwhile True:\n    open(f'f{i}', 'wb').write(b'x' * 65536)\n    i += 1\n",
+                        Map.of("diskMb", 8))
                 .body("status", equalTo("FILE_LIMIT"))
                 .body("stderr", containsString("No space left on device"));
     }
 
     @Test
     void a100MegabyteOutputFloodIsCutAtTheOutputLimit() {
-        SandboxApi.run("python", "import sys\nchunk = 'x' * 1048576\nfor _ in range(100):\n    sys.stdout.write(chunk)\n",
-                Map.of("outputBytes", 1_048_576))
+        SandboxApi.run(
+                        "python",
+                        "import sys\nchunk = 'x' * 1048576\nfor _ in range(100):\n    sys.stdout.write(chunk)\n",
+                        Map.of("outputBytes", 1_048_576))
                 .body("status", equalTo("OUTPUT_LIMIT"))
                 .body("stdoutTruncated", equalTo(true))
                 .body("stdout.length()", equalTo(1_048_576))
@@ -217,7 +235,9 @@ class HostileCorpusTest {
 
     @Test
     void externalAddressesAndDnsAreUnreachable() {
-        SandboxApi.run("python", "import socket\nsocket.create_connection(('1.1.1.1', 443), timeout=3)\nprint('connected')\n")
+        SandboxApi.run(
+                        "python",
+                        "import socket\nsocket.create_connection(('1.1.1.1', 443), timeout=3)\nprint('connected')\n")
                 .body("status", equalTo("RUNTIME_ERROR"))
                 .body("stdout", not(containsString("connected")));
         SandboxApi.run("python", "import socket\nprint(socket.getaddrinfo('example.com', 443))\n")
@@ -239,7 +259,9 @@ class HostileCorpusTest {
                 .body("status", equalTo("OK"))
                 .body("stdout", equalTo("bin dev etc lib lib64 proc run sbin tmp usr workspace ['sandbox-init']\n"));
         // Of the host's /etc only what the dynamic loader needs; the user database is the sandbox's own.
-        SandboxApi.run("python", "import os\nprint(sorted(os.listdir('/etc')), open('/etc/passwd').read().count(':x:0:'))")
+        SandboxApi.run(
+                        "python",
+                        "import os\nprint(sorted(os.listdir('/etc')), open('/etc/passwd').read().count(':x:0:'))")
                 .body("stdout", equalTo("['alternatives', 'group', 'ld.so.cache', 'passwd'] 0\n"));
     }
 
@@ -247,19 +269,25 @@ class HostileCorpusTest {
     void theServicesEnvironmentProcessesAndFilesAreInvisible() throws Exception {
         String json = SandboxApi.run("python", "import json, os\nprint(json.dumps(dict(os.environ)))")
                 .body("status", equalTo("OK"))
-                .extract().path("stdout");
+                .extract()
+                .path("stdout");
         JsonNode environment = new ObjectMapper().readTree(json);
         Iterator<String> names = environment.fieldNames();
         while (names.hasNext()) {
             String name = names.next();
-            assertTrue(List.of("PATH", "HOME", "TMPDIR", "LANG", "USER", "PWD").contains(name),
+            assertTrue(
+                    List.of("PATH", "HOME", "TMPDIR", "LANG", "USER", "PWD").contains(name),
                     "unexpected variable " + name + " inside the sandbox");
         }
         assertFalse(json.contains("prometheus"), json);
         // Its own pid namespace: bubblewrap's init (1) and the program (2), nothing else.
-        SandboxApi.run("python", "import os\nprint(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()), os.getpid())")
+        SandboxApi.run(
+                        "python",
+                        "import os\nprint(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()), os.getpid())")
                 .body("stdout", equalTo("[1, 2] 2\n"));
-        String serviceFile = Path.of(System.getProperty("user.dir"), "pom.xml").toAbsolutePath().toString();
+        String serviceFile = Path.of(System.getProperty("user.dir"), "pom.xml")
+                .toAbsolutePath()
+                .toString();
         SandboxApi.run("python", "print(open('" + serviceFile + "').read())")
                 .body("status", equalTo("RUNTIME_ERROR"))
                 .body("stderr", containsString("FileNotFoundError"));
@@ -279,9 +307,7 @@ class HostileCorpusTest {
                         os._exit(0)
                     os._exit(0)
                 print('parent done')
-                """)
-                .body("status", equalTo("OK"))
-                .body("stdout", equalTo("parent done\n"));
+                """).body("status", equalTo("OK")).body("stdout", equalTo("parent done\n"));
         // nothingOutlivesTheRun checks that the sleeper is gone.
     }
 
@@ -300,9 +326,7 @@ class HostileCorpusTest {
                 os.kill(-1, signal.SIGKILL)
                 print(os.waitpid(sleeper, 0)[1] & 0x7f)
                 print('survived')
-                """)
-                .body("status", equalTo("OK"))
-                .body("stdout", equalTo("1\n9\nsurvived\n"));
+                """).body("status", equalTo("OK")).body("stdout", equalTo("1\n9\nsurvived\n"));
         SandboxApi.run("bash", "sleep 30 & kill -9 $PPID; kill -9 1; kill -9 -1; wait; echo survived")
                 .body("status", equalTo("OK"))
                 .body("stdout", equalTo("survived\n"));
@@ -313,9 +337,7 @@ class HostileCorpusTest {
                     os.kill(os.getppid(), signal.SIGKILL)
                     os._exit(0)
                 time.sleep(30)
-                """)
-                .body("status", equalTo("RUNTIME_ERROR"))
-                .body("signal", equalTo(9));
+                """).body("status", equalTo("RUNTIME_ERROR")).body("signal", equalTo(9));
     }
 
     @Test
@@ -348,7 +370,9 @@ class HostileCorpusTest {
                 """)
                 .body("status", equalTo("OK"))
                 // /proc/1 is the init's, whose root the program may not even look through.
-                .body("stdout", equalTo("sandbox:x:1000:1000:sandbox:/workspace:/bin/sh False\nshadow PermissionError\n"));
+                .body(
+                        "stdout",
+                        equalTo("sandbox:x:1000:1000:sandbox:/workspace:/bin/sh False\nshadow PermissionError\n"));
     }
 
     @Test
@@ -383,7 +407,9 @@ class HostileCorpusTest {
                 echo fine > /dev/shm/scratch && cat /dev/shm/scratch
                 """)
                 .body("status", equalTo("OK"))
-                .body("stdout", equalTo("fd full null random shm stderr stdin stdout urandom zero \n8\n3\nread-only\nfine\n"));
+                .body(
+                        "stdout",
+                        equalTo("fd full null random shm stderr stdin stdout urandom zero \n8\n3\nread-only\nfine\n"));
     }
 
     @Test
@@ -394,8 +420,7 @@ class HostileCorpusTest {
                 echo secret > /workspace/marker
                 mkdir -p /var/tmp 2>/dev/null && echo secret > /var/tmp/marker
                 ls /tmp/marker /dev/shm/marker /workspace/marker
-                """)
-                .body("stdout", equalTo("/dev/shm/marker\n/tmp/marker\n/workspace/marker\n"));
+                """).body("stdout", equalTo("/dev/shm/marker\n/tmp/marker\n/workspace/marker\n"));
         for (int i = 0; i < 3; i++) {
             SandboxApi.run("bash", "ls -A /tmp /dev/shm /workspace; test -e /var/tmp/marker && echo LEAK; echo checked")
                     .body("status", equalTo("OK"))
@@ -408,8 +433,14 @@ class HostileCorpusTest {
     void afterTheCorpusTheServiceIsHealthyAndANormalRunSucceeds() {
         assertTrue(runtime.leftovers().none(), runtime.leftovers().toString());
         // The whole corpus ran behind the service's own first step, not the shell fallback.
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
-                .body("checks.find { it.name == 'Sandbox isolation' }.data.detail", containsString("started by sandbox-launch"));
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body(
+                        "checks.find { it.name == 'Sandbox isolation' }.data.detail",
+                        containsString("started by sandbox-launch"));
         for (String language : List.of("python", "node", "bash")) {
             String code = switch (language) {
                 case "python" -> "print(sum(range(10)))";

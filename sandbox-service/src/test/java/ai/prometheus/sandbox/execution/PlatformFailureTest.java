@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.prometheus.sandbox.SandboxApi;
 import ai.prometheus.shared.event.ErrorReported;
-import ai.prometheus.shared.event.EventCodec;
 import ai.prometheus.shared.event.EventTypes;
 import ai.prometheus.shared.event.Topics;
+import ai.prometheus.shared.platform.messaging.EventCodec;
 import ai.prometheus.shared.testing.KafkaProbe;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -43,13 +43,24 @@ class PlatformFailureTest {
             String id = SandboxApi.run("node", "console.log(1)")
                     .body("status", equalTo("INTERNAL_ERROR"))
                     .body("stdout", equalTo(""))
-                    .extract().path("id");
-            given().auth().oauth2(SandboxApi.RUNNER).when().get("/api/v1/executions/" + id)
-                    .then().statusCode(200).body("status", equalTo("INTERNAL_ERROR"))
+                    .extract()
+                    .path("id");
+            given().auth()
+                    .oauth2(SandboxApi.RUNNER)
+                    .when()
+                    .get("/api/v1/executions/" + id)
+                    .then()
+                    .statusCode(200)
+                    .body("status", equalTo("INTERNAL_ERROR"))
                     .body("message", containsString("failed to start"));
-            ErrorReported error = codec.data(errors.await(e -> EventTypes.ERROR_REPORTED.equals(e.type())
-                    && id.equals(codec.data(e, ErrorReported.class).attributes().get("executionId")),
-                    Duration.ofSeconds(60)), ErrorReported.class);
+            ErrorReported error = codec.data(
+                    errors.await(
+                            e -> EventTypes.ERROR_REPORTED.equals(e.type())
+                                    && id.equals(codec.data(e, ErrorReported.class)
+                                            .attributes()
+                                            .get("executionId")),
+                            Duration.ofSeconds(60)),
+                    ErrorReported.class);
             assertEquals("sandbox.internal", error.errorType());
             assertEquals("node", error.attributes().get("language"));
         }
@@ -62,11 +73,15 @@ class PlatformFailureTest {
         // the interpreter announced itself, while it joins its cgroup, or once the code runs.
         for (int wallMs : new int[] {1, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144}) {
             for (String language : new String[] {"bash", "python"}) {
-                String status = SandboxApi.run(language, "bash".equals(language) ? "true" : "pass", Map.of("wallMs", wallMs))
-                        .extract().path("status");
+                String status = SandboxApi.run(
+                                language, "bash".equals(language) ? "true" : "pass", Map.of("wallMs", wallMs))
+                        .extract()
+                        .path("status");
                 // Never a platform fault. (A program that exits just as its wall limit is reached may
                 // still be reported OK: its exit can beat the kill, on a loaded machine too.)
-                assertTrue(status.equals("TIMEOUT_WALL") || status.equals("OK"), language + " with wallMs " + wallMs + ": " + status);
+                assertTrue(
+                        status.equals("TIMEOUT_WALL") || status.equals("OK"),
+                        language + " with wallMs " + wallMs + ": " + status);
             }
         }
     }

@@ -25,15 +25,22 @@ class ProcessLimitWithoutCgroupsTest {
     public static class NoCgroups implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("sandbox.isolation.cgroups", "off",
-                    "mp.messaging.incoming.tool-invocation-requests.topic", REQUESTS,
-                    "mp.messaging.incoming.tool-invocation-requests.dead-letter-queue.topic", REQUESTS + ".dlq");
+            return Map.of(
+                    "sandbox.isolation.cgroups",
+                    "off",
+                    "mp.messaging.incoming.tool-invocation-requests.topic",
+                    REQUESTS,
+                    "mp.messaging.incoming.tool-invocation-requests.dead-letter-queue.topic",
+                    REQUESTS + ".dlq");
         }
     }
 
     @Test
     void aSilentForkBombThatExitsZeroIsReportedAtTheProcessLimit() {
-        given().when().get("/q/health/ready").then().statusCode(200)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("checks.find { it.name == 'Sandbox isolation' }.data.cgroups", equalTo("none"));
         SandboxApi.run("python", """
                 import os, sys, time

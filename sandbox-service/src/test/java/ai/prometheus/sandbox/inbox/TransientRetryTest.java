@@ -2,7 +2,7 @@ package ai.prometheus.sandbox.inbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.prometheus.shared.inbox.TransientFailures;
+import ai.prometheus.shared.platform.inbox.TransientFailures;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
@@ -28,7 +28,8 @@ class TransientRetryTest {
                 return Uni.createFrom().failure(new IOException("connection reset (simulated)"));
             }
             return Panache.withTransaction(() -> Panache.getSession()
-                    .chain(session -> session.createNativeQuery("select 41 + 1", Long.class).getSingleResult()));
+                    .chain(session -> session.createNativeQuery("select 41 + 1", Long.class)
+                            .getSingleResult()));
         }));
         assertEquals(42L, answer);
         assertEquals(2, attempts.get());

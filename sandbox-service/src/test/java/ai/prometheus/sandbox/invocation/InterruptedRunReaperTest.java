@@ -3,9 +3,9 @@ package ai.prometheus.sandbox.invocation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.prometheus.shared.event.CloudEvent;
-import ai.prometheus.shared.event.EventCodec;
 import ai.prometheus.shared.event.ToolInvocationFailed;
 import ai.prometheus.shared.event.Topics;
+import ai.prometheus.shared.platform.messaging.EventCodec;
 import ai.prometheus.shared.testing.Engines;
 import ai.prometheus.shared.testing.KafkaProbe;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,19 +33,25 @@ class InterruptedRunReaperTest {
         try (KafkaProbe results = KafkaProbe.on(Topics.TOOL_INVOCATION_RESULTS);
                 Connection holder = Engines.jdbc()) {
             holder.setAutoCommit(false);
-            try (PreparedStatement lock = holder.prepareStatement("select id from sandbox.executions where id = ? for update")) {
+            try (PreparedStatement lock =
+                    holder.prepareStatement("select id from sandbox.executions where id = ? for update")) {
                 lock.setObject(1, lockedRow);
                 lock.executeQuery().close();
             }
             // Younger than the locked row: a reaper that waits on the oldest row never gets here.
             insertInterrupted(freeInvocation, "10 minutes");
-            CloudEvent free = results.await(e -> ("invocations/" + freeInvocation).equals(e.subject()), Duration.ofSeconds(30));
-            assertEquals("INTERNAL_ERROR", codec.data(free, ToolInvocationFailed.class).status());
+            CloudEvent free =
+                    results.await(e -> ("invocations/" + freeInvocation).equals(e.subject()), Duration.ofSeconds(30));
+            assertEquals(
+                    "INTERNAL_ERROR",
+                    codec.data(free, ToolInvocationFailed.class).status());
 
             holder.rollback();
-            CloudEvent locked = results.await(e -> ("invocations/" + lockedInvocation).equals(e.subject()),
-                    Duration.ofSeconds(30));
-            assertEquals("INTERNAL_ERROR", codec.data(locked, ToolInvocationFailed.class).status());
+            CloudEvent locked =
+                    results.await(e -> ("invocations/" + lockedInvocation).equals(e.subject()), Duration.ofSeconds(30));
+            assertEquals(
+                    "INTERNAL_ERROR",
+                    codec.data(locked, ToolInvocationFailed.class).status());
         }
     }
 

@@ -24,11 +24,13 @@ class LaunchProgramTest {
 
     @TempDir
     static Path directory;
+
     static Path program;
 
     @BeforeAll
     static void install() throws IOException {
-        assertNotNull(LaunchProgram.class.getClassLoader().getResource(LaunchProgram.resourceName()),
+        assertNotNull(
+                LaunchProgram.class.getClassLoader().getResource(LaunchProgram.resourceName()),
                 "the build did not produce " + LaunchProgram.resourceName()
                         + ": it needs a C compiler (Debian: apt-get install gcc libc6-dev)");
         program = LaunchProgram.install(directory.resolve("sandbox-launch")).orElseThrow();
@@ -36,9 +38,16 @@ class LaunchProgramTest {
 
     @Test
     void setsEachLimitItIsGivenAndNoCoreDumps() throws Exception {
-        Result result = launch("--rlimit=cpu:7:8", "--rlimit=fsize:1048576:2097152", "--rlimit=nofile:64:64",
-                "--rlimit=nproc:40:40", "--rlimit=as:1073741824:1073741824", "--rlimit=core:0:0",
-                "--", "/bin/cat", "/proc/self/limits");
+        Result result = launch(
+                "--rlimit=cpu:7:8",
+                "--rlimit=fsize:1048576:2097152",
+                "--rlimit=nofile:64:64",
+                "--rlimit=nproc:40:40",
+                "--rlimit=as:1073741824:1073741824",
+                "--rlimit=core:0:0",
+                "--",
+                "/bin/cat",
+                "/proc/self/limits");
         assertEquals(0, result.exit(), result.stderr());
         assertLimit(result.stdout(), "Max cpu time", "7", "8");
         assertLimit(result.stdout(), "Max file size", "1048576", "2097152");
@@ -54,11 +63,14 @@ class LaunchProgramTest {
         assertEquals(0, ids.exit(), ids.stderr());
         assertEquals("100042\n100043\n100043\n", ids.stdout());
 
-        Result status = launch("--uid=100042", "--gid=100043", "--", "/bin/grep", "-E", "^(Uid|Gid|NoNewPrivs):",
-                "/proc/self/status");
+        Result status = launch(
+                "--uid=100042", "--gid=100043", "--", "/bin/grep", "-E", "^(Uid|Gid|NoNewPrivs):", "/proc/self/status");
         assertEquals(0, status.exit(), status.stderr());
-        assertTrue(status.stdout().matches("(?s)Uid:\\s+100042\\s+100042\\s+100042\\s+100042\\n"
-                + "Gid:\\s+100043\\s+100043\\s+100043\\s+100043\\n.*NoNewPrivs:\\s+1\\n"), status.stdout());
+        assertTrue(
+                status.stdout()
+                        .matches("(?s)Uid:\\s+100042\\s+100042\\s+100042\\s+100042\\n"
+                                + "Gid:\\s+100043\\s+100043\\s+100043\\s+100043\\n.*NoNewPrivs:\\s+1\\n"),
+                status.stdout());
     }
 
     @Test
@@ -79,7 +91,12 @@ class LaunchProgramTest {
 
     @Test
     void givesItsStandardPipesToTheUidSoTheProgramCanReopenThem() throws Exception {
-        Result result = launch("--uid=100042", "--gid=100043", "--", "/bin/sh", "-c",
+        Result result = launch(
+                "--uid=100042",
+                "--gid=100043",
+                "--",
+                "/bin/sh",
+                "-c",
                 "stat -L -c %u:%g /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2; echo again > /dev/stderr");
         assertEquals(0, result.exit(), result.stderr());
         assertEquals("100042:100043\n100042:100043\n100042:100043\n", result.stdout());
@@ -89,7 +106,13 @@ class LaunchProgramTest {
     @Test
     void leavesAStandardStreamThatIsNotAPipeToItsOwner() throws Exception {
         Path input = Files.writeString(directory.resolve("input"), "root's file");
-        Result result = launchReading(input, "--uid=100042", "--gid=100043", "--", "/bin/sh", "-c",
+        Result result = launchReading(
+                input,
+                "--uid=100042",
+                "--gid=100043",
+                "--",
+                "/bin/sh",
+                "-c",
                 "stat -L -c %u:%g /proc/self/fd/0 /proc/self/fd/1");
         assertEquals(0, result.exit(), result.stderr());
         assertEquals("0:0\n100042:100043\n", result.stdout());
@@ -101,7 +124,10 @@ class LaunchProgramTest {
         Result exited = launch("--init", "--", "/bin/sh", "-c", "echo \"$PPID\"; exit 3");
         assertEquals(3, exited.exit(), exited.stderr());
         // The program's parent is the init, not whoever started the init.
-        assertTrue(Long.parseLong(exited.stdout().strip()) != ProcessHandle.current().pid(), exited.stdout());
+        assertTrue(
+                Long.parseLong(exited.stdout().strip())
+                        != ProcessHandle.current().pid(),
+                exited.stdout());
         Result signalled = launch("--init", "--", "/bin/sh", "-c", "kill -SEGV $$");
         assertEquals(128 + 11, signalled.exit(), signalled.stderr());
         Result missing = launch("--init", "--", "/nonexistent/interpreter");
@@ -151,12 +177,12 @@ class LaunchProgramTest {
     }
 
     private static void assertLimit(String limits, String name, String soft, String hard) {
-        assertTrue(limits.matches("(?s).*\\n" + name + "\\s+" + soft + "\\s+" + hard + "\\s.*"),
+        assertTrue(
+                limits.matches("(?s).*\\n" + name + "\\s+" + soft + "\\s+" + hard + "\\s.*"),
                 name + " should be " + soft + "/" + hard + " in\n" + limits);
     }
 
-    private record Result(int exit, String stdout, String stderr) {
-    }
+    private record Result(int exit, String stdout, String stderr) {}
 
     private static Result launch(String... arguments) throws Exception {
         return launchReading(null, arguments);

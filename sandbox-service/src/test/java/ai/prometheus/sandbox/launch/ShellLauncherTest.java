@@ -29,8 +29,13 @@ class ShellLauncherTest {
 
     @Test
     void theServiceSaysWhichFirstStepItUses() {
-        given().when().get("/q/health/ready").then().statusCode(200)
-                .body("checks.find { it.name == 'Sandbox isolation' }.data.detail", containsString("started by sh + setpriv"));
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body(
+                        "checks.find { it.name == 'Sandbox isolation' }.data.detail",
+                        containsString("started by sh + setpriv"));
     }
 
     @Test

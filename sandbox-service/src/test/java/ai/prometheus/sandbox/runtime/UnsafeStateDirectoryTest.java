@@ -40,13 +40,23 @@ class UnsafeStateDirectoryTest {
 
     @Test
     void theServiceIsNotReadyAndRunsNothing() {
-        given().when().get("/q/health/ready").then().statusCode(503)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(503)
                 .body("checks.find { it.name == 'Sandbox isolation' }.status", equalTo("DOWN"))
-                .body("checks.find { it.name == 'Sandbox isolation' }.data.detail", containsString("writable by others"));
-        given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON)
+                .body(
+                        "checks.find { it.name == 'Sandbox isolation' }.data.detail",
+                        containsString("writable by others"));
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .contentType(ContentType.JSON)
                 .body(Map.of("language", "bash", "code", "echo ran"))
-                .when().post("/api/v1/executions")
-                .then().statusCode(503).contentType("application/problem+json")
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(503)
+                .contentType("application/problem+json")
                 .body("detail", containsString("SANDBOX_STATE_DIR"));
     }
 }

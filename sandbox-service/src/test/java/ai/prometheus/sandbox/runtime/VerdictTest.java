@@ -33,8 +33,12 @@ class VerdictTest {
         assertEquals(11, killed.signal());
         assertNull(killed.exitCode());
         assertEquals("killed by signal 11 (SIGSEGV)", killed.message());
-        assertEquals("killed by signal 14 (SIGALRM)", decide(null, 128 + 14, 0, 0, 10, "").message());
-        assertEquals("killed by signal 13 (SIGPIPE)", decide(null, 128 + 13, 0, 0, 10, "").message());
+        assertEquals(
+                "killed by signal 14 (SIGALRM)",
+                decide(null, 128 + 14, 0, 0, 10, "").message());
+        assertEquals(
+                "killed by signal 13 (SIGPIPE)",
+                decide(null, 128 + 13, 0, 0, 10, "").message());
         assertEquals("killed by signal 40", decide(null, 128 + 40, 0, 0, 10, "").message());
         assertEquals(25, Verdict.signalOf(153));
         assertNull(Verdict.signalOf(128));
@@ -43,31 +47,54 @@ class VerdictTest {
 
     @Test
     void platformKillsAndKernelCountersComeBeforeTheExitCode() {
-        assertEquals(ExecutionStatus.OUTPUT_LIMIT, decide(Verdict.Kill.OUTPUT, 137, 1, 1, 0, "").status());
-        assertEquals(ExecutionStatus.TIMEOUT_CPU, decide(Verdict.Kill.CPU, 137, 0, 0, 1001, "").status());
-        assertEquals(ExecutionStatus.MEMORY_LIMIT, decide(null, 137, 1, 0, 10, "").status());
+        assertEquals(
+                ExecutionStatus.OUTPUT_LIMIT,
+                decide(Verdict.Kill.OUTPUT, 137, 1, 1, 0, "").status());
+        assertEquals(
+                ExecutionStatus.TIMEOUT_CPU,
+                decide(Verdict.Kill.CPU, 137, 0, 0, 1001, "").status());
+        assertEquals(
+                ExecutionStatus.MEMORY_LIMIT, decide(null, 137, 1, 0, 10, "").status());
         // A fork bomb held at its limit until the clock ran out is a process-limit case.
-        assertEquals(ExecutionStatus.PROCESS_LIMIT, decide(Verdict.Kill.WALL, 137, 0, 5, 10, "").status());
-        assertEquals(ExecutionStatus.TIMEOUT_WALL, decide(Verdict.Kill.WALL, 137, 0, 0, 10, "").status());
+        assertEquals(
+                ExecutionStatus.PROCESS_LIMIT,
+                decide(Verdict.Kill.WALL, 137, 0, 5, 10, "").status());
+        assertEquals(
+                ExecutionStatus.TIMEOUT_WALL,
+                decide(Verdict.Kill.WALL, 137, 0, 0, 10, "").status());
         // Exiting 0 after hitting the process limit still reports the limit.
-        assertEquals(ExecutionStatus.PROCESS_LIMIT, decide(null, 0, 0, 3, 10, "").status());
+        assertEquals(
+                ExecutionStatus.PROCESS_LIMIT, decide(null, 0, 0, 3, 10, "").status());
     }
 
     @Test
     void limitSignalsAndLimitErrorsAreClassified() {
-        assertEquals(ExecutionStatus.TIMEOUT_CPU, decide(null, 128 + 24, 0, 0, 900, "").status());
-        assertEquals(ExecutionStatus.TIMEOUT_CPU, decide(null, 137, 0, 0, 1000, "").status());
-        assertEquals(ExecutionStatus.FILE_LIMIT, decide(null, 128 + 25, 0, 0, 10, "").status());
-        assertEquals(ExecutionStatus.FILE_LIMIT, decide(null, 1, 0, 0, 10, "OSError: [Errno 28] No space left on device").status());
-        assertEquals(ExecutionStatus.MEMORY_LIMIT, decide(null, 1, 0, 0, 10, "MemoryError").status());
-        assertEquals(ExecutionStatus.PROCESS_LIMIT, decide(null, 1, 0, 0, 10,
-                "BlockingIOError: [Errno 11] Resource temporarily unavailable").status());
+        assertEquals(
+                ExecutionStatus.TIMEOUT_CPU,
+                decide(null, 128 + 24, 0, 0, 900, "").status());
+        assertEquals(
+                ExecutionStatus.TIMEOUT_CPU, decide(null, 137, 0, 0, 1000, "").status());
+        assertEquals(
+                ExecutionStatus.FILE_LIMIT, decide(null, 128 + 25, 0, 0, 10, "").status());
+        assertEquals(
+                ExecutionStatus.FILE_LIMIT,
+                decide(null, 1, 0, 0, 10, "OSError: [Errno 28] No space left on device")
+                        .status());
+        assertEquals(
+                ExecutionStatus.MEMORY_LIMIT,
+                decide(null, 1, 0, 0, 10, "MemoryError").status());
+        assertEquals(
+                ExecutionStatus.PROCESS_LIMIT,
+                decide(null, 1, 0, 0, 10, "BlockingIOError: [Errno 11] Resource temporarily unavailable")
+                        .status());
     }
 
     @Test
     void aWorkspaceLeftAboveItsQuotaIsAFileLimit() {
         Verdict.Decision decision = Verdict.decide(new Verdict.Observation(null, 0, 0, 0, 10, true, "", LIMITS));
         assertEquals(ExecutionStatus.FILE_LIMIT, decision.status());
-        assertEquals(ExecutionStatus.FILE_LIMIT, decide(Verdict.Kill.FILE, 137, 0, 0, 10, "").status());
+        assertEquals(
+                ExecutionStatus.FILE_LIMIT,
+                decide(Verdict.Kill.FILE, 137, 0, 0, 10, "").status());
     }
 }

@@ -26,8 +26,13 @@ class ScreeningEnforcedTest {
     public static class Enforcing implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("sandbox.screening.mode", "enforce", "sandbox.screening.rules.network", "warn",
-                    "sandbox.pool.size", "0");
+            return Map.of(
+                    "sandbox.screening.mode",
+                    "enforce",
+                    "sandbox.screening.rules.network",
+                    "warn",
+                    "sandbox.pool.size",
+                    "0");
         }
     }
 
@@ -41,7 +46,8 @@ class ScreeningEnforcedTest {
                 .body("screening.findings.find { it.rule == 'process-bomb' }.severity", equalTo("critical"))
                 .body("screening.findings.find { it.rule == 'process-bomb' }.line", equalTo(3))
                 .body("message", containsString("process-bomb (line 3)"))
-                .extract().path("id");
+                .extract()
+                .path("id");
         try (Connection db = Engines.jdbc();
                 PreparedStatement query = db.prepareStatement(
                         "select status, screening->>'verdict', screening->'findings'::text from sandbox.executions where id = ?")) {

@@ -32,10 +32,11 @@ class OrphanSweepTest {
     /** Runs the cleanup as its schedule does: on a Vert.x context where reactive sessions may live. */
     private void sweep() throws Exception {
         java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-        io.vertx.core.Context context = io.smallrye.common.vertx.VertxContext.createNewDuplicatedContext(
-                vertx.getOrCreateContext());
+        io.vertx.core.Context context =
+                io.smallrye.common.vertx.VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
         io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle.setContextSafe(context, true);
-        context.runOnContext(ignored -> sessions.removeExpired().subscribe().with(done::complete, done::completeExceptionally));
+        context.runOnContext(
+                ignored -> sessions.removeExpired().subscribe().with(done::complete, done::completeExceptionally));
         done.get(30, java.util.concurrent.TimeUnit.SECONDS);
     }
 
@@ -47,10 +48,13 @@ class OrphanSweepTest {
         assertTrue(storage.exists(creating), "a workspace made a moment ago was taken for an orphan");
 
         // The same workspace, long after: its session never committed, so it is an orphan.
-        FileTime longAgo = FileTime.from(Instant.now().minus(SessionService.ORPHAN_GRACE).minusSeconds(60));
+        FileTime longAgo =
+                FileTime.from(Instant.now().minus(SessionService.ORPHAN_GRACE).minusSeconds(60));
         for (Path path : Files.list(storage.workspace(creating).getParent())
-                .filter(p -> p.getFileName().toString().startsWith(creating.toString())).toList()) {
-            Files.getFileAttributeView(path, java.nio.file.attribute.BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .filter(p -> p.getFileName().toString().startsWith(creating.toString()))
+                .toList()) {
+            Files.getFileAttributeView(
+                            path, java.nio.file.attribute.BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                     .setTimes(longAgo, null, null);
         }
         sweep();

@@ -17,8 +17,18 @@ class SessionPathsTest {
 
     @Test
     void namesThatLeaveTheWorkspaceAreRefused() {
-        for (String bad : List.of("", "/etc/passwd", "../x", "a/../../x", "a//b", "./x", "a/.", "x\0y", "a\\b",
-                "a/".repeat(20) + "b", "x".repeat(256))) {
+        for (String bad : List.of(
+                "",
+                "/etc/passwd",
+                "../x",
+                "a/../../x",
+                "a//b",
+                "./x",
+                "a/.",
+                "x\0y",
+                "a\\b",
+                "a/".repeat(20) + "b",
+                "x".repeat(256))) {
             ProblemException refused = assertThrows(ProblemException.class, () -> SessionStorage.segments(bad), bad);
             assertEquals("path", refused.errors().get(0).field());
         }

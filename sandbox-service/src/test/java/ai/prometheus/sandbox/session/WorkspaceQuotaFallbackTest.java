@@ -29,9 +29,13 @@ class WorkspaceQuotaFallbackTest {
     public static class NoKernelQuota implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("sandbox.workspaces.kernel-quota", "off",
-                    "mp.messaging.incoming.tool-invocation-requests.topic", REQUESTS,
-                    "mp.messaging.incoming.tool-invocation-requests.dead-letter-queue.topic", REQUESTS + ".dlq");
+            return Map.of(
+                    "sandbox.workspaces.kernel-quota",
+                    "off",
+                    "mp.messaging.incoming.tool-invocation-requests.topic",
+                    REQUESTS,
+                    "mp.messaging.incoming.tool-invocation-requests.dead-letter-queue.topic",
+                    REQUESTS + ".dlq");
         }
     }
 
@@ -40,19 +44,41 @@ class WorkspaceQuotaFallbackTest {
 
     @Test
     void theReadinessCheckSaysQuotasAreScannedAndTheScanStillHolds() throws Exception {
-        given().when().get("/q/health/ready")
-                .then().statusCode(200)
-                .body("checks.find { it.name == 'Sandbox isolation' }.data.workspaceQuota",
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body(
+                        "checks.find { it.name == 'Sandbox isolation' }.data.workspaceQuota",
                         containsString("NOT ENFORCED BY THE KERNEL"));
-        String session = given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON).body(Map.of("quotaMb", 1))
-                .when().post("/api/v1/sessions").then().statusCode(201).extract().path("id");
+        String session = given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .contentType(ContentType.JSON)
+                .body(Map.of("quotaMb", 1))
+                .when()
+                .post("/api/v1/sessions")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         Path workspace = storage.workspace(UUID.fromString(session));
         assertTrue(Files.isDirectory(workspace));
         assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(workspace.toString()));
-        given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON)
-                .body(SandboxApi.body("python", "for i in range(30):\n    open(f'part{i}', 'wb').write(b'x' * 100_000)", null))
-                .when().post("/api/v1/sessions/" + session + "/executions")
-                .then().statusCode(201).body("status", equalTo("FILE_LIMIT"));
-        given().auth().oauth2(SandboxApi.RUNNER).when().delete("/api/v1/sessions/" + session).then().statusCode(204);
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .contentType(ContentType.JSON)
+                .body(SandboxApi.body(
+                        "python", "for i in range(30):\n    open(f'part{i}', 'wb').write(b'x' * 100_000)", null))
+                .when()
+                .post("/api/v1/sessions/" + session + "/executions")
+                .then()
+                .statusCode(201)
+                .body("status", equalTo("FILE_LIMIT"));
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .when()
+                .delete("/api/v1/sessions/" + session)
+                .then()
+                .statusCode(204);
     }
 }

@@ -59,14 +59,27 @@ class WorkspaceQuotaTest {
 
     @Test
     void parallelWritersAndConcurrentRunsStayWithinTheSessionsBytesAndInodes() throws Exception {
-        assertTrue(runtime.workspaceQuota().kernel(), "this host mounts: " + runtime.workspaceQuota().detail());
-        String session = given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON).body(Map.of("quotaMb", 8))
-                .when().post("/api/v1/sessions").then().statusCode(201).extract().path("id");
+        assertTrue(
+                runtime.workspaceQuota().kernel(),
+                "this host mounts: " + runtime.workspaceQuota().detail());
+        String session = given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .contentType(ContentType.JSON)
+                .body(Map.of("quotaMb", 8))
+                .when()
+                .post("/api/v1/sessions")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         List<CompletableFuture<Response>> runs = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            runs.add(CompletableFuture.supplyAsync(() -> given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON)
+            runs.add(CompletableFuture.supplyAsync(() -> given().auth()
+                    .oauth2(SandboxApi.RUNNER)
+                    .contentType(ContentType.JSON)
                     .body(SandboxApi.body("bash", WRITERS, Map.of("wallMs", 20_000)))
-                    .when().post("/api/v1/sessions/" + session + "/executions")));
+                    .when()
+                    .post("/api/v1/sessions/" + session + "/executions")));
         }
         int ran = 0;
         for (CompletableFuture<Response> run : runs) {
@@ -82,9 +95,15 @@ class WorkspaceQuotaTest {
         }
         assertTrue(ran >= 1);
         // A second round once the first is over: the workspace is full, so it is refused up front.
-        given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON).body(SandboxApi.body("bash", WRITERS, null))
-                .when().post("/api/v1/sessions/" + session + "/executions")
-                .then().statusCode(409).body("detail", containsString("delete files"));
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .contentType(ContentType.JSON)
+                .body(SandboxApi.body("bash", WRITERS, null))
+                .when()
+                .post("/api/v1/sessions/" + session + "/executions")
+                .then()
+                .statusCode(409)
+                .body("detail", containsString("delete files"));
 
         Path workspace = storage.workspace(UUID.fromString(session));
         long quota = 8 * RunLimits.MIB;
@@ -94,16 +113,31 @@ class WorkspaceQuotaTest {
         assertTrue(entries <= config.maxFiles() + 1, "entries: " + entries);
         assertTrue(entries > 900, "the writers made files until the inode limit: " + entries);
 
-        given().auth().oauth2(SandboxApi.RUNNER).when().delete("/api/v1/sessions/" + session).then().statusCode(204);
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .when()
+                .delete("/api/v1/sessions/" + session)
+                .then()
+                .statusCode(204);
         assertFalse(Files.exists(workspace));
         assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(workspace.toString()));
     }
 
     @Test
     void bigFilesFromParallelWritersStopAtTheSessionsByteQuota() throws Exception {
-        String session = given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON).body(Map.of("quotaMb", 1))
-                .when().post("/api/v1/sessions").then().statusCode(201).extract().path("id");
-        given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON)
+        String session = given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .contentType(ContentType.JSON)
+                .body(Map.of("quotaMb", 1))
+                .when()
+                .post("/api/v1/sessions")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .contentType(ContentType.JSON)
                 .body(SandboxApi.body("python", """
                         import threading
                         def write(n):
@@ -118,19 +152,27 @@ class WorkspaceQuotaTest {
                         [t.start() for t in threads]
                         [t.join() for t in threads]
                         """, null))
-                .when().post("/api/v1/sessions/" + session + "/executions")
-                .then().statusCode(201)
+                .when()
+                .post("/api/v1/sessions/" + session + "/executions")
+                .then()
+                .statusCode(201)
                 .body("status", equalTo("FILE_LIMIT"))
                 .body("stdout", containsString("No space left on device"));
         Path workspace = storage.workspace(UUID.fromString(session));
         assertTrue(diskUsage(workspace) <= RunLimits.MIB, "du: " + diskUsage(workspace));
-        given().auth().oauth2(SandboxApi.RUNNER).when().delete("/api/v1/sessions/" + session).then().statusCode(204);
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .when()
+                .delete("/api/v1/sessions/" + session)
+                .then()
+                .statusCode(204);
     }
 
     @Test
     void aFreshRunsWritablePlacesShareOneQuotaOfBytesAndInodes() throws Exception {
         // /workspace, /tmp and /dev/shm together; the run waits so the host can look at its tmpfs.
-        CompletableFuture<Response> run = CompletableFuture.supplyAsync(() -> given().auth().oauth2(SandboxApi.RUNNER)
+        CompletableFuture<Response> run = CompletableFuture.supplyAsync(() -> given().auth()
+                .oauth2(SandboxApi.RUNNER)
                 .contentType(ContentType.JSON)
                 .body(SandboxApi.body("bash", """
                         for dir in /workspace /tmp /dev/shm; do
@@ -143,10 +185,15 @@ class WorkspaceQuotaTest {
                         echo data > /workspace/more || true
                         rm -f /workspace/f1-0; echo > /workspace/ready
                         sleep 6
-                        """, Map.of("diskMb", 4, "wallMs", 30_000))).when().post("/api/v1/executions"));
+                        """, Map.of("diskMb", 4, "wallMs", 30_000)))
+                .when()
+                .post("/api/v1/executions"));
         Path root = awaitSandboxWith("workspace/ready", run);
-        long bytes = diskUsage(root.resolve("workspace")) + diskUsage(root.resolve("tmp")) + diskUsage(root.resolve("dev/shm"));
-        long entries = entries(root.resolve("workspace")) + entries(root.resolve("tmp")) + entries(root.resolve("dev/shm"));
+        long bytes = diskUsage(root.resolve("workspace"))
+                + diskUsage(root.resolve("tmp"))
+                + diskUsage(root.resolve("dev/shm"));
+        long entries =
+                entries(root.resolve("workspace")) + entries(root.resolve("tmp")) + entries(root.resolve("dev/shm"));
         Response response = run.get(60, TimeUnit.SECONDS);
         assertEquals(201, response.statusCode(), response.asString());
         assertTrue(bytes <= 4 * RunLimits.MIB, "du: " + bytes);
@@ -166,8 +213,12 @@ class WorkspaceQuotaTest {
         List<String> created = new ArrayList<>();
         Response refused = null;
         for (int i = 0; i < 20 && refused == null; i++) {
-            Response response = given().auth().oauth2(owner).contentType(ContentType.JSON).body(Map.of("quotaMb", 128))
-                    .when().post("/api/v1/sessions");
+            Response response = given().auth()
+                    .oauth2(owner)
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("quotaMb", 128))
+                    .when()
+                    .post("/api/v1/sessions");
             if (response.statusCode() == 201) {
                 created.add(response.path("id"));
             } else {
@@ -182,11 +233,29 @@ class WorkspaceQuotaTest {
             assertTrue(refused.<String>path("detail").contains("sandbox.sessions.total-quota-mb"), refused.asString());
             assertEquals("60", refused.header("Retry-After"));
         } finally {
-            created.forEach(id -> given().auth().oauth2(owner).when().delete("/api/v1/sessions/" + id).then().statusCode(204));
+            created.forEach(id -> given().auth()
+                    .oauth2(owner)
+                    .when()
+                    .delete("/api/v1/sessions/" + id)
+                    .then()
+                    .statusCode(204));
         }
-        String again = given().auth().oauth2(owner).contentType(ContentType.JSON).body(Map.of("quotaMb", 128))
-                .when().post("/api/v1/sessions").then().statusCode(201).extract().path("id");
-        given().auth().oauth2(owner).when().delete("/api/v1/sessions/" + again).then().statusCode(204);
+        String again = given().auth()
+                .oauth2(owner)
+                .contentType(ContentType.JSON)
+                .body(Map.of("quotaMb", 128))
+                .when()
+                .post("/api/v1/sessions")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        given().auth()
+                .oauth2(owner)
+                .when()
+                .delete("/api/v1/sessions/" + again)
+                .then()
+                .statusCode(204);
     }
 
     private String runtimeState() {
@@ -199,7 +268,8 @@ class WorkspaceQuotaTest {
         while (System.nanoTime() < deadline) {
             Optional<Path> found;
             try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-                found = processes.filter(p -> p.getFileName().toString().matches("\\d+"))
+                found = processes
+                        .filter(p -> p.getFileName().toString().matches("\\d+"))
                         .map(p -> p.resolve("root"))
                         .filter(root -> Files.exists(root.resolve(marker)))
                         .findFirst();
@@ -208,7 +278,8 @@ class WorkspaceQuotaTest {
                 return found.get();
             }
             if (run.isDone()) {
-                throw new AssertionError("the run ended before it was seen: " + run.get().asString());
+                throw new AssertionError(
+                        "the run ended before it was seen: " + run.get().asString());
             }
             Thread.sleep(50);
         }

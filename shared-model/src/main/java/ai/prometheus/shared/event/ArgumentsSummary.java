@@ -8,8 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public final class ArgumentsSummary {
 
-    private ArgumentsSummary() {
-    }
+    private ArgumentsSummary() {}
 
     /** At most {@code maxChars} characters, the last being {@code …} when the JSON was cut. */
     public static String of(JsonNode arguments, int maxChars) {

@@ -25,7 +25,9 @@ public record CallerClaims(PrincipalKind kind, List<String> groups, List<String>
 
     /** The claims of {@code caller}, sorted so the same caller always yields the same payload. */
     public static CallerClaims of(Caller caller) {
-        return new CallerClaims(caller.kind(), caller.groups().stream().sorted().toList(),
+        return new CallerClaims(
+                caller.kind(),
+                caller.groups().stream().sorted().toList(),
                 caller.permissions().stream().map(Permission::toString).sorted().toList());
     }
 
@@ -34,9 +36,14 @@ public record CallerClaims(PrincipalKind kind, List<String> groups, List<String>
      * admin), so an event does not spread everything a token grants to every reader of the topic.
      */
     public static CallerClaims of(Caller caller, String resource) {
-        return new CallerClaims(caller.kind(), caller.groups().stream().sorted().toList(),
-                caller.permissions().stream().filter(p -> p.isAdmin() || p.resource().equals(resource))
-                        .map(Permission::toString).sorted().toList());
+        return new CallerClaims(
+                caller.kind(),
+                caller.groups().stream().sorted().toList(),
+                caller.permissions().stream()
+                        .filter(p -> p.isAdmin() || p.resource().equals(resource))
+                        .map(Permission::toString)
+                        .sorted()
+                        .toList());
     }
 
     /** The caller these claims describe, named {@code subject}; malformed permissions grant nothing. */

@@ -21,12 +21,12 @@ public final class EventBudget {
 
     /** Lists the names of the cut fields; readers that do not know it ignore it. */
     public static final String TRUNCATED_FIELDS = "truncatedFields";
+
     public static final String MARKER = "…[truncated: the full value is available over REST]";
     /** Never cut a field below this many characters. */
     static final int KEEP_AT_LEAST = 1024;
 
-    private EventBudget() {
-    }
+    private EventBudget() {}
 
     /** {@code data} itself when it fits in {@code maxBytes} of JSON, else a copy with its largest fields cut. */
     public static JsonNode fit(JsonNode data, int maxBytes, ObjectMapper mapper) {
@@ -41,7 +41,8 @@ public final class EventBudget {
                 break;
             }
             long excess = bytes(fitted, mapper) - maxBytes;
-            String text = largest.getValue().isTextual() ? largest.getValue().textValue() : json(largest.getValue(), mapper);
+            String text =
+                    largest.getValue().isTextual() ? largest.getValue().textValue() : json(largest.getValue(), mapper);
             // A character takes at least one byte, so cutting the excess in characters (plus the
             // marker) is enough for ASCII; the loop cuts again when multi-byte text needs more.
             int keep = (int) Math.max(KEEP_AT_LEAST, text.length() - excess - MARKER.length() - 64);
@@ -61,7 +62,9 @@ public final class EventBudget {
 
     /** Whether {@code field} of an event's data was cut by {@link #fit}. */
     public static boolean truncated(JsonNode data, String field) {
-        return data != null && data.path(TRUNCATED_FIELDS).isArray() && contains((ArrayNode) data.get(TRUNCATED_FIELDS), field);
+        return data != null
+                && data.path(TRUNCATED_FIELDS).isArray()
+                && contains((ArrayNode) data.get(TRUNCATED_FIELDS), field);
     }
 
     private static Map.Entry<String, JsonNode> largestField(ObjectNode object, ObjectMapper mapper) {

@@ -27,8 +27,7 @@ public final class EventSchemas {
             EventTypes.REMEDIATION_COMMAND, id(EventTypes.REMEDIATION_COMMAND),
             EventTypes.REMEDIATION_RESULT, id(EventTypes.REMEDIATION_RESULT));
 
-    private EventSchemas() {
-    }
+    private EventSchemas() {}
 
     /** The {@code dataschema} of events of {@code type}; empty for a type the suite does not define. */
     public static Optional<String> idOf(String type) {
@@ -42,7 +41,9 @@ public final class EventSchemas {
 
     /** The event type whose schema has this {@code $id}, so a reader can find the resource from a dataschema. */
     public static Optional<String> typeOf(String dataschema) {
-        return IDS.entrySet().stream().filter(entry -> entry.getValue().equals(dataschema)).map(Map.Entry::getKey)
+        return IDS.entrySet().stream()
+                .filter(entry -> entry.getValue().equals(dataschema))
+                .map(Map.Entry::getKey)
                 .findFirst();
     }
 

@@ -10,6 +10,5 @@ public final class EventTypes {
     public static final String REMEDIATION_COMMAND = "ai.prometheus.guardian.remediation.command";
     public static final String REMEDIATION_RESULT = "ai.prometheus.guardian.remediation.result";
 
-    private EventTypes() {
-    }
+    private EventTypes() {}
 }

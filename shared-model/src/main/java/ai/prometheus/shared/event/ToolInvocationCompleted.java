@@ -32,24 +32,84 @@ public record ToolInvocationCompleted(
         EgressSummary egress) {
 
     /** An event without {@link CallerClaims}, as emitters that do not know them send it. */
-    public ToolInvocationCompleted(UUID invocationId, String toolName, int toolVersion, String caller, UUID memoryContextId,
-            String status, JsonNode result, String argumentsSummary, ExecutionUsage usage, long latencyMs,
-            Instant startedAt, Instant finishedAt) {
-        this(invocationId, toolName, toolVersion, caller, memoryContextId, status, result, argumentsSummary, usage, latencyMs,
-                startedAt, finishedAt, null, null);
+    public ToolInvocationCompleted(
+            UUID invocationId,
+            String toolName,
+            int toolVersion,
+            String caller,
+            UUID memoryContextId,
+            String status,
+            JsonNode result,
+            String argumentsSummary,
+            ExecutionUsage usage,
+            long latencyMs,
+            Instant startedAt,
+            Instant finishedAt) {
+        this(
+                invocationId,
+                toolName,
+                toolVersion,
+                caller,
+                memoryContextId,
+                status,
+                result,
+                argumentsSummary,
+                usage,
+                latencyMs,
+                startedAt,
+                finishedAt,
+                null,
+                null);
     }
 
     /** An event of a run without a network policy. */
-    public ToolInvocationCompleted(UUID invocationId, String toolName, int toolVersion, String caller, UUID memoryContextId,
-            String status, JsonNode result, String argumentsSummary, ExecutionUsage usage, long latencyMs,
-            Instant startedAt, Instant finishedAt, CallerClaims callerClaims) {
-        this(invocationId, toolName, toolVersion, caller, memoryContextId, status, result, argumentsSummary, usage, latencyMs,
-                startedAt, finishedAt, callerClaims, null);
+    public ToolInvocationCompleted(
+            UUID invocationId,
+            String toolName,
+            int toolVersion,
+            String caller,
+            UUID memoryContextId,
+            String status,
+            JsonNode result,
+            String argumentsSummary,
+            ExecutionUsage usage,
+            long latencyMs,
+            Instant startedAt,
+            Instant finishedAt,
+            CallerClaims callerClaims) {
+        this(
+                invocationId,
+                toolName,
+                toolVersion,
+                caller,
+                memoryContextId,
+                status,
+                result,
+                argumentsSummary,
+                usage,
+                latencyMs,
+                startedAt,
+                finishedAt,
+                callerClaims,
+                null);
     }
 
     /** The same event with another result: the whole one, fetched when the event carried it cut. */
     public ToolInvocationCompleted withResult(JsonNode whole) {
-        return new ToolInvocationCompleted(invocationId, toolName, toolVersion, caller, memoryContextId, status, whole,
-                argumentsSummary, usage, latencyMs, startedAt, finishedAt, callerClaims, egress);
+        return new ToolInvocationCompleted(
+                invocationId,
+                toolName,
+                toolVersion,
+                caller,
+                memoryContextId,
+                status,
+                whole,
+                argumentsSummary,
+                usage,
+                latencyMs,
+                startedAt,
+                finishedAt,
+                callerClaims,
+                egress);
     }
 }

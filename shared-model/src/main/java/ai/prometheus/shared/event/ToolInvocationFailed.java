@@ -34,18 +34,73 @@ public record ToolInvocationFailed(
         EgressSummary egress) {
 
     /** An event without {@link CallerClaims}, as emitters that do not know them send it. */
-    public ToolInvocationFailed(UUID invocationId, String toolName, int toolVersion, String caller, UUID memoryContextId,
-            String status, String errorMessage, Integer exitCode, boolean platformFault, String argumentsSummary,
-            ExecutionUsage usage, long latencyMs, Instant startedAt, Instant finishedAt) {
-        this(invocationId, toolName, toolVersion, caller, memoryContextId, status, errorMessage, exitCode, platformFault,
-                argumentsSummary, usage, latencyMs, startedAt, finishedAt, null, null);
+    public ToolInvocationFailed(
+            UUID invocationId,
+            String toolName,
+            int toolVersion,
+            String caller,
+            UUID memoryContextId,
+            String status,
+            String errorMessage,
+            Integer exitCode,
+            boolean platformFault,
+            String argumentsSummary,
+            ExecutionUsage usage,
+            long latencyMs,
+            Instant startedAt,
+            Instant finishedAt) {
+        this(
+                invocationId,
+                toolName,
+                toolVersion,
+                caller,
+                memoryContextId,
+                status,
+                errorMessage,
+                exitCode,
+                platformFault,
+                argumentsSummary,
+                usage,
+                latencyMs,
+                startedAt,
+                finishedAt,
+                null,
+                null);
     }
 
     /** An event of a run without a network policy. */
-    public ToolInvocationFailed(UUID invocationId, String toolName, int toolVersion, String caller, UUID memoryContextId,
-            String status, String errorMessage, Integer exitCode, boolean platformFault, String argumentsSummary,
-            ExecutionUsage usage, long latencyMs, Instant startedAt, Instant finishedAt, CallerClaims callerClaims) {
-        this(invocationId, toolName, toolVersion, caller, memoryContextId, status, errorMessage, exitCode, platformFault,
-                argumentsSummary, usage, latencyMs, startedAt, finishedAt, callerClaims, null);
+    public ToolInvocationFailed(
+            UUID invocationId,
+            String toolName,
+            int toolVersion,
+            String caller,
+            UUID memoryContextId,
+            String status,
+            String errorMessage,
+            Integer exitCode,
+            boolean platformFault,
+            String argumentsSummary,
+            ExecutionUsage usage,
+            long latencyMs,
+            Instant startedAt,
+            Instant finishedAt,
+            CallerClaims callerClaims) {
+        this(
+                invocationId,
+                toolName,
+                toolVersion,
+                caller,
+                memoryContextId,
+                status,
+                errorMessage,
+                exitCode,
+                platformFault,
+                argumentsSummary,
+                usage,
+                latencyMs,
+                startedAt,
+                finishedAt,
+                callerClaims,
+                null);
     }
 }

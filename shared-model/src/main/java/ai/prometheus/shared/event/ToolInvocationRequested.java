@@ -34,18 +34,60 @@ public record ToolInvocationRequested(
         List<String> secrets) {
 
     /** An event without {@link CallerClaims}, as emitters that do not know them send it. */
-    public ToolInvocationRequested(UUID invocationId, String toolName, int toolVersion, String fingerprint, String language,
-            String code, JsonNode arguments, ExecutionLimits limits, String caller, UUID memoryContextId) {
-        this(invocationId, toolName, toolVersion, fingerprint, language, code, arguments, limits, caller, memoryContextId, null,
-                null, null);
+    public ToolInvocationRequested(
+            UUID invocationId,
+            String toolName,
+            int toolVersion,
+            String fingerprint,
+            String language,
+            String code,
+            JsonNode arguments,
+            ExecutionLimits limits,
+            String caller,
+            UUID memoryContextId) {
+        this(
+                invocationId,
+                toolName,
+                toolVersion,
+                fingerprint,
+                language,
+                code,
+                arguments,
+                limits,
+                caller,
+                memoryContextId,
+                null,
+                null,
+                null);
     }
 
     /** An event without a network policy or secrets. */
-    public ToolInvocationRequested(UUID invocationId, String toolName, int toolVersion, String fingerprint, String language,
-            String code, JsonNode arguments, ExecutionLimits limits, String caller, UUID memoryContextId,
+    public ToolInvocationRequested(
+            UUID invocationId,
+            String toolName,
+            int toolVersion,
+            String fingerprint,
+            String language,
+            String code,
+            JsonNode arguments,
+            ExecutionLimits limits,
+            String caller,
+            UUID memoryContextId,
             CallerClaims callerClaims) {
-        this(invocationId, toolName, toolVersion, fingerprint, language, code, arguments, limits, caller, memoryContextId,
-                callerClaims, null, null);
+        this(
+                invocationId,
+                toolName,
+                toolVersion,
+                fingerprint,
+                language,
+                code,
+                arguments,
+                limits,
+                caller,
+                memoryContextId,
+                callerClaims,
+                null,
+                null);
     }
 
     /** The declared secret names, never null. */

@@ -23,8 +23,7 @@ public final class Topics {
     /** A pattern matching every dead-letter topic of the suite. */
     public static final String DEAD_LETTER_PATTERN = "prometheus\\..*\\.dlq";
 
-    private Topics() {
-    }
+    private Topics() {}
 
     public static String deadLetter(String topic, String consumerGroup) {
         return topic + "." + consumerGroup + DEAD_LETTER_SUFFIX;

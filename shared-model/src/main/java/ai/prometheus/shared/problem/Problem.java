@@ -32,8 +32,7 @@ public record Problem(
     }
 
     /** One invalid field: a JSON path such as {@code limits.memoryMb} and the reason. */
-    public record FieldError(String field, String reason) {
-    }
+    public record FieldError(String field, String reason) {}
 
     public Problem withRequest(String instance, String traceId) {
         return new Problem(type, title, status, detail, instance, traceId, errors);

@@ -27,11 +27,16 @@ public class ProblemException extends RuntimeException {
         this(type, subtype, detail, List.of(), Map.of());
     }
 
-    public ProblemException(ProblemType type, String detail, List<Problem.FieldError> errors, Map<String, String> headers) {
+    public ProblemException(
+            ProblemType type, String detail, List<Problem.FieldError> errors, Map<String, String> headers) {
         this(type, null, detail, errors, headers);
     }
 
-    public ProblemException(ProblemType type, String subtype, String detail, List<Problem.FieldError> errors,
+    public ProblemException(
+            ProblemType type,
+            String subtype,
+            String detail,
+            List<Problem.FieldError> errors,
             Map<String, String> headers) {
         super(detail, null, false, false);
         this.type = type;

@@ -13,7 +13,8 @@ import java.util.UUID;
  * @param reason why, in words shown to users (e.g. the reason a disabled tool gives)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RemediationCommand(UUID actionId, String command, String target, String reason, UUID ruleId, UUID groupId) {
+public record RemediationCommand(
+        UUID actionId, String command, String target, String reason, UUID ruleId, UUID groupId) {
 
     public static final String DISABLE_TOOL = "DISABLE_TOOL";
     public static final String ENABLE_TOOL = "ENABLE_TOOL";

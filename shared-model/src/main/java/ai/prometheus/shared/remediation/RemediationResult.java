@@ -13,8 +13,8 @@ import java.util.UUID;
  *        the service does not say (older services, or an answer repeated for a known action)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RemediationResult(UUID actionId, String command, String target, boolean applied, String message,
-        Boolean changed) {
+public record RemediationResult(
+        UUID actionId, String command, String target, boolean applied, String message, Boolean changed) {
 
     /** An answer that does not say whether the target changed. */
     public RemediationResult(UUID actionId, String command, String target, boolean applied, String message) {

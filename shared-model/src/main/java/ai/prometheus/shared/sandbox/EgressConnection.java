@@ -16,6 +16,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param durationMs from the request to the end of the connection
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record EgressConnection(String host, int port, String resolvedAddress, boolean allowed, String reason,
-        long bytesUp, long bytesDown, long durationMs) {
-}
+public record EgressConnection(
+        String host,
+        int port,
+        String resolvedAddress,
+        boolean allowed,
+        String reason,
+        long bytesUp,
+        long bytesDown,
+        long durationMs) {}

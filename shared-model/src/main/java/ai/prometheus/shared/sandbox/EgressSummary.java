@@ -18,13 +18,17 @@ public record EgressSummary(int connections, int denied, long bytesUp, long byte
         if (connections == null) {
             return null;
         }
-        int denied = (int) connections.stream().filter(connection -> !connection.allowed()).count();
+        int denied = (int)
+                connections.stream().filter(connection -> !connection.allowed()).count();
         long up = connections.stream().mapToLong(EgressConnection::bytesUp).sum();
         long down = connections.stream().mapToLong(EgressConnection::bytesDown).sum();
         List<String> hosts = connections.stream()
                 .map(connection -> (connection.host().contains(":") ? "[" + connection.host() + "]" : connection.host())
                         + ":" + connection.port())
-                .distinct().sorted().limit(MAX_HOSTS).toList();
+                .distinct()
+                .sorted()
+                .limit(MAX_HOSTS)
+                .toList();
         return new EgressSummary(connections.size(), denied, up, down, hosts);
     }
 

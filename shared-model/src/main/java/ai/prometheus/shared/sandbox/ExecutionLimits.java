@@ -29,8 +29,8 @@ public record ExecutionLimits(
 
     public static final ExecutionLimits DEFAULTS = new ExecutionLimits(null, null, null, null, null, null);
 
-    public ExecutionLimits(Long cpuMs, Long wallMs, Integer memoryMb, Integer maxProcesses, Long outputBytes,
-            Integer diskMb) {
+    public ExecutionLimits(
+            Long cpuMs, Long wallMs, Integer memoryMb, Integer maxProcesses, Long outputBytes, Integer diskMb) {
         this(cpuMs, wallMs, memoryMb, maxProcesses, outputBytes, diskMb, null, null);
     }
 }

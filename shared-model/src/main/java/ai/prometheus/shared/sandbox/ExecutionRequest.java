@@ -19,8 +19,14 @@ import java.util.UUID;
  *     redacted from everything the run produces
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ExecutionRequest(String language, String code, String stdin, ExecutionLimits limits, UUID sessionId,
-        NetworkPolicy network, Map<String, String> secrets) {
+public record ExecutionRequest(
+        String language,
+        String code,
+        String stdin,
+        ExecutionLimits limits,
+        UUID sessionId,
+        NetworkPolicy network,
+        Map<String, String> secrets) {
 
     public ExecutionRequest(String language, String code, String stdin, ExecutionLimits limits) {
         this(language, code, stdin, limits, null, null, null);

@@ -46,9 +46,26 @@ public record ExecutionResult(
         if (redaction.isEmpty()) {
             return this;
         }
-        return new ExecutionResult(id, language, status, exitCode, signal, redaction.redact(stdout), redaction.redact(stderr),
-                stdoutTruncated, stderrTruncated, usage, limits, screening, principal, onBehalfOf, sessionId, startedAt,
-                finishedAt, redaction.redact(message), egress);
+        return new ExecutionResult(
+                id,
+                language,
+                status,
+                exitCode,
+                signal,
+                redaction.redact(stdout),
+                redaction.redact(stderr),
+                stdoutTruncated,
+                stderrTruncated,
+                usage,
+                limits,
+                screening,
+                principal,
+                onBehalfOf,
+                sessionId,
+                startedAt,
+                finishedAt,
+                redaction.redact(message),
+                egress);
     }
 
     /** The safety screen's answer: {@code ALLOW}, {@code WARN} or {@code DENY}, with what it found. */
@@ -60,6 +77,5 @@ public record ExecutionResult(
 
     /** One hostile pattern: the rule that matched, how serious it is, and where. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Finding(String rule, String severity, String message, Integer line) {
-    }
+    public record Finding(String rule, String severity, String message, Integer line) {}
 }

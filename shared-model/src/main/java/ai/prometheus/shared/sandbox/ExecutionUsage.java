@@ -1,5 +1,4 @@
 package ai.prometheus.shared.sandbox;
 
 /** What a sandboxed run consumed. */
-public record ExecutionUsage(long wallMs, long cpuMs, long peakMemoryBytes, long outputBytes) {
-}
+public record ExecutionUsage(long wallMs, long cpuMs, long peakMemoryBytes, long outputBytes) {}

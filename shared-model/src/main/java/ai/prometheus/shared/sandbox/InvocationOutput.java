@@ -7,5 +7,4 @@ import java.util.UUID;
  * event lists {@code result} in {@code truncatedFields}): served by the sandbox, fetched by the
  * registry with its service identity.
  */
-public record InvocationOutput(UUID invocationId, String stdout) {
-}
+public record InvocationOutput(UUID invocationId, String stdout) {}

@@ -10,6 +10,5 @@ public final class Languages {
     public static final String BASH = "bash";
     public static final Set<String> SUPPORTED = Set.of(PYTHON, NODE, BASH);
 
-    private Languages() {
-    }
+    private Languages() {}
 }

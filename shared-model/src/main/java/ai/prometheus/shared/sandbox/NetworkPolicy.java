@@ -24,6 +24,7 @@ public record NetworkPolicy(List<String> allow) {
 
     /** More entries than any tool needs; keeps matching and storage bounded. */
     public static final int MAX_ENTRIES = 64;
+
     private static final int MAX_ENTRY_LENGTH = 300;
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
@@ -84,7 +85,8 @@ public record NetworkPolicy(List<String> allow) {
 
     /** The same policy with its entries in canonical form (lower case, IPv6 compressed), sorted and without duplicates. */
     public NetworkPolicy canonical() {
-        return new NetworkPolicy(rules().stream().map(Rule::toString).distinct().sorted().toList());
+        return new NetworkPolicy(
+                rules().stream().map(Rule::toString).distinct().sorted().toList());
     }
 
     /**
@@ -106,7 +108,8 @@ public record NetworkPolicy(List<String> allow) {
             String text = entry.strip();
             int colon = text.lastIndexOf(':');
             if (colon < 0 || (text.startsWith("[") && !text.substring(0, colon).endsWith("]"))) {
-                throw new IllegalArgumentException("needs an explicit port: host:port (for example api.example.com:443)");
+                throw new IllegalArgumentException(
+                        "needs an explicit port: host:port (for example api.example.com:443)");
             }
             int port = port(text.substring(colon + 1));
             String hostPart = text.substring(0, colon);
@@ -222,8 +225,9 @@ public record NetworkPolicy(List<String> allow) {
         }
 
         private static String ipv6(String text) {
-            if (text.isEmpty() || !text.contains(":") || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0
-                    || c == ':' || c == '.')) {
+            if (text.isEmpty()
+                    || !text.contains(":")
+                    || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
                 throw new IllegalArgumentException("'" + text + "' is not an IPv6 address");
             }
             try {

@@ -26,14 +26,14 @@ public final class ToolEvents {
     public static final String PREFIX = "::prometheus::";
     /** At most this many events per run are kept (the first ones): a chatty loop cannot flood a client. */
     public static final int MAX_EVENTS = 200;
+
     private static final int MAX_MESSAGE = 2_000;
-    public static final List<String> LEVELS = List.of("debug", "info", "notice", "warning", "error", "critical",
-            "alert", "emergency");
+    public static final List<String> LEVELS =
+            List.of("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency");
     private static final Set<String> LEVEL_SET = Set.copyOf(LEVELS);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private ToolEvents() {
-    }
+    private ToolEvents() {}
 
     /**
      * The events in {@code stderr}, in order, each normalised to either

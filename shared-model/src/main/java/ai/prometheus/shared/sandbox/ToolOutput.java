@@ -21,11 +21,10 @@ import com.fasterxml.jackson.databind.node.TextNode;
 public final class ToolOutput {
 
     // Trailing tokens fail the parse: "1 2 3" is text, not the number 1.
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private ToolOutput() {
-    }
+    private ToolOutput() {}
 
     /** Replacement for what PostgreSQL cannot store. */
     public static final char REPLACEMENT = '\uFFFD';
@@ -40,8 +39,14 @@ public final class ToolOutput {
             return TextNode.valueOf("");
         }
         char first = trimmed.charAt(0);
-        boolean mayBeJson = first == '{' || first == '[' || first == '"' || first == '-' || Character.isDigit(first)
-                || trimmed.equals("true") || trimmed.equals("false") || trimmed.equals("null");
+        boolean mayBeJson = first == '{'
+                || first == '['
+                || first == '"'
+                || first == '-'
+                || Character.isDigit(first)
+                || trimmed.equals("true")
+                || trimmed.equals("false")
+                || trimmed.equals("null");
         if (mayBeJson) {
             try {
                 JsonNode parsed = MAPPER.readTree(trimmed);
@@ -72,7 +77,9 @@ public final class ToolOutput {
             char c = output.charAt(i);
             if (c == 0) {
                 clean.append(REPLACEMENT);
-            } else if (Character.isHighSurrogate(c) && i + 1 < output.length() && Character.isLowSurrogate(output.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < output.length()
+                    && Character.isLowSurrogate(output.charAt(i + 1))) {
                 clean.append(c).append(output.charAt(++i));
             } else if (Character.isSurrogate(c)) {
                 clean.append(REPLACEMENT);
@@ -90,7 +97,9 @@ public final class ToolOutput {
                 return i;
             }
             if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                if (Character.isHighSurrogate(c)
+                        && i + 1 < text.length()
+                        && Character.isLowSurrogate(text.charAt(i + 1))) {
                     i++;
                 } else {
                     return i;

@@ -15,12 +15,27 @@ public final class SecretNames {
             + MAX_LENGTH + " characters) that the sandbox does not set itself";
     private static final Pattern NAME = Pattern.compile("[A-Z_][A-Z0-9_]{0,127}");
     /** Set by the sandbox for every run; a secret must not replace them. */
-    private static final Set<String> RESERVED = Set.of("PATH", "HOME", "TMPDIR", "LANG", "USER", "PWD", "SHELL",
-            "LD_PRELOAD", "LD_LIBRARY_PATH", "NODE_OPTIONS", "PYTHONPATH", "PYTHONHOME", "BASH_ENV", "ENV",
-            "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY");
+    private static final Set<String> RESERVED = Set.of(
+            "PATH",
+            "HOME",
+            "TMPDIR",
+            "LANG",
+            "USER",
+            "PWD",
+            "SHELL",
+            "LD_PRELOAD",
+            "LD_LIBRARY_PATH",
+            "NODE_OPTIONS",
+            "PYTHONPATH",
+            "PYTHONHOME",
+            "BASH_ENV",
+            "ENV",
+            "HTTP_PROXY",
+            "HTTPS_PROXY",
+            "ALL_PROXY",
+            "NO_PROXY");
 
-    private SecretNames() {
-    }
+    private SecretNames() {}
 
     public static boolean valid(String name) {
         return name != null && NAME.matcher(name).matches() && !RESERVED.contains(name) && !name.startsWith("SANDBOX_");

@@ -33,8 +33,7 @@ public final class SecretRedactionV1 implements SecretRedaction {
 
     static final int MIN_ENCODED = 6;
 
-    private record Pattern(String text, String marker) {
-    }
+    private record Pattern(String text, String marker) {}
 
     private final List<Pattern> patterns;
 
@@ -93,7 +92,7 @@ public final class SecretRedactionV1 implements SecretRedaction {
         }
         if (node.isObject()) {
             ObjectNode copy = JsonNodeFactory.instance.objectNode();
-            for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = fields.next();
                 copy.set(redact(field.getKey()), redact(field.getValue()));
             }
@@ -113,7 +112,11 @@ public final class SecretRedactionV1 implements SecretRedaction {
         forms.add(urlPlus);
         forms.add(url);
         forms.add(url.replace("%2F", "/").replace("%7E", "~"));
-        forms.add(url.replace("%7E", "~").replace("%21", "!").replace("%27", "'").replace("%28", "(").replace("%29", ")"));
+        forms.add(url.replace("%7E", "~")
+                .replace("%21", "!")
+                .replace("%27", "'")
+                .replace("%28", "(")
+                .replace("%29", ")"));
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         for (int shift = 0; shift < 3; shift++) {
             String aligned = alignedBase64(bytes, shift);

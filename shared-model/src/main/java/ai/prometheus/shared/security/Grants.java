@@ -14,10 +14,12 @@ import java.util.Set;
  */
 public final class Grants {
 
-    private Grants() {
-    }
+    private Grants() {}
 
-    public static Set<Permission> effective(String scope, Collection<String> explicit, Collection<String> groups,
+    public static Set<Permission> effective(
+            String scope,
+            Collection<String> explicit,
+            Collection<String> groups,
             Map<String, List<String>> rolePermissions) {
         Set<Permission> result = new LinkedHashSet<>();
         if (scope != null) {

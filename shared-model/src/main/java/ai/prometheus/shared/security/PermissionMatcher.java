@@ -9,8 +9,7 @@ import java.util.Collection;
  */
 public final class PermissionMatcher {
 
-    private PermissionMatcher() {
-    }
+    private PermissionMatcher() {}
 
     /**
      * Whether {@code granted} covers {@code required}: same resource and action, and a grant
@@ -50,7 +49,8 @@ public final class PermissionMatcher {
     public static boolean anyTargetOf(Collection<Permission> granted, String resource, String action) {
         for (Permission permission : granted) {
             if (permission.isAdmin()
-                    || (permission.resource().equals(resource) && permission.action().equals(action))) {
+                    || (permission.resource().equals(resource)
+                            && permission.action().equals(action))) {
                 return true;
             }
         }

@@ -6,8 +6,7 @@ package ai.prometheus.shared.util;
  */
 public final class Glob {
 
-    private Glob() {
-    }
+    private Glob() {}
 
     // Iterative matcher with a single backtrack point: no regex, so a hostile pattern cannot
     // make it take exponential time.

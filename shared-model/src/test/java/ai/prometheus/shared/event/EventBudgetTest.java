@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.prometheus.shared.platform.messaging.EventCodec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,10 +25,10 @@ class EventBudgetTest {
             rows.add("row " + i + " " + "x".repeat(40));
         }
         UUID invocation = UUID.randomUUID();
-        ToolInvocationCompleted completed = new ToolInvocationCompleted(invocation, "big-tool", 1, "alice", null, "OK",
-                result, "{}", null, 5, Instant.now(), Instant.now());
-        CloudEvent event = codec.create("/test", EventTypes.TOOL_INVOCATION_COMPLETED, "invocations/" + invocation,
-                completed, null);
+        ToolInvocationCompleted completed = new ToolInvocationCompleted(
+                invocation, "big-tool", 1, "alice", null, "OK", result, "{}", null, 5, Instant.now(), Instant.now());
+        CloudEvent event = codec.create(
+                "/test", EventTypes.TOOL_INVOCATION_COMPLETED, "invocations/" + invocation, completed, null);
 
         int size = codec.encode(event).getBytes(StandardCharsets.UTF_8).length;
         assertTrue(size <= EventCodec.MAX_DATA_BYTES + 2_000, "event is " + size + " bytes");
@@ -36,7 +37,8 @@ class EventBudgetTest {
         assertEquals("big-tool", read.toolName());
         assertTrue(read.result().isTextual() && read.result().textValue().endsWith(EventBudget.MARKER));
         assertTrue(read.result().textValue().startsWith("{\"rows\":[\"row 0 "));
-        assertEquals("result", event.data().get(EventBudget.TRUNCATED_FIELDS).get(0).asText());
+        assertEquals(
+                "result", event.data().get(EventBudget.TRUNCATED_FIELDS).get(0).asText());
     }
 
     @Test

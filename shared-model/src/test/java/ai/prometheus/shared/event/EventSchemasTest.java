@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.prometheus.shared.platform.messaging.EventCodec;
 import ai.prometheus.shared.remediation.RemediationCommand;
 import ai.prometheus.shared.remediation.RemediationResult;
 import ai.prometheus.shared.sandbox.EgressSummary;
@@ -41,35 +42,88 @@ class EventSchemasTest {
     private static final String META_SCHEMA = "https://json-schema.org/draft/2020-12/schema";
     private static final UUID INVOCATION = UUID.fromString("4b1d7c1e-0000-4000-8000-000000000001");
     private static final Instant STARTED = Instant.parse("2026-01-02T03:04:05Z");
-    private static final CallerClaims CLAIMS = new CallerClaims(PrincipalKind.AGENT, List.of("ops"),
-            List.of("tool:invoke:weather", "memory:write:ctx-1"));
+    private static final CallerClaims CLAIMS =
+            new CallerClaims(PrincipalKind.AGENT, List.of("ops"), List.of("tool:invoke:weather", "memory:write:ctx-1"));
 
     private final EventCodec codec = new EventCodec();
-    private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+    private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(
+            SpecificationVersion.DRAFT_2020_12,
             builder -> builder.schemaLoader(loader -> loader.fetchRemoteResources(false)));
 
     /** One realistic payload per event type; a type missing here fails {@link #everyEventTypeHasASchemaAndASample}. */
     private final Map<String, Object> samples = Map.of(
-            EventTypes.TOOL_INVOCATION_REQUESTED, new ToolInvocationRequested(INVOCATION, "weather", 3, "sha256:ab12",
-                    "python", "import json\nprint(json.dumps({'t': 4}))",
-                    codec.mapper().createObjectNode().put("city", "Oslo").put("days", 2),
-                    new ExecutionLimits(1000L, 2000L, 64, 8, 65536L, 16, 10_000L, 4), "alice",
-                    UUID.fromString("4b1d7c1e-0000-4000-8000-000000000002"), CLAIMS,
-                    new NetworkPolicy(List.of("api.met.no:443")), List.of("MET_TOKEN")),
-            EventTypes.TOOL_INVOCATION_COMPLETED, new ToolInvocationCompleted(INVOCATION, "weather", 3, "alice", null,
-                    "SUCCESS", codec.mapper().createObjectNode().put("t", 4), "{\"city\":\"Oslo\",\"days\":2}",
-                    new ExecutionUsage(812, 95, 24_117_248, 9), 830, STARTED, STARTED.plusMillis(830), CLAIMS,
-                    new EgressSummary(1, 0, 517, 4096, List.of("api.met.no:443"))),
-            EventTypes.TOOL_INVOCATION_FAILED, new ToolInvocationFailed(INVOCATION, "weather", 3, "alice", null,
-                    "RUNTIME_ERROR", "Traceback (most recent call last): KeyError: 'city'", 1, false, "{}",
-                    new ExecutionUsage(120, 40, 12_000_000, 180), 131, STARTED, STARTED.plusMillis(131), CLAIMS, null),
-            EventTypes.ERROR_REPORTED, new ErrorReported("sandbox-service", "sandbox.internal", "bwrap exited 1",
-                    "java.io.IOException: bwrap\n\tat Runner.run(Runner.java:42)", "4bf92f3577b34da6a3ce929d0e0e4736",
-                    Map.of("tool", "weather", "invocationId", INVOCATION.toString()), STARTED),
-            EventTypes.REMEDIATION_COMMAND, new RemediationCommand(UUID.randomUUID(), RemediationCommand.DISABLE_TOOL,
-                    "weather", "12 failures in 5 minutes", UUID.randomUUID(), UUID.randomUUID()),
-            EventTypes.REMEDIATION_RESULT, new RemediationResult(UUID.randomUUID(), RemediationCommand.DISABLE_TOOL,
-                    "weather", true, "disabled", true));
+            EventTypes.TOOL_INVOCATION_REQUESTED,
+                    new ToolInvocationRequested(
+                            INVOCATION,
+                            "weather",
+                            3,
+                            "sha256:ab12",
+                            "python",
+                            "import json\nprint(json.dumps({'t': 4}))",
+                            codec.mapper()
+                                    .createObjectNode()
+                                    .put("city", "Oslo")
+                                    .put("days", 2),
+                            new ExecutionLimits(1000L, 2000L, 64, 8, 65536L, 16, 10_000L, 4),
+                            "alice",
+                            UUID.fromString("4b1d7c1e-0000-4000-8000-000000000002"),
+                            CLAIMS,
+                            new NetworkPolicy(List.of("api.met.no:443")),
+                            List.of("MET_TOKEN")),
+            EventTypes.TOOL_INVOCATION_COMPLETED,
+                    new ToolInvocationCompleted(
+                            INVOCATION,
+                            "weather",
+                            3,
+                            "alice",
+                            null,
+                            "SUCCESS",
+                            codec.mapper().createObjectNode().put("t", 4),
+                            "{\"city\":\"Oslo\",\"days\":2}",
+                            new ExecutionUsage(812, 95, 24_117_248, 9),
+                            830,
+                            STARTED,
+                            STARTED.plusMillis(830),
+                            CLAIMS,
+                            new EgressSummary(1, 0, 517, 4096, List.of("api.met.no:443"))),
+            EventTypes.TOOL_INVOCATION_FAILED,
+                    new ToolInvocationFailed(
+                            INVOCATION,
+                            "weather",
+                            3,
+                            "alice",
+                            null,
+                            "RUNTIME_ERROR",
+                            "Traceback (most recent call last): KeyError: 'city'",
+                            1,
+                            false,
+                            "{}",
+                            new ExecutionUsage(120, 40, 12_000_000, 180),
+                            131,
+                            STARTED,
+                            STARTED.plusMillis(131),
+                            CLAIMS,
+                            null),
+            EventTypes.ERROR_REPORTED,
+                    new ErrorReported(
+                            "sandbox-service",
+                            "sandbox.internal",
+                            "bwrap exited 1",
+                            "java.io.IOException: bwrap\n\tat Runner.run(Runner.java:42)",
+                            "4bf92f3577b34da6a3ce929d0e0e4736",
+                            Map.of("tool", "weather", "invocationId", INVOCATION.toString()),
+                            STARTED),
+            EventTypes.REMEDIATION_COMMAND,
+                    new RemediationCommand(
+                            UUID.randomUUID(),
+                            RemediationCommand.DISABLE_TOOL,
+                            "weather",
+                            "12 failures in 5 minutes",
+                            UUID.randomUUID(),
+                            UUID.randomUUID()),
+            EventTypes.REMEDIATION_RESULT,
+                    new RemediationResult(
+                            UUID.randomUUID(), RemediationCommand.DISABLE_TOOL, "weather", true, "disabled", true));
 
     @Test
     void everyEventTypeHasASchemaAndASample() throws Exception {
@@ -107,26 +161,36 @@ class EventSchemasTest {
         ObjectNode broken = (ObjectNode) resource(EventSchemas.resourceOf(EventTypes.REMEDIATION_COMMAND));
         broken.withObject("properties").withObject("actionId").put("type", "uuid");
         broken.put("required", "actionId");
-        assertFalse(metaSchema.validate(broken).isEmpty(), "an unknown type name and a required that is not an array fail");
+        assertFalse(
+                metaSchema.validate(broken).isEmpty(), "an unknown type name and a required that is not an array fail");
     }
 
     @Test
     void everyEventTheCodecBuildsMatchesItsSchemaAndTheEnvelope() throws Exception {
         Schema envelope = schema(EventSchemas.ENVELOPE);
         for (var sample : samples.entrySet()) {
-            CloudEvent event = codec.create("/tool-registry-service", sample.getKey(), "invocations/" + INVOCATION,
-                    sample.getValue(), "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+            CloudEvent event = codec.create(
+                    "/tool-registry-service",
+                    sample.getKey(),
+                    "invocations/" + INVOCATION,
+                    sample.getValue(),
+                    "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
             JsonNode written = codec.mapper().readTree(codec.encode(event));
-            assertEquals(EventSchemas.idOf(sample.getKey()).orElseThrow(), written.path("dataschema").asText(),
+            assertEquals(
+                    EventSchemas.idOf(sample.getKey()).orElseThrow(),
+                    written.path("dataschema").asText(),
                     "every event names its schema");
             assertNoErrors(sample.getKey() + " envelope", envelope.validate(written));
-            assertNoErrors(sample.getKey(), schemaNamed(written.path("dataschema").asText()).validate(written.get("data")));
+            assertNoErrors(
+                    sample.getKey(),
+                    schemaNamed(written.path("dataschema").asText()).validate(written.get("data")));
         }
     }
 
     @Test
     void schemasRejectDataOfTheWrongShape() throws Exception {
-        ObjectNode completed = (ObjectNode) codec.mapper().valueToTree(samples.get(EventTypes.TOOL_INVOCATION_COMPLETED));
+        ObjectNode completed =
+                (ObjectNode) codec.mapper().valueToTree(samples.get(EventTypes.TOOL_INVOCATION_COMPLETED));
         Schema schema = schema(EventTypes.TOOL_INVOCATION_COMPLETED);
 
         ObjectNode withoutTool = completed.deepCopy();
@@ -135,8 +199,10 @@ class EventSchemasTest {
         ObjectNode textVersion = completed.deepCopy().put("toolVersion", "three");
         assertFalse(schema.validate(textVersion).isEmpty(), "a field of the wrong type fails");
         ObjectNode unknown = completed.deepCopy().put("secretValue", "hunter2");
-        assertFalse(schema.validate(unknown).isEmpty(), "a field the contract does not name fails, so a new field"
-                + " cannot be emitted without its schema being updated");
+        assertFalse(
+                schema.validate(unknown).isEmpty(),
+                "a field the contract does not name fails, so a new field"
+                        + " cannot be emitted without its schema being updated");
         ObjectNode claims = completed.deepCopy();
         claims.withObject("callerClaims").put("kind", "ROOT");
         assertFalse(schema.validate(claims).isEmpty(), "an unknown principal kind fails");
@@ -144,9 +210,16 @@ class EventSchemasTest {
 
     @Test
     void anEventCutToTheBudgetStillMatchesItsSchema() throws Exception {
-        ErrorReported huge = new ErrorReported("guardian-service", "x.Boom", "boom", "at x\n".repeat(400_000),
-                null, Map.of("blob", "y".repeat(300_000), "route", "/errors"), STARTED);
-        CloudEvent event = codec.create("/guardian-service", EventTypes.ERROR_REPORTED, "services/guardian", huge, null);
+        ErrorReported huge = new ErrorReported(
+                "guardian-service",
+                "x.Boom",
+                "boom",
+                "at x\n".repeat(400_000),
+                null,
+                Map.of("blob", "y".repeat(300_000), "route", "/errors"),
+                STARTED);
+        CloudEvent event =
+                codec.create("/guardian-service", EventTypes.ERROR_REPORTED, "services/guardian", huge, null);
         JsonNode written = codec.mapper().readTree(codec.encode(event));
         assertTrue(written.path("data").has(EventBudget.TRUNCATED_FIELDS), "the sample is big enough to be cut");
 
@@ -155,8 +228,12 @@ class EventSchemasTest {
 
     @Test
     void consumersReadEventsWithAndWithoutADataschema() throws Exception {
-        CloudEvent event = codec.create("/guardian-service", EventTypes.REMEDIATION_RESULT, "tools/weather",
-                samples.get(EventTypes.REMEDIATION_RESULT), null);
+        CloudEvent event = codec.create(
+                "/guardian-service",
+                EventTypes.REMEDIATION_RESULT,
+                "tools/weather",
+                samples.get(EventTypes.REMEDIATION_RESULT),
+                null);
         CloudEvent decoded = codec.decode(codec.encode(event));
         assertEquals(event.dataschema(), decoded.dataschema());
 

@@ -55,7 +55,10 @@ class ToolEventsTest {
         assertEquals(0, events.get(0).path("progress").asInt());
 
         String message = "x".repeat(10_000);
-        String clipped = ToolEvents.parse("::prometheus:: {\"message\": \"" + message + "\"}").get(0).path("message").asText();
+        String clipped = ToolEvents.parse("::prometheus:: {\"message\": \"" + message + "\"}")
+                .get(0)
+                .path("message")
+                .asText();
         assertTrue(clipped.length() < 2_100, "clipped to about 2000 characters: " + clipped.length());
         assertTrue(ToolEvents.parse(null).isEmpty());
     }

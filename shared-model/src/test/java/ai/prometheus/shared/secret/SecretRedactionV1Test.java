@@ -25,9 +25,11 @@ class SecretRedactionV1Test {
     @Test
     void pinnedOutputOfVersionOne() {
         assertEquals(1, REDACTION.version());
-        assertEquals("key=[REDACTED:WEATHER_API_KEY]; again [REDACTED:WEATHER_API_KEY].",
+        assertEquals(
+                "key=[REDACTED:WEATHER_API_KEY]; again [REDACTED:WEATHER_API_KEY].",
                 REDACTION.redact("key=" + KEY + "; again " + KEY + "."));
-        assertEquals("Authorization: Basic dXNlcjp[REDACTED:WEATHER_API_KEY]Q==",
+        assertEquals(
+                "Authorization: Basic dXNlcjp[REDACTED:WEATHER_API_KEY]Q==",
                 REDACTION.redact("Authorization: Basic " + base64("user:" + KEY)));
     }
 
@@ -41,7 +43,9 @@ class SecretRedactionV1Test {
         assertEquals("q=[REDACTED:PASSPHRASE]", spaced.redact("q=" + encoded.replace("+", "%20")));
         assertEquals("[REDACTED:PASSPHRASE]", spaced.redact("open sesame & more/ünï"));
         // Python's urllib.parse.quote keeps "/" as it is.
-        assertEquals("q=[REDACTED:PASSPHRASE]", spaced.redact("q=" + encoded.replace("+", "%20").replace("%2F", "/")));
+        assertEquals(
+                "q=[REDACTED:PASSPHRASE]",
+                spaced.redact("q=" + encoded.replace("+", "%20").replace("%2F", "/")));
     }
 
     @Test
@@ -53,7 +57,9 @@ class SecretRedactionV1Test {
                 byte[] after = new byte[suffix];
                 random.nextBytes(before);
                 random.nextBytes(after);
-                String data = new String(before, StandardCharsets.ISO_8859_1) + KEY + new String(after, StandardCharsets.ISO_8859_1);
+                String data = new String(before, StandardCharsets.ISO_8859_1)
+                        + KEY
+                        + new String(after, StandardCharsets.ISO_8859_1);
                 byte[] bytes = data.getBytes(StandardCharsets.ISO_8859_1);
                 for (Base64.Encoder encoder : new Base64.Encoder[] {Base64.getEncoder(), Base64.getUrlEncoder()}) {
                     String redacted = REDACTION.redact(encoder.encodeToString(bytes));
@@ -67,8 +73,8 @@ class SecretRedactionV1Test {
     @Test
     void jsonIsRedactedInValuesAndFieldNamesWithoutTouchingOtherTypes() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        JsonNode result = json.readTree("{\"key\": \"" + KEY + "\", \"" + KEY + "\": 1, \"list\": [\"x" + KEY + "\", 2, true],"
-                + " \"n\": 21.5}");
+        JsonNode result = json.readTree("{\"key\": \"" + KEY + "\", \"" + KEY + "\": 1, \"list\": [\"x" + KEY
+                + "\", 2, true]," + " \"n\": 21.5}");
         JsonNode redacted = REDACTION.redact(result);
         assertEquals(MARKER, redacted.get("key").asText());
         assertEquals(1, redacted.get(MARKER).asInt());
@@ -83,7 +89,8 @@ class SecretRedactionV1Test {
         Map<String, String> secrets = new LinkedHashMap<>();
         secrets.put("SHORT", "abcdef12");
         secrets.put("LONG", "abcdef12-and-more");
-        assertEquals("[REDACTED:LONG] [REDACTED:SHORT]", SecretRedaction.of(secrets).redact("abcdef12-and-more abcdef12"));
+        assertEquals(
+                "[REDACTED:LONG] [REDACTED:SHORT]", SecretRedaction.of(secrets).redact("abcdef12-and-more abcdef12"));
     }
 
     @Test
@@ -108,8 +115,12 @@ class SecretRedactionV1Test {
         for (String token : text.split("[^A-Za-z0-9+/=_-]+")) {
             for (int skip = 0; skip < 4 && skip < token.length(); skip++) {
                 try {
-                    String decoded = new String(Base64.getMimeDecoder().decode(token.substring(skip).replace('-', '+')
-                            .replace('_', '/')), StandardCharsets.ISO_8859_1);
+                    String decoded = new String(
+                            Base64.getMimeDecoder()
+                                    .decode(token.substring(skip)
+                                            .replace('-', '+')
+                                            .replace('_', '/')),
+                            StandardCharsets.ISO_8859_1);
                     if (decoded.contains(KEY)) {
                         return true;
                     }

@@ -72,16 +72,25 @@ class PermissionMatcherTest {
 
     @Test
     void scopesPermissionsAndRolesAddUp() {
-        Set<Permission> granted = Grants.effective(" tools:read  memory:write:ctx-1 ", List.of("errors:read"),
-                List.of("operator", "unknown-role"), Map.of("operator", List.of("guardian:admin", " sandbox:read ")));
-        assertEquals(Set.of(Permission.parse("tools:read"), Permission.parse("memory:write:ctx-1"),
-                Permission.parse("errors:read"), Permission.parse("guardian:admin"), Permission.parse("sandbox:read")),
+        Set<Permission> granted = Grants.effective(
+                " tools:read  memory:write:ctx-1 ",
+                List.of("errors:read"),
+                List.of("operator", "unknown-role"),
+                Map.of("operator", List.of("guardian:admin", " sandbox:read ")));
+        assertEquals(
+                Set.of(
+                        Permission.parse("tools:read"),
+                        Permission.parse("memory:write:ctx-1"),
+                        Permission.parse("errors:read"),
+                        Permission.parse("guardian:admin"),
+                        Permission.parse("sandbox:read")),
                 granted);
     }
 
     @Test
     void malformedGrantsAreIgnoredNotFatal() {
-        Set<Permission> granted = Grants.effective("tools:* *:read tools:read bogus", List.of("::"), List.of(), Map.of());
+        Set<Permission> granted =
+                Grants.effective("tools:* *:read tools:read bogus", List.of("::"), List.of(), Map.of());
         assertEquals(Set.of(Permission.parse("tools:read")), granted);
     }
 
@@ -95,7 +104,8 @@ class PermissionMatcherTest {
 
     @Test
     void callerChecksGoThroughTheMatcher() {
-        Caller caller = new Caller("alice", PrincipalKind.AGENT, Set.of(), Set.of(Permission.parse("tools:invoke:weather-*")));
+        Caller caller =
+                new Caller("alice", PrincipalKind.AGENT, Set.of(), Set.of(Permission.parse("tools:invoke:weather-*")));
         assertTrue(caller.may("tools", "invoke", "weather-now"));
         assertFalse(caller.may("tools", "invoke", "news"));
         assertFalse(caller.has("tools:invoke"));

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class PermissionTest {
 
@@ -23,7 +23,8 @@ class PermissionTest {
 
     @Test
     void targetMayContainColonsAndPathCharacters() {
-        assertEquals("ctx:123/a@b.c", Permission.parse("memory:read:ctx:123/a@b.c").target());
+        assertEquals(
+                "ctx:123/a@b.c", Permission.parse("memory:read:ctx:123/a@b.c").target());
     }
 
     @Test
@@ -40,9 +41,25 @@ class PermissionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", " ", "tools", "tools:", ":read", "tools::x", "*:read", "tools:*", "to*ls:read",
-        "Tools:read", "tools:Read", "tools:read:", "tools:read:has space", "tools:read:semi;colon", "9tools:read",
-        "tools read"})
+    @ValueSource(
+            strings = {
+                "",
+                " ",
+                "tools",
+                "tools:",
+                ":read",
+                "tools::x",
+                "*:read",
+                "tools:*",
+                "to*ls:read",
+                "Tools:read",
+                "tools:Read",
+                "tools:read:",
+                "tools:read:has space",
+                "tools:read:semi;colon",
+                "9tools:read",
+                "tools read"
+            })
     void rejectsMalformedPermissions(String text) {
         assertThrows(IllegalArgumentException.class, () -> Permission.parse(text));
         assertTrue(Permission.tryParse(text).isEmpty());
@@ -56,7 +73,8 @@ class PermissionTest {
 
     @Test
     void wildcardInActionIsExplainedInTheMessage() {
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> Permission.parse("tools:*"));
+        IllegalArgumentException error =
+                assertThrows(IllegalArgumentException.class, () -> Permission.parse("tools:*"));
         assertTrue(error.getMessage().contains("wildcards are allowed in the target only"), error.getMessage());
     }
 

@@ -28,25 +28,27 @@ public final class BrowserRun {
     private static final Path WORK = Path.of("target/e2e");
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
-    private BrowserRun() {
-    }
+    private BrowserRun() {}
 
     /** Runs {@code script} with {@code args} (after which comes the screenshot folder) and answers what it saw. */
-    public static JsonNode run(String script, List<String> screenshots, String... args) throws IOException, InterruptedException {
+    public static JsonNode run(String script, List<String> screenshots, String... args)
+            throws IOException, InterruptedException {
         return run(script, screenshots, Map.of(), args);
     }
 
     /** As {@link #run(String, List, String...)}, with these environment variables for the script. */
     public static JsonNode run(String script, List<String> screenshots, Map<String, String> environment, String... args)
             throws IOException, InterruptedException {
-        assertTrue(Files.isExecutable(CHROMIUM), "Debian's chromium is needed (apt-get install chromium;"
-                + " bin/prometheus test installs it)");
+        assertTrue(
+                Files.isExecutable(CHROMIUM),
+                "Debian's chromium is needed (apt-get install chromium;" + " bin/prometheus test installs it)");
         install(script);
         Files.createDirectories(SCREENSHOTS);
         for (String name : screenshots) {
             Files.deleteIfExists(SCREENSHOTS.resolve(name));
         }
-        List<String> command = new ArrayList<>(List.of("node", WORK.resolve(script).toString()));
+        List<String> command =
+                new ArrayList<>(List.of("node", WORK.resolve(script).toString()));
         command.addAll(List.of(args));
         command.add(SCREENSHOTS.toAbsolutePath().toString());
         ProcessBuilder browser = new ProcessBuilder(command).redirectErrorStream(true);
@@ -59,7 +61,11 @@ public final class BrowserRun {
         }
         assertTrue(finished, "the browser run did not finish: " + output);
         assertEquals(0, run.exitValue(), output);
-        JsonNode seen = new ObjectMapper().readTree(output.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+        JsonNode seen = new ObjectMapper()
+                .readTree(output.lines()
+                        .filter(l -> l.startsWith("{"))
+                        .reduce((a, b) -> b)
+                        .orElseThrow());
         assertTrue(seen.path("ok").asBoolean(), output);
         for (String name : screenshots) {
             assertTrue(Files.size(SCREENSHOTS.resolve(name)) > 5_000, "a real screenshot was written: " + name);
@@ -77,7 +83,9 @@ public final class BrowserRun {
             return;
         }
         Process install = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-                .directory(WORK.toFile()).redirectErrorStream(true).start();
+                .directory(WORK.toFile())
+                .redirectErrorStream(true)
+                .start();
         boolean finished = install.waitFor(5, TimeUnit.MINUTES);
         String output = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(finished && install.exitValue() == 0, "npm ci of playwright-core failed: " + output);

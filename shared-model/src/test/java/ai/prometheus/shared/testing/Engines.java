@@ -53,7 +53,9 @@ public class Engines implements QuarkusTestResourceLifecycleManager {
         if (!localPostgres) {
             if (postgres == null) {
                 postgres = new PostgreSQLContainer<>("postgres:17-alpine")
-                        .withDatabaseName(TEST_DATABASE).withUsername("prometheus").withPassword("prometheus");
+                        .withDatabaseName(TEST_DATABASE)
+                        .withUsername("prometheus")
+                        .withPassword("prometheus");
                 postgres.start();
             }
             String hostPort = postgres.getHost() + ":" + postgres.getMappedPort(5432);
@@ -96,15 +98,19 @@ public class Engines implements QuarkusTestResourceLifecycleManager {
         if (postgres != null) {
             return DriverManager.getConnection(postgres.getJdbcUrl(), "prometheus", "prometheus");
         }
-        return DriverManager.getConnection("jdbc:postgresql://" + env("DB_HOST", "127.0.0.1") + ":"
-                + env("DB_PORT", "5432") + "/" + TEST_DATABASE, env("DB_USER", "prometheus"), env("DB_PASSWORD", "prometheus"));
+        return DriverManager.getConnection(
+                "jdbc:postgresql://" + env("DB_HOST", "127.0.0.1") + ":" + env("DB_PORT", "5432") + "/" + TEST_DATABASE,
+                env("DB_USER", "prometheus"),
+                env("DB_PASSWORD", "prometheus"));
     }
 
     private static void ensureTestDatabase(String host, int port) {
         String url = "jdbc:postgresql://" + host + ":" + port + "/postgres";
-        try (Connection connection = DriverManager.getConnection(url, env("DB_USER", "prometheus"), env("DB_PASSWORD", "prometheus"));
+        try (Connection connection = DriverManager.getConnection(
+                        url, env("DB_USER", "prometheus"), env("DB_PASSWORD", "prometheus"));
                 Statement statement = connection.createStatement()) {
-            try (ResultSet rs = statement.executeQuery("select 1 from pg_database where datname = '" + TEST_DATABASE + "'")) {
+            try (ResultSet rs =
+                    statement.executeQuery("select 1 from pg_database where datname = '" + TEST_DATABASE + "'")) {
                 if (rs.next()) {
                     return;
                 }
@@ -112,8 +118,10 @@ public class Engines implements QuarkusTestResourceLifecycleManager {
             statement.execute("create database " + TEST_DATABASE);
         } catch (SQLException e) {
             if (!"42P04".equals(e.getSQLState())) { // created meanwhile by another test JVM
-                throw new IllegalStateException("cannot prepare the test database " + TEST_DATABASE + " on " + host + ":"
-                        + port + " (the role needs CREATEDB; `bin/prometheus test` sets it up): " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "cannot prepare the test database " + TEST_DATABASE + " on " + host + ":" + port
+                                + " (the role needs CREATEDB; `bin/prometheus test` sets it up): " + e.getMessage(),
+                        e);
             }
         }
     }

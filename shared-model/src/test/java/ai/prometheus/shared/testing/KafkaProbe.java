@@ -1,8 +1,8 @@
 package ai.prometheus.shared.testing;
 
 import ai.prometheus.shared.event.CloudEvent;
-import ai.prometheus.shared.event.EventCodec;
 import ai.prometheus.shared.event.MalformedEventException;
+import ai.prometheus.shared.platform.messaging.EventCodec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,8 +76,8 @@ public final class KafkaProbe implements AutoCloseable {
      * Waits until a raw record matching {@code match} arrives (dead-letter topics carry what is not
      * an event), failing after {@code timeout} with {@code what} did not arrive.
      */
-    public ConsumerRecord<String, String> awaitRecord(Predicate<ConsumerRecord<String, String>> match, Duration timeout,
-            String what) {
+    public ConsumerRecord<String, String> awaitRecord(
+            Predicate<ConsumerRecord<String, String>> match, Duration timeout, String what) {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
@@ -124,7 +124,9 @@ public final class KafkaProbe implements AutoCloseable {
         while (true) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
             if (infos != null && !infos.isEmpty()) {
-                return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+                return infos.stream()
+                        .map(info -> new TopicPartition(topic, info.partition()))
+                        .toList();
             }
             if (Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException("topic " + topic + " has no partitions");

@@ -17,11 +17,9 @@ import java.util.concurrent.TimeUnit;
 public final class McpConformance {
 
     /** @param output what the script printed (the suite's summary, the counts, the Inspector's verdict) */
-    public record Outcome(int exitCode, String output) {
-    }
+    public record Outcome(int exitCode, String output) {}
 
-    private McpConformance() {
-    }
+    private McpConformance() {}
 
     /** {@code environment}: TARGET, the service's URL and the tokens, as run.sh documents them. */
     public static Outcome run(Map<String, String> environment) throws IOException, InterruptedException {
@@ -29,7 +27,8 @@ public final class McpConformance {
         Path work = Path.of("target/mcp-conformance").toAbsolutePath();
         Files.createDirectories(work);
         Path log = work.resolve("run-" + environment.getOrDefault("TARGET", "registry") + ".log");
-        ProcessBuilder builder = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder("bash", script.toString())
+                .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         builder.environment().put("WORK_DIR", work.toString());
@@ -47,6 +46,7 @@ public final class McpConformance {
                 return dir;
             }
         }
-        throw new IllegalStateException("bin/lib/mcp-conformance/run.sh not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "bin/lib/mcp-conformance/run.sh not found above " + Path.of("").toAbsolutePath());
     }
 }

@@ -38,12 +38,38 @@ public abstract class OpenApiFuzzContract {
     /** Operations that fail on purpose. */
     static final List<String> EXCLUDED = List.of("/api/v1/diagnostics/failure");
 
-    static final List<String> HOSTILE_PARAMETERS = List.of("%00", "a%00b", "%ZZ", "%", "-1", "0",
-            "99999999999999999999", "abc", "%ED%A0%80", "x".repeat(2_000), "..%2F..", "%7B%7D", "true", "1e400",
+    static final List<String> HOSTILE_PARAMETERS = List.of(
+            "%00",
+            "a%00b",
+            "%ZZ",
+            "%",
+            "-1",
+            "0",
+            "99999999999999999999",
+            "abc",
+            "%ED%A0%80",
+            "x".repeat(2_000),
+            "..%2F..",
+            "%7B%7D",
+            "true",
+            "1e400",
             "00000000-0000-0000-0000-000000000000");
-    static final List<String> HOSTILE_BODIES = List.of("{", "[]", "null", "\"text\"", "42", "{\"unknownFuzzField\": 1}",
-            "{} trailing", "{}{}", "{\"a\": 1, \"a\": 1}", "[".repeat(3_000) + "]".repeat(3_000),
-            "{\"x\": 1e999999}", "{\"x\": \"\\u0000\"}", "{\"\\u0000\": 1}", "\uFEFF{}", "{\"x\": \"\\ud800\"}");
+    static final List<String> HOSTILE_BODIES = List.of(
+            "{",
+            "[]",
+            "null",
+            "\"text\"",
+            "42",
+            "{\"unknownFuzzField\": 1}",
+            "{} trailing",
+            "{}{}",
+            "{\"a\": 1, \"a\": 1}",
+            "[".repeat(3_000) + "]".repeat(3_000),
+            "{\"x\": 1e999999}",
+            "{\"x\": \"\\u0000\"}",
+            "{\"\\u0000\": 1}",
+            "\uFEFF{}",
+            "{\"x\": \"\\ud800\"}");
 
     private final List<String> failures = new ArrayList<>();
     private Map<String, String> known = Map.of();
@@ -61,17 +87,25 @@ public abstract class OpenApiFuzzContract {
 
     @Test
     void noGeneratedInputProducesA5xxAndEvery400NamesAField() throws IOException {
-        JsonNode document = JSON.readTree(given().when().get("/q/openapi?format=json").then().statusCode(200)
-                .extract().asString());
+        JsonNode document = JSON.readTree(given().when()
+                .get("/q/openapi?format=json")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
         known = knownPathValues();
         Instant deadline = Instant.now().plus(BUDGET);
         Random random = new Random(16);
-        for (Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields(); paths.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> paths =
+                        document.path("paths").fields();
+                paths.hasNext(); ) {
             Map.Entry<String, JsonNode> path = paths.next();
             if (!path.getKey().startsWith("/api/") || EXCLUDED.contains(path.getKey())) {
                 continue;
             }
-            for (Iterator<Map.Entry<String, JsonNode>> operations = path.getValue().fields(); operations.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> operations =
+                            path.getValue().fields();
+                    operations.hasNext(); ) {
                 Map.Entry<String, JsonNode> operation = operations.next();
                 String method = operation.getKey().toUpperCase(Locale.ROOT);
                 if (!List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(method)) {
@@ -87,8 +121,10 @@ public abstract class OpenApiFuzzContract {
         assertTrue(sent > 0, "no operation was fuzzed");
         System.out.printf("fuzz: %d requests; operations left out by the time budget: %s%n", sent, skipped);
         failures.sort(java.util.Comparator.comparing((String failure) -> !failure.startsWith("5")));
-        assertTrue(failures.isEmpty(), failures.size() + " of " + sent + " generated requests broke the rule:\n"
-                + String.join("\n", failures.subList(0, Math.min(30, failures.size()))));
+        assertTrue(
+                failures.isEmpty(),
+                failures.size() + " of " + sent + " generated requests broke the rule:\n"
+                        + String.join("\n", failures.subList(0, Math.min(30, failures.size()))));
     }
 
     private void fuzz(JsonNode document, String template, String method, JsonNode operation, Random random)
@@ -119,13 +155,20 @@ public abstract class OpenApiFuzzContract {
         if (!operation.has("requestBody")) {
             return;
         }
-        JsonNode schema = resolve(document, operation.path("requestBody").path("content").path("application/json")
-                .path("schema"));
+        JsonNode schema = resolve(
+                document,
+                operation
+                        .path("requestBody")
+                        .path("content")
+                        .path("application/json")
+                        .path("schema"));
         for (String where : real == null || real.equals(target) ? List.of(target) : List.of(target, real)) {
             for (String body : HOSTILE_BODIES) {
                 send(method, where, body);
             }
-            for (Iterator<Map.Entry<String, JsonNode>> properties = schema.path("properties").fields(); properties.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> properties =
+                            schema.path("properties").fields();
+                    properties.hasNext(); ) {
                 Map.Entry<String, JsonNode> property = properties.next();
                 JsonNode propertySchema = resolve(document, property.getValue());
                 for (String wrong : wrongValuesFor(propertySchema)) {
@@ -136,7 +179,9 @@ public abstract class OpenApiFuzzContract {
         if (real != null && schema.path("properties").size() > 0) {
             ObjectNode minimal = minimalBody(document, schema, 0);
             send(method, real, minimal.toString());
-            for (Iterator<Map.Entry<String, JsonNode>> properties = schema.path("properties").fields(); properties.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> properties =
+                            schema.path("properties").fields();
+                    properties.hasNext(); ) {
                 Map.Entry<String, JsonNode> property = properties.next();
                 for (String wrong : wrongValuesFor(resolve(document, property.getValue()))) {
                     ObjectNode mutated = minimal.deepCopy();
@@ -149,14 +194,16 @@ public abstract class OpenApiFuzzContract {
 
     /** The template with every parameter a known resource (itself without any), or null when one is not known. */
     private String fillKnown(String template) {
-        java.util.regex.Matcher parameter = java.util.regex.Pattern.compile("([^/]+)/(\\{[^}]+})").matcher(template);
+        java.util.regex.Matcher parameter =
+                java.util.regex.Pattern.compile("([^/]+)/(\\{[^}]+})").matcher(template);
         StringBuilder filled = new StringBuilder();
         while (parameter.find()) {
             String value = known.get(parameter.group(1) + "/" + parameter.group(2));
             if (value == null) {
                 return null;
             }
-            parameter.appendReplacement(filled, java.util.regex.Matcher.quoteReplacement(parameter.group(1) + "/" + value));
+            parameter.appendReplacement(
+                    filled, java.util.regex.Matcher.quoteReplacement(parameter.group(1) + "/" + value));
         }
         parameter.appendTail(filled);
         return filled.toString().contains("{") ? null : filled.toString();
@@ -180,24 +227,38 @@ public abstract class OpenApiFuzzContract {
             return schema.path("enum").get(0);
         }
         return switch (schema.path("type").asText("")) {
-            case "integer", "number" -> JSON.getNodeFactory().numberNode(Math.max(1, schema.path("minimum").asLong(1)));
+            case "integer", "number" ->
+                JSON.getNodeFactory()
+                        .numberNode(Math.max(1, schema.path("minimum").asLong(1)));
             case "boolean" -> JSON.getNodeFactory().booleanNode(true);
             case "array" -> JSON.createArrayNode();
             case "object" -> depth < 3 ? minimalBody(document, schema, depth + 1) : JSON.createObjectNode();
-            default -> JSON.getNodeFactory().textNode(switch (schema.path("format").asText("")) {
-                case "uuid" -> java.util.UUID.randomUUID().toString();
-                case "date-time" -> "2026-01-01T00:00:00Z";
-                case "date" -> "2026-01-01";
-                case "uri" -> "https://example.org/fuzz";
-                default -> "fuzz";
-            });
+            default ->
+                JSON.getNodeFactory()
+                        .textNode(
+                                switch (schema.path("format").asText("")) {
+                                    case "uuid" -> java.util.UUID.randomUUID().toString();
+                                    case "date-time" -> "2026-01-01T00:00:00Z";
+                                    case "date" -> "2026-01-01";
+                                    case "uri" -> "https://example.org/fuzz";
+                                    default -> "fuzz";
+                                });
         };
     }
 
     private static List<String> wrongValuesFor(JsonNode schema) {
         String type = schema.path("type").asText("");
-        List<String> values = new ArrayList<>(List.of("null", "\"a\\u0000b\"", "\"\\udc00\"", "99999999999999999999999",
-                "-1", "1.5", "[]", "{}", "\"x\"", "true"));
+        List<String> values = new ArrayList<>(List.of(
+                "null",
+                "\"a\\u0000b\"",
+                "\"\\udc00\"",
+                "99999999999999999999999",
+                "-1",
+                "1.5",
+                "[]",
+                "{}",
+                "\"x\"",
+                "true"));
         if (type.equals("string")) {
             values.add("\"" + "s".repeat(100_000) + "\"");
         }
@@ -223,12 +284,17 @@ public abstract class OpenApiFuzzContract {
     }
 
     private void send(String method, String target, String body) throws IOException {
-        StringBuilder request = new StringBuilder(method).append(' ').append(target.replace(" ", "%20"))
-                .append(" HTTP/1.1\r\nAuthorization: Bearer ").append(TestTokens.admin()).append("\r\n");
+        StringBuilder request = new StringBuilder(method)
+                .append(' ')
+                .append(target.replace(" ", "%20"))
+                .append(" HTTP/1.1\r\nAuthorization: Bearer ")
+                .append(TestTokens.admin())
+                .append("\r\n");
         String payload = body == null ? "" : body;
         if (body != null) {
             request.append("Content-Type: application/json\r\nContent-Length: ")
-                    .append(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).append("\r\n");
+                    .append(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                    .append("\r\n");
         }
         RawHttp.RawResponse response = RawHttp.send(request.toString(), payload);
         sent++;
@@ -237,7 +303,8 @@ public abstract class OpenApiFuzzContract {
             failures.add(response.status() + " for " + what + ": " + abbreviate(response.body()));
         } else if (response.status() == 400) {
             boolean problem = response.headers().toLowerCase(Locale.ROOT).contains("application/problem+json");
-            boolean named = response.body().contains("\"field\"") || response.body().contains("malformed-json");
+            boolean named =
+                    response.body().contains("\"field\"") || response.body().contains("malformed-json");
             if (!problem || !named) {
                 failures.add("400 without a named field for " + what + ": " + abbreviate(response.body()));
             }

@@ -13,20 +13,23 @@ import com.tngtech.archunit.core.importer.ImportOption;
  */
 public final class PackageCycles {
 
-    private PackageCycles() {
-    }
+    private PackageCycles() {}
 
     /** Fails, naming every cycle and the dependencies that close it, among the production classes under {@code basePackage}. */
     public static void assertNone(String basePackage) {
-        assertNone(basePackage, new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages(basePackage));
+        assertNone(
+                basePackage,
+                new ClassFileImporter()
+                        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                        .importPackages(basePackage));
     }
 
     /** The same rule over classes already read; every package (a sub-package too) is a slice of its own. */
     public static void assertNone(String basePackage, JavaClasses classes) {
-        slices().matching(basePackage + ".(**)").namingSlices("$1")
-                .should().beFreeOfCycles()
+        slices().matching(basePackage + ".(**)")
+                .namingSlices("$1")
+                .should()
+                .beFreeOfCycles()
                 .check(classes);
     }
 }

@@ -16,8 +16,10 @@ class PackageCyclesTest {
     @Test
     void twoPackagesUsingEachOtherAreRefusedAndNamed() {
         String fixture = "ai.prometheus.shared.testing.cycles";
-        AssertionError refused = assertThrows(AssertionError.class,
+        AssertionError refused = assertThrows(
+                AssertionError.class,
                 () -> PackageCycles.assertNone(fixture, new ClassFileImporter().importPackages(fixture)));
-        assertTrue(refused.getMessage().contains("left") && refused.getMessage().contains("right"), refused.getMessage());
+        assertTrue(
+                refused.getMessage().contains("left") && refused.getMessage().contains("right"), refused.getMessage());
     }
 }

@@ -30,8 +30,7 @@ public final class PrometheusScrape {
     private static final Pattern SNAKE = Pattern.compile("[a-z][a-z0-9_]*");
 
     /** One sample: metric name, labels, value. */
-    public record Sample(String name, Map<String, String> labels, double value) {
-    }
+    public record Sample(String name, Map<String, String> labels, double value) {}
 
     private final Map<String, String> help = new HashMap<>();
     private final Map<String, String> types = new HashMap<>();
@@ -68,8 +67,10 @@ public final class PrometheusScrape {
 
     /** The samples of {@code name} whose labels include {@code labels}. */
     public List<Sample> samples(String name, Map<String, String> labels) {
-        return samples.stream().filter(s -> s.name().equals(name))
-                .filter(s -> s.labels().entrySet().containsAll(labels.entrySet())).toList();
+        return samples.stream()
+                .filter(s -> s.name().equals(name))
+                .filter(s -> s.labels().entrySet().containsAll(labels.entrySet()))
+                .toList();
     }
 
     /** The sum of the samples of {@code name} with {@code labels}; 0 when there are none. */
@@ -98,7 +99,9 @@ public final class PrometheusScrape {
      * dashboard is checked against) for {@code service} or for every service is exported, with its type.
      */
     public void assertCatalogued(String service) {
-        Path catalogue = Path.of(System.getProperty("user.dir")).resolve("../deploy/grafana/metrics.txt").normalize();
+        Path catalogue = Path.of(System.getProperty("user.dir"))
+                .resolve("../deploy/grafana/metrics.txt")
+                .normalize();
         List<String> lines;
         try {
             lines = Files.readAllLines(catalogue);
@@ -111,7 +114,10 @@ public final class PrometheusScrape {
             if (line.isBlank() || line.startsWith("#") || !(parts[0].equals(service) || parts[0].equals("*"))) {
                 continue;
             }
-            assertEquals(parts[2], typeOf(parts[1]), parts[1] + " (catalogued for " + parts[0] + ") is exported as a " + parts[2]);
+            assertEquals(
+                    parts[2],
+                    typeOf(parts[1]),
+                    parts[1] + " (catalogued for " + parts[0] + ") is exported as a " + parts[2]);
             checked++;
         }
         assertTrue(checked > 0, "the catalogue lists metrics of " + service);
@@ -130,12 +136,17 @@ public final class PrometheusScrape {
             assertTrue(SNAKE.matcher(name).matches(), name + " is snake_case");
             assertFalse(help.getOrDefault(name, "").isBlank(), name + " has HELP text");
             if (family.getValue().equals("counter")) {
-                List<Sample> counted = samples.stream().filter(s -> s.name().startsWith(name)).toList();
-                assertTrue(counted.stream().allMatch(s -> s.name().endsWith("_total") || s.name().endsWith("_created")),
+                List<Sample> counted =
+                        samples.stream().filter(s -> s.name().startsWith(name)).toList();
+                assertTrue(
+                        counted.stream()
+                                .allMatch(s ->
+                                        s.name().endsWith("_total") || s.name().endsWith("_created")),
                         "counter " + name + " ends in _total: " + counted);
             }
             if (family.getValue().equals("histogram")) {
-                assertTrue(name.endsWith("_seconds") || name.endsWith("_bytes"), "histogram " + name + " has a base unit");
+                assertTrue(
+                        name.endsWith("_seconds") || name.endsWith("_bytes"), "histogram " + name + " has a base unit");
             }
             assertFalse(name.contains("millis") || name.contains("_ms"), name + " is in base units");
         }

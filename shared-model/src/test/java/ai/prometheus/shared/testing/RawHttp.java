@@ -20,8 +20,7 @@ import java.util.Locale;
  */
 public final class RawHttp {
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** {@code requestLineAndHeaders}: the request line and any headers, each ending in CRLF. */
     public static RawResponse send(String requestLineAndHeaders) throws IOException {
@@ -48,16 +47,18 @@ public final class RawHttp {
     public static RawResponse sendChunked(String requestLineAndHeaders, byte[] chunk, int chunks) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
             socket.setSoTimeout(15_000);
-            java.util.concurrent.CompletableFuture<String> answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return readAnswer(socket);
-                } catch (IOException e) {
-                    return "";
-                }
-            });
+            java.util.concurrent.CompletableFuture<String> answer =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return readAnswer(socket);
+                        } catch (IOException e) {
+                            return "";
+                        }
+                    });
             OutputStream out = socket.getOutputStream();
             try {
-                out.write((requestLineAndHeaders + "Host: localhost\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+                out.write((requestLineAndHeaders
+                                + "Host: localhost\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
                         .getBytes(StandardCharsets.ISO_8859_1));
                 byte[] size = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
                 for (int i = 0; i < chunks && !answer.isDone(); i++) {
@@ -120,7 +121,8 @@ public final class RawHttp {
 
         public void assertProblem(int expectedStatus) {
             assertEquals(expectedStatus, status, "status of:\n" + headers + "\n\n" + body);
-            assertTrue(headers.toLowerCase(Locale.ROOT).contains("content-type: application/problem+json"),
+            assertTrue(
+                    headers.toLowerCase(Locale.ROOT).contains("content-type: application/problem+json"),
                     "problem details expected:\n" + headers + "\n\n" + body);
             assertTrue(body.contains("\"status\":" + expectedStatus), body);
         }

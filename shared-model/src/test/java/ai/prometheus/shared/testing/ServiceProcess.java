@@ -46,11 +46,12 @@ public final class ServiceProcess implements AutoCloseable {
      * names do not survive the environment-variable mapping, such as channel names with dashes.
      */
     public static ServiceProcess start(String service, Map<String, String> extraEnv, List<String> jvmArgs) {
-        Path jar = Path.of(System.getProperty("user.dir")).resolve("../" + service + "/target/quarkus-app/quarkus-run.jar")
+        Path jar = Path.of(System.getProperty("user.dir"))
+                .resolve("../" + service + "/target/quarkus-app/quarkus-run.jar")
                 .normalize();
         if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " is missing: build " + service + " first (./mvnw package -pl " + service
-                    + " -am -DskipTests), or run the whole build");
+            throw new IllegalStateException(jar + " is missing: build " + service + " first (./mvnw package -pl "
+                    + service + " -am -DskipTests), or run the whole build");
         }
         try {
             int port = freePort();
@@ -102,7 +103,8 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + "; log: " + tail());
             }
             try {
-                HttpURLConnection connection = (HttpURLConnection) URI.create(url() + "/q/health/ready").toURL().openConnection();
+                HttpURLConnection connection = (HttpURLConnection)
+                        URI.create(url() + "/q/health/ready").toURL().openConnection();
                 connection.setConnectTimeout(500);
                 connection.setReadTimeout(2000);
                 if (connection.getResponseCode() == 200) {

@@ -21,8 +21,7 @@ public final class TestTokens {
     public static final String ISSUER = "prometheus-test";
     private static final PrivateKey KEY = loadKey();
 
-    private TestTokens() {
-    }
+    private TestTokens() {}
 
     /** A token with exactly these space-separated scopes. */
     public static String withScope(String subject, String scope) {
@@ -36,7 +35,10 @@ public final class TestTokens {
 
     /** An agent token (principal_type agent) with these scopes. */
     public static String agent(String subject, String scope) {
-        return builder(subject).claim("scope", scope).claim("principal_type", "agent").sign(KEY);
+        return builder(subject)
+                .claim("scope", scope)
+                .claim("principal_type", "agent")
+                .sign(KEY);
     }
 
     /** An administrator: the {@code admin} role grants everything. */
@@ -47,8 +49,12 @@ public final class TestTokens {
     /** A valid signature, but expired an hour ago. */
     public static String expired(String subject, String scope) {
         long now = System.currentTimeMillis() / 1000;
-        return Jwt.issuer(ISSUER).subject(subject).claim("scope", scope)
-                .issuedAt(now - 7200).expiresAt(now - 3600).sign(KEY);
+        return Jwt.issuer(ISSUER)
+                .subject(subject)
+                .claim("scope", scope)
+                .issuedAt(now - 7200)
+                .expiresAt(now - 3600)
+                .sign(KEY);
     }
 
     /** A well-formed token signed by a key nobody trusts. */
@@ -56,7 +62,9 @@ public final class TestTokens {
         try {
             java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
-            return builder(subject).claim("scope", scope).sign(generator.generateKeyPair().getPrivate());
+            return builder(subject)
+                    .claim("scope", scope)
+                    .sign(generator.generateKeyPair().getPrivate());
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -78,7 +86,8 @@ public final class TestTokens {
             String pem = new String(in.readAllBytes(), StandardCharsets.US_ASCII)
                     .replaceAll("-----[A-Z ]+-----", "")
                     .replaceAll("\\s", "");
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+            return KeyFactory.getInstance("RSA")
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
         } catch (IOException | java.security.GeneralSecurityException e) {
             throw new IllegalStateException("cannot load the test signing key", e);
         }

@@ -9,23 +9,24 @@ import org.junit.jupiter.params.provider.CsvSource;
 class GlobTest {
 
     @ParameterizedTest(name = "''{0}'' ~ ''{1}'': {2}")
-    @CsvSource(value = {
-        "'', '', true",
-        "'', a, false",
-        "*, '', true",
-        "*, anything, true",
-        "a, a, true",
-        "a, b, false",
-        "a*, abc, true",
-        "*c, abc, true",
-        "*b*, abc, true",
-        "a*c, ac, true",
-        "a*c, abcd, false",
-        "**, x, true",
-        "java.lang.*Exception, java.lang.IllegalStateException, true",
-        "java.lang.*Exception, java.lang.Error, false",
-        "*.*, nodot, false",
-    })
+    @CsvSource(
+            value = {
+                "'', '', true",
+                "'', a, false",
+                "*, '', true",
+                "*, anything, true",
+                "a, a, true",
+                "a, b, false",
+                "a*, abc, true",
+                "*c, abc, true",
+                "*b*, abc, true",
+                "a*c, ac, true",
+                "a*c, abcd, false",
+                "**, x, true",
+                "java.lang.*Exception, java.lang.IllegalStateException, true",
+                "java.lang.*Exception, java.lang.Error, false",
+                "*.*, nodot, false",
+            })
     void matches(String pattern, String text, boolean expected) {
         assertEquals(expected, Glob.matches(pattern, text));
     }

@@ -1,6 +1,6 @@
 package ai.prometheus.registry.audit;
 
-import ai.prometheus.shared.config.ServiceConfig;
+import ai.prometheus.shared.platform.config.ServiceConfig;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
@@ -32,10 +32,20 @@ public class AuditRepository implements PanacheRepositoryBase<AuditEntry, UUID> 
      * once whatever happens to the transaction of the request.
      */
     public Uni<Void> insertNow(AuditEntry entry) {
-        return pool.preparedQuery(insert).execute(Tuple.from(new Object[] {
-            entry.id, entry.at, entry.actor, entry.actorKind, entry.action, entry.toolName, entry.decision, entry.reason,
-            entry.details.toString(), entry.traceId
-        })).replaceWithVoid();
+        return pool.preparedQuery(insert)
+                .execute(Tuple.from(new Object[] {
+                    entry.id,
+                    entry.at,
+                    entry.actor,
+                    entry.actorKind,
+                    entry.action,
+                    entry.toolName,
+                    entry.decision,
+                    entry.reason,
+                    entry.details.toString(),
+                    entry.traceId
+                }))
+                .replaceWithVoid();
     }
 
     /** Newest first, narrowed by whichever filters are set; rows {@code offset .. offset + limit - 1}. */
@@ -72,7 +82,6 @@ public class AuditRepository implements PanacheRepositoryBase<AuditEntry, UUID> 
     }
 
     /** The filters of GET /audit; null means "any". */
-    public record AuditFilter(String tool, String actor, String action, String decision, OffsetDateTime since,
-            OffsetDateTime until) {
-    }
+    public record AuditFilter(
+            String tool, String actor, String action, String decision, OffsetDateTime since, OffsetDateTime until) {}
 }

@@ -1,9 +1,9 @@
 package ai.prometheus.registry.audit;
 
+import ai.prometheus.shared.platform.web.PageResult;
+import ai.prometheus.shared.platform.web.Params;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.security.RequiresPermission;
-import ai.prometheus.shared.web.PageResult;
-import ai.prometheus.shared.web.Params;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -30,19 +30,35 @@ public class AuditResource {
     }
 
     /** An audit log entry as the API shows it. */
-    public record AuditView(UUID id, OffsetDateTime at, String actor, String actorKind, String action, String tool,
-            String decision, String reason, JsonNode details, String traceId) {
-    }
+    public record AuditView(
+            UUID id,
+            OffsetDateTime at,
+            String actor,
+            String actorKind,
+            String action,
+            String tool,
+            String decision,
+            String reason,
+            JsonNode details,
+            String traceId) {}
 
     @GET
     @RequiresPermission("audit:read")
     @WithSession
-    @Operation(operationId = "listAuditEntries", summary = "The audit log, newest first",
-            description = "Every allowed and denied invocation and change of a tool: who, what, when, decision and why.")
-    public Uni<PageResult<AuditView>> list(@QueryParam("tool") String tool, @QueryParam("actor") String actor,
-            @QueryParam("action") String action, @QueryParam("decision") String decision,
-            @QueryParam("since") String since, @QueryParam("until") String until,
-            @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
+    @Operation(
+            operationId = "listAuditEntries",
+            summary = "The audit log, newest first",
+            description =
+                    "Every allowed and denied invocation and change of a tool: who, what, when, decision and why.")
+    public Uni<PageResult<AuditView>> list(
+            @QueryParam("tool") String tool,
+            @QueryParam("actor") String actor,
+            @QueryParam("action") String action,
+            @QueryParam("decision") String decision,
+            @QueryParam("since") String since,
+            @QueryParam("until") String until,
+            @QueryParam("page") Integer page,
+            @QueryParam("size") Integer size) {
         int pageIndex = Params.page(page);
         int pageSize = Params.size(size, 50);
         String normalized = null;
@@ -52,10 +68,23 @@ public class AuditResource {
                 throw ProblemException.invalidField("decision", "must be ALLOW or DENY");
             }
         }
-        var filter = new AuditRepository.AuditFilter(tool, actor, action, normalized, Params.timestamp("since", since),
-                Params.timestamp("until", until));
+        var filter = new AuditRepository.AuditFilter(
+                tool, actor, action, normalized, Params.timestamp("since", since), Params.timestamp("until", until));
         return entries.search(filter, pageIndex * pageSize, pageSize + 1)
-                .map(found -> PageResult.of(found, pageIndex, pageSize, e -> new AuditView(e.id, e.at, e.actor,
-                        e.actorKind, e.action, e.toolName, e.decision, e.reason, e.details, e.traceId)));
+                .map(found -> PageResult.of(
+                        found,
+                        pageIndex,
+                        pageSize,
+                        e -> new AuditView(
+                                e.id,
+                                e.at,
+                                e.actor,
+                                e.actorKind,
+                                e.action,
+                                e.toolName,
+                                e.decision,
+                                e.reason,
+                                e.details,
+                                e.traceId)));
     }
 }

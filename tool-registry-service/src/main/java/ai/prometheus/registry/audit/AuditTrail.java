@@ -1,7 +1,7 @@
 package ai.prometheus.registry.audit;
 
+import ai.prometheus.shared.platform.tracing.TraceContext;
 import ai.prometheus.shared.security.Caller;
-import ai.prometheus.shared.tracing.TraceContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -67,8 +67,13 @@ public class AuditTrail {
     }
 
     private Uni<Void> now(Caller caller, String action, String tool, String decision, String reason, JsonNode details) {
-        AuditEntry entry = entry(caller.isAnonymous() ? "anonymous" : caller.subject(), caller.kind().name(), action,
-                tool, reason, details);
+        AuditEntry entry = entry(
+                caller.isAnonymous() ? "anonymous" : caller.subject(),
+                caller.kind().name(),
+                action,
+                tool,
+                reason,
+                details);
         entry.decision = decision;
         return entries.insertNow(entry);
     }

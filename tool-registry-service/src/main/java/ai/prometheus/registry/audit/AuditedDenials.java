@@ -1,7 +1,7 @@
 package ai.prometheus.registry.audit;
 
+import ai.prometheus.shared.platform.security.PermissionDenials;
 import ai.prometheus.shared.security.Caller;
-import ai.prometheus.shared.security.PermissionDenials;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -25,7 +25,11 @@ public class AuditedDenials implements PermissionDenials {
         if (!"POST".equals(method) || !"/api/v1/tools".equals(path.replaceFirst("/+$", ""))) {
             return Uni.createFrom().voidItem();
         }
-        return audit.denied(caller, AuditTrail.REGISTER, null, "requires the permission " + String.join(" or ", needed),
+        return audit.denied(
+                caller,
+                AuditTrail.REGISTER,
+                null,
+                "requires the permission " + String.join(" or ", needed),
                 audit.details());
     }
 }

@@ -1,7 +1,7 @@
 package ai.prometheus.registry.bench;
 
 import ai.prometheus.registry.config.RegistryConfig;
-import ai.prometheus.shared.config.ServiceConfig;
+import ai.prometheus.shared.platform.config.ServiceConfig;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.security.RequiresPermission;
 import io.smallrye.mutiny.Uni;
@@ -46,7 +46,6 @@ public class FloorResource {
         if (name == null || name.isBlank()) {
             throw ProblemException.invalidField("name", "is required");
         }
-        return pool.preparedQuery(query).execute(Tuple.of(name))
-                .map(rows -> Map.of("found", rows.size() > 0));
+        return pool.preparedQuery(query).execute(Tuple.of(name)).map(rows -> Map.of("found", rows.size() > 0));
     }
 }

@@ -2,12 +2,12 @@ package ai.prometheus.registry.discovery;
 
 import ai.prometheus.registry.permission.ToolAccess;
 import ai.prometheus.registry.permission.ToolAction;
-import ai.prometheus.shared.config.ServiceConfig;
+import ai.prometheus.shared.platform.config.ServiceConfig;
+import ai.prometheus.shared.platform.web.PageResult;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.security.Caller;
 import ai.prometheus.shared.security.Permission;
 import ai.prometheus.shared.util.Glob;
-import ai.prometheus.shared.web.PageResult;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
@@ -69,14 +69,17 @@ public class Discovery {
     private Uni<Listing> search(Caller caller, DiscoveryQuery query, ToolAction action) {
         String permissionAction = action.permissionAction();
         if (!caller.mayAnyTarget("tools", permissionAction)) {
-            return Uni.createFrom().failure(ProblemException.forbidden(
-                    "listing tools requires the permission tools:" + permissionAction + " (for at least some tools)"));
+            return Uni.createFrom()
+                    .failure(ProblemException.forbidden("listing tools requires the permission tools:"
+                            + permissionAction + " (for at least some tools)"));
         }
         List<Object> args = new ArrayList<>();
         StringBuilder where = new StringBuilder(statusCondition(query, action));
         where.append(visibility(caller, action, args));
         if (query.tags() != null && !query.tags().isEmpty()) {
-            String[] tags = query.tags().stream().map(t -> t.trim().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+            String[] tags = query.tags().stream()
+                    .map(t -> t.trim().toLowerCase(Locale.ROOT))
+                    .toArray(String[]::new);
             where.append(" and tags @> ").append(bind(args, tags));
         }
         if (query.owner() != null && !query.owner().isBlank()) {
@@ -94,18 +97,24 @@ public class Discovery {
             } else {
                 String ts = bind(args, terms);
                 String tsQuery = "(to_tsquery('simple', " + ts + ") || to_tsquery('english', " + ts + "))";
-                where.append(" and (search_vector @@ ").append(tsQuery).append(" or lower(name) like ").append(like).append(")");
+                where.append(" and (search_vector @@ ")
+                        .append(tsQuery)
+                        .append(" or lower(name) like ")
+                        .append(like)
+                        .append(")");
                 score = "ts_rank_cd(search_vector, " + tsQuery + ", 32)";
             }
             score = "(" + score + " + case when lower(name) = " + exact + " then 10 when lower(name) like " + like
                     + " then 2 else 0 end)::float8";
         }
 
-        String sort = query.sort() == null || query.sort().isBlank() ? (text.isEmpty() ? "name" : "relevance") : query.sort();
+        String sort =
+                query.sort() == null || query.sort().isBlank() ? (text.isEmpty() ? "name" : "relevance") : query.sort();
         String order = ORDERS.get(sort);
         if (order == null) {
-            return Uni.createFrom().failure(ProblemException.invalidField("sort",
-                    "must be one of relevance, name, created, updated (prefix - to reverse)"));
+            return Uni.createFrom()
+                    .failure(ProblemException.invalidField(
+                            "sort", "must be one of relevance, name, created, updated (prefix - to reverse)"));
         }
         String limit = bind(args, query.size() + 1);
         String offset = bind(args, query.page() * query.size());
@@ -113,13 +122,16 @@ public class Discovery {
                 + " function_signature::text, mcp::text, created_at, updated_at, " + score + " as score from " + table
                 + " where " + where + " order by " + order + " limit " + limit + " offset " + offset;
         boolean withScore = !text.isEmpty();
-        return cache.get(sql, args, () -> pool.preparedQuery(sql).execute(Tuple.from(args)).map(rows -> {
-            List<ToolSummary> found = new ArrayList<>();
-            for (Row row : rows) {
-                found.add(summary(row, withScore));
-            }
-            return PageResult.of(found, query.page(), query.size(), s -> s);
-        }));
+        return cache.get(
+                sql,
+                args,
+                () -> pool.preparedQuery(sql).execute(Tuple.from(args)).map(rows -> {
+                    List<ToolSummary> found = new ArrayList<>();
+                    for (Row row : rows) {
+                        found.add(summary(row, withScore));
+                    }
+                    return PageResult.of(found, query.page(), query.size(), s -> s);
+                }));
     }
 
     /**
@@ -146,11 +158,18 @@ public class Discovery {
             String principals = bind(args, ToolAccess.principals(caller).toArray(String[]::new));
             String owner = bind(args, caller.subject());
             String column = action == ToolAction.READ ? "acl_readers" : "acl_invokers";
-            where.append(" and (owner = ").append(owner).append(" or ").append(column).append(" && ").append(principals)
+            where.append(" and (owner = ")
+                    .append(owner)
+                    .append(" or ")
+                    .append(column)
+                    .append(" && ")
+                    .append(principals)
                     .append(")");
             List<String> patterns = namePatterns(caller, permissionAction);
             if (patterns != null) {
-                where.append(" and name like any(").append(bind(args, patterns.toArray(String[]::new))).append(")");
+                where.append(" and name like any(")
+                        .append(bind(args, patterns.toArray(String[]::new)))
+                        .append(")");
             }
         }
         return where.toString();
@@ -166,15 +185,18 @@ public class Discovery {
             return Uni.createFrom().item(false);
         }
         List<Object> args = new ArrayList<>();
-        String condition = "name = any(" + bind(args, names.toArray(String[]::new)) + ")" + visibility(caller, ToolAction.INVOKE, args);
+        String condition = "name = any(" + bind(args, names.toArray(String[]::new)) + ")"
+                + visibility(caller, ToolAction.INVOKE, args);
         return pool.preparedQuery("select exists (select 1 from " + table + " where " + condition + ")")
-                .execute(Tuple.from(args)).map(rows -> rows.iterator().next().getBoolean(0));
+                .execute(Tuple.from(args))
+                .map(rows -> rows.iterator().next().getBoolean(0));
     }
 
     /** The MCP presentation of the live tool {@code name} (title, annotations, outputSchema...); null if none. */
     public Uni<JsonNode> mcpMetadata(String name) {
         return pool.preparedQuery("select mcp::text from " + table + " where name = $1 and status <> 'DELETED'")
-                .execute(Tuple.of(name)).map(rows -> {
+                .execute(Tuple.of(name))
+                .map(rows -> {
                     if (rows.size() == 0) {
                         return null;
                     }
@@ -242,10 +264,19 @@ public class Discovery {
 
     private static ToolSummary summary(Row row, boolean withScore) {
         String[] tags = row.getArrayOfStrings("tags");
-        return new ToolSummary(row.getString("name"), row.getString("description"),
-                tags == null ? List.of() : List.of(tags), row.getString("owner"), row.getString("status"),
-                row.getString("status_reason"), row.getInteger("current_version"), row.getString("fingerprint"),
-                row.getString("function_signature"), row.getString("mcp"), row.getOffsetDateTime("created_at"),
-                row.getOffsetDateTime("updated_at"), withScore ? row.getDouble("score") : null);
+        return new ToolSummary(
+                row.getString("name"),
+                row.getString("description"),
+                tags == null ? List.of() : List.of(tags),
+                row.getString("owner"),
+                row.getString("status"),
+                row.getString("status_reason"),
+                row.getInteger("current_version"),
+                row.getString("fingerprint"),
+                row.getString("function_signature"),
+                row.getString("mcp"),
+                row.getOffsetDateTime("created_at"),
+                row.getOffsetDateTime("updated_at"),
+                withScore ? row.getDouble("score") : null);
     }
 }

@@ -8,6 +8,5 @@ import java.util.List;
  * @param sort {@code relevance} (default with a text query), {@code name} (default otherwise),
  *     {@code created} or {@code updated}; a leading {@code -} reverses
  */
-public record DiscoveryQuery(String text, List<String> tags, String owner, List<String> statuses, String sort, int page,
-        int size) {
-}
+public record DiscoveryQuery(
+        String text, List<String> tags, String owner, List<String> statuses, String sort, int page, int size) {}

@@ -1,8 +1,8 @@
 package ai.prometheus.registry.discovery;
 
 import ai.prometheus.registry.config.RegistryConfig;
-import ai.prometheus.shared.config.ServiceConfig;
-import ai.prometheus.shared.web.PageResult;
+import ai.prometheus.shared.platform.config.ServiceConfig;
+import ai.prometheus.shared.platform.web.PageResult;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -38,17 +38,20 @@ public class ListingCache {
     private final Counter hits;
     private final Counter misses;
 
-    public ListingCache(Pool pool, ObjectMapper json, ServiceConfig service, RegistryConfig config, MeterRegistry meters) {
+    public ListingCache(
+            Pool pool, ObjectMapper json, ServiceConfig service, RegistryConfig config, MeterRegistry meters) {
         this.pool = pool;
         this.json = json;
         this.versionQuery = "select version from " + service.schema() + ".tool_catalog_version";
         int size = config.discovery().cacheSize();
         this.enabled = size > 0;
         this.entries = Caffeine.newBuilder().maximumSize(Math.max(size, 1)).build();
-        this.hits = Counter.builder("prometheus.registry.discovery.cache.lookups").tag("result", "hit")
+        this.hits = Counter.builder("prometheus.registry.discovery.cache.lookups")
+                .tag("result", "hit")
                 .description("Discovery listings answered from the replica's cache, or read from the database")
                 .register(meters);
-        this.misses = Counter.builder("prometheus.registry.discovery.cache.lookups").tag("result", "miss")
+        this.misses = Counter.builder("prometheus.registry.discovery.cache.lookups")
+                .tag("result", "miss")
                 .description("Discovery listings answered from the replica's cache, or read from the database")
                 .register(meters);
     }
@@ -84,9 +87,7 @@ public class ListingCache {
         return arg instanceof Object[] array ? List.of(array) : arg;
     }
 
-    private record Key(String sql, List<Object> args) {
-    }
+    private record Key(String sql, List<Object> args) {}
 
-    private record Entry(long version, Listing listing) {
-    }
+    private record Entry(long version, Listing listing) {}
 }

@@ -6,9 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 /** A tool in Anthropic's Messages API format: {@code {"name","description","input_schema"}}. */
 public final class AnthropicTools {
 
-    private AnthropicTools() {
-    }
+    private AnthropicTools() {}
 
-    public record Tool(String name, String description, @JsonProperty("input_schema") JsonNode inputSchema) {
-    }
+    public record Tool(
+            String name,
+            String description,
+            @JsonProperty("input_schema") JsonNode inputSchema) {}
 }

@@ -9,18 +9,18 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public final class OpenAiTools {
 
-    private OpenAiTools() {
-    }
+    private OpenAiTools() {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Function(String name, String description, JsonNode parameters, Boolean strict) {
-    }
+    public record Function(String name, String description, JsonNode parameters, Boolean strict) {}
 
     public record Tool(String type, Function function) {
 
         static Tool of(String name, String description, JsonNode parameters, boolean strict) {
-            return new Tool("function", new Function(name, description == null ? "" : description, parameters,
-                    strict ? Boolean.TRUE : null));
+            return new Tool(
+                    "function",
+                    new Function(
+                            name, description == null ? "" : description, parameters, strict ? Boolean.TRUE : null));
         }
     }
 }

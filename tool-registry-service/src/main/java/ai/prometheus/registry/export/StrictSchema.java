@@ -32,28 +32,57 @@ public final class StrictSchema {
     static final int MAX_ENUM_VALUES = 1000;
 
     /** Keywords strict mode accepts, per node; everything else is dropped or refused. */
-    private static final Set<String> KEPT = Set.of("type", "description", "title", "properties", "required",
-            "additionalProperties", "items", "enum", "const", "anyOf", "$ref", "$defs", "pattern", "format",
-            "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "minItems", "maxItems");
+    private static final Set<String> KEPT = Set.of(
+            "type",
+            "description",
+            "title",
+            "properties",
+            "required",
+            "additionalProperties",
+            "items",
+            "enum",
+            "const",
+            "anyOf",
+            "$ref",
+            "$defs",
+            "pattern",
+            "format",
+            "multipleOf",
+            "maximum",
+            "exclusiveMaximum",
+            "minimum",
+            "exclusiveMinimum",
+            "minItems",
+            "maxItems");
     /** Keywords whose meaning strict mode cannot express: the tool is refused. */
-    private static final Set<String> REFUSED = Set.of("allOf", "not", "if", "then", "else", "dependentRequired",
-            "dependentSchemas", "dependencies", "patternProperties", "unevaluatedProperties", "propertyNames",
-            "prefixItems", "additionalItems");
-    private static final Set<String> FORMATS = Set.of("date-time", "time", "date", "duration", "email", "hostname",
-            "ipv4", "ipv6", "uuid");
-    private static final Set<String> TYPES = Set.of("string", "number", "integer", "boolean", "object", "array", "null");
+    private static final Set<String> REFUSED = Set.of(
+            "allOf",
+            "not",
+            "if",
+            "then",
+            "else",
+            "dependentRequired",
+            "dependentSchemas",
+            "dependencies",
+            "patternProperties",
+            "unevaluatedProperties",
+            "propertyNames",
+            "prefixItems",
+            "additionalItems");
+
+    private static final Set<String> FORMATS =
+            Set.of("date-time", "time", "date", "duration", "email", "hostname", "ipv4", "ipv6", "uuid");
+    private static final Set<String> TYPES =
+            Set.of("string", "number", "integer", "boolean", "object", "array", "null");
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     /** The converted schema, or why the tool cannot be exported in strict mode. */
-    public sealed interface Result {
-    }
+    public sealed interface Result {}
 
-    public record Converted(ObjectNode schema) implements Result {
-    }
+    public record Converted(ObjectNode schema) implements Result {}
 
-    public record Refused(String reason) implements Result {
-    }
+    public record Refused(String reason) implements Result {}
 
     /** Signals a refusal from deep inside the walk; carries the reason as the message. */
     private static final class Unexpressible extends RuntimeException {
@@ -65,8 +94,7 @@ public final class StrictSchema {
     private int propertyCount;
     private int enumValues;
 
-    private StrictSchema() {
-    }
+    private StrictSchema() {}
 
     /** Converts {@code parameters} (a tool's function signature; null means no arguments). */
     public static Result convert(JsonNode parameters) {
@@ -78,7 +106,8 @@ public final class StrictSchema {
             return new Converted(empty);
         }
         try {
-            if (!parameters.isObject() || !"object".equals(parameters.path("type").asText(null))) {
+            if (!parameters.isObject()
+                    || !"object".equals(parameters.path("type").asText(null))) {
                 throw new Unexpressible("$", "the root of the parameters must be an object schema");
             }
             return new Converted(new StrictSchema().node(parameters, "$", 1, true));
@@ -118,7 +147,8 @@ public final class StrictSchema {
         if (out.has("$ref")) {
             String ref = out.get("$ref").asText();
             if (!ref.startsWith("#")) {
-                throw new Unexpressible(path, "refers to " + ref + " outside the schema, which strict mode cannot follow");
+                throw new Unexpressible(
+                        path, "refers to " + ref + " outside the schema, which strict mode cannot follow");
             }
             out.put("$ref", ref.replace("#/definitions/", "#/$defs/"));
         }
@@ -129,7 +159,8 @@ public final class StrictSchema {
         if (out.has("enum")) {
             enumValues += out.get("enum").size();
             if (enumValues > MAX_ENUM_VALUES) {
-                throw new Unexpressible(path, "brings the enum values above the " + MAX_ENUM_VALUES + " strict mode allows");
+                throw new Unexpressible(
+                        path, "brings the enum values above the " + MAX_ENUM_VALUES + " strict mode allows");
             }
         }
         if (out.has("anyOf")) {
@@ -142,8 +173,10 @@ public final class StrictSchema {
         }
         if (out.has("$defs")) {
             ObjectNode definitions = JSON.objectNode();
-            out.get("$defs").fields().forEachRemaining(d -> definitions.set(d.getKey(),
-                    node(d.getValue(), path + ".$defs." + d.getKey(), depth + 1, true)));
+            out.get("$defs")
+                    .fields()
+                    .forEachRemaining(d -> definitions.set(
+                            d.getKey(), node(d.getValue(), path + ".$defs." + d.getKey(), depth + 1, true)));
             out.set("$defs", definitions);
         }
         if (out.has("items")) {
@@ -195,9 +228,11 @@ public final class StrictSchema {
     private void object(JsonNode original, ObjectNode out, String path, int depth) {
         JsonNode additional = original.get("additionalProperties");
         JsonNode declared = original.path("properties");
-        if (additional != null && !(additional.isBoolean() && !additional.asBoolean())
+        if (additional != null
+                && !(additional.isBoolean() && !additional.asBoolean())
                 && (declared.isMissingNode() || declared.isEmpty())) {
-            throw new Unexpressible(path, "is a free-form map (additionalProperties), which strict mode cannot express");
+            throw new Unexpressible(
+                    path, "is a free-form map (additionalProperties), which strict mode cannot express");
         }
         Set<String> requiredByTool = new LinkedHashSet<>();
         original.path("required").forEach(r -> requiredByTool.add(r.asText()));
@@ -207,11 +242,17 @@ public final class StrictSchema {
             for (Iterator<Map.Entry<String, JsonNode>> it = declared.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> property = it.next();
                 if (++propertyCount > MAX_PROPERTIES) {
-                    throw new Unexpressible(path, "brings the properties above the " + MAX_PROPERTIES + " strict mode allows");
+                    throw new Unexpressible(
+                            path, "brings the properties above the " + MAX_PROPERTIES + " strict mode allows");
                 }
                 String name = property.getKey();
-                properties.set(name, node(property.getValue(), path + ".properties." + name, depth + 1,
-                        requiredByTool.contains(name)));
+                properties.set(
+                        name,
+                        node(
+                                property.getValue(),
+                                path + ".properties." + name,
+                                depth + 1,
+                                requiredByTool.contains(name)));
                 required.add(name);
             }
         }

@@ -1,8 +1,8 @@
 package ai.prometheus.registry.export;
 
 import ai.prometheus.registry.discovery.ToolSummary;
+import ai.prometheus.shared.platform.web.PageResult;
 import ai.prometheus.shared.problem.ProblemException;
-import ai.prometheus.shared.web.PageResult;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -16,14 +16,18 @@ import java.util.List;
  * client pages until {@code hasMore} is false and never loses a tool to a silent cut; a tool that
  * cannot be written in the requested format is listed in {@code skipped} with the reason.
  */
-public record ToolExport(String format, List<Object> items, int page, int size, boolean hasMore,
+public record ToolExport(
+        String format,
+        List<Object> items,
+        int page,
+        int size,
+        boolean hasMore,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Skipped> skipped) {
 
     public static final List<String> FORMATS = List.of("openai", "anthropic");
 
     /** A tool of the page that the format cannot carry, and why. */
-    public record Skipped(String name, String reason) {
-    }
+    public record Skipped(String name, String reason) {}
 
     /** Converts one page; {@code strict} asks for OpenAI strict-mode functions. */
     public static ToolExport of(String format, boolean strict, PageResult<ToolSummary> page) {
@@ -34,7 +38,9 @@ public record ToolExport(String format, List<Object> items, int page, int size, 
         List<Skipped> skipped = new ArrayList<>();
         for (ToolSummary tool : page.items()) {
             if (format.equals("anthropic")) {
-                items.add(new AnthropicTools.Tool(tool.name(), tool.description() == null ? "" : tool.description(),
+                items.add(new AnthropicTools.Tool(
+                        tool.name(),
+                        tool.description() == null ? "" : tool.description(),
                         tool.functionSignature() == null ? emptyObjectSchema() : tool.functionSignature()));
             } else if (!strict) {
                 items.add(OpenAiTools.Tool.of(tool.name(), tool.description(), tool.functionSignature(), false));

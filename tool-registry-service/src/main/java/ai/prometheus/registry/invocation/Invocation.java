@@ -21,10 +21,18 @@ import org.hibernate.type.SqlTypes;
 @Table(name = "invocations")
 public class Invocation {
 
-    public enum Mode { SYNC, ASYNC }
+    public enum Mode {
+        SYNC,
+        ASYNC
+    }
 
     /** CANCELLED: an asynchronous invocation its caller gave up on; a result arriving later is not kept. */
-    public enum Status { PENDING, COMPLETED, FAILED, CANCELLED }
+    public enum Status {
+        PENDING,
+        COMPLETED,
+        FAILED,
+        CANCELLED
+    }
 
     @Id
     public UUID id;

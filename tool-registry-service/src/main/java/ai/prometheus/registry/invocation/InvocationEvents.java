@@ -2,20 +2,20 @@ package ai.prometheus.registry.invocation;
 
 import ai.prometheus.registry.config.RegistryConfig;
 import ai.prometheus.registry.tool.ToolVersion;
-import ai.prometheus.shared.config.ServiceConfig;
-import ai.prometheus.shared.event.CallerClaims;
 import ai.prometheus.shared.event.ArgumentsSummary;
+import ai.prometheus.shared.event.CallerClaims;
 import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.event.ErrorReported;
-import ai.prometheus.shared.event.EventCodec;
 import ai.prometheus.shared.event.EventTypes;
 import ai.prometheus.shared.event.ToolInvocationCompleted;
 import ai.prometheus.shared.event.ToolInvocationFailed;
 import ai.prometheus.shared.event.ToolInvocationRequested;
+import ai.prometheus.shared.platform.config.ServiceConfig;
+import ai.prometheus.shared.platform.messaging.EventCodec;
+import ai.prometheus.shared.platform.tracing.TraceContext;
 import ai.prometheus.shared.sandbox.ExecutionLimits;
 import ai.prometheus.shared.sandbox.ExecutionUsage;
 import ai.prometheus.shared.security.Caller;
-import ai.prometheus.shared.tracing.TraceContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -43,26 +43,67 @@ public class InvocationEvents {
     private static final String MEMORY = "memory";
 
     CloudEvent requested(Invocation invocation, ToolVersion version, ExecutionLimits limits, Caller caller) {
-        return create(EventTypes.TOOL_INVOCATION_REQUESTED, invocation, new ToolInvocationRequested(invocation.id,
-                invocation.toolName, invocation.toolVersion, invocation.fingerprint, version.language, version.code,
-                invocation.arguments, limits, invocation.caller, invocation.memoryContextId, CallerClaims.of(caller, MEMORY),
-                version.network, version.secretNames().isEmpty() ? null : version.secretNames()));
+        return create(
+                EventTypes.TOOL_INVOCATION_REQUESTED,
+                invocation,
+                new ToolInvocationRequested(
+                        invocation.id,
+                        invocation.toolName,
+                        invocation.toolVersion,
+                        invocation.fingerprint,
+                        version.language,
+                        version.code,
+                        invocation.arguments,
+                        limits,
+                        invocation.caller,
+                        invocation.memoryContextId,
+                        CallerClaims.of(caller, MEMORY),
+                        version.network,
+                        version.secretNames().isEmpty() ? null : version.secretNames()));
     }
 
     CloudEvent completed(Invocation invocation, Caller caller) {
-        return create(EventTypes.TOOL_INVOCATION_COMPLETED, invocation, new ToolInvocationCompleted(invocation.id,
-                invocation.toolName, invocation.toolVersion, invocation.caller, invocation.memoryContextId,
-                invocation.sandboxStatus, invocation.result(), summary(invocation.arguments), usage(invocation),
-                latency(invocation), invocation.createdAt.toInstant(), finished(invocation), CallerClaims.of(caller, MEMORY),
-                invocation.egress));
+        return create(
+                EventTypes.TOOL_INVOCATION_COMPLETED,
+                invocation,
+                new ToolInvocationCompleted(
+                        invocation.id,
+                        invocation.toolName,
+                        invocation.toolVersion,
+                        invocation.caller,
+                        invocation.memoryContextId,
+                        invocation.sandboxStatus,
+                        invocation.result(),
+                        summary(invocation.arguments),
+                        usage(invocation),
+                        latency(invocation),
+                        invocation.createdAt.toInstant(),
+                        finished(invocation),
+                        CallerClaims.of(caller, MEMORY),
+                        invocation.egress));
     }
 
     CloudEvent failed(Invocation invocation, boolean platformFault, Caller caller) {
-        return create(EventTypes.TOOL_INVOCATION_FAILED, invocation, new ToolInvocationFailed(invocation.id,
-                invocation.toolName, invocation.toolVersion, invocation.caller, invocation.memoryContextId,
-                invocation.sandboxStatus, invocation.errorMessage, invocation.exitCode, platformFault,
-                summary(invocation.arguments), usage(invocation), latency(invocation), invocation.createdAt.toInstant(),
-                finished(invocation), CallerClaims.of(caller, MEMORY), invocation.egress));
+        return create(
+                EventTypes.TOOL_INVOCATION_FAILED,
+                invocation,
+                new ToolInvocationFailed(
+                        invocation.id,
+                        invocation.toolName,
+                        invocation.toolVersion,
+                        invocation.caller,
+                        invocation.memoryContextId,
+                        invocation.sandboxStatus,
+                        invocation.errorMessage,
+                        invocation.exitCode,
+                        platformFault,
+                        summary(invocation.arguments),
+                        usage(invocation),
+                        latency(invocation),
+                        invocation.createdAt.toInstant(),
+                        finished(invocation),
+                        CallerClaims.of(caller, MEMORY),
+                        invocation.egress));
     }
 
     /**
@@ -78,9 +119,19 @@ public class InvocationEvents {
         attributes.put("status", invocation.sandboxStatus);
         attributes.put("caller", invocation.caller);
         String type = "tool.invocation." + invocation.sandboxStatus.toLowerCase(Locale.ROOT);
-        ErrorReported error = new ErrorReported(service.name(), type, invocation.errorMessage, null,
-                invocation.traceId, attributes, finished(invocation));
-        return codec.create(service.eventSource(), EventTypes.ERROR_REPORTED, "tools/" + invocation.toolName, error,
+        ErrorReported error = new ErrorReported(
+                service.name(),
+                type,
+                invocation.errorMessage,
+                null,
+                invocation.traceId,
+                attributes,
+                finished(invocation));
+        return codec.create(
+                service.eventSource(),
+                EventTypes.ERROR_REPORTED,
+                "tools/" + invocation.toolName,
+                error,
                 TraceContext.currentTraceparent());
     }
 
@@ -90,7 +141,11 @@ public class InvocationEvents {
     }
 
     private CloudEvent create(String type, Invocation invocation, Object payload) {
-        return codec.create(service.eventSource(), type, "invocations/" + invocation.id, payload,
+        return codec.create(
+                service.eventSource(),
+                type,
+                "invocations/" + invocation.id,
+                payload,
                 TraceContext.currentTraceparent());
     }
 
@@ -98,8 +153,8 @@ public class InvocationEvents {
         if (invocation.wallMs == null) {
             return null;
         }
-        return new ExecutionUsage(invocation.wallMs, nz(invocation.cpuMs), nz(invocation.peakMemoryBytes),
-                nz(invocation.outputBytes));
+        return new ExecutionUsage(
+                invocation.wallMs, nz(invocation.cpuMs), nz(invocation.peakMemoryBytes), nz(invocation.outputBytes));
     }
 
     private static long latency(Invocation invocation) {

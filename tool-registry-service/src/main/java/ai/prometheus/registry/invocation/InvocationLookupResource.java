@@ -1,7 +1,7 @@
 package ai.prometheus.registry.invocation;
 
-import ai.prometheus.shared.security.CurrentCaller;
-import ai.prometheus.shared.web.Params;
+import ai.prometheus.shared.platform.security.CurrentCaller;
+import ai.prometheus.shared.platform.web.Params;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -26,7 +26,10 @@ public class InvocationLookupResource {
 
     @GET
     @Path("/{id}")
-    @Operation(operationId = "getInvocation", summary = "An invocation and its outcome", description = "Visible to its caller and to the tool's managers.")
+    @Operation(
+            operationId = "getInvocation",
+            summary = "An invocation and its outcome",
+            description = "Visible to its caller and to the tool's managers.")
     public Uni<InvocationView> get(@PathParam("id") String id) {
         return invocations.get(caller.get(), Params.uuid("id", id));
     }

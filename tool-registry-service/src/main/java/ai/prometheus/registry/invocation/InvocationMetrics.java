@@ -21,10 +21,21 @@ public class InvocationMetrics {
     static final int MAX_TOOLS = 200;
     static final String OTHER = "other";
     private static final Duration[] BUCKETS = {
-        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
-        Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
-        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60),
-        Duration.ofSeconds(120)};
+        Duration.ofMillis(5),
+        Duration.ofMillis(10),
+        Duration.ofMillis(25),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofMillis(2500),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(120)
+    };
 
     private final MeterRegistry meters;
     private final Set<String> namedTools = ConcurrentHashMap.newKeySet();
@@ -40,13 +51,18 @@ public class InvocationMetrics {
         Counter.builder("prometheus.registry.invocations")
                 .description("Finished tool invocations, by tool (the first " + MAX_TOOLS + " per replica, then other),"
                         + " mode and sandbox status")
-                .tag("tool", toolLabel(tool)).tag("mode", modeLabel).tag("status", statusLabel)
-                .register(meters).increment();
+                .tag("tool", toolLabel(tool))
+                .tag("mode", modeLabel)
+                .tag("status", statusLabel)
+                .register(meters)
+                .increment();
         Timer.builder("prometheus.registry.invocation.duration")
                 .description("Latency of finished tool invocations as the caller saw it (async: including the queue)")
                 .serviceLevelObjectives(BUCKETS)
-                .tag("mode", modeLabel).tag("status", statusLabel)
-                .register(meters).record(Duration.ofMillis(Math.max(0, latencyMs)));
+                .tag("mode", modeLabel)
+                .tag("status", statusLabel)
+                .register(meters)
+                .record(Duration.ofMillis(Math.max(0, latencyMs)));
     }
 
     private String toolLabel(String tool) {

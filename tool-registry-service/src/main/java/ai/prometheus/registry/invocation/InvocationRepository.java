@@ -6,5 +6,4 @@ import java.util.UUID;
 
 /** Invocations by id (the id doubles as the idempotency key of a request). */
 @ApplicationScoped
-public class InvocationRepository implements PanacheRepositoryBase<Invocation, UUID> {
-}
+public class InvocationRepository implements PanacheRepositoryBase<Invocation, UUID> {}

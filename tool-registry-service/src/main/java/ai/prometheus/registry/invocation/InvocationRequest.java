@@ -15,7 +15,10 @@ import java.util.UUID;
  */
 public record InvocationRequest(
         JsonNode arguments,
-        @Pattern(regexp = "(?i)sync|async", message = "must be sync or async") String mode,
+
+        @Pattern(regexp = "(?i)sync|async", message = "must be sync or async")
+        String mode,
+
         UUID memoryContextId,
         String fingerprint) {
 

@@ -1,6 +1,6 @@
 package ai.prometheus.registry.invocation;
 
-import ai.prometheus.shared.security.CurrentCaller;
+import ai.prometheus.shared.platform.security.CurrentCaller;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
@@ -37,21 +37,38 @@ public class InvocationResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "invokeTool", summary = "Invoke a tool", description = "mode=sync (default) answers 200 with the result; mode=async"
-            + " answers 202 and the result is read from GET /invocations/{id}. The arguments arrive on the tool's stdin"
-            + " as one JSON document; what it prints is the result. A repeated Idempotency-Key returns the first"
-            + " invocation. Pin fingerprint to refuse (409) a tool that changed.")
-    @APIResponse(responseCode = "200", description = "The finished invocation", content = @Content(schema = @Schema(implementation = InvocationView.class)))
-    @APIResponse(responseCode = "202", description = "An asynchronous invocation, accepted; poll its Location", content = @Content(schema = @Schema(implementation = InvocationView.class)))
+    @Operation(
+            operationId = "invokeTool",
+            summary = "Invoke a tool",
+            description = "mode=sync (default) answers 200 with the result; mode=async"
+                    + " answers 202 and the result is read from GET /invocations/{id}. The arguments arrive on the tool's stdin"
+                    + " as one JSON document; what it prints is the result. A repeated Idempotency-Key returns the first"
+                    + " invocation. Pin fingerprint to refuse (409) a tool that changed.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The finished invocation",
+            content = @Content(schema = @Schema(implementation = InvocationView.class)))
+    @APIResponse(
+            responseCode = "202",
+            description = "An asynchronous invocation, accepted; poll its Location",
+            content = @Content(schema = @Schema(implementation = InvocationView.class)))
     @APIResponse(responseCode = "422", description = "The tool cannot be invoked in its current definition")
-    @APIResponse(responseCode = "429", description = "A quota or the admission limit is reached; retry after the Retry-After seconds")
+    @APIResponse(
+            responseCode = "429",
+            description = "A quota or the admission limit is reached; retry after the Retry-After seconds")
     @APIResponse(responseCode = "502", description = "The sandbox failed to run the tool")
     @APIResponse(responseCode = "504", description = "The run timed out")
-    public Uni<Response> invoke(@PathParam("name") String name, @Valid InvocationRequest request,
-            @HeaderParam("Idempotency-Key") String idempotencyKey, UriInfo uri) {
+    public Uni<Response> invoke(
+            @PathParam("name") String name,
+            @Valid InvocationRequest request,
+            @HeaderParam("Idempotency-Key") String idempotencyKey,
+            UriInfo uri) {
         InvocationRequest body = request == null ? new InvocationRequest(null, null, null, null) : request;
         return invocations.invoke(caller.get(), name, body, idempotencyKey).map(invoked -> {
-            var location = uri.getBaseUriBuilder().path("api/v1/invocations").path(invoked.invocation().id().toString()).build();
+            var location = uri.getBaseUriBuilder()
+                    .path("api/v1/invocations")
+                    .path(invoked.invocation().id().toString())
+                    .build();
             return Response.status(invoked.pending() ? Response.Status.ACCEPTED : Response.Status.OK)
                     .location(location)
                     .entity(invoked.invocation())

@@ -1,24 +1,23 @@
 package ai.prometheus.registry.invocation;
 
 import ai.prometheus.registry.quota.QuotaService;
+import ai.prometheus.registry.sandbox.SandboxClient;
 import ai.prometheus.registry.secret.SecretService;
 import ai.prometheus.registry.tool.ToolRepository;
 import ai.prometheus.registry.usage.UsageRecorder;
-import ai.prometheus.registry.sandbox.SandboxClient;
 import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.event.EventBudget;
-import ai.prometheus.shared.event.EventCodec;
 import ai.prometheus.shared.event.EventTypes;
 import ai.prometheus.shared.event.ToolInvocationCompleted;
 import ai.prometheus.shared.event.ToolInvocationFailed;
 import ai.prometheus.shared.event.Topics;
-import ai.prometheus.shared.inbox.ProcessedEvents;
-import ai.prometheus.shared.outbox.Outbox;
+import ai.prometheus.shared.platform.inbox.ProcessedEvents;
+import ai.prometheus.shared.platform.messaging.EventCodec;
+import ai.prometheus.shared.platform.outbox.Outbox;
 import ai.prometheus.shared.sandbox.EgressSummary;
 import ai.prometheus.shared.sandbox.ExecutionUsage;
 import ai.prometheus.shared.sandbox.ToolOutput;
 import ai.prometheus.shared.secret.SecretRedaction;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -49,9 +48,18 @@ public class InvocationResults {
     private final SandboxClient sandbox;
     private final InvocationRepository invocations;
 
-    public InvocationResults(EventCodec codec, ProcessedEvents processed, UsageRecorder usage, Outbox outbox,
-            InvocationEvents events, QuotaService quotas, ToolRepository tools, SecretService secrets,
-            InvocationMetrics metrics, SandboxClient sandbox, InvocationRepository invocations) {
+    public InvocationResults(
+            EventCodec codec,
+            ProcessedEvents processed,
+            UsageRecorder usage,
+            Outbox outbox,
+            InvocationEvents events,
+            QuotaService quotas,
+            ToolRepository tools,
+            SecretService secrets,
+            InvocationMetrics metrics,
+            SandboxClient sandbox,
+            InvocationRepository invocations) {
         this.codec = codec;
         this.processed = processed;
         this.usage = usage;
@@ -67,17 +75,22 @@ public class InvocationResults {
 
     @Incoming("invocation-results")
     public Uni<Void> consume(String record) {
-        return Uni.createFrom().item(() -> codec.decode(record)).chain(event -> {
-            if (EventTypes.TOOL_INVOCATION_COMPLETED.equals(event.type())) {
-                ToolInvocationCompleted done = codec.data(event, ToolInvocationCompleted.class);
-                return whole(event, done).chain(whole -> processed.onceInTransaction(CONSUMER, event.id(), () -> completed(whole)));
-            }
-            if (EventTypes.TOOL_INVOCATION_FAILED.equals(event.type())) {
-                ToolInvocationFailed failed = codec.data(event, ToolInvocationFailed.class);
-                return processed.onceInTransaction(CONSUMER, event.id(), () -> failed(failed));
-            }
-            return Uni.createFrom().nullItem();
-        }).replaceWithVoid();
+        return Uni.createFrom()
+                .item(() -> codec.decode(record))
+                .chain(event -> {
+                    if (EventTypes.TOOL_INVOCATION_COMPLETED.equals(event.type())) {
+                        ToolInvocationCompleted done = codec.data(event, ToolInvocationCompleted.class);
+                        return whole(event, done)
+                                .chain(whole ->
+                                        processed.onceInTransaction(CONSUMER, event.id(), () -> completed(whole)));
+                    }
+                    if (EventTypes.TOOL_INVOCATION_FAILED.equals(event.type())) {
+                        ToolInvocationFailed failed = codec.data(event, ToolInvocationFailed.class);
+                        return processed.onceInTransaction(CONSUMER, event.id(), () -> failed(failed));
+                    }
+                    return Uni.createFrom().nullItem();
+                })
+                .replaceWithVoid();
     }
 
     /**
@@ -92,8 +105,10 @@ public class InvocationResults {
         }
         return sandbox.invocationOutput(done.invocationId())
                 .map(stdout -> done.withResult(ToolOutput.parse(stdout)))
-                .onFailure().recoverWithItem(failure -> {
-                    LOG.warnf("The whole result of invocation %s could not be fetched from the sandbox (%s); its cut value is kept",
+                .onFailure()
+                .recoverWithItem(failure -> {
+                    LOG.warnf(
+                            "The whole result of invocation %s could not be fetched from the sandbox (%s); its cut value is kept",
                             done.invocationId(), failure.getMessage());
                     return done;
                 });
@@ -107,11 +122,19 @@ public class InvocationResults {
                 invocation.sandboxStatus = done.status();
                 invocation.egress = done.egress();
                 finish(invocation, done.usage(), done.finishedAt());
-                stored = redaction(invocation).invoke(redaction -> invocation.result(redaction.redact(done.result())))
+                stored = redaction(invocation)
+                        .invoke(redaction -> invocation.result(redaction.redact(done.result())))
                         .replaceWithVoid();
             }
-            return stored.chain(() -> count(done.toolName(), done.caller(), true, done.status(), done.latencyMs(), done.usage(),
-                    done.finishedAt())).chain(() -> charge(invocation, done.usage()));
+            return stored.chain(() -> count(
+                            done.toolName(),
+                            done.caller(),
+                            true,
+                            done.status(),
+                            done.latencyMs(),
+                            done.usage(),
+                            done.finishedAt()))
+                    .chain(() -> charge(invocation, done.usage()));
         });
     }
 
@@ -126,11 +149,19 @@ public class InvocationResults {
                 finish(invocation, failed.usage(), failed.finishedAt());
                 // The synchronous path reports its failures itself; asynchronous ones are reported here.
                 report = redaction(invocation)
-                        .invoke(redaction -> invocation.errorMessage = redaction.redact(ToolOutput.text(failed.errorMessage())))
+                        .invoke(redaction ->
+                                invocation.errorMessage = redaction.redact(ToolOutput.text(failed.errorMessage())))
                         .chain(() -> outbox.add(Topics.ERRORS, events.errorReport(invocation)));
             }
-            return report.chain(() -> count(failed.toolName(), failed.caller(), false, failed.status(), failed.latencyMs(),
-                    failed.usage(), failed.finishedAt())).chain(() -> charge(invocation, failed.usage()));
+            return report.chain(() -> count(
+                            failed.toolName(),
+                            failed.caller(),
+                            false,
+                            failed.status(),
+                            failed.latencyMs(),
+                            failed.usage(),
+                            failed.finishedAt()))
+                    .chain(() -> charge(invocation, failed.usage()));
         });
     }
 
@@ -139,8 +170,10 @@ public class InvocationResults {
     private void finish(Invocation invocation, ExecutionUsage usage, Instant finishedAt) {
         invocation.finishedAt = (finishedAt == null ? Instant.now() : finishedAt).atOffset(ZoneOffset.UTC);
         // For asynchronous invocations the latency the caller saw includes the time in the queue.
-        invocation.latencyMs = Math.max(0, invocation.finishedAt.toInstant().toEpochMilli()
-                - invocation.createdAt.toInstant().toEpochMilli());
+        invocation.latencyMs = Math.max(
+                0,
+                invocation.finishedAt.toInstant().toEpochMilli()
+                        - invocation.createdAt.toInstant().toEpochMilli());
         if (usage != null) {
             invocation.wallMs = usage.wallMs();
             invocation.cpuMs = usage.cpuMs();
@@ -155,9 +188,10 @@ public class InvocationResults {
      * anything, with the secrets the invoked version declares.
      */
     private Uni<SecretRedaction> redaction(Invocation invocation) {
-        return tools.version(invocation.toolId, invocation.toolVersion).chain(version -> version == null
-                ? Uni.createFrom().item(SecretRedaction.NONE)
-                : secrets.redactionFor(invocation.toolId, version.secretNames()));
+        return tools.version(invocation.toolId, invocation.toolVersion)
+                .chain(version -> version == null
+                        ? Uni.createFrom().item(SecretRedaction.NONE)
+                        : secrets.redactionFor(invocation.toolId, version.secretNames()));
     }
 
     /** Asynchronous runs are charged to the tool's daily CPU and egress budgets when their result arrives. */
@@ -165,13 +199,30 @@ public class InvocationResults {
         if (invocation == null || invocation.mode != Invocation.Mode.ASYNC || used == null) {
             return Uni.createFrom().voidItem();
         }
-        return quotas.charge(invocation.toolId, invocation.caller, used.cpuMs(), EgressSummary.totalBytes(invocation.egress),
+        return quotas.charge(
+                invocation.toolId,
+                invocation.caller,
+                used.cpuMs(),
+                EgressSummary.totalBytes(invocation.egress),
                 invocation.finishedAt);
     }
 
-    private Uni<Void> count(String tool, String caller, boolean success, String status, long latencyMs, ExecutionUsage used,
+    private Uni<Void> count(
+            String tool,
+            String caller,
+            boolean success,
+            String status,
+            long latencyMs,
+            ExecutionUsage used,
             Instant finishedAt) {
-        return usage.record(tool, caller, success, status, latencyMs, used == null ? 0 : used.cpuMs(),
-                used == null ? 0 : used.peakMemoryBytes(), finishedAt == null ? Instant.now() : finishedAt);
+        return usage.record(
+                tool,
+                caller,
+                success,
+                status,
+                latencyMs,
+                used == null ? 0 : used.cpuMs(),
+                used == null ? 0 : used.peakMemoryBytes(),
+                finishedAt == null ? Instant.now() : finishedAt);
     }
 }

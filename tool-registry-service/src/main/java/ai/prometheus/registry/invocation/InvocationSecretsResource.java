@@ -1,9 +1,9 @@
 package ai.prometheus.registry.invocation;
 
+import ai.prometheus.shared.platform.security.CurrentCaller;
+import ai.prometheus.shared.platform.web.Params;
 import ai.prometheus.shared.sandbox.RunSecrets;
-import ai.prometheus.shared.security.CurrentCaller;
 import ai.prometheus.shared.security.RequiresPermission;
-import ai.prometheus.shared.web.Params;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -32,7 +32,9 @@ public class InvocationSecretsResource {
 
     @GET
     @RequiresPermission(PERMISSION)
-    @Operation(operationId = "getInvocationSecrets", summary = "The secrets of a pending asynchronous invocation, for the sandbox that runs it",
+    @Operation(
+            operationId = "getInvocationSecrets",
+            summary = "The secrets of a pending asynchronous invocation, for the sandbox that runs it",
             description = "Service identities with " + PERMISSION + " only; 409 once the invocation finished.")
     public Uni<RunSecrets> secrets(@PathParam("id") String id) {
         return delivery.forRun(caller.get(), Params.uuid("id", id));

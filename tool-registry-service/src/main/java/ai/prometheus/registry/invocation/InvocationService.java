@@ -16,13 +16,14 @@ import ai.prometheus.registry.tool.ToolService;
 import ai.prometheus.registry.tool.ToolStatus;
 import ai.prometheus.registry.tool.ToolVersion;
 import ai.prometheus.shared.event.Topics;
-import ai.prometheus.shared.outbox.Outbox;
-import ai.prometheus.shared.postgres.UniqueViolations;
+import ai.prometheus.shared.platform.outbox.Outbox;
+import ai.prometheus.shared.platform.postgres.UniqueViolations;
+import ai.prometheus.shared.platform.tracing.TraceContext;
 import ai.prometheus.shared.problem.Problem.FieldError;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.problem.ProblemType;
-import ai.prometheus.shared.sandbox.ExecutionLimits;
 import ai.prometheus.shared.sandbox.EgressSummary;
+import ai.prometheus.shared.sandbox.ExecutionLimits;
 import ai.prometheus.shared.sandbox.ExecutionRequest;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import ai.prometheus.shared.sandbox.ExecutionStatus;
@@ -30,7 +31,6 @@ import ai.prometheus.shared.sandbox.ToolEvents;
 import ai.prometheus.shared.sandbox.ToolOutput;
 import ai.prometheus.shared.secret.SecretRedaction;
 import ai.prometheus.shared.security.Caller;
-import ai.prometheus.shared.tracing.TraceContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -75,10 +75,23 @@ public class InvocationService {
     private final InvocationRepository invocations;
     private final VersionCache versions;
 
-    public InvocationService(ToolService tools, ToolRepository repository, ToolAccess access,
-            FunctionSignatures signatures, SandboxClient sandbox, Outbox outbox, InvocationEvents events, AuditTrail audit,
-            RegistryConfig config, ObjectMapper json, SyncAdmission syncAdmission, SecretService secrets,
-            QuotaService quotas, InvocationMetrics metrics, InvocationRepository invocations, VersionCache versions) {
+    public InvocationService(
+            ToolService tools,
+            ToolRepository repository,
+            ToolAccess access,
+            FunctionSignatures signatures,
+            SandboxClient sandbox,
+            Outbox outbox,
+            InvocationEvents events,
+            AuditTrail audit,
+            RegistryConfig config,
+            ObjectMapper json,
+            SyncAdmission syncAdmission,
+            SecretService secrets,
+            QuotaService quotas,
+            InvocationMetrics metrics,
+            InvocationRepository invocations,
+            VersionCache versions) {
         this.tools = tools;
         this.repository = repository;
         this.access = access;
@@ -98,8 +111,7 @@ public class InvocationService {
     }
 
     /** The outcome for the caller: the invocation, and whether it is still running (async). */
-    public record Invoked(InvocationView invocation, boolean pending) {
-    }
+    public record Invoked(InvocationView invocation, boolean pending) {}
 
     /** {@code secrets}: the values of the secrets the version declares (used by the synchronous path only). */
     private record Admitted(Tool tool, ToolVersion version, JsonNode arguments, Map<String, String> secrets) {
@@ -111,8 +123,9 @@ public class InvocationService {
 
     public Uni<Invoked> invoke(Caller caller, String name, InvocationRequest request, String idempotencyKey) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
-            return Uni.createFrom().failure(ProblemException.invalidField("Idempotency-Key",
-                    "must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters"));
+            return Uni.createFrom()
+                    .failure(ProblemException.invalidField(
+                            "Idempotency-Key", "must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters"));
         }
         if (!request.async()) {
             // Refused before any database work when this replica holds all it can (429).
@@ -123,7 +136,8 @@ public class InvocationService {
 
     private Uni<Invoked> admitAndRun(Caller caller, String name, InvocationRequest request, String idempotencyKey) {
         UUID id = invocationId(caller, idempotencyKey);
-        Uni<Invocation> previous = idempotencyKey == null ? Uni.createFrom().nullItem()
+        Uni<Invocation> previous = idempotencyKey == null
+                ? Uni.createFrom().nullItem()
                 : Panache.withSession(() -> invocations.findById(id));
         return previous.chain(earlier -> {
             if (earlier != null) {
@@ -146,7 +160,9 @@ public class InvocationService {
                 return Uni.createFrom().item(InvocationView.of(invocation));
             }
             return repository.findById(invocation.toolId).map(tool -> {
-                if (tool == null || !access.decide(caller, tool.ownership(), ToolAction.MANAGE).allowed()) {
+                if (tool == null
+                        || !access.decide(caller, tool.ownership(), ToolAction.MANAGE)
+                                .allowed()) {
                     throw ProblemException.notFound("invocation", id);
                 }
                 return InvocationView.of(invocation);
@@ -159,15 +175,20 @@ public class InvocationService {
      * alone, not to the tool's managers, so a task id never reveals another caller's call.
      */
     public Uni<InvocationView> ownAsync(Caller caller, UUID id) {
-        return Panache.withSession(() -> Invocation.<Invocation>findById(id))
+        return Panache.withSession(() -> invocations.findById(id))
                 .map(invocation -> InvocationView.of(ownAsync(caller, id, invocation)));
     }
 
     /** The caller's asynchronous invocations, newest first: one page of {@code size}. */
     public Uni<List<InvocationView>> ownAsync(Caller caller, int page, int size) {
-        return Panache.withSession(() -> Invocation.<Invocation>find("caller = ?1 and mode = ?2",
-                        Sort.descending("createdAt").and("id"), caller.subject(), Invocation.Mode.ASYNC)
-                .page(page, size).list())
+        return Panache.withSession(() -> invocations
+                        .find(
+                                "caller = ?1 and mode = ?2",
+                                Sort.descending("createdAt").and("id"),
+                                caller.subject(),
+                                Invocation.Mode.ASYNC)
+                        .page(page, size)
+                        .list())
                 .map(found -> found.stream().map(InvocationView::of).toList());
     }
 
@@ -178,7 +199,7 @@ public class InvocationService {
      * in usage and quotas, since the work was done.
      */
     public Uni<InvocationView> cancel(Caller caller, UUID id) {
-        return Panache.withTransaction(() -> Invocation.<Invocation>findById(id).map(found -> {
+        return Panache.withTransaction(() -> invocations.findById(id).map(found -> {
                     Invocation invocation = ownAsync(caller, id, found);
                     if (invocation.status == Invocation.Status.PENDING) {
                         invocation.status = Invocation.Status.CANCELLED;
@@ -188,46 +209,68 @@ public class InvocationService {
                     return invocation;
                 }))
                 .call(invocation -> invocation.status == Invocation.Status.CANCELLED
-                        ? audit.allowedNow(caller, AuditTrail.CANCEL, invocation.toolName, "the invocation's caller",
+                        ? audit.allowedNow(
+                                caller,
+                                AuditTrail.CANCEL,
+                                invocation.toolName,
+                                "the invocation's caller",
                                 audit.details().put("invocation", id.toString()))
                         : Uni.createFrom().voidItem())
                 .map(InvocationView::of);
     }
 
     private static Invocation ownAsync(Caller caller, UUID id, Invocation invocation) {
-        if (invocation == null || invocation.mode != Invocation.Mode.ASYNC || !invocation.caller.equals(caller.subject())) {
+        if (invocation == null
+                || invocation.mode != Invocation.Mode.ASYNC
+                || !invocation.caller.equals(caller.subject())) {
             throw ProblemException.notFound("invocation", id);
         }
         return invocation;
     }
 
     private Uni<Admitted> admit(Caller caller, String name, InvocationRequest request) {
-        return tools.authorized(caller, name, ToolAction.INVOKE, AuditTrail.INVOKE).chain(tool -> {
-            if (tool.status == ToolStatus.DISABLED) {
-                String reason = "tool '" + name + "' is disabled: " + tool.statusReason;
-                return audit.denied(caller, AuditTrail.INVOKE, name, reason, null)
-                        .chain(() -> Uni.createFrom().failure(
-                                new ProblemException(ProblemType.CONFLICT, "tool-disabled", reason)));
-            }
-            if (request.fingerprint() != null && !Fingerprints.matches(request.fingerprint(), tool.fingerprint)) {
-                String reason = "tool '" + name + "' changed: its fingerprint is now " + tool.fingerprint
-                        + " (version " + tool.currentVersion + "), not the pinned " + request.fingerprint();
-                return audit.denied(caller, AuditTrail.INVOKE, name, reason,
-                                audit.details().put("pinned", request.fingerprint()).put("current", tool.fingerprint))
-                        .chain(() -> Uni.createFrom().failure(
-                                new ProblemException(ProblemType.CONFLICT, "fingerprint-mismatch", reason)));
-            }
-            JsonNode arguments = request.arguments() == null ? json.createObjectNode() : request.arguments();
-            List<FieldError> violations = signatures.violations(tool.functionSignature, tool.fingerprint, arguments);
-            if (!violations.isEmpty()) {
-                return Uni.createFrom().failure(ProblemException.invalid(violations));
-            }
-            return versions.version(tool.id, tool.currentVersion)
-                    .chain(version -> withSecrets(caller, tool, version, arguments));
-        }).call(admitted -> withinQuota(caller, admitted.tool()))
-                .call(admitted -> audit.allowedNow(caller, AuditTrail.INVOKE, name,
-                        access.decide(caller, admitted.tool().ownership(), ToolAction.INVOKE).reason(),
-                        audit.details().put("version", admitted.version().version)
+        return tools.authorized(caller, name, ToolAction.INVOKE, AuditTrail.INVOKE)
+                .chain(tool -> {
+                    if (tool.status == ToolStatus.DISABLED) {
+                        String reason = "tool '" + name + "' is disabled: " + tool.statusReason;
+                        return audit.denied(caller, AuditTrail.INVOKE, name, reason, null)
+                                .chain(() -> Uni.createFrom()
+                                        .failure(new ProblemException(ProblemType.CONFLICT, "tool-disabled", reason)));
+                    }
+                    if (request.fingerprint() != null
+                            && !Fingerprints.matches(request.fingerprint(), tool.fingerprint)) {
+                        String reason = "tool '" + name + "' changed: its fingerprint is now " + tool.fingerprint
+                                + " (version " + tool.currentVersion + "), not the pinned " + request.fingerprint();
+                        return audit.denied(
+                                        caller,
+                                        AuditTrail.INVOKE,
+                                        name,
+                                        reason,
+                                        audit.details()
+                                                .put("pinned", request.fingerprint())
+                                                .put("current", tool.fingerprint))
+                                .chain(() -> Uni.createFrom()
+                                        .failure(new ProblemException(
+                                                ProblemType.CONFLICT, "fingerprint-mismatch", reason)));
+                    }
+                    JsonNode arguments = request.arguments() == null ? json.createObjectNode() : request.arguments();
+                    List<FieldError> violations =
+                            signatures.violations(tool.functionSignature, tool.fingerprint, arguments);
+                    if (!violations.isEmpty()) {
+                        return Uni.createFrom().failure(ProblemException.invalid(violations));
+                    }
+                    return versions.version(tool.id, tool.currentVersion)
+                            .chain(version -> withSecrets(caller, tool, version, arguments));
+                })
+                .call(admitted -> withinQuota(caller, admitted.tool()))
+                .call(admitted -> audit.allowedNow(
+                        caller,
+                        AuditTrail.INVOKE,
+                        name,
+                        access.decide(caller, admitted.tool().ownership(), ToolAction.INVOKE)
+                                .reason(),
+                        audit.details()
+                                .put("version", admitted.version().version)
                                 .put("mode", request.async() ? "async" : "sync")));
     }
 
@@ -235,71 +278,98 @@ public class InvocationService {
     private Uni<Admitted> withSecrets(Caller caller, Tool tool, ToolVersion version, JsonNode arguments) {
         return secrets.valuesFor(tool, version.secretNames())
                 .map(values -> new Admitted(tool, version, arguments, values))
-                .onFailure(ProblemException.class).call(refusal -> audit.denied(caller, AuditTrail.INVOKE, tool.name,
-                        refusal.getMessage(), null));
+                .onFailure(ProblemException.class)
+                .call(refusal -> audit.denied(caller, AuditTrail.INVOKE, tool.name, refusal.getMessage(), null));
     }
 
     /** Takes one call from the tool's quotas (last, so refused calls use none): a 429 naming the limit otherwise. */
     private Uni<Void> withinQuota(Caller caller, Tool tool) {
         return quotas.admit(caller, tool)
-                .onFailure(ProblemException.class).call(refusal -> audit.denied(caller, AuditTrail.INVOKE, tool.name,
-                        refusal.getMessage(), null));
+                .onFailure(ProblemException.class)
+                .call(refusal -> audit.denied(caller, AuditTrail.INVOKE, tool.name, refusal.getMessage(), null));
     }
 
     /** Charges a finished run's CPU and egress bytes to the tool's daily budgets, in the caller's transaction. */
     private Uni<Void> charge(Invocation invocation) {
-        return quotas.chargeInTransaction(invocation.toolId, invocation.caller, invocation.cpuMs == null ? 0 : invocation.cpuMs,
-                EgressSummary.totalBytes(invocation.egress), invocation.finishedAt);
+        return quotas.chargeInTransaction(
+                invocation.toolId,
+                invocation.caller,
+                invocation.cpuMs == null ? 0 : invocation.cpuMs,
+                EgressSummary.totalBytes(invocation.egress),
+                invocation.finishedAt);
     }
 
-    private Uni<Invoked> enqueue(Caller caller, UUID id, String idempotencyKey, Admitted admitted, InvocationRequest request) {
+    private Uni<Invoked> enqueue(
+            Caller caller, UUID id, String idempotencyKey, Admitted admitted, InvocationRequest request) {
         Invocation invocation = newInvocation(caller, id, idempotencyKey, admitted, request, Invocation.Mode.ASYNC);
-        return Panache.withTransaction(() -> invocations.persist(invocation)
-                        .chain(() -> outbox.add(Topics.TOOL_INVOCATION_REQUESTS,
+        return Panache.withTransaction(() -> invocations
+                        .persist(invocation)
+                        .chain(() -> outbox.add(
+                                Topics.TOOL_INVOCATION_REQUESTS,
                                 events.requested(invocation, admitted.version(), limits(admitted.version()), caller))))
                 .map(ignored -> new Invoked(InvocationView.of(invocation), true))
-                .onFailure(UniqueViolations::test).recoverWithUni(() -> replayConcurrent(id, admitted.tool().name));
+                .onFailure(UniqueViolations::test)
+                .recoverWithUni(() -> replayConcurrent(id, admitted.tool().name));
     }
 
-    private Uni<Invoked> run(Caller caller, UUID id, String idempotencyKey, Admitted admitted, InvocationRequest request) {
+    private Uni<Invoked> run(
+            Caller caller, UUID id, String idempotencyKey, Admitted admitted, InvocationRequest request) {
         Invocation invocation = newInvocation(caller, id, idempotencyKey, admitted, request, Invocation.Mode.SYNC);
         ToolVersion version = admitted.version();
-        ExecutionRequest execution = new ExecutionRequest(version.language, version.code,
-                admitted.arguments().toString(), limits(version), null, version.network, admitted.secrets());
+        ExecutionRequest execution = new ExecutionRequest(
+                version.language,
+                version.code,
+                admitted.arguments().toString(),
+                limits(version),
+                null,
+                version.network,
+                admitted.secrets());
         long started = System.nanoTime();
         return sandbox.execute(execution, caller.subject(), id.toString(), syncTimeout(version))
-                .onItemOrFailure().transformToUni((result, failure) -> {
+                .onItemOrFailure()
+                .transformToUni((result, failure) -> {
                     invocation.latencyMs = (System.nanoTime() - started) / 1_000_000;
                     invocation.finishedAt = OffsetDateTime.now(ZoneOffset.UTC);
                     if (failure == null) {
                         // The sandbox redacted already; redacting again costs little and guards what is stored here.
                         applyResult(invocation, result.redacted(admitted.redaction()));
-                        return record(invocation, caller).invoke(() -> metered(invocation))
+                        return record(invocation, caller)
+                                .invoke(() -> metered(invocation))
                                 .map(ignored -> new Invoked(InvocationView.of(invocation), false));
                     }
                     SandboxFailure sandboxFailure = asSandboxFailure(failure);
                     if (sandboxFailure.kind() == SandboxFailure.Kind.BUSY) {
                         // Never accepted, never ran: nothing to record but the refusal itself.
-                        return Uni.createFrom().failure(ProblemException.tooManyRequests(
-                                "the sandbox is at capacity; retry later", sandboxFailure.retryAfterSeconds()));
+                        return Uni.createFrom()
+                                .failure(ProblemException.tooManyRequests(
+                                        "the sandbox is at capacity; retry later", sandboxFailure.retryAfterSeconds()));
                     }
                     if (sandboxFailure.kind() == SandboxFailure.Kind.IN_PROGRESS) {
                         // The same invocation id reached the sandbox before (a retried call); it
                         // answers the first run's result once that finishes, so the caller repeats.
-                        return Uni.createFrom().failure(new ProblemException(ProblemType.CONFLICT, "invocation-in-progress",
-                                "invocation " + invocation.id + " of tool '" + invocation.toolName
-                                        + "' is still running; repeat the request with the same Idempotency-Key",
-                                List.of(), Map.of("Retry-After", Long.toString(sandboxFailure.retryAfterSeconds()))));
+                        return Uni.createFrom()
+                                .failure(new ProblemException(
+                                        ProblemType.CONFLICT,
+                                        "invocation-in-progress",
+                                        "invocation " + invocation.id + " of tool '" + invocation.toolName
+                                                + "' is still running; repeat the request with the same Idempotency-Key",
+                                        List.of(),
+                                        Map.of("Retry-After", Long.toString(sandboxFailure.retryAfterSeconds()))));
                     }
                     if (sandboxFailure.kind() == SandboxFailure.Kind.REJECTED) {
-                        return Uni.createFrom().failure(new ProblemException(ProblemType.UNPROCESSABLE,
-                                "tool '" + invocation.toolName + "' cannot run as registered: " + sandboxFailure.getMessage()));
+                        return Uni.createFrom()
+                                .failure(new ProblemException(
+                                        ProblemType.UNPROCESSABLE,
+                                        "tool '" + invocation.toolName + "' cannot run as registered: "
+                                                + sandboxFailure.getMessage()));
                     }
                     applyPlatformFailure(invocation, sandboxFailure, admitted.redaction());
-                    return record(invocation, caller).invoke(() -> metered(invocation))
+                    return record(invocation, caller)
+                            .invoke(() -> metered(invocation))
                             .chain(() -> Uni.createFrom().failure(platformProblem(invocation, sandboxFailure)));
                 })
-                .onFailure(UniqueViolations::test).recoverWithUni(() -> replayConcurrent(id, admitted.tool().name));
+                .onFailure(UniqueViolations::test)
+                .recoverWithUni(() -> replayConcurrent(id, admitted.tool().name));
     }
 
     /**
@@ -310,15 +380,24 @@ public class InvocationService {
     private Uni<Void> record(Invocation invocation, Caller caller) {
         boolean failed = invocation.status == Invocation.Status.FAILED;
         boolean platformFault = failed && ExecutionStatus.INTERNAL_ERROR.name().equals(invocation.sandboxStatus);
-        return Panache.withTransaction(() -> invocations.persist(invocation)
-                .chain(() -> outbox.add(Topics.TOOL_INVOCATION_RESULTS,
-                        failed ? events.failed(invocation, platformFault, caller) : events.completed(invocation, caller)))
-                .chain(() -> failed ? outbox.add(Topics.ERRORS, events.errorReport(invocation)) : Uni.createFrom().voidItem())
+        return Panache.withTransaction(() -> invocations
+                .persist(invocation)
+                .chain(() -> outbox.add(
+                        Topics.TOOL_INVOCATION_RESULTS,
+                        failed
+                                ? events.failed(invocation, platformFault, caller)
+                                : events.completed(invocation, caller)))
+                .chain(() -> failed
+                        ? outbox.add(Topics.ERRORS, events.errorReport(invocation))
+                        : Uni.createFrom().voidItem())
                 .chain(() -> charge(invocation)));
     }
 
     private void metered(Invocation invocation) {
-        metrics.finished(invocation.toolName, invocation.mode, invocation.sandboxStatus,
+        metrics.finished(
+                invocation.toolName,
+                invocation.mode,
+                invocation.sandboxStatus,
                 invocation.latencyMs == null ? 0 : invocation.latencyMs);
     }
 
@@ -361,7 +440,9 @@ public class InvocationService {
         }
         String stderr = result.stderr() == null ? "" : result.stderr().strip();
         if (!stderr.isEmpty()) {
-            String tail = stderr.length() > MAX_ERROR_CHARS ? "…" + stderr.substring(stderr.length() - MAX_ERROR_CHARS) : stderr;
+            String tail = stderr.length() > MAX_ERROR_CHARS
+                    ? "…" + stderr.substring(stderr.length() - MAX_ERROR_CHARS)
+                    : stderr;
             message.append(": ").append(tail);
         }
         return ToolOutput.text(message.toString());
@@ -372,8 +453,11 @@ public class InvocationService {
             return sandboxFailure;
         }
         if (failure instanceof CircuitBreakerOpenException) {
-            return new SandboxFailure(SandboxFailure.Kind.UNAVAILABLE,
-                    "the sandbox has been failing; calls are paused for a few seconds", 5, failure);
+            return new SandboxFailure(
+                    SandboxFailure.Kind.UNAVAILABLE,
+                    "the sandbox has been failing; calls are paused for a few seconds",
+                    5,
+                    failure);
         }
         return new SandboxFailure(SandboxFailure.Kind.FAILED, "the call to the sandbox failed", 1, failure);
     }
@@ -383,8 +467,12 @@ public class InvocationService {
                 + failure.getMessage();
         return switch (failure.kind()) {
             case TIMEOUT -> new ProblemException(ProblemType.GATEWAY_TIMEOUT, detail);
-            case UNAVAILABLE -> new ProblemException(ProblemType.UNAVAILABLE, detail, List.of(),
-                    Map.of("Retry-After", Long.toString(Math.max(1, failure.retryAfterSeconds()))));
+            case UNAVAILABLE ->
+                new ProblemException(
+                        ProblemType.UNAVAILABLE,
+                        detail,
+                        List.of(),
+                        Map.of("Retry-After", Long.toString(Math.max(1, failure.retryAfterSeconds()))));
             default -> new ProblemException(ProblemType.BAD_GATEWAY, detail);
         };
     }
@@ -395,14 +483,19 @@ public class InvocationService {
 
     private static Invoked replay(Invocation invocation, String name) {
         if (!invocation.toolName.equals(name)) {
-            throw ProblemException.conflict("this Idempotency-Key was already used for an invocation of tool '"
-                    + invocation.toolName + "'");
+            throw ProblemException.conflict(
+                    "this Idempotency-Key was already used for an invocation of tool '" + invocation.toolName + "'");
         }
         return new Invoked(InvocationView.of(invocation), invocation.status == Invocation.Status.PENDING);
     }
 
-    private Invocation newInvocation(Caller caller, UUID id, String idempotencyKey, Admitted admitted,
-            InvocationRequest request, Invocation.Mode mode) {
+    private Invocation newInvocation(
+            Caller caller,
+            UUID id,
+            String idempotencyKey,
+            Admitted admitted,
+            InvocationRequest request,
+            Invocation.Mode mode) {
         Invocation invocation = new Invocation();
         invocation.id = id;
         invocation.toolId = admitted.tool().id;
@@ -426,9 +519,12 @@ public class InvocationService {
 
     private Duration syncTimeout(ToolVersion version) {
         Duration wall = version.limits != null && version.limits.wallMs() != null
-                ? Duration.ofMillis(version.limits.wallMs()) : config.invocation().defaultWall();
+                ? Duration.ofMillis(version.limits.wallMs())
+                : config.invocation().defaultWall();
         Duration wait = wall.plus(config.invocation().syncMargin());
-        return wait.compareTo(config.invocation().maxSyncWait()) > 0 ? config.invocation().maxSyncWait() : wait;
+        return wait.compareTo(config.invocation().maxSyncWait()) > 0
+                ? config.invocation().maxSyncWait()
+                : wait;
     }
 
     /** A repeated Idempotency-Key from the same caller always maps to the same invocation id. */

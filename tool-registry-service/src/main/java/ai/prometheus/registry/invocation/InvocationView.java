@@ -32,14 +32,32 @@ public record InvocationView(
         List<JsonNode> events) {
 
     static InvocationView of(Invocation invocation) {
-        ExecutionUsage usage = invocation.wallMs == null ? null
-                : new ExecutionUsage(invocation.wallMs, nz(invocation.cpuMs), nz(invocation.peakMemoryBytes),
+        ExecutionUsage usage = invocation.wallMs == null
+                ? null
+                : new ExecutionUsage(
+                        invocation.wallMs,
+                        nz(invocation.cpuMs),
+                        nz(invocation.peakMemoryBytes),
                         nz(invocation.outputBytes));
-        return new InvocationView(invocation.id, invocation.toolName, invocation.toolVersion, invocation.fingerprint,
-                invocation.mode.name().toLowerCase(), invocation.status.name(), invocation.sandboxStatus,
-                invocation.result(), invocation.errorMessage, invocation.exitCode, usage, invocation.latencyMs,
-                invocation.memoryContextId, invocation.caller, invocation.traceId, invocation.createdAt,
-                invocation.finishedAt, invocation.egress,
+        return new InvocationView(
+                invocation.id,
+                invocation.toolName,
+                invocation.toolVersion,
+                invocation.fingerprint,
+                invocation.mode.name().toLowerCase(),
+                invocation.status.name(),
+                invocation.sandboxStatus,
+                invocation.result(),
+                invocation.errorMessage,
+                invocation.exitCode,
+                usage,
+                invocation.latencyMs,
+                invocation.memoryContextId,
+                invocation.caller,
+                invocation.traceId,
+                invocation.createdAt,
+                invocation.finishedAt,
+                invocation.egress,
                 invocation.events == null || invocation.events.isEmpty() ? null : invocation.events);
     }
 

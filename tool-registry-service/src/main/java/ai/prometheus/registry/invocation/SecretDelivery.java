@@ -25,8 +25,8 @@ public class SecretDelivery {
     private final AuditTrail audit;
     private final InvocationRepository invocations;
 
-    public SecretDelivery(ToolRepository tools, SecretService secrets, AuditTrail audit,
-            InvocationRepository invocations) {
+    public SecretDelivery(
+            ToolRepository tools, SecretService secrets, AuditTrail audit, InvocationRepository invocations) {
         this.tools = tools;
         this.secrets = secrets;
         this.audit = audit;
@@ -35,23 +35,31 @@ public class SecretDelivery {
 
     public Uni<RunSecrets> forRun(Caller caller, UUID invocationId) {
         if (caller.kind() != PrincipalKind.SERVICE) {
-            return Uni.createFrom().failure(ProblemException.forbidden(
-                    "only a service of the suite (the sandbox) may fetch the secrets of a run"));
+            return Uni.createFrom()
+                    .failure(ProblemException.forbidden(
+                            "only a service of the suite (the sandbox) may fetch the secrets of a run"));
         }
         return Panache.withSession(() -> invocations.findById(invocationId).chain(invocation -> {
-            if (invocation == null) {
-                return Uni.createFrom().failure(ProblemException.notFound("invocation", invocationId));
-            }
-            if (invocation.mode != Invocation.Mode.ASYNC || invocation.status != Invocation.Status.PENDING) {
-                return Uni.createFrom().failure(ProblemException.conflict("invocation " + invocationId
-                        + " is not an asynchronous invocation waiting to run"));
-            }
-            return tools.findById(invocation.toolId).chain(tool -> tools.version(tool.id, invocation.toolVersion)
-                    .chain(version -> secrets.valuesFor(tool, version.secretNames()))
-                    .call(values -> audit.allowedNow(caller, AuditTrail.SECRET_DELIVER, tool.name,
-                            "delivered to " + caller.subject() + " for invocation " + invocationId,
-                            audit.details().put("invocationId", invocationId.toString())
-                                    .putPOJO("secrets", values.keySet()))));
-        })).map(RunSecrets::new);
+                    if (invocation == null) {
+                        return Uni.createFrom().failure(ProblemException.notFound("invocation", invocationId));
+                    }
+                    if (invocation.mode != Invocation.Mode.ASYNC || invocation.status != Invocation.Status.PENDING) {
+                        return Uni.createFrom()
+                                .failure(ProblemException.conflict("invocation " + invocationId
+                                        + " is not an asynchronous invocation waiting to run"));
+                    }
+                    return tools.findById(invocation.toolId)
+                            .chain(tool -> tools.version(tool.id, invocation.toolVersion)
+                                    .chain(version -> secrets.valuesFor(tool, version.secretNames()))
+                                    .call(values -> audit.allowedNow(
+                                            caller,
+                                            AuditTrail.SECRET_DELIVER,
+                                            tool.name,
+                                            "delivered to " + caller.subject() + " for invocation " + invocationId,
+                                            audit.details()
+                                                    .put("invocationId", invocationId.toString())
+                                                    .putPOJO("secrets", values.keySet()))));
+                }))
+                .map(RunSecrets::new);
     }
 }

@@ -37,7 +37,9 @@ public class SyncAdmission {
 
     @Inject
     public SyncAdmission(RegistryConfig config, MeterRegistry meters) {
-        this(config.invocation().admission().maxInFlight(), config.invocation().admission().maxInFlightPerCaller());
+        this(
+                config.invocation().admission().maxInFlight(),
+                config.invocation().admission().maxInFlightPerCaller());
         meters.gauge("registry.invocations.sync.in.flight", this, SyncAdmission::inFlight);
     }
 
@@ -92,8 +94,11 @@ public class SyncAdmission {
     }
 
     private ProblemException overloaded(String reason) {
-        return new ProblemException(ProblemType.TOO_MANY_REQUESTS, PROBLEM,
-                reason + "; retry after the time in Retry-After, or invoke with mode=async", List.of(),
+        return new ProblemException(
+                ProblemType.TOO_MANY_REQUESTS,
+                PROBLEM,
+                reason + "; retry after the time in Retry-After, or invoke with mode=async",
+                List.of(),
                 Map.of("Retry-After", Long.toString(retryAfterSeconds())));
     }
 }

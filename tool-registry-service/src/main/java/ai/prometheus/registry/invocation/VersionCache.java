@@ -20,11 +20,11 @@ public class VersionCache {
 
     static final int SIZE = 1_000;
 
-    private record Key(UUID toolId, int version) {
-    }
+    private record Key(UUID toolId, int version) {}
 
     private final ToolRepository repository;
-    private final Cache<Key, ToolVersion> versions = Caffeine.newBuilder().maximumSize(SIZE).build();
+    private final Cache<Key, ToolVersion> versions =
+            Caffeine.newBuilder().maximumSize(SIZE).build();
 
     public VersionCache(ToolRepository repository) {
         this.repository = repository;

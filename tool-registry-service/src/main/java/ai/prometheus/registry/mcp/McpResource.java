@@ -1,8 +1,8 @@
 package ai.prometheus.registry.mcp;
 
-import ai.prometheus.shared.mcp.McpEndpoint;
-import ai.prometheus.shared.mcp.McpTransport;
-import ai.prometheus.shared.security.CurrentCaller;
+import ai.prometheus.shared.platform.mcp.McpEndpoint;
+import ai.prometheus.shared.platform.mcp.McpTransport;
+import ai.prometheus.shared.platform.security.CurrentCaller;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -43,11 +43,19 @@ public class McpResource implements McpEndpoint {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
-    @Operation(operationId = "mcpPost", summary = "MCP JSON-RPC messages (initialize, server/discover, ping, tools/list, tools/call, ...)")
-    public Uni<Response> post(String body, @HeaderParam(McpTransport.PROTOCOL_VERSION_HEADER) String protocolVersion,
-            @HeaderParam(McpTransport.SESSION_HEADER) String session, @HeaderParam(HttpHeaders.ACCEPT) String accept,
-            @HeaderParam(McpTransport.METHOD_HEADER) String methodHeader, @HeaderParam(McpTransport.NAME_HEADER) String nameHeader) {
-        return transport.post(caller.get(), body,
+    @Operation(
+            operationId = "mcpPost",
+            summary = "MCP JSON-RPC messages (initialize, server/discover, ping, tools/list, tools/call, ...)")
+    public Uni<Response> post(
+            String body,
+            @HeaderParam(McpTransport.PROTOCOL_VERSION_HEADER) String protocolVersion,
+            @HeaderParam(McpTransport.SESSION_HEADER) String session,
+            @HeaderParam(HttpHeaders.ACCEPT) String accept,
+            @HeaderParam(McpTransport.METHOD_HEADER) String methodHeader,
+            @HeaderParam(McpTransport.NAME_HEADER) String nameHeader) {
+        return transport.post(
+                caller.get(),
+                body,
                 new McpTransport.Headers(protocolVersion, session, accept, methodHeader, nameHeader));
     }
 
@@ -65,9 +73,11 @@ public class McpResource implements McpEndpoint {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.TEXT_PLAIN)
-    @Operation(operationId = "mcpSubscriptionsListen", summary = "MCP subscriptions/listen (2026-07-28): an acknowledgement,"
-            + " then notifications/tools/list_changed, as server-sent events; POST /mcp with the header"
-            + " Mcp-Method: subscriptions/listen is routed here")
+    @Operation(
+            operationId = "mcpSubscriptionsListen",
+            summary = "MCP subscriptions/listen (2026-07-28): an acknowledgement,"
+                    + " then notifications/tools/list_changed, as server-sent events; POST /mcp with the header"
+                    + " Mcp-Method: subscriptions/listen is routed here")
     public Multi<String> listen(String body) {
         return transport.listen(caller.get(), body);
     }

@@ -8,8 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /** A registered tool as an MCP {@code Tool} in {@code tools/list}. */
 final class McpTools {
 
-    private McpTools() {
-    }
+    private McpTools() {}
 
     static ObjectNode describe(ObjectMapper json, ToolSummary tool) {
         ObjectNode entry = json.createObjectNode().put("name", tool.name());
@@ -18,7 +17,9 @@ final class McpTools {
             entry.put("title", mcp.get("title").asText());
         }
         // Hosts show the description to the model and people: never absent.
-        entry.put("description", tool.description() == null || tool.description().isBlank() ? tool.name() : tool.description());
+        entry.put(
+                "description",
+                tool.description() == null || tool.description().isBlank() ? tool.name() : tool.description());
         // The signature as registered, keywords and all ($schema, $defs, additionalProperties...).
         entry.set("inputSchema", tool.functionSignature());
         if (mcp.path("outputSchema").isObject()) {

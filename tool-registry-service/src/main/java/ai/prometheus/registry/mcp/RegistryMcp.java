@@ -7,12 +7,12 @@ import ai.prometheus.registry.discovery.ToolSummary;
 import ai.prometheus.registry.invocation.InvocationRequest;
 import ai.prometheus.registry.invocation.InvocationService;
 import ai.prometheus.registry.invocation.InvocationView;
-import ai.prometheus.shared.mcp.JsonRpc;
-import ai.prometheus.shared.mcp.LogLevels;
-import ai.prometheus.shared.mcp.McpServer;
-import ai.prometheus.shared.mcp.McpServer.InvalidParams;
-import ai.prometheus.shared.mcp.McpService;
-import ai.prometheus.shared.mcp.McpTask;
+import ai.prometheus.shared.platform.mcp.JsonRpc;
+import ai.prometheus.shared.platform.mcp.LogLevels;
+import ai.prometheus.shared.platform.mcp.McpServer;
+import ai.prometheus.shared.platform.mcp.McpServer.InvalidParams;
+import ai.prometheus.shared.platform.mcp.McpService;
+import ai.prometheus.shared.platform.mcp.McpTask;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.problem.ProblemType;
 import ai.prometheus.shared.security.Caller;
@@ -22,8 +22,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -55,8 +55,16 @@ public class RegistryMcp implements McpService {
     private final McpServer server;
     private final ToolChanges changes;
 
-    public RegistryMcp(Discovery discovery, InvocationService invocations, ToolResults results, LogLevels logLevels,
-            ObjectMapper json, ToolSearch search, RegistryConfig config, McpServer server, ToolChanges changes) {
+    public RegistryMcp(
+            Discovery discovery,
+            InvocationService invocations,
+            ToolResults results,
+            LogLevels logLevels,
+            ObjectMapper json,
+            ToolSearch search,
+            RegistryConfig config,
+            McpServer server,
+            ToolChanges changes) {
         this.changes = changes;
         this.search = search;
         this.discovery = discovery;
@@ -71,7 +79,9 @@ public class RegistryMcp implements McpService {
 
     @Override
     public ObjectNode serverInfo() {
-        return json.createObjectNode().put("name", "prometheus-tool-registry").put("title", "Prometheus tool registry")
+        return json.createObjectNode()
+                .put("name", "prometheus-tool-registry")
+                .put("title", "Prometheus tool registry")
                 .put("version", "0.1.0");
     }
 
@@ -122,15 +132,20 @@ public class RegistryMcp implements McpService {
             return Uni.createFrom().item(List.of());
         }
         String toolName = ref.path("name").asText("");
-        return discovery.invocable(caller, new DiscoveryQuery(null, null, null, null, "name", 0, PAGE_SIZE))
+        return discovery
+                .invocable(caller, new DiscoveryQuery(null, null, null, null, "name", 0, PAGE_SIZE))
                 .map(found -> {
                     List<String> values = new ArrayList<>();
                     for (ToolSummary tool : found.items()) {
                         if (toolName.isEmpty() && "name".equals(argument)) {
                             values.add(tool.name());
                         } else if (tool.name().equals(toolName)) {
-                            tool.functionSignature().path("properties").path(argument).path("enum")
-                                    .forEach(value -> values.add(value.isTextual() ? value.asText() : value.toString()));
+                            tool.functionSignature()
+                                    .path("properties")
+                                    .path(argument)
+                                    .path("enum")
+                                    .forEach(
+                                            value -> values.add(value.isTextual() ? value.asText() : value.toString()));
                         }
                     }
                     return values.stream().filter(v -> v.startsWith(prefix)).toList();
@@ -149,7 +164,8 @@ public class RegistryMcp implements McpService {
         }
         int index = page;
         // Sorted by name: the order is deterministic, as 2026-07-28 asks (and pages stay stable).
-        return discovery.invocable(caller, new DiscoveryQuery(null, null, null, null, "name", page, PAGE_SIZE))
+        return discovery
+                .invocable(caller, new DiscoveryQuery(null, null, null, null, "name", page, PAGE_SIZE))
                 .map(found -> {
                     List<ObjectNode> tools = new ArrayList<>();
                     if (index == 0) {
@@ -168,11 +184,13 @@ public class RegistryMcp implements McpService {
         String name = call.name();
         JsonNode arguments = call.arguments();
         if (ToolSearch.NAME.equals(name)) {
-            return search.call(caller, arguments).onFailure(ToolSearch.BadArguments.class)
+            return search.call(caller, arguments)
+                    .onFailure(ToolSearch.BadArguments.class)
                     .recoverWithItem(failure -> (JsonNode) results.error(failure.getMessage()));
         }
         JsonNode progressToken = call.params().path("_meta").get("progressToken");
-        return invocations.invoke(caller, name, new InvocationRequest(arguments, "sync", null, null), null)
+        return invocations
+                .invoke(caller, name, new InvocationRequest(arguments, "sync", null, null), null)
                 .chain(invoked -> discovery.mcpMetadata(name).map(metadata -> {
                     InvocationView invocation = invoked.invocation();
                     call.notifications().addAll(notificationsFor(invocation, progressToken, call));
@@ -181,9 +199,12 @@ public class RegistryMcp implements McpService {
                 }))
                 // A tool that does not exist (or that the caller may not see) is a protocol error, as
                 // the specification has it; every other refusal is a result the model can read.
-                .onFailure(ProblemException.class).transform(failure -> ((ProblemException) failure).type() == ProblemType.NOT_FOUND
-                        ? new InvalidParams("unknown tool: " + name) : failure)
-                .onFailure(ProblemException.class).recoverWithItem(failure -> server.toolError((ProblemException) failure));
+                .onFailure(ProblemException.class)
+                .transform(failure -> ((ProblemException) failure).type() == ProblemType.NOT_FOUND
+                        ? new InvalidParams("unknown tool: " + name)
+                        : failure)
+                .onFailure(ProblemException.class)
+                .recoverWithItem(failure -> server.toolError((ProblemException) failure));
     }
 
     /**
@@ -195,10 +216,15 @@ public class RegistryMcp implements McpService {
     public Multi<ObjectNode> listChangedFor(Caller caller) {
         ObjectNode listChanged = server.listChanged();
         return changes.stream()
-                .group().intoLists().every(Duration.ofMillis(250))
+                .group()
+                .intoLists()
+                .every(Duration.ofMillis(250))
                 .filter(batch -> !batch.isEmpty())
-                .onItem().transformToUniAndConcatenate(names -> discovery.mayInvokeAny(caller, Set.copyOf(names))
-                        .onFailure().recoverWithItem(true))
+                .onItem()
+                .transformToUniAndConcatenate(names -> discovery
+                        .mayInvokeAny(caller, Set.copyOf(names))
+                        .onFailure()
+                        .recoverWithItem(true))
                 .filter(Boolean::booleanValue)
                 .map(concerned -> listChanged.deepCopy());
     }
@@ -214,7 +240,9 @@ public class RegistryMcp implements McpService {
 
     @Override
     public Multi<ObjectNode> subscriptionNotifications(Caller caller, ObjectNode accepted) {
-        return accepted.path("toolsListChanged").asBoolean(false) ? listChangedFor(caller) : Multi.createFrom().nothing();
+        return accepted.path("toolsListChanged").asBoolean(false)
+                ? listChangedFor(caller)
+                : Multi.createFrom().nothing();
     }
 
     /**
@@ -235,24 +263,33 @@ public class RegistryMcp implements McpService {
     @Override
     public Uni<McpTask.Start> startTask(Caller caller, ToolCall call) {
         // Persisted (with its Kafka request in the outbox) before this answers: tasks/get finds it at once.
-        return invocations.invoke(caller, call.name(), new InvocationRequest(call.arguments(), "async", null, null), null)
+        return invocations
+                .invoke(caller, call.name(), new InvocationRequest(call.arguments(), "async", null, null), null)
                 .chain(invoked -> taskOf(invoked.invocation()))
                 .map(McpTask.Start::of)
-                .onFailure(ProblemException.class).transform(failure -> ((ProblemException) failure).type() == ProblemType.NOT_FOUND
-                        ? new InvalidParams("unknown tool: " + call.name()) : failure)
+                .onFailure(ProblemException.class)
+                .transform(failure -> ((ProblemException) failure).type() == ProblemType.NOT_FOUND
+                        ? new InvalidParams("unknown tool: " + call.name())
+                        : failure)
                 .onFailure(ProblemException.class)
                 .recoverWithItem(failure -> McpTask.Start.refused(server.toolError((ProblemException) failure)));
     }
 
     @Override
     public Uni<McpTask> task(Caller caller, String taskId) {
-        return invocations.ownAsync(caller, taskUuid(taskId)).chain(this::taskOf).onFailure(ProblemException.class)
+        return invocations
+                .ownAsync(caller, taskUuid(taskId))
+                .chain(this::taskOf)
+                .onFailure(ProblemException.class)
                 .transform(failure -> taskNotFound(failure, taskId));
     }
 
     @Override
     public Uni<McpTask> cancelTask(Caller caller, String taskId) {
-        return invocations.cancel(caller, taskUuid(taskId)).chain(this::taskOf).onFailure(ProblemException.class)
+        return invocations
+                .cancel(caller, taskUuid(taskId))
+                .chain(this::taskOf)
+                .onFailure(ProblemException.class)
                 .transform(failure -> taskNotFound(failure, taskId));
     }
 
@@ -266,10 +303,16 @@ public class RegistryMcp implements McpService {
         }
         int page = parsed;
         // One more than a page tells whether another page follows.
-        return invocations.ownAsync(caller, page, TASK_PAGE_SIZE + 1).chain(views -> Multi.createFrom()
-                .iterable(views.subList(0, Math.min(views.size(), TASK_PAGE_SIZE)))
-                .onItem().transformToUniAndConcatenate(this::taskOf).collect().asList()
-                .map(tasks -> new McpTask.Page(tasks, views.size() > TASK_PAGE_SIZE ? Integer.toString(page + 1) : null)));
+        return invocations
+                .ownAsync(caller, page, TASK_PAGE_SIZE + 1)
+                .chain(views -> Multi.createFrom()
+                        .iterable(views.subList(0, Math.min(views.size(), TASK_PAGE_SIZE)))
+                        .onItem()
+                        .transformToUniAndConcatenate(this::taskOf)
+                        .collect()
+                        .asList()
+                        .map(tasks -> new McpTask.Page(
+                                tasks, views.size() > TASK_PAGE_SIZE ? Integer.toString(page + 1) : null)));
     }
 
     /** An invocation as a task: once it has ended, with the CallToolResult tools/call would have answered. */
@@ -277,15 +320,30 @@ public class RegistryMcp implements McpService {
         var created = invocation.createdAt();
         var updated = invocation.finishedAt() == null ? created : invocation.finishedAt();
         return switch (invocation.status()) {
-            case "PENDING" -> Uni.createFrom().item(new McpTask(invocation.id().toString(), McpTask.State.WORKING,
-                    "queued for the sandbox or running", created, updated, null));
-            case "CANCELLED" -> Uni.createFrom().item(new McpTask(invocation.id().toString(), McpTask.State.CANCELLED,
-                    "cancelled by its caller", created, updated, null));
-            default -> discovery.mcpMetadata(invocation.tool()).map(metadata -> {
-                JsonNode outputSchema = metadata == null ? null : metadata.get("outputSchema");
-                ObjectNode result = results.of(invocation, outputSchema, "output:" + invocation.fingerprint());
-                return new McpTask(invocation.id().toString(), McpTask.State.DONE, null, created, updated, result);
-            });
+            case "PENDING" ->
+                Uni.createFrom()
+                        .item(new McpTask(
+                                invocation.id().toString(),
+                                McpTask.State.WORKING,
+                                "queued for the sandbox or running",
+                                created,
+                                updated,
+                                null));
+            case "CANCELLED" ->
+                Uni.createFrom()
+                        .item(new McpTask(
+                                invocation.id().toString(),
+                                McpTask.State.CANCELLED,
+                                "cancelled by its caller",
+                                created,
+                                updated,
+                                null));
+            default ->
+                discovery.mcpMetadata(invocation.tool()).map(metadata -> {
+                    JsonNode outputSchema = metadata == null ? null : metadata.get("outputSchema");
+                    ObjectNode result = results.of(invocation, outputSchema, "output:" + invocation.fingerprint());
+                    return new McpTask(invocation.id().toString(), McpTask.State.DONE, null, created, updated, result);
+                });
         };
     }
 
@@ -299,14 +357,16 @@ public class RegistryMcp implements McpService {
 
     private static Throwable taskNotFound(Throwable failure, String taskId) {
         return ((ProblemException) failure).type() == ProblemType.NOT_FOUND
-                ? new InvalidParams("Failed to retrieve task: task " + taskId + " not found") : failure;
+                ? new InvalidParams("Failed to retrieve task: task " + taskId + " not found")
+                : failure;
     }
 
     /** The run's progress lines (when the call asked for progress) and log lines the session wants to hear. */
     private List<ObjectNode> notificationsFor(InvocationView invocation, JsonNode progressToken, ToolCall call) {
         // 2026-07-28 has no logging/setLevel: a request names its level in _meta, and without one hears no log lines.
         boolean stateless = McpServer.STATELESS_VERSION.equals(McpServer.version(call.params(), call.exchange()));
-        String requestLevel = call.params().path("_meta").path(McpServer.META_LOG_LEVEL).asText(null);
+        String requestLevel =
+                call.params().path("_meta").path(McpServer.META_LOG_LEVEL).asText(null);
         List<ObjectNode> out = new ArrayList<>();
         if (invocation.events() == null) {
             return out;
@@ -327,10 +387,15 @@ public class RegistryMcp implements McpService {
                     params.set("message", event.get("message"));
                 }
                 out.add(notification);
-            } else if (stateless ? requestLevel != null && LogLevels.atLeast(event.path("level").asText(), requestLevel)
-                    : logLevels.passes(call.exchange().session(), event.path("level").asText())) {
+            } else if (stateless
+                    ? requestLevel != null
+                            && LogLevels.atLeast(event.path("level").asText(), requestLevel)
+                    : logLevels.passes(
+                            call.exchange().session(), event.path("level").asText())) {
                 ObjectNode notification = rpc.notification("notifications/message");
-                ObjectNode params = notification.putObject("params").put("level", event.path("level").asText());
+                ObjectNode params = notification
+                        .putObject("params")
+                        .put("level", event.path("level").asText());
                 params.put("logger", event.has("logger") ? event.get("logger").asText() : invocation.tool());
                 params.set("data", event.get("message"));
                 out.add(notification);

@@ -1,7 +1,7 @@
 package ai.prometheus.registry.mcp;
 
-import ai.prometheus.shared.config.ServiceConfig;
-import ai.prometheus.shared.postgres.PostgresListener;
+import ai.prometheus.shared.platform.config.ServiceConfig;
+import ai.prometheus.shared.platform.postgres.PostgresListener;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -26,7 +26,8 @@ public class ToolChanges {
     private final ServiceConfig service;
     private PostgresListener listener;
 
-    public ToolChanges(ServiceConfig service,
+    public ToolChanges(
+            ServiceConfig service,
             @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
             @ConfigProperty(name = "quarkus.datasource.username") String user,
             @ConfigProperty(name = "quarkus.datasource.password") String password) {
@@ -37,8 +38,14 @@ public class ToolChanges {
     }
 
     void start(@Observes StartupEvent startup) {
-        listener = PostgresListener.startWithPayloads(jdbcUrl, user, password, "tools_changed_" + service.schema(),
-                Duration.ofSeconds(30), "mcp-tool-changes", (notified, names) -> names.forEach(changes::onNext));
+        listener = PostgresListener.startWithPayloads(
+                jdbcUrl,
+                user,
+                password,
+                "tools_changed_" + service.schema(),
+                Duration.ofSeconds(30),
+                "mcp-tool-changes",
+                (notified, names) -> names.forEach(changes::onNext));
     }
 
     void stop(@Observes ShutdownEvent shutdown) {

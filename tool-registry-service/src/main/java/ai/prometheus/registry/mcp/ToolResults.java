@@ -5,7 +5,6 @@ import ai.prometheus.registry.schema.FunctionSignatures;
 import ai.prometheus.shared.problem.Problem.FieldError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -46,7 +45,8 @@ public class ToolResults {
         if (envelope != null) {
             List<String> problems = envelopeProblems(envelope);
             if (!problems.isEmpty()) {
-                return error("The tool's output envelope (" + ENVELOPE + ") is malformed:\n- " + String.join("\n- ", problems));
+                return error("The tool's output envelope (" + ENVELOPE + ") is malformed:\n- "
+                        + String.join("\n- ", problems));
             }
             result.set("content", envelope.has("content") ? envelope.get("content") : json.createArrayNode());
             if (envelope.has("structuredContent")) {
@@ -54,7 +54,9 @@ public class ToolResults {
             }
             result.put("isError", envelope.path("isError").asBoolean(false));
         } else {
-            result.putArray("content").addObject().put("type", "text")
+            result.putArray("content")
+                    .addObject()
+                    .put("type", "text")
                     .put("text", value.isTextual() ? value.asText() : value.toString());
             if (value.isObject()) {
                 result.set("structuredContent", value);
@@ -69,8 +71,10 @@ public class ToolResults {
             List<FieldError> violations = signatures.violations(outputSchema, schemaKey, structured);
             if (!violations.isEmpty()) {
                 StringBuilder text = new StringBuilder("The tool's output does not match its outputSchema:");
-                violations.forEach(v -> text.append("\n- ").append(v.field().replaceFirst("^arguments", "output"))
-                        .append(": ").append(v.reason()));
+                violations.forEach(v -> text.append("\n- ")
+                        .append(v.field().replaceFirst("^arguments", "output"))
+                        .append(": ")
+                        .append(v.reason()));
                 return error(text.toString());
             }
         }
@@ -93,7 +97,8 @@ public class ToolResults {
         }
         envelope.fieldNames().forEachRemaining(field -> {
             if (!List.of("content", "structuredContent", "isError").contains(field)) {
-                problems.add(ENVELOPE + "." + field + " is not a field of a tool result (content, structuredContent, isError)");
+                problems.add(ENVELOPE + "." + field
+                        + " is not a field of a tool result (content, structuredContent, isError)");
             }
         });
         JsonNode content = envelope.get("content");
@@ -105,7 +110,8 @@ public class ToolResults {
                 blockProblem(content.get(i)).ifPresent(p -> problems.add(ENVELOPE + ".content[" + index + "]: " + p));
             }
         }
-        if (envelope.has("structuredContent") && !envelope.get("structuredContent").isObject()) {
+        if (envelope.has("structuredContent")
+                && !envelope.get("structuredContent").isObject()) {
             problems.add(ENVELOPE + ".structuredContent must be an object");
         }
         if (envelope.has("isError") && !envelope.get("isError").isBoolean()) {
@@ -117,16 +123,27 @@ public class ToolResults {
     private static Optional<String> blockProblem(JsonNode block) {
         String type = block.path("type").asText("");
         String where = "content block of type '" + type + "'";
-        return Optional.ofNullable(switch (type) {
-            case "text" -> block.path("text").isTextual() ? null : where + " needs text (a string)";
-            case "image", "audio" -> block.path("data").isTextual() && block.path("mimeType").isTextual() ? null
-                    : where + " needs data (base64) and mimeType";
-            case "resource" -> block.path("resource").path("uri").isTextual()
-                    && (block.path("resource").path("text").isTextual() || block.path("resource").path("blob").isTextual())
-                    ? null : where + " needs resource.uri and resource.text or resource.blob";
-            case "resource_link" -> block.path("uri").isTextual() && block.path("name").isTextual() ? null
-                    : where + " needs uri and name";
-            default -> "content blocks have type text, image, audio, resource or resource_link, not '" + type + "'";
-        });
+        return Optional.ofNullable(
+                switch (type) {
+                    case "text" -> block.path("text").isTextual() ? null : where + " needs text (a string)";
+                    case "image", "audio" ->
+                        block.path("data").isTextual() && block.path("mimeType").isTextual()
+                                ? null
+                                : where + " needs data (base64) and mimeType";
+                    case "resource" ->
+                        block.path("resource").path("uri").isTextual()
+                                        && (block.path("resource").path("text").isTextual()
+                                                || block.path("resource")
+                                                        .path("blob")
+                                                        .isTextual())
+                                ? null
+                                : where + " needs resource.uri and resource.text or resource.blob";
+                    case "resource_link" ->
+                        block.path("uri").isTextual() && block.path("name").isTextual()
+                                ? null
+                                : where + " needs uri and name";
+                    default ->
+                        "content blocks have type text, image, audio, resource or resource_link, not '" + type + "'";
+                });
     }
 }

@@ -41,6 +41,7 @@ public class ToolSearch {
     static final int USAGE_DAYS = 30;
     /** Pseudo-calls at the prior rate: a tool with few calls stays close to the average. */
     static final double PRIOR_CALLS = 5;
+
     private static final int PAGE_SIZE = 100;
     /** Candidates read at most (pages of the invocable listing), so one search stays bounded. */
     private static final int MAX_PAGES = 20;
@@ -56,8 +57,8 @@ public class ToolSearch {
     }
 
     /** One ranked tool. */
-    record Hit(String name, String title, String description, double score, Double successRate, long p50Ms, long calls) {
-    }
+    record Hit(
+            String name, String title, String description, double score, Double successRate, long p50Ms, long calls) {}
 
     /** Bad arguments: told to the model as a tool error. */
     static final class BadArguments extends RuntimeException {
@@ -69,20 +70,38 @@ public class ToolSearch {
     /** The entry {@code tools/list} shows for the built-in. */
     ObjectNode describe() {
         ObjectNode entry = json.createObjectNode().put("name", NAME).put("title", "Search tools");
-        entry.put("description", "Find the tools you may call for a task: ranked by how well their name, title and"
-                + " description match the query, weighted by their measured success rate and median latency.");
+        entry.put(
+                "description",
+                "Find the tools you may call for a task: ranked by how well their name, title and"
+                        + " description match the query, weighted by their measured success rate and median latency.");
         ObjectNode input = entry.putObject("inputSchema").put("type", "object");
         ObjectNode properties = input.putObject("properties");
-        properties.putObject("query").put("type", "string").put("minLength", 1).put("description", "What the tool should do");
-        properties.putObject("limit").put("type", "integer").put("minimum", 1).put("maximum", MAX_LIMIT)
+        properties
+                .putObject("query")
+                .put("type", "string")
+                .put("minLength", 1)
+                .put("description", "What the tool should do");
+        properties
+                .putObject("limit")
+                .put("type", "integer")
+                .put("minimum", 1)
+                .put("maximum", MAX_LIMIT)
                 .put("default", DEFAULT_LIMIT);
         input.putArray("required").add("query");
         input.put("additionalProperties", false);
         ObjectNode output = entry.putObject("outputSchema").put("type", "object");
         output.putArray("required").add("tools");
-        output.putObject("properties").putObject("tools").put("type", "array").putObject("items").put("type", "object");
-        entry.putObject("annotations").put("title", "Search tools").put("readOnlyHint", true)
-                .put("destructiveHint", false).put("idempotentHint", true).put("openWorldHint", false);
+        output.putObject("properties")
+                .putObject("tools")
+                .put("type", "array")
+                .putObject("items")
+                .put("type", "object");
+        entry.putObject("annotations")
+                .put("title", "Search tools")
+                .put("readOnlyHint", true)
+                .put("destructiveHint", false)
+                .put("idempotentHint", true)
+                .put("openWorldHint", false);
         return entry;
     }
 
@@ -96,8 +115,12 @@ public class ToolSearch {
         int limit = DEFAULT_LIMIT;
         if (args.has("limit")) {
             JsonNode given = args.get("limit");
-            if (!given.canConvertToInt() || !given.isIntegralNumber() || given.asInt() < 1 || given.asInt() > MAX_LIMIT) {
-                return Uni.createFrom().failure(new BadArguments("arguments.limit: must be an integer from 1 to " + MAX_LIMIT));
+            if (!given.canConvertToInt()
+                    || !given.isIntegralNumber()
+                    || given.asInt() < 1
+                    || given.asInt() > MAX_LIMIT) {
+                return Uni.createFrom()
+                        .failure(new BadArguments("arguments.limit: must be an integer from 1 to " + MAX_LIMIT));
             }
             limit = given.asInt();
         }
@@ -115,16 +138,18 @@ public class ToolSearch {
                 return Uni.createFrom().item(result(List.of()));
             }
             return usage.totals(matching.stream().map(s -> s.tool().name()).toList(), USAGE_DAYS)
-                    .map(totals -> result(rank(matching, totals).stream().limit(max).toList()));
+                    .map(totals ->
+                            result(rank(matching, totals).stream().limit(max).toList()));
         });
     }
 
-    private record Scored(ToolSummary tool, double relevance) {
-    }
+    private record Scored(ToolSummary tool, double relevance) {}
 
     /** Orders the matches by score (then name, so equal scores come back in a stable order). */
     static List<Hit> ordered(List<Hit> hits) {
-        return hits.stream().sorted(Comparator.comparingDouble(Hit::score).reversed().thenComparing(Hit::name)).toList();
+        return hits.stream()
+                .sorted(Comparator.comparingDouble(Hit::score).reversed().thenComparing(Hit::name))
+                .toList();
     }
 
     private List<Hit> rank(List<Scored> matching, Map<String, Totals> totals) {
@@ -144,8 +169,14 @@ public class ToolSearch {
             double latency = used.calls() == 0 ? 1.0 : 1.0 - 0.1 * Math.min(1.0, used.p50LatencyMs() / 10_000.0);
             double score = scored.relevance() * (0.5 + 0.5 * smoothed) * latency;
             Double rate = used.calls() == 0 ? null : (double) used.successes() / used.calls();
-            hits.add(new Hit(tool.name(), title(tool), description(tool), Math.round(score * 10_000) / 10_000.0, rate,
-                    used.p50LatencyMs(), used.calls()));
+            hits.add(new Hit(
+                    tool.name(),
+                    title(tool),
+                    description(tool),
+                    Math.round(score * 10_000) / 10_000.0,
+                    rate,
+                    used.p50LatencyMs(),
+                    used.calls()));
         }
         return ordered(hits);
     }
@@ -156,29 +187,45 @@ public class ToolSearch {
         ArrayNode tools = structured.putArray("tools");
         StringBuilder text = new StringBuilder(hits.isEmpty() ? "No tool you may call matches." : "");
         for (Hit hit : hits) {
-            ObjectNode entry = tools.addObject().put("name", hit.name()).put("title", hit.title())
-                    .put("description", hit.description()).put("score", hit.score());
+            ObjectNode entry = tools.addObject()
+                    .put("name", hit.name())
+                    .put("title", hit.title())
+                    .put("description", hit.description())
+                    .put("score", hit.score());
             if (hit.successRate() == null) {
                 entry.putNull("successRate");
             } else {
                 entry.put("successRate", hit.successRate());
             }
             entry.put("p50Ms", hit.p50Ms()).put("calls", hit.calls());
-            text.append(String.format(Locale.ROOT, "%s (score %.3f, %s, p50 %d ms, %d calls): %s%n", hit.name(), hit.score(),
-                    hit.successRate() == null ? "never run" : String.format(Locale.ROOT, "%.0f%% success", hit.successRate() * 100),
-                    hit.p50Ms(), hit.calls(), hit.description()));
+            text.append(String.format(
+                    Locale.ROOT,
+                    "%s (score %.3f, %s, p50 %d ms, %d calls): %s%n",
+                    hit.name(),
+                    hit.score(),
+                    hit.successRate() == null
+                            ? "never run"
+                            : String.format(Locale.ROOT, "%.0f%% success", hit.successRate() * 100),
+                    hit.p50Ms(),
+                    hit.calls(),
+                    hit.description()));
         }
-        result.putArray("content").addObject().put("type", "text").put("text", text.toString().strip());
+        result.putArray("content")
+                .addObject()
+                .put("type", "text")
+                .put("text", text.toString().strip());
         result.set("structuredContent", structured);
         result.put("isError", false);
         return result;
     }
 
     private Uni<List<ToolSummary>> candidates(Caller caller, int page, List<ToolSummary> seen) {
-        return discovery.invocable(caller, new DiscoveryQuery(null, null, null, null, "name", page, PAGE_SIZE))
+        return discovery
+                .invocable(caller, new DiscoveryQuery(null, null, null, null, "name", page, PAGE_SIZE))
                 .chain(found -> {
                     seen.addAll(found.items());
-                    return found.hasMore() && page + 1 < MAX_PAGES ? candidates(caller, page + 1, seen)
+                    return found.hasMore() && page + 1 < MAX_PAGES
+                            ? candidates(caller, page + 1, seen)
                             : Uni.createFrom().item(seen);
                 });
     }
@@ -188,7 +235,9 @@ public class ToolSearch {
         if (text == null) {
             return List.of();
         }
-        return Arrays.stream(text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")).filter(w -> !w.isEmpty()).distinct()
+        return Arrays.stream(text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+"))
+                .filter(w -> !w.isEmpty())
+                .distinct()
                 .toList();
     }
 

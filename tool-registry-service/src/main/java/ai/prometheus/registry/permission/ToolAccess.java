@@ -58,7 +58,8 @@ public class ToolAccess {
                     yield AccessDecision.allow("the token grants tools:manage:" + name);
                 }
                 if (!caller.may("tools", "write", name)) {
-                    yield AccessDecision.deny("the token grants neither tools:manage:" + name + " nor tools:write:" + name);
+                    yield AccessDecision.deny(
+                            "the token grants neither tools:manage:" + name + " nor tools:write:" + name);
                 }
                 if (owner) {
                     yield AccessDecision.allow("owner");

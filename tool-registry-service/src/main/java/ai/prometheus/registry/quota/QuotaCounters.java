@@ -1,6 +1,6 @@
 package ai.prometheus.registry.quota;
 
-import ai.prometheus.shared.config.ServiceConfig;
+import ai.prometheus.shared.platform.config.ServiceConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -28,8 +28,7 @@ import java.util.UUID;
 public class QuotaCounters {
 
     /** One limit to check: whose counter ({@code caller:<sub>} or {@code *}), what, and how much. */
-    public record Check(String scope, String subject, QuotaMetric metric, long limit) {
-    }
+    public record Check(String scope, String subject, QuotaMetric metric, long limit) {}
 
     /** The limit that refused a call. */
     public static final class Exhausted extends RuntimeException {
@@ -62,11 +61,14 @@ public class QuotaCounters {
     public QuotaCounters(Pool pool, ServiceConfig service) {
         this.pool = pool;
         this.table = service.schema() + ".quota_counters";
-        this.take = "insert into " + table + " as c (tool_id, subject, counter, window_start, used) values ($1, $2, $3, $4, 1)"
+        this.take = "insert into " + table
+                + " as c (tool_id, subject, counter, window_start, used) values ($1, $2, $3, $4, 1)"
                 + " on conflict (tool_id, subject, counter, window_start) do update set used = c.used + 1"
                 + " where c.used < $5 returning used";
-        this.read = "select used from " + table + " where tool_id = $1 and subject = $2 and counter = $3 and window_start = $4";
-        this.add = "insert into " + table + " as c (tool_id, subject, counter, window_start, used) values ($1, $2, $3, $4, $5)"
+        this.read = "select used from " + table
+                + " where tool_id = $1 and subject = $2 and counter = $3 and window_start = $4";
+        this.add = "insert into " + table
+                + " as c (tool_id, subject, counter, window_start, used) values ($1, $2, $3, $4, $5)"
                 + " on conflict (tool_id, subject, counter, window_start) do update set used = c.used + excluded.used";
         this.usage = "select subject, counter, used from " + table + " where tool_id = $1 and subject = any($2)"
                 + " and ((counter like '%/minutes' and window_start = $3) or (counter like '%/days' and window_start = $4))";
@@ -87,21 +89,30 @@ public class QuotaCounters {
         return pool.withTransaction(connection -> {
             Uni<Void> steps = Uni.createFrom().voidItem();
             for (Check budget : budgets) {
-                steps = steps.chain(() -> used(connection, toolId, budget, now).invoke(used -> {
-                    if (used >= budget.limit()) {
-                        throw new Exhausted(budget, used);
-                    }
-                }).replaceWithVoid());
+                steps = steps.chain(() -> used(connection, toolId, budget, now)
+                        .invoke(used -> {
+                            if (used >= budget.limit()) {
+                                throw new Exhausted(budget, used);
+                            }
+                        })
+                        .replaceWithVoid());
             }
             for (Check call : calls) {
-                steps = steps.chain(() -> connection.preparedQuery(take)
-                        .execute(Tuple.from(new Object[] {toolId, call.subject(), call.metric().counterKey(),
-                            call.metric().windowStart(now), call.limit()}))
+                steps = steps.chain(() -> connection
+                        .preparedQuery(take)
+                        .execute(Tuple.from(new Object[] {
+                            toolId,
+                            call.subject(),
+                            call.metric().counterKey(),
+                            call.metric().windowStart(now),
+                            call.limit()
+                        }))
                         .invoke(rows -> {
                             if (rows.size() == 0) {
                                 throw new Exhausted(call, call.limit());
                             }
-                        }).replaceWithVoid());
+                        })
+                        .replaceWithVoid());
             }
             return steps;
         });
@@ -111,11 +122,19 @@ public class QuotaCounters {
     public Uni<Void> charge(UUID toolId, String caller, long cpuMs, long egressBytes, OffsetDateTime at) {
         Uni<Void> steps = Uni.createFrom().voidItem();
         for (String subject : List.of(QuotaService.callerSubject(caller), QuotaService.TOTAL)) {
-            for (Map.Entry<QuotaMetric, Long> amount : Map.of(QuotaMetric.CPU_SECONDS_PER_DAY, cpuMs,
-                    QuotaMetric.EGRESS_BYTES_PER_DAY, egressBytes).entrySet()) {
+            for (Map.Entry<QuotaMetric, Long> amount : Map.of(
+                            QuotaMetric.CPU_SECONDS_PER_DAY, cpuMs, QuotaMetric.EGRESS_BYTES_PER_DAY, egressBytes)
+                    .entrySet()) {
                 if (amount.getValue() > 0) {
-                    steps = steps.chain(() -> pool.preparedQuery(add).execute(Tuple.from(new Object[] {toolId, subject,
-                        amount.getKey().counterKey(), amount.getKey().windowStart(at), amount.getValue()})).replaceWithVoid());
+                    steps = steps.chain(() -> pool.preparedQuery(add)
+                            .execute(Tuple.from(new Object[] {
+                                toolId,
+                                subject,
+                                amount.getKey().counterKey(),
+                                amount.getKey().windowStart(at),
+                                amount.getValue()
+                            }))
+                            .replaceWithVoid());
                 }
             }
         }
@@ -140,30 +159,47 @@ public class QuotaCounters {
         if (rows.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        StringBuilder sql = new StringBuilder("insert into ").append(table)
+        StringBuilder sql = new StringBuilder("insert into ")
+                .append(table)
                 .append(" as c (tool_id, subject, counter, window_start, used) values ");
         for (int i = 0; i < rows.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("(:tool, :subject").append(i).append(", :counter").append(i)
-                    .append(", :window").append(i).append(", :used").append(i).append(')');
+            sql.append(i == 0 ? "" : ", ")
+                    .append("(:tool, :subject")
+                    .append(i)
+                    .append(", :counter")
+                    .append(i)
+                    .append(", :window")
+                    .append(i)
+                    .append(", :used")
+                    .append(i)
+                    .append(')');
         }
-        sql.append(" on conflict (tool_id, subject, counter, window_start) do update set used = c.used + excluded.used");
-        return Panache.getSession().chain(session -> {
-            var query = session.createNativeQuery(sql.toString()).setParameter("tool", toolId);
-            for (int i = 0; i < rows.size(); i++) {
-                QuotaMetric metric = (QuotaMetric) rows.get(i)[1];
-                query.setParameter("subject" + i, rows.get(i)[0])
-                        .setParameter("counter" + i, metric.counterKey())
-                        .setParameter("window" + i, metric.windowStart(at))
-                        .setParameter("used" + i, rows.get(i)[2]);
-            }
-            return query.executeUpdate();
-        }).replaceWithVoid();
+        sql.append(
+                " on conflict (tool_id, subject, counter, window_start) do update set used = c.used + excluded.used");
+        return Panache.getSession()
+                .chain(session -> {
+                    var query = session.createNativeQuery(sql.toString()).setParameter("tool", toolId);
+                    for (int i = 0; i < rows.size(); i++) {
+                        QuotaMetric metric = (QuotaMetric) rows.get(i)[1];
+                        query.setParameter("subject" + i, rows.get(i)[0])
+                                .setParameter("counter" + i, metric.counterKey())
+                                .setParameter("window" + i, metric.windowStart(at))
+                                .setParameter("used" + i, rows.get(i)[2]);
+                    }
+                    return query.executeUpdate();
+                })
+                .replaceWithVoid();
     }
 
     /** The current windows' counters of these subjects: subject to counter key to amount used. */
     public Uni<Map<String, Map<String, Long>>> current(UUID toolId, List<String> subjects, OffsetDateTime now) {
-        return pool.preparedQuery(usage).execute(Tuple.of(toolId, subjects.toArray(String[]::new),
-                QuotaMetric.CALLS_PER_MINUTE.windowStart(now), QuotaMetric.CALLS_PER_DAY.windowStart(now))).map(rows -> {
+        return pool.preparedQuery(usage)
+                .execute(Tuple.of(
+                        toolId,
+                        subjects.toArray(String[]::new),
+                        QuotaMetric.CALLS_PER_MINUTE.windowStart(now),
+                        QuotaMetric.CALLS_PER_DAY.windowStart(now)))
+                .map(rows -> {
                     Map<String, Map<String, Long>> found = new HashMap<>();
                     for (Row row : rows) {
                         found.computeIfAbsent(row.getString("subject"), s -> new HashMap<>())
@@ -174,7 +210,13 @@ public class QuotaCounters {
     }
 
     private Uni<Long> used(SqlConnection connection, UUID toolId, Check check, OffsetDateTime now) {
-        return connection.preparedQuery(read).execute(Tuple.of(toolId, check.subject(), check.metric().counterKey(),
-                check.metric().windowStart(now))).map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong(0));
+        return connection
+                .preparedQuery(read)
+                .execute(Tuple.of(
+                        toolId,
+                        check.subject(),
+                        check.metric().counterKey(),
+                        check.metric().windowStart(now)))
+                .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong(0));
     }
 }

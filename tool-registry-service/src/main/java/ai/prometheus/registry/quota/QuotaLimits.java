@@ -21,9 +21,11 @@ public record QuotaLimits(@Valid Limits perCaller, @Valid Limits total) {
      * @param egressBytesPerDay network bytes the runs may move per UTC day, charged after each run
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Limits(@Positive Long callsPerMinute, @Positive Long callsPerDay, @Positive Long cpuSecondsPerDay,
-            @Positive Long egressBytesPerDay) {
-    }
+    public record Limits(
+            @Positive Long callsPerMinute,
+            @Positive Long callsPerDay,
+            @Positive Long cpuSecondsPerDay,
+            @Positive Long egressBytesPerDay) {}
 
     @JsonIgnore
     public boolean isEmpty() {

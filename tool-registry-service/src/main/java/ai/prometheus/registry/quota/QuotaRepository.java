@@ -6,5 +6,4 @@ import java.util.UUID;
 
 /** The limits set on each tool (one row per tool, keyed by the tool's id). */
 @ApplicationScoped
-public class QuotaRepository implements PanacheRepositoryBase<Quota, UUID> {
-}
+public class QuotaRepository implements PanacheRepositoryBase<Quota, UUID> {}

@@ -1,6 +1,6 @@
 package ai.prometheus.registry.quota;
 
-import ai.prometheus.shared.security.CurrentCaller;
+import ai.prometheus.shared.platform.security.CurrentCaller;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -36,16 +36,21 @@ public class QuotaResource {
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "setToolLimits", summary = "Replace the tool's quotas", description = "perCaller and total, each with callsPerMinute,"
-            + " callsPerDay, cpuSecondsPerDay, egressBytesPerDay (all optional). Exceeding one answers 429"
-            + " urn:prometheus:problem:quota-exceeded with Retry-After, on every replica.")
+    @Operation(
+            operationId = "setToolLimits",
+            summary = "Replace the tool's quotas",
+            description = "perCaller and total, each with callsPerMinute,"
+                    + " callsPerDay, cpuSecondsPerDay, egressBytesPerDay (all optional). Exceeding one answers 429"
+                    + " urn:prometheus:problem:quota-exceeded with Retry-After, on every replica.")
     public Uni<QuotaLimits> put(@PathParam("name") String name, @NotNull @Valid QuotaLimits limits) {
         return quotas.set(caller.get(), name, limits);
     }
 
     @GET
     @Path("/usage")
-    @Operation(operationId = "getToolLimitUsage", summary = "Consumption against each limit in its current window",
+    @Operation(
+            operationId = "getToolLimitUsage",
+            summary = "Consumption against each limit in its current window",
             description = "For the caller itself; the tool's managers may name another caller.")
     public Uni<QuotaService.QuotaUsage> usage(@PathParam("name") String name, @QueryParam("caller") String of) {
         return quotas.usage(caller.get(), name, of);

@@ -38,8 +38,8 @@ public class QuotaService {
     private final ToolAccess access;
     private final AuditTrail audit;
 
-    public QuotaService(QuotaRepository quotas, QuotaCounters counters, ToolService tools, ToolAccess access,
-            AuditTrail audit) {
+    public QuotaService(
+            QuotaRepository quotas, QuotaCounters counters, ToolService tools, ToolAccess access, AuditTrail audit) {
         this.quotas = quotas;
         this.counters = counters;
         this.tools = tools;
@@ -48,12 +48,10 @@ public class QuotaService {
     }
 
     /** Consumption of one limit in its current window. */
-    public record LimitUsage(long limit, long used, long remaining, OffsetDateTime resetsAt) {
-    }
+    public record LimitUsage(long limit, long used, long remaining, OffsetDateTime resetsAt) {}
 
     /** {@code GET .../limits/usage}: each set limit with what was used of it. */
-    public record QuotaUsage(String caller, Map<String, LimitUsage> perCaller, Map<String, LimitUsage> total) {
-    }
+    public record QuotaUsage(String caller, Map<String, LimitUsage> perCaller, Map<String, LimitUsage> total) {}
 
     static String callerSubject(String subject) {
         return "caller:" + subject;
@@ -66,8 +64,9 @@ public class QuotaService {
 
     @WithTransaction
     public Uni<QuotaLimits> set(Caller caller, String toolName, QuotaLimits limits) {
-        return tools.authorized(caller, toolName, ToolAction.MANAGE, AuditTrail.LIMITS).chain(tool ->
-                quotas.findById(tool.id).chain(existing -> store(caller, toolName, tool, limits, existing)));
+        return tools.authorized(caller, toolName, ToolAction.MANAGE, AuditTrail.LIMITS)
+                .chain(tool ->
+                        quotas.findById(tool.id).chain(existing -> store(caller, toolName, tool, limits, existing)));
     }
 
     private Uni<QuotaLimits> store(Caller caller, String toolName, Tool tool, QuotaLimits limits, Quota existing) {
@@ -80,9 +79,16 @@ public class QuotaService {
         var details = audit.details();
         details.putPOJO("before", before);
         details.putPOJO("after", limits);
-        return (existing == null ? quotas.persist(quota).replaceWithVoid() : Uni.createFrom().voidItem())
-                .chain(() -> audit.allowed(caller, AuditTrail.LIMITS, toolName,
-                        access.decide(caller, tool.ownership(), ToolAction.MANAGE).reason(), details))
+        return (existing == null
+                        ? quotas.persist(quota).replaceWithVoid()
+                        : Uni.createFrom().voidItem())
+                .chain(() -> audit.allowed(
+                        caller,
+                        AuditTrail.LIMITS,
+                        toolName,
+                        access.decide(caller, tool.ownership(), ToolAction.MANAGE)
+                                .reason(),
+                        details))
                 .replaceWith(limits);
     }
 
@@ -99,18 +105,24 @@ public class QuotaService {
             List<QuotaCounters.Check> budgets = new ArrayList<>();
             List<QuotaCounters.Check> calls = new ArrayList<>();
             for (QuotaMetric metric : QuotaMetric.values()) {
-                add(metric.countsCalls() ? calls : budgets, PER_CALLER, callerSubject(caller.subject()), metric,
+                add(
+                        metric.countsCalls() ? calls : budgets,
+                        PER_CALLER,
+                        callerSubject(caller.subject()),
+                        metric,
                         limits.perCaller());
                 add(metric.countsCalls() ? calls : budgets, ALL_CALLERS, TOTAL, metric, limits.total());
             }
             return counters.admit(tool.id, budgets, calls, now)
-                    .onFailure(QuotaCounters.Exhausted.class).transform(e -> exceeded(tool.name, (QuotaCounters.Exhausted) e, now));
+                    .onFailure(QuotaCounters.Exhausted.class)
+                    .transform(e -> exceeded(tool.name, (QuotaCounters.Exhausted) e, now));
         });
     }
 
     /** Charges what a finished run used (CPU now; egress once the sandbox reports it). */
     public Uni<Void> charge(UUID toolId, String caller, long cpuMs, long egressBytes, OffsetDateTime at) {
-        return counters.charge(toolId, caller, cpuMs, egressBytes, at == null ? OffsetDateTime.now(ZoneOffset.UTC) : at);
+        return counters.charge(
+                toolId, caller, cpuMs, egressBytes, at == null ? OffsetDateTime.now(ZoneOffset.UTC) : at);
     }
 
     /**
@@ -118,7 +130,8 @@ public class QuotaService {
      * the charge commits with the invocation it belongs to.
      */
     public Uni<Void> chargeInTransaction(UUID toolId, String caller, long cpuMs, long egressBytes, OffsetDateTime at) {
-        return counters.chargeInSession(toolId, caller, cpuMs, egressBytes, at == null ? OffsetDateTime.now(ZoneOffset.UTC) : at);
+        return counters.chargeInSession(
+                toolId, caller, cpuMs, egressBytes, at == null ? OffsetDateTime.now(ZoneOffset.UTC) : at);
     }
 
     /** What {@code of} (the caller itself; any caller for the tool's managers) used of each limit. */
@@ -126,14 +139,22 @@ public class QuotaService {
     public Uni<QuotaUsage> usage(Caller caller, String toolName, String of) {
         return tools.authorized(caller, toolName, ToolAction.READ, null).chain(tool -> {
             String subject = of == null || of.isBlank() ? caller.subject() : of;
-            if (!subject.equals(caller.subject()) && !access.decide(caller, tool.ownership(), ToolAction.MANAGE).allowed()) {
-                return Uni.createFrom().failure(ProblemException.forbidden("only the tool's managers see other callers' quota usage"));
+            if (!subject.equals(caller.subject())
+                    && !access.decide(caller, tool.ownership(), ToolAction.MANAGE)
+                            .allowed()) {
+                return Uni.createFrom()
+                        .failure(ProblemException.forbidden("only the tool's managers see other callers' quota usage"));
             }
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-            return limitsOf(tool.id).chain(limits -> counters.current(tool.id, List.of(callerSubject(subject), TOTAL), now)
-                    .map(used -> new QuotaUsage(subject,
-                            report(limits.perCaller(), used.getOrDefault(callerSubject(subject), Map.of()), now),
-                            report(limits.total(), used.getOrDefault(TOTAL, Map.of()), now))));
+            return limitsOf(tool.id)
+                    .chain(limits -> counters.current(tool.id, List.of(callerSubject(subject), TOTAL), now)
+                            .map(used -> new QuotaUsage(
+                                    subject,
+                                    report(
+                                            limits.perCaller(),
+                                            used.getOrDefault(callerSubject(subject), Map.of()),
+                                            now),
+                                    report(limits.total(), used.getOrDefault(TOTAL, Map.of()), now))));
         });
     }
 
@@ -141,7 +162,8 @@ public class QuotaService {
         return quotas.findById(toolId).map(quota -> quota == null ? QuotaLimits.NONE : quota.limits);
     }
 
-    private static Map<String, LimitUsage> report(QuotaLimits.Limits limits, Map<String, Long> used, OffsetDateTime now) {
+    private static Map<String, LimitUsage> report(
+            QuotaLimits.Limits limits, Map<String, Long> used, OffsetDateTime now) {
         Map<String, LimitUsage> report = new LinkedHashMap<>();
         for (QuotaMetric metric : QuotaMetric.values()) {
             Long limit = metric.limitIn(limits);
@@ -149,14 +171,20 @@ public class QuotaService {
                 long amount = used.getOrDefault(metric.counterKey(), 0L);
                 long shownLimit = metric == QuotaMetric.CPU_SECONDS_PER_DAY ? limit / 1000 : limit;
                 long shownUsed = metric == QuotaMetric.CPU_SECONDS_PER_DAY ? amount / 1000 : amount;
-                report.put(metric.field(), new LimitUsage(shownLimit, shownUsed, Math.max(0, shownLimit - shownUsed),
-                        metric.windowEnd(now)));
+                report.put(
+                        metric.field(),
+                        new LimitUsage(
+                                shownLimit, shownUsed, Math.max(0, shownLimit - shownUsed), metric.windowEnd(now)));
             }
         }
         return report;
     }
 
-    private static void add(List<QuotaCounters.Check> checks, String scope, String subject, QuotaMetric metric,
+    private static void add(
+            List<QuotaCounters.Check> checks,
+            String scope,
+            String subject,
+            QuotaMetric metric,
             QuotaLimits.Limits limits) {
         Long limit = metric.limitIn(limits);
         if (limit != null) {
@@ -173,7 +201,10 @@ public class QuotaService {
         String detail = "quota of tool '" + toolName + "' exceeded: " + limit + " is " + shown
                 + (check.scope().equals(PER_CALLER) ? " for each caller" : " for all callers together")
                 + "; it resets at " + metric.windowEnd(now) + " (in " + retryAfter + " s)";
-        return new ProblemException(ProblemType.TOO_MANY_REQUESTS, "quota-exceeded", detail,
+        return new ProblemException(
+                ProblemType.TOO_MANY_REQUESTS,
+                "quota-exceeded",
+                detail,
                 List.of(new FieldError(limit, "limit " + shown + " reached")),
                 Map.of("Retry-After", Long.toString(retryAfter)));
     }

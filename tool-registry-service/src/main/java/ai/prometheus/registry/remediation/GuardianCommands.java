@@ -3,17 +3,16 @@ package ai.prometheus.registry.remediation;
 import ai.prometheus.registry.audit.AuditTrail;
 import ai.prometheus.registry.tool.ToolRepository;
 import ai.prometheus.registry.tool.ToolStatus;
-import ai.prometheus.shared.config.ServiceConfig;
 import ai.prometheus.shared.event.CloudEvent;
-import ai.prometheus.shared.event.EventCodec;
 import ai.prometheus.shared.event.EventTypes;
 import ai.prometheus.shared.event.Topics;
-import ai.prometheus.shared.inbox.ProcessedEvents;
-import ai.prometheus.shared.outbox.Outbox;
+import ai.prometheus.shared.platform.config.ServiceConfig;
+import ai.prometheus.shared.platform.inbox.ProcessedEvents;
+import ai.prometheus.shared.platform.messaging.EventCodec;
+import ai.prometheus.shared.platform.outbox.Outbox;
+import ai.prometheus.shared.platform.tracing.TraceContext;
 import ai.prometheus.shared.remediation.RemediationCommand;
 import ai.prometheus.shared.remediation.RemediationResult;
-import ai.prometheus.shared.tracing.TraceContext;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
@@ -39,8 +38,14 @@ public class GuardianCommands {
     private final Outbox outbox;
     private final ServiceConfig service;
 
-    public GuardianCommands(EventCodec codec, ProcessedEvents processed, ToolRepository tools,
-            RemediationRepository remediations, AuditTrail audit, Outbox outbox, ServiceConfig service) {
+    public GuardianCommands(
+            EventCodec codec,
+            ProcessedEvents processed,
+            ToolRepository tools,
+            RemediationRepository remediations,
+            AuditTrail audit,
+            Outbox outbox,
+            ServiceConfig service) {
         this.codec = codec;
         this.processed = processed;
         this.tools = tools;
@@ -52,13 +57,16 @@ public class GuardianCommands {
 
     @Incoming("guardian-commands")
     public Uni<Void> consume(String record) {
-        return Uni.createFrom().item(() -> codec.decode(record)).chain(event -> {
-            if (!EventTypes.REMEDIATION_COMMAND.equals(event.type())) {
-                return Uni.createFrom().voidItem();
-            }
-            RemediationCommand command = codec.data(event, RemediationCommand.class);
-            return processed.onceInTransaction(CONSUMER, event.id(), () -> handle(command));
-        }).replaceWithVoid();
+        return Uni.createFrom()
+                .item(() -> codec.decode(record))
+                .chain(event -> {
+                    if (!EventTypes.REMEDIATION_COMMAND.equals(event.type())) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    RemediationCommand command = codec.data(event, RemediationCommand.class);
+                    return processed.onceInTransaction(CONSUMER, event.id(), () -> handle(command));
+                })
+                .replaceWithVoid();
     }
 
     private Uni<Void> handle(RemediationCommand command) {
@@ -66,9 +74,10 @@ public class GuardianCommands {
             return answer(command, false, "the command lacks an action id or a target", false);
         }
         // A repeated command is answered as before; whether it changed the tool is not kept, so not said.
-        return remediations.findById(command.actionId()).chain(earlier -> earlier != null
-                ? answer(command, earlier.applied, earlier.message, null)
-                : apply(command));
+        return remediations
+                .findById(command.actionId())
+                .chain(earlier ->
+                        earlier != null ? answer(command, earlier.applied, earlier.message, null) : apply(command));
     }
 
     private Uni<Void> apply(RemediationCommand command) {
@@ -86,22 +95,39 @@ public class GuardianCommands {
             }
             if (tool.status == wanted) {
                 // Applied, but changed nothing: the guardian must not undo this state on revert.
-                return remember(command, true, "tool '" + tool.name + "' was already " + wanted.name().toLowerCase(), false);
+                return remember(
+                        command,
+                        true,
+                        "tool '" + tool.name + "' was already " + wanted.name().toLowerCase(),
+                        false);
             }
             ToolStatus before = tool.status;
             tool.status = wanted;
             tool.statusReason = wanted == ToolStatus.DISABLED
-                    ? (command.reason() == null || command.reason().isBlank() ? "disabled by a guardian rule" : command.reason())
+                    ? (command.reason() == null || command.reason().isBlank()
+                            ? "disabled by a guardian rule"
+                            : command.reason())
                     : null;
             tool.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
-            var details = audit.details().put("from", before.name()).put("to", wanted.name())
+            var details = audit.details()
+                    .put("from", before.name())
+                    .put("to", wanted.name())
                     .put("actionId", command.actionId().toString());
             if (command.ruleId() != null) {
                 details.put("ruleId", command.ruleId().toString());
             }
-            return audit.system(ACTOR, AuditTrail.STATUS, tool.name,
-                            "guardian remediation: " + (command.reason() == null ? command.command() : command.reason()), details)
-                    .chain(() -> remember(command, true, "tool '" + tool.name + "' is now " + wanted.name().toLowerCase(), true));
+            return audit.system(
+                            ACTOR,
+                            AuditTrail.STATUS,
+                            tool.name,
+                            "guardian remediation: "
+                                    + (command.reason() == null ? command.command() : command.reason()),
+                            details)
+                    .chain(() -> remember(
+                            command,
+                            true,
+                            "tool '" + tool.name + "' is now " + wanted.name().toLowerCase(),
+                            true));
         });
     }
 
@@ -117,10 +143,14 @@ public class GuardianCommands {
     }
 
     private Uni<Void> answer(RemediationCommand command, boolean applied, String message, Boolean changed) {
-        RemediationResult result = new RemediationResult(command.actionId(), command.command(), command.target(), applied,
-                message, changed);
-        CloudEvent event = codec.create(service.eventSource(), EventTypes.REMEDIATION_RESULT,
-                "actions/" + command.actionId(), result, TraceContext.currentTraceparent());
+        RemediationResult result = new RemediationResult(
+                command.actionId(), command.command(), command.target(), applied, message, changed);
+        CloudEvent event = codec.create(
+                service.eventSource(),
+                EventTypes.REMEDIATION_RESULT,
+                "actions/" + command.actionId(),
+                result,
+                TraceContext.currentTraceparent());
         return outbox.add(Topics.GUARDIAN_COMMAND_RESULTS, event);
     }
 }

@@ -6,5 +6,4 @@ import java.util.UUID;
 
 /** The guardian's commands this registry carried out, keyed by the guardian's action id. */
 @ApplicationScoped
-public class RemediationRepository implements PanacheRepositoryBase<Remediation, UUID> {
-}
+public class RemediationRepository implements PanacheRepositoryBase<Remediation, UUID> {}

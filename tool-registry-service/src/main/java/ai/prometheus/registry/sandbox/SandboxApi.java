@@ -1,16 +1,16 @@
 package ai.prometheus.registry.sandbox;
 
+import ai.prometheus.shared.platform.security.ServiceIdentity;
 import ai.prometheus.shared.sandbox.ExecutionRequest;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import ai.prometheus.shared.sandbox.InvocationOutput;
-import ai.prometheus.shared.security.ServiceIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.UUID;
@@ -24,13 +24,14 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 interface SandboxApi {
 
     @POST
-    Uni<ExecutionResult> execute(@HeaderParam("Authorization") String authorization,
+    Uni<ExecutionResult> execute(
+            @HeaderParam("Authorization") String authorization,
             @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf,
             @HeaderParam("Idempotency-Key") String idempotencyKey,
             ExecutionRequest request);
 
     @GET
     @Path("/invocations/{invocationId}/result")
-    Uni<InvocationOutput> invocationResult(@HeaderParam("Authorization") String authorization,
-            @PathParam("invocationId") UUID invocationId);
+    Uni<InvocationOutput> invocationResult(
+            @HeaderParam("Authorization") String authorization, @PathParam("invocationId") UUID invocationId);
 }

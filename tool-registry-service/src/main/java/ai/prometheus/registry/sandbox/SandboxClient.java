@@ -1,9 +1,9 @@
 package ai.prometheus.registry.sandbox;
 
+import ai.prometheus.shared.platform.security.ServiceIdentity;
 import ai.prometheus.shared.sandbox.ExecutionRequest;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import ai.prometheus.shared.sandbox.InvocationOutput;
-import ai.prometheus.shared.security.ServiceIdentity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
@@ -32,6 +32,7 @@ public class SandboxClient {
     static final long IN_PROGRESS_RETRY_SECONDS = 2;
     /** Tries on a refused connection, enough to go round a replica list whose other members may be down too. */
     static final int REFUSED_RETRIES = 3;
+
     static final Duration OUTPUT_TIMEOUT = Duration.ofSeconds(30);
     static final int OUTPUT_RETRIES = 8;
 
@@ -46,16 +47,28 @@ public class SandboxClient {
     }
 
     @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = SandboxFailure.Transient.class)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5_000, successThreshold = 2,
+    @CircuitBreaker(
+            requestVolumeThreshold = 10,
+            failureRatio = 0.5,
+            delay = 5_000,
+            successThreshold = 2,
             failOn = {SandboxFailure.Transient.class, SandboxFailure.Timeout.class})
-    public Uni<ExecutionResult> execute(ExecutionRequest request, String onBehalfOf, String idempotencyKey, Duration timeout) {
-        return Uni.createFrom().deferred(() -> api.execute("Bearer " + identity.bearerToken(), onBehalfOf, idempotencyKey, request))
+    public Uni<ExecutionResult> execute(
+            ExecutionRequest request, String onBehalfOf, String idempotencyKey, Duration timeout) {
+        return Uni.createFrom()
+                .deferred(() -> api.execute("Bearer " + identity.bearerToken(), onBehalfOf, idempotencyKey, request))
                 // A refused connection never reached a sandbox: with replicas (a stork:// URL) the
                 // next try goes to the next address at once, and the breaker only hears of it
                 // when every replica refused.
-                .onFailure(SandboxClient::refused).retry().withBackOff(Duration.ofMillis(20)).atMost(REFUSED_RETRIES)
-                .ifNoItem().after(timeout).failWith(() -> new TimeoutException())
-                .onFailure().transform(this::translate);
+                .onFailure(SandboxClient::refused)
+                .retry()
+                .withBackOff(Duration.ofMillis(20))
+                .atMost(REFUSED_RETRIES)
+                .ifNoItem()
+                .after(timeout)
+                .failWith(() -> new TimeoutException())
+                .onFailure()
+                .transform(this::translate);
     }
 
     /**
@@ -64,10 +77,16 @@ public class SandboxClient {
      * is stored in the sandbox's database, so any replica can answer once one is up again.
      */
     public Uni<String> invocationOutput(UUID invocationId) {
-        return Uni.createFrom().deferred(() -> api.invocationResult("Bearer " + identity.bearerToken(), invocationId))
-                .ifNoItem().after(OUTPUT_TIMEOUT).fail()
-                .onFailure(error -> !(error instanceof WebApplicationException web) || web.getResponse().getStatus() >= 500)
-                .retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(OUTPUT_RETRIES)
+        return Uni.createFrom()
+                .deferred(() -> api.invocationResult("Bearer " + identity.bearerToken(), invocationId))
+                .ifNoItem()
+                .after(OUTPUT_TIMEOUT)
+                .fail()
+                .onFailure(error -> !(error instanceof WebApplicationException web)
+                        || web.getResponse().getStatus() >= 500)
+                .retry()
+                .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5))
+                .atMost(OUTPUT_RETRIES)
                 .map(InvocationOutput::stdout);
     }
 
@@ -93,22 +112,31 @@ public class SandboxClient {
             int status = response.getStatus();
             if (status == 429) {
                 String retryAfter = response.getHeaderString("Retry-After");
-                return new SandboxFailure(SandboxFailure.Kind.BUSY, "the sandbox is at capacity",
-                        retryAfter == null ? 1 : parseLong(retryAfter, 1), error);
+                return new SandboxFailure(
+                        SandboxFailure.Kind.BUSY,
+                        "the sandbox is at capacity",
+                        retryAfter == null ? 1 : parseLong(retryAfter, 1),
+                        error);
             }
             if (status == 409) {
-                return new SandboxFailure(SandboxFailure.Kind.IN_PROGRESS, "an earlier attempt of this invocation is still running",
-                        IN_PROGRESS_RETRY_SECONDS, error);
+                return new SandboxFailure(
+                        SandboxFailure.Kind.IN_PROGRESS,
+                        "an earlier attempt of this invocation is still running",
+                        IN_PROGRESS_RETRY_SECONDS,
+                        error);
             }
             if (status >= 400 && status < 500) {
-                return new SandboxFailure(SandboxFailure.Kind.REJECTED, "the sandbox refused the run: " + detailOf(response),
-                        0, error);
+                return new SandboxFailure(
+                        SandboxFailure.Kind.REJECTED, "the sandbox refused the run: " + detailOf(response), 0, error);
             }
-            return new SandboxFailure.Transient(SandboxFailure.Kind.FAILED, "the sandbox failed with HTTP " + status, 1, error);
+            return new SandboxFailure.Transient(
+                    SandboxFailure.Kind.FAILED, "the sandbox failed with HTTP " + status, 1, error);
         }
-        if (error instanceof ProcessingException || error instanceof java.net.ConnectException
+        if (error instanceof ProcessingException
+                || error instanceof java.net.ConnectException
                 || error.getCause() instanceof java.net.ConnectException) {
-            return new SandboxFailure.Transient(SandboxFailure.Kind.UNAVAILABLE, "the sandbox is unreachable", 1, error);
+            return new SandboxFailure.Transient(
+                    SandboxFailure.Kind.UNAVAILABLE, "the sandbox is unreachable", 1, error);
         }
         return new SandboxFailure.Transient(SandboxFailure.Kind.FAILED, "the call to the sandbox failed", 1, error);
     }

@@ -40,7 +40,8 @@ public class FunctionSignatures {
     static final int MAX_DEPTH = 100;
 
     // Remote fetching off: a schema must never make the registry call out (SSRF).
-    private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+    private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(
+            SpecificationVersion.DRAFT_2020_12,
             builder -> builder.schemaLoader(loader -> loader.fetchRemoteResources(false)));
     private final Schema metaSchema = registry.getSchema(SchemaLocation.of(META_SCHEMA));
     private final Map<String, Schema> compiled = new ConcurrentHashMap<>();
@@ -61,8 +62,11 @@ public class FunctionSignatures {
             return problems;
         }
         JsonNode dialect = signature.get("$schema");
-        if (dialect != null && !(dialect.isTextual() && dialect.asText().replaceAll("#$", "").equals(META_SCHEMA))) {
-            problems.add(new FieldError(field + ".$schema", "only JSON Schema 2020-12 (" + META_SCHEMA + ") is supported"));
+        if (dialect != null
+                && !(dialect.isTextual()
+                        && dialect.asText().replaceAll("#$", "").equals(META_SCHEMA))) {
+            problems.add(
+                    new FieldError(field + ".$schema", "only JSON Schema 2020-12 (" + META_SCHEMA + ") is supported"));
         }
         for (Error error : metaSchema.validate(signature)) {
             problems.add(new FieldError(path(field, error.getInstanceLocation()), error.getMessage()));
@@ -100,12 +104,16 @@ public class FunctionSignatures {
      */
     private Schema compile(JsonNode signature) {
         ReferenceCycles.find(signature, "functionSignature").ifPresent(cycle -> {
-            throw new ProblemException(ProblemType.UNPROCESSABLE, "this tool cannot be invoked until its owner updates"
-                    + " it: " + cycle.field() + " " + cycle.reason());
+            throw new ProblemException(
+                    ProblemType.UNPROCESSABLE,
+                    "this tool cannot be invoked until its owner updates" + " it: " + cycle.field() + " "
+                            + cycle.reason());
         });
         if (depthOf(signature) > MAX_DEPTH) {
-            throw new ProblemException(ProblemType.UNPROCESSABLE, "this tool cannot be invoked until its owner updates"
-                    + " it: functionSignature nests deeper than " + MAX_DEPTH + " levels");
+            throw new ProblemException(
+                    ProblemType.UNPROCESSABLE,
+                    "this tool cannot be invoked until its owner updates" + " it: functionSignature nests deeper than "
+                            + MAX_DEPTH + " levels");
         }
         return registry.getSchema(signature);
     }
@@ -136,7 +144,8 @@ public class FunctionSignatures {
                 Map.Entry<String, JsonNode> entry = fields.next();
                 String child = path + "." + entry.getKey();
                 if ((entry.getKey().equals("$ref") || entry.getKey().equals("$dynamicRef"))
-                        && entry.getValue().isTextual() && !entry.getValue().asText().startsWith("#")) {
+                        && entry.getValue().isTextual()
+                        && !entry.getValue().asText().startsWith("#")) {
                     problems.add(new FieldError(child, "only local references (starting with #) are allowed"));
                 }
                 findRemoteRefs(entry.getValue(), child, problems);

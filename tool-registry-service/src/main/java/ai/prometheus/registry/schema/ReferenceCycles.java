@@ -35,21 +35,26 @@ final class ReferenceCycles {
     /** Keywords whose value is a map of subschemas applied to the same value. */
     private static final Set<String> IN_PLACE_MAPS = Set.of("dependentSchemas");
     /** Keywords whose subschemas apply to a part of the value (a property, an item, a name). */
-    private static final Set<String> DEEPER = Set.of("items", "additionalProperties", "unevaluatedItems",
-            "unevaluatedProperties", "contains", "propertyNames", "contentSchema", "additionalItems");
+    private static final Set<String> DEEPER = Set.of(
+            "items",
+            "additionalProperties",
+            "unevaluatedItems",
+            "unevaluatedProperties",
+            "contains",
+            "propertyNames",
+            "contentSchema",
+            "additionalItems");
+
     private static final Set<String> DEEPER_ARRAYS = Set.of("prefixItems");
     private static final Set<String> DEEPER_MAPS = Set.of("properties", "patternProperties", "$defs", "definitions");
 
     /** A subschema: where it is (in field syntax), its node, and the resource its local refs resolve in. */
-    private record Location(String field, JsonNode node, JsonNode resource) {
-    }
+    private record Location(String field, JsonNode node, JsonNode resource) {}
 
     /** One in-place step from a schema: through which keyword (field syntax) to which subschema. */
-    private record Step(String via, JsonNode target) {
-    }
+    private record Step(String via, JsonNode target) {}
 
-    private ReferenceCycles() {
-    }
+    private ReferenceCycles() {}
 
     /** The first cycle found in {@code signature} (rooted at {@code field}), if any. */
     static Optional<FieldError> find(JsonNode signature, String field) {
@@ -107,7 +112,8 @@ final class ReferenceCycles {
             schemas.put(node, new Location(location.field(), node, resource));
             for (String anchor : List.of("$anchor", "$dynamicAnchor")) {
                 if (node.path(anchor).isTextual()) {
-                    anchors.computeIfAbsent(node.get(anchor).asText(), key -> new ArrayList<>()).add(node);
+                    anchors.computeIfAbsent(node.get(anchor).asText(), key -> new ArrayList<>())
+                            .add(node);
                 }
             }
             Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
@@ -123,8 +129,9 @@ final class ReferenceCycles {
                         walk.push(new Location(at + "[" + i + "]", value.get(i), resource));
                     }
                 } else if (IN_PLACE_MAPS.contains(keyword) || DEEPER_MAPS.contains(keyword)) {
-                    value.fields().forEachRemaining(
-                            sub -> walk.push(new Location(at + "." + sub.getKey(), sub.getValue(), resource)));
+                    value.fields()
+                            .forEachRemaining(
+                                    sub -> walk.push(new Location(at + "." + sub.getKey(), sub.getValue(), resource)));
                 }
             }
         }
@@ -189,8 +196,10 @@ final class ReferenceCycles {
         Map<JsonNode, Integer> state = new IdentityHashMap<>(); // absent: unseen, 1: on the path, 2: done
         // Outer schemas first, so the step that closes a cycle is the reference back, not the way in.
         List<JsonNode> starts = schemas.values().stream()
-                .sorted(java.util.Comparator.comparingInt((Location location) -> location.field().length()))
-                .map(Location::node).toList();
+                .sorted(java.util.Comparator.comparingInt(
+                        (Location location) -> location.field().length()))
+                .map(Location::node)
+                .toList();
         for (JsonNode start : starts) {
             if (state.containsKey(start)) {
                 continue;
@@ -227,7 +236,8 @@ final class ReferenceCycles {
     }
 
     /** The cycle as the keywords it steps through, from where it starts back to there. */
-    private static FieldError describe(Map<JsonNode, Location> schemas, Deque<JsonNode> path, Deque<String> via, Step closing) {
+    private static FieldError describe(
+            Map<JsonNode, Location> schemas, Deque<JsonNode> path, Deque<String> via, Step closing) {
         List<String> hops = new ArrayList<>();
         Iterator<JsonNode> nodes = path.iterator();
         Iterator<String> edges = via.iterator();
@@ -235,8 +245,10 @@ final class ReferenceCycles {
             hops.add(0, edges.next());
         }
         hops.add(closing.via());
-        return new FieldError(closing.via(), "is a reference cycle that applies the same schema to the same value"
-                + " without end (" + schemas.get(closing.target()).field() + " -> " + String.join(" -> ", hops)
-                + "); a schema may refer back to itself only through properties or items");
+        return new FieldError(
+                closing.via(),
+                "is a reference cycle that applies the same schema to the same value"
+                        + " without end (" + schemas.get(closing.target()).field() + " -> " + String.join(" -> ", hops)
+                        + "); a schema may refer back to itself only through properties or items");
     }
 }

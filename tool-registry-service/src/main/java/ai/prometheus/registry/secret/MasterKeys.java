@@ -39,8 +39,8 @@ public record MasterKeys(Optional<Key> current, Optional<Key> previous) {
 
     public static Key key(byte[] raw) {
         if (raw.length != 32) {
-            throw new IllegalStateException("a secrets master key must be 32 bytes (base64 of 32 random bytes), not "
-                    + raw.length);
+            throw new IllegalStateException(
+                    "a secrets master key must be 32 bytes (base64 of 32 random bytes), not " + raw.length);
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(raw);

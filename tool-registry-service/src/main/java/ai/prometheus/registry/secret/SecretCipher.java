@@ -24,8 +24,7 @@ public final class SecretCipher {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A data key as stored: wrapped by the master key {@code masterKeyId}. */
-    public record WrappedKey(String masterKeyId, byte[] wrapped) {
-    }
+    public record WrappedKey(String masterKeyId, byte[] wrapped) {}
 
     private final MasterKeys keys;
 
@@ -91,7 +90,10 @@ public final class SecretCipher {
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(aad);
             byte[] sealed = cipher.doFinal(plaintext);
-            return ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();
+            return ByteBuffer.allocate(NONCE_BYTES + sealed.length)
+                    .put(nonce)
+                    .put(sealed)
+                    .array();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed", e);
         }

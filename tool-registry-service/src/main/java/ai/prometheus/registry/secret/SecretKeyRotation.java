@@ -29,9 +29,11 @@ public class SecretKeyRotation {
         }
         // Not a reason to refuse to start: only these tools' secrets are unusable, and an operator
         // needs the running service to delete and set them again.
-        outcome.unknownMasterKeys().forEach((keyId, tools) -> LOG.warnf("%d tools have secrets sealed with master key %s,"
-                + " which is neither the current nor the previous key: invoking them answers 409 secret-key-unknown until"
-                + " that key is configured as PROMETHEUS_SECRETS_PREVIOUS_KEY or their secrets are deleted and set again",
-                tools, keyId));
+        outcome.unknownMasterKeys()
+                .forEach((keyId, tools) -> LOG.warnf(
+                        "%d tools have secrets sealed with master key %s,"
+                                + " which is neither the current nor the previous key: invoking them answers 409 secret-key-unknown until"
+                                + " that key is configured as PROMETHEUS_SECRETS_PREVIOUS_KEY or their secrets are deleted and set again",
+                        tools, keyId));
     }
 }

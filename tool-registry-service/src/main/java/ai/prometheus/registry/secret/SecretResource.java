@@ -1,6 +1,6 @@
 package ai.prometheus.registry.secret;
 
-import ai.prometheus.shared.security.CurrentCaller;
+import ai.prometheus.shared.platform.security.CurrentCaller;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -13,8 +13,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -44,7 +42,9 @@ public class SecretResource {
     }
 
     @GET
-    @Operation(operationId = "listToolSecrets", summary = "The names of the tool's secrets, with who set them and when; never their values")
+    @Operation(
+            operationId = "listToolSecrets",
+            summary = "The names of the tool's secrets, with who set them and when; never their values")
     public Uni<List<SecretService.SecretView>> list(@PathParam("name") String name) {
         return secrets.list(caller.get(), name);
     }
@@ -52,8 +52,12 @@ public class SecretResource {
     @PUT
     @Path("/{secret}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "setToolSecret", summary = "Set a secret", description = "Names are upper-case environment variable names. The value is"
-            + " stored encrypted and reaches the tool's runs as that environment variable; it is never answered.")
+    @Operation(
+            operationId = "setToolSecret",
+            summary = "Set a secret",
+            description =
+                    "Names are upper-case environment variable names. The value is"
+                            + " stored encrypted and reaches the tool's runs as that environment variable; it is never answered.")
     @APIResponse(responseCode = "204", description = "Set")
     public Uni<Response> put(@PathParam("name") String name, @PathParam("secret") String secret, SecretValue body) {
         return secrets.put(caller.get(), name, secret, body == null ? null : body.value())
@@ -62,10 +66,13 @@ public class SecretResource {
 
     @DELETE
     @Path("/{secret}")
-    @Operation(operationId = "deleteToolSecret", summary = "Delete a secret", description = "Invocations of a version that uses it fail with 409 until"
-            + " it is set again.")
+    @Operation(
+            operationId = "deleteToolSecret",
+            summary = "Delete a secret",
+            description = "Invocations of a version that uses it fail with 409 until" + " it is set again.")
     @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> delete(@PathParam("name") String name, @PathParam("secret") String secret) {
-        return secrets.delete(caller.get(), name, secret).map(ignored -> Response.noContent().build());
+        return secrets.delete(caller.get(), name, secret)
+                .map(ignored -> Response.noContent().build());
     }
 }

@@ -41,8 +41,13 @@ public class SecretService {
     private final MasterKeys keys;
     private final SecretCipher cipher;
 
-    public SecretService(SecretRepository secrets, DataKeyRepository dataKeys, ToolService tools, ToolAccess access,
-            AuditTrail audit, SecretsConfig config) {
+    public SecretService(
+            SecretRepository secrets,
+            DataKeyRepository dataKeys,
+            ToolService tools,
+            ToolAccess access,
+            AuditTrail audit,
+            SecretsConfig config) {
         this.secrets = secrets;
         this.dataKeys = dataKeys;
         this.tools = tools;
@@ -54,8 +59,7 @@ public class SecretService {
     }
 
     /** A secret as its managers see it: never its value. */
-    public record SecretView(String name, OffsetDateTime updatedAt, String updatedBy) {
-    }
+    public record SecretView(String name, OffsetDateTime updatedAt, String updatedBy) {}
 
     @WithTransaction
     public Uni<Boolean> put(Caller caller, String toolName, String name, String value) {
@@ -64,35 +68,50 @@ public class SecretService {
             problems.add(new FieldError("name", SecretNames.RULE));
         }
         if (value == null || value.length() < config.minValueChars()) {
-            problems.add(new FieldError("value", "is required and must be at least " + config.minValueChars()
-                    + " characters (shorter values cannot be told apart from ordinary output for redaction)"));
+            problems.add(new FieldError(
+                    "value",
+                    "is required and must be at least " + config.minValueChars()
+                            + " characters (shorter values cannot be told apart from ordinary output for redaction)"));
         } else if (value.getBytes(StandardCharsets.UTF_8).length > config.maxValueBytes()) {
             problems.add(new FieldError("value", "must be at most " + config.maxValueBytes() + " bytes"));
         } else if (value.indexOf('\0') >= 0) {
-            problems.add(new FieldError("value", "must not contain NUL characters (it becomes an environment variable)"));
+            problems.add(
+                    new FieldError("value", "must not contain NUL characters (it becomes an environment variable)"));
         }
         if (!problems.isEmpty()) {
             return Uni.createFrom().failure(ProblemException.invalid(problems));
         }
-        return requireConfigured().chain(() -> tools.authorized(caller, toolName, ToolAction.MANAGE, AuditTrail.SECRET_SET))
-                .chain(tool -> dataKey(tool.id).chain(key -> secrets.find(tool.id, name)
-                        .chain(existing -> store(caller, toolName, tool, key, name, value, existing))));
+        return requireConfigured()
+                .chain(() -> tools.authorized(caller, toolName, ToolAction.MANAGE, AuditTrail.SECRET_SET))
+                .chain(tool -> dataKey(tool.id)
+                        .chain(key -> secrets.find(tool.id, name)
+                                .chain(existing -> store(caller, toolName, tool, key, name, value, existing))));
     }
 
     /** Seals {@code value} into the existing row, or into a new one if the tool has room for it. */
-    private Uni<Boolean> store(Caller caller, String toolName, Tool tool, SecretKey key, String name, String value,
-            ToolSecret existing) {
+    private Uni<Boolean> store(
+            Caller caller, String toolName, Tool tool, SecretKey key, String name, String value, ToolSecret existing) {
         boolean created = existing == null;
-        Uni<Void> room = created ? secrets.countOf(tool.id).chain(count -> count >= config.maxPerTool()
-                ? Uni.createFrom().failure(ProblemException.conflict("tool '" + toolName + "' already has "
-                        + count + " secrets, the most one tool may hold"))
-                : Uni.createFrom().voidItem()) : Uni.createFrom().voidItem();
+        Uni<Void> room = created
+                ? secrets.countOf(tool.id)
+                        .chain(count -> count >= config.maxPerTool()
+                                ? Uni.createFrom()
+                                        .failure(ProblemException.conflict("tool '" + toolName + "' already has "
+                                                + count + " secrets, the most one tool may hold"))
+                                : Uni.createFrom().voidItem())
+                : Uni.createFrom().voidItem();
         ToolSecret row = created ? newSecret(tool.id, name) : existing;
         row.ciphertext = cipher.encrypt(key, tool.id, name, value);
         row.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
         row.updatedBy = caller.subject();
-        return room.chain(() -> created ? secrets.persist(row).replaceWithVoid() : Uni.createFrom().voidItem())
-                .chain(() -> audit.allowed(caller, AuditTrail.SECRET_SET, toolName, reason(caller, tool),
+        return room.chain(() -> created
+                        ? secrets.persist(row).replaceWithVoid()
+                        : Uni.createFrom().voidItem())
+                .chain(() -> audit.allowed(
+                        caller,
+                        AuditTrail.SECRET_SET,
+                        toolName,
+                        reason(caller, tool),
                         audit.details().put("secret", name).put("created", created)))
                 .replaceWith(created);
     }
@@ -100,17 +119,26 @@ public class SecretService {
     @WithTransaction
     public Uni<Void> delete(Caller caller, String toolName, String name) {
         return tools.authorized(caller, toolName, ToolAction.MANAGE, AuditTrail.SECRET_DELETE)
-                .chain(tool -> secrets.find(tool.id, name).chain(existing -> existing == null
-                        ? Uni.createFrom().failure(ProblemException.notFound("secret", name))
-                        : secrets.delete(existing).chain(() -> dropDataKeyIfUnused(tool.id)).chain(() -> audit.allowed(caller, AuditTrail.SECRET_DELETE, toolName,
-                                reason(caller, tool), audit.details().put("secret", name)))));
+                .chain(tool -> secrets.find(tool.id, name)
+                        .chain(existing -> existing == null
+                                ? Uni.createFrom().failure(ProblemException.notFound("secret", name))
+                                : secrets.delete(existing)
+                                        .chain(() -> dropDataKeyIfUnused(tool.id))
+                                        .chain(() -> audit.allowed(
+                                                caller,
+                                                AuditTrail.SECRET_DELETE,
+                                                toolName,
+                                                reason(caller, tool),
+                                                audit.details().put("secret", name)))));
     }
 
     @WithSession
     public Uni<List<SecretView>> list(Caller caller, String toolName) {
         return tools.authorized(caller, toolName, ToolAction.MANAGE, null)
                 .chain(tool -> secrets.ofTool(tool.id))
-                .map(rows -> rows.stream().map(row -> new SecretView(row.name, row.updatedAt, row.updatedBy)).toList());
+                .map(rows -> rows.stream()
+                        .map(row -> new SecretView(row.name, row.updatedAt, row.updatedBy))
+                        .toList());
     }
 
     /**
@@ -143,17 +171,19 @@ public class SecretService {
         if (names.isEmpty() || !cipher.configured()) {
             return Uni.createFrom().item(SecretRedaction.NONE);
         }
-        return secrets.named(toolId, names).chain(rows -> rows.isEmpty() ? Uni.createFrom().item(SecretRedaction.NONE)
-                : dataKey(toolId).map(key -> {
-                    Map<String, String> values = new LinkedHashMap<>();
-                    rows.forEach(row -> values.put(row.name, cipher.decrypt(key, toolId, row.name, row.ciphertext)));
-                    return SecretRedaction.of(values);
-                }));
+        return secrets.named(toolId, names)
+                .chain(rows -> rows.isEmpty()
+                        ? Uni.createFrom().item(SecretRedaction.NONE)
+                        : dataKey(toolId).map(key -> {
+                            Map<String, String> values = new LinkedHashMap<>();
+                            rows.forEach(
+                                    row -> values.put(row.name, cipher.decrypt(key, toolId, row.name, row.ciphertext)));
+                            return SecretRedaction.of(values);
+                        }));
     }
 
     /** What a start-up found among the stored data keys: how many it re-wrapped, and keys it cannot unwrap. */
-    public record RewrapOutcome(int rewrapped, Map<String, Long> unknownMasterKeys) {
-    }
+    public record RewrapOutcome(int rewrapped, Map<String, Long> unknownMasterKeys) {}
 
     /**
      * Re-wraps every data key still wrapped by the previous master key with the current one, so
@@ -212,30 +242,41 @@ public class SecretService {
     }
 
     private Uni<Void> requireConfigured() {
-        return cipher.configured() ? Uni.createFrom().voidItem()
-                : Uni.createFrom().failure(ProblemException.unavailable("tool secrets are not configured on this registry:"
-                        + " the operator sets PROMETHEUS_SECRETS_KEY (or PROMETHEUS_SECRETS_KEY_FILE)"));
+        return cipher.configured()
+                ? Uni.createFrom().voidItem()
+                : Uni.createFrom()
+                        .failure(ProblemException.unavailable("tool secrets are not configured on this registry:"
+                                + " the operator sets PROMETHEUS_SECRETS_KEY (or PROMETHEUS_SECRETS_KEY_FILE)"));
     }
 
     /** A tool without secrets needs no data key; dropping it lets a tool sealed under a lost key start afresh. */
     private Uni<Void> dropDataKeyIfUnused(UUID toolId) {
-        return secrets.countOf(toolId).chain(count -> count > 0 ? Uni.createFrom().voidItem()
-                : dataKeys.findById(toolId)
-                        .chain(key -> key == null ? Uni.createFrom().voidItem() : dataKeys.delete(key)));
+        return secrets.countOf(toolId)
+                .chain(count -> count > 0
+                        ? Uni.createFrom().voidItem()
+                        : dataKeys.findById(toolId)
+                                .chain(key -> key == null ? Uni.createFrom().voidItem() : dataKeys.delete(key)));
     }
 
     private static ProblemException unknownMasterKey(UUID toolId, String masterKeyId) {
-        return new ProblemException(ProblemType.CONFLICT, "secret-key-unknown", "the secrets of this tool were sealed"
-                + " with master key " + masterKeyId + ", which this registry does not hold (neither"
-                + " PROMETHEUS_SECRETS_KEY nor PROMETHEUS_SECRETS_PREVIOUS_KEY): configure that key as the previous"
-                + " key, or delete the tool's secrets (DELETE /api/v1/tools/{name}/secrets/{secret}) and set them again");
+        return new ProblemException(
+                ProblemType.CONFLICT,
+                "secret-key-unknown",
+                "the secrets of this tool were sealed"
+                        + " with master key " + masterKeyId + ", which this registry does not hold (neither"
+                        + " PROMETHEUS_SECRETS_KEY nor PROMETHEUS_SECRETS_PREVIOUS_KEY): configure that key as the previous"
+                        + " key, or delete the tool's secrets (DELETE /api/v1/tools/{name}/secrets/{secret}) and set them again");
     }
 
     private static ProblemException missing(String toolName, List<String> missing) {
-        return new ProblemException(ProblemType.CONFLICT, "secret-missing", "tool '" + toolName + "' uses "
-                + (missing.size() == 1 ? "secret " : "secrets ") + String.join(", ", missing)
-                + ", which " + (missing.size() == 1 ? "is" : "are") + " not set; a manager of the tool sets "
-                + (missing.size() == 1 ? "it" : "them") + " with PUT /api/v1/tools/" + toolName + "/secrets/{name}");
+        return new ProblemException(
+                ProblemType.CONFLICT,
+                "secret-missing",
+                "tool '" + toolName + "' uses "
+                        + (missing.size() == 1 ? "secret " : "secrets ") + String.join(", ", missing)
+                        + ", which " + (missing.size() == 1 ? "is" : "are") + " not set; a manager of the tool sets "
+                        + (missing.size() == 1 ? "it" : "them") + " with PUT /api/v1/tools/" + toolName
+                        + "/secrets/{name}");
     }
 
     private static ToolSecret newSecret(UUID toolId, String name) {

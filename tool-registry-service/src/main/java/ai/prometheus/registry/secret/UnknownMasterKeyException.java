@@ -10,7 +10,8 @@ public class UnknownMasterKeyException extends IllegalStateException {
     private final String masterKeyId;
 
     public UnknownMasterKeyException(String masterKeyId) {
-        super("a data key was wrapped by master key " + masterKeyId + ", which is neither the current nor the previous key");
+        super("a data key was wrapped by master key " + masterKeyId
+                + ", which is neither the current nor the previous key");
         this.masterKeyId = masterKeyId;
     }
 

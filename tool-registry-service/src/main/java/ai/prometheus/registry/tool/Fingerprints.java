@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -24,16 +23,15 @@ public final class Fingerprints {
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
 
-    private Fingerprints() {
-    }
+    private Fingerprints() {}
 
     public static String of(String name, String description, JsonNode signature, String language, String code) {
         return of(name, description, signature, language, code, null);
     }
 
     /** The same with a network policy; without one (null or empty) the fingerprint is what it always was. */
-    public static String of(String name, String description, JsonNode signature, String language, String code,
-            NetworkPolicy network) {
+    public static String of(
+            String name, String description, JsonNode signature, String language, String code, NetworkPolicy network) {
         ObjectNode content = CANONICAL.createObjectNode();
         if (NetworkPolicy.grantsAny(network)) {
             content.set("network", CANONICAL.valueToTree(network.canonical().allow()));
@@ -46,7 +44,9 @@ public final class Fingerprints {
         try {
             Object sorted = CANONICAL.treeToValue(content, Object.class);
             byte[] json = CANONICAL.writeValueAsBytes(sorted);
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
+            return "sha256:"
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(json));
         } catch (NoSuchAlgorithmException | java.io.IOException e) {
             throw new IllegalStateException("cannot fingerprint tool " + name, e);
         }

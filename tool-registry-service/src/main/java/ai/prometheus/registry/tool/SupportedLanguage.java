@@ -29,8 +29,10 @@ public @interface SupportedLanguage {
                 return true;
             }
             context.disableDefaultConstraintViolation();
-            context.buildConstraintViolationWithTemplate("must be one of " + String.join(", ",
-                    Languages.SUPPORTED.stream().sorted().toList())).addConstraintViolation();
+            context.buildConstraintViolationWithTemplate("must be one of "
+                            + String.join(
+                                    ", ", Languages.SUPPORTED.stream().sorted().toList()))
+                    .addConstraintViolation();
             return false;
         }
     }

@@ -32,14 +32,14 @@ public record ToolMcpMetadata(
 
     /** An icon: an https or data: URI, with its media type and sizes ("48x48", "any"). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Icon(@NotBlank @Size(max = 65_536) String src, @Size(max = 100) String mimeType,
-            @Size(max = 10) List<@Size(max = 20) String> sizes) {
-    }
+    public record Icon(
+            @NotBlank @Size(max = 65_536) String src,
+            @Size(max = 100) String mimeType,
+            @Size(max = 10) List<@Size(max = 20) String> sizes) {}
 
     /** What the owner says about the tool's effects; hosts use it to decide what needs confirmation. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Annotations(Boolean readOnlyHint, Boolean destructiveHint, Boolean idempotentHint) {
-    }
+    public record Annotations(Boolean readOnlyHint, Boolean destructiveHint, Boolean idempotentHint) {}
 
     /** What is wrong beyond field constraints: the icon URIs and the output schema. */
     public List<FieldError> problems(FunctionSignatures signatures) {
@@ -48,14 +48,17 @@ public record ToolMcpMetadata(
             for (int i = 0; i < icons.size(); i++) {
                 String src = icons.get(i) == null ? null : icons.get(i).src();
                 if (src != null && !src.startsWith("https://") && !src.startsWith("data:image/")) {
-                    problems.add(new FieldError("mcp.icons[" + i + "].src", "must be an https: URL or a data:image/ URI"));
+                    problems.add(
+                            new FieldError("mcp.icons[" + i + "].src", "must be an https: URL or a data:image/ URI"));
                 }
             }
         }
         if (outputSchema != null && !outputSchema.isNull()) {
             problems.addAll(signatures.problemsWith(outputSchema, "mcp.outputSchema"));
-            if (outputSchema.isObject() && !"object".equals(outputSchema.path("type").asText())) {
-                problems.add(new FieldError("mcp.outputSchema.type", "must be \"object\": structured results are JSON objects"));
+            if (outputSchema.isObject()
+                    && !"object".equals(outputSchema.path("type").asText())) {
+                problems.add(new FieldError(
+                        "mcp.outputSchema.type", "must be \"object\": structured results are JSON objects"));
             }
         }
         return problems;

@@ -14,8 +14,7 @@ public final class ToolNames {
     /** The registry's built-in MCP tool: a registered tool of that name would be shadowed on /mcp. */
     public static final String BUILT_IN_SEARCH = "search_tools";
 
-    private ToolNames() {
-    }
+    private ToolNames() {}
 
     /** Null when {@code name} is valid, else why not. */
     public static String problemWith(String name) {

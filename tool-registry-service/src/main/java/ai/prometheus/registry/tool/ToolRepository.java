@@ -24,7 +24,8 @@ public class ToolRepository implements PanacheRepositoryBase<Tool, UUID> {
 
     /** The most recently deleted tool of that name, to tell "deleted" from "never existed". */
     public Uni<Tool> findDeleted(String name) {
-        return find("name = ?1 and status = ?2", Sort.descending("deletedAt"), name, ToolStatus.DELETED).firstResult();
+        return find("name = ?1 and status = ?2", Sort.descending("deletedAt"), name, ToolStatus.DELETED)
+                .firstResult();
     }
 
     public Uni<ToolVersion> version(UUID toolId, int version) {

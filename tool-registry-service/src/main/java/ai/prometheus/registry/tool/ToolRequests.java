@@ -18,8 +18,7 @@ public final class ToolRequests {
     public static final int MAX_TAGS = 20;
     public static final int MAX_SECRETS = 50;
 
-    private ToolRequests() {
-    }
+    private ToolRequests() {}
 
     /** {@code POST /tools}. */
     public record Register(
@@ -29,8 +28,7 @@ public final class ToolRequests {
             JsonNode functionSignature,
             @NotNull @Valid Implementation implementation,
             @Valid ToolAcl permissions,
-            @Valid ToolMcpMetadata mcp) {
-    }
+            @Valid ToolMcpMetadata mcp) {}
 
     /** {@code PUT /tools/{name}}: the whole new definition; it becomes a new version. */
     public record Update(
@@ -38,8 +36,7 @@ public final class ToolRequests {
             @Size(max = MAX_TAGS) List<@NotBlank @Size(max = 64) String> tags,
             JsonNode functionSignature,
             @NotNull @Valid Implementation implementation,
-            @Valid ToolMcpMetadata mcp) {
-    }
+            @Valid ToolMcpMetadata mcp) {}
 
     /**
      * How the tool runs: its code in one of the sandbox's languages, with default limits for its runs,
@@ -60,6 +57,6 @@ public final class ToolRequests {
     }
 
     /** {@code PUT /tools/{name}/status}. */
-    public record StatusChange(@NotNull ToolStatus status, @Size(max = 1000) String reason) {
-    }
+    public record StatusChange(
+            @NotNull ToolStatus status, @Size(max = 1000) String reason) {}
 }

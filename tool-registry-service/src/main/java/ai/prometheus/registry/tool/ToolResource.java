@@ -4,12 +4,12 @@ import ai.prometheus.registry.discovery.Discovery;
 import ai.prometheus.registry.discovery.DiscoveryQuery;
 import ai.prometheus.registry.export.ToolExport;
 import ai.prometheus.registry.permission.ToolAcl;
-import ai.prometheus.shared.postgres.UniqueViolations;
+import ai.prometheus.shared.platform.postgres.UniqueViolations;
+import ai.prometheus.shared.platform.security.CurrentCaller;
+import ai.prometheus.shared.platform.web.PageResult;
+import ai.prometheus.shared.platform.web.Params;
 import ai.prometheus.shared.problem.ProblemException;
-import ai.prometheus.shared.security.CurrentCaller;
 import ai.prometheus.shared.security.RequiresPermission;
-import ai.prometheus.shared.web.PageResult;
-import ai.prometheus.shared.web.Params;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -54,51 +54,76 @@ public class ToolResource {
 
     @POST
     @RequiresPermission("tools:write")
-    @Operation(operationId = "registerTool", summary = "Register a tool", description = "The caller becomes its owner; it starts at version 1.")
-    @APIResponse(responseCode = "201", description = "The tool, registered at version 1", content = @Content(schema = @Schema(implementation = ToolViews.Detail.class)))
+    @Operation(
+            operationId = "registerTool",
+            summary = "Register a tool",
+            description = "The caller becomes its owner; it starts at version 1.")
+    @APIResponse(
+            responseCode = "201",
+            description = "The tool, registered at version 1",
+            content = @Content(schema = @Schema(implementation = ToolViews.Detail.class)))
     public Uni<Response> register(@NotNull @Valid ToolRequests.Register request, UriInfo uri) {
         return tools.register(caller.get(), request)
-                .onFailure(UniqueViolations::test).transform(e -> ProblemException.conflict(
+                .onFailure(UniqueViolations::test)
+                .transform(e -> ProblemException.conflict(
                         "a tool named '" + request.name() + "' was registered at the same time; choose another name"))
-                .map(detail -> Response.created(uri.getAbsolutePathBuilder().path(detail.name()).build())
-                        .entity(detail).build());
+                .map(detail -> Response.created(
+                                uri.getAbsolutePathBuilder().path(detail.name()).build())
+                        .entity(detail)
+                        .build());
     }
 
     @GET
-    @Operation(operationId = "discoverTools", summary = "Discover tools", description = "Only tools the caller may read are listed."
-            + " q searches names, descriptions and tags. format=openai or format=anthropic answers a page of the"
-            + " active tools the caller may invoke in that provider's tool format (default size: the largest page),"
-            + " with hasMore; strict=true (openai) writes strict-mode functions and lists the tools that cannot be"
-            + " one in skipped, with the reason.")
-    @APIResponse(responseCode = "200", description = "A page of tool summaries, or with format= the tools as function definitions",
+    @Operation(
+            operationId = "discoverTools",
+            summary = "Discover tools",
+            description = "Only tools the caller may read are listed."
+                    + " q searches names, descriptions and tags. format=openai or format=anthropic answers a page of the"
+                    + " active tools the caller may invoke in that provider's tool format (default size: the largest page),"
+                    + " with hasMore; strict=true (openai) writes strict-mode functions and lists the tools that cannot be"
+                    + " one in skipped, with the reason.")
+    @APIResponse(
+            responseCode = "200",
+            description = "A page of tool summaries, or with format= the tools as function definitions",
             content = @Content(schema = @Schema(oneOf = {PageResult.class, ToolExport.class})))
-    public Uni<Object> discover(@QueryParam("q") String text, @QueryParam("tag") List<String> tags,
-            @QueryParam("owner") String owner, @QueryParam("status") List<String> statuses,
-            @QueryParam("sort") String sort, @QueryParam("format") String format,
+    public Uni<Object> discover(
+            @QueryParam("q") String text,
+            @QueryParam("tag") List<String> tags,
+            @QueryParam("owner") String owner,
+            @QueryParam("status") List<String> statuses,
+            @QueryParam("sort") String sort,
+            @QueryParam("format") String format,
             @QueryParam("strict") boolean strict,
-            @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
+            @QueryParam("page") Integer page,
+            @QueryParam("size") Integer size) {
         if (format == null || format.isBlank() || format.equals("json")) {
             if (strict) {
                 throw ProblemException.invalidField("strict", "applies only to format=openai");
             }
-            DiscoveryQuery query = new DiscoveryQuery(text, tags, owner, statuses, sort, Params.page(page), Params.size(size, 50));
-            return discovery.find(caller.get(), query)
-                    .map(listing -> Response.ok(listing.json(), MediaType.APPLICATION_JSON_TYPE).build());
+            DiscoveryQuery query =
+                    new DiscoveryQuery(text, tags, owner, statuses, sort, Params.page(page), Params.size(size, 50));
+            return discovery
+                    .find(caller.get(), query)
+                    .map(listing -> Response.ok(listing.json(), MediaType.APPLICATION_JSON_TYPE)
+                            .build());
         }
         if (!ToolExport.FORMATS.contains(format)) {
             throw ProblemException.invalidField("format", "must be json, " + String.join(" or ", ToolExport.FORMATS));
         }
         // An export lists what the caller can actually call: active tools it may invoke, a whole page by default.
-        DiscoveryQuery query = new DiscoveryQuery(text, tags, owner, statuses, sort, Params.page(page),
-                Params.size(size, Params.MAX_PAGE_SIZE));
+        DiscoveryQuery query = new DiscoveryQuery(
+                text, tags, owner, statuses, sort, Params.page(page), Params.size(size, Params.MAX_PAGE_SIZE));
         return discovery.invocable(caller.get(), query).map(found -> (Object) ToolExport.of(format, strict, found));
     }
 
     @GET
     @Path("/{name}")
-    @Operation(operationId = "getTool", summary = "A tool with its current definition and its versions",
+    @Operation(
+            operationId = "getTool",
+            summary = "A tool with its current definition and its versions",
             description = "includeDeleted=true shows the latest deleted tool of that name with its history.")
-    public Uni<ToolViews.Detail> get(@PathParam("name") String name, @QueryParam("includeDeleted") boolean includeDeleted) {
+    public Uni<ToolViews.Detail> get(
+            @PathParam("name") String name, @QueryParam("includeDeleted") boolean includeDeleted) {
         return tools.read(caller.get(), name, includeDeleted);
     }
 
@@ -111,26 +136,37 @@ public class ToolResource {
 
     @PUT
     @Path("/{name}")
-    @Operation(operationId = "updateTool", summary = "Update a tool", description = "The body replaces the definition and becomes a new version;"
-            + " an identical body changes nothing.")
+    @Operation(
+            operationId = "updateTool",
+            summary = "Update a tool",
+            description = "The body replaces the definition and becomes a new version;"
+                    + " an identical body changes nothing.")
     public Uni<ToolViews.Detail> update(@PathParam("name") String name, @NotNull @Valid ToolRequests.Update request) {
         return tools.update(caller.get(), name, request)
-                .onFailure(UniqueViolations::test).transform(e -> ProblemException.conflict(
+                .onFailure(UniqueViolations::test)
+                .transform(e -> ProblemException.conflict(
                         "tool '" + name + "' was updated at the same time; read it again and retry"));
     }
 
     @DELETE
     @Path("/{name}")
-    @Operation(operationId = "deleteTool", summary = "Deregister a tool", description = "Its versions, invocations and audit trail are kept.")
+    @Operation(
+            operationId = "deleteTool",
+            summary = "Deregister a tool",
+            description = "Its versions, invocations and audit trail are kept.")
     @APIResponse(responseCode = "204", description = "Deregistered")
     public Uni<Response> delete(@PathParam("name") String name) {
-        return tools.delete(caller.get(), name).map(ignored -> Response.noContent().build());
+        return tools.delete(caller.get(), name)
+                .map(ignored -> Response.noContent().build());
     }
 
     @PUT
     @Path("/{name}/status")
-    @Operation(operationId = "setToolStatus", summary = "Disable a tool (with a reason callers will see) or enable it again")
-    public Uni<ToolViews.Detail> status(@PathParam("name") String name, @NotNull @Valid ToolRequests.StatusChange change) {
+    @Operation(
+            operationId = "setToolStatus",
+            summary = "Disable a tool (with a reason callers will see) or enable it again")
+    public Uni<ToolViews.Detail> status(
+            @PathParam("name") String name, @NotNull @Valid ToolRequests.StatusChange change) {
         return tools.changeStatus(caller.get(), name, change);
     }
 
@@ -143,7 +179,9 @@ public class ToolResource {
 
     @PUT
     @Path("/{name}/permissions")
-    @Operation(operationId = "setToolPermissions", summary = "Replace the tool's access control list",
+    @Operation(
+            operationId = "setToolPermissions",
+            summary = "Replace the tool's access control list",
             description = "Entries are *, subject:<subject> or group:<group>, per action (read, invoke, manage).")
     public Uni<ToolAcl> changePermissions(@PathParam("name") String name, @NotNull @Valid ToolAcl acl) {
         return tools.changePermissions(caller.get(), name, acl);

@@ -41,7 +41,11 @@ public class ToolService {
     private final AuditTrail audit;
     private final FunctionSignatures signatures;
 
-    public ToolService(ToolRepository tools, ToolVersionRepository versions, ToolAccess access, AuditTrail audit,
+    public ToolService(
+            ToolRepository tools,
+            ToolVersionRepository versions,
+            ToolAccess access,
+            AuditTrail audit,
             FunctionSignatures signatures) {
         this.tools = tools;
         this.versions = versions;
@@ -54,14 +58,17 @@ public class ToolService {
     public Uni<ToolViews.Detail> register(Caller caller, ToolRequests.Register request) {
         // Field constraints (name, language, sizes) were checked with the body; the signature, the
         // network policy and the secret names are checked here.
-        List<FieldError> problems = definitionProblems(request.functionSignature(), request.implementation(), request.mcp());
+        List<FieldError> problems =
+                definitionProblems(request.functionSignature(), request.implementation(), request.mcp());
         if (!problems.isEmpty()) {
             return Uni.createFrom().failure(ProblemException.invalid(problems));
         }
         return tools.findLive(request.name()).chain(existing -> {
             if (existing != null) {
-                return Uni.createFrom().failure(ProblemException.conflict("a tool named '" + request.name()
-                        + "' already exists (owner " + existing.owner + "); update it with PUT or choose another name"));
+                return Uni.createFrom()
+                        .failure(
+                                ProblemException.conflict("a tool named '" + request.name() + "' already exists (owner "
+                                        + existing.owner + "); update it with PUT or choose another name"));
             }
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             Tool tool = new Tool();
@@ -71,20 +78,30 @@ public class ToolService {
             tool.permissions = request.permissions() == null ? ToolAcl.DEFAULT : request.permissions();
             tool.status = ToolStatus.ACTIVE;
             tool.createdAt = now;
-            ToolVersion version = newVersion(tool, 1, request.description(), request.tags(), request.functionSignature(),
-                    request.implementation(), request.mcp(), caller.subject(), now);
+            ToolVersion version = newVersion(
+                    tool,
+                    1,
+                    request.description(),
+                    request.tags(),
+                    request.functionSignature(),
+                    request.implementation(),
+                    request.mcp(),
+                    caller.subject(),
+                    now);
             pointAt(tool, version);
             ObjectNode details = audit.details().put("version", 1).put("fingerprint", version.fingerprint);
             return tools.persist(tool)
                     .chain(() -> versions.persist(version))
-                    .chain(() -> audit.allowed(caller, AuditTrail.REGISTER, tool.name, "registered by its owner", details))
+                    .chain(() ->
+                            audit.allowed(caller, AuditTrail.REGISTER, tool.name, "registered by its owner", details))
                     .map(ignored -> ToolViews.detail(tool, version, List.of(version), true));
         });
     }
 
     @WithTransaction
     public Uni<ToolViews.Detail> update(Caller caller, String name, ToolRequests.Update request) {
-        List<FieldError> problems = definitionProblems(request.functionSignature(), request.implementation(), request.mcp());
+        List<FieldError> problems =
+                definitionProblems(request.functionSignature(), request.implementation(), request.mcp());
         if (!problems.isEmpty()) {
             return Uni.createFrom().failure(ProblemException.invalid(problems));
         }
@@ -94,17 +111,27 @@ public class ToolService {
     }
 
     /** A new version of the definition, unless it is the current one again. */
-    private Uni<ToolViews.Detail> addVersion(Caller caller, String name, Tool tool, ToolVersion current,
-            ToolRequests.Update request) {
+    private Uni<ToolViews.Detail> addVersion(
+            Caller caller, String name, Tool tool, ToolVersion current, ToolRequests.Update request) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        ToolVersion next = newVersion(tool, tool.currentVersion + 1, request.description(), request.tags(),
-                request.functionSignature(), request.implementation(), request.mcp(), caller.subject(), now);
+        ToolVersion next = newVersion(
+                tool,
+                tool.currentVersion + 1,
+                request.description(),
+                request.tags(),
+                request.functionSignature(),
+                request.implementation(),
+                request.mcp(),
+                caller.subject(),
+                now);
         if (sameDefinition(current, next)) {
             // Nothing changed: no new version, so pinned fingerprints and caches stay valid.
             return versions.versions(tool.id).map(all -> ToolViews.detail(tool, current, all, true));
         }
         pointAt(tool, next);
-        ObjectNode details = audit.details().put("fromVersion", current.version).put("toVersion", next.version)
+        ObjectNode details = audit.details()
+                .put("fromVersion", current.version)
+                .put("toVersion", next.version)
                 .put("fingerprint", next.fingerprint);
         return versions.persist(next)
                 .chain(() -> audit.allowed(caller, AuditTrail.UPDATE, name, accessReason(caller, tool), details))
@@ -120,7 +147,11 @@ public class ToolService {
             tool.deletedAt = now;
             tool.updatedAt = now;
             tool.statusReason = "deleted by " + caller.subject();
-            return audit.allowed(caller, AuditTrail.DELETE, name, accessReason(caller, tool),
+            return audit.allowed(
+                    caller,
+                    AuditTrail.DELETE,
+                    name,
+                    accessReason(caller, tool),
                     audit.details().put("version", tool.currentVersion));
         });
     }
@@ -128,8 +159,9 @@ public class ToolService {
     @WithTransaction
     public Uni<ToolViews.Detail> changeStatus(Caller caller, String name, ToolRequests.StatusChange change) {
         if (change.status() == ToolStatus.DELETED) {
-            return Uni.createFrom().failure(ProblemException.invalidField("status",
-                    "must be ACTIVE or DISABLED; delete a tool with DELETE /api/v1/tools/{name}"));
+            return Uni.createFrom()
+                    .failure(ProblemException.invalidField(
+                            "status", "must be ACTIVE or DISABLED; delete a tool with DELETE /api/v1/tools/{name}"));
         }
         return authorized(caller, name, ToolAction.MANAGE, AuditTrail.STATUS).chain(tool -> {
             ToolStatus before = tool.status;
@@ -145,15 +177,16 @@ public class ToolService {
 
     @WithTransaction
     public Uni<ToolAcl> changePermissions(Caller caller, String name, ToolAcl acl) {
-        return authorized(caller, name, ToolAction.MANAGE, AuditTrail.PERMISSIONS).chain(tool -> {
-            ObjectNode details = audit.details();
-            details.putPOJO("before", tool.permissions);
-            details.putPOJO("after", acl);
-            tool.permissions = acl;
-            tool.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
-            return audit.allowed(caller, AuditTrail.PERMISSIONS, name, accessReason(caller, tool), details)
-                    .replaceWith(acl);
-        });
+        return authorized(caller, name, ToolAction.MANAGE, AuditTrail.PERMISSIONS)
+                .chain(tool -> {
+                    ObjectNode details = audit.details();
+                    details.putPOJO("before", tool.permissions);
+                    details.putPOJO("after", acl);
+                    tool.permissions = acl;
+                    tool.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
+                    return audit.allowed(caller, AuditTrail.PERMISSIONS, name, accessReason(caller, tool), details)
+                            .replaceWith(acl);
+                });
     }
 
     @WithSession
@@ -164,8 +197,9 @@ public class ToolService {
     /** A tool as its reader sees it; {@code includeDeleted} finds the latest deleted one of that name. */
     @WithSession
     public Uni<ToolViews.Detail> read(Caller caller, String name, boolean includeDeleted) {
-        Uni<Tool> found = tools.findLive(name).chain(tool -> tool != null || !includeDeleted
-                ? Uni.createFrom().item(tool) : tools.findDeleted(name));
+        Uni<Tool> found = tools.findLive(name)
+                .chain(tool ->
+                        tool != null || !includeDeleted ? Uni.createFrom().item(tool) : tools.findDeleted(name));
         return found.chain(tool -> {
             if (tool == null) {
                 return Uni.createFrom().failure(ProblemException.notFound("tool", name));
@@ -173,7 +207,9 @@ public class ToolService {
             if (!access.decide(caller, tool.ownership(), ToolAction.READ).allowed()) {
                 return Uni.createFrom().failure(ProblemException.notFound("tool", name));
             }
-            return detail(tool, access.decide(caller, tool.ownership(), ToolAction.MANAGE).allowed());
+            return detail(
+                    tool,
+                    access.decide(caller, tool.ownership(), ToolAction.MANAGE).allowed());
         });
     }
 
@@ -181,7 +217,9 @@ public class ToolService {
     public Uni<ToolViews.Version> readVersion(Caller caller, String name, int version) {
         return authorized(caller, name, ToolAction.READ, null)
                 .chain(tool -> versions.version(tool.id, version))
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("version", name + "@" + version))
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("version", name + "@" + version))
                 .map(ToolViews::version);
     }
 
@@ -199,12 +237,16 @@ public class ToolService {
             if (decision.allowed()) {
                 return Uni.createFrom().item(tool);
             }
-            boolean visible = action != ToolAction.READ && access.decide(caller, tool.ownership(), ToolAction.READ).allowed();
-            Uni<Void> audited = auditAction == null ? Uni.createFrom().voidItem()
+            boolean visible = action != ToolAction.READ
+                    && access.decide(caller, tool.ownership(), ToolAction.READ).allowed();
+            Uni<Void> audited = auditAction == null
+                    ? Uni.createFrom().voidItem()
                     : audit.denied(caller, auditAction, name, decision.reason(), null);
-            return audited.chain(() -> Uni.createFrom().failure(visible
-                    ? ProblemException.forbidden(decision.reason())
-                    : ProblemException.notFound("tool", name)));
+            return audited.chain(() -> Uni.createFrom()
+                    .failure(
+                            visible
+                                    ? ProblemException.forbidden(decision.reason())
+                                    : ProblemException.notFound("tool", name)));
         });
     }
 
@@ -212,15 +254,18 @@ public class ToolService {
      * What is wrong with a definition beyond its field constraints: the signature, the network
      * policy and the declared secret names.
      */
-    private List<FieldError> definitionProblems(JsonNode signature, ToolRequests.Implementation implementation,
-            ToolMcpMetadata mcp) {
+    private List<FieldError> definitionProblems(
+            JsonNode signature, ToolRequests.Implementation implementation, ToolMcpMetadata mcp) {
         List<FieldError> problems = new ArrayList<>(signatures.problemsWith(signature, "functionSignature"));
         if (mcp != null) {
             problems.addAll(mcp.problems(signatures));
         }
         if (implementation.network() != null) {
-            implementation.network().violations().forEach(violation -> problems.add(
-                    new FieldError(violation.field("implementation.network"), violation.reason())));
+            implementation
+                    .network()
+                    .violations()
+                    .forEach(violation -> problems.add(
+                            new FieldError(violation.field("implementation.network"), violation.reason())));
         }
         List<String> secrets = implementation.secrets() == null ? List.of() : implementation.secrets();
         for (int i = 0; i < secrets.size(); i++) {
@@ -246,15 +291,25 @@ public class ToolService {
 
     private Uni<ToolViews.Detail> detail(Tool tool, boolean showAcl) {
         return versions.versions(tool.id).map(all -> {
-            ToolVersion current = all.stream().filter(v -> v.version == tool.currentVersion).findFirst()
+            ToolVersion current = all.stream()
+                    .filter(v -> v.version == tool.currentVersion)
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("tool " + tool.name + " lacks its current version"));
             return ToolViews.detail(tool, current, all, showAcl);
         });
     }
 
     /** Builds version {@code number} of {@code tool}; the tool itself is untouched. */
-    private static ToolVersion newVersion(Tool tool, int number, String description, List<String> tags, JsonNode signature,
-            ToolRequests.Implementation implementation, ToolMcpMetadata mcp, String by, OffsetDateTime now) {
+    private static ToolVersion newVersion(
+            Tool tool,
+            int number,
+            String description,
+            List<String> tags,
+            JsonNode signature,
+            ToolRequests.Implementation implementation,
+            ToolMcpMetadata mcp,
+            String by,
+            OffsetDateTime now) {
         ToolVersion version = new ToolVersion();
         version.id = UUID.randomUUID();
         version.toolId = tool.id;
@@ -265,11 +320,14 @@ public class ToolService {
         version.language = implementation.language();
         version.code = implementation.code();
         version.limits = implementation.limits() == null ? ExecutionLimits.DEFAULTS : implementation.limits();
-        version.network = NetworkPolicy.grantsAny(implementation.network()) ? implementation.network().canonical() : null;
-        version.secrets = implementation.secrets() == null ? new String[0]
+        version.network = NetworkPolicy.grantsAny(implementation.network())
+                ? implementation.network().canonical()
+                : null;
+        version.secrets = implementation.secrets() == null
+                ? new String[0]
                 : new LinkedHashSet<>(implementation.secrets()).toArray(String[]::new);
-        version.fingerprint = Fingerprints.of(tool.name, description, signature, version.language, version.code,
-                version.network);
+        version.fingerprint =
+                Fingerprints.of(tool.name, description, signature, version.language, version.code, version.network);
         version.mcp = ToolMcpMetadata.stored(mcp, version.network);
         version.createdAt = now;
         version.createdBy = by;
@@ -289,8 +347,11 @@ public class ToolService {
     }
 
     private static boolean sameDefinition(ToolVersion a, ToolVersion b) {
-        return a.fingerprint.equals(b.fingerprint) && Arrays.equals(a.tags, b.tags) && Objects.equals(a.limits, b.limits)
-                && Arrays.equals(a.secrets, b.secrets) && Objects.equals(a.mcp, b.mcp);
+        return a.fingerprint.equals(b.fingerprint)
+                && Arrays.equals(a.tags, b.tags)
+                && Objects.equals(a.limits, b.limits)
+                && Arrays.equals(a.secrets, b.secrets)
+                && Objects.equals(a.mcp, b.mcp);
     }
 
     static String[] normalizeTags(List<String> tags) {

@@ -12,8 +12,7 @@ import java.util.UUID;
 /** What the tool endpoints answer. */
 public final class ToolViews {
 
-    private ToolViews() {
-    }
+    private ToolViews() {}
 
     /** A tool with its current definition and the list of its versions. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -33,21 +32,19 @@ public final class ToolViews {
             ToolAcl permissions,
             OffsetDateTime createdAt,
             OffsetDateTime updatedAt,
-            List<VersionSummary> versions) {
-    }
+            List<VersionSummary> versions) {}
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public record ImplementationView(String language, String code, ExecutionLimits limits, NetworkPolicy network,
-            List<String> secrets) {
+    public record ImplementationView(
+            String language, String code, ExecutionLimits limits, NetworkPolicy network, List<String> secrets) {
 
         static ImplementationView of(ToolVersion version) {
-            return new ImplementationView(version.language, version.code, version.limits, version.network,
-                    version.secretNames());
+            return new ImplementationView(
+                    version.language, version.code, version.limits, version.network, version.secretNames());
         }
     }
 
-    public record VersionSummary(int version, String fingerprint, String createdBy, OffsetDateTime createdAt) {
-    }
+    public record VersionSummary(int version, String fingerprint, String createdBy, OffsetDateTime createdAt) {}
 
     /** One full version, as it was registered. */
     public record Version(
@@ -59,20 +56,40 @@ public final class ToolViews {
             JsonNode mcp,
             ImplementationView implementation,
             String createdBy,
-            OffsetDateTime createdAt) {
-    }
+            OffsetDateTime createdAt) {}
 
     static Detail detail(Tool tool, ToolVersion current, List<ToolVersion> versions, boolean showAcl) {
-        return new Detail(tool.id, tool.name, tool.description, List.of(tool.tags), tool.owner, tool.status,
-                tool.statusReason, tool.currentVersion, tool.fingerprint, tool.functionSignature,
-                current.mcp, ImplementationView.of(current),
-                showAcl ? tool.permissions : null, tool.createdAt, tool.updatedAt,
-                versions.stream().map(v -> new VersionSummary(v.version, v.fingerprint, v.createdBy, v.createdAt)).toList());
+        return new Detail(
+                tool.id,
+                tool.name,
+                tool.description,
+                List.of(tool.tags),
+                tool.owner,
+                tool.status,
+                tool.statusReason,
+                tool.currentVersion,
+                tool.fingerprint,
+                tool.functionSignature,
+                current.mcp,
+                ImplementationView.of(current),
+                showAcl ? tool.permissions : null,
+                tool.createdAt,
+                tool.updatedAt,
+                versions.stream()
+                        .map(v -> new VersionSummary(v.version, v.fingerprint, v.createdBy, v.createdAt))
+                        .toList());
     }
 
     static Version version(ToolVersion version) {
-        return new Version(version.version, version.fingerprint, version.description, List.of(version.tags),
-                version.functionSignature, version.mcp, ImplementationView.of(version),
-                version.createdBy, version.createdAt);
+        return new Version(
+                version.version,
+                version.fingerprint,
+                version.description,
+                List.of(version.tags),
+                version.functionSignature,
+                version.mcp,
+                ImplementationView.of(version),
+                version.createdBy,
+                version.createdAt);
     }
 }

@@ -10,8 +10,7 @@ public final class LatencyHistogram {
     public static final int BUCKETS = 150;
     private static final double GROWTH = 1.1;
 
-    private LatencyHistogram() {
-    }
+    private LatencyHistogram() {}
 
     /** The bucket of a latency, 0-based: bucket 0 holds everything under 1 ms. */
     public static int bucketOf(long latencyMs) {

@@ -1,7 +1,7 @@
 package ai.prometheus.registry.usage;
 
-import ai.prometheus.shared.config.ServiceConfig;
-import ai.prometheus.shared.persistence.NativeSql;
+import ai.prometheus.shared.platform.config.ServiceConfig;
+import ai.prometheus.shared.platform.persistence.NativeSql;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -45,30 +45,65 @@ public class UsageRecorder {
     }
 
     /** One invocation of {@code tool} by {@code caller} that ended with {@code status} at {@code finishedAt}. */
-    public Uni<Void> record(String tool, String caller, boolean success, String status, long latencyMs, long cpuMs,
-            long peakMemoryBytes, Instant finishedAt) {
+    public Uni<Void> record(
+            String tool,
+            String caller,
+            boolean success,
+            String status,
+            long latencyMs,
+            long cpuMs,
+            long peakMemoryBytes,
+            Instant finishedAt) {
         OffsetDateTime at = finishedAt.atOffset(ZoneOffset.UTC);
-        return count(tool, caller, "HOUR", at.truncatedTo(ChronoUnit.HOURS), success, status, latencyMs, cpuMs, peakMemoryBytes)
-                .chain(() -> count(tool, caller, "DAY", at.truncatedTo(ChronoUnit.DAYS), success, status, latencyMs, cpuMs,
+        return count(
+                        tool,
+                        caller,
+                        "HOUR",
+                        at.truncatedTo(ChronoUnit.HOURS),
+                        success,
+                        status,
+                        latencyMs,
+                        cpuMs,
+                        peakMemoryBytes)
+                .chain(() -> count(
+                        tool,
+                        caller,
+                        "DAY",
+                        at.truncatedTo(ChronoUnit.DAYS),
+                        success,
+                        status,
+                        latencyMs,
+                        cpuMs,
                         peakMemoryBytes));
     }
 
-    private Uni<Void> count(String tool, String caller, String granularity, OffsetDateTime windowStart, boolean success,
-            String status, long latencyMs, long cpuMs, long peakMemoryBytes) {
+    private Uni<Void> count(
+            String tool,
+            String caller,
+            String granularity,
+            OffsetDateTime windowStart,
+            boolean success,
+            String status,
+            long latencyMs,
+            long cpuMs,
+            long peakMemoryBytes) {
         String failureKey = status == null ? "UNKNOWN" : status;
         String failuresByStatus = success ? "{}" : "{\"" + failureKey + "\": 1}";
-        return NativeSql.update(upsert, Map.ofEntries(
-                Map.entry("tool", tool),
-                Map.entry("caller", caller),
-                Map.entry("granularity", granularity),
-                Map.entry("windowStart", windowStart),
-                Map.entry("success", success ? 1L : 0L),
-                Map.entry("failure", success ? 0L : 1L),
-                Map.entry("failuresByStatus", failuresByStatus),
-                Map.entry("status", failureKey),
-                Map.entry("bucket", LatencyHistogram.bucketOf(latencyMs) + 1),
-                Map.entry("latency", Math.max(0, latencyMs)),
-                Map.entry("cpu", Math.max(0, cpuMs)),
-                Map.entry("memory", Math.max(0, peakMemoryBytes)))).replaceWithVoid();
+        return NativeSql.update(
+                        upsert,
+                        Map.ofEntries(
+                                Map.entry("tool", tool),
+                                Map.entry("caller", caller),
+                                Map.entry("granularity", granularity),
+                                Map.entry("windowStart", windowStart),
+                                Map.entry("success", success ? 1L : 0L),
+                                Map.entry("failure", success ? 0L : 1L),
+                                Map.entry("failuresByStatus", failuresByStatus),
+                                Map.entry("status", failureKey),
+                                Map.entry("bucket", LatencyHistogram.bucketOf(latencyMs) + 1),
+                                Map.entry("latency", Math.max(0, latencyMs)),
+                                Map.entry("cpu", Math.max(0, cpuMs)),
+                                Map.entry("memory", Math.max(0, peakMemoryBytes))))
+                .replaceWithVoid();
     }
 }

@@ -17,13 +17,19 @@ public record UsageReport(
         List<Window> windows,
         List<ByCaller> callers) {
 
-    public record Stats(long calls, long successes, long failures, Map<String, Long> failuresByStatus, long p50LatencyMs,
-            long p95LatencyMs, long maxLatencyMs, long meanLatencyMs, long cpuMs, long peakMemoryBytes) {
-    }
+    public record Stats(
+            long calls,
+            long successes,
+            long failures,
+            Map<String, Long> failuresByStatus,
+            long p50LatencyMs,
+            long p95LatencyMs,
+            long maxLatencyMs,
+            long meanLatencyMs,
+            long cpuMs,
+            long peakMemoryBytes) {}
 
-    public record Window(OffsetDateTime start, Stats stats) {
-    }
+    public record Window(OffsetDateTime start, Stats stats) {}
 
-    public record ByCaller(String caller, Stats stats) {
-    }
+    public record ByCaller(String caller, Stats stats) {}
 }

@@ -34,7 +34,8 @@ class DiscoveryCacheReplicasTest {
             "(?m)^prometheus_registry_discovery_cache_lookups_total\\{[^}]*result=\"hit\"[^}]*} ([0-9.E]+)");
     private static ServiceProcess first;
     private static ServiceProcess second;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void startReplicas() {
@@ -70,28 +71,44 @@ class DiscoveryCacheReplicasTest {
 
         String beta = RegistryFixtures.uniqueName("beta");
         register(first, owner, beta, tag);
-        assertTrue(send(second, "GET", listing, reader, null, 200).contains(beta), "registered through the other replica");
+        assertTrue(
+                send(second, "GET", listing, reader, null, 200).contains(beta), "registered through the other replica");
 
-        send(first, "PUT", "/api/v1/tools/" + alpha + "/permissions", owner,
-                "{\"read\": [\"group:hr\"], \"invoke\": [], \"manage\": []}", 200);
+        send(
+                first,
+                "PUT",
+                "/api/v1/tools/" + alpha + "/permissions",
+                owner,
+                "{\"read\": [\"group:hr\"], \"invoke\": [], \"manage\": []}",
+                200);
         String afterAcl = send(second, "GET", listing, reader, null, 200);
         assertFalse(afterAcl.contains(alpha), "hidden by an ACL changed through the other replica: " + afterAcl);
         assertTrue(afterAcl.contains(beta));
 
         send(first, "DELETE", "/api/v1/tools/" + beta, owner, null, 204);
-        assertFalse(send(second, "GET", listing, reader, null, 200).contains(beta), "deleted through the other replica");
+        assertFalse(
+                send(second, "GET", listing, reader, null, 200).contains(beta), "deleted through the other replica");
         assertTrue(send(second, "GET", listing, owner, null, 200).contains(alpha), "the owner still sees its tool");
     }
 
     private void register(ServiceProcess replica, String owner, String name, String tag) throws Exception {
-        send(replica, "POST", "/api/v1/tools", owner, "{\"name\": \"" + name + "\", \"tags\": [\"" + tag + "\"],"
-                + " \"functionSignature\": {\"type\": \"object\"},"
-                + " \"implementation\": {\"language\": \"python\", \"code\": \"print(1)\"}}", 201);
+        send(
+                replica,
+                "POST",
+                "/api/v1/tools",
+                owner,
+                "{\"name\": \"" + name + "\", \"tags\": [\"" + tag + "\"],"
+                        + " \"functionSignature\": {\"type\": \"object\"},"
+                        + " \"implementation\": {\"language\": \"python\", \"code\": \"print(1)\"}}",
+                201);
     }
 
     private double cacheHits(ServiceProcess replica) throws Exception {
-        String metrics = http.send(HttpRequest.newBuilder(URI.create(replica.url() + "/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = http.send(
+                        HttpRequest.newBuilder(URI.create(replica.url() + "/q/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         Matcher matcher = CACHE_HITS.matcher(metrics);
         return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
     }
@@ -102,7 +119,9 @@ class DiscoveryCacheReplicasTest {
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         assertEquals(expected, response.statusCode(), method + " " + path + ": " + response.body());

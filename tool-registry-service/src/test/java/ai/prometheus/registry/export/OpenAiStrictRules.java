@@ -15,11 +15,30 @@ import java.util.Set;
  */
 public final class OpenAiStrictRules {
 
-    private static final Set<String> SUPPORTED = Set.of("type", "description", "title", "properties", "required",
-            "additionalProperties", "items", "enum", "const", "anyOf", "$ref", "$defs", "pattern", "format",
-            "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "minItems", "maxItems");
-    private static final Set<String> FORMATS = Set.of("date-time", "time", "date", "duration", "email", "hostname",
-            "ipv4", "ipv6", "uuid");
+    private static final Set<String> SUPPORTED = Set.of(
+            "type",
+            "description",
+            "title",
+            "properties",
+            "required",
+            "additionalProperties",
+            "items",
+            "enum",
+            "const",
+            "anyOf",
+            "$ref",
+            "$defs",
+            "pattern",
+            "format",
+            "multipleOf",
+            "maximum",
+            "exclusiveMaximum",
+            "minimum",
+            "exclusiveMinimum",
+            "minItems",
+            "maxItems");
+    private static final Set<String> FORMATS =
+            Set.of("date-time", "time", "date", "duration", "email", "hostname", "ipv4", "ipv6", "uuid");
 
     private final List<String> violations = new ArrayList<>();
     private int properties;
@@ -66,9 +85,12 @@ public final class OpenAiStrictRules {
         if (node.has("enum")) {
             enumValues += node.get("enum").size();
         }
-        boolean object = node.path("type").isArray() ? contains(node.get("type"), "object") : "object".equals(node.path("type").asText());
+        boolean object = node.path("type").isArray()
+                ? contains(node.get("type"), "object")
+                : "object".equals(node.path("type").asText());
         if (object) {
-            if (!node.path("additionalProperties").isBoolean() || node.get("additionalProperties").asBoolean()) {
+            if (!node.path("additionalProperties").isBoolean()
+                    || node.get("additionalProperties").asBoolean()) {
                 violations.add(path + ": additionalProperties must be false");
             }
             Set<String> declared = new HashSet<>();
@@ -79,7 +101,9 @@ public final class OpenAiStrictRules {
                 violations.add(path + ": required " + required + " must list every property " + declared);
             }
             properties += declared.size();
-            node.path("properties").fields().forEachRemaining(p -> walk(p.getValue(), path + ".properties." + p.getKey(), depth + 1));
+            node.path("properties")
+                    .fields()
+                    .forEachRemaining(p -> walk(p.getValue(), path + ".properties." + p.getKey(), depth + 1));
         }
         if (node.has("items")) {
             walk(node.get("items"), path + ".items", depth + 1);

@@ -28,22 +28,28 @@ class StrictSchemaTest {
     private static ObjectNode converted(String schema) {
         StrictSchema.Result result = StrictSchema.convert(json(schema));
         StrictSchema.Converted converted = assertInstanceOf(StrictSchema.Converted.class, result, result.toString());
-        assertEquals(List.of(), OpenAiStrictRules.check(converted.schema()), converted.schema().toString());
+        assertEquals(
+                List.of(),
+                OpenAiStrictRules.check(converted.schema()),
+                converted.schema().toString());
         return converted.schema();
     }
 
     private static String refused(String schema) {
         StrictSchema.Result result = StrictSchema.convert(json(schema));
-        return assertInstanceOf(StrictSchema.Refused.class, result, result.toString()).reason();
+        return assertInstanceOf(StrictSchema.Refused.class, result, result.toString())
+                .reason();
     }
 
     @Test
     void optionalPropertiesBecomeRequiredAndNullable() {
         ObjectNode schema = converted("{'type':'object','properties':{'city':{'type':'string','minLength':1},"
                 + "'days':{'type':'integer','minimum':1,'maximum':14}},'required':['city']}");
-        assertEquals(json("{'type':'object','properties':{'city':{'type':'string'},"
-                + "'days':{'type':['integer','null'],'minimum':1,'maximum':14}},'required':['city','days'],"
-                + "'additionalProperties':false}"), schema);
+        assertEquals(
+                json("{'type':'object','properties':{'city':{'type':'string'},"
+                        + "'days':{'type':['integer','null'],'minimum':1,'maximum':14}},'required':['city','days'],"
+                        + "'additionalProperties':false}"),
+                schema);
     }
 
     @Test
@@ -55,16 +61,18 @@ class StrictSchemaTest {
         assertEquals(json("['lat','label']"), item.get("required"));
         assertEquals(false, item.get("additionalProperties").asBoolean());
         assertEquals(json("['string','null']"), item.at("/properties/label/type"));
-        assertTrue(!schema.at("/properties/stops").has("uniqueItems") && !item.at("/properties/label").has("default"));
+        assertTrue(!schema.at("/properties/stops").has("uniqueItems")
+                && !item.at("/properties/label").has("default"));
     }
 
     @Test
     void optionalEnumsReferencesAndConstantsAcceptNull() {
-        ObjectNode schema = converted("{'type':'object','properties':{"
-                + "'unit':{'type':'string','enum':['c','f']},"
-                + "'where':{'$ref':'#/definitions/place'},"
-                + "'kind':{'const':'forecast','description':'fixed'}},"
-                + "'definitions':{'place':{'type':'object','properties':{'name':{'type':'string'}},'required':['name']}}}");
+        ObjectNode schema = converted(
+                "{'type':'object','properties':{"
+                        + "'unit':{'type':'string','enum':['c','f']},"
+                        + "'where':{'$ref':'#/definitions/place'},"
+                        + "'kind':{'const':'forecast','description':'fixed'}},"
+                        + "'definitions':{'place':{'type':'object','properties':{'name':{'type':'string'}},'required':['name']}}}");
         assertEquals(json("['c','f',null]"), schema.at("/properties/unit/enum"));
         assertEquals(json("[{'$ref':'#/$defs/place'},{'type':'null'}]"), schema.at("/properties/where/anyOf"));
         assertEquals("fixed", schema.at("/properties/kind/description").asText());
@@ -83,14 +91,18 @@ class StrictSchemaTest {
     @Test
     void noSchemaMeansAnEmptyClosedObject() {
         StrictSchema.Converted converted = assertInstanceOf(StrictSchema.Converted.class, StrictSchema.convert(null));
-        assertEquals(json("{'type':'object','properties':{},'required':[],'additionalProperties':false}"), converted.schema());
+        assertEquals(
+                json("{'type':'object','properties':{},'required':[],'additionalProperties':false}"),
+                converted.schema());
     }
 
     @Test
     void whatStrictModeCannotExpressIsRefusedWithItsPath() {
-        assertEquals("$.properties.filter: uses allOf, which strict mode does not support",
+        assertEquals(
+                "$.properties.filter: uses allOf, which strict mode does not support",
                 refused("{'type':'object','properties':{'filter':{'allOf':[{'type':'string'}]}}}"));
-        assertTrue(refused("{'type':'object','properties':{'tags':{'type':'object','additionalProperties':{'type':'string'}}}}")
+        assertTrue(refused(
+                        "{'type':'object','properties':{'tags':{'type':'object','additionalProperties':{'type':'string'}}}}")
                 .startsWith("$.properties.tags: is a free-form map"));
         assertTrue(refused("{'type':'object','properties':{'payload':{'description':'anything'}}}")
                 .startsWith("$.properties.payload: accepts a value of any type"));
@@ -121,8 +133,20 @@ class StrictSchemaTest {
         assertTrue(converted > 500, "too few schemas were convertible to exercise the rules: " + converted);
     }
 
-    private static final String[] EXTRA = {"minLength", "maxLength", "default", "examples", "uniqueItems", "format",
-            "minimum", "pattern", "allOf", "not", "additionalProperties", "minProperties"};
+    private static final String[] EXTRA = {
+        "minLength",
+        "maxLength",
+        "default",
+        "examples",
+        "uniqueItems",
+        "format",
+        "minimum",
+        "pattern",
+        "allOf",
+        "not",
+        "additionalProperties",
+        "minProperties"
+    };
 
     private static ObjectNode randomObject(Random random, int depth) {
         ObjectNode node = JsonNodeFactory.instance.objectNode().put("type", "object");
@@ -160,7 +184,8 @@ class StrictSchemaTest {
             }
             case 5 -> {
                 ObjectNode any = JsonNodeFactory.instance.objectNode();
-                any.putArray(random.nextBoolean() ? "anyOf" : "oneOf").add(randomSchema(random, depth + 1))
+                any.putArray(random.nextBoolean() ? "anyOf" : "oneOf")
+                        .add(randomSchema(random, depth + 1))
                         .add(randomSchema(random, depth + 1));
                 yield any;
             }
@@ -169,7 +194,9 @@ class StrictSchemaTest {
         if (random.nextInt(4) == 0) {
             String extra = EXTRA[random.nextInt(EXTRA.length)];
             switch (extra) {
-                case "allOf", "not" -> node.putArray("allOf").add(JsonNodeFactory.instance.objectNode().put("type", "string"));
+                case "allOf", "not" ->
+                    node.putArray("allOf")
+                            .add(JsonNodeFactory.instance.objectNode().put("type", "string"));
                 case "format" -> node.put("format", random.nextBoolean() ? "email" : "uri");
                 case "additionalProperties" -> node.put("additionalProperties", true);
                 default -> node.put(extra, 1);

@@ -20,19 +20,31 @@ import org.junit.jupiter.api.Test;
 class InvocationAdmissionTest {
 
     private static io.restassured.response.ValidatableResponse invoke(String token, String tool, Object body) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON).body(body)
-                .when().post("/api/v1/tools/" + tool + "/invocations").then();
+        return given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/v1/tools/" + tool + "/invocations")
+                .then();
     }
 
     @Test
     void invokeWithoutPermissionIsForbiddenAndAudited() {
         String tool = RegistryFixtures.registerWeatherTool("owner1", "forbid");
         invoke(TestTokens.withScope("reader-only", "tools:read"), tool, Map.of("arguments", Map.of("city", "Oslo")))
-                .statusCode(403).contentType("application/problem+json")
+                .statusCode(403)
+                .contentType("application/problem+json")
                 .body("detail", containsString("tools:invoke:" + tool));
-        given().auth().oauth2(TestTokens.withScope("auditor", "audit:read"))
-                .queryParam("tool", tool).queryParam("action", "tool.invoke").queryParam("decision", "DENY")
-                .when().get("/api/v1/audit").then().statusCode(200)
+        given().auth()
+                .oauth2(TestTokens.withScope("auditor", "audit:read"))
+                .queryParam("tool", tool)
+                .queryParam("action", "tool.invoke")
+                .queryParam("decision", "DENY")
+                .when()
+                .get("/api/v1/audit")
+                .then()
+                .statusCode(200)
                 .body("items", hasSize(1))
                 .body("items[0].actor", equalTo("reader-only"))
                 .body("items[0].reason", containsString("tools:invoke:" + tool))
@@ -42,40 +54,74 @@ class InvocationAdmissionTest {
     @Test
     void invokeListIsEnforcedAndCallersWhoCannotSeeTheToolGet404() {
         String tool = RegistryFixtures.registerWeatherTool("owner1", "acl");
-        given().auth().oauth2(developer("owner1")).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(developer("owner1"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("read", List.of("*"), "invoke", List.of("subject:friend")))
-                .when().put("/api/v1/tools/" + tool + "/permissions").then().statusCode(200);
+                .when()
+                .put("/api/v1/tools/" + tool + "/permissions")
+                .then()
+                .statusCode(200);
         invoke(developer("stranger"), tool, Map.of("arguments", Map.of("city", "Oslo")))
-                .statusCode(403).body("detail", containsString("invoke list"));
-        given().auth().oauth2(developer("owner1")).contentType(ContentType.JSON)
+                .statusCode(403)
+                .body("detail", containsString("invoke list"));
+        given().auth()
+                .oauth2(developer("owner1"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("read", List.of("subject:friend"), "invoke", List.of("subject:friend")))
-                .when().put("/api/v1/tools/" + tool + "/permissions").then().statusCode(200);
-        invoke(developer("stranger"), tool, Map.of("arguments", Map.of("city", "Oslo"))).statusCode(404);
-        given().auth().oauth2(TestTokens.admin()).queryParam("tool", tool).queryParam("decision", "DENY")
-                .when().get("/api/v1/audit").then().statusCode(200).body("items", hasSize(2));
+                .when()
+                .put("/api/v1/tools/" + tool + "/permissions")
+                .then()
+                .statusCode(200);
+        invoke(developer("stranger"), tool, Map.of("arguments", Map.of("city", "Oslo")))
+                .statusCode(404);
+        given().auth()
+                .oauth2(TestTokens.admin())
+                .queryParam("tool", tool)
+                .queryParam("decision", "DENY")
+                .when()
+                .get("/api/v1/audit")
+                .then()
+                .statusCode(200)
+                .body("items", hasSize(2));
     }
 
     @Test
     void invalidArgumentsListEachViolation() {
         String tool = RegistryFixtures.registerWeatherTool("owner1", "args");
         invoke(developer("caller"), tool, Map.of("arguments", Map.of("days", 99, "unexpected", true)))
-                .statusCode(400).contentType("application/problem+json")
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("errors.field", hasItem("arguments"))
                 .body("errors.field", hasItem("arguments.days"))
                 .body("errors", hasSize(3));
         invoke(developer("caller"), tool, Map.of("arguments", Map.of("city", "Oslo"), "mode", "later"))
-                .statusCode(400).body("errors[0].field", equalTo("mode"));
+                .statusCode(400)
+                .body("errors[0].field", equalTo("mode"));
     }
 
     @Test
     void pinnedFingerprintThatNoLongerMatchesIs409() {
         String tool = RegistryFixtures.registerWeatherTool("owner1", "pin");
-        String original = given().auth().oauth2(developer("owner1")).when().get("/api/v1/tools/" + tool)
-                .then().extract().path("fingerprint");
-        given().auth().oauth2(developer("owner1")).contentType(ContentType.JSON)
-                .body(Map.of("functionSignature", RegistryFixtures.WEATHER_SCHEMA,
-                        "implementation", Map.of("language", "python", "code", "import os; print(os.environ)")))
-                .when().put("/api/v1/tools/" + tool).then().statusCode(200);
+        String original = given().auth()
+                .oauth2(developer("owner1"))
+                .when()
+                .get("/api/v1/tools/" + tool)
+                .then()
+                .extract()
+                .path("fingerprint");
+        given().auth()
+                .oauth2(developer("owner1"))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "functionSignature",
+                        RegistryFixtures.WEATHER_SCHEMA,
+                        "implementation",
+                        Map.of("language", "python", "code", "import os; print(os.environ)")))
+                .when()
+                .put("/api/v1/tools/" + tool)
+                .then()
+                .statusCode(200);
         invoke(developer("caller"), tool, Map.of("arguments", Map.of("city", "Oslo"), "fingerprint", original))
                 .statusCode(409)
                 .body("type", equalTo("urn:prometheus:problem:fingerprint-mismatch"))
@@ -85,9 +131,14 @@ class InvocationAdmissionTest {
     @Test
     void disabledToolIsRefusedWithItsReason() {
         String tool = RegistryFixtures.registerWeatherTool("owner1", "off");
-        given().auth().oauth2(developer("owner1")).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(developer("owner1"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("status", "DISABLED", "reason", "upstream API key revoked"))
-                .when().put("/api/v1/tools/" + tool + "/status").then().statusCode(200);
+                .when()
+                .put("/api/v1/tools/" + tool + "/status")
+                .then()
+                .statusCode(200);
         invoke(developer("caller"), tool, Map.of("arguments", Map.of("city", "Oslo")))
                 .statusCode(409)
                 .body("type", equalTo("urn:prometheus:problem:tool-disabled"))
@@ -96,6 +147,7 @@ class InvocationAdmissionTest {
 
     @Test
     void unknownToolIs404() {
-        invoke(developer("caller"), "no_such_tool_here", Map.of("arguments", Map.of())).statusCode(404);
+        invoke(developer("caller"), "no_such_tool_here", Map.of("arguments", Map.of()))
+                .statusCode(404);
     }
 }

@@ -22,38 +22,69 @@ class InvocationMetricsTest {
     void finishedInvocationsAreCountedByToolModeAndStatusWithADurationHistogram() {
         String tool = RegistryFixtures.registerWeatherTool("metrics-owner", "metered");
         String failing = RegistryFixtures.uniqueName("metered_failing");
-        RegistryFixtures.register(developer("metrics-owner"), Map.of("name", failing,
-                "functionSignature", RegistryFixtures.WEATHER_SCHEMA,
-                "implementation", Map.of("language", "python", "code", "import sys; sys.exit(3)"))).statusCode(201);
+        RegistryFixtures.register(
+                        developer("metrics-owner"),
+                        Map.of(
+                                "name",
+                                failing,
+                                "functionSignature",
+                                RegistryFixtures.WEATHER_SCHEMA,
+                                "implementation",
+                                Map.of("language", "python", "code", "import sys; sys.exit(3)")))
+                .statusCode(201);
         String caller = developer("metrics-caller");
         for (int i = 0; i < 3; i++) {
-            invoke(caller, tool, Map.of("arguments", Map.of("city", "Oslo"))).then().statusCode(200);
+            invoke(caller, tool, Map.of("arguments", Map.of("city", "Oslo")))
+                    .then()
+                    .statusCode(200);
         }
-        invoke(caller, failing, Map.of("arguments", Map.of("city", "Oslo"))).then().statusCode(200);
-        invoke(caller, tool, Map.of("arguments", Map.of("city", "Rome"), "mode", "async")).then().statusCode(202);
+        invoke(caller, failing, Map.of("arguments", Map.of("city", "Oslo")))
+                .then()
+                .statusCode(200);
+        invoke(caller, tool, Map.of("arguments", Map.of("city", "Rome"), "mode", "async"))
+                .then()
+                .statusCode(202);
 
         PrometheusScrape sync = scrape();
-        assertEquals(3, sync.value("prometheus_registry_invocations_total",
-                Map.of("tool", tool, "mode", "sync", "status", "ok")));
-        assertEquals(1, sync.value("prometheus_registry_invocations_total",
-                Map.of("tool", failing, "mode", "sync", "status", "runtime_error")));
+        assertEquals(
+                3,
+                sync.value(
+                        "prometheus_registry_invocations_total", Map.of("tool", tool, "mode", "sync", "status", "ok")));
+        assertEquals(
+                1,
+                sync.value(
+                        "prometheus_registry_invocations_total",
+                        Map.of("tool", failing, "mode", "sync", "status", "runtime_error")));
         sync.assertHistogram("prometheus_registry_invocation_duration_seconds", Map.of("mode", "sync", "status", "ok"));
 
         // The asynchronous one is counted when its result comes back over Kafka.
-        await().atMost(Duration.ofSeconds(60)).until(() -> scrape().value("prometheus_registry_invocations_total",
-                Map.of("tool", tool, "mode", "async", "status", "ok")) == 1);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> scrape().value(
+                                        "prometheus_registry_invocations_total",
+                                        Map.of("tool", tool, "mode", "async", "status", "ok"))
+                        == 1);
         PrometheusScrape after = scrape();
-        after.assertHistogram("prometheus_registry_invocation_duration_seconds", Map.of("mode", "async", "status", "ok"));
+        after.assertHistogram(
+                "prometheus_registry_invocation_duration_seconds", Map.of("mode", "async", "status", "ok"));
         after.assertCatalogued("tool-registry-service");
         assertTrue(after.assertSuiteConventions().contains("prometheus_registry_invocations_total"));
     }
 
     private static PrometheusScrape scrape() {
-        return PrometheusScrape.of(given().when().get("/q/metrics").then().statusCode(200).extract().asString());
+        return PrometheusScrape.of(given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 
     private static io.restassured.response.Response invoke(String token, String tool, Map<String, Object> body) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON).body(body)
-                .when().post("/api/v1/tools/" + tool + "/invocations");
+        return given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/v1/tools/" + tool + "/invocations");
     }
 }

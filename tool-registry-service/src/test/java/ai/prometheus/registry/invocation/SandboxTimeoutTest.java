@@ -40,26 +40,45 @@ class SandboxTimeoutTest {
     @Test
     void aRunLongerThanTheWaitAnswers504AndIsRecordedAsAPlatformFailure() {
         String name = RegistryFixtures.uniqueName("sleepy");
-        RegistryFixtures.register(developer("tim"), Map.of("name", name, "description", "sleeps",
-                "functionSignature", Map.of("type", "object"),
-                "implementation", Map.of("language", "python", "code", "import time\ntime.sleep(6)\nprint('{}')")))
+        RegistryFixtures.register(
+                        developer("tim"),
+                        Map.of(
+                                "name",
+                                name,
+                                "description",
+                                "sleeps",
+                                "functionSignature",
+                                Map.of("type", "object"),
+                                "implementation",
+                                Map.of("language", "python", "code", "import time\ntime.sleep(6)\nprint('{}')")))
                 .statusCode(201);
         try (KafkaProbe results = KafkaProbe.on(Topics.TOOL_INVOCATION_RESULTS)) {
-            Response response = given().auth().oauth2(developer("tim")).contentType(ContentType.JSON)
+            Response response = given().auth()
+                    .oauth2(developer("tim"))
+                    .contentType(ContentType.JSON)
                     .body(Map.of("arguments", Map.of()))
-                    .when().post("/api/v1/tools/" + name + "/invocations");
-            response.then().statusCode(504)
+                    .when()
+                    .post("/api/v1/tools/" + name + "/invocations");
+            response.then()
+                    .statusCode(504)
                     .contentType("application/problem+json")
                     .body("detail", containsString("in time"));
             String detail = response.path("detail");
             UUID invocationId = UUID.fromString(detail.replaceAll(".*invocation ([0-9a-f-]{36}).*", "$1"));
 
-            given().auth().oauth2(developer("tim")).when().get("/api/v1/invocations/" + invocationId)
-                    .then().statusCode(200)
+            given().auth()
+                    .oauth2(developer("tim"))
+                    .when()
+                    .get("/api/v1/invocations/" + invocationId)
+                    .then()
+                    .statusCode(200)
                     .body("status", equalTo("FAILED"))
                     .body("sandboxStatus", equalTo("INTERNAL_ERROR"));
-            CloudEvent failed = results.await(e -> EventTypes.TOOL_INVOCATION_FAILED.equals(e.type())
-                    && invocationId.equals(results.codec().data(e, ToolInvocationFailed.class).invocationId()),
+            CloudEvent failed = results.await(
+                    e -> EventTypes.TOOL_INVOCATION_FAILED.equals(e.type())
+                            && invocationId.equals(results.codec()
+                                    .data(e, ToolInvocationFailed.class)
+                                    .invocationId()),
                     Duration.ofSeconds(20));
             assertTrue(results.codec().data(failed, ToolInvocationFailed.class).platformFault());
         }

@@ -42,28 +42,45 @@ class SandboxUnavailableTest {
         String tool = RegistryFixtures.registerWeatherTool("ivy", "nosandbox");
         try (KafkaProbe results = KafkaProbe.on(Topics.TOOL_INVOCATION_RESULTS);
                 KafkaProbe errors = KafkaProbe.on(Topics.ERRORS)) {
-            Response response = given().auth().oauth2(developer("ivy")).contentType(ContentType.JSON)
+            Response response = given().auth()
+                    .oauth2(developer("ivy"))
+                    .contentType(ContentType.JSON)
                     .body(Map.of("arguments", Map.of("city", "Oslo")))
-                    .when().post("/api/v1/tools/" + tool + "/invocations");
-            response.then().statusCode(503)
+                    .when()
+                    .post("/api/v1/tools/" + tool + "/invocations");
+            response.then()
+                    .statusCode(503)
                     .contentType("application/problem+json")
                     .header("Retry-After", org.hamcrest.Matchers.notNullValue())
                     .body("detail", containsString("unreachable"));
             String detail = response.path("detail");
             UUID invocationId = UUID.fromString(detail.replaceAll(".*invocation ([0-9a-f-]{36}).*", "$1"));
 
-            given().auth().oauth2(developer("ivy")).when().get("/api/v1/invocations/" + invocationId)
-                    .then().statusCode(200)
+            given().auth()
+                    .oauth2(developer("ivy"))
+                    .when()
+                    .get("/api/v1/invocations/" + invocationId)
+                    .then()
+                    .statusCode(200)
                     .body("status", equalTo("FAILED"))
                     .body("sandboxStatus", equalTo("INTERNAL_ERROR"));
 
-            CloudEvent failed = results.await(e -> EventTypes.TOOL_INVOCATION_FAILED.equals(e.type())
-                    && invocationId.equals(results.codec().data(e, ToolInvocationFailed.class).invocationId()),
+            CloudEvent failed = results.await(
+                    e -> EventTypes.TOOL_INVOCATION_FAILED.equals(e.type())
+                            && invocationId.equals(results.codec()
+                                    .data(e, ToolInvocationFailed.class)
+                                    .invocationId()),
                     Duration.ofSeconds(20));
             assertTrue(results.codec().data(failed, ToolInvocationFailed.class).platformFault());
 
-            CloudEvent reported = errors.await(e -> EventTypes.ERROR_REPORTED.equals(e.type())
-                    && invocationId.toString().equals(errors.codec().data(e, ErrorReported.class).attributes().get("invocationId")),
+            CloudEvent reported = errors.await(
+                    e -> EventTypes.ERROR_REPORTED.equals(e.type())
+                            && invocationId
+                                    .toString()
+                                    .equals(errors.codec()
+                                            .data(e, ErrorReported.class)
+                                            .attributes()
+                                            .get("invocationId")),
                     Duration.ofSeconds(20));
             ErrorReported error = errors.codec().data(reported, ErrorReported.class);
             assertEquals("tool.invocation.internal_error", error.errorType());

@@ -16,8 +16,8 @@ import ai.prometheus.shared.event.EventTypes;
 import ai.prometheus.shared.event.ToolInvocationCompleted;
 import ai.prometheus.shared.event.Topics;
 import ai.prometheus.shared.testing.Engines;
-import ai.prometheus.shared.testing.TestTokens;
 import ai.prometheus.shared.testing.KafkaProbe;
+import ai.prometheus.shared.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -25,7 +25,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -36,15 +35,28 @@ class SyncInvocationTest {
 
     private static String tool(String owner, String prefix, String code, Map<String, Object> limits) {
         String name = RegistryFixtures.uniqueName(prefix);
-        RegistryFixtures.register(developer(owner), Map.of("name", name, "description", "test tool",
-                "functionSignature", RegistryFixtures.WEATHER_SCHEMA,
-                "implementation", Map.of("language", "python", "code", code, "limits", limits))).statusCode(201);
+        RegistryFixtures.register(
+                        developer(owner),
+                        Map.of(
+                                "name",
+                                name,
+                                "description",
+                                "test tool",
+                                "functionSignature",
+                                RegistryFixtures.WEATHER_SCHEMA,
+                                "implementation",
+                                Map.of("language", "python", "code", code, "limits", limits)))
+                .statusCode(201);
         return name;
     }
 
     private static Response invoke(String token, String tool, Map<String, Object> body) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON).body(body)
-                .when().post("/api/v1/tools/" + tool + "/invocations");
+        return given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/v1/tools/" + tool + "/invocations");
     }
 
     @Test
@@ -52,9 +64,12 @@ class SyncInvocationTest {
         String tool = tool("sam", "echo", RegistryFixtures.ECHO_PYTHON, Map.of());
         UUID context = UUID.randomUUID();
         try (KafkaProbe results = KafkaProbe.on(Topics.TOOL_INVOCATION_RESULTS)) {
-            Response response = invoke(developer("caller-1"), tool,
+            Response response = invoke(
+                    developer("caller-1"),
+                    tool,
                     Map.of("arguments", Map.of("city", "Oslo", "days", 3), "memoryContextId", context.toString()));
-            response.then().statusCode(200)
+            response.then()
+                    .statusCode(200)
                     .header("Location", containsString("/api/v1/invocations/"))
                     .body("status", equalTo("COMPLETED"))
                     .body("sandboxStatus", equalTo("OK"))
@@ -66,44 +81,79 @@ class SyncInvocationTest {
                     .body("caller", equalTo("caller-1"));
             String id = response.path("id");
 
-            given().auth().oauth2(developer("caller-1")).when().get("/api/v1/invocations/" + id)
-                    .then().statusCode(200).body("status", equalTo("COMPLETED")).body("result.city", equalTo("Oslo"));
-            given().auth().oauth2(developer("someone-else")).when().get("/api/v1/invocations/" + id).then().statusCode(404);
-            given().auth().oauth2(developer("sam")).when().get("/api/v1/invocations/" + id).then().statusCode(200);
+            given().auth()
+                    .oauth2(developer("caller-1"))
+                    .when()
+                    .get("/api/v1/invocations/" + id)
+                    .then()
+                    .statusCode(200)
+                    .body("status", equalTo("COMPLETED"))
+                    .body("result.city", equalTo("Oslo"));
+            given().auth()
+                    .oauth2(developer("someone-else"))
+                    .when()
+                    .get("/api/v1/invocations/" + id)
+                    .then()
+                    .statusCode(404);
+            given().auth()
+                    .oauth2(developer("sam"))
+                    .when()
+                    .get("/api/v1/invocations/" + id)
+                    .then()
+                    .statusCode(200);
 
-            CloudEvent event = results.await(e -> EventTypes.TOOL_INVOCATION_COMPLETED.equals(e.type())
-                    && id.equals(results.codec().data(e, ToolInvocationCompleted.class).invocationId().toString()),
+            CloudEvent event = results.await(
+                    e -> EventTypes.TOOL_INVOCATION_COMPLETED.equals(e.type())
+                            && id.equals(results.codec()
+                                    .data(e, ToolInvocationCompleted.class)
+                                    .invocationId()
+                                    .toString()),
                     Duration.ofSeconds(20));
             ToolInvocationCompleted completed = results.codec().data(event, ToolInvocationCompleted.class);
             assertEquals(context, completed.memoryContextId());
             assertEquals("Oslo", completed.result().get("city").asText());
             assertTrue(completed.argumentsSummary().contains("Oslo"));
         }
-        given().auth().oauth2(TestTokens.withScope("auditor", "audit:read")).queryParam("tool", tool)
-                .queryParam("action", "tool.invoke").when().get("/api/v1/audit").then().statusCode(200)
-                .body("items[0].decision", equalTo("ALLOW")).body("items[0].actor", equalTo("caller-1"));
+        given().auth()
+                .oauth2(TestTokens.withScope("auditor", "audit:read"))
+                .queryParam("tool", tool)
+                .queryParam("action", "tool.invoke")
+                .when()
+                .get("/api/v1/audit")
+                .then()
+                .statusCode(200)
+                .body("items[0].decision", equalTo("ALLOW"))
+                .body("items[0].actor", equalTo("caller-1"));
     }
 
     @Test
     void textOutputIsReturnedAsText() {
         String tool = tool("sam", "text", "print('plain words, not JSON')", Map.of());
         invoke(developer("caller-1"), tool, Map.of("arguments", Map.of("city", "x")))
-                .then().statusCode(200).body("result", equalTo("plain words, not JSON\n"));
+                .then()
+                .statusCode(200)
+                .body("result", equalTo("plain words, not JSON\n"));
     }
 
     @Test
     void aFailingToolIsAFailedInvocationReportedToTheGuardian() {
-        String tool = tool("sam", "fail", "import sys\nprint('city not found', file=sys.stderr)\nsys.exit(3)", Map.of());
+        String tool =
+                tool("sam", "fail", "import sys\nprint('city not found', file=sys.stderr)\nsys.exit(3)", Map.of());
         try (KafkaProbe errors = KafkaProbe.on(Topics.ERRORS)) {
             Response response = invoke(developer("caller-1"), tool, Map.of("arguments", Map.of("city", "Atlantis")));
-            response.then().statusCode(200)
+            response.then()
+                    .statusCode(200)
                     .body("status", equalTo("FAILED"))
                     .body("sandboxStatus", equalTo("RUNTIME_ERROR"))
                     .body("exitCode", equalTo(3))
                     .body("error", containsString("city not found"));
             String id = response.path("id");
-            CloudEvent event = errors.await(e -> EventTypes.ERROR_REPORTED.equals(e.type())
-                    && id.equals(errors.codec().data(e, ErrorReported.class).attributes().get("invocationId")),
+            CloudEvent event = errors.await(
+                    e -> EventTypes.ERROR_REPORTED.equals(e.type())
+                            && id.equals(errors.codec()
+                                    .data(e, ErrorReported.class)
+                                    .attributes()
+                                    .get("invocationId")),
                     Duration.ofSeconds(20));
             ErrorReported error = errors.codec().data(event, ErrorReported.class);
             assertEquals("tool-registry-service", error.service());
@@ -117,7 +167,8 @@ class SyncInvocationTest {
     void theToolsWallLimitHolds() {
         String tool = tool("sam", "spin", "import time\nwhile True: time.sleep(0.01)", Map.of("wallMs", 1000));
         invoke(developer("caller-1"), tool, Map.of("arguments", Map.of("city", "x")))
-                .then().statusCode(200)
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("FAILED"))
                 .body("sandboxStatus", equalTo("TIMEOUT_WALL"));
     }
@@ -126,16 +177,33 @@ class SyncInvocationTest {
     void aRepeatedIdempotencyKeyReturnsTheFirstInvocation() throws Exception {
         String tool = tool("sam", "idem", RegistryFixtures.ECHO_PYTHON, Map.of());
         String key = "retry-" + UUID.randomUUID();
-        String first = given().auth().oauth2(developer("caller-1")).header("Idempotency-Key", key)
-                .contentType(ContentType.JSON).body(Map.of("arguments", Map.of("city", "Rome")))
-                .when().post("/api/v1/tools/" + tool + "/invocations").then().statusCode(200).extract().path("id");
-        String second = given().auth().oauth2(developer("caller-1")).header("Idempotency-Key", key)
-                .contentType(ContentType.JSON).body(Map.of("arguments", Map.of("city", "Rome")))
-                .when().post("/api/v1/tools/" + tool + "/invocations").then().statusCode(200)
-                .body("result.city", equalTo("Rome")).extract().path("id");
+        String first = given().auth()
+                .oauth2(developer("caller-1"))
+                .header("Idempotency-Key", key)
+                .contentType(ContentType.JSON)
+                .body(Map.of("arguments", Map.of("city", "Rome")))
+                .when()
+                .post("/api/v1/tools/" + tool + "/invocations")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("id");
+        String second = given().auth()
+                .oauth2(developer("caller-1"))
+                .header("Idempotency-Key", key)
+                .contentType(ContentType.JSON)
+                .body(Map.of("arguments", Map.of("city", "Rome")))
+                .when()
+                .post("/api/v1/tools/" + tool + "/invocations")
+                .then()
+                .statusCode(200)
+                .body("result.city", equalTo("Rome"))
+                .extract()
+                .path("id");
         assertEquals(first, second);
         try (Connection db = Engines.jdbc();
-                PreparedStatement query = db.prepareStatement("select count(*) from tool_registry.invocations where idempotency_key = ?")) {
+                PreparedStatement query = db.prepareStatement(
+                        "select count(*) from tool_registry.invocations where idempotency_key = ?")) {
             query.setString(1, key);
             try (ResultSet rs = query.executeQuery()) {
                 rs.next();
@@ -143,57 +211,102 @@ class SyncInvocationTest {
             }
         }
         // The same key from another caller is another invocation.
-        String other = given().auth().oauth2(developer("caller-2")).header("Idempotency-Key", key)
-                .contentType(ContentType.JSON).body(Map.of("arguments", Map.of("city", "Rome")))
-                .when().post("/api/v1/tools/" + tool + "/invocations").then().statusCode(200).extract().path("id");
+        String other = given().auth()
+                .oauth2(developer("caller-2"))
+                .header("Idempotency-Key", key)
+                .contentType(ContentType.JSON)
+                .body(Map.of("arguments", Map.of("city", "Rome")))
+                .when()
+                .post("/api/v1/tools/" + tool + "/invocations")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("id");
         assertTrue(!other.equals(first));
     }
 
     @Test
     void aRepeatWhileTheFirstAttemptStillRunsIsA409WithRetryAfterThenTheResult() throws Exception {
-        String tool = tool("sam", "slow", "import time, json, sys\nargs = json.load(sys.stdin)\ntime.sleep(4)\n"
-                + "print(json.dumps({'city': args['city']}))", Map.of());
+        String tool = tool(
+                "sam",
+                "slow",
+                "import time, json, sys\nargs = json.load(sys.stdin)\ntime.sleep(4)\n"
+                        + "print(json.dumps({'city': args['city']}))",
+                Map.of());
         String key = "slow-" + UUID.randomUUID();
         Map<String, Object> body = Map.of("arguments", Map.of("city", "Lima"));
-        java.util.concurrent.CompletableFuture<Response> first = java.util.concurrent.CompletableFuture.supplyAsync(() ->
-                given().auth().oauth2(developer("caller-3")).header("Idempotency-Key", key)
-                        .contentType(ContentType.JSON).body(body).when().post("/api/v1/tools/" + tool + "/invocations"));
+        java.util.concurrent.CompletableFuture<Response> first =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> given().auth()
+                        .oauth2(developer("caller-3"))
+                        .header("Idempotency-Key", key)
+                        .contentType(ContentType.JSON)
+                        .body(body)
+                        .when()
+                        .post("/api/v1/tools/" + tool + "/invocations"));
         // Wait until the sandbox holds the first run, then repeat the same call.
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
             try (Connection db = Engines.jdbc();
                     PreparedStatement query = db.prepareStatement(
                             "select count(*) from sandbox.executions where idempotency_key = ? and status = 'RUNNING'")) {
                 // The registry hands the sandbox the invocation id, derived from caller and key, as its key.
-                query.setString(1, UUID.nameUUIDFromBytes(("caller-3\n" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString());
+                query.setString(
+                        1,
+                        UUID.nameUUIDFromBytes(("caller-3\n" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                                .toString());
                 try (ResultSet rs = query.executeQuery()) {
                     rs.next();
                     return rs.getInt(1) > 0;
                 }
             }
         });
-        given().auth().oauth2(developer("caller-3")).header("Idempotency-Key", key)
-                .contentType(ContentType.JSON).body(body).when().post("/api/v1/tools/" + tool + "/invocations")
-                .then().statusCode(409)
+        given().auth()
+                .oauth2(developer("caller-3"))
+                .header("Idempotency-Key", key)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/v1/tools/" + tool + "/invocations")
+                .then()
+                .statusCode(409)
                 .contentType("application/problem+json")
                 .header("Retry-After", notNullValue())
                 .body("type", equalTo("urn:prometheus:problem:invocation-in-progress"))
                 .body("detail", containsString("Idempotency-Key"));
-        String firstId = first.get(30, java.util.concurrent.TimeUnit.SECONDS).then().statusCode(200)
-                .body("result.city", equalTo("Lima")).extract().path("id");
-        given().auth().oauth2(developer("caller-3")).header("Idempotency-Key", key)
-                .contentType(ContentType.JSON).body(body).when().post("/api/v1/tools/" + tool + "/invocations")
-                .then().statusCode(200).body("id", equalTo(firstId)).body("result.city", equalTo("Lima"));
+        String firstId = first.get(30, java.util.concurrent.TimeUnit.SECONDS)
+                .then()
+                .statusCode(200)
+                .body("result.city", equalTo("Lima"))
+                .extract()
+                .path("id");
+        given().auth()
+                .oauth2(developer("caller-3"))
+                .header("Idempotency-Key", key)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/v1/tools/" + tool + "/invocations")
+                .then()
+                .statusCode(200)
+                .body("id", equalTo(firstId))
+                .body("result.city", equalTo("Lima"));
     }
 
     @Test
     void usageReflectsRealInvocations() {
         String tool = tool("sam", "counted", RegistryFixtures.ECHO_PYTHON, Map.of());
         for (int i = 0; i < 3; i++) {
-            invoke(developer("caller-9"), tool, Map.of("arguments", Map.of("city", "c" + i))).then().statusCode(200);
+            invoke(developer("caller-9"), tool, Map.of("arguments", Map.of("city", "c" + i)))
+                    .then()
+                    .statusCode(200);
         }
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().auth().oauth2(developer("sam")).when().get("/api/v1/tools/" + tool + "/usage")
-                        .then().statusCode(200)
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(developer("sam"))
+                        .when()
+                        .get("/api/v1/tools/" + tool + "/usage")
+                        .then()
+                        .statusCode(200)
                         .body("total.calls", equalTo(3))
                         .body("total.successes", equalTo(3))
                         .body("total.p50LatencyMs", greaterThan(0))
@@ -215,11 +328,21 @@ class SyncInvocationTest {
         assertTrue(cpuFirst > 0, "the run used CPU: " + cpuFirst);
         assertEquals(Map.of("caller:payer-1", cpuFirst, "*", cpuFirst), cpuCharged(tool));
 
-        given().auth().oauth2(developer("sam")).contentType(ContentType.JSON)
-                .body(Map.of("description", "test tool, second version",
-                        "functionSignature", RegistryFixtures.WEATHER_SCHEMA,
-                        "implementation", Map.of("language", "python", "code", busy + "print('{\"v\": 2}')")))
-                .when().put("/api/v1/tools/" + tool).then().statusCode(200).body("currentVersion", equalTo(2));
+        given().auth()
+                .oauth2(developer("sam"))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "description",
+                        "test tool, second version",
+                        "functionSignature",
+                        RegistryFixtures.WEATHER_SCHEMA,
+                        "implementation",
+                        Map.of("language", "python", "code", busy + "print('{\"v\": 2}')")))
+                .when()
+                .put("/api/v1/tools/" + tool)
+                .then()
+                .statusCode(200)
+                .body("currentVersion", equalTo(2));
         Response second = invoke(developer("payer-1"), tool, Map.of("arguments", Map.of("city", "x")));
         second.then().statusCode(200).body("result.v", equalTo(2)).body("toolVersion", equalTo(2));
         long cpuSecond = ((Number) second.path("usage.cpuMs")).longValue();
@@ -230,8 +353,9 @@ class SyncInvocationTest {
     private static Map<String, Long> cpuCharged(String tool) throws Exception {
         Map<String, Long> charged = new java.util.HashMap<>();
         try (Connection db = Engines.jdbc();
-                PreparedStatement query = db.prepareStatement("select c.subject, c.used from tool_registry.quota_counters c"
-                        + " join tool_registry.tool_registry t on t.id = c.tool_id where t.name = ? and c.counter = 'cpu_ms/days'")) {
+                PreparedStatement query = db.prepareStatement(
+                        "select c.subject, c.used from tool_registry.quota_counters c"
+                                + " join tool_registry.tool_registry t on t.id = c.tool_id where t.name = ? and c.counter = 'cpu_ms/days'")) {
             query.setString(1, tool);
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {

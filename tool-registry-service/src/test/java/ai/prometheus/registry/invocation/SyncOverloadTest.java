@@ -39,8 +39,11 @@ class SyncOverloadTest {
     public static class SmallAdmission implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("registry.invocation.admission.max-in-flight", "4",
-                    "registry.invocation.admission.max-in-flight-per-caller", "3");
+            return Map.of(
+                    "registry.invocation.admission.max-in-flight",
+                    "4",
+                    "registry.invocation.admission.max-in-flight-per-caller",
+                    "3");
         }
     }
 
@@ -49,19 +52,32 @@ class SyncOverloadTest {
     @TestHTTPResource("/")
     URL base;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    record Answer(String caller, int status, String retryAfter, String contentType, JsonNode body) {
-    }
+    record Answer(String caller, int status, String retryAfter, String contentType, JsonNode body) {}
 
     @Test
     void aBurstBeyondCapacityIsRefusedWith429WhileAcceptedCallsCompleteAndReadsGoOn() throws Exception {
         String name = RegistryFixtures.uniqueName("slow");
-        RegistryFixtures.register(developer("slow-owner"), Map.of("name", name, "description", "sleeps a while",
-                "functionSignature", Map.of("type", "object"),
-                "implementation", Map.of("language", "python",
-                        "code", "import json, sys, time\njson.load(sys.stdin)\ntime.sleep(1.5)\nprint('{\"slept\": true}')",
-                        "limits", Map.of("wallMs", 2000)))).statusCode(201);
+        RegistryFixtures.register(
+                        developer("slow-owner"),
+                        Map.of(
+                                "name",
+                                name,
+                                "description",
+                                "sleeps a while",
+                                "functionSignature",
+                                Map.of("type", "object"),
+                                "implementation",
+                                Map.of(
+                                        "language",
+                                        "python",
+                                        "code",
+                                        "import json, sys, time\njson.load(sys.stdin)\ntime.sleep(1.5)\nprint('{\"slept\": true}')",
+                                        "limits",
+                                        Map.of("wallMs", 2000))))
+                .statusCode(201);
 
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
@@ -72,20 +88,26 @@ class SyncOverloadTest {
             }
             // Someone else reading the registry during the burst is served.
             for (int i = 0; i < 5; i++) {
-                Answer read = send("reader", HttpRequest.newBuilder(uri("api/v1/tools/" + name)).GET());
+                Answer read = send(
+                        "reader",
+                        HttpRequest.newBuilder(uri("api/v1/tools/" + name)).GET());
                 assertEquals(200, read.status(), "a read during the burst: " + read.body());
                 Thread.sleep(200);
             }
             List<Answer> answers = calls.stream().map(CompletableFuture::join).toList();
 
             assertTrue(answers.stream().noneMatch(a -> a.status() >= 500), "no 5xx: " + answers);
-            List<Answer> refused = answers.stream().filter(a -> a.status() == 429).toList();
-            List<Answer> accepted = answers.stream().filter(a -> a.status() == 200).toList();
+            List<Answer> refused =
+                    answers.stream().filter(a -> a.status() == 429).toList();
+            List<Answer> accepted =
+                    answers.stream().filter(a -> a.status() == 200).toList();
             assertEquals(answers.size(), refused.size() + accepted.size(), "only 200 or 429: " + answers);
             assertFalse(refused.isEmpty(), "the surplus is refused: " + answers);
             for (Answer refusal : refused) {
                 assertTrue(refusal.contentType().startsWith("application/problem+json"), refusal.toString());
-                assertEquals("urn:prometheus:problem:overloaded", refusal.body().path("type").asText());
+                assertEquals(
+                        "urn:prometheus:problem:overloaded",
+                        refusal.body().path("type").asText());
                 assertTrue(Long.parseLong(refusal.retryAfter()) >= 1, refusal.toString());
             }
             assertTrue(accepted.size() >= 4, "every place was used: " + answers);
@@ -93,7 +115,8 @@ class SyncOverloadTest {
                 assertEquals("COMPLETED", done.body().path("status").asText(), done.toString());
                 assertTrue(done.body().path("result").path("slept").asBoolean(), done.toString());
             }
-            assertTrue(accepted.stream().anyMatch(a -> a.caller().equals("modest")),
+            assertTrue(
+                    accepted.stream().anyMatch(a -> a.caller().equals("modest")),
                     "the greedy caller cannot take every place: " + answers);
         } finally {
             pool.shutdownNow();
@@ -101,17 +124,25 @@ class SyncOverloadTest {
     }
 
     private Answer invoke(String caller, String tool) {
-        return send(caller, HttpRequest.newBuilder(uri("api/v1/tools/" + tool + "/invocations"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"arguments\": {}}")));
+        return send(
+                caller,
+                HttpRequest.newBuilder(uri("api/v1/tools/" + tool + "/invocations"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"arguments\": {}}")));
     }
 
     private Answer send(String caller, HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = http.send(request.header("Authorization", "Bearer " + developer(caller))
-                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    request.header("Authorization", "Bearer " + developer(caller))
+                            .timeout(Duration.ofSeconds(60))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             String body = response.body();
-            return new Answer(caller, response.statusCode(), response.headers().firstValue("Retry-After").orElse(null),
+            return new Answer(
+                    caller,
+                    response.statusCode(),
+                    response.headers().firstValue("Retry-After").orElse(null),
                     response.headers().firstValue("Content-Type").orElse(""),
                     body.isEmpty() ? JSON.nullNode() : JSON.readTree(body));
         } catch (Exception e) {

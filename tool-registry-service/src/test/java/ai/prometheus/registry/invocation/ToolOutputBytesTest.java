@@ -43,41 +43,63 @@ class ToolOutputBytesTest {
 
     private static String tool(String code) {
         String name = RegistryFixtures.uniqueName("bytes");
-        RegistryFixtures.register(developer("nul-owner"), Map.of("name", name, "description", "prints odd bytes",
-                "functionSignature", Map.of("type", "object"),
-                "implementation", Map.of("language", "python", "code", code))).statusCode(201);
+        RegistryFixtures.register(
+                        developer("nul-owner"),
+                        Map.of(
+                                "name",
+                                name,
+                                "description",
+                                "prints odd bytes",
+                                "functionSignature",
+                                Map.of("type", "object"),
+                                "implementation",
+                                Map.of("language", "python", "code", code)))
+                .statusCode(201);
         return name;
     }
 
     private static ValidatableResponse invoke(String tool, String mode) {
-        return given().auth().oauth2(developer("nul-caller")).contentType(ContentType.JSON)
+        return given().auth()
+                .oauth2(developer("nul-caller"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("arguments", Map.of(), "mode", mode))
-                .when().post("/api/v1/tools/" + tool + "/invocations").then();
+                .when()
+                .post("/api/v1/tools/" + tool + "/invocations")
+                .then();
     }
 
     private static ValidatableResponse finished(String id) {
-        return await().atMost(Duration.ofSeconds(60)).until(
-                () -> given().auth().oauth2(developer("nul-caller")).when().get("/api/v1/invocations/" + id).then(),
-                response -> !"PENDING".equals(response.extract().path("status")));
+        return await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> given().auth()
+                                .oauth2(developer("nul-caller"))
+                                .when()
+                                .get("/api/v1/invocations/" + id)
+                                .then(),
+                        response -> !"PENDING".equals(response.extract().path("status")));
     }
 
     @Test
     void syncOutputWithNulCompletesWithTheCharacterReplaced() {
-        invoke(tool(NUL_TEXT), "sync").statusCode(200)
+        invoke(tool(NUL_TEXT), "sync")
+                .statusCode(200)
                 .body("status", equalTo("COMPLETED"))
                 .body("result", equalTo("before\uFFFDafter"));
-        invoke(tool(NUL_IN_JSON), "sync").statusCode(200)
+        invoke(tool(NUL_IN_JSON), "sync")
+                .statusCode(200)
                 .body("status", equalTo("COMPLETED"))
                 .body("result.v", equalTo("x\uFFFDy"))
                 .body("result.n", equalTo(1));
-        invoke(tool(NOT_UTF8), "sync").statusCode(200)
+        invoke(tool(NOT_UTF8), "sync")
+                .statusCode(200)
                 .body("status", equalTo("COMPLETED"))
                 .body("result", equalTo("ok\uFFFD\uFFFD\uFFFDend"));
     }
 
     @Test
     void syncFailureWithNulOnStderrIsAnOrdinaryFailedInvocation() {
-        invoke(tool(NUL_ON_STDERR), "sync").statusCode(200)
+        invoke(tool(NUL_ON_STDERR), "sync")
+                .statusCode(200)
                 .body("status", equalTo("FAILED"))
                 .body("sandboxStatus", equalTo("RUNTIME_ERROR"))
                 .body("error", containsString("bad\uFFFDbyte"));
@@ -86,11 +108,14 @@ class ToolOutputBytesTest {
     @Test
     void asyncOutputWithNulCompletesInsteadOfStayingPending() {
         String text = invoke(tool(NUL_TEXT), "async").statusCode(202).extract().path("id");
-        String json = invoke(tool(NUL_IN_JSON), "async").statusCode(202).extract().path("id");
-        String failing = invoke(tool(NUL_ON_STDERR), "async").statusCode(202).extract().path("id");
+        String json =
+                invoke(tool(NUL_IN_JSON), "async").statusCode(202).extract().path("id");
+        String failing =
+                invoke(tool(NUL_ON_STDERR), "async").statusCode(202).extract().path("id");
         finished(text).body("status", equalTo("COMPLETED")).body("result", equalTo("before\uFFFDafter"));
         finished(json).body("status", equalTo("COMPLETED")).body("result.v", equalTo("x\uFFFDy"));
-        finished(failing).body("status", equalTo("FAILED"))
+        finished(failing)
+                .body("status", equalTo("FAILED"))
                 .body("sandboxStatus", equalTo("RUNTIME_ERROR"))
                 .body("error", containsString("bad\uFFFDbyte"));
     }

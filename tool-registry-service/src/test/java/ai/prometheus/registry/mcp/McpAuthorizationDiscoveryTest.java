@@ -26,7 +26,12 @@ class McpAuthorizationDiscoveryTest {
     void a401NamesTheProtectedResourceMetadataWhichNamesTheAuthorizationServer() {
         String challenge = given().contentType("application/json")
                 .body(Map.of("jsonrpc", "2.0", "id", 1, "method", "tools/list"))
-                .when().post("/mcp").then().statusCode(401).extract().header("WWW-Authenticate");
+                .when()
+                .post("/mcp")
+                .then()
+                .statusCode(401)
+                .extract()
+                .header("WWW-Authenticate");
         Matcher matcher = RESOURCE_METADATA.matcher(challenge == null ? "" : challenge);
         assertTrue(matcher.matches(), "WWW-Authenticate: " + challenge);
         String origin = base.getProtocol() + "://" + base.getAuthority();
@@ -34,19 +39,31 @@ class McpAuthorizationDiscoveryTest {
         assertTrue(metadata.equals(origin + "/.well-known/oauth-protected-resource"), metadata);
 
         // Fetched as a host would: without a token.
-        given().when().get(metadata).then().statusCode(200).contentType("application/json")
+        given().when()
+                .get(metadata)
+                .then()
+                .statusCode(200)
+                .contentType("application/json")
                 .body("resource", equalTo(origin))
                 .body("authorization_servers", hasItem("https://auth.example.test"))
                 .body("scopes_supported", hasItem("tools:invoke"))
                 .body("bearer_methods_supported", hasItem("header"));
         // The path-suffixed form for the MCP endpoint itself, which clients try first.
-        given().when().get("/.well-known/oauth-protected-resource/mcp").then().statusCode(200)
+        given().when()
+                .get("/.well-known/oauth-protected-resource/mcp")
+                .then()
+                .statusCode(200)
                 .body("resource", equalTo(origin + "/mcp"))
                 .body("authorization_servers", hasItem("https://auth.example.test"));
         // A bad token is a 401 with the same challenge.
-        given().auth().oauth2("not-a-jwt").contentType("application/json")
+        given().auth()
+                .oauth2("not-a-jwt")
+                .contentType("application/json")
                 .body(Map.of("jsonrpc", "2.0", "id", 1, "method", "ping"))
-                .when().post("/mcp").then().statusCode(401)
+                .when()
+                .post("/mcp")
+                .then()
+                .statusCode(401)
                 .header("WWW-Authenticate", equalTo("Bearer resource_metadata=\"" + metadata + "\""));
     }
 }

@@ -43,13 +43,21 @@ class McpClientTest {
         String tool = RegistryFixtures.registerWeatherTool("mia", "mcp_weather");
         String agent = TestTokens.agent("mcp-agent", "tools:read tools:invoke");
 
-        Process node = new ProcessBuilder("node", "mcp-client.mjs", mcp.toString(), agent, tool,
-                "{\"city\": \"Lisbon\", \"days\": 2}", "{\"days\": 99}")
+        Process node = new ProcessBuilder(
+                        "node",
+                        "mcp-client.mjs",
+                        mcp.toString(),
+                        agent,
+                        tool,
+                        "{\"city\": \"Lisbon\", \"days\": 2}",
+                        "{\"days\": 99}")
                 .directory(client.toFile())
-                .redirectError(ProcessBuilder.Redirect.to(client.resolve("stderr.log").toFile()))
+                .redirectError(
+                        ProcessBuilder.Redirect.to(client.resolve("stderr.log").toFile()))
                 .start();
         List<JsonNode> events = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
                 JsonNode event = JSON.readTree(line);
@@ -68,7 +76,8 @@ class McpClientTest {
         assertEquals(0, node.exitValue(), trace);
 
         JsonNode connected = find(events, "connected", trace);
-        assertTrue(connected.path("capabilities").path("tools").path("listChanged").asBoolean(), trace);
+        assertTrue(
+                connected.path("capabilities").path("tools").path("listChanged").asBoolean(), trace);
 
         JsonNode listed = find(events, "listed", trace);
         boolean found = false;
@@ -117,13 +126,25 @@ class McpClientTest {
         Path client = installClient();
         String weather = RegistryFixtures.registerWeatherTool("mia", "mcp_v2");
         String rich = RegistryFixtures.uniqueName("mcp_v2_rich");
-        RegistryFixtures.register(RegistryFixtures.developer("mia"), Map.of("name", rich, "description", "Draws a dot",
-                "functionSignature", Map.of("type", "object", "properties", Map.of()),
-                "implementation", Map.of("language", "python", "code", RICH_PYTHON))).statusCode(201);
+        RegistryFixtures.register(
+                        RegistryFixtures.developer("mia"),
+                        Map.of(
+                                "name",
+                                rich,
+                                "description",
+                                "Draws a dot",
+                                "functionSignature",
+                                Map.of("type", "object", "properties", Map.of()),
+                                "implementation",
+                                Map.of("language", "python", "code", RICH_PYTHON)))
+                .statusCode(201);
         String agent = TestTokens.agent("mcp-v2-agent", "tools:read tools:invoke:mcp_v2_*");
         for (String mode : List.of("pin", "auto")) {
-            List<JsonNode> events = runClient(client, "mcp-client-v2.mjs", List.of(mcp.toString(), agent, mode, weather,
-                    "{\"city\": \"Porto\", \"days\": 1}", rich), () -> {
+            List<JsonNode> events = runClient(
+                    client,
+                    "mcp-client-v2.mjs",
+                    List.of(mcp.toString(), agent, mode, weather, "{\"city\": \"Porto\", \"days\": 1}", rich),
+                    () -> {
                         // A tool the token may not call changes nothing for it; then one it may call does.
                         RegistryFixtures.registerWeatherTool("mia", "mcp_hidden");
                         sleep(1_500);
@@ -133,7 +154,8 @@ class McpClientTest {
             JsonNode listed = find(events, "listed", trace);
             List<String> names = listed.path("tools").findValuesAsText("name");
             assertTrue(names.contains(weather) && names.contains(rich), trace);
-            assertFalse(names.stream().anyMatch(n -> n.startsWith("mcp_hidden")), "only what the token may call: " + trace);
+            assertFalse(
+                    names.stream().anyMatch(n -> n.startsWith("mcp_hidden")), "only what the token may call: " + trace);
 
             JsonNode called = find(events, "called", trace);
             assertFalse(called.path("isError").asBoolean(), trace);
@@ -141,12 +163,17 @@ class McpClientTest {
 
             JsonNode drawn = find(events, "rich", trace);
             assertEquals("image", drawn.path("content").path(1).path("type").asText(), trace);
-            assertEquals("image/png", drawn.path("content").path(1).path("mimeType").asText(), trace);
+            assertEquals(
+                    "image/png", drawn.path("content").path(1).path("mimeType").asText(), trace);
             assertEquals(1, drawn.path("structured").path("width").asInt(), trace);
-            assertEquals("drawn", drawn.path("progress").path(0).path("message").asText(), "progress reached the client: " + trace);
+            assertEquals(
+                    "drawn",
+                    drawn.path("progress").path(0).path("message").asText(),
+                    "progress reached the client: " + trace);
 
             JsonNode changed = find(events, "list-changed", trace);
-            assertTrue(changed.toString().contains("mcp_v2_new"),
+            assertTrue(
+                    changed.toString().contains("mcp_v2_new"),
                     "the refresh came from the tool the token may call, not the hidden one: " + trace);
         }
     }
@@ -160,14 +187,19 @@ class McpClientTest {
     }
 
     /** Runs a client script; when it says 'waiting', {@code onWaiting} changes the tool set. */
-    private static List<JsonNode> runClient(Path client, String script, List<String> arguments,
-            java.util.concurrent.Callable<String> onWaiting) throws Exception {
+    private static List<JsonNode> runClient(
+            Path client, String script, List<String> arguments, java.util.concurrent.Callable<String> onWaiting)
+            throws Exception {
         List<String> command = new ArrayList<>(List.of("node", script));
         command.addAll(arguments);
-        Process node = new ProcessBuilder(command).directory(client.toFile())
-                .redirectError(ProcessBuilder.Redirect.to(client.resolve(script + ".stderr.log").toFile())).start();
+        Process node = new ProcessBuilder(command)
+                .directory(client.toFile())
+                .redirectError(ProcessBuilder.Redirect.to(
+                        client.resolve(script + ".stderr.log").toFile()))
+                .start();
         List<JsonNode> events = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
                 JsonNode event = JSON.readTree(line);
@@ -181,7 +213,8 @@ class McpClientTest {
             }
         }
         assertTrue(node.waitFor(30, TimeUnit.SECONDS), "the MCP client did not finish");
-        assertEquals(0, node.exitValue(), events + "\nstderr: " + Files.readString(client.resolve(script + ".stderr.log")));
+        assertEquals(
+                0, node.exitValue(), events + "\nstderr: " + Files.readString(client.resolve(script + ".stderr.log")));
         return events;
     }
 
@@ -189,27 +222,58 @@ class McpClientTest {
     void tokensThatMayNotInvokeSeeNoToolsAndCannotCall() throws Exception {
         String tool = RegistryFixtures.registerWeatherTool("mia", "mcp_private");
         String reader = TestTokens.withScope("reader", "tools:read");
-        var list = io.restassured.RestAssured.given().auth().oauth2(reader).contentType("application/json")
+        var list = io.restassured.RestAssured.given()
+                .auth()
+                .oauth2(reader)
+                .contentType("application/json")
                 .accept("application/json, text/event-stream")
                 .body(Map.of("jsonrpc", "2.0", "id", 1, "method", "tools/list"))
-                .when().post("/mcp").then().statusCode(200).extract().body().asString();
+                .when()
+                .post("/mcp")
+                .then()
+                .statusCode(200)
+                .extract()
+                .body()
+                .asString();
         assertTrue(JSON.readTree(list).path("error").path("message").asText().contains("tools:invoke"), list);
 
-        String call = io.restassured.RestAssured.given().auth().oauth2(reader).contentType("application/json")
-                .body(Map.of("jsonrpc", "2.0", "id", 2, "method", "tools/call",
-                        "params", Map.of("name", tool, "arguments", Map.of("city", "x"))))
-                .when().post("/mcp").then().statusCode(200).extract().body().asString();
+        String call = io.restassured.RestAssured.given()
+                .auth()
+                .oauth2(reader)
+                .contentType("application/json")
+                .body(Map.of(
+                        "jsonrpc",
+                        "2.0",
+                        "id",
+                        2,
+                        "method",
+                        "tools/call",
+                        "params",
+                        Map.of("name", tool, "arguments", Map.of("city", "x"))))
+                .when()
+                .post("/mcp")
+                .then()
+                .statusCode(200)
+                .extract()
+                .body()
+                .asString();
         JsonNode result = JSON.readTree(call).path("result");
         assertTrue(result.path("isError").asBoolean(), call);
         assertTrue(result.path("content").path(0).path("text").asText().contains("tools:invoke:" + tool), call);
 
-        io.restassured.RestAssured.given().contentType("application/json")
+        io.restassured.RestAssured.given()
+                .contentType("application/json")
                 .body(Map.of("jsonrpc", "2.0", "id", 3, "method", "tools/list"))
-                .when().post("/mcp").then().statusCode(401);
+                .when()
+                .post("/mcp")
+                .then()
+                .statusCode(401);
     }
 
     private static JsonNode find(List<JsonNode> events, String name, String trace) {
-        return events.stream().filter(e -> e.path("event").asText().equals(name)).findFirst()
+        return events.stream()
+                .filter(e -> e.path("event").asText().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no '" + name + "' from the MCP client: " + trace));
     }
 
@@ -224,8 +288,10 @@ class McpClientTest {
         if (!Files.isDirectory(target.resolve("node_modules/@modelcontextprotocol/sdk"))
                 || !Files.isDirectory(target.resolve("node_modules/@modelcontextprotocol/client"))) {
             Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-                    .directory(target.toFile()).redirectErrorStream(true)
-                    .redirectOutput(new File(target.toFile(), "npm.log")).start();
+                    .directory(target.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(new File(target.toFile(), "npm.log"))
+                    .start();
             if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
                 throw new IllegalStateException("npm ci failed (Node.js and npm are needed for the MCP client test): "
                         + Files.readString(target.resolve("npm.log")));

@@ -26,9 +26,16 @@ class McpConformanceTest {
     @Test
     void everyRequiredScenarioPassesAndTheInspectorFindsNoProblem() throws Exception {
         String url = root.toString().replaceAll("/$", "");
-        McpConformance.Outcome outcome = McpConformance.run(Map.of("TARGET", "registry", "REGISTRY_URL", url,
-                "OWNER_TOKEN", RegistryFixtures.developer("mcp-conformance"),
-                "AGENT_TOKEN", TestTokens.agent("mcp-conformance-agent",
+        McpConformance.Outcome outcome = McpConformance.run(Map.of(
+                "TARGET",
+                "registry",
+                "REGISTRY_URL",
+                url,
+                "OWNER_TOKEN",
+                RegistryFixtures.developer("mcp-conformance"),
+                "AGENT_TOKEN",
+                TestTokens.agent(
+                        "mcp-conformance-agent",
                         "tools:read tools:invoke:test_* tools:invoke:json_schema_2020_12_tool")));
         System.out.println(outcome.output());
         assertEquals(0, outcome.exitCode(), outcome.output());

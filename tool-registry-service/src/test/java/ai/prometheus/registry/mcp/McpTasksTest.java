@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.prometheus.registry.RegistryFixtures;
-import ai.prometheus.shared.mcp.JsonRpc;
-import ai.prometheus.shared.mcp.McpServer;
+import ai.prometheus.shared.platform.mcp.JsonRpc;
+import ai.prometheus.shared.platform.mcp.McpServer;
 import ai.prometheus.shared.testing.TestTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,17 +31,37 @@ class McpTasksTest {
     private static final String LEGACY = "2025-11-25";
     private static final String AGENT = TestTokens.agent("mcp-task-agent", "tools:read tools:invoke");
     private static final String OTHER = TestTokens.agent("mcp-task-other", "tools:read tools:invoke");
-    private static final Map<String, Object> EXTENSION_CAPABILITIES = Map.of(McpServer.META_CLIENT_CAPABILITIES,
-            Map.of("extensions", Map.of(McpServer.TASKS_EXTENSION, Map.of())), McpServer.META_PROTOCOL_VERSION,
+    private static final Map<String, Object> EXTENSION_CAPABILITIES = Map.of(
+            McpServer.META_CLIENT_CAPABILITIES,
+            Map.of("extensions", Map.of(McpServer.TASKS_EXTENSION, Map.of())),
+            McpServer.META_PROTOCOL_VERSION,
             McpServer.STATELESS_VERSION);
 
     @Test
     void aTaskStartedWithParamsTaskIsPolledToItsResultAndBelongsToItsCaller() throws Exception {
-        String tool = register("mcp_task_echo", "import time, json, sys\ntime.sleep(0.5)\nprint(json.dumps({'echo': json.load(sys.stdin)['word']}))");
+        String tool = register(
+                "mcp_task_echo",
+                "import time, json, sys\ntime.sleep(0.5)\nprint(json.dumps({'echo': json.load(sys.stdin)['word']}))");
 
-        JsonNode init = rpc(AGENT, LEGACY, "initialize", Map.of("protocolVersion", LEGACY, "capabilities", Map.of(),
-                "clientInfo", Map.of("name", "t", "version", "1")));
-        assertTrue(init.path("result").path("capabilities").path("tasks").path("requests").path("tools").has("call"), init.toString());
+        JsonNode init = rpc(
+                AGENT,
+                LEGACY,
+                "initialize",
+                Map.of(
+                        "protocolVersion",
+                        LEGACY,
+                        "capabilities",
+                        Map.of(),
+                        "clientInfo",
+                        Map.of("name", "t", "version", "1")));
+        assertTrue(
+                init.path("result")
+                        .path("capabilities")
+                        .path("tasks")
+                        .path("requests")
+                        .path("tools")
+                        .has("call"),
+                init.toString());
         JsonNode listed = rpc(AGENT, LEGACY, "tools/list", Map.of());
         for (JsonNode t : listed.path("result").path("tools")) {
             String support = t.path("execution").path("taskSupport").asText(null);
@@ -52,8 +72,11 @@ class McpTasksTest {
             }
         }
 
-        JsonNode created = rpc(AGENT, LEGACY, "tools/call", Map.of("name", tool, "arguments", Map.of("word", "hej"),
-                "task", Map.of("ttl", 60_000)));
+        JsonNode created = rpc(
+                AGENT,
+                LEGACY,
+                "tools/call",
+                Map.of("name", tool, "arguments", Map.of("word", "hej"), "task", Map.of("ttl", 60_000)));
         JsonNode task = created.path("result").path("task");
         String id = task.path("taskId").asText();
         assertFalse(id.isEmpty(), created.toString());
@@ -64,98 +87,201 @@ class McpTasksTest {
         // Another token knows nothing of it.
         JsonNode stranger = rpc(OTHER, LEGACY, "tasks/get", Map.of("taskId", id));
         assertEquals(JsonRpc.INVALID_PARAMS, stranger.path("error").path("code").asInt(), stranger.toString());
-        assertEquals(JsonRpc.INVALID_PARAMS, rpc(OTHER, LEGACY, "tasks/cancel", Map.of("taskId", id)).path("error").path("code").asInt());
+        assertEquals(
+                JsonRpc.INVALID_PARAMS,
+                rpc(OTHER, LEGACY, "tasks/cancel", Map.of("taskId", id))
+                        .path("error")
+                        .path("code")
+                        .asInt());
 
         // tasks/result waits for the end, then answers what tools/call would have.
-        JsonNode result = rpc(AGENT, LEGACY, "tasks/result", Map.of("taskId", id)).path("result");
+        JsonNode result =
+                rpc(AGENT, LEGACY, "tasks/result", Map.of("taskId", id)).path("result");
         assertEquals("hej", result.path("structuredContent").path("echo").asText(), result.toString());
         assertFalse(result.path("isError").asBoolean(), result.toString());
-        assertEquals(id, result.path("_meta").path(McpServer.META_RELATED_TASK).path("taskId").asText(), result.toString());
+        assertEquals(
+                id,
+                result.path("_meta")
+                        .path(McpServer.META_RELATED_TASK)
+                        .path("taskId")
+                        .asText(),
+                result.toString());
 
         JsonNode done = rpc(AGENT, LEGACY, "tasks/get", Map.of("taskId", id)).path("result");
         assertEquals("completed", done.path("status").asText(), done.toString());
-        JsonNode listedTasks = rpc(AGENT, LEGACY, "tasks/list", Map.of()).path("result").path("tasks");
+        JsonNode listedTasks =
+                rpc(AGENT, LEGACY, "tasks/list", Map.of()).path("result").path("tasks");
         assertTrue(listedTasks.findValuesAsText("taskId").contains(id), listedTasks.toString());
-        assertFalse(rpc(OTHER, LEGACY, "tasks/list", Map.of()).path("result").path("tasks").findValuesAsText("taskId").contains(id));
+        assertFalse(rpc(OTHER, LEGACY, "tasks/list", Map.of())
+                .path("result")
+                .path("tasks")
+                .findValuesAsText("taskId")
+                .contains(id));
 
         JsonNode late = rpc(AGENT, LEGACY, "tasks/cancel", Map.of("taskId", id));
-        assertEquals(JsonRpc.INVALID_PARAMS, late.path("error").path("code").asInt(), "an ended task cannot be cancelled: " + late);
-        assertEquals(JsonRpc.INVALID_PARAMS, rpc(AGENT, LEGACY, "tasks/get", Map.of("taskId", "nope")).path("error").path("code").asInt());
+        assertEquals(
+                JsonRpc.INVALID_PARAMS,
+                late.path("error").path("code").asInt(),
+                "an ended task cannot be cancelled: " + late);
+        assertEquals(
+                JsonRpc.INVALID_PARAMS,
+                rpc(AGENT, LEGACY, "tasks/get", Map.of("taskId", "nope"))
+                        .path("error")
+                        .path("code")
+                        .asInt());
     }
 
     @Test
     void aFailingToolsTaskFailsWithTheToolErrorAsItsResult() throws Exception {
         String tool = register("mcp_task_fail", "import sys\nsys.exit('broken on purpose')");
-        String id = rpc(AGENT, LEGACY, "tools/call", Map.of("name", tool, "arguments", Map.of("word", "x"), "task", Map.of()))
-                .path("result").path("task").path("taskId").asText();
-        JsonNode result = rpc(AGENT, LEGACY, "tasks/result", Map.of("taskId", id)).path("result");
+        String id = rpc(
+                        AGENT,
+                        LEGACY,
+                        "tools/call",
+                        Map.of("name", tool, "arguments", Map.of("word", "x"), "task", Map.of()))
+                .path("result")
+                .path("task")
+                .path("taskId")
+                .asText();
+        JsonNode result =
+                rpc(AGENT, LEGACY, "tasks/result", Map.of("taskId", id)).path("result");
         assertTrue(result.path("isError").asBoolean(), result.toString());
         assertTrue(result.path("content").path(0).path("text").asText().startsWith("Tool failed"), result.toString());
-        assertEquals("failed", rpc(AGENT, LEGACY, "tasks/get", Map.of("taskId", id)).path("result").path("status").asText());
+        assertEquals(
+                "failed",
+                rpc(AGENT, LEGACY, "tasks/get", Map.of("taskId", id))
+                        .path("result")
+                        .path("status")
+                        .asText());
 
         // Refused before it started (bad arguments): the tool error comes back at once, no task.
-        JsonNode refused = rpc(AGENT, LEGACY, "tools/call", Map.of("name", tool, "arguments", Map.of(), "task", Map.of()));
+        JsonNode refused =
+                rpc(AGENT, LEGACY, "tools/call", Map.of("name", tool, "arguments", Map.of(), "task", Map.of()));
         assertTrue(refused.path("result").path("isError").asBoolean(), refused.toString());
         assertFalse(refused.path("result").has("task"), refused.toString());
         // The built-in does not run as a task.
-        JsonNode builtIn = rpc(AGENT, LEGACY, "tools/call", Map.of("name", ToolSearch.NAME, "arguments", Map.of("query", "x"),
-                "task", Map.of()));
-        assertEquals(JsonRpc.METHOD_NOT_FOUND, builtIn.path("error").path("code").asInt(), builtIn.toString());
+        JsonNode builtIn = rpc(
+                AGENT,
+                LEGACY,
+                "tools/call",
+                Map.of("name", ToolSearch.NAME, "arguments", Map.of("query", "x"), "task", Map.of()));
+        assertEquals(
+                JsonRpc.METHOD_NOT_FOUND, builtIn.path("error").path("code").asInt(), builtIn.toString());
     }
 
     @Test
     void aCancelledTaskStaysCancelledWhenItsRunEnds() throws Exception {
         String tool = register("mcp_task_slow", "import time\ntime.sleep(3)\nprint('late')");
-        String id = rpc(AGENT, LEGACY, "tools/call", Map.of("name", tool, "arguments", Map.of("word", "x"), "task", Map.of()))
-                .path("result").path("task").path("taskId").asText();
+        String id = rpc(
+                        AGENT,
+                        LEGACY,
+                        "tools/call",
+                        Map.of("name", tool, "arguments", Map.of("word", "x"), "task", Map.of()))
+                .path("result")
+                .path("task")
+                .path("taskId")
+                .asText();
 
-        JsonNode cancelled = rpc(AGENT, LEGACY, "tasks/cancel", Map.of("taskId", id)).path("result");
+        JsonNode cancelled =
+                rpc(AGENT, LEGACY, "tasks/cancel", Map.of("taskId", id)).path("result");
         assertEquals("cancelled", cancelled.path("status").asText(), cancelled.toString());
 
         // The run was not stopped: once its result has come back (it counts in usage), the task is still cancelled.
         String owner = RegistryFixtures.developer("mcp-task-owner");
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> given().auth().oauth2(owner).get("/api/v1/tools/" + tool + "/usage")
-                .then().extract().jsonPath().getLong("total.calls") >= 1);
-        assertEquals("cancelled", rpc(AGENT, LEGACY, "tasks/get", Map.of("taskId", id)).path("result").path("status").asText());
-        given().auth().oauth2(AGENT).get("/api/v1/invocations/" + id).then().statusCode(200)
+        await().atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(() -> given().auth()
+                                .oauth2(owner)
+                                .get("/api/v1/tools/" + tool + "/usage")
+                                .then()
+                                .extract()
+                                .jsonPath()
+                                .getLong("total.calls")
+                        >= 1);
+        assertEquals(
+                "cancelled",
+                rpc(AGENT, LEGACY, "tasks/get", Map.of("taskId", id))
+                        .path("result")
+                        .path("status")
+                        .asText());
+        given().auth()
+                .oauth2(AGENT)
+                .get("/api/v1/invocations/" + id)
+                .then()
+                .statusCode(200)
                 .body("status", org.hamcrest.Matchers.equalTo("CANCELLED"));
-        JsonNode result = rpc(AGENT, LEGACY, "tasks/result", Map.of("taskId", id)).path("result");
+        JsonNode result =
+                rpc(AGENT, LEGACY, "tasks/result", Map.of("taskId", id)).path("result");
         assertTrue(result.path("isError").asBoolean(), result.toString());
     }
 
     @Test
     void aStatelessClientThatDeclaresTheExtensionGetsATaskAndItsResultInline() throws Exception {
-        String tool = register("mcp_task_modern", "import json, sys\nprint(json.dumps({'echo': json.load(sys.stdin)['word']}))");
+        String tool = register(
+                "mcp_task_modern", "import json, sys\nprint(json.dumps({'echo': json.load(sys.stdin)['word']}))");
         JsonNode discovered = rpc(AGENT, null, "server/discover", Map.of("_meta", EXTENSION_CAPABILITIES));
-        assertTrue(discovered.path("result").path("capabilities").path("extensions").has(McpServer.TASKS_EXTENSION),
+        assertTrue(
+                discovered
+                        .path("result")
+                        .path("capabilities")
+                        .path("extensions")
+                        .has(McpServer.TASKS_EXTENSION),
                 discovered.toString());
 
-        JsonNode created = rpc(AGENT, null, "tools/call", Map.of("name", tool, "arguments", Map.of("word", "hallo"),
-                "_meta", EXTENSION_CAPABILITIES)).path("result");
+        JsonNode created = rpc(
+                        AGENT,
+                        null,
+                        "tools/call",
+                        Map.of("name", tool, "arguments", Map.of("word", "hallo"), "_meta", EXTENSION_CAPABILITIES))
+                .path("result");
         assertEquals("task", created.path("resultType").asText(), created.toString());
         assertEquals("working", created.path("status").asText(), created.toString());
         assertTrue(created.has("ttlMs") && created.path("pollIntervalMs").asLong() > 0, created.toString());
         String id = created.path("taskId").asText();
 
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() ->
-                !rpc(AGENT, null, "tasks/get", Map.of("taskId", id, "_meta", EXTENSION_CAPABILITIES))
-                        .path("result").path("status").asText().equals("working"));
-        JsonNode done = rpc(AGENT, null, "tasks/get", Map.of("taskId", id, "_meta", EXTENSION_CAPABILITIES)).path("result");
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> !rpc(AGENT, null, "tasks/get", Map.of("taskId", id, "_meta", EXTENSION_CAPABILITIES))
+                        .path("result")
+                        .path("status")
+                        .asText()
+                        .equals("working"));
+        JsonNode done = rpc(AGENT, null, "tasks/get", Map.of("taskId", id, "_meta", EXTENSION_CAPABILITIES))
+                .path("result");
         assertEquals("complete", done.path("resultType").asText(), done.toString());
         assertEquals("completed", done.path("status").asText(), done.toString());
-        assertEquals("hallo", done.path("result").path("structuredContent").path("echo").asText(), done.toString());
+        assertEquals(
+                "hallo",
+                done.path("result").path("structuredContent").path("echo").asText(),
+                done.toString());
 
         Map<String, Object> undeclared = Map.of(McpServer.META_PROTOCOL_VERSION, McpServer.STATELESS_VERSION);
         JsonNode missing = rpc(AGENT, null, "tasks/get", Map.of("taskId", id, "_meta", undeclared));
-        assertEquals(JsonRpc.MISSING_CLIENT_CAPABILITY, missing.path("error").path("code").asInt(), missing.toString());
-        assertTrue(missing.path("error").path("data").path("requiredCapabilities").path("extensions").has(McpServer.TASKS_EXTENSION));
-        JsonNode noResultMethod = rpc(AGENT, null, "tasks/result", Map.of("taskId", id, "_meta", EXTENSION_CAPABILITIES));
-        assertEquals(JsonRpc.METHOD_NOT_FOUND, noResultMethod.path("error").path("code").asInt(), noResultMethod.toString());
-        JsonNode ack = rpc(AGENT, null, "tasks/cancel", Map.of("taskId", id, "_meta", EXTENSION_CAPABILITIES)).path("result");
+        assertEquals(
+                JsonRpc.MISSING_CLIENT_CAPABILITY,
+                missing.path("error").path("code").asInt(),
+                missing.toString());
+        assertTrue(missing.path("error")
+                .path("data")
+                .path("requiredCapabilities")
+                .path("extensions")
+                .has(McpServer.TASKS_EXTENSION));
+        JsonNode noResultMethod =
+                rpc(AGENT, null, "tasks/result", Map.of("taskId", id, "_meta", EXTENSION_CAPABILITIES));
+        assertEquals(
+                JsonRpc.METHOD_NOT_FOUND,
+                noResultMethod.path("error").path("code").asInt(),
+                noResultMethod.toString());
+        JsonNode ack = rpc(AGENT, null, "tasks/cancel", Map.of("taskId", id, "_meta", EXTENSION_CAPABILITIES))
+                .path("result");
         assertEquals(List.of("resultType"), List.copyOf(iterable(ack)), "an empty acknowledgement: " + ack);
 
         // A client that did not declare the extension is answered at once.
-        JsonNode direct = rpc(AGENT, null, "tools/call", Map.of("name", tool, "arguments", Map.of("word", "now"), "_meta", undeclared))
+        JsonNode direct = rpc(
+                        AGENT,
+                        null,
+                        "tools/call",
+                        Map.of("name", tool, "arguments", Map.of("word", "now"), "_meta", undeclared))
                 .path("result");
         assertEquals("complete", direct.path("resultType").asText(), direct.toString());
         assertEquals("now", direct.path("structuredContent").path("echo").asText(), direct.toString());
@@ -169,19 +295,35 @@ class McpTasksTest {
 
     private static String register(String prefix, String code) {
         String name = RegistryFixtures.uniqueName(prefix);
-        Map<String, Object> definition = new HashMap<>(RegistryFixtures.definition(name, "MCP task test tool", List.of("mcp"), code));
-        definition.put("functionSignature", Map.of("type", "object", "properties", Map.of("word", Map.of("type", "string")),
-                "required", List.of("word")));
-        RegistryFixtures.register(RegistryFixtures.developer("mcp-task-owner"), definition).statusCode(201);
+        Map<String, Object> definition =
+                new HashMap<>(RegistryFixtures.definition(name, "MCP task test tool", List.of("mcp"), code));
+        definition.put(
+                "functionSignature",
+                Map.of(
+                        "type",
+                        "object",
+                        "properties",
+                        Map.of("word", Map.of("type", "string")),
+                        "required",
+                        List.of("word")));
+        RegistryFixtures.register(RegistryFixtures.developer("mcp-task-owner"), definition)
+                .statusCode(201);
         return name;
     }
 
-    private static JsonNode rpc(String token, String version, String method, Map<String, Object> params) throws Exception {
-        var request = given().auth().oauth2(token).contentType("application/json").accept("application/json");
+    private static JsonNode rpc(String token, String version, String method, Map<String, Object> params)
+            throws Exception {
+        var request =
+                given().auth().oauth2(token).contentType("application/json").accept("application/json");
         if (version != null) {
             request.header("MCP-Protocol-Version", version);
         }
         return JSON.readTree(request.body(Map.of("jsonrpc", "2.0", "id", 1, "method", method, "params", params))
-                .when().post("/mcp").then().statusCode(200).extract().asString());
+                .when()
+                .post("/mcp")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 }

@@ -37,9 +37,20 @@ class McpToolSearchTest {
         String broken = register(RegistryFixtures.uniqueName("search_broken"), keyword, "exit 1\n");
         String unused = register(RegistryFixtures.uniqueName("search_unused"), keyword, "echo '{}'\n");
         String hidden = register(RegistryFixtures.uniqueName("search_hidden"), keyword, "echo '{}'\n");
-        given().auth().oauth2(OWNER).contentType(ContentType.JSON)
-                .body(Map.of("read", List.of("subject:someone-else"), "invoke", List.of("subject:someone-else"), "manage", List.of()))
-                .when().put("/api/v1/tools/" + hidden + "/permissions").then().statusCode(200);
+        given().auth()
+                .oauth2(OWNER)
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "read",
+                        List.of("subject:someone-else"),
+                        "invoke",
+                        List.of("subject:someone-else"),
+                        "manage",
+                        List.of()))
+                .when()
+                .put("/api/v1/tools/" + hidden + "/permissions")
+                .then()
+                .statusCode(200);
 
         for (int i = 0; i < RUNS; i++) {
             JsonNode ok = call(reliable, Map.of());
@@ -53,23 +64,45 @@ class McpToolSearchTest {
         JsonNode result = call(ToolSearch.NAME, Map.of("query", keyword)).path("result");
         assertFalse(result.path("isError").asBoolean(), result.toString());
         List<String> ranked = new ArrayList<>();
-        result.path("structuredContent").path("tools").forEach(t -> ranked.add(t.path("name").asText()));
-        assertEquals(List.of(reliable, unused, broken), ranked,
+        result.path("structuredContent")
+                .path("tools")
+                .forEach(t -> ranked.add(t.path("name").asText()));
+        assertEquals(
+                List.of(reliable, unused, broken),
+                ranked,
                 "successful first, the unused one in between, the hidden one absent: " + result);
         JsonNode first = result.path("structuredContent").path("tools").path(0);
         assertEquals(1.0, first.path("successRate").asDouble(), first.toString());
         assertEquals(RUNS, first.path("calls").asInt(), first.toString());
-        assertTrue(result.path("structuredContent").path("tools").path(1).path("successRate").isNull(), result.toString());
-        assertEquals(0.0, result.path("structuredContent").path("tools").path(2).path("successRate").asDouble(), result.toString());
+        assertTrue(
+                result.path("structuredContent")
+                        .path("tools")
+                        .path(1)
+                        .path("successRate")
+                        .isNull(),
+                result.toString());
+        assertEquals(
+                0.0,
+                result.path("structuredContent")
+                        .path("tools")
+                        .path(2)
+                        .path("successRate")
+                        .asDouble(),
+                result.toString());
         assertTrue(result.path("content").path(0).path("text").asText().startsWith(reliable), result.toString());
 
-        JsonNode limited = call(ToolSearch.NAME, Map.of("query", keyword, "limit", 1)).path("result");
+        JsonNode limited =
+                call(ToolSearch.NAME, Map.of("query", keyword, "limit", 1)).path("result");
         assertEquals(1, limited.path("structuredContent").path("tools").size(), limited.toString());
-        JsonNode badLimit = call(ToolSearch.NAME, Map.of("query", keyword, "limit", 51)).path("result");
+        JsonNode badLimit =
+                call(ToolSearch.NAME, Map.of("query", keyword, "limit", 51)).path("result");
         assertTrue(badLimit.path("isError").asBoolean(), badLimit.toString());
-        assertTrue(badLimit.path("content").path(0).path("text").asText().contains("arguments.limit"), badLimit.toString());
+        assertTrue(
+                badLimit.path("content").path(0).path("text").asText().contains("arguments.limit"),
+                badLimit.toString());
         JsonNode noQuery = call(ToolSearch.NAME, Map.of()).path("result");
-        assertTrue(noQuery.path("content").path(0).path("text").asText().contains("arguments.query"), noQuery.toString());
+        assertTrue(
+                noQuery.path("content").path(0).path("text").asText().contains("arguments.query"), noQuery.toString());
     }
 
     @Test
@@ -83,17 +116,25 @@ class McpToolSearchTest {
         assertTrue(listed != null, "tools/list shows the built-in");
         assertTrue(listed.path("annotations").path("readOnlyHint").asBoolean(), listed.toString());
         assertFalse(listed.path("annotations").path("openWorldHint").asBoolean(true), listed.toString());
-        assertEquals("query", listed.path("inputSchema").path("required").path(0).asText(), listed.toString());
+        assertEquals(
+                "query", listed.path("inputSchema").path("required").path(0).asText(), listed.toString());
 
-        RegistryFixtures.register(OWNER, definition(ToolSearch.NAME, "anything", "echo '{}'\n")).statusCode(400)
+        RegistryFixtures.register(OWNER, definition(ToolSearch.NAME, "anything", "echo '{}'\n"))
+                .statusCode(400)
                 .body("errors.field", org.hamcrest.Matchers.hasItem("name"));
     }
 
     private static void awaitCalls(String tool, int calls) throws InterruptedException {
         // Usage is counted from the result events on Kafka, a moment after the call returns.
         for (int attempt = 0; attempt < 300; attempt++) {
-            int counted = given().auth().oauth2(OWNER).when().get("/api/v1/tools/" + tool + "/usage").then().statusCode(200)
-                    .extract().path("total.calls");
+            int counted = given().auth()
+                    .oauth2(OWNER)
+                    .when()
+                    .get("/api/v1/tools/" + tool + "/usage")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("total.calls");
             if (counted >= calls) {
                 return;
             }
@@ -103,9 +144,15 @@ class McpToolSearchTest {
     }
 
     private static Map<String, Object> definition(String name, String keyword, String code) {
-        return Map.of("name", name, "description", "Looks up " + keyword + " figures",
-                "functionSignature", Map.of("type", "object", "properties", Map.of()),
-                "implementation", Map.of("language", "bash", "code", code, "limits", Map.of("wallMs", 10_000)));
+        return Map.of(
+                "name",
+                name,
+                "description",
+                "Looks up " + keyword + " figures",
+                "functionSignature",
+                Map.of("type", "object", "properties", Map.of()),
+                "implementation",
+                Map.of("language", "bash", "code", code, "limits", Map.of("wallMs", 10_000)));
     }
 
     private static String register(String name, String keyword, String code) {
@@ -118,8 +165,16 @@ class McpToolSearchTest {
     }
 
     private static JsonNode rpc(String method, Map<String, Object> params) throws Exception {
-        return JSON.readTree(given().auth().oauth2(AGENT).contentType("application/json").accept("application/json")
+        return JSON.readTree(given().auth()
+                .oauth2(AGENT)
+                .contentType("application/json")
+                .accept("application/json")
                 .body(Map.of("jsonrpc", "2.0", "id", 1, "method", method, "params", params))
-                .when().post("/mcp").then().statusCode(200).extract().asString());
+                .when()
+                .post("/mcp")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 }

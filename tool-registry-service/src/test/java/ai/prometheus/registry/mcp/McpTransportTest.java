@@ -36,14 +36,35 @@ class McpTransportTest {
 
     @Test
     void aForeignOriginIsRefusedAndALocalOneServed() {
-        given().auth().oauth2(AGENT).header("Origin", "https://evil.example").contentType("application/json").body(PING)
-                .when().post("/mcp").then().statusCode(403).contentType("application/problem+json")
+        given().auth()
+                .oauth2(AGENT)
+                .header("Origin", "https://evil.example")
+                .contentType("application/json")
+                .body(PING)
+                .when()
+                .post("/mcp")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json")
                 .body("detail", containsString("evil.example"));
         // Refused before authentication: a rebinding page learns nothing about tokens.
-        given().header("Origin", "https://evil.example").contentType("application/json").body(PING)
-                .when().post("/mcp").then().statusCode(403);
-        given().auth().oauth2(AGENT).header("Origin", "http://localhost:6274").contentType("application/json").body(PING)
-                .when().post("/mcp").then().statusCode(200).body("result", equalTo(Map.of()));
+        given().header("Origin", "https://evil.example")
+                .contentType("application/json")
+                .body(PING)
+                .when()
+                .post("/mcp")
+                .then()
+                .statusCode(403);
+        given().auth()
+                .oauth2(AGENT)
+                .header("Origin", "http://localhost:6274")
+                .contentType("application/json")
+                .body(PING)
+                .when()
+                .post("/mcp")
+                .then()
+                .statusCode(200)
+                .body("result", equalTo(Map.of()));
     }
 
     /** A name rebound to 127.0.0.1 arrives with its own name in Host: refused on a loopback address. */
@@ -56,20 +77,49 @@ class McpTransportTest {
 
     @Test
     void anUnsupportedProtocolVersionHeaderIsA400NamingIt() {
-        given().auth().oauth2(AGENT).header("MCP-Protocol-Version", "1999-01-01").contentType("application/json").body(PING)
-                .when().post("/mcp").then().statusCode(400).contentType("application/problem+json")
+        given().auth()
+                .oauth2(AGENT)
+                .header("MCP-Protocol-Version", "1999-01-01")
+                .contentType("application/json")
+                .body(PING)
+                .when()
+                .post("/mcp")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("errors[0].field", equalTo("MCP-Protocol-Version"))
                 .body("errors[0].reason", containsString("2025-11-25"));
-        given().auth().oauth2(AGENT).header("MCP-Protocol-Version", "2025-11-25").contentType("application/json").body(PING)
-                .when().post("/mcp").then().statusCode(200);
+        given().auth()
+                .oauth2(AGENT)
+                .header("MCP-Protocol-Version", "2025-11-25")
+                .contentType("application/json")
+                .body(PING)
+                .when()
+                .post("/mcp")
+                .then()
+                .statusCode(200);
     }
 
     @Test
     void callingAnUnknownToolIsAJsonRpcInvalidParamsError() throws IOException {
-        String answer = given().auth().oauth2(AGENT).contentType("application/json")
-                .body(Map.of("jsonrpc", "2.0", "id", 7, "method", "tools/call",
-                        "params", Map.of("name", "no_such_tool_anywhere", "arguments", Map.of())))
-                .when().post("/mcp").then().statusCode(200).extract().asString();
+        String answer = given().auth()
+                .oauth2(AGENT)
+                .contentType("application/json")
+                .body(Map.of(
+                        "jsonrpc",
+                        "2.0",
+                        "id",
+                        7,
+                        "method",
+                        "tools/call",
+                        "params",
+                        Map.of("name", "no_such_tool_anywhere", "arguments", Map.of())))
+                .when()
+                .post("/mcp")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         JsonNode response = JSON.readTree(answer);
         assertEquals(-32602, response.path("error").path("code").asInt(), answer);
         assertTrue(response.path("error").path("message").asText().contains("no_such_tool_anywhere"), answer);
@@ -81,21 +131,67 @@ class McpTransportTest {
     void aBatchIsAnsweredMessageByMessageOrRefusedWhereTheVersionHasNone() throws IOException {
         String tool = RegistryFixtures.registerWeatherTool("mcp-batcher", "mcp_batch");
         List<Map<String, Object>> batch = List.of(
-                Map.of("jsonrpc", "2.0", "id", 1, "method", "tools/call",
-                        "params", Map.of("name", tool, "arguments", Map.of("city", "Porto"))),
+                Map.of(
+                        "jsonrpc",
+                        "2.0",
+                        "id",
+                        1,
+                        "method",
+                        "tools/call",
+                        "params",
+                        Map.of("name", tool, "arguments", Map.of("city", "Porto"))),
                 Map.of("jsonrpc", "2.0", "id", 2, "method", "ping"),
-                Map.of("jsonrpc", "2.0", "id", 3, "method", "tools/call",
-                        "params", Map.of("name", tool, "arguments", Map.of("city", "Braga"))));
-        String answer = given().auth().oauth2(AGENT).contentType("application/json").body(batch)
-                .when().post("/mcp").then().statusCode(200).extract().asString();
+                Map.of(
+                        "jsonrpc",
+                        "2.0",
+                        "id",
+                        3,
+                        "method",
+                        "tools/call",
+                        "params",
+                        Map.of("name", tool, "arguments", Map.of("city", "Braga"))));
+        String answer = given().auth()
+                .oauth2(AGENT)
+                .contentType("application/json")
+                .body(batch)
+                .when()
+                .post("/mcp")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         JsonNode responses = JSON.readTree(answer);
         assertEquals(3, responses.size(), answer);
-        assertEquals("Porto", responses.get(0).path("result").path("structuredContent").path("city").asText(), answer);
+        assertEquals(
+                "Porto",
+                responses
+                        .get(0)
+                        .path("result")
+                        .path("structuredContent")
+                        .path("city")
+                        .asText(),
+                answer);
         assertEquals(JSON.createObjectNode(), responses.get(1).path("result"), answer);
-        assertEquals("Braga", responses.get(2).path("result").path("structuredContent").path("city").asText(), answer);
+        assertEquals(
+                "Braga",
+                responses
+                        .get(2)
+                        .path("result")
+                        .path("structuredContent")
+                        .path("city")
+                        .asText(),
+                answer);
 
-        given().auth().oauth2(AGENT).header("MCP-Protocol-Version", "2025-06-18").contentType("application/json").body(batch)
-                .when().post("/mcp").then().statusCode(400).body("error.code", equalTo(-32600));
+        given().auth()
+                .oauth2(AGENT)
+                .header("MCP-Protocol-Version", "2025-06-18")
+                .contentType("application/json")
+                .body(batch)
+                .when()
+                .post("/mcp")
+                .then()
+                .statusCode(400)
+                .body("error.code", equalTo(-32600));
     }
 
     private String rawPost(String host) throws IOException {

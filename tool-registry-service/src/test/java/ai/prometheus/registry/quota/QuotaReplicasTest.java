@@ -35,13 +35,16 @@ class QuotaReplicasTest {
     private static ServiceProcess sandbox;
     private static ServiceProcess first;
     private static ServiceProcess second;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void startReplicas() {
         new Engines().start();
-        sandbox = ServiceProcess.start("sandbox-service", Map.of(), List.of(
-                "-Dmp.messaging.incoming.tool-invocation-requests.group.id=sandbox-service-replicas-test"));
+        sandbox = ServiceProcess.start(
+                "sandbox-service",
+                Map.of(),
+                List.of("-Dmp.messaging.incoming.tool-invocation-requests.group.id=sandbox-service-replicas-test"));
         Map<String, String> env = Map.of("SANDBOX_URL", sandbox.url());
         first = ServiceProcess.start("tool-registry-service", env);
         second = ServiceProcess.start("tool-registry-service", env);
@@ -60,9 +63,21 @@ class QuotaReplicasTest {
     void twoReplicasNeverAdmitMoreThanOneSharedLimit() throws Exception {
         String owner = RegistryFixtures.developer("replica-owner");
         String tool = RegistryFixtures.uniqueName("replicated_quota");
-        send(first, "POST", "/api/v1/tools", owner, "{\"name\": \"" + tool + "\", \"functionSignature\": {\"type\": \"object\"},"
-                + " \"implementation\": {\"language\": \"python\", \"code\": \"print(1)\"}}", 201);
-        send(second, "PUT", "/api/v1/tools/" + tool + "/limits", owner, "{\"total\": {\"callsPerMinute\": " + LIMIT + "}}", 200);
+        send(
+                first,
+                "POST",
+                "/api/v1/tools",
+                owner,
+                "{\"name\": \"" + tool + "\", \"functionSignature\": {\"type\": \"object\"},"
+                        + " \"implementation\": {\"language\": \"python\", \"code\": \"print(1)\"}}",
+                201);
+        send(
+                second,
+                "PUT",
+                "/api/v1/tools/" + tool + "/limits",
+                owner,
+                "{\"total\": {\"callsPerMinute\": " + LIMIT + "}}",
+                200);
         QuotaTest.awaitEarlyInAMinute();
 
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -72,8 +87,9 @@ class QuotaReplicasTest {
             // A caller per call: the quota is shared by all callers, and no caller may reach its own
             // bound on synchronous calls in flight (SyncAdmission), a different refusal.
             String caller = RegistryFixtures.developer("replica-caller-" + i);
-            calls.add(pool.submit(() -> http.send(request(replica, "POST", "/api/v1/tools/" + tool + "/invocations", caller,
-                    "{\"arguments\": {}}"), HttpResponse.BodyHandlers.ofString())));
+            calls.add(pool.submit(() -> http.send(
+                    request(replica, "POST", "/api/v1/tools/" + tool + "/invocations", caller, "{\"arguments\": {}}"),
+                    HttpResponse.BodyHandlers.ofString())));
         }
         int accepted = 0;
         int refused = 0;
@@ -85,7 +101,8 @@ class QuotaReplicasTest {
                 assertEquals(429, response.statusCode(), response.body());
                 assertTrue(response.body().contains("urn:prometheus:problem:quota-exceeded"), response.body());
                 assertTrue(response.body().contains("total.callsPerMinute"), response.body());
-                long retryAfter = Long.parseLong(response.headers().firstValue("Retry-After").orElseThrow());
+                long retryAfter = Long.parseLong(
+                        response.headers().firstValue("Retry-After").orElseThrow());
                 assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
                 refused++;
             }
@@ -97,7 +114,8 @@ class QuotaReplicasTest {
 
     private void send(ServiceProcess replica, String method, String path, String token, String body, int expected)
             throws Exception {
-        HttpResponse<String> response = http.send(request(replica, method, path, token, body), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                http.send(request(replica, method, path, token, body), HttpResponse.BodyHandlers.ofString());
         assertEquals(expected, response.statusCode(), response.body());
     }
 

@@ -20,14 +20,21 @@ import org.junit.jupiter.api.Test;
 class QuotaTest {
 
     private static Response invoke(String caller, String tool) {
-        return given().auth().oauth2(developer(caller)).contentType(ContentType.JSON)
+        return given().auth()
+                .oauth2(developer(caller))
+                .contentType(ContentType.JSON)
                 .body(Map.of("arguments", Map.of("city", "Oslo")))
-                .when().post("/api/v1/tools/" + tool + "/invocations");
+                .when()
+                .post("/api/v1/tools/" + tool + "/invocations");
     }
 
     private static Response setLimits(String token, String tool, Object limits) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON).body(limits)
-                .when().put("/api/v1/tools/" + tool + "/limits");
+        return given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(limits)
+                .when()
+                .put("/api/v1/tools/" + tool + "/limits");
     }
 
     /** Fixed windows: start a minute-scoped test early in a minute, so the window cannot roll over mid-test. */
@@ -40,16 +47,31 @@ class QuotaTest {
     @Test
     void perCallerAndTotalLimitsAnswer429NamingTheLimitWithRetryAfter() throws Exception {
         String tool = RegistryFixtures.registerWeatherTool("quinn", "quota");
-        setLimits(developer("quinn"), tool, Map.of("perCaller", Map.of("callsPerMinute", 2, "cpuSecondsPerDay", 600),
-                "total", Map.of("callsPerMinute", 3))).then().statusCode(200)
+        setLimits(
+                        developer("quinn"),
+                        tool,
+                        Map.of(
+                                "perCaller",
+                                Map.of("callsPerMinute", 2, "cpuSecondsPerDay", 600),
+                                "total",
+                                Map.of("callsPerMinute", 3)))
+                .then()
+                .statusCode(200)
                 .body("perCaller.callsPerMinute", equalTo(2));
-        given().auth().oauth2(developer("rita")).when().get("/api/v1/tools/" + tool + "/limits").then().statusCode(200)
+        given().auth()
+                .oauth2(developer("rita"))
+                .when()
+                .get("/api/v1/tools/" + tool + "/limits")
+                .then()
+                .statusCode(200)
                 .body("total.callsPerMinute", equalTo(3));
         awaitEarlyInAMinute();
 
         invoke("rita", tool).then().statusCode(200);
         invoke("rita", tool).then().statusCode(200);
-        invoke("rita", tool).then().statusCode(429)
+        invoke("rita", tool)
+                .then()
+                .statusCode(429)
                 .contentType("application/problem+json")
                 .header("Retry-After", notNullValue())
                 .body("type", equalTo("urn:prometheus:problem:quota-exceeded"))
@@ -59,7 +81,12 @@ class QuotaTest {
         invoke("sven", tool).then().statusCode(200);
         invoke("sven", tool).then().statusCode(429).body("errors[0].field", equalTo("total.callsPerMinute"));
 
-        given().auth().oauth2(developer("rita")).when().get("/api/v1/tools/" + tool + "/limits/usage").then().statusCode(200)
+        given().auth()
+                .oauth2(developer("rita"))
+                .when()
+                .get("/api/v1/tools/" + tool + "/limits/usage")
+                .then()
+                .statusCode(200)
                 .body("caller", equalTo("rita"))
                 .body("perCaller.callsPerMinute.limit", equalTo(2))
                 .body("perCaller.callsPerMinute.used", equalTo(2))
@@ -67,18 +94,32 @@ class QuotaTest {
                 .body("perCaller.cpuSecondsPerDay.limit", equalTo(600))
                 .body("total.callsPerMinute.used", equalTo(3));
         // Only managers see another caller's consumption.
-        given().auth().oauth2(developer("rita")).queryParam("caller", "sven")
-                .when().get("/api/v1/tools/" + tool + "/limits/usage").then().statusCode(403);
-        given().auth().oauth2(developer("quinn")).queryParam("caller", "sven")
-                .when().get("/api/v1/tools/" + tool + "/limits/usage").then().statusCode(200)
+        given().auth()
+                .oauth2(developer("rita"))
+                .queryParam("caller", "sven")
+                .when()
+                .get("/api/v1/tools/" + tool + "/limits/usage")
+                .then()
+                .statusCode(403);
+        given().auth()
+                .oauth2(developer("quinn"))
+                .queryParam("caller", "sven")
+                .when()
+                .get("/api/v1/tools/" + tool + "/limits/usage")
+                .then()
+                .statusCode(200)
                 .body("perCaller.callsPerMinute.used", equalTo(1));
     }
 
     @Test
     void onlyManagersSetLimitsAndBadLimitsNameTheField() {
         String tool = RegistryFixtures.registerWeatherTool("quinn", "quota_acl");
-        setLimits(developer("rita"), tool, Map.of("perCaller", Map.of("callsPerMinute", 1000))).then().statusCode(403);
-        setLimits(developer("quinn"), tool, Map.of("perCaller", Map.of("callsPerMinute", -1))).then().statusCode(400)
+        setLimits(developer("rita"), tool, Map.of("perCaller", Map.of("callsPerMinute", 1000)))
+                .then()
+                .statusCode(403);
+        setLimits(developer("quinn"), tool, Map.of("perCaller", Map.of("callsPerMinute", -1)))
+                .then()
+                .statusCode(400)
                 .body("errors[0].field", containsString("callsPerMinute"));
         // Without limits every call is admitted.
         invoke("rita", tool).then().statusCode(200);

@@ -11,9 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.prometheus.registry.RegistryFixtures;
 import ai.prometheus.shared.event.CloudEvent;
-import ai.prometheus.shared.event.EventCodec;
 import ai.prometheus.shared.event.EventTypes;
 import ai.prometheus.shared.event.Topics;
+import ai.prometheus.shared.platform.messaging.EventCodec;
 import ai.prometheus.shared.remediation.RemediationCommand;
 import ai.prometheus.shared.remediation.RemediationResult;
 import ai.prometheus.shared.testing.KafkaProbe;
@@ -30,13 +30,20 @@ class GuardianCommandsTest {
     private final EventCodec codec = new EventCodec();
 
     private CloudEvent command(UUID actionId, String command, String tool, String reason) {
-        return codec.create("/guardian-service", EventTypes.REMEDIATION_COMMAND, "actions/" + actionId,
-                new RemediationCommand(actionId, command, tool, reason, UUID.randomUUID(), UUID.randomUUID()), null);
+        return codec.create(
+                "/guardian-service",
+                EventTypes.REMEDIATION_COMMAND,
+                "actions/" + actionId,
+                new RemediationCommand(actionId, command, tool, reason, UUID.randomUUID(), UUID.randomUUID()),
+                null);
     }
 
     private RemediationResult awaitResult(KafkaProbe probe, UUID actionId) {
-        CloudEvent event = probe.await(e -> EventTypes.REMEDIATION_RESULT.equals(e.type())
-                && actionId.equals(probe.codec().data(e, RemediationResult.class).actionId()), Duration.ofSeconds(30));
+        CloudEvent event = probe.await(
+                e -> EventTypes.REMEDIATION_RESULT.equals(e.type())
+                        && actionId.equals(
+                                probe.codec().data(e, RemediationResult.class).actionId()),
+                Duration.ofSeconds(30));
         return probe.codec().data(event, RemediationResult.class);
     }
 
@@ -45,29 +52,53 @@ class GuardianCommandsTest {
         String tool = RegistryFixtures.registerWeatherTool("gil", "remedy");
         UUID disable = UUID.randomUUID();
         try (KafkaProbe results = KafkaProbe.on(Topics.GUARDIAN_COMMAND_RESULTS)) {
-            KafkaProbe.send(Topics.GUARDIAN_COMMANDS, tool,
-                    codec.encode(command(disable, RemediationCommand.DISABLE_TOOL, tool, "failing 5 times in 10 minutes")));
+            KafkaProbe.send(
+                    Topics.GUARDIAN_COMMANDS,
+                    tool,
+                    codec.encode(
+                            command(disable, RemediationCommand.DISABLE_TOOL, tool, "failing 5 times in 10 minutes")));
             RemediationResult result = awaitResult(results, disable);
             assertTrue(result.applied(), result.message());
             assertEquals(Boolean.TRUE, result.changed(), "the registry says it disabled the tool itself");
-            given().auth().oauth2(developer("gil")).when().get("/api/v1/tools/" + tool).then().statusCode(200)
+            given().auth()
+                    .oauth2(developer("gil"))
+                    .when()
+                    .get("/api/v1/tools/" + tool)
+                    .then()
+                    .statusCode(200)
                     .body("status", equalTo("DISABLED"))
                     .body("statusReason", equalTo("failing 5 times in 10 minutes"));
 
             // The same action again (a new event, e.g. a retry by the guardian): answered, not re-applied.
-            KafkaProbe.send(Topics.GUARDIAN_COMMANDS, tool,
-                    codec.encode(command(disable, RemediationCommand.DISABLE_TOOL, tool, "failing 5 times in 10 minutes")));
+            KafkaProbe.send(
+                    Topics.GUARDIAN_COMMANDS,
+                    tool,
+                    codec.encode(
+                            command(disable, RemediationCommand.DISABLE_TOOL, tool, "failing 5 times in 10 minutes")));
             assertTrue(awaitResult(results, disable).applied());
 
             UUID enable = UUID.randomUUID();
-            KafkaProbe.send(Topics.GUARDIAN_COMMANDS, tool,
+            KafkaProbe.send(
+                    Topics.GUARDIAN_COMMANDS,
+                    tool,
                     codec.encode(command(enable, RemediationCommand.ENABLE_TOOL, tool, "revert")));
             assertTrue(awaitResult(results, enable).applied());
-            given().auth().oauth2(developer("gil")).when().get("/api/v1/tools/" + tool).then().statusCode(200)
+            given().auth()
+                    .oauth2(developer("gil"))
+                    .when()
+                    .get("/api/v1/tools/" + tool)
+                    .then()
+                    .statusCode(200)
                     .body("status", equalTo("ACTIVE"));
         }
-        given().auth().oauth2(TestTokens.withScope("auditor", "audit:read")).queryParam("tool", tool)
-                .queryParam("action", "tool.status").when().get("/api/v1/audit").then().statusCode(200)
+        given().auth()
+                .oauth2(TestTokens.withScope("auditor", "audit:read"))
+                .queryParam("tool", tool)
+                .queryParam("action", "tool.status")
+                .when()
+                .get("/api/v1/audit")
+                .then()
+                .statusCode(200)
                 .body("items", hasSize(2))
                 .body("items.actor", equalTo(java.util.List.of("guardian-service", "guardian-service")));
     }
@@ -75,26 +106,40 @@ class GuardianCommandsTest {
     @Test
     void disablingAToolSomeoneElseDisabledIsAppliedButSaysNothingChanged() {
         String tool = RegistryFixtures.registerWeatherTool("gil", "predisabled");
-        given().auth().oauth2(developer("gil")).contentType(io.restassured.http.ContentType.JSON)
+        given().auth()
+                .oauth2(developer("gil"))
+                .contentType(io.restassured.http.ContentType.JSON)
                 .body(java.util.Map.of("status", "DISABLED", "reason", "owner is migrating it"))
-                .when().put("/api/v1/tools/" + tool + "/status").then().statusCode(200);
+                .when()
+                .put("/api/v1/tools/" + tool + "/status")
+                .then()
+                .statusCode(200);
         UUID disable = UUID.randomUUID();
         try (KafkaProbe results = KafkaProbe.on(Topics.GUARDIAN_COMMAND_RESULTS)) {
-            KafkaProbe.send(Topics.GUARDIAN_COMMANDS, tool,
+            KafkaProbe.send(
+                    Topics.GUARDIAN_COMMANDS,
+                    tool,
                     codec.encode(command(disable, RemediationCommand.DISABLE_TOOL, tool, "failing")));
             RemediationResult result = awaitResult(results, disable);
             assertTrue(result.applied(), result.message());
             assertEquals(Boolean.FALSE, result.changed(), "the tool was disabled before the command");
         }
-        given().auth().oauth2(developer("gil")).when().get("/api/v1/tools/" + tool).then()
-                .body("status", equalTo("DISABLED")).body("statusReason", equalTo("owner is migrating it"));
+        given().auth()
+                .oauth2(developer("gil"))
+                .when()
+                .get("/api/v1/tools/" + tool)
+                .then()
+                .body("status", equalTo("DISABLED"))
+                .body("statusReason", equalTo("owner is migrating it"));
     }
 
     @Test
     void commandForAnUnknownToolIsAnsweredNotApplied() {
         UUID action = UUID.randomUUID();
         try (KafkaProbe results = KafkaProbe.on(Topics.GUARDIAN_COMMAND_RESULTS)) {
-            KafkaProbe.send(Topics.GUARDIAN_COMMANDS, "ghost",
+            KafkaProbe.send(
+                    Topics.GUARDIAN_COMMANDS,
+                    "ghost",
                     codec.encode(command(action, RemediationCommand.DISABLE_TOOL, "ghost_tool_" + action, "x")));
             RemediationResult result = awaitResult(results, action);
             assertFalse(result.applied());
@@ -108,13 +153,19 @@ class GuardianCommandsTest {
         UUID action = UUID.randomUUID();
         try (KafkaProbe results = KafkaProbe.on(Topics.GUARDIAN_COMMAND_RESULTS);
                 KafkaProbe dlq = KafkaProbe.on(Topics.GUARDIAN_COMMANDS + ".tool-registry-service.dlq")) {
-            KafkaProbe.send(Topics.GUARDIAN_COMMANDS, tool, codec.encode(command(action, "DELETE_EVERYTHING", tool, "x")));
+            KafkaProbe.send(
+                    Topics.GUARDIAN_COMMANDS, tool, codec.encode(command(action, "DELETE_EVERYTHING", tool, "x")));
             assertFalse(awaitResult(results, action).applied());
             String garbage = "not an event " + UUID.randomUUID();
             KafkaProbe.send(Topics.GUARDIAN_COMMANDS, tool, garbage);
-            await().atMost(Duration.ofSeconds(30)).until(() -> dlq.collect(Duration.ofMillis(500)).stream()
-                    .anyMatch(r -> garbage.equals(r.value())));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> dlq.collect(Duration.ofMillis(500)).stream().anyMatch(r -> garbage.equals(r.value())));
         }
-        given().auth().oauth2(developer("gil")).when().get("/api/v1/tools/" + tool).then().body("status", equalTo("ACTIVE"));
+        given().auth()
+                .oauth2(developer("gil"))
+                .when()
+                .get("/api/v1/tools/" + tool)
+                .then()
+                .body("status", equalTo("ACTIVE"));
     }
 }

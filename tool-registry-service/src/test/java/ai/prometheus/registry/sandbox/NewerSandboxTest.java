@@ -43,9 +43,10 @@ class NewerSandboxTest {
             SandboxApi api = QuarkusRestClientBuilder.newBuilder()
                     .baseUri(URI.create("http://127.0.0.1:" + newer.getAddress().getPort()))
                     .build(SandboxApi.class);
-            ExecutionResult result = api.execute("Bearer x", null, null,
-                    new ExecutionRequest("python", "print(42)", null, null))
-                    .await().atMost(Duration.ofSeconds(10));
+            ExecutionResult result = api.execute(
+                            "Bearer x", null, null, new ExecutionRequest("python", "print(42)", null, null))
+                    .await()
+                    .atMost(Duration.ofSeconds(10));
             assertEquals(id, result.id());
             assertEquals(ExecutionStatus.OK, result.status());
             assertEquals("42", result.stdout());

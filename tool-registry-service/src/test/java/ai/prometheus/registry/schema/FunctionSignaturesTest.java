@@ -28,30 +28,42 @@ class FunctionSignaturesTest {
 
     @Test
     void inPlaceCyclesAreRefusedNamingWhereTheyClose() throws Exception {
-        assertEquals("functionSignature.$ref", problems("{\"type\": \"object\", \"$ref\": \"#\"}").get(0).field());
-        assertEquals("functionSignature.allOf[0].$ref",
-                problems("{\"type\": \"object\", \"allOf\": [{\"$ref\": \"#\"}]}").get(0).field());
-        List<FieldError> mutual = problems("{\"type\": \"object\", \"properties\": {\"x\": {\"$ref\": \"#/$defs/a\"}},"
-                + " \"$defs\": {\"a\": {\"not\": {\"$ref\": \"#/$defs/b\"}}, \"b\": {\"anyOf\": [{\"$ref\": \"#/$defs/a\"}]}}}");
+        assertEquals(
+                "functionSignature.$ref",
+                problems("{\"type\": \"object\", \"$ref\": \"#\"}").get(0).field());
+        assertEquals(
+                "functionSignature.allOf[0].$ref",
+                problems("{\"type\": \"object\", \"allOf\": [{\"$ref\": \"#\"}]}")
+                        .get(0)
+                        .field());
+        List<FieldError> mutual = problems(
+                "{\"type\": \"object\", \"properties\": {\"x\": {\"$ref\": \"#/$defs/a\"}},"
+                        + " \"$defs\": {\"a\": {\"not\": {\"$ref\": \"#/$defs/b\"}}, \"b\": {\"anyOf\": [{\"$ref\": \"#/$defs/a\"}]}}}");
         assertEquals(1, mutual.size(), mutual.toString());
-        assertTrue(mutual.get(0).reason().contains("$defs.a.not.$ref") && mutual.get(0).reason().contains("$defs.b.anyOf[0].$ref"),
+        assertTrue(
+                mutual.get(0).reason().contains("$defs.a.not.$ref")
+                        && mutual.get(0).reason().contains("$defs.b.anyOf[0].$ref"),
                 mutual.toString());
         List<FieldError> anchored = problems("{\"type\": \"object\", \"$defs\": {\"a\": {\"$anchor\": \"loop\","
                 + " \"if\": {\"$ref\": \"#loop\"}}}}");
         assertEquals("functionSignature.$defs.a.if.$ref", anchored.get(0).field(), anchored.toString());
-        List<FieldError> escaped = problems("{\"type\": \"object\", \"$defs\": {\"a/b\": {\"$ref\": \"#/$defs/a~1b\"}}}");
+        List<FieldError> escaped =
+                problems("{\"type\": \"object\", \"$defs\": {\"a/b\": {\"$ref\": \"#/$defs/a~1b\"}}}");
         assertEquals("functionSignature.$defs.a/b.$ref", escaped.get(0).field(), escaped.toString());
     }
 
     @Test
     void recursionThroughPropertiesAndItemsIsATreeAndValidates() throws Exception {
-        String tree = "{\"type\": \"object\", \"properties\": {\"children\": {\"type\": \"array\", \"items\": {\"$ref\": \"#\"}},"
-                + " \"next\": {\"$ref\": \"#/$defs/node\"}}, \"$defs\": {\"node\": {\"type\": \"object\","
-                + " \"properties\": {\"up\": {\"$ref\": \"#\"}}}}}";
+        String tree =
+                "{\"type\": \"object\", \"properties\": {\"children\": {\"type\": \"array\", \"items\": {\"$ref\": \"#\"}},"
+                        + " \"next\": {\"$ref\": \"#/$defs/node\"}}, \"$defs\": {\"node\": {\"type\": \"object\","
+                        + " \"properties\": {\"up\": {\"$ref\": \"#\"}}}}}";
         assertEquals(List.of(), problems(tree));
         JsonNode nested = json("{\"children\": [{\"children\": [{\"next\": {\"up\": {\"children\": 3}}}]}]}");
         List<FieldError> violations = signatures.violations(json(tree), "sha256:tree", nested);
-        assertEquals("arguments.children[0].children[0].next.up.children", violations.get(0).field());
+        assertEquals(
+                "arguments.children[0].children[0].next.up.children",
+                violations.get(0).field());
     }
 
     @Test
@@ -71,8 +83,9 @@ class FunctionSignaturesTest {
 
     @Test
     void aStoredCyclicSignatureRefusesInvocationsInsteadOfOverflowing() throws Exception {
-        ProblemException refused = assertThrows(ProblemException.class, () -> signatures.violations(
-                json("{\"type\": \"object\", \"$ref\": \"#\"}"), "sha256:old", json("{}")));
+        ProblemException refused = assertThrows(
+                ProblemException.class,
+                () -> signatures.violations(json("{\"type\": \"object\", \"$ref\": \"#\"}"), "sha256:old", json("{}")));
         assertEquals(ProblemType.UNPROCESSABLE, refused.type());
         assertTrue(refused.getMessage().contains("functionSignature.$ref"), refused.getMessage());
     }

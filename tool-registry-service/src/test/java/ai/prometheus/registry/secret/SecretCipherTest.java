@@ -30,8 +30,11 @@ class SecretCipherTest {
         assertFalse(new String(stored, StandardCharsets.ISO_8859_1).contains("sk-live-123456"));
         assertEquals("sk-live-123456", cipher.decrypt(dataKey, tool, "WEATHER_API_KEY", stored));
         // Fresh nonce every time: the same value never encrypts to the same bytes.
-        assertNotEquals(new String(stored, StandardCharsets.ISO_8859_1),
-                new String(cipher.encrypt(dataKey, tool, "WEATHER_API_KEY", "sk-live-123456"), StandardCharsets.ISO_8859_1));
+        assertNotEquals(
+                new String(stored, StandardCharsets.ISO_8859_1),
+                new String(
+                        cipher.encrypt(dataKey, tool, "WEATHER_API_KEY", "sk-live-123456"),
+                        StandardCharsets.ISO_8859_1));
     }
 
     @Test

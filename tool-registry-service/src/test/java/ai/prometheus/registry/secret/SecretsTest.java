@@ -56,22 +56,45 @@ class SecretsTest {
 
     private static String tool(String owner, List<String> secrets) {
         String name = RegistryFixtures.uniqueName("secret_tool");
-        RegistryFixtures.register(developer(owner), Map.of("name", name, "description", "uses a secret",
-                "functionSignature", RegistryFixtures.WEATHER_SCHEMA,
-                "implementation", Map.of("language", "python", "code", LEAKY_PYTHON, "limits", Map.of("wallMs", 10000),
-                        "secrets", secrets))).statusCode(201);
+        RegistryFixtures.register(
+                        developer(owner),
+                        Map.of(
+                                "name",
+                                name,
+                                "description",
+                                "uses a secret",
+                                "functionSignature",
+                                RegistryFixtures.WEATHER_SCHEMA,
+                                "implementation",
+                                Map.of(
+                                        "language",
+                                        "python",
+                                        "code",
+                                        LEAKY_PYTHON,
+                                        "limits",
+                                        Map.of("wallMs", 10000),
+                                        "secrets",
+                                        secrets)))
+                .statusCode(201);
         return name;
     }
 
     private static Response putSecret(String token, String tool, String name, String value) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("value", value))
-                .when().put("/api/v1/tools/" + tool + "/secrets/" + name);
+        return given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of("value", value))
+                .when()
+                .put("/api/v1/tools/" + tool + "/secrets/" + name);
     }
 
     private static Response invoke(String token, String tool, String city, String mode) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON)
+        return given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
                 .body(Map.of("arguments", Map.of("city", city), "mode", mode))
-                .when().post("/api/v1/tools/" + tool + "/invocations");
+                .when()
+                .post("/api/v1/tools/" + tool + "/invocations");
     }
 
     private static String newValue() {
@@ -86,58 +109,119 @@ class SecretsTest {
         putSecret(developer("sue"), tool, "WEATHER_API_KEY", value).then().statusCode(204);
         putSecret(developer("sue"), tool, "WEATHER_API_KEY", newValue()).then().statusCode(204);
 
-        String listed = given().auth().oauth2(developer("sue")).when().get("/api/v1/tools/" + tool + "/secrets")
-                .then().statusCode(200)
+        String listed = given().auth()
+                .oauth2(developer("sue"))
+                .when()
+                .get("/api/v1/tools/" + tool + "/secrets")
+                .then()
+                .statusCode(200)
                 .body("", hasSize(1))
                 .body("[0].name", equalTo("WEATHER_API_KEY"))
                 .body("[0].updatedBy", equalTo("sue"))
-                .extract().asString();
+                .extract()
+                .asString();
         assertFalse(listed.contains(value) || listed.contains("value"), listed);
-        String definition = given().auth().oauth2(developer("sue")).when().get("/api/v1/tools/" + tool)
-                .then().statusCode(200).body("implementation.secrets", equalTo(List.of("WEATHER_API_KEY")))
-                .extract().asString();
+        String definition = given().auth()
+                .oauth2(developer("sue"))
+                .when()
+                .get("/api/v1/tools/" + tool)
+                .then()
+                .statusCode(200)
+                .body("implementation.secrets", equalTo(List.of("WEATHER_API_KEY")))
+                .extract()
+                .asString();
         assertFalse(definition.contains(value));
 
         // Another developer may read and invoke the tool but not manage it.
-        putSecret(developer("mallory"), tool, "WEATHER_API_KEY", "stolen-value").then().statusCode(403);
-        given().auth().oauth2(developer("mallory")).when().get("/api/v1/tools/" + tool + "/secrets").then().statusCode(403);
-        given().auth().oauth2(developer("mallory")).when().delete("/api/v1/tools/" + tool + "/secrets/WEATHER_API_KEY")
-                .then().statusCode(403);
+        putSecret(developer("mallory"), tool, "WEATHER_API_KEY", "stolen-value")
+                .then()
+                .statusCode(403);
+        given().auth()
+                .oauth2(developer("mallory"))
+                .when()
+                .get("/api/v1/tools/" + tool + "/secrets")
+                .then()
+                .statusCode(403);
+        given().auth()
+                .oauth2(developer("mallory"))
+                .when()
+                .delete("/api/v1/tools/" + tool + "/secrets/WEATHER_API_KEY")
+                .then()
+                .statusCode(403);
 
-        putSecret(developer("sue"), tool, "weather_key", value).then().statusCode(400)
+        putSecret(developer("sue"), tool, "weather_key", value)
+                .then()
+                .statusCode(400)
                 .body("errors[0].field", equalTo("name"));
-        putSecret(developer("sue"), tool, "PATH", value).then().statusCode(400).body("errors[0].field", equalTo("name"));
-        putSecret(developer("sue"), tool, "SHORT", "abc").then().statusCode(400).body("errors[0].field", equalTo("value"));
-        putSecret(developer("sue"), tool, "HUGE", "x".repeat(9000)).then().statusCode(400)
+        putSecret(developer("sue"), tool, "PATH", value)
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("name"));
+        putSecret(developer("sue"), tool, "SHORT", "abc")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("value"));
+        putSecret(developer("sue"), tool, "HUGE", "x".repeat(9000))
+                .then()
+                .statusCode(400)
                 .body("errors[0].field", equalTo("value"));
 
         // Set and delete are audited with the name, never the value.
-        String audit = given().auth().oauth2(ai.prometheus.shared.testing.TestTokens.admin())
-                .queryParam("tool", tool).when().get("/api/v1/audit").then().statusCode(200).extract().asString();
+        String audit = given().auth()
+                .oauth2(ai.prometheus.shared.testing.TestTokens.admin())
+                .queryParam("tool", tool)
+                .when()
+                .get("/api/v1/audit")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertTrue(audit.contains("tool.secret.set"), audit);
         assertFalse(audit.contains(value), audit);
 
-        given().auth().oauth2(developer("sue")).when().delete("/api/v1/tools/" + tool + "/secrets/WEATHER_API_KEY")
-                .then().statusCode(204);
-        given().auth().oauth2(developer("sue")).when().get("/api/v1/tools/" + tool + "/secrets")
-                .then().statusCode(200).body("", empty());
-        given().auth().oauth2(developer("sue")).when().delete("/api/v1/tools/" + tool + "/secrets/WEATHER_API_KEY")
-                .then().statusCode(404);
+        given().auth()
+                .oauth2(developer("sue"))
+                .when()
+                .delete("/api/v1/tools/" + tool + "/secrets/WEATHER_API_KEY")
+                .then()
+                .statusCode(204);
+        given().auth()
+                .oauth2(developer("sue"))
+                .when()
+                .get("/api/v1/tools/" + tool + "/secrets")
+                .then()
+                .statusCode(200)
+                .body("", empty());
+        given().auth()
+                .oauth2(developer("sue"))
+                .when()
+                .delete("/api/v1/tools/" + tool + "/secrets/WEATHER_API_KEY")
+                .then()
+                .statusCode(404);
     }
 
     @Test
     void invokingAVersionWhoseDeclaredSecretIsNotSetIsAConflictNamingIt() {
         String tool = tool("sue", List.of("WEATHER_API_KEY"));
         for (String mode : List.of("sync", "async")) {
-            invoke(developer("carl"), tool, "Oslo", mode).then().statusCode(409)
+            invoke(developer("carl"), tool, "Oslo", mode)
+                    .then()
+                    .statusCode(409)
                     .contentType("application/problem+json")
                     .body("type", equalTo("urn:prometheus:problem:secret-missing"))
                     .body("detail", containsString("WEATHER_API_KEY"));
         }
-        RegistryFixtures.register(developer("sue"), Map.of("name", RegistryFixtures.uniqueName("bad_secret"),
-                "functionSignature", RegistryFixtures.WEATHER_SCHEMA,
-                "implementation", Map.of("language", "python", "code", "print(1)", "secrets", List.of("ok_NAME"))))
-                .statusCode(400).body("errors[0].field", equalTo("implementation.secrets[0]"));
+        RegistryFixtures.register(
+                        developer("sue"),
+                        Map.of(
+                                "name",
+                                RegistryFixtures.uniqueName("bad_secret"),
+                                "functionSignature",
+                                RegistryFixtures.WEATHER_SCHEMA,
+                                "implementation",
+                                Map.of("language", "python", "code", "print(1)", "secrets", List.of("ok_NAME"))))
+                .statusCode(400)
+                .body("errors[0].field", equalTo("implementation.secrets[0]"));
     }
 
     @Test
@@ -148,7 +232,8 @@ class SecretsTest {
         try (KafkaProbe results = KafkaProbe.on(Topics.TOOL_INVOCATION_RESULTS);
                 KafkaProbe errors = KafkaProbe.on(Topics.ERRORS)) {
             Response ok = invoke(developer("carl"), tool, "Oslo", "sync");
-            ok.then().statusCode(200)
+            ok.then()
+                    .statusCode(200)
                     .body("status", equalTo("COMPLETED"))
                     .body("result.sha256", equalTo(sha256(value)))
                     .body("result.echo", equalTo(MARKER))
@@ -156,18 +241,27 @@ class SecretsTest {
                     .body("result.query", equalTo(MARKER));
             assertFalse(ok.asString().contains(value));
             String okId = ok.path("id");
-            String stored = given().auth().oauth2(developer("carl")).when().get("/api/v1/invocations/" + okId)
-                    .then().statusCode(200).body("result.echo", equalTo(MARKER)).extract().asString();
+            String stored = given().auth()
+                    .oauth2(developer("carl"))
+                    .when()
+                    .get("/api/v1/invocations/" + okId)
+                    .then()
+                    .statusCode(200)
+                    .body("result.echo", equalTo(MARKER))
+                    .extract()
+                    .asString();
             assertFalse(stored.contains(value));
 
             Response failed = invoke(developer("carl"), tool, "fail", "sync");
-            failed.then().statusCode(200).body("status", equalTo("FAILED"))
+            failed.then()
+                    .statusCode(200)
+                    .body("status", equalTo("FAILED"))
                     .body("error", containsString("rejected key " + MARKER));
             String failedId = failed.path("id");
 
             assertRecordsClean(results, List.of(okId, failedId), value);
-            ConsumerRecord<String, String> error = errors.awaitRecord(r -> r.value().contains(failedId), Duration.ofSeconds(20),
-                    "the guardian error of the failed run");
+            ConsumerRecord<String, String> error = errors.awaitRecord(
+                    r -> r.value().contains(failedId), Duration.ofSeconds(20), "the guardian error of the failed run");
             assertTrue(error.value().contains(MARKER), error.value());
             assertFalse(error.value().contains(value), error.value());
         }
@@ -185,24 +279,51 @@ class SecretsTest {
         String victim = tool("vera", List.of("WEATHER_API_KEY"));
         String value = newValue();
         putSecret(developer("vera"), victim, "WEATHER_API_KEY", value).then().statusCode(204);
-        String victimRun = invoke(developer("vera"), victim, "Oslo", "async").then().statusCode(202).extract().path("id");
+        String victimRun = invoke(developer("vera"), victim, "Oslo", "async")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
 
         String thief = RegistryFixtures.uniqueName("thief");
-        RegistryFixtures.register(developer("mallory"), Map.of("name", thief, "description", "looks around",
-                "functionSignature", RegistryFixtures.WEATHER_SCHEMA,
-                "implementation", Map.of("language", "bash", "code", """
+        RegistryFixtures.register(
+                        developer("mallory"),
+                        Map.of(
+                                "name",
+                                thief,
+                                "description",
+                                "looks around",
+                                "functionSignature",
+                                RegistryFixtures.WEATHER_SCHEMA,
+                                "implementation",
+                                Map.of("language", "bash", "code", """
                         # Every place a value could show: its own environment, and every process it can see.
                         { env; cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n'; } | grep -c WEATHER_API_KEY || true
-                        """))).statusCode(201);
-        given().auth().oauth2(developer("mallory")).contentType(ContentType.JSON)
+                        """)))
+                .statusCode(201);
+        given().auth()
+                .oauth2(developer("mallory"))
+                .contentType(ContentType.JSON)
                 .body(Map.of("arguments", Map.of("city", "x")))
-                .when().post("/api/v1/tools/" + thief + "/invocations")
-                .then().statusCode(200).body("status", equalTo("COMPLETED")).body("result", equalTo(0));
+                .when()
+                .post("/api/v1/tools/" + thief + "/invocations")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("COMPLETED"))
+                .body("result", equalTo(0));
 
-        for (String token : List.of(developer("mallory"), developer("vera"),
+        for (String token : List.of(
+                developer("mallory"),
+                developer("vera"),
                 TestTokens.agent("thief-agent", "tools:read tools:invoke tools:write"))) {
-            String answer = given().auth().oauth2(token).when().get("/api/v1/invocations/" + victimRun + "/secrets")
-                    .then().statusCode(403).extract().asString();
+            String answer = given().auth()
+                    .oauth2(token)
+                    .when()
+                    .get("/api/v1/invocations/" + victimRun + "/secrets")
+                    .then()
+                    .statusCode(403)
+                    .extract()
+                    .asString();
             assertFalse(answer.contains(value), answer);
         }
     }
@@ -214,15 +335,23 @@ class SecretsTest {
         putSecret(developer("sue"), tool, "WEATHER_API_KEY", value).then().statusCode(204);
         try (KafkaProbe requests = KafkaProbe.on(Topics.TOOL_INVOCATION_REQUESTS);
                 KafkaProbe results = KafkaProbe.on(Topics.TOOL_INVOCATION_RESULTS)) {
-            String id = invoke(developer("carl"), tool, "Oslo", "async").then().statusCode(202).extract().path("id");
-            ConsumerRecord<String, String> request = requests.awaitRecord(r -> r.value().contains(id), Duration.ofSeconds(20),
-                    "the request event");
+            String id = invoke(developer("carl"), tool, "Oslo", "async")
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .path("id");
+            ConsumerRecord<String, String> request =
+                    requests.awaitRecord(r -> r.value().contains(id), Duration.ofSeconds(20), "the request event");
             assertTrue(request.value().contains("WEATHER_API_KEY"), "the request names the secret: " + request.value());
             assertFalse(request.value().contains(value), request.value());
 
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    given().auth().oauth2(developer("carl")).when().get("/api/v1/invocations/" + id)
-                            .then().statusCode(200)
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> given().auth()
+                            .oauth2(developer("carl"))
+                            .when()
+                            .get("/api/v1/invocations/" + id)
+                            .then()
+                            .statusCode(200)
                             .body("status", equalTo("COMPLETED"))
                             .body("result.sha256", equalTo(sha256(value)))
                             .body("result.echo", equalTo(MARKER)));
@@ -230,44 +359,89 @@ class SecretsTest {
         }
         assertNowhereInTheDatabase(value);
         // Only a service identity may fetch secrets, and only while the invocation waits to run.
-        given().auth().oauth2(ai.prometheus.shared.testing.TestTokens.withScope("carl", "tools:secrets:read"))
-                .when().get("/api/v1/invocations/" + UUID.randomUUID() + "/secrets").then().statusCode(403);
+        given().auth()
+                .oauth2(ai.prometheus.shared.testing.TestTokens.withScope("carl", "tools:secrets:read"))
+                .when()
+                .get("/api/v1/invocations/" + UUID.randomUUID() + "/secrets")
+                .then()
+                .statusCode(403);
     }
 
     @Test
     void theRegistryRedactsAnAsyncResultAgainBeforeItStoresIt() {
         String tool = RegistryFixtures.uniqueName("slow_secret");
-        RegistryFixtures.register(developer("sue"), Map.of("name", tool, "functionSignature", RegistryFixtures.WEATHER_SCHEMA,
-                "implementation", Map.of("language", "python", "code", "import time\ntime.sleep(4)\nprint('{}')",
-                        "secrets", List.of("WEATHER_API_KEY")))).statusCode(201);
+        RegistryFixtures.register(
+                        developer("sue"),
+                        Map.of(
+                                "name",
+                                tool,
+                                "functionSignature",
+                                RegistryFixtures.WEATHER_SCHEMA,
+                                "implementation",
+                                Map.of(
+                                        "language",
+                                        "python",
+                                        "code",
+                                        "import time\ntime.sleep(4)\nprint('{}')",
+                                        "secrets",
+                                        List.of("WEATHER_API_KEY"))))
+                .statusCode(201);
         String value = newValue();
         putSecret(developer("sue"), tool, "WEATHER_API_KEY", value).then().statusCode(204);
-        String id = invoke(developer("carl"), tool, "Oslo", "async").then().statusCode(202).extract().path("id");
+        String id = invoke(developer("carl"), tool, "Oslo", "async")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         // A result that did not come through a redacting sandbox, while the invocation is still pending.
         KafkaProbe probe = KafkaProbe.on(Topics.TOOL_INVOCATION_RESULTS);
         try (probe) {
-            var completed = new ai.prometheus.shared.event.ToolInvocationCompleted(UUID.fromString(id), tool, 1, "carl", null,
-                    "OK", com.fasterxml.jackson.databind.node.TextNode.valueOf("leaked " + value), "city=Oslo",
-                    new ai.prometheus.shared.sandbox.ExecutionUsage(5, 1, 1, 1), 5, java.time.Instant.now(),
+            var completed = new ai.prometheus.shared.event.ToolInvocationCompleted(
+                    UUID.fromString(id),
+                    tool,
+                    1,
+                    "carl",
+                    null,
+                    "OK",
+                    com.fasterxml.jackson.databind.node.TextNode.valueOf("leaked " + value),
+                    "city=Oslo",
+                    new ai.prometheus.shared.sandbox.ExecutionUsage(5, 1, 1, 1),
+                    5,
+                    java.time.Instant.now(),
                     java.time.Instant.now());
-            var event = probe.codec().create("/test", ai.prometheus.shared.event.EventTypes.TOOL_INVOCATION_COMPLETED,
-                    "invocations/" + id, completed, null);
+            var event = probe.codec()
+                    .create(
+                            "/test",
+                            ai.prometheus.shared.event.EventTypes.TOOL_INVOCATION_COMPLETED,
+                            "invocations/" + id,
+                            completed,
+                            null);
             KafkaProbe.send(Topics.TOOL_INVOCATION_RESULTS, id, probe.codec().encode(event));
         }
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().auth().oauth2(developer("carl")).when().get("/api/v1/invocations/" + id)
-                        .then().statusCode(200).body("status", equalTo("COMPLETED"))
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(developer("carl"))
+                        .when()
+                        .get("/api/v1/invocations/" + id)
+                        .then()
+                        .statusCode(200)
+                        .body("status", equalTo("COMPLETED"))
                         .body("result", equalTo("leaked " + MARKER)));
     }
 
     /** Waits for the result event of each invocation; none carries the value in any form, each the marker. */
     private static void assertRecordsClean(KafkaProbe probe, List<String> invocationIds, String value) {
         Map<String, String> found = new java.util.HashMap<>();
-        probe.awaitRecord(r -> {
-            invocationIds.stream().filter(id -> r.value().contains(id)).forEach(id -> found.put(id, r.value()));
-            return found.keySet().containsAll(invocationIds);
-        }, Duration.ofSeconds(30), "the result events of " + invocationIds);
-        String base64 = Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)).substring(0, 20);
+        probe.awaitRecord(
+                r -> {
+                    invocationIds.stream().filter(id -> r.value().contains(id)).forEach(id -> found.put(id, r.value()));
+                    return found.keySet().containsAll(invocationIds);
+                },
+                Duration.ofSeconds(30),
+                "the result events of " + invocationIds);
+        String base64 = Base64.getEncoder()
+                .encodeToString(value.getBytes(StandardCharsets.UTF_8))
+                .substring(0, 20);
         for (String record : found.values()) {
             assertTrue(record.contains(MARKER), record);
             assertFalse(record.contains(value) || record.contains(base64), record);
@@ -285,9 +459,12 @@ class SecretsTest {
             while (rs.next()) {
                 tables.add(rs.getString(1));
             }
-            assertTrue(tables.contains("tool_registry.tool_secrets") && tables.contains("sandbox.executions"), tables.toString());
+            assertTrue(
+                    tables.contains("tool_registry.tool_secrets") && tables.contains("sandbox.executions"),
+                    tables.toString());
             for (String table : tables) {
-                try (PreparedStatement grep = db.prepareStatement("select count(*) from " + table + " t where t::text like ?")) {
+                try (PreparedStatement grep =
+                        db.prepareStatement("select count(*) from " + table + " t where t::text like ?")) {
                     grep.setString(1, "%" + value.substring(0, 20) + "%");
                     try (ResultSet found = grep.executeQuery()) {
                         found.next();
@@ -299,6 +476,7 @@ class SecretsTest {
     }
 
     private static String sha256(String value) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
     }
 }

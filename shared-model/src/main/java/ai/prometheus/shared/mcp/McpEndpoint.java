@@ -1,8 +1,0 @@
-package ai.prometheus.shared.mcp;
-
-/**
- * Marks a service's {@code /mcp} resource class: {@link McpTransportGuard} checks origin, host and
- * protocol version on its requests before anything else.
- */
-public interface McpEndpoint {
-}

@@ -1,0 +1,219 @@
+package ai.prometheus.shared.platform.mcp;
+
+import ai.prometheus.shared.problem.ProblemException;
+import ai.prometheus.shared.problem.ProblemType;
+import ai.prometheus.shared.security.Caller;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The MCP Streamable HTTP transport behind a service's {@code /mcp} resource (which only declares
+ * the routes, see {@link McpEndpoint}): a POST's body, one JSON-RPC message or a batch, answered
+ * as JSON, or as a server-sent event stream when the client accepts one and the call produced
+ * notifications to send first.
+ *
+ * <p>Sessions carry no server state (what a caller may do comes from its token on each request),
+ * so any replica can serve any request of a session: the session id is handed out on
+ * {@code initialize} for clients that expect one, and not required afterwards.
+ */
+@ApplicationScoped
+public class McpTransport {
+
+    public static final String SESSION_HEADER = "Mcp-Session-Id";
+    public static final String PROTOCOL_VERSION_HEADER = "MCP-Protocol-Version";
+    public static final String METHOD_HEADER = "Mcp-Method";
+    public static final String NAME_HEADER = "Mcp-Name";
+    /** How long a client waits before reconnecting a stream, as the priming event tells it. */
+    private static final int RETRY_MS = 1_000;
+    /** The last protocol version with JSON-RPC batching (2025-06-18 removed it). */
+    private static final String LAST_VERSION_WITH_BATCHES = "2025-03-26";
+
+    private final McpServer server;
+    private final ObjectMapper json;
+
+    public McpTransport(McpServer server, ObjectMapper json) {
+        this.server = server;
+        this.json = json;
+    }
+
+    /** The headers of a POST that the transport reads; any may be null. */
+    public record Headers(String protocolVersion, String session, String accept, String method, String name) {}
+
+    public Uni<Response> post(Caller me, String body, Headers headers) {
+        JsonNode message;
+        try {
+            message = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom()
+                    .item(Response.ok(new JsonRpc(json).error(null, JsonRpc.PARSE_ERROR, "the body is not JSON"))
+                            .type(MediaType.APPLICATION_JSON_TYPE)
+                            .build());
+        }
+        if (message == null) {
+            throw new ProblemException(ProblemType.VALIDATION, "the body must be a JSON-RPC message");
+        }
+        String protocolVersion = headers.protocolVersion();
+        boolean initialize = "initialize".equals(message.path("method").asText());
+        if (message.isArray() && protocolVersion != null && protocolVersion.compareTo(LAST_VERSION_WITH_BATCHES) > 0) {
+            // Protocol versions after 2025-03-26 send one message per request: a batch is refused as such.
+            return Uni.createFrom()
+                    .item(badRequest(
+                            JsonRpc.INVALID_REQUEST,
+                            "protocol version " + protocolVersion
+                                    + " has no JSON-RPC batches; send one message per request"));
+        }
+        String mismatch = routingHeaderMismatch(message, headers.method(), headers.name());
+        if (mismatch != null) {
+            return Uni.createFrom().item(badRequest(JsonRpc.INVALID_REQUEST, mismatch));
+        }
+        McpServer.Exchange exchange = new McpServer.Exchange(headers.session(), protocolVersion);
+        if (message.isArray()) {
+            return batch(me, (ArrayNode) message, exchange)
+                    .map(response -> response == null
+                            ? Response.accepted().build()
+                            : Response.ok(response, MediaType.APPLICATION_JSON_TYPE)
+                                    .build());
+        }
+        boolean streams = headers.accept() != null
+                && headers.accept().contains(MediaType.SERVER_SENT_EVENTS)
+                && "tools/call".equals(message.path("method").asText());
+        return server.handle(me, message, exchange).map(reply -> {
+            if (reply.response() == null) {
+                return Response.accepted().build();
+            }
+            Response.ResponseBuilder ok = streams
+                    ? Response.ok(eventStream(reply), MediaType.SERVER_SENT_EVENTS_TYPE)
+                    : Response.ok(reply.response(), MediaType.APPLICATION_JSON_TYPE);
+            if (initialize) {
+                ok.header(SESSION_HEADER, UUID.randomUUID().toString());
+            }
+            return ok.build();
+        });
+    }
+
+    /**
+     * A {@code subscriptions/listen} POST (see {@link McpListenRoute}): the notifications as
+     * server-sent events, until the client closes the stream. A body that is not such a request is
+     * a 400 before any stream starts.
+     */
+    public Multi<String> listen(Caller me, String body) {
+        JsonNode message;
+        try {
+            message = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ProblemException.invalidField("body", "is not JSON");
+        }
+        if (message == null
+                || !message.isObject()
+                || !JsonRpc.isRequest(message)
+                || !McpListenRoute.LISTEN.equals(message.path("method").asText())) {
+            throw ProblemException.invalidField(
+                    "body", "must be a JSON-RPC " + McpListenRoute.LISTEN + " request, as " + METHOD_HEADER + " says");
+        }
+        return server.listen(me, message.get("id"), message.path("params")).map(ObjectNode::toString);
+    }
+
+    /** DELETE /mcp: there is no session state to drop. */
+    public Response endSession() {
+        return Response.noContent().build();
+    }
+
+    /**
+     * A tool call answered as a server-sent event stream: a priming event (an id and no data, so a
+     * client could resume), then the notifications the run produced, then the response. The run has
+     * ended when this is written: the events arrive together, in order, before the result.
+     */
+    private String eventStream(McpServer.Reply reply) {
+        String stream = UUID.randomUUID().toString();
+        StringBuilder events = new StringBuilder();
+        events.append("id: ")
+                .append(stream)
+                .append("-0\nretry: ")
+                .append(RETRY_MS)
+                .append("\ndata: \n\n");
+        int sequence = 1;
+        for (ObjectNode notification : reply.notifications()) {
+            events.append("id: ")
+                    .append(stream)
+                    .append('-')
+                    .append(sequence++)
+                    .append("\ndata: ")
+                    .append(notification)
+                    .append("\n\n");
+        }
+        events.append("id: ")
+                .append(stream)
+                .append('-')
+                .append(sequence)
+                .append("\ndata: ")
+                .append(reply.response())
+                .append("\n\n");
+        return events.toString();
+    }
+
+    /**
+     * 2026-07-28 routing headers: when a client names the method (and the tool) in headers, they must
+     * say what the body says, or a proxy that routed on them was misled.
+     */
+    static String routingHeaderMismatch(JsonNode message, String methodHeader, String nameHeader) {
+        if (!message.isObject()) {
+            return null;
+        }
+        String method = message.path("method").asText(null);
+        if (methodHeader != null && !methodHeader.equals(method)) {
+            return METHOD_HEADER + " says '" + methodHeader + "' but the body's method is '" + method + "'";
+        }
+        if (nameHeader != null) {
+            JsonNode params = message.path("params");
+            String name = params.path("name").isTextual()
+                    ? params.get("name").asText()
+                    : params.path("uri").asText(null);
+            if (!nameHeader.equals(name)) {
+                return NAME_HEADER + " says '" + nameHeader + "' but the body names '" + name + "'";
+            }
+        }
+        return null;
+    }
+
+    private Response badRequest(int code, String message) {
+        return Response.status(Response.Status.BAD_REQUEST)
+                .entity(new JsonRpc(json).error(null, code, message))
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .build();
+    }
+
+    /**
+     * A batch (protocol 2025-03-26 and before), answered one message after the other: the messages
+     * share one request's database session, which must not be used by two at once.
+     */
+    private Uni<JsonNode> batch(Caller me, ArrayNode messages, McpServer.Exchange exchange) {
+        if (messages.isEmpty()) {
+            return Uni.createFrom().item(new JsonRpc(json).error(null, JsonRpc.INVALID_REQUEST, "empty batch"));
+        }
+        List<JsonNode> items = new ArrayList<>();
+        messages.forEach(items::add);
+        return Multi.createFrom()
+                .iterable(items)
+                .onItem()
+                .transformToUniAndConcatenate(
+                        message -> server.handle(me, message, exchange).map(McpServer.Reply::response))
+                .collect()
+                .asList()
+                .map(results -> {
+                    ArrayNode array = json.createArrayNode();
+                    results.stream().filter(r -> r != null).forEach(array::add);
+                    return array.isEmpty() ? null : array;
+                });
+    }
+}
