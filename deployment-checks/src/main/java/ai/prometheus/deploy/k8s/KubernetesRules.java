@@ -49,6 +49,12 @@ import java.util.stream.Stream;
  * read-only root file system. The sandbox needs it to give every run a uid of its own. Such a pod
  * is refused by Pod Security admission at "restricted", so it lives in a namespace of its own:
  * every namespace enforces "restricted" but one that holds nothing but excepted workloads.
+ *
+ * <p>Size: ~750 lines because it is one rulebook over one rendered manifest set: every check reads
+ * the same workloads and cross-references (namespaces, selectors, ConfigMap and Secret keys) and
+ * reports into the same violation list, so the rules and their exception read side by side; split
+ * it by object kind (workload hardening, references of Services, policies, autoscalers and budgets)
+ * if it grows.
  */
 public final class KubernetesRules {
 

@@ -43,6 +43,11 @@ import java.util.stream.Stream;
  * every document read into the fabric8 Kubernetes model. Whatever does not fit is a problem:
  * unreadable YAML, an unknown kind, a field the Kubernetes API does not have, a value of the wrong
  * type, a manifest file the kustomization forgets, a kustomize feature the checks do not model.
+ *
+ * <p>Size: ~430 lines because it is one offline kustomize build: reading the kustomization, parsing
+ * every file strictly, the generators and the image overrides all feed one object list and one
+ * problem list in the order kustomize applies them; move the generators out if more kustomize
+ * features are modelled.
  */
 public final class ManifestSet {
 

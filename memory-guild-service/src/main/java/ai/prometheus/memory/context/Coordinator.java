@@ -19,6 +19,10 @@ import java.util.UUID;
 /**
  * The Coordinator of the Memory Guild: keeps the context tree (inheritance, lineage, moves without
  * cycles, deletion policies) and decides who sees what (ownership, shares, token permissions).
+ *
+ * <p>Size: ~350 lines because access is decided along the lineage (ownership and shares reach down
+ * the tree), so moves, deletion policies and access checks follow one rule; move the share
+ * endpoints (grant, shares, revoke) to their own class if sharing grows.
  */
 @ApplicationScoped
 public class Coordinator {

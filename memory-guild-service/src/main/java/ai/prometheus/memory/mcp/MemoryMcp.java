@@ -56,6 +56,10 @@ import java.util.regex.Pattern;
  *
  * <p>Resources: every context the caller sees is {@code memory://contexts/{id}} (the context and
  * the newest memories it sees), and each memory {@code memory://contexts/{id}/memories/{memoryId}}.
+ *
+ * <p>Size: ~460 lines because it is the guild's one {@code McpService} adapter: tools, resources
+ * and resource subscriptions each map onto the same services with the same permission checks as
+ * REST; move the resources and their subscriptions to a class of their own if more resources come.
  */
 @ApplicationScoped
 public class MemoryMcp implements McpService {

@@ -34,6 +34,11 @@ import java.util.UUID;
  * The Librarian of the Memory Guild: finds memories. Searches a context with what it inherits by
  * meaning (vectors), by words (Postgres full text) or both fused; plain reads are the memory
  * feature's {@code MemoryReader}.
+ *
+ * <p>Size: ~410 lines because it is one search pipeline: the request's checks, the scope and
+ * filter, the vector and full-text candidates (with the Postgres fallback) and their fusion share
+ * one scope and criteria; move the full-text side ({@code parse}, {@code lexical}, {@code anyWord})
+ * to its own class if it grows.
  */
 @ApplicationScoped
 public class Librarian {

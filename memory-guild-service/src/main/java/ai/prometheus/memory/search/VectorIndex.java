@@ -29,6 +29,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * reads the version and epoch of every context in scope (in the same query that checks access)
  * and, before scanning, loads the rows changed since its cached version, or the whole context
  * when its epoch moved (memories were removed). Nothing has to be broadcast between replicas.
+ *
+ * <p>Size: ~440 lines because the cache and its scan are one consistency rule: a search reads the
+ * versions and epochs, refreshes the blocks it will scan and scans them under one filter, so the
+ * freshness argument reads in one place; move {@link TopHits} and the scan loop out if the scan
+ * grows.
  */
 @ApplicationScoped
 public class VectorIndex {

@@ -15,6 +15,10 @@ import java.util.Optional;
  * but the sandbox's own loopback, where the egress bridge listens. Refused calls fail with
  * {@code EPERM} (sockets: {@code EAFNOSUPPORT}) rather than killing the process, so programs
  * report a clear error. A program built for another architecture is killed.
+ *
+ * <p>Size: ~340 lines, about half of them the system call numbers of each architecture; the rest is
+ * the one program built from them, so the policy and its encoding read together; move the number
+ * tables to their own class if more architectures come.
  */
 public final class SeccompFilter {
 

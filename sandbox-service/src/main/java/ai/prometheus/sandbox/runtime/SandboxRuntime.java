@@ -29,6 +29,10 @@ import org.jboss.logging.Logger;
  * isolation works with a real probe run, and fills the warm pool in the background. A host that
  * cannot isolate leaves the service not ready, and every run is refused, unless an operator
  * explicitly disabled isolation for development; it is tried again every reprobe interval.
+ *
+ * <p>Size: ~320 lines because it owns the one isolation state (detected, probed, ready or refused)
+ * that every run and status answer reads, and the start, reprobe and stop that change it; the
+ * engines it drives live in their own classes.
  */
 @ApplicationScoped
 public class SandboxRuntime {

@@ -51,6 +51,11 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
  * signature), then either a synchronous run in the sandbox over REST, or a request on Kafka for
  * the sandbox consumer group. Whatever happens after admission is recorded: the invocation row
  * and its completed/failed event (plus an error report when it failed) commit together.
+ *
+ * <p>Size: ~540 lines, and it does two jobs: invoking (admission, idempotent replay, the run or the
+ * Kafka request, the outcome recorded in one transaction: one path) and answering reads and cancels
+ * of stored invocations ({@code get}, {@code ownAsync}, {@code cancel}), which should move to a
+ * class of their own, e.g. InvocationQueries.
  */
 @ApplicationScoped
 public class InvocationService {

@@ -35,6 +35,11 @@ import java.util.UUID;
  * (validation, permissions, audit, usage), and failures of a call come back as tool errors
  * ({@code isError: true}) the model can read. The progress and log lines a tool wrote while it ran
  * (see {@code ToolEvents}) come back as notifications to send before the result.
+ *
+ * <p>Size: ~400 lines because it is the registry's one {@link McpService} adapter: each method maps
+ * one MCP capability (tools, completions, list changes, tasks) onto the registry's own services
+ * with the same caller checks as REST; move the tasks (asynchronous invocations) to their own class
+ * if that extension grows.
  */
 @ApplicationScoped
 public class RegistryMcp implements McpService {

@@ -29,6 +29,11 @@ import org.jboss.logging.Logger;
  * <p>Protocol versions: 2026-07-28 (stateless: no initialize needed, {@code server/discover},
  * {@code resultType} on results), 2025-11-25, 2025-06-18 and the older two, which are answered the
  * same way since no session state is kept that they would differ on.
+ *
+ * <p>Size: ~700 lines because it is the whole protocol in one place: every method shares the
+ * version negotiation, the stateless and session differences and the mapping of failures to
+ * JSON-RPC errors or tool errors; split the tasks extension (tasks/get, cancel, result, list) into
+ * its own class if it grows.
  */
 @ApplicationScoped
 public class McpServer {
