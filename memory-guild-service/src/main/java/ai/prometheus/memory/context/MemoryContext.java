@@ -1,7 +1,6 @@
 package ai.prometheus.memory.context;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -16,22 +15,19 @@ import org.hibernate.type.SqlTypes;
 @Entity
 @Table(name = "memory_contexts")
 @DynamicUpdate
-public class MemoryContext extends PanacheEntityBase {
+public class MemoryContext {
 
     @Id
     public UUID id;
 
-    @Column(name = "agent_id")
     public UUID agentId;
 
     @JdbcTypeCode(SqlTypes.JSON)
-    @Column(name = "context_data")
     public JsonNode contextData;
 
-    @Column(name = "parent_context_id")
     public UUID parentContextId;
 
-    @Column(name = "created_at", nullable = false)
+    @Column(nullable = false)
     public OffsetDateTime createdAt;
 
     @Column(length = 200)
@@ -45,18 +41,17 @@ public class MemoryContext extends PanacheEntityBase {
     @Column(nullable = false)
     public JsonNode metadata;
 
-    @Column(name = "updated_at", nullable = false)
+    @Column(nullable = false)
     public OffsetDateTime updatedAt;
 
     /** Embed each memory with the one before it in this context; null: the service's setting. */
-    @Column(name = "contextual_embedding")
     public Boolean contextualEmbedding;
 
     // Maintained by SQL in the memory write path (see MemoryContextRepository.lockForWrite); never
     // written from here, so a context edit cannot turn them back.
-    @Column(name = "memory_version", insertable = false, updatable = false)
+    @Column(insertable = false, updatable = false)
     public long memoryVersion;
 
-    @Column(name = "reload_epoch", insertable = false, updatable = false)
+    @Column(insertable = false, updatable = false)
     public long reloadEpoch;
 }

@@ -1,6 +1,5 @@
 package ai.prometheus.memory.context;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -11,16 +10,16 @@ import java.util.UUID;
 /** A grant of {@code read} or {@code write} on a context (and everything below it) to a user, agent or group. */
 @Entity
 @Table(name = "memory_shares")
-public class Share extends PanacheEntityBase {
+public class Share {
 
     @Id
     public UUID id;
 
-    @Column(name = "context_id", nullable = false)
+    @Column(nullable = false)
     public UUID contextId;
 
     /** {@code user}, {@code agent} or {@code group}. */
-    @Column(name = "grantee_type", nullable = false, length = 16)
+    @Column(nullable = false, length = 16)
     public String granteeType;
 
     @Column(nullable = false, length = 255)
@@ -30,12 +29,11 @@ public class Share extends PanacheEntityBase {
     @Column(nullable = false, length = 8)
     public String access;
 
-    @Column(name = "expires_at")
     public OffsetDateTime expiresAt;
 
-    @Column(name = "created_by", nullable = false, length = 255)
+    @Column(nullable = false, length = 255)
     public String createdBy;
 
-    @Column(name = "created_at", nullable = false)
+    @Column(nullable = false)
     public OffsetDateTime createdAt;
 }

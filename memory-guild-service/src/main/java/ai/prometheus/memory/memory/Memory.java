@@ -1,7 +1,6 @@
 package ai.prometheus.memory.memory;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -20,12 +19,12 @@ import org.hibernate.type.SqlTypes;
 @Entity
 @Table(name = "memories")
 @DynamicUpdate
-public class Memory extends PanacheEntityBase {
+public class Memory {
 
     @Id
     public UUID id;
 
-    @Column(name = "context_id", nullable = false)
+    @Column(nullable = false)
     public UUID contextId;
 
     @Column(nullable = false)
@@ -44,39 +43,37 @@ public class Memory extends PanacheEntityBase {
     @Column(nullable = false)
     public float importance;
 
-    @Column(name = "content_hash", nullable = false, length = 64)
+    @Column(nullable = false, length = 64)
     public String contentHash;
 
     /** What produced the memory when not a direct write, e.g. {@code invocation:<id>} for an episode. */
-    @Column(name = "source_ref", length = 128)
+    @Column(length = 128)
     public String sourceRef;
 
-    @Column(name = "embedding_model", length = 128)
+    @Column(length = 128)
     public String embeddingModel;
 
-    @Column(name = "needs_embedding", nullable = false)
+    @Column(nullable = false)
     public boolean needsEmbedding;
 
-    @Column(name = "created_by", length = 255)
+    @Column(length = 255)
     public String createdBy;
 
-    @Column(name = "created_at", nullable = false)
+    @Column(nullable = false)
     public OffsetDateTime createdAt;
 
     /** When the remembered event happened; the creation time unless the writer said otherwise. */
-    @Column(name = "occurred_at", nullable = false)
+    @Column(nullable = false)
     public OffsetDateTime occurredAt;
 
-    @Column(name = "updated_at", nullable = false)
+    @Column(nullable = false)
     public OffsetDateTime updatedAt;
 
-    @Column(name = "superseded_at")
     public OffsetDateTime supersededAt;
 
-    @Column(name = "superseded_by")
     public UUID supersededBy;
 
     /** The context's memory_version of the last change to this row (see MemoryContextRepository). */
-    @Column(name = "change_version", nullable = false)
+    @Column(nullable = false)
     public long changeVersion;
 }
