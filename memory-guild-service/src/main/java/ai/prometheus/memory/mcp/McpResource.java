@@ -1,6 +1,6 @@
 package ai.prometheus.memory.mcp;
 
-import ai.prometheus.shared.platform.mcp.McpEndpoint;
+import ai.prometheus.shared.platform.mcp.McpHttpRoutes;
 import ai.prometheus.shared.platform.mcp.McpServer;
 import ai.prometheus.shared.platform.mcp.McpTransport;
 import ai.prometheus.shared.platform.security.CurrentCaller;
@@ -8,17 +8,13 @@ import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.problem.ProblemType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
@@ -31,16 +27,13 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
  */
 @Path("/mcp")
 @Tag(name = "mcp")
-public class McpResource implements McpEndpoint {
+public class McpResource extends McpHttpRoutes {
 
-    private final McpTransport transport;
     private final McpServer server;
-    private final CurrentCaller caller;
 
     public McpResource(McpTransport transport, McpServer server, CurrentCaller caller) {
-        this.transport = transport;
+        super(transport, caller);
         this.server = server;
-        this.caller = caller;
     }
 
     @GET
@@ -83,30 +76,5 @@ public class McpResource implements McpEndpoint {
                             + " then notifications/resources/updated for the acknowledged resourceSubscriptions, as server-sent events")
     public Multi<String> listen(String body) {
         return transport.listen(caller.get(), body);
-    }
-
-    @POST
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
-    @Operation(
-            operationId = "mcpPost",
-            summary = "MCP JSON-RPC messages (initialize, server/discover, ping, tools/list, tools/call, ...)")
-    public Uni<Response> post(
-            String body,
-            @HeaderParam(McpTransport.PROTOCOL_VERSION_HEADER) String protocolVersion,
-            @HeaderParam(McpTransport.SESSION_HEADER) String session,
-            @HeaderParam(HttpHeaders.ACCEPT) String accept,
-            @HeaderParam(McpTransport.METHOD_HEADER) String methodHeader,
-            @HeaderParam(McpTransport.NAME_HEADER) String nameHeader) {
-        return transport.post(
-                caller.get(),
-                body,
-                new McpTransport.Headers(protocolVersion, session, accept, methodHeader, nameHeader));
-    }
-
-    @DELETE
-    @Operation(operationId = "mcpEndSession", summary = "End an MCP session")
-    public Response delete() {
-        return transport.endSession();
     }
 }
