@@ -31,6 +31,7 @@ public final class KafkaProbe implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final EventCodec codec = new EventCodec();
     private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+    private final List<Candidate> candidates = new ArrayList<>();
 
     private KafkaProbe(String topic) {
         Properties props = new Properties();
@@ -51,54 +52,102 @@ public final class KafkaProbe implements AutoCloseable {
         return new KafkaProbe(topic);
     }
 
-    /** Waits until an event matching {@code match} arrives, failing after {@code timeout}. */
+    /**
+     * Waits until an event matching {@code match} has arrived, failing after {@code timeout}. Every
+     * record that arrived since the probe opened and no earlier wait returned is a candidate, in
+     * arrival order: a test may wait for its events in any order, whatever order the broker
+     * delivered them in, and none is lost because it came in the same poll as an earlier match.
+     * A record one wait passed over is offered again to the next, so {@code match} may see it twice.
+     */
     public CloudEvent await(Predicate<CloudEvent> match, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                seen.add(record);
-                CloudEvent event;
-                try {
-                    event = codec.decode(record.value());
-                } catch (MalformedEventException e) {
-                    continue; // other tests put garbage on shared topics on purpose
-                }
-                if (match.test(event)) {
-                    return event;
-                }
-            }
+        ConsumerRecord<String, String> found = next(
+                record -> {
+                    CloudEvent event = decoded(record);
+                    return event != null && match.test(event);
+                },
+                timeout);
+        if (found == null) {
+            throw new AssertionError("no matching event within " + timeout + "; saw " + seen.size() + " records: "
+                    + seen.stream().map(ConsumerRecord::value).collect(Collectors.joining("\n")));
         }
-        throw new AssertionError("no matching event within " + timeout + "; saw " + seen.size() + " records: "
-                + seen.stream().map(ConsumerRecord::value).collect(Collectors.joining("\n")));
+        return decoded(found);
     }
 
     /**
-     * Waits until a raw record matching {@code match} arrives (dead-letter topics carry what is not
-     * an event), failing after {@code timeout} with {@code what} did not arrive.
+     * Waits until a raw record matching {@code match} has arrived (dead-letter topics carry what is
+     * not an event), failing after {@code timeout} with {@code what} did not arrive. Candidates as
+     * for {@link #await}.
      */
     public ConsumerRecord<String, String> awaitRecord(
             Predicate<ConsumerRecord<String, String>> match, Duration timeout, String what) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                seen.add(record);
-                if (match.test(record)) {
-                    return record;
-                }
-            }
+        ConsumerRecord<String, String> found = next(match, timeout);
+        if (found == null) {
+            throw new AssertionError(what + " did not arrive within " + timeout + "; saw " + seen.size() + " records");
         }
-        throw new AssertionError(what + " did not arrive within " + timeout + "; saw " + seen.size() + " records");
+        return found;
     }
 
-    /** Every record that arrives within {@code window}. */
+    /**
+     * The records no wait has looked at yet, and every record that arrives within {@code window}:
+     * what came after the events a test waited for (a redelivery answered twice, say).
+     */
     public List<ConsumerRecord<String, String>> collect(Duration window) {
         Instant deadline = Instant.now().plus(window);
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
         while (Instant.now().isBefore(deadline)) {
-            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            poll();
         }
-        seen.addAll(records);
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        for (Candidate candidate : candidates) {
+            if (!candidate.examined) {
+                candidate.examined = true;
+                records.add(candidate.record);
+            }
+        }
         return records;
+    }
+
+    private ConsumerRecord<String, String> next(Predicate<ConsumerRecord<String, String>> match, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        int scanned = 0;
+        while (true) {
+            for (; scanned < candidates.size(); scanned++) {
+                Candidate candidate = candidates.get(scanned);
+                candidate.examined = true;
+                if (match.test(candidate.record)) {
+                    candidates.remove(scanned);
+                    return candidate.record;
+                }
+            }
+            if (!Instant.now().isBefore(deadline)) {
+                return null;
+            }
+            poll();
+        }
+    }
+
+    private void poll() {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+            seen.add(record);
+            candidates.add(new Candidate(record));
+        }
+    }
+
+    private CloudEvent decoded(ConsumerRecord<String, String> record) {
+        try {
+            return codec.decode(record.value());
+        } catch (MalformedEventException e) {
+            return null; // other tests put garbage on shared topics on purpose
+        }
+    }
+
+    /** A record not yet returned by a wait; examined once any wait or collect has looked at it. */
+    private static final class Candidate {
+        final ConsumerRecord<String, String> record;
+        boolean examined;
+
+        Candidate(ConsumerRecord<String, String> record) {
+            this.record = record;
+        }
     }
 
     public EventCodec codec() {
