@@ -96,6 +96,15 @@ public interface SandboxConfig {
         @WithDefault("256")
         int uidBlocks();
 
+        /**
+         * Where instances on one host claim their uid blocks (a lock file per block, released by the
+         * kernel when an instance dies). Host-wide, so instances with different state directories
+         * never run as the same uids or purge each other's cgroups; where it cannot be written (a
+         * read-only root file system) the state directory's {@code locks/} is used instead.
+         */
+        @WithDefault("/run/prometheus-sandbox")
+        String uidLockDir();
+
         /** The uid and gid the code sees inside the sandbox. */
         @WithDefault("1000")
         int innerUid();

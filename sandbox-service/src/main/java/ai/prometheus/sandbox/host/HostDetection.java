@@ -3,6 +3,7 @@ package ai.prometheus.sandbox.host;
 import ai.prometheus.sandbox.config.SandboxConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -53,8 +54,12 @@ public final class HostDetection {
             throw new UnusableHostException(unsafe);
         }
         boolean root = serviceUid == 0;
-        UidBlock uids = UidBlock.claim(
-                state.resolve("locks"), isolation.uidBase(), isolation.uidBlockSize(), isolation.uidBlocks());
+        UidBlock uids = claimUids(
+                Path.of(isolation.uidLockDir()),
+                state,
+                isolation.uidBase(),
+                isolation.uidBlockSize(),
+                isolation.uidBlocks());
         Optional<Cgroups> cgroups = Optional.empty();
         try {
             // A crashed replica that held this block may have left processes and groups behind.
@@ -68,6 +73,24 @@ public final class HostDetection {
             cgroups.ifPresent(Cgroups::removeAll);
             uids.close();
             throw e;
+        }
+    }
+
+    /**
+     * Claims a uid block under the host-wide lock directory, or under the state directory where
+     * the host-wide one cannot be written (then only instances sharing the state directory are
+     * kept apart, and each must be given its own {@code uid-base}).
+     */
+    static UidBlock claimUids(Path hostWide, Path state, int base, int blockSize, int blocks) throws IOException {
+        try {
+            return UidBlock.claim(hostWide, base, blockSize, blocks);
+        } catch (FileSystemException e) {
+            Path fallback = state.resolve("locks");
+            LOG.warnf(
+                    "cannot claim sandbox uids under %s (%s); claiming them under %s: sandbox services on this"
+                            + " host with another state directory need their own sandbox.isolation.uid-base",
+                    hostWide, e.getMessage(), fallback);
+            return UidBlock.claim(fallback, base, blockSize, blocks);
         }
     }
 

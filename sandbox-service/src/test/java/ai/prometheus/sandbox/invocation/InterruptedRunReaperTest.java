@@ -29,9 +29,10 @@ class InterruptedRunReaperTest {
     void aLockedRowDoesNotHoldUpTheOthers() throws Exception {
         UUID lockedInvocation = UUID.randomUUID();
         UUID freeInvocation = UUID.randomUUID();
-        UUID lockedRow = insertInterrupted(lockedInvocation, "11 minutes");
+        // The probe opens first: the reaper may answer the row before the lock below is taken.
         try (KafkaProbe results = KafkaProbe.on(Topics.TOOL_INVOCATION_RESULTS);
                 Connection holder = Engines.jdbc()) {
+            UUID lockedRow = insertInterrupted(lockedInvocation, "11 minutes");
             holder.setAutoCommit(false);
             try (PreparedStatement lock =
                     holder.prepareStatement("select id from sandbox.executions where id = ? for update")) {
