@@ -1,3 +1,5 @@
+package ai.prometheus.bench.chaos;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

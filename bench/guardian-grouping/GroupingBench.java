@@ -1,3 +1,5 @@
+package ai.prometheus.bench.grouping;
+
 import ai.prometheus.guardian.group.GroupingV1;
 import ai.prometheus.shared.event.ErrorReported;
 import java.lang.management.ManagementFactory;

@@ -1,3 +1,5 @@
+package ai.prometheus.bench.soak;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
