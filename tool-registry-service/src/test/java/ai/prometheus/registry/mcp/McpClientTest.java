@@ -5,29 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.prometheus.registry.RegistryFixtures;
+import ai.prometheus.shared.testing.NodeMcpClient;
 import ai.prometheus.shared.testing.TestTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * The registry as an MCP server, driven by a client nobody here wrote: the official MCP
- * TypeScript SDK, installed from npm at test time (src/test/mcp holds its pinned lock file).
+ * TypeScript SDK, installed from npm at test time ({@link NodeMcpClient}).
  */
 @QuarkusTest
 class McpClientTest {
@@ -39,47 +30,25 @@ class McpClientTest {
 
     @Test
     void officialSdkClientListsCallsAndHearsListChanged() throws Exception {
-        Path client = installClient();
         String tool = RegistryFixtures.registerWeatherTool("mia", "mcp_weather");
         String agent = TestTokens.agent("mcp-agent", "tools:read tools:invoke");
 
-        Process node = new ProcessBuilder(
-                        "node",
-                        "mcp-client.mjs",
-                        mcp.toString(),
-                        agent,
-                        tool,
-                        "{\"city\": \"Lisbon\", \"days\": 2}",
-                        "{\"days\": 99}")
-                .directory(client.toFile())
-                .redirectError(
-                        ProcessBuilder.Redirect.to(client.resolve("stderr.log").toFile()))
-                .start();
-        List<JsonNode> events = new ArrayList<>();
-        try (BufferedReader out =
-                new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                JsonNode event = JSON.readTree(line);
-                events.add(event);
-                if (event.path("event").asText().equals("error")) {
-                    break;
-                }
-                if (event.path("event").asText().equals("waiting")) {
-                    // Change the tool set; the server must tell the client.
-                    RegistryFixtures.registerWeatherTool("mia", "mcp_new");
-                }
-            }
-        }
-        assertTrue(node.waitFor(30, TimeUnit.SECONDS), "the MCP client did not finish");
-        String trace = events + "\nstderr: " + Files.readString(client.resolve("stderr.log"));
-        assertEquals(0, node.exitValue(), trace);
+        NodeMcpClient.Events events = NodeMcpClient.run(
+                "mcp-client.mjs",
+                List.of(mcp.toString(), agent, tool, "{\"city\": \"Lisbon\", \"days\": 2}", "{\"days\": 99}"),
+                event -> {
+                    if (event.path("event").asText().equals("waiting")) {
+                        // Change the tool set; the server must tell the client.
+                        RegistryFixtures.registerWeatherTool("mia", "mcp_new");
+                    }
+                });
+        String trace = events.toString();
 
-        JsonNode connected = find(events, "connected", trace);
+        JsonNode connected = events.find("connected");
         assertTrue(
                 connected.path("capabilities").path("tools").path("listChanged").asBoolean(), trace);
 
-        JsonNode listed = find(events, "listed", trace);
+        JsonNode listed = events.find("listed");
         boolean found = false;
         for (JsonNode t : listed.path("tools")) {
             if (t.path("name").asText().equals(tool)) {
@@ -89,16 +58,16 @@ class McpClientTest {
         }
         assertTrue(found, "tools/list includes the tool the token may invoke: " + trace);
 
-        JsonNode called = find(events, "called", trace);
+        JsonNode called = events.find("called");
         assertFalse(called.path("isError").asBoolean(), trace);
         assertEquals("Lisbon", called.path("structured").path("city").asText(), trace);
         assertEquals(2, called.path("structured").path("days").asInt(), trace);
 
-        JsonNode bad = find(events, "called-bad", trace);
+        JsonNode bad = events.find("called-bad");
         assertTrue(bad.path("isError").asBoolean(), "invalid arguments are a tool error: " + trace);
         assertTrue(bad.path("text").asText().contains("arguments"), trace);
 
-        JsonNode task = find(events, "task", trace);
+        JsonNode task = events.find("task");
         List<String> steps = task.path("steps").findValuesAsText("type");
         assertEquals("taskCreated", steps.get(0), "the call became a task: " + trace);
         assertEquals("result", steps.get(steps.size() - 1), "polled to its result: " + trace);
@@ -106,7 +75,7 @@ class McpClientTest {
         assertFalse(taskResult.path("isError").asBoolean(), trace);
         assertEquals("Lisbon", taskResult.path("structured").path("city").asText(), trace);
 
-        find(events, "list-changed", trace);
+        events.find("list-changed");
     }
 
     private static final String RICH_PYTHON = """
@@ -123,7 +92,6 @@ class McpClientTest {
      */
     @Test
     void officialV2ClientPinnedAndAutoListsCallsAndHearsScopedListChanged() throws Exception {
-        Path client = installClient();
         String weather = RegistryFixtures.registerWeatherTool("mia", "mcp_v2");
         String rich = RegistryFixtures.uniqueName("mcp_v2_rich");
         RegistryFixtures.register(
@@ -140,28 +108,29 @@ class McpClientTest {
                 .statusCode(201);
         String agent = TestTokens.agent("mcp-v2-agent", "tools:read tools:invoke:mcp_v2_*");
         for (String mode : List.of("pin", "auto")) {
-            List<JsonNode> events = runClient(
-                    client,
+            NodeMcpClient.Events events = NodeMcpClient.run(
                     "mcp-client-v2.mjs",
                     List.of(mcp.toString(), agent, mode, weather, "{\"city\": \"Porto\", \"days\": 1}", rich),
-                    () -> {
-                        // A tool the token may not call changes nothing for it; then one it may call does.
-                        RegistryFixtures.registerWeatherTool("mia", "mcp_hidden");
-                        sleep(1_500);
-                        return RegistryFixtures.registerWeatherTool("mia", "mcp_v2_new");
+                    event -> {
+                        if (event.path("event").asText().equals("waiting")) {
+                            // A tool the token may not call changes nothing for it; then one it may call does.
+                            RegistryFixtures.registerWeatherTool("mia", "mcp_hidden");
+                            sleep(1_500);
+                            RegistryFixtures.registerWeatherTool("mia", "mcp_v2_new");
+                        }
                     });
             String trace = mode + ": " + events;
-            JsonNode listed = find(events, "listed", trace);
+            JsonNode listed = events.find("listed");
             List<String> names = listed.path("tools").findValuesAsText("name");
             assertTrue(names.contains(weather) && names.contains(rich), trace);
             assertFalse(
                     names.stream().anyMatch(n -> n.startsWith("mcp_hidden")), "only what the token may call: " + trace);
 
-            JsonNode called = find(events, "called", trace);
+            JsonNode called = events.find("called");
             assertFalse(called.path("isError").asBoolean(), trace);
             assertEquals("Porto", called.path("structured").path("city").asText(), trace);
 
-            JsonNode drawn = find(events, "rich", trace);
+            JsonNode drawn = events.find("rich");
             assertEquals("image", drawn.path("content").path(1).path("type").asText(), trace);
             assertEquals(
                     "image/png", drawn.path("content").path(1).path("mimeType").asText(), trace);
@@ -171,7 +140,7 @@ class McpClientTest {
                     drawn.path("progress").path(0).path("message").asText(),
                     "progress reached the client: " + trace);
 
-            JsonNode changed = find(events, "list-changed", trace);
+            JsonNode changed = events.find("list-changed");
             assertTrue(
                     changed.toString().contains("mcp_v2_new"),
                     "the refresh came from the tool the token may call, not the hidden one: " + trace);
@@ -184,38 +153,6 @@ class McpClientTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Runs a client script; when it says 'waiting', {@code onWaiting} changes the tool set. */
-    private static List<JsonNode> runClient(
-            Path client, String script, List<String> arguments, java.util.concurrent.Callable<String> onWaiting)
-            throws Exception {
-        List<String> command = new ArrayList<>(List.of("node", script));
-        command.addAll(arguments);
-        Process node = new ProcessBuilder(command)
-                .directory(client.toFile())
-                .redirectError(ProcessBuilder.Redirect.to(
-                        client.resolve(script + ".stderr.log").toFile()))
-                .start();
-        List<JsonNode> events = new ArrayList<>();
-        try (BufferedReader out =
-                new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                JsonNode event = JSON.readTree(line);
-                events.add(event);
-                if (event.path("event").asText().equals("error")) {
-                    break;
-                }
-                if (event.path("event").asText().equals("waiting")) {
-                    onWaiting.call();
-                }
-            }
-        }
-        assertTrue(node.waitFor(30, TimeUnit.SECONDS), "the MCP client did not finish");
-        assertEquals(
-                0, node.exitValue(), events + "\nstderr: " + Files.readString(client.resolve(script + ".stderr.log")));
-        return events;
     }
 
     @Test
@@ -268,35 +205,5 @@ class McpClientTest {
                 .post("/mcp")
                 .then()
                 .statusCode(401);
-    }
-
-    private static JsonNode find(List<JsonNode> events, String name, String trace) {
-        return events.stream()
-                .filter(e -> e.path("event").asText().equals(name))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no '" + name + "' from the MCP client: " + trace));
-    }
-
-    /** Copies the client next to the build output and installs its pinned dependencies once. */
-    private static Path installClient() throws IOException, InterruptedException {
-        Path source = Path.of("src/test/mcp");
-        Path target = Path.of("target/mcp-client");
-        Files.createDirectories(target);
-        for (String file : List.of("package.json", "package-lock.json", "mcp-client.mjs", "mcp-client-v2.mjs")) {
-            Files.copy(source.resolve(file), target.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (!Files.isDirectory(target.resolve("node_modules/@modelcontextprotocol/sdk"))
-                || !Files.isDirectory(target.resolve("node_modules/@modelcontextprotocol/client"))) {
-            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-                    .directory(target.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(new File(target.toFile(), "npm.log"))
-                    .start();
-            if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
-                throw new IllegalStateException("npm ci failed (Node.js and npm are needed for the MCP client test): "
-                        + Files.readString(target.resolve("npm.log")));
-            }
-        }
-        return target;
     }
 }

@@ -63,6 +63,8 @@ public class McpServer {
     /** How long a 2026-07-28 client may cache list results (they depend on the token: private). */
     private static final long LIST_TTL_MS = 60_000;
 
+    private static final String SERVER_INFO_META_KEY = "io.modelcontextprotocol/serverInfo";
+
     private final Instance<McpService> services;
     private final LogLevels logLevels;
     private final ObjectMapper json;
@@ -234,7 +236,7 @@ public class McpServer {
             case "tools/call" -> callTool(caller, params, exchange, version, notifications);
             case "resources/list" -> service.resources() ? listResources(caller, params, version) : null;
             case "resources/templates/list" -> service.resources() ? resourceTemplates(version) : null;
-            case "resources/read" -> service.resources() ? readResource(caller, params) : null;
+            case "resources/read" -> service.resources() ? readResource(caller, params, version) : null;
             case "resources/subscribe" ->
                 service.resourceSubscriptions() ? subscribe(caller, params, exchange, true) : null;
             case "resources/unsubscribe" ->
@@ -406,6 +408,8 @@ public class McpServer {
         result.putPOJO("supportedVersions", PROTOCOL_VERSIONS);
         result.set("capabilities", capabilities(true));
         result.set("serverInfo", service().serverInfo());
+        // Where 2026-07-28 clients look for the server's name and version (the result has no field of its own).
+        result.putObject("_meta").set(SERVER_INFO_META_KEY, service().serverInfo());
         result.put("instructions", service().instructions());
         // The same for every caller: what the server is, not what a token may do.
         result.put("ttlMs", 3_600_000L).put("cacheScope", "public");
@@ -486,13 +490,18 @@ public class McpServer {
         return result;
     }
 
-    private Uni<JsonNode> readResource(Caller caller, JsonNode params) {
+    private Uni<JsonNode> readResource(Caller caller, JsonNode params, String version) {
         if (!params.path("uri").isTextual()) {
             return Uni.createFrom().failure(new InvalidParams("params.uri must name a resource"));
         }
         return service().readResource(caller, params.get("uri").asText()).map(contents -> {
             ObjectNode result = json.createObjectNode();
             result.set("contents", contents);
+            if (STATELESS_VERSION.equals(version)) {
+                // 2026-07-28 requires cache hints on reads: contents change with every write and
+                // what a caller sees depends on its token, so fresh for no time and never shared.
+                result.put("ttlMs", 0L).put("cacheScope", "private");
+            }
             return result;
         });
     }
