@@ -38,6 +38,11 @@ try {
   await page.locator('#search-button').click();
   const row = page.locator('tr.tool', { hasText: tool });
   await row.waitFor({ timeout: 30000 });
+  // The unfiltered list shown at sign-in may hold the tool too (a database with few tools): count
+  // once every row carries the tag, or after 30 s, when the count shows what the filter left.
+  await page.waitForFunction(
+    (wanted) => [...document.querySelectorAll('tr.tool')].every((r) => r.textContent.includes(wanted)),
+    tag, { timeout: 30000 }).catch(() => {});
   seen.rowsForTag = await page.locator('tr.tool').count();
   seen.listDescription = (await row.locator('.description').textContent()).trim();
   await page.screenshot({ path: `${screenshots}/registry-tools.png` });

@@ -1,12 +1,9 @@
 package ai.prometheus.registry.bench;
 
 import ai.prometheus.registry.config.RegistryConfig;
-import ai.prometheus.shared.platform.config.ServiceConfig;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.security.RequiresPermission;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -18,7 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The benchmark's floor (bench/registry/run.sh): the same HTTP stack, token check and connection
- * pool as a listing, around one bare indexed query. Discovery's figures are printed as ratios to
+ * pool as a listing, around one bare indexed query ({@link FloorRepository}). Discovery's figures are printed as ratios to
  * this one, measured in the same run. Off unless {@code registry.bench.floor-endpoint=true}.
  */
 @Path("/api/v1/bench/floor")
@@ -26,14 +23,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "bench")
 public class FloorResource {
 
-    private final Pool pool;
+    private final FloorRepository floor;
     private final boolean enabled;
-    private final String query;
 
-    public FloorResource(Pool pool, RegistryConfig config, ServiceConfig service) {
-        this.pool = pool;
+    public FloorResource(FloorRepository floor, RegistryConfig config) {
+        this.floor = floor;
         this.enabled = config.bench().floorEndpoint();
-        this.query = "select name from " + service.schema() + ".tool_registry where name = $1 and status <> 'DELETED'";
     }
 
     @GET
@@ -46,6 +41,6 @@ public class FloorResource {
         if (name == null || name.isBlank()) {
             throw ProblemException.invalidField("name", "is required");
         }
-        return pool.preparedQuery(query).execute(Tuple.of(name)).map(rows -> Map.of("found", rows.size() > 0));
+        return floor.liveToolExists(name).map(found -> Map.of("found", found));
     }
 }

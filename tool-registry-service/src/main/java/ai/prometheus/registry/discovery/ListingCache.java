@@ -1,7 +1,6 @@
 package ai.prometheus.registry.discovery;
 
 import ai.prometheus.registry.config.RegistryConfig;
-import ai.prometheus.shared.platform.config.ServiceConfig;
 import ai.prometheus.shared.platform.web.PageResult;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +10,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.function.Supplier;
@@ -30,19 +28,17 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class ListingCache {
 
-    private final Pool pool;
+    private final ToolListingRepository listings;
     private final ObjectMapper json;
-    private final String versionQuery;
     private final Cache<Key, Entry> entries;
     private final boolean enabled;
     private final Counter hits;
     private final Counter misses;
 
     public ListingCache(
-            Pool pool, ObjectMapper json, ServiceConfig service, RegistryConfig config, MeterRegistry meters) {
-        this.pool = pool;
+            ToolListingRepository listings, ObjectMapper json, RegistryConfig config, MeterRegistry meters) {
+        this.listings = listings;
         this.json = json;
-        this.versionQuery = "select version from " + service.schema() + ".tool_catalog_version";
         int size = config.discovery().cacheSize();
         this.enabled = size > 0;
         this.entries = Caffeine.newBuilder().maximumSize(Math.max(size, 1)).build();
@@ -57,22 +53,25 @@ public class ListingCache {
     }
 
     /** The page for this listing: cached if read at the current catalog version, else loaded and kept. */
-    Uni<Listing> get(String sql, List<Object> args, Supplier<Uni<PageResult<ToolSummary>>> load) {
+    Uni<Listing> get(ToolListingRepository.Statement statement, Supplier<Uni<PageResult<ToolSummary>>> load) {
         if (!enabled) {
             return load.get().map(this::listing);
         }
-        Key key = new Key(sql, args.stream().map(ListingCache::comparable).toList());
-        return pool.preparedQuery(versionQuery).execute().chain(rows -> {
-            long version = rows.iterator().next().getLong(0);
-            Entry entry = entries.getIfPresent(key);
-            if (entry != null && entry.version() == version) {
-                hits.increment();
-                return Uni.createFrom().item(entry.listing());
-            }
-            misses.increment();
-            // Read after the version: the page is at least as new as the version it is kept under.
-            return load.get().map(this::listing).invoke(listing -> entries.put(key, new Entry(version, listing)));
-        });
+        Key key = new Key(
+                statement.sql(),
+                statement.args().stream().map(ListingCache::comparable).toList());
+        return listings.catalogVersion().chain(version -> cachedOrLoaded(key, version, load));
+    }
+
+    private Uni<Listing> cachedOrLoaded(Key key, long version, Supplier<Uni<PageResult<ToolSummary>>> load) {
+        Entry entry = entries.getIfPresent(key);
+        if (entry != null && entry.version() == version) {
+            hits.increment();
+            return Uni.createFrom().item(entry.listing());
+        }
+        misses.increment();
+        // Read after the version: the page is at least as new as the version it is kept under.
+        return load.get().map(this::listing).invoke(listing -> entries.put(key, new Entry(version, listing)));
     }
 
     private Listing listing(PageResult<ToolSummary> page) {

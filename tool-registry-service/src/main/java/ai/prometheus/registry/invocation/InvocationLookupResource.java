@@ -16,10 +16,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "invocations")
 public class InvocationLookupResource {
 
-    private final InvocationService invocations;
+    private final InvocationQueries invocations;
     private final CurrentCaller caller;
 
-    public InvocationLookupResource(InvocationService invocations, CurrentCaller caller) {
+    public InvocationLookupResource(InvocationQueries invocations, CurrentCaller caller) {
         this.invocations = invocations;
         this.caller = caller;
     }

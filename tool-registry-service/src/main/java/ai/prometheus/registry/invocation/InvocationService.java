@@ -11,7 +11,6 @@ import ai.prometheus.registry.schema.FunctionSignatures;
 import ai.prometheus.registry.secret.SecretService;
 import ai.prometheus.registry.tool.Fingerprints;
 import ai.prometheus.registry.tool.Tool;
-import ai.prometheus.registry.tool.ToolRepository;
 import ai.prometheus.registry.tool.ToolService;
 import ai.prometheus.registry.tool.ToolStatus;
 import ai.prometheus.registry.tool.ToolVersion;
@@ -34,7 +33,6 @@ import ai.prometheus.shared.security.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -52,10 +50,9 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
  * the sandbox consumer group. Whatever happens after admission is recorded: the invocation row
  * and its completed/failed event (plus an error report when it failed) commit together.
  *
- * <p>Size: ~540 lines, and it does two jobs: invoking (admission, idempotent replay, the run or the
- * Kafka request, the outcome recorded in one transaction: one path) and answering reads and cancels
- * of stored invocations ({@code get}, {@code ownAsync}, {@code cancel}), which should move to a
- * class of their own, e.g. InvocationQueries.
+ * <p>Size: ~460 lines for one path (admission, idempotent replay, the run or the Kafka request, the
+ * outcome recorded in one transaction). Reading and cancelling stored invocations is
+ * {@link InvocationQueries}'.
  */
 @ApplicationScoped
 public class InvocationService {
@@ -64,7 +61,6 @@ public class InvocationService {
     private static final int MAX_ERROR_CHARS = 2_000;
 
     private final ToolService tools;
-    private final ToolRepository repository;
     private final ToolAccess access;
     private final FunctionSignatures signatures;
     private final SandboxClient sandbox;
@@ -82,7 +78,6 @@ public class InvocationService {
 
     public InvocationService(
             ToolService tools,
-            ToolRepository repository,
             ToolAccess access,
             FunctionSignatures signatures,
             SandboxClient sandbox,
@@ -98,7 +93,6 @@ public class InvocationService {
             InvocationRepository invocations,
             VersionCache versions) {
         this.tools = tools;
-        this.repository = repository;
         this.access = access;
         this.signatures = signatures;
         this.sandbox = sandbox;
@@ -153,84 +147,6 @@ public class InvocationService {
                             ? enqueue(caller, id, idempotencyKey, admitted, request)
                             : run(caller, id, idempotencyKey, admitted, request));
         });
-    }
-
-    /** An invocation the caller may see: its own, or any of a tool it manages. */
-    public Uni<InvocationView> get(Caller caller, UUID id) {
-        return Panache.withSession(() -> invocations.findById(id).chain(invocation -> {
-            if (invocation == null) {
-                return Uni.createFrom().failure(ProblemException.notFound("invocation", id));
-            }
-            if (caller.isAdmin() || invocation.caller.equals(caller.subject())) {
-                return Uni.createFrom().item(InvocationView.of(invocation));
-            }
-            return repository.findById(invocation.toolId).map(tool -> {
-                if (tool == null
-                        || !access.decide(caller, tool.ownership(), ToolAction.MANAGE)
-                                .allowed()) {
-                    throw ProblemException.notFound("invocation", id);
-                }
-                return InvocationView.of(invocation);
-            });
-        }));
-    }
-
-    /**
-     * One of the caller's own asynchronous invocations (an MCP task): bound to the token's subject
-     * alone, not to the tool's managers, so a task id never reveals another caller's call.
-     */
-    public Uni<InvocationView> ownAsync(Caller caller, UUID id) {
-        return Panache.withSession(() -> invocations.findById(id))
-                .map(invocation -> InvocationView.of(ownAsync(caller, id, invocation)));
-    }
-
-    /** The caller's asynchronous invocations, newest first: one page of {@code size}. */
-    public Uni<List<InvocationView>> ownAsync(Caller caller, int page, int size) {
-        return Panache.withSession(() -> invocations
-                        .find(
-                                "caller = ?1 and mode = ?2",
-                                Sort.descending("createdAt").and("id"),
-                                caller.subject(),
-                                Invocation.Mode.ASYNC)
-                        .page(page, size)
-                        .list())
-                .map(found -> found.stream().map(InvocationView::of).toList());
-    }
-
-    /**
-     * Cancels the caller's asynchronous invocation if it is still pending, and answers it as it is
-     * then. A run the sandbox already started is not stopped (it has no way to be told yet): its
-     * result, when it comes, leaves the invocation cancelled (see InvocationResults) but still counts
-     * in usage and quotas, since the work was done.
-     */
-    public Uni<InvocationView> cancel(Caller caller, UUID id) {
-        return Panache.withTransaction(() -> invocations.findById(id).map(found -> {
-                    Invocation invocation = ownAsync(caller, id, found);
-                    if (invocation.status == Invocation.Status.PENDING) {
-                        invocation.status = Invocation.Status.CANCELLED;
-                        invocation.finishedAt = OffsetDateTime.now(ZoneOffset.UTC);
-                        invocation.errorMessage = "cancelled by its caller";
-                    }
-                    return invocation;
-                }))
-                .call(invocation -> invocation.status == Invocation.Status.CANCELLED
-                        ? audit.allowedNow(
-                                caller,
-                                AuditTrail.CANCEL,
-                                invocation.toolName,
-                                "the invocation's caller",
-                                audit.details().put("invocation", id.toString()))
-                        : Uni.createFrom().voidItem())
-                .map(InvocationView::of);
-    }
-
-    private static Invocation ownAsync(Caller caller, UUID id, Invocation invocation) {
-        if (invocation == null
-                || invocation.mode != Invocation.Mode.ASYNC
-                || !invocation.caller.equals(caller.subject())) {
-            throw ProblemException.notFound("invocation", id);
-        }
-        return invocation;
     }
 
     private Uni<Admitted> admit(Caller caller, String name, InvocationRequest request) {

@@ -4,6 +4,7 @@ import ai.prometheus.registry.config.RegistryConfig;
 import ai.prometheus.registry.discovery.Discovery;
 import ai.prometheus.registry.discovery.DiscoveryQuery;
 import ai.prometheus.registry.discovery.ToolSummary;
+import ai.prometheus.registry.invocation.InvocationQueries;
 import ai.prometheus.registry.invocation.InvocationRequest;
 import ai.prometheus.registry.invocation.InvocationService;
 import ai.prometheus.registry.invocation.InvocationView;
@@ -51,6 +52,7 @@ public class RegistryMcp implements McpService {
 
     private final Discovery discovery;
     private final InvocationService invocations;
+    private final InvocationQueries tasks;
     private final ToolResults results;
     private final LogLevels logLevels;
     private final ObjectMapper json;
@@ -63,6 +65,7 @@ public class RegistryMcp implements McpService {
     public RegistryMcp(
             Discovery discovery,
             InvocationService invocations,
+            InvocationQueries tasks,
             ToolResults results,
             LogLevels logLevels,
             ObjectMapper json,
@@ -74,6 +77,7 @@ public class RegistryMcp implements McpService {
         this.search = search;
         this.discovery = discovery;
         this.invocations = invocations;
+        this.tasks = tasks;
         this.results = results;
         this.logLevels = logLevels;
         this.json = json;
@@ -282,8 +286,7 @@ public class RegistryMcp implements McpService {
 
     @Override
     public Uni<McpTask> task(Caller caller, String taskId) {
-        return invocations
-                .ownAsync(caller, taskUuid(taskId))
+        return tasks.ownAsync(caller, taskUuid(taskId))
                 .chain(this::taskOf)
                 .onFailure(ProblemException.class)
                 .transform(failure -> taskNotFound(failure, taskId));
@@ -291,8 +294,7 @@ public class RegistryMcp implements McpService {
 
     @Override
     public Uni<McpTask> cancelTask(Caller caller, String taskId) {
-        return invocations
-                .cancel(caller, taskUuid(taskId))
+        return tasks.cancel(caller, taskUuid(taskId))
                 .chain(this::taskOf)
                 .onFailure(ProblemException.class)
                 .transform(failure -> taskNotFound(failure, taskId));
@@ -308,8 +310,7 @@ public class RegistryMcp implements McpService {
         }
         int page = parsed;
         // One more than a page tells whether another page follows.
-        return invocations
-                .ownAsync(caller, page, TASK_PAGE_SIZE + 1)
+        return tasks.ownAsync(caller, page, TASK_PAGE_SIZE + 1)
                 .chain(views -> Multi.createFrom()
                         .iterable(views.subList(0, Math.min(views.size(), TASK_PAGE_SIZE)))
                         .onItem()
