@@ -6,6 +6,8 @@ import ai.prometheus.memory.context.Viewer;
 import ai.prometheus.memory.embedding.Embedder;
 import ai.prometheus.shared.problem.ProblemException;
 import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -27,6 +29,8 @@ import java.util.concurrent.Executors;
  */
 @ApplicationScoped
 public class Archivist {
+
+    private static final Duration ACCESS_TIMEOUT = Duration.ofSeconds(30);
 
     private final BackupRepository backups;
     private final BackupFiles files;
@@ -62,13 +66,31 @@ public class Archivist {
      * Starts a backup of the tree under {@code rootContextId} (manage access needed), or of every
      * context (memory:admin). Answers at once; the file is written in the background.
      */
-    public BackupView start(Viewer viewer, UUID rootContextId) {
+    public Uni<BackupView> start(Viewer viewer, UUID rootContextId) {
+        return mayBackUp(viewer, rootContextId)
+                // The catalogue is JDBC (backups stream through it): a worker thread, not the event loop.
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(ignored -> begin(viewer, rootContextId));
+    }
+
+    private Uni<Void> mayBackUp(Viewer viewer, UUID rootContextId) {
         if (rootContextId != null) {
-            coordinator.require(viewer, rootContextId, Access.MANAGE).await().atMost(Duration.ofSeconds(30));
-        } else if (!viewer.administrator()) {
-            throw ProblemException.forbidden("a backup of every context needs the permission memory:admin;"
-                    + " name a contextId to back up a tree you own");
+            return coordinator
+                    .require(viewer, rootContextId, Access.MANAGE)
+                    .ifNoItem()
+                    .after(ACCESS_TIMEOUT)
+                    .fail()
+                    .replaceWithVoid();
         }
+        if (!viewer.administrator()) {
+            return Uni.createFrom()
+                    .failure(ProblemException.forbidden("a backup of every context needs the permission memory:admin;"
+                            + " name a contextId to back up a tree you own"));
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    private BackupView begin(Viewer viewer, UUID rootContextId) {
         UUID id = UUID.randomUUID();
         String fileName = BackupFiles.fileName(id);
         backups.insertRunning(id, "manual", null, rootContextId, fileName, embedder.modelId(), viewer.subject());

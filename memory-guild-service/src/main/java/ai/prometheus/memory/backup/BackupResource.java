@@ -7,6 +7,7 @@ import ai.prometheus.shared.platform.web.Params;
 import ai.prometheus.shared.security.Caller;
 import ai.prometheus.shared.security.RequiresPermission;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -66,13 +67,14 @@ public class BackupResource {
             responseCode = "202",
             description = "The backup, running; poll it until completed",
             content = @Content(schema = @Schema(implementation = BackupView.class)))
-    public Response create(@Valid CreateBackup request) {
+    public Uni<Response> create(@Valid CreateBackup request) {
         Caller current = caller.get();
         Viewer.requireCapability(current, "write");
-        BackupView backup = archivist.start(Viewer.of(current), request == null ? null : request.contextId());
-        return Response.accepted(backup)
-                .location(URI.create("/api/v1/backups/" + backup.id()))
-                .build();
+        return archivist
+                .start(Viewer.of(current), request == null ? null : request.contextId())
+                .map(backup -> Response.accepted(backup)
+                        .location(URI.create("/api/v1/backups/" + backup.id()))
+                        .build());
     }
 
     @GET

@@ -45,6 +45,7 @@ import org.jboss.logging.Logger;
 public class BackupWriter {
 
     private static final Logger LOG = Logger.getLogger(BackupWriter.class);
+    private static final Duration REPORT_TIMEOUT = Duration.ofSeconds(10);
 
     private final BackupRepository backups;
     private final BackupFiles files;
@@ -103,8 +104,20 @@ public class BackupWriter {
             } catch (IOException ignored) {
                 // the failure above is what matters
             }
-            errors.report(e, Map.of("backup", id.toString())).await().atMost(Duration.ofSeconds(10));
+            report(id, e);
         }
+    }
+
+    /** Reports the failure to the guardian without holding the backup thread while the outbox is written. */
+    private void report(UUID id, Exception failure) {
+        errors.report(failure, Map.of("backup", id.toString()))
+                .ifNoItem()
+                .after(REPORT_TIMEOUT)
+                .fail()
+                .subscribe()
+                .with(
+                        reported -> {},
+                        unreported -> LOG.errorf(unreported, "The failure of backup %s could not be reported", id));
     }
 
     record Exported(long contexts, long memories, long shares) {}

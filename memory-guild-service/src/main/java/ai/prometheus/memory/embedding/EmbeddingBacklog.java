@@ -1,12 +1,10 @@
 package ai.prometheus.memory.embedding;
 
-import ai.prometheus.memory.config.Sql;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,16 +21,14 @@ public class EmbeddingBacklog {
     private static final Logger LOG = Logger.getLogger(EmbeddingBacklog.class);
     private static final long REFRESH_MS = 5_000;
 
-    private final Pool pool;
+    private final EmbeddingRepository embeddings;
     private final Vertx vertx;
-    private final String count;
     private final AtomicLong pending = new AtomicLong();
     private long timer = -1;
 
-    public EmbeddingBacklog(Pool pool, Vertx vertx, Sql sql, MeterRegistry meters) {
-        this.pool = pool;
+    public EmbeddingBacklog(EmbeddingRepository embeddings, Vertx vertx, MeterRegistry meters) {
+        this.embeddings = embeddings;
         this.vertx = vertx;
-        this.count = sql.of("select count(*) from {schema}.memories where needs_embedding");
         Gauge.builder("prometheus.memory.embedding.backlog", pending, AtomicLong::get)
                 .description("Memories waiting for their embedding (not yet found by semantic search)")
                 .register(meters);
@@ -50,11 +46,9 @@ public class EmbeddingBacklog {
     }
 
     private void refresh() {
-        pool.query(count)
-                .execute()
+        embeddings
+                .countPending()
                 .subscribe()
-                .with(
-                        rows -> pending.set(rows.iterator().next().getLong(0)),
-                        failure -> LOG.debugf(failure, "could not count the embedding backlog"));
+                .with(pending::set, failure -> LOG.debugf(failure, "could not count the embedding backlog"));
     }
 }

@@ -1,83 +1,69 @@
 package ai.prometheus.memory.embedding;
 
 import ai.prometheus.memory.config.MemoryConfig;
-import ai.prometheus.memory.config.Sql;
 import ai.prometheus.shared.platform.error.ErrorReporter;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
  * Computes embeddings off the request path. Every memory is written with {@code needs_embedding};
- * this worker claims such rows ({@code FOR UPDATE SKIP LOCKED}, so replicas share the work and a
- * claim left by a dead replica times out), embeds them in batches and stores the vectors with the
- * model id. It is woken right after a local write commits and polls for rows written elsewhere
- * (other replicas, restores, Kafka episodes).
+ * this worker claims such rows ({@link EmbeddingRepository#claim}: replicas share the work),
+ * embeds them in batches and stores the vectors with the model id. It is woken right after a
+ * local write commits and polls for rows written elsewhere (other replicas, restores, Kafka
+ * episodes).
+ *
+ * <p>It has a thread of its own, on which it embeds (CPU work that should not occupy the shared
+ * worker pool) and decides what comes next; the thread never waits on Postgres: a batch is a
+ * {@code Uni} (claim, embed, store), and the next batch, pause or poll is scheduled when it ends.
  */
 @ApplicationScoped
 public class EmbeddingWorker {
 
     private static final Logger LOG = Logger.getLogger(EmbeddingWorker.class);
     private static final Duration BATCH_GATHERING = Duration.ofMillis(20);
+    private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration MARK_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration REPORT_TIMEOUT = Duration.ofSeconds(10);
 
     private final Embedder embedder;
-    private final Pool pool;
+    private final EmbeddingRepository embeddings;
     private final MemoryConfig config;
     private final ErrorReporter errors;
-    private final String claim;
-    private final String bumpVersion;
-    private final String store;
-    private final String markOtherModels;
+    private final ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, runnable -> {
+        Thread worker = new Thread(runnable, "embedding-worker");
+        worker.setDaemon(true);
+        return worker;
+    });
     private final Object signal = new Object();
+    /** A wake came while no pause was running: the next pause is skipped. Guarded by {@code signal}. */
     private boolean woken;
-    private volatile boolean running;
-    private Thread thread;
+    /** The poll wait running, which a wake cuts short. Guarded by {@code signal}. */
+    private ScheduledFuture<?> pause;
+    /** What follows the pause. Guarded by {@code signal}. */
+    private Runnable afterPause;
 
-    public EmbeddingWorker(Embedder embedder, Pool pool, Sql sql, MemoryConfig config, ErrorReporter errors) {
+    private volatile boolean running;
+
+    public EmbeddingWorker(
+            Embedder embedder, EmbeddingRepository embeddings, MemoryConfig config, ErrorReporter errors) {
         this.embedder = embedder;
-        this.pool = pool;
+        this.embeddings = embeddings;
         this.config = config;
         this.errors = errors;
-        this.claim = sql.of("""
-                update {schema}.memories m set embedding_claimed_at = now()
-                 where m.id in (select id from {schema}.memories
-                                 where needs_embedding
-                                   and (embedding_claimed_at is null or embedding_claimed_at < now() - make_interval(secs => $2))
-                                 order by created_at
-                                 limit $1
-                                 for update skip locked)
-                returning m.id, m.context_id, m.content, m.content_hash,
-                       case when coalesce((select c.contextual_embedding from {schema}.memory_contexts c
-                                            where c.id = m.context_id), %s)
-                            -- The memory written just before in the same context (its index serves this).
-                            then (select p.content from {schema}.memories p where p.context_id = m.context_id
-                                     and (p.created_at, p.id) < (m.created_at, m.id)
-                                   order by p.created_at desc, p.id desc limit 1) end as previous
-                """.formatted(config.embedding().contextual()));
-        // Context rows are locked in id order, so two replicas storing batches cannot deadlock.
-        this.bumpVersion = sql.of("""
-                update {schema}.memory_contexts c set memory_version = c.memory_version + 1
-                  from (select id from {schema}.memory_contexts where id = any($1) order by id for update) locked
-                 where c.id = locked.id
-                returning c.id, c.memory_version""");
-        // The hash guard drops a vector whose memory changed while it was being computed.
-        this.store = sql.of("""
-                update {schema}.memories set embedding = $1, embedding_model = $2, needs_embedding = false,
-                       embedding_claimed_at = null, change_version = $3
-                 where id = $4 and content_hash = $5""");
-        this.markOtherModels = sql.of("update {schema}.memories set needs_embedding = true"
-                + " where not needs_embedding and embedding_model is distinct from $1");
+        // Stopping drops a pending poll rather than waiting for it.
+        thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     void start(@Observes StartupEvent event) {
@@ -88,20 +74,24 @@ public class EmbeddingWorker {
             return;
         }
         running = true;
-        thread = new Thread(this::run, "embedding-worker");
-        thread.setDaemon(true);
-        thread.start();
+        reembedOtherModels()
+                .onFailure()
+                .invoke(failure -> LOG.warn("Could not look for memories embedded by another model", failure))
+                .onFailure()
+                .recoverWithNull()
+                .subscribe()
+                .with(ignored -> next(Duration.ZERO));
     }
 
     void stop(@Observes ShutdownEvent event) {
         running = false;
         wake();
-        if (thread != null) {
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        thread.shutdown();
+        try {
+            // A batch being embedded finishes first (the model is shut down below).
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         embedder.shutdown();
     }
@@ -110,7 +100,10 @@ public class EmbeddingWorker {
     public void wake() {
         synchronized (signal) {
             woken = true;
-            signal.notifyAll();
+            if (pause != null && pause.cancel(false)) {
+                pause = null;
+                execute(this::endPause, Duration.ZERO);
+            }
         }
     }
 
@@ -119,130 +112,128 @@ public class EmbeddingWorker {
      * and wakes the worker. Their old vectors stay out of semantic search until replaced; words
      * still find them. Answers how many were marked.
      */
-    public int reembedOtherModels() {
-        int marked = pool.preparedQuery(markOtherModels)
-                .execute(Tuple.of(embedder.modelId()))
-                .await()
-                .atMost(Duration.ofMinutes(5))
-                .rowCount();
-        if (marked > 0) {
-            LOG.infof(
-                    "%d memories were embedded by another model; re-embedding them with %s",
-                    marked, embedder.modelId());
-            wake();
-        }
-        return marked;
+    public Uni<Integer> reembedOtherModels() {
+        return embeddings
+                .markOtherModels(embedder.modelId())
+                .ifNoItem()
+                .after(MARK_TIMEOUT)
+                .fail()
+                .invoke(marked -> {
+                    if (marked > 0) {
+                        LOG.infof(
+                                "%d memories were embedded by another model; re-embedding them with %s",
+                                marked, embedder.modelId());
+                        wake();
+                    }
+                });
     }
 
-    private void run() {
-        try {
-            reembedOtherModels();
-        } catch (RuntimeException e) {
-            LOG.warn("Could not look for memories embedded by another model", e);
+    // --- the loop ------------------------------------------------------------------------------
+
+    private void runBatch() {
+        if (running) {
+            embedBatch().subscribe().with(this::afterBatch, this::afterFailure);
         }
-        while (running) {
-            try {
-                int claimed = embedBatch();
-                if (claimed == 0) {
-                    pause(config.embedding().pollInterval());
-                    // Writes come in bursts: a moment's wait turns many one-row batches into a few full ones.
-                    gather();
-                } else if (claimed < config.embedding().batchSize()) {
-                    gather();
-                }
-            } catch (RuntimeException e) {
-                LOG.error("Embedding batch failed; retrying after the poll interval", e);
-                errors.report(e, Map.of("component", "embedding-worker"))
-                        .await()
-                        .atMost(Duration.ofSeconds(10));
-                pause(config.embedding().pollInterval());
-            }
+    }
+
+    private void afterBatch(int claimed) {
+        if (claimed == 0) {
+            // Writes come in bursts: a moment's wait turns many one-row batches into a few full ones.
+            pause(config.embedding().pollInterval(), () -> next(BATCH_GATHERING));
+        } else if (claimed < config.embedding().batchSize()) {
+            next(BATCH_GATHERING);
+        } else {
+            next(Duration.ZERO);
         }
+    }
+
+    private void afterFailure(Throwable failure) {
+        if (!running) {
+            LOG.debugf(failure, "Embedding batch ended by the shutdown");
+            return;
+        }
+        LOG.error("Embedding batch failed; retrying after the poll interval", failure);
+        errors.report(failure, Map.of("component", "embedding-worker"))
+                .ifNoItem()
+                .after(REPORT_TIMEOUT)
+                .recoverWithItem((Void) null)
+                .subscribe()
+                .with(
+                        ignored -> pause(config.embedding().pollInterval(), () -> next(Duration.ZERO)),
+                        ignored -> pause(config.embedding().pollInterval(), () -> next(Duration.ZERO)));
     }
 
     /** Claims, embeds and stores one batch; answers how many memories it claimed. */
-    int embedBatch() {
-        List<Claimed> batch = new ArrayList<>();
-        pool.preparedQuery(claim)
-                .execute(Tuple.of(config.embedding().batchSize(), (double)
-                        config.embedding().claimTimeout().toSeconds()))
-                .await()
-                .atMost(Duration.ofSeconds(30))
-                .forEach(row -> batch.add(Claimed.of(row)));
+    Uni<Integer> embedBatch() {
+        return embeddings
+                .claim(config.embedding().batchSize(), config.embedding().claimTimeout())
+                .ifNoItem()
+                .after(QUERY_TIMEOUT)
+                .fail()
+                .emitOn(thread)
+                .chain(this::embedAndStore);
+    }
+
+    private Uni<Integer> embedAndStore(List<EmbeddingRepository.Claimed> batch) {
         if (batch.isEmpty()) {
-            return 0;
+            return Uni.createFrom().item(0);
         }
         List<float[]> vectors =
-                embedder.embedPassages(batch.stream().map(Claimed::text).toList());
-        UUID[] contexts = batch.stream().map(Claimed::contextId).distinct().toArray(UUID[]::new);
-        // One short transaction: the context row locks order this change with the Scribe's writes.
-        pool.withTransaction(connection -> connection
-                        .preparedQuery(bumpVersion)
-                        .execute(Tuple.of(contexts))
-                        .chain(rows -> {
-                            Map<UUID, Long> versions = new HashMap<>();
-                            rows.forEach(row -> versions.put(row.getUUID("id"), row.getLong("memory_version")));
-                            List<Tuple> updates = new ArrayList<>();
-                            for (int i = 0; i < batch.size(); i++) {
-                                Claimed claimed = batch.get(i);
-                                Long version = versions.get(claimed.contextId());
-                                if (version != null) { // else the context was deleted meanwhile
-                                    updates.add(Tuple.of(
-                                            io.vertx.core.buffer.Buffer.buffer(Vectors.toBytes(vectors.get(i))),
-                                            embedder.modelId(),
-                                            version,
-                                            claimed.id(),
-                                            claimed.contentHash()));
-                                }
-                            }
-                            return updates.isEmpty()
-                                    ? io.smallrye.mutiny.Uni.createFrom().voidItem()
-                                    : connection
-                                            .preparedQuery(store)
-                                            .executeBatch(updates)
-                                            .replaceWithVoid();
-                        }))
-                .await()
-                .atMost(Duration.ofSeconds(30));
-        return batch.size();
+                embedder.embedPassages(batch.stream().map(EmbeddingWorker::text).toList());
+        List<EmbeddingRepository.Computed> computed = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            computed.add(new EmbeddingRepository.Computed(batch.get(i), vectors.get(i)));
+        }
+        return embeddings
+                .store(computed, embedder.modelId())
+                .ifNoItem()
+                .after(QUERY_TIMEOUT)
+                .fail()
+                .replaceWith(batch.size());
     }
 
-    private void gather() {
-        try {
-            Thread.sleep(BATCH_GATHERING.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
+    /** What is embedded: the content, after the memory before it when contextual embedding is on. */
+    private static String text(EmbeddingRepository.Claimed claimed) {
+        return claimed.previous() == null ? claimed.content() : claimed.previous() + "\n" + claimed.content();
+    }
+
+    /** Waits up to {@code duration} for a wake (none if one came meanwhile), then runs {@code then}. */
+    private void pause(Duration duration, Runnable then) {
+        synchronized (signal) {
+            afterPause = then;
+            if (woken || !running) {
+                execute(this::endPause, Duration.ZERO);
+            } else {
+                pause = execute(this::endPause, duration);
+            }
         }
     }
 
-    private void pause(Duration duration) {
+    private void endPause() {
+        Runnable then;
         synchronized (signal) {
-            if (!woken && running) {
-                try {
-                    signal.wait(duration.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    running = false;
-                }
-            }
+            then = afterPause;
+            afterPause = null;
+            pause = null;
             woken = false;
         }
+        if (then != null) {
+            then.run();
+        }
     }
 
-    private record Claimed(UUID id, UUID contextId, String content, String contentHash, String previous) {
-        static Claimed of(Row row) {
-            return new Claimed(
-                    row.getUUID("id"),
-                    row.getUUID("context_id"),
-                    row.getString("content"),
-                    row.getString("content_hash"),
-                    row.getString("previous"));
-        }
+    private void next(Duration delay) {
+        execute(this::runBatch, delay);
+    }
 
-        /** What is embedded: the content, after the memory before it when contextual embedding is on. */
-        String text() {
-            return previous == null ? content : previous + "\n" + content;
+    private ScheduledFuture<?> execute(Runnable task, Duration delay) {
+        if (!running) {
+            return null;
+        }
+        try {
+            return thread.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            return null;
         }
     }
 }

@@ -6,7 +6,10 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * The cached copy of one context's memories for search: unit vectors in one contiguous array
@@ -40,10 +43,31 @@ final class ContextBlock {
 
     private final Map<String, Integer> currentKeys = new HashMap<>();
 
+    /** The refresh running or queued last; the next one starts when it ends, however it ends. */
+    private CompletableFuture<Void> lastRefresh = CompletableFuture.completedFuture(null);
+
     ContextBlock(UUID contextId, int dimensions) {
         this.contextId = contextId;
         this.dimensions = dimensions;
         allocate(16);
+    }
+
+    /** Whether the copy is at least at {@code memoryVersion} of epoch {@code reloadEpoch}. */
+    boolean holds(long memoryVersion, long reloadEpoch) {
+        return epoch == reloadEpoch && version >= memoryVersion;
+    }
+
+    /**
+     * Runs {@code refresh} after the refreshes queued before it, without a thread waiting: like
+     * the write lock once held across the load, one refresh at a time, so a search that finds a
+     * load of this block under way waits for it and then finds the block fresh instead of loading
+     * it again.
+     */
+    synchronized CompletableFuture<Void> refreshInTurn(Supplier<CompletionStage<Void>> refresh) {
+        CompletableFuture<Void> mine =
+                lastRefresh.handle((ignored, failure) -> null).thenCompose(ignored -> refresh.get());
+        lastRefresh = mine;
+        return mine;
     }
 
     private void allocate(int capacity) {

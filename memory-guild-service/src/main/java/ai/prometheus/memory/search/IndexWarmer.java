@@ -4,13 +4,16 @@ import ai.prometheus.memory.config.MemoryConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 /**
  * Runs {@link VectorIndex#warm()} on a timer: after a start it loads the contexts before anyone
  * searches them, afterwards it follows their changes, so a first search reads only the rows
- * written since the last tick instead of the whole context.
+ * written since the last tick instead of the whole context. The tick returns a {@code Uni}, so it
+ * starts on the event loop and holds no thread while Postgres answers; the next tick is skipped
+ * until it completes.
  */
 @ApplicationScoped
 public class IndexWarmer {
@@ -32,15 +35,16 @@ public class IndexWarmer {
             every = "{memory.index.warm-interval}",
             identity = "memory-index-warmer",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void tick() {
+    Uni<Void> tick() {
         if (!config.index().warm()) {
-            return;
+            return Uni.createFrom().voidItem();
         }
-        try {
-            index.warm();
-        } catch (RuntimeException e) {
-            // The next tick tries again; searches load what they need themselves meanwhile.
-            LOG.warnf("warming the search index failed: %s", e.getMessage());
-        }
+        return index.warm()
+                .onFailure()
+                // The next tick tries again; searches load what they need themselves meanwhile.
+                .invoke(failure -> LOG.warnf("warming the search index failed: %s", failure.getMessage()))
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 }

@@ -1,13 +1,12 @@
 package ai.prometheus.memory.search;
 
 import ai.prometheus.memory.config.MemoryConfig;
-import ai.prometheus.memory.config.Sql;
 import ai.prometheus.memory.context.LineageEntry;
 import ai.prometheus.memory.embedding.Embedder;
 import ai.prometheus.memory.embedding.Vectors;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +28,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * reads the version and epoch of every context in scope (in the same query that checks access)
  * and, before scanning, loads the rows changed since its cached version, or the whole context
  * when its epoch moved (memories were removed). Nothing has to be broadcast between replicas.
+ * Loading holds no thread while Postgres answers: the rows ({@link IndexRowRepository}) arrive
+ * on the event loop and are copied into the block on a worker, one refresh of a block at a time.
  *
- * <p>Size: ~440 lines because the cache and its scan are one consistency rule: a search reads the
+ * <p>Size: ~490 lines because the cache and its scan are one consistency rule: a search reads the
  * versions and epochs, refreshes the blocks it will scan and scans them under one filter, so the
  * freshness argument reads in one place; move {@link TopHits} and the scan loop out if the scan
  * grows.
@@ -38,27 +39,20 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class VectorIndex {
 
+    private static final Duration STATES_TIMEOUT = Duration.ofMinutes(1);
+    private static final Duration LOAD_TIMEOUT = Duration.ofMinutes(2);
+
     private final ConcurrentHashMap<UUID, ContextBlock> blocks = new ConcurrentHashMap<>();
-    private final Pool pool;
+    private final IndexRowRepository rows;
     private final MemoryConfig config;
     private final Embedder embedder;
-    private final String changedRows;
-    private final String contextStates;
     /** Contexts the warmer has loaded once: one evicted for space is not loaded again until searched. */
     private final Set<UUID> warmed = ConcurrentHashMap.newKeySet();
 
-    public VectorIndex(Pool pool, Sql sql, MemoryConfig config, Embedder embedder) {
-        this.pool = pool;
+    public VectorIndex(IndexRowRepository rows, MemoryConfig config, Embedder embedder) {
+        this.rows = rows;
         this.embedder = embedder;
         this.config = config;
-        this.changedRows = sql.of("""
-                select id, key, kind, created_at, occurred_at, superseded_at is null as current, embedding, embedding_model, change_version,
-                       search_vector::text as lexemes
-                  from {schema}.memories
-                 where context_id = $1 and change_version > $2""");
-        // Most active first, so the warm-up after a start reaches the busiest contexts soonest.
-        this.contextStates = sql.of("select id, memory_version, reload_epoch from {schema}.memory_contexts"
-                + " order by memory_version desc");
     }
 
     /** What a semantic search may return. {@code allowedIds} null means any id. */
@@ -93,11 +87,32 @@ public class VectorIndex {
     /** A vector hit; depth null for a context reached through a share. */
     public record Hit(UUID memoryId, UUID contextId, Integer depth, float similarity, long occurredAtMillis) {}
 
+    /** The blocks of a search's contexts, nearest first, at least as fresh as the search read them. */
+    record Loaded(List<LineageEntry> entries, List<ContextBlock> blocks) {}
+
     /**
-     * The {@code n} memories most similar to {@code query} (a unit vector) in the given contexts,
-     * best first. Blocks until stale contexts are refreshed: call it off the event loop.
+     * Brings every context in scope up to the version and epoch the caller just read from Postgres
+     * (in turn, nearest first), then makes room by evicting contexts outside this scope.
      */
-    public Scan<Hit> search(float[] query, List<LineageEntry> scope, Filter filter, int n) {
+    Uni<Loaded> load(List<LineageEntry> scope) {
+        return Multi.createFrom()
+                .iterable(scope)
+                .onItem()
+                .transformToUniAndConcatenate(
+                        entry -> refresh(entry.id(), entry.memoryVersion(), entry.reloadEpoch(), true))
+                .collect()
+                .asList()
+                .map(loaded -> {
+                    evictBeyondCapacity(loaded);
+                    return new Loaded(scope, loaded);
+                });
+    }
+
+    /**
+     * The {@code n} memories most similar to {@code query} (a unit vector) in the loaded contexts,
+     * best first. CPU work: call it off the event loop.
+     */
+    Scan<Hit> search(Loaded scope, float[] query, Filter filter, int n) {
         TopHits top = new TopHits(n);
         Moments moments = new Moments();
         scanInScope(
@@ -112,7 +127,7 @@ public class VectorIndex {
      * scope (the statistics count every memory in it), then newest, then id (in Postgres's byte
      * order of uuids).
      */
-    Scan<TextHit> searchText(TextSearch.Query query, List<LineageEntry> scope, Filter filter, int n) {
+    Scan<TextHit> searchText(TextSearch.Query query, Loaded scope, Filter filter, int n) {
         List<TextHit> matches = new ArrayList<>();
         if (query.lexemes().isEmpty()) {
             return new Scan<>(matches, 0, 0, 0);
@@ -173,20 +188,15 @@ public class VectorIndex {
     }
 
     /**
-     * Brings every context in scope up to date, then hands each block to {@code scan} nearest
-     * first, with the keys that contexts nearer in the lineage hold (they shadow the same keys
-     * further up unless superseded memories are wanted too).
+     * Hands each loaded block to {@code scan} nearest first, with the keys that contexts nearer in
+     * the lineage hold (they shadow the same keys further up unless superseded memories are wanted
+     * too).
      */
-    private void scanInScope(List<LineageEntry> scope, Filter filter, BlockScan scan) {
-        List<ContextBlock> blocks = new ArrayList<>(scope.size());
-        for (LineageEntry entry : scope) {
-            blocks.add(refresh(entry));
-        }
-        evictBeyondCapacity(blocks);
+    private void scanInScope(Loaded scope, Filter filter, BlockScan scan) {
         Set<String> nearerKeys = new HashSet<>();
-        for (int b = 0; b < blocks.size(); b++) {
-            ContextBlock block = blocks.get(b);
-            LineageEntry entry = scope.get(b);
+        for (int b = 0; b < scope.blocks().size(); b++) {
+            ContextBlock block = scope.blocks().get(b);
+            LineageEntry entry = scope.entries().get(b);
             boolean shadowing = !filter.includeSuperseded() && entry.depth() != null;
             block.lock.readLock().lock();
             try {
@@ -251,79 +261,113 @@ public class VectorIndex {
      *
      * @return how many contexts were loaded or refreshed
      */
-    public int warm() {
-        Set<UUID> existing = new HashSet<>();
-        int refreshed = 0;
-        for (Row row : pool.preparedQuery(contextStates).execute().await().atMost(Duration.ofMinutes(1))) {
-            UUID id = row.getUUID("id");
-            long version = row.getLong("memory_version");
-            long epoch = row.getLong("reload_epoch");
-            existing.add(id);
-            ContextBlock block = blocks.get(id);
-            if (block == null) {
-                if (warmed.contains(id) || cachedMemories() >= config.index().maxCachedVectors()) {
-                    continue;
-                }
-            } else if (block.epoch == epoch && block.version >= version) {
-                continue;
+    public Uni<Integer> warm() {
+        return rows.contextStates()
+                .ifNoItem()
+                .after(STATES_TIMEOUT)
+                .fail()
+                .chain(states -> Multi.createFrom()
+                        .iterable(states)
+                        .onItem()
+                        .transformToUniAndConcatenate(this::warm)
+                        .filter(Boolean::booleanValue)
+                        .collect()
+                        .with(java.util.stream.Collectors.counting())
+                        .map(refreshed -> {
+                            forgetAllBut(states);
+                            return refreshed.intValue();
+                        }));
+    }
+
+    /** Loads or refreshes one context for {@link #warm()}; answers whether it did. */
+    private Uni<Boolean> warm(IndexRowRepository.ContextState state) {
+        ContextBlock block = blocks.get(state.id());
+        if (block == null) {
+            if (warmed.contains(state.id())
+                    || cachedMemories() >= config.index().maxCachedVectors()) {
+                return Uni.createFrom().item(false);
             }
-            warmed.add(id);
-            refresh(id, version, epoch, false);
-            refreshed++;
+        } else if (block.holds(state.memoryVersion(), state.reloadEpoch())) {
+            return Uni.createFrom().item(false);
         }
+        warmed.add(state.id());
+        return refresh(state.id(), state.memoryVersion(), state.reloadEpoch(), false)
+                .replaceWith(true);
+    }
+
+    /** Drops the contexts that no longer exist, then what is beyond the capacity. */
+    private void forgetAllBut(List<IndexRowRepository.ContextState> states) {
+        Set<UUID> existing = new HashSet<>();
+        states.forEach(state -> existing.add(state.id()));
         blocks.keySet().removeIf(id -> !existing.contains(id));
         warmed.retainAll(existing);
         evictBeyondCapacity(List.of());
-        return refreshed;
     }
 
-    /** Brings the cached copy of one context up to the version the caller just read from Postgres. */
-    ContextBlock refresh(LineageEntry entry) {
-        return refresh(entry.id(), entry.memoryVersion(), entry.reloadEpoch(), true);
-    }
-
-    private ContextBlock refresh(UUID contextId, long memoryVersion, long reloadEpoch, boolean searched) {
+    /** Brings the cached copy of one context up to the version and epoch the caller just read from Postgres. */
+    private Uni<ContextBlock> refresh(UUID contextId, long memoryVersion, long reloadEpoch, boolean searched) {
         ContextBlock block = blocks.computeIfAbsent(contextId, id -> new ContextBlock(id, Embedder.DIMENSIONS));
         if (searched) {
             block.lastUsedNanos = System.nanoTime();
         }
-        if (block.epoch == reloadEpoch && block.version >= memoryVersion) {
-            return block;
+        if (block.holds(memoryVersion, reloadEpoch)) {
+            return Uni.createFrom().item(block);
         }
+        return Uni.createFrom()
+                .completionStage(() -> block.refreshInTurn(
+                        () -> load(block, memoryVersion, reloadEpoch).subscribeAsCompletionStage()))
+                .replaceWith(block);
+    }
+
+    /**
+     * Reads what changed since the block's version (everything when the epoch moved) and copies it
+     * in. Runs in the block's turn, so the block's version cannot move meanwhile.
+     */
+    private Uni<Void> load(ContextBlock block, long memoryVersion, long reloadEpoch) {
+        if (block.holds(memoryVersion, reloadEpoch)) {
+            return Uni.createFrom().voidItem(); // the refresh before this one got there
+        }
+        boolean rebuild = block.epoch != reloadEpoch;
+        return rows.changedSince(block.contextId, rebuild ? -1 : block.version)
+                .ifNoItem()
+                .after(LOAD_TIMEOUT)
+                .fail()
+                // Decoding thousands of vectors and lexemes is CPU work: not on the event loop.
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .invoke(changed -> apply(block, changed, rebuild, memoryVersion, reloadEpoch))
+                .replaceWithVoid();
+    }
+
+    private void apply(
+            ContextBlock block,
+            List<IndexRowRepository.IndexRow> changed,
+            boolean rebuild,
+            long memoryVersion,
+            long reloadEpoch) {
         block.lock.writeLock().lock();
         try {
-            if (block.epoch == reloadEpoch && block.version >= memoryVersion) {
-                return block;
-            }
-            boolean rebuild = block.epoch != reloadEpoch;
-            long since = rebuild ? -1 : block.version;
             if (rebuild) {
                 block.clear();
             }
             long seen = memoryVersion;
-            for (Row row : pool.preparedQuery(changedRows)
-                    .execute(Tuple.of(contextId, since))
-                    .await()
-                    .atMost(Duration.ofMinutes(2))) {
-                var bytes = row.getBuffer("embedding");
+            for (IndexRowRepository.IndexRow row : changed) {
                 // Vectors of another model (before a switch finished re-embedding) are left out of
                 // semantic search; the memory is still found by words until its new vector arrives.
-                boolean usable = bytes != null && embedder.modelId().equals(row.getString("embedding_model"));
+                boolean usable = row.embedding() != null && embedder.modelId().equals(row.embeddingModel());
                 block.upsert(
-                        row.getUUID("id"),
-                        row.getString("key"),
-                        row.getString("kind"),
-                        row.getOffsetDateTime("created_at").toInstant().toEpochMilli(),
-                        row.getOffsetDateTime("occurred_at").toInstant().toEpochMilli(),
-                        row.getBoolean("current"),
-                        usable ? Vectors.fromBytes(bytes.getBytes()) : null,
-                        TextSearch.parseVector(row.getString("lexemes")));
-                seen = Math.max(seen, row.getLong("change_version"));
+                        row.id(),
+                        row.key(),
+                        row.kind(),
+                        row.createdAtMillis(),
+                        row.occurredAtMillis(),
+                        row.current(),
+                        usable ? Vectors.fromBytes(row.embedding()) : null,
+                        TextSearch.parseVector(row.lexemes()));
+                seen = Math.max(seen, row.changeVersion());
             }
             // Versions of one context commit in order, so every change up to the highest one seen is loaded.
             block.version = seen;
             block.epoch = reloadEpoch;
-            return block;
         } finally {
             block.lock.writeLock().unlock();
         }

@@ -41,7 +41,7 @@ class ModelSwitchTest {
         // model's, and the index reloads the context (its epoch moved).
         sql("update memory_guild.memories set embedding_model = 'a-retired-model' where context_id = ?::uuid", context);
         sql("update memory_guild.memory_contexts set reload_epoch = reload_epoch + 1 where id = ?::uuid", context);
-        assertTrue(worker.reembedOtherModels() >= 3);
+        assertTrue(worker.reembedOtherModels().await().atMost(Duration.ofMinutes(1)) >= 3);
 
         // While they wait for new vectors the memories are found by their words, and the other
         // model's vectors are never compared with this model's query.

@@ -66,6 +66,9 @@ class LexicalRankingTest {
     @Inject
     Coordinator coordinator;
 
+    @Inject
+    VectorIndex index;
+
     private final String subject = "lexical-agent-" + UUID.randomUUID();
     private final MemoryApi api = MemoryApi.agent(subject);
 
@@ -94,15 +97,20 @@ class LexicalRankingTest {
                 new SearchRequest.Filters(null, null, null, null, null, null, null, null),
                 new SearchRequest.Filters("note", null, null, null, null, null, null, null),
                 new SearchRequest.Filters(null, null, null, null, null, null, null, true));
+        VectorIndex.Loaded loaded = index.load(scope.entries()).await().atMost(Duration.ofSeconds(10));
         int compared = 0;
         for (SearchRequest.Filters filter : filters) {
-            Librarian.Criteria criteria = Librarian.Criteria.of(filter);
+            SearchCriteria criteria = SearchCriteria.of(filter);
+            VectorIndex.Filter indexFilter =
+                    librarian.filter(scope, criteria).await().atMost(Duration.ofSeconds(10));
             for (String query : QUERIES) {
                 String words = Librarian.anyWord(query);
                 String parsed = librarian.parse(words).await().atMost(Duration.ofSeconds(10));
                 assertTrue(TextSearch.parseQuery(parsed).isPresent(), "evaluated in the service: " + parsed);
                 List<RankFusion.Ranked> inService = librarian
-                        .lexical(parsed, words, scope, criteria, librarian.filter(scope, criteria), 50)
+                        .lexical(parsed, words, scope, criteria, indexFilter, loaded, 50)
+                        .await()
+                        .atMost(Duration.ofSeconds(10))
                         .hits();
                 List<RankFusion.Ranked> inPostgres = librarian
                         .lexicalInPostgres(words, scope, criteria, 50)
