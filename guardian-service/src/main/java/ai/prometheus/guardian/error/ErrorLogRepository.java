@@ -1,10 +1,10 @@
 package ai.prometheus.guardian.error;
 
 import ai.prometheus.shared.platform.config.ServiceConfig;
+import ai.prometheus.shared.platform.persistence.Listing;
 import ai.prometheus.shared.platform.persistence.NativeSql;
 import ai.prometheus.shared.util.Glob;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,39 +28,15 @@ public class ErrorLogRepository implements PanacheRepositoryBase<ErrorLog, UUID>
 
     /** Newest first, narrowed by whichever filters are set; rows {@code offset .. offset + limit - 1}. */
     public Uni<List<ErrorLog>> search(ErrorLogFilter filter, int offset, int limit) {
-        List<String> clauses = new ArrayList<>();
-        Parameters parameters = new Parameters();
-        if (filter.service() != null) {
-            clauses.add("service = :service");
-            parameters.and("service", filter.service());
-        }
-        if (filter.errorType() != null) {
-            clauses.add("errorType = :errorType");
-            parameters.and("errorType", filter.errorType());
-        }
-        if (filter.traceId() != null) {
-            clauses.add("traceId = :traceId");
-            parameters.and("traceId", filter.traceId());
-        }
-        if (filter.since() != null) {
-            clauses.add("createdAt >= :since");
-            parameters.and("since", filter.since());
-        }
-        if (filter.until() != null) {
-            clauses.add("createdAt < :until");
-            parameters.and("until", filter.until());
-        }
-        if (filter.groupId() != null) {
-            clauses.add("groupId = :groupId");
-            parameters.and("groupId", filter.groupId());
-        }
-        if (filter.fixApplied() != null) {
-            clauses.add("fixApplied = :fixApplied");
-            parameters.and("fixApplied", filter.fixApplied());
-        }
-        Sort sort = Sort.descending("createdAt").and("id", Sort.Direction.Descending);
-        var query = clauses.isEmpty() ? findAll(sort) : find(String.join(" and ", clauses), sort, parameters);
-        return query.range(offset, offset + limit - 1).list();
+        return new Listing()
+                .equal("service", filter.service())
+                .equal("errorType", filter.errorType())
+                .equal("traceId", filter.traceId())
+                .where("createdAt >= :since", "since", filter.since())
+                .where("createdAt < :until", "until", filter.until())
+                .equal("groupId", filter.groupId())
+                .equal("fixApplied", filter.fixApplied())
+                .page(this, Listing.newestFirst(), offset, limit);
     }
 
     public Uni<ErrorLog> findByEventId(String eventId) {
@@ -69,7 +45,7 @@ public class ErrorLogRepository implements PanacheRepositoryBase<ErrorLog, UUID>
 
     /** The group's first event and its latest {@code latest}, newest first. */
     public Uni<List<ErrorLog>> samples(UUID groupId, int latest) {
-        Sort newestFirst = Sort.descending("createdAt").and("id", Sort.Direction.Descending);
+        Sort newestFirst = Listing.newestFirst();
         Sort oldestFirst = Sort.ascending("createdAt").and("id", Sort.Direction.Ascending);
         return find("groupId", newestFirst, groupId)
                 .range(0, latest - 1)

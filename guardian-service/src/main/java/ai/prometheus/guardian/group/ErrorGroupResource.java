@@ -5,6 +5,7 @@ import ai.prometheus.guardian.error.ErrorLogRepository;
 import ai.prometheus.guardian.error.ErrorLogView;
 import ai.prometheus.guardian.error.FailingToolView;
 import ai.prometheus.shared.platform.security.CurrentCaller;
+import ai.prometheus.shared.platform.web.PageRequest;
 import ai.prometheus.shared.platform.web.PageResult;
 import ai.prometheus.shared.platform.web.Params;
 import ai.prometheus.shared.problem.ProblemException;
@@ -76,18 +77,15 @@ public class ErrorGroupResource {
             @QueryParam("order") String order,
             @QueryParam("page") Integer page,
             @QueryParam("size") Integer size) {
-        int pageIndex = Params.page(page);
-        int pageSize = Params.size(size, 50);
+        PageRequest paging = PageRequest.of(page, size);
         var filter = new ErrorGroupRepository.GroupFilter(
                 states(state), blankToNull(serviceName), blankToNull(errorType), blankToNull(tool));
-        return groups.search(filter, sort(sort), ascending(order), pageIndex * pageSize, pageSize + 1)
+        return groups.search(filter, sort(sort), ascending(order), paging.offset(), paging.rows())
                 .chain(found -> {
-                    List<ErrorGroup> page0 = found.size() > pageSize ? found.subList(0, pageSize) : found;
-                    return groups.sparklines(page0.stream().map(g -> g.id).toList())
-                            .map(lines -> PageResult.of(
+                    List<ErrorGroup> shown = found.size() > paging.size() ? found.subList(0, paging.size()) : found;
+                    return groups.sparklines(shown.stream().map(g -> g.id).toList())
+                            .map(lines -> paging.answer(
                                     found,
-                                    pageIndex,
-                                    pageSize,
                                     group -> ErrorGroupView.of(
                                             group,
                                             lines.getOrDefault(

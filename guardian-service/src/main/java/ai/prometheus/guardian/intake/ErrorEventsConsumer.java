@@ -2,9 +2,10 @@ package ai.prometheus.guardian.intake;
 
 import ai.prometheus.shared.event.ErrorReported;
 import ai.prometheus.shared.event.EventTypes;
-import ai.prometheus.shared.event.MalformedEventException;
+import ai.prometheus.shared.event.TypedEvent;
 import ai.prometheus.shared.platform.inbox.TransientFailures;
 import ai.prometheus.shared.platform.messaging.EventCodec;
+import ai.prometheus.shared.platform.messaging.EventHandlers;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -16,27 +17,23 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class ErrorEventsConsumer {
 
-    private final EventCodec codec;
     private final ErrorIntake intake;
+    private final EventHandlers handlers;
 
     public ErrorEventsConsumer(EventCodec codec, ErrorIntake intake) {
-        this.codec = codec;
         this.intake = intake;
+        this.handlers = EventHandlers.of(codec)
+                .on(EventTypes.ERROR_REPORTED, ErrorReported.class, this::accept)
+                .refuseOthers();
     }
 
     @Incoming("errors")
     public Uni<Void> consume(String record) {
-        return Uni.createFrom()
-                .item(() -> codec.decode(record))
-                .chain(event -> {
-                    if (!EventTypes.ERROR_REPORTED.equals(event.type())) {
-                        throw new MalformedEventException("event " + event.id() + " has type '" + event.type()
-                                + "', expected " + EventTypes.ERROR_REPORTED);
-                    }
-                    ErrorReported error = codec.data(event, ErrorReported.class);
-                    // Waits out a database outage instead of dead-lettering a good event.
-                    return TransientFailures.retried(() -> intake.accept(event.id(), error));
-                })
-                .replaceWithVoid();
+        return handlers.handle(record);
+    }
+
+    private Uni<?> accept(TypedEvent<ErrorReported> event) {
+        // Waits out a database outage instead of dead-lettering a good event.
+        return TransientFailures.retried(() -> intake.accept(event.id(), event.data()));
     }
 }

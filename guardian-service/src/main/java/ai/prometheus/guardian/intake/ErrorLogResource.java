@@ -5,6 +5,7 @@ import ai.prometheus.guardian.error.ErrorLogView;
 import ai.prometheus.shared.event.ErrorReported;
 import ai.prometheus.shared.platform.config.SuiteConfig;
 import ai.prometheus.shared.platform.security.CurrentCaller;
+import ai.prometheus.shared.platform.web.PageRequest;
 import ai.prometheus.shared.platform.web.PageResult;
 import ai.prometheus.shared.platform.web.Params;
 import ai.prometheus.shared.problem.Problem.FieldError;
@@ -192,8 +193,7 @@ public class ErrorLogResource {
             @QueryParam("groupId") String groupId,
             @QueryParam("page") Integer page,
             @QueryParam("size") Integer size) {
-        int pageIndex = Params.page(page);
-        int pageSize = Params.size(size, 50);
+        PageRequest paging = PageRequest.of(page, size);
         var filter = new ErrorLogRepository.ErrorLogFilter(
                 service,
                 errorType,
@@ -203,8 +203,8 @@ public class ErrorLogResource {
                 fixApplied,
                 Params.uuid("groupId", groupId));
         // One row more than asked tells whether another page follows.
-        return errors.search(filter, pageIndex * pageSize, pageSize + 1)
-                .map(found -> PageResult.of(found, pageIndex, pageSize, ErrorLogView::of));
+        return errors.search(filter, paging.offset(), paging.rows())
+                .map(found -> paging.answer(found, ErrorLogView::of));
     }
 
     @GET

@@ -1,15 +1,14 @@
 package ai.prometheus.guardian.remediation;
 
 import ai.prometheus.shared.platform.config.ServiceConfig;
+import ai.prometheus.shared.platform.persistence.Listing;
 import ai.prometheus.shared.platform.persistence.NativeSql;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -80,22 +79,10 @@ public class ActionRepository implements PanacheRepositoryBase<RemediationAction
     }
 
     public Uni<List<RemediationAction>> search(UUID ruleId, UUID groupId, String status, int offset, int limit) {
-        List<String> clauses = new ArrayList<>();
-        Parameters parameters = new Parameters();
-        if (ruleId != null) {
-            clauses.add("ruleId = :ruleId");
-            parameters.and("ruleId", ruleId);
-        }
-        if (groupId != null) {
-            clauses.add("groupId = :groupId");
-            parameters.and("groupId", groupId);
-        }
-        if (status != null) {
-            clauses.add("status = :status");
-            parameters.and("status", status);
-        }
-        Sort sort = Sort.descending("createdAt").and("id", Sort.Direction.Descending);
-        var query = clauses.isEmpty() ? findAll(sort) : find(String.join(" and ", clauses), sort, parameters);
-        return query.range(offset, offset + limit - 1).list();
+        return new Listing()
+                .equal("ruleId", ruleId)
+                .equal("groupId", groupId)
+                .equal("status", status)
+                .page(this, Listing.newestFirst(), offset, limit);
     }
 }

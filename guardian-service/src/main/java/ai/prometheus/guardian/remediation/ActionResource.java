@@ -1,6 +1,7 @@
 package ai.prometheus.guardian.remediation;
 
 import ai.prometheus.shared.platform.security.CurrentCaller;
+import ai.prometheus.shared.platform.web.PageRequest;
 import ai.prometheus.shared.platform.web.PageResult;
 import ai.prometheus.shared.platform.web.Params;
 import ai.prometheus.shared.problem.ProblemException;
@@ -60,8 +61,7 @@ public class ActionResource {
             @QueryParam("status") String status,
             @QueryParam("page") Integer page,
             @QueryParam("size") Integer size) {
-        int pageIndex = Params.page(page);
-        int pageSize = Params.size(size, 50);
+        PageRequest paging = PageRequest.of(page, size);
         if (status != null && !STATUSES.contains(status)) {
             throw ProblemException.invalidField("status", "must be one of " + STATUSES);
         }
@@ -69,9 +69,9 @@ public class ActionResource {
                         Params.uuid("ruleId", ruleId),
                         Params.uuid("groupId", groupId),
                         status,
-                        pageIndex * pageSize,
-                        pageSize + 1)
-                .map(found -> PageResult.of(found, pageIndex, pageSize, ActionView::of));
+                        paging.offset(),
+                        paging.rows())
+                .map(found -> paging.answer(found, ActionView::of));
     }
 
     @GET

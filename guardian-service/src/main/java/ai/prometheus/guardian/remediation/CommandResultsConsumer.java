@@ -2,8 +2,10 @@ package ai.prometheus.guardian.remediation;
 
 import ai.prometheus.shared.event.EventTypes;
 import ai.prometheus.shared.event.MalformedEventException;
+import ai.prometheus.shared.event.TypedEvent;
 import ai.prometheus.shared.platform.inbox.ProcessedEvents;
 import ai.prometheus.shared.platform.messaging.EventCodec;
+import ai.prometheus.shared.platform.messaging.EventHandlers;
 import ai.prometheus.shared.remediation.RemediationResult;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,39 +17,36 @@ public class CommandResultsConsumer {
 
     static final String CONSUMER = "guardian.command-results";
 
-    private final EventCodec codec;
     private final ProcessedEvents processed;
     private final ActionService actions;
+    private final EventHandlers handlers;
 
     public CommandResultsConsumer(EventCodec codec, ProcessedEvents processed, ActionService actions) {
-        this.codec = codec;
         this.processed = processed;
         this.actions = actions;
+        this.handlers = EventHandlers.of(codec)
+                .on(EventTypes.REMEDIATION_RESULT, RemediationResult.class, this::complete)
+                .refuseOthers();
     }
 
     @Incoming("command-results")
     public Uni<Void> consume(String record) {
-        return Uni.createFrom()
-                .item(() -> codec.decode(record))
-                .chain(event -> {
-                    if (!EventTypes.REMEDIATION_RESULT.equals(event.type())) {
-                        throw new MalformedEventException("event " + event.id() + " has type '" + event.type()
-                                + "', expected " + EventTypes.REMEDIATION_RESULT);
-                    }
-                    RemediationResult result = codec.data(event, RemediationResult.class);
-                    if (result.actionId() == null) {
-                        throw new MalformedEventException("event " + event.id() + " names no actionId");
-                    }
-                    return processed.onceInTransaction(
-                            CONSUMER,
-                            event.id(),
-                            () -> actions.complete(
-                                    result.actionId(),
-                                    result.applied(),
-                                    result.changed(),
-                                    result.message(),
-                                    RemediationAction.REFUSED));
-                })
-                .replaceWithVoid();
+        return handlers.handle(record);
+    }
+
+    private Uni<?> complete(TypedEvent<RemediationResult> event) {
+        RemediationResult result = event.data();
+        if (result.actionId() == null) {
+            throw new MalformedEventException("event " + event.id() + " names no actionId");
+        }
+        return processed.onceInTransaction(
+                CONSUMER,
+                event.id(),
+                () -> actions.complete(
+                        result.actionId(),
+                        result.applied(),
+                        result.changed(),
+                        result.message(),
+                        RemediationAction.REFUSED));
     }
 }

@@ -1,6 +1,7 @@
 package ai.prometheus.guardian.remediation;
 
 import ai.prometheus.shared.platform.security.CurrentCaller;
+import ai.prometheus.shared.platform.web.PageRequest;
 import ai.prometheus.shared.platform.web.PageResult;
 import ai.prometheus.shared.platform.web.Params;
 import ai.prometheus.shared.problem.ProblemException;
@@ -47,10 +48,8 @@ public class RuleResource {
     @WithSession
     @Operation(operationId = "listRemediationRules", summary = "List rules by name")
     public Uni<PageResult<RuleView>> list(@QueryParam("page") Integer page, @QueryParam("size") Integer size) {
-        int pageIndex = Params.page(page);
-        int pageSize = Params.size(size, 50);
-        return rules.page(pageIndex * pageSize, pageSize + 1)
-                .map(found -> PageResult.of(found, pageIndex, pageSize, RuleView::of));
+        PageRequest paging = PageRequest.of(page, size);
+        return rules.page(paging.offset(), paging.rows()).map(found -> paging.answer(found, RuleView::of));
     }
 
     @GET

@@ -1,10 +1,9 @@
 package ai.prometheus.memory.config;
 
+import ai.prometheus.shared.platform.mcp.McpTransportSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 
 /** Everything an operator can tune in the Memory Guild, under {@code memory.*}. */
 @ConfigMapping(prefix = "memory")
@@ -22,17 +21,8 @@ public interface MemoryConfig {
 
     Backup backup();
 
-    Mcp mcp();
-
-    /** The MCP transport's DNS-rebinding protection (see {@code shared.mcp.McpTransportGuard}). */
-    interface Mcp {
-
-        /** Browser origins besides this machine's that may call /mcp (a browser-based MCP host); {@code *}: any. */
-        Optional<List<String>> allowedOrigins();
-
-        /** Host names (or host:port) /mcp answers under besides loopback ones; {@code *}: any. */
-        Optional<List<String>> allowedHosts();
-    }
+    /** The MCP transport's DNS-rebinding protection ({@code memory.mcp.allowed-origins}, {@code allowed-hosts}). */
+    McpTransportSettings mcp();
 
     interface Contexts {
         /** How deep a context tree may grow (a root is at depth 0). */

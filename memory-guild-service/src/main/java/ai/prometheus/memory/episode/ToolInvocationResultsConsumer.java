@@ -4,6 +4,7 @@ import ai.prometheus.shared.event.EventTypes;
 import ai.prometheus.shared.event.ToolInvocationCompleted;
 import ai.prometheus.shared.event.ToolInvocationFailed;
 import ai.prometheus.shared.platform.messaging.EventCodec;
+import ai.prometheus.shared.platform.messaging.EventHandlers;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -16,33 +17,23 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class ToolInvocationResultsConsumer {
 
-    private final EventCodec codec;
-    private final EpisodeRecorder recorder;
+    private final EventHandlers handlers;
 
     public ToolInvocationResultsConsumer(EventCodec codec, EpisodeRecorder recorder) {
-        this.codec = codec;
-        this.recorder = recorder;
+        this.handlers = EventHandlers.of(codec)
+                .on(
+                        EventTypes.TOOL_INVOCATION_COMPLETED,
+                        ToolInvocationCompleted.class,
+                        event -> recorder.record(event.id(), Episode.of(event.data(), event.source(), event.time())))
+                .on(
+                        EventTypes.TOOL_INVOCATION_FAILED,
+                        ToolInvocationFailed.class,
+                        event -> recorder.record(event.id(), Episode.of(event.data(), event.source(), event.time())))
+                .skipOthers();
     }
 
     @Incoming("tool-invocation-results")
     public Uni<Void> consume(String record) {
-        return Uni.createFrom()
-                .item(() -> codec.decode(record))
-                .chain(event -> switch (event.type()) {
-                    case EventTypes.TOOL_INVOCATION_COMPLETED ->
-                        recorder.record(
-                                event.id(),
-                                Episode.of(
-                                        codec.data(event, ToolInvocationCompleted.class),
-                                        event.source(),
-                                        event.time()));
-                    case EventTypes.TOOL_INVOCATION_FAILED ->
-                        recorder.record(
-                                event.id(),
-                                Episode.of(
-                                        codec.data(event, ToolInvocationFailed.class), event.source(), event.time()));
-                    default -> Uni.createFrom().item(false);
-                })
-                .replaceWithVoid();
+        return handlers.handle(record);
     }
 }

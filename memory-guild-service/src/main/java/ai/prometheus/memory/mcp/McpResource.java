@@ -8,10 +8,8 @@ import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.problem.ProblemType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Multi;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -61,20 +59,5 @@ public class McpResource extends McpHttpRoutes {
                     "is required: the stream carries the resource subscriptions of the session initialize began");
         }
         return server.resourceUpdates(caller.get(), session).map(ObjectNode::toString);
-    }
-
-    /** 2026-07-28: a POST /mcp with {@code Mcp-Method: subscriptions/listen} arrives here (McpListenRoute). */
-    @POST
-    @Path("/subscriptions/listen")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Produces(MediaType.SERVER_SENT_EVENTS)
-    @RestStreamElementType(MediaType.TEXT_PLAIN)
-    @Operation(
-            operationId = "mcpSubscriptionsListen",
-            summary =
-                    "MCP subscriptions/listen (2026-07-28): an acknowledgement,"
-                            + " then notifications/resources/updated for the acknowledged resourceSubscriptions, as server-sent events")
-    public Multi<String> listen(String body) {
-        return transport.listen(caller.get(), body);
     }
 }

@@ -17,6 +17,7 @@ import ai.prometheus.shared.platform.mcp.McpServer;
 import ai.prometheus.shared.platform.mcp.McpServer.InvalidParams;
 import ai.prometheus.shared.platform.mcp.McpServer.ResourceNotFound;
 import ai.prometheus.shared.platform.mcp.McpService;
+import ai.prometheus.shared.platform.mcp.McpTransportSettings;
 import ai.prometheus.shared.platform.web.Params;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.security.Caller;
@@ -115,11 +116,8 @@ public class MemoryMcp implements McpService {
     }
 
     @Override
-    public ObjectNode serverInfo() {
-        return json.createObjectNode()
-                .put("name", "prometheus-memory-guild")
-                .put("title", "Prometheus memory guild")
-                .put("version", "0.1.0");
+    public ServerInfo serverInfo() {
+        return new ServerInfo("prometheus-memory-guild", "Prometheus memory guild", "0.1.0");
     }
 
     @Override
@@ -135,13 +133,8 @@ public class MemoryMcp implements McpService {
     }
 
     @Override
-    public List<String> allowedOrigins() {
-        return config.mcp().allowedOrigins().orElse(List.of());
-    }
-
-    @Override
-    public List<String> allowedHosts() {
-        return config.mcp().allowedHosts().orElse(List.of());
+    public McpTransportSettings transportSettings() {
+        return config.mcp();
     }
 
     /** The memory action ({@code read} or {@code write}) a tool needs. */

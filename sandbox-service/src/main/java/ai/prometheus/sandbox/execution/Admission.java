@@ -1,6 +1,7 @@
 package ai.prometheus.sandbox.execution;
 
 import ai.prometheus.sandbox.config.SandboxConfig;
+import ai.prometheus.shared.platform.metrics.DurationHistogram;
 import ai.prometheus.shared.problem.ProblemException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -72,9 +73,9 @@ public class Admission {
         Gauge.builder("sandbox.runs.waiting", places, p -> Math.max(0, capacity - p.availablePermits() - running.get()))
                 .description("Admitted sandbox runs waiting for a run slot")
                 .register(meters);
-        this.queueWait = Timer.builder("prometheus.sandbox.run.queue.wait")
-                .description("Time an admitted run waited for a run slot (asynchronous runs: also for a queue place)")
-                .serviceLevelObjectives(RunMetrics.BUCKETS)
+        this.queueWait = DurationHistogram.builder(
+                        "prometheus.sandbox.run.queue.wait",
+                        "Time an admitted run waited for a run slot (asynchronous runs: also for a queue place)")
                 .register(meters);
     }
 

@@ -1,13 +1,11 @@
 package ai.prometheus.sandbox.execution;
 
+import ai.prometheus.shared.platform.persistence.Listing;
 import ai.prometheus.shared.platform.persistence.NativeSql;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Parameters;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,39 +15,15 @@ public class ExecutionRepository implements PanacheRepositoryBase<Execution, UUI
 
     /** Newest first, narrowed by whichever filters are set; rows {@code offset .. offset + limit - 1}. */
     public Uni<List<Execution>> search(ExecutionFilter filter, int offset, int limit) {
-        List<String> clauses = new ArrayList<>();
-        Parameters parameters = new Parameters();
-        if (filter.principal() != null) {
-            clauses.add("(principal = :principal or onBehalfOf = :principal)");
-            parameters.and("principal", filter.principal());
-        }
-        if (filter.owner() != null) {
-            clauses.add("(principal = :owner or onBehalfOf = :owner)");
-            parameters.and("owner", filter.owner());
-        }
-        if (filter.status() != null) {
-            clauses.add("status = :status");
-            parameters.and("status", filter.status());
-        }
-        if (filter.language() != null) {
-            clauses.add("language = :language");
-            parameters.and("language", filter.language());
-        }
-        if (filter.sessionId() != null) {
-            clauses.add("sessionId = :sessionId");
-            parameters.and("sessionId", filter.sessionId());
-        }
-        if (filter.since() != null) {
-            clauses.add("createdAt >= :since");
-            parameters.and("since", filter.since());
-        }
-        if (filter.until() != null) {
-            clauses.add("createdAt < :until");
-            parameters.and("until", filter.until());
-        }
-        Sort sort = Sort.descending("createdAt").and("id", Sort.Direction.Descending);
-        var query = clauses.isEmpty() ? findAll(sort) : find(String.join(" and ", clauses), sort, parameters);
-        return query.range(offset, offset + limit - 1).list();
+        return new Listing()
+                .where("(principal = :principal or onBehalfOf = :principal)", "principal", filter.principal())
+                .where("(principal = :owner or onBehalfOf = :owner)", "owner", filter.owner())
+                .equal("status", filter.status())
+                .equal("language", filter.language())
+                .equal("sessionId", filter.sessionId())
+                .where("createdAt >= :since", "since", filter.since())
+                .where("createdAt < :until", "until", filter.until())
+                .page(this, Listing.newestFirst(), offset, limit);
     }
 
     public Uni<Execution> findByIdempotencyKey(String principal, String key) {

@@ -2,6 +2,7 @@ package ai.prometheus.sandbox.execution;
 
 import ai.prometheus.shared.platform.security.CurrentCaller;
 import ai.prometheus.shared.platform.security.ServiceIdentity;
+import ai.prometheus.shared.platform.web.PageRequest;
 import ai.prometheus.shared.platform.web.PageResult;
 import ai.prometheus.shared.platform.web.Params;
 import ai.prometheus.shared.problem.ProblemException;
@@ -122,8 +123,7 @@ public class ExecutionResource {
             @QueryParam("until") String until,
             @QueryParam("page") Integer page,
             @QueryParam("size") Integer size) {
-        int pageIndex = Params.page(page);
-        int pageSize = Params.size(size, 50);
+        PageRequest paging = PageRequest.of(page, size);
         var filter = new ExecutionRepository.ExecutionFilter(
                 blankToNull(principal),
                 status(status),
@@ -133,8 +133,8 @@ public class ExecutionResource {
                 Params.timestamp("until", until),
                 visibleTo(caller.get()));
         return executions
-                .search(filter, pageIndex * pageSize, pageSize + 1)
-                .map(found -> PageResult.of(found, pageIndex, pageSize, row -> ExecutionRecords.toView(row, false)));
+                .search(filter, paging.offset(), paging.rows())
+                .map(found -> paging.answer(found, row -> ExecutionRecords.toView(row, false)));
     }
 
     @GET

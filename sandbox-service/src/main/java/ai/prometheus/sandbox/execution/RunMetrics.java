@@ -2,42 +2,24 @@ package ai.prometheus.sandbox.execution;
 
 import ai.prometheus.sandbox.host.Language;
 import ai.prometheus.sandbox.runtime.RunOutcome;
+import ai.prometheus.shared.platform.metrics.DurationHistogram;
 import ai.prometheus.shared.sandbox.EgressConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.Locale;
 
 /**
  * Runs as Prometheus metrics, whichever path asked for them (REST or the Kafka work queue): runs
- * by language, status and start (warm or cold), the run's wall time as a histogram with fixed
- * buckets, and the bytes its connections moved through the egress proxy. Every label comes from
- * a closed set, so the number of series stays small.
+ * by language, status and start (warm or cold), the run's wall time as the suite's duration
+ * histogram ({@link DurationHistogram}), and the bytes its connections moved through the egress
+ * proxy. Every label comes from a closed set, so the number of series stays small.
  */
 // Created at start, so its meters are exported before the first use.
 @Startup
 @ApplicationScoped
 public class RunMetrics {
-
-    static final Duration[] BUCKETS = {
-        Duration.ofMillis(5),
-        Duration.ofMillis(10),
-        Duration.ofMillis(25),
-        Duration.ofMillis(50),
-        Duration.ofMillis(100),
-        Duration.ofMillis(250),
-        Duration.ofMillis(500),
-        Duration.ofSeconds(1),
-        Duration.ofMillis(2500),
-        Duration.ofSeconds(5),
-        Duration.ofSeconds(10),
-        Duration.ofSeconds(30),
-        Duration.ofSeconds(60),
-        Duration.ofSeconds(120)
-    };
 
     private final MeterRegistry meters;
     private final Counter bytesSent;
@@ -61,12 +43,12 @@ public class RunMetrics {
                 .register(meters)
                 .increment();
         if (outcome.usage() != null) {
-            Timer.builder("prometheus.sandbox.run.duration")
-                    .description("Wall time of sandbox runs, from the start of the sandbox to the end of the program")
-                    .serviceLevelObjectives(BUCKETS)
+            DurationHistogram.builder(
+                            "prometheus.sandbox.run.duration",
+                            "Wall time of sandbox runs, from the start of the sandbox to the end of the program")
                     .tag("language", languageLabel)
                     .register(meters)
-                    .record(Duration.ofMillis(Math.max(0, outcome.usage().wallMs())));
+                    .record(DurationHistogram.millis(outcome.usage().wallMs()));
         }
         if (outcome.egress() != null) {
             for (EgressConnection connection : outcome.egress()) {

@@ -1,9 +1,9 @@
 package ai.prometheus.sandbox.invocation;
 
 import ai.prometheus.shared.event.EventTypes;
-import ai.prometheus.shared.event.MalformedEventException;
 import ai.prometheus.shared.event.ToolInvocationRequested;
 import ai.prometheus.shared.platform.messaging.EventCodec;
+import ai.prometheus.shared.platform.messaging.EventHandlers;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -16,22 +16,16 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class InvocationRequestsConsumer {
 
-    private final EventCodec codec;
-    private final InvocationService invocations;
+    private final EventHandlers handlers;
 
     public InvocationRequestsConsumer(EventCodec codec, InvocationService invocations) {
-        this.codec = codec;
-        this.invocations = invocations;
+        this.handlers = EventHandlers.of(codec)
+                .on(EventTypes.TOOL_INVOCATION_REQUESTED, ToolInvocationRequested.class, invocations::handle)
+                .refuseOthers();
     }
 
     @Incoming("tool-invocation-requests")
     public Uni<Void> consume(String record) {
-        return Uni.createFrom().item(() -> codec.decode(record)).chain(event -> {
-            if (!EventTypes.TOOL_INVOCATION_REQUESTED.equals(event.type())) {
-                throw new MalformedEventException("event " + event.id() + " has type '" + event.type() + "', expected "
-                        + EventTypes.TOOL_INVOCATION_REQUESTED);
-            }
-            return invocations.handle(event, codec.data(event, ToolInvocationRequested.class));
-        });
+        return handlers.handle(record);
     }
 }

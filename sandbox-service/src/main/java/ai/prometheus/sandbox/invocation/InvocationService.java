@@ -18,6 +18,7 @@ import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.event.MalformedEventException;
 import ai.prometheus.shared.event.ToolInvocationRequested;
 import ai.prometheus.shared.event.Topics;
+import ai.prometheus.shared.event.TypedEvent;
 import ai.prometheus.shared.platform.error.ErrorReporter;
 import ai.prometheus.shared.platform.inbox.ProcessedEvents;
 import ai.prometheus.shared.platform.inbox.TransientFailures;
@@ -93,7 +94,8 @@ public class InvocationService {
         this.runs = runs;
     }
 
-    public Uni<Void> handle(CloudEvent event, ToolInvocationRequested request) {
+    public Uni<Void> handle(TypedEvent<ToolInvocationRequested> event) {
+        ToolInvocationRequested request = event.data();
         if (request.invocationId() == null) {
             throw new MalformedEventException("event " + event.id() + " has no invocationId");
         }
@@ -236,7 +238,7 @@ public class InvocationService {
     }
 
     /** The service that asked, from the event source ({@code /tool-registry-service}). */
-    private static String requester(CloudEvent event) {
+    private static String requester(TypedEvent<?> event) {
         String source = event.source();
         String name = source.startsWith("/") ? source.substring(1) : source;
         return name.isBlank() ? "unknown" : name;

@@ -1,5 +1,6 @@
 package ai.prometheus.sandbox.session;
 
+import ai.prometheus.shared.platform.persistence.Listing;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
@@ -13,7 +14,7 @@ import java.util.UUID;
 public class SessionRepository implements PanacheRepositoryBase<SandboxSession, UUID> {
 
     public Uni<List<SandboxSession>> ownedBy(String owner, int offset, int limit) {
-        return find("owner", Sort.descending("createdAt").and("id", Sort.Direction.Descending), owner)
+        return find("owner", Listing.newestFirst(), owner)
                 .range(offset, offset + limit - 1)
                 .list();
     }

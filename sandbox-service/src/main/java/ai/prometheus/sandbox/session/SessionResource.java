@@ -6,6 +6,7 @@ import ai.prometheus.sandbox.execution.RequestValidator;
 import ai.prometheus.sandbox.execution.RunRequest;
 import ai.prometheus.shared.platform.security.CurrentCaller;
 import ai.prometheus.shared.platform.security.ServiceIdentity;
+import ai.prometheus.shared.platform.web.PageRequest;
 import ai.prometheus.shared.platform.web.Params;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.sandbox.ExecutionRequest;
@@ -91,9 +92,8 @@ public class SessionResource {
             @QueryParam("page") Integer page,
             @QueryParam("size") Integer size,
             @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf) {
-        int pageIndex = Params.page(page);
-        int pageSize = Params.size(size, 50);
-        return as(onBehalfOf, requester -> sessions.list(requester, pageIndex * pageSize, pageSize));
+        PageRequest paging = PageRequest.of(page, size);
+        return as(onBehalfOf, requester -> sessions.list(requester, paging.offset(), paging.size()));
     }
 
     @GET

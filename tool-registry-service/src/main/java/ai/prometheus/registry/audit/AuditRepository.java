@@ -1,15 +1,13 @@
 package ai.prometheus.registry.audit;
 
 import ai.prometheus.shared.platform.config.ServiceConfig;
+import ai.prometheus.shared.platform.persistence.Listing;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Parameters;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -50,35 +48,14 @@ public class AuditRepository implements PanacheRepositoryBase<AuditEntry, UUID> 
 
     /** Newest first, narrowed by whichever filters are set; rows {@code offset .. offset + limit - 1}. */
     public Uni<List<AuditEntry>> search(AuditFilter filter, int offset, int limit) {
-        List<String> clauses = new ArrayList<>();
-        Parameters parameters = new Parameters();
-        if (filter.tool() != null) {
-            clauses.add("toolName = :tool");
-            parameters.and("tool", filter.tool());
-        }
-        if (filter.actor() != null) {
-            clauses.add("actor = :actor");
-            parameters.and("actor", filter.actor());
-        }
-        if (filter.action() != null) {
-            clauses.add("action = :action");
-            parameters.and("action", filter.action());
-        }
-        if (filter.decision() != null) {
-            clauses.add("decision = :decision");
-            parameters.and("decision", filter.decision());
-        }
-        if (filter.since() != null) {
-            clauses.add("at >= :since");
-            parameters.and("since", filter.since());
-        }
-        if (filter.until() != null) {
-            clauses.add("at < :until");
-            parameters.and("until", filter.until());
-        }
-        Sort sort = Sort.descending("at").and("id", Sort.Direction.Descending);
-        var query = clauses.isEmpty() ? findAll(sort) : find(String.join(" and ", clauses), sort, parameters);
-        return query.range(offset, offset + limit - 1).list();
+        return new Listing()
+                .equal("toolName", filter.tool())
+                .equal("actor", filter.actor())
+                .equal("action", filter.action())
+                .equal("decision", filter.decision())
+                .where("at >= :since", "since", filter.since())
+                .where("at < :until", "until", filter.until())
+                .page(this, Listing.newestFirst("at"), offset, limit);
     }
 
     /** The filters of GET /audit; null means "any". */

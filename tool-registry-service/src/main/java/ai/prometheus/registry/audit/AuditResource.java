@@ -1,5 +1,6 @@
 package ai.prometheus.registry.audit;
 
+import ai.prometheus.shared.platform.web.PageRequest;
 import ai.prometheus.shared.platform.web.PageResult;
 import ai.prometheus.shared.platform.web.Params;
 import ai.prometheus.shared.problem.ProblemException;
@@ -59,8 +60,7 @@ public class AuditResource {
             @QueryParam("until") String until,
             @QueryParam("page") Integer page,
             @QueryParam("size") Integer size) {
-        int pageIndex = Params.page(page);
-        int pageSize = Params.size(size, 50);
+        PageRequest paging = PageRequest.of(page, size);
         String normalized = null;
         if (decision != null) {
             normalized = decision.toUpperCase(Locale.ROOT);
@@ -70,11 +70,9 @@ public class AuditResource {
         }
         var filter = new AuditRepository.AuditFilter(
                 tool, actor, action, normalized, Params.timestamp("since", since), Params.timestamp("until", until));
-        return entries.search(filter, pageIndex * pageSize, pageSize + 1)
-                .map(found -> PageResult.of(
+        return entries.search(filter, paging.offset(), paging.rows())
+                .map(found -> paging.answer(
                         found,
-                        pageIndex,
-                        pageSize,
                         e -> new AuditView(
                                 e.id,
                                 e.at,

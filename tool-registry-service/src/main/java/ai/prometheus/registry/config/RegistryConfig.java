@@ -1,17 +1,17 @@
 package ai.prometheus.registry.config;
 
+import ai.prometheus.shared.platform.mcp.McpTransportSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 
 @ConfigMapping(prefix = "registry")
 public interface RegistryConfig {
 
     Invocation invocation();
 
-    Mcp mcp();
+    /** The MCP transport's DNS-rebinding protection ({@code registry.mcp.allowed-origins}, {@code allowed-hosts}). */
+    McpTransportSettings mcp();
 
     Discovery discovery();
 
@@ -30,16 +30,6 @@ public interface RegistryConfig {
          */
         @WithDefault("2000")
         int cacheSize();
-    }
-
-    /** The MCP transport's DNS-rebinding protection (see {@code mcp.McpTransportGuard}). */
-    interface Mcp {
-
-        /** Browser origins besides this machine's that may call /mcp (a browser-based MCP host); {@code *}: any. */
-        Optional<List<String>> allowedOrigins();
-
-        /** Host names (or host:port) /mcp answers under besides loopback ones; {@code *}: any. */
-        Optional<List<String>> allowedHosts();
     }
 
     interface Invocation {

@@ -1,18 +1,16 @@
 package ai.prometheus.registry.invocation;
 
+import ai.prometheus.shared.platform.metrics.DurationHistogram;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Finished invocations as Prometheus metrics: a counter by tool, mode and status, and a duration
- * histogram by mode and status with fixed buckets, so percentiles aggregate across replicas
- * ({@code histogram_quantile} over the summed buckets). The tool label is bounded: the first
+ * Finished invocations as Prometheus metrics: a counter by tool, mode and status, and the suite's
+ * duration histogram ({@link DurationHistogram}) by mode and status. The tool label is bounded: the first
  * {@link #MAX_TOOLS} tools a replica sees keep their name, later ones count as {@code other}.
  */
 @ApplicationScoped
@@ -20,22 +18,6 @@ public class InvocationMetrics {
 
     static final int MAX_TOOLS = 200;
     static final String OTHER = "other";
-    private static final Duration[] BUCKETS = {
-        Duration.ofMillis(5),
-        Duration.ofMillis(10),
-        Duration.ofMillis(25),
-        Duration.ofMillis(50),
-        Duration.ofMillis(100),
-        Duration.ofMillis(250),
-        Duration.ofMillis(500),
-        Duration.ofSeconds(1),
-        Duration.ofMillis(2500),
-        Duration.ofSeconds(5),
-        Duration.ofSeconds(10),
-        Duration.ofSeconds(30),
-        Duration.ofSeconds(60),
-        Duration.ofSeconds(120)
-    };
 
     private final MeterRegistry meters;
     private final Set<String> namedTools = ConcurrentHashMap.newKeySet();
@@ -56,13 +38,13 @@ public class InvocationMetrics {
                 .tag("status", statusLabel)
                 .register(meters)
                 .increment();
-        Timer.builder("prometheus.registry.invocation.duration")
-                .description("Latency of finished tool invocations as the caller saw it (async: including the queue)")
-                .serviceLevelObjectives(BUCKETS)
+        DurationHistogram.builder(
+                        "prometheus.registry.invocation.duration",
+                        "Latency of finished tool invocations as the caller saw it (async: including the queue)")
                 .tag("mode", modeLabel)
                 .tag("status", statusLabel)
                 .register(meters)
-                .record(Duration.ofMillis(Math.max(0, latencyMs)));
+                .record(DurationHistogram.millis(latencyMs));
     }
 
     private String toolLabel(String tool) {

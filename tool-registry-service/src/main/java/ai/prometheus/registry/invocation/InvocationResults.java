@@ -5,14 +5,15 @@ import ai.prometheus.registry.sandbox.SandboxClient;
 import ai.prometheus.registry.secret.SecretService;
 import ai.prometheus.registry.tool.ToolRepository;
 import ai.prometheus.registry.usage.UsageRecorder;
-import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.event.EventBudget;
 import ai.prometheus.shared.event.EventTypes;
 import ai.prometheus.shared.event.ToolInvocationCompleted;
 import ai.prometheus.shared.event.ToolInvocationFailed;
 import ai.prometheus.shared.event.Topics;
+import ai.prometheus.shared.event.TypedEvent;
 import ai.prometheus.shared.platform.inbox.ProcessedEvents;
 import ai.prometheus.shared.platform.messaging.EventCodec;
+import ai.prometheus.shared.platform.messaging.EventHandlers;
 import ai.prometheus.shared.platform.outbox.Outbox;
 import ai.prometheus.shared.sandbox.EgressSummary;
 import ai.prometheus.shared.sandbox.ExecutionUsage;
@@ -36,7 +37,6 @@ public class InvocationResults {
     static final String CONSUMER = "registry.invocation-results";
     private static final Logger LOG = Logger.getLogger(InvocationResults.class);
 
-    private final EventCodec codec;
     private final ProcessedEvents processed;
     private final UsageRecorder usage;
     private final Outbox outbox;
@@ -47,6 +47,7 @@ public class InvocationResults {
     private final InvocationMetrics metrics;
     private final SandboxClient sandbox;
     private final InvocationRepository invocations;
+    private final EventHandlers handlers;
 
     public InvocationResults(
             EventCodec codec,
@@ -60,7 +61,6 @@ public class InvocationResults {
             InvocationMetrics metrics,
             SandboxClient sandbox,
             InvocationRepository invocations) {
-        this.codec = codec;
         this.processed = processed;
         this.usage = usage;
         this.outbox = outbox;
@@ -71,26 +71,23 @@ public class InvocationResults {
         this.metrics = metrics;
         this.sandbox = sandbox;
         this.invocations = invocations;
+        this.handlers = EventHandlers.of(codec)
+                .on(
+                        EventTypes.TOOL_INVOCATION_COMPLETED,
+                        ToolInvocationCompleted.class,
+                        done -> whole(done)
+                                .chain(whole ->
+                                        processed.onceInTransaction(CONSUMER, done.id(), () -> completed(whole))))
+                .on(
+                        EventTypes.TOOL_INVOCATION_FAILED,
+                        ToolInvocationFailed.class,
+                        failed -> processed.onceInTransaction(CONSUMER, failed.id(), () -> failed(failed.data())))
+                .skipOthers();
     }
 
     @Incoming("invocation-results")
     public Uni<Void> consume(String record) {
-        return Uni.createFrom()
-                .item(() -> codec.decode(record))
-                .chain(event -> {
-                    if (EventTypes.TOOL_INVOCATION_COMPLETED.equals(event.type())) {
-                        ToolInvocationCompleted done = codec.data(event, ToolInvocationCompleted.class);
-                        return whole(event, done)
-                                .chain(whole ->
-                                        processed.onceInTransaction(CONSUMER, event.id(), () -> completed(whole)));
-                    }
-                    if (EventTypes.TOOL_INVOCATION_FAILED.equals(event.type())) {
-                        ToolInvocationFailed failed = codec.data(event, ToolInvocationFailed.class);
-                        return processed.onceInTransaction(CONSUMER, event.id(), () -> failed(failed));
-                    }
-                    return Uni.createFrom().nullItem();
-                })
-                .replaceWithVoid();
+        return handlers.handle(record);
     }
 
     /**
@@ -99,8 +96,9 @@ public class InvocationResults {
      * unreachable through every retry, the invocation keeps the cut value (it says so at its end)
      * rather than holding up every later result on the partition.
      */
-    private Uni<ToolInvocationCompleted> whole(CloudEvent event, ToolInvocationCompleted done) {
-        if (!EventBudget.truncated(event.data(), "result")) {
+    private Uni<ToolInvocationCompleted> whole(TypedEvent<ToolInvocationCompleted> event) {
+        ToolInvocationCompleted done = event.data();
+        if (!EventBudget.truncated(event.envelope().data(), "result")) {
             return Uni.createFrom().item(done);
         }
         return sandbox.invocationOutput(done.invocationId())

@@ -5,9 +5,7 @@ import ai.prometheus.shared.platform.mcp.McpTransport;
 import ai.prometheus.shared.platform.security.CurrentCaller;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Multi;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -38,20 +36,5 @@ public class McpResource extends McpHttpRoutes {
     @Operation(operationId = "mcpListen", summary = "Server-sent MCP notifications: notifications/tools/list_changed")
     public Multi<String> notifications() {
         return mcp.listChangedFor(caller.get()).map(ObjectNode::toString);
-    }
-
-    /** 2026-07-28: a POST /mcp with {@code Mcp-Method: subscriptions/listen} arrives here (McpListenRoute). */
-    @POST
-    @Path("/subscriptions/listen")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Produces(MediaType.SERVER_SENT_EVENTS)
-    @RestStreamElementType(MediaType.TEXT_PLAIN)
-    @Operation(
-            operationId = "mcpSubscriptionsListen",
-            summary = "MCP subscriptions/listen (2026-07-28): an acknowledgement,"
-                    + " then notifications/tools/list_changed, as server-sent events; POST /mcp with the header"
-                    + " Mcp-Method: subscriptions/listen is routed here")
-    public Multi<String> listen(String body) {
-        return transport.listen(caller.get(), body);
     }
 }

@@ -14,6 +14,7 @@ import ai.prometheus.shared.platform.mcp.McpServer;
 import ai.prometheus.shared.platform.mcp.McpServer.InvalidParams;
 import ai.prometheus.shared.platform.mcp.McpService;
 import ai.prometheus.shared.platform.mcp.McpTask;
+import ai.prometheus.shared.platform.mcp.McpTransportSettings;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.problem.ProblemType;
 import ai.prometheus.shared.security.Caller;
@@ -87,11 +88,8 @@ public class RegistryMcp implements McpService {
     }
 
     @Override
-    public ObjectNode serverInfo() {
-        return json.createObjectNode()
-                .put("name", "prometheus-tool-registry")
-                .put("title", "Prometheus tool registry")
-                .put("version", "0.1.0");
+    public ServerInfo serverInfo() {
+        return new ServerInfo("prometheus-tool-registry", "Prometheus tool registry", "0.1.0");
     }
 
     @Override
@@ -105,13 +103,8 @@ public class RegistryMcp implements McpService {
     }
 
     @Override
-    public List<String> allowedOrigins() {
-        return config.mcp().allowedOrigins().orElse(List.of());
-    }
-
-    @Override
-    public List<String> allowedHosts() {
-        return config.mcp().allowedHosts().orElse(List.of());
+    public McpTransportSettings transportSettings() {
+        return config.mcp();
     }
 
     @Override

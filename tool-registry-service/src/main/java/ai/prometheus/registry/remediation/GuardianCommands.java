@@ -9,6 +9,7 @@ import ai.prometheus.shared.event.Topics;
 import ai.prometheus.shared.platform.config.ServiceConfig;
 import ai.prometheus.shared.platform.inbox.ProcessedEvents;
 import ai.prometheus.shared.platform.messaging.EventCodec;
+import ai.prometheus.shared.platform.messaging.EventHandlers;
 import ai.prometheus.shared.platform.outbox.Outbox;
 import ai.prometheus.shared.platform.tracing.TraceContext;
 import ai.prometheus.shared.remediation.RemediationCommand;
@@ -37,6 +38,7 @@ public class GuardianCommands {
     private final AuditTrail audit;
     private final Outbox outbox;
     private final ServiceConfig service;
+    private final EventHandlers handlers;
 
     public GuardianCommands(
             EventCodec codec,
@@ -53,20 +55,17 @@ public class GuardianCommands {
         this.audit = audit;
         this.outbox = outbox;
         this.service = service;
+        this.handlers = EventHandlers.of(codec)
+                .on(
+                        EventTypes.REMEDIATION_COMMAND,
+                        RemediationCommand.class,
+                        command -> processed.onceInTransaction(CONSUMER, command.id(), () -> handle(command.data())))
+                .skipOthers();
     }
 
     @Incoming("guardian-commands")
     public Uni<Void> consume(String record) {
-        return Uni.createFrom()
-                .item(() -> codec.decode(record))
-                .chain(event -> {
-                    if (!EventTypes.REMEDIATION_COMMAND.equals(event.type())) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    RemediationCommand command = codec.data(event, RemediationCommand.class);
-                    return processed.onceInTransaction(CONSUMER, event.id(), () -> handle(command));
-                })
-                .replaceWithVoid();
+        return handlers.handle(record);
     }
 
     private Uni<Void> handle(RemediationCommand command) {

@@ -1,22 +1,26 @@
 package ai.prometheus.shared.platform.mcp;
 
 import ai.prometheus.shared.platform.security.CurrentCaller;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
  * The routes every service's {@code /mcp} resource shares (Streamable HTTP): JSON-RPC messages over
- * POST and DELETE to end a session, both handed to the shared {@link McpTransport}. A service's
- * resource extends this with {@code @Path("/mcp")} and adds its own GET and
- * {@code subscriptions/listen} streams, which say what that service notifies about.
+ * POST, DELETE to end a session and the 2026-07-28 {@code subscriptions/listen} stream, all handed to
+ * the shared {@link McpTransport} (what a listen stream carries is the service's
+ * {@link McpService#subscriptionNotifications}). A service's resource extends this with
+ * {@code @Path("/mcp")} and adds its own GET stream, which says what that service notifies about.
  */
 public abstract class McpHttpRoutes implements McpEndpoint {
 
@@ -51,5 +55,20 @@ public abstract class McpHttpRoutes implements McpEndpoint {
     @Operation(operationId = "mcpEndSession", summary = "End an MCP session")
     public Response delete() {
         return transport.endSession();
+    }
+
+    /** 2026-07-28: a POST /mcp with {@code Mcp-Method: subscriptions/listen} arrives here (McpListenRoute). */
+    @POST
+    @Path("/subscriptions/listen")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.TEXT_PLAIN)
+    @Operation(
+            operationId = "mcpSubscriptionsListen",
+            summary = "MCP subscriptions/listen (2026-07-28): an acknowledgement, then the notifications"
+                    + " the acknowledged filter asks for (those GET /mcp describes), as server-sent events;"
+                    + " POST /mcp with the header Mcp-Method: subscriptions/listen is routed here")
+    public Multi<String> listen(String body) {
+        return transport.listen(caller.get(), body);
     }
 }

@@ -398,18 +398,26 @@ public class McpServer {
                 : LATEST_SESSION_VERSION;
         ObjectNode result = json.createObjectNode().put("protocolVersion", version);
         result.set("capabilities", capabilities(false));
-        result.set("serverInfo", service().serverInfo());
+        result.set("serverInfo", serverInfo());
         result.put("instructions", service().instructions());
         return result;
+    }
+
+    private ObjectNode serverInfo() {
+        McpService.ServerInfo info = service().serverInfo();
+        return json.createObjectNode()
+                .put("name", info.name())
+                .put("title", info.title())
+                .put("version", info.version());
     }
 
     private JsonNode discover() {
         ObjectNode result = json.createObjectNode();
         result.putPOJO("supportedVersions", PROTOCOL_VERSIONS);
         result.set("capabilities", capabilities(true));
-        result.set("serverInfo", service().serverInfo());
+        result.set("serverInfo", serverInfo());
         // Where 2026-07-28 clients look for the server's name and version (the result has no field of its own).
-        result.putObject("_meta").set(SERVER_INFO_META_KEY, service().serverInfo());
+        result.putObject("_meta").set(SERVER_INFO_META_KEY, serverInfo());
         result.put("instructions", service().instructions());
         // The same for every caller: what the server is, not what a token may do.
         result.put("ttlMs", 3_600_000L).put("cacheScope", "public");

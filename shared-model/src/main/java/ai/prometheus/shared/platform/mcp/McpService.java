@@ -21,20 +21,27 @@ import java.util.List;
  */
 public interface McpService {
 
-    /** {@code name}, {@code title} and {@code version} of this server. */
-    ObjectNode serverInfo();
+    /** What this server is, as {@code initialize} and {@code server/discover} answer it. */
+    ServerInfo serverInfo();
 
     /** What the server offers, told to the host on initialize and discover. */
     String instructions();
 
-    /** The config prefix under which allowed-origins and allowed-hosts are set, for messages. */
+    /** The config prefix of this server's {@link #transportSettings()}, such as {@code registry.mcp}, for messages. */
     String configPrefix();
 
+    /** This server's transport settings: a group of the service's config mapping, under {@link #configPrefix()}. */
+    McpTransportSettings transportSettings();
+
     /** Browser origins besides this machine's that may call /mcp; {@code *}: any. */
-    List<String> allowedOrigins();
+    default List<String> allowedOrigins() {
+        return transportSettings().allowedOrigins().orElse(List.of());
+    }
 
     /** Host names (or host:port) /mcp answers under besides loopback ones; {@code *}: any. */
-    List<String> allowedHosts();
+    default List<String> allowedHosts() {
+        return transportSettings().allowedHosts().orElse(List.of());
+    }
 
     /**
      * One page of {@code tools/list}: the tools {@code caller} may call, in a deterministic order.
@@ -171,6 +178,9 @@ public interface McpService {
             JsonNode params,
             McpServer.Exchange exchange,
             List<ObjectNode> notifications) {}
+
+    /** The {@code serverInfo} of this server: {@code name}, {@code title} and {@code version}. */
+    record ServerInfo(String name, String title, String version) {}
 
     /** @param nextCursor null on the last page */
     record ToolPage(List<ObjectNode> tools, String nextCursor) {}
