@@ -28,7 +28,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * whether its length is declared or (chunked) found while reading.
  *
  * <p>Vert.x answers requests its decoder refuses before any route runs, and Quarkus offers no hook
- * there; so the decoder's own limits are set well above these (64 KiB, in the shared
+ * there; so the decoder's own limits are set far above these (1 MiB, in the shared
  * {@code microprofile-config.properties}) and these smaller limits are enforced by the first route
  * of the router. Only a request beyond the decoder's limits still gets Vert.x's bare answer.
  * The same route refuses a query parameter that is not valid percent-encoding or decodes to text
