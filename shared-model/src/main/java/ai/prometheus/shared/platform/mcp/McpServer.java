@@ -1,5 +1,6 @@
 package ai.prometheus.shared.platform.mcp;
 
+import ai.prometheus.shared.platform.web.StorableText;
 import ai.prometheus.shared.problem.Problem.FieldError;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.problem.ProblemType;
@@ -183,6 +184,10 @@ public class McpServer {
             ((ObjectNode) error.get("error")).putObject("data").putPOJO("supported", PROTOCOL_VERSIONS);
             return Uni.createFrom().item(Reply.of(error));
         }
+        FieldError unstorable = StorableText.firstRefusal(params, "params");
+        if (unstorable != null) {
+            return Uni.createFrom().item(Reply.of(refusal(id, method, unstorable)));
+        }
         List<ObjectNode> notifications = new ArrayList<>();
         Uni<JsonNode> result;
         try {
@@ -203,6 +208,20 @@ public class McpServer {
                 })
                 .onFailure()
                 .recoverWithItem(failure -> Reply.of(errorFor(id, failure)));
+    }
+
+    /**
+     * Params holding text or a number the suite cannot store: a tool error naming the argument for
+     * a tool's arguments (SEP-1303: the model can fix them), else -32602 naming the field.
+     */
+    private ObjectNode refusal(JsonNode id, String method, FieldError refused) {
+        String prefix = "params.arguments";
+        if ("tools/call".equals(method) && refused.field().startsWith(prefix)) {
+            FieldError argument =
+                    new FieldError("arguments" + refused.field().substring(prefix.length()), refused.reason());
+            return rpc.result(id, toolError(new InvalidParams("invalid arguments", List.of(argument))));
+        }
+        return errorFor(id, new InvalidParams(refused.field() + " " + refused.reason(), List.of(refused)));
     }
 
     private Uni<JsonNode> dispatch(

@@ -1,5 +1,10 @@
 package ai.prometheus.shared.platform.web;
 
+import ai.prometheus.shared.problem.Problem;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Iterator;
+import java.util.Map;
+
 /**
  * The suite's one rule for text PostgreSQL cannot store. A {@code text} or {@code jsonb} value
  * cannot hold the NUL character, and a lone UTF-16 surrogate has no UTF-8 encoding (the driver
@@ -30,6 +35,52 @@ public final class StorableText {
             }
             if (Character.isLowSurrogate(c)) {
                 return "must not contain a lone UTF-16 surrogate";
+            }
+        }
+        return null;
+    }
+
+    /** Why a JSON number cannot be stored (beyond what a double holds, which jsonb cannot either), or null. */
+    public static String numberProblem(double value) {
+        return Double.isFinite(value) ? null : "is a number out of range (at most about 1.8e308 in magnitude)";
+    }
+
+    /**
+     * The first field name, string or number in {@code node} that cannot be stored, named from
+     * {@code path} in the suite's field notation ({@code params.arguments.city}), or null. For JSON
+     * read without {@link StrictJson}'s checking parser, such as JSON-RPC messages.
+     */
+    public static Problem.FieldError firstRefusal(JsonNode node, String path) {
+        if (node == null) {
+            return null;
+        }
+        if (node.isTextual()) {
+            String reason = problem(node.textValue());
+            return reason == null ? null : new Problem.FieldError(path, reason);
+        }
+        if (node.isFloatingPointNumber()) {
+            String reason = numberProblem(node.doubleValue());
+            return reason == null ? null : new Problem.FieldError(path, reason);
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                Problem.FieldError refused = firstRefusal(node.get(i), path + "[" + i + "]");
+                if (refused != null) {
+                    return refused;
+                }
+            }
+        } else if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                String name = path + "." + sanitize(field.getKey());
+                String reason = problem(field.getKey());
+                if (reason != null) {
+                    return new Problem.FieldError(name, reason);
+                }
+                Problem.FieldError refused = firstRefusal(field.getValue(), name);
+                if (refused != null) {
+                    return refused;
+                }
             }
         }
         return null;

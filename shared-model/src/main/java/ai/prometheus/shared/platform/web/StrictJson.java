@@ -153,11 +153,15 @@ public class StrictJson implements ContextResolver<ObjectMapper> {
         }
 
         private JsonToken checked(JsonToken token) throws IOException {
+            String reason = null;
             if (token == JsonToken.FIELD_NAME || token == JsonToken.VALUE_STRING) {
-                String reason = StorableText.problem(token == JsonToken.FIELD_NAME ? currentName() : getText());
-                if (reason != null) {
-                    throw new UnstorableTextException(this, fieldAt(getParsingContext()), reason);
-                }
+                reason = StorableText.problem(token == JsonToken.FIELD_NAME ? currentName() : getText());
+            } else if (token == JsonToken.VALUE_NUMBER_FLOAT && getNumberType() != NumberType.BIG_DECIMAL) {
+                // 1e999999 would otherwise reach a tool as the string "Infinity".
+                reason = StorableText.numberProblem(getDoubleValue());
+            }
+            if (reason != null) {
+                throw new UnstorableTextException(this, fieldAt(getParsingContext()), reason);
             }
             return token;
         }

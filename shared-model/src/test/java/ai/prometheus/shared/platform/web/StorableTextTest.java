@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 class StorableTextTest {
@@ -26,5 +27,19 @@ class StorableTextTest {
         assertEquals("plain", StorableText.sanitize("plain"));
         assertNull(StorableText.sanitize(null));
         assertFalse(StorableText.storable("x\0"));
+    }
+
+    @Test
+    void firstRefusalNamesTheFirstUnstorableNameTextOrNumberInATree() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        assertNull(StorableText.firstRefusal(json.readTree("{\"a\": [1, 2.5, \"x\", {\"b\": null}]}"), "params"));
+        var text = StorableText.firstRefusal(json.readTree("{\"a\": [1, {\"b\": \"x\\u0000\"}]}"), "params");
+        assertEquals("params.a[1].b", text.field());
+        assertTrue(text.reason().contains("NUL"));
+        var name = StorableText.firstRefusal(json.readTree("{\"ok\": 1, \"\\ud800\": 1}"), "params");
+        assertTrue(name.reason().contains("surrogate"), name.toString());
+        var number = StorableText.firstRefusal(json.readTree("{\"n\": 1e999999}"), "params");
+        assertEquals("params.n", number.field());
+        assertTrue(number.reason().contains("out of range"));
     }
 }

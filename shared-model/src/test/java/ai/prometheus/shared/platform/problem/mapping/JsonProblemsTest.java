@@ -49,6 +49,8 @@ class JsonProblemsTest {
                 "{\"limits\": {\"memoryMb\": 99999999999}}               | limits.memoryMb | out of range",
                 "{\"limits\": {\"wallMs\": 999999999999999999999999}}    | limits.wallMs  | out of range",
                 "{\"limits\": {\"memoryMb\": 1.5}}                       | limits.memoryMb | whole number",
+                "{\"arguments\": {\"n\": 1e999999}}                      | arguments.n    | out of range",
+                "{\"arguments\": {\"n\": [-1.5e400]}}                    | arguments.n[0] | out of range",
                 "{\"limits\": \"abc\"}                                   | limits         | an object",
                 "[]                                                      | body           | an object",
             })
