@@ -170,6 +170,17 @@ class OccurredAtTest {
         assertTrue(
                 aprilRecency < mayRecency && mayRecency < recentRecency,
                 "recency " + aprilRecency + " < " + mayRecency + " < " + recentRecency);
+
+        // Asked as of early May 2023, May's memory is the recent one and April's two weeks old.
+        JsonPath then = owner.search(
+                        context, Map.of("query", "outage billing", "mode", "hybrid", "asOf", "2023-05-04T12:00:00Z"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertTrue(recency(then, may) > 0.99, "recency counts from asOf: " + recency(then, may));
+        assertTrue(recency(then, april) > 0.6 && recency(then, april) < 0.8, "two weeks at a 30-day half-life");
+        assertTrue(recency(then, recent) < 0.01, "written years after that moment: not recent then");
     }
 
     @Test
