@@ -237,7 +237,10 @@ public class MemoryQualityBench {
             UUID context = contexts.get(entry.getKey());
             writes.add(clients.submit(() -> {
                 for (JsonNode turn : entry.getValue()) {
-                    ObjectNode body = JSON.createObjectNode().put("content", content(turn)).put("kind", "turn");
+                    // Each turn happened on its session's date (a second apart, in order); questions are asked as of
+                    // their own date, so dates in them ("in April 2023", "last month") mean what they meant then.
+                    ObjectNode body = JSON.createObjectNode().put("content", content(turn)).put("kind", "turn")
+                            .put("occurredAt", occurredAt(turn));
                     body.putObject("metadata").put("turn", turn.path("id").asText())
                             .put("speaker", turn.path("speaker").asText()).put("session", turn.path("session").asInt())
                             .put("date", turn.path("date").asText());
@@ -285,9 +288,20 @@ public class MemoryQualityBench {
         return scores;
     }
 
+    /** Noon of the turn's session date plus one second per turn of the session, so a session's turns keep their order. */
+    static String occurredAt(JsonNode turn) {
+        String id = turn.path("id").asText();
+        int index = Integer.parseInt(id.substring(id.lastIndexOf("-t") + 2));
+        return java.time.LocalDate.parse(turn.path("date").asText()).atTime(12, 0).plusSeconds(index)
+                .toInstant(java.time.ZoneOffset.UTC).toString();
+    }
+
     JsonNode search(Map<String, UUID> contexts, JsonNode question, String mode, int k) throws Exception {
         ObjectNode body = JSON.createObjectNode().put("query", question.path("question").asText()).put("mode", mode)
                 .put("k", k).put("scope", "context");
+        if (question.hasNonNull("asOf")) {
+            body.put("asOf", question.path("asOf").asText() + "T12:00:00Z");
+        }
         HttpResponse<String> answer = post("/api/v1/contexts/" + contexts.get(question.path("conversation").asText())
                 + "/search", body);
         require(answer, 200);

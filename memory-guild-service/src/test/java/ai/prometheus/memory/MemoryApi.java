@@ -88,4 +88,34 @@ public final class MemoryApi {
                     return !states.isEmpty() && states.stream().allMatch("ready"::equals);
                 });
     }
+
+    /** Backs up the tree under {@code rootId} and waits until the backup completed; answers its id. */
+    public String backup(String rootId) {
+        String id = request()
+                .body(Map.of("contextId", rootId))
+                .post("/api/v1/backups")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !"running"
+                        .equals(request()
+                                .get("/api/v1/backups/" + id)
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .path("status")));
+        request().get("/api/v1/backups/" + id).then().body("status", org.hamcrest.Matchers.equalTo("completed"));
+        return id;
+    }
+
+    /** Deletes a context with everything under it. */
+    public void deleteTree(String contextId) {
+        request()
+                .queryParam("policy", "cascade")
+                .delete("/api/v1/contexts/" + contextId)
+                .then()
+                .statusCode(204);
+    }
 }

@@ -11,7 +11,8 @@ import java.util.UUID;
  * then one line per context (parents before children), memory and share, each with a
  * {@code type}; the last line is the {@link Trailer} with the counts, so a truncated file is
  * recognised. A memory's {@code occurredAt} is absent in files written before it existed; such
- * memories restore as having happened when they were created. Embeddings travel as base64 float32 little-endian with the id of their model.
+ * memories restore as having happened when they were created. A memory's
+ * {@code contextualEmbedding} is present only when its write chose it. Embeddings travel as base64 float32 little-endian with the id of their model.
  */
 public final class BackupFormat {
 
@@ -63,7 +64,8 @@ public final class BackupFormat {
             UUID supersededBy,
             String embedding,
             String embeddingModel,
-            OffsetDateTime occurredAt) {}
+            OffsetDateTime occurredAt,
+            Boolean contextualEmbedding) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ShareRecord(

@@ -208,7 +208,7 @@ public class BackupWriter {
         String query = sql.of("""
                 select id, context_id, content, kind, key, metadata::text as metadata, importance, content_hash, source_ref,
                        created_by, created_at, updated_at, superseded_at, superseded_by, embedding, embedding_model,
-                       occurred_at
+                       occurred_at, contextual_embedding
                   from {schema}.memories where context_id = any(?)
                  order by context_id, created_at, id""");
         long count = 0;
@@ -239,7 +239,8 @@ public class BackupWriter {
                                     rs.getObject("superseded_by", UUID.class),
                                     embedding == null ? null : base64.encodeToString(embedding),
                                     embedding == null ? null : rs.getString("embedding_model"),
-                                    rs.getObject("occurred_at", OffsetDateTime.class)));
+                                    rs.getObject("occurred_at", OffsetDateTime.class),
+                                    rs.getObject("contextual_embedding", Boolean.class)));
                     count++;
                 }
             }

@@ -174,6 +174,7 @@ final class RestoreInserts implements BackupReader.Visitor {
         String[] createdBy = new String[n];
         String[] createdAt = new String[n];
         String[] occurredAt = new String[n];
+        Boolean[] contextual = new Boolean[n];
         String[] updatedAt = new String[n];
         String[] supersededAt = new String[n];
         Object[] supersededBy = new Object[n];
@@ -204,6 +205,7 @@ final class RestoreInserts implements BackupReader.Visitor {
             createdAt[i] = memory.createdAt().toString();
             occurredAt[i] = (memory.occurredAt() == null ? memory.createdAt() : memory.occurredAt()).toString();
             updatedAt[i] = memory.updatedAt().toString();
+            contextual[i] = memory.contextualEmbedding();
             supersededAt[i] =
                     memory.supersededAt() == null ? null : memory.supersededAt().toString();
             supersededBy[i] = memory.supersededBy();
@@ -212,17 +214,17 @@ final class RestoreInserts implements BackupReader.Visitor {
                 insert into {schema}.memories (id, context_id, content, kind, key, metadata, importance, content_hash,
                                                source_ref, embedding, embedding_model, needs_embedding, created_by,
                                                created_at, updated_at, superseded_at, superseded_by, change_version,
-                                               occurred_at)
+                                               occurred_at, contextual_embedding)
                 select id, context_id, content, kind, key, cast(metadata as jsonb), importance, content_hash, source_ref,
                        embedding, embedding_model, needs_embedding, created_by, cast(created_at as timestamptz),
                        cast(updated_at as timestamptz), cast(superseded_at as timestamptz), superseded_by, 0,
-                       cast(occurred_at as timestamptz)
+                       cast(occurred_at as timestamptz), contextual_embedding
                   from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::real[], ?::text[],
                               ?::text[], ?::bytea[], ?::text[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[],
-                              ?::uuid[], ?::text[])
+                              ?::uuid[], ?::text[], ?::boolean[])
                        as r(id, context_id, content, kind, key, metadata, importance, content_hash, source_ref,
                             embedding, embedding_model, needs_embedding, created_by, created_at, updated_at,
-                            superseded_at, superseded_by, occurred_at)
+                            superseded_at, superseded_by, occurred_at, contextual_embedding)
                 on conflict do nothing
                 returning id, context_id, needs_embedding""");
         try (PreparedStatement statement = connection.prepareStatement(insert)) {
@@ -244,6 +246,7 @@ final class RestoreInserts implements BackupReader.Visitor {
             statement.setArray(16, connection.createArrayOf("text", supersededAt));
             statement.setArray(17, connection.createArrayOf("uuid", supersededBy));
             statement.setArray(18, connection.createArrayOf("text", occurredAt));
+            statement.setArray(19, connection.createArrayOf("bool", contextual));
             try (ResultSet inserted = statement.executeQuery()) {
                 while (inserted.next()) {
                     memoriesRestored++;

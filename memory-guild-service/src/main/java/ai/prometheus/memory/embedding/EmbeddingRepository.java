@@ -43,7 +43,8 @@ public class EmbeddingRepository {
                                  limit $1
                                  for update skip locked)
                 returning m.id, m.context_id, m.content, m.content_hash,
-                       case when coalesce((select c.contextual_embedding from {schema}.memory_contexts c
+                       case when coalesce(m.contextual_embedding,
+                                          (select c.contextual_embedding from {schema}.memory_contexts c
                                             where c.id = m.context_id), %s)
                             -- The memory written just before in the same context (its index serves this).
                             then (select p.content from {schema}.memories p where p.context_id = m.context_id

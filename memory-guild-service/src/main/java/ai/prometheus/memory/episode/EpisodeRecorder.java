@@ -78,7 +78,8 @@ public class EpisodeRecorder {
                 episode.importance(),
                 episode.sourceRef(),
                 episode.caller(),
-                episode.occurredAt());
+                episode.occurredAt(),
+                null);
         boolean[] written = {false};
         Refusal[] refused = {null};
         return processed

@@ -73,6 +73,9 @@ public class Memory {
 
     public UUID supersededBy;
 
+    /** Embed with the memory before it (true) or alone (false); null: as the context chooses. */
+    public Boolean contextualEmbedding;
+
     /** The context's memory_version of the last change to this row (see MemoryContextRepository). */
     @Column(nullable = false)
     public long changeVersion;

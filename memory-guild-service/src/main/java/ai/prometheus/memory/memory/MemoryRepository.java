@@ -25,7 +25,8 @@ public class MemoryRepository implements PanacheRepositoryBase<Memory, UUID> {
     /** The columns of {@link #view(Row, Integer)}, for queries over {@code {schema}.memories m}. */
     public static final String VIEW_COLUMNS =
             " m.id, m.context_id, m.content, m.kind, m.key, m.metadata::text as metadata,"
-                    + " m.importance, m.needs_embedding, m.created_by, m.created_at, m.occurred_at, m.updated_at, m.superseded_at, m.superseded_by";
+                    + " m.importance, m.needs_embedding, m.created_by, m.created_at, m.occurred_at, m.updated_at, m.superseded_at, m.superseded_by,"
+                    + " m.contextual_embedding";
 
     /**
      * Keeps a memory out of a lineage read when a nearer context (smaller depth) holds a current
@@ -200,7 +201,8 @@ public class MemoryRepository implements PanacheRepositoryBase<Memory, UUID> {
                 row.getOffsetDateTime("occurred_at"),
                 row.getOffsetDateTime("updated_at"),
                 row.getOffsetDateTime("superseded_at"),
-                row.getUUID("superseded_by"));
+                row.getUUID("superseded_by"),
+                row.getBoolean("contextual_embedding"));
     }
 
     private JsonNode json(String text) {

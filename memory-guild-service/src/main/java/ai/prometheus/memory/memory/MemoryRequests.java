@@ -17,6 +17,8 @@ public final class MemoryRequests {
      * {@code POST /contexts/{id}/memories}. A memory with a {@code key} supersedes the current one
      * with that key in the context. {@code occurredAt} (ISO-8601 with offset) says when the
      * remembered event happened; it is text here so a malformed value gets a problem naming it.
+     * {@code contextualEmbedding} embeds this memory with the one written before it in the context
+     * (true) or alone (false), whatever the context chooses; absent, the context decides.
      */
     public record WriteMemory(
             @NotBlank String content,
@@ -27,9 +29,13 @@ public final class MemoryRequests {
             @Size(min = 1, max = 256) String key,
             JsonNode metadata,
             @DecimalMin("0.0") @DecimalMax("1.0") Double importance,
-            String occurredAt) {}
+            String occurredAt,
+            Boolean contextualEmbedding) {}
 
-    /** {@code PATCH /contexts/{id}/memories/{memoryId}}: the fields present change. */
+    /**
+     * {@code PATCH /contexts/{id}/memories/{memoryId}}: the fields present change. {@code occurredAt}
+     * corrects when the event happened (a date learnt later); it is not cleared by null.
+     */
     public record UpdateMemory(
             @Size(min = 1) String content,
 
@@ -37,5 +43,6 @@ public final class MemoryRequests {
             String kind,
 
             JsonNode metadata,
-            @DecimalMin("0.0") @DecimalMax("1.0") Double importance) {}
+            @DecimalMin("0.0") @DecimalMax("1.0") Double importance,
+            String occurredAt) {}
 }

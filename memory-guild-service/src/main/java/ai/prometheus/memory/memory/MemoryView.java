@@ -9,6 +9,7 @@ import java.util.UUID;
  * A memory as the API shows it. {@code depth} says where it was found relative to the context
  * that was read: 0 is the context itself, 1 its parent, and so on. {@code embedding} is
  * {@code pending} until semantic search can find the memory, then {@code ready}.
+ * {@code contextualEmbedding} appears when the write chose it for this memory.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MemoryView(
@@ -26,7 +27,8 @@ public record MemoryView(
         OffsetDateTime occurredAt,
         OffsetDateTime updatedAt,
         OffsetDateTime supersededAt,
-        UUID supersededBy) {
+        UUID supersededBy,
+        Boolean contextualEmbedding) {
 
     public static MemoryView of(Memory memory, Integer depth) {
         return new MemoryView(
@@ -44,7 +46,8 @@ public record MemoryView(
                 memory.occurredAt,
                 memory.updatedAt,
                 memory.supersededAt,
-                memory.supersededBy);
+                memory.supersededBy,
+                memory.contextualEmbedding);
     }
 
     /** A stored {@code real} as the decimal it was written as (0.9, not 0.8999999761581421). */
@@ -68,6 +71,7 @@ public record MemoryView(
                 occurredAt,
                 updatedAt,
                 supersededAt,
-                supersededBy);
+                supersededBy,
+                contextualEmbedding);
     }
 }

@@ -63,7 +63,8 @@ public class Scribe {
             double importance,
             String sourceRef,
             String createdBy,
-            OffsetDateTime occurredAt) {}
+            OffsetDateTime occurredAt,
+            Boolean contextualEmbedding) {}
 
     public Uni<Written> write(Viewer viewer, UUID contextId, MemoryRequests.WriteMemory request) {
         Draft draft = draft(request, viewer.subject());
@@ -105,6 +106,7 @@ public class Scribe {
                 memory.createdAt = now;
                 memory.occurredAt = draft.occurredAt() == null ? now : draft.occurredAt();
                 memory.updatedAt = now;
+                memory.contextualEmbedding = draft.contextualEmbedding();
                 memory.changeVersion = version;
                 // The old version is marked first: the unique index admits one current memory per key.
                 Uni<UUID> superseded = draft.key() == null
@@ -126,6 +128,7 @@ public class Scribe {
             requireContent(request.content());
         }
         json.requireObject("metadata", request.metadata());
+        OffsetDateTime occurredAt = occurredAt(request.occurredAt());
         return Panache.withTransaction(() -> coordinator
                         .require(viewer, contextId, Access.WRITE)
                         .chain(() -> contexts.lockForWrite(contextId))
@@ -164,6 +167,9 @@ public class Scribe {
                                 }
                                 if (request.importance() != null) {
                                     memory.importance = request.importance().floatValue();
+                                }
+                                if (occurredAt != null) {
+                                    memory.occurredAt = occurredAt;
                                 }
                                 memory.updatedAt = now();
                                 memory.changeVersion = version;
@@ -229,7 +235,8 @@ public class Scribe {
                 request.importance() == null ? DEFAULT_IMPORTANCE : request.importance(),
                 null,
                 createdBy,
-                occurredAt(request.occurredAt()));
+                occurredAt(request.occurredAt()),
+                request.contextualEmbedding());
     }
 
     private static OffsetDateTime occurredAt(String text) {

@@ -233,7 +233,8 @@ public class Librarian {
                         .map(relation::around))
                 .or(() -> QueryDates.in(asked.request().query(), asOf))
                 .orElse(null);
-        return RankFusion.fuse(asked.mode(), semantic, lexical, asked.k(), weights, System.currentTimeMillis(), period);
+        // Recency counts from the moment the query is asked as of, like its relative dates.
+        return RankFusion.fuse(asked.mode(), semantic, lexical, asked.k(), weights, asOf.toEpochMilli(), period);
     }
 
     /** The hits' memories and their neighbours (both through the pool, so side by side). */

@@ -126,7 +126,8 @@ public final class RankFusion {
                     && builder.occurredAtMillis < period.until().toEpochMilli()) {
                 inPeriod.add(builder.id);
             }
-            double age = Math.max(0, nowMillis - builder.occurredAtMillis);
+            // Time from the moment asked as of, either way: as of a past date, what happened after it is not recent.
+            double age = Math.abs(nowMillis - builder.occurredAtMillis);
             double recency = Math.pow(0.5, age / weights.recencyHalfLifeMillis());
             double score = switch (mode) {
                 case SEMANTIC -> builder.similarity == null ? Double.NEGATIVE_INFINITY : builder.similarity;

@@ -44,13 +44,21 @@ final class TextSearch {
         }
     }
 
-    /** Parses the text output of a {@code tsvector}: {@code 'lexeme':1A,4 'other':2}. */
+    /**
+     * Parses the text output of a {@code tsvector}: {@code 'lexeme':1A,4 'other':2}. It runs for
+     * every memory a context load reads (12,000 for a cold lineage), so it builds no boxed or
+     * per-lexeme temporary objects; Postgres prints lexemes sorted, so sorting is only a fallback.
+     */
     static Document parseVector(String text) {
         if (text == null || text.isBlank()) {
             return Document.EMPTY;
         }
-        TreeMap<String, short[]> entries = new TreeMap<>();
+        String[] lexemes = new String[8];
+        short[][] positions = new short[8][];
+        short[] buffer = new short[16];
+        int count = 0;
         int length = 0;
+        boolean sorted = true;
         int i = 0;
         int n = text.length();
         while (i < n) {
@@ -60,23 +68,34 @@ final class TextSearch {
             if (i >= n) {
                 break;
             }
-            StringBuilder lexeme = new StringBuilder();
-            i = readQuoted(text, i, lexeme);
-            List<Short> positions = new ArrayList<>();
+            int close = plainLexemeEnd(text, i);
+            String lexeme;
+            if (close > 0) {
+                lexeme = text.substring(i + 1, close);
+                i = close + 1;
+            } else {
+                StringBuilder escaped = new StringBuilder();
+                i = readQuoted(text, i, escaped);
+                lexeme = escaped.toString();
+            }
+            int found = 0;
             if (i < n && text.charAt(i) == ':') {
                 i++;
                 while (true) {
-                    int start = i;
-                    while (i < n && Character.isDigit(text.charAt(i))) {
+                    int position = 0;
+                    while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+                        position = position * 10 + (text.charAt(i) - '0');
                         i++;
                     }
-                    int position = Integer.parseInt(text.substring(start, i));
                     int weight = 0;
                     if (i < n && text.charAt(i) >= 'A' && text.charAt(i) <= 'D') {
                         weight = 'D' - text.charAt(i);
                         i++;
                     }
-                    positions.add((short) ((weight << 14) | (position & MAX_POSITION)));
+                    if (found == buffer.length) {
+                        buffer = Arrays.copyOf(buffer, found * 2);
+                    }
+                    buffer[found++] = (short) ((weight << 14) | (position & MAX_POSITION));
                     if (i < n && text.charAt(i) == ',') {
                         i++;
                         continue;
@@ -84,16 +103,48 @@ final class TextSearch {
                     break;
                 }
             }
-            short[] packed = new short[positions.size()];
-            for (int p = 0; p < packed.length; p++) {
-                packed[p] = positions.get(p);
+            if (count == lexemes.length) {
+                lexemes = Arrays.copyOf(lexemes, count * 2);
+                positions = Arrays.copyOf(positions, count * 2);
             }
+            sorted &= count == 0 || lexemes[count - 1].compareTo(lexeme) < 0;
+            lexemes[count] = lexeme;
+            positions[count++] = Arrays.copyOf(buffer, found);
             // A lexeme without positions counts once, as Postgres counts it.
-            length += Math.max(1, packed.length);
-            entries.put(lexeme.toString(), packed);
+            length += Math.max(1, found);
         }
-        return new Document(
-                entries.keySet().toArray(String[]::new), entries.values().toArray(short[][]::new), length);
+        lexemes = Arrays.copyOf(lexemes, count);
+        positions = Arrays.copyOf(positions, count);
+        if (!sorted) {
+            // Postgres orders by bytes; a binary search needs Java's order of strings.
+            TreeMap<String, short[]> entries = new TreeMap<>();
+            for (int e = 0; e < count; e++) {
+                entries.put(lexemes[e], positions[e]);
+            }
+            lexemes = entries.keySet().toArray(String[]::new);
+            positions = entries.values().toArray(short[][]::new);
+        }
+        return new Document(lexemes, positions, length);
+    }
+
+    /**
+     * The index of the closing quote of the lexeme quoted at {@code i} when it holds no escapes
+     * (the common case: a substring will do), else -1.
+     */
+    private static int plainLexemeEnd(String text, int i) {
+        if (text.charAt(i) != '\'') {
+            return -1;
+        }
+        for (int j = i + 1; j < text.length(); j++) {
+            char c = text.charAt(j);
+            if (c == '\\') {
+                return -1;
+            }
+            if (c == '\'') {
+                return j + 1 < text.length() && text.charAt(j + 1) == '\'' ? -1 : j;
+            }
+        }
+        return -1;
     }
 
     /** Reads a quoted lexeme starting at {@code i} ({@code ''} and backslash escapes); returns the index after it. */

@@ -91,21 +91,22 @@ public class VectorIndex {
     record Loaded(List<LineageEntry> entries, List<ContextBlock> blocks) {}
 
     /**
-     * Brings every context in scope up to the version and epoch the caller just read from Postgres
-     * (in turn, nearest first), then makes room by evicting contexts outside this scope.
+     * Brings every context in scope up to the version and epoch the caller just read from Postgres,
+     * then makes room by evicting contexts outside this scope. The contexts load side by side (on
+     * two cores, Postgres sends one while the service decodes another; each context's own
+     * refreshes still run in turn).
      */
     Uni<Loaded> load(List<LineageEntry> scope) {
-        return Multi.createFrom()
-                .iterable(scope)
-                .onItem()
-                .transformToUniAndConcatenate(
-                        entry -> refresh(entry.id(), entry.memoryVersion(), entry.reloadEpoch(), true))
-                .collect()
-                .asList()
-                .map(loaded -> {
-                    evictBeyondCapacity(loaded);
-                    return new Loaded(scope, loaded);
-                });
+        if (scope.isEmpty()) {
+            return Uni.createFrom().item(new Loaded(scope, List.of()));
+        }
+        List<Uni<ContextBlock>> refreshes = scope.stream()
+                .map(entry -> refresh(entry.id(), entry.memoryVersion(), entry.reloadEpoch(), true))
+                .toList();
+        return Uni.join().all(refreshes).andFailFast().map(loaded -> {
+            evictBeyondCapacity(loaded);
+            return new Loaded(scope, loaded);
+        });
     }
 
     /**

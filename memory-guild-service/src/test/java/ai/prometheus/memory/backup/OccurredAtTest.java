@@ -1,6 +1,5 @@
 package ai.prometheus.memory.backup;
 
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,7 +13,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -22,7 +20,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
-/** A memory's occurredAt through write, read and backup/restore, including files written before it existed. */
+/** A memory's occurredAt through write, PATCH, read, search and backup/restore, including files written before it existed. */
 @QuarkusTest
 class OccurredAtTest {
 
@@ -66,7 +64,7 @@ class OccurredAtTest {
         String context = owner.createContext("occurred-backup", null);
         String dated =
                 owner.write(context, Map.of("content", "The outage began", "occurredAt", "2023-05-04T10:15:30Z"));
-        String backupId = backup(context);
+        String backupId = owner.backup(context);
         Instant createdAt = Instant.parse(memory(context, dated).getString("createdAt"));
 
         owner.request()
@@ -172,6 +170,17 @@ class OccurredAtTest {
         assertTrue(
                 aprilRecency < mayRecency && mayRecency < recentRecency,
                 "recency " + aprilRecency + " < " + mayRecency + " < " + recentRecency);
+
+        // Asked as of early May 2023, May's memory is the recent one and April's two weeks old.
+        JsonPath then = owner.search(
+                        context, Map.of("query", "outage billing", "mode", "hybrid", "asOf", "2023-05-04T12:00:00Z"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertTrue(recency(then, may) > 0.99, "recency counts from asOf: " + recency(then, may));
+        assertTrue(recency(then, april) > 0.6 && recency(then, april) < 0.8, "two weeks at a 30-day half-life");
+        assertTrue(recency(then, recent) < 0.01, "written years after that moment: not recent then");
     }
 
     @Test
@@ -252,6 +261,74 @@ class OccurredAtTest {
         }
     }
 
+    @Test
+    void aPatchedOccurredAtMovesTheMemoryInFiltersAndRecencyAndSurvivesABackup() throws Exception {
+        String context = owner.createContext("occurred-patch", null);
+        String corrected = owner.write(
+                context,
+                Map.of("content", "The storage outage in the billing cluster", "occurredAt", "2023-05-04T10:00:00Z"));
+        String other = owner.write(
+                context,
+                Map.of("content", "The network outage in the billing cluster", "occurredAt", "2023-05-20T10:00:00Z"));
+        owner.awaitEmbedded(context);
+        Map<String, Object> inMay =
+                Map.of("occurredAfter", "2023-05-01T00:00:00Z", "occurredBefore", "2023-06-01T00:00:00Z");
+        Map<String, Object> inApril =
+                Map.of("occurredAfter", "2023-04-01T00:00:00Z", "occurredBefore", "2023-05-01T00:00:00Z");
+        assertEquals(java.util.Set.of(corrected, other), found(context, "hybrid", inMay));
+
+        // The date was learnt wrong: the event happened in April. Other fields stay as they were.
+        owner.request()
+                .body(Map.of("occurredAt", "2023-04-12T09:30:00+02:00"))
+                .patch("/api/v1/contexts/" + context + "/memories/" + corrected)
+                .then()
+                .statusCode(200)
+                .body("occurredAt", org.hamcrest.Matchers.notNullValue())
+                .body("content", equalTo("The storage outage in the billing cluster"))
+                .body("embedding", equalTo("ready"));
+        Instant april12 = Instant.parse("2023-04-12T07:30:00Z");
+        assertEquals(april12, Instant.parse(memory(context, corrected).getString("occurredAt")));
+        for (String mode : new String[] {"hybrid", "semantic", "lexical"}) {
+            assertEquals(java.util.Set.of(other), found(context, mode, inMay), mode);
+            assertEquals(java.util.Set.of(corrected), found(context, mode, inApril), mode);
+        }
+        JsonPath all = owner.search(context, Map.of("query", "outage billing"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertTrue(recency(all, corrected) < recency(all, other), "recency counts from the corrected date");
+
+        owner.request()
+                .body(Map.of("occurredAt", "last April"))
+                .patch("/api/v1/contexts/" + context + "/memories/" + corrected)
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("occurredAt"));
+        assertEquals(april12, Instant.parse(memory(context, corrected).getString("occurredAt")));
+
+        String backupId = owner.backup(context);
+        owner.deleteTree(context);
+        admin.request()
+                .post("/api/v1/backups/" + backupId + "/restore")
+                .then()
+                .statusCode(200)
+                .body("memories.restored", equalTo(2));
+        assertEquals(april12, Instant.parse(memory(context, corrected).getString("occurredAt")));
+        assertEquals(java.util.Set.of(corrected), found(context, "lexical", inApril));
+    }
+
+    private java.util.Set<String> found(String context, String mode, Map<String, Object> filters) {
+        java.util.List<String> ids = owner.search(
+                        context, Map.of("query", "outage billing", "mode", mode, "filters", filters))
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("results.memory.id");
+        return java.util.Set.copyOf(ids);
+    }
+
     private static double recency(JsonPath results, String id) {
         return results.getDouble("results.find { it.memory.id == '" + id + "' }.score.recency");
     }
@@ -263,26 +340,6 @@ class OccurredAtTest {
                 .statusCode(200)
                 .extract()
                 .jsonPath();
-    }
-
-    private String backup(String root) {
-        String id = owner.request()
-                .body(Map.of("contextId", root))
-                .post("/api/v1/backups")
-                .then()
-                .statusCode(202)
-                .extract()
-                .path("id");
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> !"running"
-                        .equals(owner.request()
-                                .get("/api/v1/backups/" + id)
-                                .then()
-                                .statusCode(200)
-                                .extract()
-                                .path("status")));
-        owner.request().get("/api/v1/backups/" + id).then().body("status", equalTo("completed"));
-        return id;
     }
 
     private static byte[] gunzip(byte[] gzipped) throws IOException {

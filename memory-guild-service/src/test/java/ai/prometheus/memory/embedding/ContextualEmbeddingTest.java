@@ -1,6 +1,5 @@
 package ai.prometheus.memory.embedding;
 
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,13 +12,12 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Contextual embedding chosen per context: honoured by the worker, changeable, kept by backups. */
+/** Contextual embedding chosen per context or per write: honoured by the worker, changeable, kept by backups. */
 @QuarkusTest
 class ContextualEmbeddingTest {
 
@@ -89,32 +87,105 @@ class ContextualEmbeddingTest {
                 .patch("/api/v1/contexts/" + chat)
                 .then()
                 .statusCode(200);
-        String backup = owner.request()
-                .body(Map.of("contextId", chat))
-                .post("/api/v1/backups")
-                .then()
-                .statusCode(202)
-                .extract()
-                .path("id");
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> !"running"
-                        .equals(owner.request()
-                                .get("/api/v1/backups/" + backup)
-                                .then()
-                                .statusCode(200)
-                                .extract()
-                                .path("status")));
-        owner.request()
-                .queryParam("policy", "cascade")
-                .delete("/api/v1/contexts/" + chat)
-                .then()
-                .statusCode(204);
+        String backup = owner.backup(chat);
+        owner.deleteTree(chat);
         admin.request().post("/api/v1/backups/" + backup + "/restore").then().statusCode(200);
         owner.request()
                 .get("/api/v1/contexts/" + chat)
                 .then()
                 .statusCode(200)
                 .body("contextualEmbedding", equalTo(true));
+    }
+
+    @Test
+    void aWriteMayChooseContextualEmbeddingForItselfWhateverItsContextSays() throws Exception {
+        String plain = owner.createContext("plain-per-write", null);
+        String chat = owner.request()
+                .body(Map.of("name", "chat-per-write", "contextualEmbedding", true))
+                .post("/api/v1/contexts")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        owner.write(plain, QUESTION);
+        String withPrevious = owner.request()
+                .body(Map.of("content", REPLY, "contextualEmbedding", true))
+                .post("/api/v1/contexts/" + plain + "/memories")
+                .then()
+                .statusCode(201)
+                .body("contextualEmbedding", equalTo(true))
+                .extract()
+                .path("id");
+        owner.write(chat, QUESTION);
+        String alone = owner.request()
+                .body(Map.of("content", REPLY, "contextualEmbedding", false))
+                .post("/api/v1/contexts/" + chat + "/memories")
+                .then()
+                .statusCode(201)
+                .body("contextualEmbedding", equalTo(false))
+                .extract()
+                .path("id");
+        String asTheContext = owner.write(chat, "Maya: Her studio is by the river.");
+        owner.request()
+                .get("/api/v1/contexts/" + chat + "/memories/" + asTheContext)
+                .then()
+                .statusCode(200)
+                .body("contextualEmbedding", nullValue());
+        owner.request()
+                .body(Map.of("content", "x", "contextualEmbedding", "sometimes"))
+                .post("/api/v1/contexts/" + chat + "/memories")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("contextualEmbedding"));
+        owner.awaitEmbedded(plain);
+        owner.awaitEmbedded(chat);
+
+        float[] previousAndCurrent =
+                embedder.embedPassages(List.of(QUESTION + "\n" + REPLY)).get(0);
+        float[] current = embedder.embedPassages(List.of(REPLY)).get(0);
+        assertSame(
+                previousAndCurrent, stored(withPrevious), "asked for it in a context that does not embed contextually");
+        assertSame(current, stored(alone), "refused it in a context that embeds contextually");
+        assertDifferent(previousAndCurrent, current);
+        assertSame(
+                embedder.embedPassages(List.of(REPLY + "\n" + "Maya: Her studio is by the river."))
+                        .get(0),
+                stored(asTheContext),
+                "without a choice of its own, the context's");
+
+        // The choice belongs to the memory: a backup keeps it, and a restore embeds by it again.
+        String backup = owner.backup(plain);
+        owner.deleteTree(plain);
+        admin.request().post("/api/v1/backups/" + backup + "/restore").then().statusCode(200);
+        owner.request()
+                .get("/api/v1/contexts/" + plain + "/memories/" + withPrevious)
+                .then()
+                .statusCode(200)
+                .body("contextualEmbedding", equalTo(true));
+        // Re-embedded from scratch (as after a model switch), it is embedded with its predecessor again.
+        sql(
+                "update memory_guild.memories set embedding = null, embedding_model = null, needs_embedding = true"
+                        + " where id = ?::uuid",
+                withPrevious);
+        owner.awaitEmbedded(plain);
+        assertSame(previousAndCurrent, stored(withPrevious), "re-embedded by its own choice");
+    }
+
+    private static void assertDifferent(float[] a, float[] b) {
+        double dot = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+        }
+        assertTrue(dot < 0.999, "the two texts embed differently (cosine " + dot + ")");
+    }
+
+    private static void sql(String statement, String id) throws Exception {
+        try (Connection db = Engines.jdbc();
+                PreparedStatement update = db.prepareStatement(statement)) {
+            update.setString(1, id);
+            update.executeUpdate();
+        }
     }
 
     private static void assertSame(float[] expected, float[] actual, String message) {
