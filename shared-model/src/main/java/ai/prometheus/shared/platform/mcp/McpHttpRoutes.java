@@ -2,6 +2,7 @@ package ai.prometheus.shared.platform.mcp;
 
 import ai.prometheus.shared.platform.security.CurrentCaller;
 import io.smallrye.mutiny.Multi;
+import io.vertx.core.buffer.Buffer;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.HeaderParam;
@@ -35,10 +36,11 @@ public abstract class McpHttpRoutes implements McpEndpoint {
     }
 
     /**
-     * No {@code @Produces}: the answer's type is decided per message (JSON, or for a tool call from a
-     * client that accepts them, server-sent events that go on while the tool runs), so the body is
-     * a stream whose status and headers come with its first chunk; a failure before that is
-     * answered as problem details.
+     * The answer's type is decided per message (JSON, or for a tool call from a client that accepts
+     * them, server-sent events that go on while the tool runs). So no {@code @Produces}, and buffers
+     * (for which the REST layer assumes no type): the answer is written as a plain stream whose
+     * status and headers (the content type among them) come with its first chunk, and a failure
+     * before that is answered as problem details.
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -60,7 +62,7 @@ public abstract class McpHttpRoutes implements McpEndpoint {
             responseCode = "400",
             description = "A batch or routing header the negotiated version refuses",
             content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    public RestMulti<String> post(
+    public RestMulti<Buffer> post(
             String body,
             @HeaderParam(McpTransport.PROTOCOL_VERSION_HEADER) String protocolVersion,
             @HeaderParam(McpTransport.SESSION_HEADER) String session,
@@ -72,7 +74,7 @@ public abstract class McpHttpRoutes implements McpEndpoint {
                         caller.get(),
                         body,
                         new McpTransport.Headers(protocolVersion, session, accept, methodHeader, nameHeader)),
-                McpTransport.Answer::body,
+                answer -> answer.body().map(Buffer::buffer),
                 McpTransport.Answer::headers,
                 McpTransport.Answer::status);
     }
