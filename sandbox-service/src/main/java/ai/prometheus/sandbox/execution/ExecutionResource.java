@@ -51,6 +51,22 @@ public class ExecutionResource {
     /** Runs with a network policy; a caller with sandbox:execute alone gets no network. */
     public static final String NETWORK = "sandbox:network";
 
+    /** One operation in the OpenAPI document (the JSON and the event-stream answers share the path and method). */
+    private static final String DESCRIPTION = "Every field but language and code is optional; absent limits take the"
+            + " operator's defaults. Answers 201 with the result (whatever the program's status), 400 naming an invalid"
+            + " field or a limit above the operator's maximum, 429 with Retry-After when the sandbox is full, 503 when"
+            + " it cannot isolate code. With an Idempotency-Key header a repeated request answers 200 with the first"
+            + " result and the header Idempotent-Replayed: true. A network policy (network.allow) needs the permission"
+            + " sandbox:network (403 otherwise); the run's connections come back as egress.\n\nWith Accept:"
+            + " text/event-stream the same request is followed live: after the same checks and refusals (answered as"
+            + " problem details before any stream starts), server-sent events 'progress' and 'log' while the program"
+            + " runs, one per ::prometheus:: line it writes on stderr (the first 200, messages clipped at 2,000"
+            + " characters, secrets redacted; data {type, progress, total?, message?} or {type, level, message,"
+            + " logger?}), then exactly one final event: 'result' with the ExecutionResult the JSON call answers (also"
+            + " for a replayed Idempotency-Key), or 'error' with problem details (status 409: the request with this"
+            + " Idempotency-Key is still running; 422: the key was used for a different request; 5xx: the platform"
+            + " failed).";
+
     private final ExecutionService service;
     private final ExecutionRepository executions;
     private final RequestValidator validator;
@@ -78,13 +94,8 @@ public class ExecutionResource {
     @RequiresPermission("sandbox:execute")
     @Operation(
             operationId = "runExecution",
-            summary = "Run code and wait for the result",
-            description = "Every field but language and code is optional; absent limits take the operator's defaults."
-                    + " Answers 201 with the result (whatever the program's status), 400 naming an invalid field or a"
-                    + " limit above the operator's maximum, 429 with Retry-After when the sandbox is full, 503 when it"
-                    + " cannot isolate code. With an Idempotency-Key header a repeated request answers 200 with the"
-                    + " first result and the header Idempotent-Replayed: true. A network policy (network.allow) needs the"
-                    + " permission sandbox:network (403 otherwise); the run's connections come back as egress.")
+            summary = "Run code and wait for the result, or follow it live",
+            description = DESCRIPTION)
     @APIResponse(
             responseCode = "201",
             description = "The finished execution",
@@ -110,18 +121,7 @@ public class ExecutionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RequiresPermission("sandbox:execute")
-    @Operation(
-            operationId = "streamExecution",
-            summary = "Run code and follow it live (Accept: text/event-stream)",
-            description = "The same request, checks and refusals as the plain call (400, 403, 429 with Retry-After,"
-                    + " 503 are answered as problem details before any stream starts). Then server-sent events:"
-                    + " 'progress' and 'log' while the program runs, one per ::prometheus:: line it writes on stderr"
-                    + " (the first 200, messages clipped at 2,000 characters, secrets redacted; data as in"
-                    + " ToolEvents: {type, progress, total?, message?} or {type, level, message, logger?}), then"
-                    + " exactly one final event: 'result' with the ExecutionResult the plain call answers"
-                    + " (also for a replayed Idempotency-Key), or 'error' with problem details (status 409: the"
-                    + " request with this Idempotency-Key is still running; 422: the key was used for a different"
-                    + " request; 5xx: the platform failed).")
+    // Documented with run(): the same operation, answered as an event stream (see DESCRIPTION).
     @APIResponse(
             responseCode = "200",
             description = "The run's events, then its result",

@@ -8,17 +8,14 @@ import java.nio.charset.StandardCharsets;
 /**
  * Splits the stderr bytes a run keeps into lines and hands each event line to the run's watch as
  * soon as its newline arrives: the same lines, the same limits ({@link ToolEvents#MAX_EVENTS}, the
- * clipped messages) as {@link ToolEvents#parse} finds in the stored stderr after the run. A line
- * longer than any event could usefully be is skipped whole.
+ * clipped messages) as {@link ToolEvents#parse} finds in the stored stderr after the run (a last
+ * line without its newline is not an event until the newline comes). It only sees the bytes the
+ * run keeps, so a line never grows beyond the run's output limit.
  */
 final class EventLines {
 
-    /** Longer than a clipped message with its JSON escapes; anything beyond is not an event worth sending. */
-    private static final int MAX_LINE_BYTES = 64 * 1024;
-
     private final RunWatch watch;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-    private boolean overlong;
     private int events;
 
     EventLines(RunWatch watch) {
@@ -40,16 +37,11 @@ final class EventLines {
     }
 
     private void append(byte[] buffer, int offset, int length) {
-        if (overlong || line.size() + length > MAX_LINE_BYTES) {
-            overlong = true;
-            line.reset();
-            return;
-        }
         line.write(buffer, offset, length);
     }
 
     private void endLine() {
-        if (!overlong && line.size() > 0) {
+        if (line.size() > 0) {
             JsonNode event = ToolEvents.line(line.toString(StandardCharsets.UTF_8));
             if (event != null) {
                 events++;
@@ -57,6 +49,5 @@ final class EventLines {
             }
         }
         line.reset();
-        overlong = false;
     }
 }

@@ -35,8 +35,8 @@ import java.util.UUID;
  * {@link McpServer}): {@code tools/list} answers the tools the token may invoke,
  * {@code tools/call} goes through exactly the same path as {@code POST /tools/{name}/invocations}
  * (validation, permissions, audit, usage), and failures of a call come back as tool errors
- * ({@code isError: true}) the model can read. The progress and log lines a tool wrote while it ran
- * (see {@code ToolEvents}) come back as notifications to send before the result.
+ * ({@code isError: true}) the model can read. The progress and log lines a tool writes while it
+ * runs (see {@code ToolEvents}) are sent as notifications as they arrive, before the result.
  *
  * <p>Size: ~400 lines because it is the registry's one {@link McpService} adapter: each method maps
  * one MCP capability (tools, completions, list changes, tasks) onto the registry's own services
