@@ -44,6 +44,7 @@ import org.jboss.resteasy.reactive.RestMulti;
 public class InvocationEventsResource {
 
     static final String OUTCOME = "outcome";
+    static final String ERROR = "error";
     /** How often a follower of an invocation running elsewhere (asynchronous, or on another replica) looks again. */
     private static final Duration POLL = Duration.ofMillis(500);
     /** How long a follower whose live feed ended waits for the invocation's record, written right after. */
@@ -75,7 +76,8 @@ public class InvocationEventsResource {
                     + " comes ('progress' {type, progress, total?, message?} and 'log' {type, level, message,"
                     + " logger?}), then 'outcome' with the invocation once it is recorded. For an invocation that"
                     + " ended: its stored events, then 'outcome'. For one still running elsewhere (asynchronous,"
-                    + " or on another replica): 'outcome' when it ends. The stream then closes.")
+                    + " or on another replica): 'outcome' when it ends. The stream then closes. A run that was refused"
+                    + " after it was followed (never recorded) ends with 'error' (problem details) instead.")
     @APIResponse(
             responseCode = "200",
             description = "The invocation's events, then its outcome",
@@ -130,7 +132,17 @@ public class InvocationEventsResource {
                 .retry()
                 .withBackOff(Duration.ofMillis(50), POLL)
                 .atMost(RECORD_TRIES)
-                .map(view -> event(OUTCOME, json.valueToTree(view)));
+                .map(view -> event(OUTCOME, json.valueToTree(view)))
+                // A run the sandbox refused (busy, still running under the same key) is never recorded:
+                // the stream still ends with one final event.
+                .onFailure()
+                .recoverWithItem(failure -> event(
+                        ERROR,
+                        json.valueToTree(new ProblemException(
+                                        ProblemType.NOT_FOUND,
+                                        "invocation " + id + " has no outcome: the run was refused before it"
+                                                + " started (its caller got the refusal)")
+                                .toProblem())));
     }
 
     /** The outcome of an invocation running elsewhere, once it ended. */
