@@ -20,6 +20,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -83,14 +84,54 @@ public class Admission {
     public <T> Uni<T> submit(Supplier<T> work) {
         return Uni.createFrom().deferred(() -> {
             if (!places.tryAcquire()) {
-                return Uni.createFrom()
-                        .failure(ProblemException.tooManyRequests(
-                                "the sandbox is running " + concurrency + " programs and " + queue
-                                        + " are waiting; try again later",
-                                retryAfterSeconds()));
+                return Uni.createFrom().failure(full());
             }
             return dispatch(work, Vertx.currentContext(), System.nanoTime());
         });
+    }
+
+    /**
+     * A place taken now, for a run that starts later (a streamed run must be refused with 429
+     * before its stream begins): throws the 429 when there is none. The place is given back by
+     * the run it carries, or by {@link Place#release} when no run comes.
+     */
+    public Place reserve() {
+        if (!places.tryAcquire()) {
+            throw full();
+        }
+        return new Place();
+    }
+
+    /** A place in the pool or queue held for one run. */
+    public final class Place {
+        private final AtomicBoolean held = new AtomicBoolean(true);
+        private final long reservedAt = System.nanoTime();
+
+        private Place() {}
+
+        /** Runs {@code work} on a run slot under this place; a place carries one run. */
+        public <T> Uni<T> submit(Supplier<T> work) {
+            return Uni.createFrom().deferred(() -> {
+                // From here the run owns the place and gives it back when it ends.
+                if (!held.compareAndSet(true, false)) {
+                    return Uni.createFrom().failure(new IllegalStateException("the place was given back"));
+                }
+                return dispatch(work, Vertx.currentContext(), reservedAt);
+            });
+        }
+
+        /** Gives the place back if no run took it (idempotent; a run gives its place back itself). */
+        public void release() {
+            if (held.compareAndSet(true, false)) {
+                places.release();
+            }
+        }
+    }
+
+    private ProblemException full() {
+        return ProblemException.tooManyRequests(
+                "the sandbox is running " + concurrency + " programs and " + queue + " are waiting; try again later",
+                retryAfterSeconds());
     }
 
     /**

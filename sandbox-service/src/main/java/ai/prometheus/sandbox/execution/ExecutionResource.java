@@ -13,7 +13,9 @@ import ai.prometheus.shared.sandbox.NetworkPolicy;
 import ai.prometheus.shared.security.Caller;
 import ai.prometheus.shared.security.PrincipalKind;
 import ai.prometheus.shared.security.RequiresPermission;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -23,9 +25,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -46,16 +51,38 @@ public class ExecutionResource {
     /** Runs with a network policy; a caller with sandbox:execute alone gets no network. */
     public static final String NETWORK = "sandbox:network";
 
+    /** One operation in the OpenAPI document (the JSON and the event-stream answers share the path and method). */
+    private static final String DESCRIPTION = "Every field but language and code is optional; absent limits take the"
+            + " operator's defaults. Answers 201 with the result (whatever the program's status), 400 naming an invalid"
+            + " field or a limit above the operator's maximum, 429 with Retry-After when the sandbox is full, 503 when"
+            + " it cannot isolate code. With an Idempotency-Key header a repeated request answers 200 with the first"
+            + " result and the header Idempotent-Replayed: true. A network policy (network.allow) needs the permission"
+            + " sandbox:network (403 otherwise); the run's connections come back as egress.\n\nWith Accept:"
+            + " text/event-stream the same request is followed live: after the same checks and refusals (answered as"
+            + " problem details before any stream starts), server-sent events 'progress' and 'log' while the program"
+            + " runs, one per ::prometheus:: line it writes on stderr (the first 200, messages clipped at 2,000"
+            + " characters, secrets redacted; data {type, progress, total?, message?} or {type, level, message,"
+            + " logger?}), then exactly one final event: 'result' with the ExecutionResult the JSON call answers (also"
+            + " for a replayed Idempotency-Key), or 'error' with problem details (status 409: the request with this"
+            + " Idempotency-Key is still running; 422: the key was used for a different request; 5xx: the platform"
+            + " failed).";
+
     private final ExecutionService service;
     private final ExecutionRepository executions;
     private final RequestValidator validator;
     private final CurrentCaller caller;
+    private final Admission admission;
+    private final ObjectMapper json;
 
     public ExecutionResource(
             ExecutionService service,
             ExecutionRepository executions,
             RequestValidator validator,
-            CurrentCaller caller) {
+            CurrentCaller caller,
+            Admission admission,
+            ObjectMapper json) {
+        this.admission = admission;
+        this.json = json;
         this.service = service;
         this.executions = executions;
         this.validator = validator;
@@ -67,13 +94,8 @@ public class ExecutionResource {
     @RequiresPermission("sandbox:execute")
     @Operation(
             operationId = "runExecution",
-            summary = "Run code and wait for the result",
-            description = "Every field but language and code is optional; absent limits take the operator's defaults."
-                    + " Answers 201 with the result (whatever the program's status), 400 naming an invalid field or a"
-                    + " limit above the operator's maximum, 429 with Retry-After when the sandbox is full, 503 when it"
-                    + " cannot isolate code. With an Idempotency-Key header a repeated request answers 200 with the"
-                    + " first result and the header Idempotent-Replayed: true. A network policy (network.allow) needs the"
-                    + " permission sandbox:network (403 otherwise); the run's connections come back as egress.")
+            summary = "Run code and wait for the result, or follow it live",
+            description = DESCRIPTION)
     @APIResponse(
             responseCode = "201",
             description = "The finished execution",
@@ -89,6 +111,44 @@ public class ExecutionResource {
             @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
             @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf,
             UriInfo uri) {
+        RunRequest request = validated(body);
+        String key = key(idempotencyKey);
+        return service.execute(request, actor(caller.get(), onBehalfOf), key, null, null)
+                .map(executed -> created(executed, uri));
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RequiresPermission("sandbox:execute")
+    // Documented with run(): the same operation, answered as an event stream (see DESCRIPTION).
+    @APIResponse(
+            responseCode = "200",
+            description = "The run's events, then its result",
+            content =
+                    @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = String.class)))
+    @APIResponse(responseCode = "429", description = "Too many runs at once; retry after the Retry-After seconds")
+    public Multi<OutboundSseEvent> stream(
+            ExecutionRequest body,
+            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
+            @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf,
+            @Context Sse sse) {
+        RunRequest request = validated(body);
+        String key = key(idempotencyKey);
+        ExecutionRecords.Actor actor = actor(caller.get(), onBehalfOf);
+        if (!service.ready()) {
+            throw ExecutionService.unavailable(service.unreadyDetail());
+        }
+        // Refused now, as problem details: once the stream started its status is 200.
+        Admission.Place place = admission.reserve();
+        return ExecutionStream.of(
+                sse,
+                json,
+                events -> service.execute(request, actor, key, null, null, new ExecutionService.Live(place, events)),
+                place::release);
+    }
+
+    private RunRequest validated(ExecutionRequest body) {
         if (body == null) {
             throw ProblemException.invalidField("body", "a JSON object with language and code is required");
         }
@@ -99,11 +159,8 @@ public class ExecutionResource {
         if (NetworkPolicy.grantsAny(body.network()) && !caller.get().has(NETWORK)) {
             throw ProblemException.forbidden("a network policy needs the permission " + NETWORK);
         }
-        RunRequest request = validator.validate(
+        return validator.validate(
                 body.language(), body.code(), body.stdin(), body.limits(), body.network(), body.secrets());
-        String key = key(idempotencyKey);
-        return service.execute(request, actor(caller.get(), onBehalfOf), key, null, null)
-                .map(executed -> created(executed, uri));
     }
 
     @GET

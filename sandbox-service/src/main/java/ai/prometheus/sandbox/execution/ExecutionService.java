@@ -3,6 +3,7 @@ package ai.prometheus.sandbox.execution;
 import ai.prometheus.sandbox.config.SandboxConfig;
 import ai.prometheus.sandbox.runtime.IsolationUnavailableException;
 import ai.prometheus.sandbox.runtime.RunOutcome;
+import ai.prometheus.sandbox.runtime.RunWatch;
 import ai.prometheus.sandbox.runtime.SandboxRuntime;
 import ai.prometheus.sandbox.runtime.Workspace;
 import ai.prometheus.sandbox.screening.SafetyScreen;
@@ -12,12 +13,16 @@ import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.problem.ProblemType;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import ai.prometheus.shared.sandbox.ExecutionStatus;
+import ai.prometheus.shared.secret.SecretRedaction;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Runs code for the REST API: screens it, runs it on an admitted slot, stores the execution, and
@@ -65,6 +70,47 @@ public class ExecutionService {
             String idempotencyKey,
             UUID sessionId,
             Workspace workspace) {
+        return execute(request, actor, idempotencyKey, sessionId, workspace, Live.NONE);
+    }
+
+    /**
+     * How a run is watched while it goes: a place already held for it (a stream must be refused
+     * before it starts, so it takes its place first), and who hears of its events, redacted.
+     *
+     * @param place null: the run takes a place when it comes to run, or is refused then
+     * @param events null: nobody listens
+     */
+    public record Live(Admission.Place place, Consumer<JsonNode> events) {
+        static final Live NONE = new Live(null, null);
+
+        void giveBack() {
+            if (place != null) {
+                place.release();
+            }
+        }
+    }
+
+    /** The same, with {@code live} saying how the run is watched while it goes. */
+    public Uni<Executed> execute(
+            RunRequest request,
+            ExecutionRecords.Actor actor,
+            String idempotencyKey,
+            UUID sessionId,
+            Workspace workspace,
+            Live live) {
+        // A place the run did not take (not run: replayed, screened out, refused) goes back when this ends.
+        return executeLive(request, actor, idempotencyKey, sessionId, workspace, live)
+                .onTermination()
+                .invoke(live::giveBack);
+    }
+
+    private Uni<Executed> executeLive(
+            RunRequest request,
+            ExecutionRecords.Actor actor,
+            String idempotencyKey,
+            UUID sessionId,
+            Workspace workspace,
+            Live live) {
         if (!runtime.status().ready()) {
             return Uni.createFrom().failure(unavailable(runtime.status().detail()));
         }
@@ -79,7 +125,7 @@ public class ExecutionService {
                 screening,
                 config.storage().maxStoredCodeBytes());
         if (idempotencyKey == null) {
-            return outcomeOf(request, screening, workspace)
+            return outcomeOf(request, screening, workspace, live)
                     .chain(outcome -> Panache.withTransaction(() -> {
                                 ExecutionRecords.complete(
                                         row, outcome, config.storage().maxStoredOutputBytes());
@@ -95,13 +141,13 @@ public class ExecutionService {
         return claim(row)
                 .chain(existing -> existing != null
                         ? Uni.createFrom().item(replay(existing, row.requestHash))
-                        : runClaimed(row, request, screening, workspace));
+                        : runClaimed(row, request, screening, workspace, live));
     }
 
     /** Runs under the key this request claimed, then completes the claimed row. */
     private Uni<Executed> runClaimed(
-            Execution row, RunRequest request, ExecutionResult.Screening screening, Workspace workspace) {
-        return outcomeOf(request, screening, workspace)
+            Execution row, RunRequest request, ExecutionResult.Screening screening, Workspace workspace, Live live) {
+        return outcomeOf(request, screening, workspace, live)
                 // Not run at all (busy, unavailable): free the key so a retry can run.
                 .onFailure(ProblemException.class)
                 .call(() -> Panache.withTransaction(() -> executions.deleteById(row.id)))
@@ -117,23 +163,29 @@ public class ExecutionService {
                 .replaceWith(stored);
     }
 
-    private Uni<RunOutcome> outcomeOf(RunRequest request, ExecutionResult.Screening screening, Workspace workspace) {
+    private Uni<RunOutcome> outcomeOf(
+            RunRequest request, ExecutionResult.Screening screening, Workspace workspace, Live live) {
         if (SafetyScreen.denied(screening)) {
             return Uni.createFrom().item(ExecutionRecords.policyDenied(screening));
         }
-        // Redacted before anything is stored, answered or reported.
-        return admission
-                .submit(() -> runs.ran(
+        SecretRedaction redaction = request.redaction();
+        RunWatch watch = live.events() == null
+                ? RunWatch.none()
+                : new RunWatch(event -> live.events().accept(redaction.redact(event)));
+        Supplier<RunOutcome> work = () -> runs.ran(
+                        request.language(),
+                        runtime.run(
                                 request.language(),
-                                runtime.run(
-                                        request.language(),
-                                        request.codeBytes(),
-                                        request.stdinBytes(),
-                                        request.secrets(),
-                                        request.limits(),
-                                        workspace,
-                                        request.egress()))
-                        .redacted(request.redaction()))
+                                request.codeBytes(),
+                                request.stdinBytes(),
+                                request.secrets(),
+                                request.limits(),
+                                workspace,
+                                request.egress(),
+                                watch))
+                // Redacted before anything is stored, answered or reported.
+                .redacted(redaction);
+        return (live.place() == null ? admission.submit(work) : live.place().submit(work))
                 .onFailure(IsolationUnavailableException.class)
                 .transform(e -> unavailable(e.getMessage()));
     }
@@ -180,6 +232,15 @@ public class ExecutionService {
         attributes.put("executionId", row.id.toString());
         attributes.put("language", row.language);
         return errors.reportInTransaction("sandbox.internal", outcome.message(), null, attributes);
+    }
+
+    /** Whether runs can be accepted now (else they are answered 503). */
+    boolean ready() {
+        return runtime.status().ready();
+    }
+
+    String unreadyDetail() {
+        return runtime.status().detail();
     }
 
     static ProblemException unavailable(String detail) {

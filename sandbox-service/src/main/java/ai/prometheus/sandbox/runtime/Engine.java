@@ -78,18 +78,19 @@ final class Engine {
             Map<String, String> environment,
             RunLimits limits,
             Workspace workspace,
-            EgressGrant egress) {
+            EgressGrant egress,
+            RunWatch watch) {
         Instant startedAt = Instant.now();
         long startNanos = System.nanoTime();
         if (egress != null) {
-            return runCold(language, code, stdin, environment, limits, workspace, startedAt, startNanos, egress);
+            return runCold(language, code, stdin, environment, limits, workspace, startedAt, startNanos, egress, watch);
         }
         // Never longer than the run's wall limit, which the wait counts against.
         Duration handOff =
                 awaitStarting ? Duration.ofMillis(Math.min(startTimeout.toMillis(), limits.wallMs())) : Duration.ZERO;
         Optional<Sandbox> warm = pool.take(starter.profileFor(language, limits, workspace), handOff);
         if (warm.isEmpty()) {
-            return runCold(language, code, stdin, environment, limits, workspace, startedAt, startNanos, null);
+            return runCold(language, code, stdin, environment, limits, workspace, startedAt, startNanos, null, watch);
         }
         Sandbox sandbox = warm.get();
         try {
@@ -103,7 +104,8 @@ final class Engine {
                     startedAt,
                     startNanos,
                     threads.io(),
-                    threads.timers());
+                    threads.timers(),
+                    watch);
         } catch (RuntimeException e) {
             LOG.errorf(e, "A warm sandbox failed");
             return RunOutcome.internalError("the sandbox failed: " + e.getMessage(), startedAt);
@@ -124,7 +126,8 @@ final class Engine {
             Workspace workspace,
             Instant startedAt,
             long startNanos,
-            EgressGrant egress) {
+            EgressGrant egress,
+            RunWatch watch) {
         Sandbox sandbox;
         try {
             sandbox = starter.launch(starter.profileFor(language, limits, workspace), limits, egress);
@@ -158,7 +161,8 @@ final class Engine {
                     startedAt,
                     startNanos,
                     threads.io(),
-                    threads.timers());
+                    threads.timers(),
+                    watch);
         } catch (RuntimeException e) {
             LOG.errorf(e, "A sandbox failed");
             return RunOutcome.internalError("the sandbox failed: " + e.getMessage(), startedAt);

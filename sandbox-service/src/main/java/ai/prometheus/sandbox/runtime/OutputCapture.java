@@ -14,6 +14,9 @@ final class OutputCapture {
 
     private final long budget;
     private final Runnable onExceeded;
+    /** Null when nobody watches the run live. */
+    private final EventLines events;
+
     private long kept;
     private long seen;
     private boolean exceeded;
@@ -22,8 +25,14 @@ final class OutputCapture {
     final Stream stderr = new Stream();
 
     OutputCapture(long budget, Runnable onExceeded) {
+        this(budget, onExceeded, RunWatch.none());
+    }
+
+    /** {@code watch} hears of each event line of stderr as it is read (only of the kept bytes, as the result has them). */
+    OutputCapture(long budget, Runnable onExceeded, RunWatch watch) {
         this.budget = budget;
         this.onExceeded = onExceeded;
+        this.events = watch.listens() ? new EventLines(watch) : null;
     }
 
     final class Stream {
@@ -63,6 +72,10 @@ final class OutputCapture {
             int keep = (int) Math.min(room, length);
             stream.bytes.write(buffer, 0, keep);
             kept += keep;
+            if (events != null && stream == stderr && keep > 0) {
+                // Under the lock: the listener sees the lines in the order they were kept.
+                events.accept(buffer, keep);
+            }
             if (keep < length) {
                 stream.truncated = true;
                 if (!exceeded) {

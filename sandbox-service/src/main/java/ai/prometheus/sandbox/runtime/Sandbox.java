@@ -198,7 +198,8 @@ final class Sandbox {
             Instant startedAt,
             long startNanos,
             ExecutorService io,
-            ScheduledExecutorService timers) {
+            ScheduledExecutorService timers,
+            RunWatch watch) {
         if (!ready || !used.compareAndSet(false, true)) {
             throw new IllegalStateException("a sandbox runs one program only, once it is ready");
         }
@@ -234,7 +235,7 @@ final class Sandbox {
         if (egress != null) {
             egress.onLimit(() -> stop(kill, Verdict.Kill.EGRESS));
         }
-        OutputCapture output = new OutputCapture(limits.outputBytes(), () -> stop(kill, Verdict.Kill.OUTPUT));
+        OutputCapture output = new OutputCapture(limits.outputBytes(), () -> stop(kill, Verdict.Kill.OUTPUT), watch);
         Future<?> stdoutPump = io.submit(() -> output.pump(process.getInputStream(), output.stdout));
         Future<?> stderrPump = io.submit(() -> output.pump(process.getErrorStream(), output.stderr));
         byte[] header = header(code, environment);

@@ -152,7 +152,16 @@ public class SandboxRuntime {
                 defaults,
                 engine.starter().launcher().interpreterPidInside(),
                 (language, code, limits) -> engine.runCold(
-                        language, code, new byte[0], Map.of(), limits, null, Instant.now(), System.nanoTime(), null));
+                        language,
+                        code,
+                        new byte[0],
+                        Map.of(),
+                        limits,
+                        null,
+                        Instant.now(),
+                        System.nanoTime(),
+                        null,
+                        RunWatch.none()));
         if (failure != null) {
             state = new State(
                     new IsolationStatus(
@@ -226,6 +235,19 @@ public class SandboxRuntime {
             RunLimits limits,
             Workspace workspace,
             EgressGrant egress) {
+        return run(language, code, stdin, environment, limits, workspace, egress, RunWatch.none());
+    }
+
+    /** The same, with {@code watch} hearing of the run's progress and log events while it goes. */
+    public RunOutcome run(
+            Language language,
+            byte[] code,
+            byte[] stdin,
+            Map<String, String> environment,
+            RunLimits limits,
+            Workspace workspace,
+            EgressGrant egress,
+            RunWatch watch) {
         State current = state;
         if (!current.status().ready() || current.engine().isEmpty()) {
             throw new IsolationUnavailableException(current.status().detail());
@@ -242,7 +264,7 @@ public class SandboxRuntime {
             throw new IsolationUnavailableException("runs with a network policy need the egress proxy and"
                     + " sandbox-launch (built when a C compiler is present) with full isolation");
         }
-        return engine.run(language, code, stdin, environment, limits, workspace, egress);
+        return engine.run(language, code, stdin, environment, limits, workspace, egress, watch);
     }
 
     public IsolationStatus status() {

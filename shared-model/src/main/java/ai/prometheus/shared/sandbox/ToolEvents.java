@@ -16,10 +16,10 @@ import java.util.Set;
  * <li>{@code {"level": "info", "message": "started", "logger": "fetch"}} (level one of the syslog
  * levels MCP uses; logger optional).
  * </ul>
- * Any other stderr line is ordinary diagnostics. The sandbox already collects stderr (bounded by
- * the run's output limit) and returns it with the result, so the events travel on the synchronous
- * and the Kafka path alike, and both the MCP server and REST callers see them once the run ends.
- * Malformed event lines are kept as plain stderr: a tool's typo never fails its call.
+ * Any other stderr line is ordinary diagnostics. The sandbox reads each line as the run writes it
+ * ({@link #line}) and publishes the events live; it also returns stderr with the result, so
+ * {@link #parse} finds the same events again afterwards. Malformed event lines are kept as plain
+ * stderr: a tool's typo never fails its call.
  */
 public final class ToolEvents {
 
@@ -49,7 +49,7 @@ public final class ToolEvents {
             if (events.size() >= MAX_EVENTS) {
                 break;
             }
-            JsonNode event = event(line);
+            JsonNode event = line(line);
             if (event != null) {
                 events.add(event);
             }
@@ -57,7 +57,8 @@ public final class ToolEvents {
         return events;
     }
 
-    private static JsonNode event(String line) {
+    /** The event one stderr line carries, normalised as {@link #parse} does, or null for an ordinary line. */
+    public static JsonNode line(String line) {
         String trimmed = line.strip();
         if (!trimmed.startsWith(PREFIX)) {
             return null;

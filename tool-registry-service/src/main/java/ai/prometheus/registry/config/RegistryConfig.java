@@ -45,6 +45,14 @@ public interface RegistryConfig {
         @WithDefault("120s")
         Duration maxSyncWait();
 
+        /**
+         * Whether a synchronous run is followed live (the sandbox answers it as an event stream), so
+         * MCP clients and REST followers get its progress and log lines while it runs; false: the
+         * plain call, and the events only with the result.
+         */
+        @WithDefault("true")
+        boolean liveEvents();
+
         /** Characters of the arguments kept in events for episodic memory and audit. */
         @WithDefault("500")
         int summaryChars();

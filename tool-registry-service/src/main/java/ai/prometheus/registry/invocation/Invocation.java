@@ -9,7 +9,6 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import jakarta.persistence.Transient;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
@@ -72,11 +71,12 @@ public class Invocation {
     public String resultJson;
 
     /**
-     * The progress and log events the run wrote (see ToolEvents), when this replica ran it
-     * synchronously: handed to the caller with the result, not stored.
+     * The progress and log events the run wrote (see ToolEvents) as a JSON array, for a synchronous
+     * run: handed to the caller with the result and kept, so a follower that comes late still gets
+     * them. Text, not jsonb: the reactive client decodes a jsonb array as no entity type here wants.
      */
-    @Transient
-    public List<JsonNode> events;
+    @Column(name = "events")
+    public String eventsJson;
 
     public String errorMessage;
 
@@ -122,5 +122,25 @@ public class Invocation {
 
     public void result(JsonNode value) {
         resultJson = value == null ? null : value.toString();
+    }
+
+    /** The run's events, in order; empty when it wrote none (or ran asynchronously). */
+    public List<JsonNode> events() {
+        if (eventsJson == null) {
+            return List.of();
+        }
+        try {
+            List<JsonNode> events = new java.util.ArrayList<>();
+            JSON.readTree(eventsJson).forEach(events::add);
+            return events;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("invocation " + id + " has unreadable events", e);
+        }
+    }
+
+    public void events(List<JsonNode> events) {
+        eventsJson = events == null || events.isEmpty()
+                ? null
+                : JSON.valueToTree(events).toString();
     }
 }

@@ -42,6 +42,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
 /**
@@ -75,6 +76,7 @@ public class InvocationService {
     private final InvocationMetrics metrics;
     private final InvocationRepository invocations;
     private final VersionCache versions;
+    private final InvocationFeeds feeds;
 
     public InvocationService(
             ToolService tools,
@@ -91,7 +93,9 @@ public class InvocationService {
             QuotaService quotas,
             InvocationMetrics metrics,
             InvocationRepository invocations,
-            VersionCache versions) {
+            VersionCache versions,
+            InvocationFeeds feeds) {
+        this.feeds = feeds;
         this.tools = tools;
         this.access = access;
         this.signatures = signatures;
@@ -121,6 +125,15 @@ public class InvocationService {
     }
 
     public Uni<Invoked> invoke(Caller caller, String name, InvocationRequest request, String idempotencyKey) {
+        return invoke(caller, name, request, idempotencyKey, null);
+    }
+
+    /**
+     * The same, with {@code events} hearing of a synchronous run's progress and log events (see
+     * {@code ToolEvents}) while it runs, on an I/O thread, each once (null: nobody listens here).
+     */
+    public Uni<Invoked> invoke(
+            Caller caller, String name, InvocationRequest request, String idempotencyKey, Consumer<JsonNode> events) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
             return Uni.createFrom()
                     .failure(ProblemException.invalidField(
@@ -128,12 +141,14 @@ public class InvocationService {
         }
         if (!request.async()) {
             // Refused before any database work when this replica holds all it can (429).
-            return syncAdmission.admit(caller.subject(), () -> admitAndRun(caller, name, request, idempotencyKey));
+            return syncAdmission.admit(
+                    caller.subject(), () -> admitAndRun(caller, name, request, idempotencyKey, events));
         }
-        return admitAndRun(caller, name, request, idempotencyKey);
+        return admitAndRun(caller, name, request, idempotencyKey, events);
     }
 
-    private Uni<Invoked> admitAndRun(Caller caller, String name, InvocationRequest request, String idempotencyKey) {
+    private Uni<Invoked> admitAndRun(
+            Caller caller, String name, InvocationRequest request, String idempotencyKey, Consumer<JsonNode> events) {
         UUID id = invocationId(caller, idempotencyKey);
         Uni<Invocation> previous = idempotencyKey == null
                 ? Uni.createFrom().nullItem()
@@ -145,7 +160,7 @@ public class InvocationService {
             return Panache.withSession(() -> admit(caller, name, request))
                     .chain(admitted -> request.async()
                             ? enqueue(caller, id, idempotencyKey, admitted, request)
-                            : run(caller, id, idempotencyKey, admitted, request));
+                            : run(caller, id, idempotencyKey, admitted, request, events));
         });
     }
 
@@ -234,7 +249,12 @@ public class InvocationService {
     }
 
     private Uni<Invoked> run(
-            Caller caller, UUID id, String idempotencyKey, Admitted admitted, InvocationRequest request) {
+            Caller caller,
+            UUID id,
+            String idempotencyKey,
+            Admitted admitted,
+            InvocationRequest request,
+            Consumer<JsonNode> listener) {
         Invocation invocation = newInvocation(caller, id, idempotencyKey, admitted, request, Invocation.Mode.SYNC);
         ToolVersion version = admitted.version();
         ExecutionRequest execution = new ExecutionRequest(
@@ -246,7 +266,7 @@ public class InvocationService {
                 version.network,
                 admitted.secrets());
         long started = System.nanoTime();
-        return sandbox.execute(execution, caller.subject(), id.toString(), syncTimeout(version))
+        return ranLive(execution, caller, id, syncTimeout(version), admitted.redaction(), listener)
                 .onItemOrFailure()
                 .transformToUni((result, failure) -> {
                     invocation.latencyMs = (System.nanoTime() - started) / 1_000_000;
@@ -294,6 +314,45 @@ public class InvocationService {
     }
 
     /**
+     * The sandbox's run, followed live when configured: each event goes to this replica's feed of
+     * the invocation (REST followers) and to {@code listener}; without the live path the listener
+     * hears the same events from the result, once the run ended.
+     */
+    private Uni<ExecutionResult> ranLive(
+            ExecutionRequest execution,
+            Caller caller,
+            UUID id,
+            Duration timeout,
+            SecretRedaction redaction,
+            Consumer<JsonNode> listener) {
+        if (!config.invocation().liveEvents()) {
+            return sandbox.execute(execution, caller.subject(), id.toString(), timeout)
+                    .invoke(result -> {
+                        if (listener != null) {
+                            ToolEvents.parse(redaction.redact(result.stderr())).forEach(listener);
+                        }
+                    });
+        }
+        InvocationFeeds.Feed feed = feeds.open(id, caller.subject());
+        Consumer<JsonNode> events = event -> {
+            JsonNode redacted = redaction.redact(event);
+            feed.publish(redacted);
+            if (listener != null) {
+                listener.accept(redacted);
+            }
+        };
+        return sandbox.stream(execution, caller.subject(), id.toString(), timeout, events)
+                .onTermination()
+                .invoke(() -> {
+                    try {
+                        feeds.close(id, feed);
+                    } catch (RuntimeException e) {
+                        // A follower's failure is never the invocation's.
+                    }
+                });
+    }
+
+    /**
      * Writes a finished synchronous invocation with its events and the charge of what its run used,
      * all or nothing, in one transaction (one commit per invocation; the charge is taken last, so
      * the counter rows it updates are locked only for the moment before the commit).
@@ -326,7 +385,7 @@ public class InvocationService {
         invocation.sandboxStatus = result.status().name();
         invocation.exitCode = result.exitCode();
         invocation.egress = EgressSummary.of(result.egress());
-        invocation.events = ToolEvents.parse(result.stderr());
+        invocation.events(ToolEvents.parse(result.stderr()));
         if (result.usage() != null) {
             invocation.wallMs = result.usage().wallMs();
             invocation.cpuMs = result.usage().cpuMs();

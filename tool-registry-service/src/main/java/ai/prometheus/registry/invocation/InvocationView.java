@@ -58,7 +58,7 @@ public record InvocationView(
                 invocation.createdAt,
                 invocation.finishedAt,
                 invocation.egress,
-                invocation.events == null || invocation.events.isEmpty() ? null : invocation.events);
+                invocation.eventsJson == null ? null : invocation.events());
     }
 
     private static long nz(Long value) {

@@ -35,8 +35,8 @@ import java.util.UUID;
  * {@link McpServer}): {@code tools/list} answers the tools the token may invoke,
  * {@code tools/call} goes through exactly the same path as {@code POST /tools/{name}/invocations}
  * (validation, permissions, audit, usage), and failures of a call come back as tool errors
- * ({@code isError: true}) the model can read. The progress and log lines a tool wrote while it ran
- * (see {@code ToolEvents}) come back as notifications to send before the result.
+ * ({@code isError: true}) the model can read. The progress and log lines a tool writes while it
+ * runs (see {@code ToolEvents}) are sent as notifications as they arrive, before the result.
  *
  * <p>Size: ~400 lines because it is the registry's one {@link McpService} adapter: each method maps
  * one MCP capability (tools, completions, list changes, tasks) onto the registry's own services
@@ -192,10 +192,14 @@ public class RegistryMcp implements McpService {
         }
         JsonNode progressToken = call.params().path("_meta").get("progressToken");
         return invocations
-                .invoke(caller, name, new InvocationRequest(arguments, "sync", null, null), null)
+                .invoke(caller, name, new InvocationRequest(arguments, "sync", null, null), null, event -> {
+                    ObjectNode notification = notificationFor(event, name, progressToken, call);
+                    if (notification != null) {
+                        call.notifications().accept(notification);
+                    }
+                })
                 .chain(invoked -> discovery.mcpMetadata(name).map(metadata -> {
                     InvocationView invocation = invoked.invocation();
-                    call.notifications().addAll(notificationsFor(invocation, progressToken, call));
                     JsonNode outputSchema = metadata == null ? null : metadata.get("outputSchema");
                     return (JsonNode) results.of(invocation, outputSchema, "output:" + invocation.fingerprint());
                 }))
@@ -360,46 +364,43 @@ public class RegistryMcp implements McpService {
                 : failure;
     }
 
-    /** The run's progress lines (when the call asked for progress) and log lines the session wants to hear. */
-    private List<ObjectNode> notificationsFor(InvocationView invocation, JsonNode progressToken, ToolCall call) {
+    /**
+     * The notification one event of the run makes, or null when nobody asked for it: progress when
+     * the call had a progress token, a log line at or above the level the session (2026-07-28: the
+     * request) wants.
+     */
+    private ObjectNode notificationFor(JsonNode event, String tool, JsonNode progressToken, ToolCall call) {
+        if ("progress".equals(event.path("type").asText())) {
+            if (progressToken == null || progressToken.isNull()) {
+                return null;
+            }
+            ObjectNode notification = rpc.notification("notifications/progress");
+            ObjectNode params = notification.putObject("params");
+            params.set("progressToken", progressToken);
+            params.set("progress", event.get("progress"));
+            if (event.has("total")) {
+                params.set("total", event.get("total"));
+            }
+            if (event.has("message")) {
+                params.set("message", event.get("message"));
+            }
+            return notification;
+        }
         // 2026-07-28 has no logging/setLevel: a request names its level in _meta, and without one hears no log lines.
         boolean stateless = McpServer.STATELESS_VERSION.equals(McpServer.version(call.params(), call.exchange()));
         String requestLevel =
                 call.params().path("_meta").path(McpServer.META_LOG_LEVEL).asText(null);
-        List<ObjectNode> out = new ArrayList<>();
-        if (invocation.events() == null) {
-            return out;
+        String level = event.path("level").asText();
+        boolean wanted = stateless
+                ? requestLevel != null && LogLevels.atLeast(level, requestLevel)
+                : logLevels.passes(call.exchange().session(), level);
+        if (!wanted) {
+            return null;
         }
-        for (JsonNode event : invocation.events()) {
-            if ("progress".equals(event.path("type").asText())) {
-                if (progressToken == null || progressToken.isNull()) {
-                    continue;
-                }
-                ObjectNode notification = rpc.notification("notifications/progress");
-                ObjectNode params = notification.putObject("params");
-                params.set("progressToken", progressToken);
-                params.set("progress", event.get("progress"));
-                if (event.has("total")) {
-                    params.set("total", event.get("total"));
-                }
-                if (event.has("message")) {
-                    params.set("message", event.get("message"));
-                }
-                out.add(notification);
-            } else if (stateless
-                    ? requestLevel != null
-                            && LogLevels.atLeast(event.path("level").asText(), requestLevel)
-                    : logLevels.passes(
-                            call.exchange().session(), event.path("level").asText())) {
-                ObjectNode notification = rpc.notification("notifications/message");
-                ObjectNode params = notification
-                        .putObject("params")
-                        .put("level", event.path("level").asText());
-                params.put("logger", event.has("logger") ? event.get("logger").asText() : invocation.tool());
-                params.set("data", event.get("message"));
-                out.add(notification);
-            }
-        }
-        return out;
+        ObjectNode notification = rpc.notification("notifications/message");
+        ObjectNode params = notification.putObject("params").put("level", level);
+        params.put("logger", event.has("logger") ? event.get("logger").asText() : tool);
+        params.set("data", event.get("message"));
+        return notification;
     }
 }

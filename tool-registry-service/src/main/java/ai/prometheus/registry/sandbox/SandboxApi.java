@@ -4,6 +4,7 @@ import ai.prometheus.shared.platform.security.ServiceIdentity;
 import ai.prometheus.shared.sandbox.ExecutionRequest;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import ai.prometheus.shared.sandbox.InvocationOutput;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.UUID;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+import org.jboss.resteasy.reactive.client.SseEvent;
 
 /** The sandbox service's run endpoint; used only through {@link SandboxClient}. */
 @RegisterRestClient(configKey = "sandbox")
@@ -25,6 +27,15 @@ interface SandboxApi {
 
     @POST
     Uni<ExecutionResult> execute(
+            @HeaderParam("Authorization") String authorization,
+            @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf,
+            @HeaderParam("Idempotency-Key") String idempotencyKey,
+            ExecutionRequest request);
+
+    /** The same run followed live: progress and log events, then one result or error event. */
+    @POST
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    Multi<SseEvent<String>> stream(
             @HeaderParam("Authorization") String authorization,
             @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf,
             @HeaderParam("Idempotency-Key") String idempotencyKey,

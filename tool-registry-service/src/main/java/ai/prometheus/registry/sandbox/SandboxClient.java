@@ -14,9 +14,11 @@ import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.resteasy.reactive.client.SseEvent;
 
 /**
  * The registry's door to the sandbox. It authenticates as the registry itself, names the end
@@ -32,6 +34,11 @@ public class SandboxClient {
     static final long IN_PROGRESS_RETRY_SECONDS = 2;
     /** Tries on a refused connection, enough to go round a replica list whose other members may be down too. */
     static final int REFUSED_RETRIES = 3;
+
+    static final String PROGRESS = "progress";
+    static final String LOG = "log";
+    static final String RESULT = "result";
+    static final String ERROR = "error";
 
     static final Duration OUTPUT_TIMEOUT = Duration.ofSeconds(30);
     static final int OUTPUT_RETRIES = 8;
@@ -69,6 +76,78 @@ public class SandboxClient {
                 .failWith(() -> new TimeoutException())
                 .onFailure()
                 .transform(this::translate);
+    }
+
+    /**
+     * The same run followed live ({@code POST /executions} answering server-sent events): each
+     * progress or log event the tool writes goes to {@code events} as it arrives (on an I/O thread;
+     * the consumer must not block), and the result ends it. Failures, retries and the circuit are
+     * those of {@link #execute}: an {@code error} event carries the problem the plain call would
+     * have answered with its status.
+     */
+    @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = SandboxFailure.Transient.class)
+    @CircuitBreaker(
+            requestVolumeThreshold = 10,
+            failureRatio = 0.5,
+            delay = 5_000,
+            successThreshold = 2,
+            failOn = {SandboxFailure.Transient.class, SandboxFailure.Timeout.class})
+    public Uni<ExecutionResult> stream(
+            ExecutionRequest request,
+            String onBehalfOf,
+            String idempotencyKey,
+            Duration timeout,
+            Consumer<JsonNode> events) {
+        return Uni.createFrom()
+                .deferred(() -> api.stream("Bearer " + identity.bearerToken(), onBehalfOf, idempotencyKey, request)
+                        .onItem()
+                        .invoke(event -> forward(event, events))
+                        .select()
+                        .where(event -> RESULT.equals(event.name()) || ERROR.equals(event.name()))
+                        .toUni()
+                        .map(this::ending))
+                .onFailure(SandboxClient::refused)
+                .retry()
+                .withBackOff(Duration.ofMillis(20))
+                .atMost(REFUSED_RETRIES)
+                .ifNoItem()
+                .after(timeout)
+                .failWith(() -> new TimeoutException())
+                .onFailure()
+                .transform(this::translate);
+    }
+
+    private void forward(SseEvent<String> event, Consumer<JsonNode> events) {
+        if (!PROGRESS.equals(event.name()) && !LOG.equals(event.name())) {
+            return;
+        }
+        try {
+            events.accept(json.readTree(event.data()));
+        } catch (java.io.IOException | RuntimeException e) {
+            // One unreadable or unforwardable event must not cost the run its result.
+        }
+    }
+
+    /** The final event: the result, or the problem the sandbox answered once the run was accepted. */
+    private ExecutionResult ending(SseEvent<String> event) {
+        if (event == null) {
+            throw new SandboxFailure.Transient(
+                    SandboxFailure.Kind.FAILED, "the sandbox's event stream ended without a result", 1, null);
+        }
+        try {
+            if (RESULT.equals(event.name())) {
+                return json.readValue(event.data(), ExecutionResult.class);
+            }
+            JsonNode problem = json.readTree(event.data());
+            throw failure(
+                    problem.path("status").asInt(500),
+                    null,
+                    problem.path("detail").asText("HTTP error"),
+                    null);
+        } catch (java.io.IOException e) {
+            throw new SandboxFailure.Transient(
+                    SandboxFailure.Kind.FAILED, "the sandbox sent an unreadable final event", 1, e);
+        }
     }
 
     /**
@@ -110,27 +189,11 @@ public class SandboxClient {
         if (error instanceof WebApplicationException web) {
             Response response = web.getResponse();
             int status = response.getStatus();
-            if (status == 429) {
-                String retryAfter = response.getHeaderString("Retry-After");
-                return new SandboxFailure(
-                        SandboxFailure.Kind.BUSY,
-                        "the sandbox is at capacity",
-                        retryAfter == null ? 1 : parseLong(retryAfter, 1),
-                        error);
-            }
-            if (status == 409) {
-                return new SandboxFailure(
-                        SandboxFailure.Kind.IN_PROGRESS,
-                        "an earlier attempt of this invocation is still running",
-                        IN_PROGRESS_RETRY_SECONDS,
-                        error);
-            }
-            if (status >= 400 && status < 500) {
-                return new SandboxFailure(
-                        SandboxFailure.Kind.REJECTED, "the sandbox refused the run: " + detailOf(response), 0, error);
-            }
-            return new SandboxFailure.Transient(
-                    SandboxFailure.Kind.FAILED, "the sandbox failed with HTTP " + status, 1, error);
+            return failure(
+                    status,
+                    response.getHeaderString("Retry-After"),
+                    status >= 400 && status < 500 && status != 409 && status != 429 ? detailOf(response) : null,
+                    error);
         }
         if (error instanceof ProcessingException
                 || error instanceof java.net.ConnectException
@@ -139,6 +202,29 @@ public class SandboxClient {
                     SandboxFailure.Kind.UNAVAILABLE, "the sandbox is unreachable", 1, error);
         }
         return new SandboxFailure.Transient(SandboxFailure.Kind.FAILED, "the call to the sandbox failed", 1, error);
+    }
+
+    /** What an HTTP status from the sandbox (as a response, or in a stream's error event) means here. */
+    private static SandboxFailure failure(int status, String retryAfter, String detail, Throwable error) {
+        if (status == 429) {
+            return new SandboxFailure(
+                    SandboxFailure.Kind.BUSY,
+                    "the sandbox is at capacity",
+                    retryAfter == null ? 1 : parseLong(retryAfter, 1),
+                    error);
+        }
+        if (status == 409) {
+            return new SandboxFailure(
+                    SandboxFailure.Kind.IN_PROGRESS,
+                    "an earlier attempt of this invocation is still running",
+                    IN_PROGRESS_RETRY_SECONDS,
+                    error);
+        }
+        if (status >= 400 && status < 500) {
+            return new SandboxFailure(SandboxFailure.Kind.REJECTED, "the sandbox refused the run: " + detail, 0, error);
+        }
+        return new SandboxFailure.Transient(
+                SandboxFailure.Kind.FAILED, "the sandbox failed with HTTP " + status, 1, error);
     }
 
     private String detailOf(Response response) {

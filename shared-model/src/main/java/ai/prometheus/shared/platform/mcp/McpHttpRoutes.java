@@ -2,7 +2,7 @@ package ai.prometheus.shared.platform.mcp;
 
 import ai.prometheus.shared.platform.security.CurrentCaller;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.HeaderParam;
@@ -13,6 +13,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.jboss.resteasy.reactive.RestMulti;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
@@ -32,23 +35,48 @@ public abstract class McpHttpRoutes implements McpEndpoint {
         this.caller = caller;
     }
 
+    /**
+     * The answer's type is decided per message (JSON, or for a tool call from a client that accepts
+     * them, server-sent events that go on while the tool runs). So no {@code @Produces}, and buffers
+     * (for which the REST layer assumes no type): the answer is written as a plain stream whose
+     * status and headers (the content type among them) come with its first chunk, and a failure
+     * before that is answered as problem details.
+     */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
     @Operation(
             operationId = "mcpPost",
-            summary = "MCP JSON-RPC messages (initialize, server/discover, ping, tools/list, tools/call, ...)")
-    public Uni<Response> post(
+            summary = "MCP JSON-RPC messages (initialize, server/discover, ping, tools/list, tools/call, ...)",
+            description = "Answered as application/json, or, for tools/call from a client that accepts"
+                    + " text/event-stream, as server-sent events: the tool's notifications/progress and"
+                    + " notifications/message while it runs, then the response.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The JSON-RPC response, or the event stream of a tool call",
+            content = {
+                @Content(mediaType = MediaType.APPLICATION_JSON),
+                @Content(mediaType = MediaType.SERVER_SENT_EVENTS)
+            })
+    @APIResponse(responseCode = "202", description = "A notification or response was accepted")
+    @APIResponse(
+            responseCode = "400",
+            description = "A batch or routing header the negotiated version refuses",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    public RestMulti<Buffer> post(
             String body,
             @HeaderParam(McpTransport.PROTOCOL_VERSION_HEADER) String protocolVersion,
             @HeaderParam(McpTransport.SESSION_HEADER) String session,
             @HeaderParam(HttpHeaders.ACCEPT) String accept,
             @HeaderParam(McpTransport.METHOD_HEADER) String methodHeader,
             @HeaderParam(McpTransport.NAME_HEADER) String nameHeader) {
-        return transport.post(
-                caller.get(),
-                body,
-                new McpTransport.Headers(protocolVersion, session, accept, methodHeader, nameHeader));
+        return RestMulti.fromUniResponse(
+                transport.post(
+                        caller.get(),
+                        body,
+                        new McpTransport.Headers(protocolVersion, session, accept, methodHeader, nameHeader)),
+                answer -> answer.body().map(Buffer::buffer),
+                McpTransport.Answer::headers,
+                McpTransport.Answer::status);
     }
 
     @DELETE

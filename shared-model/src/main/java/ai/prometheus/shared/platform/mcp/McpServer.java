@@ -17,8 +17,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -95,14 +95,11 @@ public class McpServer {
      */
     public record Exchange(String session, String protocolVersion) {}
 
-    /**
-     * The answer to one message: the response (null for a notification or a response, which need
-     * none) and the notifications that go before it.
-     */
-    public record Reply(ObjectNode response, List<ObjectNode> notifications) {
+    /** The answer to one message: the response (null for a notification or a response, which need none). */
+    public record Reply(ObjectNode response) {
 
         static Reply of(ObjectNode response) {
-            return new Reply(response, List.of());
+            return new Reply(response);
         }
     }
 
@@ -166,7 +163,16 @@ public class McpServer {
         return services.get();
     }
 
+    /** Handles {@code message}; notifications the handling produces are dropped (a JSON answer has no room for them). */
     public Uni<Reply> handle(Caller caller, JsonNode message, Exchange exchange) {
+        return handle(caller, message, exchange, notification -> {});
+    }
+
+    /**
+     * Handles {@code message}; {@code notify} gets each notification the handling produces (a
+     * tool's progress and log lines) as it happens, before the reply, possibly on another thread.
+     */
+    public Uni<Reply> handle(Caller caller, JsonNode message, Exchange exchange, Consumer<ObjectNode> notify) {
         if (!message.isObject() || !"2.0".equals(message.path("jsonrpc").asText())) {
             return Uni.createFrom()
                     .item(Reply.of(
@@ -188,10 +194,9 @@ public class McpServer {
         if (unstorable != null) {
             return Uni.createFrom().item(Reply.of(refusal(id, method, unstorable)));
         }
-        List<ObjectNode> notifications = new ArrayList<>();
         Uni<JsonNode> result;
         try {
-            result = dispatch(caller, method, params, exchange, version, notifications);
+            result = dispatch(caller, method, params, exchange, version, notify);
         } catch (RuntimeException failure) {
             result = Uni.createFrom().failure(failure);
         }
@@ -204,7 +209,7 @@ public class McpServer {
                     if (stateless && value.isObject() && !value.has("resultType")) {
                         ((ObjectNode) value).put("resultType", "complete");
                     }
-                    return new Reply(rpc.result(id, value), notifications);
+                    return new Reply(rpc.result(id, value));
                 })
                 .onFailure()
                 .recoverWithItem(failure -> Reply.of(errorFor(id, failure)));
@@ -230,7 +235,7 @@ public class McpServer {
             JsonNode params,
             Exchange exchange,
             String version,
-            List<ObjectNode> notifications) {
+            Consumer<ObjectNode> notify) {
         McpService service = service();
         return switch (method) {
             case "initialize" -> Uni.createFrom().item(initialize(params));
@@ -252,7 +257,7 @@ public class McpServer {
                         .failure(new NotOffered(
                                 McpListenRoute.LISTEN + " is answered as a stream: send it with the header "
                                         + McpTransport.METHOD_HEADER + ": " + McpListenRoute.LISTEN));
-            case "tools/call" -> callTool(caller, params, exchange, version, notifications);
+            case "tools/call" -> callTool(caller, params, exchange, version, notify);
             case "resources/list" -> service.resources() ? listResources(caller, params, version) : null;
             case "resources/templates/list" -> service.resources() ? resourceTemplates(version) : null;
             case "resources/read" -> service.resources() ? readResource(caller, params, version) : null;
@@ -534,7 +539,7 @@ public class McpServer {
     }
 
     private Uni<JsonNode> callTool(
-            Caller caller, JsonNode params, Exchange exchange, String version, List<ObjectNode> notifications) {
+            Caller caller, JsonNode params, Exchange exchange, String version, Consumer<ObjectNode> notify) {
         if (!params.path("name").isTextual()) {
             return Uni.createFrom().failure(new InvalidParams("params.name must name a tool"));
         }
@@ -544,7 +549,7 @@ public class McpServer {
         }
         McpService service = service();
         String name = params.get("name").asText();
-        McpService.ToolCall call = new McpService.ToolCall(name, arguments, params, exchange, notifications);
+        McpService.ToolCall call = new McpService.ToolCall(name, arguments, params, exchange, notify);
         boolean stateless = STATELESS_VERSION.equals(version);
         String support = service.tasks() ? service.taskSupport(name) : null;
         // 2025-11-25: the client asks for a task with params.task, where the tool allows one.

@@ -170,14 +170,15 @@ public interface McpService {
      * @param name the tool
      * @param arguments an object, or null when the request sent none
      * @param params the request's params as sent ({@code _meta}, a progress token...)
-     * @param notifications where the call adds the notifications to send before its result
+     * @param notifications where the call sends its notifications (progress, log lines) while it runs,
+     *     before its result; from any thread
      */
     record ToolCall(
             String name,
             JsonNode arguments,
             JsonNode params,
             McpServer.Exchange exchange,
-            List<ObjectNode> notifications) {}
+            java.util.function.Consumer<ObjectNode> notifications) {}
 
     /** The {@code serverInfo} of this server: {@code name}, {@code title} and {@code version}. */
     record ServerInfo(String name, String title, String version) {}

@@ -10,12 +10,17 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The MCP Streamable HTTP transport behind a service's {@code /mcp} resource (which only declares
@@ -50,15 +55,45 @@ public class McpTransport {
     /** The headers of a POST that the transport reads; any may be null. */
     public record Headers(String protocolVersion, String session, String accept, String method, String name) {}
 
-    public Uni<Response> post(Caller me, String body, Headers headers) {
+    /**
+     * The answer to a POST: its status, headers (the content type among them) and body, which for
+     * a streamed tool call goes on while the tool runs.
+     */
+    public record Answer(int status, Map<String, List<String>> headers, Multi<String> body) {
+
+        static Answer json(int status, JsonNode body, String session) {
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            headers.put(HttpHeaders.CONTENT_TYPE, List.of(MediaType.APPLICATION_JSON));
+            if (session != null) {
+                headers.put(SESSION_HEADER, List.of(session));
+            }
+            return new Answer(status, headers, Multi.createFrom().item(body.toString()));
+        }
+
+        static Answer accepted() {
+            return new Answer(202, Map.of(), Multi.createFrom().empty());
+        }
+
+        static Answer events(Multi<String> events) {
+            return new Answer(
+                    200,
+                    Map.of(
+                            HttpHeaders.CONTENT_TYPE,
+                            List.of(MediaType.SERVER_SENT_EVENTS),
+                            "Cache-Control",
+                            List.of("no-cache")),
+                    events);
+        }
+    }
+
+    public Uni<Answer> post(Caller me, String body, Headers headers) {
         JsonNode message;
         try {
             message = json.readTree(body);
         } catch (JsonProcessingException e) {
             return Uni.createFrom()
-                    .item(Response.ok(new JsonRpc(json).error(null, JsonRpc.PARSE_ERROR, "the body is not JSON"))
-                            .type(MediaType.APPLICATION_JSON_TYPE)
-                            .build());
+                    .item(Answer.json(
+                            200, new JsonRpc(json).error(null, JsonRpc.PARSE_ERROR, "the body is not JSON"), null));
         }
         if (message == null) {
             throw new ProblemException(ProblemType.VALIDATION, "the body must be a JSON-RPC message");
@@ -80,25 +115,21 @@ public class McpTransport {
         McpServer.Exchange exchange = new McpServer.Exchange(headers.session(), protocolVersion);
         if (message.isArray()) {
             return batch(me, (ArrayNode) message, exchange)
-                    .map(response -> response == null
-                            ? Response.accepted().build()
-                            : Response.ok(response, MediaType.APPLICATION_JSON_TYPE)
-                                    .build());
+                    .map(response -> response == null ? Answer.accepted() : Answer.json(200, response, null));
         }
         boolean streams = headers.accept() != null
                 && headers.accept().contains(MediaType.SERVER_SENT_EVENTS)
-                && "tools/call".equals(message.path("method").asText());
+                && "tools/call".equals(message.path("method").asText())
+                && JsonRpc.isRequest(message);
+        if (streams) {
+            return Uni.createFrom().item(Answer.events(eventStream(me, message, exchange)));
+        }
         return server.handle(me, message, exchange).map(reply -> {
             if (reply.response() == null) {
-                return Response.accepted().build();
+                return Answer.accepted();
             }
-            Response.ResponseBuilder ok = streams
-                    ? Response.ok(eventStream(reply), MediaType.SERVER_SENT_EVENTS_TYPE)
-                    : Response.ok(reply.response(), MediaType.APPLICATION_JSON_TYPE);
-            if (initialize) {
-                ok.header(SESSION_HEADER, UUID.randomUUID().toString());
-            }
-            return ok.build();
+            return Answer.json(
+                    200, reply.response(), initialize ? UUID.randomUUID().toString() : null);
         });
     }
 
@@ -131,35 +162,36 @@ public class McpTransport {
 
     /**
      * A tool call answered as a server-sent event stream: a priming event (an id and no data, so a
-     * client could resume), then the notifications the run produced, then the response. The run has
-     * ended when this is written: the events arrive together, in order, before the result.
+     * client could resume), then each notification the run produces as it produces it (progress,
+     * log lines), then the response.
      */
-    private String eventStream(McpServer.Reply reply) {
+    private Multi<String> eventStream(Caller me, JsonNode message, McpServer.Exchange exchange) {
         String stream = UUID.randomUUID().toString();
-        StringBuilder events = new StringBuilder();
-        events.append("id: ")
-                .append(stream)
-                .append("-0\nretry: ")
-                .append(RETRY_MS)
-                .append("\ndata: \n\n");
-        int sequence = 1;
-        for (ObjectNode notification : reply.notifications()) {
-            events.append("id: ")
-                    .append(stream)
-                    .append('-')
-                    .append(sequence++)
-                    .append("\ndata: ")
-                    .append(notification)
-                    .append("\n\n");
-        }
-        events.append("id: ")
-                .append(stream)
-                .append('-')
-                .append(sequence)
-                .append("\ndata: ")
-                .append(reply.response())
-                .append("\n\n");
-        return events.toString();
+        AtomicInteger sequence = new AtomicInteger();
+        return Multi.createFrom()
+                .emitter(
+                        emitter -> {
+                            emitter.emit("id: " + stream + "-" + sequence.getAndIncrement() + "\nretry: " + RETRY_MS
+                                    + "\ndata: \n\n");
+                            server.handle(
+                                            me,
+                                            message,
+                                            exchange,
+                                            notification -> emitter.emit(event(stream, sequence, notification)))
+                                    .subscribe()
+                                    .with(
+                                            reply -> {
+                                                emitter.emit(event(stream, sequence, reply.response()));
+                                                emitter.complete();
+                                            },
+                                            emitter::fail);
+                        },
+                        BackPressureStrategy.BUFFER);
+    }
+
+    /** One event; the emitter serialises concurrent emits, and the id is taken in the order they are written. */
+    private static String event(String stream, AtomicInteger sequence, ObjectNode data) {
+        return "id: " + stream + "-" + sequence.getAndIncrement() + "\ndata: " + data + "\n\n";
     }
 
     /**
@@ -186,11 +218,8 @@ public class McpTransport {
         return null;
     }
 
-    private Response badRequest(int code, String message) {
-        return Response.status(Response.Status.BAD_REQUEST)
-                .entity(new JsonRpc(json).error(null, code, message))
-                .type(MediaType.APPLICATION_JSON_TYPE)
-                .build();
+    private Answer badRequest(int code, String message) {
+        return Answer.json(400, new JsonRpc(json).error(null, code, message), null);
     }
 
     /**
