@@ -121,13 +121,10 @@ public class ExecutionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RequiresPermission("sandbox:execute")
-    // Documented with run(): the same operation, answered as an event stream (see DESCRIPTION).
-    @APIResponse(
-            responseCode = "200",
-            description = "The run's events, then its result",
-            content =
-                    @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = String.class)))
-    @APIResponse(responseCode = "429", description = "Too many runs at once; retry after the Retry-After seconds")
+    // Documented with run() (see DESCRIPTION): the same operation answered as an event stream. Kept
+    // out of the document's responses, so generated clients still type the JSON answer as an
+    // ExecutionResult rather than a string.
+    @Operation(hidden = true)
     public Multi<OutboundSseEvent> stream(
             ExecutionRequest body,
             @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
