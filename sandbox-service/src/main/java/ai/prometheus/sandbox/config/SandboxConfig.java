@@ -190,6 +190,18 @@ public interface SandboxConfig {
 
         @WithDefault("262144")
         int maxStoredCodeBytes();
+
+        /**
+         * Whether the rows of REST executions (the run's record and an Idempotency-Key's claim)
+         * wait for PostgreSQL to flush its log before the answer. Off by default: the caller holds
+         * the answer, and a flush (2 to 3 ms on the development machine's disk, more under load)
+         * was the largest part of the REST path's own cost. An operating-system crash of the
+         * database host may then lose the last fraction of a second of such rows (never half of
+         * one); a database restart loses none. Rows written with an event or an error report
+         * (outbox) always wait.
+         */
+        @WithDefault("false")
+        boolean synchronousCommit();
     }
 
     interface Recovery {

@@ -1,5 +1,6 @@
 package ai.prometheus.sandbox.execution;
 
+import ai.prometheus.sandbox.config.SandboxConfig;
 import ai.prometheus.shared.platform.persistence.Listing;
 import ai.prometheus.shared.platform.persistence.NativeSql;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
@@ -9,9 +10,50 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 @ApplicationScoped
 public class ExecutionRepository implements PanacheRepositoryBase<Execution, UUID> {
+
+    private final Mutiny.SessionFactory sessions;
+    private final boolean synchronousCommit;
+
+    public ExecutionRepository(Mutiny.SessionFactory sessions, SandboxConfig config) {
+        this.sessions = sessions;
+        this.synchronousCommit = config.storage().synchronousCommit();
+    }
+
+    /**
+     * Writes {@code row} as one statement, outside the Hibernate session (no flush, no dirty
+     * checks): the REST path's hot write. With {@code sandbox.storage.synchronous-commit} it
+     * commits on its own (one round trip, atomic without a transaction around it); by default in
+     * a transaction that does not wait for the log flush (BEGIN, the setting, the write, COMMIT:
+     * four short round trips instead of a 2 to 3 ms flush).
+     */
+    public Uni<Void> insertAlone(Execution row) {
+        return write(session -> session.insert(row));
+    }
+
+    /** Overwrites the stored {@code row} with this one in the same way (no read first). */
+    public Uni<Void> updateAlone(Execution row) {
+        return write(session -> session.update(row));
+    }
+
+    /** Deletes the stored {@code row} in the same way. */
+    public Uni<Void> deleteAlone(Execution row) {
+        return write(session -> session.delete(row));
+    }
+
+    private Uni<Void> write(Function<Mutiny.StatelessSession, Uni<Void>> statement) {
+        if (synchronousCommit) {
+            return sessions.withStatelessSession(statement);
+        }
+        return sessions.withStatelessTransaction(session -> session.createNativeQuery(
+                        "select set_config('synchronous_commit', 'off', true)", String.class)
+                .getSingleResult()
+                .chain(ignored -> statement.apply(session)));
+    }
 
     /** Newest first, narrowed by whichever filters are set; rows {@code offset .. offset + limit - 1}. */
     public Uni<List<Execution>> search(ExecutionFilter filter, int offset, int limit) {

@@ -125,16 +125,7 @@ public class ExecutionService {
                 screening,
                 config.storage().maxStoredCodeBytes());
         if (idempotencyKey == null) {
-            return outcomeOf(request, screening, workspace, live)
-                    .chain(outcome -> Panache.withTransaction(() -> {
-                                ExecutionRecords.complete(
-                                        row, outcome, config.storage().maxStoredOutputBytes());
-                                return executions
-                                        .persist(row)
-                                        .chain(() -> reportPlatformFailure(row, outcome))
-                                        .chain(() -> EgressDenials.report(errors, row, outcome));
-                            })
-                            .map(reported -> executed(row, outcome)));
+            return outcomeOf(request, screening, workspace, live).chain(outcome -> store(row, outcome, false));
         }
         row.idempotencyKey = idempotencyKey;
         row.requestHash = ExecutionRecords.requestHash(request, sessionId);
@@ -150,17 +141,35 @@ public class ExecutionService {
         return outcomeOf(request, screening, workspace, live)
                 // Not run at all (busy, unavailable): free the key so a retry can run.
                 .onFailure(ProblemException.class)
-                .call(() -> Panache.withTransaction(() -> executions.deleteById(row.id)))
-                .chain(outcome -> Panache.withTransaction(
-                                () -> executions.findById(row.id).chain(stored -> completeStored(stored, outcome)))
-                        .map(stored -> executed(stored, outcome)));
+                .call(() -> executions.deleteAlone(row))
+                .chain(outcome -> store(row, outcome, true));
     }
 
-    private Uni<Execution> completeStored(Execution stored, RunOutcome outcome) {
-        ExecutionRecords.complete(stored, outcome, config.storage().maxStoredOutputBytes());
-        return reportPlatformFailure(stored, outcome)
-                .chain(() -> EgressDenials.report(errors, stored, outcome))
-                .replaceWith(stored);
+    /**
+     * Stores how the run ended: the new row ({@code claimed} false) or the RUNNING row this
+     * request claimed. A run with something to report to the guardian is written with its reports
+     * in one transaction; every other run (nearly all) in one self-committing statement, one round
+     * trip on the REST path instead of BEGIN, a read, the write and COMMIT.
+     */
+    private Uni<Executed> store(Execution row, RunOutcome outcome, boolean claimed) {
+        ExecutionRecords.complete(row, outcome, config.storage().maxStoredOutputBytes());
+        if (!reportable(outcome)) {
+            return (claimed ? executions.updateAlone(row) : executions.insertAlone(row))
+                    .map(stored -> executed(row, outcome));
+        }
+        return Panache.withTransaction(() -> (claimed
+                                ? executions.getSession().chain(session -> session.merge(row))
+                                : executions.persist(row))
+                        .chain(() -> reportPlatformFailure(row, outcome))
+                        .chain(() -> EgressDenials.report(errors, row, outcome)))
+                .map(reported -> executed(row, outcome));
+    }
+
+    /** Whether storing {@code outcome} also reports something to the guardian (a platform failure, refused egress). */
+    private static boolean reportable(RunOutcome outcome) {
+        return outcome.status() == ExecutionStatus.INTERNAL_ERROR
+                || (outcome.egress() != null
+                        && outcome.egress().stream().anyMatch(connection -> !connection.allowed()));
     }
 
     private Uni<RunOutcome> outcomeOf(
@@ -190,14 +199,15 @@ public class ExecutionService {
                 .transform(e -> unavailable(e.getMessage()));
     }
 
-    /** Inserts the RUNNING row under the key, or answers the row that already holds it. */
+    /**
+     * Inserts the RUNNING row under the key (one self-committing statement), or answers the row
+     * that already holds it: the unique constraint on (principal, key) decides, so a first request
+     * costs one round trip and two racing requests still find one winner.
+     */
     private Uni<Execution> claim(Execution row) {
-        return Panache.withTransaction(() -> executions
-                        .findByIdempotencyKey(row.principal, row.idempotencyKey)
-                        .chain(existing -> existing != null
-                                ? Uni.createFrom().item(existing)
-                                : executions.persistAndFlush(row).replaceWith((Execution) null)))
-                // Two requests with one key raced: the loser reads the winner's row.
+        return executions
+                .insertAlone(row)
+                .replaceWith((Execution) null)
                 .onFailure(failure -> UniqueViolations.of(failure, Execution.IDEMPOTENCY_CONSTRAINT))
                 .recoverWithUni(() ->
                         Panache.withSession(() -> executions.findByIdempotencyKey(row.principal, row.idempotencyKey)));

@@ -365,6 +365,48 @@ class ExecutionApiTest {
     }
 
     @Test
+    void requestsRacingWithOneIdempotencyKeyRunTheCodeOnce() throws Exception {
+        String key = "race-" + UUID.randomUUID();
+        // Long enough that the second request arrives while the first still runs.
+        Map<String, Object> body =
+                SandboxApi.body("python", "import time, uuid; time.sleep(0.8); print(uuid.uuid4())", Map.of());
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<Response>> answers =
+                    callers.invokeAll(List.of(() -> post(key, body), () -> post(key, body)));
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<Response> answer : answers) {
+                statuses.add(answer.get().statusCode());
+            }
+            // One ran (201); the other found the key claimed: still running (409) or, late, the replay (200).
+            assertEquals(1, statuses.stream().filter(status -> status == 201).count(), statuses.toString());
+            assertTrue(statuses.stream().allMatch(status -> status == 201 || status == 409 || status == 200));
+        } finally {
+            callers.shutdownNow();
+        }
+        try (Connection db = Engines.jdbc();
+                PreparedStatement query = db.prepareStatement(
+                        "select count(*), min(status) from sandbox.executions where idempotency_key = ?")) {
+            query.setString(1, key);
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                assertEquals(1, rs.getInt(1));
+                assertEquals("OK", rs.getString(2));
+            }
+        }
+    }
+
+    private static Response post(String key, Map<String, Object> body) {
+        return given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .header("Idempotency-Key", key)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/v1/executions");
+    }
+
+    @Test
     void theOnBehalfOfHeaderIsTrustedFromServicesOnly() {
         String service = TestTokens.builder("tool-registry-service")
                 .claim("principal_type", "service")

@@ -166,13 +166,16 @@ public class Discovery {
         return patterns;
     }
 
-    /** Words of the query as an OR of prefix terms: "get weather" finds tools matching either word. */
+    /**
+     * The words of the query, space-separated, for the database's {@code tool_search_query}, which
+     * makes them an OR of prefix terms: "get weather" finds tools matching either word.
+     */
     static String tsTerms(String text) {
         List<String> terms = new ArrayList<>();
         Matcher words = WORD.matcher(text.toLowerCase(Locale.ROOT));
         while (words.find() && terms.size() < MAX_TERMS) {
-            terms.add(words.group() + ":*");
+            terms.add(words.group());
         }
-        return String.join(" | ", terms);
+        return String.join(" ", terms);
     }
 }

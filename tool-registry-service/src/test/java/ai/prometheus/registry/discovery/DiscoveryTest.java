@@ -149,6 +149,16 @@ class DiscoveryTest {
     }
 
     @Test
+    void aQueryOfSeveralWordsMatchesAnyOfThemAsTypedOrStemmed() {
+        String reader = TestTokens.withScope("dan", "tools:read");
+        // "forecasting" through its English stem (the description's "forecast"), "convert" as typed (a name part).
+        assertTrue(names(reader, Map.of("q", "forecasting convert")).containsAll(List.of(weather, currency)));
+        // An English stop word still counts as typed: "for" is a prefix of "forecast".
+        assertTrue(names(reader, Map.of("q", "for")).contains(weather));
+        assertEquals(weather, names(reader, Map.of("q", "weather forecasts")).get(0));
+    }
+
+    @Test
     void textSearchRanksAndMatchesNameParts() {
         String reader = TestTokens.withScope("dan", "tools:read");
         List<String> found = names(reader, Map.of("q", "weather"));
