@@ -26,9 +26,9 @@ SAMPLE=$(curl -sf -H "Authorization: Bearer $ADMIN" "$REGISTRY/api/v1/tools?tag=
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-# Each connection's pause between answer and next request, in ms (about 1 ms of service time is
+# Each connection's pause between answer and next request, in whole ms (about 1.5 ms of service time is
 # expected at this rate, so it is taken off; the achieved rate is measured, not assumed).
-PAUSE=$(awk -v c="$CONNECTIONS" -v r="$RATE" 'BEGIN { p = 1000 * c / r - 1; if (p < 0) p = 0; printf "%d", p }')
+PAUSE=$(awk -v c="$CONNECTIONS" -v r="$RATE" 'BEGIN { p = 1000 * c / r - 1.5; if (p < 0) p = 0; printf "%d", p }')
 paced_script() { # file token
   printf 'wrk.headers["Authorization"] = "Bearer %s"\nfunction delay() return %s end\n' "$2" "$PAUSE" > "$1"
 }
@@ -47,6 +47,7 @@ measure() { # label path script
 }
 
 # Warm-up (JIT, connection pool, listing cache), not reported.
+wrk -t2 -c"$CONNECTIONS" -d5s -s "$WORK/reader.lua" "$REGISTRY/api/v1/bench/floor?name=$SAMPLE" >/dev/null
 wrk -t2 -c"$CONNECTIONS" -d5s -s "$WORK/reader.lua" "$REGISTRY/api/v1/tools?q=forecast&size=20" >/dev/null
 
 echo "Paced discovery: $CONNECTIONS connections offering about $RATE req/s (pause ${PAUSE} ms after each answer), ${SECONDS_PER_RUN}s each"
