@@ -62,12 +62,21 @@ public class SandboxClient {
             failOn = {SandboxFailure.Transient.class, SandboxFailure.Timeout.class})
     public Uni<ExecutionResult> execute(
             ExecutionRequest request, String onBehalfOf, String idempotencyKey, Duration timeout) {
-        return Uni.createFrom()
-                .deferred(() -> api.execute("Bearer " + identity.bearerToken(), onBehalfOf, idempotencyKey, request))
-                // A refused connection never reached a sandbox: with replicas (a stork:// URL) the
-                // next try goes to the next address at once, and the breaker only hears of it
-                // when every replica refused.
-                .onFailure(SandboxClient::refused)
+        return guarded(
+                Uni.createFrom()
+                        .deferred(() ->
+                                api.execute("Bearer " + identity.bearerToken(), onBehalfOf, idempotencyKey, request)),
+                timeout);
+    }
+
+    /**
+     * A call to the sandbox with its refused-connection retries, its deadline and its failures
+     * translated. A refused connection never reached a sandbox: with replicas (a stork:// URL) the
+     * next try goes to the next address at once, and the breaker only hears of it when every
+     * replica refused.
+     */
+    private Uni<ExecutionResult> guarded(Uni<ExecutionResult> call, Duration timeout) {
+        return call.onFailure(SandboxClient::refused)
                 .retry()
                 .withBackOff(Duration.ofMillis(20))
                 .atMost(REFUSED_RETRIES)
@@ -98,23 +107,17 @@ public class SandboxClient {
             String idempotencyKey,
             Duration timeout,
             Consumer<JsonNode> events) {
-        return Uni.createFrom()
-                .deferred(() -> api.stream("Bearer " + identity.bearerToken(), onBehalfOf, idempotencyKey, request)
-                        .onItem()
-                        .invoke(event -> forward(event, events))
-                        .select()
-                        .where(event -> RESULT.equals(event.name()) || ERROR.equals(event.name()))
-                        .toUni()
-                        .map(this::ending))
-                .onFailure(SandboxClient::refused)
-                .retry()
-                .withBackOff(Duration.ofMillis(20))
-                .atMost(REFUSED_RETRIES)
-                .ifNoItem()
-                .after(timeout)
-                .failWith(() -> new TimeoutException())
-                .onFailure()
-                .transform(this::translate);
+        return guarded(
+                Uni.createFrom()
+                        .deferred(() -> api.stream(
+                                        "Bearer " + identity.bearerToken(), onBehalfOf, idempotencyKey, request)
+                                .onItem()
+                                .invoke(event -> forward(event, events))
+                                .select()
+                                .where(event -> RESULT.equals(event.name()) || ERROR.equals(event.name()))
+                                .toUni()
+                                .map(this::ending)),
+                timeout);
     }
 
     private void forward(SseEvent<String> event, Consumer<JsonNode> events) {
