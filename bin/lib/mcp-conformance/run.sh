@@ -50,7 +50,8 @@ proxy_out="$WORK_DIR/proxy.port"
 BEARER_TOKEN="$AGENT_TOKEN" "$NODE" "$HERE/auth-proxy.mjs" "$URL" >"$proxy_out" &
 proxy=$!
 trap 'kill $proxy 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do [ -s "$proxy_out" ] && break; sleep 0.1; done
+# Node can take seconds to start on a busy machine.
+for _ in $(seq 1 300); do [ -s "$proxy_out" ] && break; sleep 0.1; done
 port=$(cat "$proxy_out")
 [ -n "$port" ] || { echo "the auth proxy did not start" >&2; exit 1; }
 
@@ -69,6 +70,47 @@ done
 passed=$(grep -c '^✓' "$summary" || true)
 total=$(grep -c '^[✓✗]' "$summary" || true)
 echo "MCP conformance ($TARGET): $passed/$total scenarios pass; required: $(( ${#REQUIRED[@]} - ${#failed[@]} ))/${#REQUIRED[@]}"
+
+# The 2026-07-28 requirement set, from the suite's pre-release (the release has none yet): the
+# stateless revision's scenarios that apply to this server. server-stateless passes but for the
+# checks that need a tool calling back into the client (sampling, elicitation), which no
+# registered tool can do here.
+REQUIRED_2026=(server-stateless tools-list dns-rebinding-protection http-header-validation)
+UNTESTABLE_2026=(sep-2575-server-rejects-undeclared-capability sep-2575-missing-capability-http-400
+  sep-2575-http-server-no-independent-requests-on-stream)
+if [ "$TARGET" = memory ]; then
+  REQUIRED_2026+=(resources-list sep-2164-resource-not-found)
+  # The memory guild's tools do not log: the no-log-without-logLevel check has nothing to call.
+  UNTESTABLE_2026+=(sep-2575-server-no-log-without-loglevel)
+else
+  REQUIRED_2026+=(tools-call-simple-text tools-call-image tools-call-audio tools-call-embedded-resource
+    tools-call-mixed-content tools-call-error tools-call-with-progress completion-complete
+    server-sse-multiple-streams json-schema-2020-12)
+fi
+results_2026="$WORK_DIR/results-2026-$TARGET"
+rm -rf "$results_2026" && mkdir -p "$results_2026"
+"$NODE" "$WORK_DIR/node_modules/conformance-2026/dist/index.js" server \
+  --url "http://localhost:$port/mcp" --requirements 2026-07-28 -o "$results_2026" \
+  >"$WORK_DIR/conformance-2026-$TARGET.log" 2>&1 || true
+summary_2026="$WORK_DIR/summary-2026-$TARGET.txt"
+sed -n '/=== SUMMARY ===/,/^Total/p' "$WORK_DIR/conformance-2026-$TARGET.log" >"$summary_2026"
+for scenario in "${REQUIRED_2026[@]}"; do
+  if [ "$scenario" = server-stateless ]; then
+    # Check by check: every failure must be one of the untestable ones.
+    stateless_failures=$("$NODE" -e '
+      const fs = require("fs"), path = require("path");
+      const [dir, ...allowed] = process.argv.slice(1);
+      const run = fs.readdirSync(dir).find(d => d.startsWith("server-server-stateless-"));
+      if (!run) { console.log("server-stateless(not run)"); process.exit(0); }
+      const checks = JSON.parse(fs.readFileSync(path.join(dir, run, "checks.json"), "utf8"));
+      console.log(checks.filter(c => c.status === "FAILURE" && !allowed.includes(c.id)).map(c => c.id).join(" "));
+    ' "$results_2026" "${UNTESTABLE_2026[@]}")
+    [ -z "$stateless_failures" ] || failed+=("2026-07-28:$stateless_failures")
+  else
+    grep -q "^✓ $scenario:" "$summary_2026" || failed+=("2026-07-28:$scenario")
+  fi
+done
+echo "MCP conformance 2026-07-28 ($TARGET): $(grep -c '^✓' "$summary_2026" || true)/$(grep -c '^[✓✗]' "$summary_2026" || true) scenarios pass; required: ${REQUIRED_2026[*]} (server-stateless but for ${UNTESTABLE_2026[*]})"
 
 # The MCP Inspector lists the tools as a host would and, with --strict, fails (exit 6) on any tool
 # schema a host could not use portably.

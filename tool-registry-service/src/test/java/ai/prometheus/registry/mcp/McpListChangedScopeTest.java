@@ -129,16 +129,19 @@ class McpListChangedScopeTest {
         assertTrue(changed.contains("notifications/tools/list_changed") && changed.contains("sub-7"), changed);
         stream.body().close();
 
-        // Without the routing header the message cannot be answered as a stream: a clear error.
+        // Without the routing header the message cannot be answered as a stream: a clear error
+        // (2026-07-28 requires the header on every request: a header mismatch, a 400).
         given().auth()
                 .oauth2(token)
                 .contentType("application/json")
+                .header("MCP-Protocol-Version", "2026-07-28")
                 .body(listen)
                 .when()
                 .post("/mcp")
                 .then()
-                .statusCode(200)
-                .body("error.code", org.hamcrest.Matchers.equalTo(-32601));
+                .statusCode(400)
+                .body("error.code", org.hamcrest.Matchers.equalTo(-32020))
+                .body("error.message", org.hamcrest.Matchers.containsString("Mcp-Method"));
     }
 
     private boolean mayInvokeAny(String... names) {

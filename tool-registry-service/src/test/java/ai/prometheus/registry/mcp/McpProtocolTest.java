@@ -12,6 +12,7 @@ import ai.prometheus.registry.RegistryFixtures;
 import ai.prometheus.shared.platform.mcp.JsonRpc;
 import ai.prometheus.shared.platform.mcp.McpServer;
 import ai.prometheus.shared.platform.mcp.McpTransport;
+import ai.prometheus.shared.testing.StatelessMcp;
 import ai.prometheus.shared.testing.TestTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -338,8 +339,7 @@ class McpProtocolTest {
     @Test
     void aStatelessRequestHearsLogLinesOnlyAtTheLevelItsMetaNames() throws Exception {
         String tool = register(RegistryFixtures.uniqueName("mcp_chatty_modern"), "python", CHATTY_PYTHON, null, null);
-        List<JsonNode> silent =
-                callStreamingWithMeta(tool, null, Map.of(McpServer.META_PROTOCOL_VERSION, McpServer.STATELESS_VERSION));
+        List<JsonNode> silent = callStreamingWithMeta(tool, null, StatelessMcp.envelope(Map.of(), Map.of()));
         assertFalse(
                 silent.stream().anyMatch(e -> e.path("method").asText().equals("notifications/message")),
                 silent.toString());
@@ -349,22 +349,14 @@ class McpProtocolTest {
                 silent.toString());
 
         List<JsonNode> warned = callStreamingWithMeta(
-                tool,
-                null,
-                Map.of(McpServer.META_PROTOCOL_VERSION, McpServer.STATELESS_VERSION, McpServer.META_LOG_LEVEL, "info"));
+                tool, null, StatelessMcp.envelope(Map.of(), Map.of(McpServer.META_LOG_LEVEL, "info")));
         List<JsonNode> messages = warned.stream()
                 .filter(e -> e.path("method").asText().equals("notifications/message"))
                 .toList();
         assertEquals(1, messages.size(), warned.toString());
         assertEquals("careful", messages.get(0).path("params").path("data").asText(), warned.toString());
         List<JsonNode> all = callStreamingWithMeta(
-                tool,
-                null,
-                Map.of(
-                        McpServer.META_PROTOCOL_VERSION,
-                        McpServer.STATELESS_VERSION,
-                        McpServer.META_LOG_LEVEL,
-                        "debug"));
+                tool, null, StatelessMcp.envelope(Map.of(), Map.of(McpServer.META_LOG_LEVEL, "debug")));
         assertEquals(
                 2,
                 all.stream()
@@ -431,8 +423,11 @@ class McpProtocolTest {
     }
 
     private static JsonNode rpc(String session, String method, Map<String, Object> params) throws Exception {
-        var request =
-                given().auth().oauth2(AGENT).contentType("application/json").accept("application/json");
+        var request = given().auth()
+                .oauth2(AGENT)
+                .contentType("application/json")
+                .accept("application/json")
+                .headers(StatelessMcp.headersFor(method, params));
         if (session != null) {
             request.header(McpTransport.SESSION_HEADER, session);
         }
@@ -460,7 +455,8 @@ class McpProtocolTest {
         var request = given().auth()
                 .oauth2(AGENT)
                 .contentType("application/json")
-                .accept("application/json, text/event-stream");
+                .accept("application/json, text/event-stream")
+                .headers(StatelessMcp.headersFor("tools/call", params));
         if (session != null) {
             request.header(McpTransport.SESSION_HEADER, session);
         }

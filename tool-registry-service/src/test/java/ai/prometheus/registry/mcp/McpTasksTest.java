@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.prometheus.registry.RegistryFixtures;
 import ai.prometheus.shared.platform.mcp.JsonRpc;
 import ai.prometheus.shared.platform.mcp.McpServer;
+import ai.prometheus.shared.testing.StatelessMcp;
 import ai.prometheus.shared.testing.TestTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -255,7 +256,7 @@ class McpTasksTest {
                 done.path("result").path("structuredContent").path("echo").asText(),
                 done.toString());
 
-        Map<String, Object> undeclared = Map.of(McpServer.META_PROTOCOL_VERSION, McpServer.STATELESS_VERSION);
+        Map<String, Object> undeclared = StatelessMcp.envelope(Map.of(), Map.of());
         JsonNode missing = rpc(AGENT, null, "tasks/get", Map.of("taskId", id, "_meta", undeclared));
         assertEquals(
                 JsonRpc.MISSING_CLIENT_CAPABILITY,
@@ -313,16 +314,19 @@ class McpTasksTest {
 
     private static JsonNode rpc(String token, String version, String method, Map<String, Object> params)
             throws Exception {
-        var request =
-                given().auth().oauth2(token).contentType("application/json").accept("application/json");
+        var request = given().auth()
+                .oauth2(token)
+                .contentType("application/json")
+                .accept("application/json")
+                .headers(StatelessMcp.headersFor(method, params));
         if (version != null) {
             request.header("MCP-Protocol-Version", version);
         }
+        // 2026-07-28 answers a refusal with its own HTTP status (400, 404): the JSON-RPC error says which.
         return JSON.readTree(request.body(Map.of("jsonrpc", "2.0", "id", 1, "method", method, "params", params))
                 .when()
                 .post("/mcp")
                 .then()
-                .statusCode(200)
                 .extract()
                 .asString());
     }

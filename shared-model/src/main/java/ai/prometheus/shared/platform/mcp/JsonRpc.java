@@ -16,6 +16,8 @@ public final class JsonRpc {
     public static final int RESOURCE_NOT_FOUND = -32002;
     /** Server-defined: the token does not allow this. */
     public static final int FORBIDDEN = -32003;
+    /** 2026-07-28: an HTTP header (protocol version, Mcp-Method, Mcp-Name) disagrees with the body, or is missing. */
+    public static final int HEADER_MISMATCH = -32020;
     /** 2026-07-28: the request needs a client capability (an extension) the client did not declare. */
     public static final int MISSING_CLIENT_CAPABILITY = -32021;
 

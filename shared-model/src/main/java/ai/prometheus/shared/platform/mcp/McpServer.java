@@ -18,6 +18,7 @@ import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -95,13 +96,27 @@ public class McpServer {
      */
     public record Exchange(String session, String protocolVersion) {}
 
-    /** The answer to one message: the response (null for a notification or a response, which need none). */
-    public record Reply(ObjectNode response) {
+    /**
+     * The answer to one message: the response (null for a notification or a response, which need
+     * none) and the HTTP status it goes with. That is 200 but where 2026-07-28 asks for another:
+     * 400 for a request its envelope or headers make unusable, 404 for a method not served.
+     */
+    public record Reply(ObjectNode response, int status) {
 
         static Reply of(ObjectNode response) {
-            return new Reply(response);
+            return new Reply(response, 200);
         }
     }
+
+    /** 2026-07-28 methods of the session revisions, gone with the session: -32601 and HTTP 404. */
+    private static final Set<String> REMOVED_IN_STATELESS = Set.of(
+            "initialize",
+            "ping",
+            "logging/setLevel",
+            "resources/subscribe",
+            "resources/unsubscribe",
+            "tasks/result",
+            "tasks/list");
 
     /**
      * Params that do not fit the method: a JSON-RPC error (-32602), not a tool error. Field errors,
@@ -181,15 +196,15 @@ public class McpServer {
         if (!JsonRpc.isRequest(message)) {
             return Uni.createFrom().item(Reply.of(null));
         }
+        Reply refused = preflight(message, exchange);
+        if (refused != null) {
+            return Uni.createFrom().item(refused);
+        }
         JsonNode id = message.get("id");
         JsonNode params = message.path("params");
         String method = message.get("method").asText();
         String version = version(params, exchange);
-        if (version != null && !PROTOCOL_VERSIONS.contains(version) && !"initialize".equals(method)) {
-            ObjectNode error = rpc.error(id, JsonRpc.INVALID_PARAMS, "unsupported protocol version " + version);
-            ((ObjectNode) error.get("error")).putObject("data").putPOJO("supported", PROTOCOL_VERSIONS);
-            return Uni.createFrom().item(Reply.of(error));
-        }
+        boolean stateless = STATELESS_VERSION.equals(version);
         FieldError unstorable = StorableText.firstRefusal(params, "params");
         if (unstorable != null) {
             return Uni.createFrom().item(Reply.of(refusal(id, method, unstorable)));
@@ -201,18 +216,100 @@ public class McpServer {
             result = Uni.createFrom().failure(failure);
         }
         if (result == null) {
-            return Uni.createFrom().item(Reply.of(rpc.error(id, JsonRpc.METHOD_NOT_FOUND, "unknown method " + method)));
+            return Uni.createFrom()
+                    .item(new Reply(
+                            rpc.error(id, JsonRpc.METHOD_NOT_FOUND, "unknown method " + method),
+                            stateless ? 404 : 200));
         }
-        boolean stateless = STATELESS_VERSION.equals(version);
         return result.map(value -> {
                     // A task handle says resultType "task" itself; everything else is complete.
                     if (stateless && value.isObject() && !value.has("resultType")) {
                         ((ObjectNode) value).put("resultType", "complete");
                     }
-                    return new Reply(rpc.result(id, value));
+                    return Reply.of(rpc.result(id, value));
                 })
                 .onFailure()
-                .recoverWithItem(failure -> Reply.of(errorFor(id, failure)));
+                .recoverWithItem(failure -> stateless
+                        ? new Reply(statelessErrorFor(id, failure), statusOf(failure))
+                        : Reply.of(errorFor(id, failure)));
+    }
+
+    /** 2026-07-28 on HTTP: a method not offered is a 404, a capability the client did not declare a 400. */
+    private static int statusOf(Throwable failure) {
+        if (failure instanceof NotOffered) {
+            return 404;
+        }
+        return failure instanceof MissingCapability ? 400 : 200;
+    }
+
+    /**
+     * What refuses a request before any method runs (null when nothing does): an
+     * {@code MCP-Protocol-Version} header that disagrees with the request's {@code _meta} (-32020),
+     * a protocol version this server does not speak (-32602 listing those it does), and, on
+     * 2026-07-28, a request without its {@code _meta} envelope (protocol version and client
+     * capabilities, -32602) or for a method that revision removed (-32601, 404). The transport asks
+     * this before it starts a stream, so such a refusal is a plain JSON answer with its status.
+     */
+    public Reply preflight(JsonNode message, Exchange exchange) {
+        if (!message.isObject() || !JsonRpc.isRequest(message)) {
+            return null;
+        }
+        JsonNode id = message.get("id");
+        JsonNode params = message.path("params");
+        String method = message.path("method").asText();
+        JsonNode metaVersion = params.path("_meta").path(META_PROTOCOL_VERSION);
+        String header = exchange.protocolVersion() == null
+                ? null
+                : exchange.protocolVersion().trim();
+        if (metaVersion.isTextual() && !metaVersion.asText().equals(header)) {
+            return new Reply(
+                    rpc.error(
+                            id,
+                            JsonRpc.HEADER_MISMATCH,
+                            header == null
+                                    ? "the request's _meta names protocol version " + metaVersion.asText() + " but the "
+                                            + McpTransport.PROTOCOL_VERSION_HEADER + " header is missing"
+                                    : McpTransport.PROTOCOL_VERSION_HEADER + " says '" + header
+                                            + "' but the request's _meta says '" + metaVersion.asText() + "'"),
+                    400);
+        }
+        String version = version(params, exchange);
+        if (version != null
+                && !PROTOCOL_VERSIONS.contains(version)
+                && (header != null || !"initialize".equals(method))) {
+            ObjectNode error = rpc.error(id, JsonRpc.INVALID_PARAMS, "unsupported protocol version " + version);
+            ObjectNode data = ((ObjectNode) error.get("error")).putObject("data");
+            data.putPOJO("supported", PROTOCOL_VERSIONS);
+            data.put("requested", version);
+            return new Reply(error, 400);
+        }
+        if (!STATELESS_VERSION.equals(version)) {
+            return null;
+        }
+        JsonNode meta = params.path("_meta");
+        String missing = !meta.isObject()
+                ? "params._meta"
+                : !meta.path(META_PROTOCOL_VERSION).isTextual()
+                        ? "params._meta." + META_PROTOCOL_VERSION
+                        : !meta.path(META_CLIENT_CAPABILITIES).isObject()
+                                ? "params._meta." + META_CLIENT_CAPABILITIES
+                                : null;
+        if (missing != null) {
+            FieldError field = new FieldError(
+                    missing,
+                    "is required on every " + STATELESS_VERSION + " request (the envelope names "
+                            + META_PROTOCOL_VERSION + " and " + META_CLIENT_CAPABILITIES + ")");
+            return new Reply(errorFor(id, new InvalidParams(missing + " " + field.reason(), List.of(field))), 400);
+        }
+        if (REMOVED_IN_STATELESS.contains(method)) {
+            return new Reply(
+                    rpc.error(
+                            id,
+                            JsonRpc.METHOD_NOT_FOUND,
+                            method + " is not part of protocol version " + STATELESS_VERSION),
+                    404);
+        }
+        return null;
     }
 
     /**
@@ -709,6 +806,15 @@ public class McpServer {
             }
             return result;
         });
+    }
+
+    /** 2026-07-28 (SEP-2164): a resource that is not found is invalid params, still naming the uri. */
+    private ObjectNode statelessErrorFor(JsonNode id, Throwable failure) {
+        ObjectNode error = errorFor(id, failure);
+        if (failure instanceof ResourceNotFound) {
+            ((ObjectNode) error.get("error")).put("code", JsonRpc.INVALID_PARAMS);
+        }
+        return error;
     }
 
     private ObjectNode errorFor(JsonNode id, Throwable failure) {

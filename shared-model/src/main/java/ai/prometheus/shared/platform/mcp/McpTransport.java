@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -108,9 +109,12 @@ public class McpTransport {
                             "protocol version " + protocolVersion
                                     + " has no JSON-RPC batches; send one message per request"));
         }
-        String mismatch = routingHeaderMismatch(message, headers.method(), headers.name());
+        boolean stateless = protocolVersion != null && McpServer.STATELESS_VERSION.equals(protocolVersion.trim());
+        String mismatch = routingHeaderMismatch(message, headers.method(), headers.name(), stateless);
         if (mismatch != null) {
-            return Uni.createFrom().item(badRequest(JsonRpc.INVALID_REQUEST, mismatch));
+            return Uni.createFrom()
+                    .item(Answer.json(
+                            400, new JsonRpc(json).error(message.get("id"), JsonRpc.HEADER_MISMATCH, mismatch), null));
         }
         McpServer.Exchange exchange = new McpServer.Exchange(headers.session(), protocolVersion);
         if (message.isArray()) {
@@ -122,14 +126,23 @@ public class McpTransport {
                 && "tools/call".equals(message.path("method").asText())
                 && JsonRpc.isRequest(message);
         if (streams) {
-            return Uni.createFrom().item(Answer.events(eventStream(me, message, exchange)));
+            // A refusal comes before the stream would start, as a plain answer with its own status.
+            McpServer.Reply refused = server.preflight(message, exchange);
+            return Uni.createFrom()
+                    .item(
+                            refused != null
+                                    ? Answer.json(refused.status(), refused.response(), null)
+                                    : Answer.events(eventStream(me, message, exchange)));
         }
         return server.handle(me, message, exchange).map(reply -> {
             if (reply.response() == null) {
                 return Answer.accepted();
             }
+            boolean opensSession = initialize && reply.response().has("result");
             return Answer.json(
-                    200, reply.response(), initialize ? UUID.randomUUID().toString() : null);
+                    reply.status(),
+                    reply.response(),
+                    opensSession ? UUID.randomUUID().toString() : null);
         });
     }
 
@@ -155,9 +168,14 @@ public class McpTransport {
         return server.listen(me, message.get("id"), message.path("params")).map(ObjectNode::toString);
     }
 
-    /** DELETE /mcp: there is no session state to drop. */
+    /**
+     * DELETE /mcp: sessions hold no server state to drop (any replica serves any request of a
+     * session), so there is nothing to end; the specification lets a server answer 405 to say so.
+     */
     public Response endSession() {
-        return Response.noContent().build();
+        return Response.status(Response.Status.METHOD_NOT_ALLOWED)
+                .header(HttpHeaders.ALLOW, "GET, POST")
+                .build();
     }
 
     /**
@@ -194,26 +212,37 @@ public class McpTransport {
         return "id: " + stream + "-" + sequence.getAndIncrement() + "\ndata: " + data + "\n\n";
     }
 
+    /** The methods whose 2026-07-28 requests name their target (a tool, resource or prompt) in {@code Mcp-Name}. */
+    private static final Set<String> NAMED_METHODS = Set.of("tools/call", "resources/read", "prompts/get");
+
     /**
-     * 2026-07-28 routing headers: when a client names the method (and the tool) in headers, they must
-     * say what the body says, or a proxy that routed on them was misled.
+     * 2026-07-28 routing headers: a client names the method (and the tool, resource or prompt) in
+     * headers so that proxies can route without reading the body; they must say what the body says,
+     * or a proxy that routed on them was misled. On that revision they are required; before it, they
+     * are checked when sent.
      */
-    static String routingHeaderMismatch(JsonNode message, String methodHeader, String nameHeader) {
-        if (!message.isObject()) {
+    static String routingHeaderMismatch(JsonNode message, String methodHeader, String nameHeader, boolean required) {
+        if (!message.isObject() || !message.hasNonNull("method")) {
             return null;
         }
         String method = message.path("method").asText(null);
+        if (methodHeader == null && required) {
+            return METHOD_HEADER + " is required on protocol version " + McpServer.STATELESS_VERSION
+                    + "; the body's method is '" + method + "'";
+        }
         if (methodHeader != null && !methodHeader.equals(method)) {
             return METHOD_HEADER + " says '" + methodHeader + "' but the body's method is '" + method + "'";
         }
-        if (nameHeader != null) {
-            JsonNode params = message.path("params");
-            String name = params.path("name").isTextual()
-                    ? params.get("name").asText()
-                    : params.path("uri").asText(null);
-            if (!nameHeader.equals(name)) {
-                return NAME_HEADER + " says '" + nameHeader + "' but the body names '" + name + "'";
-            }
+        JsonNode params = message.path("params");
+        String name = params.path("name").isTextual()
+                ? params.get("name").asText()
+                : params.path("uri").asText(null);
+        if (nameHeader == null && required && NAMED_METHODS.contains(method) && name != null) {
+            return NAME_HEADER + " is required on protocol version " + McpServer.STATELESS_VERSION + " for " + method
+                    + "; the body names '" + name + "'";
+        }
+        if (nameHeader != null && !nameHeader.equals(name)) {
+            return NAME_HEADER + " says '" + nameHeader + "' but the body names '" + name + "'";
         }
         return null;
     }

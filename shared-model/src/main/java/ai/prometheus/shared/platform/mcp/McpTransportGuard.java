@@ -22,7 +22,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * {@code <service>.mcp.allowed-hosts}) in {@code Host}: a page whose name was rebound to 127.0.0.1
  * names its own host there. Behind a real interface the Host is checked only when hosts are listed.
  * <li><b>Protocol version</b>: an {@code MCP-Protocol-Version} header this server does not speak is a
- * 400 naming the header and the versions it does speak.
+ * 400 naming the header and the versions it does speak (for a message's POST, the transport answers
+ * it as a JSON-RPC error, see {@link McpServer#preflight}).
  * </ul>
  * It runs before authentication, so a rebinding page learns nothing, not even whether a token works.
  * It guards the resource classes that are {@link McpEndpoint}s; the lists come from the service's
@@ -55,8 +56,12 @@ public class McpTransportGuard {
             throw ProblemException.forbidden("host " + host + " is not a name of this server (set" + " "
                     + service.configPrefix() + ".allowed-hosts to serve MCP under it)");
         }
+        // A message's POST gets its answer from the transport, as a JSON-RPC error carrying the
+        // request's id and the versions spoken; the guard answers for the other routes.
+        boolean message = resource.getResourceMethod() != null
+                && "post".equals(resource.getResourceMethod().getName());
         String version = request.getHeaderString(PROTOCOL_VERSION_HEADER);
-        if (version != null && !McpServer.PROTOCOL_VERSIONS.contains(version.trim())) {
+        if (!message && version != null && !McpServer.PROTOCOL_VERSIONS.contains(version.trim())) {
             throw ProblemException.invalidField(
                     PROTOCOL_VERSION_HEADER,
                     "'" + version + "' is not a protocol version" + " this server speaks; it speaks "
