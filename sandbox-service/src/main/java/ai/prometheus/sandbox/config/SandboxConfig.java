@@ -224,6 +224,17 @@ public interface SandboxConfig {
          */
         @WithDefault("262144")
         int maxResultBytes();
+
+        /**
+         * How long a cancellation request is kept ({@code run_cancellations}); long after the run
+         * it stopped ended, since a run lasts at most the maximum wall time.
+         */
+        @WithDefault("24h")
+        Duration cancellationRetention();
+
+        /** How often cancellation requests older than the retention are deleted. */
+        @WithDefault("1h")
+        Duration cancellationCleanupInterval();
     }
 
     interface Workspaces {
