@@ -232,6 +232,13 @@ public interface SandboxConfig {
         @WithDefault("24h")
         Duration cancellationRetention();
 
+        /**
+         * How often a replica also looks for requests about the runs it holds, for a notification
+         * it missed while its listening connection was down.
+         */
+        @WithDefault("5s")
+        Duration cancellationPollInterval();
+
         /** How often cancellation requests older than the retention are deleted. */
         @WithDefault("1h")
         Duration cancellationCleanupInterval();

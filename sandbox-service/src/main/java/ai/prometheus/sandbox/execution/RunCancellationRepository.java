@@ -5,6 +5,7 @@ import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -26,6 +27,13 @@ public class RunCancellationRepository implements PanacheRepositoryBase<RunCance
 
     public Uni<Boolean> requested(UUID invocationId) {
         return count("invocationId", invocationId).map(found -> found > 0);
+    }
+
+    /** Which of {@code invocationIds} have a request. */
+    public Uni<List<UUID>> requestedAmong(List<UUID> invocationIds) {
+        return list("invocationId in ?1", invocationIds)
+                .map(found ->
+                        found.stream().map(request -> request.invocationId).toList());
     }
 
     public Uni<Long> deleteBefore(OffsetDateTime cutoff) {

@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +26,7 @@ import org.jboss.logging.Logger;
  * {@code run_cancellations}, whose trigger notifies every replica at commit; the replica holding
  * the invocation's run (registered here while it goes) kills it, and the run ends
  * {@code CANCELLED}. A run registered after the notification went by finds the stored request
- * when it registers.
+ * when it registers; one whose replica missed the notification, on the next poll.
  */
 @ApplicationScoped
 public class RunCancellations {
@@ -113,17 +114,41 @@ public class RunCancellations {
     }
 
     private void cancelHere(String payload) {
-        UUID invocationId;
         try {
-            invocationId = UUID.fromString(payload);
+            cancelHere(UUID.fromString(payload));
         } catch (IllegalArgumentException e) {
-            return;
+            // not an invocation id: nothing of ours
         }
+    }
+
+    private void cancelHere(UUID invocationId) {
         RunWatch watch = live.get(invocationId);
-        if (watch != null) {
+        if (watch != null && !watch.cancelled()) {
             LOG.infof("Cancelling the run of invocation %s at its caller's request", invocationId);
             watch.cancel();
         }
+    }
+
+    /**
+     * Looks for requests about the runs this replica holds: a notification sent while the replica's
+     * listening connection was down is never delivered, and without this its run would go on.
+     */
+    @Scheduled(
+            every = "${sandbox.invocation.cancellation-poll-interval:5s}",
+            delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> pollLive() {
+        if (live.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<UUID> running = List.copyOf(live.keySet());
+        return Panache.withSession(() -> cancellations.requestedAmong(running))
+                .invoke(requested -> requested.forEach(this::cancelHere))
+                .replaceWithVoid()
+                .onFailure()
+                .invoke(failure -> LOG.warnf("Looking for run cancellation requests failed: %s", failure.getMessage()))
+                .onFailure()
+                .recoverWithNull();
     }
 
     /** Deletes requests older than {@code sandbox.invocation.cancellation-retention}. */

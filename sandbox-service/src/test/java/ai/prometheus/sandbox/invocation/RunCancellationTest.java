@@ -125,6 +125,28 @@ class RunCancellationTest {
     }
 
     @Test
+    void aRequestWhoseNotificationWasMissedStillStopsTheRun() throws Exception {
+        UUID invocationId = UUID.randomUUID();
+        send(invocationId, "sleep 60");
+        awaitStatus(invocationId, "RUNNING");
+        // Stored without its notification, as if every replica's listener had been reconnecting.
+        try (Connection db = Engines.jdbc();
+                java.sql.Statement statement = db.createStatement()) {
+            statement.execute("alter table sandbox.run_cancellations disable trigger run_cancellations_requested");
+            try {
+                statement.execute("insert into sandbox.run_cancellations (invocation_id, requested_by, requested_at)"
+                        + " values ('" + invocationId + "', 'tool-registry-service', now())");
+            } finally {
+                statement.execute("alter table sandbox.run_cancellations enable trigger run_cancellations_requested");
+            }
+        }
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> !"RUNNING".equals(status(invocationId)));
+        assertEquals("CANCELLED", status(invocationId));
+    }
+
+    @Test
     void oldRequestsAreDeletedOnSchedule() throws Exception {
         UUID old = UUID.randomUUID();
         UUID recent = UUID.randomUUID();
