@@ -224,6 +224,24 @@ public interface SandboxConfig {
          */
         @WithDefault("262144")
         int maxResultBytes();
+
+        /**
+         * How long a cancellation request is kept ({@code run_cancellations}); long after the run
+         * it stopped ended, since a run lasts at most the maximum wall time.
+         */
+        @WithDefault("24h")
+        Duration cancellationRetention();
+
+        /**
+         * How often a replica also looks for requests about the runs it holds, for a notification
+         * it missed while its listening connection was down.
+         */
+        @WithDefault("5s")
+        Duration cancellationPollInterval();
+
+        /** How often cancellation requests older than the retention are deleted. */
+        @WithDefault("1h")
+        Duration cancellationCleanupInterval();
     }
 
     interface Workspaces {

@@ -73,6 +73,7 @@ public class ExecutionResource {
     private final CurrentCaller caller;
     private final Admission admission;
     private final ObjectMapper json;
+    private final RunCancellations cancellations;
 
     public ExecutionResource(
             ExecutionService service,
@@ -80,7 +81,9 @@ public class ExecutionResource {
             RequestValidator validator,
             CurrentCaller caller,
             Admission admission,
-            ObjectMapper json) {
+            ObjectMapper json,
+            RunCancellations cancellations) {
+        this.cancellations = cancellations;
         this.admission = admission;
         this.json = json;
         this.service = service;
@@ -238,6 +241,28 @@ public class ExecutionResource {
                 .ifNull()
                 .failWith(() -> ProblemException.notFound("invocation result", invocationId))
                 .map(row -> new InvocationOutput(row.invocationId, row.result));
+    }
+
+    @POST
+    @Path("/invocations/{invocationId}/cancel")
+    @RequiresPermission("sandbox:execute")
+    @Operation(
+            operationId = "cancelInvocationRun",
+            summary = "Stop the run of an asynchronous tool invocation",
+            description = "Asks whichever replica runs the invocation to kill it; the run then ends CANCELLED and its"
+                    + " ToolInvocationFailed event says so (status CANCELLED, not a platform fault). Answers 202 with"
+                    + " status CANCELLING while it is being stopped, or with the status the run already ended with"
+                    + " (nothing changes then). Repeating it is harmless. 404 when the invocation is unknown here (its"
+                    + " request not yet taken from the queue, too) or not the caller's, unless the caller has "
+                    + READ_ALL + ".")
+    @APIResponse(
+            responseCode = "202",
+            description = "The stop was requested, or the run had already ended",
+            content = @Content(schema = @Schema(implementation = RunCancellationView.class)))
+    public Uni<Response> cancelInvocation(@PathParam("invocationId") String invocationId) {
+        return cancellations
+                .request(caller.get(), Params.uuid("invocationId", invocationId))
+                .map(view -> Response.accepted(view).build());
     }
 
     /** Whose executions the caller may read: its own subject, or null for everyone's. */

@@ -7,10 +7,12 @@ import ai.prometheus.sandbox.execution.Execution;
 import ai.prometheus.sandbox.execution.ExecutionRecords;
 import ai.prometheus.sandbox.execution.ExecutionRepository;
 import ai.prometheus.sandbox.execution.RequestValidator;
+import ai.prometheus.sandbox.execution.RunCancellations;
 import ai.prometheus.sandbox.execution.RunMetrics;
 import ai.prometheus.sandbox.execution.RunRequest;
 import ai.prometheus.sandbox.runtime.IsolationUnavailableException;
 import ai.prometheus.sandbox.runtime.RunOutcome;
+import ai.prometheus.sandbox.runtime.RunWatch;
 import ai.prometheus.sandbox.runtime.SandboxRuntime;
 import ai.prometheus.sandbox.screening.SafetyScreen;
 import ai.prometheus.sandbox.secret.RunSecretsClient;
@@ -66,6 +68,7 @@ public class InvocationService {
     private final SandboxConfig config;
     private final RunSecretsClient secrets;
     private final RunMetrics runs;
+    private final RunCancellations cancellations;
 
     public InvocationService(
             ExecutionRepository executions,
@@ -79,7 +82,8 @@ public class InvocationService {
             ErrorReporter errors,
             SandboxConfig config,
             RunSecretsClient secrets,
-            RunMetrics runs) {
+            RunMetrics runs,
+            RunCancellations cancellations) {
         this.executions = executions;
         this.validator = validator;
         this.screen = screen;
@@ -92,6 +96,7 @@ public class InvocationService {
         this.config = config;
         this.secrets = secrets;
         this.runs = runs;
+        this.cancellations = cancellations;
     }
 
     public Uni<Void> handle(TypedEvent<ToolInvocationRequested> event) {
@@ -157,9 +162,13 @@ public class InvocationService {
             ExecutionResult.Screening screening,
             Instant claimedAt,
             String traceparent) {
+        // Registered from the claim on, so a cancellation finds it whether it waits or runs.
         Uni<RunOutcome> outcome = SafetyScreen.denied(screening)
                 ? Uni.createFrom().item(ExecutionRecords.policyDenied(screening))
-                : withSecrets(run, request, claimedAt);
+                : cancellations
+                        .watch(request.invocationId())
+                        .chain(watch -> withSecrets(run, request, claimedAt, watch))
+                        .eventually(() -> cancellations.release(request.invocationId()));
         // The code ran: publishing its answer waits out a database outage rather than losing it.
         return outcome.chain(result -> TransientFailures.retried(() -> Panache.withTransaction(() -> executions
                 .findById(row.id, LockModeType.PESSIMISTIC_WRITE)
@@ -193,22 +202,27 @@ public class InvocationService {
 
     /**
      * Runs with the secrets the tool uses, fetched from the registry just before (they never travel
-     * on Kafka), and redacted from the outcome before it is stored or published.
+     * on Kafka), and redacted from the outcome before it is stored or published. A run cancelled
+     * while it waited for its place does not start.
      */
-    private Uni<RunOutcome> withSecrets(RunRequest run, ToolInvocationRequested request, Instant claimedAt) {
+    private Uni<RunOutcome> withSecrets(
+            RunRequest run, ToolInvocationRequested request, Instant claimedAt, RunWatch watch) {
         return secrets.fetch(request.invocationId(), request.secretNames())
                 .map(run::withSecrets)
-                .chain(ready -> admission.whenFree(() -> runs.ran(
-                                ready.language(),
-                                runtime.run(
+                .chain(ready -> admission.whenFree(() -> watch.cancelled()
+                        ? RunOutcome.cancelledBeforeStart(claimedAt)
+                        : runs.ran(
                                         ready.language(),
-                                        ready.codeBytes(),
-                                        ready.stdinBytes(),
-                                        ready.secrets(),
-                                        ready.limits(),
-                                        null,
-                                        ready.egress()))
-                        .redacted(ready.redaction())))
+                                        runtime.run(
+                                                ready.language(),
+                                                ready.codeBytes(),
+                                                ready.stdinBytes(),
+                                                ready.secrets(),
+                                                ready.limits(),
+                                                null,
+                                                ready.egress(),
+                                                watch))
+                                .redacted(ready.redaction())))
                 .onFailure(RunSecretsClient.SecretsUnavailableException.class)
                 .recoverWithItem(missing -> RunOutcome.internalError(
                         "the run's secrets could not be fetched: " + missing.getMessage(), claimedAt))

@@ -114,6 +114,24 @@ public record RunOutcome(
                 now);
     }
 
+    /** A run cancelled by its caller before its code started: nothing ran. */
+    public static RunOutcome cancelledBeforeStart(Instant startedAt) {
+        Instant now = Instant.now();
+        return new RunOutcome(
+                ExecutionStatus.CANCELLED,
+                null,
+                null,
+                "",
+                "",
+                false,
+                false,
+                new ExecutionUsage(Math.max(0, now.toEpochMilli() - startedAt.toEpochMilli()), 0, 0, 0),
+                "cancelled by its caller before it started",
+                false,
+                startedAt,
+                now);
+    }
+
     /**
      * A run whose wall limit ran out while its sandbox was still starting: the run's own timeout
      * (a limit the caller chose too small), not a failure of the platform.

@@ -246,6 +246,7 @@ final class Sandbox {
             io.submit(() -> feed(header, code, stdin));
         }
 
+        watch.onCancel(() -> stop(kill, Verdict.Kill.CANCELLED));
         long elapsedMs = (System.nanoTime() - startNanos) / 1_000_000;
         ScheduledFuture<?> wall = timers.schedule(
                 () -> stop(kill, Verdict.Kill.WALL), Math.max(1, limits.wallMs() - elapsedMs), TimeUnit.MILLISECONDS);
@@ -268,6 +269,7 @@ final class Sandbox {
             Thread.currentThread().interrupt();
             killTree();
         } finally {
+            watch.onCancel(null);
             wall.cancel(false);
             ticks.cancel(false);
         }

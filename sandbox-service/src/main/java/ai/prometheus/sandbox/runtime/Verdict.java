@@ -19,7 +19,9 @@ public final class Verdict {
         CPU,
         OUTPUT,
         FILE,
-        EGRESS
+        EGRESS,
+        /** Its caller cancelled it. */
+        CANCELLED
     }
 
     /** Everything measured about one finished run. */
@@ -35,6 +37,7 @@ public final class Verdict {
 
     public record Decision(ExecutionStatus status, Integer exitCode, Integer signal, String message) {}
 
+    static final String CANCELLED_MESSAGE = "cancelled by its caller; every process of the run was killed";
     static final int SIGKILL = 9;
     static final int SIGXCPU = 24;
     static final int SIGXFSZ = 25;
@@ -52,6 +55,10 @@ public final class Verdict {
         Integer signal = signalOf(seen.exitValue());
         Integer exitCode = signal == null ? seen.exitValue() : null;
         RunLimits limits = seen.limits();
+        // A cancelled run ends as cancelled, whatever its processes did as they were killed.
+        if (seen.kill() == Kill.CANCELLED) {
+            return new Decision(ExecutionStatus.CANCELLED, exitCode, signal, CANCELLED_MESSAGE);
+        }
         // Deliberate kills for CPU and output are immediate; a run held at its memory or process
         // limit that then runs out the clock is reported by the limit it hit, not by the clock.
         if (seen.kill() == Kill.OUTPUT) {

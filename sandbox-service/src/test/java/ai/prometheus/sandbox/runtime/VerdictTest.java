@@ -97,4 +97,12 @@ class VerdictTest {
                 ExecutionStatus.FILE_LIMIT,
                 decide(Verdict.Kill.FILE, 137, 0, 0, 10, "").status());
     }
+
+    @Test
+    void aCancelledRunIsCancelledWhateverItsProcessesShowedAsTheyWereKilled() {
+        Verdict.Decision cancelled = decide(Verdict.Kill.CANCELLED, 137, 1, 1, 5000, "MemoryError");
+        assertEquals(ExecutionStatus.CANCELLED, cancelled.status());
+        assertEquals(9, cancelled.signal());
+        assertEquals(false, cancelled.status().platformFault());
+    }
 }

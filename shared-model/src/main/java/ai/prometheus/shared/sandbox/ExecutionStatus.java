@@ -23,7 +23,9 @@ public enum ExecutionStatus {
     /** Refused before running by the safety screen. */
     POLICY_DENIED,
     /** The platform could not run the code; not the code's fault. */
-    INTERNAL_ERROR;
+    INTERNAL_ERROR,
+    /** Stopped because its caller cancelled it; neither the code's fault nor the platform's. */
+    CANCELLED;
 
     /** Whether the failure is the platform's fault rather than the submitted code's. */
     public boolean platformFault() {

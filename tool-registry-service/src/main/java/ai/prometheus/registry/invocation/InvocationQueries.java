@@ -3,6 +3,7 @@ package ai.prometheus.registry.invocation;
 import ai.prometheus.registry.audit.AuditTrail;
 import ai.prometheus.registry.permission.ToolAccess;
 import ai.prometheus.registry.permission.ToolAction;
+import ai.prometheus.registry.sandbox.SandboxClient;
 import ai.prometheus.registry.tool.ToolRepository;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.security.Caller;
@@ -14,6 +15,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * Stored invocations, read back and cancelled: {@code GET /invocations/{id}} and the MCP task
@@ -23,13 +25,21 @@ import java.util.UUID;
 @ApplicationScoped
 public class InvocationQueries {
 
+    private static final Logger LOG = Logger.getLogger(InvocationQueries.class);
+
     private final InvocationRepository invocations;
     private final ToolRepository tools;
     private final ToolAccess access;
     private final AuditTrail audit;
+    private final SandboxClient sandbox;
 
     public InvocationQueries(
-            InvocationRepository invocations, ToolRepository tools, ToolAccess access, AuditTrail audit) {
+            InvocationRepository invocations,
+            ToolRepository tools,
+            ToolAccess access,
+            AuditTrail audit,
+            SandboxClient sandbox) {
+        this.sandbox = sandbox;
         this.invocations = invocations;
         this.tools = tools;
         this.access = access;
@@ -83,21 +93,40 @@ public class InvocationQueries {
 
     /**
      * Cancels the caller's asynchronous invocation if it is still pending, and answers it as it is
-     * then. A run the sandbox already started is not stopped (it has no way to be told yet): its
-     * result, when it comes, leaves the invocation cancelled (see InvocationResults) but still counts
-     * in usage and quotas, since the work was done.
+     * then. Once that committed, the sandbox is told to stop the run (it ends CANCELLED there); its
+     * result, when it comes, leaves the invocation cancelled (see InvocationResults) and counts in
+     * usage and quotas for the work done until then.
      */
     public Uni<InvocationView> cancel(Caller caller, UUID id) {
         return Panache.withTransaction(() -> invocations.findById(id).map(found -> cancelled(caller, id, found)))
                 .call(invocation -> invocation.status == Invocation.Status.CANCELLED
                         ? audit.allowedNow(
-                                caller,
-                                AuditTrail.CANCEL,
-                                invocation.toolName,
-                                "the invocation's caller",
-                                audit.details().put("invocation", id.toString()))
+                                        caller,
+                                        AuditTrail.CANCEL,
+                                        invocation.toolName,
+                                        "the invocation's caller",
+                                        audit.details().put("invocation", id.toString()))
+                                .chain(() -> stopRun(id))
                         : Uni.createFrom().voidItem())
                 .map(InvocationView::of);
+    }
+
+    /**
+     * Asks the sandbox to stop the run. Its failure never fails the cancel: the record stays
+     * cancelled and a result that still comes is not kept. Repeated for an invocation cancelled
+     * before, which is harmless there and a second chance after a failed first try.
+     */
+    private Uni<Void> stopRun(UUID id) {
+        return sandbox.cancelInvocation(id)
+                .invoke(answer ->
+                        LOG.debugf("The sandbox answered the cancel of invocation %s: %s", id, answer.status()))
+                .replaceWithVoid()
+                .onFailure()
+                .recoverWithUni(failure -> {
+                    // A 404: the sandbox has not taken the request from the queue yet (or it was refused there).
+                    LOG.warnf("The sandbox could not be told to stop invocation %s: %s", id, failure.getMessage());
+                    return Uni.createFrom().voidItem();
+                });
     }
 
     /** The caller's own invocation, cancelled if still pending (committed with the transaction around it). */

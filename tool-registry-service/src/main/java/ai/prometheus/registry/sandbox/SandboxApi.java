@@ -45,4 +45,10 @@ interface SandboxApi {
     @Path("/invocations/{invocationId}/result")
     Uni<InvocationOutput> invocationResult(
             @HeaderParam("Authorization") String authorization, @PathParam("invocationId") UUID invocationId);
+
+    /** Stops the run of an asynchronous invocation; answers {invocationId, status}. */
+    @POST
+    @Path("/invocations/{invocationId}/cancel")
+    Uni<RunCancellation> cancelInvocation(
+            @HeaderParam("Authorization") String authorization, @PathParam("invocationId") UUID invocationId);
 }

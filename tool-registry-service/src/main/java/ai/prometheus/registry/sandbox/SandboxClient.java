@@ -41,6 +41,9 @@ public class SandboxClient {
     static final String ERROR = "error";
 
     static final Duration OUTPUT_TIMEOUT = Duration.ofSeconds(30);
+    /** A cancellation is a small write in the sandbox; its caller waits for it, so not long. */
+    static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(5);
+
     static final int OUTPUT_RETRIES = 8;
 
     private final SandboxApi api;
@@ -70,12 +73,25 @@ public class SandboxClient {
     }
 
     /**
+     * Asks the sandbox, as the registry itself, to stop the run of an asynchronous invocation;
+     * repeating it is harmless. Its failures are those of {@link #execute}, translated by the
+     * same guard (a 404, an invocation the sandbox has not taken from the queue yet, is a
+     * {@code REJECTED} failure).
+     */
+    @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = SandboxFailure.Transient.class)
+    public Uni<RunCancellation> cancelInvocation(UUID invocationId) {
+        return guarded(
+                Uni.createFrom().deferred(() -> api.cancelInvocation("Bearer " + identity.bearerToken(), invocationId)),
+                CANCEL_TIMEOUT);
+    }
+
+    /**
      * A call to the sandbox with its refused-connection retries, its deadline and its failures
      * translated. A refused connection never reached a sandbox: with replicas (a stork:// URL) the
      * next try goes to the next address at once, and the breaker only hears of it when every
      * replica refused.
      */
-    private Uni<ExecutionResult> guarded(Uni<ExecutionResult> call, Duration timeout) {
+    private <T> Uni<T> guarded(Uni<T> call, Duration timeout) {
         return call.onFailure(SandboxClient::refused)
                 .retry()
                 .withBackOff(Duration.ofMillis(20))

@@ -9,15 +9,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.prometheus.registry.RegistryFixtures;
 import ai.prometheus.shared.platform.mcp.JsonRpc;
 import ai.prometheus.shared.platform.mcp.McpServer;
+import ai.prometheus.shared.testing.Engines;
 import ai.prometheus.shared.testing.StatelessMcp;
 import ai.prometheus.shared.testing.TestTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -171,8 +176,11 @@ class McpTasksTest {
     }
 
     @Test
-    void aCancelledTaskStaysCancelledWhenItsRunEnds() throws Exception {
-        String tool = register("mcp_task_slow", "import time\ntime.sleep(3)\nprint('late')");
+    void cancellingATaskStopsItsRunInTheSandboxAndTheTaskStaysCancelled() throws Exception {
+        String tool = register(
+                "mcp_task_slow",
+                "import time\ntime.sleep(50)\nprint('late')",
+                Map.of("language", "python", "code", "", "limits", Map.of("wallMs", 60_000)));
         String id = rpc(
                         AGENT,
                         LEGACY,
@@ -182,14 +190,24 @@ class McpTasksTest {
                 .path("task")
                 .path("taskId")
                 .asText();
+        // Running in the sandbox, which took the request from the queue.
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> "RUNNING".equals(sandboxStatus(id)));
 
         JsonNode cancelled =
                 rpc(AGENT, LEGACY, "tasks/cancel", Map.of("taskId", id)).path("result");
         assertEquals("cancelled", cancelled.path("status").asText(), cancelled.toString());
 
-        // The run was not stopped: once its result has come back (it counts in usage), the task is still cancelled.
+        // Stopped there, far sooner than its 50 seconds, and ended as cancelled rather than failed.
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> !"RUNNING".equals(sandboxStatus(id)));
+        assertEquals("CANCELLED", sandboxStatus(id));
+
+        // Its result has come back (it counts in usage) and the task is still cancelled.
         String owner = RegistryFixtures.developer("mcp-task-owner");
-        await().atMost(Duration.ofSeconds(60))
+        await().atMost(Duration.ofSeconds(30))
                 .ignoreExceptions()
                 .until(() -> given().auth()
                                 .oauth2(owner)
@@ -210,10 +228,23 @@ class McpTasksTest {
                 .get("/api/v1/invocations/" + id)
                 .then()
                 .statusCode(200)
-                .body("status", org.hamcrest.Matchers.equalTo("CANCELLED"));
+                .body("status", org.hamcrest.Matchers.equalTo("CANCELLED"))
+                .body("error", org.hamcrest.Matchers.equalTo("cancelled by its caller"));
         JsonNode result =
                 rpc(AGENT, LEGACY, "tasks/result", Map.of("taskId", id)).path("result");
         assertTrue(result.path("isError").asBoolean(), result.toString());
+    }
+
+    /** The status of the invocation's run in the sandbox's own table (the suite's test database), or null. */
+    private static String sandboxStatus(String invocationId) throws Exception {
+        try (Connection db = Engines.jdbc();
+                PreparedStatement query =
+                        db.prepareStatement("select status from sandbox.executions where invocation_id = ?")) {
+            query.setObject(1, UUID.fromString(invocationId));
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        }
     }
 
     @Test
@@ -295,9 +326,19 @@ class McpTasksTest {
     }
 
     private static String register(String prefix, String code) {
+        return register(prefix, code, null);
+    }
+
+    /** {@code implementation}: replaces the fixture's (its code with {@code code}), for other limits. */
+    private static String register(String prefix, String code, Map<String, Object> implementation) {
         String name = RegistryFixtures.uniqueName(prefix);
         Map<String, Object> definition =
                 new HashMap<>(RegistryFixtures.definition(name, "MCP task test tool", List.of("mcp"), code));
+        if (implementation != null) {
+            Map<String, Object> replaced = new HashMap<>(implementation);
+            replaced.put("code", code);
+            definition.put("implementation", replaced);
+        }
         definition.put(
                 "functionSignature",
                 Map.of(
