@@ -29,8 +29,7 @@ public class RegistryEngines extends Engines {
             sandbox = ServiceProcess.start(
                     "sandbox-service",
                     Map.of("REGISTRY_URL", "http://127.0.0.1:" + registryPort),
-                    List.of("-Dmp.messaging.incoming.tool-invocation-requests.group.id=sandbox-service-registry-test-"
-                            + Engines.TEST_DATABASE));
+                    List.of("-Dmp.messaging.incoming.tool-invocation-requests.group.id=sandbox-service-registry-test"));
             Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close));
         }
         config.put("quarkus.rest-client.sandbox.url", sandbox.url());

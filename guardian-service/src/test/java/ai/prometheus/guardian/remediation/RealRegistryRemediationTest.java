@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.prometheus.guardian.Db;
 import ai.prometheus.guardian.ErrorEvents;
 import ai.prometheus.guardian.Names;
-import ai.prometheus.shared.testing.Engines;
 import ai.prometheus.shared.testing.ServiceProcess;
 import ai.prometheus.shared.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,10 +41,8 @@ class RealRegistryRemediationTest {
                 "tool-registry-service",
                 Map.of(),
                 List.of(
-                        "-Dmp.messaging.incoming.guardian-commands.group.id=registry-for-guardian-tests-"
-                                + Engines.TEST_DATABASE,
-                        "-Dmp.messaging.incoming.invocation-results.group.id=registry-for-guardian-tests-"
-                                + Engines.TEST_DATABASE));
+                        "-Dmp.messaging.incoming.guardian-commands.group.id=registry-for-guardian-tests",
+                        "-Dmp.messaging.incoming.invocation-results.group.id=registry-for-guardian-tests"));
     }
 
     @AfterAll

@@ -44,8 +44,7 @@ class QuotaReplicasTest {
         sandbox = ServiceProcess.start(
                 "sandbox-service",
                 Map.of(),
-                List.of("-Dmp.messaging.incoming.tool-invocation-requests.group.id=sandbox-service-replicas-test-"
-                        + Engines.TEST_DATABASE));
+                List.of("-Dmp.messaging.incoming.tool-invocation-requests.group.id=sandbox-service-replicas-test"));
         Map<String, String> env = Map.of("SANDBOX_URL", sandbox.url());
         first = ServiceProcess.start("tool-registry-service", env);
         second = ServiceProcess.start("tool-registry-service", env);
