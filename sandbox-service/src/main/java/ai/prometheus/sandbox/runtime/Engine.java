@@ -46,7 +46,7 @@ final class Engine {
             SandboxConfig.LanguageSettings settings = config.languages().get(language.apiName());
             int size = settings != null && settings.poolSize().isPresent()
                     ? settings.poolSize().get()
-                    : config.pool().size();
+                    : config.poolSize();
             targets.put(language, Math.max(0, size));
             profiles.put(language, starter.profileFor(language, defaults, null));
         }
