@@ -188,6 +188,15 @@ public interface SandboxConfig {
          */
         @WithDefault("true")
         boolean awaitStarting();
+
+        /**
+         * How long after a run its replacement starts while another sandbox of the language is
+         * still waiting: on a small machine the replacement's interpreter start would otherwise
+         * compete with the run's answer (the row's write, the response). With the pool empty the
+         * replacement starts at once. {@code 0}: always at once.
+         */
+        @WithDefault("50ms")
+        Duration refillDelay();
     }
 
     interface Request {
