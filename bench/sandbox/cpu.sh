@@ -69,4 +69,6 @@ f = json.load(open(sys.argv[1])); floor = float(sys.argv[2]) + float(sys.argv[3]
 total = f["jvmMsPerRun"] + f["childrenMsPerRun"]
 print("| POST /api/v1/executions | %.1f | %.1f | %.1f (%.2f× the runner, +%.1f) | %.0f | %d/%d |" % (
     f["jvmMsPerRun"], f["childrenMsPerRun"], total, total / floor, total - floor, f["runsPerSecond"], f["warm"], f["n"]))
+print()
+print("The service JVM's CPU per run by thread (ms): " + ", ".join("%s %.2f" % kv for kv in f["jvmMsPerRunByThread"].items()))
 PY

@@ -33,6 +33,21 @@ def cpu():
     return own * 1000.0 / ticks, children * 1000.0 / ticks
 
 
+def threads():
+    """CPU in ms per thread name (numbers stripped, so a pool's threads add up)."""
+    by_name = {}
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
+                stat = f.read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")].rstrip("0123456789-#").strip() or "?"
+        fields = stat[stat.rindex(")") + 2:].split()
+        by_name[name] = by_name.get(name, 0) + (int(fields[11]) + int(fields[12])) * 1000.0 / ticks
+    return by_name
+
+
 def post():
     start = time.perf_counter()
     connection.request("POST", "/api/v1/executions", body=body, headers=headers)
@@ -51,6 +66,7 @@ for _ in range(100):  # warm-up: class loading, JIT (its compilations would coun
     post()
 time.sleep(2)  # the pool refilled, the warm-up's teardowns reaped
 own_before, children_before = cpu()
+threads_before = threads()
 start = time.perf_counter()
 http_ms, wall_ms, ids = [], [], []
 for _ in range(n):
@@ -60,6 +76,10 @@ for _ in range(n):
     ids.append(run_id)
 seconds = time.perf_counter() - start
 own_after, children_after = cpu()
+threads_after = threads()
+# Where the JVM's CPU went, by thread (threads that ended meanwhile are missing).
+by_thread = {name: round((ms - threads_before.get(name, 0)) / n, 2) for name, ms in threads_after.items()}
+by_thread = dict(sorted(((k, v) for k, v in by_thread.items() if v >= 0.05), key=lambda kv: -kv[1]))
 # Whether each ran warm, read afterwards (not measured).
 warm = 0
 for run_id in ids:
@@ -68,4 +88,5 @@ for run_id in ids:
 print(json.dumps({"n": n, "warm": warm, "runsPerSecond": n / seconds,
                   "jvmMsPerRun": (own_after - own_before) / n,
                   "childrenMsPerRun": (children_after - children_before) / n,
-                  "httpP50": statistics.median(http_ms), "wallP50": statistics.median(wall_ms)}))
+                  "httpP50": statistics.median(http_ms), "wallP50": statistics.median(wall_ms),
+                  "jvmMsPerRunByThread": by_thread}))
