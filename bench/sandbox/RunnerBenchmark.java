@@ -204,6 +204,7 @@ public final class RunnerBenchmark {
         Map<Boolean, Integer> served = new HashMap<>(Map.of(true, 0, false, 0));
         long start = System.nanoTime();
         long jvmCpuBefore = jvmCpuNanos();
+        long childCpuBefore = childCpuTicks();
         List<Future<RunOutcome>> futures = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             futures.add(pool.submit(() -> runtime.run(language, code, new byte[0], runtime.defaults(), null)));
@@ -219,11 +220,31 @@ public final class RunnerBenchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double jvmCpuPerRun = (jvmCpuNanos() - jvmCpuBefore) / 1e6 / runs;
+        double childCpuPerRun = (childCpuTicks() - childCpuBefore) * 1000.0 / CLOCK_TICKS / runs;
         pool.shutdown();
         pool.awaitTermination(10, TimeUnit.SECONDS);
         System.out.printf("Sustained %s: %d runs on %d threads in %.2f s = %.0f runs/s (%d warm, %d cold, %d failed;"
-                + " the service's JVM used %.1f ms of CPU per run)%n", language.apiName(), runs, threads, seconds,
-                runs / seconds, served.get(true), served.get(false), failed, jvmCpuPerRun);
+                + " the service's JVM used %.1f ms of CPU per run, its finished child processes %.1f ms)%n",
+                language.apiName(), runs, threads, seconds, runs / seconds, served.get(true), served.get(false), failed,
+                jvmCpuPerRun, childCpuPerRun);
+    }
+
+    /** USER_HZ: the unit of the CPU times in /proc; 100 on every Linux this runs on. */
+    private static final long CLOCK_TICKS = 100;
+
+    /**
+     * CPU of the child processes this JVM has waited for, with theirs (cutime + cstime of
+     * /proc/self/stat): the sandboxes' launchers, bubblewrap and the interpreters.
+     */
+    private static long childCpuTicks() {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+            // Fields after the command name, which is in parentheses and may hold spaces.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private static long jvmCpuNanos() {

@@ -39,7 +39,7 @@ javac -nowarn -d "$WORK/classes" -cp "$APP/app/*:$LIBS" "$ROOT/bench/sandbox/Run
 # built service does not ship (Quarkus generates it at build time): taken from the Maven repository.
 ASM=$(ls "${MAVEN_REPO:-$HOME/.m2/repository}"/org/ow2/asm/asm/*/asm-*.jar | sort -V | tail -1)
 RUN_CP="$WORK/classes:$(ls "$APP"/app/*.jar | paste -sd:):$ASM:$(ls "$APP"/lib/main/*.jar "$APP"/lib/boot/*.jar \
-  | grep -E 'io\.smallrye\.(config|common)\.|microprofile-config-api|org\.jboss\.logging\.jboss-logging|org\.jboss\.logmanager\.jboss-logmanager|io\.quarkus\.quarkus-core-[0-9]|jakarta\.(enterprise|inject|annotation|interceptor)|ai\.prometheus\.shared-model' \
+  | grep -E 'io\.smallrye\.(config|common)\.|microprofile-config-api|org\.jboss\.logging\.jboss-logging|org\.jboss\.logmanager\.jboss-logmanager|io\.quarkus\.quarkus-core-[0-9]|jakarta\.(enterprise|inject|annotation|interceptor)|com\.fasterxml\.jackson\.core\.|ai\.prometheus\.shared-model' \
   | paste -sd:)"
 RUNNER=$(java -Xmx256m -XX:+UseSerialGC -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   -Diterations="$N" -Dsustained=0 -Dlanguages="$LANGUAGE" -Dsandbox.state-dir="$WORK/runner-state" -Dsandbox.isolation.uid-base="$UID_BASE" \

@@ -35,6 +35,19 @@ public interface SandboxConfig {
     /** Per-language overrides, keyed by language name ({@code python}, {@code node}, {@code bash}). */
     Map<String, LanguageSettings> languages();
 
+    /** Runs at the same time: {@code sandbox.admission.concurrency}, else the number of cores. */
+    default int runSlots() {
+        return Math.max(1, admission().concurrency().orElse(Runtime.getRuntime().availableProcessors()));
+    }
+
+    /**
+     * Warm sandboxes per language: {@code sandbox.pool.size}, else as many as there are run slots,
+     * so that as many runs as may run at once all find one ready instead of the second starting cold.
+     */
+    default int poolSize() {
+        return Math.max(0, pool().size().orElse(runSlots()));
+    }
+
     /** Where the sandbox keeps its own files: uid block locks, the seccomp filter, session workspaces. */
     @WithDefault("${java.io.tmpdir}/prometheus-sandbox")
     String stateDir();
@@ -157,9 +170,11 @@ public interface SandboxConfig {
     }
 
     interface Pool {
-        /** Pre-started sandboxes kept waiting per language (0 disables the warm pool). */
-        @WithDefault("1")
-        int size();
+        /**
+         * Pre-started sandboxes kept waiting per language (0 disables the warm pool); by default one
+         * per run slot (see {@link SandboxConfig#poolSize()}).
+         */
+        Optional<Integer> size();
 
         /** How long to wait for a new sandbox to announce it is ready. */
         @WithDefault("10s")
@@ -173,6 +188,15 @@ public interface SandboxConfig {
          */
         @WithDefault("true")
         boolean awaitStarting();
+
+        /**
+         * How long after a run its replacement starts while another sandbox of the language is
+         * still waiting: on a small machine the replacement's interpreter start would otherwise
+         * compete with the run's answer (the row's write, the response). With the pool empty the
+         * replacement starts at once. {@code 0}: always at once.
+         */
+        @WithDefault("50ms")
+        Duration refillDelay();
     }
 
     interface Request {

@@ -50,10 +50,7 @@ public class Admission {
 
     @Inject
     public Admission(SandboxConfig config, MeterRegistry meters) {
-        this(
-                config.admission().concurrency().orElse(Runtime.getRuntime().availableProcessors()),
-                config.admission().queue(),
-                meters);
+        this(config.runSlots(), config.admission().queue(), meters);
     }
 
     Admission(int concurrency, int queue, MeterRegistry meters) {

@@ -16,6 +16,9 @@ import org.hibernate.reactive.mutiny.Mutiny;
 @ApplicationScoped
 public class ExecutionRepository implements PanacheRepositoryBase<Execution, UUID> {
 
+    /** Lasts until this transaction's end; nothing else on the connection sees it. */
+    static final String ASYNC_COMMIT = "set local synchronous_commit to off";
+
     private final Mutiny.SessionFactory sessions;
     private final boolean synchronousCommit;
 
@@ -49,10 +52,10 @@ public class ExecutionRepository implements PanacheRepositoryBase<Execution, UUI
         if (synchronousCommit) {
             return sessions.withStatelessSession(statement);
         }
-        return sessions.withStatelessTransaction(session -> session.createNativeQuery(
-                        "select set_config('synchronous_commit', 'off', true)", String.class)
-                .getSingleResult()
-                .chain(ignored -> statement.apply(session)));
+        // A plain SET LOCAL, not a select of set_config: no result row to map and one constant
+        // statement, so the query plan cache holds one entry for it (not one per typed select).
+        return sessions.withStatelessTransaction(session ->
+                session.createNativeQuery(ASYNC_COMMIT).executeUpdate().chain(ignored -> statement.apply(session)));
     }
 
     /** Newest first, narrowed by whichever filters are set; rows {@code offset .. offset + limit - 1}. */

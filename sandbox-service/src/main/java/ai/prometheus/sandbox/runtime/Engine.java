@@ -29,6 +29,7 @@ final class Engine {
     private final RunLimits maxima;
     private final Duration startTimeout;
     private final boolean awaitStarting;
+    private final Duration refillDelay;
     private final WarmPool pool;
 
     Engine(Host host, SandboxStarter starter, WorkspaceQuota quota, SandboxConfig config, SandboxThreads threads) {
@@ -39,6 +40,7 @@ final class Engine {
         this.maxima = RunLimits.of(config.limits().max());
         this.startTimeout = config.pool().startTimeout();
         this.awaitStarting = config.pool().awaitStarting();
+        this.refillDelay = config.pool().refillDelay();
         RunLimits defaults = RunLimits.of(config.limits().defaults());
         Map<Language, Integer> targets = new EnumMap<>(Language.class);
         Map<Language, StartProfile> profiles = new EnumMap<>(Language.class);
@@ -46,7 +48,7 @@ final class Engine {
             SandboxConfig.LanguageSettings settings = config.languages().get(language.apiName());
             int size = settings != null && settings.poolSize().isPresent()
                     ? settings.poolSize().get()
-                    : config.pool().size();
+                    : config.poolSize();
             targets.put(language, Math.max(0, size));
             profiles.put(language, starter.profileFor(language, defaults, null));
         }
@@ -112,7 +114,7 @@ final class Engine {
         } finally {
             // The replacement's start is counted at once, so a run arriving meanwhile waits for it
             // rather than starting a sandbox of its own; the teardown goes on beside it.
-            pool.refill(language);
+            pool.refillAfterRun(language, refillDelay);
             threads.io().execute(sandbox::destroy);
         }
     }

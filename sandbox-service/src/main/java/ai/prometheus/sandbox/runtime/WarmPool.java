@@ -122,11 +122,27 @@ final class WarmPool {
 
     /** Starts as many sandboxes as the language is short of, in the background. */
     void refill(Language language) {
+        refill(language, 0);
+    }
+
+    /**
+     * After a run: as {@link #refill(Language)}, but while a sandbox of the language is still
+     * waiting (the next run is served without the replacement) the replacements start
+     * {@code afterRun} later, so their interpreter starts (more CPU than the run's own answer)
+     * do not compete on a small machine with the answer of the run that took the sandbox: its
+     * row's write and the response. They count as starting at once, so a run that finds the
+     * pool empty meanwhile waits for one instead of starting a sandbox beside it.
+     */
+    void refillAfterRun(Language language, Duration afterRun) {
+        refill(language, idle.get(language).isEmpty() ? 0 : afterRun.toMillis());
+    }
+
+    private void refill(Language language, long deferMillis) {
         int target = targets.getOrDefault(language, 0);
         AtomicInteger pending = starting.get(language);
         while (open && idle.get(language).size() + pending.get() < target) {
             pending.incrementAndGet();
-            long delay = backoffMillis(language);
+            long delay = Math.max(deferMillis, backoffMillis(language));
             Runnable start = () -> startOne(language);
             if (delay == 0) {
                 warmers.execute(start);

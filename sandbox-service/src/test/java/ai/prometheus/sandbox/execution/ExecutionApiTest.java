@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.prometheus.sandbox.SandboxApi;
+import ai.prometheus.sandbox.config.SandboxConfig;
 import ai.prometheus.sandbox.runtime.SandboxRuntime;
 import ai.prometheus.shared.platform.security.ServiceIdentity;
 import ai.prometheus.shared.testing.Engines;
@@ -29,6 +30,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,6 +41,9 @@ class ExecutionApiTest {
 
     @Inject
     SandboxRuntime runtime;
+
+    @Inject
+    SandboxConfig config;
 
     @Test
     void pythonRunAnswersOkWithStdoutUsageAndIsStored() throws Exception {
@@ -565,15 +570,19 @@ class ExecutionApiTest {
 
     @Test
     void aRunArrivingWhileTheReplacementStartsIsServedByItInsteadOfStartingCold() {
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> runtime.warmSandboxes().getOrDefault("python", 0) >= 1);
-        String first = SandboxApi.run("python", "print('first')").extract().path("id");
-        // At once: the first run's replacement (the pool holds one) is still starting.
-        String second = SandboxApi.run("python", "print('second')")
+        int size = config.poolSize();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> runtime.warmSandboxes().getOrDefault("python", 0) == size);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            ids.add(SandboxApi.run("python", "print('first')").extract().path("id"));
+        }
+        // At once: the pool is empty and the first runs' replacements are still starting.
+        ids.add(SandboxApi.run("python", "print('second')")
                 .body("stdout", equalTo("second\n"))
                 .extract()
-                .path("id");
-        for (String id : List.of(first, second)) {
+                .path("id"));
+        for (String id : ids) {
             given().auth()
                     .oauth2(SandboxApi.RUNNER)
                     .when()
@@ -584,6 +593,30 @@ class ExecutionApiTest {
         }
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> runtime.warmSandboxes().getOrDefault("python", 0) >= 1);
+    }
+
+    @Test
+    void sequentialRunsStayWarmAndEachHandedOffSandboxIsReplaced() {
+        int size = config.poolSize();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> runtime.warmSandboxes().getOrDefault("python", 0) == size);
+        // More runs back to back than the pool holds: each after the first few is served by a
+        // replacement, started when an earlier run handed its sandbox off.
+        for (int i = 0; i < 2 * size + 2; i++) {
+            String id = SandboxApi.run("python", "print(" + i + ")")
+                    .body("stdout", equalTo(i + "\n"))
+                    .extract()
+                    .path("id");
+            given().auth()
+                    .oauth2(SandboxApi.RUNNER)
+                    .when()
+                    .get("/api/v1/executions/" + id)
+                    .then()
+                    .statusCode(200)
+                    .body("warm", equalTo(true));
+        }
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> runtime.warmSandboxes().getOrDefault("python", 0) == size);
     }
 
     @Test
