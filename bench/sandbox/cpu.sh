@@ -18,22 +18,7 @@ LANGUAGE=${LANGUAGE:-python}
 PORT=${BENCH_PORT:-18683}
 # A uid range of its own: a sandbox service at start ends every process of the range it claims.
 UID_BASE=${BENCH_UID_BASE:-710000}
-APP="$ROOT/sandbox-service/target/quarkus-app"
-[ -f "$APP/quarkus-run.jar" ] || { echo "build the sandbox first: ./mvnw -pl sandbox-service -am package -DskipTests" >&2; exit 1; }
-WORK=$(mktemp -d)
-chmod 711 "$WORK" # sandboxes run as their own uids and mount files from the state directory inside it
-SERVICE=
-cleanup() { [ -n "$SERVICE" ] && kill "$SERVICE" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
-
-# The runner, with only the jars it uses, as rest.sh runs it.
-LIBS=$(ls "$APP"/lib/main/*.jar "$APP"/lib/boot/*.jar | paste -sd:)
-mkdir -p "$WORK/classes"
-javac -nowarn -d "$WORK/classes" -cp "$APP/app/*:$LIBS" "$ROOT/bench/sandbox/RunnerBenchmark.java"
-ASM=$(ls "${MAVEN_REPO:-$HOME/.m2/repository}"/org/ow2/asm/asm/*/asm-*.jar | sort -V | tail -1)
-RUN_CP="$WORK/classes:$(ls "$APP"/app/*.jar | paste -sd:):$ASM:$(ls "$APP"/lib/main/*.jar "$APP"/lib/boot/*.jar \
-  | grep -E 'io\.smallrye\.(config|common)\.|microprofile-config-api|org\.jboss\.logging\.jboss-logging|org\.jboss\.logmanager\.jboss-logmanager|io\.quarkus\.quarkus-core-[0-9]|jakarta\.(enterprise|inject|annotation|interceptor)|com\.fasterxml\.jackson\.core\.|ai\.prometheus\.shared-model' \
-  | paste -sd:)"
+. "$ROOT/bench/sandbox/runner-setup.sh"
 LOAD_RUNNER=$(cut -d' ' -f1 /proc/loadavg)
 RUNNER=$(java -Xmx256m -XX:+UseSerialGC -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   -Dsustained="$N" -DsustainedOnly=true -Dthreads=1 -Dlanguages="$LANGUAGE" \

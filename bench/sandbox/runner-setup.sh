@@ -1,0 +1,21 @@
+# Shared by rest.sh and cpu.sh (sourced, after ROOT is set): the built service, a work directory
+# removed on exit with the service the script starts (SERVICE), and the runner benchmark compiled
+# against the service's jars with RUN_CP, the class path of only the jars the runner uses (see
+# run.sh: every open jar is a descriptor each process start copies).
+APP="$ROOT/sandbox-service/target/quarkus-app"
+[ -f "$APP/quarkus-run.jar" ] || { echo "build the sandbox first: ./mvnw -pl sandbox-service -am package -DskipTests" >&2; exit 1; }
+WORK=$(mktemp -d)
+chmod 711 "$WORK" # sandboxes run as their own uids and mount files from the state directory inside it
+SERVICE=
+cleanup() { [ -n "$SERVICE" ] && kill "$SERVICE" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+LIBS=$(ls "$APP"/lib/main/*.jar "$APP"/lib/boot/*.jar | paste -sd:)
+mkdir -p "$WORK/classes"
+javac -nowarn -d "$WORK/classes" -cp "$APP/app/*:$LIBS" "$ROOT/bench/sandbox/RunnerBenchmark.java"
+# Outside Quarkus, SmallRye Config generates the configuration mapping's class with ASM, which the
+# built service does not ship (Quarkus generates it at build time): taken from the Maven repository.
+ASM=$(ls "${MAVEN_REPO:-$HOME/.m2/repository}"/org/ow2/asm/asm/*/asm-*.jar | sort -V | tail -1)
+RUN_CP="$WORK/classes:$(ls "$APP"/app/*.jar | paste -sd:):$ASM:$(ls "$APP"/lib/main/*.jar "$APP"/lib/boot/*.jar \
+  | grep -E 'io\.smallrye\.(config|common)\.|microprofile-config-api|org\.jboss\.logging\.jboss-logging|org\.jboss\.logmanager\.jboss-logmanager|io\.quarkus\.quarkus-core-[0-9]|jakarta\.(enterprise|inject|annotation|interceptor)|com\.fasterxml\.jackson\.core\.|ai\.prometheus\.shared-model' \
+  | paste -sd:)"
