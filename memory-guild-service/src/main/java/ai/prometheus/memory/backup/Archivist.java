@@ -94,8 +94,11 @@ public class Archivist {
         UUID id = UUID.randomUUID();
         String fileName = BackupFiles.fileName(id);
         backups.insertRunning(id, "manual", null, rootContextId, fileName, embedder.modelId(), viewer.subject());
+        // Read before the job starts: the answer says running, as documented, even for a tiny tree
+        // whose file is written before this thread would read it again.
+        BackupView running = backups.find(id).orElseThrow();
         jobs.submit(() -> writer.write(id, rootContextId, fileName));
-        return backups.find(id).orElseThrow();
+        return running;
     }
 
     /** The file of a completed backup the viewer may read (its creator, or memory:admin). */
