@@ -252,9 +252,9 @@ public class ExecutionResource {
             description = "Asks whichever replica runs the invocation to kill it; the run then ends CANCELLED and its"
                     + " ToolInvocationFailed event says so (status CANCELLED, not a platform fault). Answers 202 with"
                     + " status CANCELLING while it is being stopped, or with the status the run already ended with"
-                    + " (nothing changes then). Repeating it is harmless. 404 when the invocation is unknown here (its"
-                    + " request not yet taken from the queue, too) or not the caller's, unless the caller has "
-                    + READ_ALL + ".")
+                    + " (nothing changes then). An invocation not received yet (its request still queued) is held for the"
+                    + " caller: when it arrives as theirs it never starts. Repeating it is harmless. 404 when the"
+                    + " invocation is not the caller's, or unknown to a caller with " + READ_ALL + ".")
     @APIResponse(
             responseCode = "202",
             description = "The stop was requested, or the run had already ended",

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 
 @ApplicationScoped
-public class RunCancellationRepository implements PanacheRepositoryBase<RunCancellation, UUID> {
+public class RunCancellationRepository implements PanacheRepositoryBase<RunCancellation, RunCancellation.Key> {
 
     /**
      * Records the request, or renews a repeated one: either way its trigger notifies every replica
@@ -20,20 +20,34 @@ public class RunCancellationRepository implements PanacheRepositoryBase<RunCance
         return NativeSql.update(
                         "insert into {h-schema}run_cancellations (invocation_id, requested_by, requested_at)"
                                 + " values (:invocation, :by, :at)"
-                                + " on conflict (invocation_id) do update set requested_at = excluded.requested_at",
+                                // The same caller's hold, once the run is known to be theirs, is a plain request.
+                                + " on conflict (invocation_id, requested_by) do update set requested_at = excluded.requested_at,"
+                                + " held = false",
                         Map.of("invocation", invocationId, "by", requestedBy, "at", at))
                 .replaceWithVoid();
     }
 
-    public Uni<Boolean> requested(UUID invocationId) {
-        return count("invocationId", invocationId).map(found -> found > 0);
+    /**
+     * Holds a request for an invocation this sandbox has not received yet; a plain request stored
+     * before it stays as it is.
+     */
+    public Uni<Void> hold(UUID invocationId, String requestedBy, OffsetDateTime at) {
+        return NativeSql.update(
+                        "insert into {h-schema}run_cancellations (invocation_id, requested_by, requested_at, held)"
+                                + " values (:invocation, :by, :at, true)"
+                                + " on conflict (invocation_id, requested_by) do update set requested_at = excluded.requested_at",
+                        Map.of("invocation", invocationId, "by", requestedBy, "at", at))
+                .replaceWithVoid();
     }
 
-    /** Which of {@code invocationIds} have a request. */
-    public Uni<List<UUID>> requestedAmong(List<UUID> invocationIds) {
-        return list("invocationId in ?1", invocationIds)
-                .map(found ->
-                        found.stream().map(request -> request.invocationId).toList());
+    /** The requests about one invocation. */
+    public Uni<List<RunCancellation>> about(UUID invocationId) {
+        return list("invocationId", invocationId);
+    }
+
+    /** The requests about {@code invocationIds}. */
+    public Uni<List<RunCancellation>> requestedAmong(List<UUID> invocationIds) {
+        return list("invocationId in ?1", invocationIds);
     }
 
     public Uni<Long> deleteBefore(OffsetDateTime cutoff) {

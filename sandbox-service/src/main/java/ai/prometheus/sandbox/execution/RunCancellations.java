@@ -6,6 +6,7 @@ import ai.prometheus.shared.platform.config.ServiceConfig;
 import ai.prometheus.shared.platform.postgres.PostgresChangeFeed;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.security.Caller;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -13,6 +14,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -38,7 +40,15 @@ public class RunCancellations {
     private final SandboxConfig config;
     private final PostgresChangeFeed feed;
     /** The invocations this replica is running (or about to), by invocation id. */
-    private final Map<UUID, RunWatch> live = new ConcurrentHashMap<>();
+    private final Map<UUID, Live> live = new ConcurrentHashMap<>();
+
+    /** A run this replica holds: its watch, and whose it is (a hold stops only its owner's run). */
+    private record Live(RunWatch watch, String principal, String onBehalfOf) {}
+
+    /** What the trigger sends: the request's invocation, requester and whether it is a hold. */
+    private record Notice(UUID invocationId, String requestedBy, boolean held) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public RunCancellations(
             ExecutionRepository executions,
@@ -65,15 +75,23 @@ public class RunCancellations {
     }
 
     /**
-     * Asks for the invocation's run to stop, as {@code caller}: 404 when the invocation is unknown
-     * or not the caller's (as its result is), its final status when it already ended (nothing is
-     * stored then), {@code CANCELLING} otherwise. Repeating it is harmless.
+     * Asks for the invocation's run to stop, as {@code caller}: 404 when the invocation is not the
+     * caller's (as its result is), its final status when it already ended (nothing is stored then),
+     * {@code CANCELLING} otherwise. An invocation this sandbox has not received yet (its request
+     * still queued) is held for the caller: when it arrives as theirs, it does not run. Only an
+     * administrator, who has no runs of their own to hold, gets 404 for an unknown id. Repeating it
+     * is harmless.
      */
     public Uni<RunCancellationView> request(Caller caller, UUID invocationId) {
         String owner = ExecutionResource.visibleTo(caller);
         return Panache.withTransaction(() -> executions
                 .findByInvocation(invocationId)
                 .chain(row -> {
+                    if (row == null && owner != null) {
+                        return cancellations
+                                .hold(invocationId, owner, OffsetDateTime.now(ZoneOffset.UTC))
+                                .replaceWith(new RunCancellationView(invocationId, RunCancellationView.CANCELLING));
+                    }
                     if (row == null
                             || (owner != null && !owner.equals(row.principal) && !owner.equals(row.onBehalfOf))) {
                         return Uni.createFrom().failure(ProblemException.notFound("invocation", invocationId));
@@ -88,15 +106,16 @@ public class RunCancellations {
     }
 
     /**
-     * Registers the run of {@code invocationId} on this replica, until {@link #release}: the watch
-     * to run it with, already cancelled if a request came before it registered.
+     * Registers the run of {@code invocationId} (of {@code principal}, on behalf of
+     * {@code onBehalfOf}) on this replica, until {@link #release}: the watch to run it with, already
+     * cancelled if a request, or its owner's hold, came before it registered.
      */
-    public Uni<RunWatch> watch(UUID invocationId) {
+    public Uni<RunWatch> watch(UUID invocationId, String principal, String onBehalfOf) {
         RunWatch watch = RunWatch.cancellable();
-        live.put(invocationId, watch);
-        return Panache.withSession(() -> cancellations.requested(invocationId))
-                .map(requested -> {
-                    if (requested) {
+        live.put(invocationId, new Live(watch, principal, onBehalfOf));
+        return Panache.withSession(() -> cancellations.about(invocationId))
+                .map(requests -> {
+                    if (requests.stream().anyMatch(request -> request.stops(principal, onBehalfOf))) {
                         watch.cancel();
                     }
                     return watch;
@@ -114,18 +133,24 @@ public class RunCancellations {
     }
 
     private void cancelHere(String payload) {
+        Notice notice;
         try {
-            cancelHere(UUID.fromString(payload));
-        } catch (IllegalArgumentException e) {
-            // not an invocation id: nothing of ours
+            notice = JSON.readValue(payload, Notice.class);
+        } catch (IOException | IllegalArgumentException e) {
+            return; // not a request's notice: nothing of ours
         }
+        RunCancellation request = new RunCancellation();
+        request.invocationId = notice.invocationId();
+        request.requestedBy = notice.requestedBy();
+        request.held = notice.held();
+        cancelHere(request);
     }
 
-    private void cancelHere(UUID invocationId) {
-        RunWatch watch = live.get(invocationId);
-        if (watch != null && !watch.cancelled()) {
-            LOG.infof("Cancelling the run of invocation %s at its caller's request", invocationId);
-            watch.cancel();
+    private void cancelHere(RunCancellation request) {
+        Live run = request.invocationId == null ? null : live.get(request.invocationId);
+        if (run != null && !run.watch().cancelled() && request.stops(run.principal(), run.onBehalfOf())) {
+            LOG.infof("Cancelling the run of invocation %s at its caller's request", request.invocationId);
+            run.watch().cancel();
         }
     }
 

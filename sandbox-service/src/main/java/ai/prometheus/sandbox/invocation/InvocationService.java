@@ -166,7 +166,7 @@ public class InvocationService {
         Uni<RunOutcome> outcome = SafetyScreen.denied(screening)
                 ? Uni.createFrom().item(ExecutionRecords.policyDenied(screening))
                 : cancellations
-                        .watch(request.invocationId())
+                        .watch(request.invocationId(), row.principal, row.onBehalfOf)
                         .chain(watch -> withSecrets(run, request, claimedAt, watch))
                         .eventually(() -> cancellations.release(request.invocationId()));
         // The code ran: publishing its answer waits out a database outage rather than losing it.

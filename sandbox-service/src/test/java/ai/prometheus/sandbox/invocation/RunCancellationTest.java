@@ -91,8 +91,45 @@ class RunCancellationTest {
     }
 
     @Test
-    void anUnknownInvocationIsNotFoundAndAMalformedIdIsNamed() {
-        cancel(REGISTRY, UUID.randomUUID()).statusCode(404).contentType("application/problem+json");
+    void aCancelThatComesBeforeTheRequestKeepsTheRunFromStarting() throws Exception {
+        UUID invocationId = UUID.randomUUID();
+        // Still queued (never received here): held for the registry, whose run it will be.
+        cancel(REGISTRY, invocationId)
+                .statusCode(202)
+                .body("invocationId", equalTo(invocationId.toString()))
+                .body("status", equalTo("CANCELLING"));
+        try (KafkaProbe results = KafkaProbe.on(Topics.TOOL_INVOCATION_RESULTS)) {
+            send(invocationId, "import time\ntime.sleep(60)\nprint('ran anyway')");
+            CloudEvent event =
+                    results.await(e -> ("invocations/" + invocationId).equals(e.subject()), Duration.ofSeconds(30));
+            ToolInvocationFailed failed = codec.data(event, ToolInvocationFailed.class);
+            assertEquals("CANCELLED", failed.status());
+            assertFalse(failed.platformFault(), failed.errorMessage());
+            assertTrue(failed.usage() == null || failed.usage().wallMs() < 30_000, failed.errorMessage());
+        }
+        assertEquals("CANCELLED", status(invocationId));
+    }
+
+    @Test
+    void aStrangersHoldDoesNotStopSomeoneElsesRunNorBlockTheOwnersOwn() throws Exception {
+        UUID invocationId = UUID.randomUUID();
+        cancel(TestTokens.withScope("someone-else", "sandbox:execute"), invocationId)
+                .statusCode(202)
+                .body("status", equalTo("CANCELLING"));
+        send(invocationId, "echo ran");
+        awaitStatus(invocationId, "OK");
+
+        UUID held = UUID.randomUUID();
+        cancel(TestTokens.withScope("someone-else", "sandbox:execute"), held).statusCode(202);
+        cancel(REGISTRY, held).statusCode(202);
+        send(held, "sleep 60");
+        awaitStatus(held, "CANCELLED");
+    }
+
+    @Test
+    void anAdministratorsUnknownInvocationIsNotFoundAndAMalformedIdIsNamed() {
+        // An administrator has no runs of their own for a hold to stop.
+        cancel(TestTokens.admin(), UUID.randomUUID()).statusCode(404).contentType("application/problem+json");
         given().auth()
                 .oauth2(REGISTRY)
                 .post("/api/v1/executions/invocations/not-a-uuid/cancel")
