@@ -80,6 +80,57 @@ class McpCallerGoneTest {
         assertStoppedAndRecordedCancelled(subject);
     }
 
+    @Test
+    void notificationsCancelledForARequestInFlightStopsItsRunAndItGetsNoResponse() throws Exception {
+        String subject = "gone-notified-" + UUID.randomUUID();
+        String tool = register("gone_notified");
+        String session = UUID.randomUUID().toString();
+        try (Socket client = call(subject, tool, "application/json, text/event-stream", session)) {
+            BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            do {
+                line = reader.readLine();
+                assertNotNull(line, "the stream ended before the tool's progress");
+            } while (!line.contains("notifications/progress"));
+
+            // Another session's notification, and one for an unknown request, are ignored.
+            notifyCancelled(subject, UUID.randomUUID().toString(), 3).statusCode(202);
+            notifyCancelled(subject, session, 99).statusCode(202);
+            assertEquals("RUNNING", sandboxRun(subject).get(0));
+
+            notifyCancelled(subject, session, 3).statusCode(202);
+            assertStoppedAndRecordedCancelled(subject);
+            // The stream ends without a response to the cancelled request.
+            StringBuilder rest = new StringBuilder();
+            while ((line = reader.readLine()) != null && !line.equals("0")) {
+                rest.append(line).append('\n');
+            }
+            assertTrue(!rest.toString().contains("\"result\""), rest.toString());
+        }
+    }
+
+    private static io.restassured.response.ValidatableResponse notifyCancelled(
+            String subject, String session, int requestId) {
+        return io.restassured.RestAssured.given()
+                .auth()
+                .oauth2(TestTokens.agent(subject, "tools:read tools:invoke"))
+                .contentType("application/json")
+                .accept("application/json, text/event-stream")
+                .header(McpTransport.PROTOCOL_VERSION_HEADER, "2025-11-25")
+                .header(McpTransport.SESSION_HEADER, session)
+                .body(Map.of(
+                        "jsonrpc",
+                        "2.0",
+                        "method",
+                        "notifications/cancelled",
+                        "params",
+                        Map.of("requestId", requestId, "reason", "no longer needed")))
+                .when()
+                .post("/mcp")
+                .then();
+    }
+
     private static void assertStoppedAndRecordedCancelled(String subject) throws Exception {
         // Far sooner than its 50 seconds of sleep.
         await().atMost(Duration.ofSeconds(30))
@@ -99,6 +150,10 @@ class McpCallerGoneTest {
     }
 
     private Socket call(String subject, String tool, String accept) throws Exception {
+        return call(subject, tool, accept, null);
+    }
+
+    private Socket call(String subject, String tool, String accept, String session) throws Exception {
         String agent = TestTokens.agent(subject, "tools:read tools:invoke");
         byte[] body = JSON.writeValueAsBytes(Map.of(
                 "jsonrpc",
@@ -116,6 +171,7 @@ class McpCallerGoneTest {
                 + "Content-Type: application/json\r\n"
                 + "Accept: " + accept + "\r\n"
                 + McpTransport.PROTOCOL_VERSION_HEADER + ": 2025-11-25\r\n"
+                + (session == null ? "" : McpTransport.SESSION_HEADER + ": " + session + "\r\n")
                 + "Content-Length: " + body.length + "\r\n\r\n";
         // A test that waits for an answer that never comes fails rather than hangs.
         socket.setSoTimeout(90_000);
