@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -98,10 +99,28 @@ public class ExecutionService {
             UUID sessionId,
             Workspace workspace,
             Live live) {
+        RunWatch watch = RunWatch.cancellable(
+                live.events() == null
+                        ? null
+                        : event -> live.events().accept(request.redaction().redact(event)));
         // A place the run did not take (not run: replayed, screened out, refused) goes back when this ends.
-        return executeLive(request, actor, idempotencyKey, sessionId, workspace, live)
-                .onTermination()
-                .invoke(live::giveBack);
+        return stoppedOnCancel(
+                executeLive(request, actor, idempotencyKey, sessionId, workspace, live, watch)
+                        .onTermination()
+                        .invoke(live::giveBack),
+                watch);
+    }
+
+    /**
+     * A caller that goes away stops its run: quarkus-rest cancels the subscription when the client
+     * closes the connection. The run is killed, not abandoned: {@code pipeline} still goes on to
+     * store the execution (as CANCELLED) on a subscription of its own, which cancelling never reaches.
+     */
+    static <T> Uni<T> stoppedOnCancel(Uni<T> pipeline, RunWatch watch) {
+        return Uni.createFrom()
+                .<T>emitter(emitter -> pipeline.subscribe().with(emitter::complete, emitter::fail))
+                .onCancellation()
+                .invoke(watch::cancel);
     }
 
     private Uni<Executed> executeLive(
@@ -110,7 +129,8 @@ public class ExecutionService {
             String idempotencyKey,
             UUID sessionId,
             Workspace workspace,
-            Live live) {
+            Live live,
+            RunWatch watch) {
         if (!runtime.status().ready()) {
             return Uni.createFrom().failure(unavailable(runtime.status().detail()));
         }
@@ -125,20 +145,25 @@ public class ExecutionService {
                 screening,
                 config.storage().maxStoredCodeBytes());
         if (idempotencyKey == null) {
-            return outcomeOf(request, screening, workspace, live).chain(outcome -> store(row, outcome, false));
+            return outcomeOf(request, screening, workspace, live, watch).chain(outcome -> store(row, outcome, false));
         }
         row.idempotencyKey = idempotencyKey;
         row.requestHash = ExecutionRecords.requestHash(request, sessionId);
         return claim(row)
                 .chain(existing -> existing != null
                         ? Uni.createFrom().item(replay(existing, row.requestHash))
-                        : runClaimed(row, request, screening, workspace, live));
+                        : runClaimed(row, request, screening, workspace, live, watch));
     }
 
     /** Runs under the key this request claimed, then completes the claimed row. */
     private Uni<Executed> runClaimed(
-            Execution row, RunRequest request, ExecutionResult.Screening screening, Workspace workspace, Live live) {
-        return outcomeOf(request, screening, workspace, live)
+            Execution row,
+            RunRequest request,
+            ExecutionResult.Screening screening,
+            Workspace workspace,
+            Live live,
+            RunWatch watch) {
+        return outcomeOf(request, screening, workspace, live, watch)
                 // Not run at all (busy, unavailable): free the key so a retry can run.
                 .onFailure(ProblemException.class)
                 .call(() -> executions.deleteAlone(row))
@@ -173,27 +198,28 @@ public class ExecutionService {
     }
 
     private Uni<RunOutcome> outcomeOf(
-            RunRequest request, ExecutionResult.Screening screening, Workspace workspace, Live live) {
+            RunRequest request, ExecutionResult.Screening screening, Workspace workspace, Live live, RunWatch watch) {
         if (SafetyScreen.denied(screening)) {
             return Uni.createFrom().item(ExecutionRecords.policyDenied(screening));
         }
         SecretRedaction redaction = request.redaction();
-        RunWatch watch = live.events() == null
-                ? RunWatch.none()
-                : new RunWatch(event -> live.events().accept(redaction.redact(event)));
-        Supplier<RunOutcome> work = () -> runs.ran(
-                        request.language(),
-                        runtime.run(
+        Instant admitted = Instant.now();
+        // A caller gone while the run waited for its slot: it does not start.
+        Supplier<RunOutcome> work = () -> watch.cancelled()
+                ? RunOutcome.cancelledBeforeStart(admitted)
+                : runs.ran(
                                 request.language(),
-                                request.codeBytes(),
-                                request.stdinBytes(),
-                                request.secrets(),
-                                request.limits(),
-                                workspace,
-                                request.egress(),
-                                watch))
-                // Redacted before anything is stored, answered or reported.
-                .redacted(redaction);
+                                runtime.run(
+                                        request.language(),
+                                        request.codeBytes(),
+                                        request.stdinBytes(),
+                                        request.secrets(),
+                                        request.limits(),
+                                        workspace,
+                                        request.egress(),
+                                        watch))
+                        // Redacted before anything is stored, answered or reported.
+                        .redacted(redaction);
         return (live.place() == null ? admission.submit(work) : live.place().submit(work))
                 .onFailure(IsolationUnavailableException.class)
                 .transform(e -> unavailable(e.getMessage()));

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
+import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
@@ -34,7 +35,8 @@ final class ExecutionStream {
 
     /**
      * {@code execution} starts the run with a consumer of its live events; {@code cleanup} runs
-     * when the stream ends for any reason (the client went away included).
+     * when the stream ends for any reason (the client went away included). A client that goes away
+     * cancels the run's subscription, which stops the run.
      */
     static Multi<OutboundSseEvent> of(
             Sse sse,
@@ -52,7 +54,7 @@ final class ExecutionStream {
                             } catch (RuntimeException e) {
                                 run = Uni.createFrom().failure(e);
                             }
-                            run.subscribe()
+                            Cancellable running = run.subscribe()
                                     .with(
                                             executed -> {
                                                 emitter.emit(event(sse, RESULT, json.valueToTree(executed.result())));
@@ -62,6 +64,12 @@ final class ExecutionStream {
                                                 emitter.emit(event(sse, ERROR, json.valueToTree(problem(failure))));
                                                 emitter.complete();
                                             });
+                            // The client closed the stream: the run is stopped (and still stored).
+                            emitter.onTermination(() -> {
+                                if (emitter.isCancelled()) {
+                                    running.cancel();
+                                }
+                            });
                         },
                         BackPressureStrategy.BUFFER)
                 .onTermination()

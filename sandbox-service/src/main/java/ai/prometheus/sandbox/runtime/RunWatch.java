@@ -38,6 +38,11 @@ public final class RunWatch {
         return new RunWatch(null, true);
     }
 
+    /** {@code events} (null: nobody) hears the run's events, and the run can be cancelled. */
+    public static RunWatch cancellable(Consumer<JsonNode> events) {
+        return new RunWatch(events, true);
+    }
+
     /** Stops the run: kills it if it runs, keeps it from starting if not yet. Idempotent; a no-op once it ended. */
     public void cancel() {
         if (!cancellable) {

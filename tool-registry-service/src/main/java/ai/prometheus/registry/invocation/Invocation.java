@@ -25,7 +25,10 @@ public class Invocation {
         ASYNC
     }
 
-    /** CANCELLED: an asynchronous invocation its caller gave up on; a result arriving later is not kept. */
+    /**
+     * CANCELLED: an asynchronous invocation its caller gave up on (a result arriving later is not
+     * kept), or a synchronous one whose caller went away before the answer (its run was stopped).
+     */
     public enum Status {
         PENDING,
         COMPLETED,

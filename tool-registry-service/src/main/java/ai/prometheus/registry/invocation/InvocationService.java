@@ -5,6 +5,7 @@ import ai.prometheus.registry.config.RegistryConfig;
 import ai.prometheus.registry.permission.ToolAccess;
 import ai.prometheus.registry.permission.ToolAction;
 import ai.prometheus.registry.quota.QuotaService;
+import ai.prometheus.registry.sandbox.RunStop;
 import ai.prometheus.registry.sandbox.SandboxClient;
 import ai.prometheus.registry.sandbox.SandboxFailure;
 import ai.prometheus.registry.schema.FunctionSignatures;
@@ -34,6 +35,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -42,6 +45,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
@@ -60,6 +64,7 @@ public class InvocationService {
 
     private static final int MAX_IDEMPOTENCY_KEY = 255;
     private static final int MAX_ERROR_CHARS = 2_000;
+    static final String CALLER_WENT_AWAY = "cancelled: its caller went away before the answer";
 
     private final ToolService tools;
     private final ToolAccess access;
@@ -266,7 +271,9 @@ public class InvocationService {
                 version.network,
                 admitted.secrets());
         long started = System.nanoTime();
-        return ranLive(execution, caller, id, syncTimeout(version), admitted.redaction(), listener)
+        RunStop stop = new RunStop();
+        Uni<Invoked> recorded = ranLive(
+                        execution, caller, id, syncTimeout(version), admitted.redaction(), listener, stop)
                 .onItemOrFailure()
                 .transformToUni((result, failure) -> {
                     invocation.latencyMs = (System.nanoTime() - started) / 1_000_000;
@@ -279,6 +286,13 @@ public class InvocationService {
                                 .map(ignored -> new Invoked(InvocationView.of(invocation), false));
                     }
                     SandboxFailure sandboxFailure = asSandboxFailure(failure);
+                    if (sandboxFailure.kind() == SandboxFailure.Kind.CANCELLED) {
+                        // Nobody hears the answer; the record says the run was stopped, not that it failed.
+                        applyCancelled(invocation);
+                        return record(invocation, caller)
+                                .invoke(() -> metered(invocation))
+                                .map(ignored -> new Invoked(InvocationView.of(invocation), false));
+                    }
                     if (sandboxFailure.kind() == SandboxFailure.Kind.BUSY) {
                         // Never accepted, never ran: nothing to record but the refusal itself.
                         return Uni.createFrom()
@@ -311,6 +325,32 @@ public class InvocationService {
                 })
                 .onFailure(UniqueViolations::test)
                 .recoverWithUni(() -> replayConcurrent(id, admitted.tool().name));
+        return stoppedOnCancel(recorded, stop);
+    }
+
+    /**
+     * A caller that goes away (quarkus-rest cancels the subscription when the client closes the
+     * connection; the MCP transport passes that on) stops its run: the call to the sandbox is
+     * cancelled, which closes its connection there, and the invocation is still recorded, as
+     * CANCELLED, on a subscription of its own that cancelling never reaches. The stop runs on the
+     * caller's Vert.x context, where recording it needs to be.
+     */
+    private static <T> Uni<T> stoppedOnCancel(Uni<T> pipeline, RunStop stop) {
+        AtomicReference<Context> subscribedOn = new AtomicReference<>();
+        return Uni.createFrom()
+                .<T>emitter(emitter -> {
+                    subscribedOn.set(Vertx.currentContext());
+                    pipeline.subscribe().with(emitter::complete, emitter::fail);
+                })
+                .onCancellation()
+                .invoke(() -> {
+                    Context context = subscribedOn.get();
+                    if (context == null) {
+                        stop.stop();
+                    } else {
+                        context.runOnContext(ignored -> stop.stop());
+                    }
+                });
     }
 
     /**
@@ -324,9 +364,10 @@ public class InvocationService {
             UUID id,
             Duration timeout,
             SecretRedaction redaction,
-            Consumer<JsonNode> listener) {
+            Consumer<JsonNode> listener,
+            RunStop stop) {
         if (!config.invocation().liveEvents()) {
-            return sandbox.execute(execution, caller.subject(), id.toString(), timeout)
+            return sandbox.execute(execution, caller.subject(), id.toString(), timeout, stop)
                     .invoke(result -> {
                         if (listener != null) {
                             ToolEvents.parse(redaction.redact(result.stderr())).forEach(listener);
@@ -341,7 +382,7 @@ public class InvocationService {
                 listener.accept(redacted);
             }
         };
-        return sandbox.stream(execution, caller.subject(), id.toString(), timeout, events)
+        return sandbox.stream(execution, caller.subject(), id.toString(), timeout, events, stop)
                 .onTermination()
                 .invoke(() -> {
                     try {
@@ -359,18 +400,37 @@ public class InvocationService {
      */
     private Uni<Void> record(Invocation invocation, Caller caller) {
         boolean failed = invocation.status == Invocation.Status.FAILED;
+        boolean cancelled = invocation.status == Invocation.Status.CANCELLED;
         boolean platformFault = failed && ExecutionStatus.INTERNAL_ERROR.name().equals(invocation.sandboxStatus);
         return Panache.withTransaction(() -> invocations
                 .persist(invocation)
                 .chain(() -> outbox.add(
                         Topics.TOOL_INVOCATION_RESULTS,
-                        failed
+                        // A cancelled run ends as the asynchronous ones do: failed with status CANCELLED, no fault.
+                        failed || cancelled
                                 ? events.failed(invocation, platformFault, caller)
                                 : events.completed(invocation, caller)))
                 .chain(() -> failed
                         ? outbox.add(Topics.ERRORS, events.errorReport(invocation))
                         : Uni.createFrom().voidItem())
+                .chain(() -> cancelled
+                        ? audit.allowed(
+                                caller,
+                                AuditTrail.CANCEL,
+                                invocation.toolName,
+                                CALLER_WENT_AWAY,
+                                audit.details()
+                                        .put("invocation", invocation.id.toString())
+                                        .put("mode", "sync"))
+                        : Uni.createFrom().voidItem())
                 .chain(() -> charge(invocation)));
+    }
+
+    /** A synchronous run stopped because its caller closed the connection before the answer. */
+    private static void applyCancelled(Invocation invocation) {
+        invocation.status = Invocation.Status.CANCELLED;
+        invocation.sandboxStatus = ExecutionStatus.CANCELLED.name();
+        invocation.errorMessage = CALLER_WENT_AWAY;
     }
 
     private void metered(Invocation invocation) {

@@ -25,7 +25,8 @@ import org.jboss.resteasy.reactive.client.SseEvent;
  * caller in {@code X-On-Behalf-Of} for the sandbox's records, and sends the invocation id as the
  * idempotency key, which makes retrying a run safe: the sandbox answers a repeated key with the
  * first result instead of running twice. Transient failures are retried; repeated failures open
- * a circuit so callers get a fast 503 instead of piling up on a dead sandbox.
+ * a circuit so callers get a fast 503 instead of piling up on a dead sandbox. A run's {@link RunStop}
+ * closes its request when the registry's own caller goes away: the sandbox then kills the run.
  */
 @ApplicationScoped
 public class SandboxClient {
@@ -64,12 +65,12 @@ public class SandboxClient {
             successThreshold = 2,
             failOn = {SandboxFailure.Transient.class, SandboxFailure.Timeout.class})
     public Uni<ExecutionResult> execute(
-            ExecutionRequest request, String onBehalfOf, String idempotencyKey, Duration timeout) {
-        return guarded(
+            ExecutionRequest request, String onBehalfOf, String idempotencyKey, Duration timeout, RunStop stop) {
+        return stop.around(guarded(
                 Uni.createFrom()
                         .deferred(() ->
                                 api.execute("Bearer " + identity.bearerToken(), onBehalfOf, idempotencyKey, request)),
-                timeout);
+                timeout));
     }
 
     /**
@@ -122,8 +123,9 @@ public class SandboxClient {
             String onBehalfOf,
             String idempotencyKey,
             Duration timeout,
-            Consumer<JsonNode> events) {
-        return guarded(
+            Consumer<JsonNode> events,
+            RunStop stop) {
+        return stop.around(guarded(
                 Uni.createFrom()
                         .deferred(() -> api.stream(
                                         "Bearer " + identity.bearerToken(), onBehalfOf, idempotencyKey, request)
@@ -133,7 +135,7 @@ public class SandboxClient {
                                 .where(event -> RESULT.equals(event.name()) || ERROR.equals(event.name()))
                                 .toUni()
                                 .map(this::ending)),
-                timeout);
+                timeout));
     }
 
     private void forward(SseEvent<String> event, Consumer<JsonNode> events) {

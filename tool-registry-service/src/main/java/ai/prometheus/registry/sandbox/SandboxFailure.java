@@ -4,7 +4,7 @@ package ai.prometheus.registry.sandbox;
  * The sandbox could not run a request, for a reason that is the platform's and not the tool's.
  * The subclasses tell the fault-tolerance policies apart: {@link Transient} failures are retried
  * and count towards opening the circuit, a {@link Timeout} counts but is not retried (the run may
- * still be going), and the rest (busy, rejected) are neither.
+ * still be going), and the rest (busy, rejected, cancelled) are neither.
  */
 public class SandboxFailure extends RuntimeException {
 
@@ -24,7 +24,9 @@ public class SandboxFailure extends RuntimeException {
         /** It failed with a server error. */
         FAILED,
         /** No answer within the allowed time. */
-        TIMEOUT
+        TIMEOUT,
+        /** Its caller went away and the call was cancelled (see {@link RunStop}); the sandbox stops the run. */
+        CANCELLED
     }
 
     private final Kind kind;

@@ -55,6 +55,8 @@ public class McpServer {
     public static final String TASKS_EXTENSION = "io.modelcontextprotocol/tasks";
 
     public static final String META_RELATED_TASK = "io.modelcontextprotocol/related-task";
+    /** 2025-11-25: a client gives up on one of its requests (params.requestId). */
+    static final String CANCELLED = "notifications/cancelled";
     /** How often a client should poll a task, and how often tasks/result looks while it waits. */
     static final long TASK_POLL_MS = 500;
     /** The longest tasks/result waits for a task to end; then it answers an error and the client polls. */
@@ -73,13 +75,16 @@ public class McpServer {
     private final JsonRpc rpc;
     private final Vertx vertx;
     private final ResourceSubscriptions subscriptions;
+    private final InFlightRequests inFlight;
 
     public McpServer(
             Instance<McpService> services,
             LogLevels logLevels,
             ObjectMapper json,
             Vertx vertx,
-            ResourceSubscriptions subscriptions) {
+            ResourceSubscriptions subscriptions,
+            InFlightRequests inFlight) {
+        this.inFlight = inFlight;
         this.services = services;
         this.subscriptions = subscriptions;
         this.logLevels = logLevels;
@@ -194,6 +199,12 @@ public class McpServer {
                             rpc.error(message.get("id"), JsonRpc.INVALID_REQUEST, "not a JSON-RPC 2.0 message")));
         }
         if (!JsonRpc.isRequest(message)) {
+            if (CANCELLED.equals(message.path("method").asText()) && exchange.session() != null) {
+                inFlight.cancel(
+                        caller.subject(),
+                        exchange.session(),
+                        message.path("params").path("requestId"));
+            }
             return Uni.createFrom().item(Reply.of(null));
         }
         Reply refused = preflight(message, exchange);
@@ -221,6 +232,11 @@ public class McpServer {
                             rpc.error(id, JsonRpc.METHOD_NOT_FOUND, "unknown method " + method),
                             stateless ? 404 : 200));
         }
+        if (!stateless && exchange.session() != null && "tools/call".equals(method)) {
+            // 2025-11-25: the client may cancel a tool call with notifications/cancelled (2026-07-28
+            // closes the connection); the other methods answer at once.
+            result = inFlight.tracked(caller.subject(), exchange.session(), id, result);
+        }
         return result.map(value -> {
                     // A task handle says resultType "task" itself; everything else is complete.
                     if (stateless && value.isObject() && !value.has("resultType")) {
@@ -229,9 +245,12 @@ public class McpServer {
                     return Reply.of(rpc.result(id, value));
                 })
                 .onFailure()
-                .recoverWithItem(failure -> stateless
-                        ? new Reply(statelessErrorFor(id, failure), statusOf(failure))
-                        : Reply.of(errorFor(id, failure)));
+                .recoverWithItem(failure -> failure instanceof InFlightRequests.Cancelled
+                        // A cancelled request gets no response.
+                        ? Reply.of(null)
+                        : stateless
+                                ? new Reply(statelessErrorFor(id, failure), statusOf(failure))
+                                : Reply.of(errorFor(id, failure)));
     }
 
     /** 2026-07-28 on HTTP: a method not offered is a 404, a capability the client did not declare a 400. */

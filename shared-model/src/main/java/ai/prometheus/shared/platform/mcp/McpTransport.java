@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
+import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -181,7 +182,8 @@ public class McpTransport {
     /**
      * A tool call answered as a server-sent event stream: a priming event (an id and no data, so a
      * client could resume), then each notification the run produces as it produces it (progress,
-     * log lines), then the response.
+     * log lines), then the response. Closing the stream cancels the call, as closing the
+     * connection of a plain answer does.
      */
     private Multi<String> eventStream(Caller me, JsonNode message, McpServer.Exchange exchange) {
         String stream = UUID.randomUUID().toString();
@@ -191,7 +193,7 @@ public class McpTransport {
                         emitter -> {
                             emitter.emit("id: " + stream + "-" + sequence.getAndIncrement() + "\nretry: " + RETRY_MS
                                     + "\ndata: \n\n");
-                            server.handle(
+                            Cancellable call = server.handle(
                                             me,
                                             message,
                                             exchange,
@@ -199,10 +201,19 @@ public class McpTransport {
                                     .subscribe()
                                     .with(
                                             reply -> {
-                                                emitter.emit(event(stream, sequence, reply.response()));
+                                                // None for a request its client cancelled.
+                                                if (reply.response() != null) {
+                                                    emitter.emit(event(stream, sequence, reply.response()));
+                                                }
                                                 emitter.complete();
                                             },
                                             emitter::fail);
+                            // A client that closes the stream cancels the call (a tool's run stops with it).
+                            emitter.onTermination(() -> {
+                                if (emitter.isCancelled()) {
+                                    call.cancel();
+                                }
+                            });
                         },
                         BackPressureStrategy.BUFFER);
     }

@@ -1,0 +1,236 @@
+package ai.prometheus.registry.mcp;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.prometheus.registry.RegistryFixtures;
+import ai.prometheus.shared.platform.mcp.McpTransport;
+import ai.prometheus.shared.testing.Engines;
+import ai.prometheus.shared.testing.TestTokens;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An MCP host that abandons a synchronous tools/call (closes the connection, which is how a
+ * 2026-07-28 client cancels) stops the tool's run in the sandbox, and the invocation is recorded
+ * CANCELLED and audited rather than left unrecorded or counted as the tool's failure. The client
+ * is a raw socket, so closing it is exactly a TCP close.
+ */
+@QuarkusTest
+class McpCallerGoneTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, Object> NO_ARGUMENTS = Map.of("type", "object", "properties", Map.of());
+    /** Reports progress, then sleeps far longer than the bounds below allow for a run nobody stopped. */
+    private static final String SLEEPER = String.join(
+            "\n",
+            "import json, sys, time",
+            "print('::prometheus:: ' + json.dumps({'progress': 1, 'message': 'sleeping'}), file=sys.stderr, flush=True)",
+            "time.sleep(50)",
+            "print('woke up')");
+
+    @TestHTTPResource("/mcp")
+    URL mcp;
+
+    @Test
+    void aStreamedToolCallWhoseClientDisconnectsStopsItsRunAndIsRecordedCancelled() throws Exception {
+        String subject = "gone-sse-" + UUID.randomUUID();
+        String tool = register("gone_sse");
+        try (Socket client = call(subject, tool, "application/json, text/event-stream")) {
+            BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            do {
+                line = reader.readLine();
+                assertNotNull(line, "the stream ended before the tool's progress");
+            } while (!line.contains("notifications/progress"));
+            assertEquals("RUNNING", sandboxRun(subject).get(0), "the progress came while the run went on");
+        }
+        assertStoppedAndRecordedCancelled(subject);
+    }
+
+    @Test
+    void aPlainToolCallWhoseClientDisconnectsStopsItsRunAndIsRecordedCancelled() throws Exception {
+        String subject = "gone-json-" + UUID.randomUUID();
+        String tool = register("gone_json");
+        try (Socket client = call(subject, tool, "application/json")) {
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> "RUNNING".equals(sandboxRun(subject).get(0)));
+            // In its sandbox and asleep: the kill of a running program is under test.
+            Thread.sleep(1500);
+        }
+        assertStoppedAndRecordedCancelled(subject);
+    }
+
+    @Test
+    void notificationsCancelledForARequestInFlightStopsItsRunAndItGetsNoResponse() throws Exception {
+        String subject = "gone-notified-" + UUID.randomUUID();
+        String tool = register("gone_notified");
+        String session = UUID.randomUUID().toString();
+        try (Socket client = call(subject, tool, "application/json, text/event-stream", session)) {
+            BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            do {
+                line = reader.readLine();
+                assertNotNull(line, "the stream ended before the tool's progress");
+            } while (!line.contains("notifications/progress"));
+
+            // Another session's notification, and one for an unknown request, are ignored.
+            notifyCancelled(subject, UUID.randomUUID().toString(), 3).statusCode(202);
+            notifyCancelled(subject, session, 99).statusCode(202);
+            assertEquals("RUNNING", sandboxRun(subject).get(0));
+
+            notifyCancelled(subject, session, 3).statusCode(202);
+            assertStoppedAndRecordedCancelled(subject);
+            // The stream ends without a response to the cancelled request.
+            StringBuilder rest = new StringBuilder();
+            while ((line = reader.readLine()) != null && !line.equals("0")) {
+                rest.append(line).append('\n');
+            }
+            assertTrue(!rest.toString().contains("\"result\""), rest.toString());
+        }
+    }
+
+    private static io.restassured.response.ValidatableResponse notifyCancelled(
+            String subject, String session, int requestId) {
+        return io.restassured.RestAssured.given()
+                .auth()
+                .oauth2(TestTokens.agent(subject, "tools:read tools:invoke"))
+                .contentType("application/json")
+                .accept("application/json, text/event-stream")
+                .header(McpTransport.PROTOCOL_VERSION_HEADER, "2025-11-25")
+                .header(McpTransport.SESSION_HEADER, session)
+                .body(Map.of(
+                        "jsonrpc",
+                        "2.0",
+                        "method",
+                        "notifications/cancelled",
+                        "params",
+                        Map.of("requestId", requestId, "reason", "no longer needed")))
+                .when()
+                .post("/mcp")
+                .then();
+    }
+
+    private static void assertStoppedAndRecordedCancelled(String subject) throws Exception {
+        // Far sooner than its 50 seconds of sleep.
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> !"RUNNING".equals(sandboxRun(subject).get(0)));
+        List<String> run = sandboxRun(subject);
+        assertEquals("CANCELLED", run.get(0), "the sandbox stopped the run: " + run);
+        UUID invocation = UUID.fromString(run.get(1));
+
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> invocationRow(invocation) != null);
+        List<String> recorded = invocationRow(invocation);
+        assertEquals("CANCELLED", recorded.get(0), "recorded as cancelled, not failed: " + recorded);
+        assertEquals("CANCELLED", recorded.get(1), recorded.toString());
+        assertEquals(1, cancelAudits(invocation), "the cancel is in the audit log");
+    }
+
+    private Socket call(String subject, String tool, String accept) throws Exception {
+        return call(subject, tool, accept, null);
+    }
+
+    private Socket call(String subject, String tool, String accept, String session) throws Exception {
+        String agent = TestTokens.agent(subject, "tools:read tools:invoke");
+        byte[] body = JSON.writeValueAsBytes(Map.of(
+                "jsonrpc",
+                "2.0",
+                "id",
+                3,
+                "method",
+                "tools/call",
+                "params",
+                Map.of("name", tool, "arguments", Map.of(), "_meta", Map.of("progressToken", "gone-1"))));
+        Socket socket = new Socket(mcp.getHost(), mcp.getPort());
+        String head = "POST " + mcp.getPath() + " HTTP/1.1\r\n"
+                + "Host: " + mcp.getHost() + ":" + mcp.getPort() + "\r\n"
+                + "Authorization: Bearer " + agent + "\r\n"
+                + "Content-Type: application/json\r\n"
+                + "Accept: " + accept + "\r\n"
+                + McpTransport.PROTOCOL_VERSION_HEADER + ": 2025-11-25\r\n"
+                + (session == null ? "" : McpTransport.SESSION_HEADER + ": " + session + "\r\n")
+                + "Content-Length: " + body.length + "\r\n\r\n";
+        // A test that waits for an answer that never comes fails rather than hangs.
+        socket.setSoTimeout(90_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(head.getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+        return socket;
+    }
+
+    private static String register(String prefix) {
+        String name = RegistryFixtures.uniqueName(prefix);
+        RegistryFixtures.register(
+                        RegistryFixtures.developer("gone-owner"),
+                        Map.of(
+                                "name",
+                                name,
+                                "description",
+                                "reports progress, then sleeps",
+                                "functionSignature",
+                                NO_ARGUMENTS,
+                                "implementation",
+                                Map.of("language", "python", "code", SLEEPER, "limits", Map.of("wallMs", 60_000))))
+                .statusCode(201);
+        return name;
+    }
+
+    /** The status and idempotency key (the registry's invocation id) of the sandbox's run for {@code subject}. */
+    private static List<String> sandboxRun(String subject) throws Exception {
+        try (Connection db = Engines.jdbc();
+                PreparedStatement query = db.prepareStatement(
+                        "select status, idempotency_key from sandbox.executions where on_behalf_of = ?")) {
+            query.setString(1, subject);
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next() ? List.of(rs.getString(1), rs.getString(2)) : java.util.Arrays.asList(null, null);
+            }
+        }
+    }
+
+    private static List<String> invocationRow(UUID id) throws Exception {
+        try (Connection db = Engines.jdbc();
+                PreparedStatement query = db.prepareStatement(
+                        "select status, sandbox_status from tool_registry.invocations where id = ?")) {
+            query.setObject(1, id);
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next() ? List.of(rs.getString(1), rs.getString(2)) : null;
+            }
+        }
+    }
+
+    private static int cancelAudits(UUID id) throws Exception {
+        try (Connection db = Engines.jdbc();
+                PreparedStatement query = db.prepareStatement("select count(*) from tool_registry.audit_log"
+                        + " where action = 'tool.invoke.cancel' and details->>'invocation' = ?")) {
+            query.setString(1, id.toString());
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+}
