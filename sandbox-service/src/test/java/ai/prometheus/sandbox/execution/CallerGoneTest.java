@@ -2,20 +2,16 @@ package ai.prometheus.sandbox.execution;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.prometheus.sandbox.SandboxApi;
 import ai.prometheus.shared.testing.Engines;
+import ai.prometheus.shared.testing.RawHttp;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -52,13 +48,7 @@ class CallerGoneTest {
         String key = "gone-stream-" + UUID.randomUUID();
         Instant closedAt;
         try (Socket client = post(key, "text/event-stream")) {
-            BufferedReader reader =
-                    new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            do {
-                line = reader.readLine();
-                assertNotNull(line, "the stream ended before its first event");
-            } while (!line.startsWith("event:"));
+            RawHttp.awaitLine(RawHttp.lines(client), line -> line.startsWith("event:"), "its first event");
             assertEquals("RUNNING", statusOf(key));
             closedAt = Instant.now();
         }
@@ -98,21 +88,10 @@ class CallerGoneTest {
     /** Sends the run over a raw HTTP/1.1 connection and leaves the answer unread. */
     private Socket post(String key, String accept) throws Exception {
         byte[] body = JSON.writeValueAsBytes(SandboxApi.body("python", SLEEPER, LIMITS));
-        Socket socket = new Socket(executions.getHost(), executions.getPort());
-        String head = "POST " + executions.getPath() + " HTTP/1.1\r\n"
-                + "Host: " + executions.getHost() + ":" + executions.getPort() + "\r\n"
-                + "Authorization: Bearer " + SandboxApi.RUNNER + "\r\n"
-                + "Content-Type: application/json\r\n"
-                + "Accept: " + accept + "\r\n"
-                + "Idempotency-Key: " + key + "\r\n"
-                + "Content-Length: " + body.length + "\r\n\r\n";
-        // A test that waits for an answer that never comes fails rather than hangs.
-        socket.setSoTimeout(90_000);
-        OutputStream out = socket.getOutputStream();
-        out.write(head.getBytes(StandardCharsets.US_ASCII));
-        out.write(body);
-        out.flush();
-        return socket;
+        return RawHttp.open(
+                executions,
+                Map.of("Authorization", "Bearer " + SandboxApi.RUNNER, "Accept", accept, "Idempotency-Key", key),
+                body);
     }
 
     private static String statusOf(String key) throws Exception {

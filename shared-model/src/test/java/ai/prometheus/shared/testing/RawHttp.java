@@ -1,17 +1,23 @@
 package ai.prometheus.shared.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.RestAssured;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Sends a request exactly as written over a socket, for what HTTP clients refuse to send (a
@@ -38,6 +44,47 @@ public final class RawHttp {
             out.flush();
             return RawResponse.parse(readAnswer(socket));
         }
+    }
+
+    /**
+     * POSTs {@code body} as JSON to {@code url} with {@code headers} and leaves the answer unread:
+     * for tests of what a service does when its client goes away (closing the socket is the client
+     * leaving), which an HTTP client library would hide. The caller closes the socket.
+     */
+    public static Socket open(URL url, Map<String, String> headers, byte[] body) throws IOException {
+        StringBuilder head = new StringBuilder("POST " + url.getPath() + " HTTP/1.1\r\n")
+                .append("Host: ")
+                .append(url.getHost())
+                .append(':')
+                .append(url.getPort())
+                .append("\r\n")
+                .append("Content-Type: application/json\r\n");
+        headers.forEach(
+                (name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+        Socket socket = new Socket(url.getHost(), url.getPort());
+        // A test that waits for an answer that never comes fails rather than hangs.
+        socket.setSoTimeout(90_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+        return socket;
+    }
+
+    /** The answer of an {@link #open} socket, as UTF-8 lines. */
+    public static BufferedReader lines(Socket socket) throws IOException {
+        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    /** Reads lines until one matches; fails naming {@code what} if the answer ends first. */
+    public static String awaitLine(BufferedReader reader, Predicate<String> matches, String what) throws IOException {
+        String line;
+        do {
+            line = reader.readLine();
+            assertNotNull(line, "the answer ended before " + what);
+        } while (!matches.test(line));
+        return line;
     }
 
     /**

@@ -2,26 +2,24 @@ package ai.prometheus.registry.mcp;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.prometheus.registry.RegistryFixtures;
 import ai.prometheus.shared.platform.mcp.McpTransport;
 import ai.prometheus.shared.testing.Engines;
+import ai.prometheus.shared.testing.RawHttp;
 import ai.prometheus.shared.testing.TestTokens;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -54,13 +52,8 @@ class McpCallerGoneTest {
         String subject = "gone-sse-" + UUID.randomUUID();
         String tool = register("gone_sse");
         try (Socket client = call(subject, tool, "application/json, text/event-stream")) {
-            BufferedReader reader =
-                    new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            do {
-                line = reader.readLine();
-                assertNotNull(line, "the stream ended before the tool's progress");
-            } while (!line.contains("notifications/progress"));
+            RawHttp.awaitLine(
+                    RawHttp.lines(client), line -> line.contains("notifications/progress"), "the tool's progress");
             assertEquals("RUNNING", sandboxRun(subject).get(0), "the progress came while the run went on");
         }
         assertStoppedAndRecordedCancelled(subject);
@@ -86,13 +79,8 @@ class McpCallerGoneTest {
         String tool = register("gone_notified");
         String session = UUID.randomUUID().toString();
         try (Socket client = call(subject, tool, "application/json, text/event-stream", session)) {
-            BufferedReader reader =
-                    new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            do {
-                line = reader.readLine();
-                assertNotNull(line, "the stream ended before the tool's progress");
-            } while (!line.contains("notifications/progress"));
+            BufferedReader reader = RawHttp.lines(client);
+            RawHttp.awaitLine(reader, line -> line.contains("notifications/progress"), "the tool's progress");
 
             // Another session's notification, and one for an unknown request, are ignored.
             notifyCancelled(subject, UUID.randomUUID().toString(), 3).statusCode(202);
@@ -103,6 +91,7 @@ class McpCallerGoneTest {
             assertStoppedAndRecordedCancelled(subject);
             // The stream ends without a response to the cancelled request.
             StringBuilder rest = new StringBuilder();
+            String line;
             while ((line = reader.readLine()) != null && !line.equals("0")) {
                 rest.append(line).append('\n');
             }
@@ -164,22 +153,14 @@ class McpCallerGoneTest {
                 "tools/call",
                 "params",
                 Map.of("name", tool, "arguments", Map.of(), "_meta", Map.of("progressToken", "gone-1"))));
-        Socket socket = new Socket(mcp.getHost(), mcp.getPort());
-        String head = "POST " + mcp.getPath() + " HTTP/1.1\r\n"
-                + "Host: " + mcp.getHost() + ":" + mcp.getPort() + "\r\n"
-                + "Authorization: Bearer " + agent + "\r\n"
-                + "Content-Type: application/json\r\n"
-                + "Accept: " + accept + "\r\n"
-                + McpTransport.PROTOCOL_VERSION_HEADER + ": 2025-11-25\r\n"
-                + (session == null ? "" : McpTransport.SESSION_HEADER + ": " + session + "\r\n")
-                + "Content-Length: " + body.length + "\r\n\r\n";
-        // A test that waits for an answer that never comes fails rather than hangs.
-        socket.setSoTimeout(90_000);
-        OutputStream out = socket.getOutputStream();
-        out.write(head.getBytes(StandardCharsets.US_ASCII));
-        out.write(body);
-        out.flush();
-        return socket;
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", "Bearer " + agent);
+        headers.put("Accept", accept);
+        headers.put(McpTransport.PROTOCOL_VERSION_HEADER, "2025-11-25");
+        if (session != null) {
+            headers.put(McpTransport.SESSION_HEADER, session);
+        }
+        return RawHttp.open(mcp, headers, body);
     }
 
     private static String register(String prefix) {
