@@ -123,7 +123,7 @@ public class InvocationQueries {
                 .replaceWithVoid()
                 .onFailure()
                 .recoverWithUni(failure -> {
-                    // A 404: the sandbox has not taken the request from the queue yet (or it was refused there).
+                    // Unreachable, or refused: the record stays cancelled and a later result is discarded.
                     LOG.warnf("The sandbox could not be told to stop invocation %s: %s", id, failure.getMessage());
                     return Uni.createFrom().voidItem();
                 });

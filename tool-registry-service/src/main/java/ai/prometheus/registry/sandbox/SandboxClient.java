@@ -75,9 +75,8 @@ public class SandboxClient {
 
     /**
      * Asks the sandbox, as the registry itself, to stop the run of an asynchronous invocation;
-     * repeating it is harmless. Its failures are those of {@link #execute}, translated by the
-     * same guard (a 404, an invocation the sandbox has not taken from the queue yet, is a
-     * {@code REJECTED} failure).
+     * repeating it is harmless (one still queued is held there and never starts). Its failures
+     * are those of {@link #execute}, translated by the same guard.
      */
     @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = SandboxFailure.Transient.class)
     public Uni<RunCancellation> cancelInvocation(UUID invocationId) {
