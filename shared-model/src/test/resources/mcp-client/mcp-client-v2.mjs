@@ -15,6 +15,9 @@ const client = new Client({ name: 'prometheus-test-host-v2', version: '1.0.0' },
   versionNegotiation: { mode: mode === 'auto' ? 'auto' : { pin: '2026-07-28' } },
   listChanged: { tools: { debounceMs: 0, onChanged: (error, tools) => changed({ error: error?.message, tools: tools?.map((t) => t.name) }) } },
 });
+// Log lines the server forwards from running tools (2026-07-28: at the level the request's _meta asks for).
+const logs = [];
+client.setNotificationHandler('notifications/message', (notification) => { logs.push(notification.params); });
 const transport = new StreamableHTTPClientTransport(new URL(url), {
   requestInit: { headers: { Authorization: `Bearer ${token}` } },
 });
@@ -34,8 +37,11 @@ try {
 
   if (richTool) {
     const richProgress = [];
-    const rich = await client.callTool({ name: richTool, arguments: {} }, { onprogress: (p) => richProgress.push(p) });
-    say('rich', { isError: rich.isError ?? false, content: rich.content, structured: rich.structuredContent, progress: richProgress });
+    // 2026-07-28 has no logging/setLevel: a request asks for log lines at a level in its _meta.
+    const rich = await client.callTool(
+      { name: richTool, arguments: {}, _meta: { 'io.modelcontextprotocol/logLevel': 'info' } },
+      { onprogress: (p) => richProgress.push(p) });
+    say('rich', { isError: rich.isError ?? false, content: rich.content, structured: rich.structuredContent, progress: richProgress, logs });
   }
 
   say('waiting');

@@ -1,12 +1,12 @@
 // Talks to the registry's MCP endpoint the way an MCP host does, with the official SDK client.
-// Usage: node mcp-client.mjs <mcp-url> <bearer-token> <tool-to-call> <arguments-json> <bad-arguments-json>
+// Usage: node mcp-client.mjs <mcp-url> <bearer-token> <tool-to-call> <arguments-json> <bad-arguments-json> [<rich-tool>]
 // Prints one JSON object per line; the Java test reads them in order and answers on stdin.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { LoggingMessageNotificationSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import readline from 'node:readline';
 
-const [url, token, toolName, argumentsJson, badArgumentsJson] = process.argv.slice(2);
+const [url, token, toolName, argumentsJson, badArgumentsJson, richTool] = process.argv.slice(2);
 const say = (event, data = {}) => console.log(JSON.stringify({ event, ...data }));
 const fail = (message) => { say('error', { message: String(message) }); process.exit(1); };
 setTimeout(() => fail('timed out'), 60_000).unref();
@@ -19,6 +19,8 @@ const client = new Client({ name: 'prometheus-test-host', version: '1.0.0' });
 let listChanged;
 const changed = new Promise((resolve) => { listChanged = resolve; });
 client.setNotificationHandler(ToolListChangedNotificationSchema, () => listChanged());
+const logs = [];
+client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => { logs.push(notification.params); });
 
 try {
   await client.connect(transport);
@@ -32,6 +34,14 @@ try {
 
   const bad = await client.callTool({ name: toolName, arguments: JSON.parse(badArgumentsJson) });
   say('called-bad', { isError: bad.isError ?? false, text: bad.content?.[0]?.text });
+
+  if (richTool) {
+    // Rich content, progress, and log lines at or above the level this session sets.
+    await client.setLoggingLevel('warning');
+    const progress = [];
+    const rich = await client.callTool({ name: richTool, arguments: {} }, undefined, { onprogress: (p) => progress.push(p) });
+    say('rich', { isError: rich.isError ?? false, content: rich.content, structured: rich.structuredContent, progress, logs });
+  }
 
   // The same call as a task (2025-11-25 experimental tasks): created, polled, its result fetched.
   const steps = [];

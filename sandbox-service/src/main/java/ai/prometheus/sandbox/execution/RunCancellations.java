@@ -6,6 +6,7 @@ import ai.prometheus.shared.platform.config.ServiceConfig;
 import ai.prometheus.shared.platform.postgres.PostgresChangeFeed;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.security.Caller;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -111,7 +113,12 @@ public class RunCancellations {
      * cancelled if a request, or its owner's hold, came before it registered.
      */
     public Uni<RunWatch> watch(UUID invocationId, String principal, String onBehalfOf) {
-        RunWatch watch = RunWatch.cancellable();
+        return watch(invocationId, principal, onBehalfOf, null);
+    }
+
+    /** As {@link #watch(UUID, String, String)}, with {@code events} (null: nobody) hearing the run's events. */
+    public Uni<RunWatch> watch(UUID invocationId, String principal, String onBehalfOf, Consumer<JsonNode> events) {
+        RunWatch watch = RunWatch.cancellable(events);
         live.put(invocationId, new Live(watch, principal, onBehalfOf));
         return Panache.withSession(() -> cancellations.about(invocationId))
                 .map(requests -> {

@@ -9,6 +9,7 @@ import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.event.EventTypes;
 import ai.prometheus.shared.event.ToolInvocationCompleted;
 import ai.prometheus.shared.event.ToolInvocationFailed;
+import ai.prometheus.shared.event.ToolInvocationProgress;
 import ai.prometheus.shared.platform.config.ServiceConfig;
 import ai.prometheus.shared.platform.messaging.EventCodec;
 import ai.prometheus.shared.platform.tracing.TraceContext;
@@ -157,6 +158,15 @@ public class InvocationEvents {
     }
 
     /** The result continues the request's trace when the request carried one, else the current one. */
+    /** One progress or log line of a running invocation, as the tool wrote it. */
+    CloudEvent progress(UUID invocationId, int sequence, JsonNode event, String traceparent) {
+        return event(
+                EventTypes.TOOL_INVOCATION_PROGRESS,
+                invocationId,
+                new ToolInvocationProgress(invocationId, sequence, event),
+                traceparent);
+    }
+
     private CloudEvent event(String type, UUID invocationId, Object payload, String requestTraceparent) {
         return event(type, invocationId, payload, requestTraceparent, EventCodec.MAX_DATA_BYTES);
     }

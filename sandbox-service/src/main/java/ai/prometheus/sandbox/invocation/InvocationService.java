@@ -69,6 +69,7 @@ public class InvocationService {
     private final RunSecretsClient secrets;
     private final RunMetrics runs;
     private final RunCancellations cancellations;
+    private final RunProgress progress;
 
     public InvocationService(
             ExecutionRepository executions,
@@ -83,7 +84,8 @@ public class InvocationService {
             SandboxConfig config,
             RunSecretsClient secrets,
             RunMetrics runs,
-            RunCancellations cancellations) {
+            RunCancellations cancellations,
+            RunProgress progress) {
         this.executions = executions;
         this.validator = validator;
         this.screen = screen;
@@ -97,6 +99,7 @@ public class InvocationService {
         this.secrets = secrets;
         this.runs = runs;
         this.cancellations = cancellations;
+        this.progress = progress;
     }
 
     public Uni<Void> handle(TypedEvent<ToolInvocationRequested> event) {
@@ -166,7 +169,11 @@ public class InvocationService {
         Uni<RunOutcome> outcome = SafetyScreen.denied(screening)
                 ? Uni.createFrom().item(ExecutionRecords.policyDenied(screening))
                 : cancellations
-                        .watch(request.invocationId(), row.principal, row.onBehalfOf)
+                        .watch(
+                                request.invocationId(),
+                                row.principal,
+                                row.onBehalfOf,
+                                progress.of(request.invocationId(), traceparent))
                         .chain(watch -> withSecrets(run, request, claimedAt, watch))
                         .eventually(() -> cancellations.release(request.invocationId()));
         // The code ran: publishing its answer waits out a database outage rather than losing it.

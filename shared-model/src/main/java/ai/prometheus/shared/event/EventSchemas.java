@@ -23,6 +23,7 @@ public final class EventSchemas {
             EventTypes.TOOL_INVOCATION_REQUESTED, id(EventTypes.TOOL_INVOCATION_REQUESTED),
             EventTypes.TOOL_INVOCATION_COMPLETED, id(EventTypes.TOOL_INVOCATION_COMPLETED),
             EventTypes.TOOL_INVOCATION_FAILED, id(EventTypes.TOOL_INVOCATION_FAILED),
+            EventTypes.TOOL_INVOCATION_PROGRESS, id(EventTypes.TOOL_INVOCATION_PROGRESS),
             EventTypes.ERROR_REPORTED, id(EventTypes.ERROR_REPORTED),
             EventTypes.REMEDIATION_COMMAND, id(EventTypes.REMEDIATION_COMMAND),
             EventTypes.REMEDIATION_RESULT, id(EventTypes.REMEDIATION_RESULT));

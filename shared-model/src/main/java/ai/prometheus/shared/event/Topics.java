@@ -11,6 +11,11 @@ public final class Topics {
     public static final String TOOL_INVOCATION_REQUESTS = "prometheus.tool-invocation.requests";
     /** {@link EventTypes#TOOL_INVOCATION_COMPLETED} and {@link EventTypes#TOOL_INVOCATION_FAILED} (key: invocation id). */
     public static final String TOOL_INVOCATION_RESULTS = "prometheus.tool-invocation.results";
+    /**
+     * {@link EventTypes#TOOL_INVOCATION_PROGRESS} (key: invocation id, so one run's events keep their
+     * order): sent straight from the run, not through an outbox, as a lost progress line costs little.
+     */
+    public static final String TOOL_INVOCATION_PROGRESS = "prometheus.tool-invocation.progress";
     /** {@link EventTypes#ERROR_REPORTED} from every service (key: service name). */
     public static final String ERRORS = "prometheus.errors";
     /** {@link EventTypes#REMEDIATION_COMMAND} from the guardian to the service that acts (key: target). */

@@ -104,6 +104,16 @@ class EventSchemasTest {
                             STARTED.plusMillis(131),
                             CLAIMS,
                             null),
+            EventTypes.TOOL_INVOCATION_PROGRESS,
+                    new ToolInvocationProgress(
+                            INVOCATION,
+                            0,
+                            codec.mapper()
+                                    .createObjectNode()
+                                    .put("type", "progress")
+                                    .put("progress", 1)
+                                    .put("total", 2)
+                                    .put("message", "half way")),
             EventTypes.ERROR_REPORTED,
                     new ErrorReported(
                             "sandbox-service",

@@ -18,11 +18,14 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -75,8 +78,9 @@ public class InvocationEventsResource {
                     + " a synchronous run goes on this replica: the events it wrote so far, then each new one as it"
                     + " comes ('progress' {type, progress, total?, message?} and 'log' {type, level, message,"
                     + " logger?}), then 'outcome' with the invocation once it is recorded. For an invocation that"
-                    + " ended: its stored events, then 'outcome'. For one still running elsewhere (asynchronous,"
-                    + " or on another replica): 'outcome' when it ends. The stream then closes. A run that was refused"
+                    + " ended: its stored events, then 'outcome'. For one running elsewhere (asynchronous, or"
+                    + " on another replica): its events as they are stored (an asynchronous run's while it runs, a"
+                    + " synchronous one's when it ends), then 'outcome'. The stream then closes. A run that was refused"
                     + " after it was followed (never recorded) ends with 'error' (problem details) instead.")
     @APIResponse(
             responseCode = "200",
@@ -106,7 +110,7 @@ public class InvocationEventsResource {
             if (!"PENDING".equals(view.status())) {
                 return ended(view);
             }
-            return outcomeWhenEnded(me, id, here).toMulti();
+            return storedUntilEnded(me, id, here, view);
         });
     }
 
@@ -145,28 +149,40 @@ public class InvocationEventsResource {
                                 .toProblem())));
     }
 
-    /** The outcome of an invocation running elsewhere, once it ended. */
-    private Uni<String> outcomeWhenEnded(Caller me, UUID id, Executor here) {
-        return Uni.createFrom()
-                .deferred(() -> invocations.get(me, id))
-                .runSubscriptionOn(here)
-                .map(view -> {
-                    if ("PENDING".equals(view.status())) {
-                        throw new StillRunning();
+    /**
+     * An invocation running elsewhere (asynchronous, or synchronous on another replica): the events
+     * stored so far, then, looking again every {@link #POLL}, those stored since (an asynchronous
+     * run's lines are stored as the sandbox sends them), and its outcome once it ended.
+     */
+    private Multi<String> storedUntilEnded(Caller me, UUID id, Executor here, InvocationView first) {
+        AtomicInteger sent = new AtomicInteger();
+        AtomicBoolean ended = new AtomicBoolean();
+        Multi<InvocationView> later = Multi.createBy()
+                .repeating()
+                .uni(() ->
+                        Uni.createFrom().deferred(() -> invocations.get(me, id)).runSubscriptionOn(here))
+                .withDelay(POLL)
+                .indefinitely();
+        return Multi.createBy()
+                .concatenating()
+                .streams(Multi.createFrom().item(first), later)
+                // The look after the one that found it ended is not answered: the stream completes.
+                .select()
+                .first(view -> !ended.get())
+                .onItem()
+                .transformToIterable(view -> {
+                    List<JsonNode> stored = view.events() == null ? List.of() : view.events();
+                    List<String> out = new ArrayList<>();
+                    for (int i = sent.get(); i < stored.size(); i++) {
+                        out.add(event(stored.get(i).path("type").asText(), stored.get(i)));
                     }
-                    return view;
-                })
-                .onFailure(StillRunning.class)
-                .retry()
-                .withBackOff(POLL, POLL)
-                .indefinitely()
-                .map(view -> event(OUTCOME, json.valueToTree(view)));
-    }
-
-    private static final class StillRunning extends RuntimeException {
-        StillRunning() {
-            super("still running", null, false, false);
-        }
+                    sent.set(Math.max(sent.get(), stored.size()));
+                    if (!"PENDING".equals(view.status())) {
+                        out.add(event(OUTCOME, json.valueToTree(view)));
+                        ended.set(true);
+                    }
+                    return out;
+                });
     }
 
     private static String event(String name, JsonNode data) {

@@ -1,6 +1,8 @@
 package ai.prometheus.registry.invocation;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -180,6 +182,51 @@ class LiveEventsTest {
                 .contentType("application/problem+json");
     }
 
+    /**
+     * An asynchronous run's lines travel from the sandbox over Kafka while it runs: a follower (on
+     * any replica: nothing of the run is held in this one's memory) gets them before the outcome,
+     * and the invocation keeps them afterwards.
+     */
+    @Test
+    void asyncInvocationIsFollowedWhileItRunsAndKeepsItsEvents() throws Exception {
+        String subject = "live-async-" + UUID.randomUUID();
+        String agent = TestTokens.agent(subject, "tools:read tools:invoke");
+        String tool = register("live_async", SLOW_REPORTER.replace("time.sleep(4)", "time.sleep(8)"));
+        UUID id = UUID.fromString(given().auth()
+                .oauth2(agent)
+                .contentType(ContentType.JSON)
+                .body(Map.of("arguments", Map.of(), "mode", "async"))
+                .when()
+                .post("/api/v1/tools/" + tool + "/invocations")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id"));
+
+        try (SseClient stream = follow(agent, id)) {
+            assertEquals(200, stream.status());
+            SseClient.Event first = stream.next(Duration.ofSeconds(60));
+            assertNotNull(first, "no event while the run went on");
+            assertEquals("progress", first.name(), first.data());
+            assertEquals(1, read(first.data()).path("progress").asInt());
+            assertEquals("RUNNING", sandboxStatusFor(subject), "the run had not ended when its progress arrived");
+            List<SseClient.Event> rest = stream.rest(Duration.ofSeconds(60));
+            assertEquals(
+                    List.of("log", "progress", "outcome"),
+                    rest.stream().map(SseClient.Event::name).toList());
+            JsonNode outcome = read(rest.get(2).data());
+            assertEquals("COMPLETED", outcome.path("status").asText(), outcome.toString());
+        }
+        given().auth()
+                .oauth2(agent)
+                .when()
+                .get("/api/v1/invocations/" + id)
+                .then()
+                .statusCode(200)
+                .body("events.type", contains("progress", "log", "progress"))
+                .body("events[1].level", equalTo("warning"));
+    }
+
     /** The invocation is known once the registry sent it to the sandbox: until then a follower gets 404. */
     private SseClient followOnceItIsKnown(String agent, UUID id) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -203,6 +250,10 @@ class LiveEventsTest {
     }
 
     private static String register(String prefix) {
+        return register(prefix, SLOW_REPORTER);
+    }
+
+    private static String register(String prefix, String code) {
         String name = RegistryFixtures.uniqueName(prefix);
         RegistryFixtures.register(
                         RegistryFixtures.developer("live-owner"),
@@ -214,13 +265,7 @@ class LiveEventsTest {
                                 "functionSignature",
                                 NO_ARGUMENTS,
                                 "implementation",
-                                Map.of(
-                                        "language",
-                                        "python",
-                                        "code",
-                                        SLOW_REPORTER,
-                                        "limits",
-                                        Map.of("wallMs", 20_000))))
+                                Map.of("language", "python", "code", code, "limits", Map.of("wallMs", 20_000))))
                 .statusCode(201);
         return name;
     }

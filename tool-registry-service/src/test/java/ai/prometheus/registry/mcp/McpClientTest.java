@@ -31,11 +31,12 @@ class McpClientTest {
     @Test
     void officialSdkClientListsCallsAndHearsListChanged() throws Exception {
         String tool = RegistryFixtures.registerWeatherTool("mia", "mcp_weather");
+        String rich = registerRichTool("mcp_rich");
         String agent = TestTokens.agent("mcp-agent", "tools:read tools:invoke");
 
         NodeMcpClient.Events events = NodeMcpClient.run(
                 "mcp-client.mjs",
-                List.of(mcp.toString(), agent, tool, "{\"city\": \"Lisbon\", \"days\": 2}", "{\"days\": 99}"),
+                List.of(mcp.toString(), agent, tool, "{\"city\": \"Lisbon\", \"days\": 2}", "{\"days\": 99}", rich),
                 event -> {
                     if (event.path("event").asText().equals("waiting")) {
                         // Change the tool set; the server must tell the client.
@@ -67,6 +68,8 @@ class McpClientTest {
         assertTrue(bad.path("isError").asBoolean(), "invalid arguments are a tool error: " + trace);
         assertTrue(bad.path("text").asText().contains("arguments"), trace);
 
+        assertRichContentProgressAndLogs(events.find("rich"), trace);
+
         JsonNode task = events.find("task");
         List<String> steps = task.path("steps").findValuesAsText("type");
         assertEquals("taskCreated", steps.get(0), "the call became a task: " + trace);
@@ -81,31 +84,21 @@ class McpClientTest {
     private static final String RICH_PYTHON = """
             import json, sys
             print("::prometheus:: " + json.dumps({"progress": 1, "total": 1, "message": "drawn"}), file=sys.stderr, flush=True)
+            print("::prometheus:: " + json.dumps({"level": "warning", "message": "low ink", "logger": "pen"}), file=sys.stderr, flush=True)
+            print("::prometheus:: " + json.dumps({"level": "debug", "message": "below the default level"}), file=sys.stderr, flush=True)
             print(json.dumps({"$mcp": {"content": [{"type": "text", "text": "a dot"},
                 {"type": "image", "data": "iVBORw0KGgo=", "mimeType": "image/png"}], "structuredContent": {"width": 1}}}))
             """;
 
     /**
      * The SDK v2 client on the stateless revision, pinned to 2026-07-28 and in 'auto' mode: it lists,
-     * calls (rich content and progress), and hears list_changed on its subscriptions/listen stream
+     * calls (rich content, progress and log lines), and hears list_changed on its subscriptions/listen stream
      * only for a tool its token may call.
      */
     @Test
     void officialV2ClientPinnedAndAutoListsCallsAndHearsScopedListChanged() throws Exception {
         String weather = RegistryFixtures.registerWeatherTool("mia", "mcp_v2");
-        String rich = RegistryFixtures.uniqueName("mcp_v2_rich");
-        RegistryFixtures.register(
-                        RegistryFixtures.developer("mia"),
-                        Map.of(
-                                "name",
-                                rich,
-                                "description",
-                                "Draws a dot",
-                                "functionSignature",
-                                Map.of("type", "object", "properties", Map.of()),
-                                "implementation",
-                                Map.of("language", "python", "code", RICH_PYTHON)))
-                .statusCode(201);
+        String rich = registerRichTool("mcp_v2_rich");
         String agent = TestTokens.agent("mcp-v2-agent", "tools:read tools:invoke:mcp_v2_*");
         for (String mode : List.of("pin", "auto")) {
             NodeMcpClient.Events events = NodeMcpClient.run(
@@ -130,21 +123,49 @@ class McpClientTest {
             assertFalse(called.path("isError").asBoolean(), trace);
             assertEquals("Porto", called.path("structured").path("city").asText(), trace);
 
-            JsonNode drawn = events.find("rich");
-            assertEquals("image", drawn.path("content").path(1).path("type").asText(), trace);
-            assertEquals(
-                    "image/png", drawn.path("content").path(1).path("mimeType").asText(), trace);
-            assertEquals(1, drawn.path("structured").path("width").asInt(), trace);
-            assertEquals(
-                    "drawn",
-                    drawn.path("progress").path(0).path("message").asText(),
-                    "progress reached the client: " + trace);
+            assertRichContentProgressAndLogs(events.find("rich"), trace);
 
             JsonNode changed = events.find("list-changed");
             assertTrue(
                     changed.toString().contains("mcp_v2_new"),
                     "the refresh came from the tool the token may call, not the hidden one: " + trace);
         }
+    }
+
+    /** A tool answering rich content (an image, structured content) after a progress line and two log lines. */
+    private static String registerRichTool(String prefix) {
+        String rich = RegistryFixtures.uniqueName(prefix);
+        RegistryFixtures.register(
+                        RegistryFixtures.developer("mia"),
+                        Map.of(
+                                "name",
+                                rich,
+                                "description",
+                                "Draws a dot",
+                                "functionSignature",
+                                Map.of("type", "object", "properties", Map.of()),
+                                "implementation",
+                                Map.of("language", "python", "code", RICH_PYTHON)))
+                .statusCode(201);
+        return rich;
+    }
+
+    /** What the client saw of the rich tool's call: its content, its progress, its warning and not its debug line. */
+    private static void assertRichContentProgressAndLogs(JsonNode drawn, String trace) {
+        assertFalse(drawn.path("isError").asBoolean(), trace);
+        assertEquals("image", drawn.path("content").path(1).path("type").asText(), trace);
+        assertEquals("image/png", drawn.path("content").path(1).path("mimeType").asText(), trace);
+        assertEquals(1, drawn.path("structured").path("width").asInt(), trace);
+        assertEquals(
+                "drawn",
+                drawn.path("progress").path(0).path("message").asText(),
+                "progress reached the client: " + trace);
+        JsonNode logs = drawn.path("logs");
+        assertEquals(
+                1, logs.size(), "the warning reached the client, the debug line (below the level) did not: " + trace);
+        assertEquals("warning", logs.path(0).path("level").asText(), trace);
+        assertEquals("pen", logs.path(0).path("logger").asText(), trace);
+        assertEquals("low ink", logs.path(0).path("data").asText(), trace);
     }
 
     private static void sleep(long ms) {

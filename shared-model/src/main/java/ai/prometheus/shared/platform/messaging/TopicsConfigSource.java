@@ -15,6 +15,7 @@ public class TopicsConfigSource implements ConfigSource {
     private static final Map<String, String> TOPICS = Map.of(
             "prometheus.topic.tool-invocation-requests", Topics.TOOL_INVOCATION_REQUESTS,
             "prometheus.topic.tool-invocation-results", Topics.TOOL_INVOCATION_RESULTS,
+            "prometheus.topic.tool-invocation-progress", Topics.TOOL_INVOCATION_PROGRESS,
             "prometheus.topic.errors", Topics.ERRORS,
             "prometheus.topic.guardian-commands", Topics.GUARDIAN_COMMANDS,
             "prometheus.topic.guardian-command-results", Topics.GUARDIAN_COMMAND_RESULTS,
