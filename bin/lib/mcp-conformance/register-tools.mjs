@@ -18,7 +18,8 @@ for (const tool of JSON.parse(readFileSync(join(here, "tools.json"), "utf8"))) {
     implementation: {
       language: languages[extname(tool.file)],
       code: readFileSync(join(here, "tools", tool.file), "utf8"),
-      limits: { wallMs: 10000 },
+      // slow_compute sleeps up to a minute; the others end within a second or two.
+      limits: { wallMs: 10000, ...tool.limits },
     },
     ...(tool.mcp && { mcp: tool.mcp }),
   };

@@ -387,9 +387,12 @@ public class MemoryMcp implements McpService {
     public Uni<ArrayNode> readResource(Caller caller, String uri) {
         Matcher matcher = RESOURCE.matcher(uri);
         if (!matcher.matches()) {
+            // -32602 naming the uri in data.uri (SEP-2164), and saying which URIs there are.
             return Uni.createFrom()
-                    .failure(new InvalidParams("params.uri: not a memory resource; expected " + CONTEXT_URI
-                            + "{contextId} or " + CONTEXT_URI + "{contextId}/memories/{memoryId}"));
+                    .failure(ResourceNotFound.foreign(
+                            uri,
+                            "params.uri: " + uri + " is not a memory resource; expected " + CONTEXT_URI
+                                    + "{contextId} or " + CONTEXT_URI + "{contextId}/memories/{memoryId}"));
         }
         UUID context = UUID.fromString(matcher.group(1));
         if (!caller.may("memory", "read", context.toString())) {

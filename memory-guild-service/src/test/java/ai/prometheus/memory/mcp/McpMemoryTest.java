@@ -295,6 +295,12 @@ class McpMemoryTest {
                     McpError.class,
                     () -> client.readResource(new McpSchema.ReadResourceRequest("memory://somewhere/else")));
             assertEquals(-32602, malformed.getJsonRpcError().code());
+            assertEquals(
+                    "memory://somewhere/else",
+                    JSON.valueToTree(malformed.getJsonRpcError().data())
+                            .path("uri")
+                            .asText(),
+                    "the error names the uri (SEP-2164): " + malformed.getJsonRpcError());
         }
         try (McpSyncClient stranger = client(TestTokens.agent("mcp-resource-stranger", READ_WRITE))) {
             stranger.initialize();

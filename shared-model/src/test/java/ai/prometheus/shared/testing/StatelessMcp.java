@@ -13,7 +13,8 @@ public final class StatelessMcp {
     public static final String VERSION = "2026-07-28";
     public static final String META_PROTOCOL_VERSION = "io.modelcontextprotocol/protocolVersion";
     public static final String META_CLIENT_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
-    private static final Set<String> NAMED_METHODS = Set.of("tools/call", "resources/read", "prompts/get");
+    private static final Set<String> NAMED_METHODS =
+            Set.of("tools/call", "resources/read", "prompts/get", "tasks/get", "tasks/update", "tasks/cancel");
 
     private StatelessMcp() {}
 
@@ -38,7 +39,9 @@ public final class StatelessMcp {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("MCP-Protocol-Version", version);
         headers.put("Mcp-Method", method);
-        Object name = params.containsKey("name") ? params.get("name") : params.get("uri");
+        Object name = params.containsKey("name")
+                ? params.get("name")
+                : method.startsWith("tasks/") ? params.get("taskId") : params.get("uri");
         if (NAMED_METHODS.contains(method) && name instanceof String target) {
             headers.put("Mcp-Name", target);
         }

@@ -1,6 +1,7 @@
 package ai.prometheus.registry.mcp;
 
 import ai.prometheus.registry.discovery.ToolSummary;
+import ai.prometheus.shared.platform.mcp.McpServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,6 +33,19 @@ final class McpTools {
         if (mcp.path("annotations").isObject()) {
             entry.set("annotations", mcp.get("annotations"));
         }
+        String support = taskSupport(mcp);
+        // Absent means forbidden (2025-11-25's default).
+        if (!McpServer.FORBIDDEN.equals(support)) {
+            entry.putObject("execution").put("taskSupport", support);
+        }
         return entry;
+    }
+
+    /**
+     * Whether the tool may run as an MCP task (the registry's asynchronous invocation):
+     * {@code optional} unless its owner said {@code required} or {@code forbidden}.
+     */
+    static String taskSupport(JsonNode mcp) {
+        return mcp == null ? "optional" : mcp.path("taskSupport").asText("optional");
     }
 }

@@ -200,6 +200,10 @@ public class RegistryMcp implements McpService {
                 })
                 .chain(invoked -> discovery.mcpMetadata(name).map(metadata -> {
                     InvocationView invocation = invoked.invocation();
+                    ObjectNode protocolError = results.protocolError(invocation);
+                    if (protocolError != null) {
+                        throw new McpServer.ProtocolError(protocolError);
+                    }
                     JsonNode outputSchema = metadata == null ? null : metadata.get("outputSchema");
                     return (JsonNode) results.of(invocation, outputSchema, "output:" + invocation.fingerprint());
                 }))
@@ -261,9 +265,21 @@ public class RegistryMcp implements McpService {
         return true;
     }
 
+    /**
+     * The owner's {@code mcp.taskSupport} (optional when unset); the built-in search answers at
+     * once. Null for a tool the caller may not invoke, so that whether some unseen tool needs a
+     * task is not told: its call fails as unknown.
+     */
     @Override
-    public String taskSupport(String tool) {
-        return ToolSearch.NAME.equals(tool) ? null : "optional";
+    public Uni<String> taskSupport(Caller caller, String tool) {
+        if (ToolSearch.NAME.equals(tool)) {
+            return Uni.createFrom().item(McpServer.FORBIDDEN);
+        }
+        return discovery
+                .mayInvokeAny(caller, List.of(tool))
+                .chain(may -> may
+                        ? discovery.mcpMetadata(tool).map(McpTools::taskSupport)
+                        : Uni.createFrom().nullItem());
     }
 
     @Override
@@ -343,6 +359,17 @@ public class RegistryMcp implements McpService {
                                 null));
             default ->
                 discovery.mcpMetadata(invocation.tool()).map(metadata -> {
+                    ObjectNode protocolError = results.protocolError(invocation);
+                    if (protocolError != null) {
+                        return new McpTask(
+                                invocation.id().toString(),
+                                McpTask.State.FAILED,
+                                protocolError.path("message").asText(),
+                                created,
+                                updated,
+                                null,
+                                protocolError);
+                    }
                     JsonNode outputSchema = metadata == null ? null : metadata.get("outputSchema");
                     ObjectNode result = results.of(invocation, outputSchema, "output:" + invocation.fingerprint());
                     return new McpTask(invocation.id().toString(), McpTask.State.DONE, null, created, updated, result);

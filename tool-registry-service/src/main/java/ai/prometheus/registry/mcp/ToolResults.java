@@ -2,7 +2,9 @@ package ai.prometheus.registry.mcp;
 
 import ai.prometheus.registry.invocation.InvocationView;
 import ai.prometheus.registry.schema.FunctionSignatures;
+import ai.prometheus.shared.platform.mcp.JsonRpc;
 import ai.prometheus.shared.problem.Problem.FieldError;
+import ai.prometheus.shared.sandbox.ExecutionStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,6 +22,10 @@ import java.util.Optional;
  * and also the {@code structuredContent} when it is an object. When the tool declares an
  * {@code outputSchema}, the structured content must conform or the call is a tool error naming
  * what is wrong: a host may rely on what the schema promises.
+ *
+ * <p>A call may also end in a protocol error instead of a result (see {@link #protocolError}):
+ * the envelope {@code {"$mcp": {"error": {"code": -32603, "message": "...", "data": ...}}}}, a
+ * tool's way to fail as an MCP server's handler throws, or a run the platform could not carry out.
  */
 @ApplicationScoped
 public class ToolResults {
@@ -81,6 +87,40 @@ public class ToolResults {
         return result;
     }
 
+    /**
+     * The JSON-RPC error {@code invocation} ended in, or null when it has a result (a tool error
+     * among results): the tool's {@code $mcp.error} ({@code code} an integer, {@code message} a
+     * string, {@code data} anything), or -32603 when the platform could not run the tool, which is
+     * neither the tool's result nor its fault. The sync call answers it as the JSON-RPC error; a
+     * task ends {@code failed} with it.
+     */
+    ObjectNode protocolError(InvocationView invocation) {
+        if ("FAILED".equals(invocation.status())
+                && ExecutionStatus.INTERNAL_ERROR.name().equals(invocation.sandboxStatus())) {
+            return json.createObjectNode()
+                    .put("code", JsonRpc.INTERNAL_ERROR)
+                    .put("message", "The platform could not run the tool: " + invocation.error());
+        }
+        if (!"COMPLETED".equals(invocation.status())) {
+            return null;
+        }
+        JsonNode value = invocation.result();
+        JsonNode envelope = value != null && value.isObject() && value.size() == 1 ? value.get(ENVELOPE) : null;
+        if (envelope == null
+                || !envelope.has("error")
+                || !envelopeProblems(envelope).isEmpty()) {
+            return null;
+        }
+        JsonNode error = envelope.get("error");
+        ObjectNode out = json.createObjectNode()
+                .put("code", error.get("code").asInt())
+                .put("message", error.get("message").asText());
+        if (error.has("data")) {
+            out.set("data", error.get("data"));
+        }
+        return out;
+    }
+
     ObjectNode error(String text) {
         ObjectNode result = json.createObjectNode();
         result.putArray("content").addObject().put("type", "text").put("text", text);
@@ -95,10 +135,13 @@ public class ToolResults {
             problems.add(ENVELOPE + " must be an object");
             return problems;
         }
+        if (envelope.has("error")) {
+            return errorProblems(envelope);
+        }
         envelope.fieldNames().forEachRemaining(field -> {
             if (!List.of("content", "structuredContent", "isError").contains(field)) {
                 problems.add(ENVELOPE + "." + field
-                        + " is not a field of a tool result (content, structuredContent, isError)");
+                        + " is not a field of a tool result (content, structuredContent, isError) or error");
             }
         });
         JsonNode content = envelope.get("content");
@@ -117,6 +160,29 @@ public class ToolResults {
         if (envelope.has("isError") && !envelope.get("isError").isBoolean()) {
             problems.add(ENVELOPE + ".isError must be true or false");
         }
+        return problems;
+    }
+
+    /** A protocol error stands alone: {@code error} with an integer {@code code} and a string {@code message}. */
+    private static List<String> errorProblems(JsonNode envelope) {
+        List<String> problems = new ArrayList<>();
+        if (envelope.size() != 1) {
+            problems.add(ENVELOPE + ".error is a protocol error instead of a result: it has no content,"
+                    + " structuredContent or isError beside it");
+        }
+        JsonNode error = envelope.get("error");
+        if (!error.path("code").canConvertToInt() || !error.path("code").isIntegralNumber()) {
+            problems.add(ENVELOPE + ".error.code must be an integer (a JSON-RPC error code)");
+        }
+        if (!error.path("message").isTextual()) {
+            problems.add(ENVELOPE + ".error.message must be a string");
+        }
+        error.fieldNames().forEachRemaining(field -> {
+            if (!List.of("code", "message", "data").contains(field)) {
+                problems.add(
+                        ENVELOPE + ".error." + field + " is not a field of a JSON-RPC error (code, message, data)");
+            }
+        });
         return problems;
     }
 

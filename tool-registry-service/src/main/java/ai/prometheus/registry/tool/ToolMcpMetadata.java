@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +20,19 @@ import java.util.List;
  * {@code title}, {@code icons}, behaviour {@code annotations} the owner vouches for, and an
  * {@code outputSchema} its structured results must follow (checked on every MCP call).
  * {@code openWorldHint} is not the owner's to set: it is derived from the network policy, true
- * exactly when the tool may connect somewhere.
+ * exactly when the tool may connect somewhere. {@code taskSupport} says whether an MCP client may
+ * run the tool as a task (asynchronously, polled): {@code optional} (the default), {@code required}
+ * (only as a task) or {@code forbidden} (always answered at once).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ToolMcpMetadata(
         @Size(max = 200) String title,
         @Size(max = 10) List<@NotNull @Valid Icon> icons,
         Annotations annotations,
-        JsonNode outputSchema) {
+        JsonNode outputSchema,
+
+        @Pattern(regexp = "forbidden|optional|required", message = "must be forbidden, optional or required")
+        String taskSupport) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -36,7 +36,9 @@ class McpConformanceTest {
                 "AGENT_TOKEN",
                 TestTokens.agent(
                         "mcp-conformance-agent",
-                        "tools:read tools:invoke:test_* tools:invoke:json_schema_2020_12_tool")));
+                        "tools:read tools:invoke:test_* tools:invoke:json_schema_2020_12_tool"
+                                + " tools:invoke:greet tools:invoke:slow_compute tools:invoke:failing_job"
+                                + " tools:invoke:protocol_error_job")));
         System.out.println(outcome.output());
         assertEquals(0, outcome.exitCode(), outcome.output());
         assertTrue(outcome.output().contains("MCP Inspector --strict (registry): exit 0"), outcome.output());

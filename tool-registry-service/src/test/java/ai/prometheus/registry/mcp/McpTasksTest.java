@@ -319,6 +319,205 @@ class McpTasksTest {
         assertEquals("now", direct.path("structuredContent").path("echo").asText(), direct.toString());
     }
 
+    @Test
+    void theOwnersTaskSupportDecidesWhichToolsRunAsTasks() throws Exception {
+        String echo = "import json, sys\nprint(json.dumps({'echo': json.load(sys.stdin)['word']}))";
+        String prefix = RegistryFixtures.uniqueName("mcp_support");
+        String forbidden = register(prefix + "_at_once", echo, null, Map.of("taskSupport", "forbidden"));
+        String required = register(prefix + "_as_task", echo, null, Map.of("taskSupport", "required"));
+        // Only these two (and the built-in): the list fits on one page whatever else the database holds.
+        String agent = TestTokens.agent("mcp-support-agent", "tools:read tools:invoke:" + prefix + "_*");
+
+        Map<String, String> listed = new HashMap<>();
+        for (JsonNode t :
+                rpc(agent, LEGACY, "tools/list", Map.of()).path("result").path("tools")) {
+            listed.put(
+                    t.path("name").asText(),
+                    t.path("execution").path("taskSupport").asText("(none)"));
+        }
+        assertEquals("(none)", listed.get(forbidden), listed.toString());
+        assertEquals("required", listed.get(required), listed.toString());
+        for (JsonNode t : rpc(agent, null, "tools/list", Map.of("_meta", EXTENSION_CAPABILITIES))
+                .path("result")
+                .path("tools")) {
+            assertFalse(t.has("execution"), "2026-07-28 has no execution.taskSupport: " + t);
+        }
+
+        // A sync-only tool is answered at once to a client of the extension, a legacy params.task notwithstanding.
+        JsonNode direct = rpc(
+                        agent,
+                        null,
+                        "tools/call",
+                        Map.of(
+                                "name",
+                                forbidden,
+                                "arguments",
+                                Map.of("word", "now"),
+                                "task",
+                                Map.of("ttl", 60_000),
+                                "_meta",
+                                EXTENSION_CAPABILITIES))
+                .path("result");
+        assertEquals("complete", direct.path("resultType").asText(), direct.toString());
+        assertFalse(direct.has("taskId"), direct.toString());
+        assertEquals("now", direct.path("structuredContent").path("echo").asText(), direct.toString());
+        JsonNode refusedTask = rpc(
+                agent,
+                LEGACY,
+                "tools/call",
+                Map.of("name", forbidden, "arguments", Map.of("word", "x"), "task", Map.of("ttl", 60_000)));
+        assertEquals(
+                JsonRpc.METHOD_NOT_FOUND, refusedTask.path("error").path("code").asInt(), refusedTask.toString());
+
+        // A task-only tool refuses a client without the extension (-32021, naming it) and is a task for one with it.
+        Map<String, Object> undeclared = StatelessMcp.envelope(Map.of(), Map.of());
+        JsonNode missing = rpc(
+                agent,
+                null,
+                "tools/call",
+                Map.of("name", required, "arguments", Map.of("word", "x"), "_meta", undeclared));
+        assertEquals(
+                JsonRpc.MISSING_CLIENT_CAPABILITY,
+                missing.path("error").path("code").asInt(),
+                missing.toString());
+        assertTrue(
+                missing.path("error")
+                        .path("data")
+                        .path("requiredCapabilities")
+                        .path("extensions")
+                        .has(McpServer.TASKS_EXTENSION),
+                missing.toString());
+        JsonNode created = rpc(
+                        agent,
+                        null,
+                        "tools/call",
+                        Map.of("name", required, "arguments", Map.of("word", "later"), "_meta", EXTENSION_CAPABILITIES))
+                .path("result");
+        assertEquals("task", created.path("resultType").asText(), created.toString());
+        String id = created.path("taskId").asText();
+
+        // tasks/update: gated on the extension, acknowledged for a known task (these never wait for input).
+        JsonNode gated =
+                rpc(agent, null, "tasks/update", Map.of("taskId", id, "inputResponses", Map.of(), "_meta", undeclared));
+        assertEquals(
+                JsonRpc.MISSING_CLIENT_CAPABILITY,
+                gated.path("error").path("code").asInt(),
+                gated.toString());
+        JsonNode ack = rpc(
+                        agent,
+                        null,
+                        "tasks/update",
+                        Map.of(
+                                "taskId",
+                                id,
+                                "inputResponses",
+                                Map.of("unasked", Map.of()),
+                                "_meta",
+                                EXTENSION_CAPABILITIES))
+                .path("result");
+        assertEquals(List.of("resultType"), iterable(ack), "an empty acknowledgement: " + ack);
+        assertEquals("complete", ack.path("resultType").asText());
+        JsonNode unknown = rpc(
+                agent,
+                null,
+                "tasks/update",
+                Map.of(
+                        "taskId",
+                        UUID.randomUUID().toString(),
+                        "inputResponses",
+                        Map.of(),
+                        "_meta",
+                        EXTENSION_CAPABILITIES));
+        assertEquals(JsonRpc.INVALID_PARAMS, unknown.path("error").path("code").asInt(), unknown.toString());
+
+        // The tasks methods name their task in Mcp-Name: one naming another is refused before anything runs.
+        Map<String, Object> get = Map.of("taskId", id, "_meta", EXTENSION_CAPABILITIES);
+        Map<String, String> misrouted = new HashMap<>(StatelessMcp.headersFor("tasks/get", get));
+        misrouted.put("Mcp-Name", UUID.randomUUID().toString());
+        var mismatch = given().auth()
+                .oauth2(agent)
+                .contentType("application/json")
+                .accept("application/json")
+                .headers(misrouted)
+                .body(Map.of("jsonrpc", "2.0", "id", 1, "method", "tasks/get", "params", get))
+                .when()
+                .post("/mcp")
+                .then()
+                .statusCode(400)
+                .extract()
+                .asString();
+        assertEquals(
+                JsonRpc.HEADER_MISMATCH,
+                JSON.readTree(mismatch).path("error").path("code").asInt(),
+                mismatch);
+
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> rpc(agent, null, "tasks/get", get)
+                        .path("result")
+                        .path("status")
+                        .asText()
+                        .equals("completed"));
+    }
+
+    @Test
+    void aToolsProtocolErrorIsAJsonRpcErrorAndFailsItsTask() throws Exception {
+        String tool = register(
+                "mcp_protocol_error",
+                "import json\nprint(json.dumps({'$mcp': {'error': {'code': -32099, 'message': 'upstream broke',"
+                        + " 'data': {'retry': False}}}}))");
+
+        JsonNode direct = rpc(AGENT, LEGACY, "tools/call", Map.of("name", tool, "arguments", Map.of("word", "x")));
+        assertEquals(-32099, direct.path("error").path("code").asInt(), direct.toString());
+        assertEquals("upstream broke", direct.path("error").path("message").asText(), direct.toString());
+        assertFalse(direct.path("error").path("data").path("retry").asBoolean(true), direct.toString());
+        assertFalse(direct.has("result"), direct.toString());
+
+        String id = rpc(
+                        AGENT,
+                        null,
+                        "tools/call",
+                        Map.of("name", tool, "arguments", Map.of("word", "x"), "_meta", EXTENSION_CAPABILITIES))
+                .path("result")
+                .path("taskId")
+                .asText();
+        Map<String, Object> get = Map.of("taskId", id, "_meta", EXTENSION_CAPABILITIES);
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> !rpc(AGENT, null, "tasks/get", get)
+                        .path("result")
+                        .path("status")
+                        .asText()
+                        .equals("working"));
+        JsonNode failed = rpc(AGENT, null, "tasks/get", get).path("result");
+        assertEquals("failed", failed.path("status").asText(), "a protocol error is not a tool error: " + failed);
+        assertEquals(-32099, failed.path("error").path("code").asInt(), failed.toString());
+        assertEquals("upstream broke", failed.path("error").path("message").asText(), failed.toString());
+        assertFalse(failed.has("result"), failed.toString());
+
+        // A tool error stays a result: the task completes, its result saying isError.
+        String failing = register("mcp_tool_error", "import sys\nsys.exit('no luck')");
+        String failingId = rpc(
+                        AGENT,
+                        null,
+                        "tools/call",
+                        Map.of("name", failing, "arguments", Map.of("word", "x"), "_meta", EXTENSION_CAPABILITIES))
+                .path("result")
+                .path("taskId")
+                .asText();
+        Map<String, Object> getFailing = Map.of("taskId", failingId, "_meta", EXTENSION_CAPABILITIES);
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> !rpc(AGENT, null, "tasks/get", getFailing)
+                        .path("result")
+                        .path("status")
+                        .asText()
+                        .equals("working"));
+        JsonNode completed = rpc(AGENT, null, "tasks/get", getFailing).path("result");
+        assertEquals("completed", completed.path("status").asText(), completed.toString());
+        assertTrue(completed.path("result").path("isError").asBoolean(), completed.toString());
+    }
+
     private static List<String> iterable(JsonNode node) {
         List<String> names = new java.util.ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
@@ -329,9 +528,16 @@ class McpTasksTest {
         return register(prefix, code, null);
     }
 
-    /** {@code implementation}: replaces the fixture's (its code with {@code code}), for other limits. */
     private static String register(String prefix, String code, Map<String, Object> implementation) {
-        String name = RegistryFixtures.uniqueName(prefix);
+        return register(RegistryFixtures.uniqueName(prefix), code, implementation, null);
+    }
+
+    /**
+     * {@code implementation}: replaces the fixture's (its code with {@code code}), for other limits;
+     * {@code mcp}: the tool's MCP metadata, or null.
+     */
+    private static String register(
+            String name, String code, Map<String, Object> implementation, Map<String, Object> mcp) {
         Map<String, Object> definition =
                 new HashMap<>(RegistryFixtures.definition(name, "MCP task test tool", List.of("mcp"), code));
         if (implementation != null) {
@@ -348,6 +554,9 @@ class McpTasksTest {
                         Map.of("word", Map.of("type", "string")),
                         "required",
                         List.of("word")));
+        if (mcp != null) {
+            definition.put("mcp", mcp);
+        }
         RegistryFixtures.register(RegistryFixtures.developer("mcp-task-owner"), definition)
                 .statusCode(201);
         return name;

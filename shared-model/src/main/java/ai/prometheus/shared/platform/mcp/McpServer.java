@@ -144,13 +144,32 @@ public class McpServer {
         }
     }
 
-    /** {@code resources/read} of a resource that does not exist, or that the caller may not read: -32002. */
+    /**
+     * {@code resources/read} of a resource that does not exist, or that the caller may not read:
+     * -32002 before 2026-07-28, -32602 on it (SEP-2164), the error's {@code data.uri} naming it.
+     */
     public static final class ResourceNotFound extends RuntimeException {
         private final String uri;
+        private final boolean foreign;
 
         public ResourceNotFound(String uri) {
             super("resource not found: " + uri, null, false, false);
             this.uri = uri;
+            this.foreign = false;
+        }
+
+        /**
+         * A URI this server never serves (another scheme or shape): -32602 in every version, as the
+         * params are wrong whatever exists; {@code message} says which URIs there are.
+         */
+        public static ResourceNotFound foreign(String uri, String message) {
+            return new ResourceNotFound(uri, message);
+        }
+
+        private ResourceNotFound(String uri, String message) {
+            super(message, null, false, false);
+            this.uri = uri;
+            this.foreign = true;
         }
 
         public String uri() {
@@ -168,6 +187,23 @@ public class McpServer {
         public MissingCapability(String extension, String message) {
             super(message, null, false, false);
             this.extension = extension;
+        }
+    }
+
+    /**
+     * A call that ended in a protocol error rather than a result (the tool said so, or the platform
+     * could not run it): {@code error} is the JSON-RPC error object, answered as it is.
+     */
+    public static final class ProtocolError extends RuntimeException {
+        private final ObjectNode error;
+
+        public ProtocolError(ObjectNode error) {
+            super(error.path("message").asText("protocol error"), null, false, false);
+            this.error = error;
+        }
+
+        public ObjectNode error() {
+            return error;
         }
     }
 
@@ -358,6 +394,9 @@ public class McpServer {
             case "server/discover" -> Uni.createFrom().item(discover());
             case "tasks/get" -> service.tasks() ? getTask(caller, params, version) : null;
             case "tasks/cancel" -> service.tasks() ? cancelTask(caller, params, version) : null;
+            // The extension's way to answer a task's input requests; 2025-11-25 has no such method.
+            case "tasks/update" ->
+                service.tasks() && STATELESS_VERSION.equals(version) ? updateTask(caller, params, version) : null;
             // The 2026-07-28 extension has neither: the result comes with tasks/get, and tasks are not listed.
             case "tasks/result" ->
                 service.tasks() && !STATELESS_VERSION.equals(version) ? taskResult(caller, params) : null;
@@ -602,10 +641,8 @@ public class McpServer {
             ObjectNode result = json.createObjectNode();
             ArrayNode tools = result.putArray("tools");
             for (ObjectNode tool : page.tools()) {
-                String support =
-                        taskSupport ? service.taskSupport(tool.path("name").asText()) : null;
-                if (support != null) {
-                    tool.putObject("execution").put("taskSupport", support);
+                if (!taskSupport) {
+                    tool.remove("execution");
                 }
                 tools.add(tool);
             }
@@ -666,14 +703,29 @@ public class McpServer {
         McpService service = service();
         String name = params.get("name").asText();
         McpService.ToolCall call = new McpService.ToolCall(name, arguments, params, exchange, notify);
+        if (!service.tasks()) {
+            return service.callTool(caller, call);
+        }
+        return service.taskSupport(caller, name).chain(support -> callTool(caller, call, support, version));
+    }
+
+    /** {@code support}: the tool's {@code taskSupport}; null for a tool the caller does not know (the call fails so). */
+    private Uni<JsonNode> callTool(Caller caller, McpService.ToolCall call, String support, String version) {
+        McpService service = service();
+        JsonNode params = call.params();
+        String name = call.name();
         boolean stateless = STATELESS_VERSION.equals(version);
-        String support = service.tasks() ? service.taskSupport(name) : null;
+        if (support == null) {
+            return service.callTool(caller, call);
+        }
         // 2025-11-25: the client asks for a task with params.task, where the tool allows one.
-        // 2026-07-28: the server decides, for clients that declared the extension on this request.
+        // 2026-07-28: the server decides, for clients that declared the extension on this request;
+        // a legacy params.task is ignored there (it must not make a sync-only tool a task).
+        boolean forbidden = FORBIDDEN.equals(support);
         boolean asTask = stateless
-                ? support != null && declaresTasks(params)
-                : params.path("task").isObject() && service.tasks();
-        if (asTask && support == null) {
+                ? !forbidden && declaresTasks(params)
+                : params.path("task").isObject();
+        if (asTask && forbidden) {
             return Uni.createFrom().failure(new NotOffered("tool " + name + " does not run as a task"));
         }
         if (!asTask && "required".equals(support)) {
@@ -704,6 +756,9 @@ public class McpServer {
         });
     }
 
+    /** The {@code taskSupport} of a tool that never runs as a task. */
+    public static final String FORBIDDEN = "forbidden";
+
     private static boolean declaresTasks(JsonNode params) {
         return params.path("_meta")
                 .path(META_CLIENT_CAPABILITIES)
@@ -728,6 +783,7 @@ public class McpServer {
                 switch (task.state()) {
                     case WORKING -> "working";
                     case CANCELLED -> "cancelled";
+                    case FAILED -> "failed";
                     case DONE -> toolError && !stateless ? "failed" : "completed";
                 });
         if (task.statusMessage() != null) {
@@ -742,6 +798,10 @@ public class McpServer {
         }
         if (stateless && task.state() == McpTask.State.DONE) {
             out.set("result", task.result());
+        }
+        // A protocol error has no result: the JSON-RPC error it ended in, inline (2025-11-25: tasks/result answers it).
+        if (stateless && task.state() == McpTask.State.FAILED) {
+            out.set("error", task.error());
         }
         return out;
     }
@@ -785,11 +845,29 @@ public class McpServer {
         });
     }
 
+    /**
+     * 2026-07-28 {@code tasks/update}: the client's answers to a task's input requests. The tasks
+     * here never ask for input (a tool cannot put a question to the client while it runs), so there
+     * is nothing an answer could resume: it is acknowledged and dropped, as answers to requests a
+     * task did not make are. An unknown task is -32602, as for tasks/get.
+     */
+    private Uni<JsonNode> updateTask(Caller caller, JsonNode params, String version) {
+        requireTasksExtension(params, version, "tasks/update");
+        String id = taskId(params);
+        if (params.has("inputResponses") && !params.get("inputResponses").isObject()) {
+            throw new InvalidParams("params.inputResponses must be an object keyed by input request id");
+        }
+        return service().task(caller, id).map(task -> (JsonNode) json.createObjectNode());
+    }
+
     /** 2025-11-25 {@code tasks/result}: waits for the task to end, then answers the call's result. */
     private Uni<JsonNode> taskResult(Caller caller, JsonNode params) {
         String id = taskId(params);
         long deadline = System.nanoTime() + TASK_RESULT_WAIT.toNanos();
         return awaitEnd(caller, id, deadline).map(task -> {
+            if (task.state() == McpTask.State.FAILED) {
+                throw new ProtocolError(task.error());
+            }
             ObjectNode result = task.state() == McpTask.State.DONE
                     ? task.result().deepCopy()
                     : toolError("The task was cancelled before it ended.");
@@ -857,8 +935,14 @@ public class McpServer {
             return rpc.error(id, JsonRpc.METHOD_NOT_FOUND, notOffered.getMessage());
         }
         if (failure instanceof ResourceNotFound missing) {
-            ObjectNode error = rpc.error(id, JsonRpc.RESOURCE_NOT_FOUND, missing.getMessage());
+            ObjectNode error = rpc.error(
+                    id, missing.foreign ? JsonRpc.INVALID_PARAMS : JsonRpc.RESOURCE_NOT_FOUND, missing.getMessage());
             ((ObjectNode) error.get("error")).putObject("data").put("uri", missing.uri());
+            return error;
+        }
+        if (failure instanceof ProtocolError protocol) {
+            ObjectNode error = rpc.error(id, JsonRpc.INTERNAL_ERROR, protocol.getMessage());
+            error.set("error", protocol.error().deepCopy());
             return error;
         }
         if (failure instanceof ProblemException problem) {

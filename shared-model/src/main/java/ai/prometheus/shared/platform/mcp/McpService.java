@@ -136,9 +136,15 @@ public interface McpService {
         return false;
     }
 
-    /** {@code execution.taskSupport} of a tool: {@code "optional"}, {@code "required"}, or null (never a task). */
-    default String taskSupport(String tool) {
-        return null;
+    /**
+     * The {@code taskSupport} of the tool {@code tool} as {@code caller} would call it:
+     * {@code "optional"}, {@code "required"} or {@code "forbidden"} (never a task); null for a tool
+     * the caller does not know, whose call then fails as it would anyway. The tools of
+     * {@link #listTools} may carry it as {@code execution.taskSupport}; the core drops that where
+     * the negotiated version has no such field.
+     */
+    default Uni<String> taskSupport(Caller caller, String tool) {
+        return Uni.createFrom().nullItem();
     }
 
     /** Starts {@code call} as a task; it returns once {@link #task} would find it. */

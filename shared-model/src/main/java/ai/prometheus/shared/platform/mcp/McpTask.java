@@ -10,6 +10,8 @@ import java.time.OffsetDateTime;
  *
  * @param result the {@code CallToolResult} once {@code state} is {@link State#DONE} (a tool error has
  *        {@code isError}); null otherwise
+ * @param error the JSON-RPC error object ({@code code}, {@code message}, maybe {@code data}) once
+ *        {@code state} is {@link State#FAILED}; null otherwise
  */
 public record McpTask(
         String taskId,
@@ -17,13 +19,29 @@ public record McpTask(
         String statusMessage,
         OffsetDateTime createdAt,
         OffsetDateTime lastUpdatedAt,
-        ObjectNode result) {
+        ObjectNode result,
+        ObjectNode error) {
 
-    /** WORKING until the call has an outcome: DONE with its result, or CANCELLED by its caller. */
+    /**
+     * WORKING until the call has an outcome: DONE with its result (a tool error among them), FAILED
+     * with a protocol error (the call could not produce a result at all), or CANCELLED by its caller.
+     */
     public enum State {
         WORKING,
         DONE,
+        FAILED,
         CANCELLED
+    }
+
+    /** A task that is working, done or cancelled: no protocol error. */
+    public McpTask(
+            String taskId,
+            State state,
+            String statusMessage,
+            OffsetDateTime createdAt,
+            OffsetDateTime lastUpdatedAt,
+            ObjectNode result) {
+        this(taskId, state, statusMessage, createdAt, lastUpdatedAt, result, null);
     }
 
     public boolean terminal() {

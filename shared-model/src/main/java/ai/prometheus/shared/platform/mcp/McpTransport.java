@@ -223,8 +223,13 @@ public class McpTransport {
         return "id: " + stream + "-" + sequence.getAndIncrement() + "\ndata: " + data + "\n\n";
     }
 
-    /** The methods whose 2026-07-28 requests name their target (a tool, resource or prompt) in {@code Mcp-Name}. */
-    private static final Set<String> NAMED_METHODS = Set.of("tools/call", "resources/read", "prompts/get");
+    /**
+     * The methods whose 2026-07-28 requests name their target in {@code Mcp-Name}: a tool, resource
+     * or prompt, and (the tasks extension) the task of {@code tasks/get}, {@code tasks/update} and
+     * {@code tasks/cancel}.
+     */
+    private static final Set<String> NAMED_METHODS =
+            Set.of("tools/call", "resources/read", "prompts/get", "tasks/get", "tasks/update", "tasks/cancel");
 
     /**
      * 2026-07-28 routing headers: a client names the method (and the tool, resource or prompt) in
@@ -247,7 +252,9 @@ public class McpTransport {
         JsonNode params = message.path("params");
         String name = params.path("name").isTextual()
                 ? params.get("name").asText()
-                : params.path("uri").asText(null);
+                : method.startsWith("tasks/")
+                        ? params.path("taskId").asText(null)
+                        : params.path("uri").asText(null);
         if (nameHeader == null && required && NAMED_METHODS.contains(method) && name != null) {
             return NAME_HEADER + " is required on protocol version " + McpServer.STATELESS_VERSION + " for " + method
                     + "; the body names '" + name + "'";
