@@ -344,7 +344,7 @@ public class RegistryMcp implements McpService {
                         .item(new McpTask(
                                 invocation.id().toString(),
                                 McpTask.State.WORKING,
-                                "queued for the sandbox or running",
+                                workingMessage(invocation),
                                 created,
                                 updated,
                                 null));
@@ -375,6 +375,24 @@ public class RegistryMcp implements McpService {
                     return new McpTask(invocation.id().toString(), McpTask.State.DONE, null, created, updated, result);
                 });
         };
+    }
+
+    /**
+     * A working task's status message: the last progress or log line its run wrote (they are stored
+     * as the sandbox sends them), so a host polling tasks/get sees how far it got.
+     */
+    static String workingMessage(InvocationView invocation) {
+        List<JsonNode> events = invocation.events() == null ? List.of() : invocation.events();
+        for (int i = events.size() - 1; i >= 0; i--) {
+            JsonNode event = events.get(i);
+            if (event.path("message").isTextual()) {
+                String message = event.path("message").asText();
+                return event.path("total").isNumber()
+                        ? message + " (" + event.path("progress").asText() + "/" + event.path("total").asText() + ")"
+                        : message;
+            }
+        }
+        return "queued for the sandbox or running";
     }
 
     private static UUID taskUuid(String taskId) {

@@ -179,7 +179,8 @@ class McpTasksTest {
     void cancellingATaskStopsItsRunInTheSandboxAndTheTaskStaysCancelled() throws Exception {
         String tool = register(
                 "mcp_task_slow",
-                "import time\ntime.sleep(50)\nprint('late')",
+                "import sys, time\nprint('::prometheus:: {\"progress\": 1, \"total\": 4, \"message\": \"warming up\"}',"
+                        + " file=sys.stderr, flush=True)\ntime.sleep(50)\nprint('late')",
                 Map.of("language", "python", "code", "", "limits", Map.of("wallMs", 60_000)));
         String id = rpc(
                         AGENT,
@@ -194,6 +195,15 @@ class McpTasksTest {
         await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> "RUNNING".equals(sandboxStatus(id)));
+
+        // Its progress shows in the task's status message while it works (sent by the sandbox as the run goes).
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> "warming up (1/4)"
+                        .equals(rpc(AGENT, LEGACY, "tasks/get", Map.of("taskId", id))
+                                .path("result")
+                                .path("statusMessage")
+                                .asText()));
 
         JsonNode cancelled =
                 rpc(AGENT, LEGACY, "tasks/cancel", Map.of("taskId", id)).path("result");
