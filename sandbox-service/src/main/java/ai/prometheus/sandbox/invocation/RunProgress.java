@@ -12,6 +12,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
 
 /**
  * Sends the progress and log lines of an asynchronous run to the registry while it runs, on
@@ -22,6 +23,8 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
  */
 @ApplicationScoped
 public class RunProgress {
+
+    private static final Logger LOG = Logger.getLogger(RunProgress.class);
 
     @Inject
     @Channel("tool-invocation-progress")
@@ -43,10 +46,15 @@ public class RunProgress {
         return event -> {
             String payload =
                     codec.encode(events.progress(invocationId, sequence.getAndIncrement(), event, traceparent));
-            emitter.send(Message.of(payload)
-                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                            .withKey(key)
-                            .build()));
+            try {
+                emitter.send(Message.of(payload)
+                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                                .withKey(key)
+                                .build()));
+            } catch (RuntimeException refused) {
+                // A channel that cannot take more (broker gone, buffer full) costs this line, never the run.
+                LOG.debugf("A progress line of invocation %s was not sent: %s", invocationId, refused);
+            }
         };
     }
 }
