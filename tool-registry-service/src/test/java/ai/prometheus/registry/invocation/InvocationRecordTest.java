@@ -65,7 +65,9 @@ class InvocationRecordTest {
         invocation.toolName = tool;
         invocation.toolVersion = 1;
         invocation.fingerprint = "sha256:abc";
-        invocation.caller = "recorder-1";
+        // Unique, so the (caller, Idempotency-Key) index never meets an earlier run's row.
+        String caller = "recorder-" + UUID.randomUUID();
+        invocation.caller = caller;
         invocation.mode = Invocation.Mode.SYNC;
         invocation.status = Invocation.Status.COMPLETED;
         invocation.sandboxStatus = "OK";
@@ -100,7 +102,7 @@ class InvocationRecordTest {
                 assertEquals(tool, row.getString(2));
                 assertEquals(1, row.getInt(3));
                 assertEquals("sha256:abc", row.getString(4));
-                assertEquals("recorder-1", row.getString(5));
+                assertEquals(caller, row.getString(5));
                 assertEquals("SYNC", row.getString(6));
                 assertEquals("COMPLETED", row.getString(7));
                 assertEquals("OK", row.getString(8));
@@ -128,7 +130,7 @@ class InvocationRecordTest {
             }
         }
         assertEquals(1, outboxRows(event));
-        assertEquals(Map.of("caller:recorder-1", 7L, "*", 7L), cpuCharged(toolId));
+        assertEquals(Map.of("caller:" + caller, 7L, "*", 7L), cpuCharged(toolId));
 
         // The same id again (a racing request): the statement fails as a unique violation, and
         // neither its event nor its charge is written.
@@ -140,7 +142,7 @@ class InvocationRecordTest {
                         .atMost(Duration.ofSeconds(10)));
         assertTrue(UniqueViolations.test(failure), "a unique violation: " + failure);
         assertEquals(0, outboxRows(again));
-        assertEquals(Map.of("caller:recorder-1", 7L, "*", 7L), cpuCharged(toolId));
+        assertEquals(Map.of("caller:" + caller, 7L, "*", 7L), cpuCharged(toolId));
     }
 
     private List<IntFunction<SqlPart>> parts(Invocation invocation, CloudEvent event) {
