@@ -15,8 +15,10 @@ import ai.prometheus.registry.tool.Tool;
 import ai.prometheus.registry.tool.ToolService;
 import ai.prometheus.registry.tool.ToolStatus;
 import ai.prometheus.registry.tool.ToolVersion;
+import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.event.Topics;
 import ai.prometheus.shared.platform.outbox.Outbox;
+import ai.prometheus.shared.platform.postgres.SqlPart;
 import ai.prometheus.shared.platform.postgres.UniqueViolations;
 import ai.prometheus.shared.platform.tracing.TraceContext;
 import ai.prometheus.shared.problem.Problem.FieldError;
@@ -42,11 +44,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
 /**
@@ -82,6 +86,7 @@ public class InvocationService {
     private final InvocationRepository invocations;
     private final VersionCache versions;
     private final InvocationFeeds feeds;
+    private final InvocationRecord records;
 
     public InvocationService(
             ToolService tools,
@@ -99,8 +104,10 @@ public class InvocationService {
             InvocationMetrics metrics,
             InvocationRepository invocations,
             VersionCache versions,
-            InvocationFeeds feeds) {
+            InvocationFeeds feeds,
+            InvocationRecord records) {
         this.feeds = feeds;
+        this.records = records;
         this.tools = tools;
         this.access = access;
         this.signatures = signatures;
@@ -395,34 +402,45 @@ public class InvocationService {
 
     /**
      * Writes a finished synchronous invocation with its events and the charge of what its run used,
-     * all or nothing, in one transaction (one commit per invocation; the charge is taken last, so
-     * the counter rows it updates are locked only for the moment before the commit).
+     * all or nothing: a completed or failed one as one statement ({@link InvocationRecord}: one
+     * round trip, one commit), a cancelled one, which also writes an audit entry, in one Hibernate
+     * transaction (the charge taken last, so the counter rows it updates are locked only for the
+     * moment before the commit).
      */
     private Uni<Void> record(Invocation invocation, Caller caller) {
         boolean failed = invocation.status == Invocation.Status.FAILED;
         boolean cancelled = invocation.status == Invocation.Status.CANCELLED;
         boolean platformFault = failed && ExecutionStatus.INTERNAL_ERROR.name().equals(invocation.sandboxStatus);
+        if (!cancelled) {
+            List<IntFunction<SqlPart>> alongside = new ArrayList<>(3);
+            CloudEvent outcome =
+                    failed ? events.failed(invocation, platformFault, caller) : events.completed(invocation, caller);
+            alongside.add(first -> outbox.insertPart(Topics.TOOL_INVOCATION_RESULTS, outcome, first));
+            if (failed) {
+                CloudEvent report = events.errorReport(invocation);
+                alongside.add(first -> outbox.insertPart(Topics.ERRORS, report, first));
+            }
+            alongside.add(first -> quotas.chargePart(
+                    invocation.toolId,
+                    invocation.caller,
+                    invocation.cpuMs == null ? 0 : invocation.cpuMs,
+                    EgressSummary.totalBytes(invocation.egress),
+                    invocation.finishedAt,
+                    first));
+            return records.insert(invocation, alongside);
+        }
         return Panache.withTransaction(() -> invocations
                 .persist(invocation)
-                .chain(() -> outbox.add(
-                        Topics.TOOL_INVOCATION_RESULTS,
-                        // A cancelled run ends as the asynchronous ones do: failed with status CANCELLED, no fault.
-                        failed || cancelled
-                                ? events.failed(invocation, platformFault, caller)
-                                : events.completed(invocation, caller)))
-                .chain(() -> failed
-                        ? outbox.add(Topics.ERRORS, events.errorReport(invocation))
-                        : Uni.createFrom().voidItem())
-                .chain(() -> cancelled
-                        ? audit.allowed(
-                                caller,
-                                AuditTrail.CANCEL,
-                                invocation.toolName,
-                                CALLER_WENT_AWAY,
-                                audit.details()
-                                        .put("invocation", invocation.id.toString())
-                                        .put("mode", "sync"))
-                        : Uni.createFrom().voidItem())
+                // A cancelled run ends as the asynchronous ones do: failed with status CANCELLED, no fault.
+                .chain(() -> outbox.add(Topics.TOOL_INVOCATION_RESULTS, events.failed(invocation, false, caller)))
+                .chain(() -> audit.allowed(
+                        caller,
+                        AuditTrail.CANCEL,
+                        invocation.toolName,
+                        CALLER_WENT_AWAY,
+                        audit.details()
+                                .put("invocation", invocation.id.toString())
+                                .put("mode", "sync")))
                 .chain(() -> charge(invocation)));
     }
 

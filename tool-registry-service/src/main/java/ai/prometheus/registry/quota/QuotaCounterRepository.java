@@ -2,6 +2,7 @@ package ai.prometheus.registry.quota;
 
 import ai.prometheus.shared.platform.config.ServiceConfig;
 import ai.prometheus.shared.platform.persistence.NativeSql;
+import ai.prometheus.shared.platform.postgres.SqlPart;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -9,6 +10,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -135,6 +137,33 @@ public class QuotaCounterRepository {
         sql.append(
                 " on conflict (tool_id, subject, counter, window_start) do update set used = c.used + excluded.used");
         return NativeSql.update(sql.toString(), parameters).replaceWithVoid();
+    }
+
+    /**
+     * The same addition as {@link #addInSession}, as a statement to compose with the write it
+     * belongs to (see {@link SqlPart}); parameters numbered from {@code first}.
+     */
+    public SqlPart addPart(UUID toolId, List<Amount> amounts, int first) {
+        StringBuilder sql = new StringBuilder("insert into ")
+                .append(table)
+                .append(" as c (tool_id, subject, counter, window_start, used) values ");
+        List<Object> parameters = new ArrayList<>();
+        parameters.add(toolId);
+        for (int i = 0; i < amounts.size(); i++) {
+            Counter counter = amounts.get(i).counter();
+            sql.append(i == 0 ? "($" : ", ($")
+                    .append(first)
+                    .append(", ")
+                    .append(SqlPart.placeholders(first + parameters.size(), 4))
+                    .append(')');
+            parameters.add(counter.subject());
+            parameters.add(counter.counter());
+            parameters.add(counter.windowStart());
+            parameters.add(amounts.get(i).amount());
+        }
+        sql.append(
+                " on conflict (tool_id, subject, counter, window_start) do update set used = c.used + excluded.used");
+        return new SqlPart(sql.toString(), parameters);
     }
 
     /**

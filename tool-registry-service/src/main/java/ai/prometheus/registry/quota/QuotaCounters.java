@@ -3,6 +3,7 @@ package ai.prometheus.registry.quota;
 import ai.prometheus.registry.quota.QuotaCounterRepository.Amount;
 import ai.prometheus.registry.quota.QuotaCounterRepository.Counter;
 import ai.prometheus.registry.quota.QuotaCounterRepository.CounterTransaction;
+import ai.prometheus.shared.platform.postgres.SqlPart;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -122,6 +123,24 @@ public class QuotaCounters {
      * always in the same order (caller first), so concurrent charges cannot deadlock.
      */
     public Uni<Void> chargeInSession(UUID toolId, String caller, long cpuMs, long egressBytes, OffsetDateTime at) {
+        List<Amount> amounts = amounts(caller, cpuMs, egressBytes, at);
+        if (amounts.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return counters.addInSession(toolId, amounts);
+    }
+
+    /**
+     * The same charge as a statement to compose with the write it belongs to (see {@link SqlPart}),
+     * parameters numbered from {@code first}; null when there is nothing to charge.
+     */
+    public SqlPart chargePart(UUID toolId, String caller, long cpuMs, long egressBytes, OffsetDateTime at, int first) {
+        List<Amount> amounts = amounts(caller, cpuMs, egressBytes, at);
+        return amounts.isEmpty() ? null : counters.addPart(toolId, amounts, first);
+    }
+
+    /** Caller first, then the total: the one order every charge keeps. */
+    private static List<Amount> amounts(String caller, long cpuMs, long egressBytes, OffsetDateTime at) {
         List<Amount> amounts = new ArrayList<>();
         for (String subject : List.of(QuotaService.callerSubject(caller), QuotaService.TOTAL)) {
             if (cpuMs > 0) {
@@ -131,10 +150,7 @@ public class QuotaCounters {
                 amounts.add(new Amount(counter(subject, QuotaMetric.EGRESS_BYTES_PER_DAY, at), egressBytes));
             }
         }
-        if (amounts.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return counters.addInSession(toolId, amounts);
+        return amounts;
     }
 
     /** The current windows' counters of these subjects: subject to counter key to amount used. */

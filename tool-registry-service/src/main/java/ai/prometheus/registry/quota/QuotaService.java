@@ -5,6 +5,7 @@ import ai.prometheus.registry.permission.ToolAccess;
 import ai.prometheus.registry.permission.ToolAction;
 import ai.prometheus.registry.tool.Tool;
 import ai.prometheus.registry.tool.ToolService;
+import ai.prometheus.shared.platform.postgres.SqlPart;
 import ai.prometheus.shared.problem.Problem.FieldError;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.problem.ProblemType;
@@ -132,6 +133,15 @@ public class QuotaService {
     public Uni<Void> chargeInTransaction(UUID toolId, String caller, long cpuMs, long egressBytes, OffsetDateTime at) {
         return counters.chargeInSession(
                 toolId, caller, cpuMs, egressBytes, at == null ? OffsetDateTime.now(ZoneOffset.UTC) : at);
+    }
+
+    /**
+     * As {@link #charge}, as a statement to compose with the invocation's own write (see
+     * {@link SqlPart}), parameters numbered from {@code first}; null when there is nothing to charge.
+     */
+    public SqlPart chargePart(UUID toolId, String caller, long cpuMs, long egressBytes, OffsetDateTime at, int first) {
+        return counters.chargePart(
+                toolId, caller, cpuMs, egressBytes, at == null ? OffsetDateTime.now(ZoneOffset.UTC) : at, first);
     }
 
     /** What {@code of} (the caller itself; any caller for the tool's managers) used of each limit. */

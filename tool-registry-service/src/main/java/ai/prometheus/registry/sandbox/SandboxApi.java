@@ -1,7 +1,6 @@
 package ai.prometheus.registry.sandbox;
 
 import ai.prometheus.shared.platform.security.ServiceIdentity;
-import ai.prometheus.shared.sandbox.ExecutionRequest;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import ai.prometheus.shared.sandbox.InvocationOutput;
 import io.smallrye.mutiny.Multi;
@@ -18,7 +17,12 @@ import java.util.UUID;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import org.jboss.resteasy.reactive.client.SseEvent;
 
-/** The sandbox service's run endpoint; used only through {@link SandboxClient}. */
+/**
+ * The sandbox service's run endpoint; used only through {@link SandboxClient}. A run's request goes
+ * as JSON the client wrote itself ({@link SandboxClient#body}): the REST client's Jackson writer
+ * reads the body parameter's annotations by reflection on every call (for {@code @JsonView}),
+ * which the synchronous invocation path paid for each run.
+ */
 @RegisterRestClient(configKey = "sandbox")
 @Path("/api/v1/executions")
 @Consumes(MediaType.APPLICATION_JSON)
@@ -30,7 +34,7 @@ interface SandboxApi {
             @HeaderParam("Authorization") String authorization,
             @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf,
             @HeaderParam("Idempotency-Key") String idempotencyKey,
-            ExecutionRequest request);
+            byte[] request);
 
     /** The same run followed live: progress and log events, then one result or error event. */
     @POST
@@ -39,7 +43,7 @@ interface SandboxApi {
             @HeaderParam("Authorization") String authorization,
             @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf,
             @HeaderParam("Idempotency-Key") String idempotencyKey,
-            ExecutionRequest request);
+            byte[] request);
 
     @GET
     @Path("/invocations/{invocationId}/result")

@@ -66,10 +66,11 @@ public class SandboxClient {
             failOn = {SandboxFailure.Transient.class, SandboxFailure.Timeout.class})
     public Uni<ExecutionResult> execute(
             ExecutionRequest request, String onBehalfOf, String idempotencyKey, Duration timeout, RunStop stop) {
+        byte[] body = body(request);
         return stop.around(guarded(
                 Uni.createFrom()
                         .deferred(() ->
-                                api.execute("Bearer " + identity.bearerToken(), onBehalfOf, idempotencyKey, request)),
+                                api.execute("Bearer " + identity.bearerToken(), onBehalfOf, idempotencyKey, body)),
                 timeout));
     }
 
@@ -124,10 +125,10 @@ public class SandboxClient {
             Duration timeout,
             Consumer<JsonNode> events,
             RunStop stop) {
+        byte[] body = body(request);
         return stop.around(guarded(
                 Uni.createFrom()
-                        .deferred(() -> api.stream(
-                                        "Bearer " + identity.bearerToken(), onBehalfOf, idempotencyKey, request)
+                        .deferred(() -> api.stream("Bearer " + identity.bearerToken(), onBehalfOf, idempotencyKey, body)
                                 .onItem()
                                 .invoke(event -> forward(event, events))
                                 .select()
@@ -135,6 +136,15 @@ public class SandboxClient {
                                 .toUni()
                                 .map(this::ending)),
                 timeout));
+    }
+
+    /** The request as the JSON the sandbox reads, written once per run (retries send the same bytes). */
+    byte[] body(ExecutionRequest request) {
+        try {
+            return json.writeValueAsBytes(request);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("the run request cannot be written as JSON", e);
+        }
     }
 
     private void forward(SseEvent<String> event, Consumer<JsonNode> events) {

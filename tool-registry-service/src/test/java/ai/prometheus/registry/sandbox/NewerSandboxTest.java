@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.prometheus.shared.sandbox.ExecutionRequest;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import ai.prometheus.shared.sandbox.ExecutionStatus;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.quarkus.test.junit.QuarkusTest;
@@ -44,7 +45,11 @@ class NewerSandboxTest {
                     .baseUri(URI.create("http://127.0.0.1:" + newer.getAddress().getPort()))
                     .build(SandboxApi.class);
             ExecutionResult result = api.execute(
-                            "Bearer x", null, null, new ExecutionRequest("python", "print(42)", null, null))
+                            "Bearer x",
+                            null,
+                            null,
+                            new ObjectMapper()
+                                    .writeValueAsBytes(new ExecutionRequest("python", "print(42)", null, null)))
                     .await()
                     .atMost(Duration.ofSeconds(10));
             assertEquals(id, result.id());

@@ -3,11 +3,13 @@ package ai.prometheus.shared.platform.outbox;
 import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.platform.config.ServiceConfig;
 import ai.prometheus.shared.platform.messaging.EventCodec;
+import ai.prometheus.shared.platform.postgres.SqlPart;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Arrays;
 
 /**
  * The transactional outbox: an event is written as a row in the same transaction as the state
@@ -21,11 +23,12 @@ public class Outbox {
     private final Pool pool;
     private final String insertInSession;
     private final String insertStandalone;
+    private final String table;
 
     public Outbox(EventCodec codec, Pool pool, ServiceConfig service) {
         this.codec = codec;
         this.pool = pool;
-        String table = service.schema() + ".outbox";
+        this.table = service.schema() + ".outbox";
         this.insertInSession = "insert into " + table + " (id, topic, message_key, event_type, traceparent, payload)"
                 + " values (:id, :topic, cast(:key as text), :type, cast(:traceparent as text), cast(cast(:payload as text) as jsonb))";
         this.insertStandalone = "insert into " + table + " (id, topic, message_key, event_type, traceparent, payload)"
@@ -57,6 +60,20 @@ public class Outbox {
                                     .executeUpdate());
                 })
                 .replaceWithVoid();
+    }
+
+    /**
+     * The insert of {@code event} for {@code topic} as a statement to compose with the state change
+     * it describes into one statement (see {@link SqlPart}), so both commit together; parameters
+     * numbered from {@code first}.
+     */
+    public SqlPart insertPart(String topic, CloudEvent event, int first) {
+        return new SqlPart(
+                "insert into " + table + " (id, topic, message_key, event_type, traceparent, payload) values ("
+                        + "$" + first + ", $" + (first + 1) + ", $" + (first + 2) + ", $" + (first + 3) + ", $"
+                        + (first + 4) + ", cast(cast($" + (first + 5) + " as text) as jsonb))",
+                Arrays.asList(
+                        event.id(), topic, event.subject(), event.type(), event.traceparent(), codec.encode(event)));
     }
 
     /**

@@ -1,0 +1,109 @@
+"""CPU per synchronous invocation of a trivial tool through a running suite: N invocations in
+sequence on one keep-alive connection, with the CPU of the registry's JVM, the sandbox's JVM and
+the sandbox's child processes (launchers, bubblewrap, interpreters) read from /proc before and
+after, each JVM also by thread. Prints a table; asserts nothing.
+
+    python3 cpu_per_invocation.py REGISTRY ADMIN_TOKEN CALLER_TOKEN N REGISTRY_PID SANDBOX_PID
+"""
+import http.client
+import json
+import os
+import statistics
+import sys
+import time
+import urllib.parse
+
+registry, admin, caller = sys.argv[1:4]
+n, registry_pid, sandbox_pid = int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+CODE = "import json,sys; print(json.dumps(json.load(sys.stdin)))"
+TICKS = os.sysconf("SC_CLK_TCK")
+parsed = urllib.parse.urlparse(registry)
+connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
+
+
+def post(path, token, body):
+    connection.request("POST", path, body=json.dumps(body),
+                       headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    response = connection.getresponse()
+    return response.status, json.loads(response.read() or b"{}")
+
+
+def cpu(pid):
+    """(own, children) CPU of a process in ms."""
+    with open("/proc/%d/stat" % pid) as f:
+        stat = f.read()
+    fields = stat[stat.rindex(")") + 2:].split()
+    return ((int(fields[11]) + int(fields[12])) * 1000.0 / TICKS,
+            (int(fields[13]) + int(fields[14])) * 1000.0 / TICKS)
+
+
+def threads(pid):
+    """CPU in ms per thread name (numbers stripped, so a pool's threads add up)."""
+    by_name = {}
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
+                stat = f.read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")].rstrip("0123456789-#").strip() or "?"
+        fields = stat[stat.rindex(")") + 2:].split()
+        by_name[name] = by_name.get(name, 0) + (int(fields[11]) + int(fields[12])) * 1000.0 / TICKS
+    return by_name
+
+
+name = "bench_cpu_echo_%d" % int(time.time())
+status, _ = post("/api/v1/tools", admin, {
+    "name": name, "description": "echo for the CPU per invocation benchmark",
+    "functionSignature": {"type": "object", "properties": {"q": {"type": "string"}}},
+    "implementation": {"language": "python", "code": CODE}})
+assert status == 201, "registering the tool answered %d" % status
+path = "/api/v1/tools/%s/invocations" % name
+
+
+def invoke(i):
+    start = time.perf_counter()
+    status, result = post(path, caller, {"arguments": {"q": str(i)}})
+    took = (time.perf_counter() - start) * 1000
+    if status != 200 or result.get("status") != "COMPLETED":
+        raise SystemExit("invocation answered %d: %s" % (status, json.dumps(result)[:300]))
+    return took, result["usage"]["wallMs"]
+
+
+for i in range(150):  # warm-up: JIT, pools, warm interpreters
+    invoke(i)
+time.sleep(2)
+load = open("/proc/loadavg").read().split()[:3]
+before = {pid: (cpu(pid), threads(pid)) for pid in (registry_pid, sandbox_pid)}
+started = time.perf_counter()
+latency, wall = [], []
+for i in range(n):
+    took, ran = invoke(i)
+    latency.append(took)
+    wall.append(ran)
+seconds = time.perf_counter() - started
+after = {pid: (cpu(pid), threads(pid)) for pid in (registry_pid, sandbox_pid)}
+load_after = open("/proc/loadavg").read().split()[:3]
+
+
+def per(pid, index):
+    return (after[pid][0][index] - before[pid][0][index]) / n
+
+
+def by_thread(pid):
+    deltas = {k: (v - before[pid][1].get(k, 0)) / n for k, v in after[pid][1].items()}
+    return ", ".join("%s %.2f" % kv for kv in sorted(deltas.items(), key=lambda kv: -kv[1]) if kv[1] >= 0.1)
+
+
+registry_ms, sandbox_ms, processes_ms = per(registry_pid, 0), per(sandbox_pid, 0), per(sandbox_pid, 1)
+print("CPU per synchronous invocation, %d in sequence; load average %s at the start, %s at the end"
+      % (n, " ".join(load), " ".join(load_after)))
+print()
+print("| registry JVM | sandbox JVM | sandbox processes | total | p50 end to end | p50 run (wallMs) | invocations/s |")
+print("|---:|---:|---:|---:|---:|---:|---:|")
+print("| %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.0f ms | %.1f |" % (
+    registry_ms, sandbox_ms, processes_ms, registry_ms + sandbox_ms + processes_ms,
+    statistics.median(latency), statistics.median(wall), n / seconds))
+print()
+print("registry by thread (ms): " + by_thread(registry_pid))
+print("sandbox by thread (ms): " + by_thread(sandbox_pid))
