@@ -388,7 +388,8 @@ public class RegistryMcp implements McpService {
             if (event.path("message").isTextual()) {
                 String message = event.path("message").asText();
                 return event.path("total").isNumber()
-                        ? message + " (" + event.path("progress").asText() + "/" + event.path("total").asText() + ")"
+                        ? message + " (" + event.path("progress").asText() + "/"
+                                + event.path("total").asText() + ")"
                         : message;
             }
         }
