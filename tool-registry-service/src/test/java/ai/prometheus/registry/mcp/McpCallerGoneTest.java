@@ -2,6 +2,7 @@ package ai.prometheus.registry.mcp;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.prometheus.registry.RegistryFixtures;
@@ -9,6 +10,7 @@ import ai.prometheus.shared.platform.mcp.McpTransport;
 import ai.prometheus.shared.testing.Engines;
 import ai.prometheus.shared.testing.RawHttp;
 import ai.prometheus.shared.testing.TestTokens;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,12 +20,15 @@ import java.net.URL;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * An MCP host that abandons a synchronous tools/call (closes the connection, which is how a
@@ -43,6 +48,9 @@ class McpCallerGoneTest {
             "print('::prometheus:: ' + json.dumps({'progress': 1, 'message': 'sleeping'}), file=sys.stderr, flush=True)",
             "time.sleep(50)",
             "print('woke up')");
+
+    /** Where the registry's replicas pass on cancellations (the registry's schema is tool_registry). */
+    private static final String RELAY_CHANNEL = "mcp_cancelled_tool_registry";
 
     @TestHTTPResource("/mcp")
     URL mcp;
@@ -96,6 +104,66 @@ class McpCallerGoneTest {
                 rest.append(line).append('\n');
             }
             assertTrue(!rest.toString().contains("\"result\""), rest.toString());
+        }
+    }
+
+    /**
+     * Any replica may take a session's notification: one that does not hold the request tells the
+     * others on the channel below. Here the request is held by this replica and the cancellation
+     * arrives as another replica relays it.
+     */
+    @Test
+    void aCancellationRelayedByAnotherReplicaStopsTheRequestHeldHere() throws Exception {
+        String subject = "gone-relayed-" + UUID.randomUUID();
+        String tool = register("gone_relayed");
+        String session = UUID.randomUUID().toString();
+        try (Socket client = call(subject, tool, "application/json, text/event-stream", session)) {
+            BufferedReader reader = RawHttp.lines(client);
+            RawHttp.awaitLine(reader, line -> line.contains("notifications/progress"), "the tool's progress");
+            // Another subject's relayed cancel for the same session and id stops nothing.
+            relay(Map.of("subject", "someone-else", "session", session, "requestId", 3));
+            Thread.sleep(500);
+            assertEquals("RUNNING", sandboxRun(subject).get(0));
+
+            relay(Map.of("subject", subject, "session", session, "requestId", 3));
+            assertStoppedAndRecordedCancelled(subject);
+        }
+    }
+
+    /** A notification for a request this replica does not hold is passed on to the other replicas. */
+    @Test
+    void aCancellationForARequestHeldElsewhereIsRelayedToTheOtherReplicas() throws Exception {
+        String subject = "gone-elsewhere-" + UUID.randomUUID();
+        String session = UUID.randomUUID().toString();
+        try (Connection db = Engines.jdbc()) {
+            try (Statement listen = db.createStatement()) {
+                listen.execute("listen " + RELAY_CHANNEL);
+            }
+            notifyCancelled(subject, session, 77).statusCode(202);
+            PGConnection pg = db.unwrap(PGConnection.class);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            JsonNode relayed = null;
+            while (relayed == null && System.nanoTime() < deadline) {
+                PGNotification[] notifications = pg.getNotifications(500);
+                for (PGNotification notification : notifications == null ? new PGNotification[0] : notifications) {
+                    JsonNode payload = JSON.readTree(notification.getParameter());
+                    if (subject.equals(payload.path("subject").asText())) {
+                        relayed = payload;
+                    }
+                }
+            }
+            assertNotNull(relayed, "the cancellation was relayed on " + RELAY_CHANNEL);
+            assertEquals(session, relayed.path("session").asText(), relayed.toString());
+            assertEquals(77, relayed.path("requestId").asInt(), relayed.toString());
+        }
+    }
+
+    private static void relay(Map<String, Object> cancellation) throws Exception {
+        try (Connection db = Engines.jdbc();
+                PreparedStatement notify = db.prepareStatement("select pg_notify(?, ?)")) {
+            notify.setString(1, RELAY_CHANNEL);
+            notify.setString(2, JSON.writeValueAsString(cancellation));
+            notify.execute();
         }
     }
 

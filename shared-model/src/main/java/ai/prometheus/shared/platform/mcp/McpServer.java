@@ -236,10 +236,11 @@ public class McpServer {
         }
         if (!JsonRpc.isRequest(message)) {
             if (CANCELLED.equals(message.path("method").asText()) && exchange.session() != null) {
-                inFlight.cancel(
-                        caller.subject(),
-                        exchange.session(),
-                        message.path("params").path("requestId"));
+                return inFlight.cancel(
+                                caller.subject(),
+                                exchange.session(),
+                                message.path("params").path("requestId"))
+                        .replaceWith(Reply.of(null));
             }
             return Uni.createFrom().item(Reply.of(null));
         }
