@@ -12,12 +12,18 @@ import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-/** One call of one tool version by one caller, and how it ended. */
+/**
+ * One call of one tool version by one caller, and how it ended. Updates write only the columns
+ * that changed: an asynchronous invocation's events are appended by statements of their own
+ * ({@link InvocationProgress}) while its row may be loaded to record the result.
+ */
 @Entity
 @Table(name = "invocations")
+@DynamicUpdate
 public class Invocation {
 
     public enum Mode {
