@@ -86,7 +86,7 @@ public class InvocationService {
     private final InvocationRepository invocations;
     private final VersionCache versions;
     private final InvocationFeeds feeds;
-    private final InvocationRecord records;
+    private final InvocationRecordRepository records;
 
     public InvocationService(
             ToolService tools,
@@ -105,7 +105,7 @@ public class InvocationService {
             InvocationRepository invocations,
             VersionCache versions,
             InvocationFeeds feeds,
-            InvocationRecord records) {
+            InvocationRecordRepository records) {
         this.feeds = feeds;
         this.records = records;
         this.tools = tools;
@@ -402,7 +402,7 @@ public class InvocationService {
 
     /**
      * Writes a finished synchronous invocation with its events and the charge of what its run used,
-     * all or nothing: a completed or failed one as one statement ({@link InvocationRecord}: one
+     * all or nothing: a completed or failed one as one statement ({@link InvocationRecordRepository}: one
      * round trip, one commit), a cancelled one, which also writes an audit entry, in one Hibernate
      * transaction (the charge taken last, so the counter rows it updates are locked only for the
      * moment before the commit).

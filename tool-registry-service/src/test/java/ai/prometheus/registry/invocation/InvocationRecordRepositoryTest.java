@@ -37,10 +37,10 @@ import org.junit.jupiter.api.Test;
  * fails (a racing request with the same id).
  */
 @QuarkusTest
-class InvocationRecordTest {
+class InvocationRecordRepositoryTest {
 
     @Inject
-    InvocationRecord records;
+    InvocationRecordRepository records;
 
     @Inject
     Outbox outbox;

@@ -22,7 +22,7 @@ import java.util.function.IntFunction;
  * the statement as the Hibernate insert did.
  */
 @ApplicationScoped
-public class InvocationRecord {
+public class InvocationRecordRepository {
 
     static final int COLUMNS = 25;
 
@@ -30,7 +30,7 @@ public class InvocationRecord {
     private final ObjectMapper json;
     private final String insert;
 
-    public InvocationRecord(Pool pool, ServiceConfig service, ObjectMapper json) {
+    public InvocationRecordRepository(Pool pool, ServiceConfig service, ObjectMapper json) {
         this.pool = pool;
         this.json = json;
         this.insert = "insert into " + service.schema() + ".invocations (id, tool_id, tool_name, tool_version,"
