@@ -45,15 +45,16 @@ kill "$SERVICE"; wait "$SERVICE" 2>/dev/null || true; SERVICE=
 echo
 echo "CPU per trivial $LANGUAGE run, $N runs back to back each; cores: $(nproc); load average at the start: runner $LOAD_RUNNER, service $LOAD_SERVICE, now $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| path | JVM ms/run | processes ms/run | total ms/run | runs/s | warm |"
-echo "|---|---:|---:|---:|---:|---:|"
-echo "| runner alone (floor) | $R_JVM | $R_CHILDREN | $(echo "$R_JVM + $R_CHILDREN" | bc) | $R_RATE | |"
+echo "| path | JVM ms/run | processes ms/run | total ms/run | runs/s | warm | sandboxes started per run (pool + cold) |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| runner alone (floor) | $R_JVM | $R_CHILDREN | $(echo "$R_JVM + $R_CHILDREN" | bc) | $R_RATE | | |"
 python3 - "$WORK/service.json" "$R_JVM" "$R_CHILDREN" <<'PY'
 import json, sys
 f = json.load(open(sys.argv[1])); floor = float(sys.argv[2]) + float(sys.argv[3])
 total = f["jvmMsPerRun"] + f["childrenMsPerRun"]
-print("| POST /api/v1/executions | %.1f | %.1f | %.1f (%.2f× the runner, +%.1f) | %.0f | %d/%d |" % (
-    f["jvmMsPerRun"], f["childrenMsPerRun"], total, total / floor, total - floor, f["runsPerSecond"], f["warm"], f["n"]))
+print("| POST /api/v1/executions | %.1f | %.1f | %.1f (%.2f× the runner, +%.1f) | %.0f | %d/%d | %.2f + %.2f |" % (
+    f["jvmMsPerRun"], f["childrenMsPerRun"], total, total / floor, total - floor, f["runsPerSecond"], f["warm"], f["n"],
+    f["poolStartsPerRun"], f["coldStartsPerRun"]))
 print()
 print("The service JVM's CPU per run by thread (ms): " + ", ".join("%s %.2f" % kv for kv in f["jvmMsPerRunByThread"].items()))
 PY

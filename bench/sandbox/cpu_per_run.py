@@ -48,6 +48,17 @@ def threads():
     return by_name
 
 
+def starts():
+    """Sandboxes the service started so far, from its metrics: (pool, cold)."""
+    connection.request("GET", "/q/metrics")
+    found = {"pool": 0.0, "cold": 0.0}
+    for line in connection.getresponse().read().decode().splitlines():
+        if line.startswith("prometheus_sandbox_starts_total{"):
+            kind = line.split('kind="', 1)[1].split('"', 1)[0]
+            found[kind] = float(line.rsplit(" ", 1)[1])
+    return found["pool"], found["cold"]
+
+
 def post():
     start = time.perf_counter()
     connection.request("POST", "/api/v1/executions", body=body, headers=headers)
@@ -65,6 +76,7 @@ def post():
 for _ in range(100):  # warm-up: class loading, JIT (its compilations would count), connection pools
     post()
 time.sleep(2)  # the pool refilled, the warm-up's teardowns reaped
+pool_before, cold_before = starts()
 own_before, children_before = cpu()
 threads_before = threads()
 start = time.perf_counter()
@@ -77,6 +89,7 @@ for _ in range(n):
 seconds = time.perf_counter() - start
 own_after, children_after = cpu()
 threads_after = threads()
+pool_after, cold_after = starts()
 # Where the JVM's CPU went, by thread (threads that ended meanwhile are missing).
 by_thread = {name: round((ms - threads_before.get(name, 0)) / n, 2) for name, ms in threads_after.items()}
 by_thread = dict(sorted(((k, v) for k, v in by_thread.items() if v >= 0.05), key=lambda kv: -kv[1]))
@@ -88,5 +101,6 @@ for run_id in ids:
 print(json.dumps({"n": n, "warm": warm, "runsPerSecond": n / seconds,
                   "jvmMsPerRun": (own_after - own_before) / n,
                   "childrenMsPerRun": (children_after - children_before) / n,
+                  "poolStartsPerRun": (pool_after - pool_before) / n, "coldStartsPerRun": (cold_after - cold_before) / n,
                   "httpP50": statistics.median(http_ms), "wallP50": statistics.median(wall_ms),
                   "jvmMsPerRunByThread": by_thread}))

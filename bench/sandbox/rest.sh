@@ -11,6 +11,7 @@
 #
 #   bench/sandbox/rest.sh                    # python, 40 samples per figure
 #   N=100 LANGUAGE=bash bench/sandbox/rest.sh
+#   BEFORE_OPTS=-Dsandbox.pool.answer-wait=0ms bench/sandbox/rest.sh
 #
 # Needs the built service (./mvnw -pl sandbox-service -am package -DskipTests), root, bubblewrap,
 # and the PostgreSQL and Kafka of the environment (DB_NAME, KAFKA_BOOTSTRAP_SERVERS as for the
@@ -43,7 +44,9 @@ measure() { # label, then java options
   python3 "$ROOT/bench/sandbox/rest_latency.py" "http://127.0.0.1:$PORT" "$TOKEN" "$N" "$LANGUAGE" >"$WORK/$label.json"
   kill "$SERVICE"; wait "$SERVICE" 2>/dev/null || true; SERVICE=
 }
-measure before -Dsandbox.pool.await-starting=false
+# BEFORE_OPTS: the "before" service's options (default: the pool as it was before await-starting);
+# e.g. BEFORE_OPTS=-Dsandbox.pool.answer-wait=0ms for the refill started at once after each run.
+measure before ${BEFORE_OPTS:--Dsandbox.pool.await-starting=false}
 measure after
 
 echo

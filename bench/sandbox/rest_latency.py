@@ -1,8 +1,8 @@
 """POST /api/v1/executions against a running sandbox service, sequentially, one keep-alive
 connection: for each run, the HTTP round trip and the wall time the service stored for the run
 (usage.wallMs), and whether it ran warm. Before each warm sample it waits until the readiness
-check shows a warm sandbox again (as the runner benchmark waits for its pool), so a sample never
-competes with a refill. Prints the figures as JSON; asserts nothing.
+check shows the pool full again (as the runner benchmark waits for its pool), so a sample never
+competes with the previous one's refill. Prints the figures as JSON; asserts nothing.
 
     python3 rest_latency.py URL TOKEN N [LANGUAGE]
 """
@@ -31,9 +31,25 @@ def warm_sandboxes():
     return 0
 
 
-def await_warm():
+def pool_size():
+    """The pool's size: the most warm sandboxes seen within a second once one is there."""
     deadline = time.monotonic() + 10
     while warm_sandboxes() < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    most, until = 0, time.monotonic() + 1
+    while time.monotonic() < until:
+        most = max(most, warm_sandboxes())
+        time.sleep(0.01)
+    return max(1, most)
+
+
+FULL = pool_size()
+
+
+def await_warm():
+    """Until the pool is full again: the previous sample's refill and teardown are over."""
+    deadline = time.monotonic() + 10
+    while warm_sandboxes() < FULL and time.monotonic() < deadline:
         time.sleep(0.002)
 
 

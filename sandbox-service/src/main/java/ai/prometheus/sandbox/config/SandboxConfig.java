@@ -190,13 +190,24 @@ public interface SandboxConfig {
         boolean awaitStarting();
 
         /**
-         * How long after a run its replacement starts while another sandbox of the language is
+         * How long after a run whose caller writes no answer after it (a tool invocation over
+         * Kafka, a session's run) its replacement starts while another sandbox of the language is
          * still waiting: on a small machine the replacement's interpreter start would otherwise
          * compete with the run's answer (the row's write, the response). With the pool empty the
          * replacement starts at once. {@code 0}: always at once.
          */
         @WithDefault("50ms")
         Duration refillDelay();
+
+        /**
+         * For a run whose caller writes an answer after it (a REST execution: the row, the
+         * response): while another sandbox of the language is still waiting, the used sandbox's
+         * teardown and its replacement's start wait until the answer has been written, at most
+         * this long; a run that needs the replacement sooner starts it at once. On a small machine
+         * they cost the answer several milliseconds otherwise.
+         */
+        @WithDefault("1s")
+        Duration answerWait();
     }
 
     interface Request {

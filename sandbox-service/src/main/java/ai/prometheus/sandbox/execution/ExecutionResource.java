@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -32,6 +33,7 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -113,11 +115,26 @@ public class ExecutionResource {
             ExecutionRequest body,
             @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
             @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf,
-            UriInfo uri) {
+            UriInfo uri,
+            @Context RoutingContext routing) {
         RunRequest request = validated(body);
         String key = key(idempotencyKey);
-        return service.execute(request, actor(caller.get(), onBehalfOf), key, null, null)
+        return service.execute(
+                        request,
+                        actor(caller.get(), onBehalfOf),
+                        key,
+                        null,
+                        null,
+                        ExecutionService.Live.answered(afterResponse(routing)))
                 .map(executed -> created(executed, uri));
+    }
+
+    /**
+     * Runs work once the response has been written (or the connection is gone): the run's
+     * sandbox teardown and its replacement's start, which would otherwise compete with writing it.
+     */
+    private static Consumer<Runnable> afterResponse(RoutingContext routing) {
+        return work -> routing.addEndHandler(ended -> work.run());
     }
 
     @POST
@@ -132,7 +149,8 @@ public class ExecutionResource {
             ExecutionRequest body,
             @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
             @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf,
-            @Context Sse sse) {
+            @Context Sse sse,
+            @Context RoutingContext routing) {
         RunRequest request = validated(body);
         String key = key(idempotencyKey);
         ExecutionRecords.Actor actor = actor(caller.get(), onBehalfOf);
@@ -144,7 +162,13 @@ public class ExecutionResource {
         return ExecutionStream.of(
                 sse,
                 json,
-                events -> service.execute(request, actor, key, null, null, new ExecutionService.Live(place, events)),
+                events -> service.execute(
+                        request,
+                        actor,
+                        key,
+                        null,
+                        null,
+                        new ExecutionService.Live(place, events, afterResponse(routing))),
                 place::release);
     }
 

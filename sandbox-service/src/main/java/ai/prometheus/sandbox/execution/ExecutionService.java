@@ -76,13 +76,22 @@ public class ExecutionService {
 
     /**
      * How a run is watched while it goes: a place already held for it (a stream must be refused
-     * before it starts, so it takes its place first), and who hears of its events, redacted.
+     * before it starts, so it takes its place first), who hears of its events, redacted, and
+     * where to hear that its answer has been written.
      *
      * @param place null: the run takes a place when it comes to run, or is refused then
      * @param events null: nobody listens
+     * @param onAnswered null: no answer follows the run; else it is handed what is to run once
+     *     the answer has been written (the run's sandbox teardown, its replacement's start), and
+     *     runs it then
      */
-    public record Live(Admission.Place place, Consumer<JsonNode> events) {
-        static final Live NONE = new Live(null, null);
+    public record Live(Admission.Place place, Consumer<JsonNode> events, Consumer<Runnable> onAnswered) {
+        static final Live NONE = new Live(null, null, null);
+
+        /** Only hears when the answer has been written. */
+        public static Live answered(Consumer<Runnable> onAnswered) {
+            return new Live(null, null, onAnswered);
+        }
 
         void giveBack() {
             if (place != null) {
@@ -103,6 +112,10 @@ public class ExecutionService {
                 live.events() == null
                         ? null
                         : event -> live.events().accept(request.redaction().redact(event)));
+        if (live.onAnswered() != null) {
+            watch.holdUntilAnswered();
+            live.onAnswered().accept(watch::answered);
+        }
         // A place the run did not take (not run: replayed, screened out, refused) goes back when this ends.
         return stoppedOnCancel(
                 executeLive(request, actor, idempotencyKey, sessionId, workspace, live, watch)
@@ -179,7 +192,7 @@ public class ExecutionService {
     private Uni<Executed> store(Execution row, RunOutcome outcome, boolean claimed) {
         ExecutionRecords.complete(row, outcome, config.storage().maxStoredOutputBytes());
         if (!reportable(outcome)) {
-            return (claimed ? executions.updateAlone(row) : executions.insertAlone(row))
+            return (claimed ? executions.completeAlone(row) : executions.insertAlone(row))
                     .map(stored -> executed(row, outcome));
         }
         return Panache.withTransaction(() -> (claimed

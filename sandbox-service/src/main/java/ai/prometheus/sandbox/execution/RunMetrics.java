@@ -2,9 +2,11 @@ package ai.prometheus.sandbox.execution;
 
 import ai.prometheus.sandbox.host.Language;
 import ai.prometheus.sandbox.runtime.RunOutcome;
+import ai.prometheus.sandbox.runtime.SandboxRuntime;
 import ai.prometheus.shared.platform.metrics.DurationHistogram;
 import ai.prometheus.shared.sandbox.EgressConnection;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,8 +27,14 @@ public class RunMetrics {
     private final Counter bytesSent;
     private final Counter bytesReceived;
 
-    public RunMetrics(MeterRegistry meters) {
+    public RunMetrics(MeterRegistry meters, SandboxRuntime runtime) {
         this.meters = meters;
+        for (String kind : new String[] {"pool", "cold"}) {
+            FunctionCounter.builder("prometheus.sandbox.starts", runtime, r -> r.sandboxStarts(kind))
+                    .description("Sandboxes started, by kind (pool: warm ones, used or not; cold: for one run)")
+                    .tag("kind", kind)
+                    .register(meters);
+        }
         this.bytesSent = egressBytes(meters, "sent");
         this.bytesReceived = egressBytes(meters, "received");
     }

@@ -11,6 +11,9 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,7 +33,12 @@ final class Engine {
     private final Duration startTimeout;
     private final boolean awaitStarting;
     private final Duration refillDelay;
+    private final Duration answerWait;
     private final WarmPool pool;
+    /** Sandboxes started for the pool and for single runs (cold), since start. */
+    private final LongAdder poolStarts = new LongAdder();
+
+    private final LongAdder coldStarts = new LongAdder();
 
     Engine(Host host, SandboxStarter starter, WorkspaceQuota quota, SandboxConfig config, SandboxThreads threads) {
         this.host = host;
@@ -41,6 +49,7 @@ final class Engine {
         this.startTimeout = config.pool().startTimeout();
         this.awaitStarting = config.pool().awaitStarting();
         this.refillDelay = config.pool().refillDelay();
+        this.answerWait = config.pool().answerWait();
         RunLimits defaults = RunLimits.of(config.limits().defaults());
         Map<Language, Integer> targets = new EnumMap<>(Language.class);
         Map<Language, StartProfile> profiles = new EnumMap<>(Language.class);
@@ -66,6 +75,11 @@ final class Engine {
 
     WarmPool pool() {
         return pool;
+    }
+
+    /** Sandboxes started since start: for the pool, and cold for single runs. */
+    Map<String, Long> starts() {
+        return Map.of("pool", poolStarts.sum(), "cold", coldStarts.sum());
     }
 
     WorkspaceQuota quota() {
@@ -112,10 +126,38 @@ final class Engine {
             LOG.errorf(e, "A warm sandbox failed");
             return RunOutcome.internalError("the sandbox failed: " + e.getMessage(), startedAt);
         } finally {
-            // The replacement's start is counted at once, so a run arriving meanwhile waits for it
-            // rather than starting a sandbox of its own; the teardown goes on beside it.
-            pool.refillAfterRun(language, refillDelay);
+            afterWarmRun(language, sandbox, watch);
+        }
+    }
+
+    /**
+     * The replacement's start is counted at once, so a run arriving meanwhile waits for it rather
+     * than starting a sandbox of its own. When the caller still writes an answer (the REST path:
+     * the row, the response), the replacement's start and the used sandbox's teardown wait for it,
+     * {@code answerWait} at the longest: on two cores they cost the answer 6 to 8 ms otherwise.
+     * Without one, the teardown goes at once and the replacement {@code refillDelay} later.
+     */
+    private void afterWarmRun(Language language, Sandbox sandbox, RunWatch watch) {
+        Runnable replace = pool.replaceLater(language);
+        if (!watch.answerFollows()) {
             threads.io().execute(sandbox::destroy);
+            if (refillDelay.isZero()) {
+                replace.run();
+            } else {
+                threads.timers().schedule(replace, refillDelay.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            return;
+        }
+        AtomicBoolean done = new AtomicBoolean();
+        Runnable cleanup = () -> {
+            if (done.compareAndSet(false, true)) {
+                replace.run();
+                threads.io().execute(sandbox::destroy);
+            }
+        };
+        watch.afterAnswer(cleanup);
+        if (!done.get()) {
+            threads.timers().schedule(cleanup, answerWait.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -131,6 +173,7 @@ final class Engine {
             EgressGrant egress,
             RunWatch watch) {
         Sandbox sandbox;
+        coldStarts.increment();
         try {
             sandbox = starter.launch(starter.profileFor(language, limits, workspace), limits, egress);
         } catch (IOException | RuntimeException e) {
@@ -176,6 +219,7 @@ final class Engine {
     /** A warm sandbox for the pool: started with the operator's maxima in its cgroup, then waited for; null when it failed. */
     private Sandbox prepareWarm(StartProfile profile) {
         Sandbox sandbox;
+        poolStarts.increment();
         try {
             sandbox = starter.launch(profile, maxima, null);
         } catch (IOException | RuntimeException e) {

@@ -1,13 +1,18 @@
 package ai.prometheus.sandbox.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * Who watches one run while it goes: the progress and log events the tool writes on stderr (see
  * {@code ToolEvents}) are handed to {@code events} as each line is read, on the run's I/O thread.
  * The consumer must not block: it is the pump of the run's stderr. A cancellable watch can also
- * stop the run: {@link #cancel()} kills its process tree, or keeps it from starting.
+ * stop the run: {@link #cancel()} kills its process tree, or keeps it from starting. A watch can
+ * also hold what a run leaves behind (its sandbox's teardown, its replacement's start) until the
+ * run's answer has been written ({@link #holdUntilAnswered()}, {@link #answered()}), so that work
+ * does not compete with the answer for the CPU.
  */
 public final class RunWatch {
 
@@ -18,6 +23,12 @@ public final class RunWatch {
     private volatile boolean cancelled;
     /** Kills the running sandbox; set while one runs, null before and after. */
     private volatile Runnable stop;
+    /** Work held for after the answer: non-null from {@link #holdUntilAnswered()} until {@link #answered()}. */
+    private List<Runnable> afterAnswer;
+
+    private boolean answered;
+
+    private boolean answerFollows;
 
     public RunWatch(Consumer<JsonNode> events) {
         this(events, false);
@@ -72,6 +83,50 @@ public final class RunWatch {
         if (kill != null && cancelled) {
             kill.run();
         }
+    }
+
+    /**
+     * The work the run leaves behind waits for {@link #answered()}: its caller writes an answer
+     * after the run (the row, the response) and says when it has. Call before the run.
+     */
+    public synchronized RunWatch holdUntilAnswered() {
+        if (this == NONE) {
+            throw new IllegalStateException("the shared watch holds nothing");
+        }
+        answerFollows = true;
+        if (!answered && afterAnswer == null) {
+            afterAnswer = new ArrayList<>();
+        }
+        return this;
+    }
+
+    /** The run's answer has been written (or will never be): held work goes now, later work at once. */
+    public void answered() {
+        List<Runnable> held;
+        synchronized (this) {
+            answered = true;
+            held = afterAnswer;
+            afterAnswer = null;
+        }
+        if (held != null) {
+            held.forEach(Runnable::run);
+        }
+    }
+
+    /** Whether the caller writes an answer after the run and says when it has (held work may already be free to go). */
+    synchronized boolean answerFollows() {
+        return answerFollows;
+    }
+
+    /** Runs {@code work} once the answer has been written, or at once when nothing is held. {@code work} must not block. */
+    void afterAnswer(Runnable work) {
+        synchronized (this) {
+            if (afterAnswer != null) {
+                afterAnswer.add(work);
+                return;
+            }
+        }
+        work.run();
     }
 
     boolean listens() {

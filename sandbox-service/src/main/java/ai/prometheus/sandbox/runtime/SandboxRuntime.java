@@ -307,6 +307,26 @@ public class SandboxRuntime {
     }
 
     /**
+     * Sandboxes started since start, by kind: {@code pool} (warm sandboxes, used or not) and
+     * {@code cold} (started for one run, including the start-up probe's). More starts than runs
+     * are work no run used.
+     */
+    public long sandboxStarts(String kind) {
+        return state.engine()
+                .map(engine -> engine.starts().getOrDefault(kind, 0L))
+                .orElse(0L);
+    }
+
+    /** Replacements counted as starting but held back until a run's answer has been written, per language name. */
+    public Map<String, Integer> heldReplacements() {
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        state.engine()
+                .ifPresent(engine ->
+                        engine.pool().heldStarts().forEach((language, size) -> sizes.put(language.apiName(), size)));
+        return sizes;
+    }
+
+    /**
      * Processes running as one of this replica's sandbox uids that belong to no live sandbox, and
      * sandbox cgroups that belong to none: both must always be empty.
      */

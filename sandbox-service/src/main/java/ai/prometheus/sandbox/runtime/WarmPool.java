@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -38,6 +39,8 @@ final class WarmPool {
     private final Map<Language, ConcurrentLinkedDeque<Sandbox>> idle = new EnumMap<>(Language.class);
     private final Map<Language, AtomicInteger> starting = new EnumMap<>(Language.class);
     private final Map<Language, AtomicInteger> failures = new EnumMap<>(Language.class);
+    /** Replacements counted as starting but held back (see {@link #replaceLater}), oldest first. */
+    private final Map<Language, ConcurrentLinkedDeque<HeldStart>> held = new EnumMap<>(Language.class);
     /** Notified when a sandbox was added or a start ended. */
     private final Object arrivals = new Object();
 
@@ -63,15 +66,35 @@ final class WarmPool {
             idle.put(language, new ConcurrentLinkedDeque<>());
             starting.put(language, new AtomicInteger());
             failures.put(language, new AtomicInteger());
+            held.put(language, new ConcurrentLinkedDeque<>());
+        }
+    }
+
+    /** A replacement's start, counted as starting from the moment it was held; goes once. */
+    private final class HeldStart implements Runnable {
+        private final Language language;
+        private final AtomicBoolean gone = new AtomicBoolean();
+
+        HeldStart(Language language) {
+            this.language = language;
+        }
+
+        @Override
+        public void run() {
+            if (gone.compareAndSet(false, true)) {
+                held.get(language).remove(this);
+                warmers.execute(() -> startOne(language));
+            }
         }
     }
 
     /**
      * A ready sandbox started with exactly {@code profile}, if one is waiting, or, when none is but
      * one for it is starting, the first to become ready within {@code wait} (none while no start is
-     * in flight: a failed start ends the wait). Its replacement is not started here: the caller calls
-     * {@link #refill} once the run is over, so the replacement's start (tens of milliseconds of CPU)
-     * does not compete with the run it would otherwise slow.
+     * in flight: a failed start ends the wait; a start held back for another run's answer goes at
+     * once). Its replacement is not started here: the caller calls {@link #replaceLater} once the
+     * run is over, so the replacement's start (tens of milliseconds of CPU) does not compete with
+     * the run it would otherwise slow.
      */
     Optional<Sandbox> take(StartProfile profile, Duration wait) {
         Language language = profile.language();
@@ -81,6 +104,11 @@ final class WarmPool {
         Optional<Sandbox> ready = poll(language);
         if (ready.isPresent()) {
             return ready;
+        }
+        // This run needs a replacement held back for another's answer: it goes now.
+        HeldStart needed = held.get(language).pollFirst();
+        if (needed != null) {
+            needed.run();
         }
         long deadline = System.nanoTime() + wait.toNanos();
         while (open && starting.get(language).get() > 0 && System.nanoTime() < deadline) {
@@ -122,27 +150,11 @@ final class WarmPool {
 
     /** Starts as many sandboxes as the language is short of, in the background. */
     void refill(Language language) {
-        refill(language, 0);
-    }
-
-    /**
-     * After a run: as {@link #refill(Language)}, but while a sandbox of the language is still
-     * waiting (the next run is served without the replacement) the replacements start
-     * {@code afterRun} later, so their interpreter starts (more CPU than the run's own answer)
-     * do not compete on a small machine with the answer of the run that took the sandbox: its
-     * row's write and the response. They count as starting at once, so a run that finds the
-     * pool empty meanwhile waits for one instead of starting a sandbox beside it.
-     */
-    void refillAfterRun(Language language, Duration afterRun) {
-        refill(language, idle.get(language).isEmpty() ? 0 : afterRun.toMillis());
-    }
-
-    private void refill(Language language, long deferMillis) {
         int target = targets.getOrDefault(language, 0);
         AtomicInteger pending = starting.get(language);
         while (open && idle.get(language).size() + pending.get() < target) {
             pending.incrementAndGet();
-            long delay = Math.max(deferMillis, backoffMillis(language));
+            long delay = backoffMillis(language);
             Runnable start = () -> startOne(language);
             if (delay == 0) {
                 warmers.execute(start);
@@ -150,6 +162,39 @@ final class WarmPool {
                 timers.schedule(() -> warmers.execute(start), delay, TimeUnit.MILLISECONDS);
             }
         }
+    }
+
+    /**
+     * After a run: as {@link #refill(Language)}, but while a sandbox of the language is still
+     * waiting (the next run is served without them) the replacements are only counted as starting
+     * now and go when the returned action runs: after the run's answer, so their interpreter starts
+     * (more CPU than the answer itself) do not compete with it on a small machine. A run that finds
+     * the pool empty meanwhile starts one of them at once and waits for it, rather than starting a
+     * sandbox beside it. With the pool empty, or after failed starts (their back-off), they start
+     * as {@link #refill(Language)} starts them and the action does nothing.
+     */
+    Runnable replaceLater(Language language) {
+        if (idle.get(language).isEmpty() || backoffMillis(language) > 0) {
+            refill(language);
+            return () -> {};
+        }
+        List<HeldStart> mine = new ArrayList<>();
+        int target = targets.getOrDefault(language, 0);
+        AtomicInteger pending = starting.get(language);
+        while (open && idle.get(language).size() + pending.get() < target) {
+            pending.incrementAndGet();
+            HeldStart start = new HeldStart(language);
+            held.get(language).addLast(start);
+            mine.add(start);
+        }
+        return () -> mine.forEach(HeldStart::run);
+    }
+
+    /** Replacements counted as starting but held back for an answer, per language. */
+    Map<Language, Integer> heldStarts() {
+        Map<Language, Integer> sizes = new EnumMap<>(Language.class);
+        held.forEach((language, deque) -> sizes.put(language, deque.size()));
+        return sizes;
     }
 
     private void startOne(Language language) {
@@ -220,6 +265,13 @@ final class WarmPool {
 
     void close() {
         open = false;
+        held.values().forEach(deque -> {
+            HeldStart start;
+            while ((start = deque.pollFirst()) != null) {
+                start.gone.set(true);
+                starting.get(start.language).decrementAndGet();
+            }
+        });
         idle.values().forEach(deque -> {
             Sandbox sandbox;
             while ((sandbox = deque.pollFirst()) != null) {
