@@ -130,11 +130,14 @@ public class ExecutionResource {
     }
 
     /**
-     * Runs work once the response has been written (or the connection is gone): the run's
-     * sandbox teardown and its replacement's start, which would otherwise compete with writing it.
+     * Runs work once the response's body has been written: the run's sandbox teardown and its
+     * replacement's start, which would otherwise compete with writing it. A body end handler, not
+     * an end handler: that one would take the response's close handler, through which quarkus-rest
+     * hears a caller go away. A caller gone before the answer leaves the work to the pool's
+     * longest wait.
      */
     private static Consumer<Runnable> afterResponse(RoutingContext routing) {
-        return work -> routing.addEndHandler(ended -> work.run());
+        return work -> routing.addBodyEndHandler(written -> work.run());
     }
 
     @POST

@@ -3,6 +3,7 @@ package ai.prometheus.sandbox.execution;
 import ai.prometheus.sandbox.host.Language;
 import ai.prometheus.sandbox.runtime.RunOutcome;
 import ai.prometheus.sandbox.runtime.SandboxRuntime;
+import ai.prometheus.sandbox.runtime.SandboxStarts;
 import ai.prometheus.shared.platform.metrics.DurationHistogram;
 import ai.prometheus.shared.sandbox.EgressConnection;
 import io.micrometer.core.instrument.Counter;
@@ -11,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Locale;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Runs as Prometheus metrics, whichever path asked for them (REST or the Kafka work queue): runs
@@ -29,12 +31,9 @@ public class RunMetrics {
 
     public RunMetrics(MeterRegistry meters, SandboxRuntime runtime) {
         this.meters = meters;
-        for (String kind : new String[] {"pool", "cold"}) {
-            FunctionCounter.builder("prometheus.sandbox.starts", runtime, r -> r.sandboxStarts(kind))
-                    .description("Sandboxes started, by kind (pool: warm ones, used or not; cold: for one run)")
-                    .tag("kind", kind)
-                    .register(meters);
-        }
+        SandboxStarts starts = runtime.sandboxStarts();
+        starts(meters, "pool", starts.pool());
+        starts(meters, "cold", starts.cold());
         this.bytesSent = egressBytes(meters, "sent");
         this.bytesReceived = egressBytes(meters, "received");
     }
@@ -65,6 +64,13 @@ public class RunMetrics {
             }
         }
         return outcome;
+    }
+
+    private static void starts(MeterRegistry meters, String kind, LongAdder count) {
+        FunctionCounter.builder("prometheus.sandbox.starts", count, LongAdder::sum)
+                .description("Sandboxes started, by kind (pool: warm ones, used or not; cold: for one run)")
+                .tag("kind", kind)
+                .register(meters);
     }
 
     private static Counter egressBytes(MeterRegistry meters, String direction) {

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,13 +34,17 @@ final class Engine {
     private final Duration refillDelay;
     private final Duration answerWait;
     private final WarmPool pool;
-    /** Sandboxes started for the pool and for single runs (cold), since start. */
-    private final LongAdder poolStarts = new LongAdder();
+    private final SandboxStarts starts;
 
-    private final LongAdder coldStarts = new LongAdder();
-
-    Engine(Host host, SandboxStarter starter, WorkspaceQuota quota, SandboxConfig config, SandboxThreads threads) {
+    Engine(
+            Host host,
+            SandboxStarter starter,
+            WorkspaceQuota quota,
+            SandboxConfig config,
+            SandboxThreads threads,
+            SandboxStarts starts) {
         this.host = host;
+        this.starts = starts;
         this.starter = starter;
         this.quota = quota;
         this.threads = threads;
@@ -75,11 +78,6 @@ final class Engine {
 
     WarmPool pool() {
         return pool;
-    }
-
-    /** Sandboxes started since start: for the pool, and cold for single runs. */
-    Map<String, Long> starts() {
-        return Map.of("pool", poolStarts.sum(), "cold", coldStarts.sum());
     }
 
     WorkspaceQuota quota() {
@@ -173,7 +171,7 @@ final class Engine {
             EgressGrant egress,
             RunWatch watch) {
         Sandbox sandbox;
-        coldStarts.increment();
+        starts.cold().increment();
         try {
             sandbox = starter.launch(starter.profileFor(language, limits, workspace), limits, egress);
         } catch (IOException | RuntimeException e) {
@@ -219,7 +217,7 @@ final class Engine {
     /** A warm sandbox for the pool: started with the operator's maxima in its cgroup, then waited for; null when it failed. */
     private Sandbox prepareWarm(StartProfile profile) {
         Sandbox sandbox;
-        poolStarts.increment();
+        starts.pool().increment();
         try {
             sandbox = starter.launch(profile, maxima, null);
         } catch (IOException | RuntimeException e) {

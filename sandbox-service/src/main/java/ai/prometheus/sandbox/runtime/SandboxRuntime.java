@@ -63,6 +63,7 @@ public class SandboxRuntime {
     private final RunLimits maxima;
     private final Map<Language, String> interpreters;
     private final SandboxThreads threads;
+    private final SandboxStarts starts = SandboxStarts.none();
     private volatile State state = new State(IsolationStatus.starting(), Optional.empty());
 
     /** Without an egress proxy (the benchmark): runs with a network policy are refused. */
@@ -124,7 +125,8 @@ public class SandboxRuntime {
                     new SandboxStarter(host, launcher, config, egressProxy, egressConfig),
                     WorkspaceQuota.of(host, launcher),
                     config,
-                    threads);
+                    threads,
+                    starts);
         } catch (IOException | RuntimeException e) {
             host.release();
             throw e;
@@ -306,15 +308,9 @@ public class SandboxRuntime {
         return sizes;
     }
 
-    /**
-     * Sandboxes started since start, by kind: {@code pool} (warm sandboxes, used or not) and
-     * {@code cold} (started for one run, including the start-up probe's). More starts than runs
-     * are work no run used.
-     */
-    public long sandboxStarts(String kind) {
-        return state.engine()
-                .map(engine -> engine.starts().getOrDefault(kind, 0L))
-                .orElse(0L);
+    /** Sandboxes started since start, by kind. */
+    public SandboxStarts sandboxStarts() {
+        return starts;
     }
 
     /** Replacements counted as starting but held back until a run's answer has been written, per language name. */
