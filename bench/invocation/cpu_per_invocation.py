@@ -13,10 +13,12 @@ import sys
 import time
 import urllib.parse
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from proc_cpu import cpu, threads  # noqa: E402
+
 registry, admin, caller = sys.argv[1:4]
 n, registry_pid, sandbox_pid = int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
 CODE = "import json,sys; print(json.dumps(json.load(sys.stdin)))"
-TICKS = os.sysconf("SC_CLK_TCK")
 parsed = urllib.parse.urlparse(registry)
 connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
 
@@ -26,30 +28,6 @@ def post(path, token, body):
                        headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
     response = connection.getresponse()
     return response.status, json.loads(response.read() or b"{}")
-
-
-def cpu(pid):
-    """(own, children) CPU of a process in ms."""
-    with open("/proc/%d/stat" % pid) as f:
-        stat = f.read()
-    fields = stat[stat.rindex(")") + 2:].split()
-    return ((int(fields[11]) + int(fields[12])) * 1000.0 / TICKS,
-            (int(fields[13]) + int(fields[14])) * 1000.0 / TICKS)
-
-
-def threads(pid):
-    """CPU in ms per thread name (numbers stripped, so a pool's threads add up)."""
-    by_name = {}
-    for tid in os.listdir("/proc/%d/task" % pid):
-        try:
-            with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
-                stat = f.read()
-        except OSError:
-            continue
-        name = stat[stat.index("(") + 1:stat.rindex(")")].rstrip("0123456789-#").strip() or "?"
-        fields = stat[stat.rindex(")") + 2:].split()
-        by_name[name] = by_name.get(name, 0) + (int(fields[11]) + int(fields[12])) * 1000.0 / TICKS
-    return by_name
 
 
 name = "bench_cpu_echo_%d" % int(time.time())

@@ -13,6 +13,9 @@ import sys
 import time
 import urllib.parse
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from proc_cpu import cpu, threads  # noqa: E402
+
 url, token, n, pid = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 language = sys.argv[5] if len(sys.argv) > 5 else "python"
 code = {"python": "print(1)", "node": "console.log(1)", "bash": "echo 1"}[language]
@@ -20,32 +23,6 @@ parsed = urllib.parse.urlparse(url)
 connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
 headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
 body = json.dumps({"language": language, "code": code})
-ticks = os.sysconf("SC_CLK_TCK")
-
-
-def cpu():
-    """(own, children) CPU of the service in ms."""
-    with open("/proc/%d/stat" % pid) as f:
-        stat = f.read()
-    fields = stat[stat.rindex(")") + 2:].split()
-    own = int(fields[11]) + int(fields[12])
-    children = int(fields[13]) + int(fields[14])
-    return own * 1000.0 / ticks, children * 1000.0 / ticks
-
-
-def threads():
-    """CPU in ms per thread name (numbers stripped, so a pool's threads add up)."""
-    by_name = {}
-    for tid in os.listdir("/proc/%d/task" % pid):
-        try:
-            with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
-                stat = f.read()
-        except OSError:
-            continue
-        name = stat[stat.index("(") + 1:stat.rindex(")")].rstrip("0123456789-#").strip() or "?"
-        fields = stat[stat.rindex(")") + 2:].split()
-        by_name[name] = by_name.get(name, 0) + (int(fields[11]) + int(fields[12])) * 1000.0 / ticks
-    return by_name
 
 
 def starts():
@@ -77,8 +54,8 @@ for _ in range(100):  # warm-up: class loading, JIT (its compilations would coun
     post()
 time.sleep(2)  # the pool refilled, the warm-up's teardowns reaped
 pool_before, cold_before = starts()
-own_before, children_before = cpu()
-threads_before = threads()
+own_before, children_before = cpu(pid)
+threads_before = threads(pid)
 start = time.perf_counter()
 http_ms, wall_ms, ids = [], [], []
 for _ in range(n):
@@ -87,8 +64,8 @@ for _ in range(n):
     wall_ms.append(wall)
     ids.append(run_id)
 seconds = time.perf_counter() - start
-own_after, children_after = cpu()
-threads_after = threads()
+own_after, children_after = cpu(pid)
+threads_after = threads(pid)
 pool_after, cold_after = starts()
 # Where the JVM's CPU went, by thread (threads that ended meanwhile are missing).
 by_thread = {name: round((ms - threads_before.get(name, 0)) / n, 2) for name, ms in threads_after.items()}
