@@ -18,7 +18,9 @@ import java.util.UUID;
  * repeated Idempotency-Key), and, when the caller has already decided against the tool as it was
  * at a known row version, the call's audit entry, written only if the row is still that version,
  * has no quota row and no invocation has that id. One round trip, and no Hibernate session, for
- * the usual call; what the statement read is the answer when it wrote nothing.
+ * the usual call; what the statement read is the answer when it wrote nothing. ({@code xmin} is
+ * the id of the transaction that wrote the row's current version; it could repeat for the same row
+ * only after the 2^32 transaction ids wrap around, and only if an update landed on that same id.)
  */
 @ApplicationScoped
 public class AdmissionRepository {
