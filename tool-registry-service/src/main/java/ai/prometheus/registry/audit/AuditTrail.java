@@ -1,5 +1,6 @@
 package ai.prometheus.registry.audit;
 
+import ai.prometheus.shared.platform.postgres.SqlPart;
 import ai.prometheus.shared.platform.tracing.TraceContext;
 import ai.prometheus.shared.security.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -66,7 +67,21 @@ public class AuditTrail {
         return now(caller, action, tool, "ALLOW", reason, details);
     }
 
+    /**
+     * As {@link #allowedNow}, as a statement to compose with another (see {@link SqlPart}),
+     * parameters numbered from {@code first}, written only when {@code condition} holds.
+     */
+    public SqlPart allowedPart(
+            Caller caller, String action, String tool, String reason, JsonNode details, int first, String condition) {
+        return entries.insertPart(callerEntry(caller, action, tool, "ALLOW", reason, details), first, condition);
+    }
+
     private Uni<Void> now(Caller caller, String action, String tool, String decision, String reason, JsonNode details) {
+        return entries.insertNow(callerEntry(caller, action, tool, decision, reason, details));
+    }
+
+    private AuditEntry callerEntry(
+            Caller caller, String action, String tool, String decision, String reason, JsonNode details) {
         AuditEntry entry = entry(
                 caller.isAnonymous() ? "anonymous" : caller.subject(),
                 caller.kind().name(),
@@ -75,7 +90,7 @@ public class AuditTrail {
                 reason,
                 details);
         entry.decision = decision;
-        return entries.insertNow(entry);
+        return entry;
     }
 
     public ObjectNode details() {

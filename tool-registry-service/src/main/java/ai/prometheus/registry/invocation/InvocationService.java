@@ -2,18 +2,10 @@ package ai.prometheus.registry.invocation;
 
 import ai.prometheus.registry.audit.AuditTrail;
 import ai.prometheus.registry.config.RegistryConfig;
-import ai.prometheus.registry.permission.ToolAccess;
-import ai.prometheus.registry.permission.ToolAction;
 import ai.prometheus.registry.quota.QuotaService;
 import ai.prometheus.registry.sandbox.RunStop;
 import ai.prometheus.registry.sandbox.SandboxClient;
 import ai.prometheus.registry.sandbox.SandboxFailure;
-import ai.prometheus.registry.schema.FunctionSignatures;
-import ai.prometheus.registry.secret.SecretService;
-import ai.prometheus.registry.tool.Fingerprints;
-import ai.prometheus.registry.tool.Tool;
-import ai.prometheus.registry.tool.ToolService;
-import ai.prometheus.registry.tool.ToolStatus;
 import ai.prometheus.registry.tool.ToolVersion;
 import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.event.Topics;
@@ -21,7 +13,6 @@ import ai.prometheus.shared.platform.outbox.Outbox;
 import ai.prometheus.shared.platform.postgres.SqlPart;
 import ai.prometheus.shared.platform.postgres.UniqueViolations;
 import ai.prometheus.shared.platform.tracing.TraceContext;
-import ai.prometheus.shared.problem.Problem.FieldError;
 import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.problem.ProblemType;
 import ai.prometheus.shared.sandbox.EgressSummary;
@@ -70,9 +61,6 @@ public class InvocationService {
     private static final int MAX_ERROR_CHARS = 2_000;
     static final String CALLER_WENT_AWAY = "cancelled: its caller went away before the answer";
 
-    private final ToolService tools;
-    private final ToolAccess access;
-    private final FunctionSignatures signatures;
     private final SandboxClient sandbox;
     private final Outbox outbox;
     private final InvocationEvents events;
@@ -80,18 +68,14 @@ public class InvocationService {
     private final RegistryConfig config;
     private final ObjectMapper json;
     private final SyncAdmission syncAdmission;
-    private final SecretService secrets;
     private final QuotaService quotas;
     private final InvocationMetrics metrics;
     private final InvocationRepository invocations;
-    private final VersionCache versions;
     private final InvocationFeeds feeds;
     private final InvocationRecordRepository records;
+    private final Admission admission;
 
     public InvocationService(
-            ToolService tools,
-            ToolAccess access,
-            FunctionSignatures signatures,
             SandboxClient sandbox,
             Outbox outbox,
             InvocationEvents events,
@@ -99,18 +83,15 @@ public class InvocationService {
             RegistryConfig config,
             ObjectMapper json,
             SyncAdmission syncAdmission,
-            SecretService secrets,
             QuotaService quotas,
             InvocationMetrics metrics,
             InvocationRepository invocations,
-            VersionCache versions,
             InvocationFeeds feeds,
-            InvocationRecordRepository records) {
+            InvocationRecordRepository records,
+            Admission admission) {
         this.feeds = feeds;
         this.records = records;
-        this.tools = tools;
-        this.access = access;
-        this.signatures = signatures;
+        this.admission = admission;
         this.sandbox = sandbox;
         this.outbox = outbox;
         this.events = events;
@@ -118,23 +99,13 @@ public class InvocationService {
         this.config = config;
         this.json = json;
         this.syncAdmission = syncAdmission;
-        this.secrets = secrets;
         this.quotas = quotas;
         this.metrics = metrics;
         this.invocations = invocations;
-        this.versions = versions;
     }
 
     /** The outcome for the caller: the invocation, and whether it is still running (async). */
     public record Invoked(InvocationView invocation, boolean pending) {}
-
-    /** {@code secrets}: the values of the secrets the version declares (used by the synchronous path only). */
-    private record Admitted(Tool tool, ToolVersion version, JsonNode arguments, Map<String, String> secrets) {
-
-        SecretRedaction redaction() {
-            return SecretRedaction.of(secrets);
-        }
-    }
 
     public Uni<Invoked> invoke(Caller caller, String name, InvocationRequest request, String idempotencyKey) {
         return invoke(caller, name, request, idempotencyKey, null);
@@ -162,79 +133,16 @@ public class InvocationService {
     private Uni<Invoked> admitAndRun(
             Caller caller, String name, InvocationRequest request, String idempotencyKey, Consumer<JsonNode> events) {
         UUID id = invocationId(caller, idempotencyKey);
-        Uni<Invocation> previous = idempotencyKey == null
-                ? Uni.createFrom().nullItem()
-                : Panache.withSession(() -> invocations.findById(id));
-        return previous.chain(earlier -> {
-            if (earlier != null) {
-                return Uni.createFrom().item(replay(earlier, name));
-            }
-            return Panache.withSession(() -> admit(caller, name, request))
-                    .chain(admitted -> request.async()
-                            ? enqueue(caller, id, idempotencyKey, admitted, request)
-                            : run(caller, id, idempotencyKey, admitted, request, events));
-        });
-    }
-
-    private Uni<Admitted> admit(Caller caller, String name, InvocationRequest request) {
-        return tools.authorized(caller, name, ToolAction.INVOKE, AuditTrail.INVOKE)
-                .chain(tool -> {
-                    if (tool.status == ToolStatus.DISABLED) {
-                        String reason = "tool '" + name + "' is disabled: " + tool.statusReason;
-                        return audit.denied(caller, AuditTrail.INVOKE, name, reason, null)
-                                .chain(() -> Uni.createFrom()
-                                        .failure(new ProblemException(ProblemType.CONFLICT, "tool-disabled", reason)));
+        return admission
+                .admit(caller, name, request, idempotencyKey == null ? null : id)
+                .chain(outcome -> {
+                    if (outcome.earlier() != null) {
+                        return Uni.createFrom().item(replay(outcome.earlier(), name));
                     }
-                    if (request.fingerprint() != null
-                            && !Fingerprints.matches(request.fingerprint(), tool.fingerprint)) {
-                        String reason = "tool '" + name + "' changed: its fingerprint is now " + tool.fingerprint
-                                + " (version " + tool.currentVersion + "), not the pinned " + request.fingerprint();
-                        return audit.denied(
-                                        caller,
-                                        AuditTrail.INVOKE,
-                                        name,
-                                        reason,
-                                        audit.details()
-                                                .put("pinned", request.fingerprint())
-                                                .put("current", tool.fingerprint))
-                                .chain(() -> Uni.createFrom()
-                                        .failure(new ProblemException(
-                                                ProblemType.CONFLICT, "fingerprint-mismatch", reason)));
-                    }
-                    JsonNode arguments = request.arguments() == null ? json.createObjectNode() : request.arguments();
-                    List<FieldError> violations =
-                            signatures.violations(tool.functionSignature, tool.fingerprint, arguments);
-                    if (!violations.isEmpty()) {
-                        return Uni.createFrom().failure(ProblemException.invalid(violations));
-                    }
-                    return versions.version(tool.id, tool.currentVersion)
-                            .chain(version -> withSecrets(caller, tool, version, arguments));
-                })
-                .call(admitted -> withinQuota(caller, admitted.tool()))
-                .call(admitted -> audit.allowedNow(
-                        caller,
-                        AuditTrail.INVOKE,
-                        name,
-                        access.decide(caller, admitted.tool().ownership(), ToolAction.INVOKE)
-                                .reason(),
-                        audit.details()
-                                .put("version", admitted.version().version)
-                                .put("mode", request.async() ? "async" : "sync")));
-    }
-
-    /** The declared secrets must all be set: a 409 naming the missing ones otherwise, audited as a denial. */
-    private Uni<Admitted> withSecrets(Caller caller, Tool tool, ToolVersion version, JsonNode arguments) {
-        return secrets.valuesFor(tool, version.secretNames())
-                .map(values -> new Admitted(tool, version, arguments, values))
-                .onFailure(ProblemException.class)
-                .call(refusal -> audit.denied(caller, AuditTrail.INVOKE, tool.name, refusal.getMessage(), null));
-    }
-
-    /** Takes one call from the tool's quotas (last, so refused calls use none): a 429 naming the limit otherwise. */
-    private Uni<Void> withinQuota(Caller caller, Tool tool) {
-        return quotas.admit(caller, tool)
-                .onFailure(ProblemException.class)
-                .call(refusal -> audit.denied(caller, AuditTrail.INVOKE, tool.name, refusal.getMessage(), null));
+                    return request.async()
+                            ? enqueue(caller, id, idempotencyKey, outcome.admitted(), request)
+                            : run(caller, id, idempotencyKey, outcome.admitted(), request, events);
+                });
     }
 
     /** Charges a finished run's CPU and egress bytes to the tool's daily budgets, in the caller's transaction. */
@@ -248,7 +156,7 @@ public class InvocationService {
     }
 
     private Uni<Invoked> enqueue(
-            Caller caller, UUID id, String idempotencyKey, Admitted admitted, InvocationRequest request) {
+            Caller caller, UUID id, String idempotencyKey, Admission.Admitted admitted, InvocationRequest request) {
         Invocation invocation = newInvocation(caller, id, idempotencyKey, admitted, request, Invocation.Mode.ASYNC);
         return Panache.withTransaction(() -> invocations
                         .persist(invocation)
@@ -257,14 +165,14 @@ public class InvocationService {
                                 events.requested(invocation, admitted.version(), limits(admitted.version()), caller))))
                 .map(ignored -> new Invoked(InvocationView.of(invocation), true))
                 .onFailure(UniqueViolations::test)
-                .recoverWithUni(() -> replayConcurrent(id, admitted.tool().name));
+                .recoverWithUni(() -> replayConcurrent(id, admitted.tool().name()));
     }
 
     private Uni<Invoked> run(
             Caller caller,
             UUID id,
             String idempotencyKey,
-            Admitted admitted,
+            Admission.Admitted admitted,
             InvocationRequest request,
             Consumer<JsonNode> listener) {
         Invocation invocation = newInvocation(caller, id, idempotencyKey, admitted, request, Invocation.Mode.SYNC);
@@ -331,7 +239,7 @@ public class InvocationService {
                             .chain(() -> Uni.createFrom().failure(platformProblem(invocation, sandboxFailure)));
                 })
                 .onFailure(UniqueViolations::test)
-                .recoverWithUni(() -> replayConcurrent(id, admitted.tool().name));
+                .recoverWithUni(() -> replayConcurrent(id, admitted.tool().name()));
         return stoppedOnCancel(recorded, stop);
     }
 
@@ -551,13 +459,13 @@ public class InvocationService {
             Caller caller,
             UUID id,
             String idempotencyKey,
-            Admitted admitted,
+            Admission.Admitted admitted,
             InvocationRequest request,
             Invocation.Mode mode) {
         Invocation invocation = new Invocation();
         invocation.id = id;
-        invocation.toolId = admitted.tool().id;
-        invocation.toolName = admitted.tool().name;
+        invocation.toolId = admitted.tool().id();
+        invocation.toolName = admitted.tool().name();
         invocation.toolVersion = admitted.version().version;
         invocation.fingerprint = admitted.version().fingerprint;
         invocation.caller = caller.subject();

@@ -30,6 +30,11 @@ public class VersionCache {
         this.repository = repository;
     }
 
+    /** The version if it is in memory, else null. */
+    public ToolVersion cached(UUID toolId, int version) {
+        return versions.getIfPresent(new Key(toolId, version));
+    }
+
     /** The version, from memory or (inside a session) from the database; null when there is none. */
     public Uni<ToolVersion> version(UUID toolId, int version) {
         Key key = new Key(toolId, version);

@@ -94,6 +94,14 @@ public class QuotaCounterRepository {
                             new Object[] {toolId, counter.subject(), counter.counter(), counter.windowStart(), limit}))
                     .map(rows -> rows.size() > 0);
         }
+
+        /** Runs {@code statement} (a write that must commit with the counters) in this transaction. */
+        public Uni<Void> execute(SqlPart statement) {
+            return connection
+                    .preparedQuery(statement.sql())
+                    .execute(Tuple.from(statement.parameters()))
+                    .replaceWithVoid();
+        }
     }
 
     /** Adds {@code amount} to the counter, committed on its own. */

@@ -61,9 +61,10 @@ public class QuotaCounters {
 
     /**
      * Admits one call: budgets (CPU, egress) must not be used up, and every call counter is taken.
-     * Fails with {@link Exhausted} naming the first limit that refused, leaving every counter as it was.
+     * Fails with {@link Exhausted} naming the first limit that refused, leaving every counter as it
+     * was. {@code alongside} (the call's audit entry) is written last in the same transaction.
      */
-    public Uni<Void> admit(UUID toolId, List<Check> budgets, List<Check> calls, OffsetDateTime now) {
+    public Uni<Void> admit(UUID toolId, List<Check> budgets, List<Check> calls, OffsetDateTime now, SqlPart alongside) {
         return counters.inTransaction(transaction -> {
             Uni<Void> steps = Uni.createFrom().voidItem();
             for (Check budget : budgets) {
@@ -72,7 +73,7 @@ public class QuotaCounters {
             for (Check call : calls) {
                 steps = steps.chain(() -> takeCall(transaction, toolId, call, now));
             }
-            return steps;
+            return steps.chain(() -> transaction.execute(alongside));
         });
     }
 

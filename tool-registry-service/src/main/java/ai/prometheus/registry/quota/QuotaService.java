@@ -94,30 +94,27 @@ public class QuotaService {
     }
 
     /**
-     * Admits one invocation of {@code tool} by {@code caller} against the tool's quotas, or fails
-     * with 429 {@code quota-exceeded} naming the limit, with Retry-After. Must run inside a session.
+     * Admits one invocation of tool {@code toolId} ({@code toolName}) by {@code caller} against
+     * {@code limits}, the tool's quotas, and writes {@code alongside} (the call's audit entry) in
+     * the same transaction, so both commit or neither; fails with 429 {@code quota-exceeded}
+     * naming the limit, with Retry-After. Outside any Hibernate session.
      */
-    public Uni<Void> admit(Caller caller, Tool tool) {
-        return limitsOf(tool.id).chain(limits -> {
-            if (limits.isEmpty()) {
-                return Uni.createFrom().voidItem();
-            }
-            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-            List<QuotaCounters.Check> budgets = new ArrayList<>();
-            List<QuotaCounters.Check> calls = new ArrayList<>();
-            for (QuotaMetric metric : QuotaMetric.values()) {
-                add(
-                        metric.countsCalls() ? calls : budgets,
-                        PER_CALLER,
-                        callerSubject(caller.subject()),
-                        metric,
-                        limits.perCaller());
-                add(metric.countsCalls() ? calls : budgets, ALL_CALLERS, TOTAL, metric, limits.total());
-            }
-            return counters.admit(tool.id, budgets, calls, now)
-                    .onFailure(QuotaCounters.Exhausted.class)
-                    .transform(e -> exceeded(tool.name, (QuotaCounters.Exhausted) e, now));
-        });
+    public Uni<Void> admit(Caller caller, UUID toolId, String toolName, QuotaLimits limits, SqlPart alongside) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        List<QuotaCounters.Check> budgets = new ArrayList<>();
+        List<QuotaCounters.Check> calls = new ArrayList<>();
+        for (QuotaMetric metric : QuotaMetric.values()) {
+            add(
+                    metric.countsCalls() ? calls : budgets,
+                    PER_CALLER,
+                    callerSubject(caller.subject()),
+                    metric,
+                    limits.perCaller());
+            add(metric.countsCalls() ? calls : budgets, ALL_CALLERS, TOTAL, metric, limits.total());
+        }
+        return counters.admit(toolId, budgets, calls, now, alongside)
+                .onFailure(QuotaCounters.Exhausted.class)
+                .transform(e -> exceeded(toolName, (QuotaCounters.Exhausted) e, now));
     }
 
     /** Charges what a finished run used (CPU now; egress once the sandbox reports it). */

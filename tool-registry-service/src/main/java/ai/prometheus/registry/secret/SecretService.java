@@ -146,18 +146,23 @@ public class SecretService {
      * a 409 naming each declared secret that is not set. Must run inside a session.
      */
     public Uni<Map<String, String>> valuesFor(Tool tool, List<String> declared) {
+        return valuesFor(tool.id, tool.name, declared);
+    }
+
+    /** The same for the tool {@code toolId}, named {@code toolName}. */
+    public Uni<Map<String, String>> valuesFor(UUID toolId, String toolName, List<String> declared) {
         if (declared == null || declared.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return requireConfigured().chain(() -> secrets.named(tool.id, declared)).chain(rows -> {
+        return requireConfigured().chain(() -> secrets.named(toolId, declared)).chain(rows -> {
             List<String> missing = new ArrayList<>(declared);
             rows.forEach(row -> missing.remove(row.name));
             if (!missing.isEmpty()) {
-                return Uni.createFrom().failure(missing(tool.name, missing));
+                return Uni.createFrom().failure(missing(toolName, missing));
             }
-            return dataKey(tool.id).map(key -> {
+            return dataKey(toolId).map(key -> {
                 Map<String, String> values = new LinkedHashMap<>();
-                rows.forEach(row -> values.put(row.name, cipher.decrypt(key, tool.id, row.name, row.ciphertext)));
+                rows.forEach(row -> values.put(row.name, cipher.decrypt(key, toolId, row.name, row.ciphertext)));
                 return values;
             });
         });

@@ -5,6 +5,7 @@ import ai.prometheus.registry.permission.AccessDecision;
 import ai.prometheus.registry.permission.ToolAccess;
 import ai.prometheus.registry.permission.ToolAcl;
 import ai.prometheus.registry.permission.ToolAction;
+import ai.prometheus.registry.permission.ToolOwnership;
 import ai.prometheus.registry.schema.FunctionSignatures;
 import ai.prometheus.shared.problem.Problem.FieldError;
 import ai.prometheus.shared.problem.ProblemException;
@@ -233,25 +234,34 @@ public class ToolService {
      * the tool, so names do not leak.
      */
     public Uni<Tool> authorized(Caller caller, String name, ToolAction action, String auditAction) {
-        return tools.findLive(name).chain(tool -> {
-            if (tool == null) {
-                return Uni.createFrom().failure(ProblemException.notFound("tool", name));
-            }
-            AccessDecision decision = access.decide(caller, tool.ownership(), action);
-            if (decision.allowed()) {
-                return Uni.createFrom().item(tool);
-            }
-            boolean visible = action != ToolAction.READ
-                    && access.decide(caller, tool.ownership(), ToolAction.READ).allowed();
-            Uni<Void> audited = auditAction == null
-                    ? Uni.createFrom().voidItem()
-                    : audit.denied(caller, auditAction, name, decision.reason(), null);
-            return audited.chain(() -> Uni.createFrom()
-                    .failure(
-                            visible
-                                    ? ProblemException.forbidden(decision.reason())
-                                    : ProblemException.notFound("tool", name)));
-        });
+        return tools.findLive(name)
+                .chain(tool -> authorize(caller, name, tool == null ? null : tool.ownership(), action, auditAction)
+                        .replaceWith(tool));
+    }
+
+    /**
+     * The same decision over a live tool already read ({@code ownership}; null when there is none):
+     * the reason it is allowed, or the audited 403/404.
+     */
+    public Uni<String> authorize(
+            Caller caller, String name, ToolOwnership ownership, ToolAction action, String auditAction) {
+        if (ownership == null) {
+            return Uni.createFrom().failure(ProblemException.notFound("tool", name));
+        }
+        AccessDecision decision = access.decide(caller, ownership, action);
+        if (decision.allowed()) {
+            return Uni.createFrom().item(decision.reason());
+        }
+        boolean visible = action != ToolAction.READ
+                && access.decide(caller, ownership, ToolAction.READ).allowed();
+        Uni<Void> audited = auditAction == null
+                ? Uni.createFrom().voidItem()
+                : audit.denied(caller, auditAction, name, decision.reason(), null);
+        return audited.chain(() -> Uni.createFrom()
+                .failure(
+                        visible
+                                ? ProblemException.forbidden(decision.reason())
+                                : ProblemException.notFound("tool", name)));
     }
 
     /**

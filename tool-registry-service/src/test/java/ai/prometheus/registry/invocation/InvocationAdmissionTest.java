@@ -150,4 +150,59 @@ class InvocationAdmissionTest {
         invoke(developer("caller"), "no_such_tool_here", Map.of("arguments", Map.of()))
                 .statusCode(404);
     }
+
+    @Test
+    void aToolChangedAfterItWasInvokedIsJudgedAsItIsNow() {
+        String tool = RegistryFixtures.registerWeatherTool("owner1", "changed");
+        Map<String, Object> call = Map.of("arguments", Map.of("city", "Oslo"), "mode", "async");
+        invoke(developer("caller"), tool, call).statusCode(202);
+        invoke(developer("caller"), tool, call).statusCode(202);
+        changeStatus(tool, Map.of("status", "DISABLED", "reason", "paused for a moment"));
+        invoke(developer("caller"), tool, call)
+                .statusCode(409)
+                .body("type", equalTo("urn:prometheus:problem:tool-disabled"))
+                .body("detail", containsString("paused for a moment"));
+        changeStatus(tool, Map.of("status", "ACTIVE"));
+        invoke(developer("caller"), tool, call).statusCode(202);
+        given().auth()
+                .oauth2(developer("owner1"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("read", List.of("*"), "invoke", List.of("subject:friend")))
+                .when()
+                .put("/api/v1/tools/" + tool + "/permissions")
+                .then()
+                .statusCode(200);
+        invoke(developer("caller"), tool, call).statusCode(403).body("detail", containsString("invoke list"));
+        invoke(developer("friend"), tool, call).statusCode(202);
+        given().auth()
+                .oauth2(developer("owner1"))
+                .when()
+                .delete("/api/v1/tools/" + tool)
+                .then()
+                .statusCode(204);
+        invoke(developer("friend"), tool, call).statusCode(404);
+        for (Map.Entry<String, Integer> decision : Map.of("ALLOW", 4, "DENY", 2).entrySet()) {
+            given().auth()
+                    .oauth2(TestTokens.admin())
+                    .queryParam("tool", tool)
+                    .queryParam("action", "tool.invoke")
+                    .queryParam("decision", decision.getKey())
+                    .when()
+                    .get("/api/v1/audit")
+                    .then()
+                    .statusCode(200)
+                    .body("items", hasSize(decision.getValue()));
+        }
+    }
+
+    private static void changeStatus(String tool, Map<String, Object> change) {
+        given().auth()
+                .oauth2(developer("owner1"))
+                .contentType(ContentType.JSON)
+                .body(change)
+                .when()
+                .put("/api/v1/tools/" + tool + "/status")
+                .then()
+                .statusCode(200);
+    }
 }
