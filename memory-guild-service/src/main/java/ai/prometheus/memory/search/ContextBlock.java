@@ -1,8 +1,9 @@
 package ai.prometheus.memory.search;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -37,6 +38,11 @@ final class ContextBlock {
     boolean[] current;
     boolean[] hasVector;
     TextSearch.Document[] documents;
+    /** How many memories hold a document and their lengths' sum: BM25's scope statistics, kept as they change. */
+    long documentCount;
+
+    long documentLength;
+
     private final Map<UUID, Integer> slots = new HashMap<>();
     /** Per lexeme, the slots whose memory contains it; may name slots since replaced, never misses one. */
     private final Map<String, Posting> postings = new HashMap<>();
@@ -83,11 +89,18 @@ final class ContextBlock {
     }
 
     void clear() {
+        clear(16);
+    }
+
+    /** Empties the block, with room for {@code expected} memories. */
+    void clear(int expected) {
         size = 0;
+        documentCount = 0;
+        documentLength = 0;
         slots.clear();
         postings.clear();
         currentKeys.clear();
-        allocate(16);
+        allocate(Math.max(16, expected));
     }
 
     /** Inserts or replaces one memory; {@code vector} null while its embedding is pending. */
@@ -100,6 +113,48 @@ final class ContextBlock {
             boolean isCurrent,
             float[] vector,
             TextSearch.Document document) {
+        int slot = place(id, key, kind, created, occurred, isCurrent, vector != null, document);
+        if (vector != null) {
+            System.arraycopy(vector, 0, vectors, slot * dimensions, dimensions);
+        }
+    }
+
+    /**
+     * As above, with the vector as Postgres stores it (float32, little-endian), copied straight
+     * from the driver's bytes into the block: no array per memory on the way.
+     */
+    void upsert(
+            UUID id,
+            String key,
+            String kind,
+            long created,
+            long occurred,
+            boolean isCurrent,
+            ByteBuffer vector,
+            TextSearch.Document document) {
+        if (vector != null && vector.remaining() != dimensions * Float.BYTES) {
+            throw new IllegalArgumentException(
+                    "an embedding of " + vector.remaining() + " bytes is not a vector of " + dimensions + " floats");
+        }
+        int slot = place(id, key, kind, created, occurred, isCurrent, vector != null, document);
+        if (vector != null) {
+            vector.duplicate()
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer()
+                    .get(vectors, slot * dimensions, dimensions);
+        }
+    }
+
+    /** Puts a memory's fields in its slot (a new one unless it is there already); answers the slot. */
+    private int place(
+            UUID id,
+            String key,
+            String kind,
+            long created,
+            long occurred,
+            boolean isCurrent,
+            boolean withVector,
+            TextSearch.Document document) {
         Integer slot = slots.get(id);
         if (slot == null) {
             if (size == ids.length) {
@@ -107,8 +162,14 @@ final class ContextBlock {
             }
             slot = size++;
             slots.put(id, slot);
-        } else if (current[slot] && keys[slot] != null) {
-            currentKeys.merge(keys[slot], -1, (a, b) -> a + b == 0 ? null : a + b);
+        } else {
+            if (current[slot] && keys[slot] != null) {
+                currentKeys.merge(keys[slot], -1, (a, b) -> a + b == 0 ? null : a + b);
+            }
+            if (documents[slot] != null) {
+                documentCount--;
+                documentLength -= documents[slot].length();
+            }
         }
         ids[slot] = id;
         keys[slot] = key;
@@ -116,21 +177,21 @@ final class ContextBlock {
         createdAtMillis[slot] = created;
         occurredAtMillis[slot] = occurred;
         current[slot] = isCurrent;
-        hasVector[slot] = vector != null;
+        hasVector[slot] = withVector;
         documents[slot] = document;
         if (document != null) {
+            documentCount++;
+            documentLength += document.length();
             // One String per distinct lexeme in the context, shared by every memory holding it.
             String[] lexemes = document.lexemes();
             for (int i = 0; i < lexemes.length; i++) {
                 lexemes[i] = addPosting(lexemes[i], slot);
             }
         }
-        if (vector != null) {
-            System.arraycopy(vector, 0, vectors, slot * dimensions, dimensions);
-        }
         if (isCurrent && key != null) {
             currentKeys.merge(key, 1, Integer::sum);
         }
+        return slot;
     }
 
     /** Records that {@code slot} holds {@code lexeme}; returns the context's one instance of the lexeme. */
@@ -186,9 +247,9 @@ final class ContextBlock {
         documents = Arrays.copyOf(documents, capacity);
     }
 
-    /** Keys of the context's current memories: they shadow the same keys further up the lineage. */
-    Set<String> currentKeys() {
-        return new HashSet<>(currentKeys.keySet());
+    /** Adds the keys of the context's current memories (they shadow the same keys further up the lineage); under the read lock. */
+    void addCurrentKeysTo(Set<String> keys) {
+        keys.addAll(currentKeys.keySet());
     }
 
     int size() {

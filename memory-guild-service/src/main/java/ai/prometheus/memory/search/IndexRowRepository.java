@@ -6,6 +6,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -38,7 +39,7 @@ public class IndexRowRepository {
     /** A context's version (moves with every change of its memories) and epoch (moves when memories are removed). */
     record ContextState(UUID id, long memoryVersion, long reloadEpoch) {}
 
-    /** One memory as the index holds it; {@code embedding} null while it waits for its vector. */
+    /** One memory as the index holds it; {@code embedding} (float32, little-endian) null while it waits for its vector. */
     record IndexRow(
             UUID id,
             String key,
@@ -46,7 +47,7 @@ public class IndexRowRepository {
             long createdAtMillis,
             long occurredAtMillis,
             boolean current,
-            byte[] embedding,
+            ByteBuffer embedding,
             String embeddingModel,
             long changeVersion,
             String lexemes) {}
@@ -78,7 +79,10 @@ public class IndexRowRepository {
                                 row.getOffsetDateTime("created_at").toInstant().toEpochMilli(),
                                 row.getOffsetDateTime("occurred_at").toInstant().toEpochMilli(),
                                 row.getBoolean("current"),
-                                embedding == null ? null : embedding.getBytes(),
+                                // A view of the driver's copy of the bytes, decoded into the block.
+                                embedding == null
+                                        ? null
+                                        : embedding.getDelegate().getByteBuf().nioBuffer(),
                                 row.getString("embedding_model"),
                                 row.getLong("change_version"),
                                 row.getString("lexemes")));

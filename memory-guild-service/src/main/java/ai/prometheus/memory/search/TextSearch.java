@@ -258,8 +258,13 @@ final class TextSearch {
         }
 
         void countDocument(Document document) {
-            documents++;
-            totalLength += document.length();
+            countDocuments(1, document.length());
+        }
+
+        /** Counts {@code count} documents whose lengths add up to {@code length} (a whole block at once). */
+        void countDocuments(long count, long length) {
+            documents += count;
+            totalLength += length;
         }
 
         void countLexemes(Document document) {

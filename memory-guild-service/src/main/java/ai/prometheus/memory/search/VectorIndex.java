@@ -31,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Loading holds no thread while Postgres answers: the rows ({@link IndexRowRepository}) arrive
  * on the event loop and are copied into the block on a worker, one refresh of a block at a time.
  *
- * <p>Size: ~490 lines because the cache and its scan are one consistency rule: a search reads the
+ * <p>Size: ~470 lines because the cache and its scan are one consistency rule: a search reads the
  * versions and epochs, refreshes the blocks it will scan and scans them under one filter, so the
  * freshness argument reads in one place; move {@link TopHits} and the scan loop out if the scan
  * grows.
@@ -129,20 +129,13 @@ public class VectorIndex {
      * order of uuids).
      */
     Scan<TextHit> searchText(TextSearch.Query query, Loaded scope, Filter filter, int n) {
-        List<TextHit> matches = new ArrayList<>();
         if (query.lexemes().isEmpty()) {
-            return new Scan<>(matches, 0, 0, 0);
+            return new Scan<>(new ArrayList<>(), 0, 0, 0);
         }
         TextSearch.Statistics statistics = new TextSearch.Statistics(query);
-        List<TextSearch.Document> matched = new ArrayList<>();
-        List<UUID> ids = new ArrayList<>();
-        List<Long> created = new ArrayList<>();
+        TextMatches matched = new TextMatches();
         scanInScope(scope, filter, (block, entry, shadowed) -> {
-            for (int slot = 0; slot < block.size; slot++) {
-                if (block.documents[slot] != null) {
-                    statistics.countDocument(block.documents[slot]);
-                }
-            }
+            statistics.countDocuments(block.documentCount, block.documentLength);
             // Without negation only memories holding a query lexeme can match: visit those alone.
             BitSet slots = new BitSet(block.size);
             if (query.needsALexeme()) {
@@ -157,29 +150,18 @@ public class VectorIndex {
                 }
                 statistics.countLexemes(document);
                 if (!excluded(block, slot, filter, shadowed) && query.matches(document)) {
-                    matched.add(document);
-                    ids.add(block.ids[slot]);
-                    created.add(block.occurredAtMillis[slot]);
+                    matched.add(document, block.ids[slot], block.occurredAtMillis[slot]);
                 }
             }
         });
         Moments moments = new Moments();
-        for (int i = 0; i < matched.size(); i++) {
-            float score = (float) query.bm25(matched.get(i), statistics);
-            moments.add(score);
-            matches.add(new TextHit(ids.get(i), score, created.get(i)));
+        float[] scores = new float[matched.size];
+        for (int i = 0; i < matched.size; i++) {
+            scores[i] = (float) query.bm25(matched.documents[i], statistics);
+            moments.add(scores[i]);
         }
-        matches.sort(Comparator.comparingDouble((TextHit hit) -> hit.rank())
-                .reversed()
-                .thenComparing(
-                        Comparator.comparingLong(TextHit::occurredAtMillis).reversed())
-                .thenComparing(TextHit::memoryId, VectorIndex::comparePostgresUuids));
         // Every memory in scope that does not match scores 0: part of the distribution too.
-        return new Scan<>(
-                matches.size() > n ? new ArrayList<>(matches.subList(0, n)) : matches,
-                statistics.documents(),
-                moments.sum,
-                moments.sumOfSquares);
+        return new Scan<>(matched.best(scores, n), statistics.documents(), moments.sum, moments.sumOfSquares);
     }
 
     /** One context's part of a search: its block (read-locked) and the keys nearer contexts shadow. */
@@ -203,7 +185,7 @@ public class VectorIndex {
             try {
                 scan.scan(block, entry, shadowing ? nearerKeys : Set.of());
                 if (shadowing) {
-                    nearerKeys.addAll(block.currentKeys());
+                    block.addCurrentKeysTo(nearerKeys);
                 }
             } finally {
                 block.lock.readLock().unlock();
@@ -348,7 +330,8 @@ public class VectorIndex {
         block.lock.writeLock().lock();
         try {
             if (rebuild) {
-                block.clear();
+                // Sized once: growing by doubling copied the vectors several times over.
+                block.clear(changed.size());
             }
             long seen = memoryVersion;
             for (IndexRowRepository.IndexRow row : changed) {
@@ -362,7 +345,7 @@ public class VectorIndex {
                         row.createdAtMillis(),
                         row.occurredAtMillis(),
                         row.current(),
-                        usable ? Vectors.fromBytes(row.embedding()) : null,
+                        usable ? row.embedding() : null,
                         TextSearch.parseVector(row.lexemes()));
                 seen = Math.max(seen, row.changeVersion());
             }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.prometheus.memory.context.Access;
 import ai.prometheus.memory.context.LineageEntry;
 import ai.prometheus.memory.embedding.Vectors;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The index's float scan against an exact double-precision scan of the same vectors, on random
- * blocks (sizes across growth steps, pending vectors, replaced vectors, filters): the same best n,
+ * blocks (sizes across growth steps, pending vectors, replaced vectors, vectors copied from stored
+ * bytes, filters): the same best n,
  * each with its exact similarity, and the moments of every admitted score (fusion standardises
  * with them).
  */
@@ -91,7 +93,12 @@ class ExactScanTest {
             Map<UUID, String> kinds) {
         float[] vector = random.nextInt(15) == 0 ? null : unit(random, dimensions);
         String kind = random.nextBoolean() ? "a" : "c";
-        block.upsert(id, null, kind, 0, 0, true, vector == null ? null : vector.clone(), null);
+        if (vector != null && random.nextBoolean()) {
+            // As a load copies it: straight from the stored bytes (float32, little-endian).
+            block.upsert(id, null, kind, 0, 0, true, ByteBuffer.wrap(Vectors.toBytes(vector)), null);
+        } else {
+            block.upsert(id, null, kind, 0, 0, true, vector == null ? null : vector.clone(), null);
+        }
         vectors.put(id, vector);
         kinds.put(id, kind);
     }
