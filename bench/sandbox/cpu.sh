@@ -8,6 +8,7 @@
 #
 #   bench/sandbox/cpu.sh                     # python, 200 runs each
 #   N=500 LANGUAGE=bash bench/sandbox/cpu.sh
+#   READY_TIMEOUT=300 bench/sandbox/cpu.sh    # seconds the service gets to become ready (default 180)
 #
 # Needs what bench/sandbox/rest.sh needs: the built service, root, bubblewrap, PostgreSQL and Kafka
 # (DB_NAME, KAFKA_BOOTSTRAP_SERVERS as for the tests). The service listens on BENCH_PORT (18683).
@@ -35,9 +36,7 @@ PORT=$PORT SANDBOX_STATE_DIR="$WORK/state" JWT_PUBLIC_KEY_LOCATION="$KEYS/public
   JWT_ISSUER="${JWT_ISSUER:-prometheus-dev}" SERVICE_KEY_LOCATION="$KEYS/private.pem" \
   java -Dsandbox.isolation.uid-base="$UID_BASE" ${BENCH_JAVA_OPTS:-} -jar "$APP/quarkus-run.jar" >"$WORK/service.log" 2>&1 &
 SERVICE=$!
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1 && break; sleep 1; done
-curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null \
-  || { echo "the sandbox did not get ready:" >&2; tail -20 "$WORK/service.log" >&2; exit 1; }
+await_ready "http://127.0.0.1:$PORT" "$WORK/service.log"
 LOAD_SERVICE=$(cut -d' ' -f1 /proc/loadavg)
 python3 "$ROOT/bench/sandbox/cpu_per_run.py" "http://127.0.0.1:$PORT" "$TOKEN" "$N" "$SERVICE" "$LANGUAGE" >"$WORK/service.json"
 kill "$SERVICE"; wait "$SERVICE" 2>/dev/null || true; SERVICE=

@@ -38,9 +38,7 @@ measure() { # label, then java options
     JWT_ISSUER="${JWT_ISSUER:-prometheus-dev}" SERVICE_KEY_LOCATION="$KEYS/private.pem" \
     java -Dsandbox.isolation.uid-base="$UID_BASE" "$@" -jar "$APP/quarkus-run.jar" >"$WORK/service-$label.log" 2>&1 &
   SERVICE=$!
-  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1 && break; sleep 1; done
-  curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null \
-    || { echo "the sandbox did not get ready:" >&2; tail -20 "$WORK/service-$label.log" >&2; exit 1; }
+  await_ready "http://127.0.0.1:$PORT" "$WORK/service-$label.log"
   python3 "$ROOT/bench/sandbox/rest_latency.py" "http://127.0.0.1:$PORT" "$TOKEN" "$N" "$LANGUAGE" >"$WORK/$label.json"
   kill "$SERVICE"; wait "$SERVICE" 2>/dev/null || true; SERVICE=
 }

@@ -1,7 +1,8 @@
 # Shared by rest.sh and cpu.sh (sourced, after ROOT is set): the built service, a work directory
 # removed on exit with the service the script starts (SERVICE), and the runner benchmark compiled
 # against the service's jars with RUN_CP, the class path of only the jars the runner uses (see
-# run.sh: every open jar is a descriptor each process start copies).
+# run.sh: every open jar is a descriptor each process start copies), and await_ready, the bounded
+# wait for the started service's readiness.
 APP="$ROOT/sandbox-service/target/quarkus-app"
 [ -f "$APP/quarkus-run.jar" ] || { echo "build the sandbox first: ./mvnw -pl sandbox-service -am package -DskipTests" >&2; exit 1; }
 WORK=$(mktemp -d)
@@ -19,3 +20,22 @@ ASM=$(ls "${MAVEN_REPO:-$HOME/.m2/repository}"/org/ow2/asm/asm/*/asm-*.jar | sor
 RUN_CP="$WORK/classes:$(ls "$APP"/app/*.jar | paste -sd:):$ASM:$(ls "$APP"/lib/main/*.jar "$APP"/lib/boot/*.jar \
   | grep -E 'io\.smallrye\.(config|common)\.|microprofile-config-api|org\.jboss\.logging\.jboss-logging|org\.jboss\.logmanager\.jboss-logmanager|io\.quarkus\.quarkus-core-[0-9]|jakarta\.(enterprise|inject|annotation|interceptor)|com\.fasterxml\.jackson\.core\.|ai\.prometheus\.shared-model' \
   | paste -sd:)"
+
+# await_ready URL LOG: until the started service (SERVICE) answers its readiness check, at most
+# READY_TIMEOUT seconds (default 180; each check at most 2 s, so a service that accepts the
+# connection but never answers cannot hold the loop). Exits with a message and the log's tail when
+# the service ended or the time is up.
+await_ready() {
+  local url=$1 log=$2 limit=${READY_TIMEOUT:-180} start=$SECONDS
+  until curl -sf --max-time 2 "$url/q/health/ready" >/dev/null 2>&1; do
+    if [ -n "$SERVICE" ] && ! kill -0 "$SERVICE" 2>/dev/null; then
+      echo "the sandbox service exited before it was ready:" >&2; tail -20 "$log" >&2; exit 1
+    fi
+    if [ $((SECONDS - start)) -ge "$limit" ]; then
+      echo "the sandbox service was not ready within $limit s (READY_TIMEOUT); its readiness:" >&2
+      curl -s --max-time 2 "$url/q/health/ready" >&2 || true
+      echo >&2; tail -20 "$log" >&2; exit 1
+    fi
+    sleep 1
+  done
+}
