@@ -27,8 +27,6 @@ final class WarmPool {
 
     private static final Logger LOG = Logger.getLogger(WarmPool.class);
     private static final long MAX_BACKOFF_MS = 30_000;
-    /** A waiting run looks again at least this often (a notification can come between its check and its wait). */
-    private static final long HAND_OFF_SLICE_MS = 5;
 
     private final Map<Language, Integer> targets;
     private final Map<Language, StartProfile> profiles;
@@ -113,10 +111,13 @@ final class WarmPool {
         long deadline = System.nanoTime() + wait.toNanos();
         while (open && starting.get(language).get() > 0 && System.nanoTime() < deadline) {
             synchronized (arrivals) {
-                if (idle.get(language).isEmpty() && starting.get(language).get() > 0) {
+                // Checked under the lock every arrival and every ended start notifies under: no
+                // notification falls between the check and the wait, so it waits for one, not in slices.
+                if (open
+                        && idle.get(language).isEmpty()
+                        && starting.get(language).get() > 0) {
                     try {
-                        arrivals.wait(
-                                Math.max(1, Math.min(HAND_OFF_SLICE_MS, (deadline - System.nanoTime()) / 1_000_000)));
+                        TimeUnit.NANOSECONDS.timedWait(arrivals, Math.max(1, deadline - System.nanoTime()));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         break;
@@ -265,6 +266,10 @@ final class WarmPool {
 
     void close() {
         open = false;
+        synchronized (arrivals) {
+            // A run waiting for a start stops waiting: none will be added now.
+            arrivals.notifyAll();
+        }
         held.values().forEach(deque -> {
             HeldStart start;
             while ((start = deque.pollFirst()) != null) {
