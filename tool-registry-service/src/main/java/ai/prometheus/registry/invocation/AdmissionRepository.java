@@ -1,10 +1,12 @@
 package ai.prometheus.registry.invocation;
 
+import ai.prometheus.registry.config.RegistryConfig;
 import ai.prometheus.shared.platform.config.ServiceConfig;
 import ai.prometheus.shared.platform.postgres.SqlPart;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -52,12 +54,21 @@ public class AdmissionRepository {
 
     private static final int OWN_PARAMETERS = 3;
 
+    /**
+     * Lasts until the statement's own transaction commits, whose commit then does not wait for the
+     * log flush (see {@code registry.invocation.admission.synchronous-commit}). A CTE runs only when
+     * the statement reads it, so the answer's FROM does.
+     */
+    private static final String ASYNC_COMMIT = " async as (select set_config('synchronous_commit', 'off', true)),";
+
     private final Pool pool;
     private final String reads;
     private final String answer;
+    private final boolean asyncCommit;
 
-    public AdmissionRepository(Pool pool, ServiceConfig service) {
+    public AdmissionRepository(Pool pool, ServiceConfig service, RegistryConfig config) {
         this.pool = pool;
+        this.asyncCommit = !config.invocation().admission().synchronousCommit();
         String schema = service.schema();
         this.reads = "with t as (select id, xmin::text as row_version, name, owner, status, status_reason,"
                 + " current_version, fingerprint, permissions::text as permissions,"
@@ -70,30 +81,43 @@ public class AdmissionRepository {
                 + " from (select 1) as one left join t on true";
     }
 
+    /** The statement {@link #admit} sends; {@code writes}: with the audit entry's insert. */
+    private String statement(boolean writes, String insert) {
+        if (!writes) {
+            return reads + " select false as audited," + answer;
+        }
+        String from =
+                asyncCommit ? answer.replace(" from (select 1) as one", " from async, (select 1) as one") : answer;
+        return reads + "," + (asyncCommit ? ASYNC_COMMIT : "") + " a as (" + insert
+                + " returning 1) select exists (select 1 from a) as audited," + from;
+    }
+
     /**
      * Reads what admission needs about {@code name} and invocation {@code invocationId} (null: no
      * Idempotency-Key); with {@code audit} (null: only read), writes that entry if the tool's row
      * is still at {@code rowVersion}, it has no quota row and the invocation does not exist.
      */
     public Uni<Found> admit(String name, UUID invocationId, String rowVersion, ConditionalInsert audit) {
+        return admit(pool, name, invocationId, rowVersion, audit);
+    }
+
+    /** The same on {@code client} (a test's transaction). */
+    Uni<Found> admit(SqlClient client, String name, UUID invocationId, String rowVersion, ConditionalInsert audit) {
         List<Object> parameters = new ArrayList<>(List.of(name));
         parameters.add(invocationId);
-        StringBuilder sql = new StringBuilder(reads);
+        String sql;
         if (audit == null) {
-            sql.append(" select false as audited,");
+            sql = statement(false, null);
         } else {
             parameters.add(rowVersion);
             SqlPart insert = audit.at(
                     OWN_PARAMETERS + 1,
                     "exists (select 1 from t where t.row_version = $3) and not exists (select 1 from q)"
                             + " and not exists (select 1 from p)");
-            sql.append(", a as (")
-                    .append(insert.sql())
-                    .append(" returning 1) select exists (select 1 from a) as audited,");
+            sql = statement(true, insert.sql());
             parameters.addAll(insert.parameters());
         }
-        sql.append(answer);
-        return pool.preparedQuery(sql.toString())
+        return client.preparedQuery(sql)
                 .execute(Tuple.from(parameters))
                 .map(rows -> found(rows.iterator().next()));
     }

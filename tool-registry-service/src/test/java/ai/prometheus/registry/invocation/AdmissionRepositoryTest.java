@@ -13,6 +13,7 @@ import ai.prometheus.shared.security.Caller;
 import ai.prometheus.shared.security.PrincipalKind;
 import ai.prometheus.shared.testing.Engines;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Admission's one statement: it reads the tool, its quota and an earlier invocation, and writes
  * the call's audit entry only while the tool's row is still the version the caller decided on,
- * the tool has no quota and no invocation has the id.
+ * the tool has no quota and no invocation has the id; that write's commit does not wait for the log
+ * flush (registry.invocation.admission.synchronous-commit, off by default).
  */
 @QuarkusTest
 class AdmissionRepositoryTest {
@@ -35,6 +37,9 @@ class AdmissionRepositoryTest {
 
     @Inject
     AuditTrail audit;
+
+    @Inject
+    Pool pool;
 
     @Test
     void writesTheAuditEntryOnlyWhileTheToolRowIsTheVersionDecidedOn() throws Exception {
@@ -100,6 +105,45 @@ class AdmissionRepositoryTest {
     }
 
     @Test
+    void onlyTheStatementThatWritesTheEntrySkipsTheLogFlushAndOnlyForItsOwnTransaction() throws Exception {
+        String tool = RegistryFixtures.registerWeatherTool("owner1", "unflushed");
+        AdmissionRepository.ToolRow row = admit(tool, null, null, null).tool();
+        String caller = "unflushed-" + UUID.randomUUID();
+
+        String configured = setting();
+        // Run inside an explicit transaction that waits for the flush, the statement's setting is
+        // visible to the next statement.
+        assertEquals("on", settingAfter(tool, null, null));
+        assertEquals("off", settingAfter(tool, row.rowVersion(), caller));
+        assertEquals(1, allowed(tool, caller));
+        // On its own (its implicit transaction), the setting ends with the statement: the pooled
+        // connection's next transaction is as configured again.
+        assertTrue(admit(tool, null, row.rowVersion(), caller).audited());
+        assertEquals(configured, setting());
+    }
+
+    private String setting() {
+        return pool.query("select current_setting('synchronous_commit')")
+                .execute()
+                .map(rows -> rows.iterator().next().getString(0))
+                .await()
+                .atMost(Duration.ofSeconds(10));
+    }
+
+    private String settingAfter(String tool, String rowVersion, String caller) {
+        return pool.withTransaction(connection -> connection
+                        .query("set local synchronous_commit = on")
+                        .execute()
+                        .chain(() -> admissions.admit(connection, tool, null, rowVersion, entry(tool, caller)))
+                        .chain(() -> connection
+                                .query("select current_setting('synchronous_commit')")
+                                .execute())
+                        .map(rows -> rows.iterator().next().getString(0)))
+                .await()
+                .atMost(Duration.ofSeconds(10));
+    }
+
+    @Test
     void anUnknownToolIsAnAnswerWithoutATool() {
         AdmissionRepository.Found found =
                 admit("no_such_tool_" + UUID.randomUUID().toString().substring(0, 8), null, "1", "x");
@@ -108,7 +152,14 @@ class AdmissionRepositoryTest {
     }
 
     private AdmissionRepository.Found admit(String tool, UUID earlier, String rowVersion, String caller) {
-        AdmissionRepository.ConditionalInsert entry = caller == null
+        return admissions
+                .admit(tool, earlier, rowVersion, entry(tool, caller))
+                .await()
+                .atMost(Duration.ofSeconds(10));
+    }
+
+    private AdmissionRepository.ConditionalInsert entry(String tool, String caller) {
+        return caller == null
                 ? null
                 : (first, condition) -> audit.allowedPart(
                         new Caller(caller, PrincipalKind.USER, Set.of(), Set.of()),
@@ -118,7 +169,6 @@ class AdmissionRepositoryTest {
                         null,
                         first,
                         condition);
-        return admissions.admit(tool, earlier, rowVersion, entry).await().atMost(Duration.ofSeconds(10));
     }
 
     private static void update(String sql, String tool) throws Exception {
