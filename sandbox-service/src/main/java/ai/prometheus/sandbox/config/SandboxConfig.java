@@ -230,9 +230,9 @@ public interface SandboxConfig {
          * Whether the rows of REST executions (the run's record and an Idempotency-Key's claim)
          * wait for PostgreSQL to flush its log before the answer. Off by default: the caller holds
          * the answer, and a flush (2 to 3 ms on the development machine's disk, more under load)
-         * was the largest part of the REST path's own cost. An operating-system crash of the
-         * database host may then lose the last fraction of a second of such rows (never half of
-         * one); a database restart loses none. Rows written with an event or an error report
+         * was the largest part of the REST path's own cost. A crash of PostgreSQL or of its host
+         * may then lose the last fraction of a second of such rows (never half of one); a clean
+         * restart loses none. Rows written with an event or an error report
          * (outbox) always wait.
          */
         @WithDefault("false")

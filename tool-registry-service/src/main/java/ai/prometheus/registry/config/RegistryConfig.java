@@ -77,8 +77,8 @@ public interface RegistryConfig {
          * Whether the audit entry that admission writes in its one statement, before the run, waits
          * for PostgreSQL to flush its log. Off by default: the invocation's own record, written after
          * the run with its events, still waits, and that flush makes every earlier commit durable,
-         * the entry included; so only an operating-system crash of the database host during the run
-         * could lose the entry (a database restart cannot). The wait was 3 to 5 ms of each
+         * the entry included; so only a crash of PostgreSQL or its host during the run could lose the
+         * entry (a clean restart cannot). The wait was 3 to 5 ms of each
          * synchronous call at load 14 to 19 on the development machine.
          */
         @WithDefault("false")
