@@ -111,8 +111,8 @@ public class Librarian {
     /** The gathered inputs with the full-text candidates ranked. */
     private record Worded(Gathered gathered, RankFusion.Candidates lexical) {}
 
-    /** The fused hits, best first. */
-    private record Ranked(Scoped scoped, List<RankFusion.Fused> hits) {}
+    /** The fused hits, best first, and the blocks they were found in. */
+    private record Ranked(Scoped scoped, VectorIndex.Loaded loaded, List<RankFusion.Fused> hits) {}
 
     /** The hits with their memories and neighbours. */
     private record Found(Ranked ranked, Map<UUID, MemoryView> views, Map<UUID, MemoryRepository.Neighbors> neighbors) {}
@@ -274,6 +274,7 @@ public class Librarian {
         // Recency counts from the moment the query is asked as of, like its relative dates.
         return new Ranked(
                 gathered.scoped(),
+                gathered.loaded(),
                 RankFusion.fuse(
                         asked.mode(), semantic, worded.lexical(), asked.k(), weights, asOf.toEpochMilli(), period));
     }
@@ -288,13 +289,38 @@ public class Librarian {
         return Uni.combine()
                 .all()
                 .unis(
-                        memories.views(hitIds).ifNoItem().after(QUERY_TIMEOUT).fail(),
+                        views(ranked.loaded(), hitIds),
                         memories.neighbors(
                                         hitIds, neighborCount, asked.criteria().includeSuperseded())
                                 .ifNoItem()
                                 .after(QUERY_TIMEOUT)
                                 .fail())
                 .with((views, neighbors) -> new Found(ranked, views, neighbors));
+    }
+
+    /**
+     * The hits' views: those the index's blocks hold at the version this search brought them to
+     * (read by an earlier search, unchanged since, so as fresh as a read now), the rest read from
+     * Postgres and kept for the next search. Reading them was a round trip after the ranking, on
+     * the critical path of every search.
+     */
+    private Uni<Map<UUID, MemoryView>> views(VectorIndex.Loaded loaded, List<UUID> hitIds) {
+        Map<UUID, MemoryView> cached = index.cachedViews(loaded, hitIds);
+        if (cached.size() == hitIds.size()) {
+            return Uni.createFrom().item(cached);
+        }
+        List<UUID> missing =
+                hitIds.stream().filter(id -> !cached.containsKey(id)).toList();
+        return memories.versionedViews(missing)
+                .ifNoItem()
+                .after(QUERY_TIMEOUT)
+                .fail()
+                .map(read -> {
+                    index.keepViews(loaded, read);
+                    Map<UUID, MemoryView> views = new HashMap<>(cached);
+                    read.forEach((id, row) -> views.put(id, row.view()));
+                    return views;
+                });
     }
 
     private SearchResponse response(Found found) {
