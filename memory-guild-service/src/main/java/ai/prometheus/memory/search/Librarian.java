@@ -54,6 +54,7 @@ public class Librarian {
     private final Coordinator coordinator;
     private final MemoryRepository memories;
     private final SearchRepository searches;
+    private final ParsedWords parsedWords;
     private final VectorIndex index;
     private final Embedder embedder;
     private final MemoryConfig config;
@@ -62,12 +63,14 @@ public class Librarian {
             Coordinator coordinator,
             MemoryRepository memories,
             SearchRepository searches,
+            ParsedWords parsedWords,
             VectorIndex index,
             Embedder embedder,
             MemoryConfig config) {
         this.coordinator = coordinator;
         this.memories = memories;
         this.searches = searches;
+        this.parsedWords = parsedWords;
         this.index = index;
         this.embedder = embedder;
         this.config = config;
@@ -119,7 +122,7 @@ public class Librarian {
 
     /**
      * The query's vector depends on nothing Postgres answers, so a worker embeds it from the start
-     * while Postgres resolves the scope and parses the words, and while the words are ranked; the
+     * while Postgres resolves the scope and parses the words (once per distinct words: {@link ParsedWords}), and while the words are ranked; the
      * semantic scan and the fusion then run on whichever worker finishes last. Before, the
      * embedding (3.5 to 5 ms with e5) started only once the scope was known, and the ranking of
      * the words only once the vector was there: three steps in turn that now overlap. A request
@@ -128,10 +131,11 @@ public class Librarian {
     public Uni<SearchResponse> search(Viewer viewer, UUID contextId, SearchRequest request) {
         return Uni.createFrom()
                 .item(() -> ask(request))
+                // The embedding is handed to its worker before any query is sent to Postgres.
                 .chain(asked -> Uni.combine()
                         .all()
-                        .unis(byWords(viewer, contextId, asked), vector(asked))
-                        .with(this::rank))
+                        .unis(vector(asked), byWords(viewer, contextId, asked))
+                        .with((vector, worded) -> rank(worded, vector)))
                 .chain(this::withMemories)
                 .map(this::response);
     }
@@ -420,7 +424,7 @@ public class Librarian {
 
     /** The query as Postgres parses and stems it ({@code tsquery} text), for {@link TextSearch}. */
     Uni<String> parse(String words) {
-        return searches.parse(words);
+        return parsedWords.parse(words);
     }
 
     /**
