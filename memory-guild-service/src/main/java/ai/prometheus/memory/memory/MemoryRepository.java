@@ -42,6 +42,7 @@ public class MemoryRepository implements PanacheRepositoryBase<Memory, UUID> {
     private final ObjectMapper mapper;
     private final String pageQuery;
     private final String byIdsQuery;
+    private final String versionedByIdsQuery;
     private final String supersede;
     private final String clearEmbedding;
     private final String neighborsQuery;
@@ -63,6 +64,8 @@ public class MemoryRepository implements PanacheRepositoryBase<Memory, UUID> {
                  limit $6 offset $7
                 """);
         this.byIdsQuery = sql.of("select " + VIEW_COLUMNS + " from {schema}.memories m where m.id = any($1::uuid[])");
+        this.versionedByIdsQuery = sql.of(
+                "select " + VIEW_COLUMNS + ", m.change_version from {schema}.memories m where m.id = any($1::uuid[])");
         this.supersede = sql.of("""
                 update {schema}.memories set superseded_at = :now, superseded_by = :newId, updated_at = :now,
                        change_version = :version
@@ -112,6 +115,24 @@ public class MemoryRepository implements PanacheRepositoryBase<Memory, UUID> {
                 .map(rows -> {
                     Map<UUID, MemoryView> views = new HashMap<>();
                     rows.forEach(row -> views.put(row.getUUID("id"), view(row, null)));
+                    return views;
+                });
+    }
+
+    /** A memory's view with the change version it was read at. */
+    public record Versioned(MemoryView view, long changeVersion) {}
+
+    /** Views of the given memories (without depth) with their change versions, by id, for a cache. */
+    public Uni<Map<UUID, Versioned>> versionedViews(List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return pool.preparedQuery(versionedByIdsQuery)
+                .execute(Tuple.of(ids.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Map<UUID, Versioned> views = new HashMap<>();
+                    rows.forEach(row -> views.put(
+                            row.getUUID("id"), new Versioned(view(row, null), row.getLong("change_version"))));
                     return views;
                 });
     }

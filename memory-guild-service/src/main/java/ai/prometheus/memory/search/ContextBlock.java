@@ -1,5 +1,6 @@
 package ai.prometheus.memory.search;
 
+import ai.prometheus.memory.memory.MemoryView;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -38,6 +39,14 @@ final class ContextBlock {
     boolean[] current;
     boolean[] hasVector;
     TextSearch.Document[] documents;
+    /** Each memory's change version, as loaded. */
+    long[] changeVersions;
+    /**
+     * The memory as a search shows it, once a search read it from Postgres at the slot's change
+     * version; dropped when the slot changes or the block is rebuilt, so it is as fresh as the
+     * block (set and read under the read lock: whoever sets it wrote the same row).
+     */
+    MemoryView[] views;
     /** How many memories hold a document and their lengths' sum: BM25's scope statistics, kept as they change. */
     long documentCount;
 
@@ -86,6 +95,8 @@ final class ContextBlock {
         current = new boolean[capacity];
         hasVector = new boolean[capacity];
         documents = new TextSearch.Document[capacity];
+        changeVersions = new long[capacity];
+        views = new MemoryView[capacity];
     }
 
     void clear() {
@@ -111,9 +122,10 @@ final class ContextBlock {
             long created,
             long occurred,
             boolean isCurrent,
+            long changeVersion,
             float[] vector,
             TextSearch.Document document) {
-        int slot = place(id, key, kind, created, occurred, isCurrent, vector != null, document);
+        int slot = place(id, key, kind, created, occurred, isCurrent, changeVersion, vector != null, document);
         if (vector != null) {
             System.arraycopy(vector, 0, vectors, slot * dimensions, dimensions);
         }
@@ -130,13 +142,14 @@ final class ContextBlock {
             long created,
             long occurred,
             boolean isCurrent,
+            long changeVersion,
             ByteBuffer vector,
             TextSearch.Document document) {
         if (vector != null && vector.remaining() != dimensions * Float.BYTES) {
             throw new IllegalArgumentException(
                     "an embedding of " + vector.remaining() + " bytes is not a vector of " + dimensions + " floats");
         }
-        int slot = place(id, key, kind, created, occurred, isCurrent, vector != null, document);
+        int slot = place(id, key, kind, created, occurred, isCurrent, changeVersion, vector != null, document);
         if (vector != null) {
             vector.duplicate()
                     .order(ByteOrder.LITTLE_ENDIAN)
@@ -153,6 +166,7 @@ final class ContextBlock {
             long created,
             long occurred,
             boolean isCurrent,
+            long changeVersion,
             boolean withVector,
             TextSearch.Document document) {
         Integer slot = slots.get(id);
@@ -179,6 +193,8 @@ final class ContextBlock {
         current[slot] = isCurrent;
         hasVector[slot] = withVector;
         documents[slot] = document;
+        changeVersions[slot] = changeVersion;
+        views[slot] = null;
         if (document != null) {
             documentCount++;
             documentLength += document.length();
@@ -245,6 +261,25 @@ final class ContextBlock {
         current = Arrays.copyOf(current, capacity);
         hasVector = Arrays.copyOf(hasVector, capacity);
         documents = Arrays.copyOf(documents, capacity);
+        changeVersions = Arrays.copyOf(changeVersions, capacity);
+        views = Arrays.copyOf(views, capacity);
+    }
+
+    /** The memory's view cached at its current version, or null; under the read lock. */
+    MemoryView view(UUID id) {
+        Integer slot = slots.get(id);
+        return slot == null ? null : views[slot];
+    }
+
+    /**
+     * Keeps {@code view}, read from Postgres at {@code changeVersion}, if that is the version the
+     * block holds (a row read before or after the block's copy is not kept); under the read lock.
+     */
+    void keepView(MemoryView view, long changeVersion) {
+        Integer slot = slots.get(view.id());
+        if (slot != null && changeVersions[slot] == changeVersion) {
+            views[slot] = view;
+        }
     }
 
     /** Adds the keys of the context's current memories (they shadow the same keys further up the lineage); under the read lock. */

@@ -54,6 +54,7 @@ public class Librarian {
     private final Coordinator coordinator;
     private final MemoryRepository memories;
     private final SearchRepository searches;
+    private final ParsedWords parsedWords;
     private final VectorIndex index;
     private final Embedder embedder;
     private final MemoryConfig config;
@@ -62,12 +63,14 @@ public class Librarian {
             Coordinator coordinator,
             MemoryRepository memories,
             SearchRepository searches,
+            ParsedWords parsedWords,
             VectorIndex index,
             Embedder embedder,
             MemoryConfig config) {
         this.coordinator = coordinator;
         this.memories = memories;
         this.searches = searches;
+        this.parsedWords = parsedWords;
         this.index = index;
         this.embedder = embedder;
         this.config = config;
@@ -111,15 +114,15 @@ public class Librarian {
     /** The gathered inputs with the full-text candidates ranked. */
     private record Worded(Gathered gathered, RankFusion.Candidates lexical) {}
 
-    /** The fused hits, best first. */
-    private record Ranked(Scoped scoped, List<RankFusion.Fused> hits) {}
+    /** The fused hits, best first, and the blocks they were found in. */
+    private record Ranked(Scoped scoped, VectorIndex.Loaded loaded, List<RankFusion.Fused> hits) {}
 
     /** The hits with their memories and neighbours. */
     private record Found(Ranked ranked, Map<UUID, MemoryView> views, Map<UUID, MemoryRepository.Neighbors> neighbors) {}
 
     /**
      * The query's vector depends on nothing Postgres answers, so a worker embeds it from the start
-     * while Postgres resolves the scope and parses the words, and while the words are ranked; the
+     * while Postgres resolves the scope and parses the words (once per distinct words: {@link ParsedWords}), and while the words are ranked; the
      * semantic scan and the fusion then run on whichever worker finishes last. Before, the
      * embedding (3.5 to 5 ms with e5) started only once the scope was known, and the ranking of
      * the words only once the vector was there: three steps in turn that now overlap. A request
@@ -128,10 +131,11 @@ public class Librarian {
     public Uni<SearchResponse> search(Viewer viewer, UUID contextId, SearchRequest request) {
         return Uni.createFrom()
                 .item(() -> ask(request))
+                // The embedding is handed to its worker before any query is sent to Postgres.
                 .chain(asked -> Uni.combine()
                         .all()
-                        .unis(byWords(viewer, contextId, asked), vector(asked))
-                        .with(this::rank))
+                        .unis(vector(asked), byWords(viewer, contextId, asked))
+                        .with((vector, worded) -> rank(worded, vector)))
                 .chain(this::withMemories)
                 .map(this::response);
     }
@@ -274,6 +278,7 @@ public class Librarian {
         // Recency counts from the moment the query is asked as of, like its relative dates.
         return new Ranked(
                 gathered.scoped(),
+                gathered.loaded(),
                 RankFusion.fuse(
                         asked.mode(), semantic, worded.lexical(), asked.k(), weights, asOf.toEpochMilli(), period));
     }
@@ -288,13 +293,38 @@ public class Librarian {
         return Uni.combine()
                 .all()
                 .unis(
-                        memories.views(hitIds).ifNoItem().after(QUERY_TIMEOUT).fail(),
+                        views(ranked.loaded(), hitIds),
                         memories.neighbors(
                                         hitIds, neighborCount, asked.criteria().includeSuperseded())
                                 .ifNoItem()
                                 .after(QUERY_TIMEOUT)
                                 .fail())
                 .with((views, neighbors) -> new Found(ranked, views, neighbors));
+    }
+
+    /**
+     * The hits' views: those the index's blocks hold at the version this search brought them to
+     * (read by an earlier search, unchanged since, so as fresh as a read now), the rest read from
+     * Postgres and kept for the next search. Reading them was a round trip after the ranking, on
+     * the critical path of every search.
+     */
+    private Uni<Map<UUID, MemoryView>> views(VectorIndex.Loaded loaded, List<UUID> hitIds) {
+        Map<UUID, MemoryView> cached = index.cachedViews(loaded, hitIds);
+        if (cached.size() == hitIds.size()) {
+            return Uni.createFrom().item(cached);
+        }
+        List<UUID> missing =
+                hitIds.stream().filter(id -> !cached.containsKey(id)).toList();
+        return memories.versionedViews(missing)
+                .ifNoItem()
+                .after(QUERY_TIMEOUT)
+                .fail()
+                .map(read -> {
+                    index.keepViews(loaded, read);
+                    Map<UUID, MemoryView> views = new HashMap<>(cached);
+                    read.forEach((id, row) -> views.put(id, row.view()));
+                    return views;
+                });
     }
 
     private SearchResponse response(Found found) {
@@ -394,7 +424,7 @@ public class Librarian {
 
     /** The query as Postgres parses and stems it ({@code tsquery} text), for {@link TextSearch}. */
     Uni<String> parse(String words) {
-        return searches.parse(words);
+        return parsedWords.parse(words);
     }
 
     /**

@@ -4,6 +4,8 @@ import ai.prometheus.memory.config.MemoryConfig;
 import ai.prometheus.memory.context.LineageEntry;
 import ai.prometheus.memory.embedding.Embedder;
 import ai.prometheus.memory.embedding.Vectors;
+import ai.prometheus.memory.memory.MemoryRepository;
+import ai.prometheus.memory.memory.MemoryView;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -12,8 +14,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -193,6 +197,49 @@ public class VectorIndex {
         }
     }
 
+    /**
+     * The views of {@code ids} that the loaded blocks hold at their current version (a search's
+     * hits, read from Postgres by an earlier search and unchanged since); the others are missing.
+     * A block being refreshed is skipped rather than waited for: its hits are read from Postgres.
+     */
+    Map<UUID, MemoryView> cachedViews(Loaded scope, List<UUID> ids) {
+        Map<UUID, MemoryView> found = new HashMap<>();
+        for (ContextBlock block : scope.blocks()) {
+            if (!block.lock.readLock().tryLock()) {
+                continue;
+            }
+            try {
+                for (UUID id : ids) {
+                    MemoryView view = block.view(id);
+                    if (view != null) {
+                        found.put(id, view);
+                    }
+                }
+            } finally {
+                block.lock.readLock().unlock();
+            }
+        }
+        return found;
+    }
+
+    /** Keeps views just read from Postgres in the blocks that hold their memory at the same version. */
+    void keepViews(Loaded scope, Map<UUID, MemoryRepository.Versioned> read) {
+        for (ContextBlock block : scope.blocks()) {
+            if (!block.lock.readLock().tryLock()) {
+                continue; // never waits: this may run on the event loop
+            }
+            try {
+                read.values().forEach(row -> {
+                    if (row.view().contextId().equals(block.contextId)) {
+                        block.keepView(row.view(), row.changeVersion());
+                    }
+                });
+            } finally {
+                block.lock.readLock().unlock();
+            }
+        }
+    }
+
     /** Postgres orders uuids by their bytes, unsigned; {@link UUID#compareTo} compares signed halves. */
     static int comparePostgresUuids(UUID a, UUID b) {
         int high = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
@@ -345,6 +392,7 @@ public class VectorIndex {
                         row.createdAtMillis(),
                         row.occurredAtMillis(),
                         row.current(),
+                        row.changeVersion(),
                         usable ? row.embedding() : null,
                         TextSearch.parseVector(row.lexemes()));
                 seen = Math.max(seen, row.changeVersion());

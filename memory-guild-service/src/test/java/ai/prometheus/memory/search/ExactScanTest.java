@@ -95,9 +95,9 @@ class ExactScanTest {
         String kind = random.nextBoolean() ? "a" : "c";
         if (vector != null && random.nextBoolean()) {
             // As a load copies it: straight from the stored bytes (float32, little-endian).
-            block.upsert(id, null, kind, 0, 0, true, ByteBuffer.wrap(Vectors.toBytes(vector)), null);
+            block.upsert(id, null, kind, 0, 0, true, 0, ByteBuffer.wrap(Vectors.toBytes(vector)), null);
         } else {
-            block.upsert(id, null, kind, 0, 0, true, vector == null ? null : vector.clone(), null);
+            block.upsert(id, null, kind, 0, 0, true, 0, vector == null ? null : vector.clone(), null);
         }
         vectors.put(id, vector);
         kinds.put(id, kind);
