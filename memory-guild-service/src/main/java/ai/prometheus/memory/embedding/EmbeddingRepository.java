@@ -62,8 +62,22 @@ public class EmbeddingRepository {
                 update {schema}.memories set embedding = $1, embedding_model = $2, needs_embedding = false,
                        embedding_claimed_at = null, change_version = $3
                  where id = $4 and content_hash = $5""");
-        this.markOtherModels = sql.of("update {schema}.memories set needs_embedding = true"
-                + " where not needs_embedding and embedding_model is distinct from $1");
+        // A memory going back to pending is a change like any other: its row and its context move
+        // to a new version, so every replica's index (and the hits it keeps) reads it again.
+        // Contexts are locked in id order, as when vectors are stored.
+        this.markOtherModels = sql.of("""
+                with stale as (
+                    select id, context_id from {schema}.memories
+                     where not needs_embedding and embedding_model is distinct from $1),
+                bumped as (
+                    update {schema}.memory_contexts c set memory_version = c.memory_version + 1
+                      from (select id from {schema}.memory_contexts
+                             where id in (select context_id from stale) order by id for update) locked
+                     where c.id = locked.id
+                    returning c.id, c.memory_version)
+                update {schema}.memories m set needs_embedding = true, change_version = b.memory_version
+                  from stale s join bumped b on b.id = s.context_id
+                 where m.id = s.id and not m.needs_embedding and m.embedding_model is distinct from $1""");
         this.countPending = sql.of("select count(*) from {schema}.memories where needs_embedding");
     }
 

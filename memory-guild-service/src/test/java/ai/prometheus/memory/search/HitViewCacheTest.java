@@ -4,11 +4,17 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.prometheus.memory.MemoryApi;
+import ai.prometheus.memory.embedding.Embedder;
+import ai.prometheus.memory.embedding.EmbeddingRepository;
 import ai.prometheus.shared.testing.Engines;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -23,6 +29,12 @@ class HitViewCacheTest {
     private static final String ORIGINAL = "The release train leaves the station every second Thursday";
 
     private final MemoryApi api = MemoryApi.agent("view-cache-agent-" + UUID.randomUUID());
+
+    @Inject
+    EmbeddingRepository embeddings;
+
+    @Inject
+    Embedder embedder;
 
     @Test
     void aHitIsShownFromTheIndexUntilItsRowChangesOnAnyReplica() throws Exception {
@@ -73,6 +85,47 @@ class HitViewCacheTest {
                 .then()
                 .statusCode(200)
                 .body("results.memory.content", contains(edited));
+    }
+
+    @Test
+    void aMemoryMarkedForReEmbeddingMovesToANewVersionSoNoReplicaKeepsShowingItReady() throws Exception {
+        String context = api.createContext("model-switch", null);
+        String memory = api.write(context, ORIGINAL);
+        api.awaitEmbedded(context);
+        api.search(context, Map.of("query", "release train", "mode", "lexical"))
+                .then()
+                .statusCode(200)
+                .body("results.memory.embedding", contains("ready"));
+        long before = versions(memory)[0];
+
+        // As after a switch of memory.embedding.model: this memory's vector is another model's.
+        try (Connection db = Engines.jdbc();
+                var retire = db.prepareStatement(
+                        "update memory_guild.memories set embedding_model = 'a-retired-model' where id = ?")) {
+            retire.setObject(1, UUID.fromString(memory));
+            retire.executeUpdate();
+        }
+        assertTrue(embeddings.markOtherModels(embedder.modelId()).await().atMost(Duration.ofSeconds(30)) >= 1);
+
+        // Its row and its context moved together (the worker storing a new vector moves them
+        // again, never back), so a block holding the "ready" view reads the row again.
+        long[] after = versions(memory);
+        assertTrue(after[0] > before, "the row's version moved: " + before + " -> " + after[0]);
+        assertEquals(after[1], after[0], "the context's version is the row's");
+    }
+
+    /** The memory's change version and its context's memory version. */
+    private static long[] versions(String memory) throws Exception {
+        try (Connection db = Engines.jdbc();
+                var read = db.prepareStatement("select m.change_version, c.memory_version"
+                        + " from memory_guild.memories m join memory_guild.memory_contexts c on c.id = m.context_id"
+                        + " where m.id = ?")) {
+            read.setObject(1, UUID.fromString(memory));
+            try (var rs = read.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        }
     }
 
     @Test
