@@ -7,9 +7,11 @@
 # (the service asked the interpreter for them once): site's start-up work, a tenth of the
 # interpreter's, is done here only as far as it costs nothing. The directories go on sys.path, as
 # site would put them; the builtins site adds (exit, quit, help, copyright, credits, license) are
-# set; the directories' .pth files are read only when an import finds nothing elsewhere.
+# set; the directories' .pth files are read only when an import finds nothing elsewhere. The
+# bootstrap itself uses posix, not os: without site nothing has imported os yet, and a program that
+# does not import it (print(1)) does not pay for loading it.
 def _sandbox_main():
-    import builtins, os, sys, _sitebuiltins
+    import builtins, posix, sys, _sitebuiltins
 
     directories = sys.argv[1:]
     sys.path.extend(directory for directory in directories if directory not in sys.path)
@@ -17,9 +19,24 @@ def _sandbox_main():
     builtins.exit = _sitebuiltins.Quitter("exit", eof)
     builtins.quit = _sitebuiltins.Quitter("quit", eof)
     builtins.help = _sitebuiltins._Helper()
-    builtins.copyright = _sitebuiltins._Printer("copyright", sys.copyright)
-    builtins.credits = _sitebuiltins._Printer("credits", "See https://www.python.org/about/credits/")
-    builtins.license = _sitebuiltins._Printer("license", "See https://www.python.org/psf/license/")
+
+    class Printer(_sitebuiltins._Printer):
+        """site's printer, set up when first shown: setting it up imports os."""
+
+        def __init__(self, name, data):
+            self.__arguments = (name, data)
+
+        def __repr__(self):
+            super().__init__(*self.__arguments)
+            return super().__repr__()
+
+        def __call__(self):
+            super().__init__(*self.__arguments)
+            return super().__call__()
+
+    builtins.copyright = Printer("copyright", sys.copyright)
+    builtins.credits = Printer("credits", "See https://www.python.org/about/credits/")
+    builtins.license = Printer("license", "See https://www.python.org/psf/license/")
 
     class LateSite:
         """Reads the .pth files of the site directories at the first import not found elsewhere."""
@@ -37,27 +54,32 @@ def _sandbox_main():
             return PathFinder.find_spec(name, None, target)
 
     sys.meta_path.append(LateSite)
-    os.write(1, b"\x06")
+    posix.write(1, b"\x06")
     header = b""
     while not header.endswith(b"\n"):
-        chunk = os.read(0, 1)
+        chunk = posix.read(0, 1)
         if not chunk:
-            os._exit(0)
+            posix._exit(0)
         header += chunk
     fields = header.split()
     remaining = int(fields[0])
     for _ in range(int(fields[1]) if len(fields) > 1 else 0):
         entry = b""
         while True:
-            byte = os.read(0, 1)
+            byte = posix.read(0, 1)
             if not byte or byte == b"\0":
                 break
             entry += byte
         name, _, value = entry.partition(b"=")
-        os.environb[name] = value
+        if "os" in sys.modules:
+            sys.modules["os"].environb[name] = value
+        else:
+            # os builds os.environ from posix.environ when the program imports it.
+            posix.putenv(name, value)
+            posix.environ[name] = value
     code = bytearray()
     while remaining > 0:
-        chunk = os.read(0, remaining)
+        chunk = posix.read(0, remaining)
         if not chunk:
             break
         code += chunk
