@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -97,21 +99,22 @@ public enum Language {
     private static Optional<List<String>> ask(String executable, String... arguments) {
         List<String> command = new ArrayList<>(List.of(executable));
         command.addAll(List.of(arguments));
+        Path output = null;
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+            // Into a file, so an interpreter that never ends cannot hold the service's start.
+            output = Files.createTempFile("interpreter-", ".out");
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectOutput(output.toFile());
             builder.environment().clear();
             builder.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
             Process process = builder.start();
-            byte[] output;
-            try (InputStream in = process.getInputStream()) {
-                output = in.readNBytes(64 * 1024);
-            }
             if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 process.destroyForcibly();
                 LOG.warnf("%s did not name its library directories; it sets them up itself on every start", executable);
                 return Optional.empty();
             }
-            return Optional.of(new String(output, StandardCharsets.UTF_8)
+            return Optional.of(Files.readString(output, StandardCharsets.UTF_8)
                     .lines()
                     .filter(line -> !line.isBlank())
                     .toList());
@@ -123,6 +126,14 @@ public enum Language {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
+        } finally {
+            if (output != null) {
+                try {
+                    Files.deleteIfExists(output);
+                } catch (IOException e) {
+                    // a temporary file left behind
+                }
+            }
         }
     }
 
