@@ -266,7 +266,7 @@ public final class RunnerBenchmark {
     }
 
     /** The service's own configuration (application.properties defaults, overridable by -D and environment). */
-    private static SandboxConfig config() throws Exception {
+    static SandboxConfig config() throws Exception {
         java.util.Properties properties = new java.util.Properties();
         try (InputStream in = RunnerBenchmark.class.getClassLoader().getResourceAsStream("application.properties")) {
             properties.load(in);

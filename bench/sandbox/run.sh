@@ -9,6 +9,7 @@
 #   SANDBOX_POOL_SIZE=4 bench/sandbox/run.sh     # any sandbox setting, as for the service
 #   THREADS=4 SUSTAINED_ONLY=true bench/sandbox/run.sh   # throughput alone, with more runners
 #   LANGUAGES=python bench/sandbox/run.sh        # some languages only
+#   bench/sandbox/breakdown.sh                  # where the child processes' CPU of one sandbox goes (RUNS)
 #
 # Needs what the service needs: root (each sandbox drops to its own uid), bubblewrap, and the
 # interpreters. Builds the module's classes first.
@@ -20,8 +21,9 @@ mkdir -p "$OUT/classes"
 "$ROOT/mvnw" -B -q -f "$ROOT/pom.xml" -pl sandbox-service -am test-compile dependency:build-classpath \
   -Dmdep.outputFile="$OUT/classpath.txt" -Dmdep.includeScope=runtime >&2
 CP="$ROOT/sandbox-service/target/classes:$ROOT/shared-model/target/classes:$(cat "$OUT/classpath.txt")"
-javac -q -nowarn -d "$OUT/classes" -cp "$CP" "$ROOT/bench/sandbox/RunnerBenchmark.java" 2>/dev/null \
-  || javac -d "$OUT/classes" -cp "$CP" "$ROOT/bench/sandbox/RunnerBenchmark.java"
+SOURCES=("$ROOT/bench/sandbox/RunnerBenchmark.java" "$ROOT/bench/sandbox/ChildCpuBreakdown.java")
+javac -q -nowarn -d "$OUT/classes" -cp "$CP" "${SOURCES[@]}" 2>/dev/null \
+  || javac -d "$OUT/classes" -cp "$CP" "${SOURCES[@]}"
 
 # Run with only the jars the runner uses (configuration, logging, bytecode for config mappings):
 # the JDK's class loader keeps every jar it searched open, and the kernel copies a process's
@@ -34,4 +36,4 @@ RUN_CP="$OUT/classes:$ROOT/sandbox-service/target/classes:$ROOT/shared-model/tar
 exec java ${BENCH_JAVA_OPTS:-} -Xmx256m -XX:+UseSerialGC -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   -Diterations="${ITERATIONS:-40}" -Dsustained="${SUSTAINED:-400}" \
   -Dthreads="${THREADS:-$(nproc)}" -DsustainedOnly="${SUSTAINED_ONLY:-false}" -Dlanguages="${LANGUAGES:-python,node,bash}" \
-  -cp "$RUN_CP" ai.prometheus.bench.sandbox.RunnerBenchmark
+  -Druns="${RUNS:-100}" -cp "$RUN_CP" "ai.prometheus.bench.sandbox.${BENCH_MAIN:-RunnerBenchmark}"

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +44,9 @@ public final class SandboxLauncher {
             Path socketDirectory, String socketName, int port, Optional<Path> seccompFile, Path nodePreload) {}
 
     private final SandboxConfig.Isolation isolation;
-    private final Map<Language, String> executables;
+    /** Each interpreter's argument vector, with what it was asked once at start (see {@link Language#siteDirectories}). */
+    private final Map<Language, List<String>> interpreterCommands;
+
     private final Optional<Path> seccompFile;
     private final boolean dropPrivileges;
     private final Optional<Path> launchProgram;
@@ -70,7 +73,11 @@ public final class SandboxLauncher {
         this.runInodes = runInodes;
         this.isolation = isolation;
         this.launchProgram = launchProgram;
-        this.executables = host.interpreters();
+        Map<Language, List<String>> commands = new EnumMap<>(Language.class);
+        host.interpreters()
+                .forEach((language, executable) ->
+                        commands.put(language, language.command(executable, language.siteDirectories(executable))));
+        this.interpreterCommands = commands;
         this.seccompFile = host.seccomp();
         this.dropPrivileges = host.root();
         this.bubblewrap =
@@ -170,17 +177,47 @@ public final class SandboxLauncher {
 
     /** The same, with a way out through the egress proxy when {@code egress} is not null. */
     public Process start(StartProfile profile, int uid, Path insecureWorkspace, EgressMount egress) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command(profile, uid, egress));
+        Map<String, String> environment = builder.environment();
+        environment.clear();
+        environment.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        if (launchProgram.isEmpty()) {
+            seccompFor(egress).ifPresent(file -> environment.put("SANDBOX_SECCOMP", file.toString()));
+        }
+        if (!isolated()) {
+            // Development mode: the variables bubblewrap would set, on a plain process.
+            environment.put("HOME", insecureWorkspace.toString());
+            environment.put("TMPDIR", insecureWorkspace.toString());
+            environment.put("LANG", "C.UTF-8");
+            builder.directory(insecureWorkspace.toFile());
+        }
+        return builder.start();
+    }
+
+    /** The interpreter's own argument vector, the last part of every sandbox's command line. */
+    public List<String> interpreterCommand(Language language) {
+        return interpreterCommands.get(language);
+    }
+
+    private Optional<Path> seccompFor(EgressMount egress) {
+        return egress != null ? egress.seccompFile() : seccompFile.filter(file -> isolated());
+    }
+
+    /**
+     * The whole command line of a sandbox for {@code profile} as {@code uid}, started with only
+     * {@code PATH} in its environment (and, for the development shell, {@code SANDBOX_SECCOMP}).
+     */
+    public List<String> command(StartProfile profile, int uid, EgressMount egress) {
         if (egress != null && !supportsEgress()) {
             throw new IllegalStateException("runs with a network policy need sandbox-launch and isolation");
         }
         List<String> command = new ArrayList<>();
-        Optional<Path> seccomp = egress != null ? egress.seccompFile() : seccompFile.filter(file -> isolated());
+        Optional<Path> seccomp = seccompFor(egress);
         if (launchProgram.isPresent()) {
             command.addAll(programStep(launchProgram.get(), profile, uid, seccomp));
         } else {
             command.addAll(ShellFirstStep.command(isolation, profile, uid, dropPrivileges));
         }
-        String executable = executables.get(profile.language());
         if (isolated()) {
             command.addAll(bubblewrap.arguments(profile, egress, seccomp.isPresent()));
             if (launchProgram.isPresent()) {
@@ -192,23 +229,8 @@ public final class SandboxLauncher {
                 command.add("--");
             }
         }
-        command.addAll(profile.language().command(executable));
-
-        ProcessBuilder builder = new ProcessBuilder(command);
-        Map<String, String> environment = builder.environment();
-        environment.clear();
-        environment.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-        if (launchProgram.isEmpty()) {
-            seccomp.ifPresent(file -> environment.put("SANDBOX_SECCOMP", file.toString()));
-        }
-        if (!isolated()) {
-            // Development mode: the variables bubblewrap would set, on a plain process.
-            environment.put("HOME", insecureWorkspace.toString());
-            environment.put("TMPDIR", insecureWorkspace.toString());
-            environment.put("LANG", "C.UTF-8");
-            builder.directory(insecureWorkspace.toFile());
-        }
-        return builder.start();
+        command.addAll(interpreterCommands.get(profile.language()));
+        return command;
     }
 
     /** {@code sandbox-launch} with the limits in the kernel's units; a limit of 0 processes or bytes: none. */

@@ -28,7 +28,7 @@ final class Engine {
     private final SandboxStarter starter;
     private final WorkspaceQuota quota;
     private final SandboxThreads threads;
-    private final RunLimits maxima;
+    private final RunLimits defaults;
     private final Duration startTimeout;
     private final boolean awaitStarting;
     private final Duration refillDelay;
@@ -48,12 +48,11 @@ final class Engine {
         this.starter = starter;
         this.quota = quota;
         this.threads = threads;
-        this.maxima = RunLimits.of(config.limits().max());
+        this.defaults = RunLimits.of(config.limits().defaults());
         this.startTimeout = config.pool().startTimeout();
         this.awaitStarting = config.pool().awaitStarting();
         this.refillDelay = config.pool().refillDelay();
         this.answerWait = config.pool().answerWait();
-        RunLimits defaults = RunLimits.of(config.limits().defaults());
         Map<Language, Integer> targets = new EnumMap<>(Language.class);
         Map<Language, StartProfile> profiles = new EnumMap<>(Language.class);
         for (Language language : host.interpreters().keySet()) {
@@ -214,12 +213,17 @@ final class Engine {
         }
     }
 
-    /** A warm sandbox for the pool: started with the operator's maxima in its cgroup, then waited for; null when it failed. */
+    /**
+     * A warm sandbox for the pool, then waited for; null when it failed. Its cgroup gets the
+     * operator's default limits, which most runs ask for: such a run writes no limit when it takes
+     * the sandbox (the interpreter joins the group after its start, so the group holds only what
+     * the bootstrap allocated since). A run with other limits writes its own, raising or lowering.
+     */
     private Sandbox prepareWarm(StartProfile profile) {
         Sandbox sandbox;
         starts.pool().increment();
         try {
-            sandbox = starter.launch(profile, maxima, null);
+            sandbox = starter.launch(profile, defaults, null);
         } catch (IOException | RuntimeException e) {
             LOG.debugf(e, "A warm sandbox could not be started");
             return null;

@@ -115,7 +115,7 @@ final class SandboxStarter {
 
     /**
      * Starts a sandbox process, then creates its cgroups while the interpreter boots (it joins them
-     * once ready) and sets {@code groupLimits} on them: the pool's maxima, which the run lowers, or
+     * once ready) and sets {@code groupLimits} on them: the pool's defaults, which a run may change, or
      * a cold run's own limits, which leaves the run nothing to write. {@code grant}: the run's way
      * out through the egress proxy, or null.
      */
