@@ -91,7 +91,7 @@ public class Embedder {
 
     // The tokenizer (DJL) and JNA unpack native libraries under the user's home by default, which
     // is often read-only in containers. ONNX Runtime uses java.io.tmpdir, set on the command line.
-    private static void pointNativeLibrariesAt(Path directory) {
+    static void pointNativeLibrariesAt(Path directory) {
         try {
             Files.createDirectories(directory.resolve("djl"));
             Files.createDirectories(directory.resolve("jna"));
