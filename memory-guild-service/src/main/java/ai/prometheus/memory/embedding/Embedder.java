@@ -3,7 +3,6 @@ package ai.prometheus.memory.embedding;
 import ai.prometheus.memory.config.MemoryConfig;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.EmbeddingModel;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +28,7 @@ public class Embedder {
 
     private final MemoryConfig config;
     private final LocalModel choice;
-    private volatile EmbeddingModel model;
+    private volatile QuantizedModel model;
     private ExecutorService executor;
 
     public Embedder(MemoryConfig config) {
@@ -44,7 +43,9 @@ public class Embedder {
 
     /** A search query's vector. */
     public float[] embedQuery(String text) {
-        return Vectors.normalize(model().embed(choice.query(text)).content().vector());
+        // Straight to the model: langchain4j's embed(String) adds a request object, its
+        // parameter checks and a response around the same call.
+        return Vectors.normalize(model().vector(choice.query(text)));
     }
 
     /** Stored memories' vectors, in order. */
@@ -60,8 +61,8 @@ public class Embedder {
         return vectors;
     }
 
-    private EmbeddingModel model() {
-        EmbeddingModel loaded = model;
+    private QuantizedModel model() {
+        QuantizedModel loaded = model;
         if (loaded == null) {
             synchronized (this) {
                 loaded = model;
