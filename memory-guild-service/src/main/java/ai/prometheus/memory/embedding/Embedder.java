@@ -18,7 +18,8 @@ import org.jboss.logging.Logger;
  * Turns text into unit-length vectors with the model chosen by {@code memory.embedding.model}
  * ({@link LocalModel}, bundled in the jar: no network). The model loads on first use. Queries and
  * stored passages are embedded differently where the model was trained so. Text beyond the
- * model's window is cut off, so a long memory is embedded by its beginning.
+ * model's window is embedded window by window and the windows' vectors averaged (langchain4j's
+ * encoder, {@link QuantizedModel}).
  */
 @ApplicationScoped
 public class Embedder {
