@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
+import io.quarkus.test.junit.QuarkusTest;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +22,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The direct path (one tokenization, the ONNX run, langchain4j's pooling) makes the vectors
  * langchain4j's encoder makes, for queries, passages and the texts it hands back to the encoder.
+ * A Quarkus test only so that the tokenizer's native library is loaded by the same class loader
+ * as in the service's other tests (a JVM loads it once).
  */
+@QuarkusTest
 class QuantizedModelTest {
 
     /** Queries and memories of the kinds the service embeds, and some the tokenizer finds awkward. */
