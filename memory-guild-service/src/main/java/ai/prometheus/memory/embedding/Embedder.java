@@ -3,7 +3,6 @@ package ai.prometheus.memory.embedding;
 import ai.prometheus.memory.config.MemoryConfig;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.EmbeddingModel;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +18,8 @@ import org.jboss.logging.Logger;
  * Turns text into unit-length vectors with the model chosen by {@code memory.embedding.model}
  * ({@link LocalModel}, bundled in the jar: no network). The model loads on first use. Queries and
  * stored passages are embedded differently where the model was trained so. Text beyond the
- * model's window is cut off, so a long memory is embedded by its beginning.
+ * model's window is embedded window by window and the windows' vectors averaged (langchain4j's
+ * encoder, {@link QuantizedModel}).
  */
 @ApplicationScoped
 public class Embedder {
@@ -29,7 +29,7 @@ public class Embedder {
 
     private final MemoryConfig config;
     private final LocalModel choice;
-    private volatile EmbeddingModel model;
+    private volatile QuantizedModel model;
     private ExecutorService executor;
 
     public Embedder(MemoryConfig config) {
@@ -44,7 +44,9 @@ public class Embedder {
 
     /** A search query's vector. */
     public float[] embedQuery(String text) {
-        return Vectors.normalize(model().embed(choice.query(text)).content().vector());
+        // Straight to the model: langchain4j's embed(String) adds a request object, its
+        // parameter checks and a response around the same call.
+        return Vectors.normalize(model().vector(choice.query(text)));
     }
 
     /** Stored memories' vectors, in order. */
@@ -60,8 +62,8 @@ public class Embedder {
         return vectors;
     }
 
-    private EmbeddingModel model() {
-        EmbeddingModel loaded = model;
+    private QuantizedModel model() {
+        QuantizedModel loaded = model;
         if (loaded == null) {
             synchronized (this) {
                 loaded = model;
@@ -91,7 +93,7 @@ public class Embedder {
 
     // The tokenizer (DJL) and JNA unpack native libraries under the user's home by default, which
     // is often read-only in containers. ONNX Runtime uses java.io.tmpdir, set on the command line.
-    private static void pointNativeLibrariesAt(Path directory) {
+    static void pointNativeLibrariesAt(Path directory) {
         try {
             Files.createDirectories(directory.resolve("djl"));
             Files.createDirectories(directory.resolve("jna"));

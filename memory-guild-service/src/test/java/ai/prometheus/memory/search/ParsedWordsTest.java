@@ -1,6 +1,7 @@
 package ai.prometheus.memory.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
@@ -9,13 +10,15 @@ import org.junit.jupiter.api.Test;
 
 class ParsedWordsTest {
 
+    private static final int CAPACITY = 4;
+
     private final List<String> askedPostgres = new ArrayList<>();
     private final ParsedWords parsed = new ParsedWords(
             words -> {
                 askedPostgres.add(words);
                 return Uni.createFrom().item("'" + words + "'");
             },
-            2);
+            CAPACITY);
 
     @Test
     void wordsAskedAgainAreNotParsedAgain() {
@@ -26,14 +29,29 @@ class ParsedWordsTest {
     }
 
     @Test
-    void theLeastRecentlyAskedWordsLeaveFirst() {
-        parse("deploy");
+    void keepsNoMoreThanItsCapacity() {
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 20; i++) {
+                assertEquals("'word" + i + "'", parse("word" + i));
+            }
+        }
+        // At most CAPACITY of the 20 words were still kept for the second round.
+        assertTrue(askedPostgres.size() >= 40 - CAPACITY, "asked " + askedPostgres.size());
+    }
+
+    @Test
+    void wordsAskedOftenOutliveAStreamOfOneOffQueries() {
         parse("rollback");
-        parse("deploy");
-        parse("outage"); // room for two: "rollback" leaves, "deploy" was asked since
-        parse("deploy");
-        parse("rollback");
-        assertEquals(List.of("deploy", "rollback", "outage", "rollback"), askedPostgres);
+        parse("outage");
+        parse("latency");
+        for (int i = 0; i < 5; i++) {
+            parse("deploy");
+        }
+        for (int i = 0; i < 50; i++) {
+            parse("one-off " + i);
+        }
+        parse("deploy"); // a least-recently-used list of 4 would have dropped it after 4 one-offs
+        assertEquals(1, askedPostgres.stream().filter("deploy"::equals).count());
     }
 
     private String parse(String words) {
