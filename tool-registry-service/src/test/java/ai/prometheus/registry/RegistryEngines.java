@@ -4,7 +4,9 @@ import ai.prometheus.shared.testing.Engines;
 import ai.prometheus.shared.testing.ServiceProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,14 @@ import java.util.Map;
  * fetches the secrets of asynchronous runs from the registry).
  */
 public class RegistryEngines extends Engines {
+
+    /**
+     * This test JVM's run: its test database and its start time, the same in every class loader of
+     * the JVM. Registries a test starts as processes consume in groups named after it, never in
+     * production's groups (those of a running suite) nor in another checkout's.
+     */
+    public static final String RUN = Engines.TEST_DATABASE + "-"
+            + Long.toString(ManagementFactory.getRuntimeMXBean().getStartTime(), 36);
 
     private static ServiceProcess sandbox;
     private static int registryPort;
@@ -35,6 +45,20 @@ public class RegistryEngines extends Engines {
         config.put("quarkus.rest-client.sandbox.url", sandbox.url());
         config.put("quarkus.http.test-port", Integer.toString(registryPort));
         return config;
+    }
+
+    /**
+     * The {@code -D} options of a registry started as a process: each of its consumers in group
+     * {@code group} of this run, starting at the end of its topic (what came before is another
+     * run's; these tests start their registries before they send anything).
+     */
+    public static List<String> registryGroups(String group) {
+        List<String> options = new ArrayList<>();
+        for (String channel : List.of("invocation-results", "invocation-progress", "guardian-commands")) {
+            options.add("-Dmp.messaging.incoming." + channel + ".group.id=" + group + "-" + RUN);
+            options.add("-Dmp.messaging.incoming." + channel + ".auto.offset.reset=latest");
+        }
+        return options;
     }
 
     private static int freePort() {

@@ -266,20 +266,24 @@ final class RestoreInserts implements BackupReader.Visitor {
         flushMemories();
         if (!touched.isEmpty()) {
             Array ids = connection.createArrayOf("uuid", touched.toArray());
-            // A version that was superseded by a memory not restored (it exists neither here nor in the file).
+            // A restore is one change of each context it wrote to: the context moves to a new
+            // version and epoch (every replica rebuilds its cached copy), and a row it changes again,
+            // a version whose successor was not restored (it exists neither here nor in the file),
+            // takes that version as every writer's rows do, so no cached hit of it outlives the
+            // change. Contexts are locked in id order, as when vectors are stored.
             try (PreparedStatement relink = connection.prepareStatement(sql.of("""
-                    update {schema}.memories m set superseded_by = null
-                     where m.context_id = any(?) and m.superseded_by is not null
+                    with bumped as (
+                        update {schema}.memory_contexts c set memory_version = c.memory_version + 1,
+                               reload_epoch = c.reload_epoch + 1
+                          from (select id from {schema}.memory_contexts where id = any(?) order by id for update) locked
+                         where c.id = locked.id
+                        returning c.id, c.memory_version)
+                    update {schema}.memories m set superseded_by = null, change_version = b.memory_version
+                      from bumped b
+                     where m.context_id = b.id and m.superseded_by is not null
                        and not exists (select 1 from {schema}.memories x where x.id = m.superseded_by)"""))) {
                 relink.setArray(1, ids);
                 relink.executeUpdate();
-            }
-            // Cached vector copies of these contexts must be rebuilt on every replica.
-            try (PreparedStatement bump = connection.prepareStatement(sql.of("""
-                    update {schema}.memory_contexts set memory_version = memory_version + 1,
-                           reload_epoch = reload_epoch + 1 where id = any(?)"""))) {
-                bump.setArray(1, ids);
-                bump.executeUpdate();
             }
         }
         insertContext.close();

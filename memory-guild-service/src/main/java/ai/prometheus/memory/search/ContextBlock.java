@@ -114,42 +114,33 @@ final class ContextBlock {
         allocate(Math.max(16, expected));
     }
 
-    /** Inserts or replaces one memory; {@code vector} null while its embedding is pending. */
-    void upsert(
-            UUID id,
-            String key,
-            String kind,
-            long created,
-            long occurred,
-            boolean isCurrent,
-            long changeVersion,
-            float[] vector,
-            TextSearch.Document document) {
-        int slot = place(id, key, kind, created, occurred, isCurrent, changeVersion, vector != null, document);
-        if (vector != null) {
-            System.arraycopy(vector, 0, vectors, slot * dimensions, dimensions);
-        }
-    }
-
     /**
-     * As above, with the vector as Postgres stores it (float32, little-endian), copied straight
-     * from the driver's bytes into the block: no array per memory on the way.
+     * One memory as the block keeps it.
+     *
+     * @param vector its embedding as Postgres stores it (float32, little-endian), copied straight
+     *     from the driver's bytes into the block (no array per memory on the way); null while it is
+     *     pending or of another model
+     * @param document its lexemes, or null when it has none
      */
-    void upsert(
+    record Entry(
             UUID id,
             String key,
             String kind,
-            long created,
-            long occurred,
-            boolean isCurrent,
+            long createdMillis,
+            long occurredMillis,
+            boolean current,
             long changeVersion,
             ByteBuffer vector,
-            TextSearch.Document document) {
+            TextSearch.Document document) {}
+
+    /** Inserts or replaces one memory. */
+    void upsert(Entry entry) {
+        ByteBuffer vector = entry.vector();
         if (vector != null && vector.remaining() != dimensions * Float.BYTES) {
             throw new IllegalArgumentException(
                     "an embedding of " + vector.remaining() + " bytes is not a vector of " + dimensions + " floats");
         }
-        int slot = place(id, key, kind, created, occurred, isCurrent, changeVersion, vector != null, document);
+        int slot = place(entry);
         if (vector != null) {
             vector.duplicate()
                     .order(ByteOrder.LITTLE_ENDIAN)
@@ -159,16 +150,8 @@ final class ContextBlock {
     }
 
     /** Puts a memory's fields in its slot (a new one unless it is there already); answers the slot. */
-    private int place(
-            UUID id,
-            String key,
-            String kind,
-            long created,
-            long occurred,
-            boolean isCurrent,
-            long changeVersion,
-            boolean withVector,
-            TextSearch.Document document) {
+    private int place(Entry entry) {
+        UUID id = entry.id();
         Integer slot = slots.get(id);
         if (slot == null) {
             if (size == ids.length) {
@@ -185,15 +168,16 @@ final class ContextBlock {
                 documentLength -= documents[slot].length();
             }
         }
+        TextSearch.Document document = entry.document();
         ids[slot] = id;
-        keys[slot] = key;
-        kinds[slot] = kind;
-        createdAtMillis[slot] = created;
-        occurredAtMillis[slot] = occurred;
-        current[slot] = isCurrent;
-        hasVector[slot] = withVector;
+        keys[slot] = entry.key();
+        kinds[slot] = entry.kind();
+        createdAtMillis[slot] = entry.createdMillis();
+        occurredAtMillis[slot] = entry.occurredMillis();
+        current[slot] = entry.current();
+        hasVector[slot] = entry.vector() != null;
         documents[slot] = document;
-        changeVersions[slot] = changeVersion;
+        changeVersions[slot] = entry.changeVersion();
         views[slot] = null;
         if (document != null) {
             documentCount++;
@@ -204,8 +188,8 @@ final class ContextBlock {
                 lexemes[i] = addPosting(lexemes[i], slot);
             }
         }
-        if (isCurrent && key != null) {
-            currentKeys.merge(key, 1, Integer::sum);
+        if (entry.current() && entry.key() != null) {
+            currentKeys.merge(entry.key(), 1, Integer::sum);
         }
         return slot;
     }

@@ -385,7 +385,7 @@ public class VectorIndex {
                 // Vectors of another model (before a switch finished re-embedding) are left out of
                 // semantic search; the memory is still found by words until its new vector arrives.
                 boolean usable = row.embedding() != null && embedder.modelId().equals(row.embeddingModel());
-                block.upsert(
+                block.upsert(new ContextBlock.Entry(
                         row.id(),
                         row.key(),
                         row.kind(),
@@ -394,7 +394,7 @@ public class VectorIndex {
                         row.current(),
                         row.changeVersion(),
                         usable ? row.embedding() : null,
-                        TextSearch.parseVector(row.lexemes()));
+                        TextSearch.parseVector(row.lexemes())));
                 seen = Math.max(seen, row.changeVersion());
             }
             // Versions of one context commit in order, so every change up to the highest one seen is loaded.

@@ -24,6 +24,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -76,12 +77,7 @@ class ArchivistTest {
                         + tree.child() + "')"));
         owner.search(tree.child(), Map.of("query", "standup")).then().statusCode(404);
 
-        JsonPath report = admin.request()
-                .post("/api/v1/backups/" + backupId + "/restore")
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
+        JsonPath report = restore(backupId);
         assertEquals(2, report.getInt("contexts.restored"));
         assertEquals(7, report.getInt("memories.restored"));
         assertEquals(1, report.getInt("shares.restored"));
@@ -96,12 +92,7 @@ class ArchivistTest {
                 .body("access", equalTo("read"));
 
         String snapshot = snapshot(tree);
-        JsonPath again = admin.request()
-                .post("/api/v1/backups/" + backupId + "/restore")
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
+        JsonPath again = restore(backupId);
         assertEquals(0, again.getInt("contexts.restored"));
         assertEquals(2, again.getInt("contexts.skipped"));
         assertEquals(0, again.getInt("memories.restored"));
@@ -143,12 +134,7 @@ class ArchivistTest {
                 .body("memories", equalTo(7))
                 .extract()
                 .path("id");
-        JsonPath report = admin.request()
-                .post("/api/v1/backups/" + uploaded + "/restore")
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
+        JsonPath report = restore(uploaded);
         assertEquals(7, report.getInt("memories.restored"));
         assertEquals(7, report.getInt("reembedding"));
 
@@ -269,18 +255,74 @@ class ArchivistTest {
         upload(chain).statusCode(400).body("errors[0].reason", containsString("deeper than the limit of 100"));
     }
 
+    /**
+     * A version whose successor is not in the file is relinked (its successor exists nowhere): a
+     * change of the row like any other, so it takes its context's new version, which a search's
+     * cached copy of the row is checked against.
+     */
+    @Test
+    void aVersionRelinkedOnRestoreTakesItsContextsNewVersion() throws Exception {
+        UUID root = UUID.randomUUID();
+        UUID memory = UUID.randomUUID();
+        float[] unit = new float[ai.prometheus.memory.embedding.Embedder.DIMENSIONS];
+        unit[0] = 1;
+        String at = "\"createdAt\":\"2026-01-01T00:00:00Z\",\"updatedAt\":\"2026-01-02T00:00:00Z\"";
+        List<String> lines = List.of(
+                header().replace("\"none\"", "\"" + embedder.modelId() + "\""),
+                "{\"type\":\"context\",\"id\":\"" + root + "\",\"owner\":\"" + ownerName + "\"," + at + "}",
+                "{\"type\":\"memory\",\"id\":\"" + memory + "\",\"contextId\":\"" + root
+                        + "\",\"kind\":\"fact\",\"key\":\"standup\",\"importance\":0.5," + at
+                        + ",\"supersededAt\":\"2026-01-02T00:00:00Z\",\"supersededBy\":\"" + UUID.randomUUID()
+                        + "\",\"embedding\":\""
+                        + Base64.getEncoder().encodeToString(ai.prometheus.memory.embedding.Vectors.toBytes(unit))
+                        + "\",\"embeddingModel\":\"" + embedder.modelId() + "\",\"content\":\"Standup is at 9\"}",
+                "{\"type\":\"end\",\"contexts\":1,\"memories\":1,\"shares\":0}");
+        String uploaded = admin.request()
+                .contentType("application/gzip")
+                .body(gzip(lines))
+                .post("/api/v1/backups/upload")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        JsonPath report = restore(uploaded);
+        assertEquals(1, report.getInt("memories.restored"));
+        assertEquals(0, report.getInt("reembedding"), "its vector came back: no worker moves its version");
+
+        // (relinked, the row's version, its context's version): the new context's first change is version 1.
+        assertEquals(
+                "(t,1,1)",
+                query("select row(m.superseded_by is null, m.change_version, c.memory_version)::text"
+                        + " from memory_guild.memories m join memory_guild.memory_contexts c on c.id = m.context_id"
+                        + " where m.id = '" + memory + "'"));
+    }
+
+    /** Restores backup {@code backupId} as the administrator; answers the report. */
+    private JsonPath restore(String backupId) {
+        return admin.request()
+                .post("/api/v1/backups/" + backupId + "/restore")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+    }
+
     private io.restassured.response.ValidatableResponse upload(List<String> lines) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-            gzip.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
-        }
         return admin.request()
                 .contentType("application/gzip")
-                .body(out.toByteArray())
+                .body(gzip(lines))
                 .post("/api/v1/backups/upload")
                 .then()
                 .contentType("application/problem+json")
                 .body("errors[0].field", equalTo("file"));
+    }
+
+    private static byte[] gzip(List<String> lines) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+            gzip.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
     }
 
     private static String header() {

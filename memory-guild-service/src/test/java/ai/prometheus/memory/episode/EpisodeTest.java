@@ -129,7 +129,10 @@ class EpisodeTest {
                             JsonNodeFactory.instance.objectNode(),
                             null,
                             owner,
-                            UUID.fromString(context)),
+                            UUID.fromString(context),
+                            null,
+                            null,
+                            null),
                     null);
             String garbage = "{not json " + UUID.randomUUID();
             CloudEvent noTool = completed(UUID.fromString(context), null, "{}", owner, claims());
@@ -256,7 +259,8 @@ class EpisodeTest {
                         120,
                         now.minusMillis(120),
                         now,
-                        claims),
+                        claims,
+                        null),
                 null);
     }
 
@@ -281,7 +285,9 @@ class EpisodeTest {
                         null,
                         10_000,
                         now.minusSeconds(10),
-                        now),
+                        now,
+                        null,
+                        null),
                 null);
     }
 

@@ -93,12 +93,9 @@ class ExactScanTest {
             Map<UUID, String> kinds) {
         float[] vector = random.nextInt(15) == 0 ? null : unit(random, dimensions);
         String kind = random.nextBoolean() ? "a" : "c";
-        if (vector != null && random.nextBoolean()) {
-            // As a load copies it: straight from the stored bytes (float32, little-endian).
-            block.upsert(id, null, kind, 0, 0, true, 0, ByteBuffer.wrap(Vectors.toBytes(vector)), null);
-        } else {
-            block.upsert(id, null, kind, 0, 0, true, 0, vector == null ? null : vector.clone(), null);
-        }
+        // As a load copies it: straight from the stored bytes (float32, little-endian).
+        ByteBuffer stored = vector == null ? null : ByteBuffer.wrap(Vectors.toBytes(vector));
+        block.upsert(new ContextBlock.Entry(id, null, kind, 0, 0, true, 0, stored, null));
         vectors.put(id, vector);
         kinds.put(id, kind);
     }

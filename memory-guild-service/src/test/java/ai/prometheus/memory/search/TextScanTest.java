@@ -105,7 +105,8 @@ class TextScanTest {
             text.setLength(text.length() - 1);
         });
         long when = random.nextInt(3);
-        block.upsert(id, null, "fact", 0, when, true, 0, (float[]) null, TextSearch.parseVector(text.toString()));
+        block.upsert(new ContextBlock.Entry(
+                id, null, "fact", 0, when, true, 0, null, TextSearch.parseVector(text.toString())));
         texts.put(id, text.toString());
         occurred.put(id, when);
     }

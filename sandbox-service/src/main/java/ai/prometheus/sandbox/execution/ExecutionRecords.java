@@ -183,19 +183,8 @@ public final class ExecutionRecords {
         String rules = screening.findings().stream()
                 .map(finding -> finding.rule() + (finding.line() == null ? "" : " (line " + finding.line() + ")"))
                 .collect(Collectors.joining(", "));
-        return new RunOutcome(
-                ExecutionStatus.POLICY_DENIED,
-                null,
-                null,
-                "",
-                "",
-                false,
-                false,
-                new ExecutionUsage(0, 0, 0, 0),
-                "refused by the safety screen: " + rules,
-                false,
-                now,
-                now);
+        return RunOutcome.notStarted(
+                ExecutionStatus.POLICY_DENIED, null, null, "refused by the safety screen: " + rules, now, now);
     }
 
     public static ExecutionLimits limitsOf(Execution row) {

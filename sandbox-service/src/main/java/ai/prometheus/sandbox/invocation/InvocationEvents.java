@@ -148,7 +148,8 @@ public class InvocationEvents {
                 0,
                 now,
                 now,
-                callerClaims);
+                callerClaims,
+                null);
         return event(EventTypes.TOOL_INVOCATION_FAILED, invocationId, failed, traceparent);
     }
 

@@ -28,53 +28,6 @@ public record RunOutcome(
         Instant finishedAt,
         List<EgressConnection> egress) {
 
-    public RunOutcome(
-            ExecutionStatus status,
-            Integer exitCode,
-            Integer signal,
-            String stdout,
-            String stderr,
-            boolean stdoutTruncated,
-            boolean stderrTruncated,
-            ExecutionUsage usage,
-            String message,
-            boolean warm,
-            Instant startedAt,
-            Instant finishedAt) {
-        this(
-                status,
-                exitCode,
-                signal,
-                stdout,
-                stderr,
-                stdoutTruncated,
-                stderrTruncated,
-                usage,
-                message,
-                warm,
-                startedAt,
-                finishedAt,
-                null);
-    }
-
-    /** The same outcome with the run's connections. */
-    public RunOutcome withEgress(List<EgressConnection> connections) {
-        return new RunOutcome(
-                status,
-                exitCode,
-                signal,
-                stdout,
-                stderr,
-                stdoutTruncated,
-                stderrTruncated,
-                usage,
-                message,
-                warm,
-                startedAt,
-                finishedAt,
-                connections);
-    }
-
     /** This outcome with every secret value redacted from its output and message. */
     public RunOutcome redacted(SecretRedaction redaction) {
         if (redaction.isEmpty()) {
@@ -98,38 +51,18 @@ public record RunOutcome(
 
     /** A run that never started because the platform failed; the code is not to blame. */
     public static RunOutcome internalError(String message, Instant startedAt) {
-        Instant now = Instant.now();
-        return new RunOutcome(
-                ExecutionStatus.INTERNAL_ERROR,
-                null,
-                null,
-                "",
-                "",
-                false,
-                false,
-                new ExecutionUsage(now.toEpochMilli() - startedAt.toEpochMilli(), 0, 0, 0),
-                message,
-                false,
-                startedAt,
-                now);
+        return notStarted(ExecutionStatus.INTERNAL_ERROR, null, null, message, startedAt, Instant.now());
     }
 
     /** A run cancelled by its caller before its code started: nothing ran. */
     public static RunOutcome cancelledBeforeStart(Instant startedAt) {
-        Instant now = Instant.now();
-        return new RunOutcome(
+        return notStarted(
                 ExecutionStatus.CANCELLED,
                 null,
                 null,
-                "",
-                "",
-                false,
-                false,
-                new ExecutionUsage(Math.max(0, now.toEpochMilli() - startedAt.toEpochMilli()), 0, 0, 0),
                 "cancelled by its caller before it started",
-                false,
                 startedAt,
-                now);
+                Instant.now());
     }
 
     /**
@@ -137,21 +70,42 @@ public record RunOutcome(
      * (a limit the caller chose too small), not a failure of the platform.
      */
     static RunOutcome wallTimeoutBeforeStart(RunLimits limits, Instant startedAt) {
-        Instant now = Instant.now();
         Verdict.Decision decision = Verdict.decide(
                 new Verdict.Observation(Verdict.Kill.WALL, 128 + Verdict.SIGKILL, 0, 0, 0, false, "", limits));
-        return new RunOutcome(
+        return notStarted(
                 decision.status(),
                 decision.exitCode(),
                 decision.signal(),
-                "",
-                "",
-                false,
-                false,
-                new ExecutionUsage(now.toEpochMilli() - startedAt.toEpochMilli(), 0, 0, 0),
                 "wall time limit of " + limits.wallMs() + " ms exceeded before the program started",
+                startedAt,
+                Instant.now());
+    }
+
+    /**
+     * A run whose code never started (refused, cancelled, out of time or failed before it): no
+     * output and no connections, and of its usage only the wall time it waited.
+     */
+    public static RunOutcome notStarted(
+            ExecutionStatus status,
+            Integer exitCode,
+            Integer signal,
+            String message,
+            Instant startedAt,
+            Instant finishedAt) {
+        long waitedMs = Math.max(0, finishedAt.toEpochMilli() - startedAt.toEpochMilli());
+        return new RunOutcome(
+                status,
+                exitCode,
+                signal,
+                "",
+                "",
+                false,
+                false,
+                new ExecutionUsage(waitedMs, 0, 0, 0),
+                message,
                 false,
                 startedAt,
-                now);
+                finishedAt,
+                null);
     }
 }

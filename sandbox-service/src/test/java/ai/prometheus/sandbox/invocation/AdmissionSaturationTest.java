@@ -112,6 +112,9 @@ class AdmissionSaturationTest {
                 json.readTree("{\"id\": \"" + invocationId + "\"}"),
                 null,
                 "agent-1",
+                null,
+                null,
+                null,
                 null);
         CloudEvent event = codec.create(
                 "/tool-registry-service",

@@ -59,7 +59,9 @@ class InvocationConsumerTest {
                 limits,
                 "agent-42",
                 UUID.fromString("00000000-0000-0000-0000-00000000c0de"),
-                CLAIMS);
+                CLAIMS,
+                null,
+                null);
         return codec.create(
                 "/tool-registry-service",
                 EventTypes.TOOL_INVOCATION_REQUESTED,

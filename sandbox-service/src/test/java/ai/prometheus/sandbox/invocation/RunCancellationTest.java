@@ -214,6 +214,8 @@ class RunCancellationTest {
                 new ExecutionLimits(null, 90_000L, null, null, null, null),
                 "agent-7",
                 null,
+                null,
+                null,
                 null);
         CloudEvent event = codec.create(
                 "/tool-registry-service",

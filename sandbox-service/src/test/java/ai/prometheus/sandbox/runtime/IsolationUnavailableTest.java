@@ -90,6 +90,9 @@ class IsolationUnavailableTest {
                         JsonNodeFactory.instance.objectNode(),
                         null,
                         "agent-1",
+                        null,
+                        null,
+                        null,
                         null),
                 null);
         try (KafkaProbe results = KafkaProbe.on(Topics.TOOL_INVOCATION_RESULTS);

@@ -10,6 +10,9 @@ import java.util.UUID;
  * A tool invocation that failed: the code exited non-zero, hit a sandbox limit, was refused by
  * policy, or the platform could not run it.
  *
+ * <p>Built with its one constructor: what the emitter does not have (the caller's claims, the
+ * egress of a run without a network policy) is passed as null and left out of the JSON.
+ *
  * @param status the sandbox status, such as {@code RUNTIME_ERROR} or {@code TIMEOUT_WALL}
  * @param platformFault true when the failure is the platform's fault rather than the tool code's
  * @param callerClaims the caller's kind, groups and permissions at invocation time; absent in older events
@@ -31,76 +34,4 @@ public record ToolInvocationFailed(
         Instant startedAt,
         Instant finishedAt,
         CallerClaims callerClaims,
-        EgressSummary egress) {
-
-    /** An event without {@link CallerClaims}, as emitters that do not know them send it. */
-    public ToolInvocationFailed(
-            UUID invocationId,
-            String toolName,
-            int toolVersion,
-            String caller,
-            UUID memoryContextId,
-            String status,
-            String errorMessage,
-            Integer exitCode,
-            boolean platformFault,
-            String argumentsSummary,
-            ExecutionUsage usage,
-            long latencyMs,
-            Instant startedAt,
-            Instant finishedAt) {
-        this(
-                invocationId,
-                toolName,
-                toolVersion,
-                caller,
-                memoryContextId,
-                status,
-                errorMessage,
-                exitCode,
-                platformFault,
-                argumentsSummary,
-                usage,
-                latencyMs,
-                startedAt,
-                finishedAt,
-                null,
-                null);
-    }
-
-    /** An event of a run without a network policy. */
-    public ToolInvocationFailed(
-            UUID invocationId,
-            String toolName,
-            int toolVersion,
-            String caller,
-            UUID memoryContextId,
-            String status,
-            String errorMessage,
-            Integer exitCode,
-            boolean platformFault,
-            String argumentsSummary,
-            ExecutionUsage usage,
-            long latencyMs,
-            Instant startedAt,
-            Instant finishedAt,
-            CallerClaims callerClaims) {
-        this(
-                invocationId,
-                toolName,
-                toolVersion,
-                caller,
-                memoryContextId,
-                status,
-                errorMessage,
-                exitCode,
-                platformFault,
-                argumentsSummary,
-                usage,
-                latencyMs,
-                startedAt,
-                finishedAt,
-                callerClaims,
-                null);
-    }
-}
+        EgressSummary egress) {}

@@ -13,6 +13,9 @@ import java.util.UUID;
  * the version declares, and the sandbox fetches their values from the registry at run time, so
  * they never travel on Kafka.
  *
+ * <p>Built with its one constructor: what the emitter does not have (the caller's claims, a
+ * network policy, secrets) is passed as null and left out of the JSON.
+ *
  * @param callerClaims the caller's kind, groups and permissions at invocation time; absent in older events
  * @param network the tool version's network policy; absent or empty: no network
  * @param secrets names of the secrets the run gets as environment variables; absent when none
@@ -32,63 +35,6 @@ public record ToolInvocationRequested(
         CallerClaims callerClaims,
         NetworkPolicy network,
         List<String> secrets) {
-
-    /** An event without {@link CallerClaims}, as emitters that do not know them send it. */
-    public ToolInvocationRequested(
-            UUID invocationId,
-            String toolName,
-            int toolVersion,
-            String fingerprint,
-            String language,
-            String code,
-            JsonNode arguments,
-            ExecutionLimits limits,
-            String caller,
-            UUID memoryContextId) {
-        this(
-                invocationId,
-                toolName,
-                toolVersion,
-                fingerprint,
-                language,
-                code,
-                arguments,
-                limits,
-                caller,
-                memoryContextId,
-                null,
-                null,
-                null);
-    }
-
-    /** An event without a network policy or secrets. */
-    public ToolInvocationRequested(
-            UUID invocationId,
-            String toolName,
-            int toolVersion,
-            String fingerprint,
-            String language,
-            String code,
-            JsonNode arguments,
-            ExecutionLimits limits,
-            String caller,
-            UUID memoryContextId,
-            CallerClaims callerClaims) {
-        this(
-                invocationId,
-                toolName,
-                toolVersion,
-                fingerprint,
-                language,
-                code,
-                arguments,
-                limits,
-                caller,
-                memoryContextId,
-                callerClaims,
-                null,
-                null);
-    }
 
     /** The declared secret names, never null. */
     public List<String> secretNames() {

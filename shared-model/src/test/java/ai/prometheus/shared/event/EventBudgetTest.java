@@ -26,7 +26,20 @@ class EventBudgetTest {
         }
         UUID invocation = UUID.randomUUID();
         ToolInvocationCompleted completed = new ToolInvocationCompleted(
-                invocation, "big-tool", 1, "alice", null, "OK", result, "{}", null, 5, Instant.now(), Instant.now());
+                invocation,
+                "big-tool",
+                1,
+                "alice",
+                null,
+                "OK",
+                result,
+                "{}",
+                null,
+                5,
+                Instant.now(),
+                Instant.now(),
+                null,
+                null);
         CloudEvent event = codec.create(
                 "/test", EventTypes.TOOL_INVOCATION_COMPLETED, "invocations/" + invocation, completed, null);
 

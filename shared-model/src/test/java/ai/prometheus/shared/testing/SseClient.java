@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A server-sent event stream read as it arrives, for tests that must see an event before the
@@ -80,13 +81,18 @@ public final class SseClient implements AutoCloseable {
 
     /** The next event named {@code name}, skipping others; null when none came in time. */
     public Event next(String name, Duration timeout) throws InterruptedException {
+        return next(event -> name.equals(event.name()), timeout);
+    }
+
+    /** The next event that is {@code wanted}, skipping others; null when none came in time. */
+    public Event next(Predicate<Event> wanted, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             Event event = next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             if (event == null) {
                 return null;
             }
-            if (name.equals(event.name())) {
+            if (wanted.test(event)) {
                 return event;
             }
         }

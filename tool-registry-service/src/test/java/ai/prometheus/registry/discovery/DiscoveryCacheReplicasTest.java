@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.prometheus.registry.RegistryEngines;
 import ai.prometheus.registry.RegistryFixtures;
 import ai.prometheus.shared.testing.Engines;
 import ai.prometheus.shared.testing.ServiceProcess;
@@ -13,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -42,8 +44,10 @@ class DiscoveryCacheReplicasTest {
         new Engines().start();
         // Listings never call the sandbox; nothing listens there.
         Map<String, String> env = Map.of("SANDBOX_URL", "http://127.0.0.1:9");
-        first = ServiceProcess.start("tool-registry-service", env);
-        second = ServiceProcess.start("tool-registry-service", env);
+        // One group for both, as replicas share theirs in production; not production's own group.
+        List<String> groups = RegistryEngines.registryGroups("tool-registry-service-replicas-test");
+        first = ServiceProcess.start("tool-registry-service", env, groups);
+        second = ServiceProcess.start("tool-registry-service", env, groups);
     }
 
     @AfterAll

@@ -2,6 +2,7 @@ package ai.prometheus.registry.mcp;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.prometheus.registry.RegistryFixtures;
@@ -9,22 +10,18 @@ import ai.prometheus.registry.discovery.Discovery;
 import ai.prometheus.shared.security.Caller;
 import ai.prometheus.shared.security.Permission;
 import ai.prometheus.shared.security.PrincipalKind;
+import ai.prometheus.shared.testing.McpHttp;
+import ai.prometheus.shared.testing.SseClient;
 import ai.prometheus.shared.testing.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** notifications/tools/list_changed reaches only the sessions whose token may call a changed tool. */
@@ -32,6 +29,8 @@ import org.junit.jupiter.api.Test;
 class McpListChangedScopeTest {
 
     private static final String PREFIX = "mcp_seen_";
+    /** A bound on a hang, not a timing assertion: each notification follows a commit. */
+    private static final Duration HANG = Duration.ofSeconds(60);
 
     @Inject
     Discovery discovery;
@@ -74,60 +73,37 @@ class McpListChangedScopeTest {
     @Test
     void aScopedSessionHearsOfAToolItMayCall() throws Exception {
         String token = TestTokens.agent("mcp-scoped", "tools:read tools:invoke:" + PREFIX + "*");
-        // HTTP/1.1: the JDK client would otherwise try an h2c upgrade, which ends the event stream.
-        HttpClient client =
-                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpResponse<Stream<String>> stream = client.send(
-                HttpRequest.newBuilder(URI.create(mcp.toString()))
-                        .header("Authorization", "Bearer " + token)
-                        .header("Accept", "text/event-stream")
-                        .GET()
-                        .build(),
-                HttpResponse.BodyHandlers.ofLines());
-        CompletableFuture<String> heard = CompletableFuture.supplyAsync(() -> stream.body()
-                .filter(line -> line.contains("notifications/tools/list_changed"))
-                .findFirst()
-                .orElse(""));
-        RegistryFixtures.registerWeatherTool("mcp-owner", "mcp_seen");
-        // A bound on a hang, not a timing assertion: the notification follows the commit.
-        assertTrue(heard.get(60, TimeUnit.SECONDS).contains("list_changed"));
-        stream.body().close();
+        try (SseClient stream = McpHttp.as(token).stream(mcp)) {
+            RegistryFixtures.registerWeatherTool("mcp-owner", "mcp_seen");
+            assertNotNull(
+                    stream.next(event -> event.data().contains("notifications/tools/list_changed"), HANG),
+                    stream.seen().toString());
+        }
     }
 
     /** 2026-07-28: the same notification on a subscriptions/listen stream, after its acknowledgement. */
     @Test
     void aListenStreamIsAcknowledgedThenHearsOfAToolItMayCallTaggedWithItsSubscription() throws Exception {
         String token = TestTokens.agent("mcp-scoped", "tools:read tools:invoke:" + PREFIX + "*");
-        HttpClient client =
-                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        String listen = "{\"jsonrpc\":\"2.0\",\"id\":\"sub-7\",\"method\":\"subscriptions/listen\",\"params\":{"
-                + "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"},"
-                + "\"notifications\":{\"toolsListChanged\":true,\"promptsListChanged\":true}}}";
-        HttpResponse<Stream<String>> stream = client.send(
-                HttpRequest.newBuilder(URI.create(mcp.toString()))
-                        .header("Authorization", "Bearer " + token)
-                        .header("Accept", "application/json, text/event-stream")
-                        .header("Content-Type", "application/json")
-                        .header("Mcp-Method", "subscriptions/listen")
-                        .header("MCP-Protocol-Version", "2026-07-28")
-                        .POST(HttpRequest.BodyPublishers.ofString(listen))
-                        .build(),
-                HttpResponse.BodyHandlers.ofLines());
-        assertTrue(
-                stream.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"),
-                stream.toString());
-        var lines = stream.body().filter(line -> line.startsWith("data:")).iterator();
-        String ack = lines.next();
-        assertTrue(ack.contains("notifications/subscriptions/acknowledged"), ack);
-        assertTrue(
-                ack.contains("\"toolsListChanged\":true") && !ack.contains("promptsListChanged"),
-                "only what the registry honours is acknowledged: " + ack);
-        assertTrue(ack.contains("\"io.modelcontextprotocol/subscriptionId\":\"sub-7\""), ack);
-        CompletableFuture<String> heard = CompletableFuture.supplyAsync(lines::next);
-        RegistryFixtures.registerWeatherTool("mcp-owner", "mcp_seen");
-        String changed = heard.get(60, TimeUnit.SECONDS);
-        assertTrue(changed.contains("notifications/tools/list_changed") && changed.contains("sub-7"), changed);
-        stream.body().close();
+        Map<String, Object> notifications = Map.of("toolsListChanged", true, "promptsListChanged", true);
+        try (SseClient stream = McpHttp.as(token).listen(mcp, "sub-7", notifications)) {
+            assertTrue(stream.contentType().startsWith("text/event-stream"), stream.contentType());
+            SseClient.Event ack = stream.next(HANG);
+            assertNotNull(ack, "the acknowledgement");
+            assertTrue(ack.data().contains("notifications/subscriptions/acknowledged"), ack.data());
+            assertTrue(
+                    ack.data().contains("\"toolsListChanged\":true")
+                            && !ack.data().contains("promptsListChanged"),
+                    "only what the registry honours is acknowledged: " + ack.data());
+            assertTrue(ack.data().contains("\"io.modelcontextprotocol/subscriptionId\":\"sub-7\""), ack.data());
+            RegistryFixtures.registerWeatherTool("mcp-owner", "mcp_seen");
+            SseClient.Event changed = stream.next(HANG);
+            assertNotNull(changed, "the notification after the acknowledgement");
+            assertTrue(
+                    changed.data().contains("notifications/tools/list_changed")
+                            && changed.data().contains("sub-7"),
+                    changed.data());
+        }
 
         // Without the routing header the message cannot be answered as a stream: a clear error
         // (2026-07-28 requires the header on every request: a header mismatch, a 400).
@@ -135,7 +111,7 @@ class McpListChangedScopeTest {
                 .oauth2(token)
                 .contentType("application/json")
                 .header("MCP-Protocol-Version", "2026-07-28")
-                .body(listen)
+                .body(McpHttp.listenRequest("sub-7", notifications))
                 .when()
                 .post("/mcp")
                 .then()

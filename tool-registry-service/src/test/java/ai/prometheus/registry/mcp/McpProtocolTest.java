@@ -12,6 +12,7 @@ import ai.prometheus.registry.RegistryFixtures;
 import ai.prometheus.shared.platform.mcp.JsonRpc;
 import ai.prometheus.shared.platform.mcp.McpServer;
 import ai.prometheus.shared.platform.mcp.McpTransport;
+import ai.prometheus.shared.testing.McpHttp;
 import ai.prometheus.shared.testing.StatelessMcp;
 import ai.prometheus.shared.testing.TestTokens;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,6 +36,7 @@ class McpProtocolTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String AGENT = TestTokens.agent("mcp-protocol-agent", "tools:read tools:invoke");
+    private static final McpHttp MCP = McpHttp.as(AGENT);
     private static final Map<String, Object> NO_ARGUMENTS = Map.of("type", "object", "properties", Map.of());
 
     private static final String CHATTY_PYTHON = """
@@ -51,7 +53,7 @@ class McpProtocolTest {
     @Test
     void aRunningToolsProgressAndLogLinesArriveAsNotificationsBeforeItsResult() throws Exception {
         String tool = register(RegistryFixtures.uniqueName("mcp_chatty"), "python", CHATTY_PYTHON, null, null);
-        String session = initialize();
+        String session = MCP.openSession();
 
         List<JsonNode> events = callStreaming(tool, session, "tok-1");
         assertTrue(events.get(0).isMissingNode(), "a priming event with no data comes first: " + events);
@@ -79,7 +81,7 @@ class McpProtocolTest {
                         .asText()
                         .strip());
 
-        JsonNode setLevel = rpc(session, "logging/setLevel", Map.of("level", "debug"));
+        JsonNode setLevel = MCP.inSession(session).rpc("logging/setLevel", Map.of("level", "debug"));
         assertEquals(0, setLevel.path("result").size(), setLevel.toString());
         List<JsonNode> chatty = callStreaming(tool, session, null);
         List<String> methods =
@@ -88,7 +90,7 @@ class McpProtocolTest {
         assertEquals(2, methods.stream().filter("notifications/message"::equals).count(), chatty.toString());
         assertEquals("fine detail", chatty.get(1).path("params").path("data").asText(), chatty.toString());
 
-        JsonNode badLevel = rpc(session, "logging/setLevel", Map.of("level", "loud"));
+        JsonNode badLevel = MCP.inSession(session).rpc("logging/setLevel", Map.of("level", "loud"));
         assertEquals(JsonRpc.INVALID_PARAMS, badLevel.path("error").path("code").asInt(), badLevel.toString());
     }
 
@@ -103,7 +105,7 @@ class McpProtocolTest {
                         + "'content': [{'type': 'image', 'data': 'aGk=', 'mimeType': 'image/png'}], 'structuredContent': {'n': 3}}}))\n",
                 Map.of("outputSchema", outputSchema),
                 null);
-        JsonNode ok = rpc(null, "tools/call", Map.of("name", image)).path("result");
+        JsonNode ok = MCP.rpc("tools/call", Map.of("name", image)).path("result");
         assertFalse(ok.path("isError").asBoolean(), ok.toString());
         assertEquals("image", ok.path("content").path(0).path("type").asText(), ok.toString());
         assertEquals("image/png", ok.path("content").path(0).path("mimeType").asText());
@@ -115,7 +117,7 @@ class McpProtocolTest {
                 "echo '{\"n\": \"three\"}'\n",
                 Map.of("outputSchema", outputSchema),
                 null);
-        JsonNode broken = rpc(null, "tools/call", Map.of("name", liar)).path("result");
+        JsonNode broken = MCP.rpc("tools/call", Map.of("name", liar)).path("result");
         assertTrue(broken.path("isError").asBoolean(), broken.toString());
         assertTrue(broken.path("content").path(0).path("text").asText().contains("outputSchema"), broken.toString());
         assertTrue(broken.path("content").path(0).path("text").asText().contains("output.n"), broken.toString());
@@ -126,7 +128,7 @@ class McpProtocolTest {
                 "echo '{\"$mcp\": {\"content\": [{\"type\": \"video\"}]}}'\n",
                 null,
                 null);
-        JsonNode malformed = rpc(null, "tools/call", Map.of("name", video)).path("result");
+        JsonNode malformed = MCP.rpc("tools/call", Map.of("name", video)).path("result");
         assertTrue(malformed.path("isError").asBoolean(), malformed.toString());
         assertTrue(
                 malformed.path("content").path(0).path("text").asText().contains("$mcp.content[0]"),
@@ -154,7 +156,7 @@ class McpProtocolTest {
         String offline = register(RegistryFixtures.uniqueName("mcp_offline"), "bash", "echo '{}'\n", null, null);
 
         Map<String, JsonNode> listed = new HashMap<>();
-        rpc(null, "tools/list", Map.of())
+        MCP.rpc("tools/list", Map.of())
                 .path("result")
                 .path("tools")
                 .forEach(t -> listed.put(t.path("name").asText(), t));
@@ -211,8 +213,7 @@ class McpProtocolTest {
         RegistryFixtures.register(RegistryFixtures.developer("mcp-owner"), definition)
                 .statusCode(201);
 
-        JsonNode units = rpc(
-                        null,
+        JsonNode units = MCP.rpc(
                         "completion/complete",
                         Map.of(
                                 "ref",
@@ -227,8 +228,7 @@ class McpProtocolTest {
                 units.toString());
         assertFalse(units.path("hasMore").asBoolean());
 
-        JsonNode names = rpc(
-                        null,
+        JsonNode names = MCP.rpc(
                         "completion/complete",
                         Map.of(
                                 "ref",
@@ -239,8 +239,7 @@ class McpProtocolTest {
                 .path("completion");
         assertTrue(JSON.convertValue(names.path("values"), List.class).contains(name), names.toString());
 
-        JsonNode prompt = rpc(
-                        null,
+        JsonNode prompt = MCP.rpc(
                         "completion/complete",
                         Map.of(
                                 "ref",
@@ -261,7 +260,7 @@ class McpProtocolTest {
                         "2026-07-28",
                         "io.modelcontextprotocol/clientCapabilities",
                         Map.of()));
-        JsonNode discovered = rpc(null, "server/discover", meta).path("result");
+        JsonNode discovered = MCP.rpc("server/discover", meta).path("result");
         assertEquals("complete", discovered.path("resultType").asText(), discovered.toString());
         assertTrue(discovered.path("supportedVersions").toString().contains("2026-07-28"), discovered.toString());
         assertTrue(discovered.path("supportedVersions").toString().contains("2025-06-18"), discovered.toString());
@@ -314,17 +313,8 @@ class McpProtocolTest {
                 .statusCode(400)
                 .body("error.message", containsString("Mcp-Name"));
 
-        JsonNode initialized = rpc(
-                        null,
-                        "initialize",
-                        Map.of(
-                                "protocolVersion",
-                                "2026-07-28",
-                                "capabilities",
-                                Map.of(),
-                                "clientInfo",
-                                Map.of("name", "t", "version", "1")))
-                .path("result");
+        JsonNode initialized =
+                MCP.rpc("initialize", McpHttp.initializeParams("2026-07-28")).path("result");
         assertEquals(
                 "2025-11-25",
                 initialized.path("protocolVersion").asText(),
@@ -393,51 +383,6 @@ class McpProtocolTest {
                         RegistryFixtures.developer("mcp-owner"), definition(name, language, code, mcp, network))
                 .statusCode(201);
         return name;
-    }
-
-    private static String initialize() {
-        return given().auth()
-                .oauth2(AGENT)
-                .contentType("application/json")
-                .body(Map.of(
-                        "jsonrpc",
-                        "2.0",
-                        "id",
-                        0,
-                        "method",
-                        "initialize",
-                        "params",
-                        Map.of(
-                                "protocolVersion",
-                                "2025-11-25",
-                                "capabilities",
-                                Map.of(),
-                                "clientInfo",
-                                Map.of("name", "test", "version", "1"))))
-                .when()
-                .post("/mcp")
-                .then()
-                .statusCode(200)
-                .extract()
-                .header(McpTransport.SESSION_HEADER);
-    }
-
-    private static JsonNode rpc(String session, String method, Map<String, Object> params) throws Exception {
-        var request = given().auth()
-                .oauth2(AGENT)
-                .contentType("application/json")
-                .accept("application/json")
-                .headers(StatelessMcp.headersFor(method, params));
-        if (session != null) {
-            request.header(McpTransport.SESSION_HEADER, session);
-        }
-        return JSON.readTree(request.body(Map.of("jsonrpc", "2.0", "id", 1, "method", method, "params", params))
-                .when()
-                .post("/mcp")
-                .then()
-                .statusCode(200)
-                .extract()
-                .asString());
     }
 
     /** A tools/call answered as an event stream: each event's data as JSON (missing for an empty one). */

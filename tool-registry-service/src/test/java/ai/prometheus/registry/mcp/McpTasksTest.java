@@ -10,6 +10,7 @@ import ai.prometheus.registry.RegistryFixtures;
 import ai.prometheus.shared.platform.mcp.JsonRpc;
 import ai.prometheus.shared.platform.mcp.McpServer;
 import ai.prometheus.shared.testing.Engines;
+import ai.prometheus.shared.testing.McpHttp;
 import ai.prometheus.shared.testing.StatelessMcp;
 import ai.prometheus.shared.testing.TestTokens;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,17 +50,7 @@ class McpTasksTest {
                 "mcp_task_echo",
                 "import time, json, sys\ntime.sleep(0.5)\nprint(json.dumps({'echo': json.load(sys.stdin)['word']}))");
 
-        JsonNode init = rpc(
-                AGENT,
-                LEGACY,
-                "initialize",
-                Map.of(
-                        "protocolVersion",
-                        LEGACY,
-                        "capabilities",
-                        Map.of(),
-                        "clientInfo",
-                        Map.of("name", "t", "version", "1")));
+        JsonNode init = rpc(AGENT, LEGACY, "initialize", McpHttp.initializeParams(LEGACY));
         assertTrue(
                 init.path("result")
                         .path("capabilities")
@@ -572,22 +563,8 @@ class McpTasksTest {
         return name;
     }
 
-    private static JsonNode rpc(String token, String version, String method, Map<String, Object> params)
-            throws Exception {
-        var request = given().auth()
-                .oauth2(token)
-                .contentType("application/json")
-                .accept("application/json")
-                .headers(StatelessMcp.headersFor(method, params));
-        if (version != null) {
-            request.header("MCP-Protocol-Version", version);
-        }
-        // 2026-07-28 answers a refusal with its own HTTP status (400, 404): the JSON-RPC error says which.
-        return JSON.readTree(request.body(Map.of("jsonrpc", "2.0", "id", 1, "method", method, "params", params))
-                .when()
-                .post("/mcp")
-                .then()
-                .extract()
-                .asString());
+    /** No status check: 2026-07-28 answers a refusal with its own HTTP status, and the JSON-RPC error says which. */
+    private static JsonNode rpc(String token, String version, String method, Map<String, Object> params) {
+        return McpHttp.as(token).atVersion(version).reply(method, params);
     }
 }

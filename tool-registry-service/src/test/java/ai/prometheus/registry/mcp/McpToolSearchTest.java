@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.prometheus.registry.RegistryFixtures;
+import ai.prometheus.shared.testing.McpHttp;
 import ai.prometheus.shared.testing.TestTokens;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.util.ArrayList;
@@ -25,9 +25,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class McpToolSearchTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String OWNER = RegistryFixtures.developer("search-owner");
-    private static final String AGENT = TestTokens.agent("search-agent", "tools:read tools:invoke");
+    private static final McpHttp AGENT = McpHttp.as(TestTokens.agent("search-agent", "tools:read tools:invoke"));
     private static final int RUNS = 4;
 
     @Test
@@ -53,15 +52,16 @@ class McpToolSearchTest {
                 .statusCode(200);
 
         for (int i = 0; i < RUNS; i++) {
-            JsonNode ok = call(reliable, Map.of());
+            JsonNode ok = AGENT.callTool(reliable, Map.of());
             assertFalse(ok.path("result").path("isError").asBoolean(), ok.toString());
-            JsonNode failed = call(broken, Map.of());
+            JsonNode failed = AGENT.callTool(broken, Map.of());
             assertTrue(failed.path("result").path("isError").asBoolean(), failed.toString());
         }
         awaitCalls(reliable, RUNS);
         awaitCalls(broken, RUNS);
 
-        JsonNode result = call(ToolSearch.NAME, Map.of("query", keyword)).path("result");
+        JsonNode result =
+                AGENT.callTool(ToolSearch.NAME, Map.of("query", keyword)).path("result");
         assertFalse(result.path("isError").asBoolean(), result.toString());
         List<String> ranked = new ArrayList<>();
         result.path("structuredContent")
@@ -91,16 +91,16 @@ class McpToolSearchTest {
                 result.toString());
         assertTrue(result.path("content").path(0).path("text").asText().startsWith(reliable), result.toString());
 
-        JsonNode limited =
-                call(ToolSearch.NAME, Map.of("query", keyword, "limit", 1)).path("result");
+        JsonNode limited = AGENT.callTool(ToolSearch.NAME, Map.of("query", keyword, "limit", 1))
+                .path("result");
         assertEquals(1, limited.path("structuredContent").path("tools").size(), limited.toString());
-        JsonNode badLimit =
-                call(ToolSearch.NAME, Map.of("query", keyword, "limit", 51)).path("result");
+        JsonNode badLimit = AGENT.callTool(ToolSearch.NAME, Map.of("query", keyword, "limit", 51))
+                .path("result");
         assertTrue(badLimit.path("isError").asBoolean(), badLimit.toString());
         assertTrue(
                 badLimit.path("content").path(0).path("text").asText().contains("arguments.limit"),
                 badLimit.toString());
-        JsonNode noQuery = call(ToolSearch.NAME, Map.of()).path("result");
+        JsonNode noQuery = AGENT.callTool(ToolSearch.NAME, Map.of()).path("result");
         assertTrue(
                 noQuery.path("content").path(0).path("text").asText().contains("arguments.query"), noQuery.toString());
     }
@@ -108,7 +108,7 @@ class McpToolSearchTest {
     @Test
     void searchToolsIsListedReadOnlyAndItsNameCannotBeRegistered() throws Exception {
         JsonNode listed = null;
-        for (JsonNode tool : rpc("tools/list", Map.of()).path("result").path("tools")) {
+        for (JsonNode tool : AGENT.rpc("tools/list", Map.of()).path("result").path("tools")) {
             if (ToolSearch.NAME.equals(tool.path("name").asText())) {
                 listed = tool;
             }
@@ -158,23 +158,5 @@ class McpToolSearchTest {
     private static String register(String name, String keyword, String code) {
         RegistryFixtures.register(OWNER, definition(name, keyword, code)).statusCode(201);
         return name;
-    }
-
-    private static JsonNode call(String tool, Map<String, Object> arguments) throws Exception {
-        return rpc("tools/call", Map.of("name", tool, "arguments", arguments));
-    }
-
-    private static JsonNode rpc(String method, Map<String, Object> params) throws Exception {
-        return JSON.readTree(given().auth()
-                .oauth2(AGENT)
-                .contentType("application/json")
-                .accept("application/json")
-                .body(Map.of("jsonrpc", "2.0", "id", 1, "method", method, "params", params))
-                .when()
-                .post("/mcp")
-                .then()
-                .statusCode(200)
-                .extract()
-                .asString());
     }
 }

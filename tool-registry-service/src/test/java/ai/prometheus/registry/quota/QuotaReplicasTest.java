@@ -3,6 +3,7 @@ package ai.prometheus.registry.quota;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.prometheus.registry.RegistryEngines;
 import ai.prometheus.registry.RegistryFixtures;
 import ai.prometheus.shared.testing.Engines;
 import ai.prometheus.shared.testing.ServiceProcess;
@@ -46,8 +47,10 @@ class QuotaReplicasTest {
                 Map.of(),
                 List.of("-Dmp.messaging.incoming.tool-invocation-requests.group.id=sandbox-service-replicas-test"));
         Map<String, String> env = Map.of("SANDBOX_URL", sandbox.url());
-        first = ServiceProcess.start("tool-registry-service", env);
-        second = ServiceProcess.start("tool-registry-service", env);
+        // One group for both, as replicas share theirs in production; not production's own group.
+        List<String> groups = RegistryEngines.registryGroups("tool-registry-service-replicas-test");
+        first = ServiceProcess.start("tool-registry-service", env, groups);
+        second = ServiceProcess.start("tool-registry-service", env, groups);
     }
 
     @AfterAll

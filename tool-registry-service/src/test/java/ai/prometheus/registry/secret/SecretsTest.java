@@ -408,7 +408,9 @@ class SecretsTest {
                     new ai.prometheus.shared.sandbox.ExecutionUsage(5, 1, 1, 1),
                     5,
                     java.time.Instant.now(),
-                    java.time.Instant.now());
+                    java.time.Instant.now(),
+                    null,
+                    null);
             var event = probe.codec()
                     .create(
                             "/test",

@@ -51,7 +51,9 @@ class UsageTest {
                         new ExecutionUsage(latencyMs, cpuMs, memory, 10),
                         latencyMs,
                         Instant.now(),
-                        Instant.now()),
+                        Instant.now(),
+                        null,
+                        null),
                 null);
     }
 
@@ -74,7 +76,9 @@ class UsageTest {
                         new ExecutionUsage(latencyMs, 5, 1000, 10),
                         latencyMs,
                         Instant.now(),
-                        Instant.now()),
+                        Instant.now(),
+                        null,
+                        null),
                 null);
     }
 

@@ -72,6 +72,9 @@ class EventCodecTest {
                 codec.mapper().createObjectNode().put("city", "Oslo"),
                 new ExecutionLimits(1000L, 2000L, 64, 8, 1024L, 16),
                 "alice",
+                null,
+                null,
+                null,
                 null);
         CloudEvent event = codec.create(
                 "/tool-registry-service",
@@ -111,7 +114,8 @@ class EventCodecTest {
                 5,
                 Instant.now(),
                 Instant.now(),
-                CallerClaims.of(alice));
+                CallerClaims.of(alice),
+                null);
         String json = codec.encode(codec.create("/r", EventTypes.TOOL_INVOCATION_COMPLETED, null, done, null));
 
         CallerClaims claims =
