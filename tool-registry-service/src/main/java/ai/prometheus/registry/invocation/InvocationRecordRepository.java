@@ -1,11 +1,13 @@
 package ai.prometheus.registry.invocation;
 
+import ai.prometheus.registry.config.RegistryConfig;
 import ai.prometheus.shared.platform.config.ServiceConfig;
 import ai.prometheus.shared.platform.postgres.SqlPart;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -19,25 +21,37 @@ import java.util.function.IntFunction;
  * instead of BEGIN, a Hibernate flush, a statement per table and COMMIT: the synchronous path's
  * last write, where a JFR profile found Hibernate Reactive's session work the largest part of the
  * registry's event loop. A unique violation (a racing request with the same Idempotency-Key) fails
- * the statement as the Hibernate insert did.
+ * the statement as the Hibernate insert did. Its commit does not wait for the log flush unless
+ * {@code registry.invocation.record-synchronous-commit} is set: the outbox relay flushes the log
+ * past the row before it publishes the row's events.
  */
 @ApplicationScoped
 public class InvocationRecordRepository {
 
     static final int COLUMNS = 25;
 
+    /**
+     * Lasts until the statement's implicit transaction commits, which then does not wait for the
+     * flush. A CTE that only reads runs only when read, so the row's insert selects from it.
+     */
+    private static final String ASYNC_COMMIT = "async as (select set_config('synchronous_commit', 'off', true))";
+
     private final Pool pool;
     private final ObjectMapper json;
     private final String insert;
+    private final boolean asyncCommit;
 
-    public InvocationRecordRepository(Pool pool, ServiceConfig service, ObjectMapper json) {
+    public InvocationRecordRepository(Pool pool, ServiceConfig service, ObjectMapper json, RegistryConfig config) {
         this.pool = pool;
         this.json = json;
-        this.insert = "insert into " + service.schema() + ".invocations (id, tool_id, tool_name, tool_version,"
+        this.asyncCommit = !config.invocation().recordSynchronousCommit();
+        String into = "insert into " + service.schema() + ".invocations (id, tool_id, tool_name, tool_version,"
                 + " fingerprint, caller, mode, status, sandbox_status, arguments, result, events, error_message,"
                 + " exit_code, wall_ms, cpu_ms, peak_memory_bytes, output_bytes, latency_ms, memory_context_id,"
-                + " trace_id, idempotency_key, created_at, finished_at, egress) values ("
-                + placeholdersWithJson(1) + ")";
+                + " trace_id, idempotency_key, created_at, finished_at, egress) ";
+        this.insert = asyncCommit
+                ? into + "select " + placeholdersWithJson(1) + " from async"
+                : into + "values (" + placeholdersWithJson(1) + ")";
     }
 
     /** The columns' placeholders from {@code first}; arguments (10th) and egress (25th) cast to jsonb. */
@@ -56,26 +70,25 @@ public class InvocationRecordRepository {
      * first parameter and answers its statement (null: nothing to write), in the order given.
      */
     public Uni<Void> insert(Invocation invocation, List<IntFunction<SqlPart>> alongside) {
+        return insert(pool, invocation, alongside);
+    }
+
+    /** The same on {@code client} (a test's transaction). */
+    Uni<Void> insert(SqlClient client, Invocation invocation, List<IntFunction<SqlPart>> alongside) {
         List<Object> parameters = new ArrayList<>(row(invocation));
-        StringBuilder sql = new StringBuilder();
-        int clause = 0;
+        List<String> clauses = new ArrayList<>(alongside.size() + 1);
+        if (asyncCommit) {
+            clauses.add(ASYNC_COMMIT);
+        }
         for (IntFunction<SqlPart> part : alongside) {
             SqlPart statement = part.apply(parameters.size() + 1);
-            if (statement == null) {
-                continue;
+            if (statement != null) {
+                clauses.add("w" + clauses.size() + " as (" + statement.sql() + ")");
+                parameters.addAll(statement.parameters());
             }
-            sql.append(clause == 0 ? "with " : ", ")
-                    .append("w")
-                    .append(clause++)
-                    .append(" as (")
-                    .append(statement.sql())
-                    .append(')');
-            parameters.addAll(statement.parameters());
         }
-        sql.append(clause == 0 ? "" : " ").append(insert);
-        return pool.preparedQuery(sql.toString())
-                .execute(Tuple.from(parameters))
-                .replaceWithVoid();
+        String sql = clauses.isEmpty() ? insert : "with " + String.join(", ", clauses) + " " + insert;
+        return client.preparedQuery(sql).execute(Tuple.from(parameters)).replaceWithVoid();
     }
 
     private List<Object> row(Invocation invocation) {

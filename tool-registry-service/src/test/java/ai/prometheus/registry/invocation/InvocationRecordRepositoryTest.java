@@ -17,6 +17,7 @@ import ai.prometheus.shared.sandbox.EgressSummary;
 import ai.prometheus.shared.testing.Engines;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,7 +35,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The synchronous path's one-statement write: every column as Hibernate would have written it,
  * the outbox event and the charge in the same statement, and none of them when the row's insert
- * fails (a racing request with the same id).
+ * fails (a racing request with the same id); its commit does not wait for the log flush
+ * (registry.invocation.record-synchronous-commit, off by default; the outbox relay flushes before it
+ * publishes).
  */
 @QuarkusTest
 class InvocationRecordRepositoryTest {
@@ -53,6 +56,9 @@ class InvocationRecordRepositoryTest {
 
     @Inject
     ObjectMapper json;
+
+    @Inject
+    Pool pool;
 
     @Test
     void writesTheRowItsEventAndItsChargeInOneStatementOrNoneOfThem() throws Exception {
@@ -143,6 +149,60 @@ class InvocationRecordRepositoryTest {
         assertTrue(UniqueViolations.test(failure), "a unique violation: " + failure);
         assertEquals(0, outboxRows(again));
         assertEquals(Map.of("caller:" + caller, 7L, "*", 7L), cpuCharged(toolId));
+    }
+
+    @Test
+    void theRecordsCommitDoesNotWaitForTheLogFlushAndNothingElseIsAffected() throws Exception {
+        String tool = RegistryFixtures.registerWeatherTool("sam", "unflushed");
+        String configured = setting();
+        // Inside an explicit transaction that waits for the flush, the statement's setting is
+        // visible to the next statement: the commit will not wait.
+        Invocation inTransaction = minimal(tool);
+        String after = pool.withTransaction(connection -> connection
+                        .query("set local synchronous_commit = on")
+                        .execute()
+                        .chain(() ->
+                                records.insert(connection, inTransaction, parts(inTransaction, event(inTransaction))))
+                        .chain(() -> connection
+                                .query("select current_setting('synchronous_commit')")
+                                .execute())
+                        .map(rows -> rows.iterator().next().getString(0)))
+                .await()
+                .atMost(Duration.ofSeconds(10));
+        assertEquals("off", after);
+
+        // On its own (its implicit transaction) the row and its event are written, and the setting
+        // ends with the statement: the pooled connection's next transaction is as configured.
+        Invocation alone = minimal(tool);
+        CloudEvent event = event(alone);
+        records.insert(alone, parts(alone, event)).await().atMost(Duration.ofSeconds(10));
+        assertEquals(1, outboxRows(event));
+        assertEquals(configured, setting());
+    }
+
+    private static Invocation minimal(String tool) throws Exception {
+        Invocation invocation = new Invocation();
+        invocation.id = UUID.randomUUID();
+        invocation.toolId = toolId(tool);
+        invocation.toolName = tool;
+        invocation.toolVersion = 1;
+        invocation.fingerprint = "sha256:abc";
+        invocation.caller = "recorder-" + UUID.randomUUID();
+        invocation.mode = Invocation.Mode.SYNC;
+        invocation.status = Invocation.Status.COMPLETED;
+        invocation.sandboxStatus = "OK";
+        invocation.cpuMs = 1L;
+        invocation.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+        invocation.finishedAt = invocation.createdAt;
+        return invocation;
+    }
+
+    private String setting() {
+        return pool.query("select current_setting('synchronous_commit')")
+                .execute()
+                .map(rows -> rows.iterator().next().getString(0))
+                .await()
+                .atMost(Duration.ofSeconds(10));
     }
 
     private List<IntFunction<SqlPart>> parts(Invocation invocation, CloudEvent event) {

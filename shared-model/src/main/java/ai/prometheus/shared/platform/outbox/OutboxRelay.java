@@ -15,6 +15,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -54,13 +55,22 @@ import org.jboss.logging.Logger;
  * at the same time. A row whose send fails stays unsent, with its attempt count and last error,
  * and is tried again on the next pass. Delivery is at least once; consumers deduplicate by event id.
  *
+ * <p>No event leaves before its row is durable. A writer may commit outbox rows without waiting
+ * for PostgreSQL's log flush ({@code synchronous_commit} off, e.g. the registry's invocation
+ * record); such a commit is visible at once but lost if PostgreSQL or its host crashes before the
+ * log reaches the disk, and an event published for it would then describe a change that never
+ * happened. So after claiming a batch, and before sending any of it, the relay makes the log
+ * durable through the position it had when the claim was read (every commit the claim can see
+ * lies before it): if the log is not flushed that far yet, a one-record transaction of its own
+ * commits synchronously, which flushes everything written before it ({@link WalFlush}).
+ *
  * <p>A row that can never be sent (above {@code prometheus.outbox.max-event-bytes}, or refused by
  * Kafka as too large or malformed) is parked: marked with {@code parked_at} and its reason, reported
  * to the guardian as an error event (written in the same transaction), counted in
  * {@code prometheus_outbox_parked_total}, and never tried again, so the rows behind it keep flowing.
  *
  * <p>Size: ~400 lines because it is one relay loop whose order is the delivery guarantee (claim
- * with SKIP LOCKED, send, await the acks, mark sent or park in the same transaction), with the
+ * with SKIP LOCKED, flush the log, send, await the acks, mark sent or park in the same transaction), with the
  * retention cleanup and the pending gauge on the same thread; move the parking out if dead-letter
  * handling grows.
  */
@@ -82,6 +92,7 @@ public class OutboxRelay {
     private final Counter failed;
     private final Counter parked;
     private final EventCodec codec;
+    private final WalFlush walFlush;
     private final AtomicLong pending = new AtomicLong();
     /** Creation time (epoch millis) of the oldest unsent row at the last pass; 0: none. */
     private final AtomicLong oldestUnsentMillis = new AtomicLong();
@@ -91,6 +102,7 @@ public class OutboxRelay {
     private Producer<String, String> producer;
     private Instant lastCleanup = Instant.EPOCH;
 
+    @Inject
     public OutboxRelay(
             OutboxConfig config,
             ServiceConfig service,
@@ -101,6 +113,32 @@ public class OutboxRelay {
             @ConfigProperty(name = "quarkus.datasource.username") String dbUser,
             @ConfigProperty(name = "quarkus.datasource.password") String dbPassword,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this(
+                config,
+                service,
+                meters,
+                dataSource,
+                codec,
+                jdbcUrl,
+                dbUser,
+                dbPassword,
+                bootstrapServers,
+                new WalFlush(dataSource));
+    }
+
+    /** The same with {@code walFlush} (a test's, to see when the relay flushes). */
+    OutboxRelay(
+            OutboxConfig config,
+            ServiceConfig service,
+            MeterRegistry meters,
+            DataSource dataSource,
+            EventCodec codec,
+            String jdbcUrl,
+            String dbUser,
+            String dbPassword,
+            String bootstrapServers,
+            WalFlush walFlush) {
+        this.walFlush = walFlush;
         this.config = config;
         this.service = service;
         this.dataSource = dataSource;
@@ -184,17 +222,22 @@ public class OutboxRelay {
     private void drain() throws SQLException {
         int claimed;
         do {
-            claimed = relayBatch();
+            claimed = relayBatch(producer);
         } while (running && claimed == config.batchSize());
     }
 
-    private int relayBatch() throws SQLException {
+    /** Claims, publishes through {@code producer} and marks one batch; answers the rows claimed. */
+    int relayBatch(Producer<String, String> producer) throws SQLException {
         String table = service.schema() + ".outbox";
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             List<Row> rows = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement(
-                    "select id, topic, message_key, traceparent, payload::text, event_type from " + table
+            // The log's insert position, read while the claim reads its rows: at or after the commit
+            // of every row the claim can see.
+            String claimedAt = null;
+            try (PreparedStatement select =
+                    connection.prepareStatement("select id, topic, message_key, traceparent, payload::text, event_type,"
+                            + " pg_current_wal_insert_lsn()::text from " + table
                             + " where sent_at is null and parked_at is null order by created_at, id limit ?"
                             + " for update skip locked")) {
                 select.setInt(1, config.batchSize());
@@ -207,6 +250,9 @@ public class OutboxRelay {
                                 rs.getString(4),
                                 rs.getString(5),
                                 rs.getString(6)));
+                        if (claimedAt == null) {
+                            claimedAt = rs.getString(7);
+                        }
                     }
                 }
             }
@@ -215,10 +261,11 @@ public class OutboxRelay {
                 refreshPending(connection, table);
                 return 0;
             }
+            walFlush.through(claimedAt);
             // Sends are issued in claim order so Kafka keeps per-key order; acks are awaited together.
             List<CompletableFuture<Void>> acks = new ArrayList<>(rows.size());
             for (Row row : rows) {
-                acks.add(send(row));
+                acks.add(send(producer, row));
             }
             List<String> done = new ArrayList<>();
             int retried = 0;
@@ -263,7 +310,7 @@ public class OutboxRelay {
         }
     }
 
-    private CompletableFuture<Void> send(Row row) {
+    private CompletableFuture<Void> send(Producer<String, String> producer, Row row) {
         CompletableFuture<Void> ack = new CompletableFuture<>();
         long bytes = row.bytes();
         if (bytes > config.maxEventBytes()) {
