@@ -12,6 +12,11 @@
 #   bench/sandbox/rest.sh                    # python, 40 samples per figure
 #   N=100 LANGUAGE=bash bench/sandbox/rest.sh
 #   BEFORE_OPTS=-Dsandbox.pool.answer-wait=0ms bench/sandbox/rest.sh
+#   BEFORE_APP=/elsewhere/quarkus-app BEFORE_OPTS=-Dbench.build=before bench/sandbox/rest.sh  # two builds
+#   FORM=events bench/sandbox/rest.sh        # as the registry calls: Idempotency-Key and event stream
+#
+# FORM: json (the plain call, default), key (with a fresh Idempotency-Key each), events (a fresh key
+# and Accept: text/event-stream, timed to the stream's end), see rest_latency.py.
 #
 # Needs the built service (./mvnw -pl sandbox-service -am package -DskipTests), root, bubblewrap,
 # and the PostgreSQL and Kafka of the environment (DB_NAME, KAFKA_BOOTSTRAP_SERVERS as for the
@@ -32,23 +37,25 @@ WARM=$(echo "$RUNNER" | awk -F'|' -v l="$LANGUAGE" '$2 ~ " "l" " { gsub(/ ms/, "
 
 TOKEN=$("$ROOT/bin/prometheus" token --sub bench-sandbox-rest --scope "sandbox:execute sandbox:read" --ttl 2h)
 KEYS="${PROMETHEUS_STATE:-$ROOT/.prometheus}/keys"
-measure() { # label, then java options
-  local label=$1; shift
+FORM=${FORM:-json}
+measure() { # label, the build's quarkus-app directory, then java options
+  local label=$1 app=$2; shift 2
   PORT=$PORT SANDBOX_STATE_DIR="$WORK/state-$label" JWT_PUBLIC_KEY_LOCATION="$KEYS/public.pem" \
     JWT_ISSUER="${JWT_ISSUER:-prometheus-dev}" SERVICE_KEY_LOCATION="$KEYS/private.pem" \
-    java -Dsandbox.isolation.uid-base="$UID_BASE" "$@" -jar "$APP/quarkus-run.jar" >"$WORK/service-$label.log" 2>&1 &
+    java -Dsandbox.isolation.uid-base="$UID_BASE" "$@" -jar "$app/quarkus-run.jar" >"$WORK/service-$label.log" 2>&1 &
   SERVICE=$!
   await_ready "http://127.0.0.1:$PORT" "$WORK/service-$label.log"
-  python3 "$ROOT/bench/sandbox/rest_latency.py" "http://127.0.0.1:$PORT" "$TOKEN" "$N" "$LANGUAGE" >"$WORK/$label.json"
+  python3 "$ROOT/bench/sandbox/rest_latency.py" "http://127.0.0.1:$PORT" "$TOKEN" "$N" "$LANGUAGE" "$FORM" >"$WORK/$label.json"
   kill "$SERVICE"; wait "$SERVICE" 2>/dev/null || true; SERVICE=
 }
 # BEFORE_OPTS: the "before" service's options (default: the pool as it was before await-starting);
 # e.g. BEFORE_OPTS=-Dsandbox.pool.answer-wait=0ms for the refill started at once after each run.
-measure before ${BEFORE_OPTS:--Dsandbox.pool.await-starting=false}
-measure after
+# BEFORE_APP: the "before" service's build (default: this checkout's, as the "after" service).
+measure before "${BEFORE_APP:-$APP}" ${BEFORE_OPTS:--Dsandbox.pool.await-starting=false}
+measure after "$APP"
 
 echo
-echo "POST /api/v1/executions, $LANGUAGE, $N samples each; runner warm p50 $WARM ms (above, same session); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "POST /api/v1/executions ($FORM), $LANGUAGE, $N samples each; runner warm p50 $WARM ms (above, same session); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| service | warm wall p50 | warm wall p90 | warm wall / runner warm | HTTP − wall p50 | HTTP − wall p90 | back-to-back wall p50 | back-to-back warm | floor: liveness p50 | floor: 400 p50 |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"

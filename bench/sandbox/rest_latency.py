@@ -1,10 +1,13 @@
 """POST /api/v1/executions against a running sandbox service, sequentially, one keep-alive
 connection: for each run, the HTTP round trip and the wall time the service stored for the run
-(usage.wallMs), and whether it ran warm. Before each warm sample it waits until the readiness
+(usage.wallMs), and whether it ran warm. FORM is how the call is made: "json" (default, the plain
+call), "key" (the plain call with a fresh Idempotency-Key each time), or "events" (what the registry
+sends for a synchronous invocation: a fresh Idempotency-Key and Accept: text/event-stream, timed
+until the stream's end, the result taken from its result event). Before each warm sample it waits until the readiness
 check shows the pool full again (as the runner benchmark waits for its pool), so a sample never
 competes with the previous one's refill. Prints the figures as JSON; asserts nothing.
 
-    python3 rest_latency.py URL TOKEN N [LANGUAGE]
+    python3 rest_latency.py URL TOKEN N [LANGUAGE [FORM]]
 """
 import http.client
 import json
@@ -12,9 +15,13 @@ import statistics
 import sys
 import time
 import urllib.parse
+import uuid
 
 url, token, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 language = sys.argv[4] if len(sys.argv) > 4 else "python"
+form = sys.argv[5] if len(sys.argv) > 5 else "json"
+if form not in ("json", "key", "events"):
+    raise SystemExit("FORM must be json, key or events")
 code = {"python": "print(1)", "node": "console.log(1)", "bash": "echo 1"}[language]
 parsed = urllib.parse.urlparse(url)
 connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
@@ -53,15 +60,33 @@ def await_warm():
         time.sleep(0.002)
 
 
+def result_event(stream):
+    """The data of the stream's result event (an error event ends the benchmark)."""
+    for block in stream.decode().split("\n\n"):
+        lines = block.split("\n")
+        name = next((line[6:].strip() for line in lines if line.startswith("event:")), None)
+        data = "\n".join(line[5:].lstrip() for line in lines if line.startswith("data:"))
+        if name == "result":
+            return data
+        if name == "error":
+            raise SystemExit("the stream ended with an error event: " + data[:300])
+    raise SystemExit("the stream had no result event: %r" % stream[:300])
+
+
 def post():
+    sent = dict(headers)
+    if form != "json":
+        sent["Idempotency-Key"] = str(uuid.uuid4())
+    if form == "events":
+        sent["Accept"] = "text/event-stream"
     start = time.perf_counter()
-    connection.request("POST", "/api/v1/executions", body=body, headers=headers)
+    connection.request("POST", "/api/v1/executions", body=body, headers=sent)
     response = connection.getresponse()
     payload = response.read()
     took = (time.perf_counter() - start) * 1000
-    if response.status != 201:
+    if response.status != (200 if form == "events" else 201):
         raise SystemExit("POST answered %d: %s" % (response.status, payload[:300]))
-    result = json.loads(payload)
+    result = json.loads(result_event(payload) if form == "events" else payload)
     if result["status"] != "OK":
         raise SystemExit("the run ended %s: %s" % (result["status"], payload[:300]))
     # The answer does not say whether the run was warm; the stored execution does (not timed).
@@ -107,6 +132,6 @@ def p(values, q):
     return values[max(0, min(len(values) - 1, int(round(q / 100 * len(values) + 0.5)) - 1))]
 
 
-print(json.dumps({"n": n, "warm": warm, "httpP50": p(http_ms, 50), "wallP50": p(wall_ms, 50), "wallP90": p(wall_ms, 90),
+print(json.dumps({"n": n, "form": form, "warm": warm, "httpP50": p(http_ms, 50), "wallP50": p(wall_ms, 50), "wallP90": p(wall_ms, 90),
                   "overP50": p(over, 50), "overP90": p(over, 90), "seqWallP50": p(seq_wall, 50),
                   "seqWarm": seq_warm, "liveP50": p(floor_http, 50), "invalidP50": p(floor_rest, 50)}))

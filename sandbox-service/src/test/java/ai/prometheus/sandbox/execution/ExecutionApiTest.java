@@ -369,6 +369,44 @@ class ExecutionApiTest {
                 .body("detail", containsString(key));
     }
 
+    /**
+     * The first answer (made from the run) and its replay (made from the stored row) are the same
+     * document, and the answer is sent only once its row is stored: a read right after finds it.
+     */
+    @Test
+    void theFirstAnswerIsTheDocumentItsReplayAndTheStoredExecutionShow() {
+        String key = "same-" + UUID.randomUUID();
+        Map<String, Object> body =
+                SandboxApi.body("python", "import sys; print('out'); print('err', file=sys.stderr)", Map.of());
+        Response first = post(key, body);
+        first.then().statusCode(201).contentType(ContentType.JSON).body("stdout", equalTo("out\n"));
+        // Read back at once, as any client may once it has the answer.
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .when()
+                .get(first.header("Location"))
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("FINISHED"))
+                .body("status", equalTo("OK"))
+                .body("stdout", equalTo("out\n"))
+                .body("stderr", equalTo("err\n"))
+                .body("usage.wallMs", equalTo(first.path("usage.wallMs")))
+                .body("usage.cpuMs", equalTo(first.path("usage.cpuMs")));
+        Response replay = post(key, body);
+        replay.then().statusCode(200).contentType(ContentType.JSON).header("Idempotent-Replayed", "true");
+        Map<String, Object> answered = new java.util.HashMap<>(first.jsonPath().getMap(""));
+        Map<String, Object> replayed = new java.util.HashMap<>(replay.jsonPath().getMap(""));
+        // Times are stored to the microsecond; the first answer may carry more digits.
+        for (String time : List.of("startedAt", "finishedAt")) {
+            Duration apart = Duration.between(
+                    java.time.Instant.parse((String) answered.remove(time)),
+                    java.time.Instant.parse((String) replayed.remove(time)));
+            assertTrue(apart.abs().toNanos() < 1_000, time + " differs by " + apart);
+        }
+        assertEquals(replayed, answered);
+    }
+
     @Test
     void requestsRacingWithOneIdempotencyKeyRunTheCodeOnce() throws Exception {
         String key = "race-" + UUID.randomUUID();
