@@ -122,9 +122,14 @@ public class ToolResource {
             operationId = "getTool",
             summary = "A tool with its current definition and its versions",
             description = "includeDeleted=true shows the latest deleted tool of that name with its history.")
-    public Uni<ToolViews.Detail> get(
-            @PathParam("name") String name, @QueryParam("includeDeleted") boolean includeDeleted) {
-        return tools.read(caller.get(), name, includeDeleted);
+    @APIResponse(
+            responseCode = "200",
+            description = "The tool; its permissions only for those who may manage it",
+            content = @Content(schema = @Schema(implementation = ToolViews.Detail.class)))
+    public Uni<Response> get(@PathParam("name") String name, @QueryParam("includeDeleted") boolean includeDeleted) {
+        // The answer is JSON already written (see ToolReadCache).
+        return tools.read(caller.get(), name, includeDeleted)
+                .map(json -> Response.ok(json, MediaType.APPLICATION_JSON_TYPE).build());
     }
 
     @GET
