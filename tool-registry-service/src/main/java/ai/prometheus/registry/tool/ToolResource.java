@@ -42,6 +42,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "tools")
 public class ToolResource {
 
+    private static final MediaType JSON_UTF8 = MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8");
+
     private final ToolService tools;
     private final Discovery discovery;
     private final CurrentCaller caller;
@@ -127,9 +129,9 @@ public class ToolResource {
             description = "The tool; its permissions only for those who may manage it",
             content = @Content(schema = @Schema(implementation = ToolViews.Detail.class)))
     public Uni<Response> get(@PathParam("name") String name, @QueryParam("includeDeleted") boolean includeDeleted) {
-        // The answer is JSON already written (see ToolReadCache).
+        // The answer is JSON already written (see ToolReadCache), with the type an entity would get.
         return tools.read(caller.get(), name, includeDeleted)
-                .map(json -> Response.ok(json, MediaType.APPLICATION_JSON_TYPE).build());
+                .map(json -> Response.ok(json, JSON_UTF8).build());
     }
 
     @GET

@@ -49,7 +49,7 @@ class ToolReadCacheTest {
                 .sign(TestTokens.key());
         read(analyst, tool, false)
                 .statusCode(200)
-                .contentType(ContentType.JSON)
+                .header("Content-Type", "application/json;charset=UTF-8")
                 .body("name", equalTo(tool))
                 .body("permissions", nullValue());
         read(developer("stranger"), tool, false).statusCode(404).contentType("application/problem+json");
