@@ -1,6 +1,7 @@
 package ai.prometheus.registry.config;
 
 import ai.prometheus.shared.platform.mcp.McpTransportSettings;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -14,6 +15,8 @@ public interface RegistryConfig {
     McpTransportSettings mcp();
 
     Discovery discovery();
+
+    Tools tools();
 
     Bench bench();
 
@@ -30,6 +33,15 @@ public interface RegistryConfig {
          */
         @WithDefault("2000")
         int cacheSize();
+    }
+
+    interface Tools {
+        /**
+         * Memory each replica gives to single-tool reads (see {@code tool.ToolReadCache}), counted as
+         * the bytes of the answers kept (a tool's current code is up to 256 KiB); 0 turns the cache off.
+         */
+        @WithDefault("16M")
+        MemorySize readCacheSize();
     }
 
     interface Invocation {

@@ -14,23 +14,21 @@ import java.util.Locale;
 
 /**
  * The tool catalog as discovery reads it: permission-filtered, ranked pages of tools, whether a
- * caller may invoke any of some tools, a tool's MCP presentation, and the catalog version the
- * listing cache checks. Each is one prepared statement on the reactive pool, outside any Hibernate
- * session: listings are the registry's hot path (see the README's "Discovery: where the time went").
+ * caller may invoke any of some tools, and a tool's MCP presentation. Each is one prepared
+ * statement on the reactive pool, outside any Hibernate session: listings are the registry's hot
+ * path (see the README's "Discovery: where the time went").
  */
 @ApplicationScoped
 public class ToolListingRepository {
 
     private final Pool pool;
     private final String table;
-    private final String versionQuery;
     private final String mcpQuery;
     private final String searchQuery;
 
     public ToolListingRepository(Pool pool, ServiceConfig service) {
         this.pool = pool;
         this.table = service.schema() + ".tool_registry";
-        this.versionQuery = "select version from " + service.schema() + ".tool_catalog_version";
         this.mcpQuery = "select mcp::text from " + table + " where name = $1 and status <> 'DELETED'";
         this.searchQuery = service.schema() + ".tool_search_query";
     }
@@ -140,13 +138,6 @@ public class ToolListingRepository {
         return pool.preparedQuery(mcpQuery)
                 .execute(Tuple.of(name))
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
-    }
-
-    /** The catalog's version: one row, bumped by a trigger in the transaction of any change to the tools table. */
-    public Uni<Long> catalogVersion() {
-        return pool.preparedQuery(versionQuery)
-                .execute()
-                .map(rows -> rows.iterator().next().getLong(0));
     }
 
     /**

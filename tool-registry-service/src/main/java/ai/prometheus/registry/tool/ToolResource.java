@@ -42,6 +42,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "tools")
 public class ToolResource {
 
+    private static final MediaType JSON_UTF8 = MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8");
+
     private final ToolService tools;
     private final Discovery discovery;
     private final CurrentCaller caller;
@@ -122,9 +124,14 @@ public class ToolResource {
             operationId = "getTool",
             summary = "A tool with its current definition and its versions",
             description = "includeDeleted=true shows the latest deleted tool of that name with its history.")
-    public Uni<ToolViews.Detail> get(
-            @PathParam("name") String name, @QueryParam("includeDeleted") boolean includeDeleted) {
-        return tools.read(caller.get(), name, includeDeleted);
+    @APIResponse(
+            responseCode = "200",
+            description = "The tool; its permissions only for those who may manage it",
+            content = @Content(schema = @Schema(implementation = ToolViews.Detail.class)))
+    public Uni<Response> get(@PathParam("name") String name, @QueryParam("includeDeleted") boolean includeDeleted) {
+        // The answer is JSON already written (see ToolReadCache), with the type an entity would get.
+        return tools.read(caller.get(), name, includeDeleted)
+                .map(json -> Response.ok(json, JSON_UTF8).build());
     }
 
     @GET

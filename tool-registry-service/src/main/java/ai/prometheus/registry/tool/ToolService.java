@@ -15,6 +15,7 @@ import ai.prometheus.shared.secret.SecretNames;
 import ai.prometheus.shared.security.Caller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -33,7 +34,7 @@ import java.util.UUID;
  * Registering, reading, updating, deleting and switching tools on and off. Every change is a
  * decision of {@link ToolAccess}, and every decision about a change is audited.
  *
- * <p>Size: ~370 lines because every change to a tool follows one rule (the {@link ToolAccess}
+ * <p>Size: ~390 lines because every change to a tool follows one rule (the {@link ToolAccess}
  * decision, its audit record, then the versioned change), kept in one class so no path can skip it;
  * split registration and versions from status and permissions if it grows.
  */
@@ -45,18 +46,21 @@ public class ToolService {
     private final ToolAccess access;
     private final AuditTrail audit;
     private final FunctionSignatures signatures;
+    private final ToolReadCache readCache;
 
     public ToolService(
             ToolRepository tools,
             ToolVersionRepository versions,
             ToolAccess access,
             AuditTrail audit,
-            FunctionSignatures signatures) {
+            FunctionSignatures signatures,
+            ToolReadCache readCache) {
         this.tools = tools;
         this.versions = versions;
         this.access = access;
         this.audit = audit;
         this.signatures = signatures;
+        this.readCache = readCache;
     }
 
     @WithTransaction
@@ -199,23 +203,33 @@ public class ToolService {
         return authorized(caller, name, ToolAction.MANAGE, null).map(tool -> tool.permissions);
     }
 
-    /** A tool as its reader sees it; {@code includeDeleted} finds the latest deleted one of that name. */
-    @WithSession
-    public Uni<ToolViews.Detail> read(Caller caller, String name, boolean includeDeleted) {
+    /**
+     * A tool as its reader sees it, as JSON; {@code includeDeleted} finds the latest deleted one of
+     * that name. The tool comes through {@link ToolReadCache}; the caller's access is decided on
+     * every read: 404 to those who may not read it, the ACL only to those who may manage it.
+     */
+    public Uni<byte[]> read(Caller caller, String name, boolean includeDeleted) {
+        return readCache
+                .get(name, includeDeleted, () -> Panache.withSession(() -> stored(name, includeDeleted)))
+                .chain(found -> {
+                    ToolOwnership ownership = found.ownership();
+                    if (ownership == null
+                            || !access.decide(caller, ownership, ToolAction.READ)
+                                    .allowed()) {
+                        return Uni.createFrom().failure(ProblemException.notFound("tool", name));
+                    }
+                    boolean manager =
+                            access.decide(caller, ownership, ToolAction.MANAGE).allowed();
+                    return Uni.createFrom().item(manager ? found.withAcl() : found.withoutAcl());
+                });
+    }
+
+    /** The tool's detail with its ACL as stored now (else with {@code includeDeleted} the latest deleted); null: none. */
+    private Uni<ToolViews.Detail> stored(String name, boolean includeDeleted) {
         Uni<Tool> found = tools.findLive(name)
                 .chain(tool ->
                         tool != null || !includeDeleted ? Uni.createFrom().item(tool) : tools.findDeleted(name));
-        return found.chain(tool -> {
-            if (tool == null) {
-                return Uni.createFrom().failure(ProblemException.notFound("tool", name));
-            }
-            if (!access.decide(caller, tool.ownership(), ToolAction.READ).allowed()) {
-                return Uni.createFrom().failure(ProblemException.notFound("tool", name));
-            }
-            return detail(
-                    tool,
-                    access.decide(caller, tool.ownership(), ToolAction.MANAGE).allowed());
-        });
+        return found.chain(tool -> tool == null ? Uni.createFrom().<ToolViews.Detail>nullItem() : detail(tool, true));
     }
 
     @WithSession

@@ -32,7 +32,29 @@ public final class ToolViews {
             ToolAcl permissions,
             OffsetDateTime createdAt,
             OffsetDateTime updatedAt,
-            List<VersionSummary> versions) {}
+            List<VersionSummary> versions) {
+
+        /** The same tool without its ACL, as readers who may not manage it see it. */
+        Detail withoutPermissions() {
+            return new Detail(
+                    id,
+                    name,
+                    description,
+                    tags,
+                    owner,
+                    status,
+                    statusReason,
+                    currentVersion,
+                    fingerprint,
+                    functionSignature,
+                    mcp,
+                    implementation,
+                    null,
+                    createdAt,
+                    updatedAt,
+                    versions);
+        }
+    }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public record ImplementationView(

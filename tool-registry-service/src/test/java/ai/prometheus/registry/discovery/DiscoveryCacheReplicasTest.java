@@ -26,14 +26,14 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Two registry replicas (two processes from the built jar, one database), each with its listing
- * cache: a change committed through one is in the very next listing read through the other,
- * with no wait, while an unchanged listing is answered from the cache.
+ * and single-tool read caches: a change committed through one is in the very next listing or read
+ * through the other, with no wait, while an unchanged listing or tool is answered from the cache.
  */
 @EnabledIfSystemProperty(named = "prometheus.packaged", matches = "true")
 class DiscoveryCacheReplicasTest {
 
-    private static final Pattern CACHE_HITS = Pattern.compile(
-            "(?m)^prometheus_registry_discovery_cache_lookups_total\\{[^}]*result=\"hit\"[^}]*} ([0-9.E]+)");
+    private static final String LISTING_HITS = "prometheus_registry_discovery_cache_lookups_total";
+    private static final String READ_HITS = "prometheus_registry_tool_cache_lookups_total";
     private static ServiceProcess first;
     private static ServiceProcess second;
     private final HttpClient http =
@@ -69,9 +69,9 @@ class DiscoveryCacheReplicasTest {
         register(first, owner, alpha, tag);
 
         assertTrue(send(second, "GET", listing, reader, null, 200).contains(alpha));
-        double hitsBefore = cacheHits(second);
+        double hitsBefore = cacheHits(second, LISTING_HITS);
         assertTrue(send(second, "GET", listing, reader, null, 200).contains(alpha));
-        assertTrue(cacheHits(second) > hitsBefore, "an unchanged listing is answered from the cache");
+        assertTrue(cacheHits(second, LISTING_HITS) > hitsBefore, "an unchanged listing is answered from the cache");
 
         String beta = RegistryFixtures.uniqueName("beta");
         register(first, owner, beta, tag);
@@ -95,6 +95,62 @@ class DiscoveryCacheReplicasTest {
         assertTrue(send(second, "GET", listing, owner, null, 200).contains(alpha), "the owner still sees its tool");
     }
 
+    @Test
+    void aChangeThroughOneReplicaIsInTheOtherReplicasNextRead() throws Exception {
+        String owner = RegistryFixtures.developer("read-owner");
+        String reader = TestTokens.withScope("read-reader", "tools:read");
+        String tool = RegistryFixtures.uniqueName("gamma");
+        String path = "/api/v1/tools/" + tool;
+        register(first, owner, tool, "read-cache");
+
+        assertTrue(send(second, "GET", path, reader, null, 200).contains("\"currentVersion\":1"));
+        double hitsBefore = cacheHits(second, READ_HITS);
+        String cached = send(second, "GET", path, reader, null, 200);
+        assertTrue(cacheHits(second, READ_HITS) > hitsBefore, "an unchanged tool is answered from the cache");
+        assertFalse(cached.contains("\"permissions\""), "a reader who may not manage the tool never sees its ACL");
+        assertTrue(send(second, "GET", path, owner, null, 200).contains("\"permissions\""), "its owner does");
+        send(second, "GET", path + "?includeDeleted=true", owner, null, 200);
+
+        send(
+                first,
+                "PUT",
+                path,
+                owner,
+                "{\"description\": \"second\", \"functionSignature\": {\"type\": \"object\"},"
+                        + " \"implementation\": {\"language\": \"python\", \"code\": \"print(2)\"}}",
+                200);
+        assertTrue(
+                send(second, "GET", path, reader, null, 200).contains("\"currentVersion\":2"),
+                "a new version through the other replica");
+
+        send(first, "PUT", path + "/status", owner, "{\"status\": \"DISABLED\", \"reason\": \"paused\"}", 200);
+        assertTrue(
+                send(second, "GET", path, reader, null, 200).contains("\"status\":\"DISABLED\""),
+                "disabled through the other replica");
+
+        send(
+                first,
+                "PUT",
+                path + "/permissions",
+                owner,
+                "{\"read\": [\"group:hr\"], \"invoke\": [], \"manage\": []}",
+                200);
+        send(second, "GET", path, reader, null, 404);
+        assertTrue(send(second, "GET", path, owner, null, 200).contains("group:hr"), "the owner sees the new ACL");
+
+        send(first, "DELETE", path, owner, null, 204);
+        send(second, "GET", path, owner, null, 404);
+        assertTrue(send(second, "GET", path + "?includeDeleted=true", owner, null, 200)
+                .contains("\"status\":\"DELETED\""));
+
+        // The name is free again: the new tool is what both reads answer.
+        String other = RegistryFixtures.developer("read-other-owner");
+        register(first, other, tool, "read-cache");
+        assertTrue(send(second, "GET", path, reader, null, 200).contains("\"owner\":\"read-other-owner\""));
+        assertTrue(send(second, "GET", path + "?includeDeleted=true", reader, null, 200)
+                .contains("\"status\":\"ACTIVE\""));
+    }
+
     private void register(ServiceProcess replica, String owner, String name, String tag) throws Exception {
         send(
                 replica,
@@ -107,13 +163,14 @@ class DiscoveryCacheReplicasTest {
                 201);
     }
 
-    private double cacheHits(ServiceProcess replica) throws Exception {
+    private double cacheHits(ServiceProcess replica, String metric) throws Exception {
         String metrics = http.send(
                         HttpRequest.newBuilder(URI.create(replica.url() + "/q/metrics"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString())
                 .body();
-        Matcher matcher = CACHE_HITS.matcher(metrics);
+        Matcher matcher = Pattern.compile("(?m)^" + metric + "\\{[^}]*result=\"hit\"[^}]*} ([0-9.E]+)")
+                .matcher(metrics);
         return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
     }
 
