@@ -9,19 +9,21 @@
 #   SANDBOX_POOL_SIZE=4 bench/sandbox/run.sh     # any sandbox setting, as for the service
 #   THREADS=4 SUSTAINED_ONLY=true bench/sandbox/run.sh   # throughput alone, with more runners
 #   LANGUAGES=python bench/sandbox/run.sh        # some languages only
-#   bench/sandbox/breakdown.sh                  # where the child processes' CPU of one sandbox goes (RUNS)
+#   bench/sandbox/start-cost.sh                 # where the CPU of one sandbox start goes, piece by piece
 #
 # Needs what the service needs: root (each sandbox drops to its own uid), bubblewrap, and the
-# interpreters. Builds the module's classes first.
+# interpreters. Builds the module's classes first (BENCH_SKIP_BUILD=true: reuse the last build).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT="$ROOT/bench/results/sandbox"
 mkdir -p "$OUT/classes"
 
-"$ROOT/mvnw" -B -q -f "$ROOT/pom.xml" -pl sandbox-service -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile="$OUT/classpath.txt" -Dmdep.includeScope=runtime >&2
+if [ "${BENCH_SKIP_BUILD:-false}" != true ] || [ ! -f "$OUT/classpath.txt" ]; then
+  "$ROOT/mvnw" -B -q -f "$ROOT/pom.xml" -pl sandbox-service -am test-compile dependency:build-classpath \
+    -Dmdep.outputFile="$OUT/classpath.txt" -Dmdep.includeScope=runtime >&2
+fi
 CP="$ROOT/sandbox-service/target/classes:$ROOT/shared-model/target/classes:$(cat "$OUT/classpath.txt")"
-SOURCES=("$ROOT/bench/sandbox/RunnerBenchmark.java" "$ROOT/bench/sandbox/ChildCpuBreakdown.java")
+SOURCES=("$ROOT/bench/sandbox/RunnerBenchmark.java" "$ROOT/bench/sandbox/StartCost.java")
 javac -q -nowarn -d "$OUT/classes" -cp "$CP" "${SOURCES[@]}" 2>/dev/null \
   || javac -d "$OUT/classes" -cp "$CP" "${SOURCES[@]}"
 
