@@ -87,8 +87,9 @@ public class AdmissionRepository {
         if (!writes) {
             return reads + " select false as audited," + answer;
         }
-        String from =
-                asyncCommit ? answer.replace(" from (select 1) as one", " from " + UnflushedCommit.NAME + ", (select 1) as one") : answer;
+        String from = asyncCommit
+                ? answer.replace(" from (select 1) as one", " from " + UnflushedCommit.NAME + ", (select 1) as one")
+                : answer;
         return reads + "," + (asyncCommit ? ASYNC_COMMIT : "") + " a as (" + insert
                 + " returning 1) select exists (select 1 from a) as audited," + from;
     }
