@@ -227,13 +227,17 @@ public interface SandboxConfig {
         int maxStoredCodeBytes();
 
         /**
-         * Whether the rows of REST executions (the run's record and an Idempotency-Key's claim)
-         * wait for PostgreSQL to flush its log before the answer. Off by default: the caller holds
-         * the answer, and a flush (2 to 3 ms on the development machine's disk, more under load)
-         * was the largest part of the REST path's own cost. A crash of PostgreSQL or of its host
-         * may then lose the last fraction of a second of such rows (never half of one); a clean
-         * restart loses none. Rows written with an event or an error report
-         * (outbox) always wait.
+         * Whether the rows of REST executions (an Idempotency-Key's claim, the run's record, with
+         * its report to the guardian when it has one) wait for PostgreSQL to flush its log before
+         * the answer. Off by default: the caller holds the answer, and a flush (2 to 3 ms on the
+         * development machine's disk, more under load) was the largest part of the REST path's
+         * own cost. A crash of PostgreSQL or of its host (not a clean restart) may then lose the
+         * last fraction of a second of such rows, each whole: a lost record is an execution no
+         * longer listed, a lost claim lets a retry with the same key run the code again. The outbox
+         * relay flushes the log before it publishes a report, so no report outlives its row. The
+         * claim of a run that can change something outside its sandbox (a network policy, a
+         * session's workspace) always waits, and so do the Kafka path's writes (its request is
+         * acknowledged to Kafka once they commit; a lost result would never be sent).
          */
         @WithDefault("false")
         boolean synchronousCommit();

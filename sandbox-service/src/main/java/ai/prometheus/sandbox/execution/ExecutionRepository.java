@@ -4,11 +4,13 @@ import ai.prometheus.sandbox.config.SandboxConfig;
 import ai.prometheus.shared.platform.config.ServiceConfig;
 import ai.prometheus.shared.platform.persistence.Listing;
 import ai.prometheus.shared.platform.persistence.NativeSql;
+import ai.prometheus.shared.platform.postgres.UnflushedCommit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
@@ -19,11 +21,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class ExecutionRepository implements PanacheRepositoryBase<Execution, UUID> {
 
-    /**
-     * Inside a statement: lasts until that statement's own transaction commits, and its commit then
-     * does not wait for the log flush. A CTE is run only when the statement reads it, so it does.
-     */
-    private static final String ASYNC_COMMIT = "with async as (select set_config('synchronous_commit', 'off', true))\n";
+    /** Before a statement whose own commit does not wait for the log flush; the statement reads it. */
+    private static final String UNFLUSHED = "with " + UnflushedCommit.CLAUSE + "\n";
 
     /** Every column, in the order {@link #insertAlone} binds them. */
     private static final String COLUMNS = "id, source, language, status, exit_code, signal, message, stdout, result,"
@@ -51,7 +50,9 @@ public class ExecutionRepository implements PanacheRepositoryBase<Execution, UUI
 
     private final Pool pool;
     private final ObjectMapper json;
+    private final boolean unflushed;
     private final String insert;
+    private final String insertFlushed;
     private final String complete;
     private final String delete;
 
@@ -59,13 +60,14 @@ public class ExecutionRepository implements PanacheRepositoryBase<Execution, UUI
         this.pool = pool;
         this.json = json;
         String table = service.schema() + ".executions";
-        boolean async = !config.storage().synchronousCommit();
-        this.insert = (async ? ASYNC_COMMIT : "") + "insert into " + table + " (" + COLUMNS + ") select " + VALUES
-                + (async ? " from async" : "");
-        this.complete = (async ? ASYNC_COMMIT : "") + "update " + table + " set " + COMPLETION
-                + (async ? " from async" : "") + " where id = $1";
-        this.delete =
-                (async ? ASYNC_COMMIT : "") + "delete from " + table + (async ? " using async" : "") + " where id = $1";
+        this.unflushed = !config.storage().synchronousCommit();
+        String from = " from " + UnflushedCommit.NAME;
+        this.insertFlushed = "insert into " + table + " (" + COLUMNS + ") select " + VALUES;
+        this.insert = unflushed ? UNFLUSHED + insertFlushed + from : insertFlushed;
+        this.complete = (unflushed ? UNFLUSHED : "") + "update " + table + " set " + COMPLETION
+                + (unflushed ? from : "") + " where id = $1";
+        this.delete = (unflushed ? UNFLUSHED : "") + "delete from " + table
+                + (unflushed ? " using " + UnflushedCommit.NAME : "") + " where id = $1";
     }
 
     /**
@@ -75,7 +77,21 @@ public class ExecutionRepository implements PanacheRepositoryBase<Execution, UUI
      * log flush for its own commit (2 to 3 ms on the development machine's disk).
      */
     public Uni<Void> insertAlone(Execution row) {
-        return pool.preparedQuery(insert)
+        return insertAlone(pool, row, false);
+    }
+
+    /**
+     * The same, but with {@code waitForFlush} the commit waits for the log flush whatever the
+     * setting: a claim that must survive a crash of PostgreSQL or its host once the run may have
+     * started (see {@code ExecutionService.claim}).
+     */
+    public Uni<Void> insertAlone(Execution row, boolean waitForFlush) {
+        return insertAlone(pool, row, waitForFlush);
+    }
+
+    /** The same on {@code client} (a test's transaction). */
+    Uni<Void> insertAlone(SqlClient client, Execution row, boolean waitForFlush) {
+        return client.preparedQuery(waitForFlush ? insertFlushed : insert)
                 .execute(Tuple.from(new Object[] {
                     row.id,
                     row.source,
@@ -129,7 +145,12 @@ public class ExecutionRepository implements PanacheRepositoryBase<Execution, UUI
 
     /** Writes how the run of the stored {@code row} (claimed under its key) ended, in the same way (no read first). */
     public Uni<Void> completeAlone(Execution row) {
-        return pool.preparedQuery(complete)
+        return completeAlone(pool, row);
+    }
+
+    /** The same on {@code client} (a test's transaction). */
+    Uni<Void> completeAlone(SqlClient client, Execution row) {
+        return client.preparedQuery(complete)
                 .execute(Tuple.from(new Object[] {
                     row.id,
                     row.status,
@@ -155,6 +176,22 @@ public class ExecutionRepository implements PanacheRepositoryBase<Execution, UUI
     /** Deletes the stored {@code row} in the same way. */
     public Uni<Void> deleteAlone(Execution row) {
         return pool.preparedQuery(delete).execute(Tuple.of(row.id)).replaceWithVoid();
+    }
+
+    /**
+     * Within the current Hibernate transaction (its first statement): its commit does not wait
+     * for the log flush, unless {@code sandbox.storage.synchronous-commit}. For a REST row written
+     * with its report to the guardian (the outbox relay flushes the log before it publishes the
+     * report's event).
+     */
+    public Uni<Void> unflushedCommit() {
+        if (!unflushed) {
+            return Uni.createFrom().voidItem();
+        }
+        return getSession()
+                .chain(session ->
+                        session.createNativeQuery(UnflushedCommit.SET_LOCAL).executeUpdate())
+                .replaceWithVoid();
     }
 
     /** A JSON column's value as text, as Hibernate's mapping writes it (the same Jackson). */

@@ -13,6 +13,7 @@ import ai.prometheus.shared.problem.ProblemException;
 import ai.prometheus.shared.problem.ProblemType;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import ai.prometheus.shared.sandbox.ExecutionStatus;
+import ai.prometheus.shared.sandbox.NetworkPolicy;
 import ai.prometheus.shared.secret.SecretRedaction;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -195,7 +196,9 @@ public class ExecutionService {
             return (claimed ? executions.completeAlone(row) : executions.insertAlone(row))
                     .map(stored -> executed(row, outcome));
         }
-        return Panache.withTransaction(() -> (claimed
+        return Panache.withTransaction(() -> executions
+                        .unflushedCommit()
+                        .chain(() -> claimed
                                 ? executions.getSession().chain(session -> session.merge(row))
                                 : executions.persist(row))
                         .chain(() -> reportPlatformFailure(row, outcome))
@@ -241,15 +244,31 @@ public class ExecutionService {
     /**
      * Inserts the RUNNING row under the key (one self-committing statement), or answers the row
      * that already holds it: the unique constraint on (principal, key) decides, so a first request
-     * costs one round trip and two racing requests still find one winner.
+     * costs one round trip and two racing requests still find one winner. The claim of a run that
+     * can change something outside its own sandbox waits for the log flush ({@link
+     * #claimMustSurviveACrash}).
      */
     private Uni<Execution> claim(Execution row) {
         return executions
-                .insertAlone(row)
+                .insertAlone(row, claimMustSurviveACrash(row))
                 .replaceWith((Execution) null)
                 .onFailure(failure -> UniqueViolations.of(failure, Execution.IDEMPOTENCY_CONSTRAINT))
                 .recoverWithUni(() ->
                         Panache.withSession(() -> executions.findByIdempotencyKey(row.principal, row.idempotencyKey)));
+    }
+
+    /**
+     * Whether a claim must wait for the log flush, whatever {@code sandbox.storage.synchronous-commit}:
+     * when the run can change something outside its own sandbox, that is, it may connect out (a
+     * network policy) or it writes a session's workspace. A claim a crash of PostgreSQL or its host
+     * takes back lets a retry with the same key run the code again; for a run in a fresh sandbox
+     * without network that repeats nothing anyone else sees, for these it could repeat a payment
+     * or append to a file twice. Kept, a crash leaves the claim RUNNING (its completion may be
+     * lost): a retry is answered 409 until the reaper ends the row as interrupted, and never runs
+     * the code again. Such runs always start cold, so the wait (2 to 3 ms) is small beside them.
+     */
+    static boolean claimMustSurviveACrash(Execution row) {
+        return NetworkPolicy.grantsAny(row.network) || row.sessionId != null;
     }
 
     private Executed replay(Execution existing, String requestHash) {

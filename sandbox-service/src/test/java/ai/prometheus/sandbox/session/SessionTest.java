@@ -54,6 +54,46 @@ class SessionTest {
                 .statusCode(201);
     }
 
+    /**
+     * A session's run changes its workspace, so its Idempotency-Key's claim waits for the log flush
+     * (ExecutionService.claimMustSurviveACrash); a repeated key is still answered with the first
+     * run's result and does not run (append) again.
+     */
+    @Test
+    void aRepeatedKeyInASessionAnswersTheFirstRunAndDoesNotRunAgain() {
+        String session = create(Map.of());
+        String key = "session-key-" + java.util.UUID.randomUUID();
+        Map<String, Object> body = Map.of("language", "bash", "code", "echo x >> log.txt; wc -l < log.txt");
+        String first = as(SandboxApi.RUNNER)
+                .contentType(ContentType.JSON)
+                .header("Idempotency-Key", key)
+                .body(body)
+                .when()
+                .post("/api/v1/sessions/" + session + "/executions")
+                .then()
+                .statusCode(201)
+                .body("stdout", equalTo("1\n"))
+                .extract()
+                .path("id");
+        as(SandboxApi.RUNNER)
+                .contentType(ContentType.JSON)
+                .header("Idempotency-Key", key)
+                .body(body)
+                .when()
+                .post("/api/v1/sessions/" + session + "/executions")
+                .then()
+                .statusCode(200)
+                .header("Idempotent-Replayed", "true")
+                .body("id", equalTo(first))
+                .body("stdout", equalTo("1\n"));
+        as(SandboxApi.RUNNER)
+                .when()
+                .get("/api/v1/sessions/" + session + "/files/log.txt")
+                .then()
+                .statusCode(200)
+                .body(equalTo("x\n"));
+    }
+
     private Path workspace(String session) {
         return storage.workspace(java.util.UUID.fromString(session));
     }

@@ -3,6 +3,7 @@ package ai.prometheus.registry.invocation;
 import ai.prometheus.registry.config.RegistryConfig;
 import ai.prometheus.shared.platform.config.ServiceConfig;
 import ai.prometheus.shared.platform.postgres.SqlPart;
+import ai.prometheus.shared.platform.postgres.UnflushedCommit;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -59,7 +60,7 @@ public class AdmissionRepository {
      * log flush (see {@code registry.invocation.admission.synchronous-commit}). A CTE runs only when
      * the statement reads it, so the answer's FROM does.
      */
-    private static final String ASYNC_COMMIT = " async as (select set_config('synchronous_commit', 'off', true)),";
+    private static final String ASYNC_COMMIT = " " + UnflushedCommit.CLAUSE + ",";
 
     private final Pool pool;
     private final String reads;
@@ -86,8 +87,9 @@ public class AdmissionRepository {
         if (!writes) {
             return reads + " select false as audited," + answer;
         }
-        String from =
-                asyncCommit ? answer.replace(" from (select 1) as one", " from async, (select 1) as one") : answer;
+        String from = asyncCommit
+                ? answer.replace(" from (select 1) as one", " from " + UnflushedCommit.NAME + ", (select 1) as one")
+                : answer;
         return reads + "," + (asyncCommit ? ASYNC_COMMIT : "") + " a as (" + insert
                 + " returning 1) select exists (select 1 from a) as audited," + from;
     }

@@ -3,6 +3,7 @@ package ai.prometheus.registry.invocation;
 import ai.prometheus.registry.config.RegistryConfig;
 import ai.prometheus.shared.platform.config.ServiceConfig;
 import ai.prometheus.shared.platform.postgres.SqlPart;
+import ai.prometheus.shared.platform.postgres.UnflushedCommit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
@@ -22,19 +23,13 @@ import java.util.function.IntFunction;
  * last write, where a JFR profile found Hibernate Reactive's session work the largest part of the
  * registry's event loop. A unique violation (a racing request with the same Idempotency-Key) fails
  * the statement as the Hibernate insert did. Its commit does not wait for the log flush unless
- * {@code registry.invocation.record-synchronous-commit} is set: the outbox relay flushes the log
- * past the row before it publishes the row's events.
+ * {@code registry.invocation.record-synchronous-commit} is set ({@link UnflushedCommit}): the outbox
+ * relay flushes the log past the row before it publishes the row's events.
  */
 @ApplicationScoped
 public class InvocationRecordRepository {
 
     static final int COLUMNS = 25;
-
-    /**
-     * Lasts until the statement's implicit transaction commits, which then does not wait for the
-     * flush. A CTE that only reads runs only when read, so the row's insert selects from it.
-     */
-    private static final String ASYNC_COMMIT = "async as (select set_config('synchronous_commit', 'off', true))";
 
     private final Pool pool;
     private final ObjectMapper json;
@@ -50,7 +45,7 @@ public class InvocationRecordRepository {
                 + " exit_code, wall_ms, cpu_ms, peak_memory_bytes, output_bytes, latency_ms, memory_context_id,"
                 + " trace_id, idempotency_key, created_at, finished_at, egress) ";
         this.insert = asyncCommit
-                ? into + "select " + placeholdersWithJson(1) + " from async"
+                ? into + "select " + placeholdersWithJson(1) + " from " + UnflushedCommit.NAME
                 : into + "values (" + placeholdersWithJson(1) + ")";
     }
 
@@ -78,7 +73,7 @@ public class InvocationRecordRepository {
         List<Object> parameters = new ArrayList<>(row(invocation));
         List<String> clauses = new ArrayList<>(alongside.size() + 1);
         if (asyncCommit) {
-            clauses.add(ASYNC_COMMIT);
+            clauses.add(UnflushedCommit.CLAUSE);
         }
         for (IntFunction<SqlPart> part : alongside) {
             SqlPart statement = part.apply(parameters.size() + 1);
