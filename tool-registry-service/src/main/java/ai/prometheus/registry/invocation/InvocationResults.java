@@ -5,6 +5,7 @@ import ai.prometheus.registry.sandbox.SandboxClient;
 import ai.prometheus.registry.secret.SecretService;
 import ai.prometheus.registry.tool.ToolRepository;
 import ai.prometheus.registry.usage.UsageRecorder;
+import ai.prometheus.registry.usage.UsageRepository;
 import ai.prometheus.shared.event.EventBudget;
 import ai.prometheus.shared.event.EventTypes;
 import ai.prometheus.shared.event.ToolInvocationCompleted;
@@ -12,6 +13,7 @@ import ai.prometheus.shared.event.ToolInvocationFailed;
 import ai.prometheus.shared.event.Topics;
 import ai.prometheus.shared.event.TypedEvent;
 import ai.prometheus.shared.platform.inbox.ProcessedEvents;
+import ai.prometheus.shared.platform.inbox.TransientFailures;
 import ai.prometheus.shared.platform.messaging.EventCodec;
 import ai.prometheus.shared.platform.messaging.EventHandlers;
 import ai.prometheus.shared.platform.outbox.Outbox;
@@ -23,6 +25,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.UUID;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -30,6 +33,8 @@ import org.jboss.logging.Logger;
  * Reads completed and failed invocation events: those of asynchronous invocations finish their
  * invocation row (and report a failure to the guardian), and every one of them counts once into
  * usage. Usage therefore has one source for both paths, and a redelivered event changes nothing.
+ * The events of synchronous invocations, which only count, take one statement each
+ * ({@link SettledResultRepository}).
  */
 @ApplicationScoped
 public class InvocationResults {
@@ -48,6 +53,7 @@ public class InvocationResults {
     private final SandboxClient sandbox;
     private final InvocationRepository invocations;
     private final EventHandlers handlers;
+    private final SettledResultRepository settled;
 
     public InvocationResults(
             EventCodec codec,
@@ -60,7 +66,9 @@ public class InvocationResults {
             SecretService secrets,
             InvocationMetrics metrics,
             SandboxClient sandbox,
-            InvocationRepository invocations) {
+            InvocationRepository invocations,
+            SettledResultRepository settled) {
+        this.settled = settled;
         this.processed = processed;
         this.usage = usage;
         this.outbox = outbox;
@@ -75,19 +83,69 @@ public class InvocationResults {
                 .on(
                         EventTypes.TOOL_INVOCATION_COMPLETED,
                         ToolInvocationCompleted.class,
-                        done -> whole(done)
-                                .chain(whole ->
-                                        processed.onceInTransaction(CONSUMER, done.id(), () -> completed(whole))))
+                        done -> countedIfSettled(
+                                        done.id(),
+                                        done.data().invocationId(),
+                                        done.data().toolName(),
+                                        done.data().caller(),
+                                        true,
+                                        done.data().status(),
+                                        done.data().latencyMs(),
+                                        done.data().usage(),
+                                        done.data().finishedAt())
+                                .chain(counted -> counted
+                                        ? Uni.createFrom().voidItem()
+                                        : whole(done)
+                                                .chain(whole -> processed.onceInTransaction(
+                                                        CONSUMER, done.id(), () -> completed(whole)))
+                                                .replaceWithVoid()))
                 .on(
                         EventTypes.TOOL_INVOCATION_FAILED,
                         ToolInvocationFailed.class,
-                        failed -> processed.onceInTransaction(CONSUMER, failed.id(), () -> failed(failed.data())))
+                        failed -> countedIfSettled(
+                                        failed.id(),
+                                        failed.data().invocationId(),
+                                        failed.data().toolName(),
+                                        failed.data().caller(),
+                                        false,
+                                        failed.data().status(),
+                                        failed.data().latencyMs(),
+                                        failed.data().usage(),
+                                        failed.data().finishedAt())
+                                .chain(counted -> counted
+                                        ? Uni.createFrom().voidItem()
+                                        : processed
+                                                .onceInTransaction(CONSUMER, failed.id(), () -> failed(failed.data()))
+                                                .replaceWithVoid()))
                 .skipOthers();
     }
 
     @Incoming("invocation-results")
     public Uni<Void> consume(String record) {
         return handlers.handle(record);
+    }
+
+    /**
+     * The result of a synchronous invocation (written finished, and charged, by the request that
+     * ran it) or of one this database does not hold only counts into usage: one statement
+     * ({@link SettledResultRepository}). False when the invocation is asynchronous or pending,
+     * which the transaction of {@link #completed} or {@link #failed} then finishes and charges.
+     */
+    private Uni<Boolean> countedIfSettled(
+            String eventId,
+            UUID invocationId,
+            String tool,
+            String caller,
+            boolean success,
+            String status,
+            long latencyMs,
+            ExecutionUsage used,
+            Instant finishedAt) {
+        Instant at = finishedAt == null ? Instant.now() : finishedAt;
+        UsageRepository.Outcome outcome = UsageRecorder.outcome(
+                success, status, latencyMs, used == null ? 0 : used.cpuMs(), used == null ? 0 : used.peakMemoryBytes());
+        return TransientFailures.retried(() -> settled.countIfSettled(
+                CONSUMER, eventId, invocationId, tool, caller, outcome, at.atOffset(ZoneOffset.UTC)));
     }
 
     /**

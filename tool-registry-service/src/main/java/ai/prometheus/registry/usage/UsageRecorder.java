@@ -31,14 +31,20 @@ public class UsageRecorder {
             long peakMemoryBytes,
             Instant finishedAt) {
         OffsetDateTime at = finishedAt.atOffset(ZoneOffset.UTC);
-        UsageRepository.Outcome outcome = new UsageRepository.Outcome(
+        UsageRepository.Outcome outcome = outcome(success, status, latencyMs, cpuMs, peakMemoryBytes);
+        return rollups.count(tool, caller, "HOUR", at.truncatedTo(ChronoUnit.HOURS), outcome)
+                .chain(() -> rollups.count(tool, caller, "DAY", at.truncatedTo(ChronoUnit.DAYS), outcome));
+    }
+
+    /** One finished invocation as the rollups count it. */
+    public static UsageRepository.Outcome outcome(
+            boolean success, String status, long latencyMs, long cpuMs, long peakMemoryBytes) {
+        return new UsageRepository.Outcome(
                 success,
                 status == null ? "UNKNOWN" : status,
                 LatencyHistogram.bucketOf(latencyMs),
                 Math.max(0, latencyMs),
                 Math.max(0, cpuMs),
                 Math.max(0, peakMemoryBytes));
-        return rollups.count(tool, caller, "HOUR", at.truncatedTo(ChronoUnit.HOURS), outcome)
-                .chain(() -> rollups.count(tool, caller, "DAY", at.truncatedTo(ChronoUnit.DAYS), outcome));
     }
 }

@@ -2,6 +2,7 @@ package ai.prometheus.registry.usage;
 
 import ai.prometheus.shared.platform.config.ServiceConfig;
 import ai.prometheus.shared.platform.persistence.NativeSql;
+import ai.prometheus.shared.platform.postgres.SqlPart;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
@@ -11,8 +12,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The usage rollups ({@code usage_rollups}: one row per tool, caller, granularity and window).
@@ -63,23 +66,38 @@ public class UsageRepository {
         this.pool = pool;
         this.json = json;
         this.table = service.schema() + ".usage_rollups";
+        this.upsert = upsert(table, name -> ":" + name, "");
+    }
+
+    /**
+     * The upsert counting one outcome, its parameters written by {@code parameter} (a name to a
+     * placeholder), inserted only when {@code condition} holds (empty: always).
+     */
+    private static String upsert(String table, Function<String, String> parameter, String condition) {
         // Casts are spelled cast(...) because Hibernate reads "::" and "?" in native SQL itself.
-        this.upsert = "insert into " + table + " as u (tool_name, caller, granularity, window_start, calls, successes,"
+        String status = parameter.apply("status");
+        String bucket = parameter.apply("bucket");
+        String latency = parameter.apply("latency");
+        return "insert into " + table + " as u (tool_name, caller, granularity, window_start, calls, successes,"
                 + " failures, failures_by_status, latency_buckets, latency_max_ms, latency_sum_ms, cpu_ms, peak_memory_bytes)"
-                + " values (:tool, :caller, :granularity, :windowStart, 1, :success, :failure,"
-                + " cast(cast(:failuresByStatus as text) as jsonb),"
-                + " (select array_agg(case when i = :bucket then cast(1 as bigint) else cast(0 as bigint) end order by i)"
+                + " select " + parameter.apply("tool") + ", " + parameter.apply("caller") + ", "
+                + parameter.apply("granularity") + ", " + parameter.apply("windowStart") + ", 1, "
+                + parameter.apply("success") + ", " + parameter.apply("failure") + ","
+                + " cast(cast(" + parameter.apply("failuresByStatus") + " as text) as jsonb),"
+                + " (select array_agg(case when i = " + bucket
+                + " then cast(1 as bigint) else cast(0 as bigint) end order by i)"
                 + "    from generate_series(1, " + LatencyHistogram.BUCKETS + ") i),"
-                + " :latency, :latency, :cpu, :memory)"
+                + " " + latency + ", " + latency + ", " + parameter.apply("cpu") + ", " + parameter.apply("memory")
+                + (condition.isEmpty() ? "" : " where " + condition)
                 + " on conflict (tool_name, granularity, window_start, caller) do update set"
                 + " calls = u.calls + 1,"
                 + " successes = u.successes + excluded.successes,"
                 + " failures = u.failures + excluded.failures,"
                 + " failures_by_status = case when excluded.failures > 0 then jsonb_set(u.failures_by_status,"
-                + "   array[cast(:status as text)],"
-                + "   to_jsonb(coalesce(cast(u.failures_by_status ->> cast(:status as text) as bigint), 0) + 1))"
+                + "   array[cast(" + status + " as text)],"
+                + "   to_jsonb(coalesce(cast(u.failures_by_status ->> cast(" + status + " as text) as bigint), 0) + 1))"
                 + "   else u.failures_by_status end,"
-                + " latency_buckets[:bucket] = u.latency_buckets[:bucket] + 1,"
+                + " latency_buckets[" + bucket + "] = u.latency_buckets[" + bucket + "] + 1,"
                 + " latency_max_ms = greatest(u.latency_max_ms, excluded.latency_max_ms),"
                 + " latency_sum_ms = u.latency_sum_ms + excluded.latency_sum_ms,"
                 + " cpu_ms = u.cpu_ms + excluded.cpu_ms,"
@@ -89,25 +107,47 @@ public class UsageRepository {
     /** Counts {@code outcome} into the rollup of its tool, caller and window, in the current session's transaction. */
     public Uni<Void> count(
             String tool, String caller, String granularity, OffsetDateTime windowStart, Outcome outcome) {
-        boolean success = outcome.success();
-        String failuresByStatus = success ? "{}" : "{\"" + outcome.failureStatus() + "\": 1}";
-        return NativeSql.update(
-                        upsert,
-                        Map.ofEntries(
-                                Map.entry("tool", tool),
-                                Map.entry("caller", caller),
-                                Map.entry("granularity", granularity),
-                                Map.entry("windowStart", windowStart),
-                                Map.entry("success", success ? 1L : 0L),
-                                Map.entry("failure", success ? 0L : 1L),
-                                Map.entry("failuresByStatus", failuresByStatus),
-                                Map.entry("status", outcome.failureStatus()),
-                                // SQL arrays count from 1
-                                Map.entry("bucket", outcome.latencyBucket() + 1),
-                                Map.entry("latency", outcome.latencyMs()),
-                                Map.entry("cpu", outcome.cpuMs()),
-                                Map.entry("memory", outcome.peakMemoryBytes())))
+        return NativeSql.update(upsert, parameters(tool, caller, granularity, windowStart, outcome))
                 .replaceWithVoid();
+    }
+
+    /**
+     * The same count as a statement to compose with others (see {@link SqlPart}), its parameters
+     * numbered from {@code first}, counting only when {@code condition} holds.
+     */
+    public SqlPart countPart(
+            String tool,
+            String caller,
+            String granularity,
+            OffsetDateTime windowStart,
+            Outcome outcome,
+            int first,
+            String condition) {
+        Map<String, Object> values = parameters(tool, caller, granularity, windowStart, outcome);
+        List<String> names = List.copyOf(values.keySet());
+        List<Object> ordered = new ArrayList<>(names.size());
+        names.forEach(name -> ordered.add(values.get(name)));
+        return new SqlPart(upsert(table, name -> "$" + (first + names.indexOf(name)), condition), ordered);
+    }
+
+    private static Map<String, Object> parameters(
+            String tool, String caller, String granularity, OffsetDateTime windowStart, Outcome outcome) {
+        boolean success = outcome.success();
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("tool", tool);
+        values.put("caller", caller);
+        values.put("granularity", granularity);
+        values.put("windowStart", windowStart);
+        values.put("success", success ? 1L : 0L);
+        values.put("failure", success ? 0L : 1L);
+        values.put("failuresByStatus", success ? "{}" : "{\"" + outcome.failureStatus() + "\": 1}");
+        values.put("status", outcome.failureStatus());
+        // SQL arrays count from 1
+        values.put("bucket", outcome.latencyBucket() + 1);
+        values.put("latency", outcome.latencyMs());
+        values.put("cpu", outcome.cpuMs());
+        values.put("memory", outcome.peakMemoryBytes());
+        return values;
     }
 
     /** The rollups of {@code tool} at {@code granularity} in [since, until), all callers or just {@code caller}, oldest first. */

@@ -1,12 +1,14 @@
 package ai.prometheus.shared.platform.inbox;
 
 import ai.prometheus.shared.platform.config.ServiceConfig;
+import ai.prometheus.shared.platform.postgres.SqlPart;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -19,6 +21,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class ProcessedEvents {
 
     private final String claim;
+    private final String table;
     private final String cleanup;
     private final Pool pool;
     private final long retentionDays;
@@ -29,7 +32,8 @@ public class ProcessedEvents {
             @ConfigProperty(name = "prometheus.inbox.retention-days", defaultValue = "30") long retentionDays) {
         this.pool = pool;
         this.retentionDays = retentionDays;
-        this.claim = "insert into " + service.schema() + ".processed_events (consumer, event_id)"
+        this.table = service.schema() + ".processed_events";
+        this.claim = "insert into " + table + " (consumer, event_id)"
                 + " values (:consumer, :eventId) on conflict do nothing";
         this.cleanup = "delete from " + service.schema()
                 + ".processed_events where processed_at < now() - make_interval(days => cast($1 as integer))";
@@ -64,6 +68,18 @@ public class ProcessedEvents {
      */
     public Uni<Boolean> onceInTransaction(String consumer, String eventId, Supplier<Uni<?>> work) {
         return TransientFailures.retried(() -> Panache.withTransaction(() -> once(consumer, eventId, work)));
+    }
+
+    /**
+     * The claim of {@link #once} as a statement to compose with others (see {@link SqlPart}), its
+     * parameters numbered from {@code first}, claiming only when {@code condition} holds; it answers
+     * a row when it claimed, none when the event was processed before or the condition was false.
+     */
+    public SqlPart claimPart(String consumer, String eventId, int first, String condition) {
+        return new SqlPart(
+                "insert into " + table + " (consumer, event_id) select $" + first + ", $" + (first + 1) + " where "
+                        + condition + " on conflict do nothing returning 1",
+                List.of(consumer, eventId));
     }
 
     // Kafka keeps messages for days, not months: ids older than that cannot be redelivered.
