@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.prometheus.guardian.CommandTopic;
 import ai.prometheus.guardian.Db;
 import ai.prometheus.guardian.ErrorEvents;
 import ai.prometheus.guardian.Names;
@@ -77,7 +78,7 @@ class TrustedOriginTest {
     void aForgedToolFailureOverHttpDisablesNothingButTheRegistrysOwnEventDoes() {
         String tool = Names.unique("victim-");
         String ruleId = createRule(Map.of("errorType", "tool.invocation.*", "attributes", Map.of("tool", tool)), 1);
-        try (KafkaProbe commands = KafkaProbe.on(Topics.GUARDIAN_COMMANDS)) {
+        try (KafkaProbe commands = KafkaProbe.on(CommandTopic.name())) {
             // Claiming to be the registry is refused outright, for agents, users and other services alike.
             for (String token : new String[] {AGENT, USER, serviceToken("sandbox-service")}) {
                 given().auth()
