@@ -33,13 +33,6 @@ public class RegistryEngines extends Engines {
      */
     public static final String COMMANDS = Topics.GUARDIAN_COMMANDS + ".registry-test-" + Engines.TEST_DATABASE;
 
-    /**
-     * Where a consumer group of this run starts when it has no offsets yet: a minute back, which
-     * covers records sent while its first assignment was under way; not the topic's whole history,
-     * which on a long-lived broker delays every record of the run behind other runs' backlog.
-     */
-    public static final String FIRST_OFFSET = "by_duration:PT1M";
-
     private static ServiceProcess sandbox;
     private static int registryPort;
 
@@ -68,15 +61,16 @@ public class RegistryEngines extends Engines {
 
     /**
      * The {@code -D} options of a registry started as a process: each of its consumers in group
-     * {@code group} of this run, starting at {@link #FIRST_OFFSET}, and this run's topics for
-     * requests and commands.
+     * {@code group} of this run, and this run's topics for requests and commands.
      */
     public static List<String> registryGroups(String group) {
         List<String> options = new ArrayList<>();
         for (String channel : List.of("invocation-results", "invocation-progress", "guardian-commands")) {
             options.add("-Dmp.messaging.incoming." + channel + ".group.id=" + group + "-" + Engines.RUN);
-            options.add("-Dmp.messaging.incoming." + channel + ".auto.offset.reset=" + FIRST_OFFSET);
         }
+        // The suite's topics from their end; this run's command topic from its start (see sandboxRequests).
+        options.add("-Dmp.messaging.incoming.invocation-results.auto.offset.reset=latest");
+        options.add("-Dmp.messaging.incoming.invocation-progress.auto.offset.reset=latest");
         options.add("-Dregistry.invocation.requests-topic=" + REQUESTS);
         options.add("-Dmp.messaging.incoming.guardian-commands.topic=" + COMMANDS);
         options.add("-Dmp.messaging.incoming.guardian-commands.dead-letter-queue.topic="
@@ -86,15 +80,16 @@ public class RegistryEngines extends Engines {
 
     /**
      * The {@code -D} options of a sandbox started as a process: it reads {@code topic} in group
-     * {@code group} of this run.
+     * {@code group} of this run, from the topic's start (production's setting): the topic is of this
+     * test database, so what an earlier run left there was processed already in this database and
+     * is skipped as a repeat, and nothing sent before the group joined is lost.
      */
     public static List<String> sandboxRequests(String topic, String group) {
         String channel = "-Dmp.messaging.incoming.tool-invocation-requests.";
         return List.of(
                 channel + "topic=" + topic,
                 channel + "dead-letter-queue.topic=" + Topics.deadLetter(topic, "sandbox-service"),
-                channel + "group.id=" + group + "-" + Engines.RUN,
-                channel + "auto.offset.reset=" + FIRST_OFFSET);
+                channel + "group.id=" + group + "-" + Engines.RUN);
     }
 
     private static int freePort() {

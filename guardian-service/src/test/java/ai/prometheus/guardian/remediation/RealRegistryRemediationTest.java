@@ -49,11 +49,10 @@ class RealRegistryRemediationTest {
                 List.of(
                         "-Dmp.messaging.incoming.guardian-commands.topic=" + CommandTopic.name(),
                         "-Dmp.messaging.incoming.guardian-commands.group.id=" + group,
-                        "-Dmp.messaging.incoming.guardian-commands.auto.offset.reset=by_duration:PT1M",
                         "-Dmp.messaging.incoming.invocation-results.group.id=" + group,
-                        "-Dmp.messaging.incoming.invocation-results.auto.offset.reset=by_duration:PT1M",
+                        "-Dmp.messaging.incoming.invocation-results.auto.offset.reset=latest",
                         "-Dmp.messaging.incoming.invocation-progress.group.id=" + group,
-                        "-Dmp.messaging.incoming.invocation-progress.auto.offset.reset=by_duration:PT1M"));
+                        "-Dmp.messaging.incoming.invocation-progress.auto.offset.reset=latest"));
     }
 
     @AfterAll
