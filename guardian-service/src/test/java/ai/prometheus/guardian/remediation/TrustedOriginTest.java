@@ -11,7 +11,6 @@ import ai.prometheus.guardian.Db;
 import ai.prometheus.guardian.ErrorEvents;
 import ai.prometheus.guardian.Names;
 import ai.prometheus.shared.event.EventTypes;
-import ai.prometheus.shared.event.Topics;
 import ai.prometheus.shared.remediation.RemediationCommand;
 import ai.prometheus.shared.testing.KafkaProbe;
 import ai.prometheus.shared.testing.TestTokens;
