@@ -72,5 +72,13 @@ public interface GuardianConfig {
          * such an address): host names, IP addresses or CIDR ranges. Empty: only public addresses.
          */
         Optional<List<String>> webhookAllowedHosts();
+
+        /**
+         * The topic tool commands are sent on, for the registry. The suite's own, except in the
+         * guardian's tests, which send them on a topic of their test database so that a registry
+         * of another checkout's test run never answers them (no such tool) first.
+         */
+        @WithDefault("${prometheus.topic.guardian-commands}")
+        String commandsTopic();
     }
 }

@@ -1,5 +1,6 @@
 package ai.prometheus.guardian.remediation;
 
+import ai.prometheus.guardian.config.GuardianConfig;
 import ai.prometheus.shared.platform.config.ServiceConfig;
 import ai.prometheus.shared.platform.messaging.EventCodec;
 import ai.prometheus.shared.platform.outbox.Outbox;
@@ -12,8 +13,8 @@ public class EnableToolAction extends ToolCommandAction {
 
     public static final String TYPE = "enable_tool";
 
-    public EnableToolAction(Outbox outbox, EventCodec codec, ServiceConfig service) {
-        super(outbox, codec, service);
+    public EnableToolAction(Outbox outbox, EventCodec codec, ServiceConfig service, GuardianConfig config) {
+        super(outbox, codec, service, config);
     }
 
     @Override

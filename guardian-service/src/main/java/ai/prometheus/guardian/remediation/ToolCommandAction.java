@@ -1,5 +1,6 @@
 package ai.prometheus.guardian.remediation;
 
+import ai.prometheus.guardian.config.GuardianConfig;
 import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.event.EventTypes;
 import ai.prometheus.shared.event.Topics;
@@ -16,7 +17,7 @@ import java.util.Map;
 
 /**
  * Asks the tool registry to disable or enable a tool: a {@link RemediationCommand} on
- * {@link Topics#GUARDIAN_COMMANDS} (key: the tool), written to the outbox in the transaction that
+ * {@link Topics#GUARDIAN_COMMANDS} (key: the tool; {@code guardian.remediation.commands-topic}), written to the outbox in the transaction that
  * records the action. The registry answers with a result that completes the action.
  */
 abstract class ToolCommandAction implements ActionHandler {
@@ -26,11 +27,13 @@ abstract class ToolCommandAction implements ActionHandler {
     private final Outbox outbox;
     private final EventCodec codec;
     private final ServiceConfig service;
+    private final String topic;
 
-    ToolCommandAction(Outbox outbox, EventCodec codec, ServiceConfig service) {
+    ToolCommandAction(Outbox outbox, EventCodec codec, ServiceConfig service, GuardianConfig config) {
         this.outbox = outbox;
         this.codec = codec;
         this.service = service;
+        this.topic = config.remediation().commandsTopic();
     }
 
     /** {@link RemediationCommand#DISABLE_TOOL} or {@link RemediationCommand#ENABLE_TOOL}. */
@@ -89,7 +92,7 @@ abstract class ToolCommandAction implements ActionHandler {
                 action.target,
                 command,
                 TraceContext.currentTraceparent());
-        return outbox.add(Topics.GUARDIAN_COMMANDS, event);
+        return outbox.add(topic, event);
     }
 
     @Override

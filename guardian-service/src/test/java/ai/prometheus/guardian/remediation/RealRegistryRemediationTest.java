@@ -6,9 +6,12 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.prometheus.guardian.CommandTopic;
 import ai.prometheus.guardian.Db;
 import ai.prometheus.guardian.ErrorEvents;
 import ai.prometheus.guardian.Names;
+import ai.prometheus.shared.testing.Engines;
+import ai.prometheus.shared.testing.KafkaProbe;
 import ai.prometheus.shared.testing.ServiceProcess;
 import ai.prometheus.shared.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
@@ -36,13 +39,20 @@ class RealRegistryRemediationTest {
 
     @BeforeAll
     static void startRegistry() {
-        // Its own consumer groups, so no other registry takes these commands.
+        // It reads this test run's command topic (created first, so it is assigned at once), in
+        // consumer groups of the run: no other registry takes or answers these commands.
+        String group = "registry-for-guardian-tests-" + Engines.RUN;
+        KafkaProbe.ensureTopic(CommandTopic.name());
         registry = ServiceProcess.start(
                 "tool-registry-service",
                 Map.of(),
                 List.of(
-                        "-Dmp.messaging.incoming.guardian-commands.group.id=registry-for-guardian-tests",
-                        "-Dmp.messaging.incoming.invocation-results.group.id=registry-for-guardian-tests"));
+                        "-Dmp.messaging.incoming.guardian-commands.topic=" + CommandTopic.name(),
+                        "-Dmp.messaging.incoming.guardian-commands.group.id=" + group,
+                        "-Dmp.messaging.incoming.invocation-results.group.id=" + group,
+                        "-Dmp.messaging.incoming.invocation-results.auto.offset.reset=latest",
+                        "-Dmp.messaging.incoming.invocation-progress.group.id=" + group,
+                        "-Dmp.messaging.incoming.invocation-progress.auto.offset.reset=latest"));
     }
 
     @AfterAll

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.prometheus.guardian.CommandTopic;
 import ai.prometheus.guardian.Db;
 import ai.prometheus.guardian.ErrorEvents;
 import ai.prometheus.guardian.Names;
@@ -154,7 +155,7 @@ class RemediationTest {
         String tool = Names.unique("flaky-");
         String ruleName = Names.unique("disable flaky ");
         String ruleId = createRule(toolRule(ruleName, tool, 3, 2, 2, 3600));
-        try (KafkaProbe commands = KafkaProbe.on(Topics.GUARDIAN_COMMANDS)) {
+        try (KafkaProbe commands = KafkaProbe.on(CommandTopic.name())) {
             fail(tool);
             UUID group = Db.awaitGroupOf(fail(tool));
             given().auth()
@@ -263,7 +264,7 @@ class RemediationTest {
     void revertingTheDisablingOfAToolSomeoneElseHadDisabledLeavesItDisabled() {
         String tool = Names.unique("predisabled-");
         String ruleId = createRule(toolRule(Names.unique("already off "), tool, 1, null, 2, 3600));
-        try (KafkaProbe commands = KafkaProbe.on(Topics.GUARDIAN_COMMANDS)) {
+        try (KafkaProbe commands = KafkaProbe.on(CommandTopic.name())) {
             Db.awaitGroupOf(fail(tool));
             RemediationCommand disable = awaitCommand(commands, RemediationCommand.DISABLE_TOOL, tool);
             // The registry applied it, but the tool had been disabled by its owner before.
@@ -307,7 +308,7 @@ class RemediationTest {
     void aRefusedActionEscalatesTheGroupAndTheRuleStopsActingOnIt() {
         String tool = Names.unique("pinned-");
         String ruleId = createRule(toolRule(Names.unique("refused "), tool, 1, null, 5, 0));
-        try (KafkaProbe commands = KafkaProbe.on(Topics.GUARDIAN_COMMANDS)) {
+        try (KafkaProbe commands = KafkaProbe.on(CommandTopic.name())) {
             UUID group = Db.awaitGroupOf(fail(tool));
             RemediationCommand disable = awaitCommand(commands, RemediationCommand.DISABLE_TOOL, tool);
             answer(disable, false, "tool is pinned by its owner");
@@ -345,7 +346,7 @@ class RemediationTest {
     void errorsAfterAnAppliedFixFailVerificationAndEscalate() {
         String tool = Names.unique("stubborn-");
         String ruleId = createRule(toolRule(Names.unique("verify "), tool, 1, 3600, 5, 0));
-        try (KafkaProbe commands = KafkaProbe.on(Topics.GUARDIAN_COMMANDS)) {
+        try (KafkaProbe commands = KafkaProbe.on(CommandTopic.name())) {
             UUID group = Db.awaitGroupOf(fail(tool));
             RemediationCommand disable = awaitCommand(commands, RemediationCommand.DISABLE_TOOL, tool);
             answer(disable, true, "disabled");
@@ -381,7 +382,7 @@ class RemediationTest {
     void afterMaxAttemptsTheGroupIsEscalatedInsteadOfActingAgain() {
         String tool = Names.unique("relapsing-");
         String ruleId = createRule(toolRule(Names.unique("attempts "), tool, 1, null, 1, 0));
-        try (KafkaProbe commands = KafkaProbe.on(Topics.GUARDIAN_COMMANDS)) {
+        try (KafkaProbe commands = KafkaProbe.on(CommandTopic.name())) {
             UUID group = Db.awaitGroupOf(fail(tool));
             RemediationCommand disable = awaitCommand(commands, RemediationCommand.DISABLE_TOOL, tool);
             answer(disable, true, "disabled");

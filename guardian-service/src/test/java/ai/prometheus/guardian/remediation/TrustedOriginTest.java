@@ -6,11 +6,11 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.prometheus.guardian.CommandTopic;
 import ai.prometheus.guardian.Db;
 import ai.prometheus.guardian.ErrorEvents;
 import ai.prometheus.guardian.Names;
 import ai.prometheus.shared.event.EventTypes;
-import ai.prometheus.shared.event.Topics;
 import ai.prometheus.shared.remediation.RemediationCommand;
 import ai.prometheus.shared.testing.KafkaProbe;
 import ai.prometheus.shared.testing.TestTokens;
@@ -77,7 +77,7 @@ class TrustedOriginTest {
     void aForgedToolFailureOverHttpDisablesNothingButTheRegistrysOwnEventDoes() {
         String tool = Names.unique("victim-");
         String ruleId = createRule(Map.of("errorType", "tool.invocation.*", "attributes", Map.of("tool", tool)), 1);
-        try (KafkaProbe commands = KafkaProbe.on(Topics.GUARDIAN_COMMANDS)) {
+        try (KafkaProbe commands = KafkaProbe.on(CommandTopic.name())) {
             // Claiming to be the registry is refused outright, for agents, users and other services alike.
             for (String token : new String[] {AGENT, USER, serviceToken("sandbox-service")}) {
                 given().auth()

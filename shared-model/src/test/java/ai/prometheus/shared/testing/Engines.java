@@ -2,6 +2,7 @@ package ai.prometheus.shared.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.sql.Connection;
@@ -28,6 +29,18 @@ public class Engines implements QuarkusTestResourceLifecycleManager {
     /** The test database: {@code prometheus_test}, or {@code DB_NAME} to keep parallel checkouts apart. */
     public static final String TEST_DATABASE = env("DB_NAME", "prometheus_test");
 
+    /**
+     * This test JVM's run: its test database and its start time, the same in every class loader of
+     * the JVM. Published to the services under test as {@value #RUN_PROPERTY}; their test profiles
+     * name their Kafka consumer groups after it, so two checkouts testing at once on one broker (or a
+     * running suite) never take each other's records, and a later run never inherits an earlier
+     * run's backlog.
+     */
+    public static final String RUN = TEST_DATABASE + "-"
+            + Long.toString(ManagementFactory.getRuntimeMXBean().getStartTime(), 36);
+
+    public static final String RUN_PROPERTY = "prometheus.test.run";
+
     private static PostgreSQLContainer<?> postgres;
     private static KafkaContainer kafka;
 
@@ -40,7 +53,7 @@ public class Engines implements QuarkusTestResourceLifecycleManager {
         boolean localKafka = reachable(bootstrap.split(",")[0]);
         if (localPostgres && localKafka) {
             ensureTestDatabase(dbHost, dbPort);
-            return Map.of();
+            return Map.of(RUN_PROPERTY, RUN);
         }
         if (!dockerAvailable()) {
             throw new IllegalStateException("The tests need a real PostgreSQL (" + dbHost + ":" + dbPort
@@ -50,6 +63,7 @@ public class Engines implements QuarkusTestResourceLifecycleManager {
                     + " which starts both.");
         }
         Map<String, String> config = new HashMap<>();
+        config.put(RUN_PROPERTY, RUN);
         if (!localPostgres) {
             if (postgres == null) {
                 postgres = new PostgreSQLContainer<>("postgres:17-alpine")

@@ -53,6 +53,16 @@ public final class KafkaProbe implements AutoCloseable {
     }
 
     /**
+     * Makes sure {@code topic} exists, with its partitions, before a service under test subscribes
+     * to it. A consumer group that joined before its topic existed got no partitions of it, and
+     * learns of them only at a later metadata refresh (a test run's new topic went unread for a
+     * minute).
+     */
+    public static void ensureTopic(String topic) {
+        new KafkaProbe(topic).close();
+    }
+
+    /**
      * Waits until an event matching {@code match} has arrived, failing after {@code timeout}. Every
      * record that arrived since the probe opened and no earlier wait returned is a candidate, in
      * arrival order: a test may wait for its events in any order, whatever order the broker

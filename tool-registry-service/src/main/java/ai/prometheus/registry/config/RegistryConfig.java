@@ -84,6 +84,14 @@ public interface RegistryConfig {
         @WithDefault("false")
         boolean recordSynchronousCommit();
 
+        /**
+         * The topic asynchronous invocations are sent on, for the sandbox. The suite's own, except in
+         * the registry's tests, whose sandbox listens on a topic of its checkout's test database, so
+         * test runs of two checkouts on one broker never run each other's requests.
+         */
+        @WithDefault("${prometheus.topic.tool-invocation-requests}")
+        String requestsTopic();
+
         Admission admission();
     }
 

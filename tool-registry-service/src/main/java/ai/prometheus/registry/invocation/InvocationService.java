@@ -161,7 +161,7 @@ public class InvocationService {
         return Panache.withTransaction(() -> invocations
                         .persist(invocation)
                         .chain(() -> outbox.add(
-                                Topics.TOOL_INVOCATION_REQUESTS,
+                                config.invocation().requestsTopic(),
                                 events.requested(invocation, admitted.version(), limits(admitted.version()), caller))))
                 .map(ignored -> new Invoked(InvocationView.of(invocation), true))
                 .onFailure(UniqueViolations::test)

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.prometheus.registry.RegistryEngines;
 import ai.prometheus.registry.RegistryFixtures;
 import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.event.ErrorReported;
@@ -46,7 +47,7 @@ class AsyncInvocationTest {
     @Test
     void asyncInvocationCompletesThroughKafka() {
         String tool = tool("async_echo", RegistryFixtures.ECHO_PYTHON);
-        try (KafkaProbe requests = KafkaProbe.on(Topics.TOOL_INVOCATION_REQUESTS)) {
+        try (KafkaProbe requests = KafkaProbe.on(RegistryEngines.REQUESTS)) {
             String beaWithMemory = ai.prometheus.shared.testing.TestTokens.withScope(
                     "bea", "tools:read tools:invoke memory:write:ctx-bea");
             Response accepted = given().auth()

@@ -10,11 +10,11 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.prometheus.registry.RegistryEngines;
 import ai.prometheus.registry.RegistryFixtures;
 import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.event.EventTypes;
 import ai.prometheus.shared.event.ToolInvocationRequested;
-import ai.prometheus.shared.event.Topics;
 import ai.prometheus.shared.testing.KafkaProbe;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -87,7 +87,7 @@ class NetworkPolicyInvocationTest {
     @Test
     void anAsyncInvocationCarriesThePolicyOnKafkaAndShowsItsEgress() {
         String tool = tool("net_async", POLICY);
-        try (KafkaProbe requests = KafkaProbe.on(Topics.TOOL_INVOCATION_REQUESTS)) {
+        try (KafkaProbe requests = KafkaProbe.on(RegistryEngines.REQUESTS)) {
             String id = given().auth()
                     .oauth2(developer("olav"))
                     .contentType(ContentType.JSON)

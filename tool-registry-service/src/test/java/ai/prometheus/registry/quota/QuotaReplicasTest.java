@@ -42,10 +42,12 @@ class QuotaReplicasTest {
     @BeforeAll
     static void startReplicas() {
         new Engines().start();
+        // Synchronous calls only: its request topic is its own, so it never runs the run's other requests.
         sandbox = ServiceProcess.start(
                 "sandbox-service",
                 Map.of(),
-                List.of("-Dmp.messaging.incoming.tool-invocation-requests.group.id=sandbox-service-replicas-test"));
+                RegistryEngines.sandboxRequests(
+                        RegistryEngines.REQUESTS + ".replicas", "sandbox-service-replicas-test"));
         Map<String, String> env = Map.of("SANDBOX_URL", sandbox.url());
         // One group for both, as replicas share theirs in production; not production's own group.
         List<String> groups = RegistryEngines.registryGroups("tool-registry-service-replicas-test");

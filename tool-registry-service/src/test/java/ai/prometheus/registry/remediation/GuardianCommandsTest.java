@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.prometheus.registry.RegistryEngines;
 import ai.prometheus.registry.RegistryFixtures;
 import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.event.EventTypes;
@@ -53,7 +54,7 @@ class GuardianCommandsTest {
         UUID disable = UUID.randomUUID();
         try (KafkaProbe results = KafkaProbe.on(Topics.GUARDIAN_COMMAND_RESULTS)) {
             KafkaProbe.send(
-                    Topics.GUARDIAN_COMMANDS,
+                    RegistryEngines.COMMANDS,
                     tool,
                     codec.encode(
                             command(disable, RemediationCommand.DISABLE_TOOL, tool, "failing 5 times in 10 minutes")));
@@ -71,7 +72,7 @@ class GuardianCommandsTest {
 
             // The same action again (a new event, e.g. a retry by the guardian): answered, not re-applied.
             KafkaProbe.send(
-                    Topics.GUARDIAN_COMMANDS,
+                    RegistryEngines.COMMANDS,
                     tool,
                     codec.encode(
                             command(disable, RemediationCommand.DISABLE_TOOL, tool, "failing 5 times in 10 minutes")));
@@ -79,7 +80,7 @@ class GuardianCommandsTest {
 
             UUID enable = UUID.randomUUID();
             KafkaProbe.send(
-                    Topics.GUARDIAN_COMMANDS,
+                    RegistryEngines.COMMANDS,
                     tool,
                     codec.encode(command(enable, RemediationCommand.ENABLE_TOOL, tool, "revert")));
             assertTrue(awaitResult(results, enable).applied());
@@ -117,7 +118,7 @@ class GuardianCommandsTest {
         UUID disable = UUID.randomUUID();
         try (KafkaProbe results = KafkaProbe.on(Topics.GUARDIAN_COMMAND_RESULTS)) {
             KafkaProbe.send(
-                    Topics.GUARDIAN_COMMANDS,
+                    RegistryEngines.COMMANDS,
                     tool,
                     codec.encode(command(disable, RemediationCommand.DISABLE_TOOL, tool, "failing")));
             RemediationResult result = awaitResult(results, disable);
@@ -138,7 +139,7 @@ class GuardianCommandsTest {
         UUID action = UUID.randomUUID();
         try (KafkaProbe results = KafkaProbe.on(Topics.GUARDIAN_COMMAND_RESULTS)) {
             KafkaProbe.send(
-                    Topics.GUARDIAN_COMMANDS,
+                    RegistryEngines.COMMANDS,
                     "ghost",
                     codec.encode(command(action, RemediationCommand.DISABLE_TOOL, "ghost_tool_" + action, "x")));
             RemediationResult result = awaitResult(results, action);
@@ -152,12 +153,12 @@ class GuardianCommandsTest {
         String tool = RegistryFixtures.registerWeatherTool("gil", "odd");
         UUID action = UUID.randomUUID();
         try (KafkaProbe results = KafkaProbe.on(Topics.GUARDIAN_COMMAND_RESULTS);
-                KafkaProbe dlq = KafkaProbe.on(Topics.GUARDIAN_COMMANDS + ".tool-registry-service.dlq")) {
+                KafkaProbe dlq = KafkaProbe.on(Topics.deadLetter(RegistryEngines.COMMANDS, "tool-registry-service"))) {
             KafkaProbe.send(
-                    Topics.GUARDIAN_COMMANDS, tool, codec.encode(command(action, "DELETE_EVERYTHING", tool, "x")));
+                    RegistryEngines.COMMANDS, tool, codec.encode(command(action, "DELETE_EVERYTHING", tool, "x")));
             assertFalse(awaitResult(results, action).applied());
             String garbage = "not an event " + UUID.randomUUID();
-            KafkaProbe.send(Topics.GUARDIAN_COMMANDS, tool, garbage);
+            KafkaProbe.send(RegistryEngines.COMMANDS, tool, garbage);
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> dlq.collect(Duration.ofMillis(500)).stream().anyMatch(r -> garbage.equals(r.value())));
         }

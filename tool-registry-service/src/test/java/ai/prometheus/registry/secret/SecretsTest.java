@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.prometheus.registry.RegistryEngines;
 import ai.prometheus.registry.RegistryFixtures;
 import ai.prometheus.shared.event.Topics;
 import ai.prometheus.shared.testing.Engines;
@@ -333,7 +334,7 @@ class SecretsTest {
         String tool = tool("sue", List.of("WEATHER_API_KEY"));
         String value = newValue();
         putSecret(developer("sue"), tool, "WEATHER_API_KEY", value).then().statusCode(204);
-        try (KafkaProbe requests = KafkaProbe.on(Topics.TOOL_INVOCATION_REQUESTS);
+        try (KafkaProbe requests = KafkaProbe.on(RegistryEngines.REQUESTS);
                 KafkaProbe results = KafkaProbe.on(Topics.TOOL_INVOCATION_RESULTS)) {
             String id = invoke(developer("carl"), tool, "Oslo", "async")
                     .then()

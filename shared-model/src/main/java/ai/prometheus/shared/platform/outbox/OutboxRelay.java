@@ -62,7 +62,8 @@ import org.jboss.logging.Logger;
  * happened. So after claiming a batch, and before sending any of it, the relay makes the log
  * durable through the position it had when the claim was read (every commit the claim can see
  * lies before it): if the log is not flushed that far yet, a one-record transaction of its own
- * commits synchronously, which flushes everything written before it ({@link WalFlush}).
+ * commits synchronously, which flushes everything written before it ({@link WalFlush}: a logical
+ * message, or where the role may not write one, an update of the schema's {@code outbox_flush} row).
  *
  * <p>A row that can never be sent (above {@code prometheus.outbox.max-event-bytes}, or refused by
  * Kafka as too large or malformed) is parked: marked with {@code parked_at} and its reason, reported
@@ -123,7 +124,7 @@ public class OutboxRelay {
                 dbUser,
                 dbPassword,
                 bootstrapServers,
-                new WalFlush(dataSource));
+                new WalFlush(dataSource, service.schema()));
     }
 
     /** The same with {@code walFlush} (a test's, to see when the relay flushes). */

@@ -1,6 +1,7 @@
 package ai.prometheus.shared.platform.outbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.prometheus.shared.platform.config.ServiceConfig;
@@ -47,7 +48,8 @@ class OutboxRelayFlushTest {
                 Statement statement = db.createStatement()) {
             statement.execute("create schema " + schema);
             statement.execute("set search_path to " + schema);
-            for (String migration : List.of("V0_1__outbox_and_processed_events.sql", "V0_2__outbox_parking.sql")) {
+            for (String migration : List.of(
+                    "V0_1__outbox_and_processed_events.sql", "V0_2__outbox_parking.sql", "V0_3__outbox_flush.sql")) {
                 statement.execute(resource("/db/prometheus-shared/" + migration));
             }
         }
@@ -71,8 +73,8 @@ class OutboxRelayFlushTest {
                     + " values ('e1', 'test.topic', 'k1', 'test.type', '{}')");
             committedThrough = value(db, "select pg_current_wal_insert_lsn()::text");
         }
-        DataSource dataSource = new DataSource();
-        WalFlush recording = new WalFlush(dataSource) {
+        DataSource dataSource = new DataSource(null);
+        WalFlush recording = new WalFlush(dataSource, schema) {
             @Override
             void through(String lsn) throws SQLException {
                 super.through(lsn);
@@ -108,6 +110,73 @@ class OutboxRelayFlushTest {
         assertEquals(List.of("flushed", "sent k1"), steps);
     }
 
+    /**
+     * Where the role may not execute {@code pg_logical_emit_message} (revoked on some managed
+     * PostgreSQL), events still flow and each still leaves only once the log is durable past its
+     * row: the relay flushes through its {@code outbox_flush} row instead. The refusal is
+     * PostgreSQL's own: the test's role cannot revoke a catalog function, so its connections find a
+     * function of that name in the test's schema first, with EXECUTE revoked from the role.
+     */
+    @Test
+    void withoutExecuteOnLogicalMessagesTheRelayStillFlushesBeforeItSends() throws Exception {
+        String committedThrough;
+        try (Connection db = Engines.jdbc();
+                Statement statement = db.createStatement()) {
+            assertEquals("off", value(db, "show is_superuser"), "a superuser is never refused EXECUTE");
+            String function = schema + ".pg_logical_emit_message(boolean, text, text)";
+            statement.execute("create function " + function + " returns pg_lsn language sql as 'select null::pg_lsn'");
+            statement.execute("revoke execute on function " + function + " from public, current_user");
+            statement.execute("set synchronous_commit = off");
+            statement.execute("insert into " + schema + ".outbox (id, topic, message_key, event_type, payload)"
+                    + " values ('e1', 'test.topic', 'k1', 'test.type', '{}')");
+            committedThrough = value(db, "select pg_current_wal_insert_lsn()::text");
+        }
+        DataSource refused = new DataSource(schema + ", pg_catalog");
+        WalFlush recording = new WalFlush(refused, schema) {
+            @Override
+            void through(String lsn) throws SQLException {
+                super.through(lsn);
+                try (Connection db = Engines.jdbc()) {
+                    assertTrue(
+                            atLeast(db, value(db, "select pg_current_wal_flush_lsn()::text"), committedThrough),
+                            "the row's commit is on disk");
+                }
+                steps.add("flushed");
+            }
+        };
+        OutboxRelay relay = new OutboxRelay(
+                config(),
+                service(),
+                new SimpleMeterRegistry(),
+                refused,
+                new EventCodec(),
+                "unused",
+                "unused",
+                "unused",
+                "unused",
+                recording);
+
+        assertEquals(1, relay.relayBatch(new RecordingProducer()));
+
+        assertEquals(List.of("flushed", "sent k1"), steps);
+        assertFalse(recording.logicalMessages(), "the refusal was noticed");
+        try (Connection db = Engines.jdbc()) {
+            assertEquals("1", value(db, "select count(*) from " + schema + ".outbox where sent_at is not null"));
+        }
+
+        // The row's update is the flush: when the log is behind the position asked for, it is written
+        // and its commit waits for the log, so everything written before it is on disk as well.
+        String before;
+        try (Connection db = Engines.jdbc()) {
+            before = value(db, "select pg_current_wal_insert_lsn()::text");
+        }
+        recording.through("FFFFFFFF/FFFFFFFF");
+        try (Connection db = Engines.jdbc()) {
+            assertEquals("1", value(db, "select count(*) from " + schema + ".outbox_flush"));
+            assertTrue(atLeast(db, value(db, "select pg_current_wal_flush_lsn()::text"), before));
+        }
+    }
+
     /** Records each send in {@link #steps} and acknowledges it at once. */
     private final class RecordingProducer extends MockProducer<String, String> {
 
@@ -119,12 +188,24 @@ class OutboxRelayFlushTest {
         }
     }
 
-    /** The test database's connections, as the relay takes them from its pool. */
+    /** The test database's connections, as the relay takes them from its pool; with {@code searchPath} if given. */
     private static final class DataSource extends PGSimpleDataSource {
+
+        private final String searchPath;
+
+        DataSource(String searchPath) {
+            this.searchPath = searchPath;
+        }
 
         @Override
         public Connection getConnection() throws SQLException {
-            return Engines.jdbc();
+            Connection connection = Engines.jdbc();
+            if (searchPath != null) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("set search_path to " + searchPath);
+                }
+            }
+            return connection;
         }
     }
 
