@@ -36,12 +36,26 @@ async function route() {
 }
 
 // --- Tools: search and tag filter over the discovery API -------------------------------------------
+// A list asked for again before its earlier answer came back shows only the latest answer: a slow
+// unfiltered load that lands after a filtered one would otherwise replace it on screen.
+function latestOnly() {
+  let asked = 0;
+  return async (path) => {
+    const mine = ++asked;
+    const answer = await call(path);
+    return mine === asked ? answer : null;
+  };
+}
+const toolsPage = latestOnly();
+const auditPage = latestOnly();
+
 async function loadTools() {
   const params = new URLSearchParams({ size: '100' });
   // Relevance first when searching, by name otherwise (the discovery API's own defaults).
   if ($('#search').value.trim()) params.set('q', $('#search').value.trim());
   if ($('#tag').value.trim()) params.set('tag', $('#tag').value.trim());
-  const page = await call(`/tools?${params}`);
+  const page = await toolsPage(`/tools?${params}`);
+  if (!page) return;
   const tags = new Map();
   const rows = page.items.map((tool) => {
     for (const tag of tool.tags || []) tags.set(tag, (tags.get(tag) || 0) + 1);
@@ -208,7 +222,8 @@ async function loadAudit() {
   for (const [field, input] of [['tool', '#audit-tool'], ['actor', '#audit-actor'], ['action', '#audit-action'], ['decision', '#audit-decision']]) {
     if ($(input).value.trim()) params.set(field, $(input).value.trim());
   }
-  const page = await call(`/audit?${params}`);
+  const page = await auditPage(`/audit?${params}`);
+  if (!page) return;
   const rows = page.items.map((entry) => el('tr', { class: 'audit-entry' },
     el('td', { title: entry.at, textContent: ago(entry.at) }),
     el('td', { textContent: entry.actor }),
