@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Invocation overhead benchmark (issue 19). Needs the suite running (bin/prometheus up).
-#   bench/invocation/run.sh [RUNS] [SECONDS] [CALLERS]
+#   bench/invocation/run.sh [RUNS] [SECONDS] [CALLERS]   (PACED_RUNS=60 PACE_MS=300: calls with a pause between)
 # A trivial python tool (reads its arguments, prints them back) is invoked RUNS times in sequence
 # through the registry (default 200), each call followed by the same code sent directly to the
 # sandbox (POST /executions). Printed: end-to-end p50/p95/p99, the run time the sandbox reports,
