@@ -215,9 +215,11 @@ public interface SandboxConfig {
          * controller) lets a replacement's interpreter start yield to the request path; a run takes
          * its sandbox out before its code is sent, and a run waiting for a start lifts the group to the
          * normal weight meanwhile. Where the cpu controller is unavailable it is logged once and
-         * sandboxes start at the normal priority. {@code normal}: as every other process of the service.
+         * sandboxes start at the normal priority. {@code normal} (the default): as every other process of
+         * the service. Not the default: on a loaded two-core host the low weight starved the refill
+         * and sequential calls waited for it (README, "Pooled starts at a low CPU priority").
          */
-        @WithDefault("low")
+        @WithDefault("normal")
         WarmPriority warmPriority();
     }
 

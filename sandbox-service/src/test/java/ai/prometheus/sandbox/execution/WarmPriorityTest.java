@@ -11,6 +11,8 @@ import ai.prometheus.sandbox.runtime.RunLimits;
 import ai.prometheus.sandbox.runtime.RunOutcome;
 import ai.prometheus.sandbox.runtime.SandboxRuntime;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -34,7 +37,15 @@ import org.junit.jupiter.api.Test;
  * at from the host: each process's cpu group in /proc, and that group's weight.
  */
 @QuarkusTest
+@TestProfile(WarmPriorityTest.Low.class)
 class WarmPriorityTest {
+
+    public static class Low implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("sandbox.pool.warm-priority", "low");
+        }
+    }
 
     private static final String LOW = "2";
     private static final String NORMAL = "1024";
