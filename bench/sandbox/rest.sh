@@ -5,13 +5,15 @@
 # itself, started from the built jar, twice: with sandbox.pool.await-starting=false (as before it
 # existed) and with the default. For each: the warm run's stored wall time and its ratio to the
 # runner's warm figure, the HTTP round trip minus that wall time (the REST path's own cost), and
-# back-to-back calls that do not wait for the pool (what sequential callers see), and two floors on
+# back-to-back calls that do not wait for the pool (their stored wall time and HTTP − wall: what
+# sequential callers see, with the previous run's replacement starting meanwhile), and two floors on
 # the same connection: a liveness answer, and a 400 (the REST path up to validation). Prints tables;
 # asserts nothing.
 #
 #   bench/sandbox/rest.sh                    # python, 40 samples per figure
 #   N=100 LANGUAGE=bash bench/sandbox/rest.sh
 #   BEFORE_OPTS=-Dsandbox.pool.answer-wait=0ms bench/sandbox/rest.sh
+#   BEFORE_OPTS=-Dsandbox.pool.warm-priority=normal AFTER_OPTS=-Dsandbox.pool.warm-priority=low bench/sandbox/rest.sh
 #   BEFORE_APP=/elsewhere/quarkus-app BEFORE_OPTS=-Dbench.build=before bench/sandbox/rest.sh  # two builds
 #   FORM=events bench/sandbox/rest.sh        # as the registry calls: Idempotency-Key and event stream
 #
@@ -51,20 +53,22 @@ measure() { # label, the build's quarkus-app directory, then java options
 # BEFORE_OPTS: the "before" service's options (default: the pool as it was before await-starting);
 # e.g. BEFORE_OPTS=-Dsandbox.pool.answer-wait=0ms for the refill started at once after each run.
 # BEFORE_APP: the "before" service's build (default: this checkout's, as the "after" service).
+# AFTER_OPTS: the "after" service's options (default: none, the defaults).
 measure before "${BEFORE_APP:-$APP}" ${BEFORE_OPTS:--Dsandbox.pool.await-starting=false}
-measure after "$APP"
+# shellcheck disable=SC2086 # the options are words
+measure after "$APP" ${AFTER_OPTS:-}
 
 echo
 echo "POST /api/v1/executions ($FORM), $LANGUAGE, $N samples each; runner warm p50 $WARM ms (above, same session); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| service | warm wall p50 | warm wall p90 | warm wall / runner warm | HTTP − wall p50 | HTTP − wall p90 | back-to-back wall p50 | back-to-back warm | floor: liveness p50 | floor: 400 p50 |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| service | warm wall p50 | warm wall p90 | warm wall / runner warm | HTTP − wall p50 | HTTP − wall p90 | back-to-back wall p50 | back-to-back HTTP − wall p50 | back-to-back warm | floor: liveness p50 | floor: 400 p50 |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for label in before after; do
   python3 - "$label" "$WORK/$label.json" "$WARM" <<'PY'
 import json, sys
 f = json.load(open(sys.argv[2])); warm = float(sys.argv[3]) or float('nan')
-print("| %s | %d ms | %d ms | %.2f× | %.1f ms | %.1f ms | %d ms | %d/%d | %.1f ms | %.1f ms |" % (sys.argv[1], f["wallP50"],
-      f["wallP90"], f["wallP50"] / warm, f["overP50"], f["overP90"], f["seqWallP50"], f["seqWarm"], f["n"], f["liveP50"],
-      f["invalidP50"]))
+print("| %s | %d ms | %d ms | %.2f× | %.1f ms | %.1f ms | %d ms | %.1f ms | %d/%d | %.1f ms | %.1f ms |" % (sys.argv[1],
+      f["wallP50"], f["wallP90"], f["wallP50"] / warm, f["overP50"], f["overP90"], f["seqWallP50"], f["seqOverP50"],
+      f["seqWarm"], f["n"], f["liveP50"], f["invalidP50"]))
 PY
 done

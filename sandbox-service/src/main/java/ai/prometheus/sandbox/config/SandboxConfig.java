@@ -208,6 +208,19 @@ public interface SandboxConfig {
          */
         @WithDefault("1s")
         Duration answerWait();
+
+        /**
+         * The CPU priority of sandboxes started for the pool while they start and wait: {@code low}
+         * (a cpu cgroup of the lowest weight beside the service's own threads; cgroup v1 with the cpu
+         * controller) lets a replacement's interpreter start yield to the request path; a run takes
+         * its sandbox out before its code is sent, and a run waiting for a start lifts the group to the
+         * normal weight meanwhile. Where the cpu controller is unavailable it is logged once and
+         * sandboxes start at the normal priority. {@code normal} (the default): as every other process of
+         * the service. Not the default: on a loaded two-core host the low weight starved the refill
+         * and sequential calls waited for it (README, "Pooled starts at a low CPU priority").
+         */
+        @WithDefault("normal")
+        WarmPriority warmPriority();
     }
 
     interface Request {
@@ -306,6 +319,12 @@ public interface SandboxConfig {
 
         /** Overrides {@code sandbox.pool.size} for this language. */
         Optional<Integer> poolSize();
+    }
+
+    /** See {@link Pool#warmPriority()}. */
+    enum WarmPriority {
+        LOW,
+        NORMAL
     }
 
     /** See {@link Isolation#launcher()}. */

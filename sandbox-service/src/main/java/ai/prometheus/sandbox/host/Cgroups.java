@@ -31,6 +31,12 @@ public interface Cgroups {
     void removeAll();
 
     /**
+     * The group of low CPU weight for the warm pool's sandboxes (see {@link WarmingGroup}), created
+     * now; empty when this hierarchy gives the service no cpu controller.
+     */
+    Optional<WarmingGroup> warmingGroup() throws IOException;
+
+    /**
      * The best hierarchy available to this process, or empty when none can be used: cgroups are
      * then unavailable and sandboxes are limited by rlimits alone.
      */

@@ -13,24 +13,37 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.jboss.logging.Logger;
 
-/** cgroup v1: memory, pids and cpuacct each in a hierarchy of its own. */
+/**
+ * cgroup v1: memory, pids and cpuacct each in a hierarchy of its own; the cpu controller (its own
+ * hierarchy, or joined with cpuacct) only for the warm pool's group, when it is mounted.
+ */
 final class CgroupsV1 implements Cgroups {
 
     private static final List<String> CONTROLLERS = List.of("memory", "pids", "cpuacct");
+    private static final String WARMING_SUFFIX = "-warming";
 
     private final Path memory;
     private final Path pids;
     private final Path cpuacct;
+    /** The service's own group in the cpu hierarchy, or null when there is none. */
+    private final Path ownCpu;
 
-    private CgroupsV1(Path memory, Path pids, Path cpuacct) {
+    private final String replicaDirectory;
+
+    private CgroupsV1(Path memory, Path pids, Path cpuacct, Path ownCpu, String replicaDirectory) {
         this.memory = memory;
         this.pids = pids;
         this.cpuacct = cpuacct;
+        this.ownCpu = ownCpu;
+        this.replicaDirectory = replicaDirectory;
     }
 
     static Optional<Cgroups> detect(List<String> mounts, List<String> membership, String replicaDirectory)
@@ -58,7 +71,11 @@ final class CgroupsV1 implements Cgroups {
                 // inherited from the parent on most kernels; not fatal
             }
         }
-        return Optional.of(new CgroupsV1(memoryRoot, roots.get("pids"), roots.get("cpuacct")));
+        Optional<Path> cpuMount = mountPointOf(mounts, "cpu");
+        Optional<String> ownCpu = ownPath(membership, "cpu");
+        Path cpu =
+                cpuMount.isPresent() && ownCpu.isPresent() ? CgroupFiles.resolve(cpuMount.get(), ownCpu.get()) : null;
+        return Optional.of(new CgroupsV1(memoryRoot, roots.get("pids"), roots.get("cpuacct"), cpu, replicaDirectory));
     }
 
     private static Optional<Path> mountPointOf(List<String> mounts, String controller) {
@@ -118,6 +135,111 @@ final class CgroupsV1 implements Cgroups {
     public void removeAll() {
         purge();
         roots().forEach(CgroupFiles::rmdir);
+        if (ownCpu != null) {
+            // Never killed here: it holds only sandboxes, which their own teardown ends.
+            rmdir(ownCpu.resolve(replicaDirectory + WARMING_SUFFIX));
+        }
+    }
+
+    /**
+     * Beside this replica's directory, not in it: a weight counts only against the group's
+     * siblings, and the service's own threads are siblings of the replica's directory, not of the
+     * groups inside it (a lone low group inside gets its parent's whole weight).
+     */
+    @Override
+    public Optional<WarmingGroup> warmingGroup() throws IOException {
+        if (ownCpu == null || !Files.exists(ownCpu.resolve("cpu.shares"))) {
+            return Optional.empty();
+        }
+        Path group = Files.createDirectories(ownCpu.resolve(replicaDirectory + WARMING_SUFFIX));
+        write(group.resolve("cpu.shares"), Warming.LOW);
+        return Optional.of(new Warming(group, ownCpu.resolve("cgroup.procs")));
+    }
+
+    /**
+     * The warm pool's group in the cpu hierarchy; a sandbox taken for a run, and a run's waiting,
+     * are where a sandbox started for a run is: the service's own group (with cpu and cpuacct
+     * joined, the interpreter is in its sandbox group from ready on and stays there).
+     */
+    static final class Warming implements WarmingGroup {
+
+        /** The lowest weight v1 takes, against 1024 for the service's threads and every other task. */
+        static final String LOW = "2";
+
+        static final String NORMAL = "1024";
+
+        private final Path group;
+        private final Path normalProcs;
+        private int hurried;
+
+        Warming(Path group, Path normalProcs) {
+            this.group = group;
+            this.normalProcs = normalProcs;
+        }
+
+        /**
+         * The process is moved from here, just after the JDK started it: its first step still sets
+         * limits and drops privileges before bubblewrap forks, and whatever it forked already is
+         * moved after it.
+         */
+        @Override
+        public void enter(Process process) {
+            Path procs = group.resolve("cgroup.procs");
+            long pid = process.pid();
+            while (pid > 0) {
+                try {
+                    write(procs, Long.toString(pid));
+                } catch (IllegalStateException gone) {
+                    return;
+                }
+                pid = firstChild(pid);
+            }
+        }
+
+        @Override
+        public void leave(List<Long> pids) {
+            Set<Long> here = new HashSet<>(pidsIn(group.resolve("cgroup.procs")));
+            for (Long pid : pids) {
+                if (here.contains(pid)) {
+                    try {
+                        write(normalProcs, Long.toString(pid));
+                    } catch (IllegalStateException e) {
+                        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                            Logger.getLogger(CgroupsV1.class)
+                                    .warnf("A warm sandbox keeps the low CPU priority: %s", e.getMessage());
+                        }
+                    }
+                }
+            }
+        }
+
+        @Override
+        public synchronized void hurry() {
+            if (hurried++ == 0) {
+                weigh(NORMAL);
+            }
+        }
+
+        @Override
+        public synchronized void relax() {
+            if (--hurried == 0) {
+                weigh(LOW);
+            }
+        }
+
+        private void weigh(String shares) {
+            try {
+                write(group.resolve("cpu.shares"), shares);
+            } catch (IllegalStateException e) {
+                Logger.getLogger(CgroupsV1.class).warnf("The warm pool's CPU weight stays: %s", e.getMessage());
+            }
+        }
+
+        /** Without the kernel's children list (an old kernel), nothing forked yet is looked for. */
+        private static long firstChild(long pid) {
+            String children = read(Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children"));
+            return children.isEmpty() ? -1 : Long.parseLong(children.split("\\s+")[0]);
+        }
     }
 
     /** One sandbox's group in each of the three hierarchies. */

@@ -99,6 +99,15 @@ final class CgroupsV2 implements Cgroups {
         rmdir(root);
     }
 
+    /**
+     * Not yet on v2: the group would have to sit beside this replica's directory, which needs the
+     * cpu controller enabled in the service's own group, and nothing here has run on such a host.
+     */
+    @Override
+    public Optional<WarmingGroup> warmingGroup() {
+        return Optional.empty();
+    }
+
     /** One sandbox's group. */
     record Group(String name, Path group) implements SandboxCgroup {
 

@@ -4,6 +4,7 @@ import ai.prometheus.sandbox.config.SandboxConfig;
 import ai.prometheus.sandbox.egress.EgressGrant;
 import ai.prometheus.sandbox.host.Host;
 import ai.prometheus.sandbox.host.Language;
+import ai.prometheus.sandbox.host.WarmingGroup;
 import ai.prometheus.sandbox.launch.StartProfile;
 import java.io.IOException;
 import java.time.Duration;
@@ -35,6 +36,7 @@ final class Engine {
     private final Duration answerWait;
     private final WarmPool pool;
     private final SandboxStarts starts;
+    private final WarmingGroup warming;
 
     Engine(
             Host host,
@@ -63,8 +65,29 @@ final class Engine {
             targets.put(language, Math.max(0, size));
             profiles.put(language, starter.profileFor(language, defaults, null));
         }
-        this.pool =
-                new WarmPool(targets, profiles, this::prepareWarm, threads.warmers(), threads.timers(), threads.io());
+        this.warming = warmingGroup(host, config.pool().warmPriority());
+        this.pool = new WarmPool(
+                targets, profiles, this::prepareWarm, warming, threads.warmers(), threads.timers(), threads.io());
+    }
+
+    /** The pool's CPU group for {@code priority}; without a cpu controller, logged once (here) and none. */
+    private static WarmingGroup warmingGroup(Host host, SandboxConfig.WarmPriority priority) {
+        if (priority == SandboxConfig.WarmPriority.NORMAL || host.cgroups().isEmpty()) {
+            return WarmingGroup.NONE;
+        }
+        String unavailable;
+        try {
+            Optional<WarmingGroup> group = host.cgroups().get().warmingGroup();
+            if (group.isPresent()) {
+                return group.get();
+            }
+            unavailable = "no cpu controller for the service (cgroups " + host.cgroupVersion() + ")";
+        } catch (IOException | RuntimeException e) {
+            unavailable = e.getMessage();
+        }
+        LOG.infof(
+                "Pooled sandboxes start at the normal CPU priority (sandbox.pool.warm-priority=low): %s", unavailable);
+        return WarmingGroup.NONE;
     }
 
     Host host() {
@@ -107,6 +130,8 @@ final class Engine {
         }
         Sandbox sandbox = warm.get();
         try {
+            // Before the code is sent: the run, and the teardown at its end, are never throttled.
+            warming.leave(sandbox.processes());
             return sandbox.run(
                     code,
                     stdin,
@@ -172,7 +197,8 @@ final class Engine {
         Sandbox sandbox;
         starts.cold().increment();
         try {
-            sandbox = starter.launch(starter.profileFor(language, limits, workspace), limits, egress);
+            sandbox =
+                    starter.launch(starter.profileFor(language, limits, workspace), limits, egress, WarmingGroup.NONE);
         } catch (IOException | RuntimeException e) {
             LOG.errorf(e, "A sandbox could not be started");
             return RunOutcome.internalError("the sandbox could not be started: " + e.getMessage(), startedAt);
@@ -223,7 +249,7 @@ final class Engine {
         Sandbox sandbox;
         starts.pool().increment();
         try {
-            sandbox = starter.launch(profile, defaults, null);
+            sandbox = starter.launch(profile, defaults, null, warming);
         } catch (IOException | RuntimeException e) {
             LOG.debugf(e, "A warm sandbox could not be started");
             return null;

@@ -13,6 +13,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -59,6 +61,8 @@ final class Sandbox {
     private final AtomicBoolean destroyed = new AtomicBoolean();
     private volatile boolean ready;
     private volatile long interpreterPid = -1;
+    /** The started process and its first descendants down to the interpreter, once ready. */
+    private volatile List<Long> chain = List.of();
 
     /**
      * {@code interpreterDepth}: how far below the started process the interpreter is (see
@@ -143,12 +147,22 @@ final class Sandbox {
 
     /** Finds the interpreter's host pid: each process on the way down has one child so far. */
     private boolean findInterpreter() {
+        List<Long> found = new ArrayList<>(List.of(process.pid()));
         long pid = process.pid();
         for (int level = 0; level < interpreterDepth && pid > 0; level++) {
             pid = HostProcesses.firstChild(pid);
+            found.add(pid);
         }
         interpreterPid = pid;
+        if (pid > 0) {
+            chain = List.copyOf(found);
+        }
         return pid > 0;
+    }
+
+    /** Every process of the sandbox while it waits: the started one, the init if any, the interpreter. */
+    List<Long> processes() {
+        return chain;
     }
 
     /**

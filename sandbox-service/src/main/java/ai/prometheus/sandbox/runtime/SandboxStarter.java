@@ -10,6 +10,7 @@ import ai.prometheus.sandbox.host.Host;
 import ai.prometheus.sandbox.host.HostProcesses;
 import ai.prometheus.sandbox.host.Language;
 import ai.prometheus.sandbox.host.SandboxCgroup;
+import ai.prometheus.sandbox.host.WarmingGroup;
 import ai.prometheus.sandbox.launch.EgressFiles;
 import ai.prometheus.sandbox.launch.SandboxLauncher;
 import ai.prometheus.sandbox.launch.StartProfile;
@@ -117,9 +118,11 @@ final class SandboxStarter {
      * Starts a sandbox process, then creates its cgroups while the interpreter boots (it joins them
      * once ready) and sets {@code groupLimits} on them: the pool's defaults, which a run may change, or
      * a cold run's own limits, which leaves the run nothing to write. {@code grant}: the run's way
-     * out through the egress proxy, or null.
+     * out through the egress proxy, or null. {@code warming}: the CPU group the process starts in
+     * ({@link WarmingGroup#NONE}: the service's own).
      */
-    Sandbox launch(StartProfile profile, RunLimits groupLimits, EgressGrant grant) throws IOException {
+    Sandbox launch(StartProfile profile, RunLimits groupLimits, EgressGrant grant, WarmingGroup warming)
+            throws IOException {
         int uid = host.uids().take(Duration.ofSeconds(10).toMillis());
         activeUids.add(uid);
         SandboxCgroup group = SandboxCgroup.NONE;
@@ -149,6 +152,7 @@ final class SandboxStarter {
                 FileTrees.chown(writable, uid);
             }
             process = launcher.start(profile, uid, insecureWorkspace, mount);
+            warming.enter(process);
             if (host.cgroups().isPresent()) {
                 group = host.cgroups().get().create("s" + uid + "-" + counter.incrementAndGet());
                 activeCgroups.add(group.name());

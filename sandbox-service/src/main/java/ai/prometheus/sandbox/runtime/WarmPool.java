@@ -1,6 +1,7 @@
 package ai.prometheus.sandbox.runtime;
 
 import ai.prometheus.sandbox.host.Language;
+import ai.prometheus.sandbox.host.WarmingGroup;
 import ai.prometheus.sandbox.launch.StartProfile;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import org.jboss.logging.Logger;
  * Pre-started, fully isolated sandboxes per language, each waiting for its code: interpreter
  * start-up, the dominant cost of a trivial run, is paid before the request arrives. Each sandbox
  * serves one run and is destroyed; a replacement is started in the background. An empty pool
- * simply means a cold start.
+ * simply means a cold start. Sandboxes start and wait in the {@link WarmingGroup} (low CPU
+ * priority), which a run waiting for one of them lifts meanwhile.
  */
 final class WarmPool {
 
@@ -31,6 +33,7 @@ final class WarmPool {
     private final Map<Language, Integer> targets;
     private final Map<Language, StartProfile> profiles;
     private final Function<StartProfile, Sandbox> prepare;
+    private final WarmingGroup warming;
     private final ExecutorService warmers;
     private final ScheduledExecutorService timers;
     private final ExecutorService cleaners;
@@ -46,17 +49,20 @@ final class WarmPool {
 
     /**
      * @param prepare starts a sandbox for a profile and waits until it is ready; null when it failed
+     * @param warming the CPU group the starts run in, lifted while a run waits for one of them
      */
     WarmPool(
             Map<Language, Integer> targets,
             Map<Language, StartProfile> profiles,
             Function<StartProfile, Sandbox> prepare,
+            WarmingGroup warming,
             ExecutorService warmers,
             ScheduledExecutorService timers,
             ExecutorService cleaners) {
         this.targets = targets;
         this.profiles = profiles;
         this.prepare = prepare;
+        this.warming = warming;
         this.warmers = warmers;
         this.timers = timers;
         this.cleaners = cleaners;
@@ -109,6 +115,26 @@ final class WarmPool {
             needed.run();
         }
         long deadline = System.nanoTime() + wait.toNanos();
+        boolean waits = open && starting.get(language).get() > 0 && !wait.isZero();
+        if (waits) {
+            warming.hurry();
+        }
+        try {
+            Optional<Sandbox> started = awaitStart(language, deadline);
+            if (started.isPresent()) {
+                return started;
+            }
+        } finally {
+            if (waits) {
+                warming.relax();
+            }
+        }
+        refill(language);
+        return Optional.empty();
+    }
+
+    /** The first sandbox of the language to become ready before {@code deadline}, while one is starting. */
+    private Optional<Sandbox> awaitStart(Language language, long deadline) {
         while (open && starting.get(language).get() > 0 && System.nanoTime() < deadline) {
             synchronized (arrivals) {
                 // Checked under the lock every arrival and every ended start notifies under: no
@@ -124,12 +150,11 @@ final class WarmPool {
                     }
                 }
             }
-            ready = poll(language);
+            Optional<Sandbox> ready = poll(language);
             if (ready.isPresent()) {
                 return ready;
             }
         }
-        refill(language);
         return Optional.empty();
     }
 
