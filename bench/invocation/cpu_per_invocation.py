@@ -1,9 +1,11 @@
 """CPU per synchronous invocation of a trivial tool through a running suite: N invocations in
 sequence on one keep-alive connection, with the CPU of the registry's JVM, the sandbox's JVM and
 the sandbox's child processes (launchers, bubblewrap, interpreters) read from /proc before and
-after, each JVM also by thread. Prints a table; asserts nothing.
+after, each JVM also by thread, and the TCP connections to the sandbox's port opened during the
+batch (sockets from /proc/net/tcp before and after, closed ones still listed in TIME-WAIT; any
+other client of that port counts too). Prints a table; asserts nothing.
 
-    python3 cpu_per_invocation.py REGISTRY ADMIN_TOKEN CALLER_TOKEN N REGISTRY_PID SANDBOX_PID
+    python3 cpu_per_invocation.py REGISTRY ADMIN_TOKEN CALLER_TOKEN N REGISTRY_PID SANDBOX_PID [SANDBOX_PORT]
 """
 import http.client
 import json
@@ -18,6 +20,7 @@ from proc_cpu import cpu, threads  # noqa: E402
 
 registry, admin, caller = sys.argv[1:4]
 n, registry_pid, sandbox_pid = int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+sandbox_port = int(sys.argv[7]) if len(sys.argv) > 7 else 8082
 CODE = "import json,sys; print(json.dumps(json.load(sys.stdin)))"
 parsed = urllib.parse.urlparse(registry)
 connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
@@ -39,6 +42,24 @@ assert status == 201, "registering the tool answered %d" % status
 path = "/api/v1/tools/%s/invocations" % name
 
 
+def sockets(port):
+    """{ephemeral port: state} of every TCP socket to or from port, seen from either end."""
+    found = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            local, remote = (int(a.rsplit(":", 1)[1], 16) for a in fields[1:3])
+            if remote == port and local != port:
+                found[local] = fields[3]
+            elif local == port and remote != 0:
+                found[remote] = fields[3]
+    return found
+
+
 def invoke(i):
     start = time.perf_counter()
     status, result = post(path, caller, {"arguments": {"q": str(i)}})
@@ -53,6 +74,7 @@ for i in range(150):  # warm-up: JIT, pools, warm interpreters
 time.sleep(2)
 load = open("/proc/loadavg").read().split()[:3]
 before = {pid: (cpu(pid), threads(pid)) for pid in (registry_pid, sandbox_pid)}
+sockets_before = sockets(sandbox_port)
 started = time.perf_counter()
 latency, wall = [], []
 for i in range(n):
@@ -61,6 +83,7 @@ for i in range(n):
     wall.append(ran)
 seconds = time.perf_counter() - started
 after = {pid: (cpu(pid), threads(pid)) for pid in (registry_pid, sandbox_pid)}
+sockets_after = sockets(sandbox_port)
 load_after = open("/proc/loadavg").read().split()[:3]
 
 
@@ -85,3 +108,9 @@ print("| %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.0f ms | %.1f |" % (
 print()
 print("registry by thread (ms): " + by_thread(registry_pid))
 print("sandbox by thread (ms): " + by_thread(sandbox_pid))
+TIME_WAIT = "06"
+print("connections to the sandbox (:%d) opened during the batch: %d; in TIME-WAIT at its end: %d (before it: %d)%s" % (
+    sandbox_port, len(set(sockets_after) - set(sockets_before)),
+    sum(1 for state in sockets_after.values() if state == TIME_WAIT),
+    sum(1 for state in sockets_before.values() if state == TIME_WAIT),
+    "" if seconds < 60 else "; the batch outlasted TIME-WAIT's 60 s, so closed connections may be missed"))

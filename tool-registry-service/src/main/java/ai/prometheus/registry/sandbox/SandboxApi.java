@@ -3,7 +3,6 @@ package ai.prometheus.registry.sandbox;
 import ai.prometheus.shared.platform.security.ServiceIdentity;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import ai.prometheus.shared.sandbox.InvocationOutput;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -15,13 +14,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.UUID;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
-import org.jboss.resteasy.reactive.client.SseEvent;
 
 /**
  * The sandbox service's run endpoint; used only through {@link SandboxClient}. A run's request goes
  * as JSON the client wrote itself ({@link SandboxClient#body}): the REST client's Jackson writer
  * reads the body parameter's annotations by reflection on every call (for {@code @JsonView}),
- * which the synchronous invocation path paid for each run.
+ * which the synchronous invocation path paid for each run. The same run followed live (server-sent
+ * events) is read by {@link SandboxEventStream}: this client's event-stream reader closes its
+ * connection after every stream.
  */
 @RegisterRestClient(configKey = "sandbox")
 @Path("/api/v1/executions")
@@ -31,15 +31,6 @@ interface SandboxApi {
 
     @POST
     Uni<ExecutionResult> execute(
-            @HeaderParam("Authorization") String authorization,
-            @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf,
-            @HeaderParam("Idempotency-Key") String idempotencyKey,
-            byte[] request);
-
-    /** The same run followed live: progress and log events, then one result or error event. */
-    @POST
-    @Produces(MediaType.SERVER_SENT_EVENTS)
-    Multi<SseEvent<String>> stream(
             @HeaderParam("Authorization") String authorization,
             @HeaderParam(ServiceIdentity.ON_BEHALF_OF) String onBehalfOf,
             @HeaderParam("Idempotency-Key") String idempotencyKey,

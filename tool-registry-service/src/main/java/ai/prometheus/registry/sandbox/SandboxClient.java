@@ -18,7 +18,6 @@ import java.util.function.Consumer;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
-import org.jboss.resteasy.reactive.client.SseEvent;
 
 /**
  * The registry's door to the sandbox. It authenticates as the registry itself, names the end
@@ -48,11 +47,14 @@ public class SandboxClient {
     static final int OUTPUT_RETRIES = 8;
 
     private final SandboxApi api;
+    private final SandboxEventStream stream;
     private final ServiceIdentity identity;
     private final ObjectMapper json;
 
-    public SandboxClient(@RestClient SandboxApi api, ServiceIdentity identity, ObjectMapper json) {
+    public SandboxClient(
+            @RestClient SandboxApi api, SandboxEventStream stream, ServiceIdentity identity, ObjectMapper json) {
         this.api = api;
+        this.stream = stream;
         this.identity = identity;
         this.json = json;
     }
@@ -107,7 +109,8 @@ public class SandboxClient {
     /**
      * The same run followed live ({@code POST /executions} answering server-sent events): each
      * progress or log event the tool writes goes to {@code events} as it arrives (on an I/O thread;
-     * the consumer must not block), and the result ends it. Failures, retries and the circuit are
+     * the consumer must not block), and the result ends it. Read by {@link SandboxEventStream}, on
+     * keep-alive connections reused from run to run. Failures, retries and the circuit are
      * those of {@link #execute}: an {@code error} event carries the problem the plain call would
      * have answered with its status.
      */
@@ -128,13 +131,13 @@ public class SandboxClient {
         byte[] body = body(request);
         return stop.around(guarded(
                 Uni.createFrom()
-                        .deferred(() -> api.stream("Bearer " + identity.bearerToken(), onBehalfOf, idempotencyKey, body)
-                                .onItem()
-                                .invoke(event -> forward(event, events))
-                                .select()
-                                .where(event -> RESULT.equals(event.name()) || ERROR.equals(event.name()))
-                                .toUni()
-                                .map(this::ending)),
+                        .deferred(() -> stream.follow(
+                                "Bearer " + identity.bearerToken(),
+                                onBehalfOf,
+                                idempotencyKey,
+                                body,
+                                event -> forward(event, events)))
+                        .map(this::ending),
                 timeout));
     }
 
@@ -147,7 +150,7 @@ public class SandboxClient {
         }
     }
 
-    private void forward(SseEvent<String> event, Consumer<JsonNode> events) {
+    private void forward(ServerSentEvents.Event event, Consumer<JsonNode> events) {
         if (!PROGRESS.equals(event.name()) && !LOG.equals(event.name())) {
             return;
         }
@@ -159,7 +162,7 @@ public class SandboxClient {
     }
 
     /** The final event: the result, or the problem the sandbox answered once the run was accepted. */
-    private ExecutionResult ending(SseEvent<String> event) {
+    private ExecutionResult ending(ServerSentEvents.Event event) {
         if (event == null) {
             throw new SandboxFailure.Transient(
                     SandboxFailure.Kind.FAILED, "the sandbox's event stream ended without a result", 1, null);
@@ -169,7 +172,7 @@ public class SandboxClient {
                 return json.readValue(event.data(), ExecutionResult.class);
             }
             JsonNode problem = json.readTree(event.data());
-            throw failure(
+            throw SandboxFailure.answered(
                     problem.path("status").asInt(500),
                     null,
                     problem.path("detail").asText("HTTP error"),
@@ -219,7 +222,7 @@ public class SandboxClient {
         if (error instanceof WebApplicationException web) {
             Response response = web.getResponse();
             int status = response.getStatus();
-            return failure(
+            return SandboxFailure.answered(
                     status,
                     response.getHeaderString("Retry-After"),
                     status >= 400 && status < 500 && status != 409 && status != 429 ? detailOf(response) : null,
@@ -234,29 +237,6 @@ public class SandboxClient {
         return new SandboxFailure.Transient(SandboxFailure.Kind.FAILED, "the call to the sandbox failed", 1, error);
     }
 
-    /** What an HTTP status from the sandbox (as a response, or in a stream's error event) means here. */
-    private static SandboxFailure failure(int status, String retryAfter, String detail, Throwable error) {
-        if (status == 429) {
-            return new SandboxFailure(
-                    SandboxFailure.Kind.BUSY,
-                    "the sandbox is at capacity",
-                    retryAfter == null ? 1 : parseLong(retryAfter, 1),
-                    error);
-        }
-        if (status == 409) {
-            return new SandboxFailure(
-                    SandboxFailure.Kind.IN_PROGRESS,
-                    "an earlier attempt of this invocation is still running",
-                    IN_PROGRESS_RETRY_SECONDS,
-                    error);
-        }
-        if (status >= 400 && status < 500) {
-            return new SandboxFailure(SandboxFailure.Kind.REJECTED, "the sandbox refused the run: " + detail, 0, error);
-        }
-        return new SandboxFailure.Transient(
-                SandboxFailure.Kind.FAILED, "the sandbox failed with HTTP " + status, 1, error);
-    }
-
     private String detailOf(Response response) {
         try {
             String body = response.readEntity(String.class);
@@ -264,14 +244,6 @@ public class SandboxClient {
             return problem.path("detail").asText(body);
         } catch (RuntimeException | java.io.IOException e) {
             return "HTTP " + response.getStatus();
-        }
-    }
-
-    private static long parseLong(String value, long fallback) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return fallback;
         }
     }
 }

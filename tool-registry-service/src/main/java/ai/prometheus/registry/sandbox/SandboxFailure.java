@@ -59,4 +59,31 @@ public class SandboxFailure extends RuntimeException {
             super(Kind.TIMEOUT, message, 0, cause);
         }
     }
+
+    /** What an HTTP status from the sandbox (as a response, or in a stream's error event) means here. */
+    static SandboxFailure answered(int status, String retryAfter, String detail, Throwable error) {
+        if (status == 429) {
+            return new SandboxFailure(
+                    Kind.BUSY, "the sandbox is at capacity", retryAfter == null ? 1 : parseLong(retryAfter, 1), error);
+        }
+        if (status == 409) {
+            return new SandboxFailure(
+                    Kind.IN_PROGRESS,
+                    "an earlier attempt of this invocation is still running",
+                    SandboxClient.IN_PROGRESS_RETRY_SECONDS,
+                    error);
+        }
+        if (status >= 400 && status < 500) {
+            return new SandboxFailure(Kind.REJECTED, "the sandbox refused the run: " + detail, 0, error);
+        }
+        return new Transient(Kind.FAILED, "the sandbox failed with HTTP " + status, 1, error);
+    }
+
+    private static long parseLong(String value, long fallback) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
 }
