@@ -1,10 +1,11 @@
 package ai.prometheus.registry.invocation;
 
+import static ai.prometheus.registry.invocation.RunStatuses.invocationStatus;
+import static ai.prometheus.registry.invocation.RunStatuses.sandboxStatus;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.prometheus.registry.RegistryFixtures;
-import ai.prometheus.shared.testing.Engines;
 import ai.prometheus.shared.testing.TestTokens;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -13,9 +14,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -91,23 +89,5 @@ class SyncCallerGoneTest {
                                         Map.of("wallMs", 60_000))))
                 .statusCode(201);
         return name;
-    }
-
-    private static String sandboxStatus(UUID invocation) throws Exception {
-        return single("select status from sandbox.executions where idempotency_key = ?", invocation.toString());
-    }
-
-    private static String invocationStatus(UUID invocation) throws Exception {
-        return single("select status from tool_registry.invocations where id = ?::uuid", invocation.toString());
-    }
-
-    private static String single(String sql, String parameter) throws Exception {
-        try (Connection db = Engines.jdbc();
-                PreparedStatement query = db.prepareStatement(sql)) {
-            query.setString(1, parameter);
-            try (ResultSet rs = query.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
     }
 }

@@ -1,5 +1,7 @@
 package ai.prometheus.registry.sandbox;
 
+import static ai.prometheus.registry.invocation.RunStatuses.invocationStatus;
+import static ai.prometheus.registry.invocation.RunStatuses.sandboxStatus;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -9,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.prometheus.registry.RegistryFixtures;
-import ai.prometheus.shared.testing.Engines;
 import ai.prometheus.shared.testing.TestTokens;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -23,9 +24,6 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -175,23 +173,5 @@ class SandboxConnectionsTest {
                                 Map.of("language", "python", "code", code, "limits", Map.of("wallMs", 60_000))))
                 .statusCode(201);
         return name;
-    }
-
-    private static String sandboxStatus(UUID invocation) throws Exception {
-        return single("select status from sandbox.executions where idempotency_key = ?", invocation.toString());
-    }
-
-    private static String invocationStatus(UUID invocation) throws Exception {
-        return single("select status from tool_registry.invocations where id = ?::uuid", invocation.toString());
-    }
-
-    private static String single(String sql, String parameter) throws Exception {
-        try (Connection db = Engines.jdbc();
-                PreparedStatement query = db.prepareStatement(sql)) {
-            query.setString(1, parameter);
-            try (ResultSet rs = query.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
     }
 }
