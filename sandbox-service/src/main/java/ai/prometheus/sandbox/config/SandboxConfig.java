@@ -35,6 +35,8 @@ public interface SandboxConfig {
     /** Per-language overrides, keyed by language name ({@code python}, {@code node}, {@code bash}). */
     Map<String, LanguageSettings> languages();
 
+    Python python();
+
     /** Runs at the same time: {@code sandbox.admission.concurrency}, else the number of cores. */
     default int runSlots() {
         return Math.max(1, admission().concurrency().orElse(Runtime.getRuntime().availableProcessors()));
@@ -311,6 +313,23 @@ public interface SandboxConfig {
         /** Files and directories a fresh run may create in /workspace, /tmp and /dev/shm together. */
         @WithDefault("4096")
         int runInodes();
+    }
+
+    interface Python {
+        /**
+         * Modules a python sandbox imports before it announces readiness ({@code none}: none), so
+         * that in a warm sandbox their import is done before the code arrives. The default, json,
+         * is what a tool needs to read its arguments (about 8 ms of a trivial tool's run); a
+         * sandbox whose code does not use it pays that CPU at its start instead. A module that
+         * fails to import is skipped.
+         */
+        @WithDefault("json")
+        List<String> preload();
+
+        /** {@link #preload()} with {@code none} read as no module. */
+        default List<String> preloadModules() {
+            return preload().equals(List.of("none")) ? List.of() : preload();
+        }
     }
 
     interface LanguageSettings {

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,7 +23,10 @@ import org.jboss.logging.Logger;
 public enum Language {
     PYTHON("python", "/usr/bin/python3", true) {
         @Override
-        List<String> command(String executable, String bootstrap, Optional<List<String>> siteDirectories) {
+        List<String> command(
+                String executable, String bootstrap, Optional<List<String>> siteDirectories, List<String> preload) {
+            bootstrap = "_PRELOAD = ("
+                    + preload.stream().map(name -> "'" + name + "',").collect(Collectors.joining()) + ")\n" + bootstrap;
             // -E and -s: no PYTHON* variables, no user site; the working directory stays importable.
             if (siteDirectories.isEmpty()) {
                 return List.of(executable, "-E", "-s", "-c", bootstrap);
@@ -41,18 +46,22 @@ public enum Language {
     },
     NODE("node", "/usr/bin/node", false) {
         @Override
-        List<String> command(String executable, String bootstrap, Optional<List<String>> siteDirectories) {
+        List<String> command(
+                String executable, String bootstrap, Optional<List<String>> siteDirectories, List<String> preload) {
             return List.of(executable, "-e", bootstrap);
         }
     },
     BASH("bash", "/bin/bash", true) {
         @Override
-        List<String> command(String executable, String bootstrap, Optional<List<String>> siteDirectories) {
+        List<String> command(
+                String executable, String bootstrap, Optional<List<String>> siteDirectories, List<String> preload) {
             return List.of(executable, "--noprofile", "--norc", "-c", bootstrap, "main.sh");
         }
     };
 
     private static final Logger LOG = Logger.getLogger(Language.class);
+
+    private static final Pattern MODULE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
 
     /** What site would put on sys.path (no user site: the sandbox runs python with -s), one a line. */
     private static final String SITE_DIRECTORIES =
@@ -76,14 +85,27 @@ public enum Language {
     }
 
     /** The interpreter's argument vector: it runs the bootstrap, which waits for the code on stdin. */
-    abstract List<String> command(String executable, String bootstrap, Optional<List<String>> siteDirectories);
+    abstract List<String> command(
+            String executable, String bootstrap, Optional<List<String>> siteDirectories, List<String> preload);
 
     /**
      * The interpreter's argument vector; {@code siteDirectories}: what {@link #siteDirectories}
-     * found, or empty to start the interpreter with its own library set-up.
+     * found, or empty to start the interpreter with its own library set-up; {@code preload}: the
+     * modules the bootstrap imports before it announces readiness (python only; names checked by
+     * {@link #moduleName}).
      */
-    public List<String> command(String executable, Optional<List<String>> siteDirectories) {
-        return command(executable, bootstrap, siteDirectories);
+    public List<String> command(String executable, Optional<List<String>> siteDirectories, List<String> preload) {
+        preload.forEach(name -> {
+            if (!moduleName(name)) {
+                throw new IllegalArgumentException("not a python module name: " + name);
+            }
+        });
+        return command(executable, bootstrap, siteDirectories, preload);
+    }
+
+    /** A dotted python module name: the only text a setting may put into the bootstrap's source. */
+    public static boolean moduleName(String name) {
+        return MODULE_NAME.matcher(name).matches();
     }
 
     /**

@@ -60,7 +60,8 @@ public final class SandboxLauncher {
      * {@link SandboxIdentity}); {@code runTmpfs}: where {@code sandbox-launch} mounts each
      * sandbox's own tmpfs (in its own mount namespace) holding /workspace, /tmp and /dev/shm,
      * limited to the profile's workspace size and {@code runInodes} entries; empty for bubblewrap's
-     * size-limited tmpfs mounts (no inode limit).
+     * size-limited tmpfs mounts (no inode limit); {@code pythonPreload}: the modules a python
+     * sandbox imports before it is ready.
      */
     SandboxLauncher(
             SandboxConfig.Isolation isolation,
@@ -68,15 +69,16 @@ public final class SandboxLauncher {
             Optional<Path> launchProgram,
             List<Path> identityFiles,
             Optional<Path> runTmpfs,
-            int runInodes) {
+            int runInodes,
+            List<String> pythonPreload) {
         this.runTmpfs = runTmpfs.filter(directory -> launchProgram.isPresent() && host.root() && !host.insecure());
         this.runInodes = runInodes;
         this.isolation = isolation;
         this.launchProgram = launchProgram;
         Map<Language, List<String>> commands = new EnumMap<>(Language.class);
         host.interpreters()
-                .forEach((language, executable) ->
-                        commands.put(language, language.command(executable, language.siteDirectories(executable))));
+                .forEach((language, executable) -> commands.put(
+                        language, language.command(executable, language.siteDirectories(executable), pythonPreload)));
         this.interpreterCommands = commands;
         this.seccompFile = host.seccomp();
         this.dropPrivileges = host.root();
@@ -125,7 +127,8 @@ public final class SandboxLauncher {
                 program,
                 identity,
                 runTmpfs,
-                config.workspaces().runInodes());
+                config.workspaces().runInodes(),
+                config.python().preloadModules());
     }
 
     /** What takes the first step, for the status line. */

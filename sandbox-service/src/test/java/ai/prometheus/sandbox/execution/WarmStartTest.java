@@ -102,4 +102,15 @@ class WarmStartTest {
                         ModuleNotFoundError: No module named 'no_such_module_anywhere'
                         """));
     }
+
+    @Test
+    void aWarmPythonHasJsonLoadedBeforeTheCodeArrivesAndTheCodeSeesACleanMainModule() {
+        // sandbox.python.preload's default: json is imported before the sandbox is ready.
+        runWarm("""
+                        import sys
+                        print('json' in sys.modules, sorted(k for k in globals() if not k.startswith('__') and k != 'sys'))
+                        import json
+                        print(json.dumps(json.loads(sys.stdin.read() or '{}')))
+                        """, Map.of()).body("status", equalTo("OK")).body("stdout", equalTo("True []\n{}\n"));
+    }
 }
