@@ -317,14 +317,21 @@ public interface SandboxConfig {
 
     interface Python {
         /**
-         * Modules a python sandbox imports before it announces readiness ({@code none}: none), so
-         * that in a warm sandbox their import is done before the code arrives. The default, json,
-         * is what a tool needs to read its arguments (about 8 ms of a trivial tool's run); a
-         * sandbox whose code does not use it pays that CPU at its start instead. A module that
-         * fails to import is skipped.
+         * Modules a python sandbox may import before it announces readiness ({@code none}: none),
+         * so that in a warm sandbox their import is done before the code arrives. The default,
+         * json, is what a tool needs to read its arguments (about 8 ms of a trivial tool's run).
+         * A module that fails to import is skipped.
          */
         @WithDefault("json")
         List<String> preload();
+
+        /**
+         * {@code used}: a sandbox imports those of {@link #preload()} that at least half of the
+         * recent python runs' code named, so code that does not use them does not pay their CPU at
+         * every start; {@code always}: all of them.
+         */
+        @WithDefault("used")
+        PreloadMode preloadMode();
 
         /** {@link #preload()} with {@code none} read as no module. */
         default List<String> preloadModules() {
@@ -338,6 +345,12 @@ public interface SandboxConfig {
 
         /** Overrides {@code sandbox.pool.size} for this language. */
         Optional<Integer> poolSize();
+    }
+
+    /** See {@link Python#preloadMode()}. */
+    enum PreloadMode {
+        USED,
+        ALWAYS
     }
 
     /** See {@link Pool#warmPriority()}. */

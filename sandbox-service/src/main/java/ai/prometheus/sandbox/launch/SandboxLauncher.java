@@ -15,6 +15,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,7 +46,9 @@ public final class SandboxLauncher {
 
     private final SandboxConfig.Isolation isolation;
     /** Each interpreter's argument vector, with what it was asked once at start (see {@link Language#siteDirectories}). */
-    private final Map<Language, List<String>> interpreterCommands;
+    private final Map<Language, Interpreter> interpreters;
+
+    private final PythonPreload pythonPreload;
 
     private final Optional<Path> seccompFile;
     private final boolean dropPrivileges;
@@ -60,7 +63,7 @@ public final class SandboxLauncher {
      * {@link SandboxIdentity}); {@code runTmpfs}: where {@code sandbox-launch} mounts each
      * sandbox's own tmpfs (in its own mount namespace) holding /workspace, /tmp and /dev/shm,
      * limited to the profile's workspace size and {@code runInodes} entries; empty for bubblewrap's
-     * size-limited tmpfs mounts (no inode limit); {@code pythonPreload}: the modules a python
+     * size-limited tmpfs mounts (no inode limit); {@code pythonPreload}: which modules a python
      * sandbox imports before it is ready.
      */
     SandboxLauncher(
@@ -70,16 +73,17 @@ public final class SandboxLauncher {
             List<Path> identityFiles,
             Optional<Path> runTmpfs,
             int runInodes,
-            List<String> pythonPreload) {
+            PythonPreload pythonPreload) {
         this.runTmpfs = runTmpfs.filter(directory -> launchProgram.isPresent() && host.root() && !host.insecure());
         this.runInodes = runInodes;
         this.isolation = isolation;
         this.launchProgram = launchProgram;
-        Map<Language, List<String>> commands = new EnumMap<>(Language.class);
+        this.pythonPreload = pythonPreload;
+        Map<Language, Interpreter> interpreters = new EnumMap<>(Language.class);
         host.interpreters()
-                .forEach((language, executable) -> commands.put(
-                        language, language.command(executable, language.siteDirectories(executable), pythonPreload)));
-        this.interpreterCommands = commands;
+                .forEach((language, executable) -> interpreters.put(
+                        language, new Interpreter(language, executable, language.siteDirectories(executable))));
+        this.interpreters = interpreters;
         this.seccompFile = host.seccomp();
         this.dropPrivileges = host.root();
         this.bubblewrap =
@@ -128,7 +132,8 @@ public final class SandboxLauncher {
                 identity,
                 runTmpfs,
                 config.workspaces().runInodes(),
-                config.python().preloadModules());
+                new PythonPreload(
+                        config.python().preloadModules(), config.python().preloadMode()));
     }
 
     /** What takes the first step, for the status line. */
@@ -199,7 +204,30 @@ public final class SandboxLauncher {
 
     /** The interpreter's own argument vector, the last part of every sandbox's command line. */
     public List<String> interpreterCommand(Language language) {
-        return interpreterCommands.get(language);
+        return interpreters.get(language).command(language == Language.PYTHON ? pythonPreload.current() : List.of());
+    }
+
+    /** Which modules python sandboxes import before they are ready; runs tell it what their code names. */
+    public PythonPreload pythonPreload() {
+        return pythonPreload;
+    }
+
+    /** An interpreter's argument vectors, one per preloaded set (python has at most a few). */
+    private static final class Interpreter {
+        private final Language language;
+        private final String executable;
+        private final Optional<List<String>> siteDirectories;
+        private final Map<List<String>, List<String>> commands = new ConcurrentHashMap<>();
+
+        Interpreter(Language language, String executable, Optional<List<String>> siteDirectories) {
+            this.language = language;
+            this.executable = executable;
+            this.siteDirectories = siteDirectories;
+        }
+
+        List<String> command(List<String> preload) {
+            return commands.computeIfAbsent(preload, modules -> language.command(executable, siteDirectories, modules));
+        }
     }
 
     private Optional<Path> seccompFor(EgressMount egress) {
@@ -232,7 +260,7 @@ public final class SandboxLauncher {
                 command.add("--");
             }
         }
-        command.addAll(interpreterCommands.get(profile.language()));
+        command.addAll(interpreterCommand(profile.language()));
         return command;
     }
 

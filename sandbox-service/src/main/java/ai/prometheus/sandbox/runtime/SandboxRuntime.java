@@ -266,6 +266,9 @@ public class SandboxRuntime {
             throw new IsolationUnavailableException("runs with a network policy need the egress proxy and"
                     + " sandbox-launch (built when a C compiler is present) with full isolation");
         }
+        if (language == Language.PYTHON) {
+            engine.starter().launcher().pythonPreload().observe(code);
+        }
         return engine.run(language, code, stdin, environment, limits, workspace, egress, watch);
     }
 

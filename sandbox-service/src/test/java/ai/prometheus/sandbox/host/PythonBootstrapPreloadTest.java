@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * cannot be imported does not keep the sandbox from starting, and nothing but text checked as a
  * module name reaches the bootstrap's source.
  */
-class PythonPreloadTest {
+class PythonBootstrapPreloadTest {
 
     private static final String PYTHON = "/usr/bin/python3";
 
