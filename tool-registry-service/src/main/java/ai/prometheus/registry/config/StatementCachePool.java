@@ -1,8 +1,10 @@
 package ai.prometheus.registry.config;
 
 import io.quarkus.reactive.pg.client.PgPoolCreator;
+import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.PgPool;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnectOptions;
 import jakarta.inject.Singleton;
 import java.util.List;
 
@@ -22,9 +24,13 @@ public class StatementCachePool implements PgPoolCreator {
     public static final int SQL_LIMIT = 16_384;
 
     @Override
-    public PgPool create(Input input) {
+    public Pool create(Input input) {
         List<PgConnectOptions> options = input.pgConnectOptionsList();
         options.forEach(option -> option.setPreparedStatementCacheSqlLimit(SQL_LIMIT));
-        return PgPool.pool(input.vertx(), options, input.poolOptions());
+        return PgBuilder.pool()
+                .connectingTo(List.<SqlConnectOptions>copyOf(options))
+                .with(input.poolOptions())
+                .using(input.vertx())
+                .build();
     }
 }

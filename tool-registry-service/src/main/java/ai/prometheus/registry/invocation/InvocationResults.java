@@ -24,8 +24,10 @@ import ai.prometheus.shared.secret.SecretRedaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -83,40 +85,19 @@ public class InvocationResults {
                 .on(
                         EventTypes.TOOL_INVOCATION_COMPLETED,
                         ToolInvocationCompleted.class,
-                        done -> countedIfSettled(
-                                        done.id(),
-                                        done.data().invocationId(),
-                                        done.data().toolName(),
-                                        done.data().caller(),
-                                        true,
-                                        done.data().status(),
-                                        done.data().latencyMs(),
-                                        done.data().usage(),
-                                        done.data().finishedAt())
-                                .chain(counted -> counted
-                                        ? Uni.createFrom().voidItem()
-                                        : whole(done)
-                                                .chain(whole -> processed.onceInTransaction(
-                                                        CONSUMER, done.id(), () -> completed(whole)))
-                                                .replaceWithVoid()))
+                        done -> countedOrFinished(
+                                done.id(),
+                                Run.of(done.data()),
+                                () -> whole(done)
+                                        .chain(whole -> processed.onceInTransaction(
+                                                CONSUMER, done.id(), () -> completed(whole)))))
                 .on(
                         EventTypes.TOOL_INVOCATION_FAILED,
                         ToolInvocationFailed.class,
-                        failed -> countedIfSettled(
-                                        failed.id(),
-                                        failed.data().invocationId(),
-                                        failed.data().toolName(),
-                                        failed.data().caller(),
-                                        false,
-                                        failed.data().status(),
-                                        failed.data().latencyMs(),
-                                        failed.data().usage(),
-                                        failed.data().finishedAt())
-                                .chain(counted -> counted
-                                        ? Uni.createFrom().voidItem()
-                                        : processed
-                                                .onceInTransaction(CONSUMER, failed.id(), () -> failed(failed.data()))
-                                                .replaceWithVoid()))
+                        failed -> countedOrFinished(
+                                failed.id(),
+                                Run.of(failed.data()),
+                                () -> processed.onceInTransaction(CONSUMER, failed.id(), () -> failed(failed.data()))))
                 .skipOthers();
     }
 
@@ -128,24 +109,18 @@ public class InvocationResults {
     /**
      * The result of a synchronous invocation (written finished, and charged, by the request that
      * ran it) or of one this database does not hold only counts into usage: one statement
-     * ({@link SettledResultRepository}). False when the invocation is asynchronous or pending,
-     * which the transaction of {@link #completed} or {@link #failed} then finishes and charges.
+     * ({@link SettledResultRepository}). An asynchronous or pending invocation is left to
+     * {@code finish}, the transaction of {@link #completed} or {@link #failed}, which finishes and
+     * charges it.
      */
-    private Uni<Boolean> countedIfSettled(
-            String eventId,
-            UUID invocationId,
-            String tool,
-            String caller,
-            boolean success,
-            String status,
-            long latencyMs,
-            ExecutionUsage used,
-            Instant finishedAt) {
-        Instant at = finishedAt == null ? Instant.now() : finishedAt;
-        UsageRepository.Outcome outcome = UsageRecorder.outcome(
-                success, status, latencyMs, used == null ? 0 : used.cpuMs(), used == null ? 0 : used.peakMemoryBytes());
+    private Uni<Void> countedOrFinished(String eventId, Run run, Supplier<Uni<?>> finish) {
+        UsageRepository.Outcome outcome =
+                UsageRecorder.outcome(run.success(), run.status(), run.latencyMs(), run.cpuMs(), run.peakMemoryBytes());
+        OffsetDateTime at = run.at().atOffset(ZoneOffset.UTC);
         return TransientFailures.retried(() -> settled.countIfSettled(
-                CONSUMER, eventId, invocationId, tool, caller, outcome, at.atOffset(ZoneOffset.UTC)));
+                        CONSUMER, eventId, run.invocationId(), run.tool(), run.caller(), outcome, at))
+                .chain(counted ->
+                        counted ? Uni.createFrom().voidItem() : finish.get().replaceWithVoid());
     }
 
     /**
@@ -182,15 +157,7 @@ public class InvocationResults {
                         .invoke(redaction -> invocation.result(redaction.redact(done.result())))
                         .replaceWithVoid();
             }
-            return stored.chain(() -> count(
-                            done.toolName(),
-                            done.caller(),
-                            true,
-                            done.status(),
-                            done.latencyMs(),
-                            done.usage(),
-                            done.finishedAt()))
-                    .chain(() -> charge(invocation, done.usage()));
+            return stored.chain(() -> count(Run.of(done))).chain(() -> charge(invocation, done.usage()));
         });
     }
 
@@ -209,15 +176,7 @@ public class InvocationResults {
                                 invocation.errorMessage = redaction.redact(ToolOutput.text(failed.errorMessage())))
                         .chain(() -> outbox.add(Topics.ERRORS, events.errorReport(invocation)));
             }
-            return report.chain(() -> count(
-                            failed.toolName(),
-                            failed.caller(),
-                            false,
-                            failed.status(),
-                            failed.latencyMs(),
-                            failed.usage(),
-                            failed.finishedAt()))
-                    .chain(() -> charge(invocation, failed.usage()));
+            return report.chain(() -> count(Run.of(failed))).chain(() -> charge(invocation, failed.usage()));
         });
     }
 
@@ -263,22 +222,64 @@ public class InvocationResults {
                 invocation.finishedAt);
     }
 
-    private Uni<Void> count(
+    private Uni<Void> count(Run run) {
+        return usage.record(
+                run.tool(),
+                run.caller(),
+                run.success(),
+                run.status(),
+                run.latencyMs(),
+                run.cpuMs(),
+                run.peakMemoryBytes(),
+                run.at());
+    }
+
+    /** What usage counts of a run, from either result event. */
+    private record Run(
+            UUID invocationId,
             String tool,
             String caller,
             boolean success,
             String status,
             long latencyMs,
-            ExecutionUsage used,
+            ExecutionUsage usage,
             Instant finishedAt) {
-        return usage.record(
-                tool,
-                caller,
-                success,
-                status,
-                latencyMs,
-                used == null ? 0 : used.cpuMs(),
-                used == null ? 0 : used.peakMemoryBytes(),
-                finishedAt == null ? Instant.now() : finishedAt);
+
+        static Run of(ToolInvocationCompleted done) {
+            return new Run(
+                    done.invocationId(),
+                    done.toolName(),
+                    done.caller(),
+                    true,
+                    done.status(),
+                    done.latencyMs(),
+                    done.usage(),
+                    done.finishedAt());
+        }
+
+        static Run of(ToolInvocationFailed failed) {
+            return new Run(
+                    failed.invocationId(),
+                    failed.toolName(),
+                    failed.caller(),
+                    false,
+                    failed.status(),
+                    failed.latencyMs(),
+                    failed.usage(),
+                    failed.finishedAt());
+        }
+
+        long cpuMs() {
+            return usage == null ? 0 : usage.cpuMs();
+        }
+
+        long peakMemoryBytes() {
+            return usage == null ? 0 : usage.peakMemoryBytes();
+        }
+
+        /** When it finished; now, for an event that does not say. */
+        Instant at() {
+            return finishedAt == null ? Instant.now() : finishedAt;
+        }
     }
 }

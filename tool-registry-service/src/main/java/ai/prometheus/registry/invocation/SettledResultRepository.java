@@ -30,6 +30,20 @@ import java.util.UUID;
 @ApplicationScoped
 public class SettledResultRepository {
 
+    /** The usage rollups a result counts into (granularity, window, the statement's clause). */
+    private enum Window {
+        HOUR(ChronoUnit.HOURS, "hour"),
+        DAY(ChronoUnit.DAYS, "day");
+
+        final ChronoUnit unit;
+        final String clause;
+
+        Window(ChronoUnit unit, String clause) {
+            this.unit = unit;
+            this.clause = clause;
+        }
+    }
+
     /** The invocation's row is one the consumer's own transaction must finish or charge. */
     private static final String NOT_SETTLED = "exists (select 1 from inv where mode = 'ASYNC' or status = 'PENDING')";
 
@@ -76,30 +90,29 @@ public class SettledResultRepository {
         parameters.add(invocationId);
         SqlPart claim = processed.claimPart(consumer, eventId, 2, "not " + NOT_SETTLED);
         parameters.addAll(claim.parameters());
-        SqlPart hour = usage.countPart(
-                tool,
-                caller,
-                "HOUR",
-                finishedAt.truncatedTo(ChronoUnit.HOURS),
-                outcome,
-                parameters.size() + 1,
-                "exists (select 1 from claim)");
-        parameters.addAll(hour.parameters());
-        SqlPart day = usage.countPart(
-                tool,
-                caller,
-                "DAY",
-                finishedAt.truncatedTo(ChronoUnit.DAYS),
-                outcome,
-                parameters.size() + 1,
-                "exists (select 1 from claim)");
-        parameters.addAll(day.parameters());
-        String sql = "with inv as (select mode, status from " + invocations + " where id = $1),"
-                + " claim as (" + claim.sql() + "),"
-                + " hour as (" + hour.sql() + "),"
-                + " day as (" + day.sql() + ")"
-                + " select " + NOT_SETTLED;
-        return client.preparedQuery(sql)
+        StringBuilder sql = new StringBuilder(
+                        "with inv as (select mode, status from " + invocations + " where id = $1),")
+                .append(" claim as (")
+                .append(claim.sql())
+                .append(")");
+        for (Window window : Window.values()) {
+            SqlPart count = usage.countPart(
+                    tool,
+                    caller,
+                    window.name(),
+                    finishedAt.truncatedTo(window.unit),
+                    outcome,
+                    parameters.size() + 1,
+                    "exists (select 1 from claim)");
+            parameters.addAll(count.parameters());
+            sql.append(", ")
+                    .append(window.clause)
+                    .append(" as (")
+                    .append(count.sql())
+                    .append(")");
+        }
+        sql.append(" select ").append(NOT_SETTLED);
+        return client.preparedQuery(sql.toString())
                 .execute(Tuple.from(parameters))
                 .map(rows -> !rows.iterator().next().getBoolean(0));
     }

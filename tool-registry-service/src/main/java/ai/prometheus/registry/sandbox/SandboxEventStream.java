@@ -2,9 +2,12 @@ package ai.prometheus.registry.sandbox;
 
 import ai.prometheus.shared.platform.security.ServiceIdentity;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.tls.CertificateUpdatedEvent;
+import io.quarkus.tls.TlsConfigurationRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.smallrye.stork.Stork;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -17,9 +20,13 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.net.URI;
+import java.util.Optional;
 import java.util.function.Consumer;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * A run followed live: {@code POST /api/v1/executions} answered as server-sent events, read with
@@ -28,16 +35,18 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * pipeline on both sides (measured: 223 connections in TIME-WAIT after 250 invocations); this
  * client's keep-alive pool serves run after run on the same connections. A call cancelled before
  * its final event resets its request, which closes the connection: the sandbox takes that as its
- * caller gone and stops the run. Address, timeouts and pool size are the REST client's settings
- * for the sandbox ({@code quarkus.rest-client.sandbox.*}, a {@code stork://} URL included), so one
- * place configures both.
+ * caller gone and stops the run. Address, timeouts, pool size and TLS ({@link SandboxTls}) are the
+ * REST client's settings for the sandbox ({@code quarkus.rest-client.sandbox.*}, a {@code stork://}
+ * URL included), so one place configures both.
  */
 @ApplicationScoped
 class SandboxEventStream {
 
     static final String PATH = "/api/v1/executions";
+    private static final Logger LOG = Logger.getLogger(SandboxEventStream.class);
 
     private final HttpClient client;
+    private final Optional<String> tlsConfigurationName;
     private final URI url;
     private final long idleTimeoutMs;
     private final ObjectMapper json;
@@ -51,18 +60,36 @@ class SandboxEventStream {
             @ConfigProperty(name = "quarkus.rest-client.sandbox.read-timeout", defaultValue = "30000")
                     long idleTimeoutMs,
             @ConfigProperty(name = "quarkus.rest-client.sandbox.connection-pool-size", defaultValue = "50")
-                    int poolSize) {
+                    int poolSize,
+            Config config,
+            TlsConfigurationRegistry tls) {
         this.url = url;
         this.idleTimeoutMs = idleTimeoutMs;
         this.json = json;
+        this.tlsConfigurationName = SandboxTls.configurationName(config);
         this.client = vertx.createHttpClient(
-                new HttpClientOptions().setKeepAlive(true).setConnectTimeout(connectTimeoutMs),
+                SandboxTls.apply(
+                        new HttpClientOptions().setKeepAlive(true).setConnectTimeout(connectTimeoutMs), config, tls),
                 new PoolOptions().setHttp1MaxSize(poolSize));
     }
 
     @PreDestroy
     void close() {
         client.close();
+    }
+
+    /** A certificate the TLS registry reloaded reaches this pool's new connections, as the REST client's. */
+    void certificateUpdated(@Observes CertificateUpdatedEvent updated) {
+        reload(updated)
+                .onFailure(
+                        error -> LOG.errorf(error, "Reloading the sandbox's certificates (%s) failed", updated.name()));
+    }
+
+    Future<Boolean> reload(CertificateUpdatedEvent updated) {
+        if (!tlsConfigurationName.equals(Optional.of(updated.name()))) {
+            return Future.succeededFuture(false);
+        }
+        return client.updateSSLOptions(updated.tlsConfiguration().getSSLOptions());
     }
 
     /**

@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.prometheus.registry.RegistryFixtures;
 import ai.prometheus.shared.testing.TestTokens;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -26,8 +23,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class SyncCallerGoneTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TestHTTPResource("/")
     URL base;
 
@@ -37,20 +32,9 @@ class SyncCallerGoneTest {
         String agent = TestTokens.agent(subject, "tools:read tools:invoke");
         String tool = register();
         String key = "gone-" + UUID.randomUUID();
-        UUID id = UUID.nameUUIDFromBytes((subject + "\n" + key).getBytes(StandardCharsets.UTF_8));
+        UUID id = RawInvocation.id(subject, key);
 
-        byte[] body = JSON.writeValueAsBytes(Map.of("arguments", Map.of()));
-        try (Socket client = new Socket(base.getHost(), base.getPort())) {
-            String head = "POST /api/v1/tools/" + tool + "/invocations HTTP/1.1\r\n"
-                    + "Host: " + base.getHost() + ":" + base.getPort() + "\r\n"
-                    + "Authorization: Bearer " + agent + "\r\n"
-                    + "Content-Type: application/json\r\n"
-                    + "Idempotency-Key: " + key + "\r\n"
-                    + "Content-Length: " + body.length + "\r\n\r\n";
-            OutputStream out = client.getOutputStream();
-            out.write(head.getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
-            out.flush();
+        try (Socket client = RawInvocation.send(base, agent, tool, key)) {
             await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> "RUNNING".equals(sandboxStatus(id)));

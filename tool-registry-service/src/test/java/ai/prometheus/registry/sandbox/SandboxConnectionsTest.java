@@ -11,17 +11,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.prometheus.registry.RegistryFixtures;
+import ai.prometheus.registry.invocation.RawInvocation;
 import ai.prometheus.shared.testing.TestTokens;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +41,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class SandboxConnectionsTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int INVOCATIONS = 20;
     private static final String SLEEPER = "import time\ntime.sleep(50)\nprint('woke up')";
 
@@ -74,8 +71,8 @@ class SandboxConnectionsTest {
         assertTrue(opened.size() <= 2, INVOCATIONS + " invocations opened " + opened.size() + " connections");
 
         String key = "conn-gone-" + UUID.randomUUID();
-        UUID id = UUID.nameUUIDFromBytes((subject + "\n" + key).getBytes(StandardCharsets.UTF_8));
-        try (Socket client = callAndKeepWaiting(caller, sleeper, key)) {
+        UUID id = RawInvocation.id(subject, key);
+        try (Socket client = RawInvocation.send(base, caller, sleeper, key)) {
             await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> "RUNNING".equals(sandboxStatus(id)));
@@ -109,23 +106,6 @@ class SandboxConnectionsTest {
                 .then()
                 .statusCode(200)
                 .body("status", equalTo("COMPLETED"));
-    }
-
-    /** Sends a synchronous invocation over a raw socket, which the caller closes to go away. */
-    private Socket callAndKeepWaiting(String caller, String tool, String key) throws IOException {
-        byte[] body = JSON.writeValueAsBytes(Map.of("arguments", Map.of()));
-        Socket client = new Socket(base.getHost(), base.getPort());
-        String head = "POST /api/v1/tools/" + tool + "/invocations HTTP/1.1\r\n"
-                + "Host: " + base.getHost() + ":" + base.getPort() + "\r\n"
-                + "Authorization: Bearer " + caller + "\r\n"
-                + "Content-Type: application/json\r\n"
-                + "Idempotency-Key: " + key + "\r\n"
-                + "Content-Length: " + body.length + "\r\n\r\n";
-        OutputStream out = client.getOutputStream();
-        out.write(head.getBytes(StandardCharsets.US_ASCII));
-        out.write(body);
-        out.flush();
-        return client;
     }
 
     /**
