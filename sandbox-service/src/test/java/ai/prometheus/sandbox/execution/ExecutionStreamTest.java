@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
 import java.net.URL;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -133,6 +134,36 @@ class ExecutionStreamTest {
                 .statusCode(201)
                 .contentType(ContentType.JSON)
                 .body("stdout", equalTo("1\n"));
+    }
+
+    @Test
+    void theResultEventIsTheDocumentTheJsonCallAnswers() throws Exception {
+        String key = "same-document-" + UUID.randomUUID();
+        Map<String, Object> body = SandboxApi.body("python", "print('\u00e9t\u00e9')", Map.of());
+        assertEquals(201, postJson(key, body).statusCode());
+        // Both replays answer the stored run: the stream's result event must carry the document the
+        // JSON call answers, field for field (ids, timestamps, usage, limits, screening, output).
+        Response replayed = postJson(key, body);
+        assertEquals(200, replayed.statusCode());
+        try (SseClient stream = open(key, body)) {
+            List<SseClient.Event> events = stream.rest(Duration.ofSeconds(30));
+            assertEquals(
+                    List.of("result"),
+                    events.stream().map(SseClient.Event::name).toList());
+            assertEquals(
+                    JSON.readTree(replayed.asString()),
+                    JSON.readTree(events.get(0).data()));
+        }
+    }
+
+    private static Response postJson(String key, Map<String, Object> body) {
+        return given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .contentType(ContentType.JSON)
+                .header("Idempotency-Key", key)
+                .body(body)
+                .when()
+                .post("/api/v1/executions");
     }
 
     private SseClient open(String key, Map<String, Object> body) throws Exception {
