@@ -1,6 +1,8 @@
 package ai.prometheus.shared.platform.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.prometheus.shared.security.Caller;
@@ -34,17 +36,37 @@ class PermissionAugmentorTest {
         }
     });
 
-    private Caller callerOf(String subject, String type, String scope, List<String> groups) {
+    private static DefaultJWTCallerPrincipal token(String subject, String type, String scope, List<String> groups) {
         JwtClaims claims = new JwtClaims();
         claims.setSubject(subject);
         claims.setClaim("principal_type", type);
         claims.setClaim("scope", scope);
         claims.setStringListClaim("groups", groups);
-        SecurityIdentity identity = QuarkusSecurityIdentity.builder()
-                .setPrincipal(new DefaultJWTCallerPrincipal(claims))
-                .build();
+        return new DefaultJWTCallerPrincipal(claims);
+    }
+
+    private Caller callerOf(DefaultJWTCallerPrincipal token) {
+        SecurityIdentity identity =
+                QuarkusSecurityIdentity.builder().setPrincipal(token).build();
         SecurityIdentity augmented = augmentor.augment(identity, null).await().atMost(Duration.ofSeconds(5));
         return augmented.getAttribute(PermissionAugmentor.CALLER_ATTRIBUTE);
+    }
+
+    private Caller callerOf(String subject, String type, String scope, List<String> groups) {
+        return callerOf(token(subject, type, scope, groups));
+    }
+
+    @Test
+    void theCallerIsBuiltOncePerVerifiedTokenObject() {
+        // The verified-token cache hands out the same object for every request with one token.
+        DefaultJWTCallerPrincipal token = token("ada", "agent", "memory:read", List.of("agent"));
+        Caller first = callerOf(token);
+        assertSame(first, callerOf(token));
+        // Another token object (another token, or the same one verified again) gets its own.
+        Caller again = callerOf(token("ada", "agent", "memory:write", List.of()));
+        assertNotSame(first, again);
+        assertTrue(again.has("memory:write"));
+        assertTrue(!again.has("memory:read"));
     }
 
     @Test
