@@ -18,7 +18,6 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -125,7 +124,7 @@ class LiveEventsTest {
         String agent = TestTokens.agent(subject, "tools:read tools:invoke");
         String tool = register("live_rest");
         String key = "follow-" + UUID.randomUUID();
-        UUID id = UUID.nameUUIDFromBytes((subject + "\n" + key).getBytes(StandardCharsets.UTF_8));
+        UUID id = RawInvocation.id(subject, key);
         CompletableFuture<String> invoked = CompletableFuture.supplyAsync(() -> given().auth()
                 .oauth2(agent)
                 .contentType(ContentType.JSON)

@@ -249,10 +249,7 @@ class SyncInvocationTest {
                     PreparedStatement query = db.prepareStatement(
                             "select count(*) from sandbox.executions where idempotency_key = ? and status = 'RUNNING'")) {
                 // The registry hands the sandbox the invocation id, derived from caller and key, as its key.
-                query.setString(
-                        1,
-                        UUID.nameUUIDFromBytes(("caller-3\n" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                                .toString());
+                query.setString(1, RawInvocation.id("caller-3", key).toString());
                 try (ResultSet rs = query.executeQuery()) {
                     rs.next();
                     return rs.getInt(1) > 0;
