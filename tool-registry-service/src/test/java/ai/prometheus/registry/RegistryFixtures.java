@@ -61,6 +61,31 @@ public final class RegistryFixtures {
                 .then();
     }
 
+    /** An object signature without properties: a tool that takes no arguments. */
+    public static final Map<String, Object> NO_ARGUMENTS = Map.of("type", "object", "properties", Map.of());
+
+    /**
+     * Registers a python tool owned by {@code owner}, named after {@code prefix}, running {@code code}
+     * under {@code limits} (empty: the defaults), and answers its name.
+     */
+    public static String registerPython(
+            String owner, String prefix, Map<String, Object> signature, String code, Map<String, Object> limits) {
+        String name = uniqueName(prefix);
+        register(
+                        developer(owner),
+                        Map.of(
+                                "name",
+                                name,
+                                "description",
+                                "test tool " + prefix,
+                                "functionSignature",
+                                signature,
+                                "implementation",
+                                Map.of("language", "python", "code", code, "limits", limits)))
+                .statusCode(201);
+        return name;
+    }
+
     /** Registers a weather-like tool owned by {@code owner} and answers its name. */
     public static String registerWeatherTool(String owner, String prefix) {
         String name = uniqueName(prefix);

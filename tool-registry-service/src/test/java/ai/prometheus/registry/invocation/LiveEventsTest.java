@@ -37,7 +37,6 @@ import org.junit.jupiter.api.Test;
 class LiveEventsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<String, Object> NO_ARGUMENTS = Map.of("type", "object", "properties", Map.of());
 
     /** Reports progress and a log line, then keeps running for a while before it answers. */
     private static final String SLOW_REPORTER = String.join(
@@ -253,20 +252,8 @@ class LiveEventsTest {
     }
 
     private static String register(String prefix, String code) {
-        String name = RegistryFixtures.uniqueName(prefix);
-        RegistryFixtures.register(
-                        RegistryFixtures.developer("live-owner"),
-                        Map.of(
-                                "name",
-                                name,
-                                "description",
-                                "reports progress, then takes its time",
-                                "functionSignature",
-                                NO_ARGUMENTS,
-                                "implementation",
-                                Map.of("language", "python", "code", code, "limits", Map.of("wallMs", 20_000))))
-                .statusCode(201);
-        return name;
+        return RegistryFixtures.registerPython(
+                "live-owner", prefix, RegistryFixtures.NO_ARGUMENTS, code, Map.of("wallMs", 20_000));
     }
 
     /** The sandbox's record of the one run made on behalf of {@code subject}. */

@@ -53,25 +53,11 @@ class SyncCallerGoneTest {
     }
 
     private static String register() {
-        String name = RegistryFixtures.uniqueName("gone_rest");
-        RegistryFixtures.register(
-                        RegistryFixtures.developer("gone-owner"),
-                        Map.of(
-                                "name",
-                                name,
-                                "description",
-                                "sleeps",
-                                "functionSignature",
-                                Map.of("type", "object", "properties", Map.of()),
-                                "implementation",
-                                Map.of(
-                                        "language",
-                                        "python",
-                                        "code",
-                                        "import time\ntime.sleep(50)\nprint('woke up')",
-                                        "limits",
-                                        Map.of("wallMs", 60_000))))
-                .statusCode(201);
-        return name;
+        return RegistryFixtures.registerPython(
+                "gone-owner",
+                "gone_rest",
+                RegistryFixtures.NO_ARGUMENTS,
+                "import time\ntime.sleep(50)\nprint('woke up')",
+                Map.of("wallMs", 60_000));
     }
 }

@@ -34,20 +34,7 @@ import org.junit.jupiter.api.Test;
 class SyncInvocationTest {
 
     private static String tool(String owner, String prefix, String code, Map<String, Object> limits) {
-        String name = RegistryFixtures.uniqueName(prefix);
-        RegistryFixtures.register(
-                        developer(owner),
-                        Map.of(
-                                "name",
-                                name,
-                                "description",
-                                "test tool",
-                                "functionSignature",
-                                RegistryFixtures.WEATHER_SCHEMA,
-                                "implementation",
-                                Map.of("language", "python", "code", code, "limits", limits)))
-                .statusCode(201);
-        return name;
+        return RegistryFixtures.registerPython(owner, prefix, RegistryFixtures.WEATHER_SCHEMA, code, limits);
     }
 
     private static Response invoke(String token, String tool, Map<String, Object> body) {

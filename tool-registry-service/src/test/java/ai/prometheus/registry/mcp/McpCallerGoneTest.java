@@ -40,7 +40,6 @@ import org.postgresql.PGNotification;
 class McpCallerGoneTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<String, Object> NO_ARGUMENTS = Map.of("type", "object", "properties", Map.of());
     /** Reports progress, then sleeps far longer than the bounds below allow for a run nobody stopped. */
     private static final String SLEEPER = String.join(
             "\n",
@@ -232,20 +231,8 @@ class McpCallerGoneTest {
     }
 
     private static String register(String prefix) {
-        String name = RegistryFixtures.uniqueName(prefix);
-        RegistryFixtures.register(
-                        RegistryFixtures.developer("gone-owner"),
-                        Map.of(
-                                "name",
-                                name,
-                                "description",
-                                "reports progress, then sleeps",
-                                "functionSignature",
-                                NO_ARGUMENTS,
-                                "implementation",
-                                Map.of("language", "python", "code", SLEEPER, "limits", Map.of("wallMs", 60_000))))
-                .statusCode(201);
-        return name;
+        return RegistryFixtures.registerPython(
+                "gone-owner", prefix, RegistryFixtures.NO_ARGUMENTS, SLEEPER, Map.of("wallMs", 60_000));
     }
 
     /** The status and idempotency key (the registry's invocation id) of the sandbox's run for {@code subject}. */

@@ -139,19 +139,11 @@ class SandboxConnectionsTest {
     }
 
     private static String register(String prefix, String code) {
-        String name = RegistryFixtures.uniqueName(prefix);
-        RegistryFixtures.register(
-                        RegistryFixtures.developer("conn-owner"),
-                        Map.of(
-                                "name",
-                                name,
-                                "description",
-                                "connection reuse",
-                                "functionSignature",
-                                Map.of("type", "object", "properties", Map.of("q", Map.of("type", "string"))),
-                                "implementation",
-                                Map.of("language", "python", "code", code, "limits", Map.of("wallMs", 60_000))))
-                .statusCode(201);
-        return name;
+        return RegistryFixtures.registerPython(
+                "conn-owner",
+                prefix,
+                Map.of("type", "object", "properties", Map.of("q", Map.of("type", "string"))),
+                code,
+                Map.of("wallMs", 60_000));
     }
 }
