@@ -11,16 +11,17 @@ competes with the previous one's refill. Prints the figures as JSON; asserts not
 """
 import http.client
 import json
-import statistics
 import sys
 import time
 import urllib.parse
-import uuid
+
+import rest_calls
+from rest_calls import p
 
 url, token, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 language = sys.argv[4] if len(sys.argv) > 4 else "python"
 form = sys.argv[5] if len(sys.argv) > 5 else "json"
-if form not in ("json", "key", "events"):
+if form not in rest_calls.FORMS:
     raise SystemExit("FORM must be json, key or events")
 code = {"python": "print(1)", "node": "console.log(1)", "bash": "echo 1"}[language]
 parsed = urllib.parse.urlparse(url)
@@ -60,35 +61,8 @@ def await_warm():
         time.sleep(0.002)
 
 
-def result_event(stream):
-    """The data of the stream's result event (an error event ends the benchmark)."""
-    for block in stream.decode().split("\n\n"):
-        lines = block.split("\n")
-        name = next((line[6:].strip() for line in lines if line.startswith("event:")), None)
-        data = "\n".join(line[5:].lstrip() for line in lines if line.startswith("data:"))
-        if name == "result":
-            return data
-        if name == "error":
-            raise SystemExit("the stream ended with an error event: " + data[:300])
-    raise SystemExit("the stream had no result event: %r" % stream[:300])
-
-
 def post():
-    sent = dict(headers)
-    if form != "json":
-        sent["Idempotency-Key"] = str(uuid.uuid4())
-    if form == "events":
-        sent["Accept"] = "text/event-stream"
-    start = time.perf_counter()
-    connection.request("POST", "/api/v1/executions", body=body, headers=sent)
-    response = connection.getresponse()
-    payload = response.read()
-    took = (time.perf_counter() - start) * 1000
-    if response.status != (200 if form == "events" else 201):
-        raise SystemExit("POST answered %d: %s" % (response.status, payload[:300]))
-    result = json.loads(result_event(payload) if form == "events" else payload)
-    if result["status"] != "OK":
-        raise SystemExit("the run ended %s: %s" % (result["status"], payload[:300]))
+    took, result = rest_calls.post(connection, headers, body, form)
     # The answer does not say whether the run was warm; the stored execution does (not timed).
     connection.request("GET", "/api/v1/executions/" + result["id"], headers=headers)
     stored = json.loads(connection.getresponse().read())
@@ -126,11 +100,6 @@ def timed(method, path, payload=None, with_token=True):
 # path up to validation (authentication, the permission check, a 400 naming the field), no run, no row.
 floor_http = [timed("GET", "/q/health/live", with_token=False) for _ in range(n)]
 floor_rest = [timed("POST", "/api/v1/executions", json.dumps({"language": "cobol", "code": "x"})) for _ in range(n)]
-
-
-def p(values, q):
-    values = sorted(values)
-    return values[max(0, min(len(values) - 1, int(round(q / 100 * len(values) + 0.5)) - 1))]
 
 
 print(json.dumps({"n": n, "form": form, "warm": warm, "httpP50": p(http_ms, 50), "wallP50": p(wall_ms, 50), "wallP90": p(wall_ms, 90),

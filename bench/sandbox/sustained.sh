@@ -21,18 +21,8 @@ PORT=${BENCH_PORT:-18684}
 UID_BASE=${BENCH_UID_BASE:-720000}
 . "$ROOT/bench/sandbox/runner-setup.sh"
 TOKEN=$("$ROOT/bin/prometheus" token --sub bench-sandbox-sustained --scope "sandbox:execute sandbox:read" --ttl 2h)
-KEYS="${PROMETHEUS_STATE:-$ROOT/.prometheus}/keys"
-SERVICES=()
-stop_services() { for pid in "${SERVICES[@]}"; do kill "$pid" 2>/dev/null || true; done; cleanup; }
-trap stop_services EXIT
 start() { # label, port, uid base, then java options
-  local label=$1 port=$2 uids=$3; shift 3
-  PORT=$port SANDBOX_STATE_DIR="$WORK/state-$label" JWT_PUBLIC_KEY_LOCATION="$KEYS/public.pem" \
-    JWT_ISSUER="${JWT_ISSUER:-prometheus-dev}" SERVICE_KEY_LOCATION="$KEYS/private.pem" \
-    java -Dsandbox.isolation.uid-base="$uids" "$@" -jar "$APP/quarkus-run.jar" >"$WORK/service-$label.log" 2>&1 &
-  SERVICE=$!
-  SERVICES+=("$SERVICE")
-  await_ready "http://127.0.0.1:$port" "$WORK/service-$label.log"
+  start_service "$1" "$APP" "$2" "$3" "${@:4}"
 }
 # shellcheck disable=SC2086 # the options are words
 start A "$PORT" "$UID_BASE" ${A_OPTS:-}
