@@ -202,6 +202,20 @@ public final class RunnerBenchmark {
         byte[] code = TRIVIAL.get(language).getBytes(StandardCharsets.UTF_8);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         Map<Boolean, Integer> served = new HashMap<>(Map.of(true, 0, false, 0));
+        // Warm-up (-Dwarmup, runs): class loading and the JIT's compilations, which a long-running
+        // service has behind it, stay out of the figures.
+        int warmup = Integer.getInteger("warmup", 0);
+        List<Future<RunOutcome>> warming = new ArrayList<>();
+        for (int i = 0; i < warmup; i++) {
+            warming.add(pool.submit(() -> runtime.run(language, code, new byte[0], runtime.defaults(), null)));
+        }
+        for (Future<RunOutcome> future : warming) {
+            future.get();
+        }
+        if (warmup > 0) {
+            Thread.sleep(1_000); // the pool refilled, the warm-up's teardowns done
+        }
+        Map<String, long[]> threadsBefore = threadTicks();
         long start = System.nanoTime();
         long jvmCpuBefore = jvmCpuNanos();
         long childCpuBefore = childCpuTicks();
@@ -227,6 +241,40 @@ public final class RunnerBenchmark {
                 + " the service's JVM used %.1f ms of CPU per run, its finished child processes %.1f ms)%n",
                 language.apiName(), runs, threads, seconds, runs / seconds, served.get(true), served.get(false), failed,
                 jvmCpuPerRun, childCpuPerRun);
+        System.out.println("  the JVM's CPU per run by thread, user / system ms: " + byThread(threadsBefore, threadTicks(), runs));
+    }
+
+    /** User and system clock ticks per thread name (pool numbers stripped, so a pool's threads add up), from /proc. */
+    private static Map<String, long[]> threadTicks() {
+        Map<String, long[]> ticks = new java.util.TreeMap<>();
+        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        for (java.io.File task : tasks == null ? new java.io.File[0] : tasks) {
+            try {
+                String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                        .replaceAll("[0-9#-]+$", "").strip();
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long[] sum = ticks.computeIfAbsent(name, n -> new long[2]);
+                sum[0] += Long.parseLong(fields[11]);
+                sum[1] += Long.parseLong(fields[12]);
+            } catch (java.io.IOException | RuntimeException e) {
+                // the thread ended meanwhile
+            }
+        }
+        return ticks;
+    }
+
+    private static String byThread(Map<String, long[]> before, Map<String, long[]> after, int runs) {
+        List<String> parts = new ArrayList<>();
+        after.forEach((name, ticks) -> {
+            long[] was = before.getOrDefault(name, new long[2]);
+            double user = (ticks[0] - was[0]) * 1000.0 / CLOCK_TICKS / runs;
+            double system = (ticks[1] - was[1]) * 1000.0 / CLOCK_TICKS / runs;
+            if (user + system >= 0.05) {
+                parts.add(String.format("%s %.2f / %.2f", name, user, system));
+            }
+        });
+        return String.join(", ", parts);
     }
 
     /** USER_HZ: the unit of the CPU times in /proc; 100 on every Linux this runs on. */

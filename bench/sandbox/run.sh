@@ -8,6 +8,7 @@
 #   ITERATIONS=100 SUSTAINED=1000 bench/sandbox/run.sh
 #   SANDBOX_POOL_SIZE=4 bench/sandbox/run.sh     # any sandbox setting, as for the service
 #   THREADS=4 SUSTAINED_ONLY=true bench/sandbox/run.sh   # throughput alone, with more runners
+#   WARMUP=300 SUSTAINED_ONLY=true bench/sandbox/run.sh   # sustained runs after 300 unmeasured ones (JIT done)
 #   LANGUAGES=python bench/sandbox/run.sh        # some languages only
 #   bench/sandbox/start-cost.sh                 # where the CPU of one sandbox start goes, piece by piece
 #
@@ -36,6 +37,6 @@ RUN_CP="$OUT/classes:$ROOT/sandbox-service/target/classes:$ROOT/shared-model/tar
   | paste -sd: -)"
 
 exec java ${BENCH_JAVA_OPTS:-} -Xmx256m -XX:+UseSerialGC -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
-  -Diterations="${ITERATIONS:-40}" -Dsustained="${SUSTAINED:-400}" \
+  -Diterations="${ITERATIONS:-40}" -Dsustained="${SUSTAINED:-400}" -Dwarmup="${WARMUP:-0}" \
   -Dthreads="${THREADS:-$(nproc)}" -DsustainedOnly="${SUSTAINED_ONLY:-false}" -Dlanguages="${LANGUAGES:-python,node,bash}" \
   -Druns="${RUNS:-100}" -cp "$RUN_CP" "ai.prometheus.bench.sandbox.${BENCH_MAIN:-RunnerBenchmark}"

@@ -133,17 +133,7 @@ final class Engine {
             // Before the code is sent: the run, and the teardown at its end, are never throttled.
             warming.leave(sandbox.processes());
             return sandbox.run(
-                    code,
-                    stdin,
-                    environment,
-                    limits,
-                    null,
-                    true,
-                    startedAt,
-                    startNanos,
-                    threads.io(),
-                    threads.timers(),
-                    watch);
+                    code, stdin, environment, limits, null, true, startedAt, startNanos, threads.io(), watch);
         } catch (RuntimeException e) {
             LOG.errorf(e, "A warm sandbox failed");
             return RunOutcome.internalError("the sandbox failed: " + e.getMessage(), startedAt);
@@ -220,17 +210,7 @@ final class Engine {
                         startedAt);
             }
             return sandbox.run(
-                    code,
-                    stdin,
-                    environment,
-                    limits,
-                    workspace,
-                    false,
-                    startedAt,
-                    startNanos,
-                    threads.io(),
-                    threads.timers(),
-                    watch);
+                    code, stdin, environment, limits, workspace, false, startedAt, startNanos, threads.io(), watch);
         } catch (RuntimeException e) {
             LOG.errorf(e, "A sandbox failed");
             return RunOutcome.internalError("the sandbox failed: " + e.getMessage(), startedAt);

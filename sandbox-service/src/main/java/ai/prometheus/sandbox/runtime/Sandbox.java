@@ -212,7 +212,6 @@ final class Sandbox {
             Instant startedAt,
             long startNanos,
             ExecutorService io,
-            ScheduledExecutorService timers,
             RunWatch watch) {
         if (!ready || !used.compareAndSet(false, true)) {
             throw new IllegalStateException("a sandbox runs one program only, once it is ready");
@@ -261,9 +260,6 @@ final class Sandbox {
         }
 
         watch.onCancel(() -> stop(kill, Verdict.Kill.CANCELLED));
-        long elapsedMs = (System.nanoTime() - startNanos) / 1_000_000;
-        ScheduledFuture<?> wall = timers.schedule(
-                () -> stop(kill, Verdict.Kill.WALL), Math.max(1, limits.wallMs() - elapsedMs), TimeUnit.MILLISECONDS);
         RunMonitor monitor = new RunMonitor(
                 limits,
                 cpuBase,
@@ -272,20 +268,13 @@ final class Sandbox {
                 interpreterPid,
                 isolated && profile.processes() > 0 ? uid : -1,
                 reason -> stop(kill, reason));
-        long period = Math.max(5, Math.min(100, limits.cpuMs() / 10));
-        ScheduledFuture<?> ticks = timers.scheduleAtFixedRate(monitor::tick, period, period, TimeUnit.MILLISECONDS);
         try {
-            if (!process.waitFor(limits.wallMs() + 10_000, TimeUnit.MILLISECONDS)) {
-                stop(kill, Verdict.Kill.WALL);
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
+            awaitExit(kill, monitor, limits, startNanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             killTree();
         } finally {
             watch.onCancel(null);
-            wall.cancel(false);
-            ticks.cancel(false);
         }
         drain(stdoutPump, stderrPump);
 
@@ -320,6 +309,34 @@ final class Sandbox {
                 output.seenBytes(),
                 cpuNanos,
                 peak);
+    }
+
+    /**
+     * Waits for the program's end on the run's own thread, which keeps the wall clock (counted from
+     * {@code startNanos}) and samples the usage every period in between: a trivial run ends within
+     * its first wait, without a timer task to schedule, cancel and wake a thread for.
+     */
+    private void awaitExit(AtomicReference<Verdict.Kill> kill, RunMonitor monitor, RunLimits limits, long startNanos)
+            throws InterruptedException {
+        long deadline = startNanos + TimeUnit.MILLISECONDS.toNanos(limits.wallMs());
+        long period = TimeUnit.MILLISECONDS.toNanos(Math.max(5, Math.min(100, limits.cpuMs() / 10)));
+        long nextTick = System.nanoTime() + period;
+        while (true) {
+            long now = System.nanoTime();
+            if (now - deadline >= 0) {
+                stop(kill, Verdict.Kill.WALL);
+                process.waitFor(10, TimeUnit.SECONDS);
+                return;
+            }
+            if (now - nextTick >= 0) {
+                monitor.tick();
+                nextTick = now + period;
+                continue;
+            }
+            if (process.waitFor(Math.min(deadline, nextTick) - now, TimeUnit.NANOSECONDS)) {
+                return;
+            }
+        }
     }
 
     /** Whether the cgroup was created with exactly these limits (a cold start), so nothing is left to write. */
