@@ -31,12 +31,8 @@ echo "$RUNNER"
 read -r R_RATE R_JVM R_CHILDREN < <(echo "$RUNNER" | sed -E 's/.*= ([0-9.]+) runs\/s.*used ([0-9.]+) ms.*processes ([0-9.]+) ms.*/\1 \2 \3/')
 
 TOKEN=$("$ROOT/bin/prometheus" token --sub bench-sandbox-cpu --scope "sandbox:execute sandbox:read" --ttl 2h)
-KEYS="${PROMETHEUS_STATE:-$ROOT/.prometheus}/keys"
-PORT=$PORT SANDBOX_STATE_DIR="$WORK/state" JWT_PUBLIC_KEY_LOCATION="$KEYS/public.pem" \
-  JWT_ISSUER="${JWT_ISSUER:-prometheus-dev}" SERVICE_KEY_LOCATION="$KEYS/private.pem" \
-  java -Dsandbox.isolation.uid-base="$UID_BASE" ${BENCH_JAVA_OPTS:-} -jar "$APP/quarkus-run.jar" >"$WORK/service.log" 2>&1 &
-SERVICE=$!
-await_ready "http://127.0.0.1:$PORT" "$WORK/service.log"
+# shellcheck disable=SC2086 # BENCH_JAVA_OPTS: several options
+start_service service "$APP" "$PORT" "$UID_BASE" ${BENCH_JAVA_OPTS:-}
 LOAD_SERVICE=$(cut -d' ' -f1 /proc/loadavg)
 python3 "$ROOT/bench/sandbox/cpu_per_run.py" "http://127.0.0.1:$PORT" "$TOKEN" "$N" "$SERVICE" "$LANGUAGE" >"$WORK/service.json"
 kill "$SERVICE"; wait "$SERVICE" 2>/dev/null || true; SERVICE=

@@ -38,15 +38,10 @@ echo "$RUNNER"
 WARM=$(echo "$RUNNER" | awk -F'|' -v l="$LANGUAGE" '$2 ~ " "l" " { gsub(/ ms/, "", $5); print $5 + 0 }')
 
 TOKEN=$("$ROOT/bin/prometheus" token --sub bench-sandbox-rest --scope "sandbox:execute sandbox:read" --ttl 2h)
-KEYS="${PROMETHEUS_STATE:-$ROOT/.prometheus}/keys"
 FORM=${FORM:-json}
 measure() { # label, the build's quarkus-app directory, then java options
   local label=$1 app=$2; shift 2
-  PORT=$PORT SANDBOX_STATE_DIR="$WORK/state-$label" JWT_PUBLIC_KEY_LOCATION="$KEYS/public.pem" \
-    JWT_ISSUER="${JWT_ISSUER:-prometheus-dev}" SERVICE_KEY_LOCATION="$KEYS/private.pem" \
-    java -Dsandbox.isolation.uid-base="$UID_BASE" "$@" -jar "$app/quarkus-run.jar" >"$WORK/service-$label.log" 2>&1 &
-  SERVICE=$!
-  await_ready "http://127.0.0.1:$PORT" "$WORK/service-$label.log"
+  start_service "$label" "$app" "$PORT" "$UID_BASE" "$@"
   python3 "$ROOT/bench/sandbox/rest_latency.py" "http://127.0.0.1:$PORT" "$TOKEN" "$N" "$LANGUAGE" "$FORM" >"$WORK/$label.json"
   kill "$SERVICE"; wait "$SERVICE" 2>/dev/null || true; SERVICE=
 }

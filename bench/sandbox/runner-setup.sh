@@ -29,13 +29,16 @@ RUN_CP="$WORK/classes:$(ls "$APP"/app/*.jar | paste -sd:):$ASM:$(ls "$APP"/lib/m
 # start_service LABEL APP PORT UID_BASE [JAVA OPTIONS...]: a sandbox service from the build in APP
 # (a quarkus-app directory) on PORT, with a uid range and a state directory of its own and its log
 # in $WORK/service-LABEL.log (its database: DB_NAME), started in the background, added to SERVICES
-# (stopped on exit) and awaited until ready.
+# (stopped on exit) and awaited until ready. It reads asynchronous invocations from a topic of its
+# own, in a group of its own: on the suite's topic it would take a running suite's invocations.
 start_service() {
   local label=$1 app=$2 port=$3 uids=$4 keys="${PROMETHEUS_STATE:-$ROOT/.prometheus}/keys"
+  local requests="-Dmp.messaging.incoming.tool-invocation-requests" topic="bench.sandbox.$label.$$.requests"
   shift 4
   PORT=$port SANDBOX_STATE_DIR="$WORK/state-$label" JWT_PUBLIC_KEY_LOCATION="$keys/public.pem" \
     JWT_ISSUER="${JWT_ISSUER:-prometheus-dev}" SERVICE_KEY_LOCATION="$keys/private.pem" \
-    java -Dsandbox.isolation.uid-base="$uids" "$@" -jar "$app/quarkus-run.jar" >"$WORK/service-$label.log" 2>&1 &
+    java -Dsandbox.isolation.uid-base="$uids" "$requests.topic=$topic" "$requests.group.id=sandbox-bench-$label-$$" \
+    "$requests.dead-letter-queue.topic=$topic.dlq" "$@" -jar "$app/quarkus-run.jar" >"$WORK/service-$label.log" 2>&1 &
   SERVICE=$!
   SERVICES+=("$SERVICE")
   await_ready "http://127.0.0.1:$port" "$WORK/service-$label.log"
