@@ -12,13 +12,17 @@ import ai.prometheus.sandbox.runtime.SandboxRuntime;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.File;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -60,7 +64,7 @@ public final class RunnerBenchmark {
                 System.exit(2);
             }
             System.out.printf("%nSandbox: %s%n", runtime.status().detail());
-            String[] descriptors = new java.io.File("/proc/self/fd").list();
+            String[] descriptors = new File("/proc/self/fd").list();
             System.out.printf("Cores: %d; %d alternating iterations per language; pool size %s; this JVM holds %d"
                     + " file descriptors (each process start copies them)%n%n",
                     Runtime.getRuntime().availableProcessors(), iterations, runtime.warmSandboxes(),
@@ -246,18 +250,18 @@ public final class RunnerBenchmark {
 
     /** User and system clock ticks per thread name (pool numbers stripped, so a pool's threads add up), from /proc. */
     private static Map<String, long[]> threadTicks() {
-        Map<String, long[]> ticks = new java.util.TreeMap<>();
-        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
-        for (java.io.File task : tasks == null ? new java.io.File[0] : tasks) {
+        Map<String, long[]> ticks = new TreeMap<>();
+        File[] tasks = new File("/proc/self/task").listFiles();
+        for (File task : tasks == null ? new File[0] : tasks) {
             try {
-                String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
+                String stat = Files.readString(task.toPath().resolve("stat"));
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
                         .replaceAll("[0-9#-]+$", "").strip();
                 String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                 long[] sum = ticks.computeIfAbsent(name, n -> new long[2]);
                 sum[0] += Long.parseLong(fields[11]);
                 sum[1] += Long.parseLong(fields[12]);
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 // the thread ended meanwhile
             }
         }
@@ -286,11 +290,11 @@ public final class RunnerBenchmark {
      */
     private static long childCpuTicks() {
         try {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+            String stat = Files.readString(java.nio.file.Path.of("/proc/self/stat"));
             // Fields after the command name, which is in parentheses and may hold spaces.
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return 0;
         }
     }
