@@ -168,26 +168,15 @@ public class ExecutionService {
         }
         row.idempotencyKey = idempotencyKey;
         row.requestHash = ExecutionRecords.requestHash(request, sessionId);
+        // Runs under the key this request claimed, then completes the claimed row.
         return claim(row, timing)
                 .chain(existing -> existing != null
                         ? Uni.createFrom().item(replay(existing, row.requestHash))
-                        : runClaimed(row, request, screening, workspace, live, watch, timing));
-    }
-
-    /** Runs under the key this request claimed, then completes the claimed row. */
-    private Uni<Executed> runClaimed(
-            Execution row,
-            RunRequest request,
-            ExecutionResult.Screening screening,
-            Workspace workspace,
-            Live live,
-            RunWatch watch,
-            ServerTiming timing) {
-        return outcomeOf(request, screening, workspace, live, watch, timing)
-                // Not run at all (busy, unavailable): free the key so a retry can run.
-                .onFailure(ProblemException.class)
-                .call(() -> executions.deleteAlone(row))
-                .chain(outcome -> store(row, outcome, true, timing));
+                        : outcomeOf(request, screening, workspace, live, watch, timing)
+                                // Not run at all (busy, unavailable): free the key so a retry can run.
+                                .onFailure(ProblemException.class)
+                                .call(() -> executions.deleteAlone(row))
+                                .chain(outcome -> store(row, outcome, true, timing)));
     }
 
     /**
