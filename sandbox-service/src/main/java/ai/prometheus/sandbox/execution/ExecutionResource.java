@@ -297,7 +297,10 @@ public class ExecutionResource {
         return caller.has(READ_ALL) ? null : caller.subject();
     }
 
-    /** 201 with the execution's location, or 200 marked as a replay for a repeated Idempotency-Key. */
+    /**
+     * 201 with the execution's location and its stages' Server-Timing, or 200 marked as a replay for
+     * a repeated Idempotency-Key.
+     */
     public static Response created(ExecutionService.Executed executed, UriInfo uri) {
         ExecutionResult result = executed.result();
         if (executed.replayed()) {
@@ -307,6 +310,7 @@ public class ExecutionResource {
                         .path("api/v1/executions")
                         .path(result.id().toString())
                         .build())
+                .header(ServerTiming.HEADER, executed.timing().header())
                 .entity(result)
                 .build();
     }

@@ -14,7 +14,6 @@ import ai.prometheus.shared.problem.ProblemType;
 import ai.prometheus.shared.sandbox.ExecutionResult;
 import ai.prometheus.shared.sandbox.ExecutionStatus;
 import ai.prometheus.shared.sandbox.NetworkPolicy;
-import ai.prometheus.shared.secret.SecretRedaction;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -59,8 +58,11 @@ public class ExecutionService {
         this.runs = runs;
     }
 
-    /** An execution's result, and whether it is the replay of an earlier request with the same key. */
-    public record Executed(ExecutionResult result, boolean replayed) {}
+    /**
+     * An execution's result, whether it is the replay of an earlier request with the same key, and
+     * how long this request's stages took (null for a replay: nothing ran).
+     */
+    public record Executed(ExecutionResult result, boolean replayed, ServerTiming timing) {}
 
     /**
      * Runs {@code request} for {@code actor}. {@code workspace} is a session's workspace (with its
@@ -117,9 +119,10 @@ public class ExecutionService {
             watch.holdUntilAnswered();
             live.onAnswered().accept(watch::answered);
         }
+        ServerTiming timing = new ServerTiming();
         // A place the run did not take (not run: replayed, screened out, refused) goes back when this ends.
         return stoppedOnCancel(
-                executeLive(request, actor, idempotencyKey, sessionId, workspace, live, watch)
+                executeLive(request, actor, idempotencyKey, sessionId, workspace, live, watch, timing)
                         .onTermination()
                         .invoke(live::giveBack),
                 watch);
@@ -144,7 +147,8 @@ public class ExecutionService {
             UUID sessionId,
             Workspace workspace,
             Live live,
-            RunWatch watch) {
+            RunWatch watch,
+            ServerTiming timing) {
         if (!runtime.status().ready()) {
             return Uni.createFrom().failure(unavailable(runtime.status().detail()));
         }
@@ -159,29 +163,20 @@ public class ExecutionService {
                 screening,
                 config.storage().maxStoredCodeBytes());
         if (idempotencyKey == null) {
-            return outcomeOf(request, screening, workspace, live, watch).chain(outcome -> store(row, outcome, false));
+            return outcomeOf(request, screening, workspace, live, watch, timing)
+                    .chain(outcome -> store(row, outcome, false, timing));
         }
         row.idempotencyKey = idempotencyKey;
         row.requestHash = ExecutionRecords.requestHash(request, sessionId);
-        return claim(row)
+        // Runs under the key this request claimed, then completes the claimed row.
+        return claim(row, timing)
                 .chain(existing -> existing != null
                         ? Uni.createFrom().item(replay(existing, row.requestHash))
-                        : runClaimed(row, request, screening, workspace, live, watch));
-    }
-
-    /** Runs under the key this request claimed, then completes the claimed row. */
-    private Uni<Executed> runClaimed(
-            Execution row,
-            RunRequest request,
-            ExecutionResult.Screening screening,
-            Workspace workspace,
-            Live live,
-            RunWatch watch) {
-        return outcomeOf(request, screening, workspace, live, watch)
-                // Not run at all (busy, unavailable): free the key so a retry can run.
-                .onFailure(ProblemException.class)
-                .call(() -> executions.deleteAlone(row))
-                .chain(outcome -> store(row, outcome, true));
+                        : outcomeOf(request, screening, workspace, live, watch, timing)
+                                // Not run at all (busy, unavailable): free the key so a retry can run.
+                                .onFailure(ProblemException.class)
+                                .call(() -> executions.deleteAlone(row))
+                                .chain(outcome -> store(row, outcome, true, timing)));
     }
 
     /**
@@ -190,11 +185,13 @@ public class ExecutionService {
      * in one transaction; every other run (nearly all) in one self-committing statement, one round
      * trip on the REST path instead of BEGIN, a read, the write and COMMIT.
      */
-    private Uni<Executed> store(Execution row, RunOutcome outcome, boolean claimed) {
+    private Uni<Executed> store(Execution row, RunOutcome outcome, boolean claimed, ServerTiming timing) {
         ExecutionRecords.complete(row, outcome, config.storage().maxStoredOutputBytes());
+        timing.ran(outcome);
+        long sent = System.nanoTime();
         if (!reportable(outcome)) {
             return (claimed ? executions.completeAlone(row) : executions.insertAlone(row))
-                    .map(stored -> executed(row, outcome));
+                    .map(stored -> executed(row, outcome, timing, sent));
         }
         return Panache.withTransaction(() -> executions
                         .unflushedCommit()
@@ -203,7 +200,7 @@ public class ExecutionService {
                                 : executions.persist(row))
                         .chain(() -> reportPlatformFailure(row, outcome))
                         .chain(() -> EgressDenials.report(errors, row, outcome)))
-                .map(reported -> executed(row, outcome));
+                .map(reported -> executed(row, outcome, timing, sent));
     }
 
     /** Whether storing {@code outcome} also reports something to the guardian (a platform failure, refused egress). */
@@ -214,31 +211,42 @@ public class ExecutionService {
     }
 
     private Uni<RunOutcome> outcomeOf(
-            RunRequest request, ExecutionResult.Screening screening, Workspace workspace, Live live, RunWatch watch) {
+            RunRequest request,
+            ExecutionResult.Screening screening,
+            Workspace workspace,
+            Live live,
+            RunWatch watch,
+            ServerTiming timing) {
         if (SafetyScreen.denied(screening)) {
             return Uni.createFrom().item(ExecutionRecords.policyDenied(screening));
         }
-        SecretRedaction redaction = request.redaction();
         Instant admitted = Instant.now();
+        long handedOver = System.nanoTime();
         // A caller gone while the run waited for its slot: it does not start.
-        Supplier<RunOutcome> work = () -> watch.cancelled()
-                ? RunOutcome.cancelledBeforeStart(admitted)
-                : runs.ran(
-                                request.language(),
-                                runtime.run(
-                                        request.language(),
-                                        request.codeBytes(),
-                                        request.stdinBytes(),
-                                        request.secrets(),
-                                        request.limits(),
-                                        workspace,
-                                        request.egress(),
-                                        watch))
-                        // Redacted before anything is stored, answered or reported.
-                        .redacted(redaction);
+        Supplier<RunOutcome> work = () -> {
+            timing.taken(handedOver);
+            return watch.cancelled() ? RunOutcome.cancelledBeforeStart(admitted) : run(request, workspace, watch);
+        };
         return (live.place() == null ? admission.submit(work) : live.place().submit(work))
                 .onFailure(IsolationUnavailableException.class)
                 .transform(e -> unavailable(e.getMessage()));
+    }
+
+    /** Runs the request's code on the calling run thread; its outcome redacted. */
+    private RunOutcome run(RunRequest request, Workspace workspace, RunWatch watch) {
+        return runs.ran(
+                        request.language(),
+                        runtime.run(
+                                request.language(),
+                                request.codeBytes(),
+                                request.stdinBytes(),
+                                request.secrets(),
+                                request.limits(),
+                                workspace,
+                                request.egress(),
+                                watch))
+                // Redacted before anything is stored, answered or reported.
+                .redacted(request.redaction());
     }
 
     /**
@@ -248,9 +256,11 @@ public class ExecutionService {
      * can change something outside its own sandbox waits for the log flush ({@link
      * #claimMustSurviveACrash}).
      */
-    private Uni<Execution> claim(Execution row) {
+    private Uni<Execution> claim(Execution row, ServerTiming timing) {
+        long sent = System.nanoTime();
         return executions
                 .insertAlone(row, claimMustSurviveACrash(row))
+                .invoke(() -> timing.claimed(sent))
                 .replaceWith((Execution) null)
                 .onFailure(failure -> UniqueViolations.of(failure, Execution.IDEMPOTENCY_CONSTRAINT))
                 .recoverWithUni(() ->
@@ -281,11 +291,13 @@ public class ExecutionService {
             throw ProblemException.conflict("the request with Idempotency-Key '" + existing.idempotencyKey
                     + "' is still running; repeat it once it finished");
         }
-        return new Executed(ExecutionRecords.toResult(existing), true);
+        return new Executed(ExecutionRecords.toResult(existing), true, null);
     }
 
-    private static Executed executed(Execution row, RunOutcome outcome) {
-        return new Executed(ExecutionRecords.toResult(row, outcome), false);
+    /** The stored run's answer; {@code sent}: when its row's write was sent. */
+    private static Executed executed(Execution row, RunOutcome outcome, ServerTiming timing, long sent) {
+        timing.stored(sent);
+        return new Executed(ExecutionRecords.toResult(row, outcome), false, timing);
     }
 
     /**

@@ -12,6 +12,8 @@ import java.util.List;
  *
  * @param warm whether a pre-started sandbox ran the code
  * @param egress the connections a run with a network policy asked for; null for runs without one
+ * @param wallNanos the wall time {@code usage.wallMs} is cut from, in nanoseconds: {@code wallMs} is
+ *     {@code wallNanos / 1_000_000}, so it is up to a millisecond below the run's time
  */
 public record RunOutcome(
         ExecutionStatus status,
@@ -26,7 +28,8 @@ public record RunOutcome(
         boolean warm,
         Instant startedAt,
         Instant finishedAt,
-        List<EgressConnection> egress) {
+        List<EgressConnection> egress,
+        long wallNanos) {
 
     /** This outcome with every secret value redacted from its output and message. */
     public RunOutcome redacted(SecretRedaction redaction) {
@@ -46,7 +49,8 @@ public record RunOutcome(
                 warm,
                 startedAt,
                 finishedAt,
-                egress);
+                egress,
+                wallNanos);
     }
 
     /** A run that never started because the platform failed; the code is not to blame. */
@@ -106,6 +110,7 @@ public record RunOutcome(
                 false,
                 startedAt,
                 finishedAt,
-                null);
+                null,
+                waitedMs * 1_000_000);
     }
 }

@@ -357,7 +357,8 @@ final class Sandbox {
             long outputBytes,
             long cpuNanos,
             long peak) {
-        long wallMs = (System.nanoTime() - startNanos) / 1_000_000;
+        long wallNanos = System.nanoTime() - startNanos;
+        long wallMs = wallNanos / 1_000_000;
         Verdict.Decision decision = Verdict.decide(seen);
         ExecutionUsage usage = new ExecutionUsage(wallMs, cpuNanos / 1_000_000, Math.max(0, peak), outputBytes);
         String message = decision.message();
@@ -378,7 +379,8 @@ final class Sandbox {
                 warm,
                 startedAt,
                 startedAt.plusMillis(wallMs),
-                egress == null ? null : egressRecords());
+                egress == null ? null : egressRecords(),
+                wallNanos);
     }
 
     /**

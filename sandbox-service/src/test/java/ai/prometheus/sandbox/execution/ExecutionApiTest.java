@@ -370,6 +370,58 @@ class ExecutionApiTest {
     }
 
     /**
+     * The answer names its stages in a W3C Server-Timing header: the run's own time to the
+     * microsecond (the one usage.wallMs is cut from, so within [wallMs, wallMs + 1)), the wait for
+     * a run thread, the row's write, the whole, and with an Idempotency-Key its claim; a replay ran
+     * nothing and has none.
+     */
+    @Test
+    void theAnswerTimesItsStagesInServerTimingWithTheRunsExactWall() {
+        String key = "key-" + UUID.randomUUID();
+        for (String idempotencyKey : new String[] {null, key}) {
+            var request = given().auth().oauth2(SandboxApi.RUNNER).contentType(ContentType.JSON);
+            if (idempotencyKey != null) {
+                request.header("Idempotency-Key", idempotencyKey);
+            }
+            Response response = request.body(Map.of("language", "python", "code", "print(1)"))
+                    .when()
+                    .post("/api/v1/executions");
+            response.then().statusCode(201).body("status", equalTo("OK"));
+            Map<String, Double> stages = serverTiming(response.header("Server-Timing"));
+            List<String> expected = idempotencyKey == null
+                    ? List.of("queue", "run", "store", "total")
+                    : List.of("claim", "queue", "run", "store", "total");
+            assertEquals(expected, List.copyOf(stages.keySet()), response.header("Server-Timing"));
+            long wallMs = ((Number) response.path("usage.wallMs")).longValue();
+            double run = stages.get("run");
+            assertTrue(run >= wallMs && run < wallMs + 1, "run;dur=" + run + " against wallMs " + wallMs);
+            assertTrue(stages.get("total") >= run + stages.get("store"), response.header("Server-Timing"));
+        }
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .header("Idempotency-Key", key)
+                .contentType(ContentType.JSON)
+                .body(Map.of("language", "python", "code", "print(1)"))
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(200)
+                .header("Server-Timing", nullValue());
+    }
+
+    /** A Server-Timing value's entries, in order: name to dur in milliseconds. */
+    private static Map<String, Double> serverTiming(String header) {
+        assertTrue(header != null, "no Server-Timing header");
+        Map<String, Double> stages = new java.util.LinkedHashMap<>();
+        for (String entry : header.split(",")) {
+            String[] parts = entry.trim().split(";dur=");
+            assertEquals(2, parts.length, header);
+            stages.put(parts[0], Double.parseDouble(parts[1]));
+        }
+        return stages;
+    }
+
+    /**
      * The first answer (made from the run) and its replay (made from the stored row) are the same
      * document, and the answer is sent only once its row is stored: a read right after finds it.
      */
