@@ -33,8 +33,20 @@ class AdmissionLimitTest {
 
     @Test
     void aFullSandboxAnswers429WithRetryAfterAndARunningKeyAnswers409() throws Exception {
+        // A keyed run first, so the claim's first use (class loading, which held the event loop
+        // for seconds on a loaded machine) is over before the slow run's window below opens.
+        given().auth()
+                .oauth2(SandboxApi.RUNNER)
+                .header("Idempotency-Key", "warm-" + UUID.randomUUID())
+                .contentType(ContentType.JSON)
+                .body(SandboxApi.body("bash", "echo warm", Map.of()))
+                .when()
+                .post("/api/v1/executions")
+                .then()
+                .statusCode(201);
         String key = "slow-" + UUID.randomUUID();
-        Map<String, Object> slow = SandboxApi.body("bash", "sleep 3; echo done", Map.of());
+        // Long enough that the two requests below reach the service while it still runs.
+        Map<String, Object> slow = SandboxApi.body("bash", "sleep 6; echo done", Map.of());
         CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> given().auth()
                 .oauth2(SandboxApi.RUNNER)
                 .header("Idempotency-Key", key)
