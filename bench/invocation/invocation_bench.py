@@ -17,8 +17,8 @@ import threading
 import time
 import urllib.parse
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sandbox"))
-from rest_calls import server_timing  # noqa: E402 (the sandbox benchmarks' reading of Server-Timing)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from server_timing import server_timing  # noqa: E402
 
 registry, sandbox, admin, runner = sys.argv[1:5]
 RUNS, SECONDS = int(sys.argv[5]), float(sys.argv[6])

@@ -11,8 +11,13 @@ stream's headers go out before the run, so its figure (and that of a service fro
 header) is usage.wallMs.
 """
 import json
+import os
+import sys
 import time
 import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from server_timing import server_timing  # noqa: E402
 
 FORMS = ("json", "key", "events")
 
@@ -28,18 +33,6 @@ def result_event(stream):
         if name == "error":
             raise SystemExit("the stream ended with an error event: " + data[:300])
     raise SystemExit("the stream had no result event: %r" % stream[:300])
-
-
-def server_timing(header):
-    """A Server-Timing header's entries as {name: dur in ms} (entries without a dur left out)."""
-    stages = {}
-    for entry in (header or "").split(","):
-        name, _, params = entry.strip().partition(";")
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key == "dur" and name:
-                stages[name] = float(value)
-    return stages
 
 
 def post(connection, headers, body, form):

@@ -60,14 +60,11 @@ public final class ServerTiming {
             return;
         }
         long micros = nanos / 1_000;
-        long fraction = micros % 1_000;
         if (!value.isEmpty()) {
             value.append(", ");
         }
+        // The fraction's three digits, zeros kept: 1,000 + fraction without its leading 1.
         value.append(name).append(";dur=").append(micros / 1_000).append('.');
-        if (fraction < 100) {
-            value.append(fraction < 10 ? "00" : "0");
-        }
-        value.append(fraction);
+        value.append(Long.toString(1_000 + micros % 1_000), 1, 4);
     }
 }

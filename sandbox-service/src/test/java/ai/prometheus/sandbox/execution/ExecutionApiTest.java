@@ -31,6 +31,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -412,7 +413,7 @@ class ExecutionApiTest {
     /** A Server-Timing value's entries, in order: name to dur in milliseconds. */
     private static Map<String, Double> serverTiming(String header) {
         assertTrue(header != null, "no Server-Timing header");
-        Map<String, Double> stages = new java.util.LinkedHashMap<>();
+        Map<String, Double> stages = new LinkedHashMap<>();
         for (String entry : header.split(",")) {
             String[] parts = entry.trim().split(";dur=");
             assertEquals(2, parts.length, header);
