@@ -21,11 +21,11 @@ import io.vertx.core.http.RequestOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,7 +37,7 @@ import org.jboss.logging.Logger;
  * its final event resets its request, which closes the connection: the sandbox takes that as its
  * caller gone and stops the run. Address, timeouts, pool size and TLS ({@link SandboxTls}) are the
  * REST client's settings for the sandbox ({@code quarkus.rest-client.sandbox.*}, a {@code stork://}
- * URL included), so one place configures both.
+ * URL included, plain or quoted keys: {@link SandboxClientSettings}), so one place configures both.
  */
 @ApplicationScoped
 class SandboxEventStream {
@@ -51,26 +51,27 @@ class SandboxEventStream {
     private final long idleTimeoutMs;
     private final ObjectMapper json;
 
-    SandboxEventStream(
-            Vertx vertx,
-            ObjectMapper json,
-            @ConfigProperty(name = "quarkus.rest-client.sandbox.url") URI url,
-            @ConfigProperty(name = "quarkus.rest-client.sandbox.connect-timeout", defaultValue = "15000")
-                    int connectTimeoutMs,
-            @ConfigProperty(name = "quarkus.rest-client.sandbox.read-timeout", defaultValue = "30000")
-                    long idleTimeoutMs,
-            @ConfigProperty(name = "quarkus.rest-client.sandbox.connection-pool-size", defaultValue = "50")
-                    int poolSize,
-            Config config,
-            TlsConfigurationRegistry tls) {
-        this.url = url;
-        this.idleTimeoutMs = idleTimeoutMs;
+    @Inject
+    SandboxEventStream(Vertx vertx, ObjectMapper json, Config config, TlsConfigurationRegistry tls) {
+        this(vertx, json, new SandboxClientSettings(config), tls);
+    }
+
+    SandboxEventStream(Vertx vertx, ObjectMapper json, SandboxClientSettings settings, TlsConfigurationRegistry tls) {
+        this.url = URI.create(settings.own("url")
+                .orElseThrow(() -> new IllegalStateException(
+                        "No address for the sandbox: set " + SandboxClientSettings.PREFIX + "url (SANDBOX_URL)")));
+        // The defaults are the REST client's own.
+        this.idleTimeoutMs = settings.number("read-timeout", 30_000);
         this.json = json;
-        this.tlsConfigurationName = SandboxTls.configurationName(config);
+        this.tlsConfigurationName = SandboxTls.configurationName(settings);
         this.client = vertx.createHttpClient(
                 SandboxTls.apply(
-                        new HttpClientOptions().setKeepAlive(true).setConnectTimeout(connectTimeoutMs), config, tls),
-                new PoolOptions().setHttp1MaxSize(poolSize));
+                        new HttpClientOptions()
+                                .setKeepAlive(true)
+                                .setConnectTimeout(Math.toIntExact(settings.number("connect-timeout", 15_000))),
+                        settings,
+                        tls),
+                new PoolOptions().setHttp1MaxSize(Math.toIntExact(settings.number("connection-pool-size", 50))));
     }
 
     @PreDestroy

@@ -12,14 +12,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.eclipse.microprofile.config.Config;
 
 /**
  * The REST client's TLS settings for the sandbox applied to a Vert.x HTTP client, so that
  * {@link SandboxEventStream} trusts (and presents) what {@link SandboxApi} does. They are read as
- * Quarkus 3.33's REST client reads them: a named configuration of the TLS registry
- * ({@code quarkus.rest-client.sandbox.tls-configuration-name}) wins; otherwise the trust store,
- * key store and {@code verify-host} of {@code quarkus.rest-client.sandbox.*}, else of
+ * Quarkus 3.33's REST client reads them ({@link SandboxClientSettings}): a named configuration of
+ * the TLS registry ({@code quarkus.rest-client.sandbox.tls-configuration-name}) wins; otherwise the
+ * trust store, key store and {@code verify-host} of {@code quarkus.rest-client.sandbox.*}, else of
  * {@code quarkus.rest-client.*} (all clients), and {@code quarkus.tls.trust-all}. A
  * {@code hostname-verifier} class has no Vert.x equivalent and is not carried over. A named
  * configuration's reloaded certificates reach the event stream's pool as they reach the REST
@@ -27,18 +26,18 @@ import org.eclipse.microprofile.config.Config;
  */
 final class SandboxTls {
 
-    private static final String CLIENT = "quarkus.rest-client.sandbox.";
-    private static final String ALL_CLIENTS = "quarkus.rest-client.";
+    private static final String CLIENT = SandboxClientSettings.PREFIX;
 
     private SandboxTls() {}
 
     /** The TLS registry's configuration the sandbox's REST client uses, if one is named. */
-    static Optional<String> configurationName(Config config) {
-        return setting(config, "tls-configuration-name");
+    static Optional<String> configurationName(SandboxClientSettings config) {
+        return config.get("tls-configuration-name");
     }
 
     /** {@code options} with the sandbox's TLS settings from {@code config} (and {@code registry}, if named there). */
-    static HttpClientOptions apply(HttpClientOptions options, Config config, TlsConfigurationRegistry registry) {
+    static HttpClientOptions apply(
+            HttpClientOptions options, SandboxClientSettings config, TlsConfigurationRegistry registry) {
         Optional<String> name = configurationName(config);
         if (name.isPresent()) {
             TlsConfiguration named = registry.get(name.get())
@@ -48,8 +47,8 @@ final class SandboxTls {
         }
         store(config, "trust-store").ifPresent(path -> options.setTrustOptions(keyStore(config, "trust-store", path)));
         store(config, "key-store").ifPresent(path -> options.setKeyCertOptions(keyStore(config, "key-store", path)));
-        setting(config, "verify-host").map(Boolean::parseBoolean).ifPresent(options::setVerifyHost);
-        if (config.getOptionalValue("quarkus.tls.trust-all", Boolean.class).orElse(false)) {
+        config.get("verify-host").map(Boolean::parseBoolean).ifPresent(options::setVerifyHost);
+        if (config.trustAll()) {
             options.setTrustAll(true).setVerifyHost(false);
         }
         return options;
@@ -76,23 +75,17 @@ final class SandboxTls {
         return options;
     }
 
-    /** The sandbox's setting {@code key}, else every client's. */
-    private static Optional<String> setting(Config config, String key) {
-        return config.getOptionalValue(CLIENT + key, String.class)
-                .or(() -> config.getOptionalValue(ALL_CLIENTS + key, String.class));
-    }
-
     /** A store's location; blank or {@code none} means none, as for the REST client. */
-    private static Optional<String> store(Config config, String key) {
-        return setting(config, key).filter(path -> !path.isBlank() && !"none".equals(path));
+    private static Optional<String> store(SandboxClientSettings config, String key) {
+        return config.get(key).filter(path -> !path.isBlank() && !"none".equals(path));
     }
 
     /** The store at {@code path} ({@code classpath:} or {@code file:} or a file), typed JKS unless set, with its password. */
-    private static KeyStoreOptions keyStore(Config config, String key, String path) {
-        String password = setting(config, key + "-password")
+    private static KeyStoreOptions keyStore(SandboxClientSettings config, String key, String path) {
+        String password = config.get(key + "-password")
                 .orElseThrow(() -> new IllegalArgumentException("No password for " + CLIENT + key));
         return new KeyStoreOptions()
-                .setType(setting(config, key + "-type").orElse("JKS"))
+                .setType(config.get(key + "-type").orElse("JKS"))
                 .setPassword(password)
                 .setValue(Buffer.buffer(read(path)));
     }

@@ -21,7 +21,6 @@ import io.vertx.core.net.SSLOptions;
 import io.vertx.core.net.TrustOptions;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +33,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLHandshakeException;
+import org.eclipse.microprofile.config.Config;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,6 +108,41 @@ class SandboxEventStreamTlsTest {
         Map<String, String> unverified = trusting();
         unverified.put(CLIENT + "verify-host", "false");
         assertEquals("result", follow(misnamed, unverified).name());
+    }
+
+    @Test
+    void theSandboxsSettingsMayBeWrittenWithAQuotedKeyAsForTheRestClient() {
+        String quoted = "quarkus.rest-client.\"sandbox\".";
+        Map<String, String> settings = new HashMap<>(Map.of(
+                quoted + "url",
+                "https://127.0.0.1:" + named.server.actualPort(),
+                quoted + "trust-store",
+                trustStore.toString(),
+                quoted + "trust-store-password",
+                PASSWORD,
+                quoted + "trust-store-type",
+                "PKCS12"));
+        // Plain and quoted keys for the same setting: the higher ordinal wins, here the quoted one.
+        var config = new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(settings, "test", 500))
+                .withSources(new PropertiesConfigSource(Map.of(CLIENT + "url", "https://127.0.0.1:1"), "defaults", 100))
+                .build();
+        SandboxEventStream stream = new SandboxEventStream(vertx, new ObjectMapper(), config, null);
+        try {
+            int before = named.calls.get();
+            assertEquals("result", follow(stream).name());
+            assertEquals(before + 1, named.calls.get());
+        } finally {
+            stream.close();
+        }
+    }
+
+    @Test
+    void aSandboxWithoutAnAddressIsRefusedAtStartNamingTheSetting() {
+        IllegalStateException refused = assertThrows(
+                IllegalStateException.class,
+                () -> new SandboxEventStream(vertx, new ObjectMapper(), config(Map.of()), null));
+        assertTrue(refused.getMessage().contains("quarkus.rest-client.sandbox.url"), refused.getMessage());
     }
 
     @Test
@@ -229,18 +264,16 @@ class SandboxEventStreamTlsTest {
     /** The event stream to {@code sandbox}, configured by {@code settings} alone. */
     private static SandboxEventStream stream(
             Sandbox sandbox, Map<String, String> settings, TlsConfigurationRegistry registry) {
-        var config = new SmallRyeConfigBuilder()
+        Map<String, String> all = new HashMap<>(settings);
+        all.putIfAbsent(CLIENT + "url", "https://127.0.0.1:" + sandbox.server.actualPort());
+        all.putIfAbsent(CLIENT + "connection-pool-size", "2");
+        return new SandboxEventStream(vertx, new ObjectMapper(), config(all), registry);
+    }
+
+    private static Config config(Map<String, String> settings) {
+        return new SmallRyeConfigBuilder()
                 .withSources(new PropertiesConfigSource(settings, "test", 500))
                 .build();
-        return new SandboxEventStream(
-                vertx,
-                new ObjectMapper(),
-                URI.create("https://127.0.0.1:" + sandbox.server.actualPort()),
-                5_000,
-                10_000,
-                2,
-                config,
-                registry);
     }
 
     private static ServerSentEvents.Event follow(SandboxEventStream stream) {
