@@ -203,7 +203,11 @@ public final class RunnerBenchmark {
 
     private static void sustained(SandboxRuntime runtime, Language language, int runs) throws Exception {
         int threads = Integer.getInteger("threads", Runtime.getRuntime().availableProcessors());
-        byte[] code = TRIVIAL.get(language).getBytes(StandardCharsets.UTF_8);
+        // -DsustainedCode / -DsustainedStdin: other code than the trivial program, e.g. the tool the
+        // invocation benchmark runs, so the suite's rate is compared with the runner's for the same work.
+        String source = System.getProperty("sustainedCode", "");
+        byte[] code = (source.isEmpty() ? TRIVIAL.get(language) : source).getBytes(StandardCharsets.UTF_8);
+        byte[] stdin = System.getProperty("sustainedStdin", "").getBytes(StandardCharsets.UTF_8);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         Map<Boolean, Integer> served = new HashMap<>(Map.of(true, 0, false, 0));
         // Warm-up (-Dwarmup, runs): class loading and the JIT's compilations, which a long-running
@@ -211,7 +215,7 @@ public final class RunnerBenchmark {
         int warmup = Integer.getInteger("warmup", 0);
         List<Future<RunOutcome>> warming = new ArrayList<>();
         for (int i = 0; i < warmup; i++) {
-            warming.add(pool.submit(() -> runtime.run(language, code, new byte[0], runtime.defaults(), null)));
+            warming.add(pool.submit(() -> runtime.run(language, code, stdin, runtime.defaults(), null)));
         }
         for (Future<RunOutcome> future : warming) {
             future.get();
@@ -225,7 +229,7 @@ public final class RunnerBenchmark {
         long childCpuBefore = childCpuTicks();
         List<Future<RunOutcome>> futures = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            futures.add(pool.submit(() -> runtime.run(language, code, new byte[0], runtime.defaults(), null)));
+            futures.add(pool.submit(() -> runtime.run(language, code, stdin, runtime.defaults(), null)));
         }
         int failed = 0;
         for (Future<RunOutcome> future : futures) {
@@ -241,6 +245,9 @@ public final class RunnerBenchmark {
         double childCpuPerRun = (childCpuTicks() - childCpuBefore) * 1000.0 / CLOCK_TICKS / runs;
         pool.shutdown();
         pool.awaitTermination(10, TimeUnit.SECONDS);
+        if (!source.isEmpty()) {
+            System.out.println("Sustained runs of the given code (-DsustainedCode), " + stdin.length + " bytes on stdin:");
+        }
         System.out.printf("Sustained %s: %d runs on %d threads in %.2f s = %.0f runs/s (%d warm, %d cold, %d failed;"
                 + " the service's JVM used %.1f ms of CPU per run, its finished child processes %.1f ms)%n",
                 language.apiName(), runs, threads, seconds, runs / seconds, served.get(true), served.get(false), failed,

@@ -10,6 +10,8 @@
 #   THREADS=4 SUSTAINED_ONLY=true bench/sandbox/run.sh   # throughput alone, with more runners
 #   WARMUP=300 SUSTAINED_ONLY=true bench/sandbox/run.sh   # sustained runs after 300 unmeasured ones (JIT done)
 #   LANGUAGES=python bench/sandbox/run.sh        # some languages only
+#   SUSTAINED_CODE='import json,sys; print(json.dumps(json.load(sys.stdin)))' SUSTAINED_STDIN='{"q": "1"}' \
+#     LANGUAGES=python SUSTAINED_ONLY=true bench/sandbox/run.sh   # sustained runs of other code (one language)
 #   bench/sandbox/start-cost.sh                 # where the CPU of one sandbox start goes, piece by piece
 #
 # Needs what the service needs: root (each sandbox drops to its own uid), bubblewrap, and the
@@ -39,4 +41,4 @@ RUN_CP="$OUT/classes:$ROOT/sandbox-service/target/classes:$ROOT/shared-model/tar
 exec java ${BENCH_JAVA_OPTS:-} -Xmx256m -XX:+UseSerialGC -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   -Diterations="${ITERATIONS:-40}" -Dsustained="${SUSTAINED:-400}" -Dwarmup="${WARMUP:-0}" \
   -Dthreads="${THREADS:-$(nproc)}" -DsustainedOnly="${SUSTAINED_ONLY:-false}" -Dlanguages="${LANGUAGES:-python,node,bash}" \
-  -Druns="${RUNS:-100}" -cp "$RUN_CP" "ai.prometheus.bench.sandbox.${BENCH_MAIN:-RunnerBenchmark}"
+  -Druns="${RUNS:-100}" -DsustainedCode="${SUSTAINED_CODE:-}" -DsustainedStdin="${SUSTAINED_STDIN:-}" -cp "$RUN_CP" "ai.prometheus.bench.sandbox.${BENCH_MAIN:-RunnerBenchmark}"
