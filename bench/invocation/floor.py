@@ -7,7 +7,10 @@ sandbox) and four statements on its path (admission, the sandbox's claim and com
 record), so those figures, added up, are a floor its overhead cannot go below with this design.
 Prints a table; asserts nothing.
 
-    python3 floor.py REGISTRY SANDBOX ADMIN_TOKEN CALLER_TOKEN PSQL_URL [CALLS] [PACE_MS]
+    python3 floor.py REGISTRY SANDBOX ADMIN_TOKEN CALLER_TOKEN PSQL_URL [CALLS] [PACE_MS] [PACED_OVERHEAD_MS]
+
+With PACED_OVERHEAD_MS (bench/invocation/run.sh passes its paced figure) it also prints that
+overhead as a multiple of the floor.
 """
 import http.client
 import json
@@ -20,6 +23,7 @@ import urllib.parse
 registry, sandbox, admin, caller, database = sys.argv[1:6]
 calls = int(sys.argv[6]) if len(sys.argv) > 6 else 200
 pace = int(sys.argv[7]) if len(sys.argv) > 7 else 300
+compared = float(sys.argv[8]) if len(sys.argv) > 8 and sys.argv[8] else None
 paced_calls = max(20, calls // 4)
 
 
@@ -96,3 +100,6 @@ sql_paced = rows[3][1][1]
 print()
 print("an invocation's path, paced: 2 HTTP round trips (%.2f ms, the tool read and the sandbox's liveness)"
       " + 4 statements (%.2f ms) = %.2f ms before any of its own work" % (http_paced, 4 * sql_paced, http_paced + 4 * sql_paced))
+if compared is not None:
+    print("the paced platform overhead measured in the same run, %.1f ms, is %.2f× this floor (proposed target: ≤ 2×)"
+          % (compared, compared / (http_paced + 4 * sql_paced)))

@@ -8,7 +8,8 @@
 # the invocations per second the registry sustains with CALLERS concurrent callers (default 8) for
 # SECONDS (default 20). The load average is printed before and after: on a shared machine the
 # figures move with it, so compare runs taken at similar load. REGISTRY_URL and SANDBOX_URL point
-# elsewhere than the default ports.
+# elsewhere than the default ports. Then the floor measured in the same run (floor.sh: the path's
+# round trips, back to back and paced) and the paced overhead as a multiple of it (FLOOR=false skips).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${1:-200}
@@ -28,5 +29,15 @@ for i in $(seq 1 "$CALLERS"); do
 done
 
 echo "machine: $(nproc) cores; load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 bench/invocation/invocation_bench.py "$REGISTRY" "$SANDBOX" "$ADMIN" "$RUNNER" "$RUNS" "$SECONDS_SUSTAINED" "${TOKENS[@]}"
+OUTPUT=$(mktemp)
+trap 'rm -f "$OUTPUT"' EXIT
+python3 bench/invocation/invocation_bench.py "$REGISTRY" "$SANDBOX" "$ADMIN" "$RUNNER" "$RUNS" "$SECONDS_SUSTAINED" "${TOKENS[@]}" | tee "$OUTPUT"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+# The floor in the same run (bench/invocation/floor.sh): what the path's round trips cost paced,
+# with the paced overhead above as a multiple of it. Needs psql; FLOOR=false skips it.
+if [ "${FLOOR:-true}" = true ] && command -v psql >/dev/null; then
+  echo
+  DATABASE=${DATABASE_URL:-postgresql://${DB_USER:-prometheus}@${DB_HOST:-127.0.0.1}:${DB_PORT:-5432}/${DB_NAME:-prometheus}}
+  PACED_OVERHEAD=$(sed -nE 's/^  platform overhead ([0-9.]+) ms.*/\1/p' "$OUTPUT" | tail -1)
+  python3 bench/invocation/floor.py "$REGISTRY" "$SANDBOX" "$ADMIN" "${TOKENS[0]}" "$DATABASE" 200 "${PACE_MS:-300}" "${PACED_OVERHEAD:-}"
+fi
