@@ -3,7 +3,8 @@ synchronously through each, batch after batch, the order swapped every round, so
 on the machine falls on both. Each registry is a JVM of its own (e.g. the build before and after a
 change, on databases of their own) and may share one sandbox. Prints, per registry, the CPU of its
 JVM per invocation (from /proc, each batch), its event loop's share, and the end-to-end p50 and the
-p50 of end to end minus the run time the sandbox reports. Asserts nothing.
+p50 of end to end minus the run time the sandbox reports, and the p50 of each stage a registry names
+in its answers' Server-Timing header (builds that have one). Asserts nothing.
 
     python3 alternate.py ADMIN_TOKEN CALLER_TOKEN NAME=URL=PID [NAME=URL=PID ...]
         [--warm N] [--batch N] [--rounds N] [--pace-ms MS]
@@ -22,6 +23,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from proc_cpu import cpu, threads  # noqa: E402
+from server_timing import server_timing  # noqa: E402
 
 CODE = "import json,sys; print(json.dumps(json.load(sys.stdin)))"
 
@@ -34,6 +36,7 @@ class Registry:
         self.connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
         self.admin, self.caller = admin, caller
         self.cpu, self.loop, self.e2e, self.overhead, self.loads = [], [], [], [], []
+        self.stages, self.timing = {}, {}
         tool = "bench_alt_echo_%d" % int(time.time() * 1000)
         status, body = self.post("/api/v1/tools", admin, {
             "name": tool, "description": "echo for the alternating invocation benchmark",
@@ -46,6 +49,7 @@ class Registry:
         self.connection.request("POST", path, body=json.dumps(body),
                                 headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
         response = self.connection.getresponse()
+        self.timing = server_timing(response.getheader("Server-Timing"))
         return response.status, json.loads(response.read() or b"{}")
 
     def invoke(self, i):
@@ -64,6 +68,8 @@ class Registry:
             ms, wall = self.invoke(i)
             took.append(ms)
             overhead.append(ms - wall)
+            for stage, dur in self.timing.items():
+                self.stages.setdefault(stage, []).append(dur)
             time.sleep(pace)
         after = threads(self.pid)
         self.cpu.append((cpu(self.pid)[0] - own) / n)
@@ -100,6 +106,11 @@ def main():
         print("| %s | %s | %.2f | %.2f | %.2f ms | %.2f ms | %s |" % (
             reg.name, " ".join("%.1f" % c for c in reg.cpu), statistics.median(reg.cpu), statistics.median(reg.loop),
             statistics.median(reg.e2e), statistics.median(reg.overhead), " ".join(reg.loads)))
+    print()
+    for reg in registries:
+        if reg.stages:
+            print("%s: its Server-Timing stages over all batches, p50 ms: %s" % (reg.name, ", ".join(
+                "%s %.3f" % (stage, statistics.median(durs)) for stage, durs in reg.stages.items())))
 
 
 if __name__ == "__main__":

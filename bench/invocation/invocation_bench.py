@@ -121,8 +121,18 @@ def direct_run(run):
 
 
 end_to_end, run_wall, direct, direct_wall, failures = [], [], [], [], []
+# The registry's own account of its measured calls (its answer's Server-Timing), stage by stage.
+stages, paced_stages = {}, {}
+
+
+def keep_stages(into, timing):
+    for stage, dur in timing.items():
+        into.setdefault(stage, []).append(dur)
+
+
 for i in range(RUNS + 20):
     ms, code, result = to_registry.post(path, callers[0], {"arguments": {"q": str(i)}})
+    registry_timing = to_registry.timing
     if result.get("status") != "COMPLETED":
         failures.append(f"{code} {result.get('sandboxStatus') or result.get('title')}")
         continue
@@ -131,6 +141,7 @@ for i in range(RUNS + 20):
         continue  # warm-up: JIT, pools, the sandbox's warm interpreters
     end_to_end.append(ms)
     run_wall.append(result["usage"]["wallMs"])
+    keep_stages(stages, registry_timing)
     direct.append(d_ms)
     if 200 <= d_code < 300 and run.get("usage"):
         direct_wall.append(direct_run(run))
@@ -146,6 +157,7 @@ for i in range(PACED_RUNS):
     if result.get("status") == "COMPLETED":
         paced_e2e.append(ms)
         paced_wall.append(result["usage"]["wallMs"])
+        keep_stages(paced_stages, to_registry.timing)
     time.sleep(PACE)
     d_ms, d_code, run = to_sandbox.post("/api/v1/executions", runner, {"language": "python", "code": CODE, "stdin": '{"q":"x"}'})
     if 200 <= d_code < 300 and run.get("usage"):
@@ -211,6 +223,10 @@ if paced_e2e and paced_direct:
     print(f"paced, {len(paced_e2e)} calls each {PACE * 1000:.0f} ms after the last (the pool's refill done in between), p50: "
           f"end to end {e:.1f} ms, its run {w:.1f}; direct call {d:.1f}, its run {dw:.1f}")
     print(f"  platform overhead {e - w:.1f} ms (registry {e - d:.1f}, the sandbox's REST path over its run {d - dw:.1f})")
+for label, kept in (("sequential", stages), ("paced", paced_stages)):
+    if kept:
+        print(f"  the registry's own stages, {label}, p50 (its Server-Timing; run is the sandbox's whole ms): "
+              + ", ".join(f"{stage} {statistics.median(durs):.2f}" for stage, durs in kept.items()))
 print()
 if idle_before and idle_after and db_before and db_after:
     background = [(idle_after[k] - idle_before[k]) / idle_seconds for k in range(2)]

@@ -4,8 +4,9 @@
 # A trivial python tool (reads its arguments, prints them back) is invoked RUNS times in sequence
 # through the registry (default 200), each call followed by the same code sent directly to the
 # sandbox (POST /executions). Printed: end-to-end p50/p95/p99, the run time the sandbox reports,
-# their difference (what the platform adds), the sandbox's own REST figure for the same code, and
-# the invocations per second the registry sustains with CALLERS concurrent callers (default 8) for
+# their difference (what the platform adds), the sandbox's own REST figure for the same code, the
+# registry's own stages (p50 of its answers' Server-Timing: admission, sandbox, run, record, total),
+# and the invocations per second the registry sustains with CALLERS concurrent callers (default 8) for
 # SECONDS (default 20). The load average is printed before and after: on a shared machine the
 # figures move with it, so compare runs taken at similar load. REGISTRY_URL and SANDBOX_URL point
 # elsewhere than the default ports. Then the floor measured in the same run (floor.sh: the path's

@@ -1,18 +1,19 @@
 package ai.prometheus.sandbox.execution;
 
 import ai.prometheus.sandbox.runtime.RunOutcome;
+import ai.prometheus.shared.platform.web.ServerTimingHeader;
 
 /**
  * How long the stages of one request that ran code took, as its answer's W3C {@code Server-Timing}
  * header ({@code claim;dur=0.312, queue;dur=0.048, run;dur=5.431, store;dur=0.604, total;dur=7.120},
- * milliseconds to the microsecond): the caller can take the run's own time at sub-millisecond
+ * milliseconds to the microsecond, cut, written by {@link ServerTimingHeader}): the caller can take the run's own time at sub-millisecond
  * precision ({@code usage.wallMs} is cut to whole milliseconds) from the service's path around it.
  * Each stage is written once by the thread that ends it; the run thread's stages reach the event
  * loop, which builds the header, through the hop that brings the run's outcome back.
  */
 public final class ServerTiming {
 
-    public static final String HEADER = "Server-Timing";
+    public static final String HEADER = ServerTimingHeader.NAME;
 
     private final long started = System.nanoTime();
     private long claim = -1;
@@ -45,26 +46,12 @@ public final class ServerTiming {
      * arrival at the service (after authentication and the body's validation) until now.
      */
     public String header() {
-        StringBuilder value = new StringBuilder(96);
-        entry(value, "claim", claim);
-        entry(value, "queue", queue);
-        entry(value, "run", run);
-        entry(value, "store", store);
-        entry(value, "total", System.nanoTime() - started);
-        return value.toString();
-    }
-
-    /** {@code name;dur=ms} with three decimals, cut (not rounded) so a run's dur is never below its wallMs. */
-    private static void entry(StringBuilder value, String name, long nanos) {
-        if (nanos < 0) {
-            return;
-        }
-        long micros = nanos / 1_000;
-        if (!value.isEmpty()) {
-            value.append(", ");
-        }
-        // The fraction's three digits, zeros kept: 1,000 + fraction without its leading 1.
-        value.append(name).append(";dur=").append(micros / 1_000).append('.');
-        value.append(Long.toString(1_000 + micros % 1_000), 1, 4);
+        return new ServerTimingHeader()
+                .stage("claim", claim)
+                .stage("queue", queue)
+                .stage("run", run)
+                .stage("store", store)
+                .stage("total", System.nanoTime() - started)
+                .value();
     }
 }

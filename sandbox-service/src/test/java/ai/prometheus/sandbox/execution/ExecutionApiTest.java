@@ -21,6 +21,7 @@ import ai.prometheus.sandbox.config.SandboxConfig;
 import ai.prometheus.sandbox.runtime.SandboxRuntime;
 import ai.prometheus.shared.platform.security.ServiceIdentity;
 import ai.prometheus.shared.testing.Engines;
+import ai.prometheus.shared.testing.ServerTimings;
 import ai.prometheus.shared.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -31,7 +32,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -388,7 +388,7 @@ class ExecutionApiTest {
                     .when()
                     .post("/api/v1/executions");
             response.then().statusCode(201).body("status", equalTo("OK"));
-            Map<String, Double> stages = serverTiming(response.header("Server-Timing"));
+            Map<String, Double> stages = ServerTimings.parse(response.header("Server-Timing"));
             List<String> expected = idempotencyKey == null
                     ? List.of("queue", "run", "store", "total")
                     : List.of("claim", "queue", "run", "store", "total");
@@ -408,18 +408,6 @@ class ExecutionApiTest {
                 .then()
                 .statusCode(200)
                 .header("Server-Timing", nullValue());
-    }
-
-    /** A Server-Timing value's entries, in order: name to dur in milliseconds. */
-    private static Map<String, Double> serverTiming(String header) {
-        assertTrue(header != null, "no Server-Timing header");
-        Map<String, Double> stages = new LinkedHashMap<>();
-        for (String entry : header.split(",")) {
-            String[] parts = entry.trim().split(";dur=");
-            assertEquals(2, parts.length, header);
-            stages.put(parts[0], Double.parseDouble(parts[1]));
-        }
-        return stages;
     }
 
     /**

@@ -1,6 +1,7 @@
 package ai.prometheus.registry.invocation;
 
 import ai.prometheus.shared.platform.security.CurrentCaller;
+import ai.prometheus.shared.platform.web.ServerTimingHeader;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
@@ -46,7 +47,8 @@ public class InvocationResource {
                     + " invocation. Pin fingerprint to refuse (409) a tool that changed.")
     @APIResponse(
             responseCode = "200",
-            description = "The finished invocation",
+            description = "The finished invocation; its Server-Timing header names where this service's time went"
+                    + " (admission, sandbox with the run inside it, record, total; milliseconds)",
             content = @Content(schema = @Schema(implementation = InvocationView.class)))
     @APIResponse(
             responseCode = "202",
@@ -69,10 +71,14 @@ public class InvocationResource {
                     .path("api/v1/invocations")
                     .path(invoked.invocation().id().toString())
                     .build();
-            return Response.status(invoked.pending() ? Response.Status.ACCEPTED : Response.Status.OK)
+            Response.ResponseBuilder answer = Response.status(
+                            invoked.pending() ? Response.Status.ACCEPTED : Response.Status.OK)
                     .location(location)
-                    .entity(invoked.invocation())
-                    .build();
+                    .entity(invoked.invocation());
+            if (invoked.timing() != null) {
+                answer.header(ServerTimingHeader.NAME, invoked.timing().header());
+            }
+            return answer.build();
         });
     }
 }

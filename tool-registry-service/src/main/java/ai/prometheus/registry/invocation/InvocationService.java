@@ -104,8 +104,16 @@ public class InvocationService {
         this.invocations = invocations;
     }
 
-    /** The outcome for the caller: the invocation, and whether it is still running (async). */
-    public record Invoked(InvocationView invocation, boolean pending) {}
+    /**
+     * The outcome for the caller: the invocation, whether it is still running (async), and for a
+     * synchronous one where its time went (null for an asynchronous one).
+     */
+    public record Invoked(InvocationView invocation, boolean pending, InvocationTiming timing) {
+
+        Invoked(InvocationView invocation, boolean pending) {
+            this(invocation, pending, null);
+        }
+    }
 
     public Uni<Invoked> invoke(Caller caller, String name, InvocationRequest request, String idempotencyKey) {
         return invoke(caller, name, request, idempotencyKey, null);
@@ -123,25 +131,35 @@ public class InvocationService {
                             "Idempotency-Key", "must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters"));
         }
         if (!request.async()) {
+            InvocationTiming timing = new InvocationTiming();
             // Refused before any database work when this replica holds all it can (429).
             return syncAdmission.admit(
-                    caller.subject(), () -> admitAndRun(caller, name, request, idempotencyKey, events));
+                    caller.subject(), () -> admitAndRun(caller, name, request, idempotencyKey, events, timing));
         }
-        return admitAndRun(caller, name, request, idempotencyKey, events);
+        return admitAndRun(caller, name, request, idempotencyKey, events, null);
     }
 
     private Uni<Invoked> admitAndRun(
-            Caller caller, String name, InvocationRequest request, String idempotencyKey, Consumer<JsonNode> events) {
+            Caller caller,
+            String name,
+            InvocationRequest request,
+            String idempotencyKey,
+            Consumer<JsonNode> events,
+            InvocationTiming timing) {
         UUID id = invocationId(caller, idempotencyKey);
         return admission
                 .admit(caller, name, request, idempotencyKey == null ? null : id)
                 .chain(outcome -> {
+                    if (timing != null) {
+                        timing.admitted();
+                    }
                     if (outcome.earlier() != null) {
-                        return Uni.createFrom().item(replay(outcome.earlier(), name));
+                        Invoked earlier = replay(outcome.earlier(), name);
+                        return Uni.createFrom().item(new Invoked(earlier.invocation(), earlier.pending(), timing));
                     }
                     return request.async()
                             ? enqueue(caller, id, idempotencyKey, outcome.admitted(), request)
-                            : run(caller, id, idempotencyKey, outcome.admitted(), request, events);
+                            : run(caller, id, idempotencyKey, outcome.admitted(), request, events, timing);
                 });
     }
 
@@ -174,7 +192,8 @@ public class InvocationService {
             String idempotencyKey,
             Admission.Admitted admitted,
             InvocationRequest request,
-            Consumer<JsonNode> listener) {
+            Consumer<JsonNode> listener,
+            InvocationTiming timing) {
         Invocation invocation = newInvocation(caller, id, idempotencyKey, admitted, request, Invocation.Mode.SYNC);
         ToolVersion version = admitted.version();
         ExecutionRequest execution = new ExecutionRequest(
@@ -191,22 +210,23 @@ public class InvocationService {
                         execution, caller, id, syncTimeout(version), admitted.redaction(), listener, stop)
                 .onItemOrFailure()
                 .transformToUni((result, failure) -> {
+                    timing.answered(started, result);
                     invocation.latencyMs = (System.nanoTime() - started) / 1_000_000;
                     invocation.finishedAt = OffsetDateTime.now(ZoneOffset.UTC);
                     if (failure == null) {
                         // The sandbox redacted already; redacting again costs little and guards what is stored here.
                         applyResult(invocation, result.redacted(admitted.redaction()));
-                        return record(invocation, caller)
+                        return recorded(invocation, caller, timing)
                                 .invoke(() -> metered(invocation))
-                                .map(ignored -> new Invoked(InvocationView.of(invocation), false));
+                                .map(ignored -> new Invoked(InvocationView.of(invocation), false, timing));
                     }
                     SandboxFailure sandboxFailure = asSandboxFailure(failure);
                     if (sandboxFailure.kind() == SandboxFailure.Kind.CANCELLED) {
                         // Nobody hears the answer; the record says the run was stopped, not that it failed.
                         applyCancelled(invocation);
-                        return record(invocation, caller)
+                        return recorded(invocation, caller, timing)
                                 .invoke(() -> metered(invocation))
-                                .map(ignored -> new Invoked(InvocationView.of(invocation), false));
+                                .map(ignored -> new Invoked(InvocationView.of(invocation), false, timing));
                     }
                     if (sandboxFailure.kind() == SandboxFailure.Kind.BUSY) {
                         // Never accepted, never ran: nothing to record but the refusal itself.
@@ -234,7 +254,7 @@ public class InvocationService {
                                                 + sandboxFailure.getMessage()));
                     }
                     applyPlatformFailure(invocation, sandboxFailure, admitted.redaction());
-                    return record(invocation, caller)
+                    return recorded(invocation, caller, timing)
                             .invoke(() -> metered(invocation))
                             .chain(() -> Uni.createFrom().failure(platformProblem(invocation, sandboxFailure)));
                 })
@@ -306,6 +326,12 @@ public class InvocationService {
                         // A follower's failure is never the invocation's.
                     }
                 });
+    }
+
+    /** {@link #record}, its time taken for the answer's Server-Timing. */
+    private Uni<Void> recorded(Invocation invocation, Caller caller, InvocationTiming timing) {
+        long sent = System.nanoTime();
+        return record(invocation, caller).invoke(() -> timing.recorded(sent));
     }
 
     /**

@@ -17,6 +17,7 @@ import ai.prometheus.shared.event.ToolInvocationCompleted;
 import ai.prometheus.shared.event.Topics;
 import ai.prometheus.shared.testing.Engines;
 import ai.prometheus.shared.testing.KafkaProbe;
+import ai.prometheus.shared.testing.ServerTimings;
 import ai.prometheus.shared.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -25,6 +26,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -111,6 +113,24 @@ class SyncInvocationTest {
                 .statusCode(200)
                 .body("items[0].decision", equalTo("ALLOW"))
                 .body("items[0].actor", equalTo("caller-1"));
+    }
+
+    /**
+     * The answer names where the registry's time went in a W3C Server-Timing header: admission, the
+     * wait for the sandbox with the run the sandbox reports inside it, the record's write, the whole.
+     */
+    @Test
+    void theAnswerTimesTheRegistrysStagesInServerTiming() {
+        String tool = tool("sam", "timed", RegistryFixtures.ECHO_PYTHON, Map.of());
+        Response response = invoke(developer("caller-1"), tool, Map.of("arguments", Map.of("city", "Oslo")));
+        response.then().statusCode(200).body("status", equalTo("COMPLETED"));
+        String header = response.header("Server-Timing");
+        Map<String, Double> stages = ServerTimings.parse(header);
+        assertEquals(List.of("admission", "sandbox", "run", "record", "total"), List.copyOf(stages.keySet()), header);
+        stages.values().forEach(dur -> assertTrue(dur >= 0, header));
+        stages.values().forEach(dur -> assertTrue(stages.get("total") >= dur, header));
+        assertTrue(stages.get("sandbox") >= stages.get("run"), header);
+        assertEquals(((Number) response.path("usage.wallMs")).doubleValue(), stages.get("run"), header);
     }
 
     @Test
