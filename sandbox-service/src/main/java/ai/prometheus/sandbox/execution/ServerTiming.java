@@ -6,8 +6,9 @@ import ai.prometheus.shared.platform.web.ServerTimingHeader;
 /**
  * How long the stages of one request that ran code took, as its answer's W3C {@code Server-Timing}
  * header ({@code claim;dur=0.312, queue;dur=0.048, run;dur=5.431, store;dur=0.604, total;dur=7.120},
- * milliseconds to the microsecond, cut, written by {@link ServerTimingHeader}): the caller can take the run's own time at sub-millisecond
- * precision ({@code usage.wallMs} is cut to whole milliseconds) from the service's path around it.
+ * milliseconds to the microsecond, cut, written by {@link ServerTimingHeader}): the caller can take
+ * the run's own time at sub-millisecond precision ({@code usage.wallMs} is cut to whole
+ * milliseconds) from the service's path around it.
  * Each stage is written once by the thread that ends it; the run thread's stages reach the event
  * loop, which builds the header, through the hop that brings the run's outcome back.
  */

@@ -8,9 +8,10 @@ import ai.prometheus.shared.sandbox.ExecutionResult;
  * {@code Server-Timing} header ({@code admission;dur=1.204, sandbox;dur=9.871, run;dur=5.000,
  * record;dur=0.902, total;dur=12.310}): {@code admission} the permission, idempotency and argument
  * checks until the call to the sandbox; {@code sandbox} the call until its result (the request
- * written and the event stream read here, the hops both ways, the sandbox's path and the run); {@code run} the run's own time inside that wait, as the
- * sandbox reports it in {@code usage.wallMs} (whole milliseconds: the event stream the registry reads
- * has no room for the sandbox's own header); {@code record} the invocation's row, events and charge
+ * written and the event stream read here, the hops both ways, the sandbox's path and the run);
+ * {@code run} the run's own time inside that wait, as the sandbox reports it in {@code usage.wallMs}
+ * (whole milliseconds: the event stream the registry reads has no room for the sandbox's own
+ * header); {@code record} the invocation's row, events and charge
  * written; {@code total} from the request's arrival (after authentication and the body's
  * validation) until the answer. A stage that did not happen (a replay runs nothing) is left out.
  * The stages follow each other on one pipeline, each written once before the next begins.

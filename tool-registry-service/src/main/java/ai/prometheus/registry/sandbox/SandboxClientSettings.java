@@ -10,8 +10,8 @@ import org.eclipse.microprofile.config.ConfigValue;
  * client's key may be written plain ({@code quarkus.rest-client.sandbox.url}) or quoted
  * ({@code quarkus.rest-client."sandbox".url}, the form Quarkus documents for keys with dots); where
  * both are set, the one from the source with the higher ordinal wins (an environment variable over
- * {@code application.properties}). A setting every client shares ({@code quarkus.rest-client.connect-timeout}) applies when
- * the sandbox's own is not set.
+ * {@code application.properties}). A setting every client shares
+ * ({@code quarkus.rest-client.connect-timeout}) applies when the sandbox's own is not set.
  */
 final class SandboxClientSettings {
 
