@@ -118,7 +118,9 @@ for s, label in enumerate(("A", "B")):
     print("| 400 (floor) | %s | | %.2f ms | %.2f ms | |" % (label, p(floors[s], 50), p(floors[s], 90)))
 
 # The services' own account of the measured calls (Server-Timing, JSON answers only), p50 of each stage.
-names = sorted({name for (_, _, name) in stages}, key=lambda n: (n == "HTTP − total", n == "total", n))
+# The path's order (a build from before a stage simply has none), total and the edge outside it last.
+ORDER = ("request", "prepare", "claim", "queue", "run", "runner", "hop", "store", "answer", "total", "HTTP − total")
+names = sorted({name for (_, _, name) in stages}, key=lambda n: (ORDER.index(n) if n in ORDER else 8.5, n))
 if names:
     print()
     print("| form | service | " + " | ".join(names) + " |")

@@ -22,6 +22,18 @@ import java.util.stream.Collectors;
 /** Maps between runs, stored executions and what the API answers: the one place that knows all three. */
 public final class ExecutionRecords {
 
+    /**
+     * One digest per thread, reset by each {@code digest}: looking the algorithm up among the
+     * providers on every run cost more than hashing the code.
+     */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
     private ExecutionRecords() {}
 
     /** Who asked: the token's subject, and for a service acting for someone, that someone. */
@@ -220,11 +232,7 @@ public final class ExecutionRecords {
     }
 
     static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(SHA_256.get().digest(bytes));
     }
 
     /**

@@ -125,7 +125,7 @@ public class ExecutionResource {
                         key,
                         null,
                         null,
-                        ExecutionService.Live.answered(afterResponse(routing)))
+                        ExecutionService.Live.answered(afterResponse(routing), RequestArrival.of(routing)))
                 .map(executed -> created(executed, uri));
     }
 
@@ -171,7 +171,7 @@ public class ExecutionResource {
                         key,
                         null,
                         null,
-                        new ExecutionService.Live(place, events, afterResponse(routing))),
+                        new ExecutionService.Live(place, events, afterResponse(routing), RequestArrival.of(routing))),
                 place::release);
     }
 

@@ -87,13 +87,15 @@ public class ExecutionService {
      * @param onAnswered null: no answer follows the run; else it is handed what is to run once
      *     the answer has been written (the run's sandbox teardown, its replacement's start), and
      *     runs it then
+     * @param arrived {@link System#nanoTime} when the request reached the router, for its
+     *     Server-Timing; null when not known
      */
-    public record Live(Admission.Place place, Consumer<JsonNode> events, Consumer<Runnable> onAnswered) {
-        static final Live NONE = new Live(null, null, null);
+    public record Live(Admission.Place place, Consumer<JsonNode> events, Consumer<Runnable> onAnswered, Long arrived) {
+        static final Live NONE = new Live(null, null, null, null);
 
-        /** Only hears when the answer has been written. */
-        public static Live answered(Consumer<Runnable> onAnswered) {
-            return new Live(null, null, onAnswered);
+        /** Only hears when the answer has been written, of a request that reached the router at {@code arrived}. */
+        public static Live answered(Consumer<Runnable> onAnswered, Long arrived) {
+            return new Live(null, null, onAnswered, arrived);
         }
 
         void giveBack() {
@@ -119,7 +121,7 @@ public class ExecutionService {
             watch.holdUntilAnswered();
             live.onAnswered().accept(watch::answered);
         }
-        ServerTiming timing = new ServerTiming();
+        ServerTiming timing = new ServerTiming(live.arrived());
         // A place the run did not take (not run: replayed, screened out, refused) goes back when this ends.
         return stoppedOnCancel(
                 executeLive(request, actor, idempotencyKey, sessionId, workspace, live, watch, timing)
@@ -186,12 +188,11 @@ public class ExecutionService {
      * trip on the REST path instead of BEGIN, a read, the write and COMMIT.
      */
     private Uni<Executed> store(Execution row, RunOutcome outcome, boolean claimed, ServerTiming timing) {
+        timing.resumed(outcome);
         ExecutionRecords.complete(row, outcome, config.storage().maxStoredOutputBytes());
-        timing.ran(outcome);
-        long sent = System.nanoTime();
         if (!reportable(outcome)) {
             return (claimed ? executions.completeAlone(row) : executions.insertAlone(row))
-                    .map(stored -> executed(row, outcome, timing, sent));
+                    .map(stored -> executed(row, outcome, timing));
         }
         return Panache.withTransaction(() -> executions
                         .unflushedCommit()
@@ -200,7 +201,7 @@ public class ExecutionService {
                                 : executions.persist(row))
                         .chain(() -> reportPlatformFailure(row, outcome))
                         .chain(() -> EgressDenials.report(errors, row, outcome)))
-                .map(reported -> executed(row, outcome, timing, sent));
+                .map(reported -> executed(row, outcome, timing));
     }
 
     /** Whether storing {@code outcome} also reports something to the guardian (a platform failure, refused egress). */
@@ -221,13 +222,21 @@ public class ExecutionService {
             return Uni.createFrom().item(ExecutionRecords.policyDenied(screening));
         }
         Instant admitted = Instant.now();
-        long handedOver = System.nanoTime();
         // A caller gone while the run waited for its slot: it does not start.
         Supplier<RunOutcome> work = () -> {
-            timing.taken(handedOver);
-            return watch.cancelled() ? RunOutcome.cancelledBeforeStart(admitted) : run(request, workspace, watch);
+            timing.taken();
+            RunOutcome outcome =
+                    watch.cancelled() ? RunOutcome.cancelledBeforeStart(admitted) : run(request, workspace, watch);
+            timing.handedBack();
+            return outcome;
         };
-        return (live.place() == null ? admission.submit(work) : live.place().submit(work))
+        return Uni.createFrom()
+                .deferred(() -> {
+                    timing.handedOver();
+                    return live.place() == null
+                            ? admission.submit(work)
+                            : live.place().submit(work);
+                })
                 .onFailure(IsolationUnavailableException.class)
                 .transform(e -> unavailable(e.getMessage()));
     }
@@ -294,9 +303,9 @@ public class ExecutionService {
         return new Executed(ExecutionRecords.toResult(existing), true, null);
     }
 
-    /** The stored run's answer; {@code sent}: when its row's write was sent. */
-    private static Executed executed(Execution row, RunOutcome outcome, ServerTiming timing, long sent) {
-        timing.stored(sent);
+    /** The stored run's answer. */
+    private static Executed executed(Execution row, RunOutcome outcome, ServerTiming timing) {
+        timing.stored();
         return new Executed(ExecutionRecords.toResult(row, outcome), false, timing);
     }
 

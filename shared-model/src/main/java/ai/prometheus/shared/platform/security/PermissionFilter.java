@@ -16,6 +16,7 @@ import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Response;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,7 +63,7 @@ public class PermissionFilter {
         if (requirement.permitAll()) {
             return Uni.createFrom().nullItem();
         }
-        String path = "/" + request.getUriInfo().getPath().replaceFirst("^/", "");
+        String path = slashed(request.getUriInfo().getPath());
         return identities
                 .getDeferredIdentity()
                 // Keep the resolved identity, so CurrentCaller (and anything injecting SecurityIdentity)
@@ -86,8 +87,10 @@ public class PermissionFilter {
             return Uni.createFrom().nullItem();
         }
         List<String> needed = new ArrayList<>();
-        for (String template : requirement.anyOf()) {
-            Permission required = resolve(template, request);
+        for (int i = 0; i < requirement.anyOf().size(); i++) {
+            Permission fixed = requirement.parsed().get(i);
+            Permission required =
+                    fixed != null ? fixed : resolve(requirement.anyOf().get(i), request);
             if (caller.has(required)) {
                 return Uni.createFrom().nullItem();
             }
@@ -106,6 +109,11 @@ public class PermissionFilter {
                 .onFailure()
                 .recoverWithNull()
                 .replaceWith(forbidden);
+    }
+
+    /** The request's path with one leading slash, as problem details name it. */
+    static String slashed(String path) {
+        return path.startsWith("/") ? path : "/" + path;
     }
 
     // The target is built from the raw path value, not parsed: a path value with characters that
@@ -132,27 +140,35 @@ public class PermissionFilter {
         return new Permission(parts[0], parts[1], resolved.toString());
     }
 
-    record Requirement(boolean permitAll, List<String> anyOf) {
+    /**
+     * What a resource method requires: any one of {@code anyOf}; {@code parsed} holds, at the same
+     * index, the permission of each template without a path parameter (parsed once, not on every
+     * request), null for one resolved against the request's path.
+     */
+    record Requirement(boolean permitAll, List<String> anyOf, List<Permission> parsed) {
 
         static Requirement of(Class<?> resourceClass, Method method) {
             if (method.isAnnotationPresent(PermitAll.class)) {
-                return new Requirement(true, List.of());
+                return new Requirement(true, List.of(), List.of());
             }
             RequiresPermission annotation = method.getAnnotation(RequiresPermission.class);
             if (annotation == null) {
                 if (resourceClass.isAnnotationPresent(PermitAll.class)) {
-                    return new Requirement(true, List.of());
+                    return new Requirement(true, List.of(), List.of());
                 }
                 annotation = resourceClass.getAnnotation(RequiresPermission.class);
             }
             if (annotation == null) {
-                return new Requirement(false, List.of());
+                return new Requirement(false, List.of(), List.of());
             }
+            List<Permission> parsed = new ArrayList<>();
             for (String permission : annotation.value()) {
                 // Fail at first use, loudly, on a typo in the annotation itself.
-                Permission.parse(PATH_PARAMETER.matcher(permission).replaceAll("x"));
+                Permission checked =
+                        Permission.parse(PATH_PARAMETER.matcher(permission).replaceAll("x"));
+                parsed.add(permission.indexOf('{') < 0 ? checked : null);
             }
-            return new Requirement(false, List.of(annotation.value()));
+            return new Requirement(false, List.of(annotation.value()), Collections.unmodifiableList(parsed));
         }
     }
 }
