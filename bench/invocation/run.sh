@@ -38,7 +38,6 @@ echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 # with the paced overhead above as a multiple of it. Needs psql; FLOOR=false skips it.
 if [ "${FLOOR:-true}" = true ] && command -v psql >/dev/null; then
   echo
-  DATABASE=${DATABASE_URL:-postgresql://${DB_USER:-prometheus}@${DB_HOST:-127.0.0.1}:${DB_PORT:-5432}/${DB_NAME:-prometheus}}
-  PACED_OVERHEAD=$(sed -nE 's/^  platform overhead ([0-9.]+) ms.*/\1/p' "$OUTPUT" | tail -1)
-  python3 bench/invocation/floor.py "$REGISTRY" "$SANDBOX" "$ADMIN" "${TOKENS[0]}" "$DATABASE" 200 "${PACE_MS:-300}" "${PACED_OVERHEAD:-}"
+  PACED_OVERHEAD=$(sed -nE 's/^  platform overhead ([0-9.]+) ms.*/\1/p' "$OUTPUT" | tail -1) \
+    bench/invocation/floor.sh 200 "${PACE_MS:-300}"
 fi
