@@ -46,6 +46,12 @@ public class Outbox {
     private final String table;
     private final String channel;
     private final String notify = "select pg_notify($1, '')";
+    /**
+     * How long a wake from an event loop waits: past the answer's delivery to its caller (well under
+     * a millisecond on one host), and nothing next to the relay's poll interval.
+     */
+    static final long WAKE_DELAY_MS = 5;
+
     /** Wakes asked for and not yet sent or answered: 0 none, 1 one in flight, 2 one more to send after it. */
     private final AtomicInteger wakes = new AtomicInteger();
 
@@ -115,9 +121,11 @@ public class Outbox {
 
     /**
      * Wakes every replica's relay as the outbox trigger does, for rows written with
-     * {@link #QUIET_CLAUSE} and committed: after the caller's current event-loop task (so a request
-     * is answered first), as a statement of its own that nobody waits for. Coalesced: while one is in
-     * flight, any number of calls add one more, sent after it, so every commit is followed by a
+     * {@link #QUIET_CLAUSE} and committed: {@link #WAKE_DELAY_MS} later when called on an event loop
+     * (so a request's answer reaches its caller before PostgreSQL and the relays do the
+     * notification's work on the same cores), as a statement of its own that nobody waits for.
+     * Coalesced: while one is in flight, any number of calls add one more, sent after it, so every
+     * commit is followed by a
      * notification that began after it. A lost one (a failed statement, a crash) is caught by the
      * relay's poll interval, as a missed notification always was.
      */
@@ -129,7 +137,7 @@ public class Outbox {
         if (context == null) {
             sendWake();
         } else {
-            context.runOnContext(ignored -> sendWake());
+            context.owner().setTimer(WAKE_DELAY_MS, ignored -> sendWake());
         }
     }
 
