@@ -2,6 +2,7 @@ package ai.prometheus.registry.invocation;
 
 import ai.prometheus.registry.config.RegistryConfig;
 import ai.prometheus.shared.platform.config.ServiceConfig;
+import ai.prometheus.shared.platform.outbox.Outbox;
 import ai.prometheus.shared.platform.postgres.SqlPart;
 import ai.prometheus.shared.platform.postgres.UnflushedCommit;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -24,7 +25,9 @@ import java.util.function.IntFunction;
  * registry's event loop. A unique violation (a racing request with the same Idempotency-Key) fails
  * the statement as the Hibernate insert did. Its commit does not wait for the log flush unless
  * {@code registry.invocation.record-synchronous-commit} is set ({@link UnflushedCommit}): the outbox
- * relay flushes the log past the row before it publishes the row's events.
+ * relay flushes the log past the row before it publishes the row's events. Its outbox rows do not
+ * wake the relays at its commit ({@link Outbox#QUIET_CLAUSE}): the caller wakes them once it has
+ * answered ({@link Outbox#wakeRelays()}).
  */
 @ApplicationScoped
 public class InvocationRecordRepository {
@@ -44,9 +47,8 @@ public class InvocationRecordRepository {
                 + " fingerprint, caller, mode, status, sandbox_status, arguments, result, events, error_message,"
                 + " exit_code, wall_ms, cpu_ms, peak_memory_bytes, output_bytes, latency_ms, memory_context_id,"
                 + " trace_id, idempotency_key, created_at, finished_at, egress) ";
-        this.insert = asyncCommit
-                ? into + "select " + placeholdersWithJson(1) + " from " + UnflushedCommit.NAME
-                : into + "values (" + placeholdersWithJson(1) + ")";
+        this.insert = into + "select " + placeholdersWithJson(1) + " from "
+                + (asyncCommit ? UnflushedCommit.NAME + ", " : "") + Outbox.QUIET;
     }
 
     /** The columns' placeholders from {@code first}; arguments (10th) and egress (25th) cast to jsonb. */
@@ -71,10 +73,11 @@ public class InvocationRecordRepository {
     /** The same on {@code client} (a test's transaction). */
     Uni<Void> insert(SqlClient client, Invocation invocation, List<IntFunction<SqlPart>> alongside) {
         List<Object> parameters = new ArrayList<>(row(invocation));
-        List<String> clauses = new ArrayList<>(alongside.size() + 1);
+        List<String> clauses = new ArrayList<>(alongside.size() + 2);
         if (asyncCommit) {
             clauses.add(UnflushedCommit.CLAUSE);
         }
+        clauses.add(Outbox.QUIET_CLAUSE);
         for (IntFunction<SqlPart> part : alongside) {
             SqlPart statement = part.apply(parameters.size() + 1);
             if (statement != null) {
@@ -82,7 +85,7 @@ public class InvocationRecordRepository {
                 parameters.addAll(statement.parameters());
             }
         }
-        String sql = clauses.isEmpty() ? insert : "with " + String.join(", ", clauses) + " " + insert;
+        String sql = "with " + String.join(", ", clauses) + " " + insert;
         return client.preparedQuery(sql).execute(Tuple.from(parameters)).replaceWithVoid();
     }
 

@@ -361,7 +361,8 @@ public class InvocationService {
                     EgressSummary.totalBytes(invocation.egress),
                     invocation.finishedAt,
                     first));
-            return records.insert(invocation, alongside);
+            // The relays hear of its events once the answer is on its way, not inside the statement.
+            return records.insert(invocation, alongside).invoke(outbox::wakeRelays);
         }
         return Panache.withTransaction(() -> invocations
                 .persist(invocation)

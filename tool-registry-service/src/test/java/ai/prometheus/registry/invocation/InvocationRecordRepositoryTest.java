@@ -1,5 +1,6 @@
 package ai.prometheus.registry.invocation;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +10,7 @@ import ai.prometheus.registry.RegistryFixtures;
 import ai.prometheus.registry.quota.QuotaService;
 import ai.prometheus.shared.event.CloudEvent;
 import ai.prometheus.shared.event.Topics;
+import ai.prometheus.shared.platform.config.ServiceConfig;
 import ai.prometheus.shared.platform.messaging.EventCodec;
 import ai.prometheus.shared.platform.outbox.Outbox;
 import ai.prometheus.shared.platform.postgres.SqlPart;
@@ -17,7 +19,10 @@ import ai.prometheus.shared.sandbox.EgressSummary;
 import ai.prometheus.shared.testing.Engines;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,6 +34,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * the outbox event and the charge in the same statement, and none of them when the row's insert
  * fails (a racing request with the same id); its commit does not wait for the log flush
  * (registry.invocation.record-synchronous-commit, off by default; the outbox relay flushes before it
- * publishes).
+ * publishes); its event does not wake the relays at its commit, {@link Outbox#wakeRelays()} does.
  */
 @QuarkusTest
 class InvocationRecordRepositoryTest {
@@ -59,6 +65,9 @@ class InvocationRecordRepositoryTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    ServiceConfig service;
 
     @Test
     void writesTheRowItsEventAndItsChargeInOneStatementOrNoneOfThem() throws Exception {
@@ -178,6 +187,42 @@ class InvocationRecordRepositoryTest {
         records.insert(alone, parts(alone, event)).await().atMost(Duration.ofSeconds(10));
         assertEquals(1, outboxRows(event));
         assertEquals(configured, setting());
+    }
+
+    @Test
+    void theRecordsEventWakesTheRelaysWhenTheWriterAsksNotAtItsCommit() throws Exception {
+        String tool = RegistryFixtures.registerWeatherTool("sam", "quiet");
+        String channel = "outbox_" + service.schema();
+        List<String> heard = new CopyOnWriteArrayList<>();
+        SqlConnection listening = pool.getConnection().await().atMost(Duration.ofSeconds(10));
+        try {
+            PgConnection.cast(listening).notificationHandler(notification -> {
+                if (notification.getChannel().equals(channel)) {
+                    heard.add(notification.getPayload());
+                }
+            });
+            listening.query("listen " + channel).execute().await().atMost(Duration.ofSeconds(10));
+            // Written on the listening session itself: a notification of its commit would come first.
+            Invocation quiet = minimal(tool);
+            CloudEvent event = event(quiet);
+            records.insert(listening, quiet, parts(quiet, event)).await().atMost(Duration.ofSeconds(10));
+            assertEquals(1, outboxRows(event));
+            listening
+                    .preparedQuery("select pg_notify($1, 'after the record')")
+                    .execute(Tuple.of(channel))
+                    .await()
+                    .atMost(Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(10)).until(() -> heard.contains("after the record"));
+            assertEquals(List.of("after the record"), heard);
+
+            // The writer's wake reaches the relays' channel as the trigger's notification did.
+            outbox.wakeRelays();
+            await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 2);
+            assertEquals(List.of("after the record", ""), heard);
+        } finally {
+            listening.query("unlisten *").execute().await().atMost(Duration.ofSeconds(10));
+            listening.close().await().atMost(Duration.ofSeconds(10));
+        }
     }
 
     private static Invocation minimal(String tool) throws Exception {
