@@ -125,9 +125,8 @@ public class Outbox {
      * (so a request's answer reaches its caller before PostgreSQL and the relays do the
      * notification's work on the same cores), as a statement of its own that nobody waits for.
      * Coalesced: while one is in flight, any number of calls add one more, sent after it, so every
-     * commit is followed by a
-     * notification that began after it. A lost one (a failed statement, a crash) is caught by the
-     * relay's poll interval, as a missed notification always was.
+     * commit is followed by a notification that began after it. A lost one (a failed statement, a
+     * crash) is caught by the relay's poll interval, as a missed notification always was.
      */
     public void wakeRelays() {
         if (wakes.getAndUpdate(asked -> Math.min(asked + 1, 2)) > 0) {
