@@ -192,7 +192,7 @@ class InvocationRecordRepositoryTest {
     @Test
     void theRecordsEventWakesTheRelaysWhenTheWriterAsksNotAtItsCommit() throws Exception {
         String tool = RegistryFixtures.registerWeatherTool("sam", "quiet");
-        String channel = "outbox_" + service.schema();
+        String channel = Outbox.channel(service.schema());
         List<String> heard = new CopyOnWriteArrayList<>();
         SqlConnection listening = pool.getConnection().await().atMost(Duration.ofSeconds(10));
         try {

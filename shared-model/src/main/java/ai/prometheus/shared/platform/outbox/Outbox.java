@@ -59,7 +59,7 @@ public class Outbox {
         this.codec = codec;
         this.pool = pool;
         this.table = service.schema() + ".outbox";
-        this.channel = "outbox_" + service.schema();
+        this.channel = channel(service.schema());
         this.insertInSession = "insert into " + table + " (id, topic, message_key, event_type, traceparent, payload)"
                 + " values (:id, :topic, cast(:key as text), :type, cast(:traceparent as text), cast(cast(:payload as text) as jsonb))";
         this.insertStandalone = "insert into " + table + " (id, topic, message_key, event_type, traceparent, payload)"
@@ -117,6 +117,11 @@ public class Outbox {
                     event.id(), topic, event.subject(), event.type(), event.traceparent(), codec.encode(event)
                 }))
                 .replaceWithVoid();
+    }
+
+    /** The channel the relays of {@code schema}'s outbox listen on: the outbox trigger's ({@code V0_1}, {@code V0_4}). */
+    public static String channel(String schema) {
+        return "outbox_" + schema;
     }
 
     /**

@@ -183,7 +183,7 @@ public class OutboxRelay {
                 jdbcUrl,
                 dbUser,
                 dbPassword,
-                "outbox_" + service.schema(),
+                Outbox.channel(service.schema()),
                 config.pollInterval(),
                 "outbox-relay",
                 notified -> {
